@@ -1,0 +1,66 @@
+"""The ``alfa-xl`` command line (Typer + rich).
+
+Errors in user input (:class:`~alfa_xl.errors.AlfaInputError`) print one line that says
+what to fix and exit with code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from .errors import AlfaInputError
+
+app = typer.Typer(
+    name="alfa-xl",
+    help="Project Alfa Romeo's yearly sales by model and region and measure the gap to 400,000 a year.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from .commands import outlook
+
+    outlook.register(app)
+    for name in ("workbook", "simulate"):
+        try:
+            module = __import__(f"alfa_xl.commands.{name}", fromlist=["register"])
+        except ModuleNotFoundError as exc:  # a command family not installed in this build
+            if exc.name != f"alfa_xl.commands.{name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register()
+
+
+def fail(message: str) -> "typer.Exit":
+    """Print one error line to stderr and return the exit to raise (code 2)."""
+    typer.echo(f"alfa-xl: error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning input errors into one line and exit code 2."""
+    try:
+        app(args=argv, prog_name="alfa-xl", standalone_mode=False)
+    except AlfaInputError as exc:
+        typer.echo(f"alfa-xl: error: {exc}", err=True)
+        return 2
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        typer.echo("alfa-xl: aborted", err=True)
+        return 1
+    except __import__("click").exceptions.ClickException as exc:
+        typer.echo(f"alfa-xl: error: {exc.format_message()}", err=True)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

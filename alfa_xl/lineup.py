@@ -1,0 +1,362 @@
+"""The model lineup: validated, immutable descriptions of every nameplate.
+
+A lineup is a table with one row per model. Its columns (the CSV contract, also used by
+Excel tables passed to ``ALFA_PROJECT``) are:
+
+============================  =========  ===================================================
+column                        unit       meaning
+============================  =========  ===================================================
+model                         text       unique name
+status                        text       ``on_sale``, ``planned`` or ``reported_cancelled``
+launch_year                   year       first year on sale in the base view
+announced_year                year       year the company announced (blank = launch_year)
+launch_fraction               share      share of the launch year on sale (0-1)
+peak_units                    units/yr   volume in the first full year (the peak)
+plateau                       share      level after the peak, as a share of peak (0-1)
+decay                         1/yr       speed of the fall from peak to plateau (>= 0)
+decline_after                 years      age at which late-life decline starts (>= 1)
+decline_rate                  share/yr   late-life decline per year (0-1)
+end_year                      year       last year on sale (blank = open)
+replaces                      text       the model this one succeeds (blank = none)
+share_italy ... rest_of_world share      split over the four regions; must sum to 1
+source, comment               text       where the figure comes from, why it was chosen
+============================  =========  ===================================================
+
+Only ``model``, ``launch_year`` and ``peak_units`` are required; the other numeric
+columns take the defaults in :data:`DEFAULTS`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .errors import LineupError
+
+__all__ = [
+    "REGIONS",
+    "REGION_COLUMNS",
+    "DEFAULTS",
+    "STATUSES",
+    "Model",
+    "Lineup",
+    "default_lineup",
+    "load_lineup",
+]
+
+#: Region labels, in the order used by every result.
+REGIONS: tuple[str, ...] = ("Italy", "Rest of Europe", "North America", "Rest of world")
+#: Lineup columns holding the regional split, in the order of :data:`REGIONS`.
+REGION_COLUMNS: tuple[str, ...] = (
+    "share_italy",
+    "share_rest_of_europe",
+    "share_north_america",
+    "share_rest_of_world",
+)
+#: Allowed values of the ``status`` column.
+STATUSES: tuple[str, ...] = ("on_sale", "planned", "reported_cancelled")
+#: Defaults for optional columns (the curve fitted to Alfa's launches; see ``curve``).
+DEFAULTS: dict[str, Any] = {
+    "status": "planned",
+    "launch_fraction": 0.5,
+    "plateau": 0.5,
+    "decay": 0.7,
+    "decline_after": 7.0,
+    "decline_rate": 0.15,
+    "share_italy": 0.25,
+    "share_rest_of_europe": 0.45,
+    "share_north_america": 0.15,
+    "share_rest_of_world": 0.15,
+    "source": "",
+    "comment": "",
+}
+REQUIRED = ("model", "launch_year", "peak_units")
+MIN_YEAR, MAX_YEAR = 1950, 2100
+_SHARE_TOL = 1e-6
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (
+        isinstance(value, str) and value.strip() == ""
+    )
+
+
+def _number(model: str, field: str, value: Any, lo: float, hi: float, fix: str) -> float:
+    where = f"{field} of {model!r}" if model else field
+    if isinstance(value, bool):
+        raise LineupError(where, value, fix, "not a number")
+    try:
+        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise LineupError(where, value, fix, "not a number") from None
+    if not math.isfinite(number) or not lo <= number <= hi:
+        raise LineupError(where, value, fix, f"outside {lo:g} to {hi:g}")
+    return number
+
+
+def _year(model: str, field: str, value: Any) -> int:
+    number = _number(model, field, value, MIN_YEAR, MAX_YEAR, f"give a whole year between {MIN_YEAR} and {MAX_YEAR}")
+    if number != int(number):
+        raise LineupError(f"{field} of {model!r}", value, "give a whole year such as 2028", "not a whole year")
+    return int(number)
+
+
+@dataclass(frozen=True)
+class Model:
+    """One nameplate and its lifecycle assumptions (validated on creation).
+
+    Build it with :meth:`from_mapping` to get defaults and text-to-number conversion;
+    the constructor itself checks every field. Units are yearly sales (registrations).
+    """
+
+    model: str
+    launch_year: int
+    peak_units: float
+    status: str = DEFAULTS["status"]
+    announced_year: int | None = None
+    launch_fraction: float = DEFAULTS["launch_fraction"]
+    plateau: float = DEFAULTS["plateau"]
+    decay: float = DEFAULTS["decay"]
+    decline_after: float = DEFAULTS["decline_after"]
+    decline_rate: float = DEFAULTS["decline_rate"]
+    end_year: int | None = None
+    replaces: str | None = None
+    share_italy: float = DEFAULTS["share_italy"]
+    share_rest_of_europe: float = DEFAULTS["share_rest_of_europe"]
+    share_north_america: float = DEFAULTS["share_north_america"]
+    share_rest_of_world: float = DEFAULTS["share_rest_of_world"]
+    source: str = ""
+    comment: str = ""
+
+    def __post_init__(self) -> None:
+        name = self.model
+        if not isinstance(name, str) or not name.strip():
+            raise LineupError("model", name, "give every model a non-empty name", "missing name")
+        _year(name, "launch_year", self.launch_year)
+        _number(name, "peak_units", self.peak_units, 0, 10_000_000, "give yearly units as a number of 0 or more")
+        if self.status not in STATUSES:
+            raise LineupError(f"status of {name!r}", self.status, f"use one of {', '.join(STATUSES)}", "unknown status")
+        if self.announced_year is not None:
+            _year(name, "announced_year", self.announced_year)
+        _number(name, "launch_fraction", self.launch_fraction, 0, 1, "give the share of the launch year on sale, 0 to 1")
+        _number(name, "plateau", self.plateau, 0, 1, "give the plateau as a share of peak, 0 to 1")
+        _number(name, "decay", self.decay, 0, 10, "give a decay rate per year between 0 and 10")
+        _number(name, "decline_after", self.decline_after, 1, 100, "give the age (years) when decline starts, 1 or more")
+        _number(name, "decline_rate", self.decline_rate, 0, 1, "give a yearly decline rate between 0 and 1")
+        if self.end_year is not None:
+            end = _year(name, "end_year", self.end_year)
+            if end < self.launch_year:
+                raise LineupError(
+                    f"end_year of {name!r}", end, f"give an end year on or after the launch year {self.launch_year}, or leave it blank",
+                    "before the launch year",
+                )
+        shares = [
+            _number(name, col, getattr(self, col), 0, 1, "give each regional share between 0 and 1")
+            for col in REGION_COLUMNS
+        ]
+        if abs(sum(shares) - 1.0) > _SHARE_TOL:
+            raise LineupError(
+                f"regional shares of {name!r}", round(sum(shares), 6),
+                "make share_italy + share_rest_of_europe + share_north_america + share_rest_of_world equal 1",
+                "do not sum to 1",
+            )
+        if self.replaces is not None and self.replaces == name:
+            raise LineupError(f"replaces of {name!r}", self.replaces, "name the predecessor, not the model itself", "replaces itself")
+
+    @property
+    def shares(self) -> tuple[float, float, float, float]:
+        """Regional split in the order of :data:`REGIONS`."""
+        return tuple(float(getattr(self, c)) for c in REGION_COLUMNS)  # type: ignore[return-value]
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any]) -> "Model":
+        """Build a model from a dict-like row (CSV row, DataFrame row, Excel table row).
+
+        Blank optional cells take :data:`DEFAULTS`; numbers may arrive as text.
+        """
+        name = row.get("model")
+        name = "" if _blank(name) else str(name).strip()
+        for col in REQUIRED[1:]:
+            if _blank(row.get(col)):
+                raise LineupError(f"{col} of {name!r}" if name else col, row.get(col), f"fill in {col} for every model", "missing")
+        kwargs: dict[str, Any] = {"model": name}
+        for f in fields(cls):
+            if f.name == "model":
+                continue
+            value = row.get(f.name)
+            if _blank(value):
+                if f.name in DEFAULTS:
+                    kwargs[f.name] = DEFAULTS[f.name]
+                continue
+            if f.name in ("launch_year", "announced_year", "end_year"):
+                kwargs[f.name] = _year(name, f.name, value)
+            elif f.name in ("status", "replaces", "source", "comment"):
+                text = str(value).strip()
+                kwargs[f.name] = text.lower() if f.name == "status" else text
+            else:
+                kwargs[f.name] = _number(name, f.name, value, -math.inf, math.inf, f"give {f.name} as a number")
+        return cls(**kwargs)
+
+
+class Lineup:
+    """An immutable, validated set of models with cross-model checks.
+
+    Checks names are unique, successors name a model in the lineup, each model has at
+    most one successor, and a successor launches after its predecessor.
+
+    Parameters
+    ----------
+    models : iterable of Model
+        The models. Order is kept in every result.
+    """
+
+    __slots__ = ("_models", "__dict__")
+
+    def __init__(self, models: Iterable[Model]):
+        models = tuple(models)
+        if not models:
+            raise LineupError("lineup", "(empty)", "give at least one model", "no models")
+        names = [m.model for m in models]
+        seen: set[str] = set()
+        for n in names:
+            key = n.casefold()
+            if key in seen:
+                raise LineupError("model", n, "give every model a unique name", "duplicate model name")
+            seen.add(key)
+        by_name = {m.model: m for m in models}
+        successors: dict[str, str] = {}
+        for m in models:
+            if m.replaces is None:
+                continue
+            if m.replaces not in by_name:
+                raise LineupError(f"replaces of {m.model!r}", m.replaces, f"name a model in the lineup ({', '.join(names)})", "unknown model")
+            if m.replaces in successors:
+                raise LineupError(f"replaces of {m.model!r}", m.replaces, f"only one model can replace {m.replaces!r} (already {successors[m.replaces]!r})", "second successor")
+            if m.launch_year <= by_name[m.replaces].launch_year:
+                raise LineupError(f"launch_year of {m.model!r}", m.launch_year, f"a successor must launch after {m.replaces!r} ({by_name[m.replaces].launch_year})", "not after its predecessor")
+            successors[m.replaces] = m.model
+        self._models = models
+
+    # -- container protocol -------------------------------------------------------------
+    @property
+    def models(self) -> tuple[Model, ...]:
+        """The models, in order."""
+        return self._models
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Model names, in order."""
+        return tuple(m.model for m in self._models)
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+    def __iter__(self):
+        return iter(self._models)
+
+    def __getitem__(self, name: str) -> Model:
+        for m in self._models:
+            if m.model == name:
+                return m
+        raise KeyError(name)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Lineup) and self._models == other._models
+
+    def __hash__(self) -> int:
+        return hash(self._models)
+
+    def __repr__(self) -> str:
+        return f"Lineup({len(self)} models: {', '.join(self.names)})"
+
+    def resolve(self, name: str) -> str:
+        """Return the lineup's spelling of ``name`` (case and spaces ignored).
+
+        Raises ``KeyError`` when no model matches.
+        """
+        key = " ".join(str(name).split()).casefold()
+        for n in self.names:
+            if " ".join(n.split()).casefold() == key:
+                return n
+        raise KeyError(name)
+
+    # -- arrays used by the projection (computed once) ----------------------------------
+    @cached_property
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Column arrays for vectorised projection (read-only)."""
+        ms = self._models
+        index = {m.model: i for i, m in enumerate(ms)}
+        succ = np.full(len(ms), -1, dtype=np.intp)
+        for i, m in enumerate(ms):
+            if m.replaces is not None:
+                succ[index[m.replaces]] = i
+        out = {
+            "launch_year": np.array([m.launch_year for m in ms], float),
+            "announced_year": np.array([m.announced_year if m.announced_year is not None else m.launch_year for m in ms], float),
+            "peak_units": np.array([m.peak_units for m in ms], float),
+            "launch_fraction": np.array([m.launch_fraction for m in ms], float),
+            "plateau": np.array([m.plateau for m in ms], float),
+            "decay": np.array([m.decay for m in ms], float),
+            "decline_after": np.array([m.decline_after for m in ms], float),
+            "decline_rate": np.array([m.decline_rate for m in ms], float),
+            "end_year": np.array([m.end_year if m.end_year is not None else np.inf for m in ms], float),
+            "successor": succ,
+            "shares": np.array([m.shares for m in ms], float),
+            "reported_cancelled": np.array([m.status == "reported_cancelled" for m in ms]),
+        }
+        for a in out.values():
+            a.setflags(write=False)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """The lineup as a DataFrame with the CSV columns, one row per model."""
+        cols = [f.name for f in fields(Model)]
+        return pd.DataFrame([[getattr(m, c) for c in cols] for m in self._models], columns=cols)
+
+    # -- constructors ---------------------------------------------------------------------
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> "Lineup":
+        """Build a lineup from a DataFrame with the CSV columns (see module docstring)."""
+        frame = frame.rename(columns=lambda c: str(c).strip().lower().replace(" ", "_"))
+        missing = [c for c in REQUIRED if c not in frame.columns]
+        if missing:
+            raise LineupError("columns", list(map(str, frame.columns)), f"add the column(s) {', '.join(missing)}", "missing required column")
+        frame = frame.dropna(how="all")
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        return cls(Model.from_mapping(r) for r in rows)
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> "Lineup":
+        """Build a lineup from dict rows (for example ``csv.DictReader``)."""
+        return cls(Model.from_mapping(r) for r in records)
+
+
+def load_lineup(path: str | Path) -> Lineup:
+    """Read a lineup CSV file (UTF-8, header row, columns as in the module docstring)."""
+    p = Path(path)
+    if not p.is_file():
+        raise LineupError("lineup file", str(p), "give the path of an existing CSV file", "not found")
+    try:
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise LineupError("lineup file", str(p), "save the lineup as a UTF-8 CSV with a header row", f"unreadable ({type(exc).__name__})") from None
+    return Lineup.from_frame(frame)
+
+
+_DEFAULT: Lineup | None = None
+
+
+def default_lineup() -> Lineup:
+    """The shipped default lineup (package data ``alfa_xl/data/lineup.csv``)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        with resources.as_file(resources.files("alfa_xl") / "data" / "lineup.csv") as p:
+            _DEFAULT = load_lineup(p)
+    return _DEFAULT

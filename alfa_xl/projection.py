@@ -1,0 +1,217 @@
+"""Project yearly units by model and region for a lineup under a scenario.
+
+For model *m* in calendar year *y* (after the scenario's launch shifts, peak multipliers
+and cancellations), units in region *r* are
+
+.. math::
+
+    u_{y,m,r} = P_m \\, s_m(y - L_m) \\, h_{y,m} \\, a_m \\, e_{y,m} \\, (1+g)^{\\max(0,\\,y-Y_0)}
+                \\, w_{m,r} \\, (1 + \\tau [r = \\text{NA},\\ y > Y_0])
+
+with *P* the peak, *s* the lifecycle curve of :mod:`alfa_xl.curve`, *L* the launch year,
+*a* 1 unless cancelled, *e* 1 up to the end year, *g* the market trend, *Y0* the latest
+actual year (2025), *w* the regional split and *tau* the North America tariff effect.
+*h* hands a predecessor over to its successor: 1 before the successor's launch year *H*,
+``1 - f`` in year *H* (f is the successor's launch fraction, so the two together sell one
+model-year there and nothing is counted twice), 0 afterwards. A cancelled successor hands
+over nothing and its predecessor runs on.
+
+Only models that are not yet on sale are delayed, brought forward or scaled by the
+scenario's all-model parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .curve import lifecycle_share
+from .errors import HorizonError, ScenarioError
+from .lineup import REGIONS, Lineup, default_lineup
+from .scenarios import Scenario, get_scenario
+from .sources import latest_actual
+
+__all__ = ["Projection", "project", "default_horizon", "MIN_START", "MAX_END"]
+
+#: Earliest start and latest end year accepted by :func:`project`.
+MIN_START, MAX_END = 2000, 2060
+_NA = REGIONS.index("North America")
+
+
+def default_horizon() -> tuple[int, int]:
+    """The default projection years: the year after the latest actual through 2030.
+
+    >>> default_horizon()
+    (2026, 2030)
+    """
+    year, _ = latest_actual()
+    return year + 1, max(year + 1, 2030)
+
+
+def _check_horizon(start: int, end: int) -> tuple[int, int]:
+    out = []
+    for name, value in (("start_year", start), ("end_year", end)):
+        if isinstance(value, bool):
+            raise HorizonError(name, value, f"give a whole year between {MIN_START} and {MAX_END}", "not a year")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise HorizonError(name, value, f"give a whole year between {MIN_START} and {MAX_END}", "not a year") from None
+        if not np.isfinite(number) or number != int(number) or not MIN_START <= number <= MAX_END:
+            raise HorizonError(name, value, f"give a whole year between {MIN_START} and {MAX_END}", "outside the supported years")
+        out.append(int(number))
+    if out[1] < out[0]:
+        raise HorizonError("end_year", out[1], f"give an end year on or after the start year {out[0]}", "before the start year")
+    return out[0], out[1]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Read-only result of :func:`project`.
+
+    Attributes
+    ----------
+    lineup : Lineup
+    scenario : Scenario
+    years : numpy.ndarray
+        Calendar years, shape ``(Y,)``.
+    units : numpy.ndarray
+        Units sold, shape ``(Y, M, R)``: years x models (lineup order) x regions
+        (:data:`~alfa_xl.lineup.REGIONS` order). Not rounded.
+    base_year : int
+        The latest actual year used for trend and tariff timing.
+    """
+
+    lineup: Lineup
+    scenario: Scenario
+    years: np.ndarray
+    units: np.ndarray
+    base_year: int
+
+    @cached_property
+    def totals(self) -> np.ndarray:
+        """Total units per year, shape ``(Y,)``."""
+        return self.units.sum(axis=(1, 2))
+
+    def total(self, year: int) -> float:
+        """Total units in one year of the horizon."""
+        idx = np.flatnonzero(self.years == int(year))
+        if idx.size == 0:
+            raise HorizonError("year", year, f"give a year from {self.years[0]} to {self.years[-1]}", "outside the projection")
+        return float(self.totals[idx[0]])
+
+    def by_model(self) -> pd.DataFrame:
+        """Units by year (index ``Year``) and model (columns, lineup order), plus ``Total``."""
+        frame = pd.DataFrame(self.units.sum(axis=2), index=pd.Index(self.years, name="Year"), columns=list(self.lineup.names))
+        frame["Total"] = self.totals
+        return frame
+
+    def by_region(self) -> pd.DataFrame:
+        """Units by year (index ``Year``) and region (columns), plus ``Total``."""
+        frame = pd.DataFrame(self.units.sum(axis=1), index=pd.Index(self.years, name="Year"), columns=list(REGIONS))
+        frame["Total"] = self.totals
+        return frame
+
+    def long(self) -> pd.DataFrame:
+        """Tidy table: one row per year, model and region with columns
+        ``year``, ``model``, ``region``, ``units``."""
+        y, m, r = self.units.shape
+        return pd.DataFrame({
+            "year": np.repeat(self.years, m * r),
+            "model": np.tile(np.repeat(np.array(self.lineup.names, dtype=object), r), y),
+            "region": np.tile(np.array(REGIONS, dtype=object), y * m),
+            "units": self.units.reshape(-1),
+        })
+
+
+def _effective(lineup: Lineup, scenario: Scenario) -> dict[str, np.ndarray]:
+    """Launch years, peaks and activity of each model after the scenario."""
+    a = lineup.arrays
+    status_new = np.array([m.status != "on_sale" for m in lineup.models])
+    scenario.check_models(lineup.names)
+    launch = np.where(status_new & scenario.use_announced_dates, a["announced_year"], a["launch_year"])
+    launch = launch + np.where(status_new, scenario.delay_years, 0)
+    peak = a["peak_units"] * np.where(status_new, scenario.peak_multiplier, 1.0)
+    active = ~(a["reported_cancelled"] & (not scenario.include_reported_cancelled))
+    if scenario.delays or scenario.peak_multipliers or scenario.cancel:
+        launch, peak, active = launch.copy(), peak.copy(), active.copy()
+        for name, years in scenario.delays:
+            i = lineup.names.index(lineup.resolve(name))
+            if not status_new[i]:
+                raise ScenarioError(f"delay:{name}", years, f"{lineup.names[i]!r} is already on sale; delay only planned models", "model on sale")
+            launch[i] += years
+        for name, mult in scenario.peak_multipliers:
+            peak[lineup.names.index(lineup.resolve(name))] *= mult
+        for name in scenario.cancel:
+            active[lineup.names.index(lineup.resolve(name))] = False
+    return {"launch": launch, "peak": peak, "active": active}
+
+
+def project(
+    lineup: Lineup | None = None,
+    scenario: Scenario | str = "base",
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> Projection:
+    """Project units by year, model and region.
+
+    Parameters
+    ----------
+    lineup : Lineup, optional
+        Models to project; the shipped default lineup when omitted.
+    scenario : Scenario or str
+        A :class:`~alfa_xl.scenarios.Scenario` or a built-in name (default ``"base"``).
+    start_year, end_year : int, optional
+        First and last calendar year, inclusive. Defaults: the year after the latest
+        actual (2026) through 2030. Supported: 2000 to 2060.
+
+    Returns
+    -------
+    Projection
+        Units sold (registrations), not rounded; see :class:`Projection`.
+
+    Notes
+    -----
+    The formula is in the module docstring. The computation is one broadcast over a
+    years x models grid; no Python loop runs over years or models.
+
+    Examples
+    --------
+    A one-model lineup: peak 10,000, launched in 2026, half the launch year on sale.
+
+    >>> from alfa_xl.lineup import Lineup, Model
+    >>> one = Lineup([Model("X", 2026, 10_000, share_italy=1, share_rest_of_europe=0,
+    ...                     share_north_america=0, share_rest_of_world=0)])
+    >>> project(one, start_year=2025, end_year=2028).totals.round(1).tolist()
+    [0.0, 5000.0, 10000.0, 7482.9]
+    """
+    lineup = default_lineup() if lineup is None else lineup
+    scenario = get_scenario(scenario)
+    d_start, d_end = default_horizon()
+    start, end = _check_horizon(d_start if start_year is None else start_year, d_end if end_year is None else end_year)
+    base_year, _ = latest_actual()
+    a = lineup.arrays
+    eff = _effective(lineup, scenario)
+    launch, peak, active = eff["launch"], eff["peak"], eff["active"]
+
+    years = np.arange(start, end + 1, dtype=float)
+    yy = years[:, None]
+    share = lifecycle_share(yy - launch, a["launch_fraction"], a["plateau"], a["decay"], a["decline_after"], a["decline_rate"])
+
+    succ = a["successor"]
+    has_succ = (succ >= 0) & active[np.maximum(succ, 0)]
+    handover = np.where(has_succ, launch[np.maximum(succ, 0)], np.inf)
+    succ_fraction = np.where(has_succ, a["launch_fraction"][np.maximum(succ, 0)], 0.0)
+    hand = np.where(yy < handover, 1.0, np.where(yy == handover, 1.0 - succ_fraction, 0.0))
+
+    trend = (1.0 + scenario.market_trend) ** np.maximum(0.0, years - base_year)
+    model_units = peak * share * hand * (yy <= a["end_year"]) * active * trend[:, None]
+
+    units = model_units[:, :, None] * a["shares"][None, :, :]
+    if scenario.na_tariff:
+        units[:, :, _NA] *= np.where(years > base_year, 1.0 + scenario.na_tariff, 1.0)[:, None]
+    units.setflags(write=False)
+    return Projection(lineup=lineup, scenario=scenario, years=years.astype(int), units=units, base_year=base_year)

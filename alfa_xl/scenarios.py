@@ -1,0 +1,317 @@
+"""Scenarios: named, validated adjustments applied to a lineup.
+
+A :class:`Scenario` never changes the lineup; the projection reads both. Adjustments:
+
+* ``delay_years`` / ``delays``: launch delays in whole years for all planned models or
+  per model (negative pulls a launch forward). Models already on sale cannot be delayed.
+* ``peak_multiplier`` / ``peak_multipliers``: scale the peak of every planned model, or of
+  named models (any status).
+* ``cancel``: models that never launch; ``include_reported_cancelled`` brings back models
+  whose status is ``reported_cancelled`` (left out otherwise).
+* ``use_announced_dates``: planned models launch in their ``announced_year``.
+* ``na_tariff``: change in North America volumes in projection years (-0.2 = 20% fewer).
+* ``market_trend``: yearly change of every model's volume after the latest actual year,
+  compounding (0.02 = +2% a year).
+
+Built-in scenarios are in :data:`BUILTIN`, each with its reasoning. Users define their own
+with :meth:`Scenario.from_pairs` (a dict, a two-column table of parameter and value, or a
+CSV read into either) on top of ``base``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from .calibration import track_record
+from .errors import ScenarioError, UnknownModelError, UnknownScenarioError
+
+__all__ = ["Scenario", "BUILTIN", "get_scenario", "scenario_names", "load_scenario", "PARAMETERS"]
+
+_TRUE = {"true", "yes", "y", "1", "on"}
+_FALSE = {"false", "no", "n", "0", "off", ""}
+
+
+def _as_float(param: str, value: Any, lo: float, hi: float, fix: str) -> float:
+    if isinstance(value, bool):
+        raise ScenarioError(param, value, fix, "not a number")
+    try:
+        number = float(value.strip().rstrip("%")) / (100 if value.strip().endswith("%") else 1) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError, AttributeError):
+        raise ScenarioError(param, value, fix, "not a number") from None
+    if not math.isfinite(number) or not lo <= number <= hi:
+        raise ScenarioError(param, value, fix, f"outside {lo:g} to {hi:g}")
+    return number
+
+
+def _as_int(param: str, value: Any, lo: int, hi: int, fix: str) -> int:
+    number = _as_float(param, value, lo, hi, fix)
+    if number != int(number):
+        raise ScenarioError(param, value, fix, "not a whole number")
+    return int(number)
+
+
+def _as_bool(param: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ScenarioError(param, value, "use TRUE or FALSE", "not a yes/no value")
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        parts = value.replace(",", ";").split(";")
+    else:
+        parts = [str(v) for v in value]
+    return tuple(sorted({" ".join(p.split()) for p in parts if p and p.strip()}))
+
+
+_DELAY_FIX = "give a whole number of years between -10 and 20"
+_MULT_FIX = "give a multiplier between 0 and 10 (1 = unchanged)"
+_TARIFF_FIX = "give the change in North America volume between -1 and 1 (-0.2 = 20% fewer)"
+_TREND_FIX = "give a yearly change between -0.5 and 0.5 (0.02 = +2% a year)"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named, immutable set of adjustments; validated when built.
+
+    Per-model mappings are stored as sorted tuples of ``(model, value)`` so a scenario is
+    hashable (and usable as a cache key).
+    """
+
+    name: str = "custom"
+    description: str = ""
+    delay_years: int = 0
+    delays: tuple[tuple[str, int], ...] = ()
+    peak_multiplier: float = 1.0
+    peak_multipliers: tuple[tuple[str, float], ...] = ()
+    cancel: tuple[str, ...] = ()
+    include_reported_cancelled: bool = False
+    use_announced_dates: bool = False
+    na_tariff: float = 0.0
+    market_trend: float = 0.0
+    reasoning: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise ScenarioError("name", self.name, "give the scenario a non-empty name", "missing")
+        _as_int("delay_years", self.delay_years, -10, 20, _DELAY_FIX)
+        for model, years in self.delays:
+            _as_int(f"delay:{model}", years, -10, 20, _DELAY_FIX)
+        _as_float("peak_multiplier", self.peak_multiplier, 0, 10, _MULT_FIX)
+        for model, mult in self.peak_multipliers:
+            _as_float(f"peak:{model}", mult, 0, 10, _MULT_FIX)
+        _as_float("na_tariff", self.na_tariff, -1, 1, _TARIFF_FIX)
+        _as_float("market_trend", self.market_trend, -0.5, 0.5, _TREND_FIX)
+        object.__setattr__(self, "delays", tuple(sorted((str(m), int(v)) for m, v in self.delays)))
+        object.__setattr__(self, "peak_multipliers", tuple(sorted((str(m), float(v)) for m, v in self.peak_multipliers)))
+        object.__setattr__(self, "cancel", _names(self.cancel))
+
+    # -- building from user input -------------------------------------------------------
+    @classmethod
+    def from_pairs(cls, pairs: Mapping[str, Any] | Iterable[tuple[Any, Any]] | pd.DataFrame, base: "Scenario | str | None" = "base") -> "Scenario":
+        """Build a scenario from parameter/value pairs on top of ``base``.
+
+        Parameters
+        ----------
+        pairs : mapping, iterable of pairs, or DataFrame
+            Parameter names as in :data:`PARAMETERS` (case and spaces ignored). Per-model
+            entries are written ``delay:MODEL`` and ``peak:MODEL``; ``cancel`` takes model
+            names separated by ``;``. A DataFrame must have two columns (parameter, value).
+        base : Scenario or str or None
+            The scenario the pairs adjust (default ``"base"``); ``None`` starts from no
+            adjustment at all.
+
+        Examples
+        --------
+        >>> s = Scenario.from_pairs({"name": "late", "delay_years": 2, "peak:Junior": 1.1})
+        >>> s.delay_years, s.peak_multipliers
+        (2, (('Junior', 1.1),))
+        """
+        if isinstance(pairs, pd.DataFrame):
+            if pairs.shape[1] != 2:
+                raise ScenarioError("scenario table", f"{pairs.shape[1]} columns", "give two columns: parameter and value", "wrong shape")
+            items = list(pairs.itertuples(index=False, name=None))
+        elif isinstance(pairs, Mapping):
+            items = list(pairs.items())
+        else:
+            items = list(pairs)
+        start = get_scenario(base) if isinstance(base, str) else (base or cls(name="custom"))
+        values: dict[str, Any] = {f.name: getattr(start, f.name) for f in fields(cls)}
+        delays = dict(start.delays)
+        peaks = dict(start.peak_multipliers)
+        touched_name = False
+        for raw_key, value in items:
+            if raw_key is None or (isinstance(raw_key, float) and math.isnan(raw_key)) or not str(raw_key).strip():
+                continue
+            key = "_".join(str(raw_key).strip().lower().split())
+            prefix, sep, model = str(raw_key).strip().partition(":")
+            prefix = "_".join(prefix.strip().lower().split())
+            if sep and prefix in ("delay", "delays"):
+                delays[" ".join(model.split())] = _as_int(f"delay:{model.strip()}", value, -10, 20, _DELAY_FIX)
+            elif sep and prefix in ("peak", "peak_multiplier", "peak_multipliers"):
+                peaks[" ".join(model.split())] = _as_float(f"peak:{model.strip()}", value, 0, 10, _MULT_FIX)
+            elif key in ("name", "description"):
+                values[key] = "" if value is None else str(value).strip()
+                touched_name |= key == "name"
+            elif key == "delay_years":
+                values[key] = _as_int(key, value, -10, 20, _DELAY_FIX)
+            elif key == "peak_multiplier":
+                values[key] = _as_float(key, value, 0, 10, _MULT_FIX)
+            elif key == "na_tariff":
+                values[key] = _as_float(key, value, -1, 1, _TARIFF_FIX)
+            elif key == "market_trend":
+                values[key] = _as_float(key, value, -0.5, 0.5, _TREND_FIX)
+            elif key in ("include_reported_cancelled", "use_announced_dates"):
+                values[key] = _as_bool(key, value)
+            elif key == "cancel":
+                values[key] = _names(value)
+            else:
+                raise ScenarioError("parameter", str(raw_key), f"use one of {', '.join(PARAMETERS)}, delay:MODEL or peak:MODEL", "unknown parameter")
+        values["delays"] = tuple(delays.items())
+        values["peak_multipliers"] = tuple(peaks.items())
+        if not touched_name and items:
+            values["name"] = f"{start.name} (custom)"
+            values["reasoning"] = ""
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> "Scenario":
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    def check_models(self, names: Iterable[str]) -> None:
+        """Raise :class:`UnknownModelError` if a per-model entry names no model in ``names``."""
+        known = {" ".join(n.split()).casefold() for n in names}
+        listed = ", ".join(names)
+        for param, model in [("delay", m) for m, _ in self.delays] + [("peak", m) for m, _ in self.peak_multipliers] + [("cancel", m) for m in self.cancel]:
+            if model.casefold() not in known:
+                raise UnknownModelError(f"{param}:{model}" if param != "cancel" else "cancel", model, f"use a model in the lineup: {listed}", "unknown model")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The scenario as a two-column table (parameter, value) readable by ``from_pairs``."""
+        rows: list[tuple[str, Any]] = [
+            ("name", self.name),
+            ("description", self.description),
+            ("delay_years", self.delay_years),
+            ("peak_multiplier", self.peak_multiplier),
+            ("cancel", "; ".join(self.cancel)),
+            ("include_reported_cancelled", self.include_reported_cancelled),
+            ("use_announced_dates", self.use_announced_dates),
+            ("na_tariff", self.na_tariff),
+            ("market_trend", self.market_trend),
+        ]
+        rows += [(f"delay:{m}", v) for m, v in self.delays]
+        rows += [(f"peak:{m}", v) for m, v in self.peak_multipliers]
+        return pd.DataFrame(rows, columns=["parameter", "value"])
+
+
+#: Scalar parameter names accepted by :meth:`Scenario.from_pairs`.
+PARAMETERS: tuple[str, ...] = (
+    "name", "description", "delay_years", "peak_multiplier", "cancel", "include_reported_cancelled",
+    "use_announced_dates", "na_tariff", "market_trend",
+)
+
+
+def _builtins() -> dict[str, Scenario]:
+    tr = track_record()
+    return {
+        "base": Scenario(
+            name="base",
+            description="Latest news: next Stelvio and Giulia in 2028, US E-SUV cancelled, flat market",
+            reasoning=(
+                "The default lineup as the newest reports stand: next-generation Stelvio and Giulia "
+                "officially in 2028 (production in H2 2028), the large US E-SUV reported cancelled in "
+                "October 2025, no market trend, and the 15% US tariff already inside the 2025 actual."
+            ),
+        ),
+        "bear": Scenario(
+            name="bear",
+            description="Every launch a year late, peaks 20% lower, US -20%, market -2%/yr",
+            delay_years=1, peak_multiplier=0.8, na_tariff=-0.2, market_trend=-0.02,
+            reasoning=(
+                "One more year of slippage (every past Alfa plan slipped), new models selling 20% "
+                "below the assumed peaks, North America another 20% down (the 2025 US fall was 36%) "
+                "and a European market shrinking 2% a year."
+            ),
+        ),
+        "bull": Scenario(
+            name="bull",
+            description="Launches on time, peaks 25% higher, market +2%/yr",
+            peak_multiplier=1.25, market_trend=0.02,
+            reasoning=(
+                "Everything goes right: launches on the dates now reported, new models selling 25% "
+                "above the assumed peaks (the Junior's orders kept beating guidance) and a market "
+                "growing 2% a year."
+            ),
+        ),
+        "plan": Scenario(
+            name="plan",
+            description="Every model in the seed articles arrives as first announced, E-SUV included",
+            use_announced_dates=True, include_reported_cancelled=True,
+            reasoning=(
+                "Every model the 2025 articles list arrives when first announced: Tonale successor, "
+                "next Stelvio and Giulia, the US E-SUV (since reported cancelled) and the 4.3 m model."
+            ),
+        ),
+        "track_record": Scenario(
+            name="track_record",
+            description=(
+                f"Launches {round(tr.mean_slip_years)} years late, new-model peaks x{tr.median_realisation:.2f}, "
+                "as past plans ended"
+            ),
+            delay_years=round(tr.mean_slip_years), peak_multiplier=round(tr.median_realisation, 4),
+            reasoning=(
+                f"Calibrated on Alfa's own history: models of the 2014 plan that were built arrived "
+                f"{tr.mean_slip_years:.2f} years late on average (slips {', '.join(f'{s:g}' for s in tr.slips)}), "
+                f"and past global volume targets were met at a median of {tr.median_realisation:.1%} "
+                f"({len(tr.realisations)} targets). Only {tr.build_rate:.1%} of announced models were ever "
+                "built; that risk is left to the simulation, not folded in here."
+            ),
+        ),
+    }
+
+
+#: Built-in scenarios by name, in display order.
+BUILTIN: dict[str, Scenario] = _builtins()
+
+
+def scenario_names() -> tuple[str, ...]:
+    """Names of the built-in scenarios, in display order."""
+    return tuple(BUILTIN)
+
+
+def get_scenario(name: "str | Scenario") -> Scenario:
+    """Look up a built-in scenario by name (case, spaces and hyphens ignored).
+
+    >>> get_scenario(" Track-Record ").delay_years
+    2
+    """
+    if isinstance(name, Scenario):
+        return name
+    key = "_".join(str(name).strip().lower().replace("-", " ").split())
+    try:
+        return BUILTIN[key]
+    except KeyError:
+        raise UnknownScenarioError("scenario", name, f"use one of {', '.join(BUILTIN)}", "unknown scenario") from None
+
+
+def load_scenario(path: str | Path, base: str = "base") -> Scenario:
+    """Read a scenario from a CSV of two columns (parameter, value) with a header row."""
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError("scenario file", str(p), "give the path of an existing CSV file", "not found")
+    frame = pd.read_csv(p, dtype=str, keep_default_na=False)
+    return Scenario.from_pairs(frame, base=base)

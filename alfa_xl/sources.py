@@ -1,0 +1,88 @@
+"""Sourced default data shipped with the package: history, facts and past plans.
+
+Every row carries its source and date. The files live in ``alfa_xl/data/`` as CSV so that
+they can be read, audited and replaced without touching code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+__all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fact"]
+
+
+def _read(name: str, **kwargs) -> pd.DataFrame:
+    with resources.as_file(resources.files("alfa_xl") / "data" / name) as p:
+        return pd.read_csv(p, **kwargs)
+
+
+@lru_cache(maxsize=None)
+def _history() -> pd.DataFrame:
+    return _read("history.csv").sort_values("year").reset_index(drop=True)
+
+
+def history() -> pd.DataFrame:
+    """Worldwide yearly Alfa Romeo sales, one chosen value per year.
+
+    Columns: ``year``, ``units``, ``kind`` (official or estimate), ``source``, ``note``
+    (why this value was chosen where sources conflict). A copy: safe to modify.
+    """
+    return _history().copy()
+
+
+def latest_actual() -> tuple[int, float]:
+    """The latest full-year actual as ``(year, units)``; ``(2025, 73000.0)`` as shipped.
+
+    >>> latest_actual()
+    (2025, 73000.0)
+    """
+    row = _history().iloc[-1]
+    return int(row["year"]), float(row["units"])
+
+
+@lru_cache(maxsize=None)
+def _facts() -> pd.DataFrame:
+    frame = _read("facts.csv", dtype=str, keep_default_na=False)
+    frame["value"] = pd.to_numeric(frame["value"])
+    return frame
+
+
+def facts() -> pd.DataFrame:
+    """Sourced facts: ``key``, ``value``, ``unit``, ``as_of``, ``source``, ``note``."""
+    return _facts().copy()
+
+
+def fact(key: str) -> float:
+    """The value of one sourced fact by key (case and spaces ignored).
+
+    >>> fact("global_units_h1_2025")
+    33020.0
+    """
+    table = _facts()
+    hit = table[table["key"] == str(key).strip().lower()]
+    if hit.empty:
+        raise KeyError(key)
+    return float(hit["value"].iloc[0])
+
+
+@lru_cache(maxsize=None)
+def _plan_targets() -> pd.DataFrame:
+    return _read("plan_targets.csv", dtype=str, keep_default_na=False)
+
+
+def plan_targets() -> pd.DataFrame:
+    """Every dated Alfa Romeo volume target found (2003-2024) and what happened."""
+    return _plan_targets().copy()
+
+
+@lru_cache(maxsize=None)
+def _plan_2014() -> pd.DataFrame:
+    return _read("plan_2014.csv", dtype=str, keep_default_na=False)
+
+
+def plan_2014() -> pd.DataFrame:
+    """The May 2014 plan's models: planned against actual launch year."""
+    return _plan_2014().copy()
