@@ -6,6 +6,7 @@ what to fix and exit with code 2, never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
@@ -38,6 +39,20 @@ def _register() -> None:
 _register()
 
 
+def _click_errors() -> tuple[type[Exception], ...]:
+    """Usage-error classes of the click that Typer runs on (recent Typer vendors its own)."""
+    found = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(importlib.import_module(name).ClickException)
+        except ImportError:
+            continue
+    return tuple(found)
+
+
+_CLICK_ERRORS = _click_errors()
+
+
 def fail(message: str) -> "typer.Exit":
     """Print one error line to stderr and return the exit to raise (code 2)."""
     typer.echo(f"alfa-xl: error: {message}", err=True)
@@ -56,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("alfa-xl: aborted", err=True)
         return 1
-    except __import__("click").exceptions.ClickException as exc:
+    except _CLICK_ERRORS as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # help already printed
+            return 2
         typer.echo(f"alfa-xl: error: {exc.format_message()}", err=True)
         return 2
     return 0

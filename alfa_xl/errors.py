@@ -13,6 +13,8 @@ __all__ = [
     "UnknownScenarioError",
     "UnknownModelError",
     "HorizonError",
+    "MissingExtraError",
+    "SimulationError",
 ]
 
 
@@ -29,6 +31,11 @@ class AlfaInputError(ValueError):
         What the user should do instead, written as an instruction.
     problem : str, optional
         What is wrong with the value; defaults to ``"invalid value"``.
+
+    Examples
+    --------
+    >>> str(AlfaInputError("peak_units of 'Junior'", -5, "give yearly units of 0 or more", "negative"))
+    "peak_units of 'Junior': negative (got -5); give yearly units of 0 or more"
     """
 
     def __init__(self, field: str, value: object, fix: str, problem: str = "invalid value"):
@@ -57,3 +64,13 @@ class UnknownModelError(ScenarioError):
 
 class HorizonError(AlfaInputError):
     """A start or end year outside the supported range, or an end before the start."""
+
+
+class MissingExtraError(AlfaInputError):
+    """An optional feature asked for whose extra dependency is not installed
+    (for example a chart without matplotlib)."""
+
+
+class SimulationError(AlfaInputError):
+    """A Monte Carlo setting that cannot be used: number of paths, seed, percentiles,
+    target or an uncertainty parameter."""

@@ -132,7 +132,7 @@ def gap_table(projection: Projection, target: float = DEFAULT_TARGET, reference:
         One row per year with :data:`GAP_COLUMNS`. ``Growth required`` and ``Years to
         target`` are NaN for years up to the latest actual; ``Years to target`` is NaN
         when the scenario does not grow (never reached at its pace) and counts years from
-        the latest actual year.
+        the latest actual year. ``Junior-equivalents`` is NaN when the reference peak is 0.
 
     Examples
     --------
@@ -158,6 +158,8 @@ def gap_table(projection: Projection, target: float = DEFAULT_TARGET, reference:
     if base_units >= tgt:
         nper = np.where(ahead, 0.0, np.nan)
     gap = tgt - total
+    ref_peak = reference_peak(projection.lineup, reference)
+    junior_eq = np.maximum(gap, 0.0) / ref_peak if ref_peak > 0 else np.full(len(years), np.nan)
     return pd.DataFrame({
         "Year": years,
         "Projection": total,
@@ -166,7 +168,7 @@ def gap_table(projection: Projection, target: float = DEFAULT_TARGET, reference:
         "Share of target": total / tgt,
         "Growth required": growth_req,
         "Years to target": nper,
-        "Junior-equivalents": np.maximum(gap, 0.0) / reference_peak(projection.lineup, reference),
+        "Junior-equivalents": junior_eq,
     }, columns=list(GAP_COLUMNS))
 
 

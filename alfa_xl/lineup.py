@@ -354,7 +354,12 @@ _DEFAULT: Lineup | None = None
 
 
 def default_lineup() -> Lineup:
-    """The shipped default lineup (package data ``alfa_xl/data/lineup.csv``)."""
+    """The shipped default lineup (package data ``alfa_xl/data/lineup.csv``).
+
+    >>> lu = default_lineup()
+    >>> lu.names[:4], lu["Junior"].peak_units
+    (('Junior', 'Tonale', 'Giulia', 'Stelvio'), 33000.0)
+    """
     global _DEFAULT
     if _DEFAULT is None:
         with resources.as_file(resources.files("alfa_xl") / "data" / "lineup.csv") as p:

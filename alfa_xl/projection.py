@@ -32,7 +32,7 @@ from .curve import lifecycle_share
 from .errors import HorizonError, ScenarioError
 from .lineup import REGIONS, Lineup, default_lineup
 from .scenarios import Scenario, get_scenario
-from .sources import latest_actual
+from .sources import history, latest_actual
 
 __all__ = ["Projection", "project", "default_horizon", "MIN_START", "MAX_END"]
 
@@ -114,6 +114,23 @@ class Projection:
         frame = pd.DataFrame(self.units.sum(axis=1), index=pd.Index(self.years, name="Year"), columns=list(REGIONS))
         frame["Total"] = self.totals
         return frame
+
+    def with_history(self) -> pd.DataFrame:
+        """Projected totals joined to the sourced history, for context.
+
+        Index ``Year`` covers every history year and every projection year; columns
+        ``Actual`` (worldwide sales from :func:`alfa_xl.sources.history`, NaN where no
+        figure exists) and ``Projection`` (NaN outside the horizon).
+
+        >>> t = project(end_year=2027).with_history()
+        >>> float(t.loc[2025, "Actual"]), bool(t.loc[2026:, "Actual"].isna().all()), bool(t.loc[:2025, "Projection"].isna().all())
+        (73000.0, True, True)
+        """
+        actual = history().set_index("year")["units"].astype(float)
+        proj = pd.Series(self.totals, index=self.years)
+        frame = pd.DataFrame({"Actual": actual, "Projection": proj})
+        frame.index.name = "Year"
+        return frame.sort_index()
 
     def long(self) -> pd.DataFrame:
         """Tidy table: one row per year, model and region with columns

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .gap import DEFAULT_TARGET, first_year_at_target, gap_table
+from .gap import DEFAULT_TARGET, _positive, first_year_at_target, gap_table
 from .lineup import Lineup, default_lineup
 from .projection import default_horizon, project
 from .scenarios import BUILTIN, Scenario, get_scenario
@@ -46,8 +46,14 @@ def compare_scenarios(
     """One row per scenario: total in ``year``, target, gap, share and first year at target.
 
     "First year at target" searches from the first projection year (2026) to
-    ``max(year, search_end)``; empty (``None``) when not reached.
+    ``max(year, search_end)``; empty (``None``) when not reached. ``Gap`` is target minus
+    total (positive = short of the target), in units a year.
+
+    >>> t = compare_scenarios(2030, scenarios=["base", "bull"])
+    >>> t["Scenario"].tolist(), bool((t["Gap"] == t["Target"] - t["Total"]).all())
+    (['base', 'bull'], True)
     """
+    target = _positive("target", target, "give the target in units a year, above 0")
     start, _ = default_horizon()
     year = int(year)
     rows = []
@@ -121,7 +127,12 @@ def refresh_blocks(inputs: RefreshInputs) -> dict[str, list[Block]]:
 
 def clean(value: Any) -> Any:
     """A value safe for a cell: NaN, infinity and pandas NA become ``None``; NumPy
-    scalars become Python numbers."""
+    scalars become Python numbers.
+
+    >>> import numpy as np
+    >>> clean(np.float64("nan")) is None, clean(np.int64(7)), clean("text")
+    (True, 7, 'text')
+    """
     if value is None or value is pd.NA:
         return None
     if isinstance(value, (np.integer,)):

@@ -272,7 +272,7 @@ def _builtins() -> dict[str, Scenario]:
                 f"Launches {round(tr.mean_slip_years)} years late, new-model peaks x{tr.median_realisation:.2f}, "
                 "as past plans ended"
             ),
-            delay_years=round(tr.mean_slip_years), peak_multiplier=round(tr.median_realisation, 4),
+            delay_years=round(tr.mean_slip_years), peak_multiplier=tr.median_realisation,
             reasoning=(
                 f"Calibrated on Alfa's own history: models of the 2014 plan that were built arrived "
                 f"{tr.mean_slip_years:.2f} years late on average (slips {', '.join(f'{s:g}' for s in tr.slips)}), "
@@ -309,9 +309,20 @@ def get_scenario(name: "str | Scenario") -> Scenario:
 
 
 def load_scenario(path: str | Path, base: str = "base") -> Scenario:
-    """Read a scenario from a CSV of two columns (parameter, value) with a header row."""
+    """Read a scenario from a CSV of two columns (parameter, value) with a header row.
+
+    The pairs adjust ``base`` exactly as in :meth:`Scenario.from_pairs`. Raises
+    :class:`~alfa_xl.errors.ScenarioError` when the file is missing, unreadable or not
+    two columns wide.
+    """
     p = Path(path)
     if not p.is_file():
         raise ScenarioError("scenario file", str(p), "give the path of an existing CSV file", "not found")
-    frame = pd.read_csv(p, dtype=str, keep_default_na=False)
+    try:
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ScenarioError(
+            "scenario file", str(p), "save the scenario as a UTF-8 CSV with a header row and two columns: parameter, value",
+            f"unreadable ({type(exc).__name__})",
+        ) from None
     return Scenario.from_pairs(frame, base=base)

@@ -1,0 +1,87 @@
+"""Tables for the workbook's Risk sheet: the percentile fan, the probability of reaching
+the target by year and the tornado.
+
+Pure, like :mod:`alfa_xl.report`: it returns :class:`~alfa_xl.report.Block` objects that
+the Excel macro and ``alfa-xl refresh`` lay out with
+:func:`~alfa_xl.report.blocks_to_grid` and write under the defined name ``out_risk``,
+so both write exactly the same numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .report import Block, RefreshInputs
+from .scenarios import Scenario, get_scenario
+from .simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, Uncertainty, check_target, simulate, tornado
+
+__all__ = ["risk_blocks", "RISK_BLOCKS"]
+
+#: Names of the blocks :func:`risk_blocks` returns, in order.
+RISK_BLOCKS = ("risk_fan", "risk_probability", "risk_tornado")
+
+
+def risk_blocks(
+    inputs: RefreshInputs,
+    paths: int = DEFAULT_PATHS,
+    seed: int | None = DEFAULT_SEED,
+    scenario: Scenario | str | None = None,
+    percentiles: Iterable[float] | None = None,
+    uncertainty: Uncertainty | None = None,
+) -> list[Block]:
+    """The Risk sheet's tables for one scenario, in :data:`RISK_BLOCKS` order.
+
+    Parameters
+    ----------
+    inputs : RefreshInputs
+        Target (units a year), horizon (``start_year`` to ``end_year``), lineup and
+        ``compare_year`` (the tornado's year) as read from the workbook's Inputs.
+    paths : int
+        Simulated paths (1 to 1,000,000; default 10,000).
+    seed : int, optional
+        Seed of the random streams (default :data:`~alfa_xl.simulate.DEFAULT_SEED`), so
+        a refresh writes the same figures every time.
+    scenario : Scenario or str, optional
+        The scenario the paths vary around; the first of ``inputs.scenarios`` when
+        omitted (the workbook passes ``in_scenario``).
+    percentiles : iterable of float, optional
+        Percentiles of the fan (default 10, 50, 90).
+    uncertainty : Uncertainty, optional
+        Driver spreads (default: calibrated on the track record).
+
+    Returns
+    -------
+    list of Block
+        ``risk_fan``: ``Year``, one column per percentile (``P10``...), ``Mean`` and
+        ``Scenario`` (the projection without uncertainty), units a year.
+        ``risk_probability``: ``Year``, ``Probability`` (share of paths at or above the
+        target, 0 to 1).
+        ``risk_tornado``: ``Driver``, ``Low``, ``High``, ``Swing``, ``Low setting``,
+        ``High setting`` for ``compare_year``, largest swing first (units).
+
+    Raises
+    ------
+    AlfaInputError
+        Any invalid input, before anything is written.
+
+    Examples
+    --------
+    >>> blocks = risk_blocks(RefreshInputs(end_year=2030), paths=500, seed=1)
+    >>> [b.name for b in blocks]
+    ['risk_fan', 'risk_probability', 'risk_tornado']
+    """
+    sc = get_scenario(scenario if scenario is not None else (inputs.scenarios[0] if inputs.scenarios else "base"))
+    target = check_target(inputs.target)
+    sim = simulate(inputs.lineup, sc, inputs.start_year, inputs.end_year, paths, seed, uncertainty)
+    fan = sim.percentiles(percentiles if percentiles is not None else DEFAULT_PERCENTILES)
+    fan["Mean"] = sim.totals.mean(axis=0)
+    fan["Scenario"] = sim.deterministic
+    chance = sim.probability_by_year(target)
+    torn = tornado(inputs.compare_year, sc, inputs.lineup, uncertainty).drop(columns="Scenario")
+    where = f"{sim.paths:,} paths around scenario {sc.name}, seed {sim.seed}"
+    return [
+        Block("risk_fan", f"Yearly total across {where} (units)", fan),
+        Block("risk_probability", f"Probability of reaching {target:,.0f} a year ({where})", chance),
+        Block("risk_tornado", f"Tornado: total in {inputs.compare_year} with one driver at its P10 and P90, "
+                              f"scenario {sc.name} (units)", torn),
+    ]

@@ -1,0 +1,195 @@
+"""Speed and memory of the Monte Carlo (``alfa_xl.simulate``).
+
+Run from the repository root::
+
+    python benchmarks/bench_simulate.py            # full run
+    python benchmarks/bench_simulate.py --quick    # fewer repeats
+
+Prints:
+
+1. 100,000 paths over 2026-2035 with the default lineup and the base scenario: median
+   wall time of ``simulate`` plus the answer a user asks for (probability of 400,000 in
+   2030 and P10/P50/P90 by year). Target: <= 0.25 s.
+2. The same model as a plain per-path Python loop (scalar ``math``, no NumPy in the
+   loop) over the first 2,000 paths: given the same raw standard normals, it does the
+   copula, the draws and the projection path by path; its totals are checked against the
+   vectorised run, its time is scaled linearly to 100,000 paths (and excludes generating
+   the raw normals, which the vectorised time includes); the speed ratio. Target: >= 50x.
+3. 1,000,000 paths: peak resident memory of a fresh Python process that imports the
+   package and runs the simulation (``resource.getrusage(RUSAGE_SELF).ru_maxrss``), next
+   to the same process after the imports only. Target: <= 1 GB.
+
+Timings are medians of repeated runs (the machine may be shared); the warm-up run is
+not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import math
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from alfa_xl.lineup import default_lineup
+from alfa_xl.projection import _effective
+from alfa_xl.scenarios import get_scenario
+from alfa_xl.simulate import Uncertainty, _Frame, _normals, simulate
+from alfa_xl.sources import latest_actual
+
+PATHS, START, END = 100_000, 2026, 2035
+LOOP_PATHS = 2_000
+TARGET_SECONDS, TARGET_RATIO, TARGET_BYTES = 0.25, 50.0, 1 << 30
+
+
+def vectorised() -> float:
+    sim = simulate(paths=PATHS, start_year=START, end_year=END, seed=1)
+    sim.probability(400_000, 2030)
+    sim.percentiles((10, 50, 90))
+    return sim
+
+
+def python_loop(n_paths: int) -> list[list[float]]:
+    """Totals per path and year, one path, model and year at a time (plain Python).
+
+    The loop gets the raw standard normals of the paths (the same numbers the vectorised
+    run draws) and does everything else per path: the copula, the Poisson slips, the
+    cancellations, the peaks, the trend, the tariff and the projection formula.
+    """
+    lineup, scenario = default_lineup(), get_scenario("base")
+    u = Uncertainty.track_record()
+    frame = _Frame(lineup, scenario, START, END, u)  # thresholds and effective launches, computed once
+    drawable = [i for i, m in enumerate(lineup.models) if m.status != "on_sale"]
+    d = len(drawable)
+    z = _normals(1, 0, n_paths, 3 + 3 * d).T.tolist()
+    planned = frame.planned.tolist()
+    slip_thresholds = [list(t) for t in frame.slip_thresholds]
+    slip_mean = frame.slip_mean.tolist()
+    cancel_threshold = frame.cancel_threshold
+    load, own = math.sqrt(u.correlation), math.sqrt(1 - u.correlation)
+    eff = _effective(lineup, scenario)
+    launch0, peak0, active0 = eff["launch"].tolist(), eff["peak"].tolist(), eff["active"].tolist()
+    models = lineup.models
+    index = {m.model: i for i, m in enumerate(models)}
+    successor = [-1] * len(models)
+    for i, m in enumerate(models):
+        if m.replaces is not None:
+            successor[index[m.replaces]] = i
+    base_year, _ = latest_actual()
+    # per-model constants looked up once, as a careful hand-written loop would
+    params = [(m.launch_fraction, m.plateau, m.decay, m.decline_after, m.decline_rate,
+               math.inf if m.end_year is None else m.end_year, sum(m.shares), m.share_north_america) for m in models]
+    fraction = [m.launch_fraction for m in models]
+    n_models = len(models)
+    out = []
+    for p in range(n_paths):
+        zp = z[p]
+        common = load * zp[0]
+        trend = max(scenario.market_trend + u.trend_sigma * (common + own * zp[1]), -0.99)
+        tariff = max(scenario.na_tariff + u.tariff_sigma * (common + own * zp[2]), -1.0)
+        slip = [0] * n_models
+        cancelled = [False] * n_models
+        mult = [1.0] * n_models
+        for c, i in enumerate(drawable):
+            if not planned[i]:
+                continue
+            if slip_mean[i] > 0:
+                slip[i] = bisect.bisect_left(slip_thresholds[i], -(common + own * zp[3 + c]))
+            cancelled[i] = common + own * zp[3 + d + c] < cancel_threshold
+            mult[i] = math.exp(u.peak_sigma * (common + own * zp[3 + 2 * d + c]))
+        launch = [launch0[i] + slip[i] for i in range(n_models)]
+        active = [active0[i] and not cancelled[i] for i in range(n_models)]
+        row = []
+        for year in range(START, END + 1):
+            total = 0.0
+            for i in range(n_models):
+                f, plateau, decay, after, rate, end, w_all, w_na = params[i]
+                if not active[i] or year > end:
+                    continue
+                age = year - launch[i]
+                if age < 0:
+                    share = 0.0
+                elif age < 1:
+                    share = f
+                else:
+                    share = (plateau + (1 - plateau) * math.exp(-decay * (age - 1))) * (1 - rate) ** max(0.0, age - after)
+                s = successor[i]
+                hand = 1.0
+                if s >= 0 and active[s]:
+                    if year == launch[s]:
+                        hand = 1.0 - fraction[s]
+                    elif year > launch[s]:
+                        hand = 0.0
+                weight = w_all + tariff * w_na if year > base_year else w_all
+                total += peak0[i] * mult[i] * share * hand * weight
+            row.append(total * (1 + trend) ** max(0, year - base_year))
+        out.append(row)
+    return out
+
+
+def timed(fn, repeats: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+MEMORY_SCRIPT = """
+import resource, sys, time
+import alfa_xl.simulate as s
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+sim = s.simulate(paths=1_000_000, start_year=2026, end_year=2035, seed=1)
+p = sim.probability(400_000, 2030)
+took = time.perf_counter() - t0
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(before, after, took, p)
+"""
+
+
+def memory() -> tuple[float, float, float, float]:
+    done = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT], capture_output=True, text=True, check=True)
+    before, after, took, p = done.stdout.split()
+    return int(before) * 1024, int(after) * 1024, float(took), float(p)  # ru_maxrss is in KiB on Linux
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = parser.parse_args()
+    repeats = 5 if args.quick else 15
+
+    ok = True
+    fast = timed(vectorised, repeats)
+    print(f"vectorised: {PATHS:,} paths x {END - START + 1} years, median of {repeats}: {fast:.3f} s "
+          f"(target <= {TARGET_SECONDS} s)")
+    ok &= fast <= TARGET_SECONDS
+
+    loop_runs = 3 if args.quick else 5
+    slow_small = timed(lambda: python_loop(LOOP_PATHS), loop_runs)
+    reference = simulate(paths=LOOP_PATHS, start_year=START, end_year=END, seed=1).totals
+    np.testing.assert_allclose(np.array(python_loop(LOOP_PATHS)), reference, rtol=1e-9)
+    slow = slow_small * PATHS / LOOP_PATHS
+    ratio = slow / fast
+    print(f"python loop: {LOOP_PATHS:,} paths, median of {loop_runs}: {slow_small:.3f} s, same totals as the "
+          f"vectorised run; scaled linearly to {PATHS:,} paths: {slow:.1f} s")
+    print(f"speed ratio: {ratio:.0f}x (target >= {TARGET_RATIO:.0f}x)")
+    ok &= ratio >= TARGET_RATIO
+
+    before, after, took, p = memory()
+    print(f"1,000,000 paths: peak RSS {after / 2**20:,.0f} MiB (after imports {before / 2**20:,.0f} MiB), "
+          f"{took:.2f} s, P(400,000 in 2030) = {p:.4f} (target <= {TARGET_BYTES / 2**20:,.0f} MiB)")
+    ok &= after <= TARGET_BYTES
+    print("all targets met" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

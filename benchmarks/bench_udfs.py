@@ -1,0 +1,91 @@
+"""Speed of the ALFA_ worksheet functions, against the targets of the project.
+
+* ``=ALFA_PROJECT()`` through the adapter (argument normalisation, projection, table,
+  cleaning), result cache emptied before each call: target median <= 1 ms.
+* The same call served from the result cache: target median <= 20 us.
+* ``import alfa_xl.udfs`` in a fresh interpreter, minus ``import pandas`` alone (median
+  of several subprocess runs each): target <= 0.3 s. Also shown for a host that has
+  already loaded xlwings (Excel's UDF server, RunPython, xlwings Lite), where the
+  module adds only its own cost.
+
+Run ``python benchmarks/bench_udfs.py`` (``--quick`` for fewer repetitions). Prints
+median, p90 and the ratio median / target; the exit code is 0 even when a target is
+missed (this is a measurement, not a test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from alfa_xl import excel_args as xa
+from alfa_xl import udfs
+
+
+def timings(fn, repeat: int, warmup: int = 5) -> np.ndarray:
+    for _ in range(warmup):
+        fn()
+    out = np.empty(repeat)
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out[i] = time.perf_counter() - t0
+    return out
+
+
+def report(label: str, seconds: np.ndarray, target: float, unit: str) -> None:
+    scale = {"us": 1e6, "ms": 1e3, "s": 1.0}[unit]
+    med, p90 = np.median(seconds), np.percentile(seconds, 90)
+    print(f"{label:<58} median {med * scale:9.3f} {unit}  p90 {p90 * scale:9.3f} {unit}  "
+          f"target {target * scale:g} {unit}  ratio {med / target:5.2f}  (n={seconds.size})")
+
+
+def import_seconds(statement: str, before: str = "") -> float:
+    """Wall time of ``statement`` in a fresh interpreter, after ``before`` (not timed)."""
+    code = (f"{before}\nimport time\nt0 = time.perf_counter()\n{statement}\n"
+            "print(time.perf_counter() - t0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def import_cost(runs: int, before: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Paired runs: ``import alfa_xl.udfs`` and ``import pandas`` alone, alternating."""
+    udf, pandas = np.empty(runs), np.empty(runs)
+    for i in range(runs):
+        udf[i] = import_seconds("import alfa_xl.udfs", before)
+        pandas[i] = import_seconds("import pandas", before)
+    return udf, pandas
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args(argv)
+    n_uncached, n_cached, n_import = (200, 2000, 3) if args.quick else (2000, 20000, 9)
+    print(f"Python {sys.version.split()[0]}, numpy {np.__version__}")
+
+    def uncached():
+        xa.CACHE.clear()
+        return udfs.alfa_project()
+
+    assert isinstance(uncached(), list)
+    report("=ALFA_PROJECT() uncached (base, 2026-2030, by model)", timings(uncached, n_uncached), 1e-3, "ms")
+    udfs.alfa_project()
+    report("=ALFA_PROJECT() cached repeat", timings(udfs.alfa_project, n_cached), 20e-6, "us")
+    report('=ALFA_PROJECT("bear", 2026, 2035, "region") cached',
+           timings(lambda: udfs.alfa_project("bear", 2026.0, 2035.0, "region"), n_cached), 20e-6, "us")
+
+    udf, pandas = import_cost(n_import)
+    report("import alfa_xl.udfs minus import pandas (fresh process)", udf - pandas, 0.3, "s")
+    print(f"{'':<58} medians: alfa_xl.udfs {np.median(udf):.3f} s, pandas {np.median(pandas):.3f} s")
+    udf, pandas = import_cost(n_import, before="import pandas, xlwings")
+    report("import alfa_xl.udfs, xlwings already loaded (UDF host)", udf, 0.3, "s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Test set-up: xlwings' real classic decorators and conversion on a machine without Excel.
+
+At import time (before any test module imports ``alfa_xl.udfs``):
+
+* stand-ins for ``pythoncom``, ``pywintypes``, ``win32com`` and ``win32com.client`` go into
+  ``sys.modules`` so that ``xlwings.udfs`` (the Windows COM UDF machinery) imports;
+* ``xlwings.func``/``arg``/``ret``/``sub``/``script`` become ``xlwings.udfs.xlfunc``/
+  ``xlarg``/``xlret``/``xlsub`` (what xlwings binds on Windows), so the ALFA_ functions
+  carry the same ``__xlfunc__`` metadata Excel registers;
+* an engine named ``"excel"`` is registered providing ``clean_value_data`` and
+  ``prepare_xl_data_element`` as xlwings' Windows engine does (minus the COM date type),
+  so ``xlwings.conversion.read``/``write`` run their real pipelines.
+
+Windows stand-ins are only added when the real modules are absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from unittest.mock import MagicMock
+
+if importlib.util.find_spec("pythoncom") is None:  # no pywin32: not a Windows Python
+    for _name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
+        sys.modules.setdefault(_name, MagicMock(name=_name))
+
+import xlwings  # noqa: E402
+import xlwings.udfs as xlwings_udfs  # noqa: E402
+from xlwings.main import Engine  # noqa: E402
+
+xlwings.func = xlwings_udfs.xlfunc
+xlwings.arg = xlwings_udfs.xlarg
+xlwings.ret = xlwings_udfs.xlret
+xlwings.sub = xlwings_udfs.xlsub
+xlwings.script = xlwings_udfs.xlsub
+
+#: Error values as COM delivers them (xlwings._xlwindows.cell_errors).
+CELL_ERRORS = {
+    -2146826281: "#DIV/0!",
+    -2146826246: "#N/A",
+    -2146826259: "#NAME?",
+    -2146826288: "#NULL!",
+    -2146826252: "#NUM!",
+    -2146826265: "#REF!",
+    -2146826273: "#VALUE!",
+}
+
+
+class ExcelConversionEngine:
+    """The value-cleaning half of xlwings' Windows engine (``xlwings._xlwindows.Engine``)."""
+
+    name = "excel"
+    type = "desktop"
+
+    @property
+    def apps(self):  # no Excel application on this machine
+        raise RuntimeError("no Excel application in tests")
+
+    @staticmethod
+    def prepare_xl_data_element(x, date_format):
+        import numpy as np
+        import pandas as pd
+
+        if isinstance(x, (dt.datetime, dt.date)):
+            return x  # COM would turn it into a pywintypes time
+        if pd.isna(x):
+            return ""
+        if isinstance(x, (np.floating, float)) and np.isnan(x):
+            return ""
+        if isinstance(x, np.number):
+            return float(x)
+        if x is None:
+            return ""
+        return x
+
+    @staticmethod
+    def clean_value_data(data, datetime_builder, empty_as, number_builder, err_to_str):
+        def one(value):
+            if value in ("", None):
+                return empty_as
+            if isinstance(value, dt.datetime):
+                return value if datetime_builder in (None, dt.datetime) else datetime_builder(value.year, value.month, value.day)
+            if number_builder is not None and isinstance(value, float):
+                return number_builder(value)
+            if isinstance(value, int) and value in CELL_ERRORS:
+                return CELL_ERRORS[value] if err_to_str else None
+            return value
+
+        return [[one(c) for c in row] for row in data]
+
+
+if "excel" not in [e.name for e in xlwings.engines]:
+    xlwings.engines.add(Engine(impl=ExcelConversionEngine()))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report the ALFA_ fuzzing counts (cases run, uncaught exceptions)."""
+    fuzz = getattr(sys.modules.get("test_udfs_fuzz") or sys.modules.get("tests.test_udfs_fuzz"), "FUZZ", None)
+    if not fuzz:
+        return
+    cases = sum(c["cases"] for c in fuzz.values())
+    uncaught = sum(c["uncaught"] for c in fuzz.values())
+    generic = sum(c["generic"] for c in fuzz.values())
+    terminalreporter.write_sep("-", "ALFA_ fuzzing")
+    terminalreporter.write_line(f"{cases} cases over {len(fuzz)} functions; {uncaught} uncaught exceptions; {generic} generic messages")
+    for name, c in sorted(fuzz.items()):
+        terminalreporter.write_line(f"  {name}: {c['cases']} cases, {c['uncaught']} uncaught, {c['generic']} generic")

@@ -1,0 +1,292 @@
+"""The outlook workbook build: structure, cached values, settings, VBA, reproducibility.
+
+Expected numbers come from the shipped CSV files and hand calculation (the lifecycle
+formula written out here), not from the builder.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import hashlib
+import math
+import re
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from defusedxml.ElementTree import fromstring
+from python_calamine import CalamineWorkbook
+
+from alfa_xl.book.build import build_workbook, default_path
+from alfa_xl.cli import main
+
+M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+CONTRACT_SHEETS = ["Cover", "Inputs", "Projection", "Scenarios", "Gap", "Facts", "Checks", "xlwings.conf"]
+DATA = Path(resources.files("alfa_xl")) / "data"
+
+
+def _csv(name):
+    with open(DATA / name, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("build") / "alfa_outlook.xlsm"
+    build_workbook(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def parts(built) -> dict[str, bytes]:
+    with zipfile.ZipFile(built) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+@pytest.fixture(scope="module")
+def values(built):
+    wb = CalamineWorkbook.from_path(str(built))
+    return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+
+
+def _sheet_xml(parts, name):
+    wb = fromstring(parts["xl/workbook.xml"])
+    rels = fromstring(parts["xl/_rels/workbook.xml.rels"])
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    for s in wb.iter(M + "sheet"):
+        if s.get("name") == name:
+            return parts["xl/" + targets[s.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]].decode()
+    raise KeyError(name)
+
+
+def _names(parts):
+    return {d.get("name"): d.text for d in fromstring(parts["xl/workbook.xml"]).iter(M + "definedName")}
+
+
+def _find(rows, text):
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            if v == text:
+                return i, j
+    raise KeyError(text)
+
+
+# -- structure ---------------------------------------------------------------------------
+class TestStructure:
+    def test_sheets_in_contract_order(self, parts):
+        names = [s.get("name") for s in fromstring(parts["xl/workbook.xml"]).iter(M + "sheet")]
+        assert names == CONTRACT_SHEETS
+
+    def test_defined_names(self, parts):
+        names = _names(parts)
+        for n in ("in_target", "in_start_year", "in_end_year", "in_compare_year", "in_scenario"):
+            assert re.fullmatch(r"Inputs!\$[A-Z]+\$\d+", names[n]), (n, names[n])
+        assert re.fullmatch(r"Inputs!\$B\$\d+:\$B\$\d+", names["in_scenario_list"])
+        assert re.fullmatch(r"Scenarios!\$A\$6:\$[A-Z]+\$\d+", names["out_scenarios"])
+
+    def test_input_values(self, parts, values):
+        names = _names(parts)
+
+        def at(name):
+            m = re.fullmatch(r"Inputs!\$([A-Z]+)\$(\d+)(?::\$[A-Z]+\$(\d+))?", names[name])
+            col = ord(m.group(1)) - 65
+            r0 = int(m.group(2)) - 1
+            r1 = int(m.group(3)) - 1 if m.group(3) else r0
+            return [values["Inputs"][r][col] for r in range(r0, r1 + 1)]
+
+        assert at("in_target") == [400000.0]
+        assert at("in_start_year") == [2026.0] and at("in_end_year") == [2030.0]
+        assert at("in_compare_year") == [2030.0] and at("in_scenario") == ["base"]
+        assert [v for v in at("in_scenario_list") if v != ""] == ["base", "bear", "bull", "plan", "track_record"]
+
+    def test_lineup_table_matches_the_csv(self, parts, values):
+        rows = _csv("lineup.csv")
+        table = fromstring(parts["xl/tables/table1.xml"])
+        assert table.get("displayName") == "tbl_lineup"
+        assert [c.get("name") for c in table.iter(M + "tableColumn")] == list(rows[0].keys())
+        first = int(re.match(r"A(\d+):", table.get("ref")).group(1)) - 1
+        sheet = values["Inputs"]
+        assert sheet[first][: len(rows[0])] == list(rows[0].keys())
+        for i, row in enumerate(rows, start=1):
+            got = sheet[first + i]
+            assert got[0] == row["model"]
+            assert got[5] == float(row["peak_units"])
+            assert got[list(row).index("comment")] == row["comment"]
+        units = sheet[first - 1][: len(rows[0])]
+        assert units[list(rows[0]).index("peak_units")] == "units a year"
+
+    def test_live_formulas_are_dynamic_arrays(self, parts):
+        xml = _sheet_xml(parts, "Projection")
+        cells = re.findall(r'<c r="A(\d+)"[^>]*cm="1"[^>]*><f t="array" ref="A\d+:([A-Z]+)\d+">([^<]*)</f>', xml)
+        formulas = [c[2] for c in cells]
+        assert any(f.startswith("ALFA_PROJECT(in_scenario,in_start_year,in_end_year,\"model\",tbl_lineup[#All])") for f in formulas), formulas
+        assert any("\"region\"" in f for f in formulas)
+        assert "xl/metadata.xml" in parts  # Excel's dynamic-array flag lives here
+        gap = _sheet_xml(parts, "Gap")
+        assert re.search(r'cm="1"[^>]*><f t="array" ref="A7:H12">ALFA_GAP_TABLE\(in_target,in_scenario,in_start_year,in_end_year,', gap)
+        for name in CONTRACT_SHEETS:
+            assert "_xlfn.SINGLE" not in _sheet_xml(parts, name)
+
+    def test_every_formula_has_a_cached_value(self, parts):
+        missing = []
+        for name in CONTRACT_SHEETS:
+            for m in re.finditer(r"<c r=\"([A-Z]+\d+)\"[^>]*>(<f[^>]*>[^<]*</f>|<f[^>]*/>)(.*?)</c>", _sheet_xml(parts, name)):
+                if "<v>" not in m.group(3):
+                    missing.append((name, m.group(1)))
+        # a formula whose result is an empty string has an empty cached value only
+        assert all(name == "Checks" or name == "Gap" for name, _ in missing), missing[:5]
+
+    def test_charts(self, parts):
+        charts = sorted(n for n in parts if n.startswith("xl/charts/chart"))
+        assert len(charts) == 2
+        outlook = parts[charts[0]].decode()
+        assert "<c:scatterChart>" in outlook and "Projection!$B$" in outlook and "Target" in outlook
+        gap = parts[charts[1]].decode()
+        assert "<c:barChart>" in gap and "Gap!$D$" in gap
+
+    def test_xlwings_conf_sheet(self, values):
+        conf = values["xlwings.conf"]
+        keys = [r[0] for r in conf]
+        end = keys.index("")  # xlwings reads A1 down to the first blank cell
+        settings = {r[0]: r[1] for r in conf[:end]}
+        assert settings["UDF Modules"] == "alfa_xl.udfs"
+        assert settings["Interpreter_Win"] == "python"
+        assert settings["Use UDF Server"] is False
+        assert all(k in settings for k in ("Interpreter_Mac", "PYTHONPATH", "Show Console"))
+
+    def test_no_absolute_paths(self, parts, built):
+        pattern = re.compile(r"[A-Za-z]:\\\\|[A-Za-z]:\\[A-Za-z]|/Users/|/home/|/root/|/tmp/|file:///|absPath")
+        for name, data in parts.items():
+            if name.endswith((".xml", ".vml", ".rels")):
+                assert not pattern.search(data.decode("utf-8")), name
+        assert not pattern.search(built.with_suffix(".py").read_text())
+
+    def test_vba_project_and_buttons(self, parts):
+        ours = (Path(resources.files("alfa_xl.book")) / "data" / "vbaProject.bin").read_bytes()
+        assert parts["xl/vbaProject.bin"] == ours
+        assert hashlib.sha256(ours).hexdigest() == "d88cc5081ac6f477c8f1933f1fd64ee7f7d23b4d2da0e3c375d2fc98c7ac0d35"
+        assert b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in parts["[Content_Types].xml"]
+        assert b'codeName="ThisWorkbook"' in parts["xl/workbook.xml"]
+        vml = b"".join(v for n, v in parts.items() if n.endswith(".vml"))
+        assert vml.count(b"[0]!SampleCall") == 2  # Cover and Inputs
+        assert b"[0]!ImportPythonUDFs" in vml
+
+    def test_module_beside_the_workbook(self, built):
+        src = built.with_suffix(".py").read_text()
+        tree = ast.parse(src)
+        main_fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "main")
+        assert "alfa_xl.macros.refresh_scenarios()" in ast.unparse(main_fn)
+        assert 'xw.Book("alfa_outlook.xlsm").set_mock_caller()' in src
+        assert 'if __name__ == "__main__":' in src
+
+
+# -- cached values ---------------------------------------------------------------------
+def _share(age, f=0.5, p=0.5, k=0.7, D=7, d=0.15):
+    """The lifecycle share written out by hand (alfa_xl.curve's formula)."""
+    if age < 0:
+        return 0.0
+    if age == 0:
+        return f
+    return (p + (1 - p) * math.exp(-k * (age - 1))) * (1 - d) ** max(0, age - D)
+
+
+class TestCachedValues:
+    def test_projection_by_model(self, values):
+        rows = values["Projection"]
+        i, j = _find(rows, "Year")
+        header = rows[i]
+        assert header[1] == "Junior" and "Total" in header
+        total_col = header.index("Total")
+        first = rows[i + 1]
+        assert first[0] == 2026
+        # Junior: peak 33,000 from 2024, plateau 0.6; 2026 is age 2
+        assert first[1] == pytest.approx(33_000 * _share(2, p=0.6), rel=1e-12)
+        for r in rows[i + 1:i + 6]:
+            assert r[total_col] == pytest.approx(sum(r[1:total_col]), rel=1e-12)
+
+    def test_projection_by_region(self, values):
+        rows = values["Projection"]
+        i, _ = _find(rows, "Italy")
+        # Junior 2026 in Italy (43%) + Tonale (43%) + Giulia (15%) + Stelvio (15%) in 2026
+        by_model = rows[_find(rows, "Junior")[0] + 1]
+        expect = 0.43 * by_model[1] + 0.43 * by_model[2] + 0.15 * by_model[3] + 0.15 * by_model[4]
+        assert rows[i + 1][1] == pytest.approx(expect, rel=1e-9)
+
+    def test_gap_sheet_native_cross_check(self, values):
+        hist = _csv("history.csv")
+        base_year, base_units = int(hist[-1]["year"]), float(hist[-1]["units"])
+        rows = values["Gap"]
+        i, _ = _find(rows, "Growth required (RATE)")
+        for r in rows[i + 1:i + 6]:
+            year, total, target, gap = r[0], r[1], r[2], r[3]
+            assert target == 400_000
+            assert gap == pytest.approx(400_000 - total)
+            n = year - base_year
+            assert r[5] == pytest.approx((400_000 / base_units) ** (1 / n) - 1, rel=1e-9)
+            assert r[6] == pytest.approx(r[5], rel=1e-12)
+            assert abs(r[7]) < 1e-6
+        live = rows[_find(rows, "Junior-equivalents")[0] + 5]
+        assert live[0] == 2030 and live[3] == pytest.approx(400_000 - live[1])
+        assert live[7] == pytest.approx(live[3] / 33_000)  # Junior peak from lineup.csv
+
+    def test_scenarios_output_agrees_with_projection(self, values):
+        sc = values["Scenarios"]
+        assert sc[5][0].startswith("Scenarios compared in 2030 against 400,000")
+        assert sc[6][:4] == ["Scenario", "Total", "Target", "Gap"]
+        base = sc[7]
+        proj = values["Projection"]
+        i, _ = _find(proj, "Year")
+        total_2030 = proj[i + 5][proj[i].index("Total")]
+        assert base[0] == "base" and base[1] == pytest.approx(total_2030, rel=1e-12)
+        assert base[3] == pytest.approx(400_000 - base[1])
+        assert base[4] == pytest.approx(base[1] / 400_000)
+
+    def test_checks_and_cover_say_ok(self, values):
+        checks = values["Checks"]
+        assert checks[3][1:3] == ["Master check", "OK"]
+        statuses = [r[8] for r in checks[11:21] if r[1]]
+        assert statuses == ["OK"] * 5
+        cover = values["Cover"]
+        row = next(r for r in cover if "All checks (sheet Checks)" in r)
+        assert row[row.index("All checks (sheet Checks)") + 1] == "OK"
+
+    def test_facts_sheet_is_the_source_data(self, values):
+        facts = values["Facts"]
+        rows = _csv("facts.csv")
+        i, _ = _find(facts, "Key")
+        for k, row in enumerate(rows, start=1):
+            assert facts[i + k][0] == row["key"] and facts[i + k][1] == pytest.approx(float(row["value"]))
+            assert facts[i + k][4] == row["source"]
+
+
+# -- reproducibility ---------------------------------------------------------------------
+def _normalised(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        out = {n: z.read(n) for n in z.namelist()}
+    out["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*<", rb"<dcterms:\1><", out["docProps/core.xml"])
+    return out
+
+
+def test_two_builds_are_byte_identical(tmp_path, built):
+    again = tmp_path / "alfa_outlook.xlsm"
+    build_workbook(again)
+    assert again.read_bytes() == built.read_bytes()
+
+
+def test_committed_workbook_equals_a_fresh_build(built):
+    committed = default_path()
+    assert committed.is_file(), "run: alfa-xl build-workbook"
+    fresh, ours = _normalised(built), _normalised(committed)
+    assert list(ours) == list(fresh)
+    changed = [n for n in fresh if fresh[n] != ours[n]]
+    assert changed == [], f"workbook/alfa_outlook.xlsm is out of date ({changed}); run: alfa-xl build-workbook"
+    assert committed.with_suffix(".py").read_text() == built.with_suffix(".py").read_text()
+
+
+def test_cli_build_workbook(tmp_path, capsys):
+    out = tmp_path / "sub" / "book.xlsm"
+    assert main(["build-workbook", "--out", str(out)]) == 0
+    assert out.is_file() and (tmp_path / "sub" / "book.py").is_file()
+    assert "checks: OK" in capsys.readouterr().out

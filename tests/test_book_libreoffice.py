@@ -1,0 +1,174 @@
+"""The workbook in a real spreadsheet application: LibreOffice Calc, headless.
+
+LibreOffice recalculates every native formula on load (profile ``OOXMLRecalcMode`` = 0);
+``ALFA_*`` cells become ``#NAME?`` there, so the checks must hold on native formulas
+over the values the refresh wrote. Rendered pages go to ``out/workbook/`` (git-ignored).
+
+Skipped when ``soffice`` is missing, except in CI (``CI=true``), where they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from alfa_xl.book.build import build_workbook
+from alfa_xl.book.refresh import refresh_workbook
+from alfa_xl.projection import project
+
+pytestmark = pytest.mark.libreoffice
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+if SOFFICE is None:
+    if os.environ.get("CI", "").lower() == "true":
+        raise RuntimeError("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc")
+    pytest.skip("LibreOffice (soffice) not installed", allow_module_level=True)
+
+OUT = Path(__file__).resolve().parents[1] / "out" / "workbook"
+XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    """Run soffice with its own HOME and profile (forced recalculation on load)."""
+    home = tmp_path_factory.mktemp("lo-home")
+    profile = home / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(XCU)
+
+    def convert(src: Path, fmt: str, outdir: Path) -> Path:
+        outdir.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, HOME=str(home))
+        subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                        "--convert-to", fmt, "--outdir", str(outdir), str(src)],
+                       check=True, env=env, capture_output=True, timeout=180)
+        out = outdir / (src.stem + "." + fmt.split(":")[0])
+        assert out.is_file(), f"LibreOffice did not write {out}"
+        return out
+
+    return convert
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    d = tmp_path_factory.mktemp("lo-books")
+    built = d / "alfa_outlook.xlsm"
+    build_workbook(built)
+    refreshed = d / "refreshed" / "alfa_outlook.xlsm"
+    refreshed.parent.mkdir()
+    shutil.copy(built, refreshed)
+    _set_inputs(refreshed, target=350000, scenarios=["bear", "base"])
+    refresh_workbook(refreshed)
+    return built, refreshed
+
+
+def _set_inputs(path: Path, target: float, scenarios: list[str]) -> None:
+    """Change in_target (Inputs!B5) and in_scenario_list (Inputs!B13:B22) in place."""
+    import re
+
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    out = []
+    for info, data in items:
+        if info.filename == "xl/worksheets/sheet2.xml":
+            xml = data.decode()
+            xml = re.sub(r'(<c r="B5" s="\d+")[^>]*>.*?</c>', rf"\1><v>{target}</v></c>", xml, count=1)
+            for k in range(10):
+                ref = f"B{13 + k}"
+                value = f'<is><t>{scenarios[k]}</t></is>' if k < len(scenarios) else None
+                xml = re.sub(rf'(<c r="{ref}" s="\d+")[^>]*?(/>|>.*?</c>)',
+                             (rf'\1 t="inlineStr">{value}</c>' if value else r"\1/>"), xml, count=1)
+            data = xml.encode()
+        out.append((info, data))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in out:
+            z.writestr(info.filename, data)
+
+
+def _sheet(path: Path, name: str):
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+def _checks_ok(xlsx: Path, target: float, names: list[str], compare_year: int = 2030):
+    checks = _sheet(xlsx, "Checks")
+    assert checks[3][1:3] == ["Master check", "OK"], checks[3]
+    rows = [r for r in checks[11:21] if r[1]]
+    assert [r[1] for r in rows] == names
+    assert all(r[8] == "OK" for r in rows)
+    for r in rows:
+        total = project(scenario=r[1], start_year=2026, end_year=compare_year).total(compare_year)
+        assert r[9] == pytest.approx(target - total, rel=1e-9)  # native gap = target - engine total
+        assert r[10] == pytest.approx((total / 73_000) ** (1 / (compare_year - 2025)) - 1, rel=1e-9)
+    growth = next(r for r in checks if r[1].startswith("Growth a year required"))
+    assert growth[2] == pytest.approx((target / 73_000) ** (1 / 5) - 1, rel=1e-9)
+    assert [r[2] for r in checks if r[1].startswith(("Target in the output", "Years in the output", "Scenarios in the output equal"))] == ["OK"] * 3
+
+
+def test_built_workbook_checks_ok_after_recalculation(office, books, tmp_path):
+    built, _ = books
+    xlsx = office(built, "xlsx", tmp_path)
+    _checks_ok(xlsx, 400_000, ["base", "bear", "bull", "plan", "track_record"])
+    gap = _sheet(xlsx, "Gap")
+    i = next(k for k, r in enumerate(gap) if r[:2] == ["Year", "Projection"])
+    for r in gap[i + 1:i + 6]:  # RATE and the closed form, computed by LibreOffice
+        assert r[5] == pytest.approx((400_000 / 73_000) ** (1 / (r[0] - 2025)) - 1, rel=1e-9)
+        assert r[6] == pytest.approx(r[5], rel=1e-12)
+
+
+def test_refreshed_workbook_checks_ok_after_recalculation(office, books, tmp_path):
+    _, refreshed = books
+    xlsx = office(refreshed, "xlsx", tmp_path)
+    _checks_ok(xlsx, 350_000, ["bear", "base"])
+
+
+def test_stale_output_is_reported(office, books, tmp_path):
+    built, _ = books
+    stale = tmp_path / "stale" / "alfa_outlook.xlsm"
+    stale.parent.mkdir()
+    shutil.copy(built, stale)
+    _set_inputs(stale, target=350000, scenarios=["base", "bear", "bull", "plan", "track_record"])
+    checks = _sheet(office(stale, "xlsx", tmp_path / "x"), "Checks")
+    assert checks[3][2] == "REFRESH"
+
+
+def test_a_file_saved_by_libreoffice_can_be_refreshed(office, books, tmp_path):
+    """Shared strings, renumbered styles and another writer's XML: the refresh copes."""
+    built, _ = books
+    saved = office(built, "xlsx", tmp_path / "saved")
+    before = {}
+    with zipfile.ZipFile(saved) as z:
+        before = {n: z.read(n) for n in z.namelist()}
+    report = refresh_workbook(saved)
+    with zipfile.ZipFile(saved) as z:
+        after = {n: z.read(n) for n in z.namelist()}
+    assert [n for n in before if before[n] != after[n]] == report.changed_parts
+    sc = _sheet(saved, "Scenarios")
+    assert sc[5][0].startswith("Scenarios compared in 2030")
+    assert sc[7][0] == "base" and sc[7][3] == pytest.approx(400_000 - sc[7][1])
+
+
+def test_render_pages(office, books):
+    """PDF and PNG pages of the built and the refreshed workbook, for people to look at."""
+    if shutil.which("pdftoppm") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            raise RuntimeError("pdftoppm (poppler-utils) is required in CI")
+        pytest.skip("pdftoppm not installed")
+    built, refreshed = books
+    for name, src in (("built", built), ("refreshed", refreshed)):
+        folder = OUT / name
+        shutil.rmtree(folder, ignore_errors=True)
+        pdf = office(src, "pdf", folder)
+        subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(folder / "page")], check=True, timeout=120)
+        pages = sorted(folder.glob("page-*.png"))
+        assert len(pages) >= 7  # one or more pages per printed sheet
+        assert all(p.stat().st_size > 2_000 for p in pages)

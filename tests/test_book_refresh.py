@@ -1,0 +1,305 @@
+"""Headless refresh: only the owned parts change, bad input leaves the file untouched,
+unreadable files are refused, and the output matches the report the macro writes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from alfa_xl.book.build import build_workbook
+from alfa_xl.book.refresh import refresh_workbook
+from alfa_xl.cli import main
+
+SCENARIOS_PART = "xl/worksheets/sheet4.xml"  # fourth sheet in the contract order
+INPUTS_PART = "xl/worksheets/sheet2.xml"
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pristine") / "alfa_outlook.xlsm"
+    build_workbook(path)
+    return path
+
+
+@pytest.fixture
+def book(pristine, tmp_path) -> Path:
+    path = tmp_path / "alfa_outlook.xlsm"
+    shutil.copy(pristine, path)
+    return path
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def rewrite(path: Path, changes: dict[str, bytes]) -> None:
+    """Replace or add parts (as a user saving the file would)."""
+    old = parts(path)
+    old.update(changes)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in old.items():
+            z.writestr(name, data)
+
+
+def set_cell(path: Path, ref: str, value, part: str = INPUTS_PART) -> None:
+    """Set one cell of a sheet (number, inline string or blank)."""
+    xml = parts(path)[part].decode()
+    m = re.search(rf'<c r="{ref}"( s="\d+")?[^>]*?(/>|>.*?</c>)', xml)
+    assert m, ref
+    style = m.group(1) or ""
+    if value is None:
+        cell = f'<c r="{ref}"{style}/>'
+    elif isinstance(value, str):
+        cell = f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>'
+    else:
+        cell = f'<c r="{ref}"{style}><v>{value}</v></c>'
+    rewrite(path, {part: (xml[:m.start()] + cell + xml[m.end():]).encode()})
+
+
+def add_user_sheet(path: Path) -> None:
+    """Add a sheet 'My notes' the way Excel stores one (new part, relationship, entry)."""
+    p = parts(path)
+    wb = p["xl/workbook.xml"].decode().replace("</sheets>", '<sheet name="My notes" sheetId="99" r:id="rId99"/></sheets>')
+    rels = p["xl/_rels/workbook.xml.rels"].decode().replace(
+        "</Relationships>",
+        '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet99.xml"/></Relationships>')
+    ct = p["[Content_Types].xml"].decode().replace(
+        "</Types>", '<Override PartName="/xl/worksheets/sheet99.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>my own analysis</t></is></c><c r="B1"><f>Scenarios!B8*2</f><v>1</v></c></row></sheetData></worksheet>')
+    rewrite(path, {"xl/workbook.xml": wb.encode(), "xl/_rels/workbook.xml.rels": rels.encode(), "[Content_Types].xml": ct.encode(),
+                   "xl/worksheets/sheet99.xml": sheet.encode()})
+
+
+def sheet(path: Path, name: str):
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+def out_ref(path: Path) -> str:
+    return re.search(rb'<definedName name="out_scenarios">([^<]*)<', parts(path)["xl/workbook.xml"]).group(1).decode()
+
+
+def refresh_cli(path: Path, capsys) -> tuple[int, str]:
+    rc = main(["refresh", str(path)])
+    err = capsys.readouterr().err
+    return rc, err
+
+
+# -- only owned parts change -------------------------------------------------------------
+def test_changed_input_and_user_sheet_keep_every_other_part(book, capsys):
+    add_user_sheet(book)
+    set_cell(book, "B5", 350000)  # in_target
+    before = parts(book)
+    rc, err = refresh_cli(book, capsys)
+    assert rc == 0, err
+    after = parts(book)
+    assert list(after) == list(before)
+    changed = sorted(n for n in before if before[n] != after[n])
+    assert changed == [SCENARIOS_PART]  # same rectangle size: workbook.xml is untouched
+    unchanged = [n for n in before if n != SCENARIOS_PART]
+    assert len(unchanged) == len(before) - 1 and "xl/vbaProject.bin" in unchanged and "xl/worksheets/sheet99.xml" in unchanged
+    sc = sheet(book, "Scenarios")
+    assert sc[5][0] == "Scenarios compared in 2030 against 350,000"
+    for row in sc[7:12]:
+        assert row[2] == 350000 and row[3] == pytest.approx(350000 - row[1])
+        assert row[4] == pytest.approx(row[1] / 350000)
+    assert sheet(book, "My notes")[0][0] == "my own analysis"
+
+
+def test_output_equals_the_report_the_macro_writes(book):
+    from alfa_xl.lineup import default_lineup
+    from alfa_xl.report import RefreshInputs, blocks_to_grid, refresh_blocks
+
+    set_cell(book, "B8", 2029)  # in_compare_year
+    refresh_workbook(book)
+    b = refresh_blocks(RefreshInputs(400000.0, 2026, 2030, ("base", "bear", "bull", "plan", "track_record"), default_lineup(), 2029))
+    grid = blocks_to_grid(b["compare"] + b["scenarios"] + b["gap"])
+    sc = sheet(book, "Scenarios")
+    got = [row[: len(grid[0])] for row in sc[5:5 + len(grid)]]
+    assert len(got) == len(grid)
+    for g, e in zip(got, grid):
+        for gv, ev in zip(g, e):
+            if ev is None:
+                assert gv == ""
+            elif isinstance(ev, str):
+                assert gv == ev
+            else:
+                assert gv == pytest.approx(ev, rel=1e-15, abs=0)
+    assert sc[5][0].startswith("Scenarios compared in 2029")
+
+
+def test_smaller_output_clears_the_old_extent(book):
+    old = out_ref(book)
+    set_cell(book, "B13", "bear")
+    for ref in ("B14", "B15", "B16", "B17"):
+        set_cell(book, ref, None)
+    set_cell(book, "B7", 2028)  # in_end_year
+    refresh_workbook(book)
+    new = out_ref(book)
+    assert old == "Scenarios!$A$6:$K$92"
+    # 1 scenario, 3 years: 2 + 1 + 2 * (3 + 3) = 15 rows
+    assert new == "Scenarios!$A$6:$K$20"
+    sc = sheet(book, "Scenarios")
+    assert all(v == "" for row in sc[20:] for v in row)
+    assert sc[7][0] == "bear" and sc[9][0].startswith("Scenario: bear")
+    xml = parts(book)[SCENARIOS_PART].decode()
+    assert not re.search(r'<c r="[A-Z]+(2[1-9]|[3-9]\d)"', xml)
+
+
+def test_larger_output_and_cells_outside_are_kept(book):
+    xml = parts(book)[SCENARIOS_PART].decode()
+    row2 = re.search(r'<row r="2"[^>]*>.*?</row>', xml).group(0)
+    note = row2.replace("</row>", '<c r="M2" t="inlineStr"><is><t>analyst note</t></is></c></row>')
+    rewrite(book, {SCENARIOS_PART: xml.replace(row2, note).encode()})
+    set_cell(book, "B7", 2035)  # in_end_year: 2026-2035 is 10 years
+    refresh_workbook(book)
+    assert out_ref(book) == "Scenarios!$A$6:$K$142"  # 2 + 5 + 10 * (10 + 3) = 137 rows
+    sc = sheet(book, "Scenarios")
+    assert sc[0][0].startswith("Scenarios: comparison")  # title above the area kept
+    assert sc[1][12] == "analyst note"
+    assert sc[141][0] == 2035 and sc[142:] == []
+
+
+def test_second_refresh_is_idempotent(book):
+    refresh_workbook(book)
+    first = book.read_bytes()
+    refresh_workbook(book)
+    assert book.read_bytes() == first
+    assert refresh_workbook(book).changed_parts == []
+
+
+def test_backup_kept_and_no_temp_files(book):
+    original = book.read_bytes()
+    set_cell(book, "B5", 300000)
+    changed = book.read_bytes()
+    report = refresh_workbook(book)
+    assert report.backup == book.with_name("alfa_outlook.xlsm.bak")
+    assert report.backup.read_bytes() == changed != original
+    assert sorted(p.name for p in book.parent.iterdir()) == ["alfa_outlook.xlsm", "alfa_outlook.xlsm.bak"]
+
+
+# -- validation: one line, exit 2, file untouched -----------------------------------------
+BAD_INPUTS = [
+    ("B5", "lots", "Inputs!B5 (in_target)", "not a number"),
+    ("B5", -5, "Inputs!B5 (in_target)", "above 0"),
+    ("B6", 2070, "Inputs!B6 (in_start_year)", "2000 and 2060"),
+    ("B7", 2020, "Inputs!B7 (in_end_year)", "on or after the start year 2026"),
+    ("B8", 2030.5, "Inputs!B8 (in_compare_year)", "whole year"),
+    ("B14", "moonshot", "Inputs!B14 (in_scenario_list)", "use one of base, bear"),
+]
+
+
+@pytest.mark.parametrize("ref,value,where,fix", BAD_INPUTS)
+def test_bad_input_exit_2_and_file_untouched(book, capsys, ref, value, where, fix):
+    set_cell(book, ref, value)
+    before = book.read_bytes()
+    rc, err = refresh_cli(book, capsys)
+    assert rc == 2
+    assert err.count("\n") == 1 and where in err and fix in err, err
+    assert book.read_bytes() == before
+    assert not book.with_name(book.name + ".bak").exists()
+
+
+def _lineup_cell(book: Path, column: str, model_row: int) -> str:
+    table = parts(book)["xl/tables/table1.xml"].decode()
+    first = int(re.search(r'ref="A(\d+):', table).group(1))
+    cols = re.findall(r'<tableColumn id="\d+" name="([^"]+)"', table)
+    letter = chr(65 + cols.index(column))
+    return f"{letter}{first + model_row}"
+
+
+@pytest.mark.parametrize("column,value,expect", [
+    ("peak_units", -100, "tbl_lineup[peak_units], model 'Junior'"),
+    ("share_italy", 0.9, "tbl_lineup[share_italy], model 'Junior'"),
+    ("status", "rumoured", "tbl_lineup[status], model 'Junior'"),
+])
+def test_bad_lineup_names_table_column(book, capsys, column, value, expect):
+    ref = _lineup_cell(book, column, 1)
+    set_cell(book, ref, value)
+    before = book.read_bytes()
+    rc, err = refresh_cli(book, capsys)
+    assert rc == 2 and expect in err and f"Inputs!{ref}" in err, err
+    assert book.read_bytes() == before
+
+
+def test_empty_scenario_list(book, capsys):
+    for ref in ("B13", "B14", "B15", "B16", "B17"):
+        set_cell(book, ref, None)
+    before = book.read_bytes()
+    rc, err = refresh_cli(book, capsys)
+    assert rc == 2 and "in_scenario_list" in err and "at least one scenario" in err
+    assert book.read_bytes() == before
+
+
+# -- refusals -----------------------------------------------------------------------------
+def test_refuses_while_excel_lock_file_exists(book, capsys):
+    (book.parent / "~$alfa_outlook.xlsm").write_bytes(b"owner")
+    before = book.read_bytes()
+    rc, err = refresh_cli(book, capsys)
+    assert rc == 2 and "~$alfa_outlook.xlsm" in err and "close it in Excel" in err
+    assert book.read_bytes() == before
+
+
+def _refused(path: Path, capsys, words: str) -> None:
+    before = path.read_bytes()
+    rc, err = refresh_cli(path, capsys)
+    assert rc == 2 and err.count("\n") == 1 and words in err, err
+    assert path.read_bytes() == before
+
+
+def test_refuses_a_text_file(tmp_path, capsys):
+    p = tmp_path / "notes.xlsm"
+    p.write_text("model,units\n")
+    _refused(p, capsys, "not a zip-based Excel file")
+
+
+def test_refuses_a_truncated_workbook(book, capsys):
+    data = book.read_bytes()
+    book.write_bytes(data[: len(data) // 2])
+    _refused(book, capsys, "truncated or corrupt")
+
+
+def test_refuses_a_zip_that_is_not_a_workbook(tmp_path, capsys):
+    p = tmp_path / "report.xlsm"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    _refused(p, capsys, "not an Excel workbook")
+
+
+def test_refuses_an_old_xls(tmp_path, capsys):
+    p = tmp_path / "old.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    _refused(p, capsys, "old .xls or a password-protected")
+
+
+def test_refuses_an_oversized_file(tmp_path, capsys):
+    p = tmp_path / "huge.xlsm"
+    with open(p, "wb") as fh:
+        fh.truncate(60 * 1024 * 1024)  # sparse: cheap to create
+    rc, err = refresh_cli(p, capsys)
+    assert rc == 2 and "too large" in err
+
+
+def test_refuses_a_zip_bomb(book, capsys):
+    rewrite(book, {"xl/media/blank.bin": b"\0" * (20 * 1024 * 1024)})
+    _refused(book, capsys, "zip bomb")
+
+
+def test_refuses_xml_entities(book, capsys):
+    evil = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&b;</t></si></sst>'
+    rewrite(book, {"xl/sharedStrings.xml": evil})
+    _refused(book, capsys, "not readable XML")
+
+
+def test_missing_owned_name(book, capsys):
+    wb = parts(book)["xl/workbook.xml"].decode()
+    wb = re.sub(r'<definedName name="out_scenarios">[^<]*</definedName>', "", wb)
+    rewrite(book, {"xl/workbook.xml": wb.encode()})
+    _refused(book, capsys, "out_scenarios")

@@ -1,0 +1,213 @@
+"""Tests of the ``alfa-xl`` command line, through the installed entry point and in process."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from alfa_xl.cli import main
+from alfa_xl.commands.outlook import TIDY_COLUMNS
+from alfa_xl.lineup import default_lineup
+
+LATEST = 73_000.0
+JUNIOR_PEAK = 33_000.0
+MODELS = list(default_lineup().names)
+
+
+def run(*args: str, exe: list[str] | None = None) -> subprocess.CompletedProcess:
+    cmd = (exe or [sys.executable, "-m", "alfa_xl.cli"]) + list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+def strict_json(text: str):
+    def no_constants(name):
+        raise ValueError(f"{name} is not valid JSON")
+
+    return json.loads(text, parse_constant=no_constants)
+
+
+@pytest.fixture(scope="module")
+def outlook_json():
+    done = run("outlook", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    return strict_json(done.stdout)
+
+
+class TestThroughTheEntryPoint:
+    def test_table(self):
+        done = run("outlook")
+        assert done.returncode == 0 and done.stderr == ""
+        out = done.stdout
+        for text in ("Units by model, scenario base", "Scenarios in 2030 against 400,000", "Gap to 400,000, scenario base",
+                     "What it takes to reach 400,000 in 2030", "Junior-like launches", *MODELS, "track_record"):
+            assert text in out
+
+    def test_installed_script(self):
+        exe = shutil.which("alfa-xl")
+        assert exe, "the alfa-xl script is not installed (pip install -e .)"
+        done = run("facts", "--format", "json", exe=[exe])
+        assert done.returncode == 0
+        facts = strict_json(done.stdout)
+        assert {"key": "global_units_2025", "value": 73000.0}.items() <= facts[0].items()
+
+    def test_json_content(self, outlook_json):
+        d = outlook_json
+        assert d["inputs"]["start_year"] == 2026 and d["inputs"]["end_year"] == 2030 and d["inputs"]["target"] == 400_000
+        assert d["inputs"]["latest_actual"] == {"year": 2025, "units": LATEST}
+        assert [r["Year"] for r in d["projection"]] == [2026, 2027, 2028, 2029, 2030]
+        assert d["history"][-1] == {"Year": 2025, "Actual": LATEST}
+        for r in d["projection"]:
+            assert r["Total"] == pytest.approx(sum(r[m] for m in MODELS))
+        for r in d["by_region"]:
+            assert r["Total"] == pytest.approx(r["Italy"] + r["Rest of Europe"] + r["North America"] + r["Rest of world"])
+        assert [r["Scenario"] for r in d["compare"]] == ["base", "bear", "bull", "plan", "track_record"]
+        for r in d["gap"]:
+            assert r["Gap"] == pytest.approx(400_000 - r["Projection"])
+            assert r["Growth required"] == pytest.approx((400_000 / LATEST) ** (1 / (r["Year"] - 2025)) - 1)
+        k = d["what_it_takes"]
+        total_2030 = d["projection"][-1]["Total"]
+        assert k["gap"] == pytest.approx(400_000 - total_2030)
+        # extra Junior-like launches in 2029 sell the Junior's peak in 2030 (flat market)
+        assert k["extra_launches"] == pytest.approx((400_000 - total_2030) / JUNIOR_PEAK)
+        assert k["extra_launches_needed"] == math.ceil(k["extra_launches"])
+        assert k["with_seed_guess"] == pytest.approx(total_2030 + 3 * JUNIOR_PEAK)
+
+    def test_csv_reads_back(self):
+        done = run("outlook", "--format", "csv", "--scenario", "bear", "--end", "2032")
+        assert done.returncode == 0
+        t = pd.read_csv(io.StringIO(done.stdout))
+        assert tuple(t.columns) == TIDY_COLUMNS
+        assert t["value"].dtype == float  # numbers only; empty = none
+        assert t.set_index(["section", "item"]).loc[("what_it_takes", "reference:Junior"), "value"] == JUNIOR_PEAK
+        assert set(t["section"]) == {"history", "projection", "by_region", "compare", "gap", "what_it_takes"}
+        hist = t[t["section"] == "history"].set_index("year")["value"]
+        assert hist[2025] == LATEST and hist[2002] == 190_000
+        proj = t[t["section"] == "projection"]
+        assert set(proj["scenario"]) == {"bear"} and sorted(set(proj["year"])) == list(range(2026, 2033))
+        by_year = proj.pivot(index="year", columns="item", values="value")
+        assert by_year["Total"].to_numpy() == pytest.approx(by_year[MODELS].sum(axis=1).to_numpy())
+        compare = t[t["section"] == "compare"]
+        assert set(compare["year"]) == {2032} and len(set(compare["scenario"])) == 5
+
+    def test_plot_is_a_png(self, tmp_path):
+        target = tmp_path / "outlook.png"
+        done = run("outlook", "--plot", str(target), "--end", "2035")
+        assert done.returncode == 0, done.stderr
+        data = target.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+        assert "Chart written to" in done.stdout
+
+    def test_bad_input_through_the_entry_point(self):
+        done = run("outlook", "--scenario", "optimistic")
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.strip().splitlines() == [
+            "alfa-xl: error: scenario: unknown scenario (got 'optimistic'); use one of base, bear, bull, plan, track_record"
+        ]
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+LINEUP_HEAD = "model,launch_year,peak_units,share_italy,share_rest_of_europe,share_north_america,share_rest_of_world\n"
+
+
+def bad_cases(tmp):
+    return [
+        (["outlook", "--scenario", "nope"], "unknown scenario (got 'nope'); use one of base"),
+        (["outlook", "--start", "abc"], "--start"),
+        (["outlook", "--start", "1999"], "start_year: outside the supported years (got 1999)"),
+        (["outlook", "--end", "2061"], "end_year: outside the supported years (got 2061)"),
+        (["outlook", "--start", "2030", "--end", "2026"], "end_year: before the start year (got 2026); give an end year on or after"),
+        (["outlook", "--target", "-5"], "target: must be a number above 0 (got -5.0)"),
+        (["outlook", "--target", "0"], "target: must be a number above 0 (got 0.0)"),
+        (["outlook", "--target", "nan"], "target: must be a number above 0"),
+        (["outlook", "--lineup", str(tmp / "missing.csv")], "lineup file: not found"),
+        (["outlook", "--lineup", write(tmp / "cols.csv", "model,peak_units\nA,5\n")], "add the column(s) launch_year"),
+        (["outlook", "--lineup", write(tmp / "shares.csv", LINEUP_HEAD + "A,2027,5000,0.5,0.5,0.5,0\n")],
+         "regional shares of 'A': do not sum to 1 (got 1.5)"),
+        (["outlook", "--lineup", write(tmp / "dup.csv", LINEUP_HEAD + "A,2027,5000,1,0,0,0\na,2028,5000,1,0,0,0\n")],
+         "model: duplicate model name (got 'a'); give every model a unique name"),
+        (["outlook", "--lineup", write(tmp / "neg.csv", LINEUP_HEAD + "A,2027,-5000,1,0,0,0\n")], "peak_units of 'A'"),
+        (["outlook", "--lineup", write(tmp / "text.csv", LINEUP_HEAD + "A,2027,many,1,0,0,0\n")], "peak_units of 'A': not a number (got 'many')"),
+        (["outlook", "--scenario", str(tmp / "none.csv")], "scenario file: not found"),
+        (["outlook", "--scenario", write(tmp / "param.csv", "parameter,value\nspeed,3\n")], "parameter: unknown parameter (got 'speed')"),
+        (["outlook", "--scenario", write(tmp / "model.csv", "parameter,value\ncancel,Alfetta\n")],
+         "cancel: unknown model (got 'Alfetta'); use a model in the lineup"),
+        (["outlook", "--scenario", write(tmp / "delay.csv", "parameter,value\ndelay:Junior,1\n")], "delay only planned models"),
+        (["outlook", "--plot", str(tmp / "no" / "x.png")], "plot: folder not found"),
+        (["outlook", "--plot", str(tmp / "x.txt")], "plot: unsupported file type"),
+        (["outlook", "--format", "xml"], "--format"),
+        (["facts", "--format", "xml"], "--format"),
+        (["forecast"], "No such command"),
+    ]
+
+
+class TestInProcess:
+    def test_every_bad_input_is_one_line_and_exit_2(self, tmp_path, capsys):
+        for args, fragment in bad_cases(tmp_path):
+            code = main(args)
+            out, err = capsys.readouterr()
+            assert code == 2, args
+            assert out == "", args
+            lines = err.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("alfa-xl: error: "), (args, err)
+            assert fragment in lines[0], (args, lines[0])
+            assert "Traceback" not in err
+
+    def test_custom_lineup_and_scenario(self, tmp_path, capsys):
+        lineup = write(tmp_path / "l.csv", LINEUP_HEAD + "Junior,2020,50000,1,0,0,0\nNew,2027,100000,0,1,0,0\n")
+        scenario = write(tmp_path / "s.csv", "parameter,value\nname,late\ndelay:New,1\n")
+        code = main(["outlook", "--lineup", lineup, "--scenario", scenario, "--start", "2027", "--end", "2029",
+                     "--target", "200000", "--format", "json"])
+        out, _ = capsys.readouterr()
+        assert code == 0
+        d = strict_json(out)
+        assert d["inputs"]["scenario"] == "late" and d["inputs"]["lineup"] == lineup
+        junior = [50_000 * (0.5 + 0.5 * math.exp(-0.7 * a)) for a in (6, 7, 8)]  # ages 7-9 of the default curve,
+        junior = [j * 0.85 ** max(0, a - 7) for j, a in zip(junior, (7, 8, 9))]  # decline from age 7 at 15%
+        new = [0, 50_000, 100_000]  # delayed a year: launch 2028 (half year), peak 2029
+        assert [r["Total"] for r in d["projection"]] == pytest.approx([j + n for j, n in zip(junior, new)])
+        assert [r["Scenario"] for r in d["compare"]] == ["base", "bear", "bull", "plan", "track_record", "late"]
+        assert d["what_it_takes"]["reference_model"] == "Junior"
+
+    def test_history_years_give_null_not_nan(self, capsys):
+        assert main(["outlook", "--start", "2024", "--end", "2026", "--format", "json"]) == 0
+        d = strict_json(capsys.readouterr().out)
+        assert d["gap"][0]["Growth required"] is None and d["gap"][2]["Growth required"] is not None
+
+    def test_plot_without_matplotlib(self, tmp_path, capsys, monkeypatch):
+        for name in ("matplotlib", "matplotlib.figure", "matplotlib.backends", "matplotlib.backends.backend_agg"):
+            monkeypatch.setitem(sys.modules, name, None)  # makes "import matplotlib..." fail
+        target = tmp_path / "x.png"
+        assert main(["outlook", "--plot", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert err.strip() == ('alfa-xl: error: plot: matplotlib is not installed (got \'matplotlib\'); '
+                               'install the plot extra: pip install "alfa-xl[plot]"')
+        assert not target.exists()
+
+    def test_facts_csv(self, capsys):
+        assert main(["facts", "--format", "csv"]) == 0
+        t = pd.read_csv(io.StringIO(capsys.readouterr().out))
+        assert list(t.columns) == ["key", "value", "unit", "as_of", "source", "note"]
+        assert t.set_index("key").loc["target_units", "value"] == 400_000
+
+    def test_facts_table(self, capsys):
+        assert main(["facts"]) == 0
+        out = capsys.readouterr().out
+        assert "global_units_2025" in out and "73,000" in out and "auto-medienportal" in out
+
+    def test_help_and_no_arguments(self, capsys):
+        assert main(["--help"]) == 0
+        assert "outlook" in capsys.readouterr().out
+        assert main(["outlook", "--help"]) == 0
+        assert "--scenario" in capsys.readouterr().out
+        assert main([]) == 2

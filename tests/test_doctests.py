@@ -1,0 +1,29 @@
+"""Run the docstring examples of every engine module, so the documentation cannot drift."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+ENGINE = [
+    "alfa_xl",
+    "alfa_xl.curve",
+    "alfa_xl.lineup",
+    "alfa_xl.scenarios",
+    "alfa_xl.projection",
+    "alfa_xl.gap",
+    "alfa_xl.calibration",
+    "alfa_xl.sources",
+    "alfa_xl.errors",
+    "alfa_xl.report",
+]
+
+
+@pytest.mark.parametrize("name", ENGINE)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False)
+    assert result.attempted > 0, f"{name} has no docstring example"
+    assert result.failed == 0

@@ -1,0 +1,176 @@
+"""Tests of alfa_xl.lineup: validation, defaults, CSV loading and the default lineup."""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+import pandas as pd
+import pytest
+
+from alfa_xl.errors import AlfaInputError, LineupError
+from alfa_xl.lineup import DEFAULTS, REGION_COLUMNS, Lineup, Model, default_lineup, load_lineup
+
+
+def shipped_rows() -> list[dict[str, str]]:
+    """The default lineup CSV read with the csv module (independent of the code under test)."""
+    with resources.as_file(resources.files("alfa_xl") / "data" / "lineup.csv") as p, open(p, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def row(**overrides):
+    base = {"model": "X", "launch_year": 2026, "peak_units": 10_000}
+    base.update(overrides)
+    return base
+
+
+def assert_message(exc: AlfaInputError, field: str, value_text: str, fix_words: str) -> None:
+    message = str(exc)
+    assert "\n" not in message
+    assert field in message and exc.field.startswith(field.split(" ")[0])
+    assert value_text in message
+    assert fix_words in message and fix_words in exc.fix
+
+
+class TestDefaultLineup:
+    def test_matches_the_csv(self):
+        rows = shipped_rows()
+        lu = default_lineup()
+        assert lu.names == tuple(r["model"] for r in rows)
+        for r in rows:
+            m = lu[r["model"]]
+            assert m.peak_units == float(r["peak_units"])
+            assert m.launch_year == int(r["launch_year"])
+            assert m.status == r["status"]
+            assert m.replaces == (r["replaces"] or None)
+
+    def test_every_assumption_is_labelled_and_sourced(self):
+        for r in shipped_rows():
+            assert r["source"].strip(), r["model"]
+            assert r["comment"].strip(), r["model"]
+        # every model whose figures are chosen rather than published says so
+        assumed = [r["model"] for r in shipped_rows() if "ASSUMPTION" in r["comment"]]
+        assert len(assumed) >= 7
+
+    def test_successors_and_the_cancelled_e_suv(self):
+        lu = default_lineup()
+        assert lu["Stelvio (next)"].replaces == "Stelvio"
+        assert lu["Giulia (next)"].replaces == "Giulia"
+        assert lu["Tonale successor"].replaces == "Tonale"
+        assert lu["US E-SUV"].status == "reported_cancelled"
+
+    def test_cached_and_arrays_read_only(self):
+        lu = default_lineup()
+        assert default_lineup() is lu
+        with pytest.raises(ValueError):
+            lu.arrays["peak_units"][0] = 1.0
+
+
+class TestModel:
+    def test_defaults_fill_blank_cells(self):
+        m = Model.from_mapping(row(plateau="", decay=None))
+        assert m.plateau == DEFAULTS["plateau"] and m.decay == DEFAULTS["decay"]
+        assert m.status == "planned"
+        assert sum(m.shares) == pytest.approx(1.0)
+
+    def test_numbers_as_text(self):
+        m = Model.from_mapping(row(peak_units="33,000", launch_year="2024", status=" On_Sale "))
+        assert m.peak_units == 33_000.0 and m.launch_year == 2024 and m.status == "on_sale"
+
+    @pytest.mark.parametrize(
+        "overrides, field, value_text, fix",
+        [
+            (dict(peak_units=-5), "peak_units of 'X'", "-5", "0 or more"),
+            (dict(peak_units="lots"), "peak_units of 'X'", "'lots'", "give peak_units as a number"),
+            (dict(peak_units=True), "peak_units of 'X'", "True", "number"),
+            (dict(launch_year=2026.5), "launch_year of 'X'", "2026.5", "whole year"),
+            (dict(launch_year=1800), "launch_year of 'X'", "1800", "between 1950 and 2100"),
+            (dict(launch_year=""), "launch_year of 'X'", "''", "fill in launch_year"),
+            (dict(model=""), "model", "''", "non-empty name"),
+            (dict(status="rumoured"), "status of 'X'", "'rumoured'", "on_sale, planned, reported_cancelled"),
+            (dict(end_year=2025), "end_year of 'X'", "2025", "on or after the launch year 2026"),
+            (dict(plateau=1.5), "plateau of 'X'", "1.5", "0 to 1"),
+            (dict(launch_fraction=-0.1), "launch_fraction of 'X'", "-0.1", "0 to 1"),
+            (dict(decline_after=0), "decline_after of 'X'", "0", "1 or more"),
+            (dict(share_italy=0.5), "regional shares of 'X'", "1.25", "equal 1"),
+            (dict(share_north_america=-0.1, share_italy=0.35), "share_north_america of 'X'", "-0.1", "between 0 and 1"),
+            (dict(replaces="X"), "replaces of 'X'", "'X'", "name the predecessor"),
+        ],
+    )
+    def test_bad_values_name_field_value_and_fix(self, overrides, field, value_text, fix):
+        with pytest.raises(LineupError) as info:
+            Model.from_mapping(row(**overrides))
+        assert_message(info.value, field, value_text, fix)
+
+
+class TestLineupChecks:
+    def test_duplicate_names_ignore_case(self):
+        with pytest.raises(LineupError) as info:
+            Lineup([Model("Junior", 2024, 1), Model("junior", 2025, 1)])
+        assert_message(info.value, "model", "'junior'", "unique name")
+
+    def test_unknown_predecessor(self):
+        with pytest.raises(LineupError) as info:
+            Lineup([Model("A", 2024, 1, replaces="Ghost")])
+        assert_message(info.value, "replaces of 'A'", "'Ghost'", "name a model in the lineup")
+
+    def test_second_successor(self):
+        with pytest.raises(LineupError) as info:
+            Lineup([Model("A", 2020, 1), Model("B", 2025, 1, replaces="A"), Model("C", 2026, 1, replaces="A")])
+        assert_message(info.value, "replaces of 'C'", "'A'", "only one model can replace 'A'")
+
+    def test_successor_not_after_predecessor(self):
+        with pytest.raises(LineupError) as info:
+            Lineup([Model("A", 2020, 1), Model("B", 2020, 1, replaces="A")])
+        assert_message(info.value, "launch_year of 'B'", "2020", "must launch after 'A'")
+
+    def test_empty(self):
+        with pytest.raises(LineupError) as info:
+            Lineup([])
+        assert_message(info.value, "lineup", "(empty)", "at least one model")
+
+    def test_resolve_ignores_case_and_spaces(self):
+        lu = default_lineup()
+        assert lu.resolve("  stelvio   (NEXT) ") == "Stelvio (next)"
+        with pytest.raises(KeyError):
+            lu.resolve("Alfetta")
+
+
+class TestFramesAndFiles:
+    def test_round_trip_through_a_frame(self):
+        lu = default_lineup()
+        assert Lineup.from_frame(lu.to_frame()) == lu
+
+    def test_minimal_frame_headers_normalised(self):
+        frame = pd.DataFrame({" Model ": ["A"], "Launch Year": [2027], "PEAK_UNITS": [5000]})
+        lu = Lineup.from_frame(frame)
+        assert lu["A"].peak_units == 5000 and lu["A"].launch_year == 2027
+
+    def test_missing_columns(self, tmp_path):
+        p = tmp_path / "l.csv"
+        p.write_text("model,peak_units\nA,5\n", encoding="utf-8")
+        with pytest.raises(LineupError) as info:
+            load_lineup(p)
+        assert_message(info.value, "columns", "'peak_units'", "add the column(s) launch_year")
+
+    def test_missing_file(self, tmp_path):
+        with pytest.raises(LineupError) as info:
+            load_lineup(tmp_path / "nope.csv")
+        assert_message(info.value, "lineup file", "nope.csv", "existing CSV file")
+
+    def test_empty_and_binary_files(self, tmp_path):
+        empty = tmp_path / "empty.csv"
+        empty.write_text("", encoding="utf-8")
+        binary = tmp_path / "bin.csv"
+        binary.write_bytes(b"\xff\xfe\x00\x81\x82")
+        for p in (empty, binary):
+            with pytest.raises(LineupError) as info:
+                load_lineup(p)
+            assert_message(info.value, "lineup file", p.name, "UTF-8 CSV")
+
+    def test_csv_with_bom_and_blank_optional_cells(self, tmp_path):
+        p = tmp_path / "l.csv"
+        cols = ["model", "launch_year", "peak_units", "end_year", *REGION_COLUMNS]
+        p.write_text("\ufeff" + ",".join(cols) + "\nA,2027,5000,,0.1,0.2,0.3,0.4\n", encoding="utf-8")
+        m = load_lineup(p)["A"]
+        assert m.end_year is None and m.shares == (0.1, 0.2, 0.3, 0.4)

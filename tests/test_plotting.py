@@ -1,0 +1,36 @@
+"""Tests of alfa_xl.plotting: file checks and what the chart contains (read from SVG text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from alfa_xl.errors import AlfaInputError
+from alfa_xl.plotting import check_plot_path, plot_outlook
+from alfa_xl.projection import project
+
+pytest.importorskip("matplotlib")  # the plot extra; installed with the test extra
+
+
+@pytest.mark.parametrize("name, problem", [("chart.txt", "unsupported file type"), ("missing/chart.png", "folder not found")])
+def test_bad_paths(tmp_path, name, problem):
+    with pytest.raises(AlfaInputError) as info:
+        check_plot_path(tmp_path / name)
+    assert info.value.field == "plot" and problem in str(info.value) and name.split("/")[-1] in str(info.value)
+
+
+def test_svg_has_target_history_and_every_line(tmp_path):
+    lines = {name: project(None, name, 2026, 2032) for name in ("base", "bear")}
+    out = plot_outlook(tmp_path / "chart.svg", lines, target=250_000, highlight="bear", title="Test chart")
+    text = out.read_text(encoding="utf-8")
+    assert out.suffix == ".svg"
+    for label in ("Test chart", "Target 250,000 a year", "base", "bear (selected)", "Actual (best available figure)",
+                  "Units a year (thousands)"):
+        assert label in text, label
+    # end-of-line labels: 2032 totals in thousands
+    for proj in lines.values():
+        assert f"{proj.totals[-1] / 1000:,.0f}k" in text
+
+
+def test_png_written(tmp_path):
+    out = plot_outlook(tmp_path / "chart.PNG", {"base": project()})
+    assert out.read_bytes()[:4] == b"\x89PNG"
