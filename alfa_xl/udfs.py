@@ -364,3 +364,5 @@ def alfa_facts():
 
 # == Further families (Monte Carlo: ALFA_PROBABILITY, ALFA_PERCENTILES, ALFA_TORNADO) ==========
 # Add them below this line, or import them from their own module and extend __all__.
+from .udfs_risk import alfa_probability, alfa_percentiles, alfa_tornado  # noqa: E402,F401
+__all__ += ["alfa_probability", "alfa_percentiles", "alfa_tornado"]

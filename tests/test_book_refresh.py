@@ -228,13 +228,24 @@ def test_bad_lineup_names_table_column(book, capsys, column, value, expect):
     assert book.read_bytes() == before
 
 
-def test_empty_scenario_list(book, capsys):
-    for ref in ("B13", "B14", "B15", "B16", "B17"):
+def test_blank_inputs_take_the_macro_defaults(book):
+    """As alfa_xl.macros: blank target = 400,000, blank list = every built-in scenario."""
+    for ref in ("B5", "B13", "B14", "B15", "B16", "B17"):
         set_cell(book, ref, None)
-    before = book.read_bytes()
+    set_cell(book, "B15", "bull")
+    refresh_workbook(book)
+    sc = sheet(book, "Scenarios")
+    assert sc[7][:3] == ["bull", sc[7][1], 400000]
+    for ref in ("B15",):
+        set_cell(book, ref, None)
+    refresh_workbook(book)
+    assert [r[0] for r in sheet(book, "Scenarios")[7:12]] == ["base", "bear", "bull", "plan", "track_record"]
+
+
+def test_duplicate_scenario(book, capsys):
+    set_cell(book, "B14", "base")
     rc, err = refresh_cli(book, capsys)
-    assert rc == 2 and "in_scenario_list" in err and "at least one scenario" in err
-    assert book.read_bytes() == before
+    assert rc == 2 and "Inputs!B14 (in_scenario_list)" in err and "listed twice" in err
 
 
 # -- refusals -----------------------------------------------------------------------------

@@ -36,16 +36,14 @@ from ..scenarios import BUILTIN
 from ..sources import facts, history, latest_actual
 from .layout import (
     LINEUP_TABLE,
-    OUTPUT_FILL,
     OUTPUT_FONT,
-    OUTPUT_HEADER_FILL,
     OWNED_AREAS,
     ROLE_STYLES,
     SCENARIO_LIST_ROWS,
     SHEETS,
     WORKBOOK_NAME,
 )
-from .xlsx import cell_ref, col_letters, range_ref, split_ref
+from .xlsx import cell_ref, range_ref, split_ref
 
 __all__ = ["build_workbook", "default_path", "MODULE_SOURCE", "BuildResult", "checks_values"]
 

@@ -17,9 +17,10 @@ import pandas as pd
 
 from ..errors import AlfaInputError
 from ..lineup import REGION_COLUMNS, Lineup
-from ..projection import MAX_END, MIN_START, project
+from ..gap import DEFAULT_TARGET
+from ..projection import MAX_END, MIN_START, default_horizon, project
 from ..report import RefreshInputs
-from ..scenarios import get_scenario
+from ..scenarios import BUILTIN, get_scenario
 from .layout import INPUT_NAMES, LINEUP_TABLE
 from .xlsx import (
     CellRange,
@@ -94,6 +95,10 @@ def _whole_year(value: Any, at: str, lo: int, hi: int) -> int:
     return int(number)
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 _FIELD = re.compile(r"^(?P<col>[a-z_ ]+?) of '(?P<model>.*)'$")
 
 
@@ -148,10 +153,11 @@ def _lineup_error(exc: AlfaInputError, t, cols: list[str], rows: list[list[Any]]
 def read_inputs(pkg: Package) -> RefreshInputs:
     """The refresh inputs stored in a workbook, validated.
 
-    Reads ``in_target`` (units a year, above 0), ``in_start_year`` and ``in_end_year``
-    (whole years, 2000-2060, end on or after start), ``in_compare_year``,
-    ``in_scenario_list`` (built-in scenario names; blank cells ignored; at least one) and
-    the table ``tbl_lineup``; then runs one projection per scenario so that every error
+    Reads ``in_target`` (units a year, above 0; empty = 400,000), ``in_start_year`` and
+    ``in_end_year`` (whole years, 2000-2060, end on or after start; empty = 2026 and 2030),
+    ``in_compare_year`` (empty = 2030), ``in_scenario_list`` (built-in scenario names,
+    each once; blank cells ignored; all blank = every built-in scenario) and the table
+    ``tbl_lineup``, with the same defaults as the Excel macro; then runs one projection per scenario so that every error
     surfaces here, before anything is written.
 
     Raises
@@ -162,6 +168,8 @@ def read_inputs(pkg: Package) -> RefreshInputs:
     rd = _Reader(pkg)
     value, at = rd.scalar("in_target")
     fix = "type the target in units a year, a number above 0 (400000)"
+    if _blank(value) or value == 0:  # as the macro: an empty target means 400,000
+        value = DEFAULT_TARGET
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         try:
             value = float(str(value).replace(",", "")) if isinstance(value, str) else None
@@ -173,14 +181,15 @@ def read_inputs(pkg: Package) -> RefreshInputs:
         raise InputsError(at, value, fix, "must be a number above 0")
     target = float(value)
 
+    d_start, d_end = default_horizon()
     start_v, start_at = rd.scalar("in_start_year")
-    start = _whole_year(start_v, start_at, MIN_START, MAX_END)
+    start = d_start if _blank(start_v) else _whole_year(start_v, start_at, MIN_START, MAX_END)
     end_v, end_at = rd.scalar("in_end_year")
-    end = _whole_year(end_v, end_at, MIN_START, MAX_END)
+    end = max(d_end, start) if _blank(end_v) else _whole_year(end_v, end_at, MIN_START, MAX_END)
     if end < start:
         raise InputsError(end_at, end, f"type an end year on or after the start year {start}", "before the start year")
     cmp_v, cmp_at = rd.scalar("in_compare_year")
-    compare = _whole_year(cmp_v, cmp_at, MIN_START, MAX_END)
+    compare = 2030 if _blank(cmp_v) else _whole_year(cmp_v, cmp_at, MIN_START, MAX_END)
 
     lst = rd.range("in_scenario_list")
     if lst.c0 != lst.c1:
@@ -189,14 +198,17 @@ def read_inputs(pkg: Package) -> RefreshInputs:
     names: list[str] = []
     for r in range(lst.r0, lst.r1 + 1):
         v = cells.get((r, lst.c0))
-        if v is None or (isinstance(v, str) and not v.strip()):
+        if _blank(v) or v == 0:
             continue
         try:
-            names.append(get_scenario(str(v)).name)
+            name = get_scenario(str(v)).name
         except AlfaInputError as exc:
             raise InputsError(f"{where(lst, r)} (in_scenario_list)", v, exc.fix, exc.problem) from None
-    if not names:
-        raise InputsError(f"{where(lst)} (in_scenario_list)", None, "type at least one scenario name (base, bear, bull, plan, track_record)", "no scenario listed")
+        if name in names:
+            raise InputsError(f"{where(lst, r)} (in_scenario_list)", v, "list each scenario once", "a scenario is listed twice")
+        names.append(name)
+    if not names:  # as the macro: an empty list means every built-in scenario
+        names = list(BUILTIN)
 
     lineup = _lineup(rd)
     for i, name in enumerate(names):
@@ -206,12 +218,3 @@ def read_inputs(pkg: Package) -> RefreshInputs:
             raise InputsError(f"scenario {name!r} on the lineup {LINEUP_TABLE}", exc.value, exc.fix, f"{exc.field}: {exc.problem}") from None
     return RefreshInputs(target=target, start_year=start, end_year=end, scenarios=tuple(names), lineup=lineup, compare_year=compare)
 
-
-def read_scenario(pkg: Package) -> str:
-    """The scenario chosen for the Projection sheet (``in_scenario``), validated."""
-    rd = _Reader(pkg)
-    value, at = rd.scalar("in_scenario")
-    try:
-        return get_scenario("" if value is None else str(value)).name
-    except AlfaInputError as exc:
-        raise InputsError(at, value, exc.fix, exc.problem) from None

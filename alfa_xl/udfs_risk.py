@@ -1,0 +1,208 @@
+"""ALFA_ worksheet functions for risk (category "Alfa Romeo"): ALFA_PROBABILITY,
+ALFA_PERCENTILES and ALFA_TORNADO.
+
+They follow :mod:`alfa_xl.udfs` exactly (same decorators, same argument helpers from
+:mod:`alfa_xl.excel_args`, same ``#VALUE!`` messages and result cache) and are
+registered through it: ``alfa_xl.udfs`` imports them at its end, so the single UDF
+module ``alfa_xl.udfs`` exposes every ALFA_ function. This module does not import
+``alfa_xl.udfs`` (either can be imported first).
+
+Simulated results are reproducible: the same arguments (seed included; an empty seed is
+a fixed default) always give the same figures, so a workbook recalculates to the same
+values. Worksheet calls take at most :data:`EXCEL_MAX_PATHS` paths so that a
+recalculation stays interactive; ``alfa-xl simulate`` goes to 1,000,000.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from types import SimpleNamespace
+from typing import Any
+
+from . import excel_args as xa
+from .gap import DEFAULT_TARGET
+from .simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, simulate, tornado
+
+__all__ = ["alfa_probability", "alfa_percentiles", "alfa_tornado", "EXCEL_MAX_PATHS"]
+
+#: Function Wizard category (the same as every ALFA_ function).
+CATEGORY = "Alfa Romeo"
+#: Most paths a worksheet call simulates (about 0.2 s for 2026-2035 on one core).
+EXCEL_MAX_PATHS = 100_000
+#: Largest seed accepted from a cell (Excel numbers are exact up to 2**53).
+MAX_SEED = 2**53
+_YEAR = 2030
+
+
+def _passthrough(*args, **kwargs):
+    if len(args) == 1 and callable(args[0]) and not kwargs:
+        return args[0]
+    return lambda f: f
+
+
+def _xlwings():
+    """xlwings' decorators where they do something (the rule of :mod:`alfa_xl.udfs`)."""
+    hosts = sys.platform.startswith("win") or sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
+    if "xlwings" in sys.modules or hosts:
+        import xlwings
+
+        return xlwings
+    return SimpleNamespace(func=_passthrough, arg=_passthrough, ret=_passthrough)
+
+
+xw = _xlwings()
+
+_DOC_SCENARIO = (
+    "Scenario the paths vary around: base, bear, bull, plan or track_record, or a two-column "
+    "range of parameter and value applied on top of base. Empty = base."
+)
+_DOC_PATHS = f"Number of simulated paths, 1 to {EXCEL_MAX_PATHS:,}. Empty or 0 = {DEFAULT_PATHS:,}."
+_DOC_SEED = "Seed of the random numbers, a whole number (same seed, same result). Empty or 0 = a fixed default."
+
+
+# -- argument readers --------------------------------------------------------------------------
+def _target(value: Any) -> float:
+    fix = "give the target in units a year, above 0 (e.g. 400000), or leave it empty"
+    t = xa.number(value, "target", default=DEFAULT_TARGET, fix=fix, zero_is_blank=True)
+    if t <= 0:
+        raise xa.ArgumentError("target", value, fix, "must be above 0")
+    return t
+
+
+def _paths(value: Any) -> int:
+    fix = f"give a whole number of paths from 1 to {EXCEL_MAX_PATHS:,} (e.g. 10000), or leave it empty"
+    return xa.whole(value, "paths", default=DEFAULT_PATHS, fix=fix, zero_is_blank=True, lo=1, hi=EXCEL_MAX_PATHS)
+
+
+def _seed(value: Any) -> int:
+    fix = "give a whole number from 1 to 2^53 as the seed, or leave it empty for the fixed default"
+    s = xa.whole(value, "seed", default=DEFAULT_SEED, fix=fix, zero_is_blank=True)
+    if not 0 <= s <= MAX_SEED:
+        raise xa.ArgumentError("seed", value, fix, "negative" if s < 0 else "too large")
+    return s
+
+
+def _years(start_year: Any, end_year: Any) -> tuple[int, int]:
+    from .projection import default_horizon
+
+    d_start, d_end = default_horizon()
+    start = xa.year(start_year, "start_year", default=d_start)
+    end = xa.year(end_year, "end_year", default=max(d_end, start))
+    if end < start:
+        raise xa.ArgumentError("end_year", end_year, f"give an end year on or after the start year {start}", "before the start year")
+    return start, end
+
+
+_P_TEXT = re.compile(r"^\s*[pP]?\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*%?\s*$")
+
+
+def _percentiles(value: Any) -> tuple[float, ...]:
+    fix = "give percentiles from 0 to 100, e.g. 10, 50, 90 (one cell or a range), or leave it empty"
+    cells = [v for row in xa.grid(value, zero_blank=False) for v in row] if isinstance(value, (list, tuple)) else [value]
+    cells = [v for v in cells if not xa.is_blank(v)]
+    if not cells:
+        return DEFAULT_PERCENTILES
+    if len(cells) > 101:
+        raise xa.ArgumentError("percentiles", value, "give at most 101 percentiles", f"{len(cells)} values")
+    out = []
+    for v in cells:
+        if isinstance(v, str):  # "P10", "10", "10%" all mean the 10th percentile
+            m = _P_TEXT.match(v)
+            if not m:
+                raise xa.ArgumentError("percentiles", v, fix, "not a number")
+            v = float(m.group(1))
+        out.append(xa.number(v, "percentiles", fix=fix, lo=0, hi=100))
+    return tuple(out)
+
+
+def _label(p: float) -> str:
+    return f"P{p:g}"
+
+
+# == Monte Carlo ==================================================================================
+@xa.wizard_help
+@xw.func(category=CATEGORY)
+@xw.arg("target", doc="Volume target in units a year. Empty = 400000.")
+@xw.arg("year", doc="Calendar year tested, 2000-2060. Empty = 2030.")
+@xw.arg("scenario", doc=_DOC_SCENARIO)
+@xw.arg("paths", doc=_DOC_PATHS)
+@xw.arg("seed", doc=_DOC_SEED)
+@xa.excel_function
+def alfa_probability(target=None, year=None, scenario=None, paths=None, seed=None):
+    """Probability (0 to 1) that Alfa Romeo's sales reach the target in a year, by Monte Carlo around a scenario.
+
+    Returns
+    -------
+    float
+        Share of simulated paths whose total in ``year`` (all models and regions, units a
+        year) is at or above ``target``. Launch slips, cancellations, peaks, market trend
+        and US tariff are drawn from Alfa Romeo's track record (docs/simulation.md).
+    """
+    t = _target(target)
+    y = xa.year(year, "year", default=_YEAR)
+    sc = xa.scenario(scenario)
+    n = _paths(paths)
+    s = _seed(seed)
+    return xa.cached(("ALFA_PROBABILITY", t, y, sc, n, s), lambda: simulate(None, sc, y, y, n, s).probability(t, y))
+
+
+@xa.wizard_help
+@xw.func(category=CATEGORY)
+@xw.arg("scenario", doc=_DOC_SCENARIO)
+@xw.arg("start_year", doc="First year of the table, 2000-2060. Empty = 2026 (the year after the latest actual).")
+@xw.arg("end_year", doc="Last year of the table, 2000-2060. Empty = 2030.")
+@xw.arg("percentiles", doc="Percentiles from 0 to 100, one cell or a range, e.g. 10, 50, 90. Empty = 10, 50, 90.")
+@xw.arg("paths", doc=_DOC_PATHS)
+@xw.arg("seed", doc=_DOC_SEED)
+@xa.excel_function
+def alfa_percentiles(scenario=None, start_year=None, end_year=None, percentiles=None, paths=None, seed=None):
+    """Percentiles of simulated Alfa Romeo sales by year (units a year); spills Year and one column per percentile.
+
+    Returns
+    -------
+    list of rows
+        Header ``Year, P10, P50, P90`` (one column per requested percentile, in the order
+        given), then one row per year: the percentile of the yearly total across paths
+        (linear interpolation, as ``PERCENTILE.INC``), units a year.
+    """
+    sc = xa.scenario(scenario)
+    start, end = _years(start_year, end_year)
+    ps = _percentiles(percentiles)
+    n = _paths(paths)
+    s = _seed(seed)
+    return xa.cached(("ALFA_PERCENTILES", sc, start, end, ps, n, s), lambda: _percentile_rows(sc, start, end, ps, n, s))
+
+
+def _percentile_rows(sc, start, end, ps, n, s):
+    table = simulate(None, sc, start, end, n, s).percentiles(ps)
+    return [["Year", *[_label(p) for p in ps]]] + [list(r) for r in table.itertuples(index=False, name=None)]
+
+
+@xa.wizard_help
+@xw.func(category=CATEGORY)
+@xw.arg("year", doc="Calendar year of the total, 2000-2060. Empty = 2030.")
+@xw.arg("scenario", doc=_DOC_SCENARIO)
+@xa.excel_function
+def alfa_tornado(year=None, scenario=None):
+    """Which assumption moves the year's sales most: each driver alone at its P10 and P90; spills the largest swing first.
+
+    Returns
+    -------
+    list of rows
+        Header ``Driver, Low, High, Swing``; one row per driver (launch slip, peak
+        realisation, market trend, North America tariff, each planned model built or
+        cancelled) with the settings in brackets; ``Low`` and ``High`` are the year's
+        total in units, ``Swing = High - Low``. No random numbers are used.
+    """
+    y = xa.year(year, "year", default=_YEAR)
+    sc = xa.scenario(scenario)
+    return xa.cached(("ALFA_TORNADO", y, sc), lambda: _tornado_rows(y, sc))
+
+
+def _tornado_rows(y, sc):
+    t = tornado(y, sc)
+    rows = [[f"{d} [{lo} to {hi}]", low, high, swing]
+            for d, low, high, swing, lo, hi in t[["Driver", "Low", "High", "Swing", "Low setting", "High setting"]].itertuples(index=False, name=None)]
+    return [["Driver", "Low", "High", "Swing"]] + rows

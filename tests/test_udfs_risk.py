@@ -1,0 +1,290 @@
+"""ALFA_PROBABILITY, ALFA_PERCENTILES and ALFA_TORNADO as Excel registers and calls them.
+
+``tests/conftest.py`` binds ``xw.func``/``xw.arg``/``xw.ret`` to xlwings' Windows
+decorators and registers an "excel" conversion engine, so these tests read the real
+``__xlfunc__`` metadata, pass values through ``xlwings.conversion.read``/``write`` and
+generate the VBA wrapper, for the functions as registered by the UDF module
+``alfa_xl.udfs``. Expected values come from the engine's paths (``simulate(...).totals``)
+reduced by hand (share of paths, NumPy percentiles) or from limits that hold whatever the
+paths (a target of 1 is always reached).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections import Counter
+from unittest.mock import MagicMock
+
+import numpy as np
+import pytest
+import xlwings
+import xlwings.udfs as xlwings_udfs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from xlwings import conversion
+
+from alfa_xl import excel_args as xa
+from alfa_xl import udfs
+from alfa_xl.simulate import DEFAULT_SEED, simulate, tornado
+from alfa_xl.udfs_risk import EXCEL_MAX_PATHS
+
+#: What VBA passes for an omitted optional argument (xlwings.udfs.call_udf).
+MISSING = -2147352572
+SIGNATURES = {
+    "alfa_probability": ["target", "year", "scenario", "paths", "seed"],
+    "alfa_percentiles": ["scenario", "start_year", "end_year", "percentiles", "paths", "seed"],
+    "alfa_tornado": ["year", "scenario"],
+}
+FUZZ: dict[str, Counter] = {name: Counter() for name in SIGNATURES}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    xa.cache_clear()
+    yield
+    xa.cache_clear()
+
+
+def excel_call(func, *com_args):
+    """Call ``func`` as ``xlwings.udfs.call_udf`` does: every declared argument passed
+    (omitted optionals as ``MISSING``), values through ``conversion.read`` with the
+    argument's options, the result through ``conversion.write``."""
+    info = func.__xlfunc__
+    com_args = list(com_args) + [MISSING] * (len(info["args"]) - len(com_args))
+    args = []
+    for i, value in enumerate(com_args):
+        arg_info = info["args"][i]
+        if isinstance(value, int) and value == MISSING:
+            args.append(arg_info.get("optional", None))
+        else:
+            args.append(conversion.read(None, value, arg_info["options"]))
+    return conversion.write(func(*args), None, info["ret"]["options"])
+
+
+def totals(scenario="base", start=2026, end=2030, paths=10_000, seed=DEFAULT_SEED):
+    return simulate(scenario=scenario, start_year=start, end_year=end, paths=paths, seed=seed).totals
+
+
+# -- registration ---------------------------------------------------------------------------------
+class TestRegistration:
+    @pytest.mark.parametrize("name", sorted(SIGNATURES))
+    def test_registered_by_the_udf_module(self, name):
+        f = getattr(udfs, name)
+        info = f.__xlfunc__
+        assert name in udfs.__all__
+        assert info["name"] == name and info["category"] == "Alfa Romeo"
+        assert [a["name"] for a in info["args"]] == SIGNATURES[name]
+        assert all("optional" in a and a["optional"] is None for a in info["args"])  # every argument optional
+        assert info["volatile"] is False and info["sub"] is False
+
+    @pytest.mark.parametrize("name", sorted(SIGNATURES))
+    def test_help_for_the_person_at_the_cell(self, name):
+        info = getattr(udfs, name).__xlfunc__
+        wizard = info["ret"]["doc"]
+        assert 20 <= len(wizard) <= 255 and "\n" not in wizard and "Returns" not in wizard
+        for a in info["args"]:
+            assert 10 <= len(a["doc"]) <= 255 and not a["doc"].startswith("Positional argument"), a["name"]
+
+    def test_vba_wrapper(self):
+        workbook = MagicMock()
+        workbook.Name = "alfa_outlook.xlsm"
+        out = io.StringIO()
+        xlwings_udfs.generate_vba_wrapper("alfa_xl.udfs", udfs, out, workbook)
+        text = out.getvalue()
+        assert "Function alfa_probability(Optional target, Optional year, Optional scenario, Optional paths, Optional seed)" in text
+        assert ("Function alfa_percentiles(Optional scenario, Optional start_year, Optional end_year, "
+                "Optional percentiles, Optional paths, Optional seed)") in text
+        assert "Function alfa_tornado(Optional year, Optional scenario)" in text
+        assert 'XLPy.CallUDF("alfa_xl.udfs", "alfa_tornado", Array(year, scenario), ThisWorkbook, Application.Caller)' in text
+
+    def test_decorators_are_xlwings_windows_ones(self):
+        assert xlwings.func is xlwings_udfs.xlfunc
+
+
+# -- ALFA_PROBABILITY ----------------------------------------------------------------------------------
+class TestProbability:
+    def test_defaults_share_of_paths_at_400k_in_2030(self):
+        col = totals(end_year=2030, start=2030)[:, 0] if False else totals(start=2030, end=2030)[:, 0]
+        assert excel_call(udfs.alfa_probability) == np.count_nonzero(col >= 400_000) / 10_000
+
+    def test_excel_shaped_arguments(self):
+        col = totals("bear", 2031, 2031, paths=3000, seed=7)[:, 0]
+        expected = np.count_nonzero(col >= 60_000) / 3000
+        assert excel_call(udfs.alfa_probability, 60000.0, 2031.0, " Bear ", 3000.0, 7.0) == expected
+        assert excel_call(udfs.alfa_probability, "60,000", dt.datetime(2031, 6, 30), "BEAR", "3000", 7.0) == expected
+
+    def test_limits_hold_whatever_the_paths(self):
+        assert excel_call(udfs.alfa_probability, 1.0, 2030.0, None, 500.0) == 1.0
+        assert excel_call(udfs.alfa_probability, 1e9, 2030.0, None, 500.0) == 0.0
+
+    def test_non_increasing_in_the_target(self):
+        ps = [excel_call(udfs.alfa_probability, t, 2031.0, "bull", 2000.0, 3.0) for t in (40e3, 80e3, 120e3, 200e3, 400e3)]
+        assert all(0 <= p <= 1 for p in ps) and all(a >= b for a, b in zip(ps, ps[1:]))
+        assert ps[0] > ps[-1]
+
+    def test_scenario_range(self):
+        rng = [["parameter", "value"], ["market_trend", 0.05], ["delay_years", 1.0], ["", ""]]
+        sc = udfs.xa.scenario(rng)
+        col = simulate(scenario=sc, start_year=2030, end_year=2030, paths=1000, seed=2).totals[:, 0]
+        assert excel_call(udfs.alfa_probability, 100000.0, 2030.0, rng, 1000.0, 2.0) == np.count_nonzero(col >= 100_000) / 1000
+
+    def test_lite_zeros_are_empty_cells(self):
+        assert excel_call(udfs.alfa_probability, 0.0, 0.0, 0.0, 0.0, 0.0) == excel_call(udfs.alfa_probability)
+
+    def test_cached_result_is_the_same(self):
+        a = excel_call(udfs.alfa_probability, 90000.0, 2030.0, None, 5000.0, 1.0)
+        assert excel_call(udfs.alfa_probability, 90000.0, 2030.0, None, 5000.0, 1.0) == a
+        assert xa.cache_info()["hits"] >= 1
+
+
+# -- ALFA_PERCENTILES -------------------------------------------------------------------------------------
+class TestPercentiles:
+    def test_default_spill(self):
+        out = excel_call(udfs.alfa_percentiles)
+        t = totals()
+        assert out[0] == ["Year", "P10", "P50", "P90"]
+        assert [r[0] for r in out[1:]] == [2026, 2027, 2028, 2029, 2030]
+        np.testing.assert_allclose([r[1:] for r in out[1:]], np.percentile(t, [10, 50, 90], axis=0).T)
+
+    def test_percentile_range_as_a_column_and_text(self):
+        t = totals("plan", 2027, 2029, paths=2000, seed=5)
+        for ps in ([[5.0], [25.0], [75.0], [""]], [5.0, 25.0, 75.0], ["P5", " 25 ", "75%"]):
+            out = excel_call(udfs.alfa_percentiles, "plan", 2027.0, 2029.0, ps, 2000.0, 5.0)
+            assert out[0] == ["Year", "P5", "P25", "P75"]
+            np.testing.assert_allclose([r[1:] for r in out[1:]], np.percentile(t, [5, 25, 75], axis=0).T)
+
+    def test_monotone_in_p(self):
+        out = excel_call(udfs.alfa_percentiles, None, None, 2035.0, [1.0, 10.0, 33.0, 50.0, 90.0, 99.0], 3000.0)
+        for row in out[1:]:
+            assert all(a <= b for a, b in zip(row[1:], row[2:]))
+
+    def test_single_percentile_cell(self):
+        out = excel_call(udfs.alfa_percentiles, None, 2030.0, 2030.0, 50.0, 1000.0, 3.0)
+        assert out == [["Year", "P50"], [2030, pytest.approx(float(np.median(totals(start=2030, paths=1000, seed=3))))]]
+
+
+# -- ALFA_TORNADO ---------------------------------------------------------------------------------------------
+class TestTornado:
+    def test_spill_matches_the_engine_largest_swing_first(self):
+        out = excel_call(udfs.alfa_tornado, 2030.0, "base")
+        t = tornado(2030, "base")
+        assert out[0] == ["Driver", "Low", "High", "Swing"]
+        assert [r[0].split(" [")[0] for r in out[1:]] == t["Driver"].tolist()
+        swings = [r[3] for r in out[1:]]
+        assert swings == sorted(swings, reverse=True)
+        for r in out[1:]:
+            assert r[3] == pytest.approx(r[2] - r[1]) and r[1] <= r[2]
+        assert out[1][0] == "Peak realisation, planned models [x0.44 to x2.30]"
+
+    def test_defaults(self):
+        assert excel_call(udfs.alfa_tornado) == excel_call(udfs.alfa_tornado, 2030.0, "base")
+
+
+# -- bad input --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("func, args, where", [
+    ("alfa_probability", [None, None, None, -5.0], "paths: outside 1 to 100,000"),
+    ("alfa_probability", [None, None, None, float(EXCEL_MAX_PATHS + 1)], "paths: outside 1 to 100,000"),
+    ("alfa_probability", [None, None, None, 2.5], "paths: not a whole number"),
+    ("alfa_probability", [None, None, None, None, -1.0], "seed: negative"),
+    ("alfa_probability", [None, None, None, None, 0.5], "seed: not a whole number"),
+    ("alfa_probability", [-400000.0], "target: must be above 0"),
+    ("alfa_probability", ["lots"], "target: not a number"),
+    ("alfa_probability", [None, 1990.0], "year: outside 2000 to 2060"),
+    ("alfa_probability", [None, None, "moon"], "scenario: unknown scenario"),
+    ("alfa_percentiles", [None, None, None, [10.0, 150.0]], "percentiles: outside 0 to 100"),
+    ("alfa_percentiles", [None, None, None, -1.0], "percentiles: outside 0 to 100"),
+    ("alfa_percentiles", [None, None, None, True], "percentiles: TRUE/FALSE is not a number"),
+    ("alfa_percentiles", [None, None, None, "median"], "percentiles: not a number"),
+    ("alfa_percentiles", [None, 2030.0, 2028.0], "end_year: before the start year"),
+    ("alfa_tornado", [2070.0], "year: outside 2000 to 2060"),
+    ("alfa_tornado", [None, [["delay_years", "soon"]]], "scenario [delay_years]: not a number"),
+])
+def test_bad_input_is_one_line_naming_the_argument(func, args, where):
+    out = excel_call(getattr(udfs, func), *args)
+    assert isinstance(out, str) and out.startswith(f"#VALUE! {func.upper()}: {where}")
+    assert "\n" not in out and "; " in out and len(out) <= 300
+
+
+# -- fuzzing with Excel-shaped values --------------------------------------------------------------------------------
+blank = st.sampled_from([None, "", "  ", 0.0])
+numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-10**7, 10**7).map(float),
+    st.sampled_from([1.0, 2.0, 50.0, 100.0, 500.0, 2026.0, 2030.0, 2035.0, 2060.0, 1999.0, 400000.0, 1e5, 1e5 + 1, 10.0, 90.0,
+                     -1.0, 0.5, 46022.0, 2.0**53, 2.0**63]),
+)
+texts = st.one_of(st.text(max_size=10), st.sampled_from(["base", " Bear ", "bull", "plan", "track-record", "P10", "50%",
+                                                         "400,000", "2030", "#N/A", "nope", "delay_years"]))
+cells = st.one_of(blank, numbers, texts, st.booleans(), st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2100, 1, 1)))
+ranges = st.one_of(
+    st.lists(cells, min_size=1, max_size=5),
+    st.lists(st.lists(cells, min_size=1, max_size=3), min_size=1, max_size=4).filter(lambda g: len({len(r) for r in g}) == 1),
+    st.lists(st.tuples(st.sampled_from(["delay_years", "peak_multiplier", "market_trend", "na_tariff", "cancel", "base", "x"]),
+                       cells).map(list), min_size=1, max_size=3),
+)
+#: Paths kept small in most cases so the fuzzing stays quick; large values still appear.
+paths_values = st.one_of(blank, st.integers(1, 300).map(float), numbers, texts, st.booleans())
+argument = st.one_of(cells, cells, ranges)
+
+
+def clean(value):
+    if isinstance(value, float):
+        assert math.isfinite(value)
+    elif isinstance(value, list):
+        for v in value:
+            clean(v)
+    else:
+        assert value is None or isinstance(value, (str, int, bool)), type(value)
+
+
+def fuzz_case(name, args):
+    FUZZ[name]["cases"] += 1
+    try:
+        out = excel_call(getattr(udfs, name), *args)
+    except Exception:
+        FUZZ[name]["uncaught"] += 1
+        raise
+    clean(out)
+    if isinstance(out, str):
+        FUZZ[name]["messages"] += 1
+        assert out.startswith(f"#VALUE! {name.upper()}: ") and "\n" not in out and len(out) <= 300
+        assert "unexpected error" not in out, (name, args, out)
+    elif name == "alfa_probability":
+        assert isinstance(out, float) and 0 <= out <= 1
+    else:
+        assert isinstance(out, list) and len({len(r) for r in out}) == 1 and out[0][0] in ("Year", "Driver")
+        FUZZ[name]["tables"] += 1
+
+
+EXAMPLES = 120
+FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
+                         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@FUZZ_SETTINGS
+@given(target=argument, year=argument, scenario=argument, paths=paths_values, seed=argument)
+def test_fuzz_probability(target, year, scenario, paths, seed):
+    fuzz_case("alfa_probability", [target, year, scenario, paths, seed])
+
+
+@FUZZ_SETTINGS
+@given(scenario=argument, start=argument, end=argument, ps=argument, paths=paths_values, seed=argument)
+def test_fuzz_percentiles(scenario, start, end, ps, paths, seed):
+    fuzz_case("alfa_percentiles", [scenario, start, end, ps, paths, seed])
+
+
+@FUZZ_SETTINGS
+@given(year=argument, scenario=argument)
+def test_fuzz_tornado(year, scenario):
+    fuzz_case("alfa_tornado", [year, scenario])
+
+
+def test_fuzz_counts(capsys):
+    """Runs after the fuzz tests (file order): every function fuzzed, nothing escaped."""
+    with capsys.disabled():
+        print("\nALFA_ risk fuzzing: " + "; ".join(
+            f"{n.upper()} {c['cases']} cases ({c['messages']} #VALUE! messages, {c['uncaught']} uncaught)" for n, c in FUZZ.items()))
+    for name, c in FUZZ.items():
+        assert c["cases"] >= EXAMPLES and c["uncaught"] == 0, name
