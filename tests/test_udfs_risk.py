@@ -63,6 +63,13 @@ def excel_call(func, *com_args):
     return conversion.write(func(*args), None, info["ret"]["options"])
 
 
+def cell(func, *com_args):
+    """The single value Excel shows for a scalar result (``conversion.write`` gives [[v]])."""
+    out = excel_call(func, *com_args)
+    assert isinstance(out, list) and len(out) == 1 and len(out[0]) == 1, out
+    return out[0][0]
+
+
 def totals(scenario="base", start=2026, end=2030, paths=10_000, seed=DEFAULT_SEED):
     return simulate(scenario=scenario, start_year=start, end_year=end, paths=paths, seed=seed).totals
 
@@ -106,21 +113,21 @@ class TestRegistration:
 # -- ALFA_PROBABILITY ----------------------------------------------------------------------------------
 class TestProbability:
     def test_defaults_share_of_paths_at_400k_in_2030(self):
-        col = totals(end_year=2030, start=2030)[:, 0] if False else totals(start=2030, end=2030)[:, 0]
-        assert excel_call(udfs.alfa_probability) == np.count_nonzero(col >= 400_000) / 10_000
+        col = totals(start=2030, end=2030)[:, 0]
+        assert cell(udfs.alfa_probability) == np.count_nonzero(col >= 400_000) / 10_000
 
     def test_excel_shaped_arguments(self):
         col = totals("bear", 2031, 2031, paths=3000, seed=7)[:, 0]
         expected = np.count_nonzero(col >= 60_000) / 3000
-        assert excel_call(udfs.alfa_probability, 60000.0, 2031.0, " Bear ", 3000.0, 7.0) == expected
-        assert excel_call(udfs.alfa_probability, "60,000", dt.datetime(2031, 6, 30), "BEAR", "3000", 7.0) == expected
+        assert cell(udfs.alfa_probability, 60000.0, 2031.0, " Bear ", 3000.0, 7.0) == expected
+        assert cell(udfs.alfa_probability, "60,000", dt.datetime(2031, 6, 30), "BEAR", "3000", 7.0) == expected
 
     def test_limits_hold_whatever_the_paths(self):
-        assert excel_call(udfs.alfa_probability, 1.0, 2030.0, None, 500.0) == 1.0
-        assert excel_call(udfs.alfa_probability, 1e9, 2030.0, None, 500.0) == 0.0
+        assert cell(udfs.alfa_probability, 1.0, 2030.0, None, 500.0) == 1.0
+        assert cell(udfs.alfa_probability, 1e9, 2030.0, None, 500.0) == 0.0
 
     def test_non_increasing_in_the_target(self):
-        ps = [excel_call(udfs.alfa_probability, t, 2031.0, "bull", 2000.0, 3.0) for t in (40e3, 80e3, 120e3, 200e3, 400e3)]
+        ps = [cell(udfs.alfa_probability, t, 2031.0, "bull", 2000.0, 3.0) for t in (40e3, 80e3, 120e3, 200e3, 400e3)]
         assert all(0 <= p <= 1 for p in ps) and all(a >= b for a, b in zip(ps, ps[1:]))
         assert ps[0] > ps[-1]
 
@@ -128,14 +135,14 @@ class TestProbability:
         rng = [["parameter", "value"], ["market_trend", 0.05], ["delay_years", 1.0], ["", ""]]
         sc = udfs.xa.scenario(rng)
         col = simulate(scenario=sc, start_year=2030, end_year=2030, paths=1000, seed=2).totals[:, 0]
-        assert excel_call(udfs.alfa_probability, 100000.0, 2030.0, rng, 1000.0, 2.0) == np.count_nonzero(col >= 100_000) / 1000
+        assert cell(udfs.alfa_probability, 100000.0, 2030.0, rng, 1000.0, 2.0) == np.count_nonzero(col >= 100_000) / 1000
 
     def test_lite_zeros_are_empty_cells(self):
-        assert excel_call(udfs.alfa_probability, 0.0, 0.0, 0.0, 0.0, 0.0) == excel_call(udfs.alfa_probability)
+        assert cell(udfs.alfa_probability, 0.0, 0.0, 0.0, 0.0, 0.0) == cell(udfs.alfa_probability)
 
     def test_cached_result_is_the_same(self):
-        a = excel_call(udfs.alfa_probability, 90000.0, 2030.0, None, 5000.0, 1.0)
-        assert excel_call(udfs.alfa_probability, 90000.0, 2030.0, None, 5000.0, 1.0) == a
+        a = cell(udfs.alfa_probability, 90000.0, 2030.0, None, 5000.0, 1.0)
+        assert cell(udfs.alfa_probability, 90000.0, 2030.0, None, 5000.0, 1.0) == a
         assert xa.cache_info()["hits"] >= 1
 
 
@@ -202,7 +209,7 @@ class TestTornado:
     ("alfa_tornado", [None, [["delay_years", "soon"]]], "scenario [delay_years]: not a number"),
 ])
 def test_bad_input_is_one_line_naming_the_argument(func, args, where):
-    out = excel_call(getattr(udfs, func), *args)
+    out = cell(getattr(udfs, func), *args)
     assert isinstance(out, str) and out.startswith(f"#VALUE! {func.upper()}: {where}")
     assert "\n" not in out and "; " in out and len(out) <= 300
 
@@ -227,6 +234,12 @@ ranges = st.one_of(
 #: Paths kept small in most cases so the fuzzing stays quick; large values still appear.
 paths_values = st.one_of(blank, st.integers(1, 300).map(float), numbers, texts, st.booleans())
 argument = st.one_of(cells, cells, ranges)
+# each argument: an empty cell, a plausible value or anything Excel can send
+years = st.one_of(blank, st.integers(2000, 2060).map(float), argument)
+scenarios = st.one_of(blank, st.sampled_from(["base", " Bear ", "BULL", "plan", "track_record"]), argument)
+targets = st.one_of(blank, st.floats(1, 1e6), argument)
+seeds = st.one_of(blank, st.integers(0, 10**6).map(float), argument)
+percentile_values = st.one_of(blank, st.lists(st.floats(0, 100), min_size=1, max_size=4), st.floats(0, 100), argument)
 
 
 def clean(value):
@@ -241,8 +254,11 @@ def clean(value):
 
 def fuzz_case(name, args):
     FUZZ[name]["cases"] += 1
+    f = getattr(udfs, name)
     try:
-        out = excel_call(getattr(udfs, name), *args)
+        read = [conversion.read(None, a, o["options"]) for a, o in zip(args, f.__xlfunc__["args"])]
+        out = f(*read)
+        conversion.write(out, None, f.__xlfunc__["ret"]["options"])
     except Exception:
         FUZZ[name]["uncaught"] += 1
         raise
@@ -258,25 +274,25 @@ def fuzz_case(name, args):
         FUZZ[name]["tables"] += 1
 
 
-EXAMPLES = 120
+EXAMPLES = 150
 FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 @FUZZ_SETTINGS
-@given(target=argument, year=argument, scenario=argument, paths=paths_values, seed=argument)
+@given(target=targets, year=years, scenario=scenarios, paths=paths_values, seed=seeds)
 def test_fuzz_probability(target, year, scenario, paths, seed):
     fuzz_case("alfa_probability", [target, year, scenario, paths, seed])
 
 
 @FUZZ_SETTINGS
-@given(scenario=argument, start=argument, end=argument, ps=argument, paths=paths_values, seed=argument)
+@given(scenario=scenarios, start=years, end=years, ps=percentile_values, paths=paths_values, seed=seeds)
 def test_fuzz_percentiles(scenario, start, end, ps, paths, seed):
     fuzz_case("alfa_percentiles", [scenario, start, end, ps, paths, seed])
 
 
 @FUZZ_SETTINGS
-@given(year=argument, scenario=argument)
+@given(year=years, scenario=scenarios)
 def test_fuzz_tornado(year, scenario):
     fuzz_case("alfa_tornado", [year, scenario])
 
