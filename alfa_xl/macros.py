@@ -1,4 +1,5 @@
-"""Macros behind the workbook's buttons: refresh or clear the scenario tables.
+"""Macros behind the workbook's buttons: refresh the scenario and risk tables, or clear
+the scenario tables.
 
 Each macro takes the workbook (``xw.Book.caller()`` when none is given), so the same code
 runs from a button through RunPython (classic xlwings, Windows and macOS), as an xlwings
@@ -10,24 +11,31 @@ Workbook contract (defined names, never cell addresses):
 ``in_target``          target, units a year (empty = 400,000)
 ``in_start_year``      first projection year (empty = 2026)
 ``in_end_year``        last projection year (empty = 2030)
-``in_compare_year``    year of the scenario comparison (empty = 2030)
-``in_scenario``        the scenario :func:`refresh_scenario` writes
+``in_compare_year``    year of the scenario comparison and the tornado (empty = 2030)
+``in_scenario``        the scenario :func:`refresh_scenario` writes, and the one the
+                       Risk sheet's paths vary around (empty = base)
 ``in_scenario_list``   vertical range of scenario names (blank cells ignored;
                        empty = every built-in scenario)
+``in_paths``           Monte Carlo paths of the Risk sheet (empty or 0 = 10,000)
+``in_seed``            seed of the Risk sheet's draws (empty = the default seed)
 ``tbl_lineup``         Excel table of models, columns as the lineup CSV (or a
                        defined name of that range; absent = the shipped lineup)
 ``out_scenarios``      on sheet ``Scenarios``: the rectangle last written; its
                        top-left cell is where the output starts
+``out_risk``           on sheet ``Risk``: the same for the fan, the probability by
+                       year and the tornado (optional: skipped when not defined)
 ``out_status``         optional one-cell range where the macros report the outcome
 =====================  ==========================================================
 
-A refresh reads and validates every input and computes every table before it writes
-anything. It then switches calculation to manual and screen updating off, clears the
-previous ``out_scenarios`` rectangle, writes the new one (comparison, one projection per
-scenario, one gap table per scenario, from :func:`alfa_xl.report.refresh_blocks`),
-redefines ``out_scenarios`` to it and restores both settings, also when writing fails.
-Errors are shown in ``out_status`` and in a message box where the platform has one;
-the output is left as it was when validation fails.
+A refresh reads and validates every input and computes every table of both areas before
+it writes anything (one validation pass). It then switches calculation to manual and
+screen updating off, clears the previous ``out_scenarios`` rectangle, writes the new one
+(comparison, one projection per scenario, one gap table per scenario), does the same for
+``out_risk`` (:func:`alfa_xl.book.layout.risk_area_blocks`), redefines both names and
+restores both settings, also when writing fails. The tables and the status line come from
+:mod:`alfa_xl.book.layout`, as in ``alfa-xl refresh``, so both write the same cells.
+Errors are shown in ``out_status`` and in a message box where the platform has one; the
+output is left as it was when validation fails.
 
 RunPython (button macro in VBA)::
 
@@ -45,14 +53,18 @@ from . import excel_args as xa
 from .errors import AlfaInputError
 from .gap import DEFAULT_TARGET
 from .projection import default_horizon
-from .report import RefreshInputs, blocks_to_grid, refresh_blocks
+from .book.layout import BookInputs, risk_area_blocks, scenario_area_blocks, status_text
+from .report import RefreshInputs, blocks_to_grid
+from .simulate import DEFAULT_PATHS, check_paths, check_seed
 
 __all__ = [
     "refresh_scenarios",
     "refresh_scenario",
     "clear_scenarios",
     "read_inputs",
+    "read_book_inputs",
     "OUTPUT_NAME",
+    "RISK_NAME",
     "STATUS_NAME",
     "INPUT_NAMES",
 ]
@@ -61,6 +73,10 @@ logger = logging.getLogger(__name__)
 
 #: Defined name of the output rectangle the refresh owns.
 OUTPUT_NAME = "out_scenarios"
+#: Defined name of the Risk sheet's output rectangle (optional).
+RISK_NAME = "out_risk"
+#: Who the status line names as having refreshed the workbook.
+REFRESHED_BY = "the Refresh button"
 #: Defined name of the optional status cell.
 STATUS_NAME = "out_status"
 #: Defined names read by the refresh, by role.
@@ -71,6 +87,8 @@ INPUT_NAMES = {
     "compare_year": "in_compare_year",
     "scenario": "in_scenario",
     "scenario_list": "in_scenario_list",
+    "paths": "in_paths",
+    "seed": "in_seed",
     "lineup": "tbl_lineup",
 }
 _TITLE = "alfa-xl"
@@ -175,9 +193,30 @@ def read_inputs(book, scenarios: tuple[str, ...] | None = None) -> RefreshInputs
     return RefreshInputs(**kwargs)
 
 
-def _grid(inputs: RefreshInputs) -> list[list[Any]]:
-    blocks = refresh_blocks(inputs)
-    return blocks_to_grid(blocks["compare"] + blocks["scenarios"] + blocks["gap"])
+def _checked(check, value: Any, name: str):
+    try:
+        return check(value)
+    except AlfaInputError as exc:
+        raise xa.ArgumentError(name, value, exc.fix, exc.problem) from None
+
+
+def read_book_inputs(book, scenarios: tuple[str, ...] | None = None) -> BookInputs:
+    """:func:`read_inputs` plus the Risk sheet's ``in_scenario``, ``in_paths`` and
+    ``in_seed``, validated (the same rules as ``alfa-xl refresh``).
+
+    Raises
+    ------
+    AlfaInputError
+        Naming the defined name that is wrong and how to fix it.
+    """
+    n = INPUT_NAMES
+    refresh = read_inputs(book, scenarios)
+    scenario = xa.scenario(_named_value(book, n["scenario"]), n["scenario"])
+    paths = _named_value(book, n["paths"])
+    paths = DEFAULT_PATHS if xa.is_blank(paths, zero=True) else _checked(check_paths, paths, n["paths"])
+    seed = _named_value(book, n["seed"])
+    seed = _checked(check_seed, None if xa.is_blank(seed) else seed, n["seed"])
+    return BookInputs(refresh, scenario, paths, seed)
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -235,50 +274,57 @@ class _Quiet:
         return False
 
 
-def _write(book, grid: list[list[Any]]) -> Any:
-    owned = _named_range(book, OUTPUT_NAME)
+def _write_area(book, name: str, grid: list[list[Any]]) -> Any:
+    """Clear the rectangle ``name`` covers, write ``grid`` from its top-left cell and
+    point ``name`` at what was written."""
+    owned = _named_range(book, name)
     anchor = owned.resize(1, 1)
     rows, cols = len(grid), max((len(r) for r in grid), default=0)
-    with _Quiet(book.app):
-        owned.clear_contents()
-        if rows and cols:
-            target = anchor.resize(rows, cols)
-            target.value = grid
-        else:
-            target = anchor
-        _redefine(book, OUTPUT_NAME, target)
+    owned.clear_contents()
+    if rows and cols:
+        target = anchor.resize(rows, cols)
+        target.value = grid
+    else:
+        target = anchor
+    _redefine(book, name, target)
     return target
 
 
 def _run(book, scenarios: tuple[str, ...] | None) -> str:
     book = _caller(book)
-    try:
+    try:  # one validation pass: every input read and every table computed first
         _named_range(book, OUTPUT_NAME)
-        inputs = read_inputs(book, scenarios)
-        grid = _grid(inputs)
+        risk = _named_range(book, RISK_NAME, required=False) is not None
+        inputs = read_book_inputs(book, scenarios)
+        grids = [(OUTPUT_NAME, blocks_to_grid(scenario_area_blocks(inputs)))]
+        if risk:
+            grids.append((RISK_NAME, blocks_to_grid(risk_area_blocks(inputs))))
     except AlfaInputError as exc:
         message = f"Refresh stopped, nothing changed: {exc}"
         _report(book, message, error=True)
         return message
     try:
-        target = _write(book, grid)
+        with _Quiet(book.app):
+            for name, grid in grids:
+                _write_area(book, name, grid)
     except Exception as exc:
         message = f"Refresh failed while writing ({type(exc).__name__}); run it again, or report this message if it repeats"
         logger.exception("refresh failed while writing")
         _report(book, message, error=True)
         raise
-    names = ", ".join(getattr(s, "name", str(s)) for s in inputs.scenarios)
-    message = f"Refreshed {names}: {inputs.start_year}-{inputs.end_year}, target {inputs.target:,.0f}, in {target.address}"
+    message = status_text(inputs, REFRESHED_BY)
     _report(book, message, error=False)
     return message
 
 
 # -- macros ---------------------------------------------------------------------------------------
 def refresh_scenarios(book=None) -> str:
-    """Refresh the Scenarios sheet for every scenario in ``in_scenario_list``.
+    """Refresh the Scenarios sheet for every scenario in ``in_scenario_list``, and the
+    Risk sheet around ``in_scenario``.
 
     Writes the comparison, one projection table and one gap table per scenario into the
-    ``out_scenarios`` rectangle (see the module docstring).
+    ``out_scenarios`` rectangle, and the fan, the probability by year and the tornado
+    into ``out_risk`` when the workbook defines it (see the module docstring).
 
     Parameters
     ----------
@@ -296,7 +342,8 @@ def refresh_scenarios(book=None) -> str:
 
 
 def refresh_scenario(book=None) -> str:
-    """Refresh the Scenarios sheet for the single scenario in ``in_scenario``.
+    """Refresh the Scenarios sheet for the single scenario in ``in_scenario``, and the
+    Risk sheet around it.
 
     Same output layout and rules as :func:`refresh_scenarios`, for one scenario.
     """

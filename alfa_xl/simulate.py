@@ -2,8 +2,11 @@ r"""Monte Carlo over the lineup: how likely is a volume target, and what drives 
 
 A scenario (:mod:`alfa_xl.scenarios`) is one set of assumptions; this module draws
 thousands of variations *around* it and runs each through the projection formula of
-:mod:`alfa_xl.projection` (same curve, same handover, same trend and tariff terms), one
-NumPy broadcast over paths x years x models, in chunks of paths to bound memory.
+:mod:`alfa_xl.projection` (same curve, same handover, same trend and tariff terms),
+vectorised over paths x years x models and processed in chunks of paths to bound memory.
+Launch years are whole years, so each model's curve (:func:`alfa_xl.curve.lifecycle_share`)
+and hand-over are evaluated once on the grid of every slip a path can draw; each path
+gathers its rows and one batched product applies peaks, regional split and tariff.
 
 What is drawn, per path
 -----------------------
@@ -22,7 +25,7 @@ cancellation, per model  Bernoulli, p = 0.625                2014 plan: 5 of 8 m
 peak realisation,        lognormal, median 1 (the            past targets: log(actual/target)
 per model                scenario's peak), sigma 0.649       has standard deviation 0.649
                                                              (11 targets, 2003-2024)
-market trend (per year)  normal, mean = scenario's trend,    bear and bull trends (-2%, +2%)
+market trend, per path   normal, mean = scenario's trend,    bear and bull trends (-2%, +2%)
                          sd 0.0156                           taken as the P10 and P90
 North America tariff     normal, mean = scenario's           bear's further -20% taken as the
 effect                   ``na_tariff``, sd 0.156             P10
@@ -39,13 +42,16 @@ January 2016 revision delayed the whole plan; October 2019 dropped three models 
 once), hence a strong common factor. Each driver keeps exactly its marginal distribution.
 
 **Zero spreads.** With :meth:`Uncertainty.none` every draw equals the scenario and
-:func:`simulate` reproduces :func:`alfa_xl.projection.project` exactly.
+:func:`simulate` reproduces :func:`alfa_xl.projection.project` exactly (to rounding,
+1e-12 relative: sums are taken in another order).
 
-**Reproducibility.** Paths are grouped in blocks of :data:`BLOCK` paths; block *b* draws
-from its own stream ``SeedSequence(seed, spawn_key=(b,))`` (what
-``SeedSequence(seed).spawn`` gives as child *b*). A path's draws therefore depend only on
-the seed and the path's number: the same seed gives the same paths whatever the chunk
-size, and the first *n* paths of a longer run are the *n* paths of a shorter one.
+**Reproducibility.** Paths are grouped in blocks of :data:`BLOCK` paths; in block *b*
+each driver draws from its own independent stream
+``SeedSequence(seed, spawn_key=(b, driver[, model]))`` (a child of ``SeedSequence(seed)``
+in NumPy's spawn tree), per-model drivers keyed by the model's name. A path's draws
+therefore depend only on the seed and the path's number: the same seed gives the same
+paths whatever the chunk size, the first *n* paths of a longer run are the *n* paths of
+a shorter one, and a model keeps its draws when other models are added or dropped.
 
 The distributions and their reasons are discussed in ``docs/simulation.md``.
 """
@@ -53,10 +59,11 @@ The distributions and their reasons are discussed in ``docs/simulation.md``.
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from statistics import NormalDist
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -102,9 +109,10 @@ DEFAULT_SEED = 20140506
 #: Percentiles shown when none are given.
 DEFAULT_PERCENTILES: tuple[float, ...] = (10.0, 50.0, 90.0)
 #: Paths per independent random stream.
-BLOCK = 4096
-#: Longest launch slip drawn, in years (a slip this long puts any launch after 2025 past
-#: the last supported year, 2060, so it equals "not launched in the horizon").
+BLOCK = 16_384
+#: Longest launch slip drawn, in years: the Poisson tail beyond it is below 1e-12 for any
+#: allowed mean (at most 10 years), and it puts any launch after 2020 past 2060, the last
+#: supported year.
 MAX_SLIP = 40
 #: Columns of :func:`tornado`.
 TORNADO_COLUMNS = ("Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario")
@@ -325,10 +333,9 @@ class _Frame:
         self.base_year, _ = latest_actual()
         self.years = np.arange(start, end + 1, dtype=float)
         self.launch, self.peak, self.active = eff["launch"], eff["peak"], eff["active"]
-        #: models that can draw (not on sale in the lineup): fixes the layout of the draws
-        self.drawable = np.array([m.status != "on_sale" for m in lineup.models])
-        #: models that do draw under this scenario (not on sale and kept active)
-        self.planned = self.drawable & self.active
+        #: models that draw under this scenario: not on sale, and kept active
+        self.planned = np.array([m.status != "on_sale" for m in lineup.models]) & self.active
+        self.keys = [_model_key(name) for name in lineup.names]
         own_delay = np.maximum(0.0, eff["launch"] - undelayed["launch"])
         self.slip_mean = np.where(self.planned, np.maximum(0.0, uncertainty.slip_mean - own_delay), 0.0)
         succ = a["successor"]
@@ -347,11 +354,10 @@ class _Frame:
         return len(self.launch)
 
     def _stack(self) -> None:
-        """Stack the tables of models that draws move; fold the others into fixed rows."""
+        """Stack the tables of the active models, one block of rows per model."""
         y = len(self.years)
         self.before = int(np.count_nonzero(self.after == 0))
         self.n_succ = np.ones(self.n_models, dtype=np.intp)
-        self.fixed_all, self.fixed_na = np.zeros(y), np.zeros(y)
         moving, parts, offsets, start = [], [], [], 0
         for m, table in enumerate(self._tables):
             if table is None:
@@ -359,17 +365,13 @@ class _Frame:
             s = self.succ[m]
             if s >= 0 and self.active[s]:
                 self.n_succ[m] = (MAX_SLIP + 2) if self.planned[s] else 2
-            if table.shape[0] == 1:  # no draw moves this model: the same row on every path
-                self.fixed_all += self.peak[m] * table[0] * self.weights[m, 0]
-                self.fixed_na += self.peak[m] * table[0] * self.weights[m, 1]
-                continue
             moving.append(m)
             parts.append(table)
             offsets.append(start)
             start += table.shape[0]
         self.moving = moving
         self.offsets = offsets
-        self.stacked = np.vstack(parts) if parts else np.zeros((0, y))
+        self.stacked = np.vstack(parts) if parts else np.zeros((1, y))
         self.w_all = self.weights[moving, 0]
         self.w_na = self.weights[moving, 1]
 
@@ -411,31 +413,35 @@ class _Frame:
         """
         n, y = slip.shape[0], len(self.years)
         k = self.before  # years up to the latest actual come first: no tariff, no trend
-        moving = self.moving
-        idx = np.empty((n, len(moving)), dtype=np.intp)
-        peak = np.empty((n, len(moving)))
-        for j, m in enumerate(moving):
+        idx = np.empty((len(self.moving), n), dtype=np.intp)
+        peak = np.empty((len(self.moving), n))
+        for j, m in enumerate(self.moving):
             s, n_succ = self.succ[m], self.n_succ[m]
-            row = self.offsets[j] + (slip[:, m] * n_succ if self.planned[m] else 0)
-            if n_succ == MAX_SLIP + 2:  # successor launched with its slip, or never built
-                row = row + np.where(cancelled[:, s], MAX_SLIP + 1, slip[:, s])
-            idx[:, j] = row
-            peak[:, j] = np.where(cancelled[:, m], 0.0, self.peak[m] * peak_mult[:, m]) if self.planned[m] else self.peak[m]
-        rows = np.take(self.stacked, idx, axis=0)  # (P, J, Y): units per unit of peak
+            if self.planned[m]:
+                np.multiply(slip[:, m], n_succ, out=idx[j])
+                idx[j] += self.offsets[j]
+                np.multiply(peak_mult[:, m], self.peak[m], out=peak[j])
+                peak[j][cancelled[:, m]] = 0.0
+            else:
+                idx[j] = self.offsets[j]
+                peak[j] = self.peak[m]
+            if n_succ == MAX_SLIP + 2:  # successor launched with its slip (rows 0..), or never built (last row)
+                idx[j] += np.where(cancelled[:, s], MAX_SLIP + 1, slip[:, s])
+        rows = np.take(self.stacked, idx.T, axis=0)  # (P, J, Y): units per unit of peak
         total = np.empty((n, y))
         # all regions, with North America scaled by (1 + tariff) after the latest actual
         if k:
-            total[:, :k] = np.matmul((peak * self.w_all)[:, None, :], rows[:, :, :k])[:, 0, :] + self.fixed_all[:k]
+            np.matmul((peak * self.w_all[:, None]).T[:, None, :], rows[:, :, :k], out=total[:, None, :k])
         if k < y:
-            coef = peak * (self.w_all + tariff[:, None] * self.w_na)
-            total[:, k:] = np.matmul(coef[:, None, :], rows[:, :, k:])[:, 0, :]
-            total[:, k:] += self.fixed_all[k:] + tariff[:, None] * self.fixed_na[k:]
+            coef = peak * (self.w_all[:, None] + self.w_na[:, None] * tariff[None, :])
+            np.matmul(coef.T[:, None, :], rows[:, :, k:], out=total[:, None, k:])
             # market trend: (1 + g) ** (year - latest actual), compounding year by year
-            growth = np.empty((n, y - k))
-            growth[:, 0] = (1.0 + trend) ** self.elapsed[k]
-            growth[:, 1:] = (1.0 + trend)[:, None]
-            np.cumprod(growth, axis=1, out=growth)
-            total[:, k:] *= growth
+            step = 1.0 + trend
+            growth = step ** self.elapsed[k]
+            total[:, k] *= growth
+            for c in range(k + 1, y):
+                growth *= step
+                total[:, c] *= growth
         return total
 
 def _poisson_thresholds(mu: float) -> np.ndarray:
@@ -481,50 +487,68 @@ class Draws:
     factor: np.ndarray
 
 
-def _block_normals(seed: int, block: int, columns: int) -> np.ndarray:
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
-    return rng.standard_normal((columns, BLOCK))
+#: Stream keys of the per-path drivers; per-model drivers add the model's key.
+_FACTOR, _TREND, _TARIFF, _SLIP, _CANCEL, _PEAK = range(6)
 
 
-def _normals(seed: int, first: int, stop: int, columns: int) -> np.ndarray:
-    """Standard normals of paths ``first`` to ``stop - 1``: one column per path."""
+def _model_key(name: str) -> int:
+    """A stable number for a model name (CRC-32 of its case-folded, space-normalised text)."""
+    return zlib.crc32(" ".join(name.split()).casefold().encode("utf-8"))
+
+
+def _block_normals(seed: int, block: int, key: tuple[int, ...]) -> np.ndarray:
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, *key))))
+    return rng.standard_normal(BLOCK)
+
+
+def _normals(seed: int, first: int, stop: int, key: tuple[int, ...]) -> np.ndarray:
+    """Standard normals of stream ``key`` for paths ``first`` to ``stop - 1``."""
     b0, b1 = first // BLOCK, (stop - 1) // BLOCK
-    parts = [_block_normals(seed, b, columns) for b in range(b0, b1 + 1)]
-    rows = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
-    return rows[:, first - b0 * BLOCK: stop - b0 * BLOCK]
+    parts = [_block_normals(seed, b, key) for b in range(b0, b1 + 1)]
+    values = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    return values[first - b0 * BLOCK: stop - b0 * BLOCK]
 
 
 def _draws(frame: _Frame, seed: int, first: int, stop: int) -> Draws:
     """Draws of paths ``first`` to ``stop - 1``.
 
-    Each path has ``3 + 3 D`` standard normals (D = models not on sale in the lineup):
-    the common factor, trend, tariff, then slip, cancellation and peak for each of the D
-    models, whatever the scenario (so scenarios compared with one seed share draws).
-    Arrays are built model by model ((M, P) in memory) and exposed as (P, M) views.
+    Every driver has its own stream of standard normals per block of paths: the common
+    factor, the trend and the tariff one each, and each planned model one for its slip,
+    one for its cancellation and one for its peak, keyed by the model's name. A model's
+    draws therefore do not change when other models are added to the lineup or left out
+    by the scenario, and scenarios run with one seed share their draws. Streams a run does
+    not use (zero spread, models on sale) are not generated.
     """
     u, sc, m = frame.uncertainty, frame.scenario, frame.n_models
-    cols = np.flatnonzero(frame.drawable)
-    d = len(cols)
-    z = _normals(seed, first, stop, 3 + 3 * d)
-    n = z.shape[1]
-    factor = z[0]
+    n = stop - first
+    factor = _normals(seed, first, stop, (_FACTOR,))
     load, own = math.sqrt(u.correlation), math.sqrt(1.0 - u.correlation)
     common = load * factor
-    trend = np.maximum(sc.market_trend + u.trend_sigma * (common + own * z[1]), -0.99)
-    tariff = np.maximum(sc.na_tariff + u.tariff_sigma * (common + own * z[2]), -1.0)
+
+    def latent(key: tuple[int, ...]) -> np.ndarray:
+        z = _normals(seed, first, stop, key)
+        z *= own
+        z += common
+        return z
+
+    trend = np.full(n, sc.market_trend)
+    if u.trend_sigma > 0:
+        trend = np.maximum(sc.market_trend + u.trend_sigma * latent((_TREND,)), -0.99)
+    tariff = np.full(n, sc.na_tariff)
+    if u.tariff_sigma > 0:
+        tariff = np.maximum(sc.na_tariff + u.tariff_sigma * latent((_TARIFF,)), -1.0)
 
     slip = np.zeros((m, n), dtype=np.intp)
     cancelled = np.zeros((m, n), dtype=bool)
     peak_mult = np.ones((m, n))
-    for i, j in enumerate(cols):
-        if not frame.planned[j]:
-            continue
+    for j in np.flatnonzero(frame.planned):
+        key = frame.keys[j]
         if frame.slip_mean[j] > 0:  # high latent = longer slip
-            slip[j] = np.searchsorted(frame.slip_thresholds[j], -(common + own * z[3 + i]))
+            slip[j] = np.searchsorted(frame.slip_thresholds[j], -latent((_SLIP, key)))
         if u.cancel_probability > 0:  # low latent = cancelled
-            cancelled[j] = common + own * z[3 + d + i] < frame.cancel_threshold
+            cancelled[j] = latent((_CANCEL, key)) < frame.cancel_threshold
         if u.peak_sigma > 0:  # low latent = smaller peak
-            peak_mult[j] = np.exp(u.peak_sigma * (common + own * z[3 + 2 * d + i]))
+            peak_mult[j] = np.exp(u.peak_sigma * latent((_PEAK, key)))
     slip, cancelled, peak_mult = slip.T, cancelled.T, peak_mult.T
     out = Draws(slip, cancelled, peak_mult, trend, tariff, factor)
     for f in fields(out):
@@ -545,14 +569,9 @@ def _resolve(lineup: Lineup | None, scenario: Scenario | str, uncertainty: Uncer
     return lineup, scenario, uncertainty, start, end
 
 
-_DEFAULT_UNCERTAINTY: Uncertainty | None = None
-
-
+@lru_cache(maxsize=1)
 def _default_uncertainty() -> Uncertainty:
-    global _DEFAULT_UNCERTAINTY
-    if _DEFAULT_UNCERTAINTY is None:
-        _DEFAULT_UNCERTAINTY = Uncertainty.track_record()
-    return _DEFAULT_UNCERTAINTY
+    return Uncertainty.track_record()
 
 
 def draw(
@@ -662,10 +681,10 @@ class Simulation:
         """
         ps = check_percentiles(percentiles)
         values = np.percentile(self.totals, ps, axis=0)  # (len(ps), Y)
-        frame = pd.DataFrame({"Year": self.years})
-        for p, row in zip(ps, values):
-            frame[_label(p)] = row
-        return frame
+        data = np.column_stack([self.years, values.T]).astype(object)
+        data[:, 0] = self.years.tolist()  # years stay whole numbers
+        frame = pd.DataFrame(data, columns=["Year", *[_label(p) for p in ps]])  # a repeated percentile repeats its column
+        return frame.infer_objects()
 
     def summary(self, target: float = DEFAULT_TARGET, percentiles: Iterable[float] | None = None) -> pd.DataFrame:
         """One row per year: ``Year``, the percentiles, ``Mean``, ``Scenario`` (the

@@ -8,8 +8,9 @@ Run from the repository root::
 Prints:
 
 1. 100,000 paths over 2026-2035 with the default lineup and the base scenario: median
-   wall time of ``simulate`` plus the answer a user asks for (probability of 400,000 in
-   2030 and P10/P50/P90 by year). Target: <= 0.25 s.
+   wall time of ``simulate`` (totals per path and year). Target: <= 0.25 s. Also the
+   median with the answer a user asks for added (probability of 400,000 in 2030 and
+   P10/P50/P90 by year), against the same target.
 2. The same model as a plain per-path Python loop (scalar ``math``, no NumPy in the
    loop) over the first 2,000 paths: given the same raw standard normals, it does the
    copula, the draws and the projection path by path; its totals are checked against the
@@ -38,7 +39,7 @@ import numpy as np
 from alfa_xl.lineup import default_lineup
 from alfa_xl.projection import _effective
 from alfa_xl.scenarios import get_scenario
-from alfa_xl.simulate import Uncertainty, _Frame, _normals, simulate
+from alfa_xl.simulate import _CANCEL, _FACTOR, _PEAK, _SLIP, _TARIFF, _TREND, Uncertainty, _Frame, _normals, simulate
 from alfa_xl.sources import latest_actual
 
 PATHS, START, END = 100_000, 2026, 2035
@@ -46,8 +47,12 @@ LOOP_PATHS = 2_000
 TARGET_SECONDS, TARGET_RATIO, TARGET_BYTES = 0.25, 50.0, 1 << 30
 
 
-def vectorised() -> float:
-    sim = simulate(paths=PATHS, start_year=START, end_year=END, seed=1)
+def vectorised():
+    return simulate(paths=PATHS, start_year=START, end_year=END, seed=1)
+
+
+def with_answer():
+    sim = vectorised()
     sim.probability(400_000, 2030)
     sim.percentiles((10, 50, 90))
     return sim
@@ -63,10 +68,11 @@ def python_loop(n_paths: int) -> list[list[float]]:
     lineup, scenario = default_lineup(), get_scenario("base")
     u = Uncertainty.track_record()
     frame = _Frame(lineup, scenario, START, END, u)  # thresholds and effective launches, computed once
-    drawable = [i for i, m in enumerate(lineup.models) if m.status != "on_sale"]
-    d = len(drawable)
-    z = _normals(1, 0, n_paths, 3 + 3 * d).T.tolist()
-    planned = frame.planned.tolist()
+    planned_idx = [i for i in range(len(lineup)) if frame.planned[i]]
+    factor = _normals(1, 0, n_paths, (_FACTOR,)).tolist()
+    z_trend = _normals(1, 0, n_paths, (_TREND,)).tolist()
+    z_tariff = _normals(1, 0, n_paths, (_TARIFF,)).tolist()
+    z_model = {(d, i): _normals(1, 0, n_paths, (d, frame.keys[i])).tolist() for i in planned_idx for d in (_SLIP, _CANCEL, _PEAK)}
     slip_thresholds = [list(t) for t in frame.slip_thresholds]
     slip_mean = frame.slip_mean.tolist()
     cancel_threshold = frame.cancel_threshold
@@ -87,20 +93,17 @@ def python_loop(n_paths: int) -> list[list[float]]:
     n_models = len(models)
     out = []
     for p in range(n_paths):
-        zp = z[p]
-        common = load * zp[0]
-        trend = max(scenario.market_trend + u.trend_sigma * (common + own * zp[1]), -0.99)
-        tariff = max(scenario.na_tariff + u.tariff_sigma * (common + own * zp[2]), -1.0)
+        common = load * factor[p]
+        trend = max(scenario.market_trend + u.trend_sigma * (common + own * z_trend[p]), -0.99)
+        tariff = max(scenario.na_tariff + u.tariff_sigma * (common + own * z_tariff[p]), -1.0)
         slip = [0] * n_models
         cancelled = [False] * n_models
         mult = [1.0] * n_models
-        for c, i in enumerate(drawable):
-            if not planned[i]:
-                continue
+        for i in planned_idx:
             if slip_mean[i] > 0:
-                slip[i] = bisect.bisect_left(slip_thresholds[i], -(common + own * zp[3 + c]))
-            cancelled[i] = common + own * zp[3 + d + c] < cancel_threshold
-            mult[i] = math.exp(u.peak_sigma * (common + own * zp[3 + 2 * d + c]))
+                slip[i] = bisect.bisect_left(slip_thresholds[i], -(common + own * z_model[_SLIP, i][p]))
+            cancelled[i] = common + own * z_model[_CANCEL, i][p] < cancel_threshold
+            mult[i] = math.exp(u.peak_sigma * (common + own * z_model[_PEAK, i][p]))
         launch = [launch0[i] + slip[i] for i in range(n_models)]
         active = [active0[i] and not cancelled[i] for i in range(n_models)]
         row = []
@@ -168,9 +171,10 @@ def main() -> int:
 
     ok = True
     fast = timed(vectorised, repeats)
-    print(f"vectorised: {PATHS:,} paths x {END - START + 1} years, median of {repeats}: {fast:.3f} s "
-          f"(target <= {TARGET_SECONDS} s)")
-    ok &= fast <= TARGET_SECONDS
+    answer = timed(with_answer, repeats)
+    print(f"vectorised: {PATHS:,} paths x {END - START + 1} years, median of {repeats}: {fast:.3f} s; "
+          f"with probability and P10/P50/P90: {answer:.3f} s (target <= {TARGET_SECONDS} s)")
+    ok &= max(fast, answer) <= TARGET_SECONDS
 
     loop_runs = 3 if args.quick else 5
     slow_small = timed(lambda: python_loop(LOOP_PATHS), loop_runs)
@@ -180,7 +184,7 @@ def main() -> int:
     ratio = slow / fast
     print(f"python loop: {LOOP_PATHS:,} paths, median of {loop_runs}: {slow_small:.3f} s, same totals as the "
           f"vectorised run; scaled linearly to {PATHS:,} paths: {slow:.1f} s")
-    print(f"speed ratio: {ratio:.0f}x (target >= {TARGET_RATIO:.0f}x)")
+    print(f"speed ratio (totals vs totals): {ratio:.0f}x (target >= {TARGET_RATIO:.0f}x)")
     ok &= ratio >= TARGET_RATIO
 
     before, after, took, p = memory()

@@ -23,7 +23,7 @@ from alfa_xl.book.build import build_workbook, default_path
 from alfa_xl.cli import main
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-CONTRACT_SHEETS = ["Cover", "Inputs", "Projection", "Scenarios", "Gap", "Facts", "Checks", "xlwings.conf"]
+CONTRACT_SHEETS = ["Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Facts", "Checks", "xlwings.conf"]
 DATA = Path(resources.files("alfa_xl")) / "data"
 
 
@@ -85,6 +85,10 @@ class TestStructure:
             assert re.fullmatch(r"Inputs!\$[A-Z]+\$\d+", names[n]), (n, names[n])
         assert re.fullmatch(r"Inputs!\$B\$\d+:\$B\$\d+", names["in_scenario_list"])
         assert re.fullmatch(r"Scenarios!\$A\$6:\$[A-Z]+\$\d+", names["out_scenarios"])
+        assert re.fullmatch(r"Risk!\$A\$6:\$G\$\d+", names["out_risk"])
+        assert names["out_status"] == "Scenarios!$B$5"
+        for n in ("in_paths", "in_seed"):
+            assert re.fullmatch(r"Inputs!\$B\$\d+", names[n]), (n, names[n])
 
     def test_input_values(self, parts, values):
         names = _names(parts)
@@ -100,6 +104,26 @@ class TestStructure:
         assert at("in_start_year") == [2026.0] and at("in_end_year") == [2030.0]
         assert at("in_compare_year") == [2030.0] and at("in_scenario") == ["base"]
         assert [v for v in at("in_scenario_list") if v != ""] == ["base", "bear", "bull", "plan", "track_record"]
+        assert at("in_paths") == [10000.0] and at("in_seed") == [20140506.0]
+
+    def test_risk_inputs_are_styled_inputs_with_unit_and_comment(self, parts, values):
+        names = _names(parts)
+        xml = _sheet_xml(parts, "Inputs")
+        input_style = re.search(r'<c r="B5" s="(\d+)"', xml).group(1)  # in_target's input format
+        for name, unit in (("in_paths", "paths"), ("in_seed", "whole number")):
+            row = int(re.search(r"\$(\d+)$", names[name]).group(1))
+            cells = values["Inputs"][row - 1]
+            assert cells[2] == unit and cells[3] == name and len(cells[4]) > 40
+            style = re.search(rf'<c r="B{row}" s="(\d+)"', xml).group(1)
+            styles = fromstring(parts["xl/styles.xml"])
+            xfs = list(styles.find(M + "cellXfs"))
+            fonts = list(styles.find(M + "fonts"))
+            fills = list(styles.find(M + "fills"))
+            for s_ in (style, input_style):
+                xf = xfs[int(s_)]
+                assert fonts[int(xf.get("fontId"))].find(M + "color").get("rgb").endswith("0000FF")
+                assert fills[int(xf.get("fillId"))].find(f"{M}patternFill/{M}fgColor").get("rgb").endswith("FFF2CC")
+        assert 'sqref="B' in xml and "<formula1>1</formula1><formula2>1000000</formula2>" in xml
 
     def test_lineup_table_matches_the_csv(self, parts, values):
         rows = _csv("lineup.csv")
@@ -139,12 +163,36 @@ class TestStructure:
         assert all(name == "Checks" or name == "Gap" for name, _ in missing), missing[:5]
 
     def test_charts(self, parts):
-        charts = sorted(n for n in parts if n.startswith("xl/charts/chart"))
-        assert len(charts) == 2
+        charts = sorted((n for n in parts if n.startswith("xl/charts/chart")), key=lambda n: int(re.search(r"\d+", n).group()))
+        assert len(charts) == 4
         outlook = parts[charts[0]].decode()
         assert "<c:scatterChart>" in outlook and "Projection!$B$" in outlook and "Target" in outlook
         gap = parts[charts[1]].decode()
         assert "<c:barChart>" in gap and "Gap!$D$" in gap
+
+    def test_risk_charts_reference_the_chart_data(self, parts, values):
+        """Fan: five lines (P90, P50, P10, scenario, target) over the Risk sheet's chart
+        data; tornado: horizontal stacked bars, categories reversed (largest swing on top)."""
+        charts = sorted((n for n in parts if n.startswith("xl/charts/chart")), key=lambda n: int(re.search(r"\d+", n).group()))
+        fan, torn = parts[charts[2]].decode(), parts[charts[3]].decode()
+        assert "<c:scatterChart>" in fan and fan.count("<c:ser>") == 5
+        refs = re.findall(r"<c:f>(Risk![^<]+)</c:f>", fan)
+        assert refs and all(r.startswith("Risk!$") for r in refs)
+        assert "P10" in fan and "P50" in fan and "P90" in fan and "Target" in fan and "Scenario without uncertainty" in fan
+        assert '<c:barDir val="bar"/>' in torn and '<c:grouping val="stacked"/>' in torn and torn.count("<c:ser>") == 2
+        assert '<c:orientation val="maxMin"/>' in torn
+        # chart data rows hold what out_risk holds: the first fan row and the first driver
+        risk = values["Risk"]
+        hi, hj = _find(risk, "Target")
+        assert risk[hi][hj - 5:hj + 1] == ["Year", "P10", "P50", "P90", "Scenario", "Target"]
+        fan_row = risk[_find(risk, "Yearly total across 10,000 paths around scenario base, seed 20140506 (units)")[0] + 2]
+        assert risk[hi + 1][hj - 5:hj] == pytest.approx([fan_row[0], fan_row[1], fan_row[2], fan_row[3], fan_row[5]], rel=1e-15)
+        assert risk[hi + 1][hj] == 400_000
+        ti, tj = _find(risk, "Below the scenario")
+        first = risk[_find(risk, "Driver")[0] + 1]
+        low, high, scenario = first[1], first[2], first[6]
+        assert risk[ti + 1][tj] == pytest.approx(low - scenario) and risk[ti + 1][tj + 1] == pytest.approx(high - scenario)
+        assert risk[ti + 1][tj + 2] == f"{first[0]} ({first[4]} / {first[5]})"
 
     def test_xlwings_conf_sheet(self, values):
         conf = values["xlwings.conf"]
@@ -170,7 +218,7 @@ class TestStructure:
         assert b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in parts["[Content_Types].xml"]
         assert b'codeName="ThisWorkbook"' in parts["xl/workbook.xml"]
         vml = b"".join(v for n, v in parts.items() if n.endswith(".vml"))
-        assert vml.count(b"[0]!SampleCall") == 2  # Cover and Inputs
+        assert vml.count(b"[0]!SampleCall") == 3  # Cover, Inputs and Risk
         assert b"[0]!ImportPythonUDFs" in vml
 
     def test_module_beside_the_workbook(self, built):
@@ -248,6 +296,11 @@ class TestCachedValues:
         assert checks[3][1:3] == ["Master check", "OK"]
         statuses = [r[8] for r in checks[11:21] if r[1]]
         assert statuses == ["OK"] * 5
+        risk = checks[_find(checks, "Fan: P10 <= P50 <= P90 in every year")[0]:][:5]
+        assert [r[1] for r in risk] == ["Fan: P10 <= P50 <= P90 in every year", "Probability of reaching the target between 0 and 1 in every year",
+                                        "Tornado: high >= low, swing = high - low, largest swing first",
+                                        "Risk years equal in_start_year to in_end_year", "Risk paths drawn with in_scenario, in_paths and in_seed"]
+        assert [r[2] for r in risk] == ["OK"] * 5
         cover = values["Cover"]
         row = next(r for r in cover if "All checks (sheet Checks)" in r)
         assert row[row.index("All checks (sheet Checks)") + 1] == "OK"
@@ -259,6 +312,74 @@ class TestCachedValues:
         for k, row in enumerate(rows, start=1):
             assert facts[i + k][0] == row["key"] and facts[i + k][1] == pytest.approx(float(row["value"]))
             assert facts[i + k][4] == row["source"]
+
+
+class TestRiskSheet:
+    """The Risk output as built: laid out as three titled blocks, numbers that agree with
+    the rest of the workbook and with the lineup CSV, and readable formats."""
+
+    @pytest.fixture(scope="class")
+    def risk(self, values):
+        return values["Risk"]
+
+    def test_blocks_and_titles(self, risk):
+        assert risk[5][0] == "Yearly total across 10,000 paths around scenario base, seed 20140506 (units)"
+        assert risk[6][:6] == ["Year", "P10", "P50", "P90", "Mean", "Scenario"]
+        assert [r[0] for r in risk[7:12]] == [2026, 2027, 2028, 2029, 2030]
+        assert risk[13][0] == "Probability of reaching 400,000 a year (10,000 paths around scenario base, seed 20140506)"
+        assert risk[14][:2] == ["Year", "Probability"]
+        assert risk[21][0].startswith("Tornado: total in 2030")
+        assert risk[22][:7] == ["Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario"]
+
+    def test_fan_agrees_with_projection_and_percentiles_are_ordered(self, risk, values):
+        proj = values["Projection"]
+        i, _ = _find(proj, "Year")
+        total = proj[i].index("Total")
+        for k, row in enumerate(risk[7:12]):
+            assert row[5] == pytest.approx(proj[i + 1 + k][total], rel=1e-12)  # the scenario line is the projection
+            assert row[1] <= row[2] <= row[3]
+            assert row[1] > 0
+        for row in risk[15:20]:
+            assert 0 <= row[1] <= 1
+
+    def test_tornado(self, risk, values):
+        rows = [r for r in risk[23:] if r[0]][:8]
+        base_2030 = values["Scenarios"][7][1]  # the comparison's base total in 2030
+        swings = [r[3] for r in rows]
+        assert swings == sorted(swings, reverse=True)
+        for r in rows:
+            assert r[6] == pytest.approx(base_2030, rel=1e-12)
+            assert r[2] >= r[1] and r[3] == pytest.approx(r[2] - r[1])
+        # the 4.3 m model launches in 2030 with launch_fraction 0.5 and peak 30,000 (lineup.csv)
+        model = next(r for r in rows if r[0] == "4.3 m model built or cancelled")
+        assert model[3] == pytest.approx(0.5 * 30_000) and model[2] == pytest.approx(base_2030)
+        assert (model[4], model[5]) == ("cancelled", "built")
+
+    def test_number_formats(self, parts):
+        xml = _sheet_xml(parts, "Risk")
+        styles = fromstring(parts["xl/styles.xml"])
+        codes = {n.get("numFmtId"): n.get("formatCode") for n in styles.find(M + "numFmts")}
+        codes.update({"0": "General", "1": "0", "3": "#,##0", "10": "0.00%"})
+        xfs = list(styles.find(M + "cellXfs"))
+
+        def fmt(ref):
+            s_ = re.search(rf'<c r="{ref}" s="(\d+)"', xml).group(1)
+            return codes[xfs[int(s_)].get("numFmtId")]
+
+        assert fmt("A8") == "0" and fmt("B8") == "#,##0" and fmt("F12") == "#,##0"  # years, units
+        assert fmt("B16") == "0.0%"  # probability
+        assert fmt("B24") == "#,##0" and fmt("D24") == "#,##0"  # tornado units
+
+    def test_status_line_has_no_timestamp(self, values):
+        status = values["Scenarios"][4]
+        assert status[0] == "Last refresh"
+        assert status[1] == ("Built by alfa-xl build-workbook (values as built; press Refresh after changing Inputs): "
+                             "5 scenarios (base, bear, bull, plan, track_record), 2026-2030, target 400,000; "
+                             "risk: 10,000 paths around base, seed 20140506")
+        assert not re.search(r"\d{1,2}:\d{2}|20\d\d-\d\d-\d\d", status[1])
+        cover = values["Cover"]
+        row = next(r for r in cover if "Last refresh (out_status)" in r)
+        assert row[row.index("Last refresh (out_status)") + 1] == status[1]
 
 
 # -- reproducibility ---------------------------------------------------------------------

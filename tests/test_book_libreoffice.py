@@ -9,6 +9,7 @@ Skipped when ``soffice`` is missing, except in CI (``CI=true``), where they must
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -72,8 +73,9 @@ def books(tmp_path_factory):
     return built, refreshed
 
 
-def _set_inputs(path: Path, target: float, scenarios: list[str]) -> None:
-    """Change in_target (Inputs!B5) and in_scenario_list (Inputs!B13:B22) in place."""
+def _set_inputs(path: Path, target: float, scenarios: list[str], seed: int | None = None) -> None:
+    """Change in_target (Inputs!B5), in_scenario_list (Inputs!B13:B22) and, when given,
+    in_seed (Inputs!B26) in place."""
     import re
 
     with zipfile.ZipFile(path) as z:
@@ -88,6 +90,9 @@ def _set_inputs(path: Path, target: float, scenarios: list[str]) -> None:
                 value = f'<is><t>{scenarios[k]}</t></is>' if k < len(scenarios) else None
                 xml = re.sub(rf'(<c r="{ref}" s="\d+")[^>]*?(/>|>.*?</c>)',
                              (rf'\1 t="inlineStr">{value}</c>' if value else r"\1/>"), xml, count=1)
+            if seed is not None:
+                xml, n = re.subn(r'(<c r="B26" s="\d+")[^>]*>.*?</c>', rf"\1><v>{seed}</v></c>", xml, count=1)
+                assert n == 1
             data = xml.encode()
         out.append((info, data))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -112,6 +117,28 @@ def _checks_ok(xlsx: Path, target: float, names: list[str], compare_year: int = 
     growth = next(r for r in checks if r[1].startswith("Growth a year required"))
     assert growth[2] == pytest.approx((target / 73_000) ** (1 / 5) - 1, rel=1e-9)
     assert [r[2] for r in checks if r[1].startswith(("Target in the output", "Years in the output", "Scenarios in the output equal"))] == ["OK"] * 3
+    risk = [r for r in checks if r[1].startswith(("Fan: P10", "Probability of reaching", "Tornado: high", "Risk years", "Risk paths"))]
+    assert [r[2] for r in risk] == ["OK"] * 5, risk
+    _risk_chart_data_matches(xlsx, target)
+
+
+def _risk_chart_data_matches(xlsx: Path, target: float) -> None:
+    """The Risk sheet's chart data (native INDEX/MATCH over out_risk, recomputed by
+    LibreOffice) holds the fan and tornado rows the refresh wrote; rows past them are #N/A."""
+    risk = _sheet(xlsx, "Risk")
+    fan_header = next(i for i, r in enumerate(risk) if r[:2] == ["Year", "P10"])
+    years = list(itertools.takewhile(lambda r: isinstance(r[0], float), risk[fan_header + 1:]))
+    assert len(years) == 5
+    i = next(k for k, r in enumerate(risk) if r[9:15] == ["Year", "P10", "P50", "P90", "Scenario", "Target"])
+    for k, row in enumerate(years):
+        got = risk[i + 1 + k][9:15]
+        assert got == pytest.approx([row[0], row[1], row[2], row[3], row[5], target], rel=1e-12)
+    assert risk[i + 1 + len(years)][9] == "#N/A"
+    t = next(k for k, r in enumerate(risk) if r[:1] == ["Driver"])
+    j = next(k for k, r in enumerate(risk) if r[15:17] == ["Below the scenario", "Above the scenario"])
+    first = risk[t + 1]
+    assert risk[j + 1][15] == pytest.approx(first[1] - first[6], rel=1e-12)
+    assert risk[j + 1][16] == pytest.approx(first[2] - first[6], rel=1e-12)
 
 
 def test_built_workbook_checks_ok_after_recalculation(office, books, tmp_path):
@@ -139,6 +166,18 @@ def test_stale_output_is_reported(office, books, tmp_path):
     _set_inputs(stale, target=350000, scenarios=["base", "bear", "bull", "plan", "track_record"])
     checks = _sheet(office(stale, "xlsx", tmp_path / "x"), "Checks")
     assert checks[3][2] == "REFRESH"
+
+
+def test_stale_risk_output_is_reported(office, books, tmp_path):
+    """A new seed typed in Inputs but not refreshed: the Risk row and the master say REFRESH."""
+    built, _ = books
+    stale = tmp_path / "stale-risk" / "alfa_outlook.xlsm"
+    stale.parent.mkdir()
+    shutil.copy(built, stale)
+    _set_inputs(stale, target=400000, scenarios=["base", "bear", "bull", "plan", "track_record"], seed=99)
+    checks = _sheet(office(stale, "xlsx", tmp_path / "y"), "Checks")
+    row = next(r for r in checks if r[1] == "Risk paths drawn with in_scenario, in_paths and in_seed")
+    assert row[2] == "REFRESH" and checks[3][2] == "REFRESH"
 
 
 def test_a_file_saved_by_libreoffice_can_be_refreshed(office, books, tmp_path):
@@ -170,5 +209,5 @@ def test_render_pages(office, books):
         pdf = office(src, "pdf", folder)
         subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(folder / "page")], check=True, timeout=120)
         pages = sorted(folder.glob("page-*.png"))
-        assert len(pages) >= 7  # one or more pages per printed sheet
+        assert len(pages) >= 9  # one or more pages per printed sheet
         assert all(p.stat().st_size > 2_000 for p in pages)

@@ -16,7 +16,9 @@ from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.cli import main
 
 SCENARIOS_PART = "xl/worksheets/sheet4.xml"  # fourth sheet in the contract order
+RISK_PART = "xl/worksheets/sheet6.xml"  # Cover, Inputs, Projection, Scenarios, Gap, Risk
 INPUTS_PART = "xl/worksheets/sheet2.xml"
+PATHS, SEED, SCENARIO = "B25", "B26", "B9"  # in_paths, in_seed, in_scenario on Inputs
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +83,17 @@ def sheet(path: Path, name: str):
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
 
 
-def out_ref(path: Path) -> str:
-    return re.search(rb'<definedName name="out_scenarios">([^<]*)<', parts(path)["xl/workbook.xml"]).group(1).decode()
+def out_ref(path: Path, name: str = "out_scenarios") -> str:
+    return re.search(rf'<definedName name="{name}">([^<]*)<'.encode(), parts(path)["xl/workbook.xml"]).group(1).decode()
+
+
+def planned_models() -> int:
+    """Planned models in the shipped lineup CSV (each is one tornado driver: built or cancelled)."""
+    import csv
+
+    path = Path(__file__).parent.parent / "alfa_xl" / "data" / "lineup.csv"
+    with path.open(encoding="utf-8") as fh:
+        return sum(1 for r in csv.DictReader(fh) if r["status"] == "planned")
 
 
 def refresh_cli(path: Path, capsys) -> tuple[int, str]:
@@ -101,9 +112,12 @@ def test_changed_input_and_user_sheet_keep_every_other_part(book, capsys):
     after = parts(book)
     assert list(after) == list(before)
     changed = sorted(n for n in before if before[n] != after[n])
-    assert changed == [SCENARIOS_PART]  # same rectangle size: workbook.xml is untouched
-    unchanged = [n for n in before if n != SCENARIOS_PART]
-    assert len(unchanged) == len(before) - 1 and "xl/vbaProject.bin" in unchanged and "xl/worksheets/sheet99.xml" in unchanged
+    assert changed == [SCENARIOS_PART, RISK_PART]  # same rectangle sizes: workbook.xml is untouched
+    unchanged = [n for n in before if n not in changed]
+    assert len(unchanged) == len(before) - 2 and "xl/vbaProject.bin" in unchanged and "xl/worksheets/sheet99.xml" in unchanged
+    assert all(n in unchanged for n in before if n.startswith(("xl/charts/", "xl/drawings/", "xl/tables/", "xl/styles", "xl/sharedStrings")))
+    risk = sheet(book, "Risk")
+    assert risk[13][0].startswith("Probability of reaching 350,000 a year")
     sc = sheet(book, "Scenarios")
     assert sc[5][0] == "Scenarios compared in 2030 against 350,000"
     for row in sc[7:12]:
@@ -166,6 +180,79 @@ def test_larger_output_and_cells_outside_are_kept(book):
     assert sc[141][0] == 2035 and sc[142:] == []
 
 
+def test_status_line_says_who_refreshed_what(book):
+    set_cell(book, "B6", 2027)  # in_start_year
+    report = refresh_workbook(book)
+    expected = ("Refreshed by alfa-xl refresh: 5 scenarios (base, bear, bull, plan, track_record), 2027-2030, "
+                "target 400,000; risk: 10,000 paths around base, seed 20140506")
+    assert report.status == expected
+    assert sheet(book, "Scenarios")[4][:2] == ["Last refresh", expected]
+    xml = parts(book)[SCENARIOS_PART].decode()
+    built = parts(book.with_name(book.name + ".bak"))[SCENARIOS_PART].decode()
+    style = re.compile(r'<c r="B5" s="(\d+)"')
+    assert style.search(xml).group(1) == style.search(built).group(1)  # the cell keeps its format
+
+
+def test_risk_output_equals_the_engine_report(book):
+    """out_risk holds report.blocks_to_grid(risk_blocks(...)) for in_scenario, in_paths and
+    in_seed, with the scenario's compare-year total beside each tornado row."""
+    from alfa_xl.lineup import default_lineup
+    from alfa_xl.projection import project
+    from alfa_xl.report import RefreshInputs, blocks_to_grid
+    from alfa_xl.risk_report import risk_blocks
+
+    set_cell(book, SCENARIO, "bear")
+    set_cell(book, PATHS, 2000)
+    set_cell(book, SEED, 7)
+    set_cell(book, "B8", 2029)  # in_compare_year: the tornado's year
+    report = refresh_workbook(book)
+    inputs = RefreshInputs(400000.0, 2026, 2030, ("base", "bear", "bull", "plan", "track_record"), default_lineup(), 2029)
+    grid = blocks_to_grid(risk_blocks(inputs, paths=2000, seed=7, scenario="bear"))
+    risk = sheet(book, "Risk")
+    got = risk[5:5 + len(grid)]
+    assert report.areas["out_risk"] == f"Risk!$A$6:$G${5 + len(grid)}"
+    bear_2029 = project(scenario="bear", start_year=2029, end_year=2029).total(2029)
+    tornado = next(i for i, r in enumerate(grid) if r[0] == "Driver")
+    for i, (g, e) in enumerate(zip(got, grid)):
+        for gv, ev in zip(g[:6], e[:6]):
+            if ev is None:
+                assert gv == ""
+            elif isinstance(ev, str):
+                assert gv == ev
+            else:
+                assert gv == pytest.approx(ev, rel=1e-15, abs=0)
+        if i > tornado:
+            assert g[6] == pytest.approx(bear_2029, rel=1e-12)
+    assert got[0][0] == "Yearly total across 2,000 paths around scenario bear, seed 7 (units)"
+    assert got[tornado][6] == "Scenario"
+    assert "risk: 2,000 paths around bear, seed 7" in report.status
+
+
+def test_longer_horizon_grows_the_risk_area(book):
+    set_cell(book, "B7", 2035)  # in_end_year: 2026-2035 is 10 years
+    refresh_workbook(book)
+    drivers = 4 + planned_models()  # slip, peak, trend, tariff, and one per planned model
+    rows = 2 + 10 + 1 + 2 + 10 + 1 + 2 + drivers  # fan, blank, probability, blank, tornado
+    assert out_ref(book, "out_risk") == f"Risk!$A$6:$G${5 + rows}"
+    risk = sheet(book, "Risk")
+    assert risk[17][0] == "" and risk[18][0].startswith("Probability of reaching")
+    assert [r[0] for r in risk[7:17]] == list(range(2026, 2036))
+
+
+def test_workbook_without_risk_names_still_refreshes(book):
+    """A workbook built before the Risk sheet: no out_risk, in_paths or in_seed."""
+    wb = parts(book)["xl/workbook.xml"].decode()
+    for name in ("out_risk", "in_paths", "in_seed"):
+        wb, n = re.subn(rf'<definedName name="{name}">[^<]*</definedName>', "", wb)
+        assert n == 1
+    rewrite(book, {"xl/workbook.xml": wb.encode()})
+    risk_before = parts(book)[RISK_PART]
+    report = refresh_workbook(book)
+    assert list(report.areas) == ["out_scenarios"]
+    assert parts(book)[RISK_PART] == risk_before
+    assert "risk: 10,000 paths around base, seed 20140506" in report.status  # the defaults
+
+
 def test_second_refresh_is_idempotent(book):
     refresh_workbook(book)
     first = book.read_bytes()
@@ -192,6 +279,14 @@ BAD_INPUTS = [
     ("B7", 2020, "Inputs!B7 (in_end_year)", "on or after the start year 2026"),
     ("B8", 2030.5, "Inputs!B8 (in_compare_year)", "whole year"),
     ("B14", "moonshot", "Inputs!B14 (in_scenario_list)", "use one of base, bear"),
+    (SCENARIO, "moonshot", "Inputs!B9 (in_scenario)", "use one of base, bear"),
+    (PATHS, -3, "Inputs!B25 (in_paths)", "give a whole number of paths from 1 to 1,000,000"),
+    (PATHS, 2500.5, "Inputs!B25 (in_paths)", "not a whole number"),
+    (PATHS, 5_000_000, "Inputs!B25 (in_paths)", "more than the maximum of 1,000,000"),
+    (PATHS, "many", "Inputs!B25 (in_paths)", "not a number"),
+    (SEED, -1, "Inputs!B26 (in_seed)", "give a whole number of 0 or more as the seed"),
+    (SEED, 1.5, "Inputs!B26 (in_seed)", "not a whole number"),
+    (SEED, "lucky", "Inputs!B26 (in_seed)", "not a number"),
 ]
 
 

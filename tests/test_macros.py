@@ -1,4 +1,4 @@
-"""The scenario macros against a workbook double shaped like ``xlwings.Book``.
+"""The refresh macros against a workbook double shaped like ``xlwings.Book``.
 
 The double has what the macros touch in xlwings: ``book.sheets[...]``,
 ``book.names[...]`` with ``.refers_to`` / ``.refers_to_range``, ``book.names.add``,
@@ -185,7 +185,7 @@ class Book:
     def __init__(self):
         self.log = []
         self.app = App()
-        self.sheets = Sheets([Sheet(self, n) for n in ("Cover", "Inputs", "Projection", "Scenarios", "Gap", "Facts", "Checks")])
+        self.sheets = Sheets([Sheet(self, n) for n in ("Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Facts", "Checks")])
         self.names = Names(self)
 
     def define(self, name, sheet, address, value=None):
@@ -212,7 +212,7 @@ def lineup_rows():
     return [rows[0]] + [[cell(v) for v in r] for r in rows[1:]]
 
 
-def make_book(scenarios=ALL, start=2026, end=2030, target=400000, lineup=None):
+def make_book(scenarios=ALL, start=2026, end=2030, target=400000, lineup=None, paths=2000, seed=11, risk=True):
     book = Book()
     book.define("in_target", "Inputs", "$C$3", target)
     book.define("in_start_year", "Inputs", "$C$4", start)
@@ -220,12 +220,16 @@ def make_book(scenarios=ALL, start=2026, end=2030, target=400000, lineup=None):
     book.define("in_compare_year", "Inputs", "$C$6", 2030)
     book.define("in_scenario", "Inputs", "$C$7", "bear")
     book.define("in_scenario_list", "Inputs", "$C$9:$C$16", [[s] for s in scenarios] + [[None]] * (8 - len(scenarios)))
+    book.define("in_paths", "Inputs", "$C$18", paths)
+    book.define("in_seed", "Inputs", "$C$19", seed)
     rows = lineup or lineup_rows()
     inputs = book.sheets["Inputs"]
     table = inputs.range(f"$E$3:${col_letters(4 + len(rows[0]))}${2 + len(rows)}")
     table.value = rows
     inputs.tables.append(Table("tbl_lineup", table))
     book.define("out_scenarios", "Scenarios", "$B$5")
+    if risk:
+        book.define("out_risk", "Risk", "$A$6")
     book.define("out_status", "Scenarios", "$B$2")
     book.log.clear()
     return book
@@ -236,6 +240,15 @@ def expected_shape(k, years=5, models=9):
     row per scenario), then per scenario a projection and a gap table, each preceded by a
     blank row and made of a title, a header and one row per year. Width: Year, models, Total."""
     return (k + 2) + 2 * k * (years + 3), models + 2
+
+
+def risk_shape(years=5, drivers=8):
+    """Rows and columns of out_risk, counted by hand: the fan (title, header, one row per
+    year), a blank row, the probability by year (the same), a blank row and the tornado
+    (title, header, one row per driver: slip, peak, trend, tariff and the four planned
+    models of the shipped lineup). Width: the tornado's Driver, Low, High, Swing, Low
+    setting, High setting, Scenario."""
+    return 2 + years + 1 + 2 + years + 1 + 2 + drivers, 7
 
 
 def owned_cells(book, *ranges):
@@ -266,17 +279,54 @@ class TestRefresh:
         assert header[0] == "Year" and header[-1] == "Total"
         assert grid[first + 2][0] == 2026
         assert grid[first + 2][header.index("Junior")] == pytest.approx(33000 * (0.6 + 0.4 * math.exp(-0.7)))
-        assert message.startswith("Refreshed base, bear, bull, plan, track_record")
+        assert message == ("Refreshed by the Refresh button: 5 scenarios (base, bear, bull, plan, track_record), 2026-2030, "
+                           "target 400,000; risk: 2,000 paths around bear, seed 11")
         assert book.sheets["Scenarios"].cells[(2, 2)] == message
         assert book.app.alerts == []
 
+    def test_writes_the_risk_tables_around_in_scenario(self):
+        book = make_book()
+        macros.refresh_scenarios(book)
+        out = book.names["out_risk"].refers_to_range
+        assert (out.sheet.name, out.row, out.column) == ("Risk", 6, 1)
+        assert out.shape == risk_shape()
+        grid = out.value
+        assert grid[0][0] == "Yearly total across 2,000 paths around scenario bear, seed 11 (units)"
+        assert grid[1][:4] == ["Year", "P10", "P50", "P90"] and [r[0] for r in grid[2:7]] == [2026, 2027, 2028, 2029, 2030]
+        assert all(r[1] <= r[2] <= r[3] for r in grid[2:7])
+        assert grid[8][0] == "Probability of reaching 400,000 a year (2,000 paths around scenario bear, seed 11)"
+        assert all(0 <= r[1] <= 1 for r in grid[10:15])
+        header = grid[17]
+        assert header == ["Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario"]
+        rows = grid[18:]
+        assert [r[3] for r in rows] == sorted((r[3] for r in rows), reverse=True)
+        assert all(r[3] == pytest.approx(r[2] - r[1]) for r in rows)
+        # the 4.3 m model launches in 2030 (lineup.csv); bear delays every launch a year,
+        # so building or cancelling it changes nothing in 2030: the smallest swing, zero
+        assert rows[-1][0] == "4.3 m model built or cancelled" and rows[-1][3] == 0
+
     def test_nothing_written_outside_owned_ranges(self):
         book = make_book()
-        before = book.names["out_scenarios"].refers_to_range
+        before = [book.names[n].refers_to_range for n in ("out_scenarios", "out_risk")]
         macros.refresh_scenarios(book)
-        after = book.names["out_scenarios"].refers_to_range
+        after = [book.names[n].refers_to_range for n in ("out_scenarios", "out_risk")]
         status = book.names["out_status"].refers_to_range
-        assert written_cells(book) <= owned_cells(book, before, after, status)
+        assert written_cells(book) <= owned_cells(book, *before, *after, status)
+        assert {e[1] for e in book.writes()} == {"Scenarios", "Risk"}
+        assert {e[1] for e in book.log if e[0] == "name"} == {"out_scenarios", "out_risk"}
+
+    def test_both_areas_written_inside_one_quiet_block(self):
+        book = make_book()
+        macros.refresh_scenarios(book)
+        assert book.app.changes == [("calculation", "manual"), ("screen_updating", False),
+                                    ("calculation", "automatic"), ("screen_updating", True)]
+
+    def test_workbook_without_risk_area(self):
+        """A workbook without out_risk (built before the Risk sheet) refreshes its scenarios."""
+        book = make_book(risk=False)
+        del book.names.items["in_paths"], book.names.items["in_seed"]
+        message = macros.refresh_scenarios(book)
+        assert message.endswith("risk: 10,000 paths around bear, seed 20140506")
         assert {e[1] for e in book.writes()} == {"Scenarios"}
 
     def test_calculation_manual_and_screen_off_while_writing_then_restored(self):
@@ -288,16 +338,25 @@ class TestRefresh:
     def test_second_refresh_is_idempotent(self):
         book = make_book()
         macros.refresh_scenarios(book)
-        cells, name = dict(book.sheets["Scenarios"].cells), book.names["out_scenarios"].refers_to
+        cells = {n: dict(book.sheets[n].cells) for n in ("Scenarios", "Risk")}
+        names = {n: book.names[n].refers_to for n in ("out_scenarios", "out_risk")}
         macros.refresh_scenarios(book)
-        assert book.sheets["Scenarios"].cells == cells
-        assert book.names["out_scenarios"].refers_to == name
+        assert {n: book.sheets[n].cells for n in ("Scenarios", "Risk")} == cells
+        assert {n: book.names[n].refers_to for n in ("out_scenarios", "out_risk")} == names
+
+    def test_seed_gives_the_same_risk_figures_and_another_seed_others(self):
+        a, b, c = make_book(seed=3), make_book(seed=3), make_book(seed=4)
+        for book in (a, b, c):
+            macros.refresh_scenarios(book)
+        fan = lambda book: book.names["out_risk"].refers_to_range.value[2:7]  # noqa: E731
+        assert fan(a) == fan(b) and fan(a) != fan(c)
 
     def test_smaller_output_clears_the_previous_extent(self):
         book = make_book()
         macros.refresh_scenarios(book)
         big = book.names["out_scenarios"].refers_to_range
         book.names["in_scenario_list"].refers_to_range.value = [["bull"]] + [[None]] * 7
+        book.names["in_end_year"].refers_to_range.value = 2030
         macros.refresh_scenarios(book)
         small = book.names["out_scenarios"].refers_to_range
         assert small.shape == expected_shape(1) and small.shape[0] < big.shape[0]
@@ -305,6 +364,16 @@ class TestRefresh:
         left = {rc for rc in book.sheets["Scenarios"].cells if rc != (2, 2)}
         assert left <= set(small.cells())
         assert [r[0] for r in small.value[2:3]] == ["bull"]
+
+    def test_shorter_horizon_clears_the_previous_risk_extent(self):
+        book = make_book()
+        macros.refresh_scenarios(book)
+        book.names["in_end_year"].refers_to_range.value = 2027
+        macros.refresh_scenarios(book)
+        out = book.names["out_risk"].refers_to_range
+        assert out.shape == risk_shape(years=2)  # the tornado stays on the compare year, 2030
+        assert book.names["out_risk"].refers_to == f"='Risk'!$A$6:$G${6 + out.shape[0] - 1}"
+        assert set(book.sheets["Risk"].cells) <= set(out.cells())
 
     def test_lineup_comes_from_the_table(self):
         rows = lineup_rows()
@@ -322,12 +391,15 @@ class TestRefresh:
         macros.refresh_scenarios()
         caller.assert_called_once_with()
         assert book.names["out_scenarios"].refers_to_range.shape == expected_shape(1)
+        assert book.names["out_risk"].refers_to_range.shape == risk_shape()
 
     def test_one_scenario_from_in_scenario(self):
         book = make_book()
-        macros.refresh_scenario(book)
+        message = macros.refresh_scenario(book)
         grid = book.names["out_scenarios"].refers_to_range.value
         assert grid[2][0] == "bear" and len(grid) == expected_shape(1)[0]
+        assert book.names["out_risk"].refers_to_range.value[0][0].startswith("Yearly total across 2,000 paths around scenario bear")
+        assert message.startswith("Refreshed by the Refresh button: 1 scenario (bear), ")
 
 
 class TestValidationFirst:
@@ -336,6 +408,12 @@ class TestValidationFirst:
         ("in_end_year", 2020, "in_end_year"),
         ("in_target", -5, "in_target"),
         ("in_scenario_list", [["base"], ["beer"]] + [[None]] * 6, "in_scenario_list"),
+        ("in_scenario", "moonshot", "in_scenario"),
+        ("in_paths", -10, "in_paths"),
+        ("in_paths", 2_000_000, "in_paths"),
+        ("in_paths", 12.5, "in_paths"),
+        ("in_seed", -1, "in_seed"),
+        ("in_seed", "lucky", "in_seed"),
     ])
     def test_bad_input_writes_nothing_but_the_status(self, name, value, expected):
         book = make_book()
@@ -357,6 +435,28 @@ class TestValidationFirst:
         assert "tbl_lineup" in message and "regional shares of 'Junior'" in message
         assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]
 
+    def test_bad_risk_input_found_before_the_scenarios_are_written(self):
+        book = make_book()
+        macros.refresh_scenarios(book)
+        cells = {n: dict(book.sheets[n].cells) for n in ("Scenarios", "Risk")}
+        book.names["in_seed"].refers_to_range.value = 2.5
+        book.log.clear()
+        message = macros.refresh_scenarios(book)
+        assert message.startswith("Refresh stopped, nothing changed: in_seed: not a whole number (got 2.5)")
+        assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]
+        assert book.sheets["Risk"].cells == cells["Risk"]
+        assert {k: v for k, v in book.sheets["Scenarios"].cells.items() if k != (2, 2)} == {
+            k: v for k, v in cells["Scenarios"].items() if k != (2, 2)}
+
+    def test_blank_paths_and_seed_take_the_defaults(self):
+        book = make_book(scenarios=["base"], paths=None, seed=None)
+        message = macros.refresh_scenarios(book)
+        assert message.endswith("risk: 10,000 paths around bear, seed 20140506")
+
+    def test_seed_zero_is_a_seed(self):
+        book = make_book(scenarios=["base"], seed=0)
+        assert macros.refresh_scenarios(book).endswith("seed 0")
+
     def test_missing_output_name(self):
         book = make_book()
         del book.names.items["out_scenarios"]
@@ -371,14 +471,15 @@ class TestFailureWhileWriting:
         original = Range.value.fset
 
         def failing(self, data):
-            if self.sheet.name == "Scenarios" and self.shape != (1, 1):
-                raise OSError("Excel busy")
+            if self.sheet.name == "Risk" and self.shape != (1, 1):
+                raise OSError("Excel busy")  # after the Scenarios area was written
             original(self, data)
 
         mocker.patch.object(Range, "value", property(Range.value.fget, failing))
         with pytest.raises(OSError):
             macros.refresh_scenarios(book)
         assert book.app.calculation == "automatic" and book.app.screen_updating is True
+        assert book.app.changes[-2:] == [("calculation", "automatic"), ("screen_updating", True)]
         assert book.app.alerts and book.app.alerts[0].startswith("Refresh failed while writing (OSError)")
         assert book.sheets["Scenarios"].cells[(2, 2)] == book.app.alerts[0]
 
@@ -399,7 +500,7 @@ def test_platform_without_alert_or_app_settings(mocker):
     book.names["in_start_year"].refers_to_range.value = "soon"
     assert macros.refresh_scenarios(book).startswith("Refresh stopped")
     book.names["in_start_year"].refers_to_range.value = 2026
-    assert macros.refresh_scenarios(book).startswith("Refreshed base")
+    assert macros.refresh_scenarios(book).startswith("Refreshed by the Refresh button: 1 scenario (base)")
 
 
 def test_clear_scenarios():

@@ -27,6 +27,7 @@ from alfa_xl.lineup import Lineup, Model, default_lineup
 from alfa_xl.projection import project
 from alfa_xl.scenarios import BUILTIN, Scenario, get_scenario
 from alfa_xl.simulate import (
+    BLOCK,
     DEFAULT_SEED,
     MAX_PATHS,
     MAX_SLIP,
@@ -228,15 +229,35 @@ class TestEachPathIsAProjection:
 # -- reproducibility -------------------------------------------------------------------------------
 class TestReproducible:
     def test_same_seed_same_paths_whatever_the_chunk_size(self):
-        runs = [simulate(paths=9000, seed=42, end_year=2035, chunk_paths=c).totals for c in (None, 777, 4096, 5000, 9000)]
+        n = 2 * BLOCK + 1234  # three random streams, chunks straddling their boundaries
+        runs = [simulate(paths=n, seed=42, start_year=2026, end_year=2032, chunk_paths=c).totals
+                for c in (None, 777, 5000, BLOCK, BLOCK + 1, n)]
         for r in runs[1:]:
             assert_array_equal(r, runs[0])
 
     def test_chunks_of_one_path(self):
-        assert_array_equal(simulate(paths=150, seed=9, chunk_paths=1).totals, simulate(paths=150, seed=9).totals)
+        assert_array_equal(simulate(paths=40, seed=9, chunk_paths=1).totals, simulate(paths=40, seed=9).totals)
 
     def test_more_paths_extend_fewer(self):
+        assert_array_equal(simulate(paths=BLOCK + 3000, seed=7).totals[:BLOCK + 100], simulate(paths=BLOCK + 100, seed=7).totals)
         assert_array_equal(simulate(paths=10_000, seed=7).totals[:3000], simulate(paths=3000, seed=7).totals)
+
+    def test_a_model_keeps_its_draws_when_the_lineup_or_scenario_changes(self):
+        full = default_lineup()
+        fewer = Lineup([m for m in full.models if m.model != "4.3 m model"])
+        a, b = draw(3000, seed=6, lineup=full), draw(3000, seed=6, lineup=fewer)
+        for name in ["Tonale successor", "Stelvio (next)", "Giulia (next)"]:
+            i, j = full.names.index(name), fewer.names.index(name)
+            assert_array_equal(a.slip[:, i], b.slip[:, j])
+            assert_array_equal(a.cancelled[:, i], b.cancelled[:, j])
+            assert_array_equal(a.peak_multiplier[:, i], b.peak_multiplier[:, j])
+        assert_array_equal(draw(3000, seed=6, scenario="bull").peak_multiplier, a.peak_multiplier)
+
+    def test_draws_of_a_later_range_match(self):
+        whole = draw(BLOCK + 50, seed=3)
+        part = draw(100, seed=3, first_path=BLOCK - 50)
+        assert_array_equal(part.slip, whole.slip[BLOCK - 50:])
+        assert_array_equal(part.peak_multiplier, whole.peak_multiplier[BLOCK - 50:])
 
     def test_different_seeds_differ(self):
         assert not np.array_equal(simulate(paths=500, seed=1).totals, simulate(paths=500, seed=2).totals)
@@ -299,6 +320,12 @@ class TestResults:
         assert_allclose(t["P100"], sim.totals.max(axis=0))
         col = np.sort(sim.totals[:, 0])
         assert t["P50"].iloc[0] == pytest.approx((col[1999] + col[2000]) / 2)  # 4000 paths: mean of the middle two
+
+    def test_repeated_percentile_repeats_its_column(self, sim):  # found by fuzzing the worksheet function
+        t = sim.percentiles([50, 10, 50])
+        assert list(t.columns) == ["Year", "P50", "P10", "P50"] and t.shape == (10, 4)
+        assert_allclose(t.iloc[:, 1], t.iloc[:, 3])
+        assert t["Year"].dtype.kind == "i"
 
     def test_summary(self, sim):
         s = sim.summary(100_000)
@@ -426,6 +453,16 @@ class TestCommandLine:
         assert main(["simulate", "-n", "50", *args]) == 2
         err = capsys.readouterr().err.strip()
         assert err.startswith("alfa-xl: error:") and word in err and "\n" not in err
+
+    def test_progress_bar_on_a_terminal_for_long_runs(self):
+        import os
+
+        env = dict(os.environ, FORCE_COLOR="1")  # rich treats stderr as a terminal
+        done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "simulate", "-n", "200000", "-f", "json"],
+                              capture_output=True, text=True, timeout=120, env=env)
+        assert done.returncode == 0, done.stderr
+        assert "simulating" in done.stderr and "/200,000 paths" in done.stderr
+        assert json.loads(done.stdout)["inputs"]["paths"] == 200_000  # the bar stays off stdout
 
     def test_installed_script(self):
         done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "simulate", "-n", "300", "-f", "json"],

@@ -231,16 +231,36 @@ ranges = st.one_of(
     st.lists(st.tuples(st.sampled_from(["delay_years", "peak_multiplier", "market_trend", "na_tariff", "cancel", "base", "x"]),
                        cells).map(list), min_size=1, max_size=3),
 )
-#: Paths kept small in most cases so the fuzzing stays quick; large values still appear.
-paths_values = st.one_of(blank, st.integers(1, 300).map(float), numbers, texts, st.booleans())
 argument = st.one_of(cells, cells, ranges)
-# each argument: an empty cell, a plausible value or anything Excel can send
-years = st.one_of(blank, st.integers(2000, 2060).map(float), argument)
-scenarios = st.one_of(blank, st.sampled_from(["base", " Bear ", "BULL", "plan", "track_record"]), argument)
-targets = st.one_of(blank, st.floats(1, 1e6), argument)
-seeds = st.one_of(blank, st.integers(0, 10**6).map(float), argument)
-percentile_values = st.one_of(blank, st.lists(st.floats(0, 100), min_size=1, max_size=4), st.floats(0, 100), argument)
+# each argument either anything Excel can send, or (the "plausible" runs) an empty cell or a
+# value of the right kind, so that both the messages and the results get exercised
+def kinds(valid, plausible):
+    return st.one_of(blank, valid) if plausible else st.one_of(blank, valid, argument)
 
+
+def years(plausible=False):
+    return kinds(st.integers(2000, 2060).map(float), plausible)
+
+
+def scenarios(plausible=False):
+    return kinds(st.sampled_from(["base", " Bear ", "BULL", "plan", "track_record"]), plausible)
+
+
+def targets(plausible=False):
+    return kinds(st.floats(1, 1e6), plausible)
+
+
+def seeds(plausible=False):
+    return kinds(st.integers(0, 10**6).map(float), plausible)
+
+
+def percentile_values(plausible=False):
+    return kinds(st.one_of(st.lists(st.floats(0, 100), min_size=1, max_size=4), st.floats(0, 100)), plausible)
+
+
+def paths_values(plausible=False):
+    """Paths kept small in most cases so the fuzzing stays quick; large and invalid values still appear."""
+    return kinds(st.integers(1, 300).map(float), plausible)
 
 def clean(value):
     if isinstance(value, float):
@@ -279,28 +299,44 @@ FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@FUZZ_SETTINGS
-@given(target=targets, year=years, scenario=scenarios, paths=paths_values, seed=seeds)
-def test_fuzz_probability(target, year, scenario, paths, seed):
-    fuzz_case("alfa_probability", [target, year, scenario, paths, seed])
+@pytest.mark.parametrize("plausible", [False, True])
+def test_fuzz_probability(plausible):
+    @FUZZ_SETTINGS
+    @given(target=targets(plausible), year=years(plausible), scenario=scenarios(plausible),
+           paths=paths_values(plausible), seed=seeds(plausible))
+    def run(target, year, scenario, paths, seed):
+        fuzz_case("alfa_probability", [target, year, scenario, paths, seed])
+
+    run()
 
 
-@FUZZ_SETTINGS
-@given(scenario=scenarios, start=years, end=years, ps=percentile_values, paths=paths_values, seed=seeds)
-def test_fuzz_percentiles(scenario, start, end, ps, paths, seed):
-    fuzz_case("alfa_percentiles", [scenario, start, end, ps, paths, seed])
+@pytest.mark.parametrize("plausible", [False, True])
+def test_fuzz_percentiles(plausible):
+    @FUZZ_SETTINGS
+    @given(scenario=scenarios(plausible), start=years(plausible), end=years(plausible), ps=percentile_values(plausible),
+           paths=paths_values(plausible), seed=seeds(plausible))
+    def run(scenario, start, end, ps, paths, seed):
+        fuzz_case("alfa_percentiles", [scenario, start, end, ps, paths, seed])
+
+    run()
 
 
-@FUZZ_SETTINGS
-@given(year=years, scenario=scenarios)
-def test_fuzz_tornado(year, scenario):
-    fuzz_case("alfa_tornado", [year, scenario])
+@pytest.mark.parametrize("plausible", [False, True])
+def test_fuzz_tornado(plausible):
+    @FUZZ_SETTINGS
+    @given(year=years(plausible), scenario=scenarios(plausible))
+    def run(year, scenario):
+        fuzz_case("alfa_tornado", [year, scenario])
+
+    run()
 
 
 def test_fuzz_counts(capsys):
     """Runs after the fuzz tests (file order): every function fuzzed, nothing escaped."""
     with capsys.disabled():
         print("\nALFA_ risk fuzzing: " + "; ".join(
-            f"{n.upper()} {c['cases']} cases ({c['messages']} #VALUE! messages, {c['uncaught']} uncaught)" for n, c in FUZZ.items()))
+            f"{n.upper()} {c['cases']} cases ({c['cases'] - c['messages']} results, {c['messages']} #VALUE! messages, "
+            f"{c['uncaught']} uncaught)" for n, c in FUZZ.items()))
     for name, c in FUZZ.items():
-        assert c["cases"] >= EXAMPLES and c["uncaught"] == 0, name
+        assert c["cases"] >= 2 * EXAMPLES and c["uncaught"] == 0, name
+        assert c["cases"] - c["messages"] >= EXAMPLES // 3, name  # results were exercised too

@@ -3,10 +3,29 @@
 ``build_workbook`` writes ``workbook/alfa_outlook.xlsm`` and its same-named Python module;
 ``refresh_workbook`` recomputes the refresh-owned sheets of an existing workbook from its
 own Inputs without Excel, keeping every other part of the file byte for byte.
+
+Submodules load on first use, so the Excel macros can use :mod:`alfa_xl.book.layout`
+without loading the builder.
 """
 
-from .build import build_workbook
-from .layout import OWNED_AREAS, SHEETS, WORKBOOK_NAME
-from .refresh import RefreshReport, refresh_workbook
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __all__ = ["build_workbook", "refresh_workbook", "RefreshReport", "OWNED_AREAS", "SHEETS", "WORKBOOK_NAME"]
+
+_WHERE = {
+    "build_workbook": "build",
+    "refresh_workbook": "refresh",
+    "RefreshReport": "refresh",
+    "OWNED_AREAS": "layout",
+    "SHEETS": "layout",
+    "WORKBOOK_NAME": "layout",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

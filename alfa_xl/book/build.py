@@ -2,8 +2,8 @@
 
 The workbook follows the FAST Standard: a Cover with the colour key, one Inputs sheet
 (named ranges and the lineup table), calculations (Projection, Gap), the refresh-owned
-output (Scenarios), sourced data (Facts), Checks with one master check, and the active
-``xlwings.conf`` sheet. Every formula cell carries a cached value computed here, so the
+outputs (Scenarios, Risk with its fan and tornado charts), sourced data (Facts), Checks
+with one master check, and the active ``xlwings.conf`` sheet. Every formula cell carries a cached value computed here, so the
 file shows true numbers in any spreadsheet application before Python runs:
 
 * ``ALFA_*`` cells: the worksheet functions of :mod:`alfa_xl.udfs` called directly
@@ -33,22 +33,30 @@ from ..lineup import Lineup
 from ..projection import default_horizon
 from ..report import RefreshInputs
 from ..scenarios import BUILTIN
+from ..simulate import DEFAULT_PATHS, DEFAULT_SEED, MAX_PATHS
 from ..sources import facts, history, latest_actual
 from .layout import (
     LINEUP_TABLE,
     OUTPUT_FONT,
-    OWNED_AREAS,
     ROLE_STYLES,
     SCENARIO_LIST_ROWS,
     SHEETS,
+    STATUS_NAME,
     WORKBOOK_NAME,
+    BookInputs,
+    owned_area,
+    status_text,
 )
 from .xlsx import cell_ref, range_ref, split_ref
 
-__all__ = ["build_workbook", "default_path", "MODULE_SOURCE", "BuildResult", "checks_values"]
+__all__ = ["build_workbook", "default_path", "MODULE_SOURCE", "BuildResult", "checks_values", "risk_checks_values", "risk_shape"]
 
 #: Rows kept free for each spilled table (room for horizons up to ROOM - 1 years).
 ROOM = 20
+#: Tornado drivers the Risk sheet's chart shows (the table below out_risk has them all).
+TORNADO_ROOM = 10
+#: Who the status line written by the build names.
+BUILT_BY = "alfa-xl build-workbook (values as built; press Refresh after changing Inputs)"
 #: Button macros of the embedded xlwings VBA project (names used as shipped by xlwings).
 MACRO_REFRESH = "SampleCall"
 MACRO_IMPORT = "ImportPythonUDFs"
@@ -59,8 +67,8 @@ TOLERANCE = 0.01
 
 MODULE_SOURCE = '''"""Macros of alfa_outlook.xlsm (xlwings quickstart convention).
 
-The button "Refresh scenarios" runs the VBA macro ``SampleCall``, which imports this
-module (named like the workbook) and calls :func:`main`. Run it from a terminal with the
+The button "Refresh scenarios and risk" runs the VBA macro ``SampleCall``, which imports
+this module (named like the workbook) and calls :func:`main`. Run it from a terminal with the
 workbook open in Excel: ``python alfa_outlook.py``.
 """
 
@@ -70,7 +78,7 @@ import alfa_xl.macros
 
 
 def main():
-    """Refresh the Scenarios sheet from the Inputs sheet of the calling workbook."""
+    """Refresh the Scenarios and Risk sheets from the Inputs sheet of the calling workbook."""
     alfa_xl.macros.refresh_scenarios()
 
 
@@ -139,6 +147,8 @@ class BuildInputs:
     scenario_list: tuple[str, ...]
     lineup_rows: tuple[tuple[Any, ...], ...]
     lineup_columns: tuple[str, ...]
+    paths: int = DEFAULT_PATHS
+    seed: int = DEFAULT_SEED
 
     @classmethod
     def default(cls) -> "BuildInputs":
@@ -158,6 +168,10 @@ class BuildInputs:
             target=self.target, start_year=self.start_year, end_year=self.end_year,
             scenarios=self.scenario_list, lineup=Lineup.from_frame(frame), compare_year=self.compare_year,
         )
+
+    def book_inputs(self) -> BookInputs:
+        """What a refresh of the built workbook reads (the Risk sheet's inputs included)."""
+        return BookInputs(self.refresh_inputs(), self.scenario, self.paths, self.seed)
 
 
 # -- the live functions, as Excel would call them --------------------------------------
@@ -315,8 +329,9 @@ def _cover(ctx: _Ctx) -> None:
     for sheet, role in (
         ("Inputs", "Inputs: target, horizon, compare year, scenarios, and the model lineup (table tbl_lineup)."),
         ("Projection", "Calculation: live =ALFA_PROJECT() tables by model and region, and the outlook chart."),
-        ("Scenarios", "Output written by the refresh (out_scenarios): comparison, one projection and one gap table per scenario."),
+        ("Scenarios", "Output written by the refresh (out_scenarios): comparison, one projection and one gap table per scenario; status line out_status."),
         ("Gap", "Calculation: live =ALFA_GAP_TABLE() and native Excel cross-checks of the gap and the growth required."),
+        ("Risk", "Output written by the refresh (out_risk): Monte Carlo fan (P10/P50/P90), probability of the target by year, tornado; two charts."),
         ("Facts", "Sourced data: facts and yearly history, with sources."),
         ("Checks", "Checks in native Excel formulas and the master check."),
         ("xlwings.conf", "Settings read by xlwings (UDF Modules = alfa_xl.udfs). No machine-specific paths."),
@@ -328,6 +343,9 @@ def _cover(ctx: _Ctx) -> None:
     ws.write(r, 1, "All checks (sheet Checks)", f.label())
     ws.write_formula(r, 2, "=chk_master", f.get(bold=True, align="left"), ctx.cells["chk_master"])
     _status_format(ctx, ws, r, 2, r, 2)
+    r += 1
+    ws.write(r, 1, "Last refresh (out_status)", f.label())
+    ws.write_formula(r, 2, f"={STATUS_NAME}", f.note(), ctx.cells["status"])
     r += 2
     ws.write(r, 1, "Enable the live functions", f.section()); ws.write_blank(r, 2, None, f.section()); r += 1
     for i, line in enumerate((
@@ -335,26 +353,28 @@ def _cover(ctx: _Ctx) -> None:
         "Open this workbook and enable macros. The sheet xlwings.conf sets UDF Modules = alfa_xl.udfs and Interpreter_Win = python;",
         "edit Interpreter_Win / Interpreter_Mac there if Python is not on the PATH (no path is stored in this file).",
         "Press Import functions (or xlwings ribbon > Import Functions) once: ALFA_PROJECT, ALFA_GAP_TABLE, ALFA_TOTAL, ... become live.",
-        "Press Refresh scenarios after changing Inputs: it runs alfa_xl.macros.refresh_scenarios (module alfa_outlook.py beside this file).",
-        "Without Excel: alfa-xl refresh alfa_outlook.xlsm rewrites the Scenarios sheet the same way (Excel must be closed).",
+        "Press Refresh scenarios and risk after changing Inputs: it runs alfa_xl.macros.refresh_scenarios (module alfa_outlook.py beside this file).",
+        "Without Excel: alfa-xl refresh alfa_outlook.xlsm rewrites the Scenarios and Risk sheets the same way (Excel must be closed).",
+        "Either way the status line (out_status, on the Scenarios sheet and above) says what was refreshed, or why nothing was.",
         "Until the functions are live, purple cells show the values computed when the workbook was built (LibreOffice shows #NAME?).",
     )):
         step = i if i < 2 else i - 1
         ws.write(r, 1, "" if i == 2 else f"Step {step + 1}", f.label())
         ws.write(r, 2, line, f.note()); r += 1
     r += 1
-    ws.insert_button(r, 2, {"macro": MACRO_REFRESH, "caption": "Refresh scenarios", "width": 150, "height": 28})
-    ws.insert_button(r, 2, {"macro": MACRO_IMPORT, "caption": "Import functions", "width": 150, "height": 28, "x_offset": 170})
+    ws.insert_button(r, 2, {"macro": MACRO_REFRESH, "caption": "Refresh scenarios and risk", "width": 170, "height": 28})
+    ws.insert_button(r, 2, {"macro": MACRO_IMPORT, "caption": "Import functions", "width": 150, "height": 28, "x_offset": 190})
     r += 3
     ws.write(r, 1, "Colour key", f.section()); ws.write_blank(r, 2, None, f.section()); r += 1
     for fmt, sample, meaning in (
         (f.input(), "400,000", "Input: type here (blue on yellow). Only the Inputs sheet has inputs."),
         (f.calc("#,##0"), "=A1-B1", "Calculation: native Excel formula (black)."),
         (f.live("#,##0"), "=ALFA_...", "Live Python function (purple): needs the xlwings add-in; shows build-time values until then."),
-        (f.output("units"), "101,287", "Written by the refresh (dark blue on grey): do not type here, the next refresh replaces it."),
+        (f.output("units"), "101,287", "Written by the refresh (dark blue on grey: Scenarios and Risk sheets): do not type here, the next refresh replaces it."),
+        (_status_fmt(f), "Refreshed by ...", "Status line of the last refresh (out_status, Scenarios!B5): written by the refresh only."),
         (f.data("#,##0"), "73,000", "Sourced data (green): see the source beside each row on the Facts sheet."),
         (f.get(bg_color=CHECK_OK_FILL), "OK", "Check passed."),
-        (f.get(bg_color=CHECK_BAD_FILL), "ERROR", "Check failed (or REFRESH: the Scenarios output is older than the Inputs)."),
+        (f.get(bg_color=CHECK_BAD_FILL), "ERROR", "Check failed (or REFRESH: the Scenarios or Risk output is older than the Inputs)."),
     ):
         ws.write(r, 1, sample, fmt)
         ws.write(r, 2, meaning, f.note()); r += 1
@@ -369,7 +389,7 @@ def _inputs(ctx: _Ctx) -> None:
     widths[3] = 16
     ws = _sheet(ctx, "Inputs", widths)
     ws.write(0, 0, "Inputs", f.title())
-    ws.write(1, 0, "Blue-on-yellow cells are the only inputs of the workbook. Change them, then press Refresh scenarios (or run alfa-xl refresh).", f.subtitle())
+    ws.write(1, 0, "Blue-on-yellow cells are the only inputs of the workbook. Change them, then press Refresh scenarios and risk (or run alfa-xl refresh).", f.subtitle())
     ws.write_row(3, 0, ["Input", "Value", "Unit", "Name", "Source and comment"], f.header())
     base_year, base_units = ctx.base_year, ctx.base_units
     rows = (
@@ -377,7 +397,7 @@ def _inputs(ctx: _Ctx) -> None:
         ("in_start_year", "First projection year", ctx.inputs.start_year, "0", "year", f"The year after the latest actual ({base_year}: {base_units:,.0f} units)."),
         ("in_end_year", "Last projection year", ctx.inputs.end_year, "0", "year", f"2030 is the horizon of the current plan; up to {ctx.inputs.start_year + ROOM - 2} fits the sheets."),
         ("in_compare_year", "Compare year", ctx.inputs.compare_year, "0", "year", "Year in which the scenarios are compared on the Scenarios sheet."),
-        ("in_scenario", "Scenario shown", ctx.inputs.scenario, "General", "name", "Scenario of the Projection and Gap sheets (one of the built-in names below)."),
+        ("in_scenario", "Scenario shown", ctx.inputs.scenario, "General", "name", "Scenario of the Projection and Gap sheets, and the one the Risk sheet's paths vary around (a built-in name below)."),
         ("in_tolerance", "Check tolerance", TOLERANCE, "0.00", "units", "Largest difference the Checks sheet accepts as equal."),
     )
     r = 4
@@ -409,6 +429,26 @@ def _inputs(ctx: _Ctx) -> None:
     ws.data_validation(first, 1, r - 1, 1, {"validate": "list", "source": list(BUILTIN), "ignore_blank": True, "error_message": f"Use one of {', '.join(BUILTIN)}, or leave blank."})
     _define(ctx, "in_scenario_list", "Inputs", first, 1, r - 1, 1)
     r += 1
+    ws.write_row(r, 0, ["Risk simulation (sheet Risk)", "Value", "Unit", "Name", "Source and comment"], f.header()); r += 1
+    risk_rows = (
+        ("in_paths", "Monte Carlo paths", ctx.inputs.paths, "#,##0", "paths",
+         f"Paths drawn around in_scenario, 1 to {MAX_PATHS:,}. 10,000 puts the percentiles within about 1%; more paths take longer to refresh."),
+        ("in_seed", "Random seed", ctx.inputs.seed, "0", "whole number",
+         f"Same seed, same figures: the Risk sheet refreshes reproducibly. {DEFAULT_SEED} is the default of alfa-xl simulate; change it to see sampling noise."),
+    )
+    for name, label, value, fmt, unit, note in risk_rows:
+        ws.write(r, 0, label, f.label())
+        ws.write(r, 1, value, f.input(fmt, align="right"))
+        ws.write(r, 2, unit, f.note())
+        ws.write(r, 3, name, f.note())
+        ws.write(r, 4, note, f.note())
+        _define(ctx, name, "Inputs", r, 1)
+        r += 1
+    ws.data_validation(r - 2, 1, r - 2, 1, {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": MAX_PATHS,
+                                            "error_message": f"Give a whole number of paths from 1 to {MAX_PATHS:,}."})
+    ws.data_validation(r - 1, 1, r - 1, 1, {"validate": "integer", "criteria": ">=", "value": 0,
+                                            "error_message": "Give a whole number of 0 or more as the seed."})
+    r += 1
     ws.write(r, 0, f"Lineup (table {LINEUP_TABLE}): one row per model; the row below gives each column's unit", f.section())
     for j in range(1, len(cols)):
         ws.write_blank(r, j, None, f.section())
@@ -430,7 +470,7 @@ def _inputs(ctx: _Ctx) -> None:
     ws.set_row(header_row, 27)
     for i in range(len(data)):
         ws.set_row(header_row + 1 + i, 40)
-    ws.insert_button(3, 6, {"macro": MACRO_REFRESH, "caption": "Refresh scenarios", "width": 150, "height": 28})
+    ws.insert_button(3, 6, {"macro": MACRO_REFRESH, "caption": "Refresh scenarios and risk", "width": 170, "height": 28})
     ctx.cells["lineup_header_row"] = header_row
 
 
@@ -600,21 +640,29 @@ def _gap(ctx: _Ctx, proj: dict[str, Any]) -> None:
     ws.insert_chart(2, 10, chart)
 
 
+def _status_fmt(f: _Formats):
+    # no fill: the headless refresh finds its output formats by font colour, fill, bold and
+    # number format, so the status format must differ from every output role in one of them
+    return f.get(font_color=OUTPUT_FONT, italic=True)
+
+
 def _scenarios(ctx: _Ctx) -> None:
     f = ctx.f
-    area = OWNED_AREAS[0]
+    area = owned_area("out_scenarios")
     width = len(ctx.grid[0])
     ws = _sheet(ctx, area.sheet, {0: 13, **{j: 17 for j in range(1, max(width, 12))}})
     ws.write(0, 0, "Scenarios: comparison, projection and gap per scenario", f.title())
     ws.write(1, 0, "Written by the refresh (button Refresh scenarios, or alfa-xl refresh) from the Inputs sheet. Do not type in the grey area:", f.subtitle())
     ws.write(2, 0, "the next refresh clears it and writes the new tables; the name out_scenarios always covers the area last written.", f.subtitle())
     ws.write(3, 0, "Units a year; shares and growth rates in %; gap = target - projection.", f.subtitle())
-    _write_owned(ctx, ws, area.anchor)
+    ws.write(4, 0, "Last refresh", f.get(bold=True))
+    ws.write_string(4, 1, ctx.cells["status"], _status_fmt(f))
+    _define(ctx, STATUS_NAME, area.sheet, 4, 1)
+    _write_owned(ctx, ws, area.name, area.anchor, ctx.grid, ctx.roles)
 
 
-def _write_owned(ctx: _Ctx, ws, anchor: str) -> None:
+def _write_owned(ctx: _Ctx, ws, name: str, anchor: str, grid: list[list[Any]], roles: list[list[str | None]]) -> None:
     r0, c0 = split_ref(anchor)
-    grid, roles = ctx.grid, ctx.roles
     for i, (row, rrow) in enumerate(zip(grid, roles)):
         for j, (v, role) in enumerate(zip(row, rrow)):
             if role is None and v is None:
@@ -628,7 +676,146 @@ def _write_owned(ctx: _Ctx, ws, anchor: str) -> None:
                 ws.write_boolean(r0 + i, c0 + j, v, fmt)
             else:
                 ws.write_number(r0 + i, c0 + j, v, fmt)
-    _define(ctx, OWNED_AREAS[0].name, OWNED_AREAS[0].sheet, r0, c0, r0 + len(grid) - 1, c0 + len(grid[0]) - 1)
+    _define(ctx, name, ws.name, r0, c0, r0 + len(grid) - 1, c0 + len(grid[0]) - 1)
+
+
+def risk_shape(grid: list[list[Any]]) -> dict[str, Any]:
+    """Where the three blocks of a Risk output ``grid`` are, as the sheet's native
+    formulas find them: the tornado's header row (1-based, the row whose first cell is
+    ``Driver``), the years of the fan ``Y = (tornado row - 8) / 2`` and the drivers
+    ``D = rows - tornado row``."""
+    t = next(i for i, row in enumerate(grid) if row and row[0] == "Driver") + 1
+    return {"tornado_row": t, "years": (t - 8) // 2, "drivers": len(grid) - t}
+
+
+def _column(grid: list[list[Any]], header_row: int, label: str) -> int:
+    """0-based column of ``label`` in the 1-based ``header_row`` of ``grid``."""
+    return grid[header_row - 1].index(label)
+
+
+def _risk(ctx: _Ctx) -> None:
+    """The Risk sheet: the refresh-owned out_risk, chart data in native formulas over it,
+    and the fan and tornado charts."""
+    f = ctx.f
+    area = owned_area("out_risk")
+    grid, roles = ctx.cells["risk_grid"], ctx.cells["risk_roles"]
+    ws = _sheet(ctx, area.sheet, {0: 34, **{j: 13 for j in range(1, 7)}, 7: 3, 8: 4, 9: 28, **{j: 11 for j in range(10, 18)}})
+    ws.write(0, 0, "Risk: how likely is the target, and which assumption matters most", f.title())
+    ws.write(1, 0, "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): in_paths Monte Carlo paths around in_scenario, seed in_seed.", f.subtitle())
+    ws.write(2, 0, "Do not type in the grey area: the next refresh clears it; the name out_risk always covers the area last written.", f.subtitle())
+    ws.write(3, 0, "Units a year. Probability = share of paths at or above the target. Tornado: the compare year's total with one driver at its P10 or P90.", f.subtitle())
+    _write_owned(ctx, ws, area.name, area.anchor, grid, roles)
+    ws.insert_button(0, 9, {"macro": MACRO_REFRESH, "caption": "Refresh scenarios and risk", "width": 170, "height": 24, "x_offset": 120})
+
+    shape = risk_shape(grid)
+    y_n, d_n, t_row = shape["years"], shape["drivers"], shape["tornado_row"]
+    r = 41
+    ws.write(r - 1, 8, "Chart data: native formulas over out_risk (rows past the output show #N/A, which the charts skip)", f.section())
+    for j in range(9, 18):
+        ws.write_blank(r - 1, j, None, f.section())
+    counts = (
+        ("calc_risk_tornado_row", "Tornado header row in out_risk", '=MATCH("Driver",INDEX(out_risk,0,1),0)', t_row),
+        ("calc_risk_years", "Years in the fan (Y)", "=(calc_risk_tornado_row-8)/2", y_n),
+        ("calc_risk_drivers", "Drivers in the tornado (D)", "=ROWS(out_risk)-calc_risk_tornado_row", d_n),
+    )
+    for i, (name, label, formula, value) in enumerate(counts):
+        ws.write(r + i, 9, label, f.label())
+        ws.write_formula(r + i, 10, formula, f.calc("0"), value)
+        _define(ctx, name, area.sheet, r + i, 10)
+
+    # the fan: one formula along each row, one row per year (#N/A past the horizon)
+    h = r + 4
+    fan_cols = ["Year", "P10", "P50", "P90", "Scenario"]
+    ws.write(h, 8, "#", f.header())
+    ws.write_row(h, 9, fan_cols + ["Target"], f.header(align="right"))
+    fan_src = {c: _column(grid, 2, c) for c in fan_cols}
+    fan_data: dict[str, list[Any]] = {c: [] for c in fan_cols + ["Target"]}
+    for i in range(1, ROOM + 1):
+        rr = h + i
+        R = rr + 1
+        ws.write_number(rr, 8, i, f.calc("0"))
+        on = i <= y_n
+        for j, c in enumerate(fan_cols):
+            col = cell_ref(h, 9 + j).rstrip("0123456789")
+            formula = f"=IF($I{R}<=calc_risk_years,INDEX(out_risk,2+$I{R},MATCH({col}${h + 1},INDEX(out_risk,2,0),0)),NA())"
+            value = grid[1 + i][fan_src[c]] if on else "#N/A"
+            ws.write_formula(rr, 9 + j, formula, f.calc("0" if c == "Year" else "#,##0"), value)
+            fan_data[c].append(value if on else None)
+        ws.write_formula(rr, 14, f"=IF($I{R}<=calc_risk_years,in_target,NA())", f.calc("#,##0"), ctx.inputs.target if on else "#N/A")
+        fan_data["Target"].append(ctx.inputs.target if on else None)
+    fan_first, fan_last = h + 1, h + ROOM
+
+    # the tornado: largest swing first; bars are low and high minus the scenario's total
+    t = fan_last + 3
+    ws.write(t - 1, 8, "Tornado chart data (the chart shows the first TORNADO_ROOM drivers; the table in out_risk has them all)".replace("TORNADO_ROOM", str(TORNADO_ROOM)), f.label())
+    torn_cols = ["Driver", "Low setting", "High setting", "Low", "High", "Scenario"]
+    ws.write(t, 8, "#", f.header())
+    ws.write_row(t, 9, torn_cols + ["Below the scenario", "Above the scenario", "Chart label"], f.header(align="right"))
+    src = {c: _column(grid, t_row, c) for c in torn_cols}
+    labels, below, above = [], [], []
+    for i in range(1, TORNADO_ROOM + 1):
+        rr = t + i
+        R = rr + 1
+        ws.write_number(rr, 8, i, f.calc("0"))
+        on = i <= d_n
+        row = grid[t_row - 1 + i] if on else None
+        for j, c in enumerate(torn_cols):
+            col = cell_ref(t, 9 + j).rstrip("0123456789")
+            formula = (f"=IF($I{R}<=calc_risk_drivers,INDEX(out_risk,calc_risk_tornado_row+$I{R},"
+                       f"MATCH({col}${t + 1},INDEX(out_risk,calc_risk_tornado_row,0),0)),NA())")
+            value = row[src[c]] if on else "#N/A"
+            ws.write_formula(rr, 9 + j, formula, f.calc("General" if j < 3 else "#,##0"), value)
+        lo, hi, mid = (row[src["Low"]], row[src["High"]], row[src["Scenario"]]) if on else (None, None, None)
+        ws.write_formula(rr, 15, f"=M{R}-O{R}", f.calc("#,##0"), lo - mid if on else "#N/A")
+        ws.write_formula(rr, 16, f"=N{R}-O{R}", f.calc("#,##0"), hi - mid if on else "#N/A")
+        label = f"{row[src['Driver']]} ({row[src['Low setting']]} / {row[src['High setting']]})" if on else ""
+        ws.write_formula(rr, 17, f'=IF(ISNA(J{R}),"",J{R}&" ("&K{R}&" / "&L{R}&")")', f.calc(), label)
+        labels.append(label)
+        below.append(lo - mid if on else None)
+        above.append(hi - mid if on else None)
+    t_first, t_last = t + 1, t + TORNADO_ROOM
+
+    fan = ctx.wb.add_chart({"type": "scatter", "subtype": "straight"})
+    years = ["Risk", fan_first, 9, fan_last, 9]
+    styles = {
+        "P90": {"color": "#9DC3E6", "width": 1.5, "dash_type": "dash"},
+        "P50": {"color": "#2E75B6", "width": 2.25},
+        "P10": {"color": "#9DC3E6", "width": 1.5, "dash_type": "dash"},
+        "Scenario": {"color": "#404040", "width": 1.75},
+        "Target": {"color": "#C00000", "width": 1.5, "dash_type": "dash"},
+    }
+    names = {"P90": "P90 (1 path in 10 above)", "P50": "P50 (median path)", "P10": "P10 (1 path in 10 below)",
+             "Scenario": "Scenario without uncertainty", "Target": "Target"}
+    for c in ("P90", "P50", "P10", "Scenario", "Target"):
+        j = 9 + (fan_cols + ["Target"]).index(c)
+        fan.add_series({
+            "name": names[c], "categories": years, "values": ["Risk", fan_first, j, fan_last, j],
+            "categories_data": fan_data["Year"], "values_data": fan_data[c],
+            "line": styles[c], "marker": {"type": "none"} if c != "Scenario" else {"type": "circle", "size": 4, "fill": {"color": "#404040"}, "border": {"color": "#404040"}},
+        })
+    fan.set_title({"name": "Fan: yearly total across the simulated paths, the scenario and the target", "name_font": {"size": 11, "bold": True}})
+    fan.set_x_axis({"major_unit": 1, "num_format": "0", "num_font": {"size": 8}, "major_gridlines": {"visible": False}})
+    fan.set_y_axis({"min": 0, "num_format": "#,##0", "num_font": {"size": 8}, "name": "units a year", "name_font": {"size": 9, "bold": False},
+                    "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    fan.set_legend({"position": "bottom", "font": {"size": 8}})
+    fan.set_size({"width": 760, "height": 360})
+    ws.insert_chart(2, 8, fan, {"x_offset": 10, "y_offset": 10})
+
+    torn = ctx.wb.add_chart({"type": "bar", "subtype": "stacked"})
+    cats = ["Risk", t_first, 17, t_last, 17]
+    torn.add_series({"name": "Driver at its unfavourable setting", "categories": cats, "values": ["Risk", t_first, 15, t_last, 15],
+                     "categories_data": labels, "values_data": below, "fill": {"color": "#C55A5A"}, "border": {"none": True},
+                     "gap": 40, "overlap": 100})
+    torn.add_series({"name": "Driver at its favourable setting", "categories": cats, "values": ["Risk", t_first, 16, t_last, 16],
+                     "categories_data": labels, "values_data": above, "fill": {"color": "#5B9BD5"}, "border": {"none": True}})
+    torn.set_title({"name": "Tornado: total in the compare year, one driver at a time (units above or below the scenario)", "name_font": {"size": 11, "bold": True}})
+    torn.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 8}, "label_position": "low"})
+    torn.set_x_axis({"num_format": "+#,##0;-#,##0;0", "num_font": {"size": 8}, "name": "units a year, relative to the scenario's total",
+                     "name_font": {"size": 9, "bold": False}, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    torn.set_legend({"position": "bottom", "font": {"size": 8}})
+    torn.set_plotarea({"layout": {"x": 0.40, "y": 0.10, "width": 0.56, "height": 0.68}})
+    torn.set_size({"width": 760, "height": 360})
+    ws.insert_chart(21, 8, torn, {"x_offset": 10, "y_offset": 0})
 
 
 def _facts(ctx: _Ctx) -> None:
@@ -694,6 +881,25 @@ def checks_values(grid: list[list[Any]], target: float, start: int, end: int, li
     return {"n": n, "y": y, "w": w, "per": per, "stale_target": stale_target, "stale_years": stale_years, "stale_list": stale_list, "master": master}
 
 
+def risk_checks_values(grid: list[list[Any]], inputs: BookInputs, tol: float = TOLERANCE) -> dict[str, str]:
+    """What the Checks sheet's Risk rows evaluate to for a Risk output ``grid`` (the
+    cached values; the native formulas do the same on the sheet)."""
+    shape = risk_shape(grid)
+    y_n, d_n, t = shape["years"], shape["drivers"], shape["tornado_row"]
+    fan = grid[2:2 + y_n]
+    order = "OK" if all(r[1] <= r[2] <= r[3] for r in fan) else "ERROR"
+    probs = [grid[5 + y_n + i][1] for i in range(y_n)]
+    within = "OK" if all(0 <= p <= 1 for p in probs) else "ERROR"
+    rows = grid[t:t + d_n]
+    swings = [r[3] for r in rows]
+    torn = "OK" if all(r[2] >= r[1] and abs(r[2] - r[1] - r[3]) <= tol for r in rows) and all(a >= b for a, b in zip(swings, swings[1:])) else "ERROR"
+    r = inputs.refresh
+    years = "OK" if y_n == r.end_year - r.start_year + 1 and grid[2][0] == r.start_year else "REFRESH"
+    title = str(grid[0][0]).lower()
+    made = all(x in title for x in (f"around scenario {inputs.scenario},", f" {inputs.paths:,} paths", f"seed {inputs.seed} "))
+    return {"order": order, "within": within, "tornado": torn, "years": years, "made": "OK" if made else "REFRESH"}
+
+
 def _status_format(ctx: _Ctx, ws, r0: int, c0: int, r1: int, c1: int) -> None:
     ok = ctx.f.get(bg_color=CHECK_OK_FILL, font_color="006100", bold=True)
     bad = ctx.f.get(bg_color=CHECK_BAD_FILL, font_color="9C0006", bold=True)
@@ -702,18 +908,19 @@ def _status_format(ctx: _Ctx, ws, r0: int, c0: int, r1: int, c1: int) -> None:
     ws.conditional_format(r0, c0, r1, c1, {"type": "cell", "criteria": "==", "value": '"REFRESH"', "format": bad})
 
 
-def _checks(ctx: _Ctx, cv: dict[str, Any]) -> None:
+def _checks(ctx: _Ctx, cv: dict[str, Any], rv: dict[str, str]) -> None:
     f = ctx.f
     inp = ctx.inputs
     ws = _sheet(ctx, "Checks", {0: 5, 1: 62, 2: 14, 3: 14, 4: 14, 5: 14, 6: 14, 7: 14, 8: 14, 9: 14, 10: 12, 11: 12})
     ws.write(0, 0, "Checks", f.title())
-    ws.write(1, 0, "Native Excel formulas over the values the refresh wrote (sheet Scenarios, name out_scenarios): they work with or without the Python add-in.", f.subtitle())
+    ws.write(1, 0, "Native Excel formulas over the values the refresh wrote (names out_scenarios and out_risk): they work with or without the Python add-in.", f.subtitle())
     ws.write(3, 1, "Master check", f.get(bold=True, font_size=12))
-    ws.write_formula(3, 2, '=IF(COUNTIF(I12:I21,"ERROR")+COUNTIF(C25:C27,"ERROR")>0,"ERROR",IF(COUNTIF(C25:C27,"REFRESH")>0,"REFRESH","OK"))',
-                     f.get(bold=True, font_size=12, align="center"), cv["master"])
+    ws.write_formula(3, 2, '=IF(COUNTIF(I12:I21,"ERROR")+COUNTIF(C25:C27,"ERROR")+COUNTIF(C38:C42,"ERROR")>0,"ERROR",'
+                           'IF(COUNTIF(C25:C27,"REFRESH")+COUNTIF(C38:C42,"REFRESH")>0,"REFRESH","OK"))',
+                     f.get(bold=True, font_size=12, align="center"), ctx.cells["chk_master"])
     _define(ctx, "chk_master", "Checks", 3, 2)
     _status_format(ctx, ws, 3, 2, 3, 2)
-    ws.write(3, 3, "OK: all checks pass. REFRESH: press Refresh scenarios (the output is older than the Inputs). ERROR: see below.", f.note())
+    ws.write(3, 3, "OK: all checks pass. REFRESH: press Refresh scenarios and risk (the output is older than the Inputs). ERROR: see below.", f.note())
 
     ws.write(5, 1, "Shape of the refresh output", f.section())
     shape = (
@@ -790,6 +997,35 @@ def _checks(ctx: _Ctx, cv: dict[str, Any]) -> None:
                            f.calc(align="center"), ctx.cells["live_sum_status"])
     _status_format(ctx, ws, 33, 2, 34, 2)
 
+    ws.write(36, 1, "Risk sheet (out_risk; Y years, D drivers as counted on the Risk sheet)", f.section())
+    Y, D, T = "calc_risk_years", "calc_risk_drivers", "calc_risk_tornado_row"
+    fan = lambda c: f"OFFSET(out_risk,2,{c},{Y},1)"  # noqa: E731 - P10, P50, P90 are columns 1-3
+    prob = f"OFFSET(out_risk,5+{Y},1,{Y},1)"
+    torn = lambda c, n=D, down=0: f"OFFSET(out_risk,{T}+{down},{c},{n},1)"  # noqa: E731 - Low, High, Swing are columns 1-3
+    title = "INDEX(out_risk,1,1)"
+    risk = (
+        ("Fan: P10 <= P50 <= P90 in every year", True,
+         f'{{=IF(SUM(({fan(1)}>{fan(2)})+({fan(2)}>{fan(3)}))=0,"OK","ERROR")}}', rv["order"]),
+        ("Probability of reaching the target between 0 and 1 in every year", True,
+         f'{{=IF(AND(MIN({prob})>=0,MAX({prob})<=1),"OK","ERROR")}}', rv["within"]),
+        ("Tornado: high >= low, swing = high - low, largest swing first", True,
+         f'{{=IF({D}=0,"OK",IF(AND(MIN({torn(2)}-{torn(1)})>=0,MAX(ABS({torn(2)}-{torn(1)}-{torn(3)}))<=in_tolerance,'
+         f'MIN({torn(3, f"MAX(1,{D}-1)")}-{torn(3, f"MAX(1,{D}-1)", 1)})>=0),"OK","ERROR"))}}', rv["tornado"]),
+        ("Risk years equal in_start_year to in_end_year", False,
+         f'=IF(AND({Y}=in_end_year-in_start_year+1,INDEX(out_risk,3,1)=in_start_year),"OK","REFRESH")', rv["years"]),
+        ("Risk paths drawn with in_scenario, in_paths and in_seed", False,
+         f'=IF(AND(ISNUMBER(SEARCH("around scenario "&in_scenario&",",{title})),'
+         f'OR(ISBLANK(in_paths),ISNUMBER(SEARCH(" "&TEXT(in_paths,"#,##0")&" paths",{title}))),'
+         f'OR(ISBLANK(in_seed),ISNUMBER(SEARCH("seed "&in_seed&" ",{title})))),"OK","REFRESH")', rv["made"]),
+    )
+    for i, (label, array, formula, value) in enumerate(risk):
+        ws.write(37 + i, 1, label, f.label())
+        if array:
+            ws.write_array_formula(37 + i, 2, 37 + i, 2, formula, f.calc(align="center"), value)
+        else:
+            ws.write_formula(37 + i, 2, formula, f.calc(align="center"), value)
+    _status_format(ctx, ws, 37, 2, 41, 2)
+
 
 def _conf(ctx: _Ctx) -> None:
     f = ctx.f
@@ -846,8 +1082,9 @@ def build_workbook(out: str | os.PathLike | None = None, inputs: BuildInputs | N
     path.parent.mkdir(parents=True, exist_ok=True)
     inputs = inputs or BuildInputs.default()
     refresh = inputs.refresh_inputs()
-    area = OWNED_AREAS[0]
-    grid, roles = area.grid(refresh)
+    book = inputs.book_inputs()
+    grid, roles = owned_area("out_scenarios").grid(book)
+    risk_grid, risk_roles = owned_area("out_risk").grid(book)
     base_year, base_units = latest_actual()
     tmp = path.with_name(path.name + ".tmp")
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
@@ -862,7 +1099,11 @@ def build_workbook(out: str | os.PathLike | None = None, inputs: BuildInputs | N
         wb.set_calc_mode("auto")
         ctx = _Ctx(wb, _Formats(wb), inputs, refresh, _Live(inputs), {}, grid, roles, base_year, base_units, history(), {})
         cv = checks_values(grid, inputs.target, inputs.start_year, inputs.end_year, len(inputs.scenario_list))
-        ctx.cells["chk_master"] = cv["master"]
+        rv = risk_checks_values(risk_grid, book)
+        statuses = [cv["master"], *rv.values()]
+        ctx.cells["chk_master"] = "ERROR" if "ERROR" in statuses else ("REFRESH" if "REFRESH" in statuses else "OK")
+        ctx.cells["risk_grid"], ctx.cells["risk_roles"] = risk_grid, risk_roles
+        ctx.cells["status"] = status_text(book, BUILT_BY, built=True)
         # sheets in contract order; the chart data on Projection links to Facts rows
         # written later, so their positions are planned first
         ctx.cells["history_rows"] = _history_rows_planned(ctx)
@@ -871,8 +1112,9 @@ def build_workbook(out: str | os.PathLike | None = None, inputs: BuildInputs | N
         proj = _projection(ctx)
         _scenarios(ctx)
         _gap(ctx, proj)
+        _risk(ctx)
         _facts(ctx)
-        _checks(ctx, cv)
+        _checks(ctx, cv, rv)
         _conf(ctx)
         if [w.name for w in wb.worksheets()] != list(SHEETS):  # pragma: no cover
             raise RuntimeError("sheet order differs from the workbook contract")
@@ -883,7 +1125,7 @@ def build_workbook(out: str | os.PathLike | None = None, inputs: BuildInputs | N
             tmp.unlink()
     module = path.with_suffix(".py")
     module.write_text(MODULE_SOURCE, encoding="utf-8")
-    return BuildResult(path, module, cv["master"])
+    return BuildResult(path, module, ctx.cells["chk_master"])
 
 
 _FACTS_FIRST_ROW = 5

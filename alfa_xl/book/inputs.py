@@ -21,7 +21,8 @@ from ..gap import DEFAULT_TARGET
 from ..projection import MAX_END, MIN_START, default_horizon, project
 from ..report import RefreshInputs
 from ..scenarios import BUILTIN, get_scenario
-from .layout import INPUT_NAMES, LINEUP_TABLE
+from ..simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed
+from .layout import INPUT_NAMES, LINEUP_TABLE, BookInputs
 from .xlsx import (
     CellRange,
     Package,
@@ -34,7 +35,7 @@ from .xlsx import (
     shared_strings,
 )
 
-__all__ = ["InputsError", "read_inputs", "where"]
+__all__ = ["InputsError", "read_inputs", "read_book_inputs", "where"]
 
 
 class InputsError(AlfaInputError):
@@ -80,6 +81,10 @@ class _Reader:
     def scalar(self, name: str) -> tuple[Any, str]:
         rng = self.range(name)
         return self.cells(rng.sheet).get((rng.r0, rng.c0)), f"{where(rng)} ({name})"
+
+    def optional(self, name: str) -> tuple[Any, str]:
+        """As :meth:`scalar`; ``(None, name)`` when the workbook does not define ``name``."""
+        return self.scalar(name) if name in self.names else (None, name)
 
 
 def _whole_year(value: Any, at: str, lo: int, hi: int) -> int:
@@ -218,3 +223,33 @@ def read_inputs(pkg: Package) -> RefreshInputs:
             raise InputsError(f"scenario {name!r} on the lineup {LINEUP_TABLE}", exc.value, exc.fix, f"{exc.field}: {exc.problem}") from None
     return RefreshInputs(target=target, start_year=start, end_year=end, scenarios=tuple(names), lineup=lineup, compare_year=compare)
 
+
+
+def _checked(check, value: Any, at: str):
+    try:
+        return check(value)
+    except AlfaInputError as exc:
+        raise InputsError(at, value, exc.fix, exc.problem) from None
+
+
+def read_book_inputs(pkg: Package) -> BookInputs:
+    """Everything a refresh reads, validated: :func:`read_inputs` plus the Risk sheet's
+    ``in_scenario`` (a built-in scenario name; empty = ``base``), ``in_paths`` (a whole
+    number from 1 to 1,000,000; empty or 0 = 10,000) and ``in_seed`` (a whole number of 0 or
+    more; empty = the simulation's default seed). A workbook built before the Risk sheet
+    existed has no ``in_paths``/``in_seed``: the defaults apply.
+
+    Raises
+    ------
+    InputsError
+        One line naming the cell and the fix.
+    """
+    refresh = read_inputs(pkg)
+    rd = _Reader(pkg)
+    value, at = rd.scalar("in_scenario")
+    scenario = "base" if _blank(value) or value == 0 else _checked(lambda v: get_scenario(str(v)).name, value, at)
+    value, at = rd.optional("in_paths")
+    paths = DEFAULT_PATHS if _blank(value) or value == 0 else _checked(check_paths, value, at)  # 0: as in_target
+    value, at = rd.optional("in_seed")
+    seed = DEFAULT_SEED if _blank(value) else _checked(check_seed, value, at)
+    return BookInputs(refresh, scenario, paths, seed)

@@ -3,8 +3,13 @@ refresh owns, shared by the build and the headless refresh.
 
 An owned area is described by an :class:`OwnedArea`: the sheet, the defined name that
 always covers the rectangle last written, and a function turning the workbook's inputs
-into the blocks to write. Adding another refresh-owned sheet (``Risk`` with ``out_risk``)
-means adding one entry to :data:`OWNED_AREAS`.
+into the blocks to write. The refresh owns two areas, ``out_scenarios`` on ``Scenarios``
+and ``out_risk`` on ``Risk``, and the one-cell status ``out_status``; another owned sheet
+is one more entry in :data:`OWNED_AREAS`.
+
+The Excel macros (:mod:`alfa_xl.macros`) build their tables with the same functions
+(:func:`scenario_area_blocks`, :func:`risk_area_blocks`) and report with the same
+:func:`status_text`, so the macro and ``alfa-xl refresh`` write the same cells.
 """
 
 from __future__ import annotations
@@ -12,7 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+import pandas as pd
+
+from ..projection import project
 from ..report import Block, RefreshInputs, blocks_to_grid, refresh_blocks
+from ..risk_report import risk_blocks
+from ..scenarios import Scenario, get_scenario
+from ..simulate import DEFAULT_PATHS, DEFAULT_SEED
 
 __all__ = [
     "WORKBOOK_NAME",
@@ -20,6 +31,11 @@ __all__ = [
     "INPUT_NAMES",
     "LINEUP_TABLE",
     "SCENARIO_LIST_ROWS",
+    "STATUS_NAME",
+    "BookInputs",
+    "scenario_area_blocks",
+    "risk_area_blocks",
+    "status_text",
     "OwnedArea",
     "OWNED_AREAS",
     "owned_area",
@@ -32,8 +48,8 @@ __all__ = [
 
 #: File name of the workbook (and, without extension, of its Python module).
 WORKBOOK_NAME = "alfa_outlook.xlsm"
-#: Sheets in order (the ``Risk`` sheet joins later).
-SHEETS: tuple[str, ...] = ("Cover", "Inputs", "Projection", "Scenarios", "Gap", "Facts", "Checks", "xlwings.conf")
+#: Sheets in order.
+SHEETS: tuple[str, ...] = ("Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Facts", "Checks", "xlwings.conf")
 #: Workbook-scoped input names and what each holds.
 INPUT_NAMES: dict[str, str] = {
     "in_target": "target, units a year",
@@ -42,7 +58,11 @@ INPUT_NAMES: dict[str, str] = {
     "in_compare_year": "year in which scenarios are compared",
     "in_scenario": "scenario shown on the Projection and Gap sheets",
     "in_scenario_list": "scenarios the refresh computes (blank cells ignored)",
+    "in_paths": "Monte Carlo paths of the Risk sheet (1 to 1,000,000)",
+    "in_seed": "seed of the Risk sheet's random draws (a whole number of 0 or more)",
 }
+#: One-cell defined name where the refresh reports what it did.
+STATUS_NAME = "out_status"
 #: Excel table holding the lineup (columns as ``alfa_xl/data/lineup.csv``).
 LINEUP_TABLE = "tbl_lineup"
 #: Cells in ``in_scenario_list`` (and rows of the per-scenario checks).
@@ -71,6 +91,7 @@ _COLUMN_ROLES = {
     "Growth required": "share",
     "Years to target": "ratio",
     "Junior-equivalents": "ratio",
+    "Probability": "share",
 }
 
 
@@ -100,9 +121,65 @@ def grid_roles(blocks: Sequence[Block]) -> list[list[str | None]]:
     return roles
 
 
-def _scenario_blocks(inputs: RefreshInputs) -> list[Block]:
-    b = refresh_blocks(inputs)
+@dataclass(frozen=True)
+class BookInputs:
+    """Everything a refresh reads from the Inputs sheet, validated.
+
+    Attributes
+    ----------
+    refresh : RefreshInputs
+        Target, horizon, compare year, scenario list and lineup.
+    scenario : str or Scenario
+        ``in_scenario``: the scenario the Risk sheet's paths vary around.
+    paths : int
+        ``in_paths``: simulated paths (1 to 1,000,000).
+    seed : int
+        ``in_seed``: seed of the random draws.
+    """
+
+    refresh: RefreshInputs
+    scenario: str | Scenario = "base"
+    paths: int = DEFAULT_PATHS
+    seed: int = DEFAULT_SEED
+
+
+def scenario_area_blocks(inputs: BookInputs) -> list[Block]:
+    """``out_scenarios``: the comparison, one projection and one gap table per scenario."""
+    b = refresh_blocks(inputs.refresh)
     return list(b["compare"]) + list(b["scenarios"]) + list(b["gap"])
+
+
+def risk_area_blocks(inputs: BookInputs) -> list[Block]:
+    """``out_risk``: :func:`alfa_xl.risk_report.risk_blocks` (fan, probability by year,
+    tornado) for ``in_scenario``, ``in_paths`` and ``in_seed``.
+
+    The tornado gets back a ``Scenario`` column (the scenario's own total in the compare
+    year, the same on every row): ``risk_blocks`` leaves it out, and the tornado chart
+    needs it to centre the bars on the scenario.
+    """
+    r = inputs.refresh
+    fan, chance, torn = risk_blocks(r, paths=inputs.paths, seed=inputs.seed, scenario=inputs.scenario)
+    centre = project(r.lineup, get_scenario(inputs.scenario), r.compare_year, r.compare_year).total(r.compare_year)
+    frame = torn.frame.copy()
+    frame["Scenario"] = pd.Series([float(centre)] * len(frame), index=frame.index, dtype=float)
+    return [fan, chance, Block(torn.name, torn.title, frame)]
+
+
+def status_text(inputs: BookInputs, by: str, built: bool = False) -> str:
+    """The one line written to ``out_status``: who refreshed and with what.
+
+    No date or time: a refresh of unchanged inputs leaves the file byte for byte as it
+    was, and the Checks sheet (not a clock) says whether the output matches the Inputs.
+
+    >>> status_text(BookInputs(RefreshInputs(scenarios=("base", "bear"))), "alfa-xl refresh")
+    'Refreshed by alfa-xl refresh: 2 scenarios (base, bear), 2026-2030, target 400,000; risk: 10,000 paths around base, seed 20140506'
+    """
+    r = inputs.refresh
+    names = [getattr(s, "name", str(s)) for s in r.scenarios]
+    verb = "Built" if built else "Refreshed"
+    return (f"{verb} by {by}: {len(names)} scenario{'s' if len(names) != 1 else ''} ({', '.join(names)}), "
+            f"{r.start_year}-{r.end_year}, target {r.target:,.0f}; "
+            f"risk: {inputs.paths:,} paths around {get_scenario(inputs.scenario).name}, seed {inputs.seed}")
 
 
 @dataclass(frozen=True)
@@ -118,15 +195,15 @@ class OwnedArea:
     anchor : str
         Top-left cell when the workbook is built (the refresh keeps the current one).
     blocks : callable
-        ``RefreshInputs -> list[Block]``: the tables written, top to bottom.
+        ``BookInputs -> list[Block]``: the tables written, top to bottom.
     """
 
     sheet: str
     name: str
     anchor: str
-    blocks: Callable[[RefreshInputs], list[Block]]
+    blocks: Callable[[BookInputs], list[Block]]
 
-    def grid(self, inputs: RefreshInputs) -> tuple[list[list[Any]], list[list[str | None]]]:
+    def grid(self, inputs: BookInputs) -> tuple[list[list[Any]], list[list[str | None]]]:
         """Values (as ``report.blocks_to_grid``) and display roles for ``inputs``."""
         blocks = self.blocks(inputs)
         return blocks_to_grid(blocks), grid_roles(blocks)
@@ -134,7 +211,8 @@ class OwnedArea:
 
 #: Areas owned by the refresh, in the order they are written.
 OWNED_AREAS: tuple[OwnedArea, ...] = (
-    OwnedArea(sheet="Scenarios", name="out_scenarios", anchor="A6", blocks=_scenario_blocks),
+    OwnedArea(sheet="Scenarios", name="out_scenarios", anchor="A6", blocks=scenario_area_blocks),
+    OwnedArea(sheet="Risk", name="out_risk", anchor="A6", blocks=risk_area_blocks),
 )
 
 

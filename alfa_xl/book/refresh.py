@@ -4,11 +4,15 @@ The same numbers as the Excel macro: the inputs are read from the workbook's def
 names and the ``tbl_lineup`` table, ``report.refresh_blocks`` computes the tables and
 ``report.blocks_to_grid`` lays them out. Only these parts change:
 
-* the worksheet XML of each owned sheet (``Scenarios``): inside its ``<sheetData>``, the
-  cells of the rectangle last written (the defined name ``out_scenarios``) are cleared
-  and the new rectangle is written with inline strings, so ``sharedStrings.xml`` stays
-  as it is; every other cell, row attribute and element of that sheet is kept as text;
-* ``xl/workbook.xml``: the text of the ``out_scenarios`` defined name only.
+* the worksheet XML of each owned sheet (``Scenarios``, ``Risk``): inside its
+  ``<sheetData>``, the cells of the rectangle last written (the defined names
+  ``out_scenarios``, ``out_risk``) are cleared and the new rectangle is written with
+  inline strings, so ``sharedStrings.xml`` stays as it is; every other cell, row
+  attribute and element of that sheet is kept as text;
+* the one cell named ``out_status`` (on ``Scenarios`` in a built workbook): the status
+  line, in the cell's own format;
+* ``xl/workbook.xml``: the text of the ``out_scenarios`` and ``out_risk`` defined names
+  only (and only when a rectangle changed size).
 
 Every other part is copied with the same bytes. The file is replaced atomically (a
 temporary file in the same folder, then :func:`os.replace`) and the previous version is
@@ -28,8 +32,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .inputs import read_inputs
-from .layout import OWNED_AREAS, ROLE_STYLES, OUTPUT_FONT, OwnedArea
+from .inputs import read_book_inputs
+from .layout import OWNED_AREAS, ROLE_STYLES, OUTPUT_FONT, STATUS_NAME, OwnedArea, status_text
 from .xlsx import (
     NS,
     CellRange,
@@ -46,7 +50,10 @@ from .xlsx import (
     write_package,
 )
 
-__all__ = ["refresh_workbook", "RefreshReport", "lock_file", "backup_path"]
+__all__ = ["refresh_workbook", "RefreshReport", "lock_file", "backup_path", "REFRESHED_BY"]
+
+#: Who the status line names as having refreshed the workbook.
+REFRESHED_BY = "alfa-xl refresh"
 
 _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
 _M = "{%s}" % NS["m"]
@@ -65,6 +72,8 @@ class RefreshReport:
         Zip parts rewritten.
     unchanged_parts : int
         Zip parts copied byte for byte.
+    status : str
+        The line written to ``out_status`` (empty when the workbook has none).
     """
 
     path: Path
@@ -72,6 +81,7 @@ class RefreshReport:
     areas: dict[str, str] = field(default_factory=dict)
     changed_parts: list[str] = field(default_factory=list)
     unchanged_parts: int = 0
+    status: str = ""
 
 
 def lock_file(path: Path) -> Path:
@@ -97,9 +107,11 @@ def _role_styles(pkg: Package) -> dict[str, int]:
     fonts = []
     for font in root.iter(_M + "font"):
         b = font.find(_M + "b")
+        it = font.find(_M + "i")
         color = font.find(_M + "color")
         bold = b is not None and b.get("val", "1") not in ("0", "false")
-        fonts.append((bold, (color.get("rgb", "") if color is not None else "")[-6:].upper()))
+        italic = it is not None and it.get("val", "1") not in ("0", "false")
+        fonts.append((bold, "" if italic else (color.get("rgb", "") if color is not None else "")[-6:].upper()))
     fills = []
     fl = root.find(_M + "fills")
     for fill in (fl if fl is not None else []):
@@ -242,6 +254,30 @@ def _set_defined_name(xml: str, name: str, ref: str) -> str:
     return xml
 
 
+def _cell_style(xml: str, row: int, col: int) -> int | None:
+    """The format index (``s``) of one cell in a sheet's XML, if the cell is there."""
+    m = re.search(rf'<(?:\w+:)?c\b(?=[^>]*\br="{cell_ref(row, col)}")([^>]*?)/?>', xml)
+    if not m:
+        return None
+    s = re.search(r'\bs="(\d+)"', m.group(1))
+    return int(s.group(1)) if s else None
+
+
+def _plan_status(pkg: Package) -> tuple[str, CellRange] | None:
+    """The sheet part and cell of ``out_status``, or ``None`` when the workbook has none."""
+    text = defined_names(pkg).get(STATUS_NAME)
+    if text is None:
+        return None
+    try:
+        rng = parse_range(text)
+    except ValueError:
+        raise WorkbookFileError(f"defined name {STATUS_NAME}", text, f"make {STATUS_NAME} refer to one cell, for example Scenarios!$B$5", "not a cell range") from None
+    parts = sheet_parts(pkg)
+    if rng.sheet not in parts:
+        raise WorkbookFileError(f"defined name {STATUS_NAME}", text, f"make {STATUS_NAME} refer to a cell on an existing sheet", "sheet not found")
+    return parts[rng.sheet], CellRange(rng.sheet, rng.r0, rng.c0, rng.r0, rng.c0)
+
+
 # -- entry point ------------------------------------------------------------------------
 def _plan(pkg: Package, area: OwnedArea) -> tuple[str, CellRange]:
     names = defined_names(pkg)
@@ -282,7 +318,8 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
     if lock_file(p).exists():
         raise WorkbookFileError("workbook file", str(p), f"close it in Excel first (lock file {lock_file(p).name} found), then refresh", "open in Excel")
     pkg = read_package(p)
-    inputs = read_inputs(pkg)
+    inputs = read_book_inputs(pkg)
+    status = _plan_status(pkg)
     planned = []
     for area in OWNED_AREAS:
         if area.name not in defined_names(pkg) and area is not OWNED_AREAS[0]:
@@ -301,6 +338,13 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
         ref = f"{quote_sheet(old.sheet)}!{range_ref(new.r0, new.c0, new.r1, new.c1, absolute=True)}"
         wb_xml = _set_defined_name(wb_xml, area.name, ref)
         report.areas[area.name] = ref
+    if status is not None:
+        part, cell = status
+        xml = replaced[part].decode("utf-8") if part in replaced else pkg.text(part)
+        report.status = status_text(inputs, REFRESHED_BY)
+        style = _cell_style(xml, cell.r0, cell.c0)
+        xml, _ = _rewrite_sheet(xml, None, (cell.r0, cell.c0), [[report.status]], [["status"]], {"status": style} if style else {})
+        replaced[part] = xml.encode("utf-8")
     replaced["xl/workbook.xml"] = wb_xml.encode("utf-8")
     replaced = {k: v for k, v in replaced.items() if v != pkg.parts[k]}
     report.changed_parts = sorted(replaced)

@@ -208,7 +208,6 @@ def register(app: typer.Typer) -> None:
                 raise HorizonError("year", year, f"give a year between {MIN_START} and {MAX_END}", "outside the supported years")
             end = max(year, default_horizon()[1])
         console = _console()
-        progress = None
         bar = None
         if n >= PROGRESS_FROM:
             from rich.console import Console
@@ -218,14 +217,10 @@ def register(app: typer.Typer) -> None:
             if err.is_terminal:
                 bar = Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} paths"),
                                TimeElapsedColumn(), console=err, transient=True)
-                task = bar.add_task("paths", total=n)
-
-                def progress(done: int, total: int) -> None:
-                    bar.update(task, completed=done)
-
         if bar is not None:
+            task = bar.add_task("paths", total=n)
             with bar:
-                sim = simulate(lu, sc, start, end, n, sd, progress=progress)
+                sim = simulate(lu, sc, start, end, n, sd, progress=lambda done, total: bar.update(task, completed=done))
         else:
             sim = simulate(lu, sc, start, end, n, sd)
         yr = int(sim.years[-1]) if year is None else year
