@@ -93,12 +93,38 @@ import functools
 import inspect
 import logging
 import math
+import os
 import re
+import sys
 import threading
 from collections import OrderedDict
+from types import SimpleNamespace
 from typing import Any, Callable, Hashable, Iterable, Mapping
 
 from .errors import AlfaInputError, LineupError, ScenarioError
+
+
+def _passthrough(*args, **kwargs):
+    if len(args) == 1 and callable(args[0]) and not kwargs:
+        return args[0]
+    return lambda f: f
+
+
+def xlwings_decorators():
+    """xlwings (for ``func``/``arg``/``ret``) when it is loaded or this platform can host
+    worksheet functions (Windows, xlwings Lite's Pyodide, xlwings Server); otherwise
+    pass-through decorators, exactly what xlwings itself provides there, without its
+    import cost. Every UDF module takes its decorators from here."""
+    hosts = sys.platform.startswith("win") or sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
+    if "xlwings" in sys.modules or hosts:
+        import xlwings
+
+        return xlwings
+    return SimpleNamespace(func=_passthrough, arg=_passthrough, ret=_passthrough)
+
+
+#: Function Wizard category of every ALFA_ function.
+CATEGORY = "Alfa Romeo"
 
 __all__ = [
     "ArgumentError",

@@ -20,7 +20,7 @@ from .projection import Projection
 from .sources import history as source_history
 from .sources import latest_actual
 
-__all__ = ["FORMATS", "check_plot_path", "plot_outlook", "SCENARIO_COLOURS"]
+__all__ = ["FORMATS", "check_plot_path", "plot_outlook", "plot_fan", "SCENARIO_COLOURS"]
 
 #: File types a chart can be written as (by file extension).
 FORMATS: tuple[str, ...] = (".png", ".svg", ".pdf")
@@ -60,6 +60,49 @@ def _figure_class():
     return Figure, FigureCanvasAgg
 
 
+def _axes():
+    """A new Agg figure (10 x 5.8 in, 120 dpi) and its single axes."""
+    Figure, FigureCanvasAgg = _figure_class()
+    fig = Figure(figsize=(10, 5.8), dpi=120)
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot(1, 1, 1)
+
+
+def _draw_history(ax, hist: pd.DataFrame) -> None:
+    """Actuals as markers joined by solid lines; dotted across years without a figure."""
+    hy = hist["year"].to_numpy(dtype=float)
+    hu = hist["units"].to_numpy(dtype=float) / 1000
+    ax.plot(hy, hu, color=_HISTORY_COLOUR, linewidth=0.9, linestyle=":", zorder=3)
+    runs = np.split(np.arange(hy.size), np.flatnonzero(np.diff(hy) != 1) + 1)
+    for i, run in enumerate(runs):
+        ax.plot(hy[run], hu[run], color=_HISTORY_COLOUR, marker="o", markersize=4, linewidth=1.6,
+                label="Actual (best available figure)" if i == 0 else None, zorder=3)
+
+
+def _finish(fig, ax, path: Path, *, target: float, first_year: int, last_year: float, top: float,
+            base_year: int, title: str, footnote: str) -> Path:
+    """Target line, actual/projection divider, axes, legend, title and footnote; save."""
+    ax.axhline(target / 1000, color=_TARGET_COLOUR, linestyle="--", linewidth=1.6, zorder=1)
+    ax.text(first_year + 0.2, target / 1000, f"Target {target:,.0f} a year", color=_TARGET_COLOUR, va="bottom", fontsize=9)
+    ax.axvline(base_year + 0.5, color="#999999", linewidth=0.8, linestyle=":")
+    ax.text(base_year + 0.6, top * 1.1 / 1000, "projection", color="#666666", fontsize=8, va="top")
+    ax.text(base_year + 0.4, top * 1.1 / 1000, "actual", color="#666666", fontsize=8, va="top", ha="right")
+    ax.set_xlim(first_year - 0.5, last_year)
+    ax.set_ylim(0, top * 1.12 / 1000)
+    ax.set_ylabel("Units a year (thousands)")
+    ax.set_xlabel("Year")
+    ax.grid(True, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(loc="center left", fontsize=9, frameon=False)
+    ax.set_title(title, fontsize=11, loc="left")
+    fig.text(0.01, 0.01, footnote, fontsize=7, color="#666666")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.savefig(path)
+    return path
+
+
 def plot_outlook(
     path: str | Path,
     projections: Mapping[str, Projection],
@@ -97,20 +140,10 @@ def plot_outlook(
         When matplotlib is not installed.
     """
     p = check_plot_path(path)
-    Figure, FigureCanvasAgg = _figure_class()
     hist = source_history() if history is None else history
     base_year, base_units = latest_actual()
-
-    fig = Figure(figsize=(10, 5.8), dpi=120)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 1, 1)
-    hy = hist["year"].to_numpy(dtype=float)
-    hu = hist["units"].to_numpy(dtype=float) / 1000
-    ax.plot(hy, hu, color=_HISTORY_COLOUR, linewidth=0.9, linestyle=":", zorder=3)  # years without a figure
-    runs = np.split(np.arange(hy.size), np.flatnonzero(np.diff(hy) != 1) + 1)
-    for i, run in enumerate(runs):
-        ax.plot(hy[run], hu[run], color=_HISTORY_COLOUR, marker="o", markersize=4, linewidth=1.6,
-                label="Actual (best available figure)" if i == 0 else None, zorder=3)
+    fig, ax = _axes()
+    _draw_history(ax, hist)
 
     top = max(float(target), float(hist["units"].max()))
     last_year = int(hist["year"].max())
@@ -139,25 +172,58 @@ def plot_outlook(
         placed.append(y)
         ax.annotate(f"{value / 1000:,.0f}k", (year, value / 1000), xytext=(year + 0.25, y / 1000), textcoords="data",
                     va="center", fontsize=8, color=colour)
-    ax.axhline(target / 1000, color=_TARGET_COLOUR, linestyle="--", linewidth=1.6, zorder=1)
-    first_year = int(hist["year"].min())
-    ax.text(first_year + 0.2, target / 1000, f"Target {target:,.0f} a year", color=_TARGET_COLOUR, va="bottom", fontsize=9)
-    ax.axvline(base_year + 0.5, color="#999999", linewidth=0.8, linestyle=":")
-    ax.text(base_year + 0.6, top * 1.1 / 1000, "projection", color="#666666", fontsize=8, va="top")
-    ax.text(base_year + 0.4, top * 1.1 / 1000, "actual", color="#666666", fontsize=8, va="top", ha="right")
+    return _finish(
+        fig, ax, p, target=target, first_year=int(hist["year"].min()), last_year=last_year + 1.5, top=top,
+        base_year=base_year, title=title or "Alfa Romeo yearly sales: history, scenarios and the target",
+        footnote="History: alfa_xl/data/history.csv (one chosen figure a year; gaps where none was found). "
+                 "Scenario lines: alfa-xl projection.",
+    )
 
-    ax.set_xlim(first_year - 0.5, last_year + 1.5)
-    ax.set_ylim(0, top * 1.12 / 1000)
-    ax.set_ylabel("Units a year (thousands)")
-    ax.set_xlabel("Year")
-    ax.grid(True, color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.legend(loc="center left", fontsize=9, frameon=False)
-    ax.set_title(title or "Alfa Romeo yearly sales: history, scenarios and the target", fontsize=11, loc="left")
-    fig.text(0.01, 0.01, "History: alfa_xl/data/history.csv (one chosen figure a year; gaps where none was found). "
-             "Scenario lines: alfa-xl projection.", fontsize=7, color="#666666")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    fig.savefig(p)
-    return p
+
+def plot_fan(path: str | Path, sim, target: float = DEFAULT_TARGET, year: int | None = None) -> Path:
+    """Draw history, the P10-P90 band of simulated paths, P50, the scenario without
+    uncertainty and the target, and save it.
+
+    Parameters
+    ----------
+    path : str or Path
+        Output file; the type follows the extension (:data:`FORMATS`).
+    sim : alfa_xl.simulate.Simulation
+        The simulated paths.
+    target : float
+        Units a year (default 400,000).
+    year : int, optional
+        Year whose probability of reaching the target is annotated (default: the last).
+
+    Raises
+    ------
+    MissingExtraError
+        When matplotlib is not installed.
+    """
+    p = check_plot_path(path)
+    hist = source_history()
+    base_year, base_units = latest_actual()
+    fan = sim.percentiles((10, 50, 90))
+    years = sim.years.astype(float)
+    p10, p50, p90, det = (fan["P10"].to_numpy(), fan["P50"].to_numpy(), fan["P90"].to_numpy(), sim.deterministic)
+    if years[0] == base_year + 1:  # join the fan to the latest actual
+        years = np.concatenate([[base_year], years])
+        p10, p50, p90, det = (np.concatenate([[base_units], v]) for v in (p10, p50, p90, det))
+
+    fig, ax = _axes()
+    _draw_history(ax, hist)
+    ax.fill_between(years, p10 / 1000, p90 / 1000, color="#1f4e79", alpha=0.22, linewidth=0, label="P10 to P90 of the paths")
+    ax.plot(years, p50 / 1000, color="#1f4e79", linewidth=2.4, label="P50 (median path value)", zorder=3)
+    ax.plot(years, det / 1000, color="#1f4e79", linewidth=1.2, linestyle="--",
+            label=f"Scenario {sim.scenario.name} without uncertainty", zorder=3)
+    col = len(sim.years) - 1 if year is None else int(np.flatnonzero(sim.years == int(year))[0])
+    chance = sim.probability(target, int(sim.years[col]))
+    ax.annotate(f"P(reach target in {int(sim.years[col])}) = {chance:.1%}", (sim.years[col], p90[-len(sim.years) + col] / 1000),
+                xytext=(0, 14), textcoords="offset points", ha="right", fontsize=9, color="#1f4e79")
+    top = max(float(target), float(np.max(p90)), float(hist["units"].max()))
+    return _finish(
+        fig, ax, p, target=target, first_year=int(hist["year"].min()), last_year=float(years[-1]) + 1, top=top,
+        base_year=base_year, title=f"Alfa Romeo yearly sales: {sim.paths:,} simulated paths around scenario {sim.scenario.name}",
+        footnote=f"Seed {sim.seed}. Launch slips, cancellations, peaks, market trend and US tariff drawn "
+                 "from Alfa's track record (docs/simulation.md).",
+    )

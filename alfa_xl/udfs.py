@@ -34,9 +34,6 @@ add its name to ``__all__``.
 from __future__ import annotations
 
 import functools
-import os
-import sys
-from types import SimpleNamespace
 
 from . import excel_args as xa
 from .gap import DEFAULT_TARGET, GAP_COLUMNS, cagr, gap_table, years_to_target
@@ -59,28 +56,10 @@ __all__ = [
 ]
 
 #: Function Wizard category of every ALFA_ function.
-CATEGORY = "Alfa Romeo"
+CATEGORY = xa.CATEGORY
 
 
-def _passthrough(*args, **kwargs):
-    if len(args) == 1 and callable(args[0]) and not kwargs:
-        return args[0]
-    return lambda f: f
-
-
-def _xlwings():
-    """xlwings when it is loaded or this platform can host worksheet functions (Windows,
-    xlwings Lite's Pyodide, xlwings Server); otherwise pass-through decorators, exactly
-    what xlwings itself provides there, without its import cost."""
-    hosts = sys.platform.startswith("win") or sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
-    if "xlwings" in sys.modules or hosts:
-        import xlwings
-
-        return xlwings
-    return SimpleNamespace(func=_passthrough, arg=_passthrough, ret=_passthrough)
-
-
-xw = _xlwings()
+xw = xa.xlwings_decorators()
 
 # -- argument help shared by several functions -----------------------------------------------
 _DOC_SCENARIO = (

@@ -15,10 +15,7 @@ recalculation stays interactive; ``alfa-xl simulate`` goes to 1,000,000.
 
 from __future__ import annotations
 
-import os
 import re
-import sys
-from types import SimpleNamespace
 from typing import Any
 
 from . import excel_args as xa
@@ -28,7 +25,7 @@ from .simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, simulate
 __all__ = ["alfa_probability", "alfa_percentiles", "alfa_tornado", "EXCEL_MAX_PATHS"]
 
 #: Function Wizard category (the same as every ALFA_ function).
-CATEGORY = "Alfa Romeo"
+CATEGORY = xa.CATEGORY
 #: Most paths a worksheet call simulates (about 0.2 s for 2026-2035 on one core).
 EXCEL_MAX_PATHS = 100_000
 #: Largest seed accepted from a cell (Excel numbers are exact up to 2**53).
@@ -36,23 +33,7 @@ MAX_SEED = 2**53
 _YEAR = 2030
 
 
-def _passthrough(*args, **kwargs):
-    if len(args) == 1 and callable(args[0]) and not kwargs:
-        return args[0]
-    return lambda f: f
-
-
-def _xlwings():
-    """xlwings' decorators where they do something (the rule of :mod:`alfa_xl.udfs`)."""
-    hosts = sys.platform.startswith("win") or sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
-    if "xlwings" in sys.modules or hosts:
-        import xlwings
-
-        return xlwings
-    return SimpleNamespace(func=_passthrough, arg=_passthrough, ret=_passthrough)
-
-
-xw = _xlwings()
+xw = xa.xlwings_decorators()
 
 _DOC_SCENARIO = (
     "Scenario the paths vary around: base, bear, bull, plan or track_record, or a two-column "

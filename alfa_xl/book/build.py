@@ -253,7 +253,7 @@ class _Formats:
 
     def output(self, role: str):
         num_format, bold, fill = ROLE_STYLES[role]
-        kw = {"bottom": 1, "align": "right"} if role == "header" else {}
+        kw = {"bottom": 1, "align": "right"} if role == "header" else ({"indent": 1} if role == "text" else {})
         return self.get(font_color=OUTPUT_FONT, bold=bold, bg_color=fill, num_format=num_format, **kw)
 
     def check(self, num_format: str = "General", **kw):
@@ -710,6 +710,7 @@ def _risk(ctx: _Ctx) -> None:
     shape = risk_shape(grid)
     y_n, d_n, t_row = shape["years"], shape["drivers"], shape["tornado_row"]
     r = 41
+    ws.write(r - 2, 8, "Chart data (grouped rows below: press + at the left to show them)", f.note())
     ws.write(r - 1, 8, "Chart data: native formulas over out_risk (rows past the output show #N/A, which the charts skip)", f.section())
     for j in range(9, 18):
         ws.write_blank(r - 1, j, None, f.section())
@@ -727,7 +728,7 @@ def _risk(ctx: _Ctx) -> None:
     h = r + 4
     fan_cols = ["Year", "P10", "P50", "P90", "Scenario"]
     ws.write(h, 8, "#", f.header())
-    ws.write_row(h, 9, fan_cols + ["Target"], f.header(align="right"))
+    ws.write_row(h, 9, fan_cols + ["Target"], f.header(align="right", text_wrap=True))
     fan_src = {c: _column(grid, 2, c) for c in fan_cols}
     fan_data: dict[str, list[Any]] = {c: [] for c in fan_cols + ["Target"]}
     for i in range(1, ROOM + 1):
@@ -750,7 +751,8 @@ def _risk(ctx: _Ctx) -> None:
     ws.write(t - 1, 8, "Tornado chart data (the chart shows the first TORNADO_ROOM drivers; the table in out_risk has them all)".replace("TORNADO_ROOM", str(TORNADO_ROOM)), f.label())
     torn_cols = ["Driver", "Low setting", "High setting", "Low", "High", "Scenario"]
     ws.write(t, 8, "#", f.header())
-    ws.write_row(t, 9, torn_cols + ["Below the scenario", "Above the scenario", "Chart label"], f.header(align="right"))
+    ws.write_row(t, 9, torn_cols + ["Below the scenario", "Above the scenario", "Chart label"], f.header(align="right", text_wrap=True))
+    ws.set_row(t, 27)
     src = {c: _column(grid, t_row, c) for c in torn_cols}
     labels, below, above = [], [], []
     for i in range(1, TORNADO_ROOM + 1):
@@ -774,6 +776,11 @@ def _risk(ctx: _Ctx) -> None:
         below.append(lo - mid if on else None)
         above.append(hi - mid if on else None)
     t_first, t_last = t + 1, t + TORNADO_ROOM
+    # the chart data is a calculation step: grouped and collapsed so that the sheet (and
+    # its printout) shows the output and the charts; the charts plot hidden cells
+    for row in range(r - 1, t_last + 1):
+        ws.set_row(row, 27 if row == t else None, None, {"level": 1, "hidden": True})
+    ws.set_row(t_last + 1, None, None, {"collapsed": True})
 
     fan = ctx.wb.add_chart({"type": "scatter", "subtype": "straight"})
     years = ["Risk", fan_first, 9, fan_last, 9]
@@ -798,6 +805,7 @@ def _risk(ctx: _Ctx) -> None:
     fan.set_y_axis({"min": 0, "num_format": "#,##0", "num_font": {"size": 8}, "name": "units a year", "name_font": {"size": 9, "bold": False},
                     "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     fan.set_legend({"position": "bottom", "font": {"size": 8}})
+    fan.show_hidden_data()
     fan.set_size({"width": 760, "height": 360})
     ws.insert_chart(2, 8, fan, {"x_offset": 10, "y_offset": 10})
 
@@ -813,6 +821,7 @@ def _risk(ctx: _Ctx) -> None:
     torn.set_x_axis({"num_format": "+#,##0;-#,##0;0", "num_font": {"size": 8}, "name": "units a year, relative to the scenario's total",
                      "name_font": {"size": 9, "bold": False}, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     torn.set_legend({"position": "bottom", "font": {"size": 8}})
+    torn.show_hidden_data()
     torn.set_plotarea({"layout": {"x": 0.40, "y": 0.10, "width": 0.56, "height": 0.68}})
     torn.set_size({"width": 760, "height": 360})
     ws.insert_chart(21, 8, torn, {"x_offset": 10, "y_offset": 0})

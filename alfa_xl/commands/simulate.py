@@ -10,104 +10,27 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import typer
 
-from ..errors import AlfaInputError, HorizonError, MissingExtraError
+from ..errors import HorizonError
 from ..gap import DEFAULT_TARGET
 from ..lineup import load_lineup
 from ..projection import MAX_END, MIN_START, default_horizon
 from ..report import clean
 from ..scenarios import BUILTIN
 from ..simulate import DEFAULT_PATHS, DEFAULT_SEED, Simulation, check_paths, check_seed, check_target, simulate, tornado
-from ..sources import history, latest_actual
+from ..plotting import check_plot_path
 from .outlook import Format, _console, resolve_scenario
 
-__all__ = ["register", "simulation_json", "simulation_csv", "plot_fan", "PROGRESS_FROM", "TIDY_COLUMNS"]
+__all__ = ["register", "simulation_json", "simulation_csv", "PROGRESS_FROM", "TIDY_COLUMNS"]
 
 #: Runs of at least this many paths show a progress bar on a terminal.
 PROGRESS_FROM = 200_000
 #: Columns of ``alfa-xl simulate --format csv``.
 TIDY_COLUMNS = ("section", "year", "item", "value")
-_PLOT_TYPES = (".png", ".svg", ".pdf")
-
-
-def _check_plot(path: str) -> Path:
-    p = Path(path)
-    if p.suffix.lower() not in _PLOT_TYPES:
-        raise AlfaInputError("plot", path, f"give a file name ending in {', '.join(_PLOT_TYPES)}", "unsupported file type")
-    if not p.parent.is_dir():
-        raise AlfaInputError("plot", path, "give a file in an existing folder", "folder not found")
-    return p
-
-
-def plot_fan(path: str | Path, sim: Simulation, target: float = DEFAULT_TARGET, year: int | None = None) -> Path:
-    """Draw history, the P10-P90 band, P50, the scenario line and the target into a file.
-
-    matplotlib is imported here only (Agg renderer, no pyplot, no display).
-
-    Raises
-    ------
-    MissingExtraError
-        When matplotlib is not installed.
-    """
-    p = _check_plot(str(path))
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise MissingExtraError("plot", "matplotlib", 'install the plot extra: pip install "alfa-xl[plot]"',
-                                "matplotlib is not installed") from None
-    import numpy as np
-
-    hist = history()
-    base_year, base_units = latest_actual()
-    fan = sim.percentiles((10, 50, 90))
-    years = sim.years.astype(float)
-    p10, p50, p90, det = (fan["P10"].to_numpy(), fan["P50"].to_numpy(), fan["P90"].to_numpy(), sim.deterministic)
-    if years[0] == base_year + 1:  # join the fan to the latest actual
-        years = np.concatenate([[base_year], years])
-        p10, p50, p90, det = (np.concatenate([[base_units], v]) for v in (p10, p50, p90, det))
-
-    fig = Figure(figsize=(10, 5.8), dpi=120)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 1, 1)
-    ax.plot(hist["year"], hist["units"] / 1000, color="#222222", marker="o", markersize=4, linewidth=1.6,
-            label="Actual (best available figure)", zorder=4)
-    ax.fill_between(years, p10 / 1000, p90 / 1000, color="#1f4e79", alpha=0.22, linewidth=0, label="P10 to P90 of the paths")
-    ax.plot(years, p50 / 1000, color="#1f4e79", linewidth=2.4, label="P50 (median path value)", zorder=3)
-    ax.plot(years, det / 1000, color="#1f4e79", linewidth=1.2, linestyle="--",
-            label=f"Scenario {sim.scenario.name} without uncertainty", zorder=3)
-    ax.axhline(target / 1000, color="#b22222", linestyle="--", linewidth=1.6, zorder=1)
-    first = int(hist["year"].min())
-    ax.text(first + 0.2, target / 1000, f"Target {target:,.0f} a year", color="#b22222", va="bottom", fontsize=9)
-    col = len(sim.years) - 1 if year is None else int(np.flatnonzero(sim.years == int(year))[0])
-    chance = sim.probability(target, int(sim.years[col]))
-    ax.annotate(f"P(reach target in {int(sim.years[col])}) = {chance:.1%}", (sim.years[col], p90[-len(sim.years) + col] / 1000),
-                xytext=(0, 14), textcoords="offset points", ha="center", fontsize=9, color="#1f4e79")
-    ax.axvline(base_year + 0.5, color="#999999", linewidth=0.8, linestyle=":")
-    top = max(float(target), float(np.max(p90)), float(hist["units"].max()))
-    ax.set_xlim(first - 0.5, float(years[-1]) + 1)
-    ax.set_ylim(0, top * 1.12 / 1000)
-    ax.set_ylabel("Units a year (thousands)")
-    ax.set_xlabel("Year")
-    ax.grid(True, color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.legend(loc="center left", fontsize=9, frameon=False)
-    ax.set_title(f"Alfa Romeo yearly sales: {sim.paths:,} simulated paths around scenario {sim.scenario.name}",
-                 fontsize=11, loc="left")
-    fig.text(0.01, 0.01, f"Seed {sim.seed}. Launch slips, cancellations, peaks, market trend and US tariff drawn "
-             "from Alfa's track record (docs/simulation.md).", fontsize=7, color="#666666")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    fig.savefig(p)
-    return p
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
@@ -200,7 +123,7 @@ def register(app: typer.Typer) -> None:
         n = check_paths(paths)
         sd = check_seed(seed)
         tgt = check_target(target)
-        plot_path = _check_plot(plot) if plot is not None else None
+        plot_path = check_plot_path(plot) if plot is not None else None
         sc = resolve_scenario(scenario)
         lu = load_lineup(lineup) if lineup is not None else None
         if end is None and year is not None:  # a later year stretches the default horizon
@@ -227,6 +150,8 @@ def register(app: typer.Typer) -> None:
         sim.probability(tgt, yr)  # validates the year before anything is printed
         torn = tornado(yr, sc, lu)
         if plot_path is not None:
+            from ..plotting import plot_fan
+
             plot_fan(plot_path, sim, tgt, yr)
         if fmt is Format.json:
             typer.echo(simulation_json(sim, tgt, yr, torn))
