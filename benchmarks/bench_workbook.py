@@ -1,5 +1,8 @@
 """Time the workbook build and the headless refresh (medians; targets 5 s and 2 s).
 
+Both include the Risk sheet (10,000 Monte Carlo paths, fan, probability and tornado);
+its share is timed on its own as well.
+
 Run: python benchmarks/bench_workbook.py [--repeat N]
 Also prints how many zip parts a refresh copies unchanged.
 """
@@ -14,7 +17,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from alfa_xl.book.build import build_workbook
+from alfa_xl.book.build import BuildInputs, build_workbook
+from alfa_xl.book.layout import risk_area_blocks
 from alfa_xl.book.refresh import refresh_workbook
 
 BUILD_TARGET_S = 5.0
@@ -45,6 +49,8 @@ def main() -> None:
         shutil.copy(book, work)
         refresh_workbook(work)
         refresh = _median(lambda: refresh_workbook(work), args.repeat)
+        book_inputs = BuildInputs.default().book_inputs()
+        risk = _median(lambda: risk_area_blocks(book_inputs), args.repeat)
 
         # a refresh that changes the output: how many parts are copied unchanged
         changed = Path(d) / "changed" / "alfa_outlook.xlsm"
@@ -65,6 +71,7 @@ def main() -> None:
     print(f"build-workbook  median {build:6.3f} s  target {BUILD_TARGET_S:.1f} s  ratio {build / BUILD_TARGET_S:.2f}")
     print(f"build-workbook  cold   {cold:6.3f} s  (first build: engine and function caches cold)")
     print(f"refresh         median {refresh:6.3f} s  target {REFRESH_TARGET_S:.1f} s  ratio {refresh / REFRESH_TARGET_S:.2f}")
+    print(f"  of which Risk median {risk:6.3f} s  ({book_inputs.paths:,} paths around {book_inputs.scenario}, fan, probability, tornado)")
     print(f"zip parts compared unchanged in a refresh: {same} of {len(before)} (rewritten: {', '.join(report.changed_parts)})")
 
 

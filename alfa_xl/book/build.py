@@ -253,7 +253,7 @@ class _Formats:
 
     def output(self, role: str):
         num_format, bold, fill = ROLE_STYLES[role]
-        kw = {"bottom": 1, "align": "right"} if role == "header" else ({"indent": 1} if role == "text" else {})
+        kw = {"bottom": 1, "align": "right"} if role == "header" else ({"indent": 1, "align": "left"} if role == "text" else {})
         return self.get(font_color=OUTPUT_FONT, bold=bold, bg_color=fill, num_format=num_format, **kw)
 
     def check(self, num_format: str = "General", **kw):

@@ -24,10 +24,11 @@ def register(app: typer.Typer) -> None:
         path: Path = typer.Argument(..., help="The workbook to refresh (.xlsm or .xlsx); Excel must not have it open."),
         backup: bool = typer.Option(True, "--backup/--no-backup", help="Keep the previous file as NAME.bak."),
     ) -> None:
-        """Recompute the Scenarios sheet from the workbook's own Inputs, without Excel.
+        """Recompute the Scenarios and Risk sheets from the workbook's own Inputs, without Excel.
 
-        Every part of the file other than the Scenarios sheet and the out_scenarios name is
-        kept byte for byte; on a bad input nothing is written (exit code 2).
+        Writes out_scenarios, out_risk and the status line out_status. Every part of the
+        file other than those two sheets and the defined names is kept byte for byte; on a
+        bad input nothing is written (exit code 2).
         """
         from ..book.refresh import refresh_workbook
 
@@ -35,3 +36,5 @@ def register(app: typer.Typer) -> None:
         areas = ", ".join(f"{k} = {v}" for k, v in report.areas.items())
         kept = f"; previous version kept as {report.backup.name}" if report.backup else ""
         typer.echo(f"refreshed {path}: {areas} ({len(report.changed_parts)} parts rewritten, {report.unchanged_parts} unchanged){kept}")
+        if report.status:
+            typer.echo(report.status)
