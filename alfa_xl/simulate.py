@@ -104,7 +104,7 @@ DEFAULT_PATHS = 10_000
 #: horizon still fit in about 300 MB.
 MAX_PATHS = 1_000_000
 #: Seed used when none is given, so that a workbook recalculates to the same figures
-#: (5 May 2014, the day the 400,000 plan was presented).
+#: (6 May 2014, the day the 400,000 plan was presented).
 DEFAULT_SEED = 20140506
 #: Percentiles shown when none are given.
 DEFAULT_PERCENTILES: tuple[float, ...] = (10.0, 50.0, 90.0)
