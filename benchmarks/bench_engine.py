@@ -16,31 +16,13 @@ import argparse
 import shutil
 import subprocess
 import sys
-import time
 
 import numpy as np
+from timing import report, timings
 
 from alfa_xl.lineup import default_lineup
 from alfa_xl.projection import project
 from alfa_xl.scenarios import BUILTIN
-
-
-def timings(fn, repeat: int, warmup: int = 3) -> np.ndarray:
-    for _ in range(warmup):
-        fn()
-    out = np.empty(repeat)
-    for i in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out[i] = time.perf_counter() - t0
-    return out
-
-
-def report(label: str, seconds: np.ndarray, target: float, unit: str) -> None:
-    scale = {"ms": 1e3, "s": 1.0}[unit]
-    med, p90 = np.median(seconds), np.percentile(seconds, 90)
-    print(f"{label:<48} median {med * scale:8.3f} {unit}  p90 {p90 * scale:8.3f} {unit}  "
-          f"target {target * scale:g} {unit}  ratio {med / target:5.2f}  (n={seconds.size})")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,30 +18,12 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
 
 import numpy as np
+from timing import report, timings
 
 from alfa_xl import excel_args as xa
 from alfa_xl import udfs
-
-
-def timings(fn, repeat: int, warmup: int = 5) -> np.ndarray:
-    for _ in range(warmup):
-        fn()
-    out = np.empty(repeat)
-    for i in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out[i] = time.perf_counter() - t0
-    return out
-
-
-def report(label: str, seconds: np.ndarray, target: float, unit: str) -> None:
-    scale = {"us": 1e6, "ms": 1e3, "s": 1.0}[unit]
-    med, p90 = np.median(seconds), np.percentile(seconds, 90)
-    print(f"{label:<58} median {med * scale:9.3f} {unit}  p90 {p90 * scale:9.3f} {unit}  "
-          f"target {target * scale:g} {unit}  ratio {med / target:5.2f}  (n={seconds.size})")
 
 
 def import_seconds(statement: str, before: str = "") -> float:

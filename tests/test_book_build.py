@@ -318,7 +318,7 @@ class TestRiskSheet:
     """The Risk output as built: laid out as three titled blocks, numbers that agree with
     the rest of the workbook and with the lineup CSV, and readable formats."""
 
-    @pytest.fixture(scope="class")
+    @pytest.fixture
     def risk(self, values):
         return values["Risk"]
 
