@@ -29,7 +29,7 @@ from .xlsx import (
     cell_ref,
     defined_names,
     find_table,
-    parse_range,
+    resolve_name,
     read_cells,
     sheet_parts,
     shared_strings,
@@ -67,16 +67,11 @@ class _Reader:
         return self._cells[sheet]
 
     def range(self, name: str) -> CellRange:
-        text = self.names.get(name)
-        if text is None:
-            raise InputsError(f"defined name {name}", None, f"define {name} ({INPUT_NAMES.get(name, 'see the workbook contract')}) with Formulas > Name Manager, or rebuild the workbook", "missing")
-        try:
-            rng = parse_range(text)
-        except ValueError:
-            raise InputsError(f"defined name {name}", text, f"make {name} refer to cells on a sheet, for example Inputs!$C$6", "not a cell range") from None
-        if rng.sheet not in self.parts:
-            raise InputsError(f"defined name {name}", text, f"make {name} refer to an existing sheet", "sheet not found")
-        return rng
+        return resolve_name(
+            self.names, self.parts, name, InputsError,
+            f"make {name} refer to cells on an existing sheet, for example Inputs!$C$6",
+            f"define {name} ({INPUT_NAMES.get(name, 'see the workbook contract')}) with Formulas > Name Manager, or rebuild the workbook",
+        )
 
     def scalar(self, name: str) -> tuple[Any, str]:
         rng = self.range(name)

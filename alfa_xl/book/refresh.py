@@ -42,6 +42,7 @@ from .xlsx import (
     cell_ref,
     defined_names,
     parse_range,
+    resolve_name,
     quote_sheet,
     range_ref,
     read_package,
@@ -265,32 +266,21 @@ def _cell_style(xml: str, row: int, col: int) -> int | None:
 
 def _plan_status(pkg: Package) -> tuple[str, CellRange] | None:
     """The sheet part and cell of ``out_status``, or ``None`` when the workbook has none."""
-    text = defined_names(pkg).get(STATUS_NAME)
-    if text is None:
+    names = defined_names(pkg)
+    if STATUS_NAME not in names:
         return None
-    try:
-        rng = parse_range(text)
-    except ValueError:
-        raise WorkbookFileError(f"defined name {STATUS_NAME}", text, f"make {STATUS_NAME} refer to one cell, for example Scenarios!$B$5", "not a cell range") from None
     parts = sheet_parts(pkg)
-    if rng.sheet not in parts:
-        raise WorkbookFileError(f"defined name {STATUS_NAME}", text, f"make {STATUS_NAME} refer to a cell on an existing sheet", "sheet not found")
+    rng = resolve_name(names, parts, STATUS_NAME, WorkbookFileError,
+                       f"make {STATUS_NAME} refer to one cell on an existing sheet, for example Scenarios!$B$5", "")
     return parts[rng.sheet], CellRange(rng.sheet, rng.r0, rng.c0, rng.r0, rng.c0)
 
 
 # -- entry point ------------------------------------------------------------------------
 def _plan(pkg: Package, area: OwnedArea) -> tuple[str, CellRange]:
-    names = defined_names(pkg)
-    text = names.get(area.name)
-    if text is None:
-        raise WorkbookFileError(f"defined name {area.name}", None, f"define {area.name} on sheet {area.sheet} (for example {area.sheet}!{area.anchor}) or rebuild the workbook", "missing")
-    try:
-        old = parse_range(text)
-    except ValueError:
-        raise WorkbookFileError(f"defined name {area.name}", text, f"make {area.name} refer to cells on sheet {area.sheet}", "not a cell range") from None
     parts = sheet_parts(pkg)
-    if old.sheet not in parts:
-        raise WorkbookFileError(f"defined name {area.name}", text, f"make {area.name} refer to the sheet {area.sheet}", "sheet not found")
+    old = resolve_name(defined_names(pkg), parts, area.name, WorkbookFileError,
+                       f"make {area.name} refer to cells on the sheet {area.sheet}",
+                       f"define {area.name} on sheet {area.sheet} (for example {area.sheet}!{area.anchor}) or rebuild the workbook")
     return parts[old.sheet], old
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "split_ref",
     "cell_ref",
     "parse_range",
+    "resolve_name",
     "range_ref",
     "CellRange",
     "read_cells",
@@ -261,6 +262,26 @@ def parse_range(text: str) -> CellRange:
     r0, c0 = split_ref(a)
     r1, c1 = split_ref(b) if b else (r0, c0)
     return CellRange(sheet, min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1))
+
+
+def resolve_name(names: dict[str, str], parts: dict[str, str], name: str, error: type[AlfaInputError],
+                 fix: str, missing_fix: str) -> CellRange:
+    """The cell range a defined name refers to, checked to lie on an existing sheet.
+
+    ``names`` is :func:`defined_names`, ``parts`` :func:`sheet_parts`; ``error`` is raised
+    with ``missing_fix`` when the name is absent and with ``fix`` when it does not refer to
+    cells on a sheet of the workbook.
+    """
+    text = names.get(name)
+    if text is None:
+        raise error(f"defined name {name}", None, missing_fix, "missing")
+    try:
+        rng = parse_range(text)
+    except ValueError:
+        raise error(f"defined name {name}", text, fix, "not a cell range") from None
+    if rng.sheet not in parts:
+        raise error(f"defined name {name}", text, fix, "sheet not found")
+    return rng
 
 
 def shared_strings(pkg: Package) -> list[str]:
