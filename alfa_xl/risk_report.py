@@ -57,7 +57,8 @@ def risk_blocks(
         ``risk_probability``: ``Year``, ``Probability`` (share of paths at or above the
         target, 0 to 1).
         ``risk_tornado``: ``Driver``, ``Low``, ``High``, ``Swing``, ``Low setting``,
-        ``High setting`` for ``compare_year``, largest swing first (units).
+        ``High setting`` and ``Scenario`` (the scenario's own total, the centre of the
+        tornado chart) for ``compare_year``, largest swing first (units).
 
     Raises
     ------
@@ -77,7 +78,7 @@ def risk_blocks(
     fan["Mean"] = sim.totals.mean(axis=0)
     fan["Scenario"] = sim.deterministic
     chance = sim.probability_by_year(target)
-    torn = tornado(inputs.compare_year, sc, inputs.lineup, uncertainty).drop(columns="Scenario")
+    torn = tornado(inputs.compare_year, sc, inputs.lineup, uncertainty)
     where = f"{sim.paths:,} paths around scenario {sc.name}, seed {sim.seed}"
     return [
         Block("risk_fan", f"Yearly total across {where} (units)", fan),

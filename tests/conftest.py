@@ -21,6 +21,8 @@ import importlib.util
 import sys
 from unittest.mock import MagicMock
 
+import pytest
+
 if importlib.util.find_spec("pythoncom") is None:  # no pywin32: not a Windows Python
     for _name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
         sys.modules.setdefault(_name, MagicMock(name=_name))
@@ -106,3 +108,13 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(f"{cases} cases over {len(fuzz)} functions; {uncaught} uncaught exceptions; {generic} generic messages")
     for name, c in sorted(fuzz.items()):
         terminalreporter.write_line(f"  {name}: {c['cases']} cases, {c['uncaught']} uncaught, {c['generic']} generic")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_udf_cache():
+    """Every test starts and ends with an empty worksheet-function result cache."""
+    from alfa_xl import excel_args
+
+    excel_args.cache_clear()
+    yield
+    excel_args.cache_clear()

@@ -488,8 +488,9 @@ class TestRiskBlocks:
         assert_allclose(fan["P90"], np.percentile(sim.totals, 90, axis=0))
         assert_allclose(fan["Scenario"], project(scenario="bear", start_year=2026, end_year=2032).totals)
         assert_allclose(chance["Probability"], (sim.totals >= 90_000).mean(axis=0))
-        assert list(torn.columns) == ["Driver", "Low", "High", "Swing", "Low setting", "High setting"]
+        assert list(torn.columns) == ["Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario"]
         assert_allclose(torn["Swing"], tornado(2031, "bear")["Swing"])
+        assert_allclose(torn["Scenario"], project(scenario="bear", start_year=2031, end_year=2031).totals[0])
         grid = blocks_to_grid(blocks)
         assert len({len(r) for r in grid}) == 1 and grid[0][0].startswith("Yearly total across 1,500 paths")
 

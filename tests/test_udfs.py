@@ -16,13 +16,6 @@ MODELS = [r["model"] for r in csv.DictReader((DATA / "lineup.csv").open(encoding
 E07 = math.exp(-0.7)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    xa.cache_clear()
-    yield
-    xa.cache_clear()
-
-
 def one_model(peak=10_000.0, launch=2026.0, italy=1.0, rest=0.0, extra_blank_rows=1):
     """A one-model lineup range as Excel sends it (floats, None for blanks)."""
     header = ["model", "launch_year", "peak_units", "share_italy", "share_rest_of_europe", "share_north_america", "share_rest_of_world", None]

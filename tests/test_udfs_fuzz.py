@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import inspect
-import math
 from collections import Counter
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from xlwings import conversion
 
 from alfa_xl import excel_args as xa
 from alfa_xl import udfs
+from excel_harness import assert_cell_safe
 
 #: Cases run, uncaught exceptions and generic (unexpected-error) messages per function.
 FUZZ: dict[str, Counter] = {}
@@ -92,7 +92,6 @@ def lineup_ranges(draw):
 
 
 argument = st.one_of(cells, cells, ranges(), scenario_ranges, lineup_ranges())
-MISSING = object()
 
 
 def arguments_for(func):
@@ -111,16 +110,6 @@ def arguments_for(func):
     return draw_args()
 
 
-def assert_clean(value):
-    if isinstance(value, float):
-        assert math.isfinite(value)
-    elif isinstance(value, list):
-        for v in value:
-            assert_clean(v)
-    else:
-        assert value is None or isinstance(value, (str, int, bool, dt.datetime, dt.date)), type(value)
-
-
 def check(name, args):
     counts = FUZZ.setdefault(name, Counter())
     counts["cases"] += 1
@@ -129,7 +118,7 @@ def check(name, args):
     except Exception:  # an exception escaping to Excel: counted, then failed below
         counts["uncaught"] += 1
         raise
-    assert_clean(result)
+    assert_cell_safe(result, (str, int, bool, dt.datetime, dt.date))
     if isinstance(result, str):
         assert result.startswith(f"#VALUE! {name.upper()}: ") and "\n" not in result and len(result) <= 300
         if "unexpected error" in result:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from collections import Counter
 from unittest.mock import MagicMock
 
@@ -29,45 +28,15 @@ from alfa_xl import excel_args as xa
 from alfa_xl import udfs
 from alfa_xl.simulate import DEFAULT_SEED, simulate, tornado
 from alfa_xl.udfs_risk import EXCEL_MAX_PATHS
+from excel_harness import assert_cell_safe, cell, excel_call
 
 #: What VBA passes for an omitted optional argument (xlwings.udfs.call_udf).
-MISSING = -2147352572
 SIGNATURES = {
     "alfa_probability": ["target", "year", "scenario", "paths", "seed"],
     "alfa_percentiles": ["scenario", "start_year", "end_year", "percentiles", "paths", "seed"],
     "alfa_tornado": ["year", "scenario"],
 }
 FUZZ: dict[str, Counter] = {name: Counter() for name in SIGNATURES}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    xa.cache_clear()
-    yield
-    xa.cache_clear()
-
-
-def excel_call(func, *com_args):
-    """Call ``func`` as ``xlwings.udfs.call_udf`` does: every declared argument passed
-    (omitted optionals as ``MISSING``), values through ``conversion.read`` with the
-    argument's options, the result through ``conversion.write``."""
-    info = func.__xlfunc__
-    com_args = list(com_args) + [MISSING] * (len(info["args"]) - len(com_args))
-    args = []
-    for i, value in enumerate(com_args):
-        arg_info = info["args"][i]
-        if isinstance(value, int) and value == MISSING:
-            args.append(arg_info.get("optional", None))
-        else:
-            args.append(conversion.read(None, value, arg_info["options"]))
-    return conversion.write(func(*args), None, info["ret"]["options"])
-
-
-def cell(func, *com_args):
-    """The single value Excel shows for a scalar result (``conversion.write`` gives [[v]])."""
-    out = excel_call(func, *com_args)
-    assert isinstance(out, list) and len(out) == 1 and len(out[0]) == 1, out
-    return out[0][0]
 
 
 def totals(scenario="base", start=2026, end=2030, paths=10_000, seed=DEFAULT_SEED):
@@ -262,16 +231,6 @@ def paths_values(plausible=False):
     """Paths kept small in most cases so the fuzzing stays quick; large and invalid values still appear."""
     return kinds(st.integers(1, 300).map(float), plausible)
 
-def clean(value):
-    if isinstance(value, float):
-        assert math.isfinite(value)
-    elif isinstance(value, list):
-        for v in value:
-            clean(v)
-    else:
-        assert value is None or isinstance(value, (str, int, bool)), type(value)
-
-
 def fuzz_case(name, args):
     FUZZ[name]["cases"] += 1
     f = getattr(udfs, name)
@@ -282,7 +241,7 @@ def fuzz_case(name, args):
     except Exception:
         FUZZ[name]["uncaught"] += 1
         raise
-    clean(out)
+    assert_cell_safe(out)
     if isinstance(out, str):
         FUZZ[name]["messages"] += 1
         assert out.startswith(f"#VALUE! {name.upper()}: ") and "\n" not in out and len(out) <= 300

@@ -23,15 +23,12 @@ from unittest.mock import MagicMock
 import pytest
 import xlwings
 import xlwings.udfs as xlwings_udfs
-from xlwings import conversion
 
-from alfa_xl import excel_args as xa
 from alfa_xl import udfs
+from excel_harness import excel_call
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "udfs_vba.bas"
 LINEUP_CSV = Path(__file__).parent.parent / "alfa_xl" / "data" / "lineup.csv"
-#: What VBA passes for an omitted optional argument (xlwings.udfs.call_udf).
-MISSING = -2147352572
 
 #: Signatures as the issue specifies them: (argument, optional?) in order.
 SIGNATURES = {
@@ -51,30 +48,6 @@ SIGNATURES = {
 def registered():
     """Every function of the module that xlwings would register."""
     return {name: obj for name in dir(udfs) if hasattr(obj := getattr(udfs, name), "__xlfunc__")}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    xa.cache_clear()
-    yield
-    xa.cache_clear()
-
-
-def excel_call(func, *com_args):
-    """Call ``func`` as ``xlwings.udfs.call_udf`` does: VBA passes every declared argument
-    (omitted optionals as ``MISSING``), each value goes through ``conversion.read`` with
-    the argument's options, the result through ``conversion.write`` with the return
-    options."""
-    info = func.__xlfunc__
-    com_args = list(com_args) + [MISSING] * (len(info["args"]) - len(com_args))
-    args = []
-    for i, value in enumerate(com_args):
-        arg_info = info["args"][min(i, len(info["args"]) - 1)]
-        if isinstance(value, int) and value == MISSING:
-            args.append(arg_info.get("optional", None))
-        else:
-            args.append(conversion.read(None, value, arg_info["options"]))
-    return conversion.write(func(*args), None, info["ret"]["options"])
 
 
 def com_lineup(extra_blank_rows: int = 2) -> tuple:

@@ -17,9 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-import pandas as pd
-
-from ..projection import project
 from ..report import Block, RefreshInputs, blocks_to_grid, refresh_blocks
 from ..risk_report import risk_blocks
 from ..scenarios import Scenario, get_scenario
@@ -151,18 +148,9 @@ def scenario_area_blocks(inputs: BookInputs) -> list[Block]:
 
 def risk_area_blocks(inputs: BookInputs) -> list[Block]:
     """``out_risk``: :func:`alfa_xl.risk_report.risk_blocks` (fan, probability by year,
-    tornado) for ``in_scenario``, ``in_paths`` and ``in_seed``.
-
-    The tornado gets back a ``Scenario`` column (the scenario's own total in the compare
-    year, the same on every row): ``risk_blocks`` leaves it out, and the tornado chart
-    needs it to centre the bars on the scenario.
-    """
-    r = inputs.refresh
-    fan, chance, torn = risk_blocks(r, paths=inputs.paths, seed=inputs.seed, scenario=inputs.scenario)
-    centre = project(r.lineup, get_scenario(inputs.scenario), r.compare_year, r.compare_year).total(r.compare_year)
-    frame = torn.frame.copy()
-    frame["Scenario"] = pd.Series([float(centre)] * len(frame), index=frame.index, dtype=float)
-    return [fan, chance, Block(torn.name, torn.title, frame)]
+    tornado with the scenario's own total that centres the chart) for ``in_scenario``,
+    ``in_paths`` and ``in_seed``."""
+    return risk_blocks(inputs.refresh, paths=inputs.paths, seed=inputs.seed, scenario=inputs.scenario)
 
 
 def status_text(inputs: BookInputs, by: str, built: bool = False) -> str:
