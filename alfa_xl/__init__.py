@@ -11,9 +11,9 @@ pandas/NumPy and never imports xlwings. Typical use::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .curve import lifecycle_share
-from .errors import AlfaInputError, HorizonError, LineupError, ScenarioError, UnknownModelError, UnknownScenarioError
-from .gap import (
+from alfa_xl.model.curve import lifecycle_share
+from alfa_xl.errors import AlfaInputError, HorizonError, LineupError, ScenarioError, UnknownModelError, UnknownScenarioError
+from alfa_xl.model.gap import (
     DEFAULT_TARGET,
     cagr,
     first_year_at_target,
@@ -22,10 +22,10 @@ from .gap import (
     required_peak_multiplier,
     years_to_target,
 )
-from .lineup import REGIONS, Lineup, Model, default_lineup, load_lineup
-from .projection import Projection, default_horizon, project
-from .scenarios import BUILTIN, Scenario, get_scenario, load_scenario, scenario_names
-from .sources import facts, history, latest_actual
+from alfa_xl.model.lineup import REGIONS, Lineup, Model, default_lineup, load_lineup
+from alfa_xl.model.projection import Projection, default_horizon, project
+from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario, load_scenario, scenario_names
+from alfa_xl.model.sources import facts, history, latest_actual
 
 try:
     __version__ = version("alfa-xl")

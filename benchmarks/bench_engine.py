@@ -20,9 +20,9 @@ import sys
 import numpy as np
 from timing import report, timings
 
-from alfa_xl.lineup import default_lineup
-from alfa_xl.projection import project
-from alfa_xl.scenarios import BUILTIN
+from alfa_xl.model.lineup import default_lineup
+from alfa_xl.model.projection import project
+from alfa_xl.model.scenarios import BUILTIN
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Speed and memory of the Monte Carlo (``alfa_xl.simulate``).
+"""Speed and memory of the Monte Carlo (``alfa_xl.model.simulate``).
 
 Run from the repository root::
 
@@ -36,11 +36,11 @@ import time
 
 import numpy as np
 
-from alfa_xl.lineup import default_lineup
-from alfa_xl.projection import _effective
-from alfa_xl.scenarios import get_scenario
-from alfa_xl.simulate import _CANCEL, _FACTOR, _PEAK, _SLIP, _TARIFF, _TREND, Uncertainty, _Frame, _normals, simulate
-from alfa_xl.sources import latest_actual
+from alfa_xl.model.lineup import default_lineup
+from alfa_xl.model.projection import _effective
+from alfa_xl.model.scenarios import get_scenario
+from alfa_xl.model.simulate import _CANCEL, _FACTOR, _PEAK, _SLIP, _TARIFF, _TREND, Uncertainty, _Frame, _normals, simulate
+from alfa_xl.model.sources import latest_actual
 
 PATHS, START, END = 100_000, 2026, 2035
 LOOP_PATHS = 2_000
@@ -146,7 +146,7 @@ def timed(fn, repeats: int) -> float:
 
 MEMORY_SCRIPT = """
 import resource, sys, time
-import alfa_xl.simulate as s
+import alfa_xl.model.simulate as s
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()
 sim = s.simulate(paths=1_000_000, start_year=2026, end_year=2035, seed=1)

@@ -3,7 +3,7 @@
 * ``=ALFA_PROJECT()`` through the adapter (argument normalisation, projection, table,
   cleaning), result cache emptied before each call: target median <= 1 ms.
 * The same call served from the result cache: target median <= 20 us.
-* ``import alfa_xl.udfs`` in a fresh interpreter, minus ``import pandas`` alone (median
+* ``import alfa_xl.excel.functions`` in a fresh interpreter, minus ``import pandas`` alone (median
   of several subprocess runs each): target <= 0.3 s. Also shown for a host that has
   already loaded xlwings (Excel's UDF server, RunPython, xlwings Lite), where the
   module adds only its own cost.
@@ -22,8 +22,8 @@ import sys
 import numpy as np
 from timing import report, timings
 
-from alfa_xl import excel_args as xa
-from alfa_xl import udfs
+from alfa_xl.excel import args as xa
+from alfa_xl.excel import functions as udfs
 
 
 def import_seconds(statement: str, before: str = "") -> float:
@@ -35,10 +35,10 @@ def import_seconds(statement: str, before: str = "") -> float:
 
 
 def import_cost(runs: int, before: str = "") -> tuple[np.ndarray, np.ndarray]:
-    """Paired runs: ``import alfa_xl.udfs`` and ``import pandas`` alone, alternating."""
+    """Paired runs: ``import alfa_xl.excel.functions`` and ``import pandas`` alone, alternating."""
     udf, pandas = np.empty(runs), np.empty(runs)
     for i in range(runs):
-        udf[i] = import_seconds("import alfa_xl.udfs", before)
+        udf[i] = import_seconds("import alfa_xl.excel.functions", before)
         pandas[i] = import_seconds("import pandas", before)
     return udf, pandas
 
@@ -62,10 +62,10 @@ def main(argv: list[str] | None = None) -> int:
            timings(lambda: udfs.alfa_project("bear", 2026.0, 2035.0, "region"), n_cached), 20e-6, "us")
 
     udf, pandas = import_cost(n_import)
-    report("import alfa_xl.udfs minus import pandas (fresh process)", udf - pandas, 0.3, "s")
-    print(f"{'':<58} medians: alfa_xl.udfs {np.median(udf):.3f} s, pandas {np.median(pandas):.3f} s")
+    report("import alfa_xl.excel.functions minus import pandas (fresh process)", udf - pandas, 0.3, "s")
+    print(f"{'':<58} medians: alfa_xl.excel.functions {np.median(udf):.3f} s, pandas {np.median(pandas):.3f} s")
     udf, pandas = import_cost(n_import, before="import pandas, xlwings")
-    report("import alfa_xl.udfs, xlwings already loaded (UDF host)", udf, 0.3, "s")
+    report("import alfa_xl.excel.functions, xlwings already loaded (UDF host)", udf, 0.3, "s")
     return 0
 
 

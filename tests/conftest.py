@@ -1,6 +1,6 @@
 """Test set-up: xlwings' real classic decorators and conversion on a machine without Excel.
 
-At import time (before any test module imports ``alfa_xl.udfs``):
+At import time (before any test module imports ``alfa_xl.excel.functions``):
 
 * stand-ins for ``pythoncom``, ``pywintypes``, ``win32com`` and ``win32com.client`` go into
   ``sys.modules`` so that ``xlwings.udfs`` (the Windows COM UDF machinery) imports;
@@ -113,7 +113,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(autouse=True)
 def _fresh_udf_cache():
     """Every test starts and ends with an empty worksheet-function result cache."""
-    from alfa_xl import excel_args
+    from alfa_xl.excel import args as excel_args
 
     excel_args.cache_clear()
     yield

@@ -24,7 +24,7 @@ from alfa_xl.cli import main
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 CONTRACT_SHEETS = ["Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Facts", "Checks", "xlwings.conf"]
-DATA = Path(resources.files("alfa_xl")) / "data"
+DATA = Path(resources.files("alfa_xl.model")) / "data"
 
 
 def _csv(name):
@@ -232,7 +232,7 @@ class TestStructure:
 
 # -- cached values ---------------------------------------------------------------------
 def _share(age, f=0.5, p=0.5, k=0.7, D=7, d=0.15):
-    """The lifecycle share written out by hand (alfa_xl.curve's formula)."""
+    """The lifecycle share written out by hand (alfa_xl.model.curve's formula)."""
     if age < 0:
         return 0.0
     if age == 0:

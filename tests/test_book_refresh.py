@@ -91,7 +91,7 @@ def planned_models() -> int:
     """Planned models in the shipped lineup CSV (each is one tornado driver: built or cancelled)."""
     import csv
 
-    path = Path(__file__).parent.parent / "alfa_xl" / "data" / "lineup.csv"
+    path = Path(__file__).parent.parent / "alfa_xl" / "model" / "data" / "lineup.csv"
     with path.open(encoding="utf-8") as fh:
         return sum(1 for r in csv.DictReader(fh) if r["status"] == "planned")
 
@@ -127,8 +127,8 @@ def test_changed_input_and_user_sheet_keep_every_other_part(book, capsys):
 
 
 def test_output_equals_the_report_the_macro_writes(book):
-    from alfa_xl.lineup import default_lineup
-    from alfa_xl.report import RefreshInputs, blocks_to_grid, refresh_blocks
+    from alfa_xl.model.lineup import default_lineup
+    from alfa_xl.model.report import RefreshInputs, blocks_to_grid, refresh_blocks
 
     set_cell(book, "B8", 2029)  # in_compare_year
     refresh_workbook(book)
@@ -196,10 +196,10 @@ def test_status_line_says_who_refreshed_what(book):
 def test_risk_output_equals_the_engine_report(book):
     """out_risk holds report.blocks_to_grid(risk_blocks(...)) for in_scenario, in_paths and
     in_seed, with the scenario's compare-year total beside each tornado row."""
-    from alfa_xl.lineup import default_lineup
-    from alfa_xl.projection import project
-    from alfa_xl.report import RefreshInputs, blocks_to_grid
-    from alfa_xl.risk_report import risk_blocks
+    from alfa_xl.model.lineup import default_lineup
+    from alfa_xl.model.projection import project
+    from alfa_xl.model.report import RefreshInputs, blocks_to_grid
+    from alfa_xl.model.risk_report import risk_blocks
 
     set_cell(book, SCENARIO, "bear")
     set_cell(book, PATHS, 2000)
@@ -324,7 +324,7 @@ def test_bad_lineup_names_table_column(book, capsys, column, value, expect):
 
 
 def test_blank_inputs_take_the_macro_defaults(book):
-    """As alfa_xl.macros: blank target = 400,000, blank list = every built-in scenario."""
+    """As alfa_xl.excel.macros: blank target = 400,000, blank list = every built-in scenario."""
     for ref in ("B5", "B13", "B14", "B15", "B16", "B17"):
         set_cell(book, ref, None)
     set_cell(book, "B15", "bull")

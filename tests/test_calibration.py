@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.calibration: the track-record numbers, recomputed from the CSV rows."""
+"""Tests of alfa_xl.model.calibration: the track-record numbers, recomputed from the CSV rows."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from importlib import resources
 
 import pytest
 
-from alfa_xl.calibration import launch_slips, track_record, volume_realisation
+from alfa_xl.model.calibration import launch_slips, track_record, volume_realisation
 
 
 def rows(name: str) -> list[dict[str, str]]:
-    with resources.as_file(resources.files("alfa_xl") / "data" / name) as p, open(p, newline="", encoding="utf-8") as fh:
+    with resources.as_file(resources.files("alfa_xl.model") / "data" / name) as p, open(p, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 

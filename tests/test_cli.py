@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from alfa_xl.cli import main
-from alfa_xl.commands.outlook import TIDY_COLUMNS
-from alfa_xl.lineup import default_lineup
+from alfa_xl.cli.outlook import TIDY_COLUMNS
+from alfa_xl.model.lineup import default_lineup
 
 LATEST = 73_000.0
 JUNIOR_PEAK = 33_000.0

@@ -9,15 +9,15 @@ import pytest
 
 ENGINE = [
     "alfa_xl",
-    "alfa_xl.curve",
-    "alfa_xl.lineup",
-    "alfa_xl.scenarios",
-    "alfa_xl.projection",
-    "alfa_xl.gap",
-    "alfa_xl.calibration",
-    "alfa_xl.sources",
+    "alfa_xl.model.curve",
+    "alfa_xl.model.lineup",
+    "alfa_xl.model.scenarios",
+    "alfa_xl.model.projection",
+    "alfa_xl.model.gap",
+    "alfa_xl.model.calibration",
+    "alfa_xl.model.sources",
     "alfa_xl.errors",
-    "alfa_xl.report",
+    "alfa_xl.model.report",
 ]
 
 

@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.lineup: validation, defaults, CSV loading and the default lineup."""
+"""Tests of alfa_xl.model.lineup: validation, defaults, CSV loading and the default lineup."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 from alfa_xl.errors import AlfaInputError, LineupError
-from alfa_xl.lineup import DEFAULTS, REGION_COLUMNS, Lineup, Model, default_lineup, load_lineup
+from alfa_xl.model.lineup import DEFAULTS, REGION_COLUMNS, Lineup, Model, default_lineup, load_lineup
 
 
 def shipped_rows() -> list[dict[str, str]]:
     """The default lineup CSV read with the csv module (independent of the code under test)."""
-    with resources.as_file(resources.files("alfa_xl") / "data" / "lineup.csv") as p, open(p, newline="", encoding="utf-8") as fh:
+    with resources.as_file(resources.files("alfa_xl.model") / "data" / "lineup.csv") as p, open(p, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 

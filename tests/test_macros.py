@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from alfa_xl import macros
+from alfa_xl.excel import macros
 
-LINEUP_CSV = Path(__file__).parent.parent / "alfa_xl" / "data" / "lineup.csv"
+LINEUP_CSV = Path(__file__).parent.parent / "alfa_xl" / "model" / "data" / "lineup.csv"
 ALL = ["base", "bear", "bull", "plan", "track_record"]
 
 

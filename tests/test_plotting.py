@@ -1,12 +1,12 @@
-"""Tests of alfa_xl.plotting: file checks and what the chart contains (read from SVG text)."""
+"""Tests of alfa_xl.cli.plotting: file checks and what the chart contains (read from SVG text)."""
 
 from __future__ import annotations
 
 import pytest
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.plotting import check_plot_path, plot_outlook
-from alfa_xl.projection import project
+from alfa_xl.cli.plotting import check_plot_path, plot_outlook
+from alfa_xl.model.projection import project
 
 pytest.importorskip("matplotlib")  # the plot extra; installed with the test extra
 

@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.projection with hand-checkable lineups and the built-in scenarios."""
+"""Tests of alfa_xl.model.projection with hand-checkable lineups and the built-in scenarios."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alfa_xl.errors import HorizonError, ScenarioError, UnknownModelError
-from alfa_xl.lineup import REGIONS, Lineup, Model, default_lineup
-from alfa_xl.projection import default_horizon, project
-from alfa_xl.scenarios import Scenario, get_scenario
+from alfa_xl.model.lineup import REGIONS, Lineup, Model, default_lineup
+from alfa_xl.model.projection import default_horizon, project
+from alfa_xl.model.scenarios import Scenario, get_scenario
 from strategies import horizons, lineups, scenarios
 
 E = math.exp
@@ -23,7 +23,7 @@ NA = REGIONS.index("North America")
 
 
 def history_rows() -> dict[int, float]:
-    with resources.as_file(resources.files("alfa_xl") / "data" / "history.csv") as p, open(p, newline="") as fh:
+    with resources.as_file(resources.files("alfa_xl.model") / "data" / "history.csv") as p, open(p, newline="") as fh:
         return {int(r["year"]): float(r["units"]) for r in csv.DictReader(fh)}
 
 

@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.simulate and ``alfa-xl simulate``.
+"""Tests of alfa_xl.model.simulate and ``alfa-xl simulate``.
 
 Expected moments come from the distributions' parameters worked out by hand (Poisson,
 Bernoulli, lognormal, normal) and from the shipped plan tables; tolerances are four
@@ -23,10 +23,10 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from alfa_xl.cli import main
 from alfa_xl.errors import AlfaInputError, HorizonError, SimulationError
-from alfa_xl.lineup import Lineup, Model, default_lineup
-from alfa_xl.projection import project
-from alfa_xl.scenarios import BUILTIN, Scenario, get_scenario
-from alfa_xl.simulate import (
+from alfa_xl.model.lineup import Lineup, Model, default_lineup
+from alfa_xl.model.projection import project
+from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario
+from alfa_xl.model.simulate import (
     BLOCK,
     DEFAULT_SEED,
     MAX_PATHS,
@@ -69,7 +69,7 @@ class TestCalibration:
         # plan_2014.csv: Giulia planned 2015 built 2016, Stelvio 2016 -> 2017, compact SUV
         # 2016-2018 (midpoint 2017) -> 2022; five more models never built: 8 planned.
         slips = [2016 - 2015, 2017 - 2016, 2022 - 2017]
-        with resources.as_file(resources.files("alfa_xl") / "data" / "plan_targets.csv") as p, open(p, newline="") as fh:
+        with resources.as_file(resources.files("alfa_xl.model") / "data" / "plan_targets.csv") as p, open(p, newline="") as fh:
             rows = [r for r in csv.DictReader(fh) if r["basis"].startswith("global") and r["target_units"] and r["actual_units_found"]]
         logs = [math.log(float(r["actual_units_found"]) / float(r["target_units"])) for r in rows]
         mean = sum(logs) / len(logs)
@@ -476,8 +476,8 @@ class TestCommandLine:
 # -- Risk sheet blocks ----------------------------------------------------------------------------------------
 class TestRiskBlocks:
     def test_blocks_match_the_engine(self):
-        from alfa_xl.report import RefreshInputs, blocks_to_grid
-        from alfa_xl.risk_report import RISK_BLOCKS, risk_blocks
+        from alfa_xl.model.report import RefreshInputs, blocks_to_grid
+        from alfa_xl.model.risk_report import RISK_BLOCKS, risk_blocks
 
         inputs = RefreshInputs(target=90_000, start_year=2026, end_year=2032, scenarios=("bear", "base"), compare_year=2031)
         blocks = risk_blocks(inputs, paths=1500, seed=3)
@@ -495,8 +495,8 @@ class TestRiskBlocks:
         assert len({len(r) for r in grid}) == 1 and grid[0][0].startswith("Yearly total across 1,500 paths")
 
     def test_bad_input_raises_before_writing(self):
-        from alfa_xl.report import RefreshInputs
-        from alfa_xl.risk_report import risk_blocks
+        from alfa_xl.model.report import RefreshInputs
+        from alfa_xl.model.risk_report import risk_blocks
 
         with pytest.raises(SimulationError, match="^paths"):
             risk_blocks(RefreshInputs(), paths=0)
@@ -504,7 +504,7 @@ class TestRiskBlocks:
             risk_blocks(RefreshInputs(target=-1), paths=10)
 
 
-@pytest.mark.parametrize("name", ["alfa_xl.simulate", "alfa_xl.risk_report"])
+@pytest.mark.parametrize("name", ["alfa_xl.model.simulate", "alfa_xl.model.risk_report"])
 def test_docstring_examples(name):
     import doctest
     import importlib

@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.sources: the shipped history and facts."""
+"""Tests of alfa_xl.model.sources: the shipped history and facts."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from importlib import resources
 
 import pytest
 
-from alfa_xl.sources import fact, facts, history, latest_actual, plan_2014, plan_targets
+from alfa_xl.model.sources import fact, facts, history, latest_actual, plan_2014, plan_targets
 
 
 def raw(name: str) -> list[dict[str, str]]:
-    with resources.as_file(resources.files("alfa_xl") / "data" / name) as p, open(p, newline="", encoding="utf-8") as fh:
+    with resources.as_file(resources.files("alfa_xl.model") / "data" / name) as p, open(p, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 

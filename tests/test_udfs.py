@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from alfa_xl import excel_args as xa
-from alfa_xl import udfs
+from alfa_xl.excel import args as xa
+from alfa_xl.excel import functions as udfs
 
-DATA = Path(__file__).parent.parent / "alfa_xl" / "data"
+DATA = Path(__file__).parent.parent / "alfa_xl" / "model" / "data"
 MODELS = [r["model"] for r in csv.DictReader((DATA / "lineup.csv").open(encoding="utf-8"))]
 E07 = math.exp(-0.7)
 

@@ -21,14 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlwings import conversion
 
-from alfa_xl import excel_args as xa
-from alfa_xl import udfs
+from alfa_xl.excel import args as xa
+from alfa_xl.excel import functions as udfs
 from excel_harness import assert_cell_safe
 
 #: Cases run, uncaught exceptions and generic (unexpected-error) messages per function.
 FUZZ: dict[str, Counter] = {}
 EXAMPLES = 200
-LINEUP_CSV = Path(__file__).parent.parent / "alfa_xl" / "data" / "lineup.csv"
+LINEUP_CSV = Path(__file__).parent.parent / "alfa_xl" / "model" / "data" / "lineup.csv"
 
 FUNCTIONS = {name: getattr(udfs, name) for name in udfs.__all__}
 

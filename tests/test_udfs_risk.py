@@ -4,7 +4,7 @@
 decorators and registers an "excel" conversion engine, so these tests read the real
 ``__xlfunc__`` metadata, pass values through ``xlwings.conversion.read``/``write`` and
 generate the VBA wrapper, for the functions as registered by the UDF module
-``alfa_xl.udfs``. Expected values come from the engine's paths (``simulate(...).totals``)
+``alfa_xl.excel.functions``. Expected values come from the engine's paths (``simulate(...).totals``)
 reduced by hand (share of paths, NumPy percentiles) or from limits that hold whatever the
 paths (a target of 1 is always reached).
 """
@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlwings import conversion
 
-from alfa_xl import excel_args as xa
-from alfa_xl import udfs
-from alfa_xl.simulate import DEFAULT_SEED, simulate, tornado
-from alfa_xl.udfs_risk import EXCEL_MAX_PATHS
+from alfa_xl.excel import args as xa
+from alfa_xl.excel import functions as udfs
+from alfa_xl.model.simulate import DEFAULT_SEED, simulate, tornado
+from alfa_xl.excel.functions_risk import EXCEL_MAX_PATHS
 from excel_harness import assert_cell_safe, cell, excel_call
 
 #: What VBA passes for an omitted optional argument (xlwings.udfs.call_udf).

@@ -24,11 +24,11 @@ import pytest
 import xlwings
 import xlwings.udfs as xlwings_udfs
 
-from alfa_xl import udfs
+from alfa_xl.excel import functions as udfs
 from excel_harness import excel_call
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "udfs_vba.bas"
-LINEUP_CSV = Path(__file__).parent.parent / "alfa_xl" / "data" / "lineup.csv"
+LINEUP_CSV = Path(__file__).parent.parent / "alfa_xl" / "model" / "data" / "lineup.csv"
 
 #: Signatures as the issue specifies them: (argument, optional?) in order.
 SIGNATURES = {

@@ -6,7 +6,7 @@ outputs (Scenarios, Risk with its fan and tornado charts), sourced data (Facts),
 with one master check, and the active ``xlwings.conf`` sheet. Every formula cell carries a cached value computed here, so the
 file shows true numbers in any spreadsheet application before Python runs:
 
-* ``ALFA_*`` cells: the worksheet functions of :mod:`alfa_xl.udfs` called directly
+* ``ALFA_*`` cells: the worksheet functions of :mod:`alfa_xl.excel.functions` called directly
   (their xlwings decorators are pass-throughs outside Excel);
 * native formulas: the same arithmetic done in Python.
 
@@ -28,14 +28,14 @@ import numpy_financial as npf
 import pandas as pd
 import xlsxwriter
 
-from ..gap import DEFAULT_TARGET
-from ..lineup import Lineup
-from ..projection import default_horizon
-from ..report import RefreshInputs
-from ..scenarios import BUILTIN
-from ..simulate import DEFAULT_PATHS, DEFAULT_SEED, MAX_PATHS
-from ..sources import facts, history, latest_actual
-from .layout import (
+from alfa_xl.model.gap import DEFAULT_TARGET
+from alfa_xl.model.lineup import Lineup
+from alfa_xl.model.projection import default_horizon
+from alfa_xl.model.report import RefreshInputs
+from alfa_xl.model.scenarios import BUILTIN
+from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED, MAX_PATHS
+from alfa_xl.model.sources import facts, history, latest_actual
+from alfa_xl.book.layout import (
     LINEUP_TABLE,
     OUTPUT_FONT,
     ROLE_STYLES,
@@ -47,7 +47,7 @@ from .layout import (
     owned_area,
     status_text,
 )
-from .xlsx import cell_ref, range_ref, split_ref
+from alfa_xl.book.xlsx import cell_ref, range_ref, split_ref
 
 __all__ = ["build_workbook", "default_path", "MODULE_SOURCE", "BuildResult", "checks_values", "risk_checks_values", "risk_shape"]
 
@@ -117,7 +117,7 @@ def default_path() -> Path:
 
 
 def _lineup_csv() -> pd.DataFrame:
-    with resources.as_file(resources.files("alfa_xl") / "data" / "lineup.csv") as p:
+    with resources.as_file(resources.files("alfa_xl.model") / "data" / "lineup.csv") as p:
         frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     return frame
 
@@ -176,10 +176,10 @@ class BuildInputs:
 
 # -- the live functions, as Excel would call them --------------------------------------
 class _Live:
-    """Cached values of ``ALFA_*`` cells: :mod:`alfa_xl.udfs` called as Excel calls it."""
+    """Cached values of ``ALFA_*`` cells: :mod:`alfa_xl.excel.functions` called as Excel calls it."""
 
     def __init__(self, inputs: BuildInputs):
-        from .. import udfs
+        from alfa_xl.excel import functions as udfs
 
         self.udfs = udfs
         self.lineup = inputs.excel_lineup()

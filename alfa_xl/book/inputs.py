@@ -15,15 +15,15 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import AlfaInputError
-from ..lineup import REGION_COLUMNS, Lineup
-from ..gap import DEFAULT_TARGET
-from ..projection import MAX_END, MIN_START, default_horizon, project
-from ..report import RefreshInputs
-from ..scenarios import BUILTIN, get_scenario
-from ..simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed
-from .layout import INPUT_NAMES, LINEUP_TABLE, BookInputs
-from .xlsx import (
+from alfa_xl.errors import AlfaInputError
+from alfa_xl.model.lineup import REGION_COLUMNS, Lineup
+from alfa_xl.model.gap import DEFAULT_TARGET
+from alfa_xl.model.projection import MAX_END, MIN_START, default_horizon, project
+from alfa_xl.model.report import RefreshInputs
+from alfa_xl.model.scenarios import BUILTIN, get_scenario
+from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed
+from alfa_xl.book.layout import INPUT_NAMES, LINEUP_TABLE, BookInputs
+from alfa_xl.book.xlsx import (
     CellRange,
     Package,
     cell_ref,

@@ -7,7 +7,7 @@ into the blocks to write. The refresh owns two areas, ``out_scenarios`` on ``Sce
 and ``out_risk`` on ``Risk``, and the one-cell status ``out_status``; another owned sheet
 is one more entry in :data:`OWNED_AREAS`.
 
-The Excel macros (:mod:`alfa_xl.macros`) build their tables with the same functions
+The Excel macros (:mod:`alfa_xl.excel.macros`) build their tables with the same functions
 (:func:`scenario_area_blocks`, :func:`risk_area_blocks`) and report with the same
 :func:`status_text`, so the macro and ``alfa-xl refresh`` write the same cells.
 """
@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ..report import Block, RefreshInputs, blocks_to_grid, refresh_blocks
-from ..risk_report import risk_blocks
-from ..scenarios import Scenario, get_scenario
-from ..simulate import DEFAULT_PATHS, DEFAULT_SEED
+from alfa_xl.model.report import Block, RefreshInputs, blocks_to_grid, refresh_blocks
+from alfa_xl.model.risk_report import risk_blocks
+from alfa_xl.model.scenarios import Scenario, get_scenario
+from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED
 
 __all__ = [
     "WORKBOOK_NAME",
@@ -147,7 +147,7 @@ def scenario_area_blocks(inputs: BookInputs) -> list[Block]:
 
 
 def risk_area_blocks(inputs: BookInputs) -> list[Block]:
-    """``out_risk``: :func:`alfa_xl.risk_report.risk_blocks` (fan, probability by year,
+    """``out_risk``: :func:`alfa_xl.model.risk_report.risk_blocks` (fan, probability by year,
     tornado with the scenario's own total that centres the chart) for ``in_scenario``,
     ``in_paths`` and ``in_seed``."""
     return risk_blocks(inputs.refresh, paths=inputs.paths, seed=inputs.seed, scenario=inputs.scenario)

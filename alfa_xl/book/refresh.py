@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .inputs import read_book_inputs
-from .layout import OWNED_AREAS, ROLE_STYLES, OUTPUT_FONT, STATUS_NAME, OwnedArea, status_text
-from .xlsx import (
+from alfa_xl.book.inputs import read_book_inputs
+from alfa_xl.book.layout import OWNED_AREAS, ROLE_STYLES, OUTPUT_FONT, STATUS_NAME, OwnedArea, status_text
+from alfa_xl.book.xlsx import (
     NS,
     CellRange,
     Package,

@@ -23,7 +23,7 @@ from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import fromstring as _safe_fromstring
 
-from ..errors import AlfaInputError
+from alfa_xl.errors import AlfaInputError
 
 __all__ = [
     "NS",

@@ -6,13 +6,13 @@ or column and lists of lists for blocks, often with blank rows at the bottom. Th
 turns those into the engine's validated objects, turns every failure into one line of
 text starting with ``#VALUE!``, keeps NaN and infinity out of cells, and caches results.
 It imports neither xlwings nor anything Excel-specific, so any worksheet function module
-(``alfa_xl.udfs`` and its extensions) can use it.
+(``alfa_xl.excel.functions`` and its extensions) can use it.
 
 Writing a worksheet function
 ----------------------------
 ::
 
-    from alfa_xl import excel_args as xa
+    from alfa_xl.excel import args as xa
 
     @xa.wizard_help                         # outermost: Wizard help = first paragraph
     @xw.func(category="Alfa Romeo")
@@ -47,12 +47,12 @@ Arguments (``arg`` is the argument name shown in messages; blanks give ``default
 ``grid(value, zero_blank=False)``
     A rectangular list of rows with trailing blank rows and columns removed.
 ``scenario(value, arg="scenario")``
-    A :class:`~alfa_xl.scenarios.Scenario`: empty -> ``base``; text -> built-in name (case,
+    A :class:`~alfa_xl.model.scenarios.Scenario`: empty -> ``base``; text -> built-in name (case,
     spaces, hyphens ignored); a two-column range of parameter and value -> overrides on top
     of ``base`` via :meth:`Scenario.from_pairs` (a ``base`` row picks another starting
     scenario; an optional header row ``parameter | value`` is skipped).
 ``lineup(value, arg="lineup")``
-    ``None`` (the shipped lineup) when empty, else a :class:`~alfa_xl.lineup.Lineup` from a
+    ``None`` (the shipped lineup) when empty, else a :class:`~alfa_xl.model.lineup.Lineup` from a
     table range whose first row holds the lineup CSV's column names.
 
 Errors:
@@ -101,7 +101,7 @@ from collections import OrderedDict
 from types import SimpleNamespace
 from typing import Any, Callable, Hashable, Iterable, Mapping
 
-from .errors import AlfaInputError, LineupError, ScenarioError
+from alfa_xl.errors import AlfaInputError, LineupError, ScenarioError
 
 
 def _passthrough(*args, **kwargs):
@@ -470,7 +470,7 @@ _SCENARIO_FIX = "give a scenario name (base, bear, bull, plan, track_record) or 
 
 
 def scenario(value: Any, arg: str = "scenario"):
-    """The :class:`~alfa_xl.scenarios.Scenario` an argument names or describes.
+    """The :class:`~alfa_xl.model.scenarios.Scenario` an argument names or describes.
 
     Empty (or ``0`` from xlwings Lite) gives ``base``; text is a built-in name; a
     two-column range holds parameter/value rows applied on top of ``base`` (a row
@@ -482,7 +482,7 @@ def scenario(value: Any, arg: str = "scenario"):
             return _NAMED[value]
         except KeyError:
             pass
-    from .scenarios import get_scenario
+    from alfa_xl.model.scenarios import get_scenario
 
     if isinstance(value, (list, tuple)):
         rows = grid(value, zero_blank=True)
@@ -512,7 +512,7 @@ _NAMED: dict = {}
 
 @_memo(maxsize=128)
 def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
-    from .scenarios import Scenario
+    from alfa_xl.model.scenarios import Scenario
 
     if len(rows[0]) != 2:
         raise ArgumentError(arg, rows, "give two columns: parameter and value", f"{len(rows[0])} columns")
@@ -550,7 +550,7 @@ _NAME_COLUMNS = ("model", "replaces")
 
 
 def lineup(value: Any, arg: str = "lineup"):
-    """The :class:`~alfa_xl.lineup.Lineup` in a table range, or ``None`` when empty.
+    """The :class:`~alfa_xl.model.lineup.Lineup` in a table range, or ``None`` when empty.
 
     The first row holds column names as in the lineup CSV (case and spaces ignored);
     each following row is one model. Blank rows are ignored. In ``status``,
@@ -571,7 +571,7 @@ def lineup(value: Any, arg: str = "lineup"):
 def _lineup_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
     import pandas as pd
 
-    from .lineup import Lineup
+    from alfa_xl.model.lineup import Lineup
 
     header = ["" if is_blank(h) else "_".join(str(h).strip().lower().split()) for h in rows[0]]
     if "model" not in header:

@@ -14,11 +14,11 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import AlfaInputError, MissingExtraError
-from .gap import DEFAULT_TARGET
-from .projection import Projection
-from .sources import history as source_history
-from .sources import latest_actual
+from alfa_xl.errors import AlfaInputError, MissingExtraError
+from alfa_xl.model.gap import DEFAULT_TARGET
+from alfa_xl.model.projection import Projection
+from alfa_xl.model.sources import history as source_history
+from alfa_xl.model.sources import latest_actual
 
 __all__ = ["FORMATS", "check_plot_path", "plot_outlook", "plot_fan", "SCENARIO_COLOURS"]
 
@@ -123,7 +123,7 @@ def plot_outlook(
     target : float
         Units a year, drawn as a dashed horizontal line (default 400,000).
     history : DataFrame, optional
-        Columns ``year`` and ``units``; :func:`alfa_xl.sources.history` when omitted.
+        Columns ``year`` and ``units``; :func:`alfa_xl.model.sources.history` when omitted.
     highlight : str, optional
         Label drawn thicker (the scenario the user asked for).
     title : str, optional
@@ -188,7 +188,7 @@ def plot_fan(path: str | Path, sim, target: float = DEFAULT_TARGET, year: int | 
     ----------
     path : str or Path
         Output file; the type follows the extension (:data:`FORMATS`).
-    sim : alfa_xl.simulate.Simulation
+    sim : alfa_xl.model.simulate.Simulation
         The simulated paths.
     target : float
         Units a year (default 400,000).

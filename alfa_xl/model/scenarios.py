@@ -27,8 +27,8 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from .calibration import track_record
-from .errors import ScenarioError, UnknownModelError, UnknownScenarioError
+from alfa_xl.model.calibration import track_record
+from alfa_xl.errors import ScenarioError, UnknownModelError, UnknownScenarioError
 
 __all__ = ["Scenario", "BUILTIN", "get_scenario", "scenario_names", "load_scenario", "PARAMETERS"]
 

@@ -7,11 +7,10 @@ what to fix and exit with code 2, never a traceback.
 from __future__ import annotations
 
 import importlib
-import sys
 
 import typer
 
-from .errors import AlfaInputError
+from alfa_xl.errors import AlfaInputError
 
 app = typer.Typer(
     name="alfa-xl",
@@ -23,17 +22,10 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from .commands import outlook
+    from alfa_xl.cli import outlook, simulate, workbook
 
-    outlook.register(app)
-    for name in ("workbook", "simulate"):
-        try:
-            module = __import__(f"alfa_xl.commands.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:  # a command family not installed in this build
-            if exc.name != f"alfa_xl.commands.{name}":
-                raise
-            continue
-        module.register(app)
+    for family in (outlook, workbook, simulate):
+        family.register(app)
 
 
 _register()
@@ -51,12 +43,6 @@ def _click_errors() -> tuple[type[Exception], ...]:
 
 
 _CLICK_ERRORS = _click_errors()
-
-
-def fail(message: str) -> "typer.Exit":
-    """Print one error line to stderr and return the exit to raise (code 2)."""
-    typer.echo(f"alfa-xl: error: {message}", err=True)
-    return typer.Exit(code=2)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +64,3 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return 0
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -14,10 +14,10 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .gap import DEFAULT_TARGET, _positive, first_year_at_target, gap_table
-from .lineup import Lineup, default_lineup
-from .projection import default_horizon, project
-from .scenarios import BUILTIN, Scenario, get_scenario
+from alfa_xl.model.gap import DEFAULT_TARGET, _positive, first_year_at_target, gap_table
+from alfa_xl.model.lineup import Lineup, default_lineup
+from alfa_xl.model.projection import default_horizon, project
+from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario
 
 __all__ = [
     "COMPARE_COLUMNS",

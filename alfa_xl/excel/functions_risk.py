@@ -1,11 +1,11 @@
 """ALFA_ worksheet functions for risk (category "Alfa Romeo"): ALFA_PROBABILITY,
 ALFA_PERCENTILES and ALFA_TORNADO.
 
-They follow :mod:`alfa_xl.udfs` exactly (same decorators, same argument helpers from
-:mod:`alfa_xl.excel_args`, same ``#VALUE!`` messages and result cache) and are
-registered through it: ``alfa_xl.udfs`` imports them at its end, so the single UDF
-module ``alfa_xl.udfs`` exposes every ALFA_ function. This module does not import
-``alfa_xl.udfs`` (either can be imported first).
+They follow :mod:`alfa_xl.excel.functions` exactly (same decorators, same argument helpers from
+:mod:`alfa_xl.excel.args`, same ``#VALUE!`` messages and result cache) and are
+registered through it: ``alfa_xl.excel.functions`` imports them at its end, so the single UDF
+module ``alfa_xl.excel.functions`` exposes every ALFA_ function. This module does not import
+``alfa_xl.excel.functions`` (either can be imported first).
 
 Simulated results are reproducible: the same arguments (seed included; an empty seed is
 a fixed default) always give the same figures, so a workbook recalculates to the same
@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import excel_args as xa
-from .gap import DEFAULT_TARGET
-from .simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, simulate, tornado
+from alfa_xl.excel import args as xa
+from alfa_xl.model.gap import DEFAULT_TARGET
+from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, simulate, tornado
 
 __all__ = ["alfa_probability", "alfa_percentiles", "alfa_tornado", "EXCEL_MAX_PATHS"]
 
@@ -66,7 +66,7 @@ def _seed(value: Any) -> int:
 
 
 def _years(start_year: Any, end_year: Any) -> tuple[int, int]:
-    from .projection import default_horizon
+    from alfa_xl.model.projection import default_horizon
 
     d_start, d_end = default_horizon()
     start = xa.year(start_year, "start_year", default=d_start)

@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
         out: Optional[Path] = typer.Option(None, "--out", help="Workbook to write (default: workbook/alfa_outlook.xlsm in the source tree)."),
     ) -> None:
         """Build the outlook workbook (.xlsm) and its same-named Python module, reproducibly."""
-        from ..book.build import build_workbook
+        from alfa_xl.book.build import build_workbook
 
         result = build_workbook(out)
         typer.echo(f"wrote {result.workbook} and {result.module.name} (checks: {result.master})")
@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         file other than those two sheets and the defined names is kept byte for byte; on a
         bad input nothing is written (exit code 2).
         """
-        from ..book.refresh import refresh_workbook
+        from alfa_xl.book.refresh import refresh_workbook
 
         report = refresh_workbook(path, backup=backup)
         areas = ", ".join(f"{k} = {v}" for k, v in report.areas.items())

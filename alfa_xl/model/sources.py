@@ -15,7 +15,7 @@ __all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fa
 
 
 def _read(name: str, **kwargs) -> pd.DataFrame:
-    with resources.as_file(resources.files("alfa_xl") / "data" / name) as p:
+    with resources.as_file(resources.files("alfa_xl.model") / "data" / name) as p:
         return pd.read_csv(p, **kwargs)
 
 

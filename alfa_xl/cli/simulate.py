@@ -1,6 +1,6 @@
 """``alfa-xl simulate``: probability of reaching the target, percentile fan and tornado.
 
-The command draws paths around a scenario with :func:`alfa_xl.simulate.simulate`, prints
+The command draws paths around a scenario with :func:`alfa_xl.model.simulate.simulate`, prints
 the probability of reaching the target in one year, the P10/P50/P90 fan by year and the
 tornado of that year, as rich tables, a tidy CSV or JSON (like ``outlook``), and can draw
 the fan chart into a PNG. Long runs show a progress bar on the terminal (stderr).
@@ -15,15 +15,15 @@ from typing import Any
 import pandas as pd
 import typer
 
-from ..errors import HorizonError
-from ..gap import DEFAULT_TARGET
-from ..lineup import load_lineup
-from ..projection import MAX_END, MIN_START, default_horizon
-from ..report import clean
-from ..scenarios import BUILTIN
-from ..simulate import DEFAULT_PATHS, DEFAULT_SEED, Simulation, check_paths, check_seed, check_target, simulate, tornado
-from ..plotting import check_plot_path
-from .outlook import Format, _console, resolve_scenario
+from alfa_xl.errors import HorizonError
+from alfa_xl.model.gap import DEFAULT_TARGET
+from alfa_xl.model.lineup import load_lineup
+from alfa_xl.model.projection import MAX_END, MIN_START, default_horizon
+from alfa_xl.model.report import clean
+from alfa_xl.model.scenarios import BUILTIN
+from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED, Simulation, check_paths, check_seed, check_target, simulate, tornado
+from alfa_xl.cli.plotting import check_plot_path
+from alfa_xl.cli.outlook import Format, _console, resolve_scenario
 
 __all__ = ["register", "simulation_json", "simulation_csv", "PROGRESS_FROM", "TIDY_COLUMNS"]
 
@@ -150,7 +150,7 @@ def register(app: typer.Typer) -> None:
         sim.probability(tgt, yr)  # validates the year before anything is printed
         torn = tornado(yr, sc, lu)
         if plot_path is not None:
-            from ..plotting import plot_fan
+            from alfa_xl.cli.plotting import plot_fan
 
             plot_fan(plot_path, sim, tgt, yr)
         if fmt is Format.json:

@@ -38,7 +38,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import LineupError
+from alfa_xl.errors import LineupError
 
 __all__ = [
     "REGIONS",
@@ -362,6 +362,6 @@ def default_lineup() -> Lineup:
     """
     global _DEFAULT
     if _DEFAULT is None:
-        with resources.as_file(resources.files("alfa_xl") / "data" / "lineup.csv") as p:
+        with resources.as_file(resources.files("alfa_xl.model") / "data" / "lineup.csv") as p:
             _DEFAULT = load_lineup(p)
     return _DEFAULT

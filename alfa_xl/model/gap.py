@@ -21,12 +21,12 @@ import numpy as np
 import numpy_financial as npf
 import pandas as pd
 
-from .curve import lifecycle_share
-from .errors import AlfaInputError, HorizonError
-from .lineup import REGIONS, Lineup
-from .projection import Projection, project
-from .scenarios import Scenario, get_scenario
-from .sources import latest_actual
+from alfa_xl.model.curve import lifecycle_share
+from alfa_xl.errors import AlfaInputError, HorizonError
+from alfa_xl.model.lineup import REGIONS, Lineup
+from alfa_xl.model.projection import Projection, project
+from alfa_xl.model.scenarios import Scenario, get_scenario
+from alfa_xl.model.sources import latest_actual
 
 __all__ = [
     "DEFAULT_TARGET",
@@ -120,7 +120,7 @@ def gap_table(projection: Projection, target: float = DEFAULT_TARGET, reference:
     Parameters
     ----------
     projection : Projection
-        From :func:`~alfa_xl.projection.project`.
+        From :func:`~alfa_xl.model.projection.project`.
     target : float
         Units a year (default 400,000).
     reference : str
@@ -136,7 +136,7 @@ def gap_table(projection: Projection, target: float = DEFAULT_TARGET, reference:
 
     Examples
     --------
-    >>> from alfa_xl.projection import project
+    >>> from alfa_xl.model.projection import project
     >>> t = gap_table(project(end_year=2030))
     >>> row = t.set_index("Year").loc[2030]
     >>> bool(abs(row["Gap"] - (400_000 - row["Projection"])) < 1e-6)
@@ -224,7 +224,7 @@ def required_extra_launches(
 
     Examples
     --------
-    >>> from alfa_xl.lineup import Lineup, Model
+    >>> from alfa_xl.model.lineup import Lineup, Model
     >>> one = Lineup([Model("Junior", 2024, 30_000, status="on_sale", plateau=0.5)])
     >>> round(required_extra_launches(2026, 100_000, one, launch_year=2025), 3)  # (100k - 22,449) / 30k
     2.585

@@ -1,10 +1,10 @@
 r"""Monte Carlo over the lineup: how likely is a volume target, and what drives it.
 
-A scenario (:mod:`alfa_xl.scenarios`) is one set of assumptions; this module draws
+A scenario (:mod:`alfa_xl.model.scenarios`) is one set of assumptions; this module draws
 thousands of variations *around* it and runs each through the projection formula of
-:mod:`alfa_xl.projection` (same curve, same handover, same trend and tariff terms),
+:mod:`alfa_xl.model.projection` (same curve, same handover, same trend and tariff terms),
 vectorised over paths x years x models and processed in chunks of paths to bound memory.
-Launch years are whole years, so each model's curve (:func:`alfa_xl.curve.lifecycle_share`)
+Launch years are whole years, so each model's curve (:func:`alfa_xl.model.curve.lifecycle_share`)
 and hand-over are evaluated once on the grid of every slip a path can draw; each path
 gathers its rows and one batched product applies peaks, regional split and tariff.
 
@@ -42,7 +42,7 @@ January 2016 revision delayed the whole plan; October 2019 dropped three models 
 once), hence a strong common factor. Each driver keeps exactly its marginal distribution.
 
 **Zero spreads.** With :meth:`Uncertainty.none` every draw equals the scenario and
-:func:`simulate` reproduces :func:`alfa_xl.projection.project` exactly (to rounding,
+:func:`simulate` reproduces :func:`alfa_xl.model.projection.project` exactly (to rounding,
 1e-12 relative: sums are taken in another order).
 
 **Reproducibility.** Paths are grouped in blocks of :data:`BLOCK` paths; in block *b*
@@ -68,14 +68,14 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from .calibration import track_record
-from .curve import lifecycle_share
-from .errors import HorizonError, SimulationError
-from .gap import DEFAULT_TARGET
-from .lineup import REGIONS, Lineup, default_lineup
-from .projection import _check_horizon, _effective, default_horizon, project
-from .scenarios import BUILTIN, Scenario, get_scenario
-from .sources import latest_actual
+from alfa_xl.model.calibration import track_record
+from alfa_xl.model.curve import lifecycle_share
+from alfa_xl.errors import HorizonError, SimulationError
+from alfa_xl.model.gap import DEFAULT_TARGET
+from alfa_xl.model.lineup import REGIONS, Lineup, default_lineup
+from alfa_xl.model.projection import _check_horizon, _effective, default_horizon, project
+from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario
+from alfa_xl.model.sources import latest_actual
 
 __all__ = [
     "Uncertainty",
@@ -322,7 +322,7 @@ class _Frame:
     slip a path can draw (launch years are whole years, so a model's curve takes at most
     ``MAX_SLIP + 1`` shapes) crossed with every handover year of its successor; each path
     then gathers its row. The values are those of the broadcast formula of
-    :func:`~alfa_xl.projection.project`, element by element.
+    :func:`~alfa_xl.model.projection.project`, element by element.
     """
 
     def __init__(self, lineup: Lineup, scenario: Scenario, start: int, end: int, uncertainty: Uncertainty):
@@ -624,7 +624,7 @@ class Simulation:
         Total units (all models and regions) per path and year, shape ``(paths, Y)``;
         read-only, not rounded.
     deterministic : numpy.ndarray
-        The scenario's own totals (:func:`~alfa_xl.projection.project`), shape ``(Y,)``.
+        The scenario's own totals (:func:`~alfa_xl.model.projection.project`), shape ``(Y,)``.
     """
 
     lineup: Lineup
@@ -724,7 +724,7 @@ def simulate(
         The scenario the draws vary around (default ``"base"``).
     start_year, end_year : int, optional
         First and last calendar year, inclusive (defaults as
-        :func:`~alfa_xl.projection.project`: 2026 to 2030).
+        :func:`~alfa_xl.model.projection.project`: 2026 to 2030).
     paths : int
         Number of paths, 1 to :data:`MAX_PATHS` (default 10,000).
     seed : int, optional
@@ -746,11 +746,11 @@ def simulate(
     SimulationError
         Bad ``paths``, ``seed`` or ``chunk_paths``.
     HorizonError, ScenarioError
-        Bad years or scenario, as :func:`~alfa_xl.projection.project`.
+        Bad years or scenario, as :func:`~alfa_xl.model.projection.project`.
 
     Notes
     -----
-    The formula is :func:`~alfa_xl.projection.project`'s with each path's launch years,
+    The formula is :func:`~alfa_xl.model.projection.project`'s with each path's launch years,
     cancellations, peaks, trend and tariff (module docstring). With
     :meth:`Uncertainty.none` every path equals the deterministic projection.
 

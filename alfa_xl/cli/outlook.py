@@ -23,13 +23,13 @@ from typing import Any
 import pandas as pd
 import typer
 
-from ..errors import AlfaInputError
-from ..gap import DEFAULT_TARGET, gap_table, reference_peak, required_extra_launches, required_peak_multiplier
-from ..lineup import Lineup, default_lineup, load_lineup
-from ..projection import Projection, default_horizon, project
-from ..report import clean, compare_scenarios
-from ..scenarios import BUILTIN, Scenario, get_scenario, load_scenario
-from ..sources import facts, history, latest_actual
+from alfa_xl.errors import AlfaInputError
+from alfa_xl.model.gap import DEFAULT_TARGET, gap_table, reference_peak, required_extra_launches, required_peak_multiplier
+from alfa_xl.model.lineup import Lineup, default_lineup, load_lineup
+from alfa_xl.model.projection import Projection, default_horizon, project
+from alfa_xl.model.report import clean, compare_scenarios
+from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario, load_scenario
+from alfa_xl.model.sources import facts, history, latest_actual
 
 __all__ = ["Outlook", "build_outlook", "resolve_scenario", "outlook_csv", "outlook_json", "register", "TIDY_COLUMNS"]
 
@@ -49,7 +49,7 @@ def resolve_scenario(value: str | None) -> Scenario:
     """A built-in scenario by name, or a scenario CSV (parameter,value) by path.
 
     A value ending in ``.csv`` or naming an existing file is read with
-    :func:`~alfa_xl.scenarios.load_scenario` (on top of ``base``); anything else must be
+    :func:`~alfa_xl.model.scenarios.load_scenario` (on top of ``base``); anything else must be
     a built-in name.
     """
     if value is None:
@@ -76,10 +76,10 @@ class Outlook:
     compare_year : int
         The year the scenarios are compared in (the end year).
     compare : DataFrame
-        :func:`~alfa_xl.report.compare_scenarios` for every built-in scenario (and the
+        :func:`~alfa_xl.model.report.compare_scenarios` for every built-in scenario (and the
         chosen one when it is not built in).
     gap : DataFrame
-        :func:`~alfa_xl.gap.gap_table` of the chosen scenario.
+        :func:`~alfa_xl.model.gap.gap_table` of the chosen scenario.
     takes : dict
         What it takes to reach the target in ``compare_year`` (see :func:`build_outlook`).
     """
@@ -356,14 +356,14 @@ def register(app: typer.Typer) -> None:
                                  "must be a number above 0")
         plot_path = None
         if plot is not None:
-            from ..plotting import check_plot_path
+            from alfa_xl.cli.plotting import check_plot_path
 
             plot_path = check_plot_path(plot)
         sc = resolve_scenario(scenario)
         lu = load_lineup(lineup) if lineup is not None else None
         result = build_outlook(sc, start, end, target, lu, lineup or "default")
         if plot_path is not None:
-            from ..plotting import plot_outlook
+            from alfa_xl.cli.plotting import plot_outlook
 
             lines = {s: project(lu, s, result.projection.years[0], result.projection.years[-1]) for s in BUILTIN}
             lines[result.scenario.name] = result.projection

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .sources import plan_2014, plan_targets
+from alfa_xl.model.sources import plan_2014, plan_targets
 
 __all__ = ["TrackRecord", "track_record", "launch_slips", "volume_realisation"]
 
