@@ -69,11 +69,18 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl.model.calibration import track_record
-from alfa_xl.model.curve import lifecycle_share
 from alfa_xl.errors import HorizonError, SimulationError
 from alfa_xl.model.gap import DEFAULT_TARGET
 from alfa_xl.model.lineup import REGIONS, Lineup, default_lineup
-from alfa_xl.model.projection import _check_horizon, _effective, default_horizon, project
+from alfa_xl.model.projection import (
+    check_horizon,
+    curve_units,
+    default_horizon,
+    effective_inputs,
+    market_factor,
+    project,
+    tariff_weight,
+)
 from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario
 from alfa_xl.model.sources import latest_actual
 
@@ -327,8 +334,8 @@ class _Frame:
 
     def __init__(self, lineup: Lineup, scenario: Scenario, start: int, end: int, uncertainty: Uncertainty):
         a = lineup.arrays
-        eff = _effective(lineup, scenario)
-        undelayed = _effective(lineup, scenario.with_(delay_years=0, delays=()))
+        eff = effective_inputs(lineup, scenario)
+        undelayed = effective_inputs(lineup, scenario.with_(delay_years=0, delays=()))
         self.lineup, self.scenario, self.uncertainty = lineup, scenario, uncertainty
         self.base_year, _ = latest_actual()
         self.years = np.arange(start, end + 1, dtype=float)
@@ -342,7 +349,6 @@ class _Frame:
         self.succ = np.where(succ >= 0, succ, -1)
         self.weights = np.stack([a["shares"].sum(axis=1), a["shares"][:, _NA]], axis=1)  # (M, 2)
         self.after = (self.years > self.base_year).astype(float)  # (Y,)
-        self.elapsed = np.maximum(0.0, self.years - self.base_year)  # (Y,)
         # Poisson slip thresholds on the latent normal: K = #{k : Z > t_k}.
         self.slip_thresholds = np.array([_poisson_thresholds(mu) for mu in self.slip_mean])  # (M, MAX_SLIP)
         self.cancel_threshold = _inv_cdf(uncertainty.cancel_probability)
@@ -385,21 +391,18 @@ class _Frame:
                 tables.append(None)
                 continue
             own = slips if self.planned[m] else slips[:1]
-            launch = self.launch[m] + own[:, None]  # (K, 1)
-            share = lifecycle_share(years[None, :] - launch, a["launch_fraction"][m], a["plateau"][m], a["decay"][m],
-                                    a["decline_after"][m], a["decline_rate"][m])  # (K, Y)
-            share = share * (years <= a["end_year"][m])
+            launch = self.launch[m] + own[:, None, None]  # (K, 1, 1)
             s = self.succ[m]
             if s >= 0 and self.active[s]:
-                # successor launched with slip j (rows 0..), or never built (last row)
-                handover = self.launch[s] + (slips if self.planned[s] else slips[:1])
+                # successor launched with slip j (rows 0..), or never built (last row: no handover)
+                handover = np.append(self.launch[s] + (slips if self.planned[s] else slips[:1]), np.inf)
                 f = a["launch_fraction"][s]
-                hand = np.where(years[None, :] < handover[:, None], 1.0,
-                                np.where(years[None, :] == handover[:, None], 1.0 - f, 0.0))
-                hand = np.vstack([hand, np.ones((1, len(years)))])
             else:
-                hand = np.ones((1, len(years)))
-            tables.append((share[:, None, :] * hand[None, :, :]).reshape(-1, len(years)))
+                handover, f = np.array([np.inf]), 0.0
+            table = curve_units(years[None, None, :], launch, a["launch_fraction"][m], a["plateau"][m], a["decay"][m],
+                                a["decline_after"][m], a["decline_rate"][m], a["end_year"][m],
+                                handover[None, :, None], f)  # (K, H, Y)
+            tables.append(table.reshape(-1, len(years)))
         return tables
 
     def totals(self, slip: np.ndarray, cancelled: np.ndarray, peak_mult: np.ndarray,
@@ -433,16 +436,12 @@ class _Frame:
         if k:
             np.matmul((peak * self.w_all[:, None]).T[:, None, :], rows[:, :, :k], out=total[:, None, :k])
         if k < y:
-            coef = peak * (self.w_all[:, None] + self.w_na[:, None] * tariff[None, :])
+            na = tariff_weight(self.base_year + 1, self.base_year, tariff) - 1.0  # (P,)
+            coef = peak * (self.w_all[:, None] + self.w_na[:, None] * na[None, :])
             np.matmul(coef.T[:, None, :], rows[:, :, k:], out=total[:, None, k:])
-            # market trend: (1 + g) ** (year - latest actual), compounding year by year
-            step = 1.0 + trend
-            growth = step ** self.elapsed[k]
-            total[:, k] *= growth
-            for c in range(k + 1, y):
-                growth *= step
-                total[:, c] *= growth
+            total[:, k:] *= market_factor(self.years[None, k:], self.base_year, trend[:, None])
         return total
+
 
 def _poisson_thresholds(mu: float) -> np.ndarray:
     """Latent-normal thresholds of a Poisson(mu) truncated at :data:`MAX_SLIP`."""
@@ -565,7 +564,7 @@ def _resolve(lineup: Lineup | None, scenario: Scenario | str, uncertainty: Uncer
     elif not isinstance(uncertainty, Uncertainty):
         raise SimulationError("uncertainty", uncertainty, "give an Uncertainty object, or leave it out", "wrong type")
     d_start, d_end = default_horizon()
-    start, end = _check_horizon(d_start if start_year is None else start_year, d_end if end_year is None else end_year)
+    start, end = check_horizon(d_start if start_year is None else start_year, d_end if end_year is None else end_year)
     return lineup, scenario, uncertainty, start, end
 
 
@@ -832,7 +831,7 @@ def tornado(
     """
     lineup, scenario, uncertainty, _, end = _resolve(lineup, scenario, uncertainty, None, None)
     year = end if year is None else year
-    start, end = _check_horizon(year, year)
+    start, end = check_horizon(year, year)
     frame = _Frame(lineup, scenario, start, end, uncertainty)
     m = frame.n_models
     planned = frame.planned
