@@ -181,7 +181,7 @@ class TestBuiltinScenarios:
         p = project(None, "track_record", 2028, 2029)
         t = units(p, "Tonale successor")
         assert t[2028] == 0  # 2027 + 2 years
-        assert t[2029] == pytest.approx(40_000 * 0.44147 * 0.3)
+        assert t[2029] == pytest.approx(40_000 * (115 / 300) * 0.3)
         assert units(p, "Tonale")[2028] > 0
 
     def test_order_of_2030_totals(self):

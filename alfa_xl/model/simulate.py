@@ -23,8 +23,8 @@ launch slip, per model   Poisson, mean ``max(0, 2.33 - d)``  2014 plan: built mo
 cancellation, per model  Bernoulli, p = 0.625                2014 plan: 5 of 8 models never
                                                              built
 peak realisation,        lognormal, median 1 (the            past targets: log(actual/target)
-per model                scenario's peak), sigma 0.649       has standard deviation 0.649
-                                                             (11 targets, 2003-2024)
+per model                scenario's peak), sigma 0.664       has standard deviation 0.664
+                                                             (9 counted targets, 2010-2024)
 market trend, per path   normal, mean = scenario's trend,    bear and bull trends (-2%, +2%)
                          sd 0.0156                           taken as the P10 and P90
 North America tariff     normal, mean = scenario's           bear's further -20% taken as the
@@ -279,7 +279,7 @@ class Uncertainty:
 
         >>> u = Uncertainty.track_record()
         >>> round(u.slip_mean, 3), u.cancel_probability, round(u.peak_sigma, 3)
-        (2.333, 0.625, 0.649)
+        (2.333, 0.625, 0.664)
         """
         return cls(**_calibrated())
 
