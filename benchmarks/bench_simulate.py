@@ -65,9 +65,10 @@ def python_loop(n_paths: int) -> list[list[float]]:
     does the projection formula per path, model and year.
     """
     lineup, scenario = default_lineup(), get_scenario("base")
-    d = draw(paths=n_paths, seed=1, lineup=lineup, scenario=scenario)
+    d = draw(paths=n_paths, seed=1, lineup=lineup, scenario=scenario, start_year=START, end_year=END)
     slips, cancels, mults = d.slip.tolist(), d.cancelled.tolist(), d.peak_multiplier.tolist()
     trends, tariffs = d.market_trend.tolist(), d.na_tariff.tolist()
+    volumes = d.volume.tolist()  # cumulative log noise of models on sale, per year after the latest actual
     eff = effective_inputs(lineup, scenario)
     launch0, peak0, active0 = eff["launch"].tolist(), eff["peak"].tolist(), eff["active"].tolist()
     models = lineup.models
@@ -81,11 +82,12 @@ def python_loop(n_paths: int) -> list[list[float]]:
     params = [(m.launch_fraction, m.plateau, m.decay, m.decline_after, m.decline_rate,
                math.inf if m.end_year is None else m.end_year, sum(m.shares), m.share_north_america) for m in models]
     fraction = [m.launch_fraction for m in models]
+    on_sale = [m.status == "on_sale" for m in models]
     n_models = len(models)
     out = []
     for p in range(n_paths):
         trend, tariff = trends[p], tariffs[p]
-        slip, cancelled, mult = slips[p], cancels[p], mults[p]
+        slip, cancelled, mult, volume = slips[p], cancels[p], mults[p], volumes[p]
         launch = [launch0[i] + slip[i] for i in range(n_models)]
         active = [active0[i] and not cancelled[i] for i in range(n_models)]
         row = []
@@ -110,7 +112,8 @@ def python_loop(n_paths: int) -> list[list[float]]:
                     elif year > launch[s]:
                         hand = 0.0
                 weight = w_all + tariff * w_na if year > base_year else w_all
-                total += peak0[i] * mult[i] * share * hand * weight
+                noise = math.exp(volume[year - base_year - 1]) if on_sale[i] and year > base_year else 1.0
+                total += peak0[i] * mult[i] * share * hand * weight * noise
             row.append(total * (1 + trend) ** max(0, year - base_year))
         out.append(row)
     return out

@@ -244,6 +244,8 @@ def project(
     scenario: Scenario | str = "base",
     start_year: int | None = None,
     end_year: int | None = None,
+    *,
+    base_year: int | None = None,
 ) -> Projection:
     """Project units by year, model and region.
 
@@ -256,6 +258,9 @@ def project(
     start_year, end_year : int, optional
         First and last calendar year, inclusive. Defaults: the year after the latest
         actual (2026) through 2030. Supported: 2000 to 2060.
+    base_year : int, optional
+        The latest actual year *Y0* for trend and tariff timing (default: the latest year
+        of the shipped history, 2025); a backtest passes the year before its ``as_of``.
 
     Returns
     -------
@@ -281,7 +286,7 @@ def project(
     scenario = get_scenario(scenario)
     d_start, d_end = default_horizon()
     start, end = check_horizon(d_start if start_year is None else start_year, d_end if end_year is None else end_year)
-    base_year, _ = latest_actual()
+    base_year = latest_actual()[0] if base_year is None else int(base_year)
     a = lineup.arrays
     eff = effective_inputs(lineup, scenario)
     launch, peak, active = eff["launch"], eff["peak"], eff["active"]
