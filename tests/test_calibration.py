@@ -125,3 +125,18 @@ class TestAsOf:
 class TestTargets:
     def test_every_target_was_missed(self):
         assert max(volume_realisation()) < 1
+
+
+class TestLateLife:
+    def test_records_are_units_over_peak(self):
+        for r in rows("late_life.csv"):
+            assert float(r["share"]) == pytest.approx(float(r["units"]) / float(r["peak_units"]), abs=1e-4)
+            assert int(r["age"]) == int(r["year"]) - int(r["launch_year"])
+
+    def test_as_of_uses_only_earlier_records_and_keeps_the_prior_when_few(self):
+        from alfa_xl.model.calibration import late_life_fit, late_life_records
+        from alfa_xl.model.curve import EARLY_DEFAULTS, LATE_LIFE
+        assert len(late_life_records(2018)) == 3  # Giulietta 2015, MiTo 2015 and 2017
+        assert late_life_fit(2018) == EARLY_DEFAULTS
+        assert late_life_fit() == LATE_LIFE
+        assert len(late_life_records(2023)) == 6 and late_life_fit(2023) != LATE_LIFE

@@ -20,6 +20,9 @@ never calibrates a plan on itself).
   marked no, with the reason in the row's notes). Split by the lead of the promise (target
   year minus the year announced): guidance (lead <= 1) and plans (lead >= 2). A class with
   no resolved target falls back on the pooled median; no target at all gives 1.
+* **Late life** (``late_life.csv``): the lifecycle fit of :mod:`alfa_xl.model.curve` on
+  the records observed before ``as_of``; with fewer than :data:`MIN_LATE_LIFE_RECORDS` the
+  prior :data:`~alfa_xl.model.curve.EARLY_DEFAULTS`.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from alfa_xl.model.curve import EARLY_DEFAULTS, lifecycle_share
 from alfa_xl.model.sources import plan_2014, plan_targets
 
 __all__ = [
@@ -43,7 +48,13 @@ __all__ = [
     "SHORT_LEAD",
     "CANCEL_LEAD",
     "PLAN_2014",
+    "late_life_records",
+    "late_life_fit",
+    "MIN_LATE_LIFE_RECORDS",
 ]
+
+#: Fewest late-life records a fit needs (four parameters): below, the prior is kept.
+MIN_LATE_LIFE_RECORDS = 5
 
 #: Promises at most this many years ahead are "guidance" (realised at the short median).
 SHORT_LEAD = 1
@@ -195,3 +206,41 @@ def track_record(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) 
         as_of=as_of,
         excluded=exclude_plans,
     )
+
+
+@lru_cache(maxsize=1)
+def _late_life() -> pd.DataFrame:
+    with resources.as_file(resources.files("alfa_xl.model") / "data" / "late_life.csv") as p:
+        return pd.read_csv(p)
+
+
+def late_life_records(as_of: int | None = None) -> pd.DataFrame:
+    """The late-life records (``model``, ``year``, ``age``, ``share`` of peak...) observed
+    before ``as_of``; a copy."""
+    table = _late_life()
+    return (table if as_of is None else table[table["year"] < as_of]).copy()
+
+
+@lru_cache(maxsize=16)
+def late_life_fit(as_of: int | None = None) -> dict[str, float]:
+    """Plateau, decay, decline_after and decline_rate fitted (least squares on log share,
+    grid of :mod:`alfa_xl.model.curve`'s docstring) on the records before ``as_of``.
+
+    >>> late_life_fit()
+    {'plateau': 0.5, 'decay': 1.8, 'decline_after': 5.0, 'decline_rate': 0.25}
+    >>> late_life_fit(2018) == EARLY_DEFAULTS  # three records known then
+    True
+    """
+    rec = late_life_records(as_of)
+    if len(rec) < MIN_LATE_LIFE_RECORDS:
+        return dict(EARLY_DEFAULTS)
+    p = np.round(np.arange(0, 0.61, 0.05), 2)[:, None, None, None]
+    k = np.round(np.arange(0.1, 2.01, 0.05), 2)[None, :, None, None]
+    d_after = np.arange(1, 9, dtype=float)[None, None, :, None]
+    rate = np.round(np.arange(0, 0.41, 0.01), 2)[None, None, None, :]
+    err = np.zeros(np.broadcast_shapes(p.shape, k.shape, d_after.shape, rate.shape))
+    for age, share in rec[["age", "share"]].to_numpy(float):
+        err += (np.log(lifecycle_share(age, 0.5, p, k, d_after, rate)) - math.log(share)) ** 2
+    i, j, m, n = np.unravel_index(int(np.argmin(err)), err.shape)
+    return {"plateau": float(p.ravel()[i]), "decay": float(k.ravel()[j]),
+            "decline_after": float(d_after.ravel()[m]), "decline_rate": float(rate.ravel()[n])}
