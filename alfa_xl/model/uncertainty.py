@@ -85,7 +85,7 @@ def volume_sigma_from_history(before: int | None = None) -> float:
     *g* sigma^2, so sigma^2 = sum(d^2) / sum(g) over consecutive rows.
 
     >>> round(volume_sigma_from_history(), 3)
-    0.229
+    0.239
     """
     h = history()
     if before is not None:
