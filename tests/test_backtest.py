@@ -246,3 +246,56 @@ class TestBadInput:
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+class TestCommand:
+    def run(self, capsys, *args):
+        from alfa_xl.cli import main
+        code = main(["backtest", *args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    def test_json_matches_the_engine(self, capsys):
+        import json
+        code, out, _ = self.run(capsys, "--paths", "500", "--format", "json")
+        assert code == 0
+        doc = json.loads(out)
+        assert [p["as_of"] for p in doc["points"]] == [2014, 2018, 2023]
+        rs = bt.replay_all(paths=500)
+        assert doc["summary"][0]["Coverage"] == pytest.approx(bt.summary(rs)["Coverage"].iloc[0])
+        assert doc["points"][1]["table"][0]["P50"] == pytest.approx(rs[1].table["P50"].iloc[0])
+
+    def test_one_point_csv(self, capsys):
+        code, out, _ = self.run(capsys, "--as-of", "2018", "--paths", "300", "--format", "csv")
+        assert code == 0
+        t = pd.read_csv(__import__("io").StringIO(out))
+        assert list(t.columns) == ["section", "as_of", "key", "item", "value"]
+        assert set(t["section"]) == {"table", "scores", "summary"}
+        p50 = t[(t["section"] == "table") & (t["key"] == "2018") & (t["item"] == "P50")]["value"].astype(float).iloc[0]
+        assert p50 == pytest.approx(bt.replay(2018, paths=300).table["P50"].iloc[0])
+
+    def test_table_and_plot(self, capsys, tmp_path):
+        pytest.importorskip("matplotlib")
+        png = tmp_path / "fan.png"
+        code, out, _ = self.run(capsys, "--paths", "300", "--plot", str(png))
+        assert code == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert "May 2014 plan" in out and "Summary over every point" in out
+
+    def test_lineup_file(self, capsys, tmp_path):
+        p = tmp_path / "lu.csv"
+        p.write_text("model,launch_year,peak_units,status\nGiulia,2016,48521,on_sale\nStelvio,2016,55703,on_sale\n")
+        code, out, _ = self.run(capsys, "--as-of", "2018", "--lineup", str(p), "--paths", "300", "--format", "json")
+        assert code == 0 and '"as_of": 2018' in out
+
+    @pytest.mark.parametrize("args, word", [
+        (["--as-of", "2020"], "decision point"),
+        (["--lineup", "x.csv"], "--as-of"),
+        (["--paths", "0"], "paths"),
+        (["--scenario", "nope"], "scenario"),
+        (["--plot", "out.gif"], "plot"),
+        (["--as-of", "1990"], "as_of"),
+    ])
+    def test_bad_input_exit_2_and_one_line(self, capsys, args, word):
+        code, out, err = self.run(capsys, *args)
+        assert code == 2 and out == ""
+        assert len(err.strip().splitlines()) == 1 and word in err
