@@ -215,3 +215,32 @@ class TestRegressions:
         assert 45658 + 3 * 365 == 46753
         lu = Lineup.from_frame(pd.DataFrame({"model": ["A"], "launch_year": [46753.0], "peak_units": [1]}))
         assert lu["A"].launch_year == 2028
+
+
+class TestFirmness:
+    BASE = {"model": "X", "launch_year": 2027, "peak_units": 1000}
+
+    @pytest.mark.parametrize("status, expected", [("on_sale", "confirmed"), ("planned", "dated"), ("reported_cancelled", "dated")])
+    def test_blank_firmness_defaults_by_status(self, status, expected):
+        assert Model.from_mapping({**self.BASE, "status": status}).firmness == expected
+
+    @pytest.mark.parametrize("text, expected", [("Rumour", "rumour"), ("rumor", "rumour"), (" CONFIRMED ", "confirmed"), ("dated", "dated")])
+    def test_spellings(self, text, expected):
+        assert Model.from_mapping({**self.BASE, "firmness": text}).firmness == expected
+
+    def test_unknown_firmness_names_the_choices(self):
+        with pytest.raises(LineupError) as info:
+            Model.from_mapping({**self.BASE, "firmness": "likely"})
+        assert_message(info.value, "firmness of 'X'", "'likely'", "confirmed (date and plant confirmed), dated (officially dated) or rumour")
+
+    def test_a_csv_without_the_column_reads_as_before(self, tmp_path):
+        p = tmp_path / "l.csv"
+        p.write_text("model,status,launch_year,peak_units\nA,on_sale,2020,10\nB,planned,2028,10\n", encoding="utf-8")
+        lu = load_lineup(p)
+        assert [m.firmness for m in lu] == ["confirmed", "dated"]
+        assert lu.arrays["firmness"].tolist() == [0, 1]
+
+    def test_shipped_lineup(self):
+        lu = default_lineup()
+        assert lu["4.3 m model"].firmness == "rumour" and lu["Giulia (next)"].firmness == "dated"
+        assert all(lu[n].firmness == "confirmed" for n in ("Junior", "Tonale", "Giulia", "Stelvio"))

@@ -11,7 +11,7 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fact"]
+__all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fact", "lineup_basis", "BASES"]
 
 
 def _read(name: str, **kwargs) -> pd.DataFrame:
@@ -86,3 +86,31 @@ def _plan_2014() -> pd.DataFrame:
 def plan_2014() -> pd.DataFrame:
     """The May 2014 plan's models: planned against actual launch year."""
     return _plan_2014().copy()
+
+
+#: How a shipped number is known: ``sourced`` (a source URL and its date), ``derived``
+#: (arithmetic on sourced numbers, written out in ``evidence``) or ``assumption`` (a
+#: judgement, its reason in ``evidence``).
+BASES: tuple[str, ...] = ("sourced", "derived", "assumption")
+
+
+@lru_cache(maxsize=None)
+def _lineup_basis() -> pd.DataFrame:
+    return _read("lineup_basis.csv", dtype=str, keep_default_na=False)
+
+
+def lineup_basis() -> pd.DataFrame:
+    """Where every number of the shipped lineup comes from, one row per model and column.
+
+    Columns: ``model`` (``(default)`` for the defaults applied to blank cells), ``column``
+    (a lineup column), ``value`` (as in ``lineup.csv``), ``basis`` (one of :data:`BASES`),
+    ``evidence`` (the fact, the arithmetic ``EXPRESSION = VALUE``, or the reason),
+    ``url`` and ``as_of`` (the source and its date, for sourced and derived numbers).
+
+    >>> b = lineup_basis()
+    >>> b.set_index(["model", "column"]).loc[("Giulia", "peak_units"), "basis"]
+    'sourced'
+    >>> sorted(b["basis"].unique())
+    ['assumption', 'derived', 'sourced']
+    """
+    return _lineup_basis().copy()
