@@ -76,6 +76,7 @@ __all__ = [
     "name",
     "existing_file",
     "excel_serial_year",
+    "excel_error",
 ]
 
 #: The year every default comparison looks at: the horizon of Alfa Romeo's current plan
@@ -200,7 +201,7 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, float) and value != value
 
 
-def _excel_error(value: Any) -> str | None:
+def excel_error(value: Any) -> str | None:
     """The Excel error a value stands for (text ``"#N/A"`` or an Office.js error object)."""
     if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
         return value.strip().upper()
@@ -367,7 +368,7 @@ def number(
         if default is not None:
             return default
         raise error(field, value, instruction, "missing")
-    err = _excel_error(value)
+    err = excel_error(value)
     if err:
         raise error(field, err, "correct the cell it comes from, or leave it empty", f"Excel error value {err}")
     if isinstance(value, bool):
@@ -551,7 +552,7 @@ def text(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError
         if default is not None:
             return default
         raise error(field, value, f"fill in {field}", "missing")
-    err = _excel_error(value)
+    err = excel_error(value)
     if err:
         raise error(field, err, "correct the cell it comes from", f"Excel error value {err}")
     if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date)):

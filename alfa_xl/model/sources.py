@@ -11,7 +11,7 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fact", "lineup_basis", "BASES"]
+__all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fact", "lineup_basis", "BASES", "partial_periods"]
 
 
 def _read(name: str, **kwargs) -> pd.DataFrame:
@@ -114,3 +114,28 @@ def lineup_basis() -> pd.DataFrame:
     ['assumption', 'derived', 'sourced']
     """
     return _lineup_basis().copy()
+
+
+@lru_cache(maxsize=None)
+def _partial_periods() -> pd.DataFrame:
+    frame = _read("partial_periods.csv", dtype=str, keep_default_na=False)
+    for col in ("year", "months"):
+        frame[col] = frame[col].astype(int)
+    for col in ("units", "full_year_units"):
+        frame[col] = frame[col].astype(float)
+    return frame
+
+
+def partial_periods() -> pd.DataFrame:
+    """Worldwide units over the first months of a year, beside the year's full total.
+
+    Columns: ``period``, ``year``, ``months`` (January through month ``months``),
+    ``region`` (``Global``), ``units``, ``full_year_units``, ``kind``, ``source``,
+    ``full_year_source``, ``note``. The within-year seasonality of
+    :mod:`alfa_xl.model.nowcast` comes from ``units / full_year_units``.
+
+    >>> p = partial_periods().set_index("period")
+    >>> round(float(p.loc["2025H1", "units"] / p.loc["2025H1", "full_year_units"]), 4)
+    0.4523
+    """
+    return _partial_periods().copy()
