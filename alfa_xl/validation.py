@@ -54,29 +54,9 @@ from typing import Any, Iterable, Mapping
 from alfa_xl.errors import AlfaInputError, HorizonError
 
 __all__ = [
-    "Limit",
-    "LIMITS",
-    "DEFAULT_YEAR",
-    "EXCEL_ERRORS",
-    "RESERVED_NAMES",
-    "default_horizon",
-    "is_blank",
-    "parse_number_text",
-    "NumberTextError",
-    "number",
-    "whole",
-    "year",
-    "share",
-    "positive",
-    "paths",
-    "seed",
-    "horizon",
-    "flag",
-    "text",
-    "name",
-    "existing_file",
-    "excel_serial_year",
-    "excel_error",
+    "Limit", "LIMITS", "DEFAULT_YEAR", "EXCEL_ERRORS", "RESERVED_NAMES", "default_horizon", "is_blank",
+    "parse_number_text", "NumberTextError", "number", "whole", "year", "share", "positive", "paths", "seed",
+    "horizon", "flag", "text", "name", "existing_file", "excel_serial_year", "excel_error",
 ]
 
 #: The year every default comparison looks at: the horizon of Alfa Romeo's current plan
@@ -164,7 +144,7 @@ RESERVED_NAMES: frozenset[str] = frozenset({"Year", "Total"})
 
 #: Error values Excel can put in a cell, as xlwings shows them when it sends them as text.
 EXCEL_ERRORS: frozenset[str] = frozenset(
-    {"#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#BUSY!", "#CONNECT!"}
+    "#N/A #DIV/0! #REF! #VALUE! #NAME? #NUM! #NULL! #SPILL! #CALC! #GETTING_DATA #FIELD! #BLOCKED! #UNKNOWN! #BUSY! #CONNECT!".split()
 )
 
 

@@ -188,7 +188,7 @@ class TestRegressions:
         with pytest.raises(LineupError) as info:
             load_lineup(p)
         text = str(info.value)
-        assert "\n" not in text and text.startswith("model: reserved model name")
+        assert "\n" not in text and text.startswith("l.csv line 3: model: reserved model name")
         assert "Total, Year" in text
 
     def test_model_named_total_refused_from_a_frame_too(self):
@@ -201,7 +201,7 @@ class TestRegressions:
         with pytest.raises(LineupError) as info:
             load_lineup(p)
         text = str(info.value)
-        assert text.startswith("peak_units of 'Junior': ambiguous number: 33000.5 or 330005?")
+        assert text.startswith("l.csv line 2: peak_units of 'Junior': ambiguous number: 33000.5 or 330005?")
         assert "(got '33000,5')" in text and "write 33000.5" in text
 
     @pytest.mark.parametrize("text, expected", [("33,000", 33000.0), ("3.300.000", 3_300_000.0), ("33 000", 33000.0), ("33000.5", 33000.5)])
@@ -244,3 +244,18 @@ class TestFirmness:
         lu = default_lineup()
         assert lu["4.3 m model"].firmness == "rumour" and lu["Giulia (next)"].firmness == "dated"
         assert all(lu[n].firmness == "confirmed" for n in ("Junior", "Tonale", "Giulia", "Stelvio"))
+
+
+class TestLineNumbers:
+    def test_error_names_the_file_line_of_the_model(self, tmp_path):
+        p = tmp_path / "l.csv"
+        p.write_text("model,launch_year,peak_units\nA,2027,5000\n\nB,2028,-1\n", encoding="utf-8")
+        with pytest.raises(LineupError) as info:
+            load_lineup(p)
+        assert str(info.value).startswith("l.csv line 4: peak_units of 'B': outside 0 to 10,000,000 (got '-1')")
+
+    def test_duplicate_names_point_at_the_second_row(self, tmp_path):
+        p = tmp_path / "l.csv"
+        p.write_text("model,launch_year,peak_units\nA,2027,5000\na,2028,1\n", encoding="utf-8")
+        with pytest.raises(LineupError, match=r"^l.csv line 3: model: duplicate model name"):
+            load_lineup(p)

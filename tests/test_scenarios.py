@@ -196,3 +196,11 @@ class TestRegressions:
         with pytest.raises(ScenarioError) as info:
             Scenario.from_pairs({"peak_multiplier": text})
         assert "ambiguous number" in str(info.value) and all(r in str(info.value) for r in readings)
+
+
+def test_scenario_file_errors_name_the_line(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text("parameter,value\nname,late\ndelay_years,1,5\n".replace("1,5", '"1,5"'), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p)
+    assert str(info.value).startswith("s.csv line 3: delay_years: ambiguous number: 1.5 or 15?")

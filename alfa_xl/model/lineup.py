@@ -35,6 +35,8 @@ arithmetic, or an assumption with its reason) is recorded per model and column i
 
 from __future__ import annotations
 
+import csv
+import re
 from dataclasses import dataclass, fields
 from functools import cached_property
 from importlib import resources
@@ -366,7 +368,35 @@ def load_lineup(path: str | Path) -> Lineup:
         frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LineupError("lineup file", str(p), "save the lineup as a UTF-8 CSV with a header row", f"unreadable ({type(exc).__name__})") from None
-    return Lineup.from_frame(frame)
+    try:
+        return Lineup.from_frame(frame)
+    except LineupError as exc:
+        line = _line_of(p, exc)
+        if line is None:
+            raise
+        raise LineupError(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+
+
+_OF_MODEL = re.compile(r" of '(?P<model>.*)'$")
+
+
+def _line_of(path: Path, exc: LineupError) -> int | None:
+    """The file line of the row an error is about (the last row of that model), if any."""
+    m = _OF_MODEL.search(str(exc.field))
+    model = m.group("model") if m else (str(exc.value) if exc.field == "model" else None)
+    if model is None:
+        return None
+    key = " ".join(model.split()).casefold()
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
+        if "model" not in header:
+            return None
+        col, found = header.index("model"), None
+        for row in reader:
+            if len(row) > col and " ".join(row[col].split()).casefold() == key:
+                found = reader.line_num
+    return found
 
 
 _DEFAULT: Lineup | None = None

@@ -306,7 +306,15 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
             "add the header line parameter,value above the parameters (or the first one is lost)",
             "no header row: the first line is a parameter",
         )
-    return Scenario.from_pairs(frame, base=base)
+    try:
+        return Scenario.from_pairs(frame, base=base)
+    except ScenarioError as exc:
+        keys = ["".join(str(k).split()).casefold() for k in frame.iloc[:, 0]] if frame.shape[1] else []
+        want = "".join(str(exc.field).split()).casefold()
+        if want not in keys:
+            raise
+        line = len(keys) - keys[::-1].index(want) + 1  # the last row naming it; +1 for the header
+        raise type(exc)(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
 
 
 def _is_parameter(key: str) -> bool:
