@@ -44,6 +44,7 @@ alfa_xl.errors.AlfaInputError: peak_units of 'Junior': ambiguous number: 33000.5
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import numbers
 import re
@@ -141,6 +142,8 @@ LIMITS: dict[str, Limit] = {
 #: first cell of each block on the workbook's Scenarios sheet (counted by its Checks);
 #: ``Total`` is the last column of the by-model table, next to one column per model.
 RESERVED_NAMES: frozenset[str] = frozenset({"Year", "Total"})
+
+_RESERVED_KEYS = frozenset(n.casefold() for n in RESERVED_NAMES)
 
 #: Error values Excel can put in a cell, as xlwings shows them when it sends them as text.
 EXCEL_ERRORS: frozenset[str] = frozenset(
@@ -301,6 +304,7 @@ def parse_number_text(value: str) -> tuple[float, bool]:
 
 
 # -- numbers ------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=512)
 def _limit(kind: str, lo: float | None, hi: float | None, fix: str | None) -> Limit:
     base = LIMITS[kind]
     if lo is None and hi is None and fix is None:
@@ -343,6 +347,10 @@ def number(
     (1250.0, 0.0)
     """
     limit = _limit(kind, lo, hi, fix)
+    if type(value) is float or type(value) is int:  # fast path: a plain number within bounds
+        if math.isfinite(value) and (limit.lo < value if limit.above else limit.lo <= value) and value <= limit.hi \
+                and (not limit.whole or value == int(value)):
+            return float(value)
     instruction = limit.instruction()
     if is_blank(value):
         if default is not None:
@@ -424,6 +432,8 @@ def year(value: Any, field: str, kind: str = "projection_year", *, error: type[A
     2030
     """
     limit = _limit(kind, lo, hi, None)
+    if (type(value) is int or type(value) is float) and limit.lo <= value <= limit.hi and value == int(value):
+        return int(value)  # fast path: a plain whole year
     if is_blank(value) and default is not None:
         return int(default)
     if isinstance(value, (dt.datetime, dt.date)):
@@ -558,7 +568,7 @@ def name(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError
     if not result:
         raise error(field, value, f"give every {what.split()[0]} a non-empty name", "missing name")
     key = result.casefold()
-    if key in {r.casefold() for r in reserved}:
+    if key in (_RESERVED_KEYS if reserved is RESERVED_NAMES else {r.casefold() for r in reserved}):
         kind = what.split()[0]
         raise error(
             field, result, f"rename it (for example '{result} 2'): Total, Year and the other output column names cannot name a {kind}",
