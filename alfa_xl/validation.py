@@ -486,7 +486,10 @@ def seed(value: Any, default: int, *, field: str = "seed", error: type[AlfaInput
         if 0 <= int(value) <= LIMITS["seed"].hi:
             return int(value)
         raise error(field, value, LIMITS["seed"].instruction(), "outside 0 to 2**63 - 1")
-    return whole(value, field, "seed", error=error)
+    result = whole(value, field, "seed", error=error)
+    if result > 2**63 - 1:  # 2.0**63 equals the float bound
+        raise error(field, value, LIMITS["seed"].instruction(), "outside 0 to 2**63 - 1")
+    return result
 
 
 def horizon(start: Any, end: Any, *, error: type[AlfaInputError] = HorizonError) -> tuple[int, int]:

@@ -191,7 +191,7 @@ class TestYear:
 class TestOthers:
     def test_seed(self):
         assert v.seed(None, 5) == 5 and v.seed(7.0, 5) == 7 and v.seed(2**63 - 1, 5) == 2**63 - 1
-        for bad in (-1, 2**63, 1.5, "x", True):
+        for bad in (-1, 2**63, 2.0**63, 1.5, "x", True):
             with pytest.raises(AlfaInputError):
                 v.seed(bad, 5)
 
