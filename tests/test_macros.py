@@ -86,6 +86,10 @@ class Range:
     def cells(self):
         return [(r, c) for r in range(self.row, self.row + self.rows) for c in range(self.column, self.column + self.columns)]
 
+    @property
+    def number_format(self):
+        return self.sheet.formats.get((self.row, self.column), "General")
+
     def options(self, ndim=None, err_to_str=False, **_):
         return Options(self, ndim, err_to_str)
 
@@ -150,7 +154,7 @@ class Table:
 
 class Sheet:
     def __init__(self, book, name):
-        self.book, self.name, self.cells, self.tables, self.formulas = book, name, {}, [], {}
+        self.book, self.name, self.cells, self.tables, self.formulas, self.formats = book, name, {}, [], {}, {}
 
     def range(self, address):
         first, _, last = address.partition(":")

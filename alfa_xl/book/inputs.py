@@ -58,6 +58,7 @@ class Cell:
     value: Any
     formula: str | None
     where: str
+    number_format: str = "General"
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class FileSource:
             row = []
             for c in range(rng.c0, rng.c1 + 1):
                 x = stored.get((r, c))
-                row.append(Cell(x.value if x else None, x.formula if x else None, rng.at(r, c)))
+                row.append(Cell(x.value, x.formula, rng.at(r, c), x.number_format) if x else Cell(None, None, rng.at(r, c)))
             out.append(row)
         return out
 
@@ -139,16 +140,21 @@ def _value(cell: Cell, name: str) -> Any:
     return cell.value
 
 
-def _scalar(src: CellSource, name: str) -> tuple[Any, str]:
+def _scalar(src: CellSource, name: str, percent: bool = True) -> tuple[Any, str]:
     """The value of a one-cell input and how messages name it; ``(None, name)`` when an
-    optional input is not defined."""
+    optional input is not defined. ``percent=False``: a number shown as a percentage
+    (typed ``40%``) is refused, as the same text would be."""
     if not src.has(name):
         if next(i for i in INPUTS if i.name == name).required:
             raise InputsError(f"defined name {name}", None, missing_fix(name), "missing")
         return None, name
     block = src.cells(name)
     cell = block[0][0]
-    return _value(cell, name), f"{cell.where} ({name})"
+    value, at = _value(cell, name), f"{cell.where} ({name})"
+    if not percent and isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        raise InputsError(at, f"{value:.4g} shown as {cell.number_format}", "type the number itself and format the cell as a number, not a percentage",
+                          "a percentage is not accepted here")
+    return value, at
 
 
 def _scenario_name(value: Any, at: str) -> str:
@@ -177,7 +183,7 @@ def read_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None) -> Re
         One line naming the cell or table column and the fix.
     """
     n = INPUT_ROLES
-    value, at = _scalar(src, n["target"])
+    value, at = _scalar(src, n["target"], percent=False)
     target = DEFAULT_TARGET if v.is_blank(value) else v.number(value, at, "target", error=InputsError)
     d_start, d_end = default_horizon()
     value, at = _scalar(src, n["start_year"])
@@ -284,8 +290,8 @@ def read_book_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None, 
     value, at = _scalar(src, n["scenario"])
     scenario = "base" if v.is_blank(value) else _scenario_name(value, at)
     refresh = read_inputs(src, (scenario,) if single else scenarios)
-    value, at = _scalar(src, n["paths"])
+    value, at = _scalar(src, n["paths"], percent=False)
     paths = DEFAULT_PATHS if v.is_blank(value) else v.paths(value, field=at, error=InputsError)
-    value, at = _scalar(src, n["seed"])
+    value, at = _scalar(src, n["seed"], percent=False)
     seed = DEFAULT_SEED if v.is_blank(value) else v.seed(value, DEFAULT_SEED, field=at, error=InputsError)
     return BookInputs(refresh, scenario, paths, seed)

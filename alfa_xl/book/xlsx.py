@@ -433,6 +433,7 @@ class XlCell:
 
     value: Any
     formula: str | None = None
+    number_format: str = "General"
 
 
 class BookFile:
@@ -459,7 +460,7 @@ class BookFile:
             if d.get("localSheetId") is None and d.get("name"):
                 self.names[d.get("name")] = (d.text or "").strip()
         self._strings: list[str] | None = None
-        self._date_xfs: frozenset[int] | None = None
+        self._formats: list[str] | None = None
 
     # structure
     def rels(self, part: str) -> dict[str, str]:
@@ -538,23 +539,22 @@ class BookFile:
                 self._strings = ["".join(t.text or "" for t in si.iter(M + "t")) for si in root.findall(M + "si")]
         return self._strings
 
-    def date_styles(self) -> frozenset[int]:
-        """Indexes of the cell formats that show numbers as dates."""
-        if self._date_xfs is None:
-            out: set[int] = set()
+    def formats(self) -> list[str]:
+        """The number format code of each cell format (``cellXfs``), by index."""
+        if self._formats is None:
+            out: list[str] = []
             if self.pkg.has("xl/styles.xml"):
                 root = self.pkg.xml("xl/styles.xml")
-                codes: dict[int, str] = {}
+                codes: dict[int, str] = dict(_BUILTIN_FORMATS)
                 nf = root.find(M + "numFmts")
                 for n in (nf if nf is not None else []):
                     codes[int_attr(n, "numFmtId", -1, "xl/styles.xml", self.path, -1)] = n.get("formatCode", "")
                 xfs = root.find(M + "cellXfs")
-                for i, xf in enumerate(xfs if xfs is not None else []):
+                for xf in (xfs if xfs is not None else []):
                     fid = int_attr(xf, "numFmtId", 0, "xl/styles.xml", self.path)
-                    if fid in _DATE_IDS or (fid in codes and _is_date_code(codes[fid])):
-                        out.add(i)
-            self._date_xfs = frozenset(out)
-        return self._date_xfs
+                    out.append("m/d/yyyy" if fid in _DATE_IDS else codes.get(fid, "General"))
+            self._formats = out
+        return self._formats
 
     def cells(self, sheet: str) -> dict[tuple[int, int], XlCell]:
         """Every cell of ``sheet`` that holds a value or a formula: ``{(row, col): XlCell}``."""
@@ -608,9 +608,11 @@ class BookFile:
         except ValueError:
             raise _bad(self.path, f"{part}: the number {text[:20]!r} is not a number") from None
         style = int_attr(c, "s", 0, part, self.path)
-        if style in self.date_styles():
+        formats = self.formats()
+        code = formats[style] if style < len(formats) else "General"
+        if _is_date_code(code):  # Excel shows it as a date: xlwings gives a datetime
             try:
-                return XlCell(_EPOCH + _dt.timedelta(days=number), formula)
+                return XlCell(_EPOCH + _dt.timedelta(days=number), formula, code)
             except (OverflowError, ValueError):
-                return XlCell(number, formula)
-        return XlCell(number, formula)
+                pass
+        return XlCell(number, formula, code)

@@ -147,7 +147,13 @@ class XlwingsSource:
             formulas = _grid(rng.formula, rows, cols)
         except Exception:  # a platform without formulas: every cell is a value
             formulas = [[""] * cols for _ in range(rows)]
-        return [[Cell(values[i][j], f if isinstance(f, str) and f.startswith("=") else None, ext.at(ext.r0 + i, ext.c0 + j))
+        fmt = "General"
+        if rows == cols == 1:
+            try:
+                fmt = str(rng.number_format or "General")
+            except Exception:  # a platform without number formats
+                pass
+        return [[Cell(values[i][j], f if isinstance(f, str) and f.startswith("=") else None, ext.at(ext.r0 + i, ext.c0 + j), fmt)
                  for j, f in enumerate(formulas[i])] for i in range(rows)]
 
     def table(self, name: str) -> TableCells | None:
