@@ -24,7 +24,8 @@ from python_calamine import CalamineWorkbook
 from alfa_xl.book.build import build_workbook
 from alfa_xl.book.inputs import FileSource, read_book_inputs
 from alfa_xl.book.refresh import refresh_workbook
-from alfa_xl.book.xlsx import BookFile, read_package
+from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.xlsx import read_package
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.excel import macros
 from test_macros import Book, Name, Table, XlErr, parse_cell

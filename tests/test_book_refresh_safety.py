@@ -26,7 +26,7 @@ from alfa_xl.book import xlsx
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.errors import AlfaInputError
 from test_book_refresh import (  # noqa: F401 - fixtures
-    CHECKS_PART, COVER_PART, INPUTS_PART, SCENARIOS_PART, book, out_ref, parts, pristine, refresh_cli, rewrite, set_cell,
+    CHECKS_PART, INPUTS_PART, SCENARIOS_PART, book, out_ref, parts, pristine, refresh_cli, rewrite, set_cell,
 )
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -30,7 +30,8 @@ import xlsxwriter
 from alfa_xl.model.sources import history, latest_actual
 from alfa_xl.book.build_inputs import BuildInputs
 from alfa_xl.book.buttons import MODULE_SOURCE
-from alfa_xl.book.layout import SHEETS, WORKBOOK_NAME, owned_area, status_text
+from alfa_xl.model.report import blocks_to_grid
+from alfa_xl.book.layout import SHEETS, WORKBOOK_NAME, grid_roles, owned_area, status_text
 from alfa_xl.book.sheets import checks, conf, cover, facts, gap, inputs as inputs_sheet, projection, risk, scenarios
 from alfa_xl.book.sheets.base import BookLayout, Context, Formats, Live
 from alfa_xl.book.sheets.checks import checks_values, risk_checks_values
@@ -91,8 +92,8 @@ def build_workbook(out: str | os.PathLike | None = None, inputs: BuildInputs | N
 def _write(dest: Path, inputs: BuildInputs) -> str:
     """Write the workbook to ``dest``; returns the cached master check."""
     book = inputs.book_inputs()
-    grid, roles = owned_area("out_scenarios").grid(book)
-    risk_grid, risk_roles = owned_area("out_risk").grid(book)
+    scenario_blocks = owned_area("out_scenarios").blocks(book)
+    risk_blocks = owned_area("out_risk").blocks(book)
     base_year, base_units = latest_actual()
     wb = xlsxwriter.Workbook(str(dest), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({
@@ -103,8 +104,8 @@ def _write(dest: Path, inputs: BuildInputs) -> str:
     with resources.as_file(resources.files("alfa_xl.book") / "data" / "vbaProject.bin") as vba:
         wb.add_vba_project(str(vba))
     wb.set_calc_mode("auto")
-    cv = checks_values(grid, inputs.target, inputs.start_year, inputs.end_year, len(inputs.scenario_list))
-    rv = risk_checks_values(risk_grid, book)
+    cv = checks_values(scenario_blocks, inputs.target, inputs.start_year, inputs.end_year, len(inputs.scenario_list))
+    rv = risk_checks_values(risk_blocks, book)
     statuses = [cv["master"], *rv.values()]
     master = "ERROR" if "ERROR" in statuses else ("REFRESH" if "REFRESH" in statuses else "OK")
     layout = BookLayout()
@@ -116,9 +117,9 @@ def _write(dest: Path, inputs: BuildInputs) -> str:
     cover.write(ctx)
     inputs_sheet.write(ctx)
     proj = projection.write(ctx)
-    scenarios.write(ctx, grid, roles)
+    scenarios.write(ctx, blocks_to_grid(scenario_blocks), grid_roles(scenario_blocks))
     gap_result = gap.write(ctx, proj)
-    risk.write(ctx, risk_grid, risk_roles)
+    risk.write(ctx, risk_blocks)
     facts.write(ctx)
     checks.write(ctx, cv, rv, proj, gap_result)
     conf.write(ctx)

@@ -38,7 +38,8 @@ from alfa_xl.model.report import RefreshInputs
 from alfa_xl.model.scenarios import BUILTIN, get_scenario
 from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED
 from alfa_xl.book.layout import INPUT_NAMES, INPUT_ROLES, INPUTS, LINEUP_TABLE, BookInputs
-from alfa_xl.book.xlsx import BookFile, CellRange
+from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.xlsx import CellRange
 
 __all__ = ["InputsError", "Cell", "TableCells", "CellSource", "FileSource", "read_inputs", "read_book_inputs"]
 

@@ -21,7 +21,8 @@ from typing import Any, Iterable
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.layout import INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, BookInputs, OwnedArea
-from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, BookFile, CellRange
+from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
 
 __all__ = ["OwnedAreaError", "AreaPlan", "Plan", "new_extent", "check_sheet", "check_overlaps", "check_growth", "plan_areas"]
 

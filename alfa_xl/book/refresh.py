@@ -35,12 +35,13 @@ from xml.etree.ElementTree import Element, SubElement
 
 from alfa_xl.book.inputs import FileSource, read_book_inputs
 from alfa_xl.book.layout import (
-    CHECKS_SHEET, MASTER_NAME, OUTPUT_FONT, OWNED_AREAS, ROLE_STYLES, STALE, STATUS_NAME, status_text,
+    CHECKS_SHEET, MASTER_NAME, OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text,
 )
 from alfa_xl.book.owned import Plan, plan_areas
+from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.replace import backup_path, check_target, clean_debris, lock_files, replace_with_backup
 from alfa_xl.book.xlsx import (
-    M, BookFile, CellRange, WorkbookFileError, cell_ref, int_attr, parse_part, parse_range, range_ref, read_package, split_ref,
+    M, CellRange, WorkbookFileError, cell_ref, int_attr, parse_part, parse_range, range_ref, read_package, split_ref,
     write_package,
 )
 

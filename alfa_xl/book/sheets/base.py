@@ -14,7 +14,7 @@ from xlsxwriter.utility import xl_range_abs
 
 from alfa_xl.model.report import RefreshInputs
 from alfa_xl.book.build_inputs import BuildInputs
-from alfa_xl.book.layout import OUTPUT_FONT, ROLE_STYLES, SCENARIO_LIST_ROWS, WORKBOOK_NAME
+from alfa_xl.book.layout import OUTPUT_FONT, ROLE_STYLES, SCENARIO_LIST_ROWS, STALE, WORKBOOK_NAME
 from alfa_xl.book.xlsx import quote_sheet
 
 __all__ = ["ROOM", "TORNADO_ROOM", "TOLERANCE", "Formats", "Live", "Spill", "ChecksLayout", "BookLayout", "Context",
@@ -267,12 +267,14 @@ def define(ctx: Context, name: str, sheet: str, r0: int, c0: int, r1: int | None
 
 
 def status_format(ctx: Context, ws, r0: int, c0: int, r1: int, c1: int) -> None:
-    """Green OK, red ERROR and REFRESH over a range of check cells."""
+    """Green OK; red ERROR, REFRESH and STALE (the cached value a headless refresh leaves
+    until the workbook is recalculated) over a range of check cells."""
     ok = ctx.f.get(bg_color=CHECK_OK_FILL, font_color="006100", bold=True)
     bad = ctx.f.get(bg_color=CHECK_BAD_FILL, font_color="9C0006", bold=True)
     ws.conditional_format(r0, c0, r1, c1, {"type": "cell", "criteria": "==", "value": '"OK"', "format": ok})
     ws.conditional_format(r0, c0, r1, c1, {"type": "cell", "criteria": "==", "value": '"ERROR"', "format": bad})
     ws.conditional_format(r0, c0, r1, c1, {"type": "cell", "criteria": "==", "value": '"REFRESH"', "format": bad})
+    ws.conditional_format(r0, c0, r1, c1, {"type": "cell", "criteria": "==", "value": f'"{STALE}"', "format": bad})
 
 
 def spill(ctx: Context, ws, at: Spill, formula: str, table: list[list[Any]], formats: Sequence[str], room_cols: int) -> None:

@@ -12,12 +12,12 @@ from typing import Any
 import numpy_financial as npf
 from xlsxwriter.utility import xl_range, xl_range_abs, xl_rowcol_to_cell
 
+from alfa_xl.model.report import Block
 from alfa_xl.book.layout import BookInputs
 from alfa_xl.book.sheets.base import TOLERANCE, Context, define, new_sheet, status_format
 from alfa_xl.book.sheets.gap import DIFF_COL, GapResult
 from alfa_xl.book.sheets.gap import SHEET as GAP_SHEET
 from alfa_xl.book.sheets.projection import ProjectionResult
-from alfa_xl.book.sheets.risk import risk_shape
 
 SHEET = "Checks"
 _PER_HEADERS = ["#", "Scenario", "Projection rows start (offset)", "Gap rows start (offset)", "Total - sum of models",
@@ -163,46 +163,52 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
 
 
 # -- cached values ---------------------------------------------------------------------
-def checks_values(grid: list[list[Any]], target: float, start: int, end: int, listed: int, tol: float = TOLERANCE) -> dict[str, Any]:
-    """What the Checks sheet's native formulas evaluate to for a refresh output ``grid``
-    (used for the cached values; the formulas themselves do the same on the sheet)."""
-    n = sum(1 for row in grid if row and row[0] == "Year") // 2
-    y = (len(grid) - n - 2) // (2 * n) - 3 if n else 0
-    w = sum(1 for v in grid[n + 4] if v is not None) if n else 0
+def _status(*statuses: str) -> str:
+    return "ERROR" if "ERROR" in statuses else ("REFRESH" if "REFRESH" in statuses else "OK")
+
+
+def checks_values(blocks: list[Block], target: float, start: int, end: int, listed: int, tol: float = TOLERANCE) -> dict[str, Any]:
+    """The cached values of the Checks sheet's scenario rows, from the tables of
+    ``out_scenarios`` as built (``blocks``: the comparison, one projection per scenario,
+    one gap table per scenario, as :func:`alfa_xl.book.layout.scenario_area_blocks` gives
+    them). The sheet's formulas find the same tables from the shape of the written grid;
+    LibreOffice's recalculation checks that both agree (``tests/test_book_libreoffice.py``).
+    """
+    compare = blocks[0].frame
+    n = len(compare)
+    proj, gaps = blocks[1:1 + n], blocks[1 + n:1 + 2 * n]
+    y = len(proj[0].frame) if n else 0
+    w = len(proj[0].frame.columns) if n else 0
     per = []
     for k in range(1, n + 1):
-        p0 = n + 5 + (k - 1) * (y + 3)
-        g0 = n + 5 + (n + k - 1) * (y + 3)
-        sums = max(abs(sum(grid[p0 + i][1:w - 1]) - grid[p0 + i][w - 1]) for i in range(y))
-        ident = max(abs(grid[g0 + i][2] - grid[g0 + i][1] - grid[g0 + i][3]) for i in range(y))
-        link = max(abs(grid[g0 + i][1] - grid[p0 + i][w - 1]) for i in range(y))
-        comp = abs(grid[1 + k][2] - grid[1 + k][1] - grid[1 + k][3])
-        status = "OK" if max(sums, ident, link, comp) <= tol else "ERROR"
-        per.append({"k": k, "scenario": grid[1 + k][0], "p0": p0, "g0": g0, "sums": sums, "ident": ident, "link": link, "comp": comp, "status": status,
-                    "total": grid[1 + k][1], "gap": grid[1 + k][3]})
-    stale_target = "OK" if n and abs(grid[2][2] - target) <= tol else "REFRESH"
-    first_year = grid[n + 4 + 1][0] if n else None
-    stale_years = "OK" if n and first_year == start and y == end - start + 1 else "REFRESH"
+        p = proj[k - 1].frame
+        g = gaps[k - 1].frame
+        models = p.drop(columns=["Year", "Total"])
+        sums = float((models.sum(axis=1) - p["Total"]).abs().max())
+        ident = float((g["Target"] - g["Projection"] - g["Gap"]).abs().max())
+        link = float(abs(g["Projection"].to_numpy() - p["Total"].to_numpy()).max())
+        row = compare.iloc[k - 1]
+        comp = abs(float(row["Target"]) - float(row["Total"]) - float(row["Gap"]))
+        per.append({"k": k, "scenario": row["Scenario"], "p0": n + 5 + (k - 1) * (y + 3), "g0": n + 5 + (n + k - 1) * (y + 3),
+                    "sums": sums, "ident": ident, "link": link, "comp": comp,
+                    "status": "OK" if max(sums, ident, link, comp) <= tol else "ERROR", "total": float(row["Total"]), "gap": float(row["Gap"])})
+    stale_target = "OK" if n and abs(float(compare["Target"].iloc[0]) - target) <= tol else "REFRESH"
+    stale_years = "OK" if n and int(proj[0].frame["Year"].iloc[0]) == start and y == end - start + 1 else "REFRESH"
     stale_list = "OK" if n == listed else "REFRESH"
-    statuses = [p["status"] for p in per] + [stale_target, stale_years, stale_list]
-    master = "ERROR" if "ERROR" in statuses else ("REFRESH" if "REFRESH" in statuses else "OK")
+    master = _status(*[q["status"] for q in per], stale_target, stale_years, stale_list)
     return {"n": n, "y": y, "w": w, "per": per, "stale_target": stale_target, "stale_years": stale_years, "stale_list": stale_list, "master": master}
 
 
-def risk_checks_values(grid: list[list[Any]], inputs: BookInputs, tol: float = TOLERANCE) -> dict[str, str]:
-    """What the Checks sheet's Risk rows evaluate to for a Risk output ``grid`` (the
-    cached values; the native formulas do the same on the sheet)."""
-    shape = risk_shape(grid)
-    y_n, d_n, t = shape["years"], shape["drivers"], shape["tornado_row"]
-    fan = grid[2:2 + y_n]
-    order = "OK" if all(r[1] <= r[2] <= r[3] for r in fan) else "ERROR"
-    probs = [grid[5 + y_n + i][1] for i in range(y_n)]
-    within = "OK" if all(0 <= p <= 1 for p in probs) else "ERROR"
-    rows = grid[t:t + d_n]
-    swings = [r[3] for r in rows]
-    torn = "OK" if all(r[2] >= r[1] and abs(r[2] - r[1] - r[3]) <= tol for r in rows) and all(a >= b for a, b in zip(swings, swings[1:])) else "ERROR"
+def risk_checks_values(blocks: list[Block], inputs: BookInputs, tol: float = TOLERANCE) -> dict[str, str]:
+    """The cached values of the Checks sheet's Risk rows, from the tables of ``out_risk``
+    as built (the fan, the probability by year, the tornado). The output is made from
+    ``inputs``, which are the workbook's Inputs, so it is current (``made``)."""
+    fan, prob, torn = (b.frame for b in blocks)
+    order = "OK" if ((fan["P10"] <= fan["P50"]) & (fan["P50"] <= fan["P90"])).all() else "ERROR"
+    within = "OK" if prob["Probability"].between(0, 1).all() else "ERROR"
+    swings = list(torn["Swing"])
+    tornado = "OK" if ((torn["High"] >= torn["Low"]).all() and ((torn["High"] - torn["Low"] - torn["Swing"]).abs() <= tol).all()
+                       and all(a >= b for a, b in zip(swings, swings[1:]))) else "ERROR"
     r = inputs.refresh
-    years = "OK" if y_n == r.end_year - r.start_year + 1 and grid[2][0] == r.start_year else "REFRESH"
-    title = str(grid[0][0]).lower()
-    made = all(x in title for x in (f"around scenario {inputs.scenario},", f" {inputs.paths:,} paths", f"seed {inputs.seed} "))
-    return {"order": order, "within": within, "tornado": torn, "years": years, "made": "OK" if made else "REFRESH"}
+    years = "OK" if len(fan) == r.end_year - r.start_year + 1 and int(fan["Year"].iloc[0]) == r.start_year else "REFRESH"
+    return {"order": order, "within": within, "tornado": tornado, "years": years, "made": "OK"}

@@ -4,7 +4,6 @@ required (one formula along each column) and the gap chart."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy_financial as npf
 from xlsxwriter.utility import xl_rowcol_to_cell

@@ -7,8 +7,9 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from alfa_xl.model.report import Block, blocks_to_grid
 from alfa_xl.book.buttons import insert_refresh_button
-from alfa_xl.book.layout import owned_area
+from alfa_xl.book.layout import grid_roles, owned_area
 from alfa_xl.book.sheets.base import ROOM, TORNADO_ROOM, Context, define, new_sheet
 from alfa_xl.book.sheets.scenarios import write_owned
 
@@ -20,13 +21,14 @@ _FAN_COLS = ["Year", "P10", "P50", "P90", "Scenario"]
 _TORNADO_COLS = ["Driver", "Low setting", "High setting", "Low", "High", "Scenario"]
 
 
-def risk_shape(grid: list[list[Any]]) -> dict[str, Any]:
-    """Where the three blocks of a Risk output ``grid`` are, as the sheet's native
-    formulas find them: the tornado's header row (1-based, the row whose first cell is
-    ``Driver``), the years of the fan ``Y = (tornado row - 8) / 2`` and the drivers
-    ``D = rows - tornado row``."""
-    t = next(i for i, row in enumerate(grid) if row and row[0] == "Driver") + 1
-    return {"tornado_row": t, "years": (t - 8) // 2, "drivers": len(grid) - t}
+def risk_shape(blocks: list[Block]) -> dict[str, int]:
+    """Where the three tables of ``out_risk`` are, from the tables themselves: ``Y`` years
+    in the fan and the probability table, ``D`` drivers in the tornado, and the tornado's
+    header row (1-based) in the written grid, ``2Y + 8``: each table is a title, a header
+    and its rows, with one blank row between tables. The sheet's native formulas find the
+    same numbers from the grid (``Y = (tornado row - 8) / 2``)."""
+    years, drivers = len(blocks[0].frame), len(blocks[2].frame)
+    return {"tornado_row": 2 * years + 8, "years": years, "drivers": drivers}
 
 
 def _column(grid: list[list[Any]], header_row: int, label: str) -> int:
@@ -34,8 +36,8 @@ def _column(grid: list[list[Any]], header_row: int, label: str) -> int:
     return grid[header_row - 1].index(label)
 
 
-def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) -> None:
-    """The Risk sheet with the output ``grid`` (display ``roles``).
+def write(ctx: Context, blocks: list[Block]) -> None:
+    """The Risk sheet with the output tables ``blocks`` (``out_risk``).
 
     Long because the chart data (fan and tornado, one native formula along each row) and
     the two charts that plot it must agree cell for cell; split, the column bookkeeping
@@ -47,10 +49,11 @@ def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) ->
     ws.write(1, 0, "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): in_paths Monte Carlo paths around in_scenario, seed in_seed.", f.subtitle())
     ws.write(2, 0, "Do not type in the grey area: the next refresh clears it; the name out_risk always covers the area last written.", f.subtitle())
     ws.write(3, 0, "Units a year. Probability = share of paths at or above the target. Tornado: the compare year's total with one driver at its P10 or P90.", f.subtitle())
+    grid, roles = blocks_to_grid(blocks), grid_roles(blocks)
     write_owned(ctx, ws, AREA, grid, roles)
     insert_refresh_button(ws, 0, 9, height=24, x_offset=120)
 
-    shape = risk_shape(grid)
+    shape = risk_shape(blocks)
     y_n, d_n, t_row = shape["years"], shape["drivers"], shape["tornado_row"]
     r = ctx.layout.risk_chart_data
     N = xl_col_to_name(_NUM_COL)  # the row-number column of the chart data

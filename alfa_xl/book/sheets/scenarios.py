@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from alfa_xl.book.layout import STATUS_NAME, OwnedArea, owned_area
+from alfa_xl.book.layout import STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, OwnedArea, owned_area
 from alfa_xl.book.sheets.base import Context, define, new_sheet, status_fmt
 from alfa_xl.book.xlsx import split_ref
 
 AREA = owned_area("out_scenarios")
 SHEET = AREA.sheet
-#: The status cell (``out_status``): row 5, column B.
-STATUS_CELL = (4, 1)
+#: The status cell (``out_status``), as the contract places it.
+STATUS_CELL = split_ref(STATUS_ANCHOR)
+if STATUS_SHEET != SHEET:  # pragma: no cover - contract guard
+    raise RuntimeError("the contract puts out_status on another sheet: update alfa_xl.book.sheets.scenarios")
 
 
 def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) -> None:
