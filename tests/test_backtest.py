@@ -242,7 +242,8 @@ class TestBadInput:
 
 
 @pytest.mark.parametrize("name", ["alfa_xl.model.backtest", "alfa_xl.model.uncertainty", "alfa_xl.model.sim_inputs",
-                                  "alfa_xl.model.sim_result", "alfa_xl.model.tornado", "alfa_xl.model.calibration"])
+                                  "alfa_xl.model.sim_result", "alfa_xl.model.tornado", "alfa_xl.model.calibration",
+                                  "alfa_xl.model.forecast"])
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
