@@ -23,7 +23,7 @@ from alfa_xl.book.build import build_workbook, default_path
 from alfa_xl.cli import main
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-CONTRACT_SHEETS = ["Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Facts", "Checks", "xlwings.conf"]
+CONTRACT_SHEETS = ["Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Track record", "Facts", "Checks", "xlwings.conf"]
 DATA = Path(resources.files("alfa_xl.model")) / "data"
 
 
@@ -164,7 +164,7 @@ class TestStructure:
 
     def test_charts(self, parts):
         charts = sorted((n for n in parts if n.startswith("xl/charts/chart")), key=lambda n: int(re.search(r"\d+", n).group()))
-        assert len(charts) == 4
+        assert len(charts) == 7  # Projection, Gap, Risk fan and tornado, one per decision point on Track record
         outlook = parts[charts[0]].decode()
         assert "<c:scatterChart>" in outlook and "Projection!$B$" in outlook and "Target" in outlook
         gap = parts[charts[1]].decode()

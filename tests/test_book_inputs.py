@@ -146,8 +146,8 @@ def file_case(pristine: Path, tmp: Path, name: str, cell: Stored, at: str | None
 
 
 # -- the cases -------------------------------------------------------------------------------
-LINEUP_PEAK = "F31"      # tbl_lineup[peak_units] of Junior, the first model (table A30:R39, header row 30)
-LINEUP_LAUNCH = "C38"    # tbl_lineup[launch_year] of the 4.3 m model, the eighth (planned for 2030, no successor)
+LINEUP_PEAK = "F35"      # tbl_lineup[peak_units] of Junior, the first model (table A34:S43, header row 34)
+LINEUP_LAUNCH = "C42"    # tbl_lineup[launch_year] of the 4.3 m model, the eighth (planned for 2030, no successor)
 
 CASES = [
     # (id, input name, cell, a cell address instead of the name's, expected: (attribute, value) or an error fragment)
@@ -181,9 +181,9 @@ CASES = [
     ("scenario with spaces", "in_scenario", text("  bear "), None, ("scenario", "bear")),
     ("scenario error value", "in_scenario", NA, None, "Inputs!B9 (in_scenario): Excel error value #N/A"),
     ("scenario list cell boolean", "in_scenario_list", TRUE, "B14", "Inputs!B14 (in_scenario_list): not text (got True)"),
-    ("lineup peak 33000,5", None, text("33000,5"), LINEUP_PEAK, "Inputs!F31 (tbl_lineup[peak_units], model 'Junior'): ambiguous number: 33000.5 or 330005?"),
+    ("lineup peak 33000,5", None, text("33000,5"), LINEUP_PEAK, "Inputs!F35 (tbl_lineup[peak_units], model 'Junior'): ambiguous number: 33000.5 or 330005?"),
     ("lineup peak formula without a value", None, FORMULA_NO_VALUE, LINEUP_PEAK,
-     "Inputs!F31 (tbl_lineup[peak_units]): formula without a calculated value"),
+     "Inputs!F35 (tbl_lineup[peak_units]): formula without a calculated value"),
     ("lineup launch year as a date", None, DATE_2031, LINEUP_LAUNCH, ("launch_year of row 8", 2031)),
 ]
 

@@ -19,7 +19,8 @@ COVER_PART = "xl/worksheets/sheet1.xml"
 SCENARIOS_PART = "xl/worksheets/sheet4.xml"  # fourth sheet in the contract order
 RISK_PART = "xl/worksheets/sheet6.xml"  # Cover, Inputs, Projection, Scenarios, Gap, Risk
 INPUTS_PART = "xl/worksheets/sheet2.xml"
-CHECKS_PART = "xl/worksheets/sheet8.xml"
+TRACK_PART = "xl/worksheets/sheet7.xml"  # the first refresh writes its text inline
+CHECKS_PART = "xl/worksheets/sheet9.xml"  # Cover, Inputs, Projection, Scenarios, Gap, Risk, Track record, Facts, Checks
 PATHS, SEED, SCENARIO = "B25", "B26", "B9"  # in_paths, in_seed, in_scenario on Inputs
 
 
@@ -116,9 +117,9 @@ def test_changed_input_and_user_sheet_keep_every_other_part(book, capsys):
     changed = sorted(n for n in before if before[n] != after[n])
     # same rectangle sizes: workbook.xml is untouched; the Checks (and the Cover's copy of
     # the master check and the status) get cached values that say they are stale
-    assert changed == sorted([COVER_PART, SCENARIOS_PART, RISK_PART, CHECKS_PART])
+    assert changed == sorted([COVER_PART, SCENARIOS_PART, RISK_PART, TRACK_PART, CHECKS_PART])
     unchanged = [n for n in before if n not in changed]
-    assert len(unchanged) == len(before) - 4 and "xl/vbaProject.bin" in unchanged and "xl/worksheets/sheet99.xml" in unchanged
+    assert len(unchanged) == len(before) - 5 and "xl/vbaProject.bin" in unchanged and "xl/worksheets/sheet99.xml" in unchanged
     assert all(n in unchanged for n in before if n.startswith(("xl/charts/", "xl/drawings/", "xl/tables/", "xl/styles", "xl/sharedStrings")))
     risk = sheet(book, "Risk")
     assert risk[13][0].startswith("Probability of reaching 350,000 a year")
@@ -252,7 +253,7 @@ def test_workbook_without_risk_names_still_refreshes(book):
     rewrite(book, {"xl/workbook.xml": wb.encode()})
     risk_before = parts(book)[RISK_PART]
     report = refresh_workbook(book)
-    assert list(report.areas) == ["out_scenarios"]
+    assert list(report.areas) == ["out_scenarios", "out_track", "out_forecast"]
     assert parts(book)[RISK_PART] == risk_before
     assert "risk: 10,000 paths around base, seed 20140506" in report.status  # the defaults
 

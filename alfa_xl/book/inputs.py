@@ -33,6 +33,7 @@ from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.gap import DEFAULT_TARGET
 from alfa_xl.model.lineup import REGION_COLUMNS, Lineup
+from alfa_xl.model.nowcast import nowcast
 from alfa_xl.model.projection import default_horizon, project
 from alfa_xl.model.report import RefreshInputs
 from alfa_xl.model.scenarios import BUILTIN, get_scenario
@@ -278,8 +279,10 @@ def read_book_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None, 
     """Everything a refresh reads, validated: :func:`read_inputs` plus the Risk sheet's
     ``in_scenario`` (a built-in scenario name; empty = ``base``), ``in_paths`` (a whole
     number from 1 to 1,000,000; empty = 10,000) and ``in_seed`` (a whole number of 0 or
-    more; empty = the simulation's default seed). A workbook built before the Risk sheet
-    existed has no ``in_paths``/``in_seed``: the defaults apply. ``single``: refresh only
+    more; empty = the simulation's default seed), and ``in_ytd_units``/``in_ytd_months``
+    (year-to-date units, 0 to 10,000,000, and the months they cover, 1 to 12; both blank =
+    the current year unconditioned). A workbook built before the Risk sheet existed has no
+    ``in_paths``/``in_seed`` (nor one built before the year-to-date cells): the defaults apply. ``single``: refresh only
     the scenario ``in_scenario`` (instead of ``in_scenario_list``).
 
     Raises
@@ -295,4 +298,27 @@ def read_book_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None, 
     paths = DEFAULT_PATHS if v.is_blank(value) else v.paths(value, field=at, error=InputsError)
     value, at = _scalar(src, n["seed"], percent=False)
     seed = DEFAULT_SEED if v.is_blank(value) else v.seed(value, DEFAULT_SEED, field=at, error=InputsError)
-    return BookInputs(refresh, scenario, paths, seed)
+    ytd, months = _year_to_date(src)
+    return BookInputs(refresh, scenario, paths, seed, ytd, months)
+
+
+def _year_to_date(src: CellSource) -> tuple[float | None, int | None]:
+    """``in_ytd_units`` and ``in_ytd_months``: both blank (or not defined, in a workbook
+    built before them) = the current year unconditioned; one without the other is refused.
+    The nowcast is run once so that its errors name the cell too."""
+    n = INPUT_ROLES
+    units, u_at = _scalar(src, n["ytd_units"], percent=False)
+    months, m_at = _scalar(src, n["ytd_months"], percent=False)
+    if v.is_blank(units) and v.is_blank(months):
+        return None, None
+    if v.is_blank(units) or v.is_blank(months):
+        at, other = (u_at, m_at) if v.is_blank(units) else (m_at, u_at)
+        raise InputsError(at, None, f"fill in both {n['ytd_units']} and {n['ytd_months']}, or leave both blank (current year unconditioned)",
+                          f"missing while {other} is given")
+    ytd = v.number(units, u_at, "ytd_units", error=InputsError)
+    k = v.whole(months, m_at, "ytd_months", error=InputsError)
+    try:
+        nowcast(ytd, k)
+    except AlfaInputError as exc:
+        raise InputsError(f"{u_at} and {m_at}", exc.value, exc.fix, f"{exc.field}: {exc.problem}") from None
+    return ytd, k

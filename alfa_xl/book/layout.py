@@ -3,12 +3,14 @@ refresh owns, shared by the build and the headless refresh.
 
 An owned area is described by an :class:`OwnedArea`: the sheet, the defined name that
 always covers the rectangle last written, and a function turning the workbook's inputs
-into the blocks to write. The refresh owns two areas, ``out_scenarios`` on ``Scenarios``
-and ``out_risk`` on ``Risk``, and the one-cell status ``out_status``; another owned sheet
-is one more entry in :data:`OWNED_AREAS`.
+into the blocks to write. The refresh owns ``out_scenarios`` on ``Scenarios``, ``out_risk``
+on ``Risk``, ``out_track`` on ``Track record`` (the backtest), ``out_forecast`` on the
+``Cover`` (the calibrated forecast's headline) and the one-cell status ``out_status``;
+another owned sheet is one more entry in :data:`OWNED_AREAS`.
 
 The Excel macros (:mod:`alfa_xl.excel.macros`) build their tables with the same functions
-(:func:`scenario_area_blocks`, :func:`risk_area_blocks`) and report with the same
+(:func:`scenario_area_blocks`, :func:`risk_area_blocks`, :func:`track_area_blocks`,
+:func:`forecast_area_blocks`) and report with the same
 :func:`status_text`, so the macro and ``alfa-xl refresh`` write the same cells.
 """
 
@@ -20,6 +22,7 @@ from typing import Any, Callable, Sequence
 from alfa_xl.model.report import Block, RefreshInputs, blocks_to_grid, refresh_blocks
 from alfa_xl.model.risk_report import risk_blocks
 from alfa_xl.model.scenarios import Scenario, get_scenario
+from alfa_xl.model.track_report import forecast_blocks, track_blocks
 from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED
 
 __all__ = [
@@ -40,6 +43,8 @@ __all__ = [
     "BookInputs",
     "scenario_area_blocks",
     "risk_area_blocks",
+    "track_area_blocks",
+    "forecast_area_blocks",
     "status_text",
     "OwnedArea",
     "OWNED_AREAS",
@@ -54,7 +59,7 @@ __all__ = [
 #: File name of the workbook (and, without extension, of its Python module).
 WORKBOOK_NAME = "alfa_outlook.xlsm"
 #: Sheets in order.
-SHEETS: tuple[str, ...] = ("Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Facts", "Checks", "xlwings.conf")
+SHEETS: tuple[str, ...] = ("Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Track record", "Facts", "Checks", "xlwings.conf")
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,8 @@ INPUTS: tuple[InputName, ...] = (
     InputName("in_scenario_list", "scenario_list", "scenarios the refresh computes (blank cells ignored)"),
     InputName("in_paths", "paths", "Monte Carlo paths of the Risk sheet (1 to 1,000,000)", required=False),
     InputName("in_seed", "seed", "seed of the Risk sheet's random draws (a whole number of 0 or more)", required=False),
+    InputName("in_ytd_units", "ytd_units", "worldwide units sold so far in the current year (blank: unconditioned)", required=False),
+    InputName("in_ytd_months", "ytd_months", "months the year-to-date units cover, 1 to 12 (blank: unconditioned)", required=False),
 )
 #: Input name -> what it holds.
 INPUT_NAMES: dict[str, str] = {i.name: i.meaning for i in INPUTS}
@@ -134,6 +141,15 @@ _COLUMN_ROLES = {
     "Years to target": "ratio",
     "Junior-equivalents": "ratio",
     "Probability": "share",
+    "By year": "year",
+    "Coverage": "share",
+    "Sharpness": "ratio",
+    "P50 error": "share",
+    "Point error": "share",
+    "No-change error": "share",
+    "Target-path error": "share",
+    "Interval score": "ratio",
+    "Cases": "year",
 }
 
 
@@ -177,12 +193,17 @@ class BookInputs:
         ``in_paths``: simulated paths (1 to 1,000,000).
     seed : int
         ``in_seed``: seed of the random draws.
+    ytd_units, ytd_months : float or None, int or None
+        ``in_ytd_units`` and ``in_ytd_months``: year-to-date worldwide units of the current
+        year and the months they cover, both or neither (``None``: unconditioned).
     """
 
     refresh: RefreshInputs
     scenario: str | Scenario = "base"
     paths: int = DEFAULT_PATHS
     seed: int = DEFAULT_SEED
+    ytd_units: float | None = None
+    ytd_months: int | None = None
 
 
 def scenario_area_blocks(inputs: BookInputs) -> list[Block]:
@@ -196,6 +217,20 @@ def risk_area_blocks(inputs: BookInputs) -> list[Block]:
     tornado with the scenario's own total that centres the chart) for ``in_scenario``,
     ``in_paths`` and ``in_seed``."""
     return risk_blocks(inputs.refresh, paths=inputs.paths, seed=inputs.seed, scenario=inputs.scenario)
+
+
+def track_area_blocks(inputs: BookInputs) -> list[Block]:
+    """``out_track``: :func:`alfa_xl.model.track_report.track_blocks`, the backtest summary
+    and one table per shipped decision point, at the settings of ``alfa-xl backtest``
+    (the replays use the lineups of their time, not the Inputs)."""
+    return track_blocks()
+
+
+def forecast_area_blocks(inputs: BookInputs) -> list[Block]:
+    """``out_forecast``: :func:`alfa_xl.model.track_report.forecast_blocks` for the Inputs'
+    lineup, target and seed, conditioned on ``in_ytd_units``/``in_ytd_months`` when given."""
+    r = inputs.refresh
+    return forecast_blocks(r.lineup, r.target, inputs.seed, inputs.ytd_units, inputs.ytd_months)
 
 
 def status_text(inputs: BookInputs, by: str, built: bool = False) -> str:
@@ -249,6 +284,8 @@ class OwnedArea:
 OWNED_AREAS: tuple[OwnedArea, ...] = (
     OwnedArea(sheet="Scenarios", name="out_scenarios", anchor="A6", blocks=scenario_area_blocks),
     OwnedArea(sheet="Risk", name="out_risk", anchor="A6", blocks=risk_area_blocks, required=False),
+    OwnedArea(sheet="Track record", name="out_track", anchor="A6", blocks=track_area_blocks, required=False),
+    OwnedArea(sheet="Cover", name="out_forecast", anchor="B7", blocks=forecast_area_blocks, required=False),
 )
 
 

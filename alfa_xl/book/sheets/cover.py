@@ -1,14 +1,27 @@
-"""The Cover: what the workbook is, its sheets, the master check, setup steps, buttons and
-the colour key."""
+"""The Cover: the headline of the calibrated forecast (the refresh-owned ``out_forecast``),
+what the scenarios are, what the workbook is, its sheets, the master check, setup steps,
+buttons and the colour key."""
 
 from __future__ import annotations
 
-from alfa_xl.book.buttons import insert_import_button, insert_refresh_button
-from alfa_xl.book.layout import STATUS_NAME
-from alfa_xl.book.sheets.base import CHECK_BAD_FILL, CHECK_OK_FILL, Context, new_sheet, status_fmt, status_format
-from alfa_xl.book.xlsx import quote_sheet
+from typing import Any
 
-SHEET = "Cover"
+from alfa_xl.model.scenarios import BUILTIN
+from alfa_xl.book.buttons import insert_import_button, insert_refresh_button
+from alfa_xl.book.layout import STATUS_NAME, owned_area
+from alfa_xl.book.sheets.base import CHECK_BAD_FILL, CHECK_OK_FILL, Context, new_sheet, status_fmt, status_format
+from alfa_xl.book.sheets.scenarios import write_owned
+from alfa_xl.book.xlsx import quote_sheet, split_ref
+
+AREA = owned_area("out_forecast")
+SHEET = AREA.sheet
+#: What each built-in scenario is, in a few words (the Cover never calls one the expected value).
+_SCENARIO_ROLES = {"base": "as announced", "bear": "bear case", "bull": "bull case", "plan": "the plan as first announced",
+                   "track_record": "as past plans ended"}
+_FORECAST_NOTE = (
+    "Written by the refresh from the Inputs lineup, target, in_seed and year-to-date cells: the calibrated Monte Carlo,",
+    "the recipe the Track record sheet scores on Alfa's past plans. P50: half the paths above, half below; P10-P90: 8 in 10 inside.",
+)
 
 _ABOUT = (
     "A lifecycle model of every Alfa Romeo nameplate (on sale and planned) projects yearly registrations;",
@@ -21,6 +34,7 @@ _SHEETS = (
     ("Scenarios", "Output written by the refresh (out_scenarios): comparison, one projection and one gap table per scenario; status line out_status."),
     ("Gap", "Calculation: live =ALFA_GAP_TABLE() and native Excel cross-checks of the gap and the growth required."),
     ("Risk", "Output written by the refresh (out_risk): Monte Carlo fan (P10/P50/P90), probability of the target by year, tornado; two charts."),
+    ("Track record", "Output written by the refresh (out_track): the backtest on Alfa's past plans (coverage, sharpness, errors against no change and the target path) and its charts."),
     ("Facts", "Sourced data: facts and yearly history, with sources."),
     ("Checks", "Checks in native Excel formulas and the master check."),
     ("xlwings.conf", "Settings read by xlwings (UDF Modules = alfa_xl.udfs). No machine-specific paths."),
@@ -31,25 +45,38 @@ _STEPS = (
     "edit Interpreter_Win / Interpreter_Mac there if Python is not on the PATH (no path is stored in this file).",
     "Press Import functions (or xlwings ribbon > Import Functions) once: ALFA_PROJECT, ALFA_GAP_TABLE, ALFA_TOTAL, ... become live.",
     "Press Refresh scenarios and risk after changing Inputs: it runs alfa_xl.macros.refresh_scenarios (module alfa_outlook.py beside this file).",
-    "Without Excel: alfa-xl refresh alfa_outlook.xlsm rewrites the Scenarios and Risk sheets the same way (Excel must be closed).",
+    "Without Excel: alfa-xl refresh alfa_outlook.xlsm rewrites the Scenarios, Risk and Track record sheets and this forecast the same way (Excel closed).",
     "Either way the status line (out_status, on the Scenarios sheet and above) says what was refreshed, or why nothing was.",
     "Until the functions are live, purple cells show the values computed when the workbook was built (LibreOffice shows #NAME?).",
 )
 
 
-def write(ctx: Context) -> None:
-    """The Cover sheet (top to bottom, one row after the other)."""
+def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) -> None:
+    """The Cover sheet (top to bottom, one row after the other) with the calibrated
+    forecast's ``grid`` (display ``roles``) at ``out_forecast``'s anchor. The headline
+    tables have a fixed shape, so the rows below them do not move at a refresh."""
     f = ctx.f
-    ws = new_sheet(ctx, SHEET, {0: 3, 1: 30, 2: 95}, landscape=False)
+    ws = new_sheet(ctx, SHEET, {0: 3, 1: 30, 2: 14, 3: 14, 4: 14, 5: 14, 6: 14, 7: 14}, landscape=False)
     ws.write(0, 1, "Alfa Romeo outlook: can Alfa Romeo reach 400,000 sales a year, when, and what would it take?", f.title())
     ws.write(1, 1, "Yearly sales projected model by model and region by region, scenarios, and the gap to the target. Built by alfa-xl.", f.subtitle())
 
     def section(r: int, title: str) -> int:
         ws.write(r, 1, title, f.section())
-        ws.write_blank(r, 2, None, f.section())
+        for j in range(2, 8):
+            ws.write_blank(r, j, None, f.section())
         return r + 1
 
-    r = section(3, "What it is")
+    a0, _ = split_ref(AREA.anchor)
+    r = section(a0 - 1 - len(_FORECAST_NOTE), "Headline: the calibrated forecast (the central answer)")
+    for line in _FORECAST_NOTE:
+        ws.write(r, 1, line, f.note()); r += 1
+    write_owned(ctx, ws, AREA, grid, roles)
+    r = section(a0 + len(grid) + 1, "The scenarios are what-ifs, not forecasts")
+    ws.write(r, 2, "Each scenario (Scenarios, Projection and Gap sheets) is one deterministic path without uncertainty. "
+                   "None of them is the expected value: the calibrated forecast above is.", f.note()); r += 1
+    for name, sc in BUILTIN.items():
+        ws.write(r, 2, f"{name} ({_SCENARIO_ROLES.get(name, 'a what-if')}): {sc.description}", f.note()); r += 1
+    r = section(r + 1, "What it is")
     for line in _ABOUT:
         ws.write(r, 2, line, f.note()); r += 1
     r = section(r + 1, "Sheets")
@@ -76,7 +103,7 @@ def write(ctx: Context) -> None:
         (f.input(), "400,000", "Input: type here (blue on yellow). Only the Inputs sheet has inputs."),
         (f.calc("#,##0"), "=A1-B1", "Calculation: native Excel formula (black)."),
         (f.live("#,##0"), "=ALFA_...", "Live Python function (purple): needs the xlwings add-in; shows build-time values until then."),
-        (f.output("units"), "101,287", "Written by the refresh (dark blue on grey: Scenarios and Risk sheets): do not type here, the next refresh replaces it."),
+        (f.output("units"), "101,287", "Written by the refresh (dark blue on grey: the forecast above, the Scenarios, Risk and Track record sheets): do not type here, the next refresh replaces it."),
         (status_fmt(f), "Refreshed by ...", "Status line of the last refresh (out_status, Scenarios!B5): written by the refresh only."),
         (f.data("#,##0"), "73,000", "Sourced data (green): see the source beside each row on the Facts sheet."),
         (f.get(bg_color=CHECK_OK_FILL), "OK", "Check passed."),

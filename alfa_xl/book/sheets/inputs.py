@@ -91,8 +91,31 @@ def write(ctx: Context) -> None:
                                                               "error_message": f"Give a whole number of paths from 1 to {MAX_PATHS:,}."})
     ws.data_validation(at["in_seed"], 1, at["in_seed"], 1, {"validate": "integer", "criteria": ">=", "value": 0,
                                                             "error_message": "Give a whole number of 0 or more as the seed."})
+    r = _year_to_date(ctx, ws, r + 1)
     _lineup(ctx, ws, r + 1)
     insert_refresh_button(ws, 3, 6)
+
+
+def _year_to_date(ctx: Context, ws, r: int) -> int:
+    """``in_ytd_units`` and ``in_ytd_months`` from row ``r`` (blank as built); the next free row."""
+    inp = ctx.inputs
+    year = ctx.base_year + 1
+    ws.write_row(r, 0, [f"Current year {year} to date (optional; Cover forecast)", *_HEADER[1:]], ctx.f.header()); r += 1
+    rows = (
+        ("in_ytd_units", "Year-to-date units", inp.ytd_units, "#,##0", "units",
+         f"Worldwide Alfa Romeo sales from January {year} to the month below (registrations; give the source in a cell comment). "
+         "Blank, with the months blank: the current year is unconditioned."),
+        ("in_ytd_months", "Months covered", inp.ytd_months, "0", "months",
+         "How many months of the year the units cover, 1 to 12. The calibrated forecast conditions the current year on them (alfa_xl.model.nowcast)."),
+    )
+    for name, label, value, fmt, unit, note in rows:
+        _input_row(ctx, ws, r, name, label, value, fmt, unit, note, align="right")
+        r += 1
+    ws.data_validation(r - 2, 1, r - 2, 1, {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 10_000_000, "ignore_blank": True,
+                                            "error_message": "Give the worldwide units sold so far this year, 0 to 10,000,000, or leave blank."})
+    ws.data_validation(r - 1, 1, r - 1, 1, {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 12, "ignore_blank": True,
+                                            "error_message": "Give the months the units cover, a whole number from 1 to 12, or leave blank."})
+    return r
 
 
 def _input_row(ctx: Context, ws, r: int, name: str, label: str, value, fmt: str, unit: str, note: str, align: str) -> None:

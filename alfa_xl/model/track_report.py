@@ -1,0 +1,118 @@
+"""Tables for the workbook's Track record sheet (the backtest) and the Cover's headline
+(the calibrated forecast).
+
+Pure, like :mod:`alfa_xl.model.risk_report`: both return
+:class:`~alfa_xl.model.report.Block` objects that the Excel macro and ``alfa-xl refresh``
+lay out with :func:`~alfa_xl.model.report.blocks_to_grid` and write under the defined names
+``out_track`` and ``out_forecast``. The numbers are those of ``alfa-xl backtest``
+(:func:`alfa_xl.model.backtest.summary` over :func:`~alfa_xl.model.backtest.replay_all`)
+and of :func:`alfa_xl.model.forecast.forecast`; nothing is computed a second way here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from alfa_xl.model.backtest import Replay, replay_all, summary
+from alfa_xl.model.forecast import FORECAST_PATHS, PROBABILITY_YEARS, Forecast, forecast
+from alfa_xl.model.gap import DEFAULT_TARGET
+from alfa_xl.model.lineup import Lineup
+from alfa_xl.model.report import Block
+from alfa_xl.model.sim_inputs import DEFAULT_SEED
+
+__all__ = ["track_blocks", "forecast_blocks", "current_year_text", "TRACK_PATHS", "POINT_COLUMNS", "HEADLINE_YEAR"]
+
+#: Paths of each replay on the Track record sheet: the default of ``alfa-xl backtest``.
+TRACK_PATHS = 20_000
+#: Columns of each decision point's table on the Track record sheet.
+POINT_COLUMNS = ("Year", "Actual", "Target path", "P10", "P50", "P90", "Point", "No change")
+#: The year of the headline band.
+HEADLINE_YEAR = PROBABILITY_YEARS[0]
+
+
+@lru_cache(maxsize=4)
+def _replays(paths: int, seed: int) -> tuple[Replay, ...]:
+    """Every shipped decision point replayed (they depend on the shipped data only, so
+    one process computes them once)."""
+    return tuple(replay_all(paths=paths, seed=seed))
+
+
+def track_blocks(paths: int = TRACK_PATHS, seed: int = DEFAULT_SEED) -> list[Block]:
+    """The Track record sheet's tables: the summary of ``alfa-xl backtest`` (scores pooled
+    over the decision points, by horizon), then one table per decision point.
+
+    Returns
+    -------
+    list of Block
+        ``track_summary``: :data:`~alfa_xl.model.backtest.SCORE_COLUMNS` (coverage and
+        errors as shares, sharpness = median P90/P10, interval score / actual).
+        ``track_<as_of>``: :data:`POINT_COLUMNS` per year, units a year (``Actual``
+        empty where not known yet, ``Target path`` the company's promise).
+
+    Examples
+    --------
+    >>> [b.name for b in track_blocks(paths=500)]
+    ['track_summary', 'track_2014', 'track_2018', 'track_2023']
+    """
+    replays = _replays(int(paths), int(seed))
+    blocks = [Block("track_summary", f"Backtest summary, every shipped decision point pooled, leave-one-out "
+                                     f"({paths:,} paths, seed {seed}; as alfa-xl backtest prints it)", summary(replays))]
+    for r in replays:
+        cases = r.cases()
+        frame = pd.DataFrame({c: cases[c] for c in POINT_COLUMNS})
+        blocks.append(Block(f"track_{r.as_of}", f"{r.label}: first forecast year {r.as_of}, last actual "
+                                                f"{r.last_actual[0]} {r.last_actual[1]:,.0f} (units a year)", frame))
+    return blocks
+
+
+def current_year_text(f: Forecast) -> str:
+    """Whether the forecast's first year is conditioned on year-to-date units, in words."""
+    year = int(f.all_years[0])
+    if not f.conditioned:
+        return f"{year} unconditioned: no year-to-date units on Inputs (in_ytd_units, in_ytd_months); the year is the curve's alone"
+    return f"{year} conditioned on year-to-date data: {f.ytd:,.0f} units in the first {f.ytd_months} month{'s' if f.ytd_months != 1 else ''}"
+
+
+def forecast_blocks(lineup: Lineup, target: float = DEFAULT_TARGET, seed: int = DEFAULT_SEED,
+                    ytd: float | None = None, ytd_months: int | None = None) -> list[Block]:
+    """The Cover's headline: the calibrated forecast (:func:`alfa_xl.model.forecast.forecast`
+    at its :data:`~alfa_xl.model.forecast.FORECAST_PATHS` paths) of ``lineup``.
+
+    Returns
+    -------
+    list of Block
+        ``forecast_band``: ``Measure``, ``P10``, ``P50``, ``P90``: the headline year's units
+        and the cumulative from the first forecast year through it.
+        ``forecast_probability``: ``By year``, ``Probability`` (share of paths reaching
+        ``target`` in at least one year by then), ``Paths reaching it``, ``Paths``.
+        ``forecast_current_year``: one text row, conditioned or unconditioned.
+
+    Examples
+    --------
+    >>> from alfa_xl.model.lineup import default_lineup
+    >>> [b.name for b in forecast_blocks(default_lineup())]
+    ['forecast_band', 'forecast_probability', 'forecast_current_year']
+    """
+    f = forecast(lineup, paths=FORECAST_PATHS, seed=seed, target=target, ytd=ytd, ytd_months=ytd_months)
+    table = f.table().set_index("Year")
+    a, b = f.cumulative_years
+    cum = f.cumulative()
+    band = pd.DataFrame([
+        [f"{HEADLINE_YEAR}, units a year", *(float(table.loc[HEADLINE_YEAR, p]) for p in ("P10", "P50", "P90"))],
+        [f"{a}-{b} cumulative, units", cum["P10"], cum["P50"], cum["P90"]],
+    ], columns=["Measure", "P10", "P50", "P90"])
+    rows = []
+    for year in PROBABILITY_YEARS:
+        p = f.probability_by(year)
+        rows.append([year, p, int(round(p * f.paths)), f.paths])
+    prob = pd.DataFrame(rows, columns=["By year", "Probability", "Paths reaching it", "Paths"])
+    current = pd.DataFrame([[current_year_text(f)]], columns=["Year-to-date data"])
+    return [
+        Block("forecast_band", f"Calibrated forecast, the central answer ({f.paths:,} paths, seed {f.seed}; "
+                               f"the recipe scored on the Track record sheet)", band),
+        Block("forecast_probability", f"Probability of reaching {f.target:,.0f} a year in at least one year", prob),
+        Block("forecast_current_year", "Current year of the forecast", current),
+    ]
+

@@ -1,0 +1,370 @@
+"""The Track record sheet (the backtest in the workbook), the Cover's calibrated forecast
+and the year-to-date Inputs.
+
+Expected values are computed here from the replays' year-by-year tables (coverage,
+median P90/P10, median absolute percentage errors, the Winkler score written out with
+:mod:`statistics`), from the decision points' own data (the target path written out as a
+geometric path) and from the forecast's simulated paths (percentiles and probabilities
+taken directly), never from the summary functions the workbook calls.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import shutil
+import statistics
+from pathlib import Path
+
+import numpy as np
+import pytest
+from defusedxml.ElementTree import fromstring
+
+from alfa_xl.book.build import build_workbook
+from alfa_xl.book.inputs import FileSource, InputsError, read_book_inputs
+from alfa_xl.book.refresh import refresh_workbook
+from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.xlsx import read_package
+from alfa_xl.excel import macros
+from alfa_xl.model.backtest import DECISION_POINTS, replay
+from alfa_xl.model.forecast import forecast
+from alfa_xl.model.lineup import default_lineup
+from alfa_xl.model.sim_inputs import DEFAULT_SEED
+from alfa_xl.model.sources import history
+from test_book_inputs import excel_double, number
+from test_book_refresh import parts, set_cell
+from test_macros import parse_cell
+
+TRACK = "Track record"
+TRACK_PART = "xl/worksheets/sheet7.xml"   # seventh sheet in the contract order
+YTD_UNITS, YTD_MONTHS = "B29", "B30"        # in_ytd_units, in_ytd_months on Inputs
+SUMMARY_COLUMNS = ["Horizon", "Cases", "Coverage", "Sharpness", "P50 error", "Point error",
+                   "No-change error", "Target-path error", "Interval score"]
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("track") / "alfa_outlook.xlsm"
+    build_workbook(path)
+    return path
+
+
+@pytest.fixture
+def book(pristine, tmp_path) -> Path:
+    path = tmp_path / "alfa_outlook.xlsm"
+    shutil.copy(pristine, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def replays():
+    """Every shipped decision point at the settings of alfa-xl backtest."""
+    return [replay(d.as_of, paths=20_000, seed=DEFAULT_SEED) for d in DECISION_POINTS]
+
+
+def sheet(path: Path, name: str) -> list[list]:
+    """A sheet's values from A1 (calamine starts at the first used cell; padded back)."""
+    from python_calamine import CalamineWorkbook
+
+    s = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
+    r0, c0 = s.start
+    return [[""] * (c0 + s.width)] * r0 + [[""] * c0 + row for row in s.to_python()]
+
+
+def _same(got: list[list], want: list[list]) -> None:
+    """Cell for cell; numbers to 1e-14 (the build and the refresh write the last digit differently)."""
+    assert len(got) == len(want)
+    for i, (g, w) in enumerate(zip(got, want)):
+        assert len(g) == len(w), i
+        for j, (x, y) in enumerate(zip(g, w)):
+            assert x == (pytest.approx(y, rel=1e-14) if isinstance(y, float) else y), (i, j)
+
+
+def _find(rows, text, col=0):
+    return next(i for i, r in enumerate(rows) if isinstance(r[col], str) and r[col].startswith(text))
+
+
+def _summary(rows) -> dict[str, dict[str, object]]:
+    h = _find(rows, "Horizon")
+    assert rows[h][:9] == SUMMARY_COLUMNS
+    return {r[0]: dict(zip(SUMMARY_COLUMNS, r[:9])) for r in rows[h + 1:h + 4]}
+
+
+def _expected_summary(replays) -> dict[str, dict[str, float]]:
+    """Scores pooled over every replay's years with an actual, by horizon, by hand."""
+    cases = []
+    for r in replays:
+        t, b = r.table, r.benchmarks
+        for i in range(len(t)):
+            actual = float(t["Actual"].iloc[i])
+            if math.isnan(actual):
+                continue
+            cases.append({"h": int(t["Year"].iloc[i]) - r.as_of + 1, "a": actual, "lo": float(t["P10"].iloc[i]),
+                          "p50": float(t["P50"].iloc[i]), "hi": float(t["P90"].iloc[i]), "point": float(t["Point"].iloc[i]),
+                          "naive": float(b["No change"].iloc[i]), "target": float(b["Target path"].iloc[i])})
+    out = {}
+    for label, keep in (("1-2y", lambda h: h <= 2), ("3+y", lambda h: h >= 3), ("all", lambda h: True)):
+        cs = [c for c in cases if keep(c["h"])]
+
+        def err(key):
+            return statistics.median(abs(c[key] - c["a"]) / c["a"] for c in cs)
+
+        out[label] = {
+            "Cases": len(cs),
+            "Coverage": sum(c["lo"] <= c["a"] <= c["hi"] for c in cs) / len(cs),
+            "Sharpness": statistics.median(c["hi"] / c["lo"] for c in cs),
+            "P50 error": err("p50"), "Point error": err("point"), "No-change error": err("naive"), "Target-path error": err("target"),
+            "Interval score": statistics.fmean(((c["hi"] - c["lo"]) + 10 * max(0.0, c["lo"] - c["a"]) + 10 * max(0.0, c["a"] - c["hi"])) / c["a"]
+                                               for c in cs),
+        }
+    return out
+
+
+# -- the sheet's values ---------------------------------------------------------------------
+class TestTrackRecordValues:
+    def test_summary_equals_the_scores_recomputed_from_the_replays(self, pristine, replays):
+        got = _summary(sheet(pristine, TRACK))
+        want = _expected_summary(replays)
+        # history through 2025: 12 + 8 + 3 years with an actual, two of each in the first two years
+        assert [got[k]["Cases"] for k in ("1-2y", "3+y", "all")] == [6, 17, 23]
+        for label, scores in want.items():
+            for column, value in scores.items():
+                assert got[label][column] == pytest.approx(value, rel=1e-12), (label, column)
+
+    def test_each_decision_point_table_is_its_replay(self, pristine, replays):
+        rows = sheet(pristine, TRACK)
+        actuals = dict(zip(history()["year"].astype(int), history()["units"].astype(float)))
+        for d, r in zip(DECISION_POINTS, replays):
+            top = _find(rows, d.label)
+            header = rows[top + 1][:8]
+            assert header == ["Year", "Actual", "Target path", "P10", "P50", "P90", "Point", "No change"]
+            body = rows[top + 2:top + 2 + len(r.table)]
+            years = [int(x[0]) for x in body]
+            assert years == list(range(d.as_of, years[-1] + 1)) and years[-1] >= max(2025, d.target_year)
+            (y0, u0), (y1, u1) = d.target_path[0], d.target_path[-1]
+            for row, (_, t) in zip(body, r.table.iterrows()):
+                year = int(row[0])
+                assert row[1] == (actuals[year] if year in actuals else "")
+                # the promise: geometric from the first knot to the last, held after
+                promised = u0 * (u1 / u0) ** ((min(year, y1) - y0) / (y1 - y0)) if len(d.target_path) == 2 else None
+                if promised is not None:
+                    assert row[2] == pytest.approx(promised, rel=1e-12)
+                assert row[3:6] == pytest.approx([t["P10"], t["P50"], t["P90"]], rel=1e-12)
+                assert row[7] == pytest.approx(r.last_actual[1])
+            assert body[years.index(d.target_year)][2] == pytest.approx(d.target_units)
+
+    def test_sources_of_the_decision_points_are_on_the_sheet(self, pristine):
+        text = "\n".join(str(x) for r in sheet(pristine, TRACK) for x in r)
+        for d in DECISION_POINTS:
+            assert d.source in text
+
+
+# -- the charts -----------------------------------------------------------------------------
+def _track_charts(p: dict[str, bytes]) -> list[str]:
+    """The chart parts of the Track record sheet's drawing, in drawing order."""
+    rels = p[TRACK_PART.replace("worksheets/", "worksheets/_rels/") + ".rels"].decode()
+    drawing = "xl/" + re.search(r'Target="\.\./(drawings/drawing\d+\.xml)"', rels).group(1)
+    drels = p[drawing.replace("drawings/", "drawings/_rels/") + ".rels"].decode()
+    return ["xl/" + t for t in re.findall(r'Target="\.\./(charts/chart\d+\.xml)"', drels)]
+
+
+def test_one_chart_per_decision_point_reads_its_table(pristine):
+    p = parts(pristine)
+    charts = _track_charts(p)
+    assert len(charts) == len(DECISION_POINTS)
+    rows = sheet(pristine, TRACK)
+    for d, part in zip(DECISION_POINTS, charts):
+        xml = p[part].decode()
+        top = _find(rows, d.label)
+        end = top + 2
+        while end < len(rows) and isinstance(rows[end][0], float):
+            end += 1
+        first, last = top + 3, end                              # 1-based rows of the first and last year
+        header = rows[top + 1]
+        letter = {name: "ABCDEFGHI"[j] for j, name in enumerate(header[:8])}
+        series = re.findall(r"<c:ser>.*?</c:ser>", xml, re.S)
+        assert "<c:scatterChart>" in xml and len(series) == 5
+        names = [re.search(r"<c:tx>.*?<c:v>([^<]+)</c:v>", s, re.S).group(1) for s in series]
+        assert names == ["Tool would have said: P90", "Tool would have said: P50", "Tool would have said: P10",
+                         "Promised: the plan's target path", "Happened: actual"]
+        for s, column in zip(series, ("P90", "P50", "P10", "Target path", "Actual")):
+            x, y = re.findall(r"<c:f>([^<]+)</c:f>", s)
+            assert x == f"'Track record'!$A${first}:$A${last}"
+            assert y == f"'Track record'!${letter[column]}${first}:${letter[column]}${last}"
+        # the rows the chart reads are exactly this point's years
+        years = [int(r[0]) for r in rows[first - 1:last]]
+        assert years[0] == d.as_of and all(b == a + 1 for a, b in zip(years, years[1:]))
+        assert not isinstance(rows[last][0], float)
+        assert d.label.split(":")[0] in xml
+
+
+# -- the refresh owns the sheet -----------------------------------------------------------
+def test_headless_refresh_rewrites_the_track_record_area(book):
+    built = sheet(book, TRACK)
+    top = _find(built, "Year", 0)
+    cell = f"E{top + 2}"                                         # a P50 of the first decision point
+    set_cell(book, cell, "typed over", part=TRACK_PART)
+    assert sheet(book, TRACK)[top + 1][4] == "typed over"
+    report = refresh_workbook(book, backup=False)
+    m = re.fullmatch(r"'Track record'!\$A\$6:\$I\$(\d+)", report.areas["out_track"])
+    assert m, report.areas["out_track"]
+    last = int(m.group(1))
+    # the summary (3 buckets) and one table per decision point, each with a title and a header
+    assert last - 5 == 5 + sum(len(range(d.as_of, max(2025, d.target_year) + 1)) + 3 for d in DECISION_POINTS)
+    _same(sheet(book, TRACK)[5:last], built[5:last])
+    assert report.areas["out_forecast"] == "Cover!$B$7:$E$19"
+
+
+def test_macro_writes_the_same_track_record_and_forecast(pristine, tmp_path):
+    path = tmp_path / "alfa_outlook.xlsm"
+    shutil.copy(pristine, path)
+    refresh_workbook(path, backup=False)
+    headless_track, headless_cover = sheet(path, TRACK), sheet(path, "Cover")
+    excel = excel_double(pristine, "in_seed", number(DEFAULT_SEED), None)
+    assert macros.refresh_scenarios(excel).startswith("Refreshed by the Refresh button")
+    for name, grid in ((TRACK, headless_track), ("Cover", headless_cover)):
+        cells = excel.sheets[name].cells
+        area = excel.names["out_track" if name == TRACK else "out_forecast"].refers_to_range
+        for r in range(area.row, area.row + area.rows):
+            for c in range(area.column, area.column + area.columns):
+                want = grid[r - 1][c - 1]
+                got = cells.get((r, c), "")
+                assert got == (pytest.approx(want, rel=1e-12) if isinstance(want, float) else want), (name, r, c)
+
+
+# -- the Cover's headline ---------------------------------------------------------------------
+def _headline(rows):
+    top = _find(rows, "Calibrated forecast, the central answer", 1)
+    band = {r[1]: r[2:5] for r in rows[top + 2:top + 4]}
+    p = _find(rows, "Probability of reaching", 1)
+    prob = {int(r[1]): r[2:5] for r in rows[p + 2:p + 4]}
+    c = _find(rows, "Current year of the forecast", 1)
+    return rows[top][1], band, prob, rows[c + 2][1]
+
+
+def _expected_headline(f):
+    """Percentiles and probabilities straight from the simulated paths."""
+    years = list(f.all_years)
+    i30 = years.index(2030)
+    y2030 = np.percentile(f.totals[:, i30], [10, 50, 90])
+    cum = np.percentile(f.totals[:, years.index(2026):i30 + 1].sum(axis=1), [10, 50, 90])
+    by = {y: float(np.mean((f.totals[:, :years.index(y) + 1] >= 400_000).any(axis=1))) for y in (2030, 2035)}
+    return y2030, cum, by
+
+
+def test_cover_shows_the_calibrated_forecast(pristine):
+    title, band, prob, current = _headline(sheet(pristine, "Cover"))
+    f = forecast(default_lineup(), paths=20_000, seed=DEFAULT_SEED)
+    y2030, cum, by = _expected_headline(f)
+    assert "20,000 paths, seed 20140506" in title
+    assert band["2030, units a year"] == pytest.approx(list(y2030), rel=1e-12)
+    assert band["2026-2030 cumulative, units"] == pytest.approx(list(cum), rel=1e-12)
+    for year in (2030, 2035):
+        assert prob[year][0] == pytest.approx(by[year], abs=1e-15)
+        assert prob[year][1:] == [round(by[year] * 20_000), 20_000]
+    assert current.startswith("2026 unconditioned")
+
+
+def test_cover_says_the_scenarios_are_not_the_expected_value(pristine):
+    text = "\n".join(str(x) for r in sheet(pristine, "Cover") for x in r)
+    assert "None of them is the expected value" in text
+    for name in ("base (as announced)", "bear", "bull", "plan", "track_record"):
+        assert name in text
+
+
+# -- year-to-date Inputs ------------------------------------------------------------------------
+def _inputs(path: Path):
+    return read_book_inputs(FileSource(BookFile(read_package(path))))
+
+
+def test_blank_year_to_date_is_unconditioned(pristine):
+    i = _inputs(pristine)
+    assert (i.ytd_units, i.ytd_months) == (None, None)
+    risk = "\n".join(str(x) for r in sheet(pristine, "Risk")[:6] for x in r)
+    assert "Current year unconditioned here" in risk
+
+
+def test_year_to_date_conditions_the_cover_forecast(book):
+    set_cell(book, YTD_UNITS, 33020)   # H1 2025's worldwide units, as a stand-in year to date
+    set_cell(book, YTD_MONTHS, 6)
+    assert (_inputs(book).ytd_units, _inputs(book).ytd_months) == (33020.0, 6)
+    refresh_workbook(book, backup=False)
+    _, band, _, current = _headline(sheet(book, "Cover"))
+    assert current == "2026 conditioned on year-to-date data: 33,020 units in the first 6 months"
+    f = forecast(default_lineup(), paths=20_000, seed=DEFAULT_SEED, ytd=33020, ytd_months=6)
+    y2030, cum, _ = _expected_headline(f)
+    assert band["2030, units a year"] == pytest.approx(list(y2030), rel=1e-12)
+    assert band["2026-2030 cumulative, units"] == pytest.approx(list(cum), rel=1e-12)
+    plain = _expected_headline(forecast(default_lineup(), paths=20_000, seed=DEFAULT_SEED))[1]
+    assert not np.allclose(cum, plain)   # the conditioning moved the cumulative
+
+
+def test_macro_reads_the_year_to_date_cells_the_same_way(pristine):
+    excel = excel_double(pristine, "in_ytd_units", number(33020), None)
+    months = parse_cell(excel.names["in_ytd_months"].refers_to_range.address)
+    excel.sheets["Inputs"].cells[months] = 6.0
+    i = read_book_inputs(macros.XlwingsSource(excel))
+    assert (i.ytd_units, i.ytd_months) == (33020.0, 6)
+
+
+@pytest.mark.parametrize("units, months, message", [
+    (33020, None, "Inputs!B30 (in_ytd_months): missing while Inputs!B29 (in_ytd_units) is given"),
+    (None, 6, "Inputs!B29 (in_ytd_units): missing while Inputs!B30 (in_ytd_months) is given"),
+    (33020, 13, "Inputs!B30 (in_ytd_months): outside 1 to 12 (got 13"),
+    (33020, 2.5, "Inputs!B30 (in_ytd_months): not a whole number"),
+    (-5, 6, "Inputs!B29 (in_ytd_units): outside 0 to 10,000,000 (got -5"),
+    ("lots", 6, "Inputs!B29 (in_ytd_units): not a number"),
+])
+def test_bad_year_to_date_gives_one_line_naming_the_cell(book, units, months, message):
+    set_cell(book, YTD_UNITS, units)
+    set_cell(book, YTD_MONTHS, months)
+    before = book.read_bytes()
+    with pytest.raises(InputsError) as exc:
+        refresh_workbook(book, backup=False)
+    assert str(exc.value).startswith(message) and "\n" not in str(exc.value)
+    assert book.read_bytes() == before
+
+
+# -- LibreOffice opens it --------------------------------------------------------------------
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_refreshed_track_record_with_its_charts(pristine, tmp_path):
+    """A real spreadsheet application reads the refreshed sheet: same values, and the three
+    charts kept on the Track record sheet with their ranges when LibreOffice saves it."""
+    import os
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI", "").lower() == "true":
+            raise RuntimeError("LibreOffice (soffice) is required in CI")
+        pytest.skip("LibreOffice (soffice) not installed")
+    path = tmp_path / "alfa_outlook.xlsm"
+    shutil.copy(pristine, path)
+    set_cell(path, YTD_UNITS, 33020)
+    set_cell(path, YTD_MONTHS, 6)
+    refresh_workbook(path, backup=False)
+    profile = tmp_path / "profile"
+    out = tmp_path / "lo"
+    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to", "xlsx",
+                    "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180, env=dict(os.environ, HOME=str(tmp_path)))
+    saved = out / "alfa_outlook.xlsx"
+    ours, theirs = sheet(path, TRACK), sheet(saved, TRACK)
+    top = _find(ours, "Backtest summary")
+    _same([r[:9] for r in theirs[top:top + 60]], [r[:9] for r in ours[top:top + 60]])
+    assert _headline(sheet(saved, "Cover"))[3].startswith("2026 conditioned on year-to-date data")
+    p = parts(saved)
+    wb = p["xl/workbook.xml"].decode()
+    index = [s.get("name") for s in fromstring(wb).iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet")].index(TRACK)
+    rels = p["xl/_rels/workbook.xml.rels"].decode()
+    rid = re.findall(r'<sheet [^>]*r:id="(rId\d+)"', wb)[index]
+    target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', rels)
+    part = "xl/" + (target.group(1) or target.group(2)).lstrip("/").removeprefix("xl/")
+    srels = p[part.replace("worksheets/", "worksheets/_rels/") + ".rels"].decode()
+    drawing = "xl/" + re.search(r'Target="\.\./(drawings/[^"]+)"', srels).group(1)
+    charts = re.findall(r'Target="\.\./(charts/[^"]+)"', p[drawing.replace("drawings/", "drawings/_rels/") + ".rels"].decode())
+    assert len(charts) == len(DECISION_POINTS)
+    for c in charts:
+        refs = [html.unescape(r) for r in re.findall(r"<c:f>([^<]+)</c:f>", p["xl/" + c].decode())]
+        cells = [r for r in refs if "!" in r]               # LibreOffice also stores series names as formulas
+        assert len(cells) == 10 and all(r.startswith("'Track record'!$") for r in cells)
