@@ -7,8 +7,10 @@ Lite ``@script`` and from Python with any object shaped like ``xw.Book``.
 
 The workbook contract (defined names, never cell addresses) is declared once in
 :mod:`alfa_xl.book.layout`: the inputs ``in_*`` and the table ``tbl_lineup``, the owned
-areas ``out_scenarios`` (on Scenarios) and ``out_risk`` (on Risk, optional), and the status
-cell ``out_status``. The inputs are read by the same reader as ``alfa-xl refresh``
+areas ``out_scenarios`` (on Scenarios), ``out_risk`` (on Risk), ``out_track`` (on Track
+record: the backtest of :mod:`alfa_xl.model.backtest`) and ``out_forecast`` (on the Cover:
+the calibrated forecast, conditioned on ``in_ytd_units``/``in_ytd_months`` when given), the
+last three optional, and the status cell ``out_status``. The inputs are read by the same reader as ``alfa-xl refresh``
 (:func:`alfa_xl.book.inputs.read_book_inputs`, here through :class:`XlwingsSource`), so a
 value means the same in Excel and headless, and a bad one gives the same message.
 
@@ -315,8 +317,10 @@ def refresh_scenarios(book=None) -> str:
     Risk sheet around ``in_scenario``.
 
     Writes the comparison, one projection table and one gap table per scenario into the
-    ``out_scenarios`` rectangle, and the fan, the probability by year and the tornado
-    into ``out_risk`` when the workbook defines it (see the module docstring).
+    ``out_scenarios`` rectangle, the fan, the probability by year and the tornado into
+    ``out_risk``, the backtest summary and the decision points into ``out_track`` and the
+    calibrated forecast's headline into ``out_forecast``, each when the workbook defines
+    it (see the module docstring).
 
     Parameters
     ----------
