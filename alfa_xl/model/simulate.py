@@ -10,8 +10,8 @@ gathers its rows and one batched product applies peaks, regional split and tarif
 
 What is drawn, per path
 -----------------------
-Only models that are not yet on sale and that the scenario keeps active ("planned
-models") get model draws; models on sale keep their known curve.
+Planned models (not yet on sale, kept active by the scenario) get model draws; models on
+sale get the brand's yearly noise. Defaults and their rules: :mod:`alfa_xl.model.uncertainty`.
 
 =======================  ==================================  ================================
 driver                   distribution (default)              grounded in
@@ -20,16 +20,24 @@ launch slip, per model   Poisson, mean ``max(0, 2.33 - d)``  2014 plan: built mo
                          whole years added to the launch     1, 1 and 5 years (mean 2.33);
                                                              *d* = delay the scenario already
                                                              applies (counted once)
-cancellation, per model  Bernoulli, p = 0.625                2014 plan: 5 of 8 models never
-                                                             built
+cancellation, per model  Bernoulli; p = 0.4 up to 2 years    2014 plan by lead, Laplace's
+                         from the first forecast year to     rule: 1 of 3 near, 4 of 5 far
+                         launch, 0.714 further; odds x0.5    dropped; firmness odds are an
+                         if confirmed, x2 if a rumour        assumption (no labelled record)
 peak realisation,        lognormal, median 1 (the            past targets: log(actual/target)
 per model                scenario's peak), sigma 0.664       has standard deviation 0.664
                                                              (9 counted targets, 2010-2024)
-market trend, per path   normal, mean = scenario's trend,    bear and bull trends (-2%, +2%)
-                         sd 0.0156                           taken as the P10 and P90
-North America tariff     normal, mean = scenario's           bear's further -20% taken as the
-effect                   ``na_tariff``, sd 0.156             P10
+yearly volume, models    random walk in log from the         worldwide history: sd of the
+on sale (per path)       latest actual, steps N(0, 0.239)    log change per year (gaps of
+                                                             several years count as several)
+market trend, per path   normal around the scenario's,       0: the market's moves are in the
+                         sd 0 by default                     brand's yearly noise already
+North America tariff     normal, mean = scenario's           the one tariff year: US 2025 -36%
+effect                   ``na_tariff``, sd 0.36
 =======================  ==================================  ================================
+
+The yearly-noise steps are independent of the common factor and of each other (one
+stream per year after the latest actual, so a year keeps its draws whatever the horizon).
 
 **Correlation.** Every draw is made through a one-factor Gaussian copula: for each path a
 common "brand year" factor :math:`F \sim N(0, 1)` and for each draw an own
