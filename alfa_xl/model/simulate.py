@@ -10,8 +10,8 @@ gathers its rows and one batched product applies peaks, regional split and tarif
 
 What is drawn, per path
 -----------------------
-Only models that are not yet on sale and that the scenario keeps active ("planned
-models") get model draws; models on sale keep their known curve.
+Planned models (not yet on sale, kept active by the scenario) get model draws; models on
+sale get the brand's yearly noise. Defaults and their rules: :mod:`alfa_xl.model.uncertainty`.
 
 =======================  ==================================  ================================
 driver                   distribution (default)              grounded in
@@ -20,16 +20,24 @@ launch slip, per model   Poisson, mean ``max(0, 2.33 - d)``  2014 plan: built mo
                          whole years added to the launch     1, 1 and 5 years (mean 2.33);
                                                              *d* = delay the scenario already
                                                              applies (counted once)
-cancellation, per model  Bernoulli, p = 0.625                2014 plan: 5 of 8 models never
-                                                             built
+cancellation, per model  Bernoulli; p = 0.4 up to 2 years    2014 plan by lead, Laplace's
+                         from the first forecast year to     rule: 1 of 3 near, 4 of 5 far
+                         launch, 0.714 further; odds x0.5    dropped; firmness odds are an
+                         if confirmed, x2 if a rumour        assumption (no labelled record)
 peak realisation,        lognormal, median 1 (the            past targets: log(actual/target)
 per model                scenario's peak), sigma 0.664       has standard deviation 0.664
                                                              (9 counted targets, 2010-2024)
-market trend, per path   normal, mean = scenario's trend,    bear and bull trends (-2%, +2%)
-                         sd 0.0156                           taken as the P10 and P90
-North America tariff     normal, mean = scenario's           bear's further -20% taken as the
-effect                   ``na_tariff``, sd 0.156             P10
+yearly volume, models    random walk in log from the         worldwide history: sd of the
+on sale (per path)       latest actual, steps N(0, 0.239)    log change per year (gaps of
+                                                             several years count as several)
+market trend, per path   normal around the scenario's,       0: the market's moves are in the
+                         sd 0 by default                     brand's yearly noise already
+North America tariff     normal, mean = scenario's           the one tariff year: US 2025 -36%
+effect                   ``na_tariff``, sd 0.36
 =======================  ==================================  ================================
+
+The yearly-noise steps are independent of the common factor and of each other (one
+stream per year after the latest actual, so a year keeps its draws whatever the horizon).
 
 **Correlation.** Every draw is made through a one-factor Gaussian copula: for each path a
 common "brand year" factor :math:`F \sim N(0, 1)` and for each draw an own
@@ -113,6 +121,7 @@ __all__ = [
     "MAX_SLIP",
     "BLOCK",
     "TORNADO_COLUMNS",
+    "condition_on_year_to_date",
 ]
 
 #: Paths per independent random stream.
@@ -465,6 +474,8 @@ def simulate(
     progress: Callable[[int, int], None] | None = None,
     *,
     base_year: int | None = None,
+    ytd: float | None = None,
+    ytd_months: int | None = None,
 ) -> Simulation:
     """Simulate yearly totals over many paths drawn around a scenario.
 
@@ -491,6 +502,12 @@ def simulate(
         The latest actual year (default: the shipped history's, 2025): trend, tariff and
         the yearly noise start after it, and a planned model's lead is counted from it. A
         backtest passes the year before its ``as_of``.
+    ytd, ytd_months : optional
+        Year-to-date worldwide units of the year after ``base_year`` and the months they
+        cover (both or neither; the horizon must start in that year). That year's totals
+        become the nowcast's (:func:`alfa_xl.model.nowcast.nowcast`) quantile of the same
+        rank, and each path's later years are scaled by the same ratio (the level the
+        yearly noise of the models on sale carries on).
 
     Returns
     -------
@@ -520,6 +537,7 @@ def simulate(
     seed = check_seed(seed)
     lineup, scenario, uncertainty, start, end = resolve_inputs(lineup, scenario, uncertainty, start_year, end_year)
     frame = PathFrame(lineup, scenario, start, end, uncertainty, base_year)
+    nc = _nowcast(ytd, ytd_months, start, frame.base_year)
     step = _chunk_paths(len(frame.years), frame.n_models, chunk_paths)
     totals = np.empty((n, len(frame.years)))
     for first in range(0, n, step):
@@ -528,12 +546,49 @@ def simulate(
         totals[first:stop] = frame.totals(d.slip, d.cancelled, d.peak_multiplier, d.market_trend, d.na_tariff, d.volume)
         if progress is not None:
             progress(stop, n)
+    if nc is not None:
+        condition_on_year_to_date(totals, nc.ppf)
     totals.setflags(write=False)
     years = frame.years.astype(int)
     years.setflags(write=False)
     deterministic = project(lineup, scenario, start, end, base_year=frame.base_year).totals.copy()
     deterministic.setflags(write=False)
-    return Simulation(lineup, scenario, uncertainty, seed, years, totals, deterministic)
+    conditioned = None if nc is None else (float(nc.units_to_date), int(nc.months))
+    return Simulation(lineup, scenario, uncertainty, seed, years, totals, deterministic, conditioned)
+
+
+def _nowcast(ytd: Any, ytd_months: Any, start: int, base_year: int):
+    if ytd is None and ytd_months is None:
+        return None
+    if ytd is None or ytd_months is None:
+        missing = "ytd" if ytd is None else "ytd_months"
+        raise SimulationError(missing, None, "give both the year-to-date units and the months they cover, or neither", "missing")
+    if start != base_year + 1:
+        raise HorizonError("start_year", start, f"start the horizon in {base_year + 1}, the year the year-to-date units "
+                           "are from", "year-to-date units need the current year")
+    from alfa_xl.model.nowcast import nowcast
+
+    return nowcast(ytd, ytd_months, base_year + 1)
+
+
+def condition_on_year_to_date(totals: np.ndarray, ppf: Callable[[np.ndarray], np.ndarray]) -> None:
+    """Condition paths (in place) on a full-year distribution for their first year.
+
+    Each path's first-year total becomes ``ppf((rank + 0.5) / n)`` (paths keep their
+    order) and its later years are scaled by the same ratio.
+
+    >>> t = np.array([[10.0, 20.0], [30.0, 60.0]])
+    >>> condition_on_year_to_date(t, lambda u: 100 * u)
+    >>> t.tolist()
+    [[25.0, 50.0], [75.0, 150.0]]
+    """
+    n = totals.shape[0]
+    current = totals[:, 0].copy()
+    ranks = np.argsort(np.argsort(current, kind="stable"), kind="stable")
+    target = np.asarray(ppf((ranks + 0.5) / n), dtype=float)
+    ratio = np.divide(target, current, out=np.ones(n), where=current > 0)
+    totals[:, 0] = target
+    totals[:, 1:] *= ratio[:, None]
 
 
 # The result object and the tornado live in their own modules; they stay importable from here.

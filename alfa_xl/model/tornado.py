@@ -107,6 +107,12 @@ def tornado(
             cancel[j] = True
             rows.append((f"{names[j]} built or cancelled", "cancelled", "built", {"cancel": cancel}, {}))
 
+    return _evaluate(frame, scenario, rows)
+
+
+def _evaluate(frame: PathFrame, scenario: Scenario, rows: list[tuple[str, str, str, dict[str, Any], dict[str, Any]]]) -> pd.DataFrame:
+    """The year's total at each row's low and high setting, every other input as in the scenario."""
+    m, steps = frame.n_models, frame.noise_steps
     columns = list(TORNADO_COLUMNS)
     det = float(frame.totals(np.zeros((1, m), np.int64), np.zeros((1, m), bool), np.ones((1, m)),
                              np.array([scenario.market_trend]), np.array([scenario.na_tariff]))[0, 0])
