@@ -31,6 +31,7 @@ from alfa_xl.model.backtest import DECISION_POINTS, replay
 from alfa_xl.model.forecast import forecast
 from alfa_xl.model.lineup import default_lineup
 from alfa_xl.model.sim_inputs import DEFAULT_SEED
+from alfa_xl.model.simulate import simulate
 from alfa_xl.model.sources import history
 from test_book_inputs import excel_double, number
 from test_book_refresh import parts, set_cell
@@ -281,8 +282,7 @@ def _inputs(path: Path):
 def test_blank_year_to_date_is_unconditioned(pristine):
     i = _inputs(pristine)
     assert (i.ytd_units, i.ytd_months) == (None, None)
-    risk = "\n".join(str(x) for r in sheet(pristine, "Risk")[:6] for x in r)
-    assert "Current year unconditioned here" in risk
+    assert sheet(pristine, "Risk")[5][0].endswith("seed 20140506 (units); current year unconditioned")
 
 
 def test_year_to_date_conditions_the_cover_forecast(book):
@@ -298,6 +298,20 @@ def test_year_to_date_conditions_the_cover_forecast(book):
     assert band["2026-2030 cumulative, units"] == pytest.approx(list(cum), rel=1e-12)
     plain = _expected_headline(forecast(default_lineup(), paths=20_000, seed=DEFAULT_SEED))[1]
     assert not np.allclose(cum, plain)   # the conditioning moved the cumulative
+    # the Risk sheet's fan: its first year conditioned the same way, and says so
+    risk = sheet(book, "Risk")
+    assert risk[5][0].endswith("(units); 2026 conditioned on year-to-date units (33,020 in 6 months)")
+    sim = simulate(default_lineup(), "base", 2026, 2030, 10_000, DEFAULT_SEED, ytd=33020, ytd_months=6)
+    assert risk[7][:4] == pytest.approx([2026, *np.percentile(sim.totals[:, 0], [10, 50, 90])], rel=1e-12)
+
+
+def test_year_to_date_leaves_a_later_risk_horizon_unconditioned(book):
+    set_cell(book, YTD_UNITS, 33020)
+    set_cell(book, YTD_MONTHS, 6)
+    set_cell(book, "B6", 2027)          # in_start_year: the current year is not on the Risk sheet
+    refresh_workbook(book, backup=False)
+    assert sheet(book, "Risk")[5][0].endswith("current year unconditioned")
+    assert _headline(sheet(book, "Cover"))[3].startswith("2026 conditioned")
 
 
 def test_macro_reads_the_year_to_date_cells_the_same_way(pristine):

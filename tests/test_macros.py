@@ -348,7 +348,7 @@ class TestRefresh:
         assert (out.sheet.name, out.row, out.column) == ("Risk", 6, 1)
         assert out.shape == risk_shape()
         grid = out.value
-        assert grid[0][0] == "Yearly total across 2,000 paths around scenario bear, seed 11 (units)"
+        assert grid[0][0] == "Yearly total across 2,000 paths around scenario bear, seed 11 (units); current year unconditioned"
         assert grid[1][:4] == ["Year", "P10", "P50", "P90"] and [r[0] for r in grid[2:7]] == [2026, 2027, 2028, 2029, 2030]
         assert all(r[1] <= r[2] <= r[3] for r in grid[2:7])
         assert grid[8][0] == "Probability of reaching 400,000 a year (2,000 paths around scenario bear, seed 11)"

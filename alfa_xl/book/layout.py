@@ -24,6 +24,7 @@ from alfa_xl.model.risk_report import risk_blocks
 from alfa_xl.model.scenarios import Scenario, get_scenario
 from alfa_xl.model.track_report import forecast_blocks, track_blocks
 from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED
+from alfa_xl.model.sources import latest_actual
 
 __all__ = [
     "WORKBOOK_NAME",
@@ -215,8 +216,12 @@ def scenario_area_blocks(inputs: BookInputs) -> list[Block]:
 def risk_area_blocks(inputs: BookInputs) -> list[Block]:
     """``out_risk``: :func:`alfa_xl.model.risk_report.risk_blocks` (fan, probability by year,
     tornado with the scenario's own total that centres the chart) for ``in_scenario``,
-    ``in_paths`` and ``in_seed``."""
-    return risk_blocks(inputs.refresh, paths=inputs.paths, seed=inputs.seed, scenario=inputs.scenario)
+    ``in_paths`` and ``in_seed``; the first year conditioned on ``in_ytd_units`` and
+    ``in_ytd_months`` when given and ``in_start_year`` is the current year."""
+    r = inputs.refresh
+    current = r.start_year == latest_actual()[0] + 1  # year-to-date units condition the current year only
+    ytd, months = (inputs.ytd_units, inputs.ytd_months) if current else (None, None)
+    return risk_blocks(r, paths=inputs.paths, seed=inputs.seed, scenario=inputs.scenario, ytd=ytd, ytd_months=months)
 
 
 def track_area_blocks(inputs: BookInputs) -> list[Block]:

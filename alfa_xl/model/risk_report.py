@@ -28,6 +28,8 @@ def risk_blocks(
     scenario: Scenario | str | None = None,
     percentiles: Iterable[float] | None = None,
     uncertainty: Uncertainty | None = None,
+    ytd: float | None = None,
+    ytd_months: int | None = None,
 ) -> list[Block]:
     """The Risk sheet's tables for one scenario, in :data:`RISK_BLOCKS` order.
 
@@ -48,6 +50,10 @@ def risk_blocks(
         Percentiles of the fan (default 10, 50, 90).
     uncertainty : Uncertainty, optional
         Driver spreads (default: calibrated on the track record).
+    ytd, ytd_months : optional
+        Year-to-date units of the first year and the months they cover: that year is
+        conditioned on them (:func:`~alfa_xl.model.simulate.simulate`); the fan's title
+        says whether it is.
 
     Returns
     -------
@@ -73,7 +79,7 @@ def risk_blocks(
     """
     sc = get_scenario(scenario if scenario is not None else (inputs.scenarios[0] if inputs.scenarios else "base"))
     target = check_target(inputs.target)
-    sim = simulate(inputs.lineup, sc, inputs.start_year, inputs.end_year, paths, seed, uncertainty)
+    sim = simulate(inputs.lineup, sc, inputs.start_year, inputs.end_year, paths, seed, uncertainty, ytd=ytd, ytd_months=ytd_months)
     fan = sim.percentiles(percentiles if percentiles is not None else DEFAULT_PERCENTILES)
     fan["Mean"] = sim.totals.mean(axis=0)
     fan["Scenario"] = sim.deterministic
@@ -81,8 +87,16 @@ def risk_blocks(
     torn = tornado(inputs.compare_year, sc, inputs.lineup, uncertainty)
     where = f"{sim.paths:,} paths around scenario {sc.name}, seed {sim.seed}"
     return [
-        Block("risk_fan", f"Yearly total across {where} (units)", fan),
+        Block("risk_fan", f"Yearly total across {where} (units); {_current_year(sim)}", fan),
         Block("risk_probability", f"Probability of reaching {target:,.0f} a year ({where})", chance),
         Block("risk_tornado", f"Tornado: total in {inputs.compare_year} with one driver at its P10 and P90, "
                               f"scenario {sc.name} (units)", torn),
     ]
+
+
+def _current_year(sim) -> str:
+    """Whether the fan's first year is conditioned on year-to-date units, in words."""
+    if sim.ytd is None:
+        return "current year unconditioned"
+    units, months = sim.ytd
+    return f"{int(sim.years[0])} conditioned on year-to-date units ({units:,.0f} in {months} month{'s' if months != 1 else ''})"
