@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -341,11 +342,10 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
                     if z.read(name) != data:
                         raise WorkbookFileError("workbook file", str(path), "refresh it again", f"the new {name} did not read back")
                     parse_part(data, name, tmp)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError) as exc:
             raise WorkbookFileError("workbook file", str(path), "refresh it again", f"the new file did not read back ({exc})") from None
 
-    with open(target.path, "rb") as fh:  # the bytes that were read become the backup
-        original = fh.read()
+    original = pkg.raw  # the bytes that were read become the backup
     if len(original) != target.stamp[1]:
         raise WorkbookFileError("workbook file", str(path), "refresh it again", "changed while it was being refreshed")
     report.backup = replace_with_backup(target, lambda fh: write_package(pkg, replaced, fh), original, verify, backup)

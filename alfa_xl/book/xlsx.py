@@ -22,6 +22,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterator
@@ -270,6 +271,7 @@ class Package:
     path: Path
     infos: list[zipfile.ZipInfo]
     parts: dict[str, bytes] = field(repr=False)
+    raw: bytes = field(default=b"", repr=False)     # the file's bytes, as read
     _trees: dict[str, tuple[Element, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
     _parsed: int = 0
 
@@ -357,9 +359,9 @@ def read_package(path: str | os.PathLike, max_file: int = MAX_FILE) -> Package:
                 if len(part) != info.file_size:
                     raise _bad(p, f"part {info.filename} has the wrong size")
                 parts[info.filename] = part
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise _bad(p, f"truncated or corrupt ({type(exc).__name__}: {exc})", "restore the workbook from its backup (.bak) or build a new one") from None
-    return Package(p, infos, parts)
+    return Package(p, infos, parts, data)
 
 
 def write_package(pkg: Package, replaced: dict[str, bytes], dest: IO[bytes]) -> None:
