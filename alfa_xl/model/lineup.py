@@ -28,7 +28,6 @@ columns take the defaults in :data:`DEFAULTS`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 from functools import cached_property
 from importlib import resources
@@ -38,7 +37,9 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from alfa_xl import validation as v
 from alfa_xl.errors import LineupError
+from alfa_xl.validation import LIMITS
 
 __all__ = [
     "REGIONS",
@@ -78,34 +79,36 @@ DEFAULTS: dict[str, Any] = {
     "comment": "",
 }
 REQUIRED = ("model", "launch_year", "peak_units")
-MIN_YEAR, MAX_YEAR = 1950, 2100
+#: Years a lineup accepts (``LIMITS["model_year"]``).
+MIN_YEAR, MAX_YEAR = int(LIMITS["model_year"].lo), int(LIMITS["model_year"].hi)
+#: Numeric columns: the kind of value (bounds in :data:`alfa_xl.validation.LIMITS`) and
+#: the instruction shown when a value is wrong.
+NUMBER_COLUMNS: dict[str, tuple[str, str]] = {
+    "peak_units": ("units", "give peak_units as a number of 0 or more (yearly units, up to {hi})"),
+    "launch_fraction": ("share", "give the share of the launch year on sale, 0 to 1"),
+    "plateau": ("share", "give the plateau as a share of peak, 0 to 1"),
+    "decay": ("decay", "give a decay rate per year between {lo} and {hi}"),
+    "decline_after": ("decline_after", "give the age (years) when decline starts, 1 or more (up to {hi})"),
+    "decline_rate": ("share", "give a yearly decline rate between 0 and 1"),
+    **{c: ("share", "give each regional share between 0 and 1") for c in REGION_COLUMNS},
+}
+#: Year columns (``LIMITS["model_year"]``; dates and Excel date serials give their year).
+YEAR_COLUMNS = ("launch_year", "announced_year", "end_year")
+_TEXT_COLUMNS = ("status", "replaces", "source", "comment")
 _SHARE_TOL = 1e-6
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        isinstance(value, str) and value.strip() == ""
-    )
+def _where(model: str, column: str) -> str:
+    return f"{column} of {model!r}" if model else column
 
 
-def _number(model: str, field: str, value: Any, lo: float, hi: float, fix: str) -> float:
-    where = f"{field} of {model!r}" if model else field
-    if isinstance(value, bool):
-        raise LineupError(where, value, fix, "not a number")
-    try:
-        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        raise LineupError(where, value, fix, "not a number") from None
-    if not math.isfinite(number) or not lo <= number <= hi:
-        raise LineupError(where, value, fix, f"outside {lo:g} to {hi:g}")
-    return number
+def _number(model: str, column: str, value: Any) -> float:
+    kind, fix = NUMBER_COLUMNS[column]
+    return v.number(value, _where(model, column), kind, fix=fix, error=LineupError)
 
 
-def _year(model: str, field: str, value: Any) -> int:
-    number = _number(model, field, value, MIN_YEAR, MAX_YEAR, f"give a whole year between {MIN_YEAR} and {MAX_YEAR}")
-    if number != int(number):
-        raise LineupError(f"{field} of {model!r}", value, "give a whole year such as 2028", "not a whole year")
-    return int(number)
+def _year(model: str, column: str, value: Any) -> int:
+    return v.year(value, _where(model, column), "model_year", error=LineupError)
 
 
 @dataclass(frozen=True)
@@ -136,20 +139,15 @@ class Model:
     comment: str = ""
 
     def __post_init__(self) -> None:
+        v.name(self.model, "model", error=LineupError, what="model name")
         name = self.model
-        if not isinstance(name, str) or not name.strip():
-            raise LineupError("model", name, "give every model a non-empty name", "missing name")
         _year(name, "launch_year", self.launch_year)
-        _number(name, "peak_units", self.peak_units, 0, 10_000_000, "give yearly units as a number of 0 or more")
+        for column in NUMBER_COLUMNS:
+            _number(name, column, getattr(self, column))
         if self.status not in STATUSES:
             raise LineupError(f"status of {name!r}", self.status, f"use one of {', '.join(STATUSES)}", "unknown status")
         if self.announced_year is not None:
             _year(name, "announced_year", self.announced_year)
-        _number(name, "launch_fraction", self.launch_fraction, 0, 1, "give the share of the launch year on sale, 0 to 1")
-        _number(name, "plateau", self.plateau, 0, 1, "give the plateau as a share of peak, 0 to 1")
-        _number(name, "decay", self.decay, 0, 10, "give a decay rate per year between 0 and 10")
-        _number(name, "decline_after", self.decline_after, 1, 100, "give the age (years) when decline starts, 1 or more")
-        _number(name, "decline_rate", self.decline_rate, 0, 1, "give a yearly decline rate between 0 and 1")
         if self.end_year is not None:
             end = _year(name, "end_year", self.end_year)
             if end < self.launch_year:
@@ -157,13 +155,10 @@ class Model:
                     f"end_year of {name!r}", end, f"give an end year on or after the launch year {self.launch_year}, or leave it blank",
                     "before the launch year",
                 )
-        shares = [
-            _number(name, col, getattr(self, col), 0, 1, "give each regional share between 0 and 1")
-            for col in REGION_COLUMNS
-        ]
-        if abs(sum(shares) - 1.0) > _SHARE_TOL:
+        total = sum(float(getattr(self, c)) for c in REGION_COLUMNS)
+        if abs(total - 1.0) > _SHARE_TOL:
             raise LineupError(
-                f"regional shares of {name!r}", round(sum(shares), 6),
+                f"regional shares of {name!r}", round(total, 6),
                 "make share_italy + share_rest_of_europe + share_north_america + share_rest_of_world equal 1",
                 "do not sum to 1",
             )
@@ -181,27 +176,27 @@ class Model:
 
         Blank optional cells take :data:`DEFAULTS`; numbers may arrive as text.
         """
-        name = row.get("model")
-        name = "" if _blank(name) else str(name).strip()
+        raw = row.get("model")
+        name = "" if v.is_blank(raw) else v.name(raw, "model", error=LineupError, what="model name")
         for col in REQUIRED[1:]:
-            if _blank(row.get(col)):
-                raise LineupError(f"{col} of {name!r}" if name else col, row.get(col), f"fill in {col} for every model", "missing")
+            if v.is_blank(row.get(col)):
+                raise LineupError(_where(name, col), row.get(col), f"fill in {col} for every model", "missing")
         kwargs: dict[str, Any] = {"model": name}
         for f in fields(cls):
             if f.name == "model":
                 continue
             value = row.get(f.name)
-            if _blank(value):
+            if v.is_blank(value):
                 if f.name in DEFAULTS:
                     kwargs[f.name] = DEFAULTS[f.name]
                 continue
-            if f.name in ("launch_year", "announced_year", "end_year"):
+            if f.name in YEAR_COLUMNS:
                 kwargs[f.name] = _year(name, f.name, value)
-            elif f.name in ("status", "replaces", "source", "comment"):
-                text = str(value).strip()
+            elif f.name in _TEXT_COLUMNS:
+                text = v.text(value, _where(name, f.name), error=LineupError)
                 kwargs[f.name] = text.lower() if f.name == "status" else text
             else:
-                kwargs[f.name] = _number(name, f.name, value, -math.inf, math.inf, f"give {f.name} as a number")
+                kwargs[f.name] = _number(name, f.name, value)
         return cls(**kwargs)
 
 
@@ -340,9 +335,7 @@ class Lineup:
 
 def load_lineup(path: str | Path) -> Lineup:
     """Read a lineup CSV file (UTF-8, header row, columns as in the module docstring)."""
-    p = Path(path)
-    if not p.is_file():
-        raise LineupError("lineup file", str(p), "give the path of an existing CSV file", "not found")
+    p = v.existing_file(path, "lineup file", error=LineupError)
     try:
         frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
