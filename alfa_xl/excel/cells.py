@@ -19,14 +19,12 @@ import datetime as dt
 import math
 from typing import Any
 
+from alfa_xl import validation
+
 __all__ = ["EXCEL_ERRORS", "is_blank", "excel_error", "error_in", "flatten", "scalar", "grid", "show", "freeze", "typed"]
 
-#: Error values a cell can hold, as xlwings' ``err_to_str`` delivers them (the classic
-#: seven, then those of dynamic arrays, data types and linked data).
-EXCEL_ERRORS = frozenset({
-    "#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",
-    "#SPILL!", "#CALC!", "#FIELD!", "#GETTING_DATA", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
-})
+#: Error values a cell can hold, as xlwings' ``err_to_str`` delivers them.
+EXCEL_ERRORS = validation.EXCEL_ERRORS
 
 
 def is_blank(value: Any, zero: bool = False) -> bool:
@@ -34,11 +32,7 @@ def is_blank(value: Any, zero: bool = False) -> bool:
     sends but pandas may). ``zero=True`` also counts ``0`` as empty; no worksheet
     function uses it (``0`` is a number), it stays for callers that read workbook inputs
     under their own rules."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, float) and value != value:
+    if validation.is_blank(value):
         return True
     if zero and not isinstance(value, bool) and isinstance(value, (int, float)) and value == 0:
         return True

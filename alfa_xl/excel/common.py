@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from alfa_xl import validation
+from alfa_xl.excel.cells import scalar
 from alfa_xl.excel.messages import ArgumentError
-from alfa_xl.excel.readers import number, year
+from alfa_xl.excel.readers import year
 
 __all__ = ["target", "year_span", "horizon", "DOC_TARGET", "DOC_START", "DOC_END"]
 
@@ -28,10 +30,7 @@ def target(value: Any, arg: str = "target") -> float:
     """The volume target in units a year: above 0; empty gives 400,000 (``0`` is an error)."""
     from alfa_xl.model.gap import DEFAULT_TARGET
 
-    t = number(value, arg, default=DEFAULT_TARGET, fix=_TARGET_FIX)
-    if t <= 0:
-        raise ArgumentError(arg, value, _TARGET_FIX, "must be above 0")
-    return t
+    return validation.number(scalar(value, arg), arg, "target", fix=_TARGET_FIX, error=ArgumentError, default=float(DEFAULT_TARGET))
 
 
 def year_span(start_year: Any, end_year: Any) -> tuple[int, int]:

@@ -9,34 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from typing import Any, Mapping
 
+from alfa_xl import validation
 from alfa_xl.excel.cells import is_blank, scalar
 from alfa_xl.excel.messages import ArgumentError
 
 __all__ = ["number", "whole", "year", "serial_year", "text", "choice", "YEAR_MIN", "YEAR_MAX"]
 
 #: Years accepted by year arguments (the projection's supported range).
-YEAR_MIN, YEAR_MAX = 2000, 2060
+YEAR_MIN, YEAR_MAX = validation.LIMITS["projection_year"].lo, validation.LIMITS["projection_year"].hi
 #: Excel serial numbers of 1 Jan 2000 and 31 Dec 2060 (date cells read as numbers).
-_SERIAL_MIN, _SERIAL_MAX = 36526, 58804
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
-
-
-def _parse_text_number(value: str) -> float | None:
-    s = value.strip().replace("\u00a0", "").replace("_", "")
-    percent = s.endswith("%")
-    if percent:
-        s = s[:-1].strip()
-    if _THOUSANDS.match(s):
-        s = s.replace(",", "")
-    try:
-        number_ = float(s)
-    except ValueError:
-        return None
-    return number_ / 100 if percent else number_
+_SERIAL_MIN = (dt.date(int(YEAR_MIN), 1, 1) - dt.date(1899, 12, 30)).days
+_SERIAL_MAX = (dt.date(int(YEAR_MAX), 12, 31) - dt.date(1899, 12, 30)).days + 1
 
 
 def _bound(x: float) -> str:
@@ -87,10 +72,10 @@ def number(
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         raise ArgumentError(arg, value, fix, "a date is not a number here")
     if isinstance(value, str):
-        parsed = _parse_text_number(value)
-        if parsed is None:
-            raise ArgumentError(arg, value, fix, "not a number")
-        result = parsed
+        try:
+            result, _ = validation.parse_number_text(value)
+        except validation.NumberTextError as exc:  # the argument's own fix unless the format is the problem
+            raise ArgumentError(arg, value, fix if exc.problem == "not a number" else exc.fix, exc.problem) from None
     else:
         try:
             result = float(value)
@@ -131,16 +116,17 @@ def serial_year(value: Any) -> Any:
     """
     if isinstance(value, (dt.datetime, dt.date)):
         return value.year
-    if not isinstance(value, bool) and isinstance(value, (int, float)) and _SERIAL_MIN <= value <= _SERIAL_MAX:
-        return (_EXCEL_EPOCH + dt.timedelta(days=float(value))).year
+    if not isinstance(value, bool) and isinstance(value, (int, float)) and _SERIAL_MIN <= value < _SERIAL_MAX:
+        return validation.excel_serial_year(value)
     return value
 
 
-def year(value: Any, arg: str, default: int | None = None, lo: int = YEAR_MIN, hi: int = YEAR_MAX) -> int:
+def year(value: Any, arg: str, default: int | None = None, lo: float = YEAR_MIN, hi: float = YEAR_MAX) -> int:
     """A calendar year from a cell.
 
-    Accepts ``2030``, ``2030.0``, ``" 2030 "``, a date (its year) or an Excel date serial
-    number between 1 Jan 2000 and 31 Dec 2060 (its year). An empty cell gives
+    Accepts ``2030``, ``2030.0``, ``" 2030 "``, a date or ISO date text (its year) or an
+    Excel date serial number between 1 Jan 2000 and 31 Dec 2060 (its year), by
+    :func:`alfa_xl.validation.year`. An empty cell gives
     ``default``; ``0`` is a year outside the range, so an error.
 
     >>> import datetime
@@ -152,9 +138,7 @@ def year(value: Any, arg: str, default: int | None = None, lo: int = YEAR_MIN, h
         return int(default)
     if (t is int or t is float) and lo <= value <= hi and value == int(value):
         return int(value)
-    fix = f"give a whole year between {lo} and {hi}, e.g. 2030"
-    value = serial_year(scalar(value, arg))
-    return whole(value, arg, default, fix, False, lo, hi)
+    return validation.year(scalar(value, arg), arg, error=ArgumentError, default=default, lo=lo, hi=hi)
 
 
 def text(value: Any, arg: str, default: str | None = None) -> str | None:
