@@ -3,7 +3,8 @@ the colour key."""
 
 from __future__ import annotations
 
-from alfa_xl.book.buttons import insert_clear_button, insert_import_button, insert_refresh_button, insert_refresh_one_button
+from alfa_xl.book.buttons import (LITE_BUTTONS, insert_clear_button, insert_import_button, insert_lite_buttons,
+                                  insert_refresh_button, insert_refresh_one_button)
 from alfa_xl.book.layout import STATUS_NAME
 from alfa_xl.book.sheets.base import CHECK_BAD_FILL, CHECK_OK_FILL, Context, new_sheet, status_fmt, status_format
 from alfa_xl.book.xlsx import quote_sheet
@@ -73,7 +74,10 @@ def write(ctx: Context) -> None:
     insert_import_button(ws, r, 2, x_offset=190)
     insert_refresh_one_button(ws, r, 2, x_offset=360)
     insert_clear_button(ws, r, 2, x_offset=530)
-    r = section(r + 3, "Colour key")
+    r += 2
+    ws.write(r, 1, "xlwings Lite buttons", f.label())
+    insert_lite_buttons(ws, SHEET, r, 2)
+    r = section(r + len(LITE_BUTTONS) + 1, "Colour key")
     for fmt, sample, meaning in (
         (f.input(), "400,000", "Input: type here (blue on yellow). Only the Inputs sheet has inputs."),
         (f.calc("#,##0"), "=A1-B1", "Calculation: native Excel formula (black)."),
