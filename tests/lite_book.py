@@ -17,6 +17,7 @@ from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
 from python_calamine import CalamineWorkbook
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_range
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -59,14 +60,12 @@ def payload(path: str | Path, client: str = "Office.js", version: str | None = N
                 if "/tables/" not in target:
                     continue
                 t = fromstring(z.read(target))
-                first, last = t.get("ref").split(":")
-                top, bottom = int(re.sub(r"\D", "", first)), int(re.sub(r"\D", "", last))
-                left, right = re.sub(r"\d", "", first), re.sub(r"\d", "", last)
+                (top, left), (bottom, right) = (xl_cell_to_rowcol(c) for c in t.get("ref").split(":"))
                 tables.append({
                     "name": t.get("displayName") or t.get("name"),
                     "range_address": t.get("ref"),
-                    "header_row_range_address": f"{left}{top}:{right}{top}",
-                    "data_body_range_address": f"{left}{top + 1}:{right}{bottom}",
+                    "header_row_range_address": xl_range(top, left, top, right),
+                    "data_body_range_address": xl_range(top + 1, left, bottom, right),
                     "total_row_range_address": None,
                     "show_headers": True,
                     "show_totals": False,
