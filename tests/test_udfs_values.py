@@ -20,7 +20,7 @@ from conftest import CELL_ERRORS
 from excel_harness import cell, excel_call
 
 ERRORS = {text: code for code, text in CELL_ERRORS.items()}
-FIX = "correct that cell or the formula feeding it (an Excel error is not a value)"
+FIX = "correct the cell it comes from or the formula feeding it (an Excel error is not a value)"
 
 
 def registered():
@@ -30,21 +30,21 @@ def registered():
 class TestErrorValues:
     @pytest.mark.parametrize("text", sorted(ERRORS))
     def test_error_in_a_scalar_argument_is_named(self, text):
-        assert cell(udfs.alfa_gap, ERRORS[text]) == f"#VALUE! ALFA_GAP: target: an Excel error, not a value (got {text}); {FIX}"
+        assert cell(udfs.alfa_gap, ERRORS[text]) == f"#VALUE! ALFA_GAP: target: Excel error value {text} (got {text}); {FIX}"
 
     @pytest.mark.parametrize("text", sorted(ERRORS))
     def test_error_as_scenario_is_not_the_base_case(self, text):
-        assert cell(udfs.alfa_total, 2030.0, ERRORS[text]) == f"#VALUE! ALFA_TOTAL: scenario: an Excel error, not a value (got {text}); {FIX}"
+        assert cell(udfs.alfa_total, 2030.0, ERRORS[text]) == f"#VALUE! ALFA_TOTAL: scenario: Excel error value {text} (got {text}); {FIX}"
 
     def test_error_inside_a_scenario_range(self):
         rng = (("delay_years", 1.0), ("peak_multiplier", ERRORS["#N/A"]))
-        assert cell(udfs.alfa_total, 2030.0, rng) == f"#VALUE! ALFA_TOTAL: scenario: Excel error #N/A inside the range (got a range of 4 cells); {FIX}"
+        assert cell(udfs.alfa_total, 2030.0, rng) == f"#VALUE! ALFA_TOTAL: scenario: Excel error value #N/A inside the range (got a range of 4 cells); {FIX}"
 
     def test_error_inside_a_lineup_range(self):
         rows = (("model", "launch_year", "peak_units", "italy", "rest_of_europe", "north_america", "rest_of_world"),
                 ("X", 2026.0, ERRORS["#REF!"], 1.0, 0.0, 0.0, 0.0))
         out = cell(udfs.alfa_project, None, None, None, None, rows)
-        assert out == f"#VALUE! ALFA_PROJECT: lineup: Excel error #REF! inside the range (got a range of 14 cells); {FIX}"
+        assert out == f"#VALUE! ALFA_PROJECT: lineup: Excel error value #REF! inside the range (got a range of 14 cells); {FIX}"
 
     @pytest.mark.parametrize("name", sorted(registered()))
     def test_every_argument_of_every_function_names_an_error(self, name):
@@ -54,10 +54,10 @@ class TestErrorValues:
             assert a["options"].get("err_to_str") is True, (name, a["name"])
             com = [None] * i + [ERRORS["#DIV/0!"]]
             out = excel_call(func, *com)
-            assert out == [[f"#VALUE! {name.upper()}: {a['name']}: an Excel error, not a value (got #DIV/0!); {FIX}"]], (name, a["name"])
+            assert out == [[f"#VALUE! {name.upper()}: {a['name']}: Excel error value #DIV/0! (got #DIV/0!); {FIX}"]], (name, a["name"])
 
     def test_error_text_typed_as_text_reads_the_same(self):
-        assert udfs.alfa_fact(" #n/a ").startswith("#VALUE! ALFA_FACT: key: an Excel error, not a value (got #N/A)")
+        assert udfs.alfa_fact(" #n/a ").startswith("#VALUE! ALFA_FACT: key: Excel error value #N/A (got #N/A)")
 
 
 class TestZerosAreValues:

@@ -20,7 +20,7 @@ __all__ = ["ArgumentError", "error_value", "error_text", "excel_function", "MAX_
 
 #: Longest message a cell gets (longer ones end in "...").
 MAX_MESSAGE = 300
-_ERROR_FIX = "correct that cell or the formula feeding it (an Excel error is not a value)"
+_ERROR_FIX = "correct the cell it comes from or the formula feeding it (an Excel error is not a value)"
 
 
 class ArgumentError(AlfaInputError):
@@ -51,8 +51,8 @@ class ArgumentError(AlfaInputError):
 def error_value(arg: str, value: Any, error: str) -> ArgumentError:
     """The :class:`ArgumentError` for an Excel error value in ``arg``."""
     if isinstance(value, (list, tuple)):
-        return ArgumentError(arg, value, _ERROR_FIX, f"Excel error {error} inside the range")
-    return ArgumentError(arg, error, _ERROR_FIX, "an Excel error, not a value")
+        return ArgumentError(arg, value, _ERROR_FIX, f"Excel error value {error} inside the range")
+    return ArgumentError(arg, error, _ERROR_FIX, f"Excel error value {error}")
 
 
 def error_text(function: str, exc: BaseException, arguments: Iterable[str] = ()) -> str:

@@ -76,6 +76,19 @@ failed:
     alfa_gap_table = Err.Description
 End Function
 
+Function alfa_nowcast(Optional units_to_date, Optional months, Optional year)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        alfa_nowcast = XLPy.CallUDF("alfa_xl.udfs", "alfa_nowcast", Array(units_to_date, months, year), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        alfa_nowcast = XLPy.CallUDF("alfa_xl.udfs", "alfa_nowcast", Array(units_to_date, months, year))
+        Exit Function
+    #End If
+failed:
+    alfa_nowcast = Err.Description
+End Function
+
 Function alfa_percentiles(Optional scenario, Optional start_year, Optional end_year, Optional percentiles, Optional paths, Optional seed)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
