@@ -46,6 +46,8 @@ def excel_error(value: Any) -> str | None:
     recognised too, for callers that read them without xlwings' conversion.
     """
     if type(value) is str:
+        if "#" not in value:
+            return None  # the common case, decided without copying the text
         s = value.strip().upper()
         return s if s in EXCEL_ERRORS else None
     if isinstance(value, dict) and value.get("type") == "Error":
@@ -85,10 +87,13 @@ def scalar(value: Any, arg: str, zero_is_blank: bool = False) -> Any:
     A range of blank cells gives ``None``; a range with several values, or any Excel
     error value, raises :class:`~alfa_xl.excel.messages.ArgumentError`.
     """
-    from alfa_xl.excel.messages import ArgumentError, error_value
-
+    t = type(value)
+    if value is None or t is float or t is int or t is bool:
+        return value  # the common single cells: nothing to check
     err = error_in(value)
     if err:
+        from alfa_xl.excel.messages import error_value  # messages imports this module
+
         raise error_value(arg, value, err)
     if not isinstance(value, (list, tuple)):
         return value
@@ -96,6 +101,8 @@ def scalar(value: Any, arg: str, zero_is_blank: bool = False) -> Any:
     if not values:
         return None
     if len(values) > 1:
+        from alfa_xl.excel.messages import ArgumentError
+
         raise ArgumentError(arg, value, "give one cell or one value, not a range", f"{len(values)} values")
     return values[0]
 

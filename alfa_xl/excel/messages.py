@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable
 
 from alfa_xl.errors import AlfaInputError, LineupError, ScenarioError
 from alfa_xl.excel import cells
+from alfa_xl.excel.cells import error_in
 from alfa_xl.excel.log import log_unexpected
 
 __all__ = ["ArgumentError", "error_value", "error_text", "excel_function", "MAX_MESSAGE"]
@@ -107,11 +108,14 @@ def excel_function(func: Callable | None = None, *, name: str | None = None):
         def wrapper(*args, **kwargs):
             try:
                 for arg, value in zip(params, args):
-                    err = cells.error_in(value)
+                    t = type(value)
+                    if value is None or t is float or t is int or (t is str and "#" not in value):
+                        continue  # the common cells, no error possible
+                    err = error_in(value)
                     if err:
                         raise error_value(arg, value, err)
                 for arg, value in kwargs.items():
-                    err = cells.error_in(value)
+                    err = error_in(value)
                     if err:
                         raise error_value(arg, value, err)
                 return f(*args, **kwargs)

@@ -36,9 +36,9 @@ def _memo(maxsize: int):
     )
 
 
-#: Built-in scenarios already looked up, by the exact text (or None) Excel sent.
-_NAMED: cachetools.LRUCache = cachetools.LRUCache(maxsize=256)
-_NAMED_LOCK = threading.Lock()
+#: Built-in scenarios already looked up, by the exact text (or None) Excel sent: a plain
+#: dict (reads and writes are atomic), filled up to 256 spellings, then left as it is.
+_NAMED: dict = {}
 
 
 def scenario(value: Any, arg: str = "scenario"):
@@ -51,8 +51,7 @@ def scenario(value: Any, arg: str = "scenario"):
     range is that value; an Excel error value anywhere is refused.
     """
     if value is None or type(value) is str:
-        with _NAMED_LOCK:
-            hit = _NAMED.get(value)
+        hit = _NAMED.get(value)
         if hit is not None:
             return hit
     from alfa_xl.model.scenarios import get_scenario
@@ -77,9 +76,8 @@ def scenario(value: Any, arg: str = "scenario"):
             result = get_scenario(value)
         except AlfaInputError as exc:
             raise ArgumentError(arg, value, exc.fix, exc.problem) from None
-    if value is None or type(value) is str:
-        with _NAMED_LOCK:
-            _NAMED[value] = result
+    if (value is None or type(value) is str) and len(_NAMED) < 256:
+        _NAMED[value] = result
     return result
 
 
@@ -166,5 +164,4 @@ def clear() -> None:
     """Forget the parsed ranges and the looked-up scenario names."""
     _scenario_from_rows.cache_clear()
     _lineup_from_rows.cache_clear()
-    with _NAMED_LOCK:
-        _NAMED.clear()
+    _NAMED.clear()

@@ -160,6 +160,8 @@ def text(value: Any, arg: str, default: str | None = None) -> str | None:
 def choice(value: Any, arg: str, options: Mapping[str, str], default: str) -> str:
     """One of ``options`` (accepted spelling -> canonical value); case and spaces ignored;
     an empty cell gives ``default``."""
+    if value is None:
+        return default
     value = scalar(value, arg)
     if is_blank(value):
         return default
