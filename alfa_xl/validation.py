@@ -44,6 +44,7 @@ alfa_xl.errors.AlfaInputError: peak_units of 'Junior': ambiguous number: 33000.5
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import numbers
 import re
@@ -54,28 +55,9 @@ from typing import Any, Iterable, Mapping
 from alfa_xl.errors import AlfaInputError, HorizonError
 
 __all__ = [
-    "Limit",
-    "LIMITS",
-    "DEFAULT_YEAR",
-    "EXCEL_ERRORS",
-    "RESERVED_NAMES",
-    "default_horizon",
-    "is_blank",
-    "parse_number_text",
-    "NumberTextError",
-    "number",
-    "whole",
-    "year",
-    "share",
-    "positive",
-    "paths",
-    "seed",
-    "horizon",
-    "flag",
-    "text",
-    "name",
-    "existing_file",
-    "excel_serial_year",
+    "Limit", "LIMITS", "DEFAULT_YEAR", "EXCEL_ERRORS", "RESERVED_NAMES", "default_horizon", "is_blank",
+    "parse_number_text", "NumberTextError", "number", "whole", "year", "share", "positive", "paths", "seed",
+    "horizon", "flag", "text", "name", "existing_file", "excel_serial_year", "excel_error",
 ]
 
 #: The year every default comparison looks at: the horizon of Alfa Romeo's current plan
@@ -161,9 +143,11 @@ LIMITS: dict[str, Limit] = {
 #: ``Total`` is the last column of the by-model table, next to one column per model.
 RESERVED_NAMES: frozenset[str] = frozenset({"Year", "Total"})
 
+_RESERVED_KEYS = frozenset(n.casefold() for n in RESERVED_NAMES)
+
 #: Error values Excel can put in a cell, as xlwings shows them when it sends them as text.
 EXCEL_ERRORS: frozenset[str] = frozenset(
-    {"#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#BUSY!", "#CONNECT!"}
+    "#N/A #DIV/0! #REF! #VALUE! #NAME? #NUM! #NULL! #SPILL! #CALC! #GETTING_DATA #FIELD! #BLOCKED! #UNKNOWN! #BUSY! #CONNECT!".split()
 )
 
 
@@ -200,7 +184,7 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, float) and value != value
 
 
-def _excel_error(value: Any) -> str | None:
+def excel_error(value: Any) -> str | None:
     """The Excel error a value stands for (text ``"#N/A"`` or an Office.js error object)."""
     if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
         return value.strip().upper()
@@ -320,6 +304,7 @@ def parse_number_text(value: str) -> tuple[float, bool]:
 
 
 # -- numbers ------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=512)
 def _limit(kind: str, lo: float | None, hi: float | None, fix: str | None) -> Limit:
     base = LIMITS[kind]
     if lo is None and hi is None and fix is None:
@@ -362,12 +347,16 @@ def number(
     (1250.0, 0.0)
     """
     limit = _limit(kind, lo, hi, fix)
+    if type(value) is float or type(value) is int:  # fast path: a plain number within bounds
+        if math.isfinite(value) and (limit.lo < value if limit.above else limit.lo <= value) and value <= limit.hi \
+                and (not limit.whole or value == int(value)):
+            return float(value)
     instruction = limit.instruction()
     if is_blank(value):
         if default is not None:
             return default
         raise error(field, value, instruction, "missing")
-    err = _excel_error(value)
+    err = excel_error(value)
     if err:
         raise error(field, err, "correct the cell it comes from, or leave it empty", f"Excel error value {err}")
     if isinstance(value, bool):
@@ -443,6 +432,8 @@ def year(value: Any, field: str, kind: str = "projection_year", *, error: type[A
     2030
     """
     limit = _limit(kind, lo, hi, None)
+    if (type(value) is int or type(value) is float) and limit.lo <= value <= limit.hi and value == int(value):
+        return int(value)  # fast path: a plain whole year
     if is_blank(value) and default is not None:
         return int(default)
     if isinstance(value, (dt.datetime, dt.date)):
@@ -495,7 +486,10 @@ def seed(value: Any, default: int, *, field: str = "seed", error: type[AlfaInput
         if 0 <= int(value) <= LIMITS["seed"].hi:
             return int(value)
         raise error(field, value, LIMITS["seed"].instruction(), "outside 0 to 2**63 - 1")
-    return whole(value, field, "seed", error=error)
+    result = whole(value, field, "seed", error=error)
+    if result > 2**63 - 1:  # 2.0**63 equals the float bound
+        raise error(field, value, LIMITS["seed"].instruction(), "outside 0 to 2**63 - 1")
+    return result
 
 
 def horizon(start: Any, end: Any, *, error: type[AlfaInputError] = HorizonError) -> tuple[int, int]:
@@ -551,7 +545,7 @@ def text(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError
         if default is not None:
             return default
         raise error(field, value, f"fill in {field}", "missing")
-    err = _excel_error(value)
+    err = excel_error(value)
     if err:
         raise error(field, err, "correct the cell it comes from", f"Excel error value {err}")
     if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date)):
@@ -577,7 +571,7 @@ def name(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError
     if not result:
         raise error(field, value, f"give every {what.split()[0]} a non-empty name", "missing name")
     key = result.casefold()
-    if key in {r.casefold() for r in reserved}:
+    if key in (_RESERVED_KEYS if reserved is RESERVED_NAMES else {r.casefold() for r in reserved}):
         kind = what.split()[0]
         raise error(
             field, result, f"rename it (for example '{result} 2'): Total, Year and the other output column names cannot name a {kind}",

@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError, HorizonError, LineupError
@@ -189,7 +191,7 @@ class TestYear:
 class TestOthers:
     def test_seed(self):
         assert v.seed(None, 5) == 5 and v.seed(7.0, 5) == 7 and v.seed(2**63 - 1, 5) == 2**63 - 1
-        for bad in (-1, 2**63, 1.5, "x", True):
+        for bad in (-1, 2**63, 2.0**63, 1.5, "x", True):
             with pytest.raises(AlfaInputError):
                 v.seed(bad, 5)
 
@@ -229,3 +231,29 @@ def test_docstring_examples():
 
     result = doctest.testmod(v, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 10 and result.failed == 0
+
+
+class TestParseProperties:
+    """Grouped numbers read back as the number, whatever the convention."""
+
+    @given(st.integers(min_value=1000, max_value=10**12))
+    def test_grouped_integers_read_back(self, n):
+        english = f"{n:,}"
+        assert v.parse_number_text(english)[0] == n
+        assert v.parse_number_text(english.replace(",", " "))[0] == n
+        if english.count(",") >= 2:  # one dot group alone is ambiguous (1.234)
+            assert v.parse_number_text(english.replace(",", "."))[0] == n
+
+    @given(st.integers(min_value=1000, max_value=10**9), st.integers(min_value=1, max_value=99))
+    def test_grouped_with_decimals_in_both_conventions(self, n, cents):
+        english = f"{n:,}.{cents:02d}"
+        continental = english.replace(",", "_").replace(".", ",").replace("_", ".")
+        expected = float(f"{n}.{cents:02d}")
+        assert v.parse_number_text(english)[0] == pytest.approx(expected)
+        assert v.parse_number_text(continental)[0] == pytest.approx(expected)
+
+    @given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=99))
+    def test_a_decimal_comma_is_never_silently_read(self, n, frac):
+        text = f"{n},{frac}"  # one or two digits after a lone comma: never a grouping
+        with pytest.raises(v.NumberTextError, match="ambiguous number"):
+            v.parse_number_text(text)

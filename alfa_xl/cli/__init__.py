@@ -22,9 +22,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from alfa_xl.cli import outlook, simulate, workbook
+    from alfa_xl.cli import facts, outlook, simulate, workbook
 
-    for family in (outlook, workbook, simulate):
+    for family in (outlook, facts, workbook, simulate):
         family.register(app)
 
 

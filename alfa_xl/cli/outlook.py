@@ -1,4 +1,4 @@
-"""``alfa-xl outlook`` (the main job) and ``alfa-xl facts``.
+"""``alfa-xl outlook``: the main job.
 
 ``outlook`` answers, for one scenario and horizon: units by model and year; every
 built-in scenario side by side in the end year against the target; the gap metrics
@@ -29,7 +29,7 @@ from alfa_xl.model.lineup import Lineup, default_lineup, load_lineup
 from alfa_xl.model.projection import Projection, default_horizon, project
 from alfa_xl.model.report import clean, compare_scenarios
 from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario, load_scenario
-from alfa_xl.model.sources import facts, history, latest_actual
+from alfa_xl.model.sources import history, latest_actual
 
 __all__ = ["Outlook", "build_outlook", "resolve_scenario", "outlook_csv", "outlook_json", "register", "TIDY_COLUMNS"]
 
@@ -314,19 +314,6 @@ def _render(o: Outlook, console) -> None:
     console.print(w)
 
 
-def _facts_table(console) -> None:
-    from rich.table import Table
-
-    t = Table(title="Sourced facts", title_justify="left")
-    for col, just in (("Key", "left"), ("Value", "right"), ("Unit", "left"), ("As of", "left"), ("Source", "left")):
-        t.add_column(col, justify=just, overflow="fold")
-    for _, r in facts().iterrows():
-        v = float(r["value"])
-        text = f"{v:.1%}" if r["unit"] == "share" else (f"{v:.0f}" if r["unit"] == "year" else f"{v:,.0f}")
-        t.add_row(r["key"], text, r["unit"], r["as_of"], r["source"])
-    console.print(t)
-
-
 def _console():
     from rich.console import Console
 
@@ -337,7 +324,7 @@ def _console():
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``outlook`` and ``facts`` to the ``alfa-xl`` app."""
+    """Add ``outlook`` to the ``alfa-xl`` app."""
 
     @app.command()
     def outlook(
@@ -378,16 +365,3 @@ def register(app: typer.Typer) -> None:
             _render(result, console)
             if plot_path is not None:
                 console.print(f"Chart written to {plot_path}")
-
-    @app.command("facts")
-    def facts_cmd(
-        fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
-    ) -> None:
-        """List the sourced facts: key, value, unit, as-of date and source."""
-        table = facts()
-        if fmt is Format.json:
-            typer.echo(json.dumps(_records(table), indent=2, allow_nan=False))
-        elif fmt is Format.csv:
-            typer.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
-        else:
-            _facts_table(_console())

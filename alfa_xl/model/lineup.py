@@ -8,6 +8,7 @@ column                        unit       meaning
 ============================  =========  ===================================================
 model                         text       unique name
 status                        text       ``on_sale``, ``planned`` or ``reported_cancelled``
+firmness                      text       how firm the announcement is (see :data:`FIRMNESS`)
 launch_year                   year       first year on sale in the base view
 announced_year                year       year the company announced (blank = launch_year)
 launch_fraction               share      share of the launch year on sale (0-1)
@@ -23,11 +24,19 @@ source, comment               text       where the figure comes from, why it was
 ============================  =========  ===================================================
 
 Only ``model``, ``launch_year`` and ``peak_units`` are required; the other numeric
-columns take the defaults in :data:`DEFAULTS`.
+columns take the defaults in :data:`DEFAULTS`. A blank ``firmness`` is ``confirmed`` for a
+model on sale and ``dated`` otherwise (files written before the column existed read as
+before).
+
+Where each shipped number comes from (sourced with URL and date, derived with the
+arithmetic, or an assumption with its reason) is recorded per model and column in
+``model/data/lineup_basis.csv`` (:func:`alfa_xl.model.sources.lineup_basis`).
 """
 
 from __future__ import annotations
 
+import csv
+import re
 from dataclasses import dataclass, fields
 from functools import cached_property
 from importlib import resources
@@ -46,6 +55,7 @@ __all__ = [
     "REGION_COLUMNS",
     "DEFAULTS",
     "STATUSES",
+    "FIRMNESS",
     "Model",
     "Lineup",
     "default_lineup",
@@ -63,6 +73,11 @@ REGION_COLUMNS: tuple[str, ...] = (
 )
 #: Allowed values of the ``status`` column.
 STATUSES: tuple[str, ...] = ("on_sale", "planned", "reported_cancelled")
+#: Allowed values of the ``firmness`` column, firmest first: ``confirmed`` (launch date
+#: and plant confirmed by the company), ``dated`` (an official date, no plant named),
+#: ``rumour`` (press reports only). ``Lineup.arrays["firmness"]`` holds the index.
+FIRMNESS: tuple[str, ...] = ("confirmed", "dated", "rumour")
+_FIRMNESS_SPELLINGS = {"confirmed": "confirmed", "dated": "dated", "rumour": "rumour", "rumor": "rumour"}
 #: Defaults for optional columns (the curve fitted to Alfa's launches; see ``curve``).
 DEFAULTS: dict[str, Any] = {
     "status": "planned",
@@ -94,7 +109,7 @@ NUMBER_COLUMNS: dict[str, tuple[str, str]] = {
 }
 #: Year columns (``LIMITS["model_year"]``; dates and Excel date serials give their year).
 YEAR_COLUMNS = ("launch_year", "announced_year", "end_year")
-_TEXT_COLUMNS = ("status", "replaces", "source", "comment")
+_TEXT_COLUMNS = ("status", "firmness", "replaces", "source", "comment")
 _SHARE_TOL = 1e-6
 
 
@@ -123,6 +138,7 @@ class Model:
     launch_year: int
     peak_units: float
     status: str = DEFAULTS["status"]
+    firmness: str | None = None
     announced_year: int | None = None
     launch_fraction: float = DEFAULTS["launch_fraction"]
     plateau: float = DEFAULTS["plateau"]
@@ -146,6 +162,13 @@ class Model:
             _number(name, column, getattr(self, column))
         if self.status not in STATUSES:
             raise LineupError(f"status of {name!r}", self.status, f"use one of {', '.join(STATUSES)}", "unknown status")
+        if self.firmness is None:
+            object.__setattr__(self, "firmness", "confirmed" if self.status == "on_sale" else "dated")
+        elif self.firmness not in FIRMNESS:
+            raise LineupError(
+                f"firmness of {name!r}", self.firmness,
+                "use confirmed (date and plant confirmed), dated (officially dated) or rumour, or leave it blank", "unknown firmness",
+            )
         if self.announced_year is not None:
             _year(name, "announced_year", self.announced_year)
         if self.end_year is not None:
@@ -194,7 +217,11 @@ class Model:
                 kwargs[f.name] = _year(name, f.name, value)
             elif f.name in _TEXT_COLUMNS:
                 text = v.text(value, _where(name, f.name), error=LineupError)
-                kwargs[f.name] = text.lower() if f.name == "status" else text
+                if f.name == "status":
+                    text = text.lower()
+                elif f.name == "firmness":
+                    text = _FIRMNESS_SPELLINGS.get(text.lower(), text)
+                kwargs[f.name] = text
             else:
                 kwargs[f.name] = _number(name, f.name, value)
         return cls(**kwargs)
@@ -305,6 +332,7 @@ class Lineup:
             "successor": succ,
             "shares": np.array([m.shares for m in ms], float),
             "reported_cancelled": np.array([m.status == "reported_cancelled" for m in ms]),
+            "firmness": np.array([FIRMNESS.index(m.firmness) for m in ms], dtype=np.intp),
         }
         for a in out.values():
             a.setflags(write=False)
@@ -340,7 +368,35 @@ def load_lineup(path: str | Path) -> Lineup:
         frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LineupError("lineup file", str(p), "save the lineup as a UTF-8 CSV with a header row", f"unreadable ({type(exc).__name__})") from None
-    return Lineup.from_frame(frame)
+    try:
+        return Lineup.from_frame(frame)
+    except LineupError as exc:
+        line = _line_of(p, exc)
+        if line is None:
+            raise
+        raise LineupError(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+
+
+_OF_MODEL = re.compile(r" of '(?P<model>.*)'$")
+
+
+def _line_of(path: Path, exc: LineupError) -> int | None:
+    """The file line of the row an error is about (the last row of that model), if any."""
+    m = _OF_MODEL.search(str(exc.field))
+    model = m.group("model") if m else (str(exc.value) if exc.field == "model" else None)
+    if model is None:
+        return None
+    key = " ".join(model.split()).casefold()
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
+        if "model" not in header:
+            return None
+        col, found = header.index("model"), None
+        for row in reader:
+            if len(row) > col and " ".join(row[col].split()).casefold() == key:
+                found = reader.line_num
+    return found
 
 
 _DEFAULT: Lineup | None = None

@@ -286,8 +286,9 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
     """Read a scenario from a CSV of two columns (parameter, value) with a header row.
 
     The pairs adjust ``base`` exactly as in :meth:`Scenario.from_pairs`. Raises
-    :class:`~alfa_xl.errors.ScenarioError` when the file is missing, unreadable or not
-    two columns wide.
+    :class:`~alfa_xl.errors.ScenarioError` when the file is missing, unreadable, not
+    two columns wide, or has no header row (its first line is a parameter such as
+    ``delay_years,2``, which would otherwise be taken as the header and lost).
     """
     p = v.existing_file(path, "scenario file", error=ScenarioError)
     try:
@@ -297,4 +298,29 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
             "scenario file", str(p), "save the scenario as a UTF-8 CSV with a header row and two columns: parameter, value",
             f"unreadable ({type(exc).__name__})",
         ) from None
-    return Scenario.from_pairs(frame, base=base)
+    first = str(frame.columns[0]) if len(frame.columns) else ""
+    if _is_parameter(first):
+        line = ",".join(str(c) for c in frame.columns)
+        raise ScenarioError(
+            f"scenario file {p.name}, line 1", line,
+            "add the header line parameter,value above the parameters (or the first one is lost)",
+            "no header row: the first line is a parameter",
+        )
+    try:
+        return Scenario.from_pairs(frame, base=base)
+    except ScenarioError as exc:
+        keys = ["".join(str(k).split()).casefold() for k in frame.iloc[:, 0]] if frame.shape[1] else []
+        want = "".join(str(exc.field).split()).casefold()
+        if want not in keys:
+            raise
+        line = len(keys) - keys[::-1].index(want) + 1  # the last row naming it; +1 for the header
+        raise type(exc)(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+
+
+def _is_parameter(key: str) -> bool:
+    """True when ``key`` is a parameter name ``from_pairs`` accepts (so not a header)."""
+    prefix, sep, _ = key.strip().partition(":")
+    prefix = "_".join(prefix.strip().lower().split())
+    if sep:
+        return prefix in ("delay", "delays", "peak", "peak_multiplier", "peak_multipliers")
+    return prefix in PARAMETERS
