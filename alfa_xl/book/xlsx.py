@@ -174,7 +174,7 @@ def parse_range(text: str) -> CellRange:
 
 
 # -- XML --------------------------------------------------------------------------------
-def parse_part(data: bytes, name: str, path: Path | str) -> tuple[Element, list[tuple[str, str]]]:
+def parse_part(data: bytes, name: str = "part", path: Path | str = "") -> tuple[Element, list[tuple[str, str]]]:
     """Parse one part (defusedxml, no DTD); its root and namespace declarations in order."""
     decls: list[tuple[str, str]] = []
     try:
