@@ -50,6 +50,19 @@ failed:
     alfa_facts = Err.Description
 End Function
 
+Function alfa_forecast(Optional start_year, Optional end_year, Optional percentiles, Optional paths, Optional seed)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        alfa_forecast = XLPy.CallUDF("alfa_xl.udfs", "alfa_forecast", Array(start_year, end_year, percentiles, paths, seed), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        alfa_forecast = XLPy.CallUDF("alfa_xl.udfs", "alfa_forecast", Array(start_year, end_year, percentiles, paths, seed))
+        Exit Function
+    #End If
+failed:
+    alfa_forecast = Err.Description
+End Function
+
 Function alfa_gap(Optional target, Optional year, Optional scenario, Optional lineup)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
