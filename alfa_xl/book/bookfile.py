@@ -87,7 +87,8 @@ class BookFile:
     def __init__(self, pkg: Package):
         self.pkg = pkg
         self.path = pkg.path
-        self._cells: dict[str, dict[tuple[int, int], XlCell]] = {}
+        self._row_index: dict[str, tuple[str, dict[int, Element]]] = {}
+        self._dates: dict[int, bool] = {}
         root = pkg.xml("xl/workbook.xml")
         rels = self.rels("xl/workbook.xml")
         self.sheet_parts: dict[str, str] = {}
@@ -200,27 +201,41 @@ class BookFile:
             self._formats = out
         return self._formats
 
-    def cells(self, sheet: str) -> dict[tuple[int, int], XlCell]:
-        """Every cell of ``sheet`` that holds a value or a formula: ``{(row, col): XlCell}``."""
-        if sheet not in self._cells:
+    def _rows(self, sheet: str) -> tuple[str, dict[int, Element]]:
+        """The sheet's part and its rows by 0-based number (parsed once)."""
+        if sheet not in self._row_index:
             part = self.sheet_part(sheet)
-            root = self.pkg.xml(part)
-            data = root.find(M + "sheetData")
-            out: dict[tuple[int, int], XlCell] = {}
+            data = self.pkg.xml(part).find(M + "sheetData")
+            rows: dict[int, Element] = {}
             for row in (data.findall(M + "row") if data is not None else []):
-                for c in row.findall(M + "c"):
-                    ref = c.get("r")
-                    if not ref:
-                        continue
-                    try:
-                        at = split_ref(ref)
-                    except ValueError:
-                        raise _bad(self.path, f"{part}: bad cell reference {ref!r}") from None
-                    cell = self._cell(c, part)
-                    if cell.value is not None or cell.formula is not None:
-                        out[at] = cell
-            self._cells[sheet] = out
-        return self._cells[sheet]
+                rows[int_attr(row, "r", 0, part, self.path, 1, 1_048_576) - 1] = row
+            self._row_index[sheet] = (part, rows)
+        return self._row_index[sheet]
+
+    def cells(self, sheet: str, within: CellRange | None = None) -> dict[tuple[int, int], XlCell]:
+        """The cells of ``sheet`` (or of the rectangle ``within``) that hold a value or a
+        formula: ``{(row, col): XlCell}``. Only the rows asked for are read."""
+        part, rows = self._rows(sheet)
+        out: dict[tuple[int, int], XlCell] = {}
+        numbers = range(within.r0, within.r1 + 1) if within is not None and within.r1 - within.r0 < len(rows) else sorted(rows)
+        for r in numbers:
+            row = rows.get(r)
+            if row is None:
+                continue
+            for c in row.findall(M + "c"):
+                ref = c.get("r")
+                if not ref:
+                    continue
+                try:
+                    at = split_ref(ref)
+                except ValueError:
+                    raise _bad(self.path, f"{part}: bad cell reference {ref!r}") from None
+                if within is not None and not within.contains(*at):
+                    continue
+                cell = self._cell(c, part)
+                if cell.value is not None or cell.formula is not None:
+                    out[at] = cell
+        return out
 
     def _cell(self, c: Element, part: str) -> XlCell:
         f = c.find(M + "f")
@@ -254,7 +269,9 @@ class BookFile:
         style = int_attr(c, "s", 0, part, self.path)
         formats = self.formats()
         code = formats[style] if style < len(formats) else "General"
-        if _is_date_code(code):  # Excel shows it as a date: xlwings gives a datetime
+        if style not in self._dates:
+            self._dates[style] = _is_date_code(code)
+        if self._dates[style]:  # Excel shows it as a date: xlwings gives a datetime
             try:
                 return XlCell(_EPOCH + _dt.timedelta(days=number), formula, code)
             except (OverflowError, ValueError):

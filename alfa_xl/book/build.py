@@ -32,7 +32,10 @@ from alfa_xl.model.sources import history, latest_actual
 from alfa_xl.book.build_inputs import BuildInputs
 from alfa_xl.book.buttons import MODULE_SOURCE
 from alfa_xl.model.report import blocks_to_grid
-from alfa_xl.book.layout import SHEETS, WORKBOOK_NAME, grid_roles, owned_area, status_text
+from alfa_xl.book.layout import (
+    INPUTS, OWNED_AREAS, SHEETS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, WORKBOOK_NAME, grid_roles, owned_area, status_text,
+)
+from alfa_xl.book.xlsx import quote_sheet, range_ref, split_ref
 from alfa_xl.book.sheets import checks, conf, cover, facts, gap, inputs as inputs_sheet, projection, risk, scenarios, track_record
 from alfa_xl.book.sheets.base import BookLayout, Context, Formats, Live
 from alfa_xl.book.sheets.checks import checks_values, risk_checks_values
@@ -90,6 +93,17 @@ def build_workbook(out: str | os.PathLike | None = None, inputs: BuildInputs | N
     return BuildResult(path, module, master)
 
 
+def _check_contract(names: dict[str, str]) -> None:
+    """The names the sheets defined are the contract's: every input, owned area and the
+    status cell, each on its contract sheet."""
+    missing = [i.name for i in INPUTS if i.name not in names] + [a.name for a in OWNED_AREAS if a.name not in names]
+    wrong = [a.name for a in OWNED_AREAS if a.name in names and not names[a.name].startswith(f"={quote_sheet(a.sheet)}!")]
+    if STATUS_NAME not in names or names[STATUS_NAME] != f"={quote_sheet(STATUS_SHEET)}!{range_ref(*split_ref(STATUS_ANCHOR), *split_ref(STATUS_ANCHOR), absolute=True)}":
+        wrong.append(STATUS_NAME)
+    if missing or wrong:  # pragma: no cover - a sheet writer drifted from the contract
+        raise RuntimeError(f"the build does not follow alfa_xl.book.layout: missing {missing}, misplaced {wrong}")
+
+
 def _write(dest: Path, inputs: BuildInputs) -> str:
     """Write the workbook to ``dest``; returns the cached master check."""
     book = inputs.book_inputs()
@@ -129,5 +143,6 @@ def _write(dest: Path, inputs: BuildInputs) -> str:
     conf.write(ctx)
     if [w.name for w in wb.worksheets()] != list(SHEETS):  # pragma: no cover
         raise RuntimeError("sheet order differs from the workbook contract")
+    _check_contract(ctx.names)
     wb.close()
     return master

@@ -106,7 +106,7 @@ class FileSource:
         return self._block(rng)
 
     def _block(self, rng: CellRange) -> list[list[Cell]]:
-        stored = self.book.cells(rng.sheet)
+        stored = self.book.cells(rng.sheet, rng)
         out = []
         for r in range(rng.r0, rng.r1 + 1):
             row = []

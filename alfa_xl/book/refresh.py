@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import math
 import os
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ from alfa_xl.book.layout import (
     CHECKS_SHEET, MASTER_NAME, OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text,
 )
 from alfa_xl.book.owned import Plan, plan_areas
+from alfa_xl.book import xlsx
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.replace import backup_path, check_target, clean_debris, lock_files, replace_with_backup
 from alfa_xl.book.xlsx import (
@@ -136,6 +139,10 @@ class _Sheet:
 
     def __init__(self, book: BookFile, part: str):
         self.book, self.part = book, part
+        size = len(book.pkg.parts.get(part, b""))
+        if size > xlsx.MAX_REWRITTEN:
+            raise WorkbookFileError("workbook file", str(book.path), "keep the refresh-owned sheets, Checks and Cover free of large extra content",
+                                    f"the sheet part {part} is too large to rewrite ({size:,} bytes, limit {xlsx.MAX_REWRITTEN:,})")
         self.root = book.pkg.xml(part)
         data = self.root.find(M + "sheetData")
         if data is None:
@@ -320,17 +327,25 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
         raise WorkbookFileError("workbook file", str(path), _RESAVE, "nested too deeply to read") from None
     report.changed_parts = sorted(replaced)
     report.unchanged_parts = len(pkg.parts) - len(replaced)
+    if not replaced:  # already up to date: the file is left as it is, byte for byte
+        return report
 
     def verify(tmp: Path) -> None:
-        again = read_package(tmp)
-        for name, data in replaced.items():
-            if again.parts.get(name) != data:
-                raise WorkbookFileError("workbook file", str(path), "refresh it again", f"the new {name} did not read back")
-        for name in replaced:
-            again.tree(name)  # parsed back before the rename
+        """The new file is a zip with the same parts and sizes; each rewritten part reads
+        back with the intended bytes and parses (before the rename)."""
+        try:
+            with zipfile.ZipFile(tmp) as z:
+                infos = {i.filename: i.file_size for i in z.infolist()}
+                if infos != {i.filename: len(pkg.parts[i.filename] if i.filename not in replaced else replaced[i.filename]) for i in pkg.infos}:
+                    raise WorkbookFileError("workbook file", str(path), "refresh it again", "the new file lists other parts")
+                for name, data in replaced.items():
+                    if z.read(name) != data:
+                        raise WorkbookFileError("workbook file", str(path), "refresh it again", f"the new {name} did not read back")
+                    parse_part(data, name, tmp)
+        except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+            raise WorkbookFileError("workbook file", str(path), "refresh it again", f"the new file did not read back ({exc})") from None
 
-    with open(target.path, "rb") as fh:  # the bytes that were read become the backup
-        original = fh.read()
+    original = pkg.raw  # the bytes that were read become the backup
     if len(original) != target.stamp[1]:
         raise WorkbookFileError("workbook file", str(path), "refresh it again", "changed while it was being refreshed")
     report.backup = replace_with_backup(target, lambda fh: write_package(pkg, replaced, fh), original, verify, backup)
@@ -372,11 +387,7 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
             touched.add(book.sheet_parts[name])
     replaced = {}
     for part in touched:
-        data = book.pkg.serialized(part)
-        try:
-            parse_part(data, part, book.path)  # parsed back before anything is written
-        except WorkbookFileError:  # pragma: no cover - the serialiser writes well-formed XML
-            raise _bad(book, f"the rewritten {part} does not parse") from None
+        data = book.pkg.serialized(part)  # parsed back from the new file before the rename (verify)
         if data != book.pkg.parts[part]:
             replaced[part] = data
     return replaced

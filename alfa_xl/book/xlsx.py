@@ -22,6 +22,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterator
@@ -33,19 +34,23 @@ from xlsxwriter.utility import quote_sheetname, xl_cell_to_rowcol, xl_col_to_nam
 from alfa_xl.errors import AlfaInputError
 
 __all__ = [
-    "NS", "M", "MAX_FILE", "MAX_UNPACKED", "MAX_XML_PART", "MAX_PARSED", "WorkbookFileError", "Package", "read_package",
+    "NS", "M", "MAX_FILE", "MAX_UNPACKED", "MAX_XML_PART", "MAX_REWRITTEN", "MAX_PARSED", "WorkbookFileError", "Package", "read_package",
     "write_package", "serialize", "parse_part", "split_ref", "cell_ref", "col_letters", "range_ref", "CellRange", "parse_range",
     "quote_sheet", "int_attr",
 ]
 
 #: Largest workbook file accepted (bytes).
 MAX_FILE = 50 * 1024 * 1024
-#: Largest total size of the unpacked parts (bytes); every part is held in memory once.
-MAX_UNPACKED = 160 * 1024 * 1024
-#: Largest XML part that is parsed (workbook, styles, shared strings, the sheets read or rewritten).
-MAX_XML_PART = 16 * 1024 * 1024
-#: Largest total of the XML parts parsed in one refresh.
-MAX_PARSED = 48 * 1024 * 1024
+#: Largest total size of the unpacked parts (bytes); every part is held in memory once and
+#: compressed again when the file is written (the bound keeps a refresh within 10 s).
+MAX_UNPACKED = 128 * 1024 * 1024
+#: Largest XML part that is parsed (workbook, styles, shared strings, the sheets read).
+MAX_XML_PART = 12 * 1024 * 1024
+#: Largest part that is rewritten (the owned sheets, Checks, Cover, ``xl/workbook.xml``).
+MAX_REWRITTEN = 4 * 1024 * 1024
+#: Largest total of the XML parts parsed in one refresh. With these bounds a refresh takes
+#: under 10 s and 1 GB (measured figures in ``docs/workbook.md``).
+MAX_PARSED = 16 * 1024 * 1024
 #: Largest compression ratio of one part (zip-bomb guard).
 MAX_RATIO = 200
 #: Most parts in one package.
@@ -169,7 +174,7 @@ def parse_range(text: str) -> CellRange:
 
 
 # -- XML --------------------------------------------------------------------------------
-def parse_part(data: bytes, name: str, path: Path | str) -> tuple[Element, list[tuple[str, str]]]:
+def parse_part(data: bytes, name: str = "part", path: Path | str = "") -> tuple[Element, list[tuple[str, str]]]:
     """Parse one part (defusedxml, no DTD); its root and namespace declarations in order."""
     decls: list[tuple[str, str]] = []
     try:
@@ -266,6 +271,7 @@ class Package:
     path: Path
     infos: list[zipfile.ZipInfo]
     parts: dict[str, bytes] = field(repr=False)
+    raw: bytes = field(default=b"", repr=False)     # the file's bytes, as read
     _trees: dict[str, tuple[Element, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
     _parsed: int = 0
 
@@ -353,9 +359,9 @@ def read_package(path: str | os.PathLike, max_file: int = MAX_FILE) -> Package:
                 if len(part) != info.file_size:
                     raise _bad(p, f"part {info.filename} has the wrong size")
                 parts[info.filename] = part
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise _bad(p, f"truncated or corrupt ({type(exc).__name__}: {exc})", "restore the workbook from its backup (.bak) or build a new one") from None
-    return Package(p, infos, parts)
+    return Package(p, infos, parts, data)
 
 
 def write_package(pkg: Package, replaced: dict[str, bytes], dest: IO[bytes]) -> None:
@@ -374,4 +380,7 @@ def write_package(pkg: Package, replaced: dict[str, bytes], dest: IO[bytes]) -> 
             new.external_attr = info.external_attr
             new.create_system = info.create_system
             new.comment = info.comment
-            out.writestr(new, replaced.get(info.filename, pkg.parts[info.filename]))
+            # unchanged parts are compressed at the fastest level: their bytes are the same,
+            # and compressing tens of megabytes of media again must stay within seconds
+            level = None if info.filename in replaced else 1
+            out.writestr(new, replaced.get(info.filename, pkg.parts[info.filename]), compresslevel=level)

@@ -232,11 +232,11 @@ def _redefine(book, name: str, rng) -> None:
 
 
 def _report(book, message: str, error: bool) -> None:
-    """Show ``message`` in ``out_status`` (when defined) and, for errors, in a message box
-    where the platform has one."""
+    """Show ``message`` in ``out_status`` (when defined on its own sheet) and, for errors,
+    in a message box where the platform has one."""
     try:
         status = _named_range(book, STATUS_NAME, required=False)
-        if status is not None:
+        if status is not None and _extent(status).sheet == STATUS_SHEET:  # never a cell on another sheet
             status.resize(1, 1).value = text_safe(message)
     except Exception:
         logger.warning("could not write the status cell", exc_info=True)

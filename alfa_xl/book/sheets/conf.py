@@ -11,17 +11,17 @@ from alfa_xl.book.sheets.base import Context
 
 SHEET = "xlwings.conf"
 
-#: (key, value); ``None`` leaves the value cell empty.
+#: (key, value): only what this workbook must override. Every row present wins over the
+#: add-in's setting even when its value is empty, so the interpreter, conda and path
+#: settings stay with the user (xlwings tab, or xlwings.conf beside the workbook).
 SETTINGS: tuple[tuple[str, str | bool | None], ...] = (
-    ("Interpreter_Win", "python"), ("Interpreter_Mac", None), ("PYTHONPATH", None), ("Conda Path", None),
-    ("Conda Env", None), ("UDF Modules", "alfa_xl.udfs"), ("Debug UDFs", False), ("Use UDF Server", False),
-    ("Show Console", False),
+    ("UDF Modules", "alfa_xl.udfs"),
 )
 NOTES = (
     "Instructions:",
     "Settings start in cell A1, one per row, with no blank row between them (xlwings reads down to the first blank cell).",
-    "They override the xlwings add-in settings and an xlwings.conf file beside the workbook; delete a row to fall back to those.",
-    "Keep machine-specific paths out of this sheet: set Interpreter_Win/Interpreter_Mac in the add-in or a local xlwings.conf file.",
+    "A row here overrides the xlwings add-in's setting even when its value is empty: add a row only to override on purpose.",
+    "Set the Python interpreter (Interpreter_Win / Interpreter_Mac) on the xlwings tab or in a local xlwings.conf file, never here.",
 )
 
 

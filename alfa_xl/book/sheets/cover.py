@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from alfa_xl.model.scenarios import BUILTIN
-from alfa_xl.book.buttons import insert_import_button, insert_refresh_button
+from alfa_xl.book.buttons import (LITE_BUTTONS, insert_clear_button, insert_import_button, insert_lite_buttons,
+                                  insert_refresh_button, insert_refresh_one_button)
 from alfa_xl.book.layout import STATUS_NAME, owned_area
 from alfa_xl.book.sheets.base import CHECK_BAD_FILL, CHECK_OK_FILL, Context, new_sheet, status_fmt, status_format
 from alfa_xl.book.sheets.scenarios import write_owned
@@ -40,11 +41,11 @@ _SHEETS = (
     ("xlwings.conf", "Settings read by xlwings (UDF Modules = alfa_xl.udfs). No machine-specific paths."),
 )
 _STEPS = (
-    "Install Python 3.11+ and alfa-xl (pip install alfa-xl), then the xlwings add-in: xlwings addin install.",
-    "Open this workbook and enable macros. The sheet xlwings.conf sets UDF Modules = alfa_xl.udfs and Interpreter_Win = python;",
-    "edit Interpreter_Win / Interpreter_Mac there if Python is not on the PATH (no path is stored in this file).",
+    "Install Python 3.11+ and alfa-xl (README: Install), then the xlwings add-in: xlwings addin install.",
+    "Open this workbook and enable macros. The sheet xlwings.conf sets only UDF Modules = alfa_xl.udfs;",
+    "set the Python interpreter on the xlwings tab (Interpreter), not in this file.",
     "Press Import functions (or xlwings ribbon > Import Functions) once: ALFA_PROJECT, ALFA_GAP_TABLE, ALFA_TOTAL, ... become live.",
-    "Press Refresh scenarios and risk after changing Inputs: it runs alfa_xl.macros.refresh_scenarios (module alfa_outlook.py beside this file).",
+    "Press Refresh scenarios and risk after changing Inputs: macro RefreshScenarios runs alfa_xl.macros.refresh_scenarios.",
     "Without Excel: alfa-xl refresh alfa_outlook.xlsm rewrites the Scenarios, Risk and Track record sheets and this forecast the same way (Excel closed).",
     "Either way the status line (out_status, on the Scenarios sheet and above) says what was refreshed, or why nothing was.",
     "Until the functions are live, purple cells show the values computed when the workbook was built (LibreOffice shows #NAME?).",
@@ -98,7 +99,12 @@ def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) ->
     r += 1
     insert_refresh_button(ws, r, 2)
     insert_import_button(ws, r, 2, x_offset=190)
-    r = section(r + 3, "Colour key")
+    insert_refresh_one_button(ws, r, 2, x_offset=360)
+    insert_clear_button(ws, r, 2, x_offset=530)
+    r += 2
+    ws.write(r, 1, "xlwings Lite buttons", f.label())
+    insert_lite_buttons(ws, SHEET, r, 2)
+    r = section(r + len(LITE_BUTTONS) + 1, "Colour key")
     for fmt, sample, meaning in (
         (f.input(), "400,000", "Input: type here (blue on yellow). Only the Inputs sheet has inputs."),
         (f.calc("#,##0"), "=A1-B1", "Calculation: native Excel formula (black)."),
