@@ -382,3 +382,22 @@ def test_libreoffice_opens_the_refreshed_track_record_with_its_charts(pristine, 
         refs = [html.unescape(r) for r in re.findall(r"<c:f>([^<]+)</c:f>", p["xl/" + c].decode())]
         cells = [r for r in refs if "!" in r]               # LibreOffice also stores series names as formulas
         assert len(cells) == 10 and all(r.startswith("'Track record'!$") for r in cells)
+
+
+# -- the README carries the summary as alfa-xl backtest prints it ----------------------------
+def test_readme_track_record_table_is_the_backtest_at_its_defaults(replays):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("<!-- section:track-record -->"):readme.index("<!-- /section:track-record -->")]
+    cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in section.splitlines()
+             if re.match(r"\| (1-2y|3\+y|all) \|", line)]
+    rows = {r[0]: r[1:] for r in cells}
+    assert list(rows) == ["1-2y", "3+y", "all"]
+    want = _expected_summary(replays)
+
+    def pct(x):
+        return f"{x:.0%}"
+
+    for label, s in want.items():
+        assert rows[label] == [str(s["Cases"]), pct(s["Coverage"]), f"{s['Sharpness']:.2f}", pct(s["P50 error"]), pct(s["Point error"]),
+                               pct(s["No-change error"]), pct(s["Target-path error"]), f"{s['Interval score']:.2f}"], \
+            f"README Track record row {label} is out of date: regenerate with alfa-xl backtest"
