@@ -237,7 +237,7 @@ class TestScripts:
         sheet_names = wb.sheet_names
         actions = lite["scripts"][0]["actions"]
         writes = [a for a in actions if a["func"] == "setValues"]
-        assert {sheet_names[a["sheet_position"]] for a in writes} == {"Scenarios", "Risk"}
+        assert {sheet_names[a["sheet_position"]] for a in writes} == {"Scenarios", "Risk", "Track record", "Cover"}
         for a in writes:
             grid = wb.get_sheet_by_name(sheet_names[a["sheet_position"]]).to_python(skip_empty_area=False)
             for i, row in enumerate(a["values"]):
