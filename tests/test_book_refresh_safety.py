@@ -205,17 +205,22 @@ def test_no_temporary_files_after_a_refused_refresh(book, capsys):
     assert debris(book.parent) == []
 
 
-def test_a_lock_file_appearing_during_the_refresh_stops_it(book, monkeypatch):
-    before = book.read_bytes()
+@pytest.mark.parametrize("step", ["backup written", "backup renamed"])
+def test_a_lock_file_appearing_during_the_refresh_stops_it(book, monkeypatch, step):
+    refresh_workbook(book)
+    set_cell(book, "B5", 360000)
+    before, bak = book.read_bytes(), (book.parent / (book.name + ".bak")).read_bytes()
 
-    def lock_appears(step):
-        if step == "backup renamed":
+    def lock_appears(at):
+        if at == step:
             (book.parent / f".~lock.{book.name}#").write_text("someone,host")
 
     monkeypatch.setattr(replace_mod, "checkpoint", lock_appears)
     with pytest.raises(AlfaInputError, match="open in LibreOffice"):
         refresh_workbook(book)
     assert book.read_bytes() == before and debris(book.parent) == []
+    after_bak = (book.parent / (book.name + ".bak")).read_bytes()
+    assert after_bak == (bak if step == "backup written" else before)  # the previous backup, or a copy of the workbook
 
 
 def test_a_save_during_the_refresh_is_not_overwritten(book, monkeypatch):

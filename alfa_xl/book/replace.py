@@ -9,8 +9,8 @@ replaced safely; :func:`replace_with_backup` then writes, in this order:
    flushed, then renamed over ``NAME.bak`` (a rename replaces a symlink named
    ``NAME.bak`` itself, never the file it points to);
 3. after both lock files (Excel's ``~$NAME``, LibreOffice's ``.~lock.NAME#``) are checked
-   again and the workbook is seen unchanged since it was read, the new workbook is renamed
-   over the target.
+   again and the workbook is seen unchanged since it was read (before step 2's rename and
+   again right before this one), the new workbook is renamed over the target.
 
 A crash before step 3 leaves the original workbook; after it, the new one; the backup is
 at every moment either the previous good backup or a complete copy of the workbook as it
@@ -156,6 +156,15 @@ def _finish(fd: int, t: Target) -> None:
     os.fsync(fd)
 
 
+def _unchanged(t: Target) -> None:
+    """No lock file, and the workbook as it was read (a save by Excel or LibreOffice during
+    the refresh is not overwritten)."""
+    _check_locks(t.path)
+    st = t.path.stat()
+    if (st.st_ino, st.st_size, st.st_mtime_ns) != t.stamp:
+        raise _refuse(t.given, "changed while it was being refreshed (saved by another program?)", "refresh it again")
+
+
 def _sync_folder(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -205,13 +214,11 @@ def replace_with_backup(t: Target, write: Callable[[object], None], original: by
                 _finish(fh.fileno(), t)
             if os.path.isdir(bak) and not os.path.islink(bak):
                 raise _refuse(t.given, f"its backup name {bak.name} is a folder", f"move the folder {bak.name} away, or refresh with --no-backup")
+            _unchanged(t)  # a refusal here leaves the previous backup as it was
             os.replace(tmp_bak, bak)
             made.remove(tmp_bak)
             checkpoint("backup renamed")
-        _check_locks(t.path)
-        st = t.path.stat()
-        if (st.st_ino, st.st_size, st.st_mtime_ns) != t.stamp:
-            raise _refuse(t.given, "changed while it was being refreshed (saved by another program?)", "refresh it again")
+        _unchanged(t)
         checkpoint("locks checked")
         os.replace(tmp, t.path)
         made.remove(tmp)
