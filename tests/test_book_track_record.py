@@ -34,7 +34,7 @@ from alfa_xl.model.sim_inputs import DEFAULT_SEED
 from alfa_xl.model.simulate import simulate
 from alfa_xl.model.sources import history
 from test_book_inputs import excel_double, number
-from test_book_refresh import parts, set_cell
+from test_book_refresh import parts, rewrite, set_cell
 from test_macros import parse_cell
 
 TRACK = "Track record"
@@ -401,3 +401,19 @@ def test_readme_track_record_table_is_the_backtest_at_its_defaults(replays):
         assert rows[label] == [str(s["Cases"]), pct(s["Coverage"]), f"{s['Sharpness']:.2f}", pct(s["P50 error"]), pct(s["Point error"]),
                                pct(s["No-change error"]), pct(s["Target-path error"]), f"{s['Interval score']:.2f}"], \
             f"README Track record row {label} is out of date: regenerate with alfa-xl backtest"
+
+
+def test_workbook_built_before_the_track_record_still_refreshes(book):
+    """No out_track, out_forecast, in_ytd_units or in_ytd_months: those areas are skipped
+    and the current year is unconditioned."""
+    p = parts(book)
+    wb = p["xl/workbook.xml"].decode()
+    for name in ("out_track", "out_forecast", "in_ytd_units", "in_ytd_months"):
+        wb, n = re.subn(rf'<definedName name="{name}">[^<]*</definedName>', "", wb)
+        assert n == 1, name
+    rewrite(book, {"xl/workbook.xml": wb.encode()})
+    track_before = parts(book)[TRACK_PART]
+    report = refresh_workbook(book, backup=False)
+    assert list(report.areas) == ["out_scenarios", "out_risk"]
+    assert parts(book)[TRACK_PART] == track_before
+    assert (_inputs(book).ytd_units, _inputs(book).ytd_months) == (None, None)
