@@ -10,6 +10,7 @@ so a refresh writes the same rectangle with the same shape and the charts stay o
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from alfa_xl.model.backtest import DECISION_POINTS
@@ -35,6 +36,8 @@ CHART_SERIES: tuple[tuple[str, str, dict[str, Any]], ...] = (
 )
 _CHART_COL = 10            # column K: the charts, right of the tables
 _CHART_HEIGHT = 300        # pixels; 20 px a row
+_CHART_ROW = 5             # the charts start beside out_track, below the notes
+_WRAP = 130                # characters a line of the sources' notes (kept left of the charts)
 _NOTES = (
     "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): every shipped decision point replayed "
     f"with only what was known then, as alfa-xl backtest does ({TRACK_PATHS:,} paths, seed {DEFAULT_SEED}).",
@@ -75,9 +78,10 @@ def write(ctx: Context, blocks: list[Block]) -> None:
         ws.write_blank(r, j, None, f.section())
     for d in DECISION_POINTS:
         r += 1
-        ws.write(r, 0, d.label, f.label())
-        r += 1
-        ws.write(r, 0, f"{d.source}. {d.notes}".strip(), f.note())
+        ws.write(r, 0, d.label, f.get(bold=True))
+        for line in [f"Source: {d.source}"] + textwrap.wrap(d.notes, _WRAP):
+            r += 1
+            ws.write(r, 0, line, f.note())
     _charts(ctx, ws, blocks)
 
 
@@ -108,4 +112,4 @@ def _charts(ctx: Context, ws, blocks: list[Block]) -> None:
         chart.set_legend({"position": "bottom", "font": {"size": 8}})
         chart.show_blanks_as("gap")
         chart.set_size({"width": 640, "height": _CHART_HEIGHT})
-        ws.insert_chart(1 + k * (_CHART_HEIGHT // 20 + 1), _CHART_COL, chart, {"x_offset": 10, "y_offset": 10})
+        ws.insert_chart(_CHART_ROW + k * (_CHART_HEIGHT // 20 + 1), _CHART_COL, chart, {"x_offset": 10, "y_offset": 10})
