@@ -289,7 +289,8 @@ def test_year_to_date_conditions_the_cover_forecast(book):
     set_cell(book, YTD_UNITS, 33020)   # H1 2025's worldwide units, as a stand-in year to date
     set_cell(book, YTD_MONTHS, 6)
     assert (_inputs(book).ytd_units, _inputs(book).ytd_months) == (33020.0, 6)
-    refresh_workbook(book, backup=False)
+    report = refresh_workbook(book, backup=False)
+    assert report.status.endswith("seed 20140506; year to date 33,020 units in 6 months")
     _, band, _, current = _headline(sheet(book, "Cover"))
     assert current == "2026 conditioned on year-to-date data: 33,020 units in the first 6 months"
     f = forecast(default_lineup(), paths=20_000, seed=DEFAULT_SEED, ytd=33020, ytd_months=6)

@@ -252,7 +252,8 @@ def status_text(inputs: BookInputs, by: str, built: bool = False) -> str:
     verb = "Built" if built else "Refreshed"
     return (f"{verb} by {by}: {len(names)} scenario{'s' if len(names) != 1 else ''} ({', '.join(names)}), "
             f"{r.start_year}-{r.end_year}, target {r.target:,.0f}; "
-            f"risk: {inputs.paths:,} paths around {get_scenario(inputs.scenario).name}, seed {inputs.seed}")
+            f"risk: {inputs.paths:,} paths around {get_scenario(inputs.scenario).name}, seed {inputs.seed}"
+            + ("" if inputs.ytd_units is None else f"; year to date {inputs.ytd_units:,.0f} units in {inputs.ytd_months} months"))
 
 
 @dataclass(frozen=True)
