@@ -18,6 +18,7 @@ ENGINE = [
     "alfa_xl.model.sources",
     "alfa_xl.errors",
     "alfa_xl.model.report",
+    "alfa_xl.model.track_report",
 ]
 
 
