@@ -8,6 +8,7 @@ light and work on a server.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Mapping
 
@@ -41,14 +42,29 @@ def check_plot_path(path: str | Path) -> Path:
     """Validate where a chart will be written, before any work is done.
 
     Raises :class:`~alfa_xl.errors.AlfaInputError` when the extension is not one of
-    :data:`FORMATS` or the folder does not exist.
+    :data:`FORMATS`, the folder does not exist or cannot be written to, or the name is
+    taken by a folder.
     """
     p = Path(path)
     if p.suffix.lower() not in FORMATS:
         raise AlfaInputError("plot", str(path), f"give a file name ending in {', '.join(FORMATS)}", "unsupported file type")
     if not p.parent.is_dir():
         raise AlfaInputError("plot", str(path), "give a file in an existing folder", "folder not found")
+    if p.is_dir():
+        raise AlfaInputError("plot", str(path), "give the chart a file name that is not taken by a folder", "is a folder")
+    if not os.access(p.parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise AlfaInputError("plot", str(path), "give a file in a folder you can write to", "cannot write there")
     return p
+
+
+def _save(fig, path: Path) -> Path:
+    """Write the figure; a file the system refuses is one input error, not a traceback."""
+    try:
+        fig.savefig(path)
+    except OSError as exc:
+        why = (exc.strerror or type(exc).__name__).lower()
+        raise AlfaInputError("plot", str(path), "give a file in a folder you can write to", f"cannot write the chart ({why})") from None
+    return path
 
 
 def _figure_class():
@@ -99,8 +115,7 @@ def _finish(fig, ax, path: Path, *, target: float, first_year: int, last_year: f
     ax.set_title(title, fontsize=11, loc="left")
     fig.text(0.01, 0.01, footnote, fontsize=7, color="#666666")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    fig.savefig(path)
-    return path
+    return _save(fig, path)
 
 
 def plot_outlook(
