@@ -20,10 +20,12 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from alfa_xl.errors import AlfaInputError
+from alfa_xl.model.lineup import Lineup, load_lineup
 from alfa_xl.model.report import clean
 from alfa_xl.model.scenarios import Scenario, get_scenario, load_scenario
 
-__all__ = ["Format", "console", "records", "resolve_scenario", "csv_text", "csv_safe", "shown", "printable",
+__all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "os_reason", "csv_text", "csv_safe", "shown", "printable",
            "FORMULA_STARTS"]
 
 #: First characters that make a spreadsheet read a CSV cell as a formula.
@@ -64,8 +66,28 @@ def resolve_scenario(value: str | None) -> Scenario:
         return get_scenario("base")
     text = str(value).strip()
     if text.lower().endswith(".csv") or Path(text).is_file():
-        return load_scenario(text)
+        try:
+            return load_scenario(text)
+        except OSError as exc:
+            raise AlfaInputError("scenario file", text, "give the path of a CSV file you can read",
+                                 f"cannot read ({os_reason(exc)})") from None
     return get_scenario(text)
+
+
+def os_reason(exc: OSError) -> str:
+    """What the system said about a file, in lower case (``permission denied``)."""
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def read_lineup(path: str | None) -> Lineup | None:
+    """The ``--lineup`` file (``None``: the default lineup); a file the system cannot read
+    is an input error naming the file."""
+    if path is None:
+        return None
+    try:
+        return load_lineup(path)
+    except OSError as exc:
+        raise AlfaInputError("lineup file", path, "give the path of a CSV file you can read", f"cannot read ({os_reason(exc)})") from None
 
 
 def csv_safe(value: Any) -> Any:

@@ -17,12 +17,11 @@ import math
 
 import typer
 
-from alfa_xl.cli.common import Format, console as _console, records as _records, resolve_scenario, shown
+from alfa_xl.cli.common import Format, console as _console, records as _records, read_lineup, resolve_scenario, shown
 from alfa_xl.cli.outlook_render import TIDY_COLUMNS, outlook_csv, outlook_json, render_outlook
 from alfa_xl.cli.outlook_result import Outlook, WhatItTakes, build_outlook, scenario_lines
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.lineup import load_lineup
 from alfa_xl.model.scenarios import BUILTIN
 from alfa_xl.model.sources import facts
 
@@ -67,7 +66,7 @@ def register(app: typer.Typer) -> None:
 
             plot_path = check_plot_path(plot)
         sc = resolve_scenario(scenario)
-        lu = load_lineup(lineup) if lineup is not None else None
+        lu = read_lineup(lineup)
         result = build_outlook(sc, start, end, target, lu, lineup or "default")
         if plot_path is not None:
             from alfa_xl.cli.plotting import plot_outlook

@@ -15,6 +15,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from alfa_xl.cli.common import os_reason
 from alfa_xl.errors import AlfaInputError, MissingExtraError
 from alfa_xl.model.gap import DEFAULT_TARGET
 from alfa_xl.model.projection import Projection
@@ -62,8 +63,8 @@ def _save(fig, path: Path) -> Path:
     try:
         fig.savefig(path)
     except OSError as exc:
-        why = (exc.strerror or type(exc).__name__).lower()
-        raise AlfaInputError("plot", str(path), "give a file in a folder you can write to", f"cannot write the chart ({why})") from None
+        raise AlfaInputError("plot", str(path), "give a file in a folder you can write to",
+                             f"cannot write the chart ({os_reason(exc)})") from None
     return path
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import typer
 
-from alfa_xl.cli.common import Format, console, resolve_scenario, shown
+from alfa_xl.cli.common import Format, console, read_lineup, resolve_scenario, shown
 from alfa_xl.cli.plotting import check_plot_path
 from alfa_xl.cli.simulate_render import TIDY_COLUMNS, render_simulation, simulation_csv, simulation_json
 from alfa_xl.errors import HorizonError
 from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.lineup import load_lineup
 from alfa_xl.model.projection import MAX_END, MIN_START, default_horizon
 from alfa_xl.model.scenarios import BUILTIN
 from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed, check_target, simulate, tornado
@@ -49,7 +48,7 @@ def register(app: typer.Typer) -> None:
         tgt = check_target(target)
         plot_path = check_plot_path(plot) if plot is not None else None
         sc = resolve_scenario(scenario)
-        lu = load_lineup(lineup) if lineup is not None else None
+        lu = read_lineup(lineup)
         if end is None and year is not None:  # a later year stretches the default horizon
             if not MIN_START <= year <= MAX_END:
                 raise HorizonError("year", year, f"give a year between {MIN_START} and {MAX_END}", "outside the supported years")
