@@ -18,6 +18,18 @@ def test_bad_paths(tmp_path, name, problem):
     assert info.value.field == "plot" and problem in str(info.value) and name.split("/")[-1] in str(info.value)
 
 
+def test_a_folder_is_not_a_chart(tmp_path):
+    (tmp_path / "chart.png").mkdir()
+    with pytest.raises(AlfaInputError, match="plot: is a folder"):
+        check_plot_path(tmp_path / "chart.png")
+
+
+def test_a_file_the_system_refuses_is_an_input_error(tmp_path):
+    # /proc accepts no new files, whoever asks; the chart is drawn, then refused on save
+    with pytest.raises(AlfaInputError, match=r"plot: cannot write the chart \(no such file or directory\)"):
+        plot_outlook("/proc/alfa_chart.png", {"base": project()})
+
+
 def test_svg_has_target_history_and_every_line(tmp_path):
     lines = {name: project(None, name, 2026, 2032) for name in ("base", "bear")}
     out = plot_outlook(tmp_path / "chart.svg", lines, target=250_000, highlight="bear", title="Test chart")
