@@ -174,3 +174,88 @@ class TestFramesAndFiles:
         p.write_text("\ufeff" + ",".join(cols) + "\nA,2027,5000,,0.1,0.2,0.3,0.4\n", encoding="utf-8")
         m = load_lineup(p)["A"]
         assert m.end_year is None and m.shares == (0.1, 0.2, 0.3, 0.4)
+
+
+class TestRegressions:
+    """Issue 11: wrong numbers, silently."""
+
+    HEADER = "model,launch_year,peak_units\n"
+
+    @pytest.mark.parametrize("reserved", ["Year", "Total", "total", " YEAR "])
+    def test_model_named_like_a_structural_column_is_refused_at_load(self, tmp_path, reserved):
+        p = tmp_path / "l.csv"
+        p.write_text(self.HEADER + f"A,2027,5000\n{reserved},2028,1000\n", encoding="utf-8")
+        with pytest.raises(LineupError) as info:
+            load_lineup(p)
+        text = str(info.value)
+        assert "\n" not in text and text.startswith("l.csv line 3: model: reserved model name")
+        assert "Total, Year" in text
+
+    def test_model_named_total_refused_from_a_frame_too(self):
+        with pytest.raises(LineupError, match="reserved model name"):
+            Lineup.from_frame(pd.DataFrame({"model": ["Total"], "launch_year": [2027], "peak_units": [1]}))
+
+    def test_peak_with_decimal_comma_is_refused_not_read_as_330005(self, tmp_path):
+        p = tmp_path / "l.csv"
+        p.write_text(self.HEADER + 'Junior,2024,"33000,5"\n', encoding="utf-8")
+        with pytest.raises(LineupError) as info:
+            load_lineup(p)
+        text = str(info.value)
+        assert text.startswith("l.csv line 2: peak_units of 'Junior': ambiguous number: 33000.5 or 330005?")
+        assert "(got '33000,5')" in text and "write 33000.5" in text
+
+    @pytest.mark.parametrize("text, expected", [("33,000", 33000.0), ("3.300.000", 3_300_000.0), ("33 000", 33000.0), ("33000.5", 33000.5)])
+    def test_unambiguous_grouped_peaks_are_read(self, tmp_path, text, expected):
+        p = tmp_path / "l.csv"
+        p.write_text(self.HEADER + f'A,2027,"{text}"\n', encoding="utf-8")
+        assert load_lineup(p)["A"].peak_units == expected
+
+    def test_launch_year_as_excel_date_serial_gives_its_year(self):
+        # 45658 is 1 Jan 2025; 2025, 2026 and 2027 have 365 days each, so 1 Jan 2028 is 46753
+        assert 45658 + 3 * 365 == 46753
+        lu = Lineup.from_frame(pd.DataFrame({"model": ["A"], "launch_year": [46753.0], "peak_units": [1]}))
+        assert lu["A"].launch_year == 2028
+
+
+class TestFirmness:
+    BASE = {"model": "X", "launch_year": 2027, "peak_units": 1000}
+
+    @pytest.mark.parametrize("status, expected", [("on_sale", "confirmed"), ("planned", "dated"), ("reported_cancelled", "dated")])
+    def test_blank_firmness_defaults_by_status(self, status, expected):
+        assert Model.from_mapping({**self.BASE, "status": status}).firmness == expected
+
+    @pytest.mark.parametrize("text, expected", [("Rumour", "rumour"), ("rumor", "rumour"), (" CONFIRMED ", "confirmed"), ("dated", "dated")])
+    def test_spellings(self, text, expected):
+        assert Model.from_mapping({**self.BASE, "firmness": text}).firmness == expected
+
+    def test_unknown_firmness_names_the_choices(self):
+        with pytest.raises(LineupError) as info:
+            Model.from_mapping({**self.BASE, "firmness": "likely"})
+        assert_message(info.value, "firmness of 'X'", "'likely'", "confirmed (date and plant confirmed), dated (officially dated) or rumour")
+
+    def test_a_csv_without_the_column_reads_as_before(self, tmp_path):
+        p = tmp_path / "l.csv"
+        p.write_text("model,status,launch_year,peak_units\nA,on_sale,2020,10\nB,planned,2028,10\n", encoding="utf-8")
+        lu = load_lineup(p)
+        assert [m.firmness for m in lu] == ["confirmed", "dated"]
+        assert lu.arrays["firmness"].tolist() == [0, 1]
+
+    def test_shipped_lineup(self):
+        lu = default_lineup()
+        assert lu["4.3 m model"].firmness == "rumour" and lu["Giulia (next)"].firmness == "dated"
+        assert all(lu[n].firmness == "confirmed" for n in ("Junior", "Tonale", "Giulia", "Stelvio"))
+
+
+class TestLineNumbers:
+    def test_error_names_the_file_line_of_the_model(self, tmp_path):
+        p = tmp_path / "l.csv"
+        p.write_text("model,launch_year,peak_units\nA,2027,5000\n\nB,2028,-1\n", encoding="utf-8")
+        with pytest.raises(LineupError) as info:
+            load_lineup(p)
+        assert str(info.value).startswith("l.csv line 4: peak_units of 'B': outside 0 to 10,000,000 (got '-1')")
+
+    def test_duplicate_names_point_at_the_second_row(self, tmp_path):
+        p = tmp_path / "l.csv"
+        p.write_text("model,launch_year,peak_units\nA,2027,5000\na,2028,1\n", encoding="utf-8")
+        with pytest.raises(LineupError, match=r"^l.csv line 3: model: duplicate model name"):
+            load_lineup(p)

@@ -151,3 +151,56 @@ class TestLoadScenario:
         p.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
         with pytest.raises(ScenarioError, match="give two columns"):
             load_scenario(p)
+
+
+class TestRegressions:
+    """Issue 11: wrong numbers, silently."""
+
+    def test_scenario_csv_without_header_row_is_refused_not_first_row_dropped(self, tmp_path):
+        p = tmp_path / "noheader.csv"
+        p.write_text("delay_years,2\nmarket_trend,0.01\n", encoding="utf-8")
+        with pytest.raises(ScenarioError) as info:
+            load_scenario(p)
+        text = str(info.value)
+        assert "\n" not in text
+        assert text.startswith("scenario file noheader.csv, line 1: no header row")
+        assert "'delay_years,2'" in text and "parameter,value" in text
+
+    @pytest.mark.parametrize("first", ["peak:Junior,1.2", "Delay Years,1", "cancel,Junior", "delay:Tonale,1"])
+    def test_headerless_per_model_and_spaced_parameters(self, tmp_path, first):
+        p = tmp_path / "s.csv"
+        p.write_text(first + "\n", encoding="utf-8")
+        with pytest.raises(ScenarioError, match="no header row"):
+            load_scenario(p)
+
+    def test_any_other_header_is_a_header(self, tmp_path):
+        p = tmp_path / "s.csv"
+        p.write_text("Parameter,Value\ndelay_years,2\n", encoding="utf-8")
+        assert load_scenario(p).delay_years == 2
+
+    @pytest.mark.parametrize("reserved", ["Year", "Total", " total ", "YEAR"])
+    def test_scenario_named_like_a_structural_column_is_refused(self, reserved):
+        with pytest.raises(ScenarioError) as info:
+            Scenario.from_pairs({"name": reserved})
+        text = str(info.value)
+        assert text.startswith("name: reserved scenario name") and "\n" not in text
+
+    def test_scenario_file_named_total_is_refused_at_load(self, tmp_path):
+        p = tmp_path / "s.csv"
+        p.write_text("parameter,value\nname,Total\n", encoding="utf-8")
+        with pytest.raises(ScenarioError, match="reserved scenario name"):
+            load_scenario(p)
+
+    @pytest.mark.parametrize("text, readings", [("1,5", ("1.5", "15")), ("0,2", ("0.2", "2"))])
+    def test_ambiguous_decimal_comma_in_a_scenario_is_refused(self, text, readings):
+        with pytest.raises(ScenarioError) as info:
+            Scenario.from_pairs({"peak_multiplier": text})
+        assert "ambiguous number" in str(info.value) and all(r in str(info.value) for r in readings)
+
+
+def test_scenario_file_errors_name_the_line(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text("parameter,value\nname,late\ndelay_years,1,5\n".replace("1,5", '"1,5"'), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p)
+    assert str(info.value).startswith("s.csv line 3: delay_years: ambiguous number: 1.5 or 15?")

@@ -1,8 +1,9 @@
 """The ``alfa-xl`` command line (Typer + rich).
 
 One module per command family registers its commands on :data:`app`:
-:mod:`~alfa_xl.cli.outlook` (``outlook``, ``facts``), :mod:`~alfa_xl.cli.simulate`
-(``simulate``) and :mod:`~alfa_xl.cli.workbook` (``build-workbook``, ``refresh``).
+:mod:`~alfa_xl.cli.outlook` (``outlook``), :mod:`~alfa_xl.cli.facts` (``facts``),
+:mod:`~alfa_xl.cli.simulate` (``simulate``) and :mod:`~alfa_xl.cli.workbook`
+(``build-workbook``, ``refresh``).
 
 :func:`main` is the only place that turns failures into exit codes. Whatever goes
 wrong with the user's input, files or terminal ends as one line on stderr, never a
@@ -39,9 +40,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from alfa_xl.cli import outlook, simulate, workbook
+    from alfa_xl.cli import facts, outlook, simulate, workbook
 
-    for family in (outlook, workbook, simulate):
+    for family in (outlook, facts, workbook, simulate):
         family.register(app)
 
 

@@ -1,4 +1,4 @@
-"""``alfa-xl outlook`` (the main job) and ``alfa-xl facts``: the commands.
+"""``alfa-xl outlook``: the main job.
 
 ``outlook`` answers, for one scenario and horizon: units by model and year; every
 built-in scenario side by side in the end year against the target; the gap metrics
@@ -6,44 +6,29 @@ year by year; and what it would take to close the gap (a multiplier on the new m
 peaks, or a number of extra Junior-like launches). The same content comes out as rich
 tables, a tidy CSV or JSON.
 
-This module only reads the options and wires the parts: the result is assembled in
+This module only reads the options and wires the parts (``facts`` has its own module): the result is assembled in
 :mod:`alfa_xl.cli.outlook_result` and written out by :mod:`alfa_xl.cli.outlook_render`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 
 import typer
 
-from alfa_xl.cli.common import Format, console as _console, records as _records, read_lineup, resolve_scenario, shown
+from alfa_xl.cli.common import Format, console as _console, read_lineup, resolve_scenario, shown
 from alfa_xl.cli.outlook_render import TIDY_COLUMNS, outlook_csv, outlook_json, render_outlook
 from alfa_xl.cli.outlook_result import Outlook, WhatItTakes, build_outlook, scenario_lines
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.gap import DEFAULT_TARGET
 from alfa_xl.model.scenarios import BUILTIN
-from alfa_xl.model.sources import facts
 
 __all__ = ["Outlook", "WhatItTakes", "build_outlook", "resolve_scenario", "outlook_csv", "outlook_json", "register",
            "TIDY_COLUMNS", "Format"]
 
 
-def _facts_table(console) -> None:
-    from rich.table import Table
-
-    t = Table(title="Sourced facts", title_justify="left")
-    for col, just in (("Key", "left"), ("Value", "right"), ("Unit", "left"), ("As of", "left"), ("Source", "left")):
-        t.add_column(col, justify=just, overflow="fold")
-    for _, r in facts().iterrows():
-        v = float(r["value"])
-        text = f"{v:.1%}" if r["unit"] == "share" else (f"{v:.0f}" if r["unit"] == "year" else f"{v:,.0f}")
-        t.add_row(r["key"], text, r["unit"], r["as_of"], r["source"])
-    console.print(t)
-
-
 def register(app: typer.Typer) -> None:
-    """Add ``outlook`` and ``facts`` to the ``alfa-xl`` app."""
+    """Add ``outlook`` to the ``alfa-xl`` app."""
 
     @app.command()
     def outlook(
@@ -82,16 +67,3 @@ def register(app: typer.Typer) -> None:
             render_outlook(result, out)
             if plot_path is not None:
                 out.print(f"Chart written to {shown(plot_path)}")
-
-    @app.command("facts")
-    def facts_cmd(
-        fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
-    ) -> None:
-        """List the sourced facts: key, value, unit, as-of date and source."""
-        table = facts()
-        if fmt is Format.json:
-            typer.echo(json.dumps(_records(table), indent=2, allow_nan=False))
-        elif fmt is Format.csv:
-            typer.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
-        else:
-            _facts_table(_console())

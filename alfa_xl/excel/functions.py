@@ -345,3 +345,5 @@ def alfa_facts():
 # Add them below this line, or import them from their own module and extend __all__.
 from alfa_xl.excel.functions_risk import alfa_probability, alfa_percentiles, alfa_tornado  # noqa: E402,F401
 __all__ += ["alfa_probability", "alfa_percentiles", "alfa_tornado"]
+from alfa_xl.excel.functions_nowcast import alfa_nowcast  # noqa: E402,F401
+__all__ += ["alfa_nowcast"]

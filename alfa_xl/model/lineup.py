@@ -8,6 +8,7 @@ column                        unit       meaning
 ============================  =========  ===================================================
 model                         text       unique name
 status                        text       ``on_sale``, ``planned`` or ``reported_cancelled``
+firmness                      text       how firm the announcement is (see :data:`FIRMNESS`)
 launch_year                   year       first year on sale in the base view
 announced_year                year       year the company announced (blank = launch_year)
 launch_fraction               share      share of the launch year on sale (0-1)
@@ -23,12 +24,19 @@ source, comment               text       where the figure comes from, why it was
 ============================  =========  ===================================================
 
 Only ``model``, ``launch_year`` and ``peak_units`` are required; the other numeric
-columns take the defaults in :data:`DEFAULTS`.
+columns take the defaults in :data:`DEFAULTS`. A blank ``firmness`` is ``confirmed`` for a
+model on sale and ``dated`` otherwise (files written before the column existed read as
+before).
+
+Where each shipped number comes from (sourced with URL and date, derived with the
+arithmetic, or an assumption with its reason) is recorded per model and column in
+``model/data/lineup_basis.csv`` (:func:`alfa_xl.model.sources.lineup_basis`).
 """
 
 from __future__ import annotations
 
-import math
+import csv
+import re
 from dataclasses import dataclass, fields
 from functools import cached_property
 from importlib import resources
@@ -38,13 +46,16 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from alfa_xl import validation as v
 from alfa_xl.errors import LineupError
+from alfa_xl.validation import LIMITS
 
 __all__ = [
     "REGIONS",
     "REGION_COLUMNS",
     "DEFAULTS",
     "STATUSES",
+    "FIRMNESS",
     "Model",
     "Lineup",
     "default_lineup",
@@ -62,6 +73,11 @@ REGION_COLUMNS: tuple[str, ...] = (
 )
 #: Allowed values of the ``status`` column.
 STATUSES: tuple[str, ...] = ("on_sale", "planned", "reported_cancelled")
+#: Allowed values of the ``firmness`` column, firmest first: ``confirmed`` (launch date
+#: and plant confirmed by the company), ``dated`` (an official date, no plant named),
+#: ``rumour`` (press reports only). ``Lineup.arrays["firmness"]`` holds the index.
+FIRMNESS: tuple[str, ...] = ("confirmed", "dated", "rumour")
+_FIRMNESS_SPELLINGS = {"confirmed": "confirmed", "dated": "dated", "rumour": "rumour", "rumor": "rumour"}
 #: Defaults for optional columns (the curve fitted to Alfa's launches; see ``curve``).
 DEFAULTS: dict[str, Any] = {
     "status": "planned",
@@ -78,34 +94,36 @@ DEFAULTS: dict[str, Any] = {
     "comment": "",
 }
 REQUIRED = ("model", "launch_year", "peak_units")
-MIN_YEAR, MAX_YEAR = 1950, 2100
+#: Years a lineup accepts (``LIMITS["model_year"]``).
+MIN_YEAR, MAX_YEAR = int(LIMITS["model_year"].lo), int(LIMITS["model_year"].hi)
+#: Numeric columns: the kind of value (bounds in :data:`alfa_xl.validation.LIMITS`) and
+#: the instruction shown when a value is wrong.
+NUMBER_COLUMNS: dict[str, tuple[str, str]] = {
+    "peak_units": ("units", "give peak_units as a number of 0 or more (yearly units, up to {hi})"),
+    "launch_fraction": ("share", "give the share of the launch year on sale, 0 to 1"),
+    "plateau": ("share", "give the plateau as a share of peak, 0 to 1"),
+    "decay": ("decay", "give a decay rate per year between {lo} and {hi}"),
+    "decline_after": ("decline_after", "give the age (years) when decline starts, 1 or more (up to {hi})"),
+    "decline_rate": ("share", "give a yearly decline rate between 0 and 1"),
+    **{c: ("share", "give each regional share between 0 and 1") for c in REGION_COLUMNS},
+}
+#: Year columns (``LIMITS["model_year"]``; dates and Excel date serials give their year).
+YEAR_COLUMNS = ("launch_year", "announced_year", "end_year")
+_TEXT_COLUMNS = ("status", "firmness", "replaces", "source", "comment")
 _SHARE_TOL = 1e-6
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        isinstance(value, str) and value.strip() == ""
-    )
+def _where(model: str, column: str) -> str:
+    return f"{column} of {model!r}" if model else column
 
 
-def _number(model: str, field: str, value: Any, lo: float, hi: float, fix: str) -> float:
-    where = f"{field} of {model!r}" if model else field
-    if isinstance(value, bool):
-        raise LineupError(where, value, fix, "not a number")
-    try:
-        number = float(str(value).strip().replace(",", "")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        raise LineupError(where, value, fix, "not a number") from None
-    if not math.isfinite(number) or not lo <= number <= hi:
-        raise LineupError(where, value, fix, f"outside {lo:g} to {hi:g}")
-    return number
+def _number(model: str, column: str, value: Any) -> float:
+    kind, fix = NUMBER_COLUMNS[column]
+    return v.number(value, _where(model, column), kind, fix=fix, error=LineupError)
 
 
-def _year(model: str, field: str, value: Any) -> int:
-    number = _number(model, field, value, MIN_YEAR, MAX_YEAR, f"give a whole year between {MIN_YEAR} and {MAX_YEAR}")
-    if number != int(number):
-        raise LineupError(f"{field} of {model!r}", value, "give a whole year such as 2028", "not a whole year")
-    return int(number)
+def _year(model: str, column: str, value: Any) -> int:
+    return v.year(value, _where(model, column), "model_year", error=LineupError)
 
 
 @dataclass(frozen=True)
@@ -120,6 +138,7 @@ class Model:
     launch_year: int
     peak_units: float
     status: str = DEFAULTS["status"]
+    firmness: str | None = None
     announced_year: int | None = None
     launch_fraction: float = DEFAULTS["launch_fraction"]
     plateau: float = DEFAULTS["plateau"]
@@ -136,20 +155,22 @@ class Model:
     comment: str = ""
 
     def __post_init__(self) -> None:
+        v.name(self.model, "model", error=LineupError, what="model name")
         name = self.model
-        if not isinstance(name, str) or not name.strip():
-            raise LineupError("model", name, "give every model a non-empty name", "missing name")
         _year(name, "launch_year", self.launch_year)
-        _number(name, "peak_units", self.peak_units, 0, 10_000_000, "give yearly units as a number of 0 or more")
+        for column in NUMBER_COLUMNS:
+            _number(name, column, getattr(self, column))
         if self.status not in STATUSES:
             raise LineupError(f"status of {name!r}", self.status, f"use one of {', '.join(STATUSES)}", "unknown status")
+        if self.firmness is None:
+            object.__setattr__(self, "firmness", "confirmed" if self.status == "on_sale" else "dated")
+        elif self.firmness not in FIRMNESS:
+            raise LineupError(
+                f"firmness of {name!r}", self.firmness,
+                "use confirmed (date and plant confirmed), dated (officially dated) or rumour, or leave it blank", "unknown firmness",
+            )
         if self.announced_year is not None:
             _year(name, "announced_year", self.announced_year)
-        _number(name, "launch_fraction", self.launch_fraction, 0, 1, "give the share of the launch year on sale, 0 to 1")
-        _number(name, "plateau", self.plateau, 0, 1, "give the plateau as a share of peak, 0 to 1")
-        _number(name, "decay", self.decay, 0, 10, "give a decay rate per year between 0 and 10")
-        _number(name, "decline_after", self.decline_after, 1, 100, "give the age (years) when decline starts, 1 or more")
-        _number(name, "decline_rate", self.decline_rate, 0, 1, "give a yearly decline rate between 0 and 1")
         if self.end_year is not None:
             end = _year(name, "end_year", self.end_year)
             if end < self.launch_year:
@@ -157,13 +178,10 @@ class Model:
                     f"end_year of {name!r}", end, f"give an end year on or after the launch year {self.launch_year}, or leave it blank",
                     "before the launch year",
                 )
-        shares = [
-            _number(name, col, getattr(self, col), 0, 1, "give each regional share between 0 and 1")
-            for col in REGION_COLUMNS
-        ]
-        if abs(sum(shares) - 1.0) > _SHARE_TOL:
+        total = sum(float(getattr(self, c)) for c in REGION_COLUMNS)
+        if abs(total - 1.0) > _SHARE_TOL:
             raise LineupError(
-                f"regional shares of {name!r}", round(sum(shares), 6),
+                f"regional shares of {name!r}", round(total, 6),
                 "make share_italy + share_rest_of_europe + share_north_america + share_rest_of_world equal 1",
                 "do not sum to 1",
             )
@@ -181,27 +199,31 @@ class Model:
 
         Blank optional cells take :data:`DEFAULTS`; numbers may arrive as text.
         """
-        name = row.get("model")
-        name = "" if _blank(name) else str(name).strip()
+        raw = row.get("model")
+        name = "" if v.is_blank(raw) else v.name(raw, "model", error=LineupError, what="model name")
         for col in REQUIRED[1:]:
-            if _blank(row.get(col)):
-                raise LineupError(f"{col} of {name!r}" if name else col, row.get(col), f"fill in {col} for every model", "missing")
+            if v.is_blank(row.get(col)):
+                raise LineupError(_where(name, col), row.get(col), f"fill in {col} for every model", "missing")
         kwargs: dict[str, Any] = {"model": name}
         for f in fields(cls):
             if f.name == "model":
                 continue
             value = row.get(f.name)
-            if _blank(value):
+            if v.is_blank(value):
                 if f.name in DEFAULTS:
                     kwargs[f.name] = DEFAULTS[f.name]
                 continue
-            if f.name in ("launch_year", "announced_year", "end_year"):
+            if f.name in YEAR_COLUMNS:
                 kwargs[f.name] = _year(name, f.name, value)
-            elif f.name in ("status", "replaces", "source", "comment"):
-                text = str(value).strip()
-                kwargs[f.name] = text.lower() if f.name == "status" else text
+            elif f.name in _TEXT_COLUMNS:
+                text = v.text(value, _where(name, f.name), error=LineupError)
+                if f.name == "status":
+                    text = text.lower()
+                elif f.name == "firmness":
+                    text = _FIRMNESS_SPELLINGS.get(text.lower(), text)
+                kwargs[f.name] = text
             else:
-                kwargs[f.name] = _number(name, f.name, value, -math.inf, math.inf, f"give {f.name} as a number")
+                kwargs[f.name] = _number(name, f.name, value)
         return cls(**kwargs)
 
 
@@ -310,6 +332,7 @@ class Lineup:
             "successor": succ,
             "shares": np.array([m.shares for m in ms], float),
             "reported_cancelled": np.array([m.status == "reported_cancelled" for m in ms]),
+            "firmness": np.array([FIRMNESS.index(m.firmness) for m in ms], dtype=np.intp),
         }
         for a in out.values():
             a.setflags(write=False)
@@ -340,14 +363,40 @@ class Lineup:
 
 def load_lineup(path: str | Path) -> Lineup:
     """Read a lineup CSV file (UTF-8, header row, columns as in the module docstring)."""
-    p = Path(path)
-    if not p.is_file():
-        raise LineupError("lineup file", str(p), "give the path of an existing CSV file", "not found")
+    p = v.existing_file(path, "lineup file", error=LineupError)
     try:
         frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LineupError("lineup file", str(p), "save the lineup as a UTF-8 CSV with a header row", f"unreadable ({type(exc).__name__})") from None
-    return Lineup.from_frame(frame)
+    try:
+        return Lineup.from_frame(frame)
+    except LineupError as exc:
+        line = _line_of(p, exc)
+        if line is None:
+            raise
+        raise LineupError(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+
+
+_OF_MODEL = re.compile(r" of '(?P<model>.*)'$")
+
+
+def _line_of(path: Path, exc: LineupError) -> int | None:
+    """The file line of the row an error is about (the last row of that model), if any."""
+    m = _OF_MODEL.search(str(exc.field))
+    model = m.group("model") if m else (str(exc.value) if exc.field == "model" else None)
+    if model is None:
+        return None
+    key = " ".join(model.split()).casefold()
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
+        if "model" not in header:
+            return None
+        col, found = header.index("model"), None
+        for row in reader:
+            if len(row) > col and " ".join(row[col].split()).casefold() == key:
+                found = reader.line_num
+    return found
 
 
 _DEFAULT: Lineup | None = None

@@ -14,7 +14,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from alfa_xl.model.gap import DEFAULT_TARGET, _positive, first_year_at_target, gap_table
+from alfa_xl import validation as v
+from alfa_xl.model.gap import DEFAULT_TARGET, first_year_at_target, gap_table
 from alfa_xl.model.lineup import Lineup, default_lineup
 from alfa_xl.model.projection import default_horizon, project
 from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario
@@ -37,7 +38,7 @@ SEARCH_END = 2040
 
 
 def compare_scenarios(
-    year: int = 2030,
+    year: int = v.DEFAULT_YEAR,
     target: float = DEFAULT_TARGET,
     lineup: Lineup | None = None,
     scenarios: Sequence[Scenario | str] | None = None,
@@ -53,9 +54,9 @@ def compare_scenarios(
     >>> t["Scenario"].tolist(), bool((t["Gap"] == t["Target"] - t["Total"]).all())
     (['base', 'bull'], True)
     """
-    target = _positive("target", target, "give the target in units a year, above 0")
+    target = v.number(target, "target", "target")
     start, _ = default_horizon()
-    year = int(year)
+    year = v.year(year, "year")
     rows = []
     for sc in scenarios if scenarios is not None else list(BUILTIN):
         sc = get_scenario(sc)
@@ -104,7 +105,7 @@ class RefreshInputs:
     end_year: int = field(default_factory=lambda: default_horizon()[1])
     scenarios: tuple[str | Scenario, ...] = tuple(BUILTIN)
     lineup: Lineup = field(default_factory=default_lineup)
-    compare_year: int = 2030
+    compare_year: int = v.DEFAULT_YEAR
 
 
 def refresh_blocks(inputs: RefreshInputs) -> dict[str, list[Block]]:

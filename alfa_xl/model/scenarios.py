@@ -28,44 +28,21 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from alfa_xl.model.calibration import track_record
+from alfa_xl import validation as v
 from alfa_xl.errors import ScenarioError, UnknownModelError, UnknownScenarioError
 
 __all__ = ["Scenario", "BUILTIN", "get_scenario", "scenario_names", "load_scenario", "PARAMETERS"]
 
-_TRUE = {"true", "yes", "y", "1", "on"}
-_FALSE = {"false", "no", "n", "0", "off", ""}
+def _param(param: str, kind: str, value: Any) -> float:
+    return v.number(value, param, kind, error=ScenarioError)
 
 
-def _as_float(param: str, value: Any, lo: float, hi: float, fix: str) -> float:
-    if isinstance(value, bool):
-        raise ScenarioError(param, value, fix, "not a number")
-    try:
-        number = float(value.strip().rstrip("%")) / (100 if value.strip().endswith("%") else 1) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError, AttributeError):
-        raise ScenarioError(param, value, fix, "not a number") from None
-    if not math.isfinite(number) or not lo <= number <= hi:
-        raise ScenarioError(param, value, fix, f"outside {lo:g} to {hi:g}")
-    return number
-
-
-def _as_int(param: str, value: Any, lo: int, hi: int, fix: str) -> int:
-    number = _as_float(param, value, lo, hi, fix)
-    if number != int(number):
-        raise ScenarioError(param, value, fix, "not a whole number")
-    return int(number)
+def _delay(param: str, value: Any) -> int:
+    return v.whole(value, param, "delay_years", error=ScenarioError)
 
 
 def _as_bool(param: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ScenarioError(param, value, "use TRUE or FALSE", "not a yes/no value")
+    return v.flag(value, param, error=ScenarioError, default=False)
 
 
 def _names(value: Any) -> tuple[str, ...]:
@@ -78,10 +55,13 @@ def _names(value: Any) -> tuple[str, ...]:
     return tuple(sorted({" ".join(p.split()) for p in parts if p and p.strip()}))
 
 
-_DELAY_FIX = "give a whole number of years between -10 and 20"
-_MULT_FIX = "give a multiplier between 0 and 10 (1 = unchanged)"
-_TARIFF_FIX = "give the change in North America volume between -1 and 1 (-0.2 = 20% fewer)"
-_TREND_FIX = "give a yearly change between -0.5 and 0.5 (0.02 = +2% a year)"
+#: Numeric parameters and their kind of value (bounds in :data:`alfa_xl.validation.LIMITS`).
+NUMBER_PARAMETERS: dict[str, str] = {
+    "delay_years": "delay_years",
+    "peak_multiplier": "peak_multiplier",
+    "na_tariff": "na_tariff",
+    "market_trend": "market_trend",
+}
 
 
 @dataclass(frozen=True)
@@ -106,16 +86,14 @@ class Scenario:
     reasoning: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise ScenarioError("name", self.name, "give the scenario a non-empty name", "missing")
-        _as_int("delay_years", self.delay_years, -10, 20, _DELAY_FIX)
+        v.name(self.name, "name", error=ScenarioError, what="scenario name")
+        _delay("delay_years", self.delay_years)
         for model, years in self.delays:
-            _as_int(f"delay:{model}", years, -10, 20, _DELAY_FIX)
-        _as_float("peak_multiplier", self.peak_multiplier, 0, 10, _MULT_FIX)
+            _delay(f"delay:{model}", years)
         for model, mult in self.peak_multipliers:
-            _as_float(f"peak:{model}", mult, 0, 10, _MULT_FIX)
-        _as_float("na_tariff", self.na_tariff, -1, 1, _TARIFF_FIX)
-        _as_float("market_trend", self.market_trend, -0.5, 0.5, _TREND_FIX)
+            _param(f"peak:{model}", "peak_multiplier", mult)
+        for param, kind in NUMBER_PARAMETERS.items():
+            _param(param, kind, getattr(self, param))
         object.__setattr__(self, "delays", tuple(sorted((str(m), int(v)) for m, v in self.delays)))
         object.__setattr__(self, "peak_multipliers", tuple(sorted((str(m), float(v)) for m, v in self.peak_multipliers)))
         object.__setattr__(self, "cancel", _names(self.cancel))
@@ -161,20 +139,16 @@ class Scenario:
             prefix, sep, model = str(raw_key).strip().partition(":")
             prefix = "_".join(prefix.strip().lower().split())
             if sep and prefix in ("delay", "delays"):
-                delays[" ".join(model.split())] = _as_int(f"delay:{model.strip()}", value, -10, 20, _DELAY_FIX)
+                delays[" ".join(model.split())] = _delay(f"delay:{model.strip()}", value)
             elif sep and prefix in ("peak", "peak_multiplier", "peak_multipliers"):
-                peaks[" ".join(model.split())] = _as_float(f"peak:{model.strip()}", value, 0, 10, _MULT_FIX)
+                peaks[" ".join(model.split())] = _param(f"peak:{model.strip()}", "peak_multiplier", value)
             elif key in ("name", "description"):
                 values[key] = "" if value is None else str(value).strip()
                 touched_name |= key == "name"
             elif key == "delay_years":
-                values[key] = _as_int(key, value, -10, 20, _DELAY_FIX)
-            elif key == "peak_multiplier":
-                values[key] = _as_float(key, value, 0, 10, _MULT_FIX)
-            elif key == "na_tariff":
-                values[key] = _as_float(key, value, -1, 1, _TARIFF_FIX)
-            elif key == "market_trend":
-                values[key] = _as_float(key, value, -0.5, 0.5, _TREND_FIX)
+                values[key] = _delay(key, value)
+            elif key in NUMBER_PARAMETERS:
+                values[key] = _param(key, NUMBER_PARAMETERS[key], value)
             elif key in ("include_reported_cancelled", "use_announced_dates"):
                 values[key] = _as_bool(key, value)
             elif key == "cancel":
@@ -312,12 +286,11 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
     """Read a scenario from a CSV of two columns (parameter, value) with a header row.
 
     The pairs adjust ``base`` exactly as in :meth:`Scenario.from_pairs`. Raises
-    :class:`~alfa_xl.errors.ScenarioError` when the file is missing, unreadable or not
-    two columns wide.
+    :class:`~alfa_xl.errors.ScenarioError` when the file is missing, unreadable, not
+    two columns wide, or has no header row (its first line is a parameter such as
+    ``delay_years,2``, which would otherwise be taken as the header and lost).
     """
-    p = Path(path)
-    if not p.is_file():
-        raise ScenarioError("scenario file", str(p), "give the path of an existing CSV file", "not found")
+    p = v.existing_file(path, "scenario file", error=ScenarioError)
     try:
         frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -325,4 +298,29 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
             "scenario file", str(p), "save the scenario as a UTF-8 CSV with a header row and two columns: parameter, value",
             f"unreadable ({type(exc).__name__})",
         ) from None
-    return Scenario.from_pairs(frame, base=base)
+    first = str(frame.columns[0]) if len(frame.columns) else ""
+    if _is_parameter(first):
+        line = ",".join(str(c) for c in frame.columns)
+        raise ScenarioError(
+            f"scenario file {p.name}, line 1", line,
+            "add the header line parameter,value above the parameters (or the first one is lost)",
+            "no header row: the first line is a parameter",
+        )
+    try:
+        return Scenario.from_pairs(frame, base=base)
+    except ScenarioError as exc:
+        keys = ["".join(str(k).split()).casefold() for k in frame.iloc[:, 0]] if frame.shape[1] else []
+        want = "".join(str(exc.field).split()).casefold()
+        if want not in keys:
+            raise
+        line = len(keys) - keys[::-1].index(want) + 1  # the last row naming it; +1 for the header
+        raise type(exc)(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+
+
+def _is_parameter(key: str) -> bool:
+    """True when ``key`` is a parameter name ``from_pairs`` accepts (so not a header)."""
+    prefix, sep, _ = key.strip().partition(":")
+    prefix = "_".join(prefix.strip().lower().split())
+    if sep:
+        return prefix in ("delay", "delays", "peak", "peak_multiplier", "peak_multipliers")
+    return prefix in PARAMETERS

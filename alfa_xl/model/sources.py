@@ -11,7 +11,7 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fact"]
+__all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fact", "lineup_basis", "BASES", "partial_periods"]
 
 
 def _read(name: str, **kwargs) -> pd.DataFrame:
@@ -86,3 +86,56 @@ def _plan_2014() -> pd.DataFrame:
 def plan_2014() -> pd.DataFrame:
     """The May 2014 plan's models: planned against actual launch year."""
     return _plan_2014().copy()
+
+
+#: How a shipped number is known: ``sourced`` (a source URL and its date), ``derived``
+#: (arithmetic on sourced numbers, written out in ``evidence``) or ``assumption`` (a
+#: judgement, its reason in ``evidence``).
+BASES: tuple[str, ...] = ("sourced", "derived", "assumption")
+
+
+@lru_cache(maxsize=None)
+def _lineup_basis() -> pd.DataFrame:
+    return _read("lineup_basis.csv", dtype=str, keep_default_na=False)
+
+
+def lineup_basis() -> pd.DataFrame:
+    """Where every number of the shipped lineup comes from, one row per model and column.
+
+    Columns: ``model`` (``(default)`` for the defaults applied to blank cells), ``column``
+    (a lineup column), ``value`` (as in ``lineup.csv``), ``basis`` (one of :data:`BASES`),
+    ``evidence`` (the fact, the arithmetic ``EXPRESSION = VALUE``, or the reason),
+    ``url`` and ``as_of`` (the source and its date, for sourced and derived numbers).
+
+    >>> b = lineup_basis()
+    >>> b.set_index(["model", "column"]).loc[("Giulia", "peak_units"), "basis"]
+    'sourced'
+    >>> sorted(b["basis"].unique())
+    ['assumption', 'derived', 'sourced']
+    """
+    return _lineup_basis().copy()
+
+
+@lru_cache(maxsize=None)
+def _partial_periods() -> pd.DataFrame:
+    frame = _read("partial_periods.csv", dtype=str, keep_default_na=False)
+    for col in ("year", "months"):
+        frame[col] = frame[col].astype(int)
+    for col in ("units", "full_year_units"):
+        frame[col] = frame[col].astype(float)
+    return frame
+
+
+def partial_periods() -> pd.DataFrame:
+    """Worldwide units over the first months of a year, beside the year's full total.
+
+    Columns: ``period``, ``year``, ``months`` (January through month ``months``),
+    ``region`` (``Global``), ``units``, ``full_year_units``, ``kind``, ``source``,
+    ``full_year_source``, ``note``. The within-year seasonality of
+    :mod:`alfa_xl.model.nowcast` comes from ``units / full_year_units``.
+
+    >>> p = partial_periods().set_index("period")
+    >>> round(float(p.loc["2025H1", "units"] / p.loc["2025H1", "full_year_units"]), 4)
+    0.4523
+    """
+    return _partial_periods().copy()
