@@ -5,21 +5,21 @@
    median with the answer a user asks for added (probability of 400,000 in 2030 and
    P10/P50/P90 by year), against the same target.
 2. The same model as a plain per-path Python loop (scalar ``math``, no NumPy in the
-   loop) over the first 2,000 paths: given the same raw standard normals, it does the
-   copula, the draws and the projection path by path; its totals are checked against the
-   vectorised run, its time is scaled linearly to 100,000 paths (and excludes generating
-   the raw normals, which the vectorised time includes); the speed ratio. Target: >= 50x.
+   loop) over the first 2,000 paths: given the same drawn inputs (``simulate.draw``:
+   slips, cancellations, peaks, trend, tariff, the yearly noise of models on sale), it
+   does the projection path by path; its totals are checked against the vectorised run,
+   its time is scaled linearly to 100,000 paths (and excludes the draws, which the
+   vectorised time includes); the speed ratio. Target: >= 50x.
 3. 1,000,000 paths: peak resident memory of a fresh Python process that imports the
    package and runs the simulation (``resource.getrusage(RUSAGE_SELF).ru_maxrss``), next
    to the same process after the imports only. Target: <= 1 GB.
 
-The loop reads the engine's private frame (thresholds, stream keys) so that it draws
-exactly the vectorised run's numbers; it is the one place outside the engine that does.
+The loop takes the vectorised run's own draws (``simulate.draw``), so both compute the
+same paths.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import subprocess
 import sys
@@ -27,9 +27,9 @@ import sys
 import numpy as np
 
 from alfa_xl.model.lineup import default_lineup
-from alfa_xl.model.projection import _effective
+from alfa_xl.model.projection import effective_inputs
 from alfa_xl.model.scenarios import get_scenario
-from alfa_xl.model.simulate import _CANCEL, _FACTOR, _PEAK, _SLIP, _TARIFF, _TREND, Uncertainty, _Frame, _normals, simulate
+from alfa_xl.model.simulate import draw, simulate
 from alfa_xl.model.sources import latest_actual
 
 PATHS, START, END = 100_000, 2026, 2035
@@ -52,23 +52,15 @@ def with_answer():
 def python_loop(n_paths: int) -> list[list[float]]:
     """Totals per path and year, one path, model and year at a time (plain Python).
 
-    The loop gets the raw standard normals of the paths (the same numbers the vectorised
-    run draws) and does everything else per path: the copula, the Poisson slips, the
-    cancellations, the peaks, the trend, the tariff and the projection formula.
+    The loop gets each path's drawn inputs (the numbers the vectorised run draws) and
+    does the projection formula per path, model and year.
     """
     lineup, scenario = default_lineup(), get_scenario("base")
-    u = Uncertainty.track_record()
-    frame = _Frame(lineup, scenario, START, END, u)  # thresholds and effective launches, computed once
-    planned_idx = [i for i in range(len(lineup)) if frame.planned[i]]
-    factor = _normals(1, 0, n_paths, (_FACTOR,)).tolist()
-    z_trend = _normals(1, 0, n_paths, (_TREND,)).tolist()
-    z_tariff = _normals(1, 0, n_paths, (_TARIFF,)).tolist()
-    z_model = {(d, i): _normals(1, 0, n_paths, (d, frame.keys[i])).tolist() for i in planned_idx for d in (_SLIP, _CANCEL, _PEAK)}
-    slip_thresholds = [list(t) for t in frame.slip_thresholds]
-    slip_mean = frame.slip_mean.tolist()
-    cancel_threshold = frame.cancel_threshold
-    load, own = math.sqrt(u.correlation), math.sqrt(1 - u.correlation)
-    eff = _effective(lineup, scenario)
+    d = draw(paths=n_paths, seed=1, lineup=lineup, scenario=scenario, start_year=START, end_year=END)
+    slips, cancels, mults = d.slip.tolist(), d.cancelled.tolist(), d.peak_multiplier.tolist()
+    trends, tariffs = d.market_trend.tolist(), d.na_tariff.tolist()
+    volumes = d.volume.tolist()  # cumulative log noise of models on sale, per year after the latest actual
+    eff = effective_inputs(lineup, scenario)
     launch0, peak0, active0 = eff["launch"].tolist(), eff["peak"].tolist(), eff["active"].tolist()
     models = lineup.models
     index = {m.model: i for i, m in enumerate(models)}
@@ -81,20 +73,12 @@ def python_loop(n_paths: int) -> list[list[float]]:
     params = [(m.launch_fraction, m.plateau, m.decay, m.decline_after, m.decline_rate,
                math.inf if m.end_year is None else m.end_year, sum(m.shares), m.share_north_america) for m in models]
     fraction = [m.launch_fraction for m in models]
+    on_sale = [m.status == "on_sale" for m in models]
     n_models = len(models)
     out = []
     for p in range(n_paths):
-        common = load * factor[p]
-        trend = max(scenario.market_trend + u.trend_sigma * (common + own * z_trend[p]), -0.99)
-        tariff = max(scenario.na_tariff + u.tariff_sigma * (common + own * z_tariff[p]), -1.0)
-        slip = [0] * n_models
-        cancelled = [False] * n_models
-        mult = [1.0] * n_models
-        for i in planned_idx:
-            if slip_mean[i] > 0:
-                slip[i] = bisect.bisect_left(slip_thresholds[i], -(common + own * z_model[_SLIP, i][p]))
-            cancelled[i] = common + own * z_model[_CANCEL, i][p] < cancel_threshold
-            mult[i] = math.exp(u.peak_sigma * (common + own * z_model[_PEAK, i][p]))
+        trend, tariff = trends[p], tariffs[p]
+        slip, cancelled, mult, volume = slips[p], cancels[p], mults[p], volumes[p]
         launch = [launch0[i] + slip[i] for i in range(n_models)]
         active = [active0[i] and not cancelled[i] for i in range(n_models)]
         row = []
@@ -119,7 +103,8 @@ def python_loop(n_paths: int) -> list[list[float]]:
                     elif year > launch[s]:
                         hand = 0.0
                 weight = w_all + tariff * w_na if year > base_year else w_all
-                total += peak0[i] * mult[i] * share * hand * weight
+                noise = math.exp(volume[year - base_year - 1]) if on_sale[i] and year > base_year else 1.0
+                total += peak0[i] * mult[i] * share * hand * weight * noise
             row.append(total * (1 + trend) ** max(0, year - base_year))
         out.append(row)
     return out

@@ -181,7 +181,7 @@ class TestBuiltinScenarios:
         p = project(None, "track_record", 2028, 2029)
         t = units(p, "Tonale successor")
         assert t[2028] == 0  # 2027 + 2 years
-        assert t[2029] == pytest.approx(40_000 * 0.44147 * 0.3)
+        assert t[2029] == pytest.approx(40_000 * (115 / 300) * 0.3)
         assert units(p, "Tonale")[2028] > 0
 
     def test_order_of_2030_totals(self):
@@ -281,3 +281,33 @@ def test_a_delay_never_adds_volume_before_the_original_launch(lu, delay, h):
     if planned:
         early = years < min(planned)
         assert np.allclose(late.totals[early], plain.totals[early])
+
+
+class TestOneKernel:
+    """project, the Monte Carlo and the gap solver share one kernel (alfa_xl.model.projection)."""
+
+    def test_curve_units_by_hand(self):
+        from alfa_xl.model.projection import curve_units
+        # age 2 with the defaults: 0.5 + 0.5 e^-0.7; the successor's launch year keeps 1 - 0.25
+        assert float(curve_units(2028, 2026, 0.5, 0.5, 0.7, 7, 0.15)) == pytest.approx(0.5 + 0.5 * E(-0.7))
+        assert float(curve_units(2028, 2026, 0.5, 0.5, 0.7, 7, 0.15, handover=2028, successor_fraction=0.25)) == pytest.approx(
+            0.75 * (0.5 + 0.5 * E(-0.7)))
+        assert float(curve_units(2029, 2026, 0.5, 0.5, 0.7, 7, 0.15, handover=2028)) == 0.0
+        assert float(curve_units(2029, 2026, 0.5, 0.5, 0.7, 7, 0.15, end_year=2028)) == 0.0
+
+    def test_no_private_cross_module_imports(self):
+        import ast
+        import pathlib
+        root = pathlib.Path(__file__).resolve().parents[1]
+        engine = [root / "alfa_xl" / "model" / f"{n}.py" for n in ("projection", "simulate", "gap")]
+        for path in [*engine, *(root / "benchmarks").glob("*.py")]:
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("alfa_xl"):
+                    private = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                    assert not private, f"{path.name} imports private {private} from {node.module}"
+
+    def test_the_formula_is_written_once(self):
+        import pathlib
+        root = pathlib.Path(__file__).resolve().parents[1] / "alfa_xl" / "model"
+        users = [p.name for p in root.glob("*.py") if "lifecycle_share(" in p.read_text() and p.name not in ("curve.py", "calibration.py")]  # calibration fits the curve
+        assert users == ["projection.py"]

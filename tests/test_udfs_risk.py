@@ -152,7 +152,7 @@ class TestTornado:
         assert swings == sorted(swings, reverse=True)
         for r in out[1:]:
             assert r[3] == pytest.approx(r[2] - r[1]) and r[1] <= r[2]
-        assert out[1][0] == "Peak realisation, planned models [x0.44 to x2.30]"
+        assert out[1][0] == "Peak realisation, planned models [x0.43 to x2.34]"
 
     def test_defaults(self):
         assert excel_call(udfs.alfa_tornado) == excel_call(udfs.alfa_tornado, 2030.0, "base")

@@ -44,6 +44,8 @@ def _register() -> None:
 
     for family in (outlook, facts, workbook, simulate):
         family.register(app)
+    from alfa_xl.cli import backtest
+    backtest.register(app)
 
 
 _register()

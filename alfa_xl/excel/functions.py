@@ -347,3 +347,5 @@ from alfa_xl.excel.functions_risk import alfa_probability, alfa_percentiles, alf
 __all__ += ["alfa_probability", "alfa_percentiles", "alfa_tornado"]
 from alfa_xl.excel.functions_nowcast import alfa_nowcast  # noqa: E402,F401
 __all__ += ["alfa_nowcast"]
+from alfa_xl.excel.functions_forecast import alfa_forecast  # noqa: E402,F401
+__all__ += ["alfa_forecast"]

@@ -1,28 +1,68 @@
 """Calibration of the ``track_record`` scenario on how Alfa Romeo's past plans ended.
 
-Two numbers come out of the shipped plan tables, by rules simple enough to check by hand:
+Everything comes out of the shipped plan tables by rules simple enough to check by hand,
+and every number can be computed **as of** a year: only plans and outcomes resolved
+before ``as_of`` are used (no look-ahead), and any plan can be left out (a backtest
+never calibrates a plan on itself).
 
 * **Launch slip** (``plan_2014.csv``): for each model of the May 2014 plan that was
   eventually built, actual launch year minus planned launch year (a planned range such as
   2016-2018 counts at its midpoint). Rows that are totals, timing details, models already
-  on sale or not planned are left out. Giulia slipped 1 year, Stelvio 1, the compact SUV
-  (Tonale) 5: mean 2.33 years.
-* **Build rate**: the share of those planned models that were ever built (3 of 8).
-* **Volume realisation** (``plan_targets.csv``): for every global-sales target with a
-  known outcome, actual ÷ target. The median of the eleven such targets is 0.441.
+  on sale or not planned are left out. A row counts once its ``resolved_year`` (launch, or
+  the year it was dropped) is before ``as_of``. All rows: Giulia 1, Stelvio 1, the compact
+  SUV (Tonale) 5, mean 2.33 years.
+* **Build rate by lead time**: planned models split at a lead (planned year minus 2014) of
+  two years; cancellation probability in each class is ``(dropped + 1) / (models + 2)``
+  (Laplace's rule: 1/2 with no evidence). All rows: lead <= 2: 1 of 3 dropped -> 0.4;
+  lead >= 3: 4 of 5 dropped -> 0.714.
+* **Volume realisation** (``plan_targets.csv``): actual / target for every global sales
+  target with a sales outcome and ``counted`` = yes (duplicates and production figures are
+  marked no, with the reason in the row's notes). Split by the lead of the promise (target
+  year minus the year announced): guidance (lead <= 1) and plans (lead >= 2). A class with
+  no resolved target falls back on the pooled median; no target at all gives 1.
+* **Late life** (``late_life.csv``): the lifecycle fit of :mod:`alfa_xl.model.curve` on
+  the records observed before ``as_of``; with fewer than :data:`MIN_LATE_LIFE_RECORDS` the
+  prior :data:`~alfa_xl.model.curve.EARLY_DEFAULTS`.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import numpy as np
+import pandas as pd
 
+from alfa_xl.model.curve import EARLY_DEFAULTS, lifecycle_share
 from alfa_xl.model.sources import plan_2014, plan_targets
 
-__all__ = ["TrackRecord", "track_record", "launch_slips", "volume_realisation"]
+__all__ = [
+    "TrackRecord",
+    "track_record",
+    "launch_slips",
+    "volume_realisation",
+    "realisation_table",
+    "SHORT_LEAD",
+    "CANCEL_LEAD",
+    "PLAN_2014",
+    "late_life_records",
+    "late_life_fit",
+    "MIN_LATE_LIFE_RECORDS",
+]
+
+#: Fewest late-life records a fit needs (four parameters): below, the prior is kept.
+MIN_LATE_LIFE_RECORDS = 5
+
+#: Promises at most this many years ahead are "guidance" (realised at the short median).
+SHORT_LEAD = 1
+#: Planned models at most this many years ahead fall in the near cancellation class.
+CANCEL_LEAD = 2
+#: Key of the May 2014 plan in ``plan_targets.csv`` (``plan_announced``).
+PLAN_2014 = "2014-05"
+_PLAN_2014_YEAR = 2014
 
 
 def _planned_year(text: str) -> float | None:
@@ -32,66 +72,175 @@ def _planned_year(text: str) -> float | None:
     return (min(years) + max(years)) / 2
 
 
-def launch_slips() -> tuple[list[float], int]:
-    """Slip in years of each planned model that was built, and the number never built.
+def _resolved_before(text: str, as_of: int | None) -> bool:
+    if as_of is None:
+        return True
+    return text.strip().isdigit() and int(text) < as_of
 
-    >>> launch_slips()
-    ([1.0, 1.0, 5.0], 5)
-    """
-    slips: list[float] = []
-    never = 0
+
+def _plan_2014_rows(as_of: int | None, exclude_plans: tuple[str, ...]) -> list[tuple[float, float | None]]:
+    """(planned year, actual launch year or None if never built) of resolved plan models."""
+    if PLAN_2014 in exclude_plans:
+        return []
+    out = []
     for _, row in plan_2014().iterrows():
         name = row["model"]
         if name.upper().startswith("PLAN TOTAL") or "timing detail" in name.lower():
             continue
         planned = _planned_year(row["planned_launch_year"])
-        if planned is None:
+        if planned is None or not _resolved_before(row.get("resolved_year", ""), as_of):
             continue
         actual = row["actual_launch_year"].strip().lower()
         if actual == "never":
-            never += 1
+            out.append((planned, None))
             continue
         match = re.match(r"(\d{4})", actual)
         if match:
-            slips.append(float(int(match.group(1)) - planned))
-    return slips, never
-
-
-def volume_realisation() -> list[float]:
-    """Actual ÷ target for every global-sales target with a known outcome."""
-    table = plan_targets()
-    out = []
-    for _, row in table.iterrows():
-        if not row["basis"].strip().lower().startswith("global"):
-            continue
-        try:
-            target, actual = float(row["target_units"]), float(row["actual_units_found"])
-        except ValueError:
-            continue
-        out.append(actual / target)
+            out.append((planned, float(match.group(1))))
     return out
+
+
+def launch_slips(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) -> tuple[list[float], int]:
+    """Slip in years of each planned model that was built, and the number never built.
+
+    >>> launch_slips()
+    ([1.0, 1.0, 5.0], 5)
+    >>> launch_slips(as_of=2018)
+    ([1.0, 1.0], 0)
+    """
+    rows = _plan_2014_rows(as_of, tuple(exclude_plans))
+    slips = [actual - planned for planned, actual in rows if actual is not None]
+    return slips, sum(1 for _, actual in rows if actual is None)
+
+
+def _lead(announced: str, target_year: str) -> float | None:
+    years = [int(y) for y in re.findall(r"(19\d\d|20\d\d)", announced)]
+    if not years or not target_year.strip().isdigit():
+        return None
+    return float(int(target_year) - max(years))
+
+
+def realisation_table(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Counted global sales targets resolved before ``as_of``: columns ``plan``,
+    ``target_year``, ``lead`` (years), ``target``, ``actual``, ``ratio``."""
+    rows = []
+    for _, row in plan_targets().iterrows():
+        if row["counted"].strip().lower() != "yes" or row["actual_measure"].strip() != "sales":
+            continue
+        if row["plan_announced"] in exclude_plans or not _resolved_before(row["target_year"], as_of):
+            continue
+        target, actual = float(row["target_units"]), float(row["actual_units_found"])
+        rows.append((row["plan_announced"], int(row["target_year"]), _lead(row["plan_announced"], row["target_year"]),
+                     target, actual, actual / target))
+    return pd.DataFrame(rows, columns=["plan", "target_year", "lead", "target", "actual", "ratio"])
+
+
+def volume_realisation(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) -> list[float]:
+    """Actual / target of every counted global sales target resolved before ``as_of``."""
+    return realisation_table(as_of, tuple(exclude_plans))["ratio"].tolist()
 
 
 @dataclass(frozen=True)
 class TrackRecord:
-    """Summary of past plans: mean slip (years), build rate and median realisation."""
+    """Summary of past plans as known before ``as_of`` (``None``: everything shipped).
+
+    ``realisation_short`` / ``realisation_long`` are the median actual/target of promises
+    at most :data:`SHORT_LEAD` years ahead and further ahead; ``cancel_near`` /
+    ``cancel_far`` the cancellation probability of a planned model at most
+    :data:`CANCEL_LEAD` years ahead and further ahead.
+    """
 
     mean_slip_years: float
     build_rate: float
     median_realisation: float
     slips: tuple[float, ...]
     realisations: tuple[float, ...]
+    realisation_short: float
+    realisation_long: float
+    cancel_near: float
+    cancel_far: float
+    as_of: int | None = None
+    excluded: tuple[str, ...] = ()
+
+    def realisation(self, lead: float) -> float:
+        """Median realisation of a promise ``lead`` years ahead."""
+        return self.realisation_short if lead <= SHORT_LEAD else self.realisation_long
+
+    def cancel_probability(self, lead: float) -> float:
+        """Probability that a model planned ``lead`` years ahead is never built."""
+        return self.cancel_near if lead <= CANCEL_LEAD else self.cancel_far
+
+
+def _median(values: list[float], fallback: float) -> float:
+    return float(np.median(values)) if values else fallback
+
+
+@lru_cache(maxsize=64)
+def track_record(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) -> TrackRecord:
+    """Calibrate :class:`TrackRecord` from the plan tables resolved before ``as_of``,
+    leaving out the plans keyed in ``exclude_plans`` (``plan_announced`` values).
+
+    >>> tr = track_record()
+    >>> round(tr.realisation_short, 3), round(tr.realisation_long, 4), round(tr.cancel_far, 3)
+    (0.694, 0.2045, 0.714)
+    """
+    exclude_plans = tuple(exclude_plans)
+    slips, never = launch_slips(as_of, exclude_plans)
+    rows = _plan_2014_rows(as_of, exclude_plans)
+    near = [actual is None for planned, actual in rows if planned - _PLAN_2014_YEAR <= CANCEL_LEAD]
+    far = [actual is None for planned, actual in rows if planned - _PLAN_2014_YEAR > CANCEL_LEAD]
+    table = realisation_table(as_of, exclude_plans)
+    real = table["ratio"].tolist()
+    pooled = _median(real, 1.0)
+    built = len(slips)
+    return TrackRecord(
+        mean_slip_years=float(np.mean(slips)) if slips else 0.0,
+        build_rate=built / (built + never) if built + never else math.nan,
+        median_realisation=pooled,
+        slips=tuple(slips),
+        realisations=tuple(real),
+        realisation_short=_median(table.loc[table["lead"] <= SHORT_LEAD, "ratio"].tolist(), pooled),
+        realisation_long=_median(table.loc[table["lead"] > SHORT_LEAD, "ratio"].tolist(), pooled),
+        cancel_near=(sum(near) + 1) / (len(near) + 2),
+        cancel_far=(sum(far) + 1) / (len(far) + 2),
+        as_of=as_of,
+        excluded=exclude_plans,
+    )
 
 
 @lru_cache(maxsize=1)
-def track_record() -> TrackRecord:
-    """Calibrate :class:`TrackRecord` from the shipped plan tables."""
-    slips, never = launch_slips()
-    real = volume_realisation()
-    return TrackRecord(
-        mean_slip_years=float(np.mean(slips)),
-        build_rate=len(slips) / (len(slips) + never),
-        median_realisation=float(np.median(real)),
-        slips=tuple(slips),
-        realisations=tuple(real),
-    )
+def _late_life() -> pd.DataFrame:
+    with resources.as_file(resources.files("alfa_xl.model") / "data" / "late_life.csv") as p:
+        return pd.read_csv(p)
+
+
+def late_life_records(as_of: int | None = None) -> pd.DataFrame:
+    """The late-life records (``model``, ``year``, ``age``, ``share`` of peak...) observed
+    before ``as_of``; a copy."""
+    table = _late_life()
+    return (table if as_of is None else table[table["year"] < as_of]).copy()
+
+
+@lru_cache(maxsize=16)
+def late_life_fit(as_of: int | None = None) -> dict[str, float]:
+    """Plateau, decay, decline_after and decline_rate fitted (least squares on log share,
+    grid of :mod:`alfa_xl.model.curve`'s docstring) on the records before ``as_of``.
+
+    >>> late_life_fit()
+    {'plateau': 0.5, 'decay': 1.8, 'decline_after': 5.0, 'decline_rate': 0.25}
+    >>> late_life_fit(2018) == EARLY_DEFAULTS  # three records known then
+    True
+    """
+    rec = late_life_records(as_of)
+    if len(rec) < MIN_LATE_LIFE_RECORDS:
+        return dict(EARLY_DEFAULTS)
+    p = np.round(np.arange(0, 0.61, 0.05), 2)[:, None, None, None]
+    k = np.round(np.arange(0.1, 2.01, 0.05), 2)[None, :, None, None]
+    d_after = np.arange(1, 9, dtype=float)[None, None, :, None]
+    rate = np.round(np.arange(0, 0.41, 0.01), 2)[None, None, None, :]
+    err = np.zeros(np.broadcast_shapes(p.shape, k.shape, d_after.shape, rate.shape))
+    for age, share in rec[["age", "share"]].to_numpy(float):
+        err += (np.log(lifecycle_share(age, 0.5, p, k, d_after, rate)) - math.log(share)) ** 2
+    i, j, m, n = np.unravel_index(int(np.argmin(err)), err.shape)
+    return {"plateau": float(p.ravel()[i]), "decay": float(k.ravel()[j]),
+            "decline_after": float(d_after.ravel()[m]), "decline_rate": float(rate.ravel()[n])}

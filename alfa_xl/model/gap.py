@@ -21,10 +21,9 @@ import numpy as np
 import numpy_financial as npf
 import pandas as pd
 
-from alfa_xl.model.curve import lifecycle_share
 from alfa_xl.errors import AlfaInputError, HorizonError
 from alfa_xl.model.lineup import REGIONS, Lineup
-from alfa_xl.model.projection import Projection, project
+from alfa_xl.model.projection import Projection, curve_units, market_factor, project, tariff_weight
 from alfa_xl.model.scenarios import Scenario, get_scenario
 from alfa_xl.model.sources import latest_actual
 
@@ -245,12 +244,12 @@ def required_extra_launches(
         peak = reference_peak(lu, reference)
         ref = next(m for m in lu if m.peak_units == peak)
     scen = get_scenario(scenario)
-    share = float(lifecycle_share(int(year) - launch, ref.launch_fraction, ref.plateau, ref.decay, ref.decline_after, ref.decline_rate))
+    y = int(year)
     base_year, _ = latest_actual()
-    trend = (1 + scen.market_trend) ** max(0, int(year) - base_year)
+    per_peak = float(curve_units(y, launch, ref.launch_fraction, ref.plateau, ref.decay, ref.decline_after, ref.decline_rate))
     na = ref.shares[REGIONS.index("North America")]
-    tariff = 1 + scen.na_tariff * na if int(year) > base_year else 1.0
-    per_launch = ref.peak_units * share * trend * tariff
+    regions = (1.0 - na) + na * float(tariff_weight(y, base_year, scen.na_tariff))
+    per_launch = ref.peak_units * per_peak * float(market_factor(y, base_year, scen.market_trend)) * regions
     if per_launch <= 0:
         return None
     return gap / per_launch

@@ -34,7 +34,18 @@ from alfa_xl.model.lineup import REGIONS, Lineup, default_lineup
 from alfa_xl.model.scenarios import Scenario, get_scenario
 from alfa_xl.model.sources import history, latest_actual
 
-__all__ = ["Projection", "project", "default_horizon", "MIN_START", "MAX_END"]
+__all__ = [
+    "Projection",
+    "project",
+    "default_horizon",
+    "check_horizon",
+    "effective_inputs",
+    "curve_units",
+    "market_factor",
+    "tariff_weight",
+    "MIN_START",
+    "MAX_END",
+]
 
 #: Earliest start and latest end year accepted by :func:`project`.
 MIN_START, MAX_END = 2000, 2060
@@ -51,7 +62,13 @@ def default_horizon() -> tuple[int, int]:
     return year + 1, max(year + 1, 2030)
 
 
-def _check_horizon(start: int, end: int) -> tuple[int, int]:
+def check_horizon(start: int, end: int) -> tuple[int, int]:
+    """Validate a projection horizon: whole years from :data:`MIN_START` to :data:`MAX_END`,
+    the end on or after the start.
+
+    >>> check_horizon(2026.0, 2030)
+    (2026, 2030)
+    """
     out = []
     for name, value in (("start_year", start), ("end_year", end)):
         if isinstance(value, bool):
@@ -144,8 +161,63 @@ class Projection:
         })
 
 
-def _effective(lineup: Lineup, scenario: Scenario) -> dict[str, np.ndarray]:
-    """Launch years, peaks and activity of each model after the scenario."""
+# -- the one projection kernel ------------------------------------------------------------
+def curve_units(
+    years: np.ndarray,
+    launch: np.ndarray,
+    launch_fraction: np.ndarray,
+    plateau: np.ndarray,
+    decay: np.ndarray,
+    decline_after: np.ndarray,
+    decline_rate: np.ndarray,
+    end_year: np.ndarray | float = np.inf,
+    handover: np.ndarray | float = np.inf,
+    successor_fraction: np.ndarray | float = 0.0,
+    peak: np.ndarray | float = 1.0,
+) -> np.ndarray:
+    r"""Units per unit of peak, :math:`s_m(y - L_m)\,h_{y,m}\,e_{y,m}` of the module formula.
+
+    Every argument broadcasts (NumPy rules), so one call covers a years x models grid
+    (:func:`project`), a table of every launch slip and handover a Monte Carlo path can
+    draw (:mod:`alfa_xl.model.simulate`) or one extra launch (:mod:`alfa_xl.model.gap`).
+    ``handover`` is the successor's launch year (``inf``: no active successor) and
+    ``successor_fraction`` its launch fraction. With ``peak`` the result is units
+    (:math:`P_m s_m h_{y,m} e_{y,m}`) instead of units per unit of peak.
+
+    >>> float(curve_units(2027, 2026, 0.5, 0.5, 0.7, 7, 0.15))
+    1.0
+    >>> float(curve_units(2028, 2026, 0.5, 0.5, 0.7, 7, 0.15, handover=2028, successor_fraction=0.25).round(4))
+    0.5612
+    """
+    years = np.asarray(years, dtype=float)
+    share = lifecycle_share(years - launch, launch_fraction, plateau, decay, decline_after, decline_rate)
+    hand = np.where(years < handover, 1.0, np.where(years == handover, 1.0 - np.asarray(successor_fraction, float), 0.0))
+    return peak * share * hand * (years <= end_year)
+
+
+def market_factor(years: np.ndarray, base_year: int, trend: np.ndarray | float) -> np.ndarray:
+    r"""The market trend term :math:`(1+g)^{\max(0,\,y-Y_0)}` (broadcasts).
+
+    >>> market_factor(np.array([2025, 2027]), 2025, 0.1).round(4).tolist()
+    [1.0, 1.21]
+    """
+    elapsed = np.maximum(0.0, np.asarray(years, dtype=float) - base_year)
+    return (1.0 + np.asarray(trend, dtype=float)) ** elapsed
+
+
+def tariff_weight(years: np.ndarray, base_year: int, tariff: np.ndarray | float) -> np.ndarray:
+    r"""The North America tariff term :math:`1 + \tau [y > Y_0]` (broadcasts).
+
+    >>> tariff_weight(np.array([2025, 2026]), 2025, -0.2).tolist()
+    [1.0, 0.8]
+    """
+    after = np.asarray(years, dtype=float) > base_year
+    return np.where(after, 1.0 + np.asarray(tariff, dtype=float), 1.0)
+
+
+def effective_inputs(lineup: Lineup, scenario: Scenario) -> dict[str, np.ndarray]:
+    """Launch years (``launch``), peaks (``peak``) and activity (``active``) of each model
+    after the scenario's shifts, multipliers and cancellations (lineup order)."""
     a = lineup.arrays
     status_new = np.array([m.status != "on_sale" for m in lineup.models])
     scenario.check_models(lineup.names)
@@ -172,6 +244,8 @@ def project(
     scenario: Scenario | str = "base",
     start_year: int | None = None,
     end_year: int | None = None,
+    *,
+    base_year: int | None = None,
 ) -> Projection:
     """Project units by year, model and region.
 
@@ -184,6 +258,9 @@ def project(
     start_year, end_year : int, optional
         First and last calendar year, inclusive. Defaults: the year after the latest
         actual (2026) through 2030. Supported: 2000 to 2060.
+    base_year : int, optional
+        The latest actual year *Y0* for trend and tariff timing (default: the latest year
+        of the shipped history, 2025); a backtest passes the year before its ``as_of``.
 
     Returns
     -------
@@ -208,27 +285,24 @@ def project(
     lineup = default_lineup() if lineup is None else lineup
     scenario = get_scenario(scenario)
     d_start, d_end = default_horizon()
-    start, end = _check_horizon(d_start if start_year is None else start_year, d_end if end_year is None else end_year)
-    base_year, _ = latest_actual()
+    start, end = check_horizon(d_start if start_year is None else start_year, d_end if end_year is None else end_year)
+    base_year = latest_actual()[0] if base_year is None else int(base_year)
     a = lineup.arrays
-    eff = _effective(lineup, scenario)
+    eff = effective_inputs(lineup, scenario)
     launch, peak, active = eff["launch"], eff["peak"], eff["active"]
 
     years = np.arange(start, end + 1, dtype=float)
     yy = years[:, None]
-    share = lifecycle_share(yy - launch, a["launch_fraction"], a["plateau"], a["decay"], a["decline_after"], a["decline_rate"])
-
     succ = a["successor"]
     has_succ = (succ >= 0) & active[np.maximum(succ, 0)]
     handover = np.where(has_succ, launch[np.maximum(succ, 0)], np.inf)
     succ_fraction = np.where(has_succ, a["launch_fraction"][np.maximum(succ, 0)], 0.0)
-    hand = np.where(yy < handover, 1.0, np.where(yy == handover, 1.0 - succ_fraction, 0.0))
-
-    trend = (1.0 + scenario.market_trend) ** np.maximum(0.0, years - base_year)
-    model_units = peak * share * hand * (yy <= a["end_year"]) * active * trend[:, None]
+    units_before_market = curve_units(yy, launch, a["launch_fraction"], a["plateau"], a["decay"], a["decline_after"],
+                                      a["decline_rate"], a["end_year"], handover, succ_fraction, peak)
+    model_units = units_before_market * active * market_factor(years, base_year, scenario.market_trend)[:, None]
 
     units = model_units[:, :, None] * a["shares"][None, :, :]
     if scenario.na_tariff:
-        units[:, :, _NA] *= np.where(years > base_year, 1.0 + scenario.na_tariff, 1.0)[:, None]
+        units[:, :, _NA] *= tariff_weight(years, base_year, scenario.na_tariff)[:, None]
     units.setflags(write=False)
     return Projection(lineup=lineup, scenario=scenario, years=years.astype(int), units=units, base_year=base_year)

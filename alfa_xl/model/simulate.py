@@ -10,8 +10,8 @@ gathers its rows and one batched product applies peaks, regional split and tarif
 
 What is drawn, per path
 -----------------------
-Only models that are not yet on sale and that the scenario keeps active ("planned
-models") get model draws; models on sale keep their known curve.
+Planned models (not yet on sale, kept active by the scenario) get model draws; models on
+sale get the brand's yearly noise. Defaults and their rules: :mod:`alfa_xl.model.uncertainty`.
 
 =======================  ==================================  ================================
 driver                   distribution (default)              grounded in
@@ -20,16 +20,24 @@ launch slip, per model   Poisson, mean ``max(0, 2.33 - d)``  2014 plan: built mo
                          whole years added to the launch     1, 1 and 5 years (mean 2.33);
                                                              *d* = delay the scenario already
                                                              applies (counted once)
-cancellation, per model  Bernoulli, p = 0.625                2014 plan: 5 of 8 models never
-                                                             built
+cancellation, per model  Bernoulli; p = 0.4 up to 2 years    2014 plan by lead, Laplace's
+                         from the first forecast year to     rule: 1 of 3 near, 4 of 5 far
+                         launch, 0.714 further; odds x0.5    dropped; firmness odds are an
+                         if confirmed, x2 if a rumour        assumption (no labelled record)
 peak realisation,        lognormal, median 1 (the            past targets: log(actual/target)
-per model                scenario's peak), sigma 0.649       has standard deviation 0.649
-                                                             (11 targets, 2003-2024)
-market trend, per path   normal, mean = scenario's trend,    bear and bull trends (-2%, +2%)
-                         sd 0.0156                           taken as the P10 and P90
-North America tariff     normal, mean = scenario's           bear's further -20% taken as the
-effect                   ``na_tariff``, sd 0.156             P10
+per model                scenario's peak), sigma 0.664       has standard deviation 0.664
+                                                             (9 counted targets, 2010-2024)
+yearly volume, models    random walk in log from the         worldwide history: sd of the
+on sale (per path)       latest actual, steps N(0, 0.239)    log change per year (gaps of
+                                                             several years count as several)
+market trend, per path   normal around the scenario's,       0: the market's moves are in the
+                         sd 0 by default                     brand's yearly noise already
+North America tariff     normal, mean = scenario's           the one tariff year: US 2025 -36%
+effect                   ``na_tariff``, sd 0.36
 =======================  ==================================  ================================
+
+The yearly-noise steps are independent of the common factor and of each other (one
+stream per year after the latest actual, so a year keeps its draws whatever the horizon).
 
 **Correlation.** Every draw is made through a one-factor Gaussian copula: for each path a
 common "brand year" factor :math:`F \sim N(0, 1)` and for each draw an own
@@ -60,7 +68,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from statistics import NormalDist
 from typing import Any, Callable, Iterable
@@ -68,13 +76,31 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from alfa_xl.model.calibration import track_record
-from alfa_xl.model.curve import lifecycle_share
 from alfa_xl.errors import HorizonError, SimulationError
 from alfa_xl.model.gap import DEFAULT_TARGET
 from alfa_xl.model.lineup import REGIONS, Lineup, default_lineup
-from alfa_xl.model.projection import _check_horizon, _effective, default_horizon, project
-from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario
+from alfa_xl.model.projection import (
+    check_horizon,
+    curve_units,
+    default_horizon,
+    effective_inputs,
+    market_factor,
+    project,
+    tariff_weight,
+)
+from alfa_xl.model.scenarios import Scenario, get_scenario
+from alfa_xl.model.sim_inputs import (
+    DEFAULT_PATHS,
+    DEFAULT_PERCENTILES,
+    DEFAULT_SEED,
+    MAX_PATHS,
+    check_number,
+    check_paths,
+    check_percentiles,
+    check_seed,
+    check_target,
+)
+from alfa_xl.model.uncertainty import Uncertainty
 from alfa_xl.model.sources import latest_actual
 
 __all__ = [
@@ -97,25 +123,12 @@ __all__ = [
     "TORNADO_COLUMNS",
 ]
 
-#: Paths simulated when none is given.
-DEFAULT_PATHS = 10_000
-#: Largest number of paths accepted in one run (one million): percentiles from P1 to P99
-#: are stable to well under 1% long before that, and the totals kept for a 2026-2060
-#: horizon still fit in about 300 MB.
-MAX_PATHS = 1_000_000
-#: Seed used when none is given, so that a workbook recalculates to the same figures
-#: (6 May 2014, the day the 400,000 plan was presented).
-DEFAULT_SEED = 20140506
-#: Percentiles shown when none are given.
-DEFAULT_PERCENTILES: tuple[float, ...] = (10.0, 50.0, 90.0)
 #: Paths per independent random stream.
 BLOCK = 16_384
 #: Longest launch slip drawn, in years: the Poisson tail beyond it is below 1e-12 for any
 #: allowed mean (at most 10 years), and it puts any launch after 2020 past 2060, the last
 #: supported year.
 MAX_SLIP = 40
-#: Columns of :func:`tornado`.
-TORNADO_COLUMNS = ("Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario")
 
 _NORMAL = NormalDist()
 _Z90 = _NORMAL.inv_cdf(0.9)
@@ -131,191 +144,8 @@ def _inv_cdf(p: float) -> float:
     return _NORMAL.inv_cdf(p)
 
 
-def _number(field: str, value: Any, lo: float, hi: float, fix: str) -> float:
-    if isinstance(value, bool):
-        raise SimulationError(field, value, fix, "not a number")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise SimulationError(field, value, fix, "not a number") from None
-    if not math.isfinite(number) or not lo <= number <= hi:
-        raise SimulationError(field, value, fix, f"outside {lo:g} to {hi:g}")
-    return number
-
-
-# -- validation ---------------------------------------------------------------------------
-def check_paths(paths: Any) -> int:
-    """Validate a number of paths: a whole number from 1 to :data:`MAX_PATHS`.
-
-    >>> check_paths(2000.0)
-    2000
-    """
-    fix = f"give a whole number of paths from 1 to {MAX_PATHS:,} (for example 10000)"
-    if isinstance(paths, bool):
-        raise SimulationError("paths", paths, fix, "not a number")
-    try:
-        number = float(paths)
-    except (TypeError, ValueError):
-        raise SimulationError("paths", paths, fix, "not a number") from None
-    if not math.isfinite(number) or number != int(number):
-        raise SimulationError("paths", paths, fix, "not a whole number")
-    if number < 1:
-        raise SimulationError("paths", paths, fix, "must be at least 1")
-    if number > MAX_PATHS:
-        raise SimulationError("paths", paths, fix, f"more than the maximum of {MAX_PATHS:,}")
-    return int(number)
-
-
-def check_seed(seed: Any) -> int:
-    """Validate a seed: a whole number from 0 to 2**63 - 1 (``None`` = :data:`DEFAULT_SEED`).
-
-    >>> check_seed(None) == DEFAULT_SEED, check_seed(7.0)
-    (True, 7)
-    """
-    if seed is None:
-        return DEFAULT_SEED
-    fix = "give a whole number of 0 or more as the seed (for example 1), or leave it out"
-    if isinstance(seed, bool):
-        raise SimulationError("seed", seed, fix, "not a number")
-    if isinstance(seed, (int, np.integer)):
-        number = int(seed)
-    else:
-        try:
-            value = float(seed)
-        except (TypeError, ValueError):
-            raise SimulationError("seed", seed, fix, "not a number") from None
-        if not math.isfinite(value) or value != int(value):
-            raise SimulationError("seed", seed, fix, "not a whole number")
-        number = int(value)
-    if not 0 <= number < 2**63:
-        raise SimulationError("seed", seed, fix, "outside 0 to 2**63 - 1")
-    return number
-
-
-def check_percentiles(percentiles: Any) -> tuple[float, ...]:
-    """Validate percentiles: one number or a list of numbers from 0 to 100 (``None`` =
-    :data:`DEFAULT_PERCENTILES`); at most 101 of them.
-
-    >>> check_percentiles([5, 50.0, 95])
-    (5.0, 50.0, 95.0)
-    """
-    if percentiles is None:
-        return DEFAULT_PERCENTILES
-    fix = "give percentiles between 0 and 100, for example 10, 50, 90"
-    values = [percentiles] if isinstance(percentiles, (str, bytes, int, float, np.number)) else list(percentiles)
-    if not values:
-        raise SimulationError("percentiles", percentiles, fix, "none given")
-    if len(values) > 101:
-        raise SimulationError("percentiles", f"{len(values)} values", "give at most 101 percentiles", "too many")
-    return tuple(_number("percentiles", v, 0.0, 100.0, fix) for v in values)
-
-
-def check_target(target: Any) -> float:
-    """Validate a target in units a year: a number above 0.
-
-    >>> check_target("400000")
-    400000.0
-    """
-    fix = "give the target in units a year, above 0 (for example 400000)"
-    value = _number("target", target, -math.inf, math.inf, fix)
-    if value <= 0:
-        raise SimulationError("target", target, fix, "must be a number above 0")
-    return value
-
-
-# -- the uncertainty settings ----------------------------------------------------------
-@dataclass(frozen=True)
-class Uncertainty:
-    """How far each driver may move around a scenario; validated when built.
-
-    Build the calibrated default with :meth:`track_record` (also
-    ``Uncertainty()``), no uncertainty at all with :meth:`none`, and variations with
-    :meth:`with_`.
-
-    Attributes
-    ----------
-    slip_mean : float
-        Expected launch slip of a planned model in years, *counting the delay the
-        scenario already applies to it*: the extra slip drawn is Poisson with mean
-        ``max(0, slip_mean - scenario delay)``. 0 to 10.
-    cancel_probability : float
-        Probability that a planned model is never built, 0 to 1.
-    peak_sigma : float
-        Standard deviation of the log of a planned model's peak multiplier (median 1:
-        the scenario's peak). 0 to 2.
-    trend_sigma : float
-        Standard deviation of the yearly market trend around the scenario's, as a rate
-        (0.0156 = 1.56 percentage points a year). 0 to 0.2.
-    tariff_sigma : float
-        Standard deviation of the North America volume effect around the scenario's
-        ``na_tariff`` (0.156 = 15.6% of North America volume). 0 to 1.
-    correlation : float
-        Weight of the common "brand year" factor in every draw (share of variance of
-        each latent normal), 0 to 1.
-    """
-
-    slip_mean: float = field(default_factory=lambda: _calibrated()["slip_mean"])
-    cancel_probability: float = field(default_factory=lambda: _calibrated()["cancel_probability"])
-    peak_sigma: float = field(default_factory=lambda: _calibrated()["peak_sigma"])
-    trend_sigma: float = field(default_factory=lambda: _calibrated()["trend_sigma"])
-    tariff_sigma: float = field(default_factory=lambda: _calibrated()["tariff_sigma"])
-    correlation: float = field(default_factory=lambda: _calibrated()["correlation"])
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            lo, hi, fix = _LIMITS[f.name]
-            object.__setattr__(self, f.name, _number(f.name, getattr(self, f.name), lo, hi, fix))
-
-    @classmethod
-    def track_record(cls) -> "Uncertainty":
-        """The default, calibrated on Alfa Romeo's past plans (see the module docstring).
-
-        >>> u = Uncertainty.track_record()
-        >>> round(u.slip_mean, 3), u.cancel_probability, round(u.peak_sigma, 3)
-        (2.333, 0.625, 0.649)
-        """
-        return cls(**_calibrated())
-
-    @classmethod
-    def none(cls) -> "Uncertainty":
-        """No uncertainty: every path is the scenario itself."""
-        return cls(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-
-    def with_(self, **changes: Any) -> "Uncertainty":
-        """A copy with some settings changed (validated again)."""
-        return replace(self, **changes)
-
-    def to_frame(self) -> pd.DataFrame:
-        """The settings as a two-column table (parameter, value)."""
-        return pd.DataFrame([(f.name, getattr(self, f.name)) for f in fields(self)], columns=["parameter", "value"])
-
-
-_LIMITS = {
-    "slip_mean": (0.0, 10.0, "give the expected slip in years, 0 to 10"),
-    "cancel_probability": (0.0, 1.0, "give a probability between 0 and 1"),
-    "peak_sigma": (0.0, 2.0, "give a standard deviation of log peak between 0 and 2"),
-    "trend_sigma": (0.0, 0.2, "give a standard deviation of the yearly trend between 0 and 0.2"),
-    "tariff_sigma": (0.0, 1.0, "give a standard deviation of the North America effect between 0 and 1"),
-    "correlation": (0.0, 1.0, "give a correlation between 0 and 1"),
-}
-
-
-@lru_cache(maxsize=1)
-def _calibrated() -> dict[str, float]:
-    tr = track_record()
-    bull, bear = BUILTIN["bull"], BUILTIN["bear"]
-    return {
-        "slip_mean": float(tr.mean_slip_years),
-        "cancel_probability": 1.0 - float(tr.build_rate),
-        "peak_sigma": float(np.std(np.log(tr.realisations), ddof=1)),
-        "trend_sigma": (bull.market_trend - bear.market_trend) / (2 * _Z90),
-        "tariff_sigma": abs(bear.na_tariff) / _Z90,
-        "correlation": 0.5,
-    }
-
-
 # -- the deterministic frame every path shares ------------------------------------------
-class _Frame:
+class PathFrame:
     """Years, lineup arrays and the scenario's effective inputs, computed once per run.
 
     The projection formula is evaluated here per model on a small table of every launch
@@ -325,12 +155,13 @@ class _Frame:
     :func:`~alfa_xl.model.projection.project`, element by element.
     """
 
-    def __init__(self, lineup: Lineup, scenario: Scenario, start: int, end: int, uncertainty: Uncertainty):
+    def __init__(self, lineup: Lineup, scenario: Scenario, start: int, end: int, uncertainty: Uncertainty,
+                 base_year: int | None = None):
         a = lineup.arrays
-        eff = _effective(lineup, scenario)
-        undelayed = _effective(lineup, scenario.with_(delay_years=0, delays=()))
+        eff = effective_inputs(lineup, scenario)
+        undelayed = effective_inputs(lineup, scenario.with_(delay_years=0, delays=()))
         self.lineup, self.scenario, self.uncertainty = lineup, scenario, uncertainty
-        self.base_year, _ = latest_actual()
+        self.base_year = latest_actual()[0] if base_year is None else int(base_year)
         self.years = np.arange(start, end + 1, dtype=float)
         self.launch, self.peak, self.active = eff["launch"], eff["peak"], eff["active"]
         #: models that draw under this scenario: not on sale, and kept active
@@ -342,10 +173,15 @@ class _Frame:
         self.succ = np.where(succ >= 0, succ, -1)
         self.weights = np.stack([a["shares"].sum(axis=1), a["shares"][:, _NA]], axis=1)  # (M, 2)
         self.after = (self.years > self.base_year).astype(float)  # (Y,)
-        self.elapsed = np.maximum(0.0, self.years - self.base_year)  # (Y,)
         # Poisson slip thresholds on the latent normal: K = #{k : Z > t_k}.
         self.slip_thresholds = np.array([_poisson_thresholds(mu) for mu in self.slip_mean])  # (M, MAX_SLIP)
-        self.cancel_threshold = _inv_cdf(uncertainty.cancel_probability)
+        # cancellation by lead (years from the first forecast year to launch) and firmness
+        lead = undelayed["launch"] - (self.base_year + 1)
+        firmness = [getattr(m, "firmness", None) or ("confirmed" if m.status == "on_sale" else "dated") for m in lineup.models]
+        self.cancel_p = np.where(self.planned, uncertainty.cancel_probabilities(lead, firmness), 0.0)
+        self.cancel_thresholds = np.array([_inv_cdf(float(p)) for p in self.cancel_p])
+        #: yearly noise steps drawn: years from the latest actual to the end
+        self.noise_steps = int(max(0, end - self.base_year)) if uncertainty.volume_sigma > 0 else 0
         self._tables = self._build_tables(a)
         self._stack()
 
@@ -359,7 +195,9 @@ class _Frame:
         self.before = int(np.count_nonzero(self.after == 0))
         self.n_succ = np.ones(self.n_models, dtype=np.intp)
         moving, parts, offsets, start = [], [], [], 0
-        for m, table in enumerate(self._tables):
+        order = [m for m in range(self.n_models) if not self.planned[m]] + [m for m in range(self.n_models) if self.planned[m]]
+        for m in order:  # models on sale first: the yearly noise then scales one contiguous block
+            table = self._tables[m]
             if table is None:
                 continue
             s = self.succ[m]
@@ -374,6 +212,7 @@ class _Frame:
         self.stacked = np.vstack(parts) if parts else np.zeros((1, y))
         self.w_all = self.weights[moving, 0]
         self.w_na = self.weights[moving, 1]
+        self.n_on_sale = sum(1 for m in moving if not self.planned[m])
 
     def _build_tables(self, a: dict[str, np.ndarray]) -> list[np.ndarray | None]:
         """Per active model, units per unit of peak by (own slip, successor state, year)."""
@@ -385,31 +224,29 @@ class _Frame:
                 tables.append(None)
                 continue
             own = slips if self.planned[m] else slips[:1]
-            launch = self.launch[m] + own[:, None]  # (K, 1)
-            share = lifecycle_share(years[None, :] - launch, a["launch_fraction"][m], a["plateau"][m], a["decay"][m],
-                                    a["decline_after"][m], a["decline_rate"][m])  # (K, Y)
-            share = share * (years <= a["end_year"][m])
+            launch = self.launch[m] + own[:, None, None]  # (K, 1, 1)
             s = self.succ[m]
             if s >= 0 and self.active[s]:
-                # successor launched with slip j (rows 0..), or never built (last row)
-                handover = self.launch[s] + (slips if self.planned[s] else slips[:1])
+                # successor launched with slip j (rows 0..), or never built (last row: no handover)
+                handover = np.append(self.launch[s] + (slips if self.planned[s] else slips[:1]), np.inf)
                 f = a["launch_fraction"][s]
-                hand = np.where(years[None, :] < handover[:, None], 1.0,
-                                np.where(years[None, :] == handover[:, None], 1.0 - f, 0.0))
-                hand = np.vstack([hand, np.ones((1, len(years)))])
             else:
-                hand = np.ones((1, len(years)))
-            tables.append((share[:, None, :] * hand[None, :, :]).reshape(-1, len(years)))
+                handover, f = np.array([np.inf]), 0.0
+            table = curve_units(years[None, None, :], launch, a["launch_fraction"][m], a["plateau"][m], a["decay"][m],
+                                a["decline_after"][m], a["decline_rate"][m], a["end_year"][m],
+                                handover[None, :, None], f)  # (K, H, Y)
+            tables.append(table.reshape(-1, len(years)))
         return tables
 
     def totals(self, slip: np.ndarray, cancelled: np.ndarray, peak_mult: np.ndarray,
-               trend: np.ndarray, tariff: np.ndarray) -> np.ndarray:
+               trend: np.ndarray, tariff: np.ndarray, volume: np.ndarray | None = None) -> np.ndarray:
         """Total units per path and year for given draws (the projection formula).
 
         ``slip`` (P, M) whole years from 0 to :data:`MAX_SLIP`, ``cancelled`` (P, M)
         bool, ``peak_mult`` (P, M), ``trend`` (P,) yearly rate, ``tariff`` (P,) North
-        America effect. Only models in ``planned`` read their slip, cancellation and
-        multiplier. Returns (P, Y).
+        America effect, ``volume`` (P, T) the cumulative log noise of models on sale for
+        the years after the latest actual (``None``: none). Only models in ``planned``
+        read their slip, cancellation and multiplier. Returns (P, Y).
         """
         n, y = slip.shape[0], len(self.years)
         k = self.before  # years up to the latest actual come first: no tariff, no trend
@@ -428,21 +265,20 @@ class _Frame:
             if n_succ == MAX_SLIP + 2:  # successor launched with its slip (rows 0..), or never built (last row)
                 idx[j] += np.where(cancelled[:, s], MAX_SLIP + 1, slip[:, s])
         rows = np.take(self.stacked, idx.T, axis=0)  # (P, J, Y): units per unit of peak
+        if volume is not None and volume.shape[1] and k < y and self.n_on_sale:
+            steps = (self.years[k:] - self.base_year).astype(np.intp) - 1  # year -> noise step
+            rows[:, :self.n_on_sale, k:] *= np.exp(volume[:, steps])[:, None, :]
         total = np.empty((n, y))
         # all regions, with North America scaled by (1 + tariff) after the latest actual
         if k:
             np.matmul((peak * self.w_all[:, None]).T[:, None, :], rows[:, :, :k], out=total[:, None, :k])
         if k < y:
-            coef = peak * (self.w_all[:, None] + self.w_na[:, None] * tariff[None, :])
+            na = tariff_weight(self.base_year + 1, self.base_year, tariff) - 1.0  # (P,)
+            coef = peak * (self.w_all[:, None] + self.w_na[:, None] * na[None, :])
             np.matmul(coef.T[:, None, :], rows[:, :, k:], out=total[:, None, k:])
-            # market trend: (1 + g) ** (year - latest actual), compounding year by year
-            step = 1.0 + trend
-            growth = step ** self.elapsed[k]
-            total[:, k] *= growth
-            for c in range(k + 1, y):
-                growth *= step
-                total[:, c] *= growth
+            total[:, k:] *= market_factor(self.years[None, k:], self.base_year, trend[:, None])
         return total
+
 
 def _poisson_thresholds(mu: float) -> np.ndarray:
     """Latent-normal thresholds of a Poisson(mu) truncated at :data:`MAX_SLIP`."""
@@ -477,6 +313,9 @@ class Draws:
         North America volume effect of the path (-0.2 = 20% fewer), at least -1.
     factor : ndarray, (P,)
         The common "brand year" factor (standard normal; low is bad).
+    volume : ndarray, (P, T)
+        Cumulative log noise of the models on sale, one column per year after the latest
+        actual (a random walk; T = 0 without ``volume_sigma``).
     """
 
     slip: np.ndarray
@@ -485,10 +324,11 @@ class Draws:
     market_trend: np.ndarray
     na_tariff: np.ndarray
     factor: np.ndarray
+    volume: np.ndarray
 
 
 #: Stream keys of the per-path drivers; per-model drivers add the model's key.
-_FACTOR, _TREND, _TARIFF, _SLIP, _CANCEL, _PEAK = range(6)
+_FACTOR, _TREND, _TARIFF, _SLIP, _CANCEL, _PEAK, _VOLUME = range(7)
 
 
 def _model_key(name: str) -> int:
@@ -509,7 +349,7 @@ def _normals(seed: int, first: int, stop: int, key: tuple[int, ...]) -> np.ndarr
     return values[first - b0 * BLOCK: stop - b0 * BLOCK]
 
 
-def _draws(frame: _Frame, seed: int, first: int, stop: int) -> Draws:
+def _draws(frame: PathFrame, seed: int, first: int, stop: int) -> Draws:
     """Draws of paths ``first`` to ``stop - 1``.
 
     Every driver has its own stream of standard normals per block of paths: the common
@@ -545,18 +385,26 @@ def _draws(frame: _Frame, seed: int, first: int, stop: int) -> Draws:
         key = frame.keys[j]
         if frame.slip_mean[j] > 0:  # high latent = longer slip
             slip[j] = np.searchsorted(frame.slip_thresholds[j], -latent((_SLIP, key)))
-        if u.cancel_probability > 0:  # low latent = cancelled
-            cancelled[j] = latent((_CANCEL, key)) < frame.cancel_threshold
+        if frame.cancel_p[j] > 0:  # low latent = cancelled
+            cancelled[j] = latent((_CANCEL, key)) < frame.cancel_thresholds[j]
         if u.peak_sigma > 0:  # low latent = smaller peak
             peak_mult[j] = np.exp(u.peak_sigma * latent((_PEAK, key)))
     slip, cancelled, peak_mult = slip.T, cancelled.T, peak_mult.T
-    out = Draws(slip, cancelled, peak_mult, trend, tariff, factor)
+    # yearly noise of the models on sale: independent steps (one stream per year after
+    # the latest actual, so a year keeps its draws whatever the horizon), summed
+    volume = np.zeros((n, frame.noise_steps))
+    for t in range(frame.noise_steps):
+        volume[:, t] = _normals(seed, first, stop, (_VOLUME, t + 1))
+    if frame.noise_steps:
+        volume *= u.volume_sigma
+        np.cumsum(volume, axis=1, out=volume)
+    out = Draws(slip, cancelled, peak_mult, trend, tariff, factor, volume)
     for f in fields(out):
         getattr(out, f.name).setflags(write=False)
     return out
 
 
-def _resolve(lineup: Lineup | None, scenario: Scenario | str, uncertainty: Uncertainty | None,
+def resolve_inputs(lineup: Lineup | None, scenario: Scenario | str, uncertainty: Uncertainty | None,
              start_year: Any, end_year: Any) -> tuple[Lineup, Scenario, Uncertainty, int, int]:
     lineup = default_lineup() if lineup is None else lineup
     scenario = get_scenario(scenario)
@@ -565,7 +413,7 @@ def _resolve(lineup: Lineup | None, scenario: Scenario | str, uncertainty: Uncer
     elif not isinstance(uncertainty, Uncertainty):
         raise SimulationError("uncertainty", uncertainty, "give an Uncertainty object, or leave it out", "wrong type")
     d_start, d_end = default_horizon()
-    start, end = _check_horizon(d_start if start_year is None else start_year, d_end if end_year is None else end_year)
+    start, end = check_horizon(d_start if start_year is None else start_year, d_end if end_year is None else end_year)
     return lineup, scenario, uncertainty, start, end
 
 
@@ -581,6 +429,10 @@ def draw(
     scenario: Scenario | str = "base",
     uncertainty: Uncertainty | None = None,
     first_path: int = 0,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    *,
+    base_year: int | None = None,
 ) -> Draws:
     """The random inputs of paths ``first_path`` to ``first_path + paths - 1``.
 
@@ -596,104 +448,10 @@ def draw(
     True
     """
     n = check_paths(paths)
-    first = int(_number("first_path", first_path, 0, 2**62, "give the number of the first path, 0 or more"))
-    lineup, scenario, uncertainty, start, end = _resolve(lineup, scenario, uncertainty, None, None)
-    frame = _Frame(lineup, scenario, start, end, uncertainty)
+    first = int(check_number("first_path", first_path, 0, 2**62, "give the number of the first path, 0 or more"))
+    lineup, scenario, uncertainty, start, end = resolve_inputs(lineup, scenario, uncertainty, start_year, end_year)
+    frame = PathFrame(lineup, scenario, start, end, uncertainty, base_year)
     return _draws(frame, check_seed(seed), first, first + n)
-
-
-# -- the results object ---------------------------------------------------------------------
-def _label(p: float) -> str:
-    return f"P{p:g}"
-
-
-@dataclass(frozen=True)
-class Simulation:
-    """Read-only result of :func:`simulate`.
-
-    Attributes
-    ----------
-    lineup : Lineup
-    scenario : Scenario
-        The scenario the paths vary around.
-    uncertainty : Uncertainty
-    seed : int
-    years : numpy.ndarray
-        Calendar years, shape ``(Y,)``.
-    totals : numpy.ndarray
-        Total units (all models and regions) per path and year, shape ``(paths, Y)``;
-        read-only, not rounded.
-    deterministic : numpy.ndarray
-        The scenario's own totals (:func:`~alfa_xl.model.projection.project`), shape ``(Y,)``.
-    """
-
-    lineup: Lineup
-    scenario: Scenario
-    uncertainty: Uncertainty
-    seed: int
-    years: np.ndarray
-    totals: np.ndarray
-    deterministic: np.ndarray
-
-    @property
-    def paths(self) -> int:
-        """Number of simulated paths."""
-        return int(self.totals.shape[0])
-
-    def _column(self, year: Any) -> int:
-        fix = f"give a year from {self.years[0]} to {self.years[-1]}"
-        if year is None:
-            return len(self.years) - 1
-        value = _number("year", year, -math.inf, math.inf, fix)
-        idx = np.flatnonzero(self.years == value)
-        if idx.size == 0:
-            raise HorizonError("year", year, fix, "outside the simulated years")
-        return int(idx[0])
-
-    def probability(self, target: float = DEFAULT_TARGET, year: int | None = None) -> float:
-        """Share of paths whose total in ``year`` (default: the last year) reaches
-        ``target`` (units a year, total >= target), between 0 and 1.
-
-        Examples
-        --------
-        >>> sim = simulate(paths=2000, seed=1, end_year=2030)
-        >>> sim.probability(1, 2030), sim.probability(10_000_000, 2030)
-        (1.0, 0.0)
-        """
-        col = self._column(year)
-        return float(np.count_nonzero(self.totals[:, col] >= check_target(target)) / self.paths)
-
-    def probability_by_year(self, target: float = DEFAULT_TARGET) -> pd.DataFrame:
-        """Columns ``Year`` and ``Probability``: share of paths at or above ``target``."""
-        tgt = check_target(target)
-        return pd.DataFrame({"Year": self.years, "Probability": (self.totals >= tgt).mean(axis=0)})
-
-    def percentiles(self, percentiles: Iterable[float] | float | None = None) -> pd.DataFrame:
-        """Percentiles of the yearly total: column ``Year``, then one column per
-        percentile named ``P10``, ``P50``... (units a year; linear interpolation between
-        paths, as Excel's ``PERCENTILE.INC``).
-
-        Examples
-        --------
-        >>> sim = simulate(paths=2000, seed=1, end_year=2028)
-        >>> list(sim.percentiles().columns)
-        ['Year', 'P10', 'P50', 'P90']
-        """
-        ps = check_percentiles(percentiles)
-        values = np.percentile(self.totals, ps, axis=0)  # (len(ps), Y)
-        data = np.column_stack([self.years, values.T]).astype(object)
-        data[:, 0] = self.years.tolist()  # years stay whole numbers
-        frame = pd.DataFrame(data, columns=["Year", *[_label(p) for p in ps]])  # a repeated percentile repeats its column
-        return frame.infer_objects()
-
-    def summary(self, target: float = DEFAULT_TARGET, percentiles: Iterable[float] | None = None) -> pd.DataFrame:
-        """One row per year: ``Year``, the percentiles, ``Mean``, ``Scenario`` (the
-        deterministic projection) and ``Probability`` of reaching ``target``."""
-        frame = self.percentiles(percentiles)
-        frame["Mean"] = self.totals.mean(axis=0)
-        frame["Scenario"] = self.deterministic
-        frame["Probability"] = self.probability_by_year(target)["Probability"].to_numpy()
-        return frame
 
 
 def _chunk_paths(n_years: int, n_models: int, chunk_paths: Any) -> int:
@@ -713,6 +471,8 @@ def simulate(
     uncertainty: Uncertainty | None = None,
     chunk_paths: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    base_year: int | None = None,
 ) -> Simulation:
     """Simulate yearly totals over many paths drawn around a scenario.
 
@@ -735,6 +495,10 @@ def simulate(
         Paths computed at a time (bounds memory; results do not depend on it).
     progress : callable, optional
         Called as ``progress(done_paths, total_paths)`` after each chunk.
+    base_year : int, optional
+        The latest actual year (default: the shipped history's, 2025): trend, tariff and
+        the yearly noise start after it, and a planned model's lead is counted from it. A
+        backtest passes the year before its ``as_of``.
 
     Returns
     -------
@@ -762,141 +526,24 @@ def simulate(
     """
     n = check_paths(paths)
     seed = check_seed(seed)
-    lineup, scenario, uncertainty, start, end = _resolve(lineup, scenario, uncertainty, start_year, end_year)
-    frame = _Frame(lineup, scenario, start, end, uncertainty)
+    lineup, scenario, uncertainty, start, end = resolve_inputs(lineup, scenario, uncertainty, start_year, end_year)
+    frame = PathFrame(lineup, scenario, start, end, uncertainty, base_year)
     step = _chunk_paths(len(frame.years), frame.n_models, chunk_paths)
     totals = np.empty((n, len(frame.years)))
     for first in range(0, n, step):
         stop = min(n, first + step)
         d = _draws(frame, seed, first, stop)
-        totals[first:stop] = frame.totals(d.slip, d.cancelled, d.peak_multiplier, d.market_trend, d.na_tariff)
+        totals[first:stop] = frame.totals(d.slip, d.cancelled, d.peak_multiplier, d.market_trend, d.na_tariff, d.volume)
         if progress is not None:
             progress(stop, n)
     totals.setflags(write=False)
     years = frame.years.astype(int)
     years.setflags(write=False)
-    deterministic = project(lineup, scenario, start, end).totals.copy()
+    deterministic = project(lineup, scenario, start, end, base_year=frame.base_year).totals.copy()
     deterministic.setflags(write=False)
     return Simulation(lineup, scenario, uncertainty, seed, years, totals, deterministic)
 
 
-# -- tornado --------------------------------------------------------------------------------
-def _poisson_quantile(mu: float, q: float) -> int:
-    if mu <= 0:
-        return 0
-    pmf = math.exp(-mu)
-    cdf, k = pmf, 0
-    while cdf < q and k < MAX_SLIP:
-        k += 1
-        pmf *= mu / k
-        cdf += pmf
-    return k
-
-
-def tornado(
-    year: int | None = None,
-    scenario: Scenario | str = "base",
-    lineup: Lineup | None = None,
-    uncertainty: Uncertainty | None = None,
-) -> pd.DataFrame:
-    """Swing of the year's total when each driver moves alone between its P10 and P90.
-
-    Each driver is set to its 10th and 90th percentile under ``uncertainty`` while every
-    other input stays at the scenario; cancellations are one driver per planned model
-    (built as in the scenario vs never built). No random numbers are used.
-
-    Parameters
-    ----------
-    year : int, optional
-        Calendar year of the total (default: 2030, the default end year).
-    scenario : Scenario or str
-        The scenario the drivers move around (default ``"base"``).
-    lineup : Lineup, optional
-        Models; the shipped default lineup when omitted.
-    uncertainty : Uncertainty, optional
-        Driver spreads; :meth:`Uncertainty.track_record` when omitted.
-
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`TORNADO_COLUMNS`, one row per driver, largest ``Swing`` first. ``Low`` and
-        ``High`` are the year's total (units) at the settings in ``Low setting`` and
-        ``High setting``; ``Swing = High - Low`` >= 0; ``Scenario`` is the scenario's own
-        total. Drivers that cannot move (zero spread, no planned model) are left out.
-
-    Examples
-    --------
-    >>> t = tornado(2030)
-    >>> bool((t["Swing"].diff().dropna() <= 0).all()), bool((t["High"] >= t["Low"]).all())
-    (True, True)
-    """
-    lineup, scenario, uncertainty, _, end = _resolve(lineup, scenario, uncertainty, None, None)
-    year = end if year is None else year
-    start, end = _check_horizon(year, year)
-    frame = _Frame(lineup, scenario, start, end, uncertainty)
-    m = frame.n_models
-    planned = frame.planned
-    names = lineup.names
-
-    rows: list[tuple[str, str, str, dict[str, Any], dict[str, Any]]] = []
-    if planned.any() and frame.slip_mean.max() > 0:
-        lo = np.array([_poisson_quantile(mu, 0.9) for mu in frame.slip_mean])
-        hi = np.array([_poisson_quantile(mu, 0.1) for mu in frame.slip_mean])
-        rows.append(("Launch slip, planned models", _years(lo, planned), _years(hi, planned), {"slip": lo}, {"slip": hi}))
-    if planned.any() and uncertainty.peak_sigma > 0:
-        lo_m, hi_m = math.exp(-_Z90 * uncertainty.peak_sigma), math.exp(_Z90 * uncertainty.peak_sigma)
-        rows.append(("Peak realisation, planned models", f"x{lo_m:.2f}", f"x{hi_m:.2f}",
-                     {"peak": np.where(planned, lo_m, 1.0)}, {"peak": np.where(planned, hi_m, 1.0)}))
-    if uncertainty.trend_sigma > 0:
-        lo_t, hi_t = scenario.market_trend - _Z90 * uncertainty.trend_sigma, scenario.market_trend + _Z90 * uncertainty.trend_sigma
-        rows.append(("Market trend", f"{lo_t:+.1%}/yr", f"{hi_t:+.1%}/yr", {"trend": lo_t}, {"trend": hi_t}))
-    if uncertainty.tariff_sigma > 0:
-        lo_n = max(-1.0, scenario.na_tariff - _Z90 * uncertainty.tariff_sigma)
-        hi_n = scenario.na_tariff + _Z90 * uncertainty.tariff_sigma
-        rows.append(("North America tariff effect", f"{lo_n:+.0%}", f"{hi_n:+.0%}", {"tariff": lo_n}, {"tariff": hi_n}))
-    if uncertainty.cancel_probability > 0:
-        for j in np.flatnonzero(planned):
-            cancel = np.zeros(m, dtype=bool)
-            cancel[j] = True
-            rows.append((f"{names[j]} built or cancelled", "cancelled", "built", {"cancel": cancel}, {}))
-
-    columns = list(TORNADO_COLUMNS)
-    det = float(frame.totals(np.zeros((1, m), np.int64), np.zeros((1, m), bool), np.ones((1, m)),
-                             np.array([scenario.market_trend]), np.array([scenario.na_tariff]))[0, 0])
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    settings = [s for r in rows for s in (r[3], r[4])]
-    k = len(settings)
-    slip = np.zeros((k, m), np.int64)
-    cancelled = np.zeros((k, m), bool)
-    peak = np.ones((k, m))
-    trend = np.full(k, scenario.market_trend)
-    tariff = np.full(k, scenario.na_tariff)
-    for i, s in enumerate(settings):
-        if "slip" in s:
-            slip[i] = s["slip"]
-        if "cancel" in s:
-            cancelled[i] = s["cancel"]
-        if "peak" in s:
-            peak[i] = s["peak"]
-        if "trend" in s:
-            trend[i] = s["trend"]
-        if "tariff" in s:
-            tariff[i] = s["tariff"]
-    totals = frame.totals(slip, cancelled, peak, trend, tariff)[:, 0]
-    out = []
-    for i, (driver, lo_label, hi_label, _, _) in enumerate(rows):
-        a, b = float(totals[2 * i]), float(totals[2 * i + 1])
-        if a <= b:
-            out.append((driver, a, b, b - a, lo_label, hi_label, det))
-        else:
-            out.append((driver, b, a, a - b, hi_label, lo_label, det))
-    table = pd.DataFrame(out, columns=columns)
-    order = sorted(range(len(out)), key=lambda i: (-out[i][3], i))
-    return table.iloc[order].reset_index(drop=True)
-
-
-def _years(slips: np.ndarray, planned: np.ndarray) -> str:
-    values = sorted({int(v) for v in slips[planned]})
-    text = "/".join(str(v) for v in values)
-    return f"+{text} yr"
+# The result object and the tornado live in their own modules; they stay importable from here.
+from alfa_xl.model.sim_result import Simulation  # noqa: E402
+from alfa_xl.model.tornado import TORNADO_COLUMNS, tornado  # noqa: E402

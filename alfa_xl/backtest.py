@@ -1,0 +1,8 @@
+"""Backtests on Alfa Romeo's past plans, under a short public name.
+
+``from alfa_xl import backtest`` then ``backtest.replay(2018)`` or
+``backtest.DECISION_POINTS``; the code lives in :mod:`alfa_xl.model.backtest`.
+"""
+
+from alfa_xl.model.backtest import *  # noqa: F401,F403
+from alfa_xl.model.backtest import __all__  # noqa: F401

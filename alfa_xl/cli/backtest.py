@@ -1,0 +1,180 @@
+"""``alfa-xl backtest``: the engine replayed on Alfa Romeo's past plans.
+
+Prints each decision point (what the fan said, what happened, the two naive benchmarks)
+and a summary of coverage, sharpness and errors by horizon (1-2 years, 3+ years) against
+no change and the company's own target path, as rich tables, a tidy CSV or JSON; can draw
+the fans against the actuals into a PNG (one panel a point; matplotlib is the optional
+``plot`` extra).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+
+from alfa_xl.cli.outlook import Format
+from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
+from alfa_xl.errors import AlfaInputError, MissingExtraError
+from alfa_xl.model.backtest import DECISION_POINTS, Replay, replay, summary
+from alfa_xl.model.report import clean
+from alfa_xl.model.sim_inputs import DEFAULT_SEED, check_paths, check_seed
+
+__all__ = ["register", "backtest_json", "backtest_csv", "plot_backtest", "TIDY_COLUMNS"]
+
+#: Columns of ``alfa-xl backtest --format csv``.
+TIDY_COLUMNS = ("section", "as_of", "key", "item", "value")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def backtest_json(replays: list[Replay]) -> str:
+    """Every replay (inputs, table, scores) and the pooled summary, as JSON."""
+    doc = {
+        "points": [{
+            "as_of": r.as_of, "label": r.label, "scenario": r.scenario.name,
+            "scenario_description": r.scenario.description, "paths": r.paths, "seed": r.seed,
+            "last_actual": {"year": r.last_actual[0], "units": r.last_actual[1]},
+            "table": _records(r.cases()), "scores": _records(r.scores),
+        } for r in replays],
+        "summary": _records(summary(replays)),
+    }
+    return json.dumps(doc, indent=2, allow_nan=False)
+
+
+def backtest_csv(replays: list[Replay]) -> str:
+    """One tidy CSV (:data:`TIDY_COLUMNS`): sections ``table`` (key = year), ``scores``
+    and ``summary`` (key = horizon bucket)."""
+    rows: list[tuple[Any, ...]] = []
+    for r in replays:
+        for _, row in r.cases().iterrows():
+            rows.extend(("table", r.as_of, int(row["Year"]), c, clean(row[c])) for c in row.index if c != "Year")
+        for _, row in r.scores.iterrows():
+            rows.extend(("scores", r.as_of, row["Horizon"], c, clean(row[c])) for c in row.index if c != "Horizon")
+    for _, row in summary(replays).iterrows():
+        rows.extend(("summary", "", row["Horizon"], c, clean(row[c])) for c in row.index if c != "Horizon")
+    buf = io.StringIO()
+    pd.DataFrame(rows, columns=list(TIDY_COLUMNS)).to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def _pct(v: Any) -> str:
+    return "" if v is None or v != v else f"{v:.0%}"
+
+
+def _score_table(title: str, frame: pd.DataFrame):
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left")
+    for col in frame.columns:
+        t.add_column(col, justify="left" if col == "Horizon" else "right")
+    for _, r in frame.iterrows():
+        t.add_row(str(r["Horizon"]), str(int(r["Cases"])), _pct(r["Coverage"]),
+                  "" if r["Sharpness"] != r["Sharpness"] else f"{r['Sharpness']:.2f}",
+                  *[_pct(r[c]) for c in ("P50 error", "Point error", "No-change error", "Target-path error")],
+                  "" if r["Interval score"] != r["Interval score"] else f"{r['Interval score']:.2f}")
+    return t
+
+
+def _render(replays: list[Replay], console) -> None:
+    from rich.table import Table
+
+    for r in replays:
+        console.print(f"[bold]{r.label}[/bold] (first forecast year {r.as_of}; last actual {r.last_actual[0]}: "
+                      f"{r.last_actual[1]:,.0f}); {r.paths:,} paths, seed {r.seed}")
+        console.print(f"Scenario {r.scenario.name}: {r.scenario.description}")
+        t = Table(title_justify="left")
+        cases = r.cases()
+        for col in ("Year", "Actual", "P10", "P50", "P90", "Point", "No change", "Target path"):
+            t.add_column(col, justify="right")
+        for _, row in cases.iterrows():
+            inside = row["P10"] <= row["Actual"] <= row["P90"] if row["Actual"] == row["Actual"] else None
+            actual = "" if row["Actual"] != row["Actual"] else f"{row['Actual']:,.0f}" + ("" if inside else " *")
+            t.add_row(str(int(row["Year"])), actual, *[("" if row[c] != row[c] else f"{row[c]:,.0f}")
+                                                       for c in ("P10", "P50", "P90", "Point", "No change", "Target path")])
+        t.caption = "* actual outside P10-P90. Point: the scenario without uncertainty."
+        t.caption_justify = "left"
+        console.print(t)
+        console.print(_score_table("Scores", r.scores))
+        console.print()
+    s = _score_table("Summary over every point (years pooled)", summary(replays))
+    s.caption = ("Coverage: share of actuals inside P10-P90 (80% if calibrated). Sharpness: median P90/P10. Errors: median "
+                 "absolute % error of the P50, the point projection, no change from the last actual and the company's "
+                 "target path. Interval score: mean Winkler score of P10-P90 / actual (lower is better).")
+    s.caption_justify = "left"
+    console.print(s)
+
+
+def _figure_class():
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise MissingExtraError("plot", "matplotlib", f"install the plot extra: {INSTALL_HINT}", "matplotlib is not installed") from None
+    return Figure, FigureCanvasAgg
+
+
+def plot_backtest(path: str | Path, replays: list[Replay]) -> Path:
+    """Fan (P10-P90, P50) against the actuals and the target path, one panel a point."""
+    figure, canvas = _figure_class()
+    p = check_plot_path(path)
+    fig = figure(figsize=(4.2 * len(replays), 3.6), dpi=110)
+    canvas(fig)
+    axes = fig.subplots(1, len(replays), squeeze=False)[0]
+    for ax, r in zip(axes, replays):
+        t = r.cases()
+        ax.fill_between(t["Year"], t["P10"], t["P90"], color="#1f4e79", alpha=0.25, label="P10-P90")
+        ax.plot(t["Year"], t["P50"], color="#1f4e79", label="P50")
+        ax.plot(t["Year"], t["Target path"], color="#b22222", linestyle="--", label="target path")
+        ax.plot(t["Year"], t["Actual"], color="#222222", marker="o", markersize=3, label="actual")
+        ax.set_title(r.label, fontsize=8)
+        ax.set_ylim(0, max(float(t["P90"].max()), float(t["Actual"].max(skipna=True) or 0)) * 1.15)
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v / 1000:,.0f}k")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.tick_params(labelsize=7)
+    axes[0].legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(p)
+    return p
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``backtest`` to the ``alfa-xl`` app."""
+    @app.command("backtest")
+    def backtest_cmd(
+        as_of: int | None = typer.Option(None, "--as-of", help="First forecast year of one replay (default: every shipped decision point)."),
+        lineup: str | None = typer.Option(None, "--lineup", help="Lineup CSV of that time (needs --as-of)."),
+        scenario: str = typer.Option("track_record", "--scenario", "-s", help="track_record (calibrated as of the point) or a built-in scenario."),
+        paths: int = typer.Option(20_000, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
+        seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random streams."),
+        fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
+        plot: str | None = typer.Option(None, "--plot", help="Also draw the fans against the actuals into FILE.png."),
+    ) -> None:
+        """Replay the engine on Alfa's past plans with only what was known then, and score it."""
+        n, sd = check_paths(paths), check_seed(seed)
+        plot_path = check_plot_path(plot) if plot is not None else None
+        if lineup is not None and as_of is None:
+            raise AlfaInputError("--lineup", lineup, "give --as-of with --lineup (the year the lineup is from)", "no year")
+        years = [as_of] if as_of is not None else [d.as_of for d in DECISION_POINTS]
+        replays = [replay(y, lineup, scenario=scenario, paths=n, seed=sd) for y in years]
+        if plot_path is not None:
+            plot_backtest(plot_path, replays)
+        if fmt is Format.json:
+            typer.echo(backtest_json(replays))
+        elif fmt is Format.csv:
+            typer.echo(backtest_csv(replays), nl=False)
+        else:
+            from rich.console import Console
+
+            console = Console()
+            if not console.is_terminal:  # piped: do not squeeze tables into 80 columns
+                console = Console(width=130)
+            _render(replays, console)
+            if plot_path is not None:
+                console.print(f"Chart written to {plot_path}")

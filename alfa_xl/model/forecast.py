@@ -1,0 +1,228 @@
+"""One central answer: the calibrated forecast, the recipe the backtests scored.
+
+:func:`forecast` runs exactly what :func:`alfa_xl.model.backtest.replay` replays on past
+plans, today: the lineup with its models on sale scaled to the latest actual, the
+``track_record`` scenario calibrated on every plan resolved so far (launches delayed by
+the rounded mean slip, each planned peak times the realisation of a promise that far
+out) and the calibrated spreads (:meth:`Uncertainty.track_record`). It returns per year
+P10/P50/P90 (or other percentiles), the cumulative over a span of years with its band,
+and the probability of reaching 400,000 a year by 2030 and by 2035.
+
+Year to date
+------------
+With ``ytd`` units over ``ytd_months`` months of the first forecast year, that year is
+conditioned on :func:`alfa_xl.model.nowcast.nowcast`: each path's total for the year is
+replaced by the nowcast quantile of the same rank (paths keep their order; the year's
+band becomes the nowcast's), and the path's later years are scaled by the same ratio, as
+the yearly noise of the models on sale carries a level on (in the current year nearly
+all volume is from models on sale). Without it, ``conditioned`` is False and the current
+year is the curve's alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from alfa_xl.errors import HorizonError
+from alfa_xl.model.backtest import anchor_to_actual, as_of_scenario
+from alfa_xl.model.gap import DEFAULT_TARGET
+from alfa_xl.model.lineup import Lineup, default_lineup
+from alfa_xl.model.projection import MAX_END, check_horizon
+from alfa_xl.model.scenarios import Scenario
+from alfa_xl.model.sim_inputs import DEFAULT_SEED, check_paths, check_percentiles, check_seed, check_target
+from alfa_xl.model.sim_result import percentile_label
+from alfa_xl.model.simulate import simulate
+from alfa_xl.model.sources import latest_actual
+from alfa_xl.model.uncertainty import Uncertainty
+
+__all__ = ["Forecast", "forecast", "FORECAST_PATHS", "PROBABILITY_YEARS"]
+
+#: Paths of the central forecast (those the backtests were scored with).
+FORECAST_PATHS = 20_000
+#: Years of the headline probabilities ("400,000 a year by 2030 and by 2035").
+PROBABILITY_YEARS = (2030, 2035)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Read-only result of :func:`forecast`.
+
+    Attributes
+    ----------
+    years : numpy.ndarray
+        Years of the table, ``(Y,)``.
+    totals : numpy.ndarray
+        Yearly totals per path from the first forecast year through the later of the end
+        year, 2035 and the cumulative span, ``(paths, Y_all)``; read-only.
+    all_years : numpy.ndarray
+        The years of ``totals``.
+    percentiles : tuple of float
+    cumulative_years : (int, int)
+        First and last year of :meth:`cumulative`.
+    target : float
+        Units a year of the headline probabilities.
+    conditioned : bool
+        Whether the first forecast year is conditioned on year-to-date units.
+    ytd, ytd_months : float or None, int or None
+    scenario, uncertainty, lineup, paths, seed, anchor_factor
+        What produced the paths; ``anchor_factor`` scaled the models on sale to the
+        latest actual.
+    """
+
+    years: np.ndarray
+    all_years: np.ndarray
+    totals: np.ndarray
+    percentiles: tuple[float, ...]
+    cumulative_years: tuple[int, int]
+    target: float
+    conditioned: bool
+    ytd: float | None
+    ytd_months: int | None
+    scenario: Scenario
+    uncertainty: Uncertainty
+    lineup: Lineup
+    paths: int
+    seed: int
+    anchor_factor: float
+
+    def _cols(self, first: int, last: int) -> np.ndarray:
+        return np.flatnonzero((self.all_years >= first) & (self.all_years <= last))
+
+    def table(self) -> pd.DataFrame:
+        """``Year`` and one column per percentile (``P10``...), units a year."""
+        cols = self._cols(int(self.years[0]), int(self.years[-1]))
+        values = np.percentile(self.totals[:, cols], self.percentiles, axis=0)
+        frame = pd.DataFrame({"Year": self.years})
+        for p, row in zip(self.percentiles, values):
+            frame[percentile_label(p)] = row
+        return frame
+
+    def cumulative_paths(self, first: int | None = None, last: int | None = None) -> np.ndarray:
+        """Each path's units summed over ``first`` to ``last`` (default: the cumulative span)."""
+        a, b = self.cumulative_years if first is None else (int(first), int(last if last is not None else first))
+        return self.totals[:, self._cols(a, b)].sum(axis=1)
+
+    def cumulative(self) -> dict[str, float]:
+        """Percentiles of the cumulative over :attr:`cumulative_years` (labels ``P10``...)."""
+        values = np.percentile(self.cumulative_paths(), self.percentiles)
+        return {percentile_label(p): float(v) for p, v in zip(self.percentiles, values)}
+
+    def probability_by(self, year: int, target: float | None = None) -> float:
+        """Share of paths whose yearly total reaches ``target`` (default :attr:`target`)
+        in at least one year from the first forecast year through ``year``."""
+        tgt = self.target if target is None else check_target(target)
+        cols = self._cols(int(self.all_years[0]), int(year))
+        if int(year) > int(self.all_years[-1]) or cols.size == 0:
+            raise HorizonError("year", year, f"give a year from {self.all_years[0]} to {self.all_years[-1]}", "outside the forecast")
+        return float(np.mean((self.totals[:, cols] >= tgt).any(axis=1)))
+
+    @property
+    def probability_2030(self) -> float:
+        """P(``target`` a year reached by 2030)."""
+        return self.probability_by(PROBABILITY_YEARS[0])
+
+    @property
+    def probability_2035(self) -> float:
+        """P(``target`` a year reached by 2035)."""
+        return self.probability_by(PROBABILITY_YEARS[1])
+
+    def grid(self) -> list[list[Any]]:
+        """Header, one row per year, then the cumulative row labelled ``"first-last"``."""
+        t = self.table()
+        rows: list[list[Any]] = [["Year", *t.columns[1:]]]
+        rows += [[int(r[0]), *map(float, r[1:])] for r in t.itertuples(index=False, name=None)]
+        a, b = self.cumulative_years
+        rows.append([f"{a}-{b}", *self.cumulative().values()])
+        return rows
+
+
+def forecast(
+    lineup: Lineup | None = None,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    *,
+    percentiles: Iterable[float] | float | None = None,
+    paths: int = FORECAST_PATHS,
+    seed: int | None = DEFAULT_SEED,
+    target: float = DEFAULT_TARGET,
+    cumulative: tuple[int, int] | None = None,
+    ytd: float | None = None,
+    ytd_months: int | None = None,
+    uncertainty: Uncertainty | None = None,
+) -> Forecast:
+    """The calibrated forecast (module docstring).
+
+    Parameters
+    ----------
+    lineup : Lineup, optional
+        Models; the shipped default lineup when omitted.
+    start_year, end_year : int, optional
+        Years of the table: from the year after the latest actual (2026, the default) to
+        2060; end default 2030.
+    percentiles : optional
+        Percentiles of the table and the cumulative (default 10, 50, 90).
+    paths, seed : int
+        Monte Carlo paths (default 20,000) and seed.
+    target : float
+        Units a year of the probabilities (default 400,000).
+    cumulative : (int, int), optional
+        Span of the cumulative; default the first forecast year through 2030.
+    ytd, ytd_months : optional
+        Year-to-date worldwide units of the first forecast year and the months they
+        cover (1 to 12), both or neither.
+    uncertainty : Uncertainty, optional
+        Spreads; the calibrated :meth:`Uncertainty.as_of` the first forecast year.
+
+    Examples
+    --------
+    >>> f = forecast(paths=2000)
+    >>> list(f.table().columns), f.cumulative_years, 0 <= f.probability_2030 <= f.probability_2035 <= 1
+    (['Year', 'P10', 'P50', 'P90'], (2026, 2030), True)
+    """
+    base_year, base_units = latest_actual()
+    first = base_year + 1
+    start = first if start_year is None else start_year
+    end = max(2030, first) if end_year is None else end_year
+    start, end = check_horizon(start, end)
+    if start < first:
+        raise HorizonError("start_year", start, f"give a year from {first} (the year after the latest actual) to {MAX_END}",
+                           "before the forecast starts")
+    ps = check_percentiles(percentiles)
+    n, sd, tgt = check_paths(paths), check_seed(seed), check_target(target)
+    span = (first, max(2030, first)) if cumulative is None else check_horizon(*cumulative)
+    if span[0] < first:
+        raise HorizonError("cumulative", span, f"give years from {first} on", "before the forecast starts")
+    if (ytd is None) != (ytd_months is None):
+        raise HorizonError("ytd_months" if ytd_months is None else "ytd", ytd_months if ytd_months is None else ytd,
+                           "give both the year-to-date units and the months they cover, or neither", "missing")
+    nc = None
+    if ytd is not None:
+        from alfa_xl.model.nowcast import nowcast
+
+        nc = nowcast(ytd, ytd_months, first)
+    lu, factor = anchor_to_actual(default_lineup() if lineup is None else lineup, base_year, base_units, base_year)
+    sc = as_of_scenario(lu, first)
+    u = Uncertainty.as_of(first) if uncertainty is None else uncertainty
+    last = max(end, PROBABILITY_YEARS[1], span[1])
+    sim = simulate(lu, sc, first, last, n, sd, u, base_year=base_year)
+    totals = np.array(sim.totals)
+    if nc is not None:
+        current = totals[:, 0]
+        ranks = np.argsort(np.argsort(current, kind="stable"), kind="stable")
+        conditioned = np.asarray(nc.ppf((ranks + 0.5) / n), dtype=float)
+        ratio = np.divide(conditioned, current, out=np.ones(n), where=current > 0)
+        totals[:, 0] = conditioned
+        totals[:, 1:] *= ratio[:, None]
+    totals.setflags(write=False)
+    years = np.arange(start, end + 1)
+    years.setflags(write=False)
+    all_years = sim.years.copy()
+    all_years.setflags(write=False)
+    return Forecast(years, all_years, totals, ps, (int(span[0]), int(span[1])), tgt, nc is not None,
+                    None if ytd is None else float(nc.units_to_date), None if nc is None else int(nc.months),
+                    sc, u, lu, n, sd, factor)
+

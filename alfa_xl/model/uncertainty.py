@@ -1,0 +1,225 @@
+"""How far each Monte Carlo driver may move, and the calibration of those spreads.
+
+Every default comes from the shipped tables by a rule written below, and can be
+computed **as of** a year (only data dated before it) with plans left out, so that a
+backtest never sees its own future (:func:`calibrated_settings`).
+
+=====================  ===================================================================
+setting                rule (all shipped data)
+=====================  ===================================================================
+slip_mean              mean slip of the built models of the 2014 plan: (1 + 1 + 5) / 3
+cancel_near            planned model at most 2 years ahead: Laplace (dropped + 1) / (n + 2)
+                       over the 2014 plan, (1 + 1) / (3 + 2) = 0.4
+cancel_probability     further ahead: (4 + 1) / (5 + 2) = 0.714
+confirmed_odds         ASSUMPTION 0.5: odds of cancellation halved when the launch date
+                       and the plant are confirmed (tooling is committed); the record holds
+                       no firmness labels to calibrate it on
+rumour_odds            ASSUMPTION 2: odds doubled for a model only the press reports
+peak_sigma             sd of log(actual / target) over the counted past targets (0.664)
+volume_sigma           yearly sd of the log change of worldwide sales, models on sale: the
+                       random-walk estimate sqrt(sum d^2 / sum gap) over consecutive
+                       history rows (gaps of several years count as several steps)
+trend_sigma            0: the market's moves are inside the brand's own yearly changes,
+                       which ``volume_sigma`` already draws; a second spread would count
+                       them twice
+tariff_sigma           0.36: the one year with US tariffs (2025) moved US sales by -36%
+                       (``us_units_2025`` in facts.csv); 0 before 2026 (not yet seen)
+correlation            ASSUMPTION 0.5: plan revisions moved every model together
+=====================  ===================================================================
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from alfa_xl.errors import SimulationError
+from alfa_xl.model.calibration import CANCEL_LEAD, track_record
+from alfa_xl.model.sources import fact, history
+
+__all__ = ["Uncertainty", "calibrated_settings", "volume_sigma_from_history", "LIMITS", "FIRMNESS_LEVELS"]
+
+#: Firmness of an announcement, firmest first (the lineup's ``firmness`` column).
+FIRMNESS_LEVELS = ("confirmed", "dated", "rumour")
+#: First year whose forecast may use the 2025 US tariff observation.
+_TARIFF_SEEN = 2026
+_US_BEFORE_TARIFF = 8_830.0  # 2024 US sales, derived in NOTES.md: 10,898 x 0.81
+
+
+def _number(name: str, value: Any, lo: float, hi: float, fix: str) -> float:
+    if isinstance(value, bool):
+        raise SimulationError(name, value, fix, "not a number")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SimulationError(name, value, fix, "not a number") from None
+    if not math.isfinite(number) or not lo <= number <= hi:
+        raise SimulationError(name, value, fix, f"outside {lo:g} to {hi:g}")
+    return number
+
+
+#: Bounds and fix text of every setting.
+LIMITS = {
+    "slip_mean": (0.0, 10.0, "give the expected slip in years, 0 to 10"),
+    "cancel_probability": (0.0, 1.0, "give a probability between 0 and 1"),
+    "peak_sigma": (0.0, 2.0, "give a standard deviation of log peak between 0 and 2"),
+    "trend_sigma": (0.0, 0.2, "give a standard deviation of the yearly trend between 0 and 0.2"),
+    "tariff_sigma": (0.0, 1.0, "give a standard deviation of the North America effect between 0 and 1"),
+    "correlation": (0.0, 1.0, "give a correlation between 0 and 1"),
+    "cancel_near": (0.0, 1.0, "give a probability between 0 and 1"),
+    "volume_sigma": (0.0, 1.0, "give a yearly standard deviation of log volume between 0 and 1"),
+    "confirmed_odds": (0.0, 100.0, "give an odds multiplier between 0 and 100"),
+    "rumour_odds": (0.0, 100.0, "give an odds multiplier between 0 and 100"),
+}
+
+
+def volume_sigma_from_history(before: int | None = None) -> float:
+    """Yearly sd of the log change of worldwide sales, from history rows before ``before``.
+
+    Treating log sales as a random walk, a change over a gap of *g* years has variance
+    *g* sigma^2, so sigma^2 = sum(d^2) / sum(g) over consecutive rows.
+
+    >>> round(volume_sigma_from_history(), 3)
+    0.239
+    """
+    h = history()
+    if before is not None:
+        h = h[h["year"] < before]
+    years, logs = h["year"].to_numpy(float), np.log(h["units"].to_numpy(float))
+    if len(years) < 2:
+        return 0.0
+    return float(math.sqrt(np.sum(np.diff(logs) ** 2) / np.sum(np.diff(years))))
+
+
+@lru_cache(maxsize=64)
+def _settings(as_of: int | None, exclude_plans: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    tr = track_record(as_of, exclude_plans)
+    logs = np.log(tr.realisations) if tr.realisations else np.array([])
+    if len(logs) >= 2:
+        peak_sigma = float(np.std(logs, ddof=1))
+    else:  # ASSUMPTION: one miss seen; the plan figure may be off by as much again
+        peak_sigma = float(abs(logs[0])) if len(logs) else 0.0
+    tariff = 0.0
+    if as_of is None or as_of >= _TARIFF_SEEN:
+        tariff = abs(fact("us_units_2025") / _US_BEFORE_TARIFF - 1.0)
+    out = {
+        "slip_mean": float(tr.mean_slip_years),
+        "cancel_probability": float(tr.cancel_far),
+        "peak_sigma": peak_sigma,
+        "trend_sigma": 0.0,
+        "tariff_sigma": round(tariff, 2),
+        "correlation": 0.5,
+        "cancel_near": float(tr.cancel_near),
+        "volume_sigma": volume_sigma_from_history(as_of),
+        "confirmed_odds": 0.5,
+        "rumour_odds": 2.0,
+    }
+    return tuple(out.items())
+
+
+def calibrated_settings(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) -> dict[str, float]:
+    """The calibrated settings from data dated before ``as_of`` (``None``: all shipped
+    data), leaving out the plans keyed in ``exclude_plans`` (module docstring)."""
+    return dict(_settings(None if as_of is None else int(as_of), tuple(exclude_plans)))
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """How far each driver may move around a scenario; validated when built.
+
+    Build the calibrated default with :meth:`track_record` (also ``Uncertainty()``), the
+    same calibration as of a past year with :meth:`as_of`, no uncertainty at all with
+    :meth:`none`, and variations with :meth:`with_`.
+
+    Attributes
+    ----------
+    slip_mean : float
+        Expected launch slip of a planned model in years, *counting the delay the
+        scenario already applies to it*: the extra slip drawn is Poisson with mean
+        ``max(0, slip_mean - scenario delay)``. 0 to 10.
+    cancel_probability : float
+        Probability that a planned model more than two years ahead is never built, 0 to 1.
+    peak_sigma : float
+        Standard deviation of the log of a planned model's peak multiplier (median 1:
+        the scenario's peak). 0 to 2.
+    trend_sigma : float
+        Standard deviation of the yearly market trend around the scenario's, as a rate. 0 to 0.2.
+    tariff_sigma : float
+        Standard deviation of the North America volume effect around the scenario's
+        ``na_tariff`` (0.36 = 36% of North America volume). 0 to 1.
+    correlation : float
+        Weight of the common "brand year" factor in every draw, 0 to 1.
+    cancel_near : float
+        Probability that a planned model at most two years ahead is never built, 0 to 1.
+    volume_sigma : float
+        Yearly standard deviation of the log volume of models on sale (a random walk
+        from the latest actual year), 0 to 1.
+    confirmed_odds, rumour_odds : float
+        Multipliers on the odds of cancellation of a model whose date and plant are
+        confirmed, and of a model only rumoured (``dated`` models: 1), 0 to 100.
+    """
+
+    slip_mean: float = field(default_factory=lambda: calibrated_settings()["slip_mean"])
+    cancel_probability: float = field(default_factory=lambda: calibrated_settings()["cancel_probability"])
+    peak_sigma: float = field(default_factory=lambda: calibrated_settings()["peak_sigma"])
+    trend_sigma: float = field(default_factory=lambda: calibrated_settings()["trend_sigma"])
+    tariff_sigma: float = field(default_factory=lambda: calibrated_settings()["tariff_sigma"])
+    correlation: float = field(default_factory=lambda: calibrated_settings()["correlation"])
+    cancel_near: float = field(default_factory=lambda: calibrated_settings()["cancel_near"])
+    volume_sigma: float = field(default_factory=lambda: calibrated_settings()["volume_sigma"])
+    confirmed_odds: float = field(default_factory=lambda: calibrated_settings()["confirmed_odds"])
+    rumour_odds: float = field(default_factory=lambda: calibrated_settings()["rumour_odds"])
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            lo, hi, fix = LIMITS[f.name]
+            object.__setattr__(self, f.name, _number(f.name, getattr(self, f.name), lo, hi, fix))
+
+    @classmethod
+    def track_record(cls) -> "Uncertainty":
+        """The default, calibrated on all shipped data (module docstring).
+
+        >>> u = Uncertainty.track_record()
+        >>> round(u.slip_mean, 3), round(u.cancel_near, 3), round(u.cancel_probability, 3), round(u.peak_sigma, 3)
+        (2.333, 0.4, 0.714, 0.664)
+        """
+        return cls(**calibrated_settings())
+
+    @classmethod
+    def as_of(cls, year: int, exclude_plans: tuple[str, ...] = ()) -> "Uncertainty":
+        """The same calibration on data dated before ``year``, leaving out some plans."""
+        return cls(**calibrated_settings(year, tuple(exclude_plans)))
+
+    @classmethod
+    def none(cls) -> "Uncertainty":
+        """No uncertainty: every path is the scenario itself."""
+        return cls(slip_mean=0.0, cancel_probability=0.0, peak_sigma=0.0, trend_sigma=0.0, tariff_sigma=0.0,
+                   correlation=0.0, cancel_near=0.0, volume_sigma=0.0, confirmed_odds=1.0, rumour_odds=1.0)
+
+    def with_(self, **changes: Any) -> "Uncertainty":
+        """A copy with some settings changed (validated again)."""
+        return replace(self, **changes)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The settings as a two-column table (parameter, value)."""
+        return pd.DataFrame([(f.name, getattr(self, f.name)) for f in fields(self)], columns=["parameter", "value"])
+
+    def cancel_probabilities(self, lead: np.ndarray, firmness: list[str]) -> np.ndarray:
+        """Probability that each planned model is never built, by lead (years from the
+        first forecast year to its launch) and firmness.
+
+        >>> u = Uncertainty.none().with_(cancel_near=0.4, cancel_probability=0.6, confirmed_odds=0.5)
+        >>> u.cancel_probabilities(np.array([1, 3]), ["confirmed", "dated"]).round(4).tolist()
+        [0.25, 0.6]
+        """
+        base = np.where(np.asarray(lead, float) <= CANCEL_LEAD, self.cancel_near, self.cancel_probability)
+        factor = np.array([{"confirmed": self.confirmed_odds, "rumour": self.rumour_odds}.get(f, 1.0) for f in firmness])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            odds = base / (1.0 - base) * factor
+            p = np.where(base >= 1.0, 1.0, odds / (1.0 + odds))
+        return np.where(base <= 0.0, 0.0, p)
