@@ -79,7 +79,8 @@ class TestThroughTheEntryPoint:
         assert tuple(t.columns) == TIDY_COLUMNS
         assert t["value"].dtype == float  # numbers only; empty = none
         assert t.set_index(["section", "item"]).loc[("what_it_takes", "reference:Junior"), "value"] == JUNIOR_PEAK
-        assert set(t["section"]) == {"history", "projection", "by_region", "compare", "gap", "what_it_takes"}
+        assert set(t["section"]) == {"forecast", "forecast_cumulative", "forecast_probability", "history", "projection",
+                                     "by_region", "compare", "gap", "what_it_takes"}
         hist = t[t["section"] == "history"].set_index("year")["value"]
         assert hist[2025] == LATEST and hist[2002] == 190_000
         proj = t[t["section"] == "projection"]
@@ -231,6 +232,70 @@ class TestOutlookResult:
         for name in ("alfa_xl.cli.common", "alfa_xl.cli.outlook_result"):
             result = doctest.testmod(importlib.import_module(name))
             assert result.attempted > 0 and result.failed == 0, name
+
+
+# -- the calibrated forecast leads ---------------------------------------------------------------------------
+class TestForecastFirst:
+    def test_table_leads_with_the_forecast_and_calls_scenarios_what_they_are(self, capsys):
+        assert main(["outlook"]) == 0
+        out = capsys.readouterr().out
+        order = [out.index(t) for t in ("Calibrated forecast, units a year", "2026-2030 cumulative",
+                                        "Probability of reaching 400,000 a year", "Deterministic scenarios",
+                                        "Units by model, scenario base (deterministic)", "Scenarios in 2030 against 400,000")]
+        assert order == sorted(order)
+        assert "not a forecast" in out and "not the expected value" in out
+        assert "2026 unconditioned (give --ytd and --ytd-months" in out
+
+    def test_json_matches_the_model_forecast(self, capsys):
+        from alfa_xl.model.forecast import forecast
+
+        assert main(["outlook", "--end", "2032", "--format", "json"]) == 0
+        d = strict_json(capsys.readouterr().out)
+        f = d["forecast"]
+        assert list(d)[:3] == ["inputs", "forecast", "history"]
+        assert [r["Year"] for r in f["years"]] == list(range(2026, 2033))
+        for r in f["years"]:
+            assert 0 < r["P10"] <= r["P50"] <= r["P90"]
+        c = f["cumulative"]
+        assert (c["first_year"], c["last_year"]) == (2026, 2030) and c["P10"] <= c["P50"] <= c["P90"]
+        # the cumulative band is wider than the sum of nothing and narrower than five extreme years
+        assert sum(r["P10"] for r in f["years"][:5]) <= c["P50"] <= sum(r["P90"] for r in f["years"][:5])
+        p = f["probability_of_target_by"]
+        assert 0 <= p["2030"] <= p["2035"] <= 1  # reaching it by 2030 is reaching it by 2035
+        model = forecast(None, 2026, 2032, paths=f["paths"], seed=f["seed"])
+        assert [r["P50"] for r in f["years"]] == pytest.approx(model.table()["P50"].tolist())
+        assert f["conditioned_on_ytd"] is False and f["ytd"] is None
+
+    def test_year_to_date_conditions_the_first_year(self, capsys):
+        from alfa_xl.model.nowcast import nowcast
+
+        assert main(["outlook", "--ytd", "40000", "--ytd-months", "6", "--format", "json"]) == 0
+        f = strict_json(capsys.readouterr().out)["forecast"]
+        assert f["conditioned_on_ytd"] is True and f["ytd"] == 40_000 and f["ytd_months"] == 6
+        full_year = nowcast(40_000, 6)  # the nowcast's own distribution of the full year
+        first = f["years"][0]
+        for label, q in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
+            assert first[label] == pytest.approx(float(full_year.ppf(q)), rel=0.01)
+        assert main(["outlook", "--ytd", "40000", "--ytd-months", "6"]) == 0
+        assert "2026 conditioned on 40,000 units in 6 month(s)" in capsys.readouterr().out
+
+    @pytest.mark.parametrize("args, fragment", [
+        (["--ytd", "40000"], "--ytd-months: missing"), (["--ytd-months", "6"], "--ytd: missing"),
+        (["--ytd", "-5", "--ytd-months", "6"], "--ytd: outside 0 to"), (["--ytd", "40000", "--ytd-months", "13"], "--ytd-months: "),
+    ])
+    def test_bad_year_to_date(self, capsys, args, fragment):
+        code = main(["outlook", *args])
+        err = capsys.readouterr().err
+        assert code == 2 and len(err.strip().splitlines()) == 1 and fragment in err and "Traceback" not in err
+
+    def test_csv_sections(self, capsys):
+        assert main(["outlook", "--format", "csv"]) == 0
+        t = pd.read_csv(io.StringIO(capsys.readouterr().out))
+        fc = t[t["section"] == "forecast"]
+        assert set(fc["scenario"]) == {"calibrated"} and sorted(set(fc["year"])) == list(range(2026, 2031))
+        assert set(t[t["section"] == "forecast_cumulative"]["item"]) == {"P10 2026-2030", "P50 2026-2030", "P90 2026-2030"}
+        prob = t[t["section"] == "forecast_probability"].set_index("year")["value"]
+        assert list(prob.index) == [2030, 2035] and prob[2030] <= prob[2035]
 
 
 # -- what it takes when the scenario is already above the target -------------------------------------------

@@ -1,10 +1,12 @@
 """``alfa-xl outlook``: the main job.
 
-``outlook`` answers, for one scenario and horizon: units by model and year; every
-built-in scenario side by side in the end year against the target; the gap metrics
-year by year; and what it would take to close the gap (a multiplier on the new models'
-peaks, or a number of extra Junior-like launches). The same content comes out as rich
-tables, a tidy CSV or JSON.
+``outlook`` leads with the calibrated forecast (per year P50 with its P10-P90 band, the
+2026-2030 cumulative with its band, the probability of the target by 2030 and 2035,
+optionally conditioned on the year to date), then answers, for one deterministic
+scenario and horizon: units by model and year; every built-in scenario side by side in
+the end year against the target; the gap metrics year by year; and what it would take to
+close the gap (a multiplier on the new models' peaks, or a number of extra Junior-like
+launches). The same content comes out as rich tables, a tidy CSV or JSON.
 
 This module only reads the options and wires the parts (``facts`` has its own module): the result is assembled in
 :mod:`alfa_xl.cli.outlook_result` and written out by :mod:`alfa_xl.cli.outlook_render`.
@@ -27,6 +29,10 @@ __all__ = ["Outlook", "WhatItTakes", "build_outlook", "resolve_scenario", "outlo
            "TIDY_COLUMNS", "Format"]
 
 
+#: The engine's names of the year-to-date inputs -> the options that set them.
+_YTD_OPTIONS = {"units_to_date": "--ytd", "ytd": "--ytd", "months": "--ytd-months", "ytd_months": "--ytd-months"}
+
+
 def register(app: typer.Typer) -> None:
     """Add ``outlook`` to the ``alfa-xl`` app."""
 
@@ -40,8 +46,11 @@ def register(app: typer.Typer) -> None:
         lineup: str | None = typer.Option(None, "--lineup", help="Lineup CSV (columns as alfa_xl/model/data/lineup.csv)."),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
         plot: str | None = typer.Option(None, "--plot", help="Also draw history, scenario lines and the target into FILE.png."),
+        ytd: float | None = typer.Option(None, "--ytd", help="Worldwide units sold so far this year (with --ytd-months)."),
+        ytd_months: int | None = typer.Option(None, "--ytd-months", help="Months the --ytd units cover, 1 to 12."),
     ) -> None:
-        """Project sales by model, compare the scenarios against the target and show what it takes."""
+        """The calibrated forecast (P50 with P10-P90 by year, the 2026-2030 cumulative, the chance of
+        the target by 2030 and 2035), then the deterministic scenarios, the gap and what it takes."""
         if not math.isfinite(target) or target <= 0:
             raise AlfaInputError("target", target, "give the target in units a year, above 0 (for example 400000)",
                                  "must be a number above 0")
@@ -52,7 +61,13 @@ def register(app: typer.Typer) -> None:
             plot_path = check_plot_path(plot)
         sc = resolve_scenario(scenario)
         lu = read_lineup(lineup)
-        result = build_outlook(sc, start, end, target, lu, lineup or "default")
+        try:
+            result = build_outlook(sc, start, end, target, lu, lineup or "default", ytd=ytd, ytd_months=ytd_months)
+        except AlfaInputError as exc:  # the nowcast names its arguments; the user typed the options
+            option = _YTD_OPTIONS.get(exc.field)
+            if option is None:
+                raise
+            raise type(exc)(option, exc.value, exc.fix, exc.problem) from None
         if plot_path is not None:
             from alfa_xl.cli.plotting import plot_outlook
 

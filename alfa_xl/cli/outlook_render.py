@@ -25,8 +25,27 @@ def _history_rows(o: Outlook) -> list[tuple[int, Any]]:
     return [(int(y), clean(v)) for y, v in zip(o.history["year"], o.history["units"])]
 
 
+def _forecast_doc(o: Outlook) -> dict[str, Any]:
+    h = o.forecast
+    a, b = h.cumulative_years
+    return {
+        "what": "calibrated Monte Carlo forecast (the recipe the backtests scored)",
+        "recipe": h.recipe,
+        "paths": h.paths,
+        "seed": h.seed,
+        "conditioned_on_ytd": h.conditioned,
+        "ytd": h.ytd,
+        "ytd_months": h.ytd_months,
+        "years": [{"Year": y, "P10": lo, "P50": mid, "P90": hi} for y, lo, mid, hi in zip(h.years, h.p10, h.p50, h.p90)],
+        "cumulative": {"first_year": a, "last_year": b, "P10": h.cumulative[0], "P50": h.cumulative[1], "P90": h.cumulative[2]},
+        "probability_of_target_by": {str(y): p for y, p in h.probabilities},
+        "target": h.target,
+    }
+
+
 def outlook_json(o: Outlook) -> str:
-    """The outlook as a JSON document (NaN and infinity written as ``null``)."""
+    """The outlook as a JSON document (NaN and infinity written as ``null``): the
+    calibrated ``forecast`` first, then the deterministic scenarios."""
     base_year, base_units = o.latest_actual
     doc = {
         "inputs": {
@@ -39,6 +58,7 @@ def outlook_json(o: Outlook) -> str:
             "lineup": o.lineup_label,
             "latest_actual": {"year": base_year, "units": base_units},
         },
+        "forecast": _forecast_doc(o),
         "history": [{"Year": y, "Actual": v} for y, v in _history_rows(o)],
         "projection": records(o.by_model.reset_index()),
         "by_region": records(o.by_region.reset_index()),
@@ -52,15 +72,26 @@ def outlook_json(o: Outlook) -> str:
 def outlook_csv(o: Outlook) -> str:
     """The outlook as one tidy CSV with :data:`TIDY_COLUMNS`.
 
-    ``section`` is ``history`` (sourced worldwide sales, scenario ``actual``),
-    ``projection``, ``by_region``, ``compare``, ``gap`` or ``what_it_takes``; ``item`` is a
-    model, region or metric name; ``value`` is always a number, empty for "none" (not
+    ``section`` is ``forecast`` (scenario ``calibrated``; item ``P10``, ``P50``, ``P90``
+    by year), ``forecast_cumulative`` (the same over the cumulative span, year = its last
+    year, item ``P10 2026-2030``...), ``forecast_probability`` (item ``reach TARGET by
+    YEAR``), ``history`` (sourced worldwide sales, scenario ``actual``), ``projection``,
+    ``by_region``, ``compare``, ``gap`` or ``what_it_takes``; ``item`` is a model, region
+    or metric name; ``value`` is always a number, empty for "none" (not
     reached, not applicable; ``above_target`` is 1 or 0). The reference model of the
     Junior-equivalents appears as the item ``reference:NAME`` with its peak as value.
     Names that would start a spreadsheet formula are written as text (leading ``'``).
     """
     name = o.scenario.name
-    rows: list[tuple[Any, ...]] = [("history", "actual", y, "Actual", v) for y, v in _history_rows(o)]
+    h = o.forecast
+    a, b = h.cumulative_years
+    rows: list[tuple[Any, ...]] = []
+    for y, lo, mid, hi in zip(h.years, h.p10, h.p50, h.p90):
+        rows.extend(("forecast", "calibrated", y, label, v) for label, v in (("P10", lo), ("P50", mid), ("P90", hi)))
+    rows.extend(("forecast_cumulative", "calibrated", b, f"{label} {a}-{b}", v)
+                for label, v in zip(("P10", "P50", "P90"), h.cumulative))
+    rows.extend(("forecast_probability", "calibrated", y, f"reach {h.target:g} by {y}", p) for y, p in h.probabilities)
+    rows.extend(("history", "actual", y, "Actual", v) for y, v in _history_rows(o))
     for section, frame in (("projection", o.by_model), ("by_region", o.by_region)):
         for year, row in frame.iterrows():
             rows.extend((section, name, int(year), item, clean(v)) for item, v in row.items())
@@ -96,8 +127,12 @@ def _year(v: Any) -> str:
 
 
 def render_outlook(o: Outlook, console) -> None:
-    """Print the outlook as rich tables: units by model, scenarios, gap, what it takes."""
+    """Print the outlook as rich tables: the calibrated forecast first, then the
+    deterministic scenarios (units by model, the scenarios side by side, the gap, what it
+    takes)."""
     _header(o, console)
+    _forecast_table(o, console)
+    _scenarios_intro(o, console)
     _units_tables(o, console)
     _compare_table(o, console)
     _gap_table(o, console)
@@ -108,9 +143,46 @@ def _header(o: Outlook, console) -> None:
     base_year, base_units = o.latest_actual
     years = o.projection.years
     console.print(
-        f"[bold]Alfa Romeo outlook[/bold]: scenario [bold]{shown(o.scenario.name)}[/bold] ({shown(o.scenario.description)}); "
-        f"{int(years[0])}-{int(years[-1])}; target {o.target:,.0f} a year; lineup {shown(o.lineup_label)}. "
-        f"Latest actual: {base_units:,.0f} in {base_year}."
+        f"[bold]Alfa Romeo outlook[/bold]: {int(years[0])}-{int(years[-1])}; target {o.target:,.0f} a year; "
+        f"lineup {shown(o.lineup_label)}. Latest actual: {base_units:,.0f} in {base_year}."
+    )
+    console.print()
+
+
+def _forecast_table(o: Outlook, console) -> None:
+    from rich.table import Table
+
+    h = o.forecast
+    a, b = h.cumulative_years
+    chances = "; ".join(f"by {y}: [bold]{_chance(p, h.paths)}[/bold]" for y, p in h.probabilities)
+    t = Table(title="Calibrated forecast, units a year", title_justify="left")
+    for col in ("Year", "P10", "P50", "P90"):
+        t.add_column(col, justify="right")
+    for y, lo, mid, hi in zip(h.years, h.p10, h.p50, h.p90):
+        t.add_row(str(y), _units(lo), _units(mid), _units(hi))
+    t.add_section()
+    t.add_row(f"{a}-{b} cumulative", *(_units(v) for v in h.cumulative), style="bold")
+    current = (f"{h.years[0]} conditioned on {h.ytd:,.0f} units in {h.ytd_months} month(s)" if h.conditioned else
+               f"{a} unconditioned (give --ytd and --ytd-months to condition it on the year to date)")
+    console.print(t)
+    console.print(f"P50 with its P10-P90 band. Probability of reaching {h.target:,.0f} a year in at least one year: {chances}.")
+    console.print(f"{h.paths:,} Monte Carlo paths, seed {h.seed}, the recipe the backtests scored: {shown(h.recipe)}; "
+                  f"models on sale anchored to the latest actual; {current}. "
+                  "P10/P50/P90: 10th, 50th and 90th percentile of the paths.", style="dim")
+    console.print()
+
+
+def _chance(p: float, paths: int) -> str:
+    """A probability as a percentage; below one path in the run, "under 1 in N"."""
+    if p == 0:
+        return f"under 1 in {paths:,}"
+    return f"{p:.1%}" if p >= 0.001 else f"{p:.3%}"
+
+
+def _scenarios_intro(o: Outlook, console) -> None:
+    console.print(
+        f"[bold]Deterministic scenarios[/bold]: what happens if each one's assumptions hold, not a forecast. "
+        f"Shown: [bold]{shown(o.scenario.name)}[/bold] ({shown(o.scenario.description)})."
     )
     console.print()
 
@@ -127,7 +199,7 @@ def _units_tables(o: Outlook, console) -> None:
     for i in range(0, len(years), per_table):
         chunk = years[i:i + per_table]
         part = "" if len(chunk) == len(years) else f" ({chunk[0]}-{chunk[-1]})"
-        t = Table(title=f"Units by model, scenario {name}{part}", title_justify="left", show_footer=True)
+        t = Table(title=f"Units by model, scenario {name} (deterministic){part}", title_justify="left", show_footer=True)
         t.add_column("Model", footer="Total", no_wrap=True)
         for y in chunk:
             t.add_column(str(y), justify="right", footer=_units(by_model.at[y, "Total"]), no_wrap=True)
@@ -148,7 +220,8 @@ def _compare_table(o: Outlook, console) -> None:
         c.add_row(shown(r["Scenario"]), _units(r["Total"]), _units(r["Gap"]), _pct(r["Share of target"]),
                   _year(r["First year at target"]), shown(r["Description"]),
                   style="bold" if r["Scenario"] == o.scenario.name else None)
-    c.caption = f"At target: first year the scenario reaches the target, searched to {o.search_end}. Gap = target - total."
+    c.caption = (f"Each row is a what-if with no uncertainty, not the expected value: the forecast above is. "
+                 f"At target: first year the scenario reaches the target, searched to {o.search_end}. Gap = target - total.")
     c.caption_justify = "left"
     console.print(c)
     console.print()

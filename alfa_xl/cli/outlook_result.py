@@ -3,6 +3,10 @@
 :func:`build_outlook` computes everything from the engine and validates it up front;
 :mod:`alfa_xl.cli.outlook_render` turns the :class:`Outlook` into rich tables, JSON or a
 tidy CSV without computing anything itself.
+
+The outlook leads with the calibrated forecast (:class:`Headline`, from
+:func:`alfa_xl.model.forecast.forecast`: the recipe the backtests scored), then shows
+the deterministic scenarios, each for what it is: what happens if its assumptions hold.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from alfa_xl.model.forecast import FORECAST_PATHS, PROBABILITY_YEARS, forecast
 from alfa_xl.model.gap import DEFAULT_TARGET, gap_table, reference_peak, required_extra_launches, required_peak_multiplier
 from alfa_xl.model.lineup import Lineup, default_lineup
 from alfa_xl.model.projection import Projection, default_horizon, project
@@ -19,10 +24,71 @@ from alfa_xl.model.report import SEARCH_END, clean, compare_scenarios
 from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario
 from alfa_xl.model.sources import history, latest_actual
 
-__all__ = ["Outlook", "WhatItTakes", "build_outlook", "scenario_lines", "SEED_GUESS"]
+__all__ = ["Outlook", "Headline", "WhatItTakes", "build_outlook", "scenario_lines", "SEED_GUESS"]
 
 #: The seed article's guess of how many more Junior-like models 400,000 needs.
 SEED_GUESS = 3
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The calibrated forecast the outlook leads with (:func:`alfa_xl.model.forecast.forecast`).
+
+    Attributes
+    ----------
+    years : tuple of int
+        Forecast years shown (the outlook's years from the first forecast year on).
+    p10, p50, p90 : tuple of float
+        Percentiles of the yearly total across paths, units a year, one per year.
+    cumulative_years : (int, int)
+        First and last year of the cumulative (2026-2030).
+    cumulative : (float, float, float)
+        P10, P50 and P90 of the units summed over ``cumulative_years``.
+    target : float
+        Units a year of the probabilities.
+    probabilities : tuple of (int, float)
+        ``(year, p)``: share of paths that reach ``target`` in at least one year up to
+        ``year`` (2030 and 2035).
+    paths, seed : int
+        Monte Carlo paths and seed.
+    conditioned : bool
+        Whether the first forecast year is conditioned on year-to-date units.
+    ytd : float or None
+        Year-to-date units given; ``ytd_months`` the months they cover.
+    recipe : str
+        What the calibrated paths assume (the ``track_record`` scenario as of today).
+    """
+
+    years: tuple[int, ...]
+    p10: tuple[float, ...]
+    p50: tuple[float, ...]
+    p90: tuple[float, ...]
+    cumulative_years: tuple[int, int]
+    cumulative: tuple[float, float, float]
+    target: float
+    probabilities: tuple[tuple[int, float], ...]
+    paths: int
+    seed: int
+    conditioned: bool
+    ytd: float | None
+    ytd_months: int | None
+    recipe: str
+
+
+def _headline(lineup: Lineup | None, start: int, end: int, target: float, ytd: float | None, ytd_months: int | None,
+              paths: int) -> Headline:
+    first = latest_actual()[0] + 1
+    lo = max(start, first)
+    hi = end if end >= lo else max(PROBABILITY_YEARS[0], lo)  # a horizon in the past: the default years ahead
+    f = forecast(lineup, lo, hi, percentiles=(10, 50, 90), paths=paths, target=target, ytd=ytd, ytd_months=ytd_months)
+    table, cum = f.table(), f.cumulative()
+    return Headline(
+        years=tuple(int(y) for y in table["Year"]), p10=tuple(map(float, table["P10"])), p50=tuple(map(float, table["P50"])),
+        p90=tuple(map(float, table["P90"])), cumulative_years=f.cumulative_years,
+        cumulative=(cum["P10"], cum["P50"], cum["P90"]), target=f.target,
+        probabilities=tuple((y, f.probability_by(y)) for y in PROBABILITY_YEARS), paths=f.paths, seed=f.seed,
+        conditioned=f.conditioned, ytd=f.ytd, ytd_months=f.ytd_months, recipe=f.scenario.description,
+    )
 
 
 @dataclass(frozen=True)
@@ -85,6 +151,8 @@ class Outlook:
 
     Attributes
     ----------
+    forecast : Headline
+        The calibrated forecast (independent of the chosen scenario).
     scenario : Scenario
         The chosen scenario.
     lineup_label : str
@@ -110,6 +178,7 @@ class Outlook:
         Last year searched for "first year at target".
     """
 
+    forecast: Headline
     scenario: Scenario
     lineup_label: str
     projection: Projection
@@ -169,15 +238,20 @@ def build_outlook(
     target: float = DEFAULT_TARGET,
     lineup: Lineup | None = None,
     lineup_label: str = "default",
+    ytd: float | None = None,
+    ytd_months: int | None = None,
+    paths: int = FORECAST_PATHS,
 ) -> Outlook:
     """Compute everything the outlook shows (raises the engine's input errors first).
 
     The horizon defaults to :func:`~alfa_xl.model.projection.default_horizon`; the
-    scenarios are compared in the end year.
+    scenarios are compared in the end year. The calibrated forecast uses ``paths``
+    Monte Carlo paths (20,000, as the backtests) and, when given, the year-to-date units
+    ``ytd`` over ``ytd_months`` months of the first forecast year.
 
-    >>> o = build_outlook("base", end_year=2030)
-    >>> o.compare_year, o.takes.year, o.takes.gap == o.target - o.takes.projection
-    (2030, 2030, True)
+    >>> o = build_outlook("base", end_year=2030, paths=2000)
+    >>> o.compare_year, o.takes.year, o.takes.gap == o.target - o.takes.projection, o.forecast.years[-1]
+    (2030, 2030, True, 2030)
     """
     sc = get_scenario(scenario)
     lu = default_lineup() if lineup is None else lineup
@@ -196,7 +270,8 @@ def build_outlook(
     compare.insert(1, "Description", [s.description for s in scenarios])
     first = clean(compare[compare["Scenario"] == sc.name].iloc[-1]["First year at target"])
     takes = _what_it_takes(proj, tgt, lu, sc, None if first is None else int(first))
-    return Outlook(sc, lineup_label, proj, tgt, year, compare, gap, takes, history(), latest_actual())
+    head = _headline(lineup, int(proj.years[0]), year, tgt, ytd, ytd_months, paths)
+    return Outlook(head, sc, lineup_label, proj, tgt, year, compare, gap, takes, history(), latest_actual())
 
 
 def scenario_lines(o: Outlook, lineup: Lineup | None = None) -> dict[str, Projection]:
