@@ -46,3 +46,12 @@ def test_svg_has_target_history_and_every_line(tmp_path):
 def test_png_written(tmp_path):
     out = plot_outlook(tmp_path / "chart.PNG", {"base": project()})
     assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_forecast_band_drawn_under_the_lines(tmp_path):
+    years, p10, p50, p90 = [2026, 2027, 2028], [40_000, 30_000, 25_000], [60_000, 50_000, 45_000], [80_000, 78_000, 500_000]
+    out = plot_outlook(tmp_path / "band.svg", {"base": project()}, band=(years, p10, p50, p90))
+    text = out.read_text(encoding="utf-8")
+    assert "Calibrated forecast, P10 to P90" in text and "Calibrated forecast, P50" in text
+    # the y axis stretches to the band's top (500,000 a year is 500 on the axis in thousands)
+    assert "<!-- 500 -->" in text

@@ -71,8 +71,10 @@ def register(app: typer.Typer) -> None:
         if plot_path is not None:
             from alfa_xl.cli.plotting import plot_outlook
 
+            h = result.forecast
             plot_outlook(plot_path, scenario_lines(result, lu), target, result.history, highlight=result.scenario.name,
-                         title=f"Alfa Romeo yearly sales against {target:,.0f}: history and scenarios")
+                         title=f"Alfa Romeo yearly sales against {target:,.0f}: history, calibrated forecast and scenarios",
+                         band=(h.years, h.p10, h.p50, h.p90))
         if fmt is Format.json:
             typer.echo(outlook_json(result))
         elif fmt is Format.csv:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,7 @@ SCENARIO_COLOURS: dict[str, str] = {
 }
 _HISTORY_COLOUR = "#222222"
 _TARGET_COLOUR = "#b22222"
+_BAND_COLOUR = "#555555"
 INSTALL_HINT = 'pip install "alfa-xl[plot]"'
 
 
@@ -126,6 +127,7 @@ def plot_outlook(
     history: pd.DataFrame | None = None,
     highlight: str | None = None,
     title: str | None = None,
+    band: tuple[Sequence[float], Sequence[float], Sequence[float], Sequence[float]] | None = None,
 ) -> Path:
     """Draw sales history, one line per scenario and the target, and save it.
 
@@ -144,6 +146,9 @@ def plot_outlook(
         Label drawn thicker (the scenario the user asked for).
     title : str, optional
         Chart title.
+    band : (years, P10, P50, P90), optional
+        The calibrated forecast, drawn as a shaded P10-P90 band with its P50 line under
+        the scenario lines.
 
     Returns
     -------
@@ -160,8 +165,18 @@ def plot_outlook(
     base_year, base_units = latest_actual()
     fig, ax = _axes()
     _draw_history(ax, hist)
+    band_top = 0.0
+    if band is not None:
+        years, p10, p50, p90 = (np.asarray(v, dtype=float) for v in band)
+        if years.size and years[0] == base_year + 1:  # join the band to the latest actual
+            years, p10, p50, p90 = (np.concatenate([[a], v]) for a, v in
+                                    ((base_year, years), (base_units, p10), (base_units, p50), (base_units, p90)))
+        ax.fill_between(years, p10 / 1000, p90 / 1000, color=_BAND_COLOUR, alpha=0.18, linewidth=0,
+                        label="Calibrated forecast, P10 to P90", zorder=1)
+        ax.plot(years, p50 / 1000, color=_BAND_COLOUR, linewidth=2.2, linestyle="-.", label="Calibrated forecast, P50", zorder=3)
+        band_top = float(np.max(p90, initial=0))
 
-    top = max(float(target), float(hist["units"].max()))
+    top = max(float(target), float(hist["units"].max()), band_top)
     last_year = int(hist["year"].max())
     ends: list[tuple[float, float, str]] = []
     for label, proj in projections.items():
@@ -191,8 +206,9 @@ def plot_outlook(
     return _finish(
         fig, ax, p, target=target, first_year=int(hist["year"].min()), last_year=last_year + 1.5, top=top,
         base_year=base_year, title=title or "Alfa Romeo yearly sales: history, scenarios and the target",
-        footnote="History: alfa_xl/data/history.csv (one chosen figure a year; gaps where none was found). "
-                 "Scenario lines: alfa-xl projection.",
+        footnote="History: alfa_xl/model/data/history.csv (one chosen figure a year; gaps where none was found). "
+                 "Scenario lines: deterministic alfa-xl projections." + (" Band: the calibrated forecast (alfa_xl.model.forecast)."
+                                                                        if band is not None else ""),
     )
 
 
