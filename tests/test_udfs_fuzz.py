@@ -1,8 +1,8 @@
 """Property-based fuzzing of every ALFA_ function with values shaped like Excel's.
 
 Each case calls a function with arguments drawn from what Excel can send (empty cells as
-``None`` or xlwings Lite's ``0``, floats, text with stray spaces, booleans, dates, error
-values, 1-D and 2-D ranges with blank trailing rows, realistic scenario and lineup ranges)
+``None`` or empty text, floats including zeros, text with stray spaces, booleans, dates,
+Excel error values as ``err_to_str`` delivers them, 1-D and 2-D ranges with blank trailing rows, realistic scenario and lineup ranges)
 and checks: no exception escapes, the result is a number, an empty cell, one line of
 ``#VALUE!`` text or a rectangular table, no NaN or infinity anywhere, and xlwings'
 ``conversion.write`` accepts it. Counts are shown in the pytest summary ("ALFA_ fuzzing").
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from xlwings import conversion
 
 from alfa_xl.excel import args as xa
-from alfa_xl.excel import functions as udfs
+from alfa_xl import udfs
 from excel_harness import assert_cell_safe
 
 #: Cases run, uncaught exceptions and generic (unexpected-error) messages per function.
@@ -33,11 +33,12 @@ LINEUP_CSV = Path(__file__).parent.parent / "alfa_xl" / "model" / "data" / "line
 FUNCTIONS = {name: getattr(udfs, name) for name in udfs.__all__}
 
 # -- Excel-shaped values --------------------------------------------------------------------------
-blank = st.sampled_from([None, "", "   ", 0, 0.0])
+blank = st.sampled_from([None, "", "   "])
+errors = st.sampled_from(["#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"])
 numbers = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True, width=64),
     st.integers(-10**6, 10**6).map(float),
-    st.sampled_from([2024.0, 2026.0, 2030.0, 2035.0, 2060.0, 1999.0, 400000.0, 73000.0, 0.1, -0.5, 5.0, 46022.0]),
+    st.sampled_from([0, 0.0, 2024.0, 2026.0, 2030.0, 2035.0, 2060.0, 1999.0, 400000.0, 73000.0, 0.1, -0.5, 5.0, 46022.0]),
 )
 texts = st.one_of(
     st.text(max_size=12),
@@ -45,7 +46,7 @@ texts = st.one_of(
                      "10%", "global_units_2025", "nope", "#N/A", "delay_years", "=A1"]),
 )
 dates = st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2100, 12, 31))
-cells = st.one_of(blank, numbers, texts, st.booleans(), dates)
+cells = st.one_of(blank, numbers, texts, st.booleans(), dates, errors)
 
 
 @st.composite

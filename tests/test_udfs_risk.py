@@ -106,8 +106,13 @@ class TestProbability:
         col = simulate(scenario=sc, start_year=2030, end_year=2030, paths=1000, seed=2).totals[:, 0]
         assert cell(udfs.alfa_probability, 100000.0, 2030.0, rng, 1000.0, 2.0) == np.count_nonzero(col >= 100_000) / 1000
 
-    def test_lite_zeros_are_empty_cells(self):
-        assert cell(udfs.alfa_probability, 0.0, 0.0, 0.0, 0.0, 0.0) == cell(udfs.alfa_probability)
+    def test_zeros_are_values_not_empty_cells(self):
+        assert cell(udfs.alfa_probability, 0.0).startswith("#VALUE! ALFA_PROBABILITY: target: must be above 0 (got 0)")
+        assert cell(udfs.alfa_probability, None, 0.0).startswith("#VALUE! ALFA_PROBABILITY: year: outside 2000 to 2060 (got 0)")
+        assert cell(udfs.alfa_probability, None, None, None, 0.0).startswith("#VALUE! ALFA_PROBABILITY: paths: outside 1 to 100,000 (got 0)")
+        # seed 0 is a seed: the paths drawn with it, not the default seed's
+        col = totals(start=2030, end=2030, paths=2000, seed=0)[:, 0]
+        assert cell(udfs.alfa_probability, 90000.0, None, None, 2000.0, 0.0) == np.count_nonzero(col >= 90_000) / 2000
 
     def test_cached_result_is_the_same(self):
         a = cell(udfs.alfa_probability, 90000.0, 2030.0, None, 5000.0, 1.0)

@@ -1,8 +1,8 @@
-"""Macros of alfa_outlook.xlsm (xlwings quickstart convention).
+"""Run the refresh of alfa_outlook.xlsm from a terminal, with the workbook open in Excel.
 
-The button "Refresh scenarios and risk" runs the VBA macro ``SampleCall``, which imports
-this module (named like the workbook) and calls :func:`main`. Run it from a terminal with the
-workbook open in Excel: ``python alfa_outlook.py``.
+The workbook's buttons call alfa_xl.macros directly (VBA macros RefreshScenarios,
+RefreshScenario, ClearScenarios, each one RunPython line); this module does the same for
+the open workbook: ``python alfa_outlook.py``.
 """
 
 import xlwings as xw

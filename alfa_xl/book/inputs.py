@@ -1,41 +1,47 @@
-"""Read and validate a workbook's own Inputs (defined names and the lineup table).
+"""The one reader of a workbook's Inputs (defined names and the lineup table).
 
-Everything is checked before a refresh writes anything. A problem raises
-:class:`InputsError` whose message is one line naming the sheet and cell (or the table
-column and row) and the fix, for example::
+The Excel macro reads the open workbook through xlwings and ``alfa-xl refresh`` reads the
+file; both hand their cells to :func:`read_book_inputs` through a :class:`CellSource`
+(:class:`FileSource` here, ``XlwingsSource`` in :mod:`alfa_xl.excel.macros`), so the rules
+exist once and both paths give the same values or the same one-line error. The values
+themselves are checked by :mod:`alfa_xl.validation` (numbers, years, paths, seeds).
 
-    Inputs!C6 (in_target): must be a number above 0 (got -5.0); give the target in units a year, above 0
+A cell reaches the rules as a :class:`Cell`: its value as xlwings gives it (``None`` for
+empty, ``float``, ``bool``, ``str``, ``datetime`` for a date-formatted number, the error
+text such as ``"#N/A"`` for an error value), its formula, and where it is. A problem
+raises :class:`InputsError` whose message is one line naming the sheet and cell (or the
+table column and row) and the fix, for example::
+
+    Inputs!B5 (in_target): must be above 0 (got -5.0); give the target in units a year, above 0 (for example 400000)
+
+Rules beyond the validators: an empty cell takes the documented default (target 400,000,
+horizon :func:`~alfa_xl.model.projection.default_horizon`, compare year
+:data:`~alfa_xl.validation.DEFAULT_YEAR`, scenario ``base``, every built-in scenario,
+10,000 paths, the default seed); ``0`` is a value, never "empty"; a formula without a
+calculated value is refused (its value is unknown, not blank).
 """
 
 from __future__ import annotations
 
-import math
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import pandas as pd
 
+from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.lineup import REGION_COLUMNS, Lineup
 from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.projection import MAX_END, MIN_START, default_horizon, project
+from alfa_xl.model.lineup import REGION_COLUMNS, Lineup
+from alfa_xl.model.projection import default_horizon, project
 from alfa_xl.model.report import RefreshInputs
 from alfa_xl.model.scenarios import BUILTIN, get_scenario
-from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed
-from alfa_xl.book.layout import INPUT_NAMES, LINEUP_TABLE, BookInputs
-from alfa_xl.book.xlsx import (
-    CellRange,
-    Package,
-    cell_ref,
-    defined_names,
-    find_table,
-    resolve_name,
-    read_cells,
-    sheet_parts,
-    shared_strings,
-)
+from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED
+from alfa_xl.book.layout import INPUT_NAMES, INPUT_ROLES, INPUTS, LINEUP_TABLE, BookInputs
+from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.xlsx import CellRange
 
-__all__ = ["InputsError", "read_inputs", "read_book_inputs", "where"]
+__all__ = ["InputsError", "Cell", "TableCells", "CellSource", "FileSource", "read_inputs", "read_book_inputs"]
 
 
 class InputsError(AlfaInputError):
@@ -45,81 +51,202 @@ class InputsError(AlfaInputError):
         super().__init__(where, value, fix, problem)
 
 
-def where(rng: CellRange, row: int | None = None, col: int | None = None) -> str:
-    """``Sheet!B5`` for one cell of ``rng`` (its top-left by default)."""
-    r = rng.r0 if row is None else row
-    c = rng.c0 if col is None else col
-    sheet = rng.sheet if re.fullmatch(r"[A-Za-z0-9_.]+", rng.sheet) else f"'{rng.sheet}'"
-    return f"{sheet}!{cell_ref(r, c)}"
+@dataclass(frozen=True)
+class Cell:
+    """One input cell: its value as xlwings gives it, its formula (``None`` for a constant)
+    and where it is (``Inputs!B5``)."""
+
+    value: Any
+    formula: str | None
+    where: str
+    number_format: str = "General"
 
 
-class _Reader:
-    def __init__(self, pkg: Package):
-        self.pkg = pkg
-        self.parts = sheet_parts(pkg)
-        self.names = defined_names(pkg)
-        self.strings = shared_strings(pkg)
-        self._cells: dict[str, dict] = {}
+@dataclass(frozen=True)
+class TableCells:
+    """An Excel table's column names and data rows."""
 
-    def cells(self, sheet: str) -> dict:
-        if sheet not in self._cells:
-            self._cells[sheet] = read_cells(self.pkg, self.parts[sheet], self.strings)
-        return self._cells[sheet]
+    columns: list[str]
+    rows: list[list[Cell]]
+    sheet: str
+
+
+class CellSource(Protocol):
+    """Where the reader gets cells: the open workbook (xlwings) or the file."""
+
+    def has(self, name: str) -> bool:
+        """Whether the workbook defines ``name``."""
+
+    def cells(self, name: str) -> list[list[Cell]]:
+        """The cells ``name`` refers to, row by row; :class:`InputsError` when it is not a range."""
+
+    def table(self, name: str) -> TableCells | None:
+        """The Excel table ``name`` (or a defined range of that name, header first), or ``None``."""
+
+
+def missing_fix(name: str) -> str:
+    return f"define {name} ({INPUT_NAMES.get(name, 'see the workbook contract')}) with Formulas > Name Manager, or rebuild the workbook"
+
+
+class FileSource:
+    """:class:`CellSource` over a workbook file read by :class:`~alfa_xl.book.xlsx.BookFile`."""
+
+    def __init__(self, book: BookFile):
+        self.book = book
+
+    def has(self, name: str) -> bool:
+        return name in self.book.names
 
     def range(self, name: str) -> CellRange:
-        return resolve_name(
-            self.names, self.parts, name, InputsError,
-            f"make {name} refer to cells on an existing sheet, for example Inputs!$C$6",
-            f"define {name} ({INPUT_NAMES.get(name, 'see the workbook contract')}) with Formulas > Name Manager, or rebuild the workbook",
-        )
+        return self.book.resolve(name, InputsError, f"make {name} refer to cells on an existing sheet, for example Inputs!$B$5", missing_fix(name))
 
-    def scalar(self, name: str) -> tuple[Any, str]:
+    def cells(self, name: str) -> list[list[Cell]]:
         rng = self.range(name)
-        return self.cells(rng.sheet).get((rng.r0, rng.c0)), f"{where(rng)} ({name})"
+        return self._block(rng)
 
-    def optional(self, name: str) -> tuple[Any, str]:
-        """As :meth:`scalar`; ``(None, name)`` when the workbook does not define ``name``."""
-        return self.scalar(name) if name in self.names else (None, name)
+    def _block(self, rng: CellRange) -> list[list[Cell]]:
+        stored = self.book.cells(rng.sheet, rng)
+        out = []
+        for r in range(rng.r0, rng.r1 + 1):
+            row = []
+            for c in range(rng.c0, rng.c1 + 1):
+                x = stored.get((r, c))
+                row.append(Cell(x.value, x.formula, rng.at(r, c), x.number_format) if x else Cell(None, None, rng.at(r, c)))
+            out.append(row)
+        return out
+
+    def table(self, name: str) -> TableCells | None:
+        t = self.book.table(name)
+        if t is None:
+            if not self.has(name):
+                return None
+            block = self.cells(name)
+            return TableCells([_header(c.value) for c in block[0]], block[1:], self.range(name).sheet)
+        first, last = t.ref.r0 + t.header_rows, t.ref.r1 - t.totals_rows
+        rows = self._block(CellRange(t.sheet, first, t.ref.c0, last, t.ref.c1)) if last >= first else []
+        return TableCells(list(t.columns), rows, t.sheet)
 
 
-def _whole_year(value: Any, at: str, lo: int, hi: int) -> int:
-    fix = f"type a whole year between {lo} and {hi}"
-    if isinstance(value, bool) or value is None:
-        raise InputsError(at, value, fix, "missing" if value is None else "not a year")
+def _header(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+# -- the rules ----------------------------------------------------------------------------
+def _value(cell: Cell, name: str) -> Any:
+    """The cell's value; a formula without a calculated value is refused."""
+    if cell.formula is not None and v.is_blank(cell.value):
+        raise InputsError(f"{cell.where} ({name})", f"={cell.formula.lstrip('=')}",
+                          "recalculate the workbook (Excel: Ctrl+Alt+F9) and save it, or type the value instead of the formula",
+                          "formula without a calculated value")
+    return cell.value
+
+
+def _scalar(src: CellSource, name: str, percent: bool = True) -> tuple[Any, str]:
+    """The value of a one-cell input and how messages name it; ``(None, name)`` when an
+    optional input is not defined. ``percent=False``: a number shown as a percentage
+    (typed ``40%``) is refused, as the same text would be."""
+    if not src.has(name):
+        if next(i for i in INPUTS if i.name == name).required:
+            raise InputsError(f"defined name {name}", None, missing_fix(name), "missing")
+        return None, name
+    block = src.cells(name)
+    cell = block[0][0]
+    value, at = _value(cell, name), f"{cell.where} ({name})"
+    if not percent and isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        raise InputsError(at, f"{value:.4g} shown as {cell.number_format}", "type the number itself and format the cell as a number, not a percentage",
+                          "a percentage is not accepted here")
+    return value, at
+
+
+def _scenario_name(value: Any, at: str) -> str:
     try:
-        number = float(str(value).strip()) if isinstance(value, str) else float(value)
-    except ValueError:
-        raise InputsError(at, value, fix, "not a year") from None
-    if not math.isfinite(number) or number != int(number) or not lo <= number <= hi:
-        raise InputsError(at, value, fix, "outside the supported years" if math.isfinite(number) and number == int(number) else "not a whole year")
-    return int(number)
+        return get_scenario(v.text(value, at, error=InputsError)).name
+    except InputsError:
+        raise
+    except AlfaInputError as exc:
+        raise InputsError(at, value, exc.fix, exc.problem) from None
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def read_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None) -> RefreshInputs:
+    """The refresh inputs stored in a workbook, validated.
+
+    Reads ``in_target`` (units a year, above 0; empty = 400,000), ``in_start_year`` and
+    ``in_end_year`` (years 2000-2060, a date or date serial gives its year; end on or
+    after start; empty = the default horizon), ``in_compare_year`` (empty = 2030),
+    ``in_scenario_list`` (built-in scenario names, each once; blank cells ignored; all
+    blank = every built-in scenario; ``scenarios`` replaces it) and the table
+    ``tbl_lineup``; then runs one projection per scenario so that every error surfaces
+    here, before anything is written.
+
+    Raises
+    ------
+    InputsError
+        One line naming the cell or table column and the fix.
+    """
+    n = INPUT_ROLES
+    value, at = _scalar(src, n["target"], percent=False)
+    target = DEFAULT_TARGET if v.is_blank(value) else v.number(value, at, "target", error=InputsError)
+    d_start, d_end = default_horizon()
+    value, at = _scalar(src, n["start_year"])
+    start = v.year(value, at, error=InputsError, default=d_start)
+    value, end_at = _scalar(src, n["end_year"])
+    end = v.year(value, end_at, error=InputsError, default=max(d_end, start))
+    if end < start:
+        raise InputsError(end_at, end, f"type an end year on or after the start year {start}", "before the start year")
+    value, at = _scalar(src, n["compare_year"])
+    compare = v.year(value, at, error=InputsError, default=v.DEFAULT_YEAR)
+
+    if scenarios is None:
+        names = _scenario_list(src, n["scenario_list"])
+    else:
+        names = [_scenario_name(s, n["scenario"]) for s in scenarios]
+    lineup = _lineup(src)
+    for name in names:
+        try:
+            project(lineup, name, start, end)
+        except AlfaInputError as exc:
+            raise InputsError(f"scenario {name!r} on the lineup {LINEUP_TABLE}", exc.value, exc.fix, f"{exc.field}: {exc.problem}") from None
+    return RefreshInputs(target=target, start_year=start, end_year=end, scenarios=tuple(names), lineup=lineup, compare_year=compare)
+
+
+def _scenario_list(src: CellSource, name: str) -> list[str]:
+    if not src.has(name):
+        raise InputsError(f"defined name {name}", None, missing_fix(name), "missing")
+    block = src.cells(name)
+    if len(block[0]) != 1:
+        raise InputsError(f"{block[0][0].where} ({name})", None, "make in_scenario_list one column of cells", "not a single column")
+    names: list[str] = []
+    for row in block:
+        cell = row[0]
+        value = _value(cell, name)
+        if v.is_blank(value):
+            continue
+        at = f"{cell.where} ({name})"
+        scenario = _scenario_name(value, at)
+        if scenario in names:
+            raise InputsError(at, value, "list each scenario once", "a scenario is listed twice")
+        names.append(scenario)
+    return names or list(BUILTIN)
 
 
 _FIELD = re.compile(r"^(?P<col>[a-z_ ]+?) of '(?P<model>.*)'$")
 
 
-def _lineup(reader: _Reader) -> Lineup:
-    t = find_table(reader.pkg, LINEUP_TABLE)
+def _lineup(src: CellSource) -> Lineup:
+    t = src.table(LINEUP_TABLE)
     if t is None:
         raise InputsError(f"table {LINEUP_TABLE}", None, "restore the lineup table on the Inputs sheet, or rebuild the workbook", "missing")
-    cells = reader.cells(t.sheet)
-    first = t.ref.r0 + t.header_rows
-    last = t.ref.r1 - t.totals_rows
-    cols = list(t.columns)
-    rows = [[cells.get((r, t.ref.c0 + j)) for j in range(len(cols))] for r in range(first, last + 1)]
-    frame = pd.DataFrame(rows, columns=cols, dtype=object)
-    # numbers typed as text are accepted by the engine; Excel stores whole numbers as floats
+    rows = [[_value(c, f"{LINEUP_TABLE}[{col}]") for c, col in zip(r, t.columns)] for r in t.rows]
+    frame = pd.DataFrame(rows, columns=t.columns, dtype=object)
     try:
         return Lineup.from_frame(frame)
     except AlfaInputError as exc:
-        raise _lineup_error(exc, t, cols, rows, first) from None
+        raise _lineup_error(exc, t, rows) from None
 
 
-def _lineup_error(exc: AlfaInputError, t, cols: list[str], rows: list[list[Any]], first: int) -> InputsError:
+def _lineup_error(exc: AlfaInputError, t: TableCells, rows: list[list[Any]]) -> InputsError:
+    """The engine's lineup error, pointed at the table cell it is about."""
+    cols = t.columns
     key = [c.strip().lower().replace(" ", "_") for c in cols]
     m = _FIELD.match(str(exc.field))
     column, model = (m.group("col"), m.group("model")) if m else (str(exc.field), None)
@@ -128,21 +255,18 @@ def _lineup_error(exc: AlfaInputError, t, cols: list[str], rows: list[list[Any]]
     row = None
     if model is not None and "model" in key:
         j = key.index("model")
-        for i, r in enumerate(rows):
-            if r[j] is not None and str(r[j]).strip() == model:
-                row = first + i
-                break
+        row = next((i for i, r in enumerate(rows) if r[j] is not None and str(r[j]).strip() == model), None)
     elif column == "model" and "model" in key:  # duplicate or missing name
         j = key.index("model")
-        seen = set()
+        seen: set[str] = set()
         for i, r in enumerate(rows):
             name = "" if r[j] is None else str(r[j]).strip().casefold()
-            if (not name and any(v is not None for v in r)) or (name and name in seen):
-                row = first + i
+            if (not name and any(x is not None for x in r)) or (name and name in seen):
+                row = i
                 break
             seen.add(name)
     if column in key and row is not None:
-        at = f"{where(t.ref, row, t.ref.c0 + key.index(column))} ({LINEUP_TABLE}[{cols[key.index(column)]}]" + (f", model {model!r})" if model else ")")
+        at = f"{t.rows[row][key.index(column)].where} ({LINEUP_TABLE}[{cols[key.index(column)]}]" + (f", model {model!r})" if model else ")")
     elif column in key:
         at = f"{LINEUP_TABLE}[{cols[key.index(column)]}] on {t.sheet}" + (f", model {model!r}" if model else "")
     else:
@@ -150,101 +274,25 @@ def _lineup_error(exc: AlfaInputError, t, cols: list[str], rows: list[list[Any]]
     return InputsError(at, exc.value, exc.fix, exc.problem)
 
 
-def read_inputs(pkg: Package) -> RefreshInputs:
-    """The refresh inputs stored in a workbook, validated.
-
-    Reads ``in_target`` (units a year, above 0; empty = 400,000), ``in_start_year`` and
-    ``in_end_year`` (whole years, 2000-2060, end on or after start; empty = 2026 and 2030),
-    ``in_compare_year`` (empty = 2030), ``in_scenario_list`` (built-in scenario names,
-    each once; blank cells ignored; all blank = every built-in scenario) and the table
-    ``tbl_lineup``, with the same defaults as the Excel macro; then runs one projection per scenario so that every error
-    surfaces here, before anything is written.
-
-    Raises
-    ------
-    InputsError
-        One line naming the cell or table column and the fix.
-    """
-    rd = _Reader(pkg)
-    value, at = rd.scalar("in_target")
-    fix = "type the target in units a year, a number above 0 (400000)"
-    if _blank(value) or value == 0:  # as the macro: an empty target means 400,000
-        value = DEFAULT_TARGET
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        try:
-            value = float(str(value).replace(",", "")) if isinstance(value, str) else None
-        except ValueError:
-            value = None
-        if value is None:
-            raise InputsError(at, rd.scalar("in_target")[0], fix, "not a number")
-    if not math.isfinite(value) or value <= 0:
-        raise InputsError(at, value, fix, "must be a number above 0")
-    target = float(value)
-
-    d_start, d_end = default_horizon()
-    start_v, start_at = rd.scalar("in_start_year")
-    start = d_start if _blank(start_v) else _whole_year(start_v, start_at, MIN_START, MAX_END)
-    end_v, end_at = rd.scalar("in_end_year")
-    end = max(d_end, start) if _blank(end_v) else _whole_year(end_v, end_at, MIN_START, MAX_END)
-    if end < start:
-        raise InputsError(end_at, end, f"type an end year on or after the start year {start}", "before the start year")
-    cmp_v, cmp_at = rd.scalar("in_compare_year")
-    compare = 2030 if _blank(cmp_v) else _whole_year(cmp_v, cmp_at, MIN_START, MAX_END)
-
-    lst = rd.range("in_scenario_list")
-    if lst.c0 != lst.c1:
-        raise InputsError(f"{where(lst)} (in_scenario_list)", lst.a1, "make in_scenario_list one column of cells", "not a single column")
-    cells = rd.cells(lst.sheet)
-    names: list[str] = []
-    for r in range(lst.r0, lst.r1 + 1):
-        v = cells.get((r, lst.c0))
-        if _blank(v) or v == 0:
-            continue
-        try:
-            name = get_scenario(str(v)).name
-        except AlfaInputError as exc:
-            raise InputsError(f"{where(lst, r)} (in_scenario_list)", v, exc.fix, exc.problem) from None
-        if name in names:
-            raise InputsError(f"{where(lst, r)} (in_scenario_list)", v, "list each scenario once", "a scenario is listed twice")
-        names.append(name)
-    if not names:  # as the macro: an empty list means every built-in scenario
-        names = list(BUILTIN)
-
-    lineup = _lineup(rd)
-    for i, name in enumerate(names):
-        try:
-            project(lineup, name, start, end)
-        except AlfaInputError as exc:
-            raise InputsError(f"scenario {name!r} on the lineup {LINEUP_TABLE}", exc.value, exc.fix, f"{exc.field}: {exc.problem}") from None
-    return RefreshInputs(target=target, start_year=start, end_year=end, scenarios=tuple(names), lineup=lineup, compare_year=compare)
-
-
-
-def _checked(check, value: Any, at: str):
-    try:
-        return check(value)
-    except AlfaInputError as exc:
-        raise InputsError(at, value, exc.fix, exc.problem) from None
-
-
-def read_book_inputs(pkg: Package) -> BookInputs:
+def read_book_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None, single: bool = False) -> BookInputs:
     """Everything a refresh reads, validated: :func:`read_inputs` plus the Risk sheet's
     ``in_scenario`` (a built-in scenario name; empty = ``base``), ``in_paths`` (a whole
-    number from 1 to 1,000,000; empty or 0 = 10,000) and ``in_seed`` (a whole number of 0 or
+    number from 1 to 1,000,000; empty = 10,000) and ``in_seed`` (a whole number of 0 or
     more; empty = the simulation's default seed). A workbook built before the Risk sheet
-    existed has no ``in_paths``/``in_seed``: the defaults apply.
+    existed has no ``in_paths``/``in_seed``: the defaults apply. ``single``: refresh only
+    the scenario ``in_scenario`` (instead of ``in_scenario_list``).
 
     Raises
     ------
     InputsError
         One line naming the cell and the fix.
     """
-    refresh = read_inputs(pkg)
-    rd = _Reader(pkg)
-    value, at = rd.scalar("in_scenario")
-    scenario = "base" if _blank(value) or value == 0 else _checked(lambda v: get_scenario(str(v)).name, value, at)
-    value, at = rd.optional("in_paths")
-    paths = DEFAULT_PATHS if _blank(value) or value == 0 else _checked(check_paths, value, at)  # 0: as in_target
-    value, at = rd.optional("in_seed")
-    seed = DEFAULT_SEED if _blank(value) else _checked(check_seed, value, at)
+    n = INPUT_ROLES
+    value, at = _scalar(src, n["scenario"])
+    scenario = "base" if v.is_blank(value) else _scenario_name(value, at)
+    refresh = read_inputs(src, (scenario,) if single else scenarios)
+    value, at = _scalar(src, n["paths"], percent=False)
+    paths = DEFAULT_PATHS if v.is_blank(value) else v.paths(value, field=at, error=InputsError)
+    value, at = _scalar(src, n["seed"], percent=False)
+    seed = DEFAULT_SEED if v.is_blank(value) else v.seed(value, DEFAULT_SEED, field=at, error=InputsError)
     return BookInputs(refresh, scenario, paths, seed)

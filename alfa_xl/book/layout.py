@@ -25,7 +25,15 @@ from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED
 __all__ = [
     "WORKBOOK_NAME",
     "SHEETS",
+    "InputName",
+    "INPUTS",
     "INPUT_NAMES",
+    "INPUT_ROLES",
+    "STATUS_SHEET",
+    "STATUS_ANCHOR",
+    "MASTER_NAME",
+    "CHECKS_SHEET",
+    "STALE",
     "LINEUP_TABLE",
     "SCENARIO_LIST_ROWS",
     "STATUS_NAME",
@@ -47,19 +55,56 @@ __all__ = [
 WORKBOOK_NAME = "alfa_outlook.xlsm"
 #: Sheets in order.
 SHEETS: tuple[str, ...] = ("Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Facts", "Checks", "xlwings.conf")
-#: Workbook-scoped input names and what each holds.
-INPUT_NAMES: dict[str, str] = {
-    "in_target": "target, units a year",
-    "in_start_year": "first projection year",
-    "in_end_year": "last projection year",
-    "in_compare_year": "year in which scenarios are compared",
-    "in_scenario": "scenario shown on the Projection and Gap sheets",
-    "in_scenario_list": "scenarios the refresh computes (blank cells ignored)",
-    "in_paths": "Monte Carlo paths of the Risk sheet (1 to 1,000,000)",
-    "in_seed": "seed of the Risk sheet's random draws (a whole number of 0 or more)",
-}
-#: One-cell defined name where the refresh reports what it did.
+
+
+@dataclass(frozen=True)
+class InputName:
+    """One workbook-scoped input name of the contract.
+
+    Attributes
+    ----------
+    name : str
+        The defined name (``in_target``).
+    role : str
+        What the readers call it (``target``).
+    meaning : str
+        What it holds, as messages say it.
+    required : bool
+        A workbook without it is refused; an optional one takes its default (workbooks
+        built before the Risk sheet have no ``in_paths``/``in_seed``).
+    """
+
+    name: str
+    role: str
+    meaning: str
+    required: bool = True
+
+
+#: Workbook-scoped input names, declared once: the build defines them, both readers
+#: (the macro through xlwings, the headless refresh through the file) read them.
+INPUTS: tuple[InputName, ...] = (
+    InputName("in_target", "target", "target, units a year"),
+    InputName("in_start_year", "start_year", "first projection year"),
+    InputName("in_end_year", "end_year", "last projection year"),
+    InputName("in_compare_year", "compare_year", "year in which scenarios are compared"),
+    InputName("in_scenario", "scenario", "scenario shown on the Projection and Gap sheets"),
+    InputName("in_scenario_list", "scenario_list", "scenarios the refresh computes (blank cells ignored)"),
+    InputName("in_paths", "paths", "Monte Carlo paths of the Risk sheet (1 to 1,000,000)", required=False),
+    InputName("in_seed", "seed", "seed of the Risk sheet's random draws (a whole number of 0 or more)", required=False),
+)
+#: Input name -> what it holds.
+INPUT_NAMES: dict[str, str] = {i.name: i.meaning for i in INPUTS}
+#: Role -> input name.
+INPUT_ROLES: dict[str, str] = {i.role: i.name for i in INPUTS}
+#: One-cell defined name where the refresh reports what it did, its sheet and built cell.
 STATUS_NAME = "out_status"
+STATUS_SHEET = "Scenarios"
+STATUS_ANCHOR = "B5"
+#: Defined name of the master check (Checks sheet); the refresh marks its cached value stale.
+MASTER_NAME = "chk_master"
+CHECKS_SHEET = "Checks"
+#: Cached value the refresh gives the Checks sheet's formulas until the workbook is recalculated.
+STALE = "STALE"
 #: Excel table holding the lineup (columns as ``alfa_xl/data/lineup.csv``).
 LINEUP_TABLE = "tbl_lineup"
 #: Cells in ``in_scenario_list`` (and rows of the per-scenario checks).
@@ -184,12 +229,15 @@ class OwnedArea:
         Top-left cell when the workbook is built (the refresh keeps the current one).
     blocks : callable
         ``BookInputs -> list[Block]``: the tables written, top to bottom.
+    required : bool
+        A workbook without the name is refused; an optional area it lacks is skipped.
     """
 
     sheet: str
     name: str
     anchor: str
     blocks: Callable[[BookInputs], list[Block]]
+    required: bool = True
 
     def grid(self, inputs: BookInputs) -> tuple[list[list[Any]], list[list[str | None]]]:
         """Values (as ``report.blocks_to_grid``) and display roles for ``inputs``."""
@@ -200,7 +248,7 @@ class OwnedArea:
 #: Areas owned by the refresh, in the order they are written.
 OWNED_AREAS: tuple[OwnedArea, ...] = (
     OwnedArea(sheet="Scenarios", name="out_scenarios", anchor="A6", blocks=scenario_area_blocks),
-    OwnedArea(sheet="Risk", name="out_risk", anchor="A6", blocks=risk_area_blocks),
+    OwnedArea(sheet="Risk", name="out_risk", anchor="A6", blocks=risk_area_blocks, required=False),
 )
 
 

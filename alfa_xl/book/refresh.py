@@ -1,63 +1,66 @@
 """Refresh a workbook's owned sheets without Excel (``alfa-xl refresh PATH``).
 
-The same numbers as the Excel macro: the inputs are read from the workbook's defined
-names and the ``tbl_lineup`` table, ``report.refresh_blocks`` computes the tables and
-``report.blocks_to_grid`` lays them out. Only these parts change:
+The same numbers as the Excel macro: the inputs are read by the one reader
+(:func:`alfa_xl.book.inputs.read_book_inputs`) from the workbook's defined names and the
+``tbl_lineup`` table, the owned areas of the contract (:data:`~alfa_xl.book.layout.OWNED_AREAS`)
+compute their tables, and the refresh writes only:
 
-* the worksheet XML of each owned sheet (``Scenarios``, ``Risk``): inside its
-  ``<sheetData>``, the cells of the rectangle last written (the defined names
-  ``out_scenarios``, ``out_risk``) are cleared and the new rectangle is written with
-  inline strings, so ``sharedStrings.xml`` stays as it is; every other cell, row
-  attribute and element of that sheet is kept as text;
-* the one cell named ``out_status`` (on ``Scenarios`` in a built workbook): the status
-  line, in the cell's own format;
-* ``xl/workbook.xml``: the text of the ``out_scenarios`` and ``out_risk`` defined names
-  only (and only when a rectangle changed size).
+* each owned area (``out_scenarios`` on Scenarios, ``out_risk`` on Risk): the cells of the
+  rectangle last written are cleared and the new rectangle is written at its top-left
+  cell, with inline strings (``sharedStrings.xml`` stays as it is);
+* the one cell ``out_status`` on Scenarios: the status line, in the cell's own format;
+* in ``xl/workbook.xml``: the owned names' references, and ``fullCalcOnLoad`` so that
+  Excel and LibreOffice recalculate every formula when the file is opened;
+* the cached values of the Checks sheet's formulas (and of the Cover's copy of the master
+  check): ``STALE``, so a viewer that does not recalculate does not show the checks of the
+  previous output as current. No formula and no typed value changes there.
 
-Every other part is copied with the same bytes. The file is replaced atomically (a
-temporary file in the same folder, then :func:`os.replace`) and the previous version is
-kept as ``NAME.bak``. Nothing is written when an input is invalid, when Excel holds the
-file open (its lock file ``~$NAME`` is beside it), or when the file is not a workbook
-that can be read safely.
+Before anything is written the plan is checked (:mod:`alfa_xl.book.owned`): an owned name
+on another sheet, or overlapping another owned area, the status cell or an input, is
+refused; so is an area that grows over a non-empty cell it did not write last time
+(the message names the cells). Parts are edited as parsed XML trees and serialised with
+their namespaces (:func:`alfa_xl.book.xlsx.serialize`); each rewritten part is parsed again
+and the new file read back before it replaces the old one, through
+:mod:`alfa_xl.book.replace` (backup ``NAME.bak``, lock files, crash safety).
 """
 
 from __future__ import annotations
 
+import math
 import os
-import re
-import shutil
-import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.etree.ElementTree import Element, SubElement
 
-from alfa_xl.book.inputs import read_book_inputs
-from alfa_xl.book.layout import OWNED_AREAS, ROLE_STYLES, OUTPUT_FONT, STATUS_NAME, OwnedArea, status_text
+from alfa_xl.book.inputs import FileSource, read_book_inputs
+from alfa_xl.book.layout import (
+    CHECKS_SHEET, MASTER_NAME, OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text,
+)
+from alfa_xl.book.owned import Plan, plan_areas
+from alfa_xl.book import xlsx
+from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.replace import backup_path, check_target, clean_debris, lock_files, replace_with_backup
 from alfa_xl.book.xlsx import (
-    NS,
-    CellRange,
-    Package,
-    WorkbookFileError,
-    cell_ref,
-    defined_names,
-    parse_range,
-    resolve_name,
-    quote_sheet,
-    range_ref,
-    read_package,
-    sheet_parts,
-    split_ref,
+    M, CellRange, WorkbookFileError, cell_ref, int_attr, parse_part, parse_range, range_ref, read_package, split_ref,
     write_package,
 )
 
-__all__ = ["refresh_workbook", "RefreshReport", "lock_file", "backup_path", "REFRESHED_BY"]
+__all__ = ["refresh_workbook", "RefreshReport", "lock_file", "lock_files", "backup_path", "REFRESHED_BY"]
 
 #: Who the status line names as having refreshed the workbook.
 REFRESHED_BY = "alfa-xl refresh"
 
 _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
-_M = "{%s}" % NS["m"]
+_CONTROL = {c: None for c in range(32) if c not in (9, 10, 13)}
+_RESAVE = "open and re-save the workbook in Excel, or build a new one with alfa-xl build-workbook"
+
+
+def lock_file(path: Path) -> Path:
+    """Excel's owner file for an open workbook: ``~$NAME`` beside it."""
+    return lock_files(path)[0]
 
 
 @dataclass
@@ -75,6 +78,8 @@ class RefreshReport:
         Zip parts copied byte for byte.
     status : str
         The line written to ``out_status`` (empty when the workbook has none).
+    cleaned : list of str
+        Temporary files of an interrupted earlier refresh that were removed.
     """
 
     path: Path
@@ -83,214 +88,223 @@ class RefreshReport:
     changed_parts: list[str] = field(default_factory=list)
     unchanged_parts: int = 0
     status: str = ""
+    cleaned: list[str] = field(default_factory=list)
 
 
-def lock_file(path: Path) -> Path:
-    """Excel's owner file for an open workbook: ``~$NAME`` beside it."""
-    return path.with_name("~$" + path.name)
-
-
-def backup_path(path: Path) -> Path:
-    """Where the previous version is kept: ``NAME.bak`` beside the workbook."""
-    return path.with_name(path.name + ".bak")
+def _bad(book: BookFile, problem: str) -> WorkbookFileError:
+    return WorkbookFileError("workbook file", str(book.path), _RESAVE, problem)
 
 
 # -- styles -----------------------------------------------------------------------------
-def _role_styles(pkg: Package) -> dict[str, int]:
+def _role_styles(book: BookFile) -> dict[str, int]:
     """Cell format index for each output role, found by its properties in styles.xml."""
-    if "xl/styles.xml" not in pkg.parts:
+    if not book.pkg.has("xl/styles.xml"):
         return {}
-    root = pkg.xml("xl/styles.xml")
+    part, path = "xl/styles.xml", book.path
+    root = book.pkg.xml(part)
     codes = dict(_BUILTIN_FORMATS)
-    nf = root.find(_M + "numFmts")
+    nf = root.find(M + "numFmts")
     for n in (nf if nf is not None else []):
-        codes[int(n.get("numFmtId", "-1"))] = n.get("formatCode", "")
+        codes[int_attr(n, "numFmtId", -1, part, path, -1)] = n.get("formatCode", "")
     fonts = []
-    for font in root.iter(_M + "font"):
-        b = font.find(_M + "b")
-        it = font.find(_M + "i")
-        color = font.find(_M + "color")
+    for font in root.iter(M + "font"):
+        b, it, color = font.find(M + "b"), font.find(M + "i"), font.find(M + "color")
         bold = b is not None and b.get("val", "1") not in ("0", "false")
         italic = it is not None and it.get("val", "1") not in ("0", "false")
         fonts.append((bold, "" if italic else (color.get("rgb", "") if color is not None else "")[-6:].upper()))
     fills = []
-    fl = root.find(_M + "fills")
+    fl = root.find(M + "fills")
     for fill in (fl if fl is not None else []):
-        fg = fill.find(f"{_M}patternFill/{_M}fgColor")
+        fg = fill.find(f"{M}patternFill/{M}fgColor")
         fills.append((fg.get("rgb", "") if fg is not None else "")[-6:].upper())
     out: dict[str, int] = {}
-    xfs = root.find(_M + "cellXfs")
+    xfs = root.find(M + "cellXfs")
     for i, xf in enumerate(xfs if xfs is not None else []):
-        try:
-            code = codes.get(int(xf.get("numFmtId", "0")), "")
-            bold, color = fonts[int(xf.get("fontId", "0"))]
-            fill = fills[int(xf.get("fillId", "0"))]
-        except (ValueError, IndexError):
+        code = codes.get(int_attr(xf, "numFmtId", 0, part, path), "")
+        font_id, fill_id = int_attr(xf, "fontId", 0, part, path), int_attr(xf, "fillId", 0, part, path)
+        if font_id >= len(fonts) or fill_id >= len(fills):
             continue
+        bold, color = fonts[font_id]
         if color != OUTPUT_FONT:
             continue
         for role, (want_code, want_bold, want_fill) in ROLE_STYLES.items():
-            if role not in out and code == want_code and bold == want_bold and fill == want_fill.upper():
+            if role not in out and code == want_code and bold == want_bold and fills[fill_id] == want_fill.upper():
                 out[role] = i
     return out
 
 
-# -- sheet XML surgery -----------------------------------------------------------------
-def _cell_xml(ref: str, value: Any, style: int | None) -> str:
-    s = f' s="{style}"' if style else ""
-    if value is None:
-        return f'<c r="{ref}"{s}/>'
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (int, float)):
-        text = str(int(value)) if isinstance(value, int) else repr(float(value))
-        return f'<c r="{ref}"{s}><v>{text}</v></c>'
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", str(value))
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+# -- sheet trees --------------------------------------------------------------------------
+class _Sheet:
+    """The ``<sheetData>`` of one parsed worksheet, by row number."""
 
+    def __init__(self, book: BookFile, part: str):
+        self.book, self.part = book, part
+        size = len(book.pkg.parts.get(part, b""))
+        if size > xlsx.MAX_REWRITTEN:
+            raise WorkbookFileError("workbook file", str(book.path), "keep the refresh-owned sheets, Checks and Cover free of large extra content",
+                                    f"the sheet part {part} is too large to rewrite ({size:,} bytes, limit {xlsx.MAX_REWRITTEN:,})")
+        self.root = book.pkg.xml(part)
+        data = self.root.find(M + "sheetData")
+        if data is None:
+            raise _bad(book, f"{part} has no sheetData")
+        self.data = data
+        self.rows: dict[int, Element] = {}
+        for row in data.findall(M + "row"):
+            r = int_attr(row, "r", 0, part, book.path, 1, 1_048_576) - 1
+            if r < 0 or r in self.rows:
+                raise _bad(book, f"{part}: rows without numbers or twice the same row")
+            self.rows[r] = row
 
-def _rewrite_sheet(xml: str, old: CellRange | None, anchor: tuple[int, int], grid: list[list[Any]],
-                   roles: list[list[str | None]], styles: dict[str, int]) -> tuple[str, CellRange]:
-    """Clear ``old`` and write ``grid`` at ``anchor`` inside the sheet's ``<sheetData>``."""
-    m = re.search(r"<(\w+:)?worksheet\b", xml)
-    if not m:
-        raise WorkbookFileError("worksheet", "", "open and re-save the workbook in Excel", "no worksheet element")
-    p = m.group(1) or ""
-    r0, c0 = anchor
-    height, width = len(grid), (len(grid[0]) if grid else 0)
-    new = CellRange("", r0, c0, r0 + max(height, 1) - 1, c0 + max(width, 1) - 1)
-    cleared = [new] + ([old] if old else [])
-    lo = min(x.r0 for x in cleared)
-    hi = max(x.r1 for x in cleared)
-
-    sd = re.search(rf"<{p}sheetData\b[^>]*?(/>|>(.*?)</{p}sheetData>)", xml, re.S)
-    if not sd:
-        raise WorkbookFileError("worksheet", "", "open and re-save the workbook in Excel", "no sheetData element")
-    body = sd.group(2) or ""
-    row_re = re.compile(rf"<{p}row\b([^>]*?)(/>|>(.*?)</{p}row>)", re.S)
-    cell_re = re.compile(rf"<{p}c\b([^>]*?)(?:/>|>.*?</{p}c>)", re.S)
-    rows: dict[int, str] = {}
-    order: list[int] = []
-    pos = 0
-    for rm in row_re.finditer(body):
-        if body[pos:rm.start()].strip():
-            raise WorkbookFileError("worksheet", "", "open and re-save the workbook in Excel", "unexpected content in sheetData")
-        pos = rm.end()
-        rn = re.search(r'\br="(\d+)"', rm.group(1))
-        if not rn:
-            raise WorkbookFileError("worksheet", "", "open and re-save the workbook in Excel", "rows without numbers")
-        idx = int(rn.group(1)) - 1
-        order.append(idx)
-        if not lo <= idx <= hi:
-            rows[idx] = rm.group(0)
-            continue
-        keep: list[tuple[int, str]] = []
-        for cm in cell_re.finditer(rm.group(3) or ""):
-            ref = re.search(r'\br="([A-Z]+[0-9]+)"', cm.group(1))
-            if not ref:
-                raise WorkbookFileError("worksheet", "", "open and re-save the workbook in Excel", "cells without references")
-            rr, cc = split_ref(ref.group(1))
-            if any(x.contains(rr, cc) for x in cleared):
-                continue
-            keep.append((cc, cm.group(0)))
-        rows[idx] = (rm.group(1), keep)  # type: ignore[assignment]
-    if body[pos:].strip():
-        raise WorkbookFileError("worksheet", "", "open and re-save the workbook in Excel", "unexpected content in sheetData")
-    for i in range(height):
-        idx = r0 + i
-        cells = [(c0 + j, _cell_xml(cell_ref(idx, c0 + j), v, styles.get(role) if role else None))
-                 for j, (v, role) in enumerate(zip(grid[i], roles[i])) if not (v is None and role is None)]
-        if idx not in rows:
-            rows[idx] = ("", [])  # type: ignore[assignment]
-            order.append(idx)
-        entry = rows[idx]
-        if isinstance(entry, str):  # pragma: no cover - rows in range are always parsed
-            raise AssertionError
-        entry[1].extend(cells)
-    out = []
-    for idx in sorted(set(order)):
-        entry = rows[idx]
-        if isinstance(entry, str):
-            out.append(entry)
-            continue
-        attrs, cells = entry
-        attrs = re.sub(r'\s+spans="[^"]*"', "", attrs)
-        attrs = re.sub(r'\s*/\s*$', "", attrs)
-        if not re.search(r'\br="\d+"', attrs):
-            attrs = f' r="{idx + 1}"' + attrs
-        if not cells and not re.search(r'\b(ht|s|customFormat|hidden|customHeight)="', attrs):
-            continue  # an empty row with nothing of its own
-        cells.sort(key=lambda t: t[0])
-        out.append(f"<{p}row{attrs}>" + "".join(c for _, c in cells) + f"</{p}row>")
-    new_data = f"<{p}sheetData>" + "".join(out) + f"</{p}sheetData>"
-    xml = xml[:sd.start()] + new_data + xml[sd.end():]
-
-    def _dimension(dm: re.Match) -> str:
+    def _at(self, c: Element) -> tuple[int, int]:
         try:
-            cur = parse_range("x!" + dm.group(2))
-            box = (min(cur.r0, new.r0), min(cur.c0, new.c0), max(cur.r1, new.r1), max(cur.c1, new.c1))
+            return split_ref(c.get("r", ""))
         except ValueError:
-            box = (new.r0, new.c0, new.r1, new.c1)
-        return f'{dm.group(1)}{range_ref(*box)}{dm.group(3)}'
+            raise _bad(self.book, f"{self.part}: bad cell reference {c.get('r')!r}") from None
 
-    xml = re.sub(rf'(<{p}dimension\b[^>]*?\bref=")([^"]*)(")', _dimension, xml, count=1)
-    return xml, new
+    def row(self, r: int) -> Element:
+        if r not in self.rows:
+            el = Element(M + "row", {"r": str(r + 1)})
+            after = [k for k in self.rows if k < r]
+            index = 0 if not after else list(self.data).index(self.rows[max(after)]) + 1
+            self.data.insert(index, el)
+            self.rows[r] = el
+        return self.rows[r]
 
-
-def _set_defined_name(xml: str, name: str, ref: str) -> str:
-    pat = re.compile(r"<(\w+:)?definedName\b([^>]*)>([^<]*)</(\w+:)?definedName>")
-    done = False
-
-    def sub(m: re.Match) -> str:
-        nonlocal done
-        attrs = m.group(2)
-        if re.search(rf'\bname="{re.escape(name)}"', attrs) and "localSheetId" not in attrs:
-            done = True
-            return f"<{m.group(1) or ''}definedName{attrs}>{escape(ref)}</{m.group(4) or ''}definedName>"
-        return m.group(0)
-
-    xml = pat.sub(sub, xml)
-    if not done:  # pragma: no cover - presence is checked before
-        raise WorkbookFileError(f"defined name {name}", None, "rebuild the workbook", "missing")
-    return xml
-
-
-def _cell_style(xml: str, row: int, col: int) -> int | None:
-    """The format index (``s``) of one cell in a sheet's XML, if the cell is there."""
-    m = re.search(rf'<(?:\w+:)?c\b(?=[^>]*\br="{cell_ref(row, col)}")([^>]*?)/?>', xml)
-    if not m:
+    def cell(self, r: int, c: int) -> Element | None:
+        row = self.rows.get(r)
+        for el in (row.findall(M + "c") if row is not None else []):
+            if self._at(el) == (r, c):
+                return el
         return None
-    s = re.search(r'\bs="(\d+)"', m.group(1))
-    return int(s.group(1)) if s else None
+
+    def clear(self, rng: CellRange) -> None:
+        for r in range(rng.r0, rng.r1 + 1):
+            row = self.rows.get(r)
+            if row is None:
+                continue
+            for el in row.findall(M + "c"):
+                if rng.contains(*self._at(el)):
+                    row.remove(el)
+
+    def put(self, r: int, c: int, el: Element) -> None:
+        row = self.row(r)
+        row.attrib.pop("spans", None)
+        cells = row.findall(M + "c")
+        index = next((i for i, x in enumerate(cells) if self._at(x)[1] > c), len(cells))
+        position = list(row).index(cells[index]) if index < len(cells) else len([x for x in row if x.tag == M + "c"])
+        row.insert(position, el)
+
+    def tidy(self, lo: int, hi: int) -> None:
+        """Drop rows in ``lo..hi`` left empty with nothing of their own."""
+        for r in range(lo, hi + 1):
+            row = self.rows.get(r)
+            if row is not None and len(row) == 0 and not (set(row.attrib) - {"r", "spans"}):
+                self.data.remove(row)
+                del self.rows[r]
+
+    def extend_dimension(self, rng: CellRange) -> None:
+        dim = self.root.find(M + "dimension")
+        if dim is None:
+            return
+        try:
+            cur = parse_range("x!" + dim.get("ref", ""))
+            box = (min(cur.r0, rng.r0), min(cur.c0, rng.c0), max(cur.r1, rng.r1), max(cur.c1, rng.c1))
+        except ValueError:
+            box = (rng.r0, rng.c0, rng.r1, rng.c1)
+        dim.set("ref", range_ref(*box))
 
 
-def _plan_status(pkg: Package) -> tuple[str, CellRange] | None:
-    """The sheet part and cell of ``out_status``, or ``None`` when the workbook has none."""
-    names = defined_names(pkg)
-    if STATUS_NAME not in names:
-        return None
-    parts = sheet_parts(pkg)
-    rng = resolve_name(names, parts, STATUS_NAME, WorkbookFileError,
-                       f"make {STATUS_NAME} refer to one cell on an existing sheet, for example Scenarios!$B$5", "")
-    return parts[rng.sheet], CellRange(rng.sheet, rng.r0, rng.c0, rng.r0, rng.c0)
+def _cell(r: int, c: int, value: Any, style: int | None) -> Element:
+    attrs = {"r": cell_ref(r, c)}
+    if style:
+        attrs["s"] = str(style)
+    el = Element(M + "c", attrs)
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return el
+    if isinstance(value, bool):
+        el.set("t", "b")
+        SubElement(el, M + "v").text = str(int(value))
+    elif isinstance(value, (int, float)):
+        SubElement(el, M + "v").text = str(int(value)) if isinstance(value, int) else repr(float(value))
+    else:  # text: an inline string, never a formula
+        el.set("t", "inlineStr")
+        t = SubElement(SubElement(el, M + "is"), M + "t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
+        t.text = str(value).translate(_CONTROL)
+    return el
+
+
+def _write_area(sheet: _Sheet, old: CellRange | None, new: CellRange, grid: list[list[Any]],
+                roles: list[list[str | None]], styles: dict[str, int | None]) -> None:
+    for rng in ([old] if old else []) + [new]:
+        sheet.clear(rng)
+    for i, (row, rrow) in enumerate(zip(grid, roles)):
+        for j, (value, role) in enumerate(zip(row, rrow)):
+            if value is None and role is None:
+                continue
+            sheet.put(new.r0 + i, new.c0 + j, _cell(new.r0 + i, new.c0 + j, value, styles.get(role) if role else None))
+    lo = min(new.r0, old.r0) if old else new.r0
+    hi = max(new.r1, old.r1) if old else new.r1
+    sheet.tidy(lo, hi)
+    sheet.extend_dimension(new)
+
+
+def _mark_stale(sheet: _Sheet, only: set[str] | None, values: dict[str, str]) -> bool:
+    """Give every formula cell of ``sheet`` (or those whose formula is in ``only``) the
+    cached value ``STALE`` (or ``values[formula]``). Whether anything changed."""
+    changed = False
+    for row in sheet.rows.values():
+        for c in row.findall(M + "c"):
+            f = c.find(M + "f")
+            if f is None:
+                continue
+            formula = (f.text or "").strip().lstrip("=")
+            if only is not None and formula not in only:
+                continue
+            text = values.get(formula, STALE)
+            v = c.find(M + "v")
+            if v is not None and v.text == text and c.get("t") == "str":
+                continue
+            if v is not None:
+                c.remove(v)
+            for x in c.findall(M + "is"):
+                c.remove(x)
+            c.set("t", "str")
+            SubElement(c, M + "v").text = text
+            changed = True
+    return changed
+
+
+def _set_names(book: BookFile, refs: dict[str, str]) -> bool:
+    """Point the owned defined names at their new rectangles; flag a full recalculation on
+    load. Whether anything changed."""
+    root = book.pkg.xml("xl/workbook.xml")
+    dn = root.find(M + "definedNames")
+    changed = False
+    for d in (dn if dn is not None else []):
+        if d.get("localSheetId") is None and d.get("name") in refs and (d.text or "").strip() != refs[d.get("name")]:
+            d.text = refs[d.get("name")]
+            changed = True
+    calc = root.find(M + "calcPr")
+    if calc is None:
+        calc = Element(M + "calcPr")
+        before = ("definedNames", "externalReferences", "functionGroups", "sheets")
+        anchor = next((root.find(M + t) for t in before if root.find(M + t) is not None), None)
+        root.insert(list(root).index(anchor) + 1 if anchor is not None else len(root), calc)
+    if calc.get("fullCalcOnLoad") not in ("1", "true"):
+        calc.set("fullCalcOnLoad", "1")
+        changed = True
+    return changed
 
 
 # -- entry point ------------------------------------------------------------------------
-def _plan(pkg: Package, area: OwnedArea) -> tuple[str, CellRange]:
-    parts = sheet_parts(pkg)
-    old = resolve_name(defined_names(pkg), parts, area.name, WorkbookFileError,
-                       f"make {area.name} refer to cells on the sheet {area.sheet}",
-                       f"define {area.name} on sheet {area.sheet} (for example {area.sheet}!{area.anchor}) or rebuild the workbook")
-    return parts[old.sheet], old
-
-
 def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshReport:
     """Recompute the refresh-owned sheets of a workbook from its own Inputs, without Excel.
 
     Parameters
     ----------
     path : path
-        An ``.xlsm``/``.xlsx`` built by ``alfa-xl build-workbook`` (or saved from one).
+        An ``.xlsm``/``.xlsx`` built by ``alfa-xl build-workbook`` (or saved from one). A
+        symlink is followed: its target is refreshed and the link stays.
     backup : bool
         Keep the previous file as ``NAME.bak`` (default).
 
@@ -302,55 +316,78 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
     ------
     AlfaInputError
         (:class:`~alfa_xl.book.inputs.InputsError`, :class:`~alfa_xl.book.xlsx.WorkbookFileError`)
-        with a one-line message; the file is left untouched.
+        with a one-line message; the file and its backup are left as they were.
     """
-    p = Path(path)
-    if lock_file(p).exists():
-        raise WorkbookFileError("workbook file", str(p), f"close it in Excel first (lock file {lock_file(p).name} found), then refresh", "open in Excel")
-    pkg = read_package(p)
-    inputs = read_book_inputs(pkg)
-    status = _plan_status(pkg)
-    planned = []
-    for area in OWNED_AREAS:
-        if area.name not in defined_names(pkg) and area is not OWNED_AREAS[0]:
-            continue  # an optional area this workbook does not have
-        part, old = _plan(pkg, area)
-        grid, roles = area.grid(inputs)
-        planned.append((area, part, old, grid, roles))
-    styles = _role_styles(pkg)
-    replaced: dict[str, bytes] = {}
-    wb_xml = pkg.text("xl/workbook.xml")
-    report = RefreshReport(p, None)
-    for area, part, old, grid, roles in planned:
-        xml = replaced[part].decode("utf-8") if part in replaced else pkg.text(part)
-        xml, new = _rewrite_sheet(xml, old, (old.r0, old.c0), grid, roles, styles)
-        replaced[part] = xml.encode("utf-8")
-        ref = f"{quote_sheet(old.sheet)}!{range_ref(new.r0, new.c0, new.r1, new.c1, absolute=True)}"
-        wb_xml = _set_defined_name(wb_xml, area.name, ref)
-        report.areas[area.name] = ref
-    if status is not None:
-        part, cell = status
-        xml = replaced[part].decode("utf-8") if part in replaced else pkg.text(part)
-        report.status = status_text(inputs, REFRESHED_BY)
-        style = _cell_style(xml, cell.r0, cell.c0)
-        xml, _ = _rewrite_sheet(xml, None, (cell.r0, cell.c0), [[report.status]], [["status"]], {"status": style} if style else {})
-        replaced[part] = xml.encode("utf-8")
-    replaced["xl/workbook.xml"] = wb_xml.encode("utf-8")
-    replaced = {k: v for k, v in replaced.items() if v != pkg.parts[k]}
+    target = check_target(path, backup)
+    report = RefreshReport(Path(path), None, cleaned=clean_debris(target))
+    pkg = read_package(target.path)
+    try:
+        replaced = _refresh_parts(BookFile(pkg), report)
+    except RecursionError:
+        raise WorkbookFileError("workbook file", str(path), _RESAVE, "nested too deeply to read") from None
     report.changed_parts = sorted(replaced)
     report.unchanged_parts = len(pkg.parts) - len(replaced)
+    if not replaced:  # already up to date: the file is left as it is, byte for byte
+        return report
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    os.close(fd)
-    try:
-        write_package(pkg, replaced, tmp)
-        read_package(tmp)  # the new file must read back
-        shutil.copymode(p, tmp)
-        if backup:
-            report.backup = backup_path(p)
-            shutil.copy2(p, report.backup)
-        os.replace(tmp, p)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    def verify(tmp: Path) -> None:
+        """The new file is a zip with the same parts and sizes; each rewritten part reads
+        back with the intended bytes and parses (before the rename)."""
+        try:
+            with zipfile.ZipFile(tmp) as z:
+                infos = {i.filename: i.file_size for i in z.infolist()}
+                if infos != {i.filename: len(pkg.parts[i.filename] if i.filename not in replaced else replaced[i.filename]) for i in pkg.infos}:
+                    raise WorkbookFileError("workbook file", str(path), "refresh it again", "the new file lists other parts")
+                for name, data in replaced.items():
+                    if z.read(name) != data:
+                        raise WorkbookFileError("workbook file", str(path), "refresh it again", f"the new {name} did not read back")
+                    parse_part(data, name, tmp)
+        except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+            raise WorkbookFileError("workbook file", str(path), "refresh it again", f"the new file did not read back ({exc})") from None
+
+    original = pkg.raw  # the bytes that were read become the backup
+    if len(original) != target.stamp[1]:
+        raise WorkbookFileError("workbook file", str(path), "refresh it again", "changed while it was being refreshed")
+    report.backup = replace_with_backup(target, lambda fh: write_package(pkg, replaced, fh), original, verify, backup)
     return report
+
+
+def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
+    """Every rewritten part, serialised and parsed back; ``report`` filled in."""
+    inputs = read_book_inputs(FileSource(book))
+    plan: Plan = plan_areas(book, inputs)
+    styles = _role_styles(book)
+    sheets: dict[str, _Sheet] = {}
+
+    def sheet(name: str) -> _Sheet:
+        part = book.sheet_part(name)
+        if part not in sheets:
+            sheets[part] = _Sheet(book, part)
+        return sheets[part]
+
+    refs = {}
+    for area in plan.areas:
+        _write_area(sheet(area.old.sheet), area.old, area.new, area.grid, area.roles, styles)
+        refs[area.area.name] = area.new.ref
+        report.areas[area.area.name] = area.new.ref
+    if plan.status is not None:
+        report.status = status_text(inputs, REFRESHED_BY)
+        s = sheet(plan.status.sheet)
+        old = s.cell(plan.status.r0, plan.status.c0)
+        style = int(old.get("s")) if old is not None and (old.get("s") or "").isdigit() else None
+        _write_area(s, None, plan.status, [[report.status]], [["status"]], {"status": style})
+    touched = set(sheets) | ({"xl/workbook.xml"} if _set_names(book, refs) else set())
+    if CHECKS_SHEET in book.sheet_parts and book.pkg.has(book.sheet_parts[CHECKS_SHEET]):
+        if _mark_stale(sheet(CHECKS_SHEET), None, {}):
+            touched.add(book.sheet_parts[CHECKS_SHEET])
+    for name in book.sheet_parts:
+        if name not in ("Cover",) or not book.pkg.has(book.sheet_parts[name]):
+            continue
+        if _mark_stale(sheet(name), {MASTER_NAME, STATUS_NAME}, {STATUS_NAME: report.status} if report.status else {}):
+            touched.add(book.sheet_parts[name])
+    replaced = {}
+    for part in touched:
+        data = book.pkg.serialized(part)  # parsed back from the new file before the rename (verify)
+        if data != book.pkg.parts[part]:
+            replaced[part] = data
+    return replaced

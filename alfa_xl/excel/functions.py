@@ -33,12 +33,11 @@ add its name to ``__all__``.
 
 from __future__ import annotations
 
-import functools
-
 from alfa_xl.excel import args as xa
-from alfa_xl.model.gap import DEFAULT_TARGET, GAP_COLUMNS, cagr, gap_table, years_to_target
+from alfa_xl.excel import common
+from alfa_xl.model.gap import GAP_COLUMNS, cagr, gap_table, years_to_target
 from alfa_xl.model.lineup import REGIONS
-from alfa_xl.model.projection import default_horizon, project
+from alfa_xl.model.projection import project
 from alfa_xl.model.report import COMPARE_COLUMNS, compare_scenarios, scenarios_table
 from alfa_xl.model.sources import facts
 
@@ -70,9 +69,9 @@ _DOC_LINEUP = (
     "Optional model table with a header row (columns as the lineup CSV: model, launch_year, "
     "peak_units, ...). Empty = the shipped lineup."
 )
-_DOC_TARGET = "Volume target in units a year. Empty = 400000."
-_DOC_START = "First year of the table, 2000-2060. Empty = 2026 (the year after the latest actual)."
-_DOC_END = "Last year of the table, 2000-2060. Empty = 2030."
+_DOC_TARGET = common.DOC_TARGET
+_DOC_START = common.DOC_START
+_DOC_END = common.DOC_END
 
 _BY = {
     "model": "model", "models": "model", "by_model": "model",
@@ -81,26 +80,8 @@ _BY = {
 }
 
 
-@functools.lru_cache(maxsize=1)
-def _horizon() -> tuple[int, int]:
-    return default_horizon()
-
-
-def _target(value) -> float:
-    fix = "give the target in units a year, above 0 (e.g. 400000), or leave it empty"
-    t = xa.number(value, "target", default=DEFAULT_TARGET, fix=fix, zero_is_blank=True)
-    if t <= 0:
-        raise xa.ArgumentError("target", value, fix, "must be above 0")
-    return t
-
-
-def _years(start_year, end_year) -> tuple[int, int]:
-    d_start, d_end = _horizon()
-    start = xa.year(start_year, "start_year", default=d_start)
-    end = xa.year(end_year, "end_year", default=max(d_end, start))
-    if end < start:
-        raise xa.ArgumentError("end_year", end_year, f"give an end year on or after the start year {start}", "before the start year")
-    return start, end
+_target = common.target
+_years = common.year_span
 
 
 # == Projection and gap =========================================================================

@@ -15,21 +15,18 @@ recalculation stays interactive; ``alfa-xl simulate`` goes to 1,000,000.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from alfa_xl.excel import args as xa
-from alfa_xl.model.gap import DEFAULT_TARGET
+from alfa_xl.excel import common
 from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, simulate, tornado
 
 __all__ = ["alfa_probability", "alfa_percentiles", "alfa_tornado", "EXCEL_MAX_PATHS"]
 
 #: Function Wizard category (the same as every ALFA_ function).
 CATEGORY = xa.CATEGORY
-#: Most paths a worksheet call simulates (about 0.2 s for 2026-2035 on one core).
-EXCEL_MAX_PATHS = 100_000
-#: Largest seed accepted from a cell (Excel numbers are exact up to 2**53).
-MAX_SEED = 2**53
+EXCEL_MAX_PATHS = common.EXCEL_MAX_PATHS
+MAX_SEED = common.MAX_SEED
 _YEAR = 2030
 
 
@@ -39,63 +36,25 @@ _DOC_SCENARIO = (
     "Scenario the paths vary around: base, bear, bull, plan or track_record, or a two-column "
     "range of parameter and value applied on top of base. Empty = base."
 )
-_DOC_PATHS = f"Number of simulated paths, 1 to {EXCEL_MAX_PATHS:,}. Empty or 0 = {DEFAULT_PATHS:,}."
-_DOC_SEED = "Seed of the random numbers, a whole number (same seed, same result). Empty or 0 = a fixed default."
+_DOC_PATHS = f"Number of simulated paths, 1 to {EXCEL_MAX_PATHS:,}. Empty = {DEFAULT_PATHS:,}."
+_DOC_SEED = "Seed of the random numbers, a whole number from 0 (same seed, same result). Empty = a fixed default."
 
 
 # -- argument readers --------------------------------------------------------------------------
-def _target(value: Any) -> float:
-    fix = "give the target in units a year, above 0 (e.g. 400000), or leave it empty"
-    t = xa.number(value, "target", default=DEFAULT_TARGET, fix=fix, zero_is_blank=True)
-    if t <= 0:
-        raise xa.ArgumentError("target", value, fix, "must be above 0")
-    return t
+_target = common.target
+_years = common.year_span
 
 
 def _paths(value: Any) -> int:
-    fix = f"give a whole number of paths from 1 to {EXCEL_MAX_PATHS:,} (e.g. 10000), or leave it empty"
-    return xa.whole(value, "paths", default=DEFAULT_PATHS, fix=fix, zero_is_blank=True, lo=1, hi=EXCEL_MAX_PATHS)
+    return common.paths(value, DEFAULT_PATHS)
 
 
 def _seed(value: Any) -> int:
-    fix = "give a whole number from 1 to 2^53 as the seed, or leave it empty for the fixed default"
-    s = xa.whole(value, "seed", default=DEFAULT_SEED, fix=fix, zero_is_blank=True)
-    if not 0 <= s <= MAX_SEED:
-        raise xa.ArgumentError("seed", value, fix, "negative" if s < 0 else "too large")
-    return s
-
-
-def _years(start_year: Any, end_year: Any) -> tuple[int, int]:
-    from alfa_xl.model.projection import default_horizon
-
-    d_start, d_end = default_horizon()
-    start = xa.year(start_year, "start_year", default=d_start)
-    end = xa.year(end_year, "end_year", default=max(d_end, start))
-    if end < start:
-        raise xa.ArgumentError("end_year", end_year, f"give an end year on or after the start year {start}", "before the start year")
-    return start, end
-
-
-_P_TEXT = re.compile(r"^\s*[pP]?\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*%?\s*$")
+    return common.seed(value, DEFAULT_SEED)
 
 
 def _percentiles(value: Any) -> tuple[float, ...]:
-    fix = "give percentiles from 0 to 100, e.g. 10, 50, 90 (one cell or a range), or leave it empty"
-    cells = [v for row in xa.grid(value, zero_blank=False) for v in row] if isinstance(value, (list, tuple)) else [value]
-    cells = [v for v in cells if not xa.is_blank(v)]
-    if not cells:
-        return DEFAULT_PERCENTILES
-    if len(cells) > 101:
-        raise xa.ArgumentError("percentiles", value, "give at most 101 percentiles", f"{len(cells)} values")
-    out = []
-    for v in cells:
-        if isinstance(v, str):  # "P10", "10", "10%" all mean the 10th percentile
-            m = _P_TEXT.match(v)
-            if not m:
-                raise xa.ArgumentError("percentiles", v, fix, "not a number")
-            v = float(m.group(1))
-        out.append(xa.number(v, "percentiles", fix=fix, lo=0, hi=100))
-    return tuple(out)
+    return common.percentiles(value, DEFAULT_PERCENTILES)
 
 
 def _label(p: float) -> str:
@@ -105,7 +64,7 @@ def _label(p: float) -> str:
 # == Monte Carlo ==================================================================================
 @xa.wizard_help
 @xw.func(category=CATEGORY)
-@xw.arg("target", doc="Volume target in units a year. Empty = 400000.")
+@xw.arg("target", doc=common.DOC_TARGET)
 @xw.arg("year", doc="Calendar year tested, 2000-2060. Empty = 2030.")
 @xw.arg("scenario", doc=_DOC_SCENARIO)
 @xw.arg("paths", doc=_DOC_PATHS)
@@ -132,8 +91,8 @@ def alfa_probability(target=None, year=None, scenario=None, paths=None, seed=Non
 @xa.wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("scenario", doc=_DOC_SCENARIO)
-@xw.arg("start_year", doc="First year of the table, 2000-2060. Empty = 2026 (the year after the latest actual).")
-@xw.arg("end_year", doc="Last year of the table, 2000-2060. Empty = 2030.")
+@xw.arg("start_year", doc=common.DOC_START)
+@xw.arg("end_year", doc=common.DOC_END)
 @xw.arg("percentiles", doc="Percentiles from 0 to 100, one cell or a range, e.g. 10, 50, 90. Empty = 10, 50, 90.")
 @xw.arg("paths", doc=_DOC_PATHS)
 @xw.arg("seed", doc=_DOC_SEED)

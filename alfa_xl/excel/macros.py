@@ -5,42 +5,27 @@ Each macro takes the workbook (``xw.Book.caller()`` when none is given), so the 
 runs from a button through RunPython (classic xlwings, Windows and macOS), as an xlwings
 Lite ``@script`` and from Python with any object shaped like ``xw.Book``.
 
-Workbook contract (defined names, never cell addresses):
+The workbook contract (defined names, never cell addresses) is declared once in
+:mod:`alfa_xl.book.layout`: the inputs ``in_*`` and the table ``tbl_lineup``, the owned
+areas ``out_scenarios`` (on Scenarios) and ``out_risk`` (on Risk, optional), and the status
+cell ``out_status``. The inputs are read by the same reader as ``alfa-xl refresh``
+(:func:`alfa_xl.book.inputs.read_book_inputs`, here through :class:`XlwingsSource`), so a
+value means the same in Excel and headless, and a bad one gives the same message.
 
-=====================  ==========================================================
-``in_target``          target, units a year (empty = 400,000)
-``in_start_year``      first projection year (empty = 2026)
-``in_end_year``        last projection year (empty = 2030)
-``in_compare_year``    year of the scenario comparison and the tornado (empty = 2030)
-``in_scenario``        the scenario :func:`refresh_scenario` writes, and the one the
-                       Risk sheet's paths vary around (empty = base)
-``in_scenario_list``   vertical range of scenario names (blank cells ignored;
-                       empty = every built-in scenario)
-``in_paths``           Monte Carlo paths of the Risk sheet (empty or 0 = 10,000)
-``in_seed``            seed of the Risk sheet's draws (empty = the default seed)
-``tbl_lineup``         Excel table of models, columns as the lineup CSV (or a
-                       defined name of that range; absent = the shipped lineup)
-``out_scenarios``      on sheet ``Scenarios``: the rectangle last written; its
-                       top-left cell is where the output starts
-``out_risk``           on sheet ``Risk``: the same for the fan, the probability by
-                       year and the tornado (optional: skipped when not defined)
-``out_status``         optional one-cell range where the macros report the outcome
-=====================  ==========================================================
-
-A refresh reads and validates every input and computes every table of both areas before
-it writes anything (one validation pass). It then switches calculation to manual and
-screen updating off, clears the previous ``out_scenarios`` rectangle, writes the new one
-(comparison, one projection per scenario, one gap table per scenario), does the same for
-``out_risk`` (:func:`alfa_xl.book.layout.risk_area_blocks`), redefines both names and
-restores both settings, also when writing fails. The tables and the status line come from
-:mod:`alfa_xl.book.layout`, as in ``alfa-xl refresh``, so both write the same cells.
-Errors are shown in ``out_status`` and in a message box where the platform has one; the
-output is left as it was when validation fails.
+A refresh reads and validates every input, computes every table of both areas and checks
+where they go (:mod:`alfa_xl.book.owned`: each name on its own sheet, no overlap with
+another area, the status cell or an input, no growing over non-empty cells it did not
+write) before it writes anything. It then switches calculation to manual and screen
+updating off, clears the previous rectangle of each area, writes the new one, redefines
+the name and restores both settings, also when writing fails. Text that Excel would take
+for a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
+written with Excel's text prefix ``'``, so a model named ``=HYPERLINK(...)`` stays text.
+Errors are shown in ``out_status`` and in a message box where the platform has one.
 
 RunPython (button macro in VBA)::
 
     Sub RefreshScenarios()
-        RunPython "import alfa_xl.excel.macros as m; m.refresh_scenarios()"
+        RunPython "import alfa_xl.macros as m; m.refresh_scenarios()"
     End Sub
 """
 
@@ -49,53 +34,50 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from alfa_xl.excel import args as xa
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.projection import default_horizon
-from alfa_xl.book.layout import BookInputs, risk_area_blocks, scenario_area_blocks, status_text
-from alfa_xl.model.report import RefreshInputs, blocks_to_grid
-from alfa_xl.model.simulate import DEFAULT_PATHS, check_paths, check_seed
+from alfa_xl.book.inputs import Cell, InputsError, TableCells, missing_fix, read_book_inputs
+from alfa_xl.book.layout import (
+    INPUT_NAMES, INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, status_text,
+)
+from alfa_xl.book.owned import OwnedAreaError, check_growth, check_overlaps, check_sheet, new_extent
+from alfa_xl.book.xlsx import CellRange
 
 __all__ = [
     "refresh_scenarios",
     "refresh_scenario",
     "clear_scenarios",
-    "read_inputs",
-    "read_book_inputs",
+    "XlwingsSource",
     "OUTPUT_NAME",
     "RISK_NAME",
     "STATUS_NAME",
     "INPUT_NAMES",
+    "text_safe",
 ]
 
 logger = logging.getLogger(__name__)
 
 #: Defined name of the output rectangle the refresh owns.
-OUTPUT_NAME = "out_scenarios"
+OUTPUT_NAME = OWNED_AREAS[0].name
 #: Defined name of the Risk sheet's output rectangle (optional).
-RISK_NAME = "out_risk"
+RISK_NAME = OWNED_AREAS[1].name
 #: Who the status line names as having refreshed the workbook.
 REFRESHED_BY = "the Refresh button"
-#: Defined name of the optional status cell.
-STATUS_NAME = "out_status"
-#: Defined names read by the refresh, by role.
-INPUT_NAMES = {
-    "target": "in_target",
-    "start_year": "in_start_year",
-    "end_year": "in_end_year",
-    "compare_year": "in_compare_year",
-    "scenario": "in_scenario",
-    "scenario_list": "in_scenario_list",
-    "paths": "in_paths",
-    "seed": "in_seed",
-    "lineup": "tbl_lineup",
-}
 _TITLE = "alfa-xl"
+#: First characters that make Excel read typed text as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class _Stop(Exception):
-    """A problem found before anything was written."""
+def text_safe(value: Any) -> Any:
+    """``value`` as it must be given to ``Range.value`` so that Excel stores it as written:
+    text Excel would read as a formula gets the text prefix ``'`` (Excel keeps the text
+    without it).
+
+    >>> text_safe('=HYPERLINK("http://x")'), text_safe("Junior"), text_safe(-5.0)
+    ('\\'=HYPERLINK("http://x")', 'Junior', -5.0)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 # -- reading the workbook -------------------------------------------------------------------------
@@ -123,100 +105,115 @@ def _named_range(book, name: str, required: bool = True):
         try:
             return book.names[name].refers_to_range
         except Exception:
-            raise AlfaInputError(name, "(not a range)", f"make the defined name {name} refer to cells", "not a range") from None
+            raise InputsError(f"defined name {name}", None, f"make the defined name {name} refer to cells", "not a range") from None
     if required:
-        raise AlfaInputError(name, "(missing)", f"define the name {name} (Formulas > Name Manager)", "defined name missing")
+        raise InputsError(f"defined name {name}", None, missing_fix(name), "missing")
     return None
 
 
-def _named_value(book, name: str) -> Any:
-    rng = _named_range(book, name, required=False)
-    return None if rng is None else rng.value
+def _extent(rng) -> CellRange:
+    """A worksheet range as a :class:`CellRange` (0-based)."""
+    rows, cols = rng.shape
+    r0, c0 = rng.row - 1, rng.column - 1
+    return CellRange(str(rng.sheet.name), r0, c0, r0 + rows - 1, c0 + cols - 1)
 
 
-def _table_values(book, name: str) -> Any:
-    """Values of an Excel table (header row included) by name, searched on every sheet;
-    a defined name of the same name is accepted too."""
-    for sheet in book.sheets:
+def _grid(data: Any, rows: int, cols: int) -> list[list[Any]]:
+    if rows == 1 and cols == 1 and not isinstance(data, (list, tuple)):
+        return [[data]]
+    data = [list(r) if isinstance(r, (list, tuple)) else [r] for r in data]
+    return data if len(data) == rows else [[x] for r in data for x in r]
+
+
+class XlwingsSource:
+    """:class:`~alfa_xl.book.inputs.CellSource` over an open workbook (``xw.Book`` or an
+    object shaped like it): values as xlwings gives them, error values as their text
+    (``err_to_str``), and each cell's formula."""
+
+    def __init__(self, book):
+        self.book = book
+
+    def has(self, name: str) -> bool:
+        return _has_name(self.book, name)
+
+    def cells(self, name: str) -> list[list[Cell]]:
+        return self._cells(_named_range(self.book, name))
+
+    def _cells(self, rng) -> list[list[Cell]]:
+        ext = _extent(rng)
+        rows, cols = ext.r1 - ext.r0 + 1, ext.c1 - ext.c0 + 1
+        values = _grid(rng.options(ndim=2, err_to_str=True).value, rows, cols)
         try:
-            tables = list(sheet.tables)
-        except Exception:  # a platform without table support
-            break
-        for table in tables:
-            if str(getattr(table, "name", "")).lower() == name.lower():
-                return table.range.value
-    return _named_value(book, name)
+            formulas = _grid(rng.formula, rows, cols)
+        except Exception:  # a platform without formulas: every cell is a value
+            formulas = [[""] * cols for _ in range(rows)]
+        fmt = "General"
+        if rows == cols == 1:
+            try:
+                fmt = str(rng.number_format or "General")
+            except Exception:  # a platform without number formats
+                pass
+        return [[Cell(values[i][j], f if isinstance(f, str) and f.startswith("=") else None, ext.at(ext.r0 + i, ext.c0 + j), fmt)
+                 for j, f in enumerate(formulas[i])] for i in range(rows)]
+
+    def table(self, name: str) -> TableCells | None:
+        for sheet in self.book.sheets:
+            try:
+                tables = list(sheet.tables)
+            except Exception:  # a platform without table support
+                break
+            for table in tables:
+                if str(getattr(table, "name", "")).lower() == name.lower():
+                    block = self._cells(table.range)
+                    return TableCells(["" if c.value is None else str(c.value) for c in block[0]], block[1:], str(sheet.name))
+        if not self.has(name):
+            return None
+        block = self.cells(name)
+        return TableCells(["" if c.value is None else str(c.value) for c in block[0]], block[1:], block[0][0].where.split("!")[0])
 
 
-def read_inputs(book, scenarios: tuple[str, ...] | None = None) -> RefreshInputs:
-    """Read and validate the refresh inputs from the workbook's defined names and table.
-
-    Parameters
-    ----------
-    book : xlwings.Book
-        The workbook (or an object shaped like it).
-    scenarios : tuple of str, optional
-        Scenario names to refresh instead of ``in_scenario_list``.
-
-    Raises
-    ------
-    AlfaInputError
-        Naming the defined name that is wrong and how to fix it.
-    """
-    n = INPUT_NAMES
-    target = xa.number(_named_value(book, n["target"]), n["target"], default=DEFAULT_TARGET,
-                       fix="give the target in units a year, above 0", zero_is_blank=True)
-    if target <= 0:
-        raise xa.ArgumentError(n["target"], target, "give the target in units a year, above 0", "must be above 0")
-    d_start, d_end = default_horizon()
-    start = xa.year(_named_value(book, n["start_year"]), n["start_year"], default=d_start)
-    end = xa.year(_named_value(book, n["end_year"]), n["end_year"], default=max(d_end, start))
-    if end < start:
-        raise xa.ArgumentError(n["end_year"], end, f"give an end year on or after the start year {start}", "before the start year")
-    compare = xa.year(_named_value(book, n["compare_year"]), n["compare_year"], default=2030)
-    if scenarios is None:
-        raw = _named_value(book, n["scenario_list"])
-        cells = raw if isinstance(raw, (list, tuple)) else [raw]
-        flat = [v for row in cells for v in (row if isinstance(row, (list, tuple)) else [row])]
-        chosen = [xa.scenario(v, n["scenario_list"]) for v in flat if not xa.is_blank(v, zero=True)]
-    else:
-        chosen = [xa.scenario(s, n["scenario"]) for s in scenarios]
-    names = list(dict.fromkeys(s.name for s in chosen))
-    if len(names) != len(chosen):
-        raise xa.ArgumentError(n["scenario_list"], [s.name for s in chosen], "list each scenario once", "a scenario is listed twice")
-    lineup = xa.lineup(_table_values(book, n["lineup"]), n["lineup"])
-    kwargs: dict[str, Any] = {"target": target, "start_year": start, "end_year": end, "compare_year": compare}
-    if chosen:
-        kwargs["scenarios"] = tuple(names)
+# -- planning -------------------------------------------------------------------------------------
+def _plan(book, inputs) -> list[tuple[str, Any, list[list[Any]]]]:  # (name, range, grid)
+    """Every owned area's range (the top-left of the last one) and grid, checked against
+    the rules of :mod:`alfa_xl.book.owned`."""
+    planned = []
+    for area in OWNED_AREAS:
+        rng = _named_range(book, area.name, required=area.required)
+        if rng is None:
+            continue
+        old = _extent(rng)
+        check_sheet(area.name, old, area.sheet, area.anchor)
+        grid, _ = area.grid(inputs)
+        planned.append((area.name, rng, old, new_extent(area.name, old, grid), grid))
+    protected = []
+    status = _named_range(book, STATUS_NAME, required=False)
+    if status is not None:
+        cell = _extent(status)
+        check_sheet(STATUS_NAME, cell, STATUS_SHEET, STATUS_ANCHOR)
+        protected.append((STATUS_NAME, CellRange(cell.sheet, cell.r0, cell.c0, cell.r0, cell.c0)))
+    for i in INPUTS:
+        rng = _named_range(book, i.name, required=False)
+        if rng is not None:
+            protected.append((i.name, _extent(rng)))
+    lineup = next((t for s in book.sheets for t in _tables(s) if str(getattr(t, "name", "")).lower() == LINEUP_TABLE.lower()), None)
     if lineup is not None:
-        kwargs["lineup"] = lineup
-    return RefreshInputs(**kwargs)
+        protected.append((LINEUP_TABLE, _extent(lineup.range)))
+    check_overlaps([(n, new) for n, _, _, new, _ in planned] + [(n, old) for n, _, old, _, _ in planned], protected)
+    out = []
+    for name, rng, old, new, grid in planned:
+        target = rng.resize(1, 1).resize(new.r1 - new.r0 + 1, new.c1 - new.c0 + 1)
+        values = _grid(target.options(ndim=2, err_to_str=True).value, new.r1 - new.r0 + 1, new.c1 - new.c0 + 1)
+        filled = [(new.r0 + i, new.c0 + j) for i, row in enumerate(values) for j, x in enumerate(row) if x is not None and x != ""]
+        check_growth(name, old, new, filled)
+        out.append((name, rng, grid))
+    return out
 
 
-def _checked(check, value: Any, name: str):
+def _tables(sheet) -> list:
     try:
-        return check(value)
-    except AlfaInputError as exc:
-        raise xa.ArgumentError(name, value, exc.fix, exc.problem) from None
-
-
-def read_book_inputs(book, scenarios: tuple[str, ...] | None = None) -> BookInputs:
-    """:func:`read_inputs` plus the Risk sheet's ``in_scenario``, ``in_paths`` and
-    ``in_seed``, validated (the same rules as ``alfa-xl refresh``).
-
-    Raises
-    ------
-    AlfaInputError
-        Naming the defined name that is wrong and how to fix it.
-    """
-    n = INPUT_NAMES
-    refresh = read_inputs(book, scenarios)
-    scenario = xa.scenario(_named_value(book, n["scenario"]), n["scenario"])
-    paths = _named_value(book, n["paths"])
-    paths = DEFAULT_PATHS if xa.is_blank(paths, zero=True) else _checked(check_paths, paths, n["paths"])
-    seed = _named_value(book, n["seed"])
-    seed = _checked(check_seed, None if xa.is_blank(seed) else seed, n["seed"])
-    return BookInputs(refresh, scenario, paths, seed)
+        return list(sheet.tables)
+    except Exception:  # a platform without table support
+        return []
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -233,12 +230,12 @@ def _redefine(book, name: str, rng) -> None:
 
 
 def _report(book, message: str, error: bool) -> None:
-    """Show ``message`` in ``out_status`` (when defined) and, for errors, in a message box
-    where the platform has one."""
+    """Show ``message`` in ``out_status`` (when defined on its own sheet) and, for errors,
+    in a message box where the platform has one."""
     try:
         status = _named_range(book, STATUS_NAME, required=False)
-        if status is not None:
-            status.resize(1, 1).value = message
+        if status is not None and _extent(status).sheet == STATUS_SHEET:  # never a cell on another sheet
+            status.resize(1, 1).value = text_safe(message)
     except Exception:
         logger.warning("could not write the status cell", exc_info=True)
     if error:
@@ -274,39 +271,34 @@ class _Quiet:
         return False
 
 
-def _write_area(book, name: str, grid: list[list[Any]]) -> Any:
-    """Clear the rectangle ``name`` covers, write ``grid`` from its top-left cell and
-    point ``name`` at what was written."""
-    owned = _named_range(book, name)
+def _write_area(book, name: str, owned, grid: list[list[Any]]) -> Any:
+    """Clear the rectangle ``owned`` covers, write ``grid`` from its top-left cell (text
+    kept as text) and point ``name`` at what was written."""
     anchor = owned.resize(1, 1)
     rows, cols = len(grid), max((len(r) for r in grid), default=0)
     owned.clear_contents()
     if rows and cols:
         target = anchor.resize(rows, cols)
-        target.value = grid
+        target.value = [[text_safe(x) for x in r] for r in grid]
     else:
         target = anchor
     _redefine(book, name, target)
     return target
 
 
-def _run(book, scenarios: tuple[str, ...] | None) -> str:
+def _run(book, single: bool) -> str:
     book = _caller(book)
-    try:  # one validation pass: every input read and every table computed first
-        _named_range(book, OUTPUT_NAME)
-        risk = _named_range(book, RISK_NAME, required=False) is not None
-        inputs = read_book_inputs(book, scenarios)
-        grids = [(OUTPUT_NAME, blocks_to_grid(scenario_area_blocks(inputs)))]
-        if risk:
-            grids.append((RISK_NAME, blocks_to_grid(risk_area_blocks(inputs))))
+    try:  # one validation pass: every input read, every table computed, every area checked
+        inputs = read_book_inputs(XlwingsSource(book), single=single)
+        planned = _plan(book, inputs)
     except AlfaInputError as exc:
         message = f"Refresh stopped, nothing changed: {exc}"
         _report(book, message, error=True)
         return message
     try:
         with _Quiet(book.app):
-            for name, grid in grids:
-                _write_area(book, name, grid)
+            for name, rng, grid in planned:
+                _write_area(book, name, rng, grid)
     except Exception as exc:
         message = f"Refresh failed while writing ({type(exc).__name__}); run it again, or report this message if it repeats"
         logger.exception("refresh failed while writing")
@@ -338,7 +330,7 @@ def refresh_scenarios(book=None) -> str:
         The message also shown in ``out_status``. Input errors are reported, not raised;
         an unexpected failure while writing is reported and raised.
     """
-    return _run(book, None)
+    return _run(book, single=False)
 
 
 def refresh_scenario(book=None) -> str:
@@ -347,14 +339,7 @@ def refresh_scenario(book=None) -> str:
 
     Same output layout and rules as :func:`refresh_scenarios`, for one scenario.
     """
-    book = _caller(book)
-    try:
-        name = xa.text(_named_value(book, INPUT_NAMES["scenario"]), INPUT_NAMES["scenario"], default="base")
-    except AlfaInputError as exc:
-        message = f"Refresh stopped, nothing changed: {exc}"
-        _report(book, message, error=True)
-        return message
-    return _run(book, (name,))
+    return _run(book, single=True)
 
 
 def clear_scenarios(book=None) -> str:
@@ -363,15 +348,17 @@ def clear_scenarios(book=None) -> str:
     Calculation and screen updating are handled as in :func:`refresh_scenarios`.
     """
     book = _caller(book)
+    area = OWNED_AREAS[0]
     try:
-        owned = _named_range(book, OUTPUT_NAME)
-    except AlfaInputError as exc:
+        owned = _named_range(book, area.name)
+        check_sheet(area.name, _extent(owned), area.sheet, area.anchor)
+    except (AlfaInputError, OwnedAreaError) as exc:
         message = f"Clear stopped, nothing changed: {exc}"
         _report(book, message, error=True)
         return message
     with _Quiet(book.app):
         owned.clear_contents()
-        _redefine(book, OUTPUT_NAME, owned.resize(1, 1))
+        _redefine(book, area.name, owned.resize(1, 1))
     message = "Scenario tables cleared"
     _report(book, message, error=False)
     return message

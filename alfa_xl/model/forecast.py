@@ -11,7 +11,8 @@ and the probability of reaching 400,000 a year by 2030 and by 2035.
 Year to date
 ------------
 With ``ytd`` units over ``ytd_months`` months of the first forecast year, that year is
-conditioned on :func:`alfa_xl.model.nowcast.nowcast`: each path's total for the year is
+conditioned on :func:`alfa_xl.model.nowcast.nowcast` (through
+:func:`alfa_xl.model.simulate.simulate`'s ``ytd``): each path's total for the year is
 replaced by the nowcast quantile of the same rank (paths keep their order; the year's
 band becomes the nowcast's), and the path's later years are scaled by the same ratio, as
 the yearly noise of the models on sale carries a level on (in the current year nearly
@@ -199,30 +200,17 @@ def forecast(
     if (ytd is None) != (ytd_months is None):
         raise HorizonError("ytd_months" if ytd_months is None else "ytd", ytd_months if ytd_months is None else ytd,
                            "give both the year-to-date units and the months they cover, or neither", "missing")
-    nc = None
-    if ytd is not None:
-        from alfa_xl.model.nowcast import nowcast
-
-        nc = nowcast(ytd, ytd_months, first)
     lu, factor = anchor_to_actual(default_lineup() if lineup is None else lineup, base_year, base_units, base_year)
     sc = as_of_scenario(lu, first)
     u = Uncertainty.as_of(first) if uncertainty is None else uncertainty
     last = max(end, PROBABILITY_YEARS[1], span[1])
-    sim = simulate(lu, sc, first, last, n, sd, u, base_year=base_year)
-    totals = np.array(sim.totals)
-    if nc is not None:
-        current = totals[:, 0]
-        ranks = np.argsort(np.argsort(current, kind="stable"), kind="stable")
-        conditioned = np.asarray(nc.ppf((ranks + 0.5) / n), dtype=float)
-        ratio = np.divide(conditioned, current, out=np.ones(n), where=current > 0)
-        totals[:, 0] = conditioned
-        totals[:, 1:] *= ratio[:, None]
-    totals.setflags(write=False)
+    sim = simulate(lu, sc, first, last, n, sd, u, base_year=base_year, ytd=ytd, ytd_months=ytd_months)
+    totals = sim.totals
     years = np.arange(start, end + 1)
     years.setflags(write=False)
     all_years = sim.years.copy()
     all_years.setflags(write=False)
-    return Forecast(years, all_years, totals, ps, (int(span[0]), int(span[1])), tgt, nc is not None,
-                    None if ytd is None else float(nc.units_to_date), None if nc is None else int(nc.months),
-                    sc, u, lu, n, sd, factor)
+    done = sim.ytd
+    return Forecast(years, all_years, totals, ps, (int(span[0]), int(span[1])), tgt, done is not None,
+                    None if done is None else done[0], None if done is None else done[1], sc, u, lu, n, sd, factor)
 

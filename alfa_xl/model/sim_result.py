@@ -46,6 +46,9 @@ class Simulation:
         read-only, not rounded.
     deterministic : numpy.ndarray
         The scenario's own totals (:func:`~alfa_xl.model.projection.project`), shape ``(Y,)``.
+    ytd : (float, int) or None
+        Year-to-date units and months the first year is conditioned on; ``None``: the
+        current year is unconditioned (the curve's alone).
     """
 
     lineup: Lineup
@@ -55,6 +58,7 @@ class Simulation:
     years: np.ndarray
     totals: np.ndarray
     deterministic: np.ndarray
+    ytd: tuple[float, int] | None = None
 
     @property
     def paths(self) -> int:

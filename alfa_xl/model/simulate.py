@@ -121,6 +121,7 @@ __all__ = [
     "MAX_SLIP",
     "BLOCK",
     "TORNADO_COLUMNS",
+    "condition_on_year_to_date",
 ]
 
 #: Paths per independent random stream.
@@ -473,6 +474,8 @@ def simulate(
     progress: Callable[[int, int], None] | None = None,
     *,
     base_year: int | None = None,
+    ytd: float | None = None,
+    ytd_months: int | None = None,
 ) -> Simulation:
     """Simulate yearly totals over many paths drawn around a scenario.
 
@@ -499,6 +502,12 @@ def simulate(
         The latest actual year (default: the shipped history's, 2025): trend, tariff and
         the yearly noise start after it, and a planned model's lead is counted from it. A
         backtest passes the year before its ``as_of``.
+    ytd, ytd_months : optional
+        Year-to-date worldwide units of the year after ``base_year`` and the months they
+        cover (both or neither; the horizon must start in that year). That year's totals
+        become the nowcast's (:func:`alfa_xl.model.nowcast.nowcast`) quantile of the same
+        rank, and each path's later years are scaled by the same ratio (the level the
+        yearly noise of the models on sale carries on).
 
     Returns
     -------
@@ -528,6 +537,7 @@ def simulate(
     seed = check_seed(seed)
     lineup, scenario, uncertainty, start, end = resolve_inputs(lineup, scenario, uncertainty, start_year, end_year)
     frame = PathFrame(lineup, scenario, start, end, uncertainty, base_year)
+    nc = _nowcast(ytd, ytd_months, start, frame.base_year)
     step = _chunk_paths(len(frame.years), frame.n_models, chunk_paths)
     totals = np.empty((n, len(frame.years)))
     for first in range(0, n, step):
@@ -536,12 +546,49 @@ def simulate(
         totals[first:stop] = frame.totals(d.slip, d.cancelled, d.peak_multiplier, d.market_trend, d.na_tariff, d.volume)
         if progress is not None:
             progress(stop, n)
+    if nc is not None:
+        condition_on_year_to_date(totals, nc.ppf)
     totals.setflags(write=False)
     years = frame.years.astype(int)
     years.setflags(write=False)
     deterministic = project(lineup, scenario, start, end, base_year=frame.base_year).totals.copy()
     deterministic.setflags(write=False)
-    return Simulation(lineup, scenario, uncertainty, seed, years, totals, deterministic)
+    conditioned = None if nc is None else (float(nc.units_to_date), int(nc.months))
+    return Simulation(lineup, scenario, uncertainty, seed, years, totals, deterministic, conditioned)
+
+
+def _nowcast(ytd: Any, ytd_months: Any, start: int, base_year: int):
+    if ytd is None and ytd_months is None:
+        return None
+    if ytd is None or ytd_months is None:
+        missing = "ytd" if ytd is None else "ytd_months"
+        raise SimulationError(missing, None, "give both the year-to-date units and the months they cover, or neither", "missing")
+    if start != base_year + 1:
+        raise HorizonError("start_year", start, f"start the horizon in {base_year + 1}, the year the year-to-date units "
+                           "are from", "year-to-date units need the current year")
+    from alfa_xl.model.nowcast import nowcast
+
+    return nowcast(ytd, ytd_months, base_year + 1)
+
+
+def condition_on_year_to_date(totals: np.ndarray, ppf: Callable[[np.ndarray], np.ndarray]) -> None:
+    """Condition paths (in place) on a full-year distribution for their first year.
+
+    Each path's first-year total becomes ``ppf((rank + 0.5) / n)`` (paths keep their
+    order) and its later years are scaled by the same ratio.
+
+    >>> t = np.array([[10.0, 20.0], [30.0, 60.0]])
+    >>> condition_on_year_to_date(t, lambda u: 100 * u)
+    >>> t.tolist()
+    [[25.0, 50.0], [75.0, 150.0]]
+    """
+    n = totals.shape[0]
+    current = totals[:, 0].copy()
+    ranks = np.argsort(np.argsort(current, kind="stable"), kind="stable")
+    target = np.asarray(ppf((ranks + 0.5) / n), dtype=float)
+    ratio = np.divide(target, current, out=np.ones(n), where=current > 0)
+    totals[:, 0] = target
+    totals[:, 1:] *= ratio[:, None]
 
 
 # The result object and the tornado live in their own modules; they stay importable from here.

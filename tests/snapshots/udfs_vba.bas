@@ -50,6 +50,19 @@ failed:
     alfa_facts = Err.Description
 End Function
 
+Function alfa_forecast(Optional start_year, Optional end_year, Optional percentiles, Optional paths, Optional seed)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        alfa_forecast = XLPy.CallUDF("alfa_xl.udfs", "alfa_forecast", Array(start_year, end_year, percentiles, paths, seed), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        alfa_forecast = XLPy.CallUDF("alfa_xl.udfs", "alfa_forecast", Array(start_year, end_year, percentiles, paths, seed))
+        Exit Function
+    #End If
+failed:
+    alfa_forecast = Err.Description
+End Function
+
 Function alfa_gap(Optional target, Optional year, Optional scenario, Optional lineup)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -76,6 +89,45 @@ failed:
     alfa_gap_table = Err.Description
 End Function
 
+Function alfa_nowcast(Optional units_to_date, Optional months, Optional year)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        alfa_nowcast = XLPy.CallUDF("alfa_xl.udfs", "alfa_nowcast", Array(units_to_date, months, year), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        alfa_nowcast = XLPy.CallUDF("alfa_xl.udfs", "alfa_nowcast", Array(units_to_date, months, year))
+        Exit Function
+    #End If
+failed:
+    alfa_nowcast = Err.Description
+End Function
+
+Function alfa_percentiles(Optional scenario, Optional start_year, Optional end_year, Optional percentiles, Optional paths, Optional seed)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        alfa_percentiles = XLPy.CallUDF("alfa_xl.udfs", "alfa_percentiles", Array(scenario, start_year, end_year, percentiles, paths, seed), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        alfa_percentiles = XLPy.CallUDF("alfa_xl.udfs", "alfa_percentiles", Array(scenario, start_year, end_year, percentiles, paths, seed))
+        Exit Function
+    #End If
+failed:
+    alfa_percentiles = Err.Description
+End Function
+
+Function alfa_probability(Optional target, Optional year, Optional scenario, Optional paths, Optional seed)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        alfa_probability = XLPy.CallUDF("alfa_xl.udfs", "alfa_probability", Array(target, year, scenario, paths, seed), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        alfa_probability = XLPy.CallUDF("alfa_xl.udfs", "alfa_probability", Array(target, year, scenario, paths, seed))
+        Exit Function
+    #End If
+failed:
+    alfa_probability = Err.Description
+End Function
+
 Function alfa_project(Optional scenario, Optional start_year, Optional end_year, Optional by, Optional lineup)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -100,6 +152,19 @@ Function alfa_scenarios()
     #End If
 failed:
     alfa_scenarios = Err.Description
+End Function
+
+Function alfa_tornado(Optional year, Optional scenario)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        alfa_tornado = XLPy.CallUDF("alfa_xl.udfs", "alfa_tornado", Array(year, scenario), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        alfa_tornado = XLPy.CallUDF("alfa_xl.udfs", "alfa_tornado", Array(year, scenario))
+        Exit Function
+    #End If
+failed:
+    alfa_tornado = Err.Description
 End Function
 
 Function alfa_total(year, Optional scenario, Optional lineup)

@@ -1,0 +1,279 @@
+"""The workbook inside a package (:class:`BookFile`): sheets, defined names, tables, number
+formats, shared strings and cells, each parsed once and checked (a bad cell reference,
+style index, shared-string index or table header count is a
+:class:`~alfa_xl.book.xlsx.WorkbookFileError`, never a traceback).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from alfa_xl.errors import AlfaInputError
+from alfa_xl.book.xlsx import M, NS, CellRange, Package, WorkbookFileError, int_attr, parse_range, quote_sheet, split_ref
+
+__all__ = ["ExcelError", "TableInfo", "XlCell", "BookFile"]
+
+_RESAVE = "open and re-save the workbook in Excel, or build a new one with alfa-xl build-workbook"
+
+
+def _bad(path, problem: str, fix: str = _RESAVE) -> WorkbookFileError:
+    return WorkbookFileError("workbook file", str(path), fix, problem)
+
+
+class ExcelError(str):
+    """An Excel error value read from a cell (``#N/A``, ``#REF!``, ...): text that knows it is one."""
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """An Excel table: its sheet, full range (header included) and column names."""
+
+    name: str
+    sheet: str
+    part: str
+    ref: CellRange
+    columns: tuple[str, ...]
+    header_rows: int
+    totals_rows: int
+
+
+_DATE_IDS = frozenset(range(14, 23)) | frozenset(range(27, 37)) | frozenset(range(45, 48)) | frozenset(range(50, 59))
+_BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
+_EPOCH = _dt.datetime(1899, 12, 30)
+
+
+def _is_date_code(code: str) -> bool:
+    """Whether a number format shows a date or time (quoted text, [colours] and escapes ignored)."""
+    plain, i, quoted = [], 0, False
+    while i < len(code):
+        ch = code[i]
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            pass
+        elif ch == "\\":
+            i += 1
+        elif ch == "[":
+            end = code.find("]", i)
+            inner = code[i + 1:end if end > 0 else len(code)].lower()
+            if inner in ("h", "hh", "m", "mm", "s", "ss"):
+                plain.append("h")
+            i = end if end > 0 else len(code)
+        else:
+            plain.append(ch.lower())
+        i += 1
+    text = "".join(plain).split(";")[0]
+    return text != "general" and any(c in text for c in "dmyhs")
+
+
+@dataclass(frozen=True)
+class XlCell:
+    """One cell as stored: ``value`` (None, float, bool, str, :class:`ExcelError` or a
+    ``datetime`` for a date-formatted number), its formula text, and whether the formula
+    has a cached value."""
+
+    value: Any
+    formula: str | None = None
+    number_format: str = "General"
+
+
+class BookFile:
+    """A workbook package read once: its sheets, defined names, tables, styles, shared
+    strings and cells, each parsed on first use and kept."""
+
+    def __init__(self, pkg: Package):
+        self.pkg = pkg
+        self.path = pkg.path
+        self._row_index: dict[str, tuple[str, dict[int, Element]]] = {}
+        self._dates: dict[int, bool] = {}
+        root = pkg.xml("xl/workbook.xml")
+        rels = self.rels("xl/workbook.xml")
+        self.sheet_parts: dict[str, str] = {}
+        sheets = root.find(M + "sheets")
+        for s in (sheets if sheets is not None else []):
+            rid = s.get("{%s}id" % NS["r"])
+            name = s.get("name", "")
+            if rid in rels:
+                self.sheet_parts[name] = rels[rid]
+        #: workbook-scoped defined names -> their formula text (sheet-scoped ones left out)
+        self.names: dict[str, str] = {}
+        dn = root.find(M + "definedNames")
+        for d in (dn if dn is not None else []):
+            if d.get("localSheetId") is None and d.get("name"):
+                self.names[d.get("name")] = (d.text or "").strip()
+        self._strings: list[str] | None = None
+        self._formats: list[str] | None = None
+
+    # structure
+    def rels(self, part: str) -> dict[str, str]:
+        """Relationship id -> target part name (resolved) of ``part``."""
+        folder, _, base = part.rpartition("/")
+        rels_name = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+        if not self.pkg.has(rels_name):
+            return {}
+        out = {}
+        for rel in self.pkg.xml(rels_name).findall("{%s}Relationship" % NS["rel"]):
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External":
+                continue
+            segs = target[1:].split("/") if target.startswith("/") else (folder.split("/") if folder else []) + target.split("/")
+            stack: list[str] = []
+            for s in segs:
+                if s == "..":
+                    if stack:
+                        stack.pop()
+                elif s and s != ".":
+                    stack.append(s)
+            out[rel.get("Id", "")] = "/".join(stack)
+        return out
+
+    def sheet_part(self, sheet: str) -> str:
+        """The worksheet part of ``sheet``; an error when the package lacks it."""
+        part = self.sheet_parts.get(sheet)
+        if part is None:
+            raise _bad(self.path, f"sheet {sheet!r} not found")
+        if not self.pkg.has(part):
+            raise _bad(self.path, f"the part {part} of sheet {sheet!r} is missing")
+        return part
+
+    def resolve(self, name: str, error: type[AlfaInputError], fix: str, missing_fix: str) -> CellRange:
+        """The cell range a defined name refers to, checked to lie on an existing sheet."""
+        text = self.names.get(name)
+        if text is None:
+            raise error(f"defined name {name}", None, missing_fix, "missing")
+        try:
+            rng = parse_range(text)
+        except ValueError:
+            raise error(f"defined name {name}", text, fix, "not a cell range") from None
+        if rng.sheet not in self.sheet_parts:
+            raise error(f"defined name {name}", text, fix, "sheet not found")
+        return rng
+
+    def table(self, name: str) -> TableInfo | None:
+        """The Excel table called ``name`` (case ignored), or ``None``."""
+        for sheet, part in self.sheet_parts.items():
+            if not self.pkg.has(part):
+                continue
+            for target in self.rels(part).values():
+                if not target.startswith("xl/tables/") or not self.pkg.has(target):
+                    continue
+                t = self.pkg.xml(target)
+                if (t.get("displayName") or t.get("name") or "").casefold() != name.casefold():
+                    continue
+                try:
+                    rng = parse_range(f"{quote_sheet(sheet)}!{t.get('ref', '')}")
+                except ValueError:
+                    raise _bad(self.path, f"table {name}: bad reference {t.get('ref')!r}") from None
+                cols = tuple(c.get("name", "") for c in t.iter(M + "tableColumn"))
+                header = int_attr(t, "headerRowCount", 1, target, self.path, 0, 1)
+                totals = int_attr(t, "totalsRowCount", 0, target, self.path, 0, 1)
+                if len(cols) != rng.c1 - rng.c0 + 1 or rng.r1 - rng.r0 + 1 < header + totals:
+                    raise _bad(self.path, f"table {name}: its columns do not match its reference {t.get('ref')!r}")
+                return TableInfo(name, sheet, part, rng, cols, header, totals)
+        return None
+
+    # values
+    def strings(self) -> list[str]:
+        if self._strings is None:
+            self._strings = []
+            if self.pkg.has("xl/sharedStrings.xml"):
+                root = self.pkg.xml("xl/sharedStrings.xml")
+                self._strings = ["".join(t.text or "" for t in si.iter(M + "t")) for si in root.findall(M + "si")]
+        return self._strings
+
+    def formats(self) -> list[str]:
+        """The number format code of each cell format (``cellXfs``), by index."""
+        if self._formats is None:
+            out: list[str] = []
+            if self.pkg.has("xl/styles.xml"):
+                root = self.pkg.xml("xl/styles.xml")
+                codes: dict[int, str] = dict(_BUILTIN_FORMATS)
+                nf = root.find(M + "numFmts")
+                for n in (nf if nf is not None else []):
+                    codes[int_attr(n, "numFmtId", -1, "xl/styles.xml", self.path, -1)] = n.get("formatCode", "")
+                xfs = root.find(M + "cellXfs")
+                for xf in (xfs if xfs is not None else []):
+                    fid = int_attr(xf, "numFmtId", 0, "xl/styles.xml", self.path)
+                    out.append("m/d/yyyy" if fid in _DATE_IDS else codes.get(fid, "General"))
+            self._formats = out
+        return self._formats
+
+    def _rows(self, sheet: str) -> tuple[str, dict[int, Element]]:
+        """The sheet's part and its rows by 0-based number (parsed once)."""
+        if sheet not in self._row_index:
+            part = self.sheet_part(sheet)
+            data = self.pkg.xml(part).find(M + "sheetData")
+            rows: dict[int, Element] = {}
+            for row in (data.findall(M + "row") if data is not None else []):
+                rows[int_attr(row, "r", 0, part, self.path, 1, 1_048_576) - 1] = row
+            self._row_index[sheet] = (part, rows)
+        return self._row_index[sheet]
+
+    def cells(self, sheet: str, within: CellRange | None = None) -> dict[tuple[int, int], XlCell]:
+        """The cells of ``sheet`` (or of the rectangle ``within``) that hold a value or a
+        formula: ``{(row, col): XlCell}``. Only the rows asked for are read."""
+        part, rows = self._rows(sheet)
+        out: dict[tuple[int, int], XlCell] = {}
+        numbers = range(within.r0, within.r1 + 1) if within is not None and within.r1 - within.r0 < len(rows) else sorted(rows)
+        for r in numbers:
+            row = rows.get(r)
+            if row is None:
+                continue
+            for c in row.findall(M + "c"):
+                ref = c.get("r")
+                if not ref:
+                    continue
+                try:
+                    at = split_ref(ref)
+                except ValueError:
+                    raise _bad(self.path, f"{part}: bad cell reference {ref!r}") from None
+                if within is not None and not within.contains(*at):
+                    continue
+                cell = self._cell(c, part)
+                if cell.value is not None or cell.formula is not None:
+                    out[at] = cell
+        return out
+
+    def _cell(self, c: Element, part: str) -> XlCell:
+        f = c.find(M + "f")
+        formula = None if f is None else (f.text or "").strip() or "(shared formula)"
+        t = c.get("t", "n")
+        if t == "inlineStr":
+            return XlCell("".join(x.text or "" for x in c.iter(M + "t")), formula)
+        v = c.find(M + "v")
+        if v is None or v.text is None:
+            return XlCell(None, formula)
+        text = v.text
+        if t == "s":
+            strings = self.strings()
+            try:
+                i = int(text)
+            except ValueError:
+                raise _bad(self.path, f"{part}: shared-string index {text!r} is not a whole number") from None
+            if not 0 <= i < len(strings):
+                raise _bad(self.path, f"{part}: shared-string index {i} does not exist")
+            return XlCell(strings[i], formula)
+        if t == "str":
+            return XlCell(text, formula)
+        if t == "e":
+            return XlCell(ExcelError(text.strip()), formula)
+        if t == "b":
+            return XlCell(text.strip() in ("1", "true"), formula)
+        try:
+            number = float(text)
+        except ValueError:
+            raise _bad(self.path, f"{part}: the number {text[:20]!r} is not a number") from None
+        style = int_attr(c, "s", 0, part, self.path)
+        formats = self.formats()
+        code = formats[style] if style < len(formats) else "General"
+        if style not in self._dates:
+            self._dates[style] = _is_date_code(code)
+        if self._dates[style]:  # Excel shows it as a date: xlwings gives a datetime
+            try:
+                return XlCell(_EPOCH + _dt.timedelta(days=number), formula, code)
+            except (OverflowError, ValueError):
+                pass
+        return XlCell(number, formula, code)

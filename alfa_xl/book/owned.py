@@ -1,0 +1,124 @@
+"""Where a refresh may write: the rules both refreshes (the macro in Excel and ``alfa-xl
+refresh``) apply before the first write.
+
+* An owned name (``out_scenarios``, ``out_risk``) must refer to cells on its own sheet of
+  the contract, and ``out_status`` to a cell on Scenarios; otherwise the refresh is
+  refused, whatever the name says.
+* The rectangle written (the top-left cell of the name, the size of the new tables) and the
+  rectangle last written must not overlap another owned area, the status cell or an
+  input (an ``in_*`` name or the lineup table).
+* An area that grows never writes over a non-empty cell outside the rectangle it wrote
+  last time: the refresh is refused and the message names those cells (the user moves or
+  clears them). Inside the old rectangle every cell is the refresh's own.
+
+Each rule raises :class:`OwnedAreaError` with one line naming the defined name and the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from alfa_xl.errors import AlfaInputError
+from alfa_xl.book.layout import INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, BookInputs, OwnedArea
+from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
+
+__all__ = ["OwnedAreaError", "AreaPlan", "Plan", "new_extent", "check_sheet", "check_overlaps", "check_growth", "plan_areas"]
+
+#: Cells named in a refusal (the count is always given).
+SHOWN_CELLS = 6
+
+
+class OwnedAreaError(AlfaInputError):
+    """An owned name that would make a refresh write outside what it owns."""
+
+
+@dataclass(frozen=True)
+class AreaPlan:
+    """One owned area: the rectangle last written, the one to write, and what goes in it."""
+
+    area: OwnedArea
+    old: CellRange
+    new: CellRange
+    grid: list[list[Any]]
+    roles: list[list[str | None]]
+
+
+@dataclass(frozen=True)
+class Plan:
+    areas: list[AreaPlan]
+    status: CellRange | None
+
+
+def _name_fix(name: str, sheet: str, anchor: str) -> str:
+    return f"point {name} at {sheet}!${anchor[0]}${anchor[1:]} with Formulas > Name Manager, or rebuild the workbook"
+
+
+def check_sheet(name: str, rng: CellRange, sheet: str, anchor: str) -> None:
+    """An owned name must be on its own sheet."""
+    if rng.sheet != sheet:
+        raise OwnedAreaError(f"defined name {name}", rng.ref, _name_fix(name, sheet, anchor), f"on sheet {rng.sheet}, not on {sheet}")
+
+
+def new_extent(name: str, old: CellRange, grid: list[list[Any]]) -> CellRange:
+    """The rectangle ``grid`` fills from ``old``'s top-left cell (checked against Excel's grid)."""
+    height, width = max(len(grid), 1), max((len(r) for r in grid), default=1)
+    new = CellRange(old.sheet, old.r0, old.c0, old.r0 + height - 1, old.c0 + width - 1)
+    if new.r1 > MAX_ROW or new.c1 > MAX_COL:
+        raise OwnedAreaError(f"defined name {name}", old.ref, "move its top-left cell up and to the left", "the new tables would go past the last row or column")
+    return new
+
+
+def check_overlaps(owned: list[tuple[str, CellRange]], protected: list[tuple[str, CellRange]]) -> None:
+    """No owned rectangle may overlap another one or a protected range (inputs, status cell)."""
+    for i, (name, rng) in enumerate(owned):
+        for other, orng in owned[i + 1:] + protected:
+            if other != name and rng.overlaps(orng):
+                raise OwnedAreaError(f"defined name {name}", rng.ref,
+                                     f"point {name} at its own sheet's free area (Formulas > Name Manager), away from {other}, or rebuild the workbook",
+                                     f"overlaps {other} ({orng.ref})")
+
+
+def check_growth(name: str, old: CellRange, new: CellRange, filled: Iterable[tuple[int, int]]) -> None:
+    """Refuse when ``new`` covers non-empty cells (``filled``, 0-based) outside ``old``."""
+    hit = sorted((r, c) for r, c in filled if new.contains(r, c) and not old.contains(r, c))
+    if hit:
+        cells = ", ".join(CellRange(new.sheet, r, c, r, c).at() for r, c in hit[:SHOWN_CELLS]) + (", ..." if len(hit) > SHOWN_CELLS else "")
+        raise OwnedAreaError(f"defined name {name}", new.ref,
+                             "move or clear those cells (the area grows down and to the right from its top-left cell), then refresh again",
+                             f"the new tables would cover {len(hit)} non-empty cell{'s' if len(hit) != 1 else ''} it did not write: {cells}")
+
+
+def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
+    """Every owned area of a workbook file, computed and checked against the rules above."""
+    planned: list[AreaPlan] = []
+    for area in OWNED_AREAS:
+        if area.name not in book.names and not area.required:
+            continue  # an optional area this workbook does not have
+        old = book.resolve(area.name, OwnedAreaError, _name_fix(area.name, area.sheet, area.anchor), _name_fix(area.name, area.sheet, area.anchor))
+        check_sheet(area.name, old, area.sheet, area.anchor)
+        grid, roles = area.grid(inputs)
+        planned.append(AreaPlan(area, old, new_extent(area.name, old, grid), grid, roles))
+    status = None
+    if STATUS_NAME in book.names:
+        rng = book.resolve(STATUS_NAME, OwnedAreaError, _name_fix(STATUS_NAME, STATUS_SHEET, STATUS_ANCHOR), "")
+        check_sheet(STATUS_NAME, rng, STATUS_SHEET, STATUS_ANCHOR)
+        status = CellRange(rng.sheet, rng.r0, rng.c0, rng.r0, rng.c0)
+    protected = [(STATUS_NAME, status)] if status else []
+    protected += [(i.name, r) for i in INPUTS if i.name in book.names for r in [_quiet(book, i.name)] if r is not None]
+    table = book.table(LINEUP_TABLE)
+    if table is not None:
+        protected.append((LINEUP_TABLE, table.ref))
+    owned = [(p.area.name, p.new) for p in planned] + [(p.area.name, p.old) for p in planned]
+    check_overlaps(owned, protected)
+    for p in planned:
+        check_growth(p.area.name, p.old, p.new, book.cells(p.old.sheet))
+    return Plan(planned, status)
+
+
+def _quiet(book: BookFile, name: str) -> CellRange | None:
+    try:
+        return book.resolve(name, OwnedAreaError, "", "")
+    except OwnedAreaError:
+        return None

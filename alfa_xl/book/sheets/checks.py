@@ -1,0 +1,214 @@
+"""The Checks sheet: native Excel formulas over what the refresh wrote (``out_scenarios``,
+``out_risk``), cross-checks of the live functions, and the master check ``chk_master``.
+
+Every row comes from :class:`~alfa_xl.book.sheets.base.ChecksLayout`; the formulas refer to
+cells of this sheet through it, so moving a section moves its references with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy_financial as npf
+from xlsxwriter.utility import xl_range, xl_range_abs, xl_rowcol_to_cell
+
+from alfa_xl.model.report import Block
+from alfa_xl.book.layout import BookInputs
+from alfa_xl.book.sheets.base import TOLERANCE, Context, define, new_sheet, status_format
+from alfa_xl.book.sheets.gap import DIFF_COL, GapResult
+from alfa_xl.book.sheets.gap import SHEET as GAP_SHEET
+from alfa_xl.book.sheets.projection import ProjectionResult
+
+SHEET = "Checks"
+_PER_HEADERS = ["#", "Scenario", "Projection rows start (offset)", "Gap rows start (offset)", "Total - sum of models",
+                "Target - projection - gap", "Gap table projection - total", "Compare: target - total - gap", "Status",
+                "Gap in compare year", "Own growth a year"]
+
+
+def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: ProjectionResult, gap: GapResult) -> None:
+    """The Checks sheet, with ``cv`` (:func:`checks_values`) and ``rv``
+    (:func:`risk_checks_values`) as the cached values.
+
+    Long because it is one table of formulas read top to bottom; each block is a few
+    lines and they share the layout's cell references.
+    """
+    f = ctx.f
+    inp = ctx.inputs
+    L = ctx.layout.checks
+    V = L.value_col
+    ws = new_sheet(ctx, SHEET, {0: 5, 1: 62, 2: 14, 3: 14, 4: 14, 5: 14, 6: 14, 7: 14, 8: 14, 9: 14, 10: 12, 11: 12})
+    ws.write(0, 0, "Checks", f.title())
+    ws.write(1, 0, "Native Excel formulas over the values the refresh wrote (names out_scenarios and out_risk): they work with or without the Python add-in.", f.subtitle())
+    per = xl_range(L.per_first, L.per_status_col, L.per_last, L.per_status_col)
+    stale = xl_range(L.stale_first, V, L.stale_first + L.STALE_ROWS - 1, V)
+    risk = xl_range(L.risk_first, V, L.risk_first + L.RISK_ROWS - 1, V)
+    ws.write(L.master_row, 1, "Master check", f.get(bold=True, font_size=12))
+    ws.write_formula(L.master_row, V, f'=IF(COUNTIF({per},"ERROR")+COUNTIF({stale},"ERROR")+COUNTIF({risk},"ERROR")>0,"ERROR",'
+                                      f'IF(COUNTIF({stale},"REFRESH")+COUNTIF({risk},"REFRESH")>0,"REFRESH","OK"))',
+                     f.get(bold=True, font_size=12, align="center"), ctx.master)
+    define(ctx, "chk_master", SHEET, L.master_row, V)
+    status_format(ctx, ws, L.master_row, V, L.master_row, V)
+    ws.write(L.master_row, V + 1, "OK: all checks pass. REFRESH: press Refresh scenarios and risk (the output is older than the Inputs). ERROR: see below.", f.note())
+
+    # the shape of the refresh output: n scenarios, Y years, W columns
+    n, y, w = (xl_rowcol_to_cell(L.shape_row + i, V) for i in range(3))
+    n_abs, y_abs, w_abs = (xl_rowcol_to_cell(L.shape_row + i, V, True, True) for i in range(3))
+    ws.write(L.shape_row - 1, 1, "Shape of the refresh output", f.section())
+    shape = (
+        ("Scenarios in the output (n)", '=COUNTIF(INDEX(out_scenarios,0,1),"Year")/2', cv["n"], "0"),
+        ("Years per scenario (Y)", f"=(ROWS(out_scenarios)-{n}-2)/(2*{n})-3", cv["y"], "0"),
+        ("Columns of a projection table (Year, models, Total)", f"=COUNTA(OFFSET(out_scenarios,{n}+4,0,1,COLUMNS(out_scenarios)))", cv["w"], "0"),
+    )
+    for i, (label, formula, value, fmt) in enumerate(shape):
+        ws.write(L.shape_row + i, 1, label, f.label())
+        ws.write_formula(L.shape_row + i, V, formula, f.calc(fmt), value)
+
+    ws.write(L.per_header - 1, 1, "Per scenario (max absolute difference, units)", f.section())
+    ws.write_row(L.per_header, 0, _PER_HEADERS, f.header(text_wrap=True))
+    ws.set_row(L.per_header, 40)
+    per_values = {p["k"]: p for p in cv["per"]}
+    for k in range(1, L.rows + 1):
+        r = L.per_header + k
+        R = r + 1
+        p = per_values.get(k)
+        on = f"$A{R}<={n_abs}"
+        ws.write_number(r, 0, k, f.calc("0"))
+        ws.write_formula(r, 1, f'=IF({on},INDEX(out_scenarios,2+$A{R},1),"")', f.calc(), p["scenario"] if p else "")
+        ws.write_formula(r, 2, f'=IF({on},{n_abs}+5+($A{R}-1)*({y_abs}+3),"")', f.calc("0"), p["p0"] if p else "")
+        ws.write_formula(r, 3, f'=IF({on},{n_abs}+5+({n_abs}+$A{R}-1)*({y_abs}+3),"")', f.calc("0"), p["g0"] if p else "")
+        models = f"OFFSET(out_scenarios,C{R},1,{y_abs},{w_abs}-2)"
+        ones = f"TRANSPOSE(COLUMN(OFFSET(out_scenarios,0,1,1,{w_abs}-2))^0)"
+        total = f"OFFSET(out_scenarios,C{R},{w_abs}-1,{y_abs},1)"
+        gcol = lambda c: f"OFFSET(out_scenarios,D{R},{c},{y_abs},1)"  # noqa: E731
+        ws.write_array_formula(r, 4, r, 4, f'{{=IF({on},MAX(ABS(MMULT({models},{ones})-{total})),"")}}', f.calc("0.00"), p["sums"] if p else "")
+        ws.write_array_formula(r, 5, r, 5, f'{{=IF({on},MAX(ABS({gcol(2)}-{gcol(1)}-{gcol(3)})),"")}}', f.calc("0.00"), p["ident"] if p else "")
+        ws.write_array_formula(r, 6, r, 6, f'{{=IF({on},MAX(ABS({gcol(1)}-{total})),"")}}', f.calc("0.00"), p["link"] if p else "")
+        ws.write_formula(r, 7, f'=IF({on},ABS(INDEX(out_scenarios,2+$A{R},3)-INDEX(out_scenarios,2+$A{R},2)-INDEX(out_scenarios,2+$A{R},4)),"")', f.calc("0.00"), p["comp"] if p else "")
+        ws.write_formula(r, L.per_status_col, f'=IF({on},IF(MAX(E{R}:H{R})<=in_tolerance,"OK","ERROR"),"")', f.calc(align="center"), p["status"] if p else "")
+        gap_native = inp.target - p["total"] if p else ""
+        ws.write_formula(r, 9, f'=IF({on},in_target-INDEX(out_scenarios,2+$A{R},2),"")', f.calc("#,##0"), gap_native)
+        own = (p["total"] / ctx.base_units) ** (1 / (inp.compare_year - ctx.base_year)) - 1 if p and inp.compare_year > ctx.base_year else ""
+        ws.write_formula(r, 10, f'=IF(AND({on},in_compare_year>data_base_year),(INDEX(out_scenarios,2+$A{R},2)/data_base_units)^(1/(in_compare_year-data_base_year))-1,"")', f.calc("0.0%"), own)
+    status_format(ctx, ws, L.per_first, L.per_status_col, L.per_last, L.per_status_col)
+
+    ws.write(L.stale_first - 1, 1, "Output up to date with the Inputs", f.section())
+    stale_rows = (
+        ("Target in the output equals in_target", "=IF(ABS(INDEX(out_scenarios,3,3)-in_target)<=in_tolerance,\"OK\",\"REFRESH\")", cv["stale_target"]),
+        ("Years in the output equal in_start_year to in_end_year",
+         f'=IF(AND(INDEX(out_scenarios,{n}+6,1)=in_start_year,{y}=in_end_year-in_start_year+1),"OK","REFRESH")', cv["stale_years"]),
+        ("Scenarios in the output equal the filled cells of in_scenario_list", f'=IF({n}=COUNTA(in_scenario_list),"OK","REFRESH")', cv["stale_list"]),
+    )
+    for i, (label, formula, value) in enumerate(stale_rows):
+        ws.write(L.stale_first + i, 1, label, f.label())
+        ws.write_formula(L.stale_first + i, V, formula, f.calc(align="center"), value)
+    status_format(ctx, ws, L.stale_first, V, L.stale_first + L.STALE_ROWS - 1, V)
+
+    r = L.native_section
+    ws.write(r, 1, "Native figures (from Facts and Inputs)", f.section())
+    years = inp.compare_year - ctx.base_year
+    rate = float(npf.rate(years, 0, -ctx.base_units, inp.target)) if years > 0 else ""
+    ws.write(r + 1, 1, "Growth a year required to reach the target by the compare year", f.label())
+    ws.write_formula(r + 1, V, '=IF(in_compare_year>data_base_year,RATE(in_compare_year-data_base_year,0,-data_base_units,in_target),"")', f.calc("0.0%"), rate)
+    ws.write(r + 2, 1, "Latest actual (year, units)", f.label())
+    ws.write_formula(r + 2, V, "=data_base_year", f.calc("0"), ctx.base_year)
+    ws.write_formula(r + 2, V + 1, "=data_base_units", f.calc("#,##0"), ctx.base_units)
+
+    r = L.live_first
+    ws.write(r - 1, 1, "Live functions (Excel with the xlwings add-in; not part of the master check)", f.section())
+    diffs = f"{GAP_SHEET}!{xl_range(gap.first, DIFF_COL, gap.last, DIFF_COL)}"
+    ws.write(r, 1, "ALFA_GAP_TABLE gap equals target - ALFA_PROJECT total", f.label())
+    ws.write_formula(r, V, f'=IF(ISERROR(SUM({diffs})),"not loaded",IF(SUMPRODUCT(ABS({diffs}))<=in_tolerance,"OK","ERROR"))',
+                     f.calc(align="center"), gap.live_gap_status)
+    ws.write(r + 1, 1, "ALFA_PROJECT total equals the sum of its models", f.label())
+    spill = ctx.layout.by_model
+    head = f"{spill.sheet}!{xl_rowcol_to_cell(spill.row, 0, True, True)}"
+    head_row = f"{spill.sheet}!{xl_range_abs(spill.row, 0, spill.row, 25)}"
+    rows = "(in_end_year-in_start_year+1)"
+    spill_models = f"OFFSET({head},1,1,{rows},COUNTA({head_row})-2)"
+    spill_ones = f"TRANSPOSE(COLUMN(OFFSET({head},0,1,1,COUNTA({head_row})-2))^0)"
+    spill_total = f"OFFSET({head},1,COUNTA({head_row})-1,{rows},1)"
+    ws.write_array_formula(r + 1, V, r + 1, V, f'{{=IF(ISERROR(SUM({spill_total})),"not loaded",IF(MAX(ABS(MMULT({spill_models},{spill_ones})-{spill_total}))<=in_tolerance,"OK","ERROR"))}}',
+                           f.calc(align="center"), proj.live_sum_status)
+    status_format(ctx, ws, r, V, r + 1, V)
+
+    r = L.risk_first
+    ws.write(r - 1, 1, "Risk sheet (out_risk; Y years, D drivers as counted on the Risk sheet)", f.section())
+    Y, D, T = "calc_risk_years", "calc_risk_drivers", "calc_risk_tornado_row"
+    fan = lambda c: f"OFFSET(out_risk,2,{c},{Y},1)"  # noqa: E731 - P10, P50, P90 are columns 1-3
+    prob = f"OFFSET(out_risk,5+{Y},1,{Y},1)"
+    torn = lambda c, n=D, down=0: f"OFFSET(out_risk,{T}+{down},{c},{n},1)"  # noqa: E731 - Low, High, Swing are columns 1-3
+    title = "INDEX(out_risk,1,1)"
+    risk_rows = (
+        ("Fan: P10 <= P50 <= P90 in every year", True,
+         f'{{=IF(SUM(({fan(1)}>{fan(2)})+({fan(2)}>{fan(3)}))=0,"OK","ERROR")}}', rv["order"]),
+        ("Probability of reaching the target between 0 and 1 in every year", True,
+         f'{{=IF(AND(MIN({prob})>=0,MAX({prob})<=1),"OK","ERROR")}}', rv["within"]),
+        ("Tornado: high >= low, swing = high - low, largest swing first", True,
+         f'{{=IF({D}=0,"OK",IF(AND(MIN({torn(2)}-{torn(1)})>=0,MAX(ABS({torn(2)}-{torn(1)}-{torn(3)}))<=in_tolerance,'
+         f'MIN({torn(3, f"MAX(1,{D}-1)")}-{torn(3, f"MAX(1,{D}-1)", 1)})>=0),"OK","ERROR"))}}', rv["tornado"]),
+        ("Risk years equal in_start_year to in_end_year", False,
+         f'=IF(AND({Y}=in_end_year-in_start_year+1,INDEX(out_risk,3,1)=in_start_year),"OK","REFRESH")', rv["years"]),
+        ("Risk paths drawn with in_scenario, in_paths and in_seed", False,
+         f'=IF(AND(ISNUMBER(SEARCH("around scenario "&in_scenario&",",{title})),'
+         f'OR(ISBLANK(in_paths),ISNUMBER(SEARCH(" "&TEXT(in_paths,"#,##0")&" paths",{title}))),'
+         f'OR(ISBLANK(in_seed),ISNUMBER(SEARCH("seed "&in_seed&" ",{title})))),"OK","REFRESH")', rv["made"]),
+    )
+    for i, (label, array, formula, value) in enumerate(risk_rows):
+        ws.write(r + i, 1, label, f.label())
+        if array:
+            ws.write_array_formula(r + i, V, r + i, V, formula, f.calc(align="center"), value)
+        else:
+            ws.write_formula(r + i, V, formula, f.calc(align="center"), value)
+    status_format(ctx, ws, r, V, r + L.RISK_ROWS - 1, V)
+
+
+# -- cached values ---------------------------------------------------------------------
+def _status(*statuses: str) -> str:
+    return "ERROR" if "ERROR" in statuses else ("REFRESH" if "REFRESH" in statuses else "OK")
+
+
+def checks_values(blocks: list[Block], target: float, start: int, end: int, listed: int, tol: float = TOLERANCE) -> dict[str, Any]:
+    """The cached values of the Checks sheet's scenario rows, from the tables of
+    ``out_scenarios`` as built (``blocks``: the comparison, one projection per scenario,
+    one gap table per scenario, as :func:`alfa_xl.book.layout.scenario_area_blocks` gives
+    them). The sheet's formulas find the same tables from the shape of the written grid;
+    LibreOffice's recalculation checks that both agree (``tests/test_book_libreoffice.py``).
+    """
+    compare = blocks[0].frame
+    n = len(compare)
+    proj, gaps = blocks[1:1 + n], blocks[1 + n:1 + 2 * n]
+    y = len(proj[0].frame) if n else 0
+    w = len(proj[0].frame.columns) if n else 0
+    per = []
+    for k in range(1, n + 1):
+        p = proj[k - 1].frame
+        g = gaps[k - 1].frame
+        models = p.drop(columns=["Year", "Total"])
+        sums = float((models.sum(axis=1) - p["Total"]).abs().max())
+        ident = float((g["Target"] - g["Projection"] - g["Gap"]).abs().max())
+        link = float(abs(g["Projection"].to_numpy() - p["Total"].to_numpy()).max())
+        row = compare.iloc[k - 1]
+        comp = abs(float(row["Target"]) - float(row["Total"]) - float(row["Gap"]))
+        per.append({"k": k, "scenario": row["Scenario"], "p0": n + 5 + (k - 1) * (y + 3), "g0": n + 5 + (n + k - 1) * (y + 3),
+                    "sums": sums, "ident": ident, "link": link, "comp": comp,
+                    "status": "OK" if max(sums, ident, link, comp) <= tol else "ERROR", "total": float(row["Total"]), "gap": float(row["Gap"])})
+    stale_target = "OK" if n and abs(float(compare["Target"].iloc[0]) - target) <= tol else "REFRESH"
+    stale_years = "OK" if n and int(proj[0].frame["Year"].iloc[0]) == start and y == end - start + 1 else "REFRESH"
+    stale_list = "OK" if n == listed else "REFRESH"
+    master = _status(*[q["status"] for q in per], stale_target, stale_years, stale_list)
+    return {"n": n, "y": y, "w": w, "per": per, "stale_target": stale_target, "stale_years": stale_years, "stale_list": stale_list, "master": master}
+
+
+def risk_checks_values(blocks: list[Block], inputs: BookInputs, tol: float = TOLERANCE) -> dict[str, str]:
+    """The cached values of the Checks sheet's Risk rows, from the tables of ``out_risk``
+    as built (the fan, the probability by year, the tornado). The output is made from
+    ``inputs``, which are the workbook's Inputs, so it is current (``made``)."""
+    fan, prob, torn = (b.frame for b in blocks)
+    order = "OK" if ((fan["P10"] <= fan["P50"]) & (fan["P50"] <= fan["P90"])).all() else "ERROR"
+    within = "OK" if prob["Probability"].between(0, 1).all() else "ERROR"
+    swings = list(torn["Swing"])
+    tornado = "OK" if ((torn["High"] >= torn["Low"]).all() and ((torn["High"] - torn["Low"] - torn["Swing"]).abs() <= tol).all()
+                       and all(a >= b for a, b in zip(swings, swings[1:]))) else "ERROR"
+    r = inputs.refresh
+    years = "OK" if len(fan) == r.end_year - r.start_year + 1 and int(fan["Year"].iloc[0]) == r.start_year else "REFRESH"
+    return {"order": order, "within": within, "tornado": tornado, "years": years, "made": "OK"}

@@ -1,0 +1,93 @@
+"""The Cover: what the workbook is, its sheets, the master check, setup steps, buttons and
+the colour key."""
+
+from __future__ import annotations
+
+from alfa_xl.book.buttons import (LITE_BUTTONS, insert_clear_button, insert_import_button, insert_lite_buttons,
+                                  insert_refresh_button, insert_refresh_one_button)
+from alfa_xl.book.layout import STATUS_NAME
+from alfa_xl.book.sheets.base import CHECK_BAD_FILL, CHECK_OK_FILL, Context, new_sheet, status_fmt, status_format
+from alfa_xl.book.xlsx import quote_sheet
+
+SHEET = "Cover"
+
+_ABOUT = (
+    "A lifecycle model of every Alfa Romeo nameplate (on sale and planned) projects yearly registrations;",
+    "scenarios move launches and peaks; the gap is the target (400,000 a year, Marchionne's May 2014 plan) minus the projection.",
+    "Every input is on the Inputs sheet with its unit, source and a comment. Every fact is sourced on the Facts sheet.",
+)
+_SHEETS = (
+    ("Inputs", "Inputs: target, horizon, compare year, scenarios, and the model lineup (table tbl_lineup)."),
+    ("Projection", "Calculation: live =ALFA_PROJECT() tables by model and region, and the outlook chart."),
+    ("Scenarios", "Output written by the refresh (out_scenarios): comparison, one projection and one gap table per scenario; status line out_status."),
+    ("Gap", "Calculation: live =ALFA_GAP_TABLE() and native Excel cross-checks of the gap and the growth required."),
+    ("Risk", "Output written by the refresh (out_risk): Monte Carlo fan (P10/P50/P90), probability of the target by year, tornado; two charts."),
+    ("Facts", "Sourced data: facts and yearly history, with sources."),
+    ("Checks", "Checks in native Excel formulas and the master check."),
+    ("xlwings.conf", "Settings read by xlwings (UDF Modules = alfa_xl.udfs). No machine-specific paths."),
+)
+_STEPS = (
+    "Install Python 3.11+ and alfa-xl (README: Install), then the xlwings add-in: xlwings addin install.",
+    "Open this workbook and enable macros. The sheet xlwings.conf sets only UDF Modules = alfa_xl.udfs;",
+    "set the Python interpreter on the xlwings tab (Interpreter), not in this file.",
+    "Press Import functions (or xlwings ribbon > Import Functions) once: ALFA_PROJECT, ALFA_GAP_TABLE, ALFA_TOTAL, ... become live.",
+    "Press Refresh scenarios and risk after changing Inputs: macro RefreshScenarios runs alfa_xl.macros.refresh_scenarios.",
+    "Without Excel: alfa-xl refresh alfa_outlook.xlsm rewrites the Scenarios and Risk sheets the same way (Excel must be closed).",
+    "Either way the status line (out_status, on the Scenarios sheet and above) says what was refreshed, or why nothing was.",
+    "Until the functions are live, purple cells show the values computed when the workbook was built (LibreOffice shows #NAME?).",
+)
+
+
+def write(ctx: Context) -> None:
+    """The Cover sheet (top to bottom, one row after the other)."""
+    f = ctx.f
+    ws = new_sheet(ctx, SHEET, {0: 3, 1: 30, 2: 95}, landscape=False)
+    ws.write(0, 1, "Alfa Romeo outlook: can Alfa Romeo reach 400,000 sales a year, when, and what would it take?", f.title())
+    ws.write(1, 1, "Yearly sales projected model by model and region by region, scenarios, and the gap to the target. Built by alfa-xl.", f.subtitle())
+
+    def section(r: int, title: str) -> int:
+        ws.write(r, 1, title, f.section())
+        ws.write_blank(r, 2, None, f.section())
+        return r + 1
+
+    r = section(3, "What it is")
+    for line in _ABOUT:
+        ws.write(r, 2, line, f.note()); r += 1
+    r = section(r + 1, "Sheets")
+    for sheet, role in _SHEETS:
+        ws.write_url(r, 1, f"internal:{quote_sheet(sheet)}!A1", string=sheet)
+        ws.write(r, 2, role, f.note()); r += 1
+    r = section(r + 1, "Master check")
+    ws.write(r, 1, "All checks (sheet Checks)", f.label())
+    ws.write_formula(r, 2, "=chk_master", f.get(bold=True, align="left"), ctx.master)
+    status_format(ctx, ws, r, 2, r, 2)
+    r += 1
+    ws.write(r, 1, "Last refresh (out_status)", f.label())
+    ws.write_formula(r, 2, f"={STATUS_NAME}", f.note(), ctx.status)
+    r = section(r + 2, "Enable the live functions")
+    for i, line in enumerate(_STEPS):
+        step = i if i < 2 else i - 1
+        ws.write(r, 1, "" if i == 2 else f"Step {step + 1}", f.label())
+        ws.write(r, 2, line, f.note()); r += 1
+    r += 1
+    insert_refresh_button(ws, r, 2)
+    insert_import_button(ws, r, 2, x_offset=190)
+    insert_refresh_one_button(ws, r, 2, x_offset=360)
+    insert_clear_button(ws, r, 2, x_offset=530)
+    r += 2
+    ws.write(r, 1, "xlwings Lite buttons", f.label())
+    insert_lite_buttons(ws, SHEET, r, 2)
+    r = section(r + len(LITE_BUTTONS) + 1, "Colour key")
+    for fmt, sample, meaning in (
+        (f.input(), "400,000", "Input: type here (blue on yellow). Only the Inputs sheet has inputs."),
+        (f.calc("#,##0"), "=A1-B1", "Calculation: native Excel formula (black)."),
+        (f.live("#,##0"), "=ALFA_...", "Live Python function (purple): needs the xlwings add-in; shows build-time values until then."),
+        (f.output("units"), "101,287", "Written by the refresh (dark blue on grey: Scenarios and Risk sheets): do not type here, the next refresh replaces it."),
+        (status_fmt(f), "Refreshed by ...", "Status line of the last refresh (out_status, Scenarios!B5): written by the refresh only."),
+        (f.data("#,##0"), "73,000", "Sourced data (green): see the source beside each row on the Facts sheet."),
+        (f.get(bg_color=CHECK_OK_FILL), "OK", "Check passed."),
+        (f.get(bg_color=CHECK_BAD_FILL), "ERROR", "Check failed (or REFRESH: the Scenarios or Risk output is older than the Inputs; STALE: refreshed without Excel, not yet recalculated)."),
+    ):
+        ws.write(r, 1, sample, fmt)
+        ws.write(r, 2, meaning, f.note()); r += 1
+    ws.activate()

@@ -1,0 +1,129 @@
+"""Results for cells: NaN and infinity never reach a cell, and identical calls are cached.
+
+xlwings keeps no result cache for worksheet functions (xlwings issue #1981); this is a
+bounded LRU (``cachetools.LRUCache``) keyed on the function name and its normalised
+arguments. Values are stored cleaned and frozen (tuples of tuples) and handed out as new
+lists, so a caller changing a result cannot change what the next call gets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+from typing import Any, Callable, Hashable, Iterable
+
+import cachetools
+
+from alfa_xl.excel.cells import freeze
+
+__all__ = ["clean_value", "clean_result", "frame_grid", "ResultCache", "CACHE", "cached"]
+
+
+def clean_value(value: Any) -> Any:
+    """A value safe for a cell: NaN, infinity, ``pd.NA``/``NaT`` -> ``None``; NumPy
+    scalars -> Python; ``date``/``datetime`` kept; anything else unknown -> its text."""
+    t = type(value)
+    if t is float:
+        return value if value - value == 0 else None
+    if value is None or t is str or t is int or t is bool:
+        return value
+    if isinstance(value, (dt.datetime, dt.date)):
+        try:
+            return None if value != value else value  # NaT
+        except TypeError:
+            return value
+    if hasattr(value, "item") and hasattr(value, "dtype"):  # NumPy scalar
+        return clean_value(value.item())
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, int):
+        return int(value)
+    try:
+        if value != value:  # pd.NA raises TypeError here
+            return None
+    except TypeError:
+        return None
+    return str(value)
+
+
+def clean_result(result: Any) -> Any:
+    """A scalar, a 1-D list or a list of rows with every value passed through
+    :func:`clean_value` (new lists; tuples become lists)."""
+    if isinstance(result, (list, tuple)):
+        return [clean_result(r) if isinstance(r, (list, tuple)) else clean_value(r) for r in result]
+    return clean_value(result)
+
+
+def frame_grid(frame, header: Iterable[str] | None = None) -> list[list[Any]]:
+    """A DataFrame as rows: the header (``header`` or the column names) first, then the
+    values (index dropped)."""
+    head = [str(c) for c in (header if header is not None else frame.columns)]
+    return [head] + [list(r) for r in frame.itertuples(index=False, name=None)]
+
+
+def _thaw(value: Any) -> Any:
+    if type(value) is tuple:
+        return [list(r) if type(r) is tuple else r for r in value]
+    return value
+
+
+class ResultCache:
+    """Bounded least-recently-used cache of worksheet results (``cachetools.LRUCache``
+    under a lock, with hit and miss counts).
+
+    Parameters
+    ----------
+    maxsize : int
+        Most results kept; the least recently used goes first.
+    """
+
+    def __init__(self, maxsize: int = 512):
+        self.maxsize = int(maxsize)
+        self._data: cachetools.LRUCache = cachetools.LRUCache(maxsize=self.maxsize)
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The result for ``key``, computing and storing it on a miss."""
+        try:
+            with self._lock:
+                frozen = self._data[key]
+                self.hits += 1
+            return _thaw(frozen)
+        except KeyError:
+            pass
+        except TypeError:  # unhashable key: compute without caching
+            return clean_result(compute())
+        import numpy as np  # already loaded by the engine
+
+        with np.errstate(all="ignore"):  # undefined values become empty cells, not warnings
+            frozen = freeze(clean_result(compute()))
+        with self._lock:
+            self.misses += 1
+            self._data[key] = frozen
+        return _thaw(frozen)
+
+    def clear(self) -> None:
+        """Forget every result and reset the counters."""
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
+
+    def info(self) -> dict[str, int]:
+        """``{"hits", "misses", "size", "maxsize"}``."""
+        return {"hits": self.hits, "misses": self.misses, "size": len(self._data), "maxsize": self.maxsize}
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+#: The cache shared by every worksheet function of the process.
+CACHE = ResultCache()
+
+
+def cached(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()`` cleaned, served from :data:`CACHE` under ``key`` (a fresh copy each
+    call). ``key`` must hold the function name and every normalised argument."""
+    return CACHE.get(key, compute)
