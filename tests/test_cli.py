@@ -288,6 +288,19 @@ class TestForecastFirst:
         err = capsys.readouterr().err
         assert code == 2 and len(err.strip().splitlines()) == 1 and fragment in err and "Traceback" not in err
 
+    def test_simulate_takes_the_year_to_date_too(self, capsys):
+        from alfa_xl.model.nowcast import nowcast
+
+        assert main(["simulate", "-n", "4000", "--ytd", "40000", "--ytd-months", "6", "--format", "json"]) == 0
+        d = strict_json(capsys.readouterr().out)
+        assert d["inputs"]["ytd"] == 40_000 and d["inputs"]["ytd_months"] == 6
+        assert d["fan"][0]["P50"] == pytest.approx(float(nowcast(40_000, 6).ppf(0.5)), rel=0.01)
+        assert main(["simulate", "-n", "500"]) == 0
+        assert "2026 unconditioned (give --ytd and --ytd-months" in capsys.readouterr().out
+        code = main(["simulate", "-n", "500", "--ytd", "40000"])
+        err = capsys.readouterr().err
+        assert code == 2 and err.startswith("alfa-xl: error: --ytd-months: missing") and len(err.strip().splitlines()) == 1
+
     def test_csv_sections(self, capsys):
         assert main(["outlook", "--format", "csv"]) == 0
         t = pd.read_csv(io.StringIO(capsys.readouterr().out))

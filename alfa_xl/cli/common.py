@@ -14,9 +14,10 @@ here and only here:
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ from alfa_xl.model.lineup import Lineup, load_lineup
 from alfa_xl.model.report import clean
 from alfa_xl.model.scenarios import Scenario, get_scenario, load_scenario
 
-__all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "os_reason", "csv_text", "csv_safe", "shown", "printable",
+__all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "os_reason", "named_as_options", "YTD_OPTIONS", "csv_text", "csv_safe", "shown", "printable",
            "FORMULA_STARTS"]
 
 #: First characters that make a spreadsheet read a CSV cell as a formula.
@@ -72,6 +73,23 @@ def resolve_scenario(value: str | None) -> Scenario:
             raise AlfaInputError("scenario file", text, "give the path of a CSV file you can read",
                                  f"cannot read ({os_reason(exc)})") from None
     return get_scenario(text)
+
+
+#: The engine's names of the year-to-date inputs -> the options that set them.
+YTD_OPTIONS = {"units_to_date": "--ytd", "ytd": "--ytd", "months": "--ytd-months", "ytd_months": "--ytd-months"}
+
+
+@contextmanager
+def named_as_options(options: Mapping[str, str]) -> Iterator[None]:
+    """Report an engine input error under the option the user typed (``--ytd`` for the
+    engine's ``units_to_date``); any other error passes unchanged."""
+    try:
+        yield
+    except AlfaInputError as exc:
+        option = options.get(exc.field)
+        if option is None:
+            raise
+        raise type(exc)(option, exc.value, exc.fix, exc.problem) from None
 
 
 def os_reason(exc: OSError) -> str:

@@ -18,7 +18,7 @@ import math
 
 import typer
 
-from alfa_xl.cli.common import Format, console as _console, read_lineup, resolve_scenario, shown
+from alfa_xl.cli.common import YTD_OPTIONS, Format, console as _console, named_as_options, read_lineup, resolve_scenario, shown
 from alfa_xl.cli.outlook_render import TIDY_COLUMNS, outlook_csv, outlook_json, render_outlook
 from alfa_xl.cli.outlook_result import Outlook, WhatItTakes, build_outlook, scenario_lines
 from alfa_xl.errors import AlfaInputError
@@ -27,10 +27,6 @@ from alfa_xl.model.scenarios import BUILTIN
 
 __all__ = ["Outlook", "WhatItTakes", "build_outlook", "resolve_scenario", "outlook_csv", "outlook_json", "register",
            "TIDY_COLUMNS", "Format"]
-
-
-#: The engine's names of the year-to-date inputs -> the options that set them.
-_YTD_OPTIONS = {"units_to_date": "--ytd", "ytd": "--ytd", "months": "--ytd-months", "ytd_months": "--ytd-months"}
 
 
 def register(app: typer.Typer) -> None:
@@ -61,13 +57,8 @@ def register(app: typer.Typer) -> None:
             plot_path = check_plot_path(plot)
         sc = resolve_scenario(scenario)
         lu = read_lineup(lineup)
-        try:
+        with named_as_options(YTD_OPTIONS):
             result = build_outlook(sc, start, end, target, lu, lineup or "default", ytd=ytd, ytd_months=ytd_months)
-        except AlfaInputError as exc:  # the nowcast names its arguments; the user typed the options
-            option = _YTD_OPTIONS.get(exc.field)
-            if option is None:
-                raise
-            raise type(exc)(option, exc.value, exc.fix, exc.problem) from None
         if plot_path is not None:
             from alfa_xl.cli.plotting import plot_outlook
 

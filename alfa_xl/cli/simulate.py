@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from alfa_xl.cli.common import Format, console, read_lineup, resolve_scenario, shown
+from alfa_xl.cli.common import YTD_OPTIONS, Format, console, named_as_options, read_lineup, resolve_scenario, shown
 from alfa_xl.cli.plotting import check_plot_path
 from alfa_xl.cli.simulate_render import TIDY_COLUMNS, render_simulation, simulation_csv, simulation_json
 from alfa_xl.errors import HorizonError
@@ -41,6 +41,8 @@ def register(app: typer.Typer) -> None:
         lineup: str | None = typer.Option(None, "--lineup", help="Lineup CSV (columns as alfa_xl/model/data/lineup.csv)."),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
         plot: str | None = typer.Option(None, "--plot", help="Also draw the fan chart (P10/P50/P90, history, target) into FILE.png."),
+        ytd: float | None = typer.Option(None, "--ytd", help="Worldwide units sold so far this year (with --ytd-months)."),
+        ytd_months: int | None = typer.Option(None, "--ytd-months", help="Months the --ytd units cover, 1 to 12."),
     ) -> None:
         """Probability of reaching the target, percentile fan by year and tornado, by Monte Carlo."""
         n = check_paths(paths)
@@ -66,9 +68,12 @@ def register(app: typer.Typer) -> None:
         if bar is not None:
             task = bar.add_task("paths", total=n)
             with bar:
-                sim = simulate(lu, sc, start, end, n, sd, progress=lambda done, total: bar.update(task, completed=done))
+                with named_as_options(YTD_OPTIONS):
+                    sim = simulate(lu, sc, start, end, n, sd, progress=lambda done, total: bar.update(task, completed=done),
+                                   ytd=ytd, ytd_months=ytd_months)
         else:
-            sim = simulate(lu, sc, start, end, n, sd)
+            with named_as_options(YTD_OPTIONS):
+                sim = simulate(lu, sc, start, end, n, sd, ytd=ytd, ytd_months=ytd_months)
         yr = int(sim.years[-1]) if year is None else year
         sim.probability(tgt, yr)  # validates the year before anything is printed
         torn = tornado(yr, sc, lu)

@@ -32,6 +32,8 @@ def simulation_json(sim: Simulation, target: float, year: int, torn: pd.DataFram
             "target": target,
             "year": year,
             "uncertainty": {k: float(v) for k, v in sim.uncertainty.to_frame().itertuples(index=False, name=None)},
+            "ytd": None if sim.ytd is None else sim.ytd[0],
+            "ytd_months": None if sim.ytd is None else sim.ytd[1],
         },
         "probability": sim.probability(target, year),
         "fan": records(sim.summary(target)),
@@ -61,6 +63,9 @@ def render_simulation(sim: Simulation, target: float, year: int, torn: pd.DataFr
         f"[bold]Alfa Romeo risk[/bold]: {sim.paths:,} paths around scenario [bold]{shown(sim.scenario.name)}[/bold] "
         f"({shown(sim.scenario.description)}); seed {sim.seed}."
     )
+    first = int(sim.years[0])
+    console.print(f"{first} conditioned on {sim.ytd[0]:,.0f} units in {sim.ytd[1]} month(s) to date." if sim.ytd is not None
+                  else f"{first} unconditioned (give --ytd and --ytd-months to condition it on the year to date).")
     console.print(f"Probability of reaching {target:,.0f} in {year}: [bold]{chance:.1%}[/bold]")
     console.print()
     t = Table(title="Yearly total across paths (units)", title_justify="left")
