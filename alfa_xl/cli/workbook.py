@@ -20,17 +20,13 @@ from typing import Optional
 import typer
 
 from alfa_xl.book.layout import WORKBOOK_NAME
+from alfa_xl.book.replace import backup_path, lock_files
 from alfa_xl.cli.common import os_reason, printable
 from alfa_xl.errors import AlfaInputError
 
-__all__ = ["register", "lock_files", "check_build_target", "keep_backup", "BuildTarget"]
+__all__ = ["register", "check_build_target", "keep_backup", "BuildTarget"]
 
 FIELD = "out"
-
-
-def lock_files(workbook: Path) -> tuple[Path, Path]:
-    """The files that say a workbook is open: Excel's ``~$NAME`` and LibreOffice's ``.~lock.NAME#``."""
-    return workbook.with_name("~$" + workbook.name), workbook.with_name(f".~lock.{workbook.name}#")
 
 
 class BuildTarget:
@@ -84,7 +80,7 @@ def check_build_target(out: Path | None, force: bool) -> BuildTarget:
         raise AlfaInputError(FIELD, shown, f"choose another --out, or add --force to replace {names} (the old files are kept as .bak)",
                              f"would replace {names}")
     for p in target.existing:
-        bak = p.with_name(p.name + ".bak")
+        bak = backup_path(p)
         if os.path.lexists(bak) and (bak.is_symlink() or not bak.is_file()):
             raise AlfaInputError(FIELD, str(bak), "move it away, then build again", "backup name taken by a folder or a link")
     if not path.parent.exists():
@@ -100,8 +96,9 @@ def keep_backup(path: Path) -> Path:
     A crash leaves either the previous backup or the new one complete, and no partial
     ``.bak``; the temporary file is removed on any failure.
     """
-    bak = path.with_name(path.name + ".bak")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".bak.tmp", dir=path.parent)
+    bak = backup_path(path)
+    # named like the refresh's own temporary backups, so its debris clean-up knows them
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.bak-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as dst, open(path, "rb") as src:
             shutil.copyfileobj(src, dst)
