@@ -158,8 +158,8 @@ class TestInProcess:
         assert code == 0
         d = strict_json(out)
         assert d["inputs"]["scenario"] == "late" and d["inputs"]["lineup"] == lineup
-        junior = [50_000 * (0.5 + 0.5 * math.exp(-0.7 * a)) for a in (6, 7, 8)]  # ages 7-9 of the default curve,
-        junior = [j * 0.85 ** max(0, a - 7) for j, a in zip(junior, (7, 8, 9))]  # decline from age 7 at 15%
+        junior = [50_000 * (0.5 + 0.5 * math.exp(-1.8 * a)) for a in (6, 7, 8)]  # ages 7-9 of the default curve,
+        junior = [j * 0.75 ** max(0, a - 5) for j, a in zip(junior, (7, 8, 9))]  # decline from age 5 at 25%
         new = [0, 50_000, 100_000]  # delayed a year: launch 2028 (half year), peak 2029
         assert [r["Total"] for r in d["projection"]] == pytest.approx([j + n for j, n in zip(junior, new)])
         assert [r["Scenario"] for r in d["compare"]] == ["base", "bear", "bull", "plan", "track_record", "late"]
