@@ -3,71 +3,71 @@
 * ``=ALFA_PROJECT()`` through the adapter (argument normalisation, projection, table,
   cleaning), result cache emptied before each call: target median <= 1 ms.
 * The same call served from the result cache: target median <= 20 us.
-* ``import alfa_xl.excel.functions`` in a fresh interpreter, minus ``import pandas`` alone (median
-  of several subprocess runs each): target <= 0.3 s. Also shown for a host that has
-  already loaded xlwings (Excel's UDF server, RunPython, xlwings Lite), where the
-  module adds only its own cost.
-
-Run ``python benchmarks/bench_udfs.py`` (``--quick`` for fewer repetitions). Prints
-median, p90 and the ratio median / target; the exit code is 0 even when a target is
-missed (this is a measurement, not a test).
+* ``import alfa_xl.excel.functions`` in a fresh interpreter, minus ``import pandas``
+  alone (paired fresh interpreters, each timing its own import): target <= 0.3 s. Also for a host that has already loaded pandas and xlwings (Excel's UDF
+  server, RunPython, xlwings Lite), where the module adds only its own cost.
 """
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 
 import numpy as np
-from timing import report, timings
+import pytest
 
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import functions as udfs
 
 
+def uncached():
+    xa.CACHE.clear()
+    return udfs.alfa_project()
+
+
+def bench_alfa_project_uncached(benchmark, figures):
+    assert isinstance(benchmark(uncached), list)
+    figures.timing(benchmark, "=ALFA_PROJECT() uncached (base, 2026-2030, by model)", 1e-3, "ms")
+
+
+def bench_alfa_project_cached(benchmark, figures):
+    udfs.alfa_project()
+    benchmark(udfs.alfa_project)
+    figures.timing(benchmark, "=ALFA_PROJECT() cached repeat", 20e-6, "us")
+
+
+def bench_alfa_project_cached_region(benchmark, figures):
+    call = lambda: udfs.alfa_project("bear", 2026.0, 2035.0, "region")  # noqa: E731
+    call()
+    benchmark(call)
+    figures.timing(benchmark, '=ALFA_PROJECT("bear", 2026, 2035, "region") cached', 20e-6, "us")
+
+
 def import_seconds(statement: str, before: str = "") -> float:
-    """Wall time of ``statement`` in a fresh interpreter, after ``before`` (not timed)."""
-    code = (f"{before}\nimport time\nt0 = time.perf_counter()\n{statement}\n"
-            "print(time.perf_counter() - t0)")
+    """Seconds ``statement`` takes in a fresh interpreter, after ``before`` (not timed),
+    as the interpreter itself measures it (its start and exit are left out)."""
+    code = f"{before}\nimport time\nt0 = time.perf_counter()\n{statement}\nprint(time.perf_counter() - t0)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def import_cost(runs: int, before: str = "") -> tuple[np.ndarray, np.ndarray]:
-    """Paired runs: ``import alfa_xl.excel.functions`` and ``import pandas`` alone, alternating."""
-    udf, pandas = np.empty(runs), np.empty(runs)
-    for i in range(runs):
-        udf[i] = import_seconds("import alfa_xl.excel.functions", before)
-        pandas[i] = import_seconds("import pandas", before)
-    return udf, pandas
+@pytest.mark.parametrize("host", ["fresh", "xlwings"])
+def bench_import_cost(benchmark, figures, host):
+    """Paired fresh interpreters, one round each: ``import alfa_xl.excel.functions`` and
+    ``import pandas`` alone. pytest-benchmark times the pair; the figure quoted is what
+    the module itself adds, measured inside each interpreter."""
+    before = "import pandas, xlwings" if host == "xlwings" else ""
+    own: list[float] = []
+    pandas: list[float] = []
 
+    def pair():
+        own.append(import_seconds("import alfa_xl.excel.functions", before))
+        pandas.append(import_seconds("import pandas", before))
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    args = parser.parse_args(argv)
-    n_uncached, n_cached, n_import = (200, 2000, 3) if args.quick else (2000, 20000, 9)
-    print(f"Python {sys.version.split()[0]}, numpy {np.__version__}")
-
-    def uncached():
-        xa.CACHE.clear()
-        return udfs.alfa_project()
-
-    assert isinstance(uncached(), list)
-    report("=ALFA_PROJECT() uncached (base, 2026-2030, by model)", timings(uncached, n_uncached), 1e-3, "ms")
-    udfs.alfa_project()
-    report("=ALFA_PROJECT() cached repeat", timings(udfs.alfa_project, n_cached), 20e-6, "us")
-    report('=ALFA_PROJECT("bear", 2026, 2035, "region") cached',
-           timings(lambda: udfs.alfa_project("bear", 2026.0, 2035.0, "region"), n_cached), 20e-6, "us")
-
-    udf, pandas = import_cost(n_import)
-    report("import alfa_xl.excel.functions minus import pandas (fresh process)", udf - pandas, 0.3, "s")
-    print(f"{'':<58} medians: alfa_xl.excel.functions {np.median(udf):.3f} s, pandas {np.median(pandas):.3f} s")
-    udf, pandas = import_cost(n_import, before="import pandas, xlwings")
-    report("import alfa_xl.excel.functions, xlwings already loaded (UDF host)", udf, 0.3, "s")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    benchmark.pedantic(pair, rounds=figures.rounds(9, 3), warmup_rounds=1)
+    own_s, pandas_s = np.array(own[1:]), np.array(pandas[1:])  # the warm-up round is not counted
+    if host == "fresh":
+        figures.values("import alfa_xl.excel.functions minus import pandas (fresh process)", own_s - pandas_s, 0.3, "s")
+        figures.line(f"{'':<62} medians: alfa_xl.excel.functions {np.median(own_s):.3f} s, pandas {np.median(pandas_s):.3f} s")
+    else:
+        figures.values("import alfa_xl.excel.functions, xlwings already loaded (UDF host)", own_s, 0.3, "s")

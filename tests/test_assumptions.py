@@ -32,7 +32,7 @@ class TestPerturb:
     @pytest.mark.parametrize(
         "column, before, after",
         [("peak_units", 40000.0, 32000.0), ("launch_year", 2027, 2028), ("launch_fraction", 0.3, 0.05),
-         ("decay", 0.7, 1.0), ("decline_after", 7.0, 5.0), ("decline_rate", 0.15, 0.25)],
+         ("decay", 1.8, 2.1), ("decline_after", 5.0, 3.0), ("decline_rate", 0.25, 0.35)],
     )
     def test_stated_amounts(self, column, before, after):
         lu = default_lineup()

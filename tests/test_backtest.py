@@ -18,6 +18,7 @@ from numpy.testing import assert_allclose
 from alfa_xl.errors import AlfaInputError, HorizonError
 from alfa_xl.model import backtest as bt
 from alfa_xl.model import calibration, sources, uncertainty
+from alfa_xl.model.curve import EARLY_DEFAULTS
 from alfa_xl.model.lineup import Lineup, Model
 from alfa_xl.model.projection import project
 from alfa_xl.model.scenarios import Scenario
@@ -62,9 +63,12 @@ class TestDecisionPoints:
             assert all(int(r["launch_year"]) < d.as_of for r in rows if r["status"] == "on_sale")
 
     def test_equal_split_peaks_reach_the_plan_target(self):
-        # planned peaks were split so the lineup as entered (prior curve) meets the target
+        # planned peaks were split so the lineup as entered with the prior curve meets the target
         for d in bt.DECISION_POINTS:
-            lu = Lineup.from_frame(d.lineup_frame())  # blank curve cells: the lineup defaults
+            frame = d.lineup_frame()
+            for col, value in EARLY_DEFAULTS.items():  # the curve the peaks were split with
+                frame[col] = str(value)
+            lu = Lineup.from_frame(frame)
             total = project(lu, "base", d.target_year, d.target_year).total(d.target_year)
             assert total == pytest.approx(d.target_units, rel=0.01)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import math
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ import pytest
 from alfa_xl.cli import main
 from alfa_xl.cli.outlook import TIDY_COLUMNS
 from alfa_xl.model.lineup import default_lineup
+from cli_support import LINEUP_HEAD, strict_json, write
 
 LATEST = 73_000.0
 JUNIOR_PEAK = 33_000.0
@@ -24,13 +24,6 @@ MODELS = list(default_lineup().names)
 def run(*args: str, exe: list[str] | None = None) -> subprocess.CompletedProcess:
     cmd = (exe or [sys.executable, "-m", "alfa_xl.cli"]) + list(args)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-
-
-def strict_json(text: str):
-    def no_constants(name):
-        raise ValueError(f"{name} is not valid JSON")
-
-    return json.loads(text, parse_constant=no_constants)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +79,8 @@ class TestThroughTheEntryPoint:
         assert tuple(t.columns) == TIDY_COLUMNS
         assert t["value"].dtype == float  # numbers only; empty = none
         assert t.set_index(["section", "item"]).loc[("what_it_takes", "reference:Junior"), "value"] == JUNIOR_PEAK
-        assert set(t["section"]) == {"history", "projection", "by_region", "compare", "gap", "what_it_takes"}
+        assert set(t["section"]) == {"forecast", "forecast_cumulative", "forecast_probability", "history", "projection",
+                                     "by_region", "compare", "gap", "what_it_takes"}
         hist = t[t["section"] == "history"].set_index("year")["value"]
         assert hist[2025] == LATEST and hist[2002] == 190_000
         proj = t[t["section"] == "projection"]
@@ -110,14 +104,6 @@ class TestThroughTheEntryPoint:
         assert done.stderr.strip().splitlines() == [
             "alfa-xl: error: scenario: unknown scenario (got 'optimistic'); use one of base, bear, bull, plan, track_record"
         ]
-
-
-def write(path, text):
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
-LINEUP_HEAD = "model,launch_year,peak_units,share_italy,share_rest_of_europe,share_north_america,share_rest_of_world\n"
 
 
 def bad_cases(tmp):
@@ -172,8 +158,8 @@ class TestInProcess:
         assert code == 0
         d = strict_json(out)
         assert d["inputs"]["scenario"] == "late" and d["inputs"]["lineup"] == lineup
-        junior = [50_000 * (0.5 + 0.5 * math.exp(-0.7 * a)) for a in (6, 7, 8)]  # ages 7-9 of the default curve,
-        junior = [j * 0.85 ** max(0, a - 7) for j, a in zip(junior, (7, 8, 9))]  # decline from age 7 at 15%
+        junior = [50_000 * (0.5 + 0.5 * math.exp(-1.8 * a)) for a in (6, 7, 8)]  # ages 7-9 of the default curve,
+        junior = [j * 0.75 ** max(0, a - 5) for j, a in zip(junior, (7, 8, 9))]  # decline from age 5 at 25%
         new = [0, 50_000, 100_000]  # delayed a year: launch 2028 (half year), peak 2029
         assert [r["Total"] for r in d["projection"]] == pytest.approx([j + n for j, n in zip(junior, new)])
         assert [r["Scenario"] for r in d["compare"]] == ["base", "bear", "bull", "plan", "track_record", "late"]
@@ -211,3 +197,157 @@ class TestInProcess:
         assert main(["outlook", "--help"]) == 0
         assert "--scenario" in capsys.readouterr().out
         assert main([]) == 2
+
+
+# -- the typed outlook result and its renderers ----------------------------------------------------------
+class TestOutlookResult:
+    def test_result_is_read_only_and_rendered_as_built(self, capsys):
+        import dataclasses
+
+        from rich.console import Console
+
+        from alfa_xl.cli.outlook_render import outlook_csv, outlook_json, render_outlook
+        from alfa_xl.cli.outlook_result import build_outlook
+
+        o = build_outlook("base", end_year=2030)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            o.target = 1.0
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            o.takes.gap = 1.0
+        # the renderers show what the result says and compute nothing themselves
+        odd = dataclasses.replace(o, takes=dataclasses.replace(o.takes, peak_multiplier=1.2345, extra_launches=7.5,
+                                                               extra_launches_needed=8))
+        console = Console(width=200, file=io.StringIO())
+        render_outlook(odd, console)
+        text = console.file.getvalue()
+        assert "x 1.23" in text and "7.50 -> 8 models" in text
+        assert strict_json(outlook_json(odd))["what_it_takes"]["peak_multiplier"] == 1.2345
+        t = pd.read_csv(io.StringIO(outlook_csv(odd)))
+        assert t.set_index(["section", "item"]).loc[("what_it_takes", "extra_launches"), "value"] == 7.5
+
+    def test_cli_modules_examples_run(self):
+        import doctest
+        import importlib
+
+        for name in ("alfa_xl.cli.common", "alfa_xl.cli.outlook_result"):
+            result = doctest.testmod(importlib.import_module(name))
+            assert result.attempted > 0 and result.failed == 0, name
+
+
+# -- the calibrated forecast leads ---------------------------------------------------------------------------
+class TestForecastFirst:
+    def test_table_leads_with_the_forecast_and_calls_scenarios_what_they_are(self, capsys):
+        assert main(["outlook"]) == 0
+        out = capsys.readouterr().out
+        order = [out.index(t) for t in ("Calibrated forecast, units a year", "2026-2030 cumulative",
+                                        "Probability of reaching 400,000 a year", "Deterministic scenarios",
+                                        "Units by model, scenario base (deterministic)", "Scenarios in 2030 against 400,000")]
+        assert order == sorted(order)
+        assert "not a forecast" in out and "not the expected value" in out
+        assert "2026 unconditioned (give --ytd and --ytd-months" in out
+
+    def test_json_matches_the_model_forecast(self, capsys):
+        from alfa_xl.model.forecast import forecast
+
+        assert main(["outlook", "--end", "2032", "--format", "json"]) == 0
+        d = strict_json(capsys.readouterr().out)
+        f = d["forecast"]
+        assert list(d)[:3] == ["inputs", "forecast", "history"]
+        assert [r["Year"] for r in f["years"]] == list(range(2026, 2033))
+        for r in f["years"]:
+            assert 0 < r["P10"] <= r["P50"] <= r["P90"]
+        c = f["cumulative"]
+        assert (c["first_year"], c["last_year"]) == (2026, 2030) and c["P10"] <= c["P50"] <= c["P90"]
+        # the cumulative band is wider than the sum of nothing and narrower than five extreme years
+        assert sum(r["P10"] for r in f["years"][:5]) <= c["P50"] <= sum(r["P90"] for r in f["years"][:5])
+        p = f["probability_of_target_by"]
+        assert 0 <= p["2030"] <= p["2035"] <= 1  # reaching it by 2030 is reaching it by 2035
+        model = forecast(None, 2026, 2032, paths=f["paths"], seed=f["seed"])
+        assert [r["P50"] for r in f["years"]] == pytest.approx(model.table()["P50"].tolist())
+        assert f["conditioned_on_ytd"] is False and f["ytd"] is None
+
+    def test_year_to_date_conditions_the_first_year(self, capsys):
+        from alfa_xl.model.nowcast import nowcast
+
+        assert main(["outlook", "--ytd", "40000", "--ytd-months", "6", "--format", "json"]) == 0
+        f = strict_json(capsys.readouterr().out)["forecast"]
+        assert f["conditioned_on_ytd"] is True and f["ytd"] == 40_000 and f["ytd_months"] == 6
+        full_year = nowcast(40_000, 6)  # the nowcast's own distribution of the full year
+        first = f["years"][0]
+        for label, q in (("P10", 0.1), ("P50", 0.5), ("P90", 0.9)):
+            assert first[label] == pytest.approx(float(full_year.ppf(q)), rel=0.01)
+        assert main(["outlook", "--ytd", "40000", "--ytd-months", "6"]) == 0
+        assert "2026 conditioned on 40,000 units in 6 month(s)" in capsys.readouterr().out
+
+    @pytest.mark.parametrize("args, fragment", [
+        (["--ytd", "40000"], "--ytd-months: missing"), (["--ytd-months", "6"], "--ytd: missing"),
+        (["--ytd", "-5", "--ytd-months", "6"], "--ytd: outside 0 to"), (["--ytd", "40000", "--ytd-months", "13"], "--ytd-months: "),
+    ])
+    def test_bad_year_to_date(self, capsys, args, fragment):
+        code = main(["outlook", *args])
+        err = capsys.readouterr().err
+        assert code == 2 and len(err.strip().splitlines()) == 1 and fragment in err and "Traceback" not in err
+
+    def test_simulate_takes_the_year_to_date_too(self, capsys):
+        from alfa_xl.model.nowcast import nowcast
+
+        assert main(["simulate", "-n", "4000", "--ytd", "40000", "--ytd-months", "6", "--format", "json"]) == 0
+        d = strict_json(capsys.readouterr().out)
+        assert d["inputs"]["ytd"] == 40_000 and d["inputs"]["ytd_months"] == 6
+        assert d["fan"][0]["P50"] == pytest.approx(float(nowcast(40_000, 6).ppf(0.5)), rel=0.01)
+        assert main(["simulate", "-n", "500"]) == 0
+        assert "2026 unconditioned (give --ytd and --ytd-months" in capsys.readouterr().out
+        code = main(["simulate", "-n", "500", "--ytd", "40000"])
+        err = capsys.readouterr().err
+        assert code == 2 and err.startswith("alfa-xl: error: --ytd-months: missing") and len(err.strip().splitlines()) == 1
+
+    def test_csv_sections(self, capsys):
+        assert main(["outlook", "--format", "csv"]) == 0
+        t = pd.read_csv(io.StringIO(capsys.readouterr().out))
+        fc = t[t["section"] == "forecast"]
+        assert set(fc["scenario"]) == {"calibrated"} and sorted(set(fc["year"])) == list(range(2026, 2031))
+        assert set(t[t["section"] == "forecast_cumulative"]["item"]) == {"P10 2026-2030", "P50 2026-2030", "P90 2026-2030"}
+        prob = t[t["section"] == "forecast_probability"].set_index("year")["value"]
+        assert list(prob.index) == [2030, 2035] and prob[2030] <= prob[2035]
+
+
+# -- what it takes when the scenario is already above the target -------------------------------------------
+class TestAlreadyAboveTarget:
+    def test_table_says_so_instead_of_a_negative_multiplier(self, capsys):
+        assert main(["outlook", "--target", "100"]) == 0
+        out = capsys.readouterr().out
+        takes = out[out.index("What it takes to reach 100 in 2030"):]
+        assert takes.count("already above target") == 2
+        assert "x -" not in out and "x 0." not in takes
+
+    def test_json_and_csv(self, capsys):
+        assert main(["outlook", "--target", "100", "--format", "json"]) == 0
+        k = strict_json(capsys.readouterr().out)["what_it_takes"]
+        assert k["above_target"] is True and k["peak_multiplier"] is None and k["extra_launches"] == 0
+        assert k["gap"] == pytest.approx(100 - k["projection"]) and k["gap"] < 0
+        assert main(["outlook", "--target", "1000000", "--format", "json"]) == 0
+        k = strict_json(capsys.readouterr().out)["what_it_takes"]
+        assert k["above_target"] is False and k["peak_multiplier"] > 1
+        assert main(["outlook", "--target", "100", "--format", "csv"]) == 0
+        t = pd.read_csv(io.StringIO(capsys.readouterr().out)).set_index(["section", "item"])["value"]
+        assert t[("what_it_takes", "above_target")] == 1.0 and math.isnan(t[("what_it_takes", "peak_multiplier")])
+
+
+# -- nothing typed into a name reaches a spreadsheet as a formula or the terminal as markup ----------------
+
+class TestInterrupt:
+    def test_ctrl_c_exits_130_with_one_line(self):
+        import signal
+        import time
+
+        proc = subprocess.Popen([sys.executable, "-m", "alfa_xl.cli", "simulate", "-n", "1000000", "--end", "2060",
+                                 "-f", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3.0)  # well past the imports: the simulation of 35 years runs for several seconds
+        assert proc.poll() is None, "finished before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130
+        assert err == "alfa-xl: interrupted\n" and out == ""
+
+
+# -- build-workbook writes only what it owns -------------------------------------------------------------

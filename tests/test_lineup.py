@@ -59,6 +59,14 @@ class TestDefaultLineup:
         assert lu["Tonale successor"].replaces == "Tonale"
         assert lu["US E-SUV"].status == "reported_cancelled"
 
+    def test_planned_models_take_the_fitted_late_life(self):
+        # regression: the shipped lineup wrote the former curve (0.5/0.7/7/0.15) into its planned rows
+        lu = default_lineup()
+        fitted = (0.5, 1.8, 5.0, 0.25)  # curve.LATE_LIFE, the fit in model/data/late_life.csv
+        curve = lambda m: (m.plateau, m.decay, m.decline_after, m.decline_rate)  # noqa: E731
+        assert all(curve(m) == fitted for m in lu if m.status != "on_sale")
+        assert curve(lu["Giulia"]) == (0.5, 0.7, 6.0, 0.35)  # models on sale keep their own
+
     def test_cached_and_arrays_read_only(self):
         lu = default_lineup()
         assert default_lineup() is lu

@@ -18,6 +18,18 @@ def test_bad_paths(tmp_path, name, problem):
     assert info.value.field == "plot" and problem in str(info.value) and name.split("/")[-1] in str(info.value)
 
 
+def test_a_folder_is_not_a_chart(tmp_path):
+    (tmp_path / "chart.png").mkdir()
+    with pytest.raises(AlfaInputError, match="plot: is a folder"):
+        check_plot_path(tmp_path / "chart.png")
+
+
+def test_a_file_the_system_refuses_is_an_input_error(tmp_path):
+    # /proc accepts no new files, whoever asks; the chart is drawn, then refused on save
+    with pytest.raises(AlfaInputError, match=r"plot: cannot write the chart \(no such file or directory\)"):
+        plot_outlook("/proc/alfa_chart.png", {"base": project()})
+
+
 def test_svg_has_target_history_and_every_line(tmp_path):
     lines = {name: project(None, name, 2026, 2032) for name in ("base", "bear")}
     out = plot_outlook(tmp_path / "chart.svg", lines, target=250_000, highlight="bear", title="Test chart")
@@ -34,3 +46,12 @@ def test_svg_has_target_history_and_every_line(tmp_path):
 def test_png_written(tmp_path):
     out = plot_outlook(tmp_path / "chart.PNG", {"base": project()})
     assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_forecast_band_drawn_under_the_lines(tmp_path):
+    years, p10, p50, p90 = [2026, 2027, 2028], [40_000, 30_000, 25_000], [60_000, 50_000, 45_000], [80_000, 78_000, 500_000]
+    out = plot_outlook(tmp_path / "band.svg", {"base": project()}, band=(years, p10, p50, p90))
+    text = out.read_text(encoding="utf-8")
+    assert "Calibrated forecast, P10 to P90" in text and "Calibrated forecast, P50" in text
+    # the y axis stretches to the band's top (500,000 a year is 500 on the axis in thousands)
+    assert "<!-- 500 -->" in text

@@ -51,7 +51,7 @@ class TestOneModel:
     def test_curve_by_hand(self):
         p = project(one(), "base", 2025, 2029)
         assert p.years.tolist() == [2025, 2026, 2027, 2028, 2029]
-        expected = [0, 5_000, 10_000, 10_000 * (0.5 + 0.5 * E(-0.7)), 10_000 * (0.5 + 0.5 * E(-1.4))]
+        expected = [0, 5_000, 10_000, 10_000 * (0.5 + 0.5 * E(-1.8)), 10_000 * (0.5 + 0.5 * E(-3.6))]
         assert p.totals == pytest.approx(expected)
 
     def test_regional_split(self):
@@ -61,29 +61,29 @@ class TestOneModel:
 
     def test_end_year_is_the_last_year_on_sale(self):
         u = units(project(one(end_year=2028), "base", 2026, 2030), "X")
-        assert u[2028] == pytest.approx(10_000 * (0.5 + 0.5 * E(-0.7)))
+        assert u[2028] == pytest.approx(10_000 * (0.5 + 0.5 * E(-1.8)))
         assert u[2029] == 0 and u[2030] == 0
 
     def test_late_life_decline(self):
-        # age 9 with decline from age 7 at 15% a year: two years of decline
+        # age 9 with decline from age 5 at 25% a year (the fitted defaults): four years of decline
         u = units(project(one(launch_year=2020, status="on_sale"), "base", 2029, 2029), "X")
-        assert u[2029] == pytest.approx(10_000 * (0.5 + 0.5 * E(-0.7 * 8)) * 0.85**2)
+        assert u[2029] == pytest.approx(10_000 * (0.5 + 0.5 * E(-1.8 * 8)) * 0.75**4)
 
 
 class TestHandOver:
     def test_no_double_counting_in_the_hand_over_year(self):
         p = project(pair(), "base", 2027, 2030)
         P, S = units(p, "P"), units(p, "S")
-        assert P[2027] == pytest.approx(20_000 * (0.5 + 0.5 * E(-0.7 * 6)))
+        assert P[2027] == pytest.approx(20_000 * (0.5 + 0.5 * E(-1.8 * 6)) * 0.75**2)
         # 2028: the successor sells a quarter of the year, the predecessor the other 3/4
         assert S[2028] == pytest.approx(8_000 * 0.25)
-        assert P[2028] == pytest.approx(20_000 * (0.5 + 0.5 * E(-0.7 * 7)) * 0.85 * 0.75)
+        assert P[2028] == pytest.approx(20_000 * (0.5 + 0.5 * E(-1.8 * 7)) * 0.75**3 * 0.75)
         assert P[2029] == 0 and P[2030] == 0
         assert S[2029] == pytest.approx(8_000)
 
     def test_cancelled_successor_hands_over_nothing(self):
         P = units(project(pair(), Scenario(cancel=("S",)), 2029, 2029), "P")
-        assert P[2029] == pytest.approx(20_000 * (0.5 + 0.5 * E(-0.7 * 8)) * 0.85**2)
+        assert P[2029] == pytest.approx(20_000 * (0.5 + 0.5 * E(-1.8 * 8)) * 0.75**4)
 
     def test_reported_cancelled_successor_only_counts_when_included(self):
         lu = pair("reported_cancelled")
@@ -94,8 +94,8 @@ class TestHandOver:
 
     def test_delayed_successor_keeps_the_predecessor_on_sale(self):
         P = units(project(pair(), Scenario(delays=(("S", 1),)), 2028, 2029), "P")
-        assert P[2028] == pytest.approx(20_000 * (0.5 + 0.5 * E(-0.7 * 7)) * 0.85)
-        assert P[2029] == pytest.approx(20_000 * (0.5 + 0.5 * E(-0.7 * 8)) * 0.85**2 * 0.75)
+        assert P[2028] == pytest.approx(20_000 * (0.5 + 0.5 * E(-1.8 * 7)) * 0.75**3)
+        assert P[2029] == pytest.approx(20_000 * (0.5 + 0.5 * E(-1.8 * 8)) * 0.75**4 * 0.75)
 
 
 class TestAdjustments:
@@ -288,7 +288,7 @@ class TestOneKernel:
 
     def test_curve_units_by_hand(self):
         from alfa_xl.model.projection import curve_units
-        # age 2 with the defaults: 0.5 + 0.5 e^-0.7; the successor's launch year keeps 1 - 0.25
+        # age 2 with decay 0.7: 0.5 + 0.5 e^-0.7; the successor's launch year keeps 1 - 0.25
         assert float(curve_units(2028, 2026, 0.5, 0.5, 0.7, 7, 0.15)) == pytest.approx(0.5 + 0.5 * E(-0.7))
         assert float(curve_units(2028, 2026, 0.5, 0.5, 0.7, 7, 0.15, handover=2028, successor_fraction=0.25)) == pytest.approx(
             0.75 * (0.5 + 0.5 * E(-0.7)))

@@ -386,7 +386,7 @@ class TestTornado:
     def test_one_model_by_hand(self):
         u = Uncertainty.track_record().with_(trend_sigma=0.02 / Z90, tariff_sigma=0.2 / Z90)
         t = tornado(2028, "base", one_model(), u).set_index("Driver")
-        s2 = 0.5 + 0.5 * math.exp(-0.7)  # curve at age 2 (2028 for a 2026 launch)
+        s2 = 0.5 + 0.5 * math.exp(-1.8)  # default curve at age 2 (2028 for a 2026 launch)
         base = 10_000 * s2
         # slip: Poisson(7/3) P10 = 1, P90 = 4 -> launched 2027 (age 1, the peak) or 2030 (nothing yet)
         assert t.loc["Launch slip, planned models", ["Low", "High"]].tolist() == pytest.approx([0.0, 10_000.0])

@@ -128,6 +128,7 @@ class TestLineupBasis:
                 assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", r.as_of), r
 
     def test_derived_numbers_are_their_arithmetic(self):
+        from alfa_xl.model.calibration import late_life_fit
         from alfa_xl.model.sources import lineup_basis
 
         derived = lineup_basis().query("basis == 'derived'")
@@ -136,7 +137,8 @@ class TestLineupBasis:
             expression, equals, rest = r.evidence.partition(" = ")
             assert equals, r
             stated = float(rest.split(":")[0])
-            computed = self.evaluate(expression)
+            # "late-life fit = VALUE": refit on model/data/late_life.csv, not read from the curve
+            computed = late_life_fit()[r.column] if expression == "late-life fit" else self.evaluate(expression)
             assert computed == pytest.approx(stated, abs=0.006, rel=0.005), r
             # the lineup keeps the stated result, rounded at most to the nearest 0.05
             assert abs(float(r.value) - stated) <= 0.05 * max(1.0, abs(stated)), r

@@ -14,6 +14,7 @@ from alfa_xl.excel import functions as udfs
 DATA = Path(__file__).parent.parent / "alfa_xl" / "model" / "data"
 MODELS = [r["model"] for r in csv.DictReader((DATA / "lineup.csv").open(encoding="utf-8"))]
 E07 = math.exp(-0.7)
+E18 = math.exp(-1.8)  # the fitted default decay (blank curve cells)
 
 
 def one_model(peak=10_000.0, launch=2026.0, italy=1.0, rest=0.0, extra_blank_rows=1):
@@ -25,7 +26,7 @@ def one_model(peak=10_000.0, launch=2026.0, italy=1.0, rest=0.0, extra_blank_row
 
 # Units of one model with peak 10,000 launched 2026, defaults f=0.5, p=0.5, k=0.7:
 # 2026: f x peak = 5,000; 2027 (peak year) 10,000; 2028: (0.5 + 0.5 e^-0.7) x 10,000.
-ONE_MODEL_UNITS = {2026: 5000.0, 2027: 10000.0, 2028: 10000 * (0.5 + 0.5 * E07)}
+ONE_MODEL_UNITS = {2026: 5000.0, 2027: 10000.0, 2028: 10000 * (0.5 + 0.5 * E18)}
 
 
 class TestAlfaProject:

@@ -43,6 +43,12 @@ class TestSpill:
         assert out[-1][0] == "2027-2029"
         assert out[-1][3] == pytest.approx(np.percentile(f.totals[:, cols].sum(axis=1), 95))
 
+    def test_zero_seed_is_seed_zero_not_the_default(self):
+        out = excel_call(udfs.alfa_forecast, None, None, None, 1000.0, 0.0)
+        f = forecast(paths=1000, seed=0)
+        assert out[1][2] == pytest.approx(np.percentile(f.totals[:, 0], 50))
+        assert out != excel_call(udfs.alfa_forecast, None, None, None, 1000.0, None)
+
     def test_same_arguments_same_figures(self):
         a = excel_call(udfs.alfa_forecast, None, None, None, 1000.0, 9.0)
         b = excel_call(udfs.alfa_forecast, None, None, None, 1000.0, 9.0)
@@ -57,6 +63,7 @@ class TestSpill:
     ([None, None, "median"], "percentiles: not a number"),
     ([None, None, True], "percentiles: TRUE/FALSE is not a number"),
     ([None, None, None, -5.0], "paths: outside 1 to 100,000"),
+    ([None, None, None, 0.0], "paths: outside 1 to 100,000"),  # zero is a value, not a blank
     ([None, None, None, 2.5], "paths: not a whole number"),
     ([None, None, None, None, -1.0], "seed: negative"),
     (["soon"], "start_year"),

@@ -1,16 +1,34 @@
 """The ``alfa-xl`` command line (Typer + rich).
 
-Errors in user input (:class:`~alfa_xl.errors.AlfaInputError`) print one line that says
-what to fix and exit with code 2, never a traceback.
+One module per command family registers its commands on :data:`app`:
+:mod:`~alfa_xl.cli.outlook` (``outlook``), :mod:`~alfa_xl.cli.facts` (``facts``),
+:mod:`~alfa_xl.cli.simulate` (``simulate``) and :mod:`~alfa_xl.cli.workbook`
+(``build-workbook``, ``refresh``).
+
+:func:`main` is the only place that turns failures into exit codes. Whatever goes
+wrong with the user's input, files or terminal ends as one line on stderr, never a
+traceback:
+
+* a bad input (:class:`~alfa_xl.errors.AlfaInputError`), a usage error, a file that
+  cannot be read or written, text the terminal's encoding cannot show: exit code 2;
+* Ctrl-C: ``alfa-xl: interrupted``, exit code 130 (128 + SIGINT, as shells expect);
+* a closed pipe (``alfa-xl outlook | head``): no message, exit code 141 (128 + SIGPIPE).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import signal
+import sys
+import threading
 
 import typer
 
+from alfa_xl.cli.common import printable
 from alfa_xl.errors import AlfaInputError
+
+__all__ = ["app", "main"]
 
 app = typer.Typer(
     name="alfa-xl",
@@ -47,13 +65,52 @@ def _click_errors() -> tuple[type[Exception], ...]:
 _CLICK_ERRORS = _click_errors()
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C, raised by our SIGINT handler so that click does not turn it into an abort."""
+
+
+def _on_sigint(signum, frame):  # pragma: no cover - exercised through a subprocess
+    raise _Interrupted
+
+
+def _fail(message: str) -> int:
+    typer.echo(f"alfa-xl: error: {printable(message)}", err=True)
+    return 2
+
+
+def _file_error(exc: OSError) -> str:
+    """One line for a file the command could not read or write."""
+    where = exc.filename if exc.filename is not None else "file"
+    why = (exc.strerror or type(exc).__name__).lower()
+    return f"{where}: {why}; check that the path exists, is a file (not a folder) and that you may read or write it"
+
+
+def _encoding_error(exc: UnicodeError) -> str:
+    if isinstance(exc, UnicodeEncodeError):
+        text = ascii(exc.object[exc.start:exc.end])
+        return (f"output: the terminal's encoding {exc.encoding} cannot show {text}; "
+                "use a UTF-8 terminal or set PYTHONIOENCODING=utf-8")
+    return (f"input: a file is not text in {getattr(exc, 'encoding', 'UTF-8')} (byte {getattr(exc, 'start', '?')}); "
+            "save it as UTF-8 (CSV UTF-8 in Excel) and try again")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, turning input errors into one line and exit code 2."""
+    """Run the app; return its exit code (0, 2 for bad input, 130 after Ctrl-C).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments after ``alfa-xl``; ``sys.argv[1:]`` when omitted.
+    """
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _on_sigint) if in_main_thread else None
     try:
         app(args=argv, prog_name="alfa-xl", standalone_mode=False)
+    except (_Interrupted, KeyboardInterrupt):
+        typer.echo("alfa-xl: interrupted", err=True)
+        return 130
     except AlfaInputError as exc:
-        typer.echo(f"alfa-xl: error: {exc}", err=True)
-        return 2
+        return _fail(str(exc))
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except typer.Abort:
@@ -62,7 +119,19 @@ def main(argv: list[str] | None = None) -> int:
     except _CLICK_ERRORS as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # help already printed
             return 2
-        typer.echo(f"alfa-xl: error: {exc.format_message()}", err=True)
-        return 2
+        return _fail(exc.format_message())
+    except BrokenPipeError:
+        # the reader went away (| head): stop quietly, and let the interpreter's final flush go nowhere
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141
+    except OSError as exc:
+        return _fail(_file_error(exc))
+    except UnicodeError as exc:
+        return _fail(_encoding_error(exc))
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return 0
-

@@ -8,12 +8,14 @@ light and work on a server.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from alfa_xl.cli.common import os_reason
 from alfa_xl.errors import AlfaInputError, MissingExtraError
 from alfa_xl.model.gap import DEFAULT_TARGET
 from alfa_xl.model.projection import Projection
@@ -34,6 +36,7 @@ SCENARIO_COLOURS: dict[str, str] = {
 }
 _HISTORY_COLOUR = "#222222"
 _TARGET_COLOUR = "#b22222"
+_BAND_COLOUR = "#555555"
 INSTALL_HINT = 'pip install "alfa-xl[plot]"'
 
 
@@ -41,14 +44,29 @@ def check_plot_path(path: str | Path) -> Path:
     """Validate where a chart will be written, before any work is done.
 
     Raises :class:`~alfa_xl.errors.AlfaInputError` when the extension is not one of
-    :data:`FORMATS` or the folder does not exist.
+    :data:`FORMATS`, the folder does not exist or cannot be written to, or the name is
+    taken by a folder.
     """
     p = Path(path)
     if p.suffix.lower() not in FORMATS:
         raise AlfaInputError("plot", str(path), f"give a file name ending in {', '.join(FORMATS)}", "unsupported file type")
     if not p.parent.is_dir():
         raise AlfaInputError("plot", str(path), "give a file in an existing folder", "folder not found")
+    if p.is_dir():
+        raise AlfaInputError("plot", str(path), "give the chart a file name that is not taken by a folder", "is a folder")
+    if not os.access(p.parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise AlfaInputError("plot", str(path), "give a file in a folder you can write to", "cannot write there")
     return p
+
+
+def _save(fig, path: Path) -> Path:
+    """Write the figure; a file the system refuses is one input error, not a traceback."""
+    try:
+        fig.savefig(path)
+    except OSError as exc:
+        raise AlfaInputError("plot", str(path), "give a file in a folder you can write to",
+                             f"cannot write the chart ({os_reason(exc)})") from None
+    return path
 
 
 def _figure_class():
@@ -99,8 +117,7 @@ def _finish(fig, ax, path: Path, *, target: float, first_year: int, last_year: f
     ax.set_title(title, fontsize=11, loc="left")
     fig.text(0.01, 0.01, footnote, fontsize=7, color="#666666")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    fig.savefig(path)
-    return path
+    return _save(fig, path)
 
 
 def plot_outlook(
@@ -110,6 +127,7 @@ def plot_outlook(
     history: pd.DataFrame | None = None,
     highlight: str | None = None,
     title: str | None = None,
+    band: tuple[Sequence[float], Sequence[float], Sequence[float], Sequence[float]] | None = None,
 ) -> Path:
     """Draw sales history, one line per scenario and the target, and save it.
 
@@ -128,6 +146,9 @@ def plot_outlook(
         Label drawn thicker (the scenario the user asked for).
     title : str, optional
         Chart title.
+    band : (years, P10, P50, P90), optional
+        The calibrated forecast, drawn as a shaded P10-P90 band with its P50 line under
+        the scenario lines.
 
     Returns
     -------
@@ -144,8 +165,18 @@ def plot_outlook(
     base_year, base_units = latest_actual()
     fig, ax = _axes()
     _draw_history(ax, hist)
+    band_top = 0.0
+    if band is not None:
+        years, p10, p50, p90 = (np.asarray(v, dtype=float) for v in band)
+        if years.size and years[0] == base_year + 1:  # join the band to the latest actual
+            years, p10, p50, p90 = (np.concatenate([[a], v]) for a, v in
+                                    ((base_year, years), (base_units, p10), (base_units, p50), (base_units, p90)))
+        ax.fill_between(years, p10 / 1000, p90 / 1000, color=_BAND_COLOUR, alpha=0.18, linewidth=0,
+                        label="Calibrated forecast, P10 to P90", zorder=1)
+        ax.plot(years, p50 / 1000, color=_BAND_COLOUR, linewidth=2.2, linestyle="-.", label="Calibrated forecast, P50", zorder=3)
+        band_top = float(np.max(p90, initial=0))
 
-    top = max(float(target), float(hist["units"].max()))
+    top = max(float(target), float(hist["units"].max()), band_top)
     last_year = int(hist["year"].max())
     ends: list[tuple[float, float, str]] = []
     for label, proj in projections.items():
@@ -175,8 +206,9 @@ def plot_outlook(
     return _finish(
         fig, ax, p, target=target, first_year=int(hist["year"].min()), last_year=last_year + 1.5, top=top,
         base_year=base_year, title=title or "Alfa Romeo yearly sales: history, scenarios and the target",
-        footnote="History: alfa_xl/data/history.csv (one chosen figure a year; gaps where none was found). "
-                 "Scenario lines: alfa-xl projection.",
+        footnote="History: alfa_xl/model/data/history.csv (one chosen figure a year; gaps where none was found). "
+                 "Scenario lines: deterministic alfa-xl projections." + (" Band: the calibrated forecast (alfa_xl.model.forecast)."
+                                                                        if band is not None else ""),
     )
 
 

@@ -9,11 +9,11 @@ numbers are :func:`alfa_xl.model.forecast.forecast`'s: the recipe the backtests 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from alfa_xl.excel import args as xa
-from alfa_xl.excel.functions_risk import EXCEL_MAX_PATHS, MAX_SEED
+from alfa_xl.excel import common
+from alfa_xl.excel.common import EXCEL_MAX_PATHS
 from alfa_xl.model.forecast import FORECAST_PATHS, forecast
 from alfa_xl.model.sim_inputs import DEFAULT_PERCENTILES, DEFAULT_SEED
 from alfa_xl.model.sources import latest_actual
@@ -22,39 +22,18 @@ __all__ = ["alfa_forecast"]
 
 CATEGORY = xa.CATEGORY
 xw = xa.xlwings_decorators()
-_P_TEXT = re.compile(r"^\s*[pP]?\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*%?\s*$")
 
 
 def _paths(value: Any) -> int:
-    fix = f"give a whole number of paths from 1 to {EXCEL_MAX_PATHS:,} (e.g. 20000), or leave it empty"
-    return xa.whole(value, "paths", default=FORECAST_PATHS, fix=fix, zero_is_blank=True, lo=1, hi=EXCEL_MAX_PATHS)
+    return common.paths(value, FORECAST_PATHS)
 
 
 def _seed(value: Any) -> int:
-    fix = "give a whole number from 1 to 2^53 as the seed, or leave it empty for the fixed default"
-    s = xa.whole(value, "seed", default=DEFAULT_SEED, fix=fix, zero_is_blank=True)
-    if not 0 <= s <= MAX_SEED:
-        raise xa.ArgumentError("seed", value, fix, "negative" if s < 0 else "too large")
-    return s
+    return common.seed(value, DEFAULT_SEED)
 
 
 def _percentiles(value: Any) -> tuple[float, ...]:
-    fix = "give percentiles from 0 to 100, e.g. 10, 50, 90 (one cell or a range), or leave it empty"
-    cells = [v for row in xa.grid(value, zero_blank=False) for v in row] if isinstance(value, (list, tuple)) else [value]
-    cells = [v for v in cells if not xa.is_blank(v)]
-    if not cells:
-        return DEFAULT_PERCENTILES
-    if len(cells) > 101:
-        raise xa.ArgumentError("percentiles", value, "give at most 101 percentiles", f"{len(cells)} values")
-    out = []
-    for v in cells:
-        if isinstance(v, str):  # "P10", "10", "10%" all mean the 10th percentile
-            m = _P_TEXT.match(v)
-            if not m:
-                raise xa.ArgumentError("percentiles", v, fix, "not a number")
-            v = float(m.group(1))
-        out.append(xa.number(v, "percentiles", fix=fix, lo=0, hi=100))
-    return tuple(out)
+    return common.percentiles(value, DEFAULT_PERCENTILES)
 
 
 @xa.wizard_help
@@ -62,8 +41,8 @@ def _percentiles(value: Any) -> tuple[float, ...]:
 @xw.arg("start_year", doc="First forecast year, 2026 (the year after the latest actual) to 2060. Empty = 2026.")
 @xw.arg("end_year", doc="Last forecast year, up to 2060. Empty = 2030.")
 @xw.arg("percentiles", doc="Percentiles from 0 to 100, one cell or a range, e.g. 10, 50, 90. Empty = 10, 50, 90.")
-@xw.arg("paths", doc=f"Number of simulated paths, 1 to {EXCEL_MAX_PATHS:,}. Empty or 0 = {FORECAST_PATHS:,}.")
-@xw.arg("seed", doc="Seed of the random numbers, a whole number (same seed, same result). Empty or 0 = a fixed default.")
+@xw.arg("paths", doc=f"Number of simulated paths, 1 to {EXCEL_MAX_PATHS:,}. Empty = {FORECAST_PATHS:,}.")
+@xw.arg("seed", doc="Seed of the random numbers, a whole number from 0 (same seed, same result). Empty = a fixed default.")
 @xa.excel_function
 def alfa_forecast(start_year=None, end_year=None, percentiles=None, paths=None, seed=None):
     """The calibrated forecast of Alfa Romeo's yearly sales (units): spills Year and one column per percentile, then the cumulative row.

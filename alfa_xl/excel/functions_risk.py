@@ -15,7 +15,6 @@ recalculation stays interactive; ``alfa-xl simulate`` goes to 1,000,000.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from alfa_xl.excel import args as xa
@@ -26,10 +25,8 @@ __all__ = ["alfa_probability", "alfa_percentiles", "alfa_tornado", "EXCEL_MAX_PA
 
 #: Function Wizard category (the same as every ALFA_ function).
 CATEGORY = xa.CATEGORY
-#: Most paths a worksheet call simulates (about 0.2 s for 2026-2035 on one core).
-EXCEL_MAX_PATHS = 100_000
-#: Largest seed accepted from a cell (Excel numbers are exact up to 2**53).
-MAX_SEED = 2**53
+EXCEL_MAX_PATHS = common.EXCEL_MAX_PATHS
+MAX_SEED = common.MAX_SEED
 _YEAR = 2030
 
 
@@ -49,38 +46,15 @@ _years = common.year_span
 
 
 def _paths(value: Any) -> int:
-    fix = f"give a whole number of paths from 1 to {EXCEL_MAX_PATHS:,} (e.g. 10000), or leave it empty"
-    return xa.whole(value, "paths", default=DEFAULT_PATHS, fix=fix, lo=1, hi=EXCEL_MAX_PATHS)
+    return common.paths(value, DEFAULT_PATHS)
 
 
 def _seed(value: Any) -> int:
-    fix = "give a whole number from 0 to 2^53 as the seed, or leave it empty for the fixed default"
-    s = xa.whole(value, "seed", default=DEFAULT_SEED, fix=fix)
-    if not 0 <= s <= MAX_SEED:
-        raise xa.ArgumentError("seed", value, fix, "negative" if s < 0 else "too large")
-    return s
-
-
-_P_TEXT = re.compile(r"^\s*[pP]?\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*%?\s*$")
+    return common.seed(value, DEFAULT_SEED)
 
 
 def _percentiles(value: Any) -> tuple[float, ...]:
-    fix = "give percentiles from 0 to 100, e.g. 10, 50, 90 (one cell or a range), or leave it empty"
-    cells = [v for row in xa.grid(value, zero_blank=False) for v in row] if isinstance(value, (list, tuple)) else [value]
-    cells = [v for v in cells if not xa.is_blank(v)]
-    if not cells:
-        return DEFAULT_PERCENTILES
-    if len(cells) > 101:
-        raise xa.ArgumentError("percentiles", value, "give at most 101 percentiles", f"{len(cells)} values")
-    out = []
-    for v in cells:
-        if isinstance(v, str):  # "P10", "10", "10%" all mean the 10th percentile
-            m = _P_TEXT.match(v)
-            if not m:
-                raise xa.ArgumentError("percentiles", v, fix, "not a number")
-            v = float(m.group(1))
-        out.append(xa.number(v, "percentiles", fix=fix, lo=0, hi=100))
-    return tuple(out)
+    return common.percentiles(value, DEFAULT_PERCENTILES)
 
 
 def _label(p: float) -> str:

@@ -225,8 +225,8 @@ def required_extra_launches(
     --------
     >>> from alfa_xl.model.lineup import Lineup, Model
     >>> one = Lineup([Model("Junior", 2024, 30_000, status="on_sale", plateau=0.5)])
-    >>> round(required_extra_launches(2026, 100_000, one, launch_year=2025), 3)  # (100k - 22,449) / 30k
-    2.585
+    >>> round(required_extra_launches(2026, 100_000, one, launch_year=2025), 3)  # (100k - 17,479) / 30k
+    2.751
     """
     tgt = _positive("target", target, "give the target in units a year, above 0")
     lineup_obj = lineup

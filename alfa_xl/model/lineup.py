@@ -48,6 +48,7 @@ import pandas as pd
 
 from alfa_xl import validation as v
 from alfa_xl.errors import LineupError
+from alfa_xl.model.curve import LATE_LIFE
 from alfa_xl.validation import LIMITS
 
 __all__ = [
@@ -78,14 +79,12 @@ STATUSES: tuple[str, ...] = ("on_sale", "planned", "reported_cancelled")
 #: ``rumour`` (press reports only). ``Lineup.arrays["firmness"]`` holds the index.
 FIRMNESS: tuple[str, ...] = ("confirmed", "dated", "rumour")
 _FIRMNESS_SPELLINGS = {"confirmed": "confirmed", "dated": "dated", "rumour": "rumour", "rumor": "rumour"}
-#: Defaults for optional columns (the curve fitted to Alfa's launches; see ``curve``).
+#: Defaults for optional columns. Blank curve cells take the late-life fit
+#: (:data:`alfa_xl.model.curve.LATE_LIFE`), the one curve the backtests validated.
 DEFAULTS: dict[str, Any] = {
     "status": "planned",
     "launch_fraction": 0.5,
-    "plateau": 0.5,
-    "decay": 0.7,
-    "decline_after": 7.0,
-    "decline_rate": 0.15,
+    **LATE_LIFE,
     "share_italy": 0.25,
     "share_rest_of_europe": 0.45,
     "share_north_america": 0.15,

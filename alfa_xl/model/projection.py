@@ -280,7 +280,7 @@ def project(
     >>> one = Lineup([Model("X", 2026, 10_000, share_italy=1, share_rest_of_europe=0,
     ...                     share_north_america=0, share_rest_of_world=0)])
     >>> project(one, start_year=2025, end_year=2028).totals.round(1).tolist()
-    [0.0, 5000.0, 10000.0, 7482.9]
+    [0.0, 5000.0, 10000.0, 5826.5]
     """
     lineup = default_lineup() if lineup is None else lineup
     scenario = get_scenario(scenario)

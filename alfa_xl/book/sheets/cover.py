@@ -109,7 +109,7 @@ def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) ->
         (f.input(), "400,000", "Input: type here (blue on yellow). Only the Inputs sheet has inputs."),
         (f.calc("#,##0"), "=A1-B1", "Calculation: native Excel formula (black)."),
         (f.live("#,##0"), "=ALFA_...", "Live Python function (purple): needs the xlwings add-in; shows build-time values until then."),
-        (f.output("units"), "101,287", "Written by the refresh (dark blue on grey: the forecast above, the Scenarios, Risk and Track record sheets): do not type here, the next refresh replaces it."),
+        (f.output("units"), "87,791", "Written by the refresh (dark blue on grey: the forecast above, the Scenarios, Risk and Track record sheets): do not type here, the next refresh replaces it."),
         (status_fmt(f), "Refreshed by ...", "Status line of the last refresh (out_status, Scenarios!B5): written by the refresh only."),
         (f.data("#,##0"), "73,000", "Sourced data (green): see the source beside each row on the Facts sheet."),
         (f.get(bg_color=CHECK_OK_FILL), "OK", "Check passed."),
