@@ -418,3 +418,42 @@ def test_workbook_built_before_the_track_record_still_refreshes(book):
     assert list(report.areas) == ["out_scenarios", "out_risk"]
     assert parts(book)[TRACK_PART] == track_before
     assert (_inputs(book).ytd_units, _inputs(book).ytd_months) == (None, None)
+
+
+# -- the Checks sheet's rows over the Cover's forecast, recalculated by LibreOffice ------------
+def _soffice_xlsx(path: Path, tmp_path: Path) -> Path:
+    import os
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("CI", "").lower() == "true":
+            raise RuntimeError("LibreOffice (soffice) is required in CI")
+        pytest.skip("LibreOffice (soffice) not installed")
+    home = tmp_path / "home"
+    (home / "profile" / "user").mkdir(parents=True)
+    from test_book_libreoffice import XCU  # forced recalculation on load
+
+    (home / "profile" / "user" / "registrymodifications.xcu").write_text(XCU)
+    out = tmp_path / "lo-recalc"
+    subprocess.run([soffice, f"-env:UserInstallation={(home / 'profile').as_uri()}", "--headless", "--norestore", "--convert-to", "xlsx",
+                    "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180, env=dict(os.environ, HOME=str(home)))
+    return out / (path.stem + ".xlsx")
+
+
+def _forecast_checks(rows) -> list:
+    return [r[2] for r in rows if isinstance(r[1], str) and r[1].startswith(("Forecast: P10", "Forecast made with in_ytd"))]
+
+
+@pytest.mark.libreoffice
+def test_forecast_checks_follow_the_year_to_date_cells(book, tmp_path):
+    """Built: OK. Year-to-date cells typed but not refreshed: REFRESH (master REFRESH).
+    Refreshed: OK again. Values recalculated by LibreOffice from the native formulas."""
+    assert _forecast_checks(sheet(book, "Checks")) == ["OK", "OK"]
+    set_cell(book, YTD_UNITS, 33020)
+    set_cell(book, YTD_MONTHS, 6)
+    stale = sheet(_soffice_xlsx(book, tmp_path / "a"), "Checks")
+    assert _forecast_checks(stale) == ["OK", "REFRESH"] and stale[3][2] == "REFRESH"
+    refresh_workbook(book, backup=False)
+    fresh = sheet(_soffice_xlsx(book, tmp_path / "b"), "Checks")
+    assert _forecast_checks(fresh) == ["OK", "OK"] and fresh[3][2] == "OK"

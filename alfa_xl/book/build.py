@@ -38,7 +38,7 @@ from alfa_xl.book.layout import (
 from alfa_xl.book.xlsx import quote_sheet, range_ref, split_ref
 from alfa_xl.book.sheets import checks, conf, cover, facts, gap, inputs as inputs_sheet, projection, risk, scenarios, track_record
 from alfa_xl.book.sheets.base import BookLayout, Context, Formats, Live
-from alfa_xl.book.sheets.checks import checks_values, risk_checks_values
+from alfa_xl.book.sheets.checks import checks_values, forecast_checks_values, risk_checks_values
 from alfa_xl.book.sheets.risk import risk_shape
 
 __all__ = ["build_workbook", "default_path", "MODULE_SOURCE", "BuildInputs", "BuildResult", "checks_values", "risk_checks_values", "risk_shape"]
@@ -123,7 +123,8 @@ def _write(dest: Path, inputs: BuildInputs) -> str:
     wb.set_calc_mode("auto")
     cv = checks_values(scenario_blocks, inputs.target, inputs.start_year, inputs.end_year, len(inputs.scenario_list))
     rv = risk_checks_values(risk_blocks, book)
-    statuses = [cv["master"], *rv.values()]
+    fv = forecast_checks_values(forecast_blocks, book)
+    statuses = [cv["master"], *rv.values(), *fv.values()]
     master = "ERROR" if "ERROR" in statuses else ("REFRESH" if "REFRESH" in statuses else "OK")
     layout = BookLayout()
     hist = history()
@@ -139,7 +140,7 @@ def _write(dest: Path, inputs: BuildInputs) -> str:
     risk.write(ctx, risk_blocks)
     track_record.write(ctx, track_blocks)
     facts.write(ctx)
-    checks.write(ctx, cv, rv, proj, gap_result)
+    checks.write(ctx, cv, rv, proj, gap_result, fv)
     conf.write(ctx)
     if [w.name for w in wb.worksheets()] != list(SHEETS):  # pragma: no cover
         raise RuntimeError("sheet order differs from the workbook contract")

@@ -192,6 +192,12 @@ class ChecksLayout:
 
     RISK_ROWS = 5
 
+    @property
+    def forecast_first(self) -> int:
+        return self.risk_first + self.RISK_ROWS + 2
+
+    FORECAST_ROWS = 2
+
 
 @dataclass(frozen=True)
 class BookLayout:

@@ -25,9 +25,10 @@ _PER_HEADERS = ["#", "Scenario", "Projection rows start (offset)", "Gap rows sta
                 "Gap in compare year", "Own growth a year"]
 
 
-def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: ProjectionResult, gap: GapResult) -> None:
-    """The Checks sheet, with ``cv`` (:func:`checks_values`) and ``rv``
-    (:func:`risk_checks_values`) as the cached values.
+def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: ProjectionResult, gap: GapResult,
+          fv: dict[str, str]) -> None:
+    """The Checks sheet, with ``cv`` (:func:`checks_values`), ``rv``
+    (:func:`risk_checks_values`) and ``fv`` (:func:`forecast_checks_values`) as the cached values.
 
     Long because it is one table of formulas read top to bottom; each block is a few
     lines and they share the layout's cell references.
@@ -42,9 +43,10 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
     per = xl_range(L.per_first, L.per_status_col, L.per_last, L.per_status_col)
     stale = xl_range(L.stale_first, V, L.stale_first + L.STALE_ROWS - 1, V)
     risk = xl_range(L.risk_first, V, L.risk_first + L.RISK_ROWS - 1, V)
+    fc = xl_range(L.forecast_first, V, L.forecast_first + L.FORECAST_ROWS - 1, V)
     ws.write(L.master_row, 1, "Master check", f.get(bold=True, font_size=12))
-    ws.write_formula(L.master_row, V, f'=IF(COUNTIF({per},"ERROR")+COUNTIF({stale},"ERROR")+COUNTIF({risk},"ERROR")>0,"ERROR",'
-                                      f'IF(COUNTIF({stale},"REFRESH")+COUNTIF({risk},"REFRESH")>0,"REFRESH","OK"))',
+    ws.write_formula(L.master_row, V, f'=IF(COUNTIF({per},"ERROR")+COUNTIF({stale},"ERROR")+COUNTIF({risk},"ERROR")+COUNTIF({fc},"ERROR")>0,"ERROR",'
+                                      f'IF(COUNTIF({stale},"REFRESH")+COUNTIF({risk},"REFRESH")+COUNTIF({fc},"REFRESH")>0,"REFRESH","OK"))',
                      f.get(bold=True, font_size=12, align="center"), ctx.master)
     define(ctx, "chk_master", SHEET, L.master_row, V)
     status_format(ctx, ws, L.master_row, V, L.master_row, V)
@@ -160,6 +162,30 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
         else:
             ws.write_formula(r + i, V, formula, f.calc(align="center"), value)
     status_format(ctx, ws, r, V, r + L.RISK_ROWS - 1, V)
+    _forecast_rows(ctx, ws, fv)
+
+
+def _forecast_rows(ctx: Context, ws, fv: dict[str, str]) -> None:
+    """Two rows over the Cover's ``out_forecast`` (title, header, two band rows, ..., the
+    current-year text in row 13): the bands ordered, and made with the year-to-date cells."""
+    f, L = ctx.f, ctx.layout.checks
+    V, r = L.value_col, L.forecast_first
+    ws.write(r - 1, 1, "Cover forecast (out_forecast)", f.section())
+    band = lambda i, j: f"INDEX(out_forecast,{i},{j})"  # noqa: E731 - rows 3-4, columns P10, P50, P90
+    now = "INDEX(out_forecast,13,1)"
+    rows = (
+        ("Forecast: P10 <= P50 <= P90 for the year and the cumulative",
+         f'=IF(AND({band(3, 2)}<={band(3, 3)},{band(3, 3)}<={band(3, 4)},{band(4, 2)}<={band(4, 3)},{band(4, 3)}<={band(4, 4)}),"OK","ERROR")',
+         fv["order"]),
+        ("Forecast made with in_ytd_units and in_ytd_months (both blank: unconditioned)",
+         f'=IF(IF(AND(ISBLANK(in_ytd_units),ISBLANK(in_ytd_months)),ISNUMBER(SEARCH("unconditioned",{now})),'
+         f'ISNUMBER(SEARCH(TEXT(in_ytd_units,"#,##0")&" units in the first "&in_ytd_months&" month",{now}))),"OK","REFRESH")',
+         fv["made"]),
+    )
+    for i, (label, formula, value) in enumerate(rows):
+        ws.write(r + i, 1, label, f.label())
+        ws.write_formula(r + i, V, formula, f.calc(align="center"), value)
+    status_format(ctx, ws, r, V, r + L.FORECAST_ROWS - 1, V)
 
 
 # -- cached values ---------------------------------------------------------------------
@@ -212,3 +238,11 @@ def risk_checks_values(blocks: list[Block], inputs: BookInputs, tol: float = TOL
     r = inputs.refresh
     years = "OK" if len(fan) == r.end_year - r.start_year + 1 and int(fan["Year"].iloc[0]) == r.start_year else "REFRESH"
     return {"order": order, "within": within, "tornado": tornado, "years": years, "made": "OK"}
+
+
+def forecast_checks_values(blocks: list[Block], inputs: BookInputs) -> dict[str, str]:
+    """The cached values of the Checks sheet's Cover forecast rows, from the tables of
+    ``out_forecast`` as built (made from ``inputs``, the workbook's Inputs, so current)."""
+    band = blocks[0].frame
+    order = "OK" if ((band["P10"] <= band["P50"]) & (band["P50"] <= band["P90"])).all() else "ERROR"
+    return {"order": order, "made": "OK"}
