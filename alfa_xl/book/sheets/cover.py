@@ -113,7 +113,7 @@ def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) ->
         (status_fmt(f), "Refreshed by ...", "Status line of the last refresh (out_status, Scenarios!B5): written by the refresh only."),
         (f.data("#,##0"), "73,000", "Sourced data (green): see the source beside each row on the Facts sheet."),
         (f.get(bg_color=CHECK_OK_FILL), "OK", "Check passed."),
-        (f.get(bg_color=CHECK_BAD_FILL), "ERROR", "Check failed (or REFRESH: the Scenarios or Risk output is older than the Inputs; STALE: refreshed without Excel, not yet recalculated)."),
+        (f.get(bg_color=CHECK_BAD_FILL), "ERROR", "Check failed (or REFRESH: the Scenarios, Risk or forecast output is older than the Inputs; STALE: refreshed without Excel, not yet recalculated)."),
     ):
         ws.write(r, 1, sample, fmt)
         ws.write(r, 2, meaning, f.note()); r += 1
