@@ -380,11 +380,11 @@ def test_two_builds_are_byte_identical(tmp_path, built):
 
 def test_committed_workbook_equals_a_fresh_build(built):
     committed = default_path()
-    assert committed.is_file(), "run: alfa-xl build-workbook"
+    assert committed.is_file(), "run: alfa-xl build-workbook --out workbook/alfa_outlook.xlsm --force"
     fresh, ours = _normalised(built), _normalised(committed)
     assert list(ours) == list(fresh)
     changed = [n for n in fresh if fresh[n] != ours[n]]
-    assert changed == [], f"workbook/alfa_outlook.xlsm is out of date ({changed}); run: alfa-xl build-workbook"
+    assert changed == [], f"workbook/alfa_outlook.xlsm is out of date ({changed}); run: alfa-xl build-workbook --out workbook/alfa_outlook.xlsm --force"
     assert committed.with_suffix(".py").read_text() == built.with_suffix(".py").read_text()
 
 

@@ -119,3 +119,29 @@ class TestEncoding:
         done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "outlook", "--lineup", path, "-f", "json"],
                               capture_output=True, text=True, timeout=120, env=env)
         assert done.returncode == 0 and "Giulia \\u00e9\\u00e8\\u4e2d" in done.stdout
+
+
+class TestBacktestAndFactsShareTheRules:
+    """Regressions: ``backtest`` and ``facts`` once had their own CSV writer and console,
+    so the injection and escaping rules did not reach them."""
+
+    def test_backtest_unreadable_lineup_is_one_line(self, tmp_path, capsys):
+        from cli_support import one_line
+
+        missing = str(tmp_path / "gone.csv")
+        code = main(["backtest", "--as-of", "2018", "--lineup", missing, "--paths", "200"])
+        one_line(capsys, code, "gone.csv")
+
+    def test_backtest_plot_path_with_markup_prints_as_typed(self, tmp_path, capsys):
+        import pytest
+
+        pytest.importorskip("matplotlib")
+        target = tmp_path / "fan[b]x[/b].png".replace("/", "")
+        assert main(["backtest", "--as-of", "2018", "--paths", "200", "--plot", str(target)]) == 0
+        out = capsys.readouterr().out
+        assert "fan[b]x[b].png" in out.replace("\n", "") and target.is_file()
+
+    def test_facts_csv_cells_are_text_not_formulas(self, capsys):
+        assert main(["facts", "--format", "csv"]) == 0
+        fields = csv_text_fields(capsys.readouterr().out)
+        assert fields and not any(f.startswith(("=", "+", "-", "@", "\t", "\r")) for f in fields)

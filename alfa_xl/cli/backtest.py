@@ -9,7 +9,6 @@ the fans against the actuals into a PNG (one panel a point; matplotlib is the op
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import pandas as pd
 import typer
 
-from alfa_xl.cli.outlook import Format
+from alfa_xl.cli.common import Format, console, csv_text, read_lineup, records, shown
 from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
 from alfa_xl.errors import AlfaInputError, MissingExtraError
 from alfa_xl.model.backtest import DECISION_POINTS, Replay, replay, summary
@@ -30,10 +29,6 @@ __all__ = ["register", "backtest_json", "backtest_csv", "plot_backtest", "TIDY_C
 TIDY_COLUMNS = ("section", "as_of", "key", "item", "value")
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
 def backtest_json(replays: list[Replay]) -> str:
     """Every replay (inputs, table, scores) and the pooled summary, as JSON."""
     doc = {
@@ -41,9 +36,9 @@ def backtest_json(replays: list[Replay]) -> str:
             "as_of": r.as_of, "label": r.label, "scenario": r.scenario.name,
             "scenario_description": r.scenario.description, "paths": r.paths, "seed": r.seed,
             "last_actual": {"year": r.last_actual[0], "units": r.last_actual[1]},
-            "table": _records(r.cases()), "scores": _records(r.scores),
+            "table": records(r.cases()), "scores": records(r.scores),
         } for r in replays],
-        "summary": _records(summary(replays)),
+        "summary": records(summary(replays)),
     }
     return json.dumps(doc, indent=2, allow_nan=False)
 
@@ -59,9 +54,7 @@ def backtest_csv(replays: list[Replay]) -> str:
             rows.extend(("scores", r.as_of, row["Horizon"], c, clean(row[c])) for c in row.index if c != "Horizon")
     for _, row in summary(replays).iterrows():
         rows.extend(("summary", "", row["Horizon"], c, clean(row[c])) for c in row.index if c != "Horizon")
-    buf = io.StringIO()
-    pd.DataFrame(rows, columns=list(TIDY_COLUMNS)).to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
+    return csv_text(rows, TIDY_COLUMNS)
 
 
 def _pct(v: Any) -> str:
@@ -82,13 +75,13 @@ def _score_table(title: str, frame: pd.DataFrame):
     return t
 
 
-def _render(replays: list[Replay], console) -> None:
+def _render(replays: list[Replay], out) -> None:
     from rich.table import Table
 
     for r in replays:
-        console.print(f"[bold]{r.label}[/bold] (first forecast year {r.as_of}; last actual {r.last_actual[0]}: "
+        out.print(f"[bold]{shown(r.label)}[/bold] (first forecast year {r.as_of}; last actual {r.last_actual[0]}: "
                       f"{r.last_actual[1]:,.0f}); {r.paths:,} paths, seed {r.seed}")
-        console.print(f"Scenario {r.scenario.name}: {r.scenario.description}")
+        out.print(f"Scenario {shown(r.scenario.name)}: {shown(r.scenario.description)}")
         t = Table(title_justify="left")
         cases = r.cases()
         for col in ("Year", "Actual", "P10", "P50", "P90", "Point", "No change", "Target path"):
@@ -100,15 +93,15 @@ def _render(replays: list[Replay], console) -> None:
                                                        for c in ("P10", "P50", "P90", "Point", "No change", "Target path")])
         t.caption = "* actual outside P10-P90. Point: the scenario without uncertainty."
         t.caption_justify = "left"
-        console.print(t)
-        console.print(_score_table("Scores", r.scores))
-        console.print()
+        out.print(t)
+        out.print(_score_table("Scores", r.scores))
+        out.print()
     s = _score_table("Summary over every point (years pooled)", summary(replays))
     s.caption = ("Coverage: share of actuals inside P10-P90 (80% if calibrated). Sharpness: median P90/P10. Errors: median "
                  "absolute % error of the P50, the point projection, no change from the last actual and the company's "
                  "target path. Interval score: mean Winkler score of P10-P90 / actual (lower is better).")
     s.caption_justify = "left"
-    console.print(s)
+    out.print(s)
 
 
 def _figure_class():
@@ -162,7 +155,8 @@ def register(app: typer.Typer) -> None:
         if lineup is not None and as_of is None:
             raise AlfaInputError("--lineup", lineup, "give --as-of with --lineup (the year the lineup is from)", "no year")
         years = [as_of] if as_of is not None else [d.as_of for d in DECISION_POINTS]
-        replays = [replay(y, lineup, scenario=scenario, paths=n, seed=sd) for y in years]
+        chosen = read_lineup(lineup)
+        replays = [replay(y, chosen, scenario=scenario, paths=n, seed=sd) for y in years]
         if plot_path is not None:
             plot_backtest(plot_path, replays)
         if fmt is Format.json:
@@ -170,11 +164,7 @@ def register(app: typer.Typer) -> None:
         elif fmt is Format.csv:
             typer.echo(backtest_csv(replays), nl=False)
         else:
-            from rich.console import Console
-
-            console = Console()
-            if not console.is_terminal:  # piped: do not squeeze tables into 80 columns
-                console = Console(width=130)
-            _render(replays, console)
+            out = console(width=130)
+            _render(replays, out)
             if plot_path is not None:
-                console.print(f"Chart written to {plot_path}")
+                out.print(f"Chart written to {shown(plot_path)}")

@@ -41,13 +41,13 @@ class Format(str, Enum):
     json = "json"
 
 
-def console():
-    """A rich console on stdout; 120 columns wide when piped, so tables are not squeezed."""
+def console(width: int = 120):
+    """A rich console on stdout; ``width`` columns wide when piped, so tables are not squeezed."""
     from rich.console import Console
 
     out = Console()
     if not out.is_terminal:
-        out = Console(width=120)
+        out = Console(width=width)
     return out
 
 

@@ -4,12 +4,12 @@ assumptions ranked by how much each moves the forecast."""
 from __future__ import annotations
 
 import json
-from enum import Enum
 from typing import Any
 
 import pandas as pd
 import typer
 
+from alfa_xl.cli.common import Format, console, csv_text, records, shown
 from alfa_xl.model.report import clean
 from alfa_xl.model.simulate import DEFAULT_SEED
 from alfa_xl.model.sources import facts
@@ -17,26 +17,7 @@ from alfa_xl.model.sources import facts
 __all__ = ["register", "assumptions_table"]
 
 
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def _console():
-    from rich.console import Console
-
-    console = Console()
-    if not console.is_terminal:  # piped: do not squeeze tables into 80 columns
-        console = Console(width=160)
-    return console
-
-
-def _facts_table(console) -> None:
+def _facts_table(out) -> None:
     from rich.table import Table
 
     t = Table(title="Sourced facts", title_justify="left")
@@ -45,13 +26,12 @@ def _facts_table(console) -> None:
     for _, r in facts().iterrows():
         v = float(r["value"])
         text = f"{v:.1%}" if r["unit"] == "share" else (f"{v:.0f}" if r["unit"] == "year" else f"{v:,.0f}")
-        t.add_row(r["key"], text, r["unit"], r["as_of"], r["source"])
-    console.print(t)
+        t.add_row(shown(r["key"]), text, shown(r["unit"]), shown(r["as_of"]), shown(r["source"]))
+    out.print(t)
 
 
-def assumptions_table(frame: pd.DataFrame, console) -> None:
+def assumptions_table(frame: pd.DataFrame, out) -> None:
     """Render :func:`~alfa_xl.model.assumptions.rank_assumptions` as a rich table."""
-    from rich.markup import escape
     from rich.table import Table
 
     b = frame.attrs["baseline"]
@@ -64,10 +44,10 @@ def assumptions_table(frame: pd.DataFrame, console) -> None:
         t.add_column(col, justify=just, overflow="fold")
     for r in frame.itertuples(index=False):
         t.add_row(
-            str(r[0]), escape(str(r.Model)), escape(str(r.Column)), escape(str(r.Value)), r.Moved,
-            f"{r[6]:+,.0f} ({r[7]:+.1%})", f"{r[9]:+,.0f} ({r[10]:+.1%})", escape(str(r.Reason)),
+            str(r[0]), shown(r.Model), shown(r.Column), shown(r.Value), shown(r.Moved),
+            f"{r[6]:+,.0f} ({r[7]:+.1%})", f"{r[9]:+,.0f} ({r[10]:+.1%})", shown(r.Reason),
         )
-    console.print(t)
+    out.print(t)
 
 
 def register(app: typer.Typer) -> None:
@@ -89,13 +69,13 @@ def register(app: typer.Typer) -> None:
         else:
             table = facts()
         if fmt is Format.json:
-            payload: Any = _records(table)
+            payload: Any = records(table)
             if assumptions:
                 payload = {"baseline": {k: clean(v) for k, v in table.attrs["baseline"].items()}, "assumptions": payload}
             typer.echo(json.dumps(payload, indent=2, allow_nan=False))
         elif fmt is Format.csv:
-            typer.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
+            typer.echo(csv_text(table.itertuples(index=False, name=None), [str(c) for c in table.columns]), nl=False)
         elif assumptions:
-            assumptions_table(table, _console())
+            assumptions_table(table, console(width=160))
         else:
-            _facts_table(_console())
+            _facts_table(console(width=160))

@@ -354,11 +354,6 @@ class Lineup:
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         return cls(Model.from_mapping(r) for r in rows)
 
-    @classmethod
-    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> "Lineup":
-        """Build a lineup from dict rows (for example ``csv.DictReader``)."""
-        return cls(Model.from_mapping(r) for r in records)
-
 
 def load_lineup(path: str | Path) -> Lineup:
     """Read a lineup CSV file (UTF-8, header row, columns as in the module docstring)."""
