@@ -89,6 +89,8 @@ LIMITS: dict[str, Limit] = {
     "ytd_months": Limit(1, 12, "give the number of months the units cover, a whole number from {lo} to {hi}", whole=True),
     # anything else: any finite number
     "number": Limit(-_INF, _INF, "give a number"),
+    # a worksheet argument: any finite number, "10%" read as 0.1 as Excel itself reads it
+    "cell_number": Limit(-_INF, _INF, "give a number", percent=True),
 }
 
 #: Names a model or scenario may not take because the outputs use them for structure,
