@@ -10,6 +10,7 @@ from alfa_xl import validation
 from alfa_xl.excel.cells import grid, is_blank, scalar
 from alfa_xl.excel.messages import ArgumentError
 from alfa_xl.excel.readers import number, whole, year
+from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [
     "target", "year_span", "horizon", "paths", "seed", "percentiles",
@@ -18,7 +19,7 @@ __all__ = [
 
 DOC_TARGET = "Volume target in units a year, above 0. Empty = 400000."
 DOC_START = "First year of the table, 2000-2060. Empty = 2026 (the year after the latest actual)."
-DOC_END = "Last year of the table, 2000-2060. Empty = 2030."
+DOC_END = f"Last year of the table, 2000-2060. Empty = {DEFAULT_YEAR}."
 #: Most paths a worksheet call simulates (about 0.2 s for 2026-2035 on one core).
 EXCEL_MAX_PATHS = 100_000
 #: Largest seed accepted from a cell (Excel numbers are exact up to 2**53).
