@@ -20,8 +20,7 @@ __all__ = ["number", "whole", "year", "serial_year", "text", "choice", "YEAR_MIN
 #: Years accepted by year arguments (the projection's supported range).
 YEAR_MIN, YEAR_MAX = validation.LIMITS["projection_year"].lo, validation.LIMITS["projection_year"].hi
 #: Excel serial numbers of 1 Jan 2000 and 31 Dec 2060 (date cells read as numbers).
-_SERIAL_MIN = (dt.date(int(YEAR_MIN), 1, 1) - dt.date(1899, 12, 30)).days
-_SERIAL_MAX = (dt.date(int(YEAR_MAX), 12, 31) - dt.date(1899, 12, 30)).days + 1
+_SERIAL_MIN, _SERIAL_MAX = validation.excel_serial_range(YEAR_MIN, YEAR_MAX)
 
 
 def number(

@@ -26,7 +26,13 @@ def excel_serial_year(serial: float) -> int:
     return (_EXCEL_EPOCH + dt.timedelta(days=float(serial))).year
 
 
-def _serial_range(lo: float, hi: float) -> tuple[float, float]:
+def excel_serial_range(lo: float, hi: float) -> tuple[float, float]:
+    """Excel date serials of 1 Jan of year ``lo`` (inclusive) and the day after 31 Dec of
+    year ``hi`` (exclusive): the serials that stand for a date in those years.
+
+    >>> excel_serial_range(2000, 2060)
+    (36526, 58807)
+    """
     first = (dt.datetime(int(lo), 1, 1) - _EXCEL_EPOCH).days
     last = (dt.datetime(int(hi), 12, 31) - _EXCEL_EPOCH).days + 1
     return first, last
@@ -56,7 +62,7 @@ def year(value: Any, field: str, kind: str = "projection_year", *, error: type[A
     elif isinstance(value, str) and _ISO_DATE.match(value):
         value = int(_ISO_DATE.match(value).group(1))  # type: ignore[union-attr]
     elif isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value):
-        first, last = _serial_range(limit.lo, limit.hi)
+        first, last = excel_serial_range(limit.lo, limit.hi)
         if first <= value < last:
             value = excel_serial_year(value)
     return int(number(value, field, kind, lo=limit.lo, hi=limit.hi, error=error))
