@@ -35,7 +35,7 @@ DEFAULT_SEED = 20140506
 #: Percentiles shown when none are given.
 DEFAULT_PERCENTILES: tuple[float, ...] = (10.0, 50.0, 90.0)
 #: Most percentiles asked for at once (every whole percentile, 0 to 100).
-_MAX_PERCENTILES = 101
+_MAX_PERCENTILES = int(validation.LIMITS["percentiles_count"].hi)
 
 
 def check_number(field: str, value: Any, lo: float | None = None, hi: float | None = None, fix: str | None = None,

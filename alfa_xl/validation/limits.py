@@ -71,6 +71,11 @@ LIMITS: dict[str, Limit] = {
     # Monte Carlo settings
     "paths": Limit(1, 1_000_000, "give a whole number of paths from {lo} to {hi} (for example 10000)", whole=True),
     "seed": Limit(0, 2**63 - 1, "give a whole number of 0 or more as the seed (for example 1), or leave it out", whole=True),
+    # the same from a worksheet cell: fewer paths (a call recalculates in about 0.2 s for
+    # 2026-2035 on one core) and seeds Excel holds exactly (its numbers are exact to 2**53)
+    "cell_paths": Limit(1, 100_000, "give a whole number of paths from {lo} to {hi}, or leave it empty", whole=True),
+    "cell_seed": Limit(0, 2**53, "give a whole number from 0 to 2^53 as the seed, or leave it empty for the fixed default", whole=True),
+    "percentiles_count": Limit(1, 101, "give at most {hi} percentiles", whole=True),
     "path_index": Limit(0, 2**62, "give the number of the first path, a whole number 0 or more", whole=True),
     "percentile": Limit(0, 100, "give percentiles between 0 and 100, for example 10, 50, 90"),
     "slip_mean": Limit(0, 10, "give the expected slip in years, {lo} to {hi}"),
