@@ -417,9 +417,9 @@ class TestTornado:
 # -- bad input -------------------------------------------------------------------------------------------
 class TestBadInput:
     @pytest.mark.parametrize("paths, problem", [
-        (0, "at least 1"), (-5, "at least 1"), (1.5, "whole number"), (MAX_PATHS + 1, "maximum of 1,000,000"),
-        (10**12, "maximum"), ("many", "not a number"), (True, "not a number"), (float("nan"), "whole number"),
-        (None, "not a number"),
+        (0, "outside 1 to 1,000,000 (got 0)"), (-5, "outside 1 to 1,000,000 (got -5)"), (1.5, "not a whole number"),
+        (MAX_PATHS + 1, "outside 1 to 1,000,000 (got 1000001)"), (10**12, "outside 1 to 1,000,000 (got 1000000000000)"),
+        ("many", "not a number"), (True, "not a number"), (float("nan"), "missing (got nan)"), (None, "missing (got None)"),
     ])
     def test_paths(self, paths, problem):
         with pytest.raises(SimulationError) as exc:

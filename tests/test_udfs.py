@@ -130,7 +130,7 @@ class TestGrowth:
         assert udfs.alfa_cagr(70000.0, "400,000", " 5 ") == pytest.approx((400000 / 70000) ** 0.2 - 1)
 
     def test_cagr_errors(self):
-        assert udfs.alfa_cagr(0, 400000, 5).startswith("#VALUE! ALFA_CAGR: start_value: must be a number above 0 (got 0)")
+        assert udfs.alfa_cagr(0, 400000, 5).startswith("#VALUE! ALFA_CAGR: start_value: must be above 0 (got 0); give the starting volume as a number above 0")
         assert udfs.alfa_cagr(None, 1, 1).startswith("#VALUE! ALFA_CAGR: start_value: missing")
 
     def test_years_to_target(self):

@@ -61,7 +61,7 @@ class TestSpill:
     ([2030.0, 2028.0], "end_year: before the start year"),
     ([None, None, [10.0, 150.0]], "percentiles: outside 0 to 100"),
     ([None, None, "median"], "percentiles: not a number"),
-    ([None, None, True], "percentiles: TRUE/FALSE is not a number"),
+    ([None, None, True], "percentiles: not a number (got TRUE)"),
     ([None, None, None, -5.0], "paths: outside 1 to 100,000"),
     ([None, None, None, 0.0], "paths: outside 1 to 100,000"),  # zero is a value, not a blank
     ([None, None, None, 2.5], "paths: not a whole number"),

@@ -176,7 +176,7 @@ class TestTornado:
     ("alfa_probability", [None, None, "moon"], "scenario: unknown scenario"),
     ("alfa_percentiles", [None, None, None, [10.0, 150.0]], "percentiles: outside 0 to 100"),
     ("alfa_percentiles", [None, None, None, -1.0], "percentiles: outside 0 to 100"),
-    ("alfa_percentiles", [None, None, None, True], "percentiles: TRUE/FALSE is not a number"),
+    ("alfa_percentiles", [None, None, None, True], "percentiles: not a number (got TRUE)"),
     ("alfa_percentiles", [None, None, None, "median"], "percentiles: not a number"),
     ("alfa_percentiles", [None, 2030.0, 2028.0], "end_year: before the start year"),
     ("alfa_tornado", [2070.0], "year: outside 2000 to 2060"),

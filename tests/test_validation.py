@@ -229,8 +229,12 @@ class TestOthers:
 def test_docstring_examples():
     import doctest
 
-    result = doctest.testmod(v, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 10 and result.failed == 0
+    attempted = 0
+    for module in (v, v.limits, v.numbers, v.years, v.texts):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted > 10
 
 
 class TestParseProperties:

@@ -14,14 +14,13 @@ This module only reads the options and wires the parts (``facts`` has its own mo
 
 from __future__ import annotations
 
-import math
-
 import typer
 
 from alfa_xl.cli.common import YTD_OPTIONS, Format, console as _console, named_as_options, read_lineup, resolve_scenario, shown
 from alfa_xl.cli.outlook_render import TIDY_COLUMNS, outlook_csv, outlook_json, render_outlook
 from alfa_xl.cli.outlook_result import Outlook, WhatItTakes, build_outlook, scenario_lines
-from alfa_xl.errors import AlfaInputError
+from alfa_xl import validation
+from alfa_xl.validation import DEFAULT_YEAR
 from alfa_xl.model.gap import DEFAULT_TARGET
 from alfa_xl.model.scenarios import BUILTIN
 
@@ -37,7 +36,7 @@ def register(app: typer.Typer) -> None:
         scenario: str = typer.Option("base", "--scenario", "-s",
                                      help=f"Built-in scenario ({', '.join(BUILTIN)}) or a CSV of parameter,value pairs."),
         start: int | None = typer.Option(None, "--start", help="First projection year (default: the year after the latest actual)."),
-        end: int | None = typer.Option(None, "--end", help="Last projection year, also the comparison year (default 2030)."),
+        end: int | None = typer.Option(None, "--end", help=f"Last projection year, also the comparison year (default {DEFAULT_YEAR})."),
         target: float = typer.Option(DEFAULT_TARGET, "--target", help="Target in units a year."),
         lineup: str | None = typer.Option(None, "--lineup", help="Lineup CSV (columns as alfa_xl/model/data/lineup.csv)."),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
@@ -47,9 +46,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The calibrated forecast (P50 with P10-P90 by year, the 2026-2030 cumulative, the chance of
         the target by 2030 and 2035), then the deterministic scenarios, the gap and what it takes."""
-        if not math.isfinite(target) or target <= 0:
-            raise AlfaInputError("target", target, "give the target in units a year, above 0 (for example 400000)",
-                                 "must be a number above 0")
+        target = validation.number(target, "target", "target")
         plot_path = None
         if plot is not None:
             from alfa_xl.cli.plotting import check_plot_path

@@ -18,6 +18,7 @@ from alfa_xl.errors import HorizonError
 from alfa_xl.model.gap import DEFAULT_TARGET
 from alfa_xl.model.projection import MAX_END, MIN_START, default_horizon
 from alfa_xl.model.scenarios import BUILTIN
+from alfa_xl.validation import DEFAULT_YEAR
 from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed, check_target, simulate, tornado
 
 __all__ = ["register", "simulation_json", "simulation_csv", "PROGRESS_FROM", "TIDY_COLUMNS"]
@@ -37,7 +38,7 @@ def register(app: typer.Typer) -> None:
         scenario: str = typer.Option("base", "--scenario", "-s",
                                      help=f"Built-in scenario ({', '.join(BUILTIN)}) or a CSV of parameter,value pairs."),
         start: int | None = typer.Option(None, "--start", help="First projection year (default: the year after the latest actual)."),
-        end: int | None = typer.Option(None, "--end", help="Last projection year (default 2030)."),
+        end: int | None = typer.Option(None, "--end", help=f"Last projection year (default {DEFAULT_YEAR})."),
         lineup: str | None = typer.Option(None, "--lineup", help="Lineup CSV (columns as alfa_xl/model/data/lineup.csv)."),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
         plot: str | None = typer.Option(None, "--plot", help="Also draw the fan chart (P10/P50/P90, history, target) into FILE.png."),

@@ -10,6 +10,7 @@ from alfa_xl import validation
 from alfa_xl.excel.cells import grid, is_blank, scalar
 from alfa_xl.excel.messages import ArgumentError
 from alfa_xl.excel.readers import number, whole, year
+from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [
     "target", "year_span", "horizon", "paths", "seed", "percentiles",
@@ -18,11 +19,13 @@ __all__ = [
 
 DOC_TARGET = "Volume target in units a year, above 0. Empty = 400000."
 DOC_START = "First year of the table, 2000-2060. Empty = 2026 (the year after the latest actual)."
-DOC_END = "Last year of the table, 2000-2060. Empty = 2030."
-#: Most paths a worksheet call simulates (about 0.2 s for 2026-2035 on one core).
-EXCEL_MAX_PATHS = 100_000
-#: Largest seed accepted from a cell (Excel numbers are exact up to 2**53).
-MAX_SEED = 2**53
+DOC_END = f"Last year of the table, 2000-2060. Empty = {DEFAULT_YEAR}."
+#: Most paths a worksheet call simulates (``LIMITS["cell_paths"]``: about 0.2 s for 2026-2035 on one core).
+EXCEL_MAX_PATHS = int(validation.LIMITS["cell_paths"].hi)
+#: Largest seed accepted from a cell (``LIMITS["cell_seed"]``: Excel numbers are exact up to 2**53).
+MAX_SEED = int(validation.LIMITS["cell_seed"].hi)
+_PERCENTILE = validation.LIMITS["percentile"]
+_MAX_PERCENTILES = int(validation.LIMITS["percentiles_count"].hi)
 _P_TEXT = re.compile(r"^\s*[pP]?\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*%?\s*$")
 _TARGET_FIX = "give the target in units a year, above 0 (e.g. 400000), or leave it empty"
 
@@ -76,8 +79,8 @@ def percentiles(value: Any, default: tuple[float, ...]) -> tuple[float, ...]:
     cells = [v for v in cells if not is_blank(v)]
     if not cells:
         return default
-    if len(cells) > 101:
-        raise ArgumentError("percentiles", value, "give at most 101 percentiles", f"{len(cells)} values")
+    if len(cells) > _MAX_PERCENTILES:
+        raise ArgumentError("percentiles", value, f"give at most {_MAX_PERCENTILES} percentiles", f"{len(cells)} values")
     out = []
     for v in cells:
         if isinstance(v, str):
@@ -85,5 +88,5 @@ def percentiles(value: Any, default: tuple[float, ...]) -> tuple[float, ...]:
             if not m:
                 raise ArgumentError("percentiles", v, fix, "not a number")
             v = float(m.group(1))
-        out.append(number(v, "percentiles", fix=fix, lo=0, hi=100))
+        out.append(number(v, "percentiles", fix=fix, lo=_PERCENTILE.lo, hi=_PERCENTILE.hi))
     return tuple(out)

@@ -40,6 +40,7 @@ from alfa_xl.model.lineup import REGIONS
 from alfa_xl.model.projection import project
 from alfa_xl.model.report import COMPARE_COLUMNS, compare_scenarios, scenarios_table
 from alfa_xl.model.sources import facts
+from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [
     "alfa_project",
@@ -147,7 +148,7 @@ def _total(lu, sc, y) -> float:
 @xa.wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("target", doc=_DOC_TARGET)
-@xw.arg("year", doc="Calendar year, 2000-2060. Empty = 2030.")
+@xw.arg("year", doc=f"Calendar year, 2000-2060. Empty = {DEFAULT_YEAR}.")
 @xw.arg("scenario", doc=_DOC_SCENARIO)
 @xw.arg("lineup", doc=_DOC_LINEUP)
 @xa.excel_function
@@ -160,7 +161,7 @@ def alfa_gap(target=None, year=None, scenario=None, lineup=None):
         ``target - ALFA_TOTAL(year, scenario, lineup)`` in units a year.
     """
     t = _target(target)
-    y = xa.year(year, "year", default=2030)
+    y = xa.year(year, "year", default=DEFAULT_YEAR)
     sc = xa.scenario(scenario)
     lu = xa.lineup(lineup)
     return xa.cached(("ALFA_GAP", t, y, sc, lu), lambda: t - _total(lu, sc, y))
@@ -257,7 +258,7 @@ def alfa_scenarios():
 
 @xa.wizard_help
 @xw.func(category=CATEGORY)
-@xw.arg("year", doc="Year compared, 2000-2060. Empty = 2030.")
+@xw.arg("year", doc=f"Year compared, 2000-2060. Empty = {DEFAULT_YEAR}.")
 @xw.arg("target", doc=_DOC_TARGET)
 @xa.excel_function
 def alfa_compare(year=None, target=None):
@@ -270,7 +271,7 @@ def alfa_compare(year=None, target=None):
         units a year; gap = target - total; first year at target searched up to 2040,
         empty when not reached.
     """
-    y = xa.year(year, "year", default=2030)
+    y = xa.year(year, "year", default=DEFAULT_YEAR)
     t = _target(target)
     return xa.cached(("ALFA_COMPARE", y, t), lambda: xa.frame_grid(compare_scenarios(y, t), COMPARE_COLUMNS))
 

@@ -17,6 +17,7 @@ from alfa_xl.excel.common import EXCEL_MAX_PATHS
 from alfa_xl.model.forecast import FORECAST_PATHS, forecast
 from alfa_xl.model.sim_inputs import DEFAULT_PERCENTILES, DEFAULT_SEED
 from alfa_xl.model.sources import latest_actual
+from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["alfa_forecast"]
 
@@ -39,7 +40,7 @@ def _percentiles(value: Any) -> tuple[float, ...]:
 @xa.wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("start_year", doc="First forecast year, 2026 (the year after the latest actual) to 2060. Empty = 2026.")
-@xw.arg("end_year", doc="Last forecast year, up to 2060. Empty = 2030.")
+@xw.arg("end_year", doc=f"Last forecast year, up to 2060. Empty = {DEFAULT_YEAR}.")
 @xw.arg("percentiles", doc="Percentiles from 0 to 100, one cell or a range, e.g. 10, 50, 90. Empty = 10, 50, 90.")
 @xw.arg("paths", doc=f"Number of simulated paths, 1 to {EXCEL_MAX_PATHS:,}. Empty = {FORECAST_PATHS:,}.")
 @xw.arg("seed", doc="Seed of the random numbers, a whole number from 0 (same seed, same result). Empty = a fixed default.")
@@ -58,7 +59,7 @@ def alfa_forecast(start_year=None, end_year=None, percentiles=None, paths=None, 
         the backtests scored (``alfa-xl backtest``, docs/simulation.md).
     """
     start = xa.year(start_year, "start_year", default=latest_actual()[0] + 1)
-    end = xa.year(end_year, "end_year", default=max(2030, start))
+    end = xa.year(end_year, "end_year", default=max(DEFAULT_YEAR, start))
     if end < start:
         raise xa.ArgumentError("end_year", end_year, f"give an end year on or after the start year {start}", "before the start year")
     ps = _percentiles(percentiles)

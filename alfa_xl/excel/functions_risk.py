@@ -20,6 +20,7 @@ from typing import Any
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import common
 from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, simulate, tornado
+from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["alfa_probability", "alfa_percentiles", "alfa_tornado", "EXCEL_MAX_PATHS"]
 
@@ -27,7 +28,7 @@ __all__ = ["alfa_probability", "alfa_percentiles", "alfa_tornado", "EXCEL_MAX_PA
 CATEGORY = xa.CATEGORY
 EXCEL_MAX_PATHS = common.EXCEL_MAX_PATHS
 MAX_SEED = common.MAX_SEED
-_YEAR = 2030
+_YEAR = DEFAULT_YEAR
 
 
 xw = xa.xlwings_decorators()
@@ -65,7 +66,7 @@ def _label(p: float) -> str:
 @xa.wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("target", doc=common.DOC_TARGET)
-@xw.arg("year", doc="Calendar year tested, 2000-2060. Empty = 2030.")
+@xw.arg("year", doc=f"Calendar year tested, 2000-2060. Empty = {DEFAULT_YEAR}.")
 @xw.arg("scenario", doc=_DOC_SCENARIO)
 @xw.arg("paths", doc=_DOC_PATHS)
 @xw.arg("seed", doc=_DOC_SEED)
@@ -122,7 +123,7 @@ def _percentile_rows(sc, start, end, ps, n, s):
 
 @xa.wizard_help
 @xw.func(category=CATEGORY)
-@xw.arg("year", doc="Calendar year of the total, 2000-2060. Empty = 2030.")
+@xw.arg("year", doc=f"Calendar year of the total, 2000-2060. Empty = {DEFAULT_YEAR}.")
 @xw.arg("scenario", doc=_DOC_SCENARIO)
 @xa.excel_function
 def alfa_tornado(year=None, scenario=None):

@@ -20,12 +20,7 @@ __all__ = ["number", "whole", "year", "serial_year", "text", "choice", "YEAR_MIN
 #: Years accepted by year arguments (the projection's supported range).
 YEAR_MIN, YEAR_MAX = validation.LIMITS["projection_year"].lo, validation.LIMITS["projection_year"].hi
 #: Excel serial numbers of 1 Jan 2000 and 31 Dec 2060 (date cells read as numbers).
-_SERIAL_MIN = (dt.date(int(YEAR_MIN), 1, 1) - dt.date(1899, 12, 30)).days
-_SERIAL_MAX = (dt.date(int(YEAR_MAX), 12, 31) - dt.date(1899, 12, 30)).days + 1
-
-
-def _bound(x: float) -> str:
-    return f"{x:,g}" if abs(x) >= 10_000 else f"{x:g}"
+_SERIAL_MIN, _SERIAL_MAX = validation.excel_serial_range(YEAR_MIN, YEAR_MAX)
 
 
 def number(
@@ -61,31 +56,13 @@ def number(
     >>> number(" 400,000 ", "target"), number("10%", "growth"), number(None, "target", default=400000), number(0, "x")
     (400000.0, 0.1, 400000.0, 0.0)
     """
-    fix = fix or f"give {arg} as a number"
     value = scalar(value, arg, zero_is_blank)
-    if is_blank(value, zero_is_blank):
-        if default is None:
-            raise ArgumentError(arg, value, fix, "missing")
-        return float(default)
-    if isinstance(value, bool):
-        raise ArgumentError(arg, value, fix, "TRUE/FALSE is not a number")
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        raise ArgumentError(arg, value, fix, "a date is not a number here")
-    if isinstance(value, str):
-        try:
-            result, _ = validation.parse_number_text(value)
-        except validation.NumberTextError as exc:  # the argument's own fix unless the format is the problem
-            raise ArgumentError(arg, value, fix if exc.problem == "not a number" else exc.fix, exc.problem) from None
-    else:
-        try:
-            result = float(value)
-        except (TypeError, ValueError, OverflowError):
-            raise ArgumentError(arg, value, fix, "not a number") from None
-    if not math.isfinite(result):
-        raise ArgumentError(arg, value, fix, "not a finite number")
-    if not lo <= result <= hi:
-        raise ArgumentError(arg, value, fix, f"outside {_bound(lo)} to {_bound(hi)}")
-    return result
+    if zero_is_blank and is_blank(value, True):
+        value = None
+    return validation.number(
+        value, arg, "cell_number", lo=lo, hi=hi, fix=fix or f"give {arg} as a number", error=ArgumentError,
+        default=None if default is None else float(default),
+    )
 
 
 def whole(

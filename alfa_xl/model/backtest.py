@@ -38,7 +38,7 @@ from alfa_xl.model.calibration import SHORT_LEAD, late_life_fit, track_record
 from alfa_xl.model.lineup import Lineup, load_lineup
 from alfa_xl.model.projection import MAX_END, MIN_START, project
 from alfa_xl.model.scenarios import Scenario, get_scenario
-from alfa_xl.model.sim_inputs import DEFAULT_SEED, check_number, check_paths, check_seed
+from alfa_xl.model.sim_inputs import DEFAULT_SEED, check_number, check_paths, check_seed, check_target
 from alfa_xl.model.simulate import simulate
 from alfa_xl.model.sources import history
 from alfa_xl.model.uncertainty import Uncertainty
@@ -357,7 +357,7 @@ def replay(
         if target is None or target_year is None:
             raise AlfaInputError("target" if target is None else "target_year", None,
                                  "give both target and target_year, or neither", "missing")
-        t_units = check_number("target", target, 1.0, math.inf, "give the target in units a year, above 0")
+        t_units = check_target(target)
         fix = f"give a whole year from {as_of} to {MAX_END}"
         t_year = int(check_number("target_year", target_year, as_of, MAX_END, fix))
         knots = ((last[0], last[1]), (t_year, t_units))

@@ -39,13 +39,14 @@ from alfa_xl.model.sim_result import percentile_label
 from alfa_xl.model.simulate import simulate
 from alfa_xl.model.sources import latest_actual
 from alfa_xl.model.uncertainty import Uncertainty
+from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["Forecast", "forecast", "FORECAST_PATHS", "PROBABILITY_YEARS"]
 
 #: Paths of the central forecast (those the backtests were scored with).
 FORECAST_PATHS = 20_000
 #: Years of the headline probabilities ("400,000 a year by 2030 and by 2035").
-PROBABILITY_YEARS = (2030, 2035)
+PROBABILITY_YEARS = (DEFAULT_YEAR, 2035)
 
 
 @dataclass(frozen=True)
@@ -187,14 +188,14 @@ def forecast(
     base_year, base_units = latest_actual()
     first = base_year + 1
     start = first if start_year is None else start_year
-    end = max(2030, first) if end_year is None else end_year
+    end = max(DEFAULT_YEAR, first) if end_year is None else end_year
     start, end = check_horizon(start, end)
     if start < first:
         raise HorizonError("start_year", start, f"give a year from {first} (the year after the latest actual) to {MAX_END}",
                            "before the forecast starts")
     ps = check_percentiles(percentiles)
     n, sd, tgt = check_paths(paths), check_seed(seed), check_target(target)
-    span = (first, max(2030, first)) if cumulative is None else check_horizon(*cumulative)
+    span = (first, max(DEFAULT_YEAR, first)) if cumulative is None else check_horizon(*cumulative)
     if span[0] < first:
         raise HorizonError("cumulative", span, f"give years from {first} on", "before the forecast starts")
     if (ytd is None) != (ytd_months is None):

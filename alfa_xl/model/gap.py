@@ -21,7 +21,9 @@ import numpy as np
 import numpy_financial as npf
 import pandas as pd
 
-from alfa_xl.errors import AlfaInputError, HorizonError
+from alfa_xl import validation
+from alfa_xl.errors import HorizonError
+from alfa_xl.validation import DEFAULT_YEAR
 from alfa_xl.model.lineup import REGIONS, Lineup
 from alfa_xl.model.projection import Projection, curve_units, market_factor, project, tariff_weight
 from alfa_xl.model.scenarios import Scenario, get_scenario
@@ -48,16 +50,6 @@ GAP_COLUMNS = (
 )
 
 
-def _positive(name: str, value: float, fix: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise AlfaInputError(name, value, fix, "not a number") from None
-    if isinstance(value, bool) or not math.isfinite(number) or number <= 0:
-        raise AlfaInputError(name, value, fix, "must be a number above 0")
-    return number
-
-
 def cagr(start_value: float, end_value: float, years: float) -> float:
     """Compound yearly growth rate taking ``start_value`` to ``end_value`` in ``years``.
 
@@ -68,9 +60,9 @@ def cagr(start_value: float, end_value: float, years: float) -> float:
     >>> round(cagr(70_000, 400_000, 5), 5)
     0.41707
     """
-    start = _positive("start_value", start_value, "give the starting volume as a number above 0")
-    end = _positive("end_value", end_value, "give the ending volume as a number above 0")
-    n = _positive("years", years, "give the number of years as a number above 0")
+    start = validation.positive(start_value, "start_value", fix="give the starting volume as a number above 0")
+    end = validation.positive(end_value, "end_value", fix="give the ending volume as a number above 0")
+    n = validation.positive(years, "years", fix="give the number of years as a number above 0")
     return float(npf.rate(n, 0, -start, end))
 
 
@@ -88,14 +80,9 @@ def years_to_target(current: float, growth: float, target: float = DEFAULT_TARGE
     >>> years_to_target(73_000, 0.0)
     inf
     """
-    cur = _positive("current", current, "give the current volume as a number above 0")
-    tgt = _positive("target", target, "give the target as a number above 0")
-    try:
-        g = float(growth)
-    except (TypeError, ValueError):
-        raise AlfaInputError("growth", growth, "give a yearly growth rate such as 0.1 for 10%", "not a number") from None
-    if isinstance(growth, bool) or not math.isfinite(g) or g <= -1:
-        raise AlfaInputError("growth", growth, "give a yearly growth rate above -1 (-100%)", "out of range")
+    cur = validation.positive(current, "current", fix="give the current volume as a number above 0")
+    tgt = validation.number(target, "target", "target")
+    g = validation.number(growth, "growth", "growth")
     if cur >= tgt:
         return 0.0
     if g <= 0:
@@ -143,7 +130,7 @@ def gap_table(projection: Projection, target: float = DEFAULT_TARGET, reference:
     >>> round(float(t["Growth required"].iloc[-1]), 4)  # 73,000 -> 400,000 in 5 years
     0.4052
     """
-    tgt = _positive("target", target, "give the target in units a year, above 0")
+    tgt = validation.number(target, "target", "target")
     base_year, base_units = latest_actual()
     years = projection.years
     total = projection.totals
@@ -173,13 +160,13 @@ def gap_table(projection: Projection, target: float = DEFAULT_TARGET, reference:
 
 def first_year_at_target(projection: Projection, target: float = DEFAULT_TARGET) -> int | None:
     """First projection year whose total reaches ``target``, or ``None`` within the horizon."""
-    tgt = _positive("target", target, "give the target in units a year, above 0")
+    tgt = validation.number(target, "target", "target")
     hit = np.flatnonzero(projection.totals >= tgt)
     return int(projection.years[hit[0]]) if hit.size else None
 
 
 def required_peak_multiplier(
-    year: int = 2030, target: float = DEFAULT_TARGET, lineup: Lineup | None = None, scenario: Scenario | str = "base",
+    year: int = DEFAULT_YEAR, target: float = DEFAULT_TARGET, lineup: Lineup | None = None, scenario: Scenario | str = "base",
 ) -> float | None:
     """Multiplier on every planned model's peak that makes ``year``'s total equal ``target``.
 
@@ -195,7 +182,7 @@ def required_peak_multiplier(
     >>> round(p.total(2030))
     400000
     """
-    tgt = _positive("target", target, "give the target in units a year, above 0")
+    tgt = validation.number(target, "target", "target")
     proj = project(lineup, scenario, start_year=int(year), end_year=int(year))
     per_model = proj.units[0].sum(axis=1)
     planned = np.array([m.status != "on_sale" for m in proj.lineup.models])
@@ -206,7 +193,7 @@ def required_peak_multiplier(
 
 
 def required_extra_launches(
-    year: int = 2030,
+    year: int = DEFAULT_YEAR,
     target: float = DEFAULT_TARGET,
     lineup: Lineup | None = None,
     scenario: Scenario | str = "base",
@@ -228,7 +215,7 @@ def required_extra_launches(
     >>> round(required_extra_launches(2026, 100_000, one, launch_year=2025), 3)  # (100k - 17,479) / 30k
     2.751
     """
-    tgt = _positive("target", target, "give the target in units a year, above 0")
+    tgt = validation.number(target, "target", "target")
     lineup_obj = lineup
     proj = project(lineup_obj, scenario, start_year=int(year), end_year=int(year))
     gap = tgt - float(proj.totals[0])

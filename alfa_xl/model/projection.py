@@ -28,6 +28,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from alfa_xl import validation
 from alfa_xl.model.curve import lifecycle_share
 from alfa_xl.errors import HorizonError, ScenarioError
 from alfa_xl.model.lineup import REGIONS, Lineup, default_lineup
@@ -47,42 +48,29 @@ __all__ = [
     "MAX_END",
 ]
 
-#: Earliest start and latest end year accepted by :func:`project`.
-MIN_START, MAX_END = 2000, 2060
+#: Earliest start and latest end year accepted by :func:`project` (``LIMITS["projection_year"]``).
+MIN_START, MAX_END = int(validation.LIMITS["projection_year"].lo), int(validation.LIMITS["projection_year"].hi)
 _NA = REGIONS.index("North America")
 
 
 def default_horizon() -> tuple[int, int]:
-    """The default projection years: the year after the latest actual through 2030.
+    """The default projection years: the year after the latest actual through
+    :data:`~alfa_xl.validation.DEFAULT_YEAR` (``validation.default_horizon``).
 
     >>> default_horizon()
     (2026, 2030)
     """
-    year, _ = latest_actual()
-    return year + 1, max(year + 1, 2030)
+    return validation.default_horizon(latest_actual()[0])
 
 
 def check_horizon(start: int, end: int) -> tuple[int, int]:
-    """Validate a projection horizon: whole years from :data:`MIN_START` to :data:`MAX_END`,
-    the end on or after the start.
+    """Validate a projection horizon (``validation.horizon``): whole years from
+    :data:`MIN_START` to :data:`MAX_END`, the end on or after the start.
 
     >>> check_horizon(2026.0, 2030)
     (2026, 2030)
     """
-    out = []
-    for name, value in (("start_year", start), ("end_year", end)):
-        if isinstance(value, bool):
-            raise HorizonError(name, value, f"give a whole year between {MIN_START} and {MAX_END}", "not a year")
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise HorizonError(name, value, f"give a whole year between {MIN_START} and {MAX_END}", "not a year") from None
-        if not np.isfinite(number) or number != int(number) or not MIN_START <= number <= MAX_END:
-            raise HorizonError(name, value, f"give a whole year between {MIN_START} and {MAX_END}", "outside the supported years")
-        out.append(int(number))
-    if out[1] < out[0]:
-        raise HorizonError("end_year", out[1], f"give an end year on or after the start year {out[0]}", "before the start year")
-    return out[0], out[1]
+    return validation.horizon(start, end, error=HorizonError)
 
 
 @dataclass(frozen=True)

@@ -449,7 +449,7 @@ def draw(
     True
     """
     n = check_paths(paths)
-    first = int(check_number("first_path", first_path, 0, 2**62, "give the number of the first path, 0 or more"))
+    first = int(check_number("first_path", first_path, kind="path_index"))
     lineup, scenario, uncertainty, start, end = resolve_inputs(lineup, scenario, uncertainty, start_year, end_year)
     frame = PathFrame(lineup, scenario, start, end, uncertainty, base_year)
     return _draws(frame, check_seed(seed), first, first + n)

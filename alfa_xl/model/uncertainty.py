@@ -38,11 +38,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alfa_xl import validation
 from alfa_xl.errors import SimulationError
 from alfa_xl.model.calibration import CANCEL_LEAD, track_record
 from alfa_xl.model.sources import fact, history
 
-__all__ = ["Uncertainty", "calibrated_settings", "volume_sigma_from_history", "LIMITS", "FIRMNESS_LEVELS"]
+__all__ = ["Uncertainty", "calibrated_settings", "volume_sigma_from_history", "KINDS", "LIMITS", "FIRMNESS_LEVELS"]
 
 #: Firmness of an announcement, firmest first (the lineup's ``firmness`` column).
 FIRMNESS_LEVELS = ("confirmed", "dated", "rumour")
@@ -51,31 +52,21 @@ _TARIFF_SEEN = 2026
 _US_BEFORE_TARIFF = 8_830.0  # 2024 US sales, derived in NOTES.md: 10,898 x 0.81
 
 
-def _number(name: str, value: Any, lo: float, hi: float, fix: str) -> float:
-    if isinstance(value, bool):
-        raise SimulationError(name, value, fix, "not a number")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise SimulationError(name, value, fix, "not a number") from None
-    if not math.isfinite(number) or not lo <= number <= hi:
-        raise SimulationError(name, value, fix, f"outside {lo:g} to {hi:g}")
-    return number
-
-
-#: Bounds and fix text of every setting.
-LIMITS = {
-    "slip_mean": (0.0, 10.0, "give the expected slip in years, 0 to 10"),
-    "cancel_probability": (0.0, 1.0, "give a probability between 0 and 1"),
-    "peak_sigma": (0.0, 2.0, "give a standard deviation of log peak between 0 and 2"),
-    "trend_sigma": (0.0, 0.2, "give a standard deviation of the yearly trend between 0 and 0.2"),
-    "tariff_sigma": (0.0, 1.0, "give a standard deviation of the North America effect between 0 and 1"),
-    "correlation": (0.0, 1.0, "give a correlation between 0 and 1"),
-    "cancel_near": (0.0, 1.0, "give a probability between 0 and 1"),
-    "volume_sigma": (0.0, 1.0, "give a yearly standard deviation of log volume between 0 and 1"),
-    "confirmed_odds": (0.0, 100.0, "give an odds multiplier between 0 and 100"),
-    "rumour_odds": (0.0, 100.0, "give an odds multiplier between 0 and 100"),
+#: The kind of value of every setting (bounds and fix text in :data:`alfa_xl.validation.LIMITS`).
+KINDS = {
+    "slip_mean": "slip_mean",
+    "cancel_probability": "probability",
+    "peak_sigma": "peak_sigma",
+    "trend_sigma": "trend_sigma",
+    "tariff_sigma": "tariff_sigma",
+    "correlation": "correlation",
+    "cancel_near": "probability",
+    "volume_sigma": "volume_sigma",
+    "confirmed_odds": "odds",
+    "rumour_odds": "odds",
 }
+#: The limits of every setting, by setting name.
+LIMITS = {name: validation.LIMITS[kind] for name, kind in KINDS.items()}
 
 
 def volume_sigma_from_history(before: int | None = None) -> float:
@@ -177,8 +168,7 @@ class Uncertainty:
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            lo, hi, fix = LIMITS[f.name]
-            object.__setattr__(self, f.name, _number(f.name, getattr(self, f.name), lo, hi, fix))
+            object.__setattr__(self, f.name, validation.number(getattr(self, f.name), f.name, KINDS[f.name], error=SimulationError))
 
     @classmethod
     def track_record(cls) -> "Uncertainty":
