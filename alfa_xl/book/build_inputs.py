@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from alfa_xl.model.gap import DEFAULT_TARGET
+from alfa_xl.validation import DEFAULT_YEAR
 from alfa_xl.model.lineup import Lineup
 from alfa_xl.model.projection import default_horizon
 from alfa_xl.model.report import RefreshInputs
@@ -62,7 +63,7 @@ class BuildInputs:
         frame = _lineup_csv()
         cols = tuple(frame.columns)
         rows = tuple(tuple(_cell(v, c) for v, c in zip(r, cols)) for r in frame.itertuples(index=False, name=None))
-        return cls(DEFAULT_TARGET, start, end, 2030, "base", tuple(BUILTIN), rows, cols)
+        return cls(DEFAULT_TARGET, start, end, DEFAULT_YEAR, "base", tuple(BUILTIN), rows, cols)
 
     def excel_lineup(self) -> list[list[Any]]:
         """The lineup as Excel passes ``tbl_lineup[#All]``: header row, then rows (numbers as floats)."""
