@@ -9,28 +9,54 @@ pandas/NumPy and never imports xlwings. Typical use::
     (2026, 2030)
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from alfa_xl.model.curve import lifecycle_share
-from alfa_xl.errors import AlfaInputError, HorizonError, LineupError, ScenarioError, UnknownModelError, UnknownScenarioError
-from alfa_xl.model.gap import (
-    DEFAULT_TARGET,
-    cagr,
-    first_year_at_target,
-    gap_table,
-    required_extra_launches,
-    required_peak_multiplier,
-    years_to_target,
-)
-from alfa_xl.model.lineup import REGIONS, Lineup, Model, default_lineup, load_lineup
-from alfa_xl.model.projection import Projection, default_horizon, project
-from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario, load_scenario, scenario_names
-from alfa_xl.model.sources import facts, history, latest_actual
+import importlib
 
-try:
-    __version__ = version("alfa-xl")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0+unknown"
+#: Where each public name lives. The names are imported on first use (PEP 562), so that
+#: ``import alfa_xl.entry`` (the console command) does not load pandas before it can
+#: answer a Ctrl-C with one line.
+_EXPORTS = {
+    "lifecycle_share": "alfa_xl.model.curve",
+    **dict.fromkeys(["AlfaInputError", "HorizonError", "LineupError", "ScenarioError", "UnknownModelError",
+                     "UnknownScenarioError"], "alfa_xl.errors"),
+    **dict.fromkeys(["DEFAULT_TARGET", "cagr", "first_year_at_target", "gap_table", "required_extra_launches",
+                     "required_peak_multiplier", "years_to_target"], "alfa_xl.model.gap"),
+    **dict.fromkeys(["REGIONS", "Lineup", "Model", "default_lineup", "load_lineup"], "alfa_xl.model.lineup"),
+    **dict.fromkeys(["Projection", "default_horizon", "project"], "alfa_xl.model.projection"),
+    **dict.fromkeys(["BUILTIN", "Scenario", "get_scenario", "load_scenario", "scenario_names"], "alfa_xl.model.scenarios"),
+    **dict.fromkeys(["facts", "history", "latest_actual"], "alfa_xl.model.sources"),
+}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("alfa-xl")
+    except PackageNotFoundError:  # running from a source tree without installation
+        return "0+unknown"
+
+
+def __getattr__(name: str):
+    if name == "__version__":
+        value = _version()
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    else:
+        try:  # a subpackage used as an attribute (alfa_xl.model) without importing it first
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "AlfaInputError", "HorizonError", "LineupError", "ScenarioError", "UnknownModelError", "UnknownScenarioError",

@@ -2,6 +2,6 @@
 
 import sys
 
-from alfa_xl.cli import main
+from alfa_xl.entry import run
 
-sys.exit(main())
+sys.exit(run())

@@ -155,9 +155,16 @@ def register(app: typer.Typer) -> None:
         except OSError as exc:
             raise AlfaInputError("workbook file", str(path), "refresh a copy in a folder you can write to",
                                  f"cannot read or write it and its backup ({os_reason(exc)})") from None
-        areas = ", ".join(f"{k} = {v}" for k, v in report.areas.items())
-        kept = f"; previous version kept as {report.backup.name}" if report.backup else ""
-        typer.echo(printable(f"refreshed {path}: {areas} ({len(report.changed_parts)} parts rewritten, "
-                             f"{report.unchanged_parts} unchanged){kept}"))
+        if report.cleaned:
+            n = len(report.cleaned)
+            typer.echo(printable(f"removed {n} temporary file{'' if n == 1 else 's'} left by an interrupted refresh: "
+                                 f"{', '.join(report.cleaned)}"))
+        if not report.changed_parts:
+            typer.echo(printable(f"{path} is already up to date: nothing written"))
+        else:
+            areas = ", ".join(f"{k} = {v}" for k, v in report.areas.items())
+            kept = f"; previous version kept as {report.backup.name}" if report.backup else ""
+            typer.echo(printable(f"refreshed {path}: {areas} ({len(report.changed_parts)} parts rewritten, "
+                                 f"{report.unchanged_parts} unchanged){kept}"))
         if report.status:
             typer.echo(printable(report.status))

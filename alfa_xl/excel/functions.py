@@ -33,6 +33,8 @@ add its name to ``__all__``.
 
 from __future__ import annotations
 
+import math
+
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import common
 from alfa_xl.model.gap import GAP_COLUMNS, cagr, gap_table, years_to_target
@@ -213,7 +215,18 @@ def alfa_cagr(start_value, end_value, years):
     a = xa.number(start_value, "start_value", fix="give the starting volume as a number above 0")
     b = xa.number(end_value, "end_value", fix="give the ending volume as a number above 0")
     n = xa.number(years, "years", fix="give the number of years as a number above 0")
-    return xa.cached(("ALFA_CAGR", a, b, n), lambda: cagr(a, b, n))
+    return xa.cached(("ALFA_CAGR", a, b, n), lambda: _finite_rate(cagr(a, b, n), a, b, n))
+
+
+def _finite_rate(rate: float, start: float, end: float, years: float) -> float:
+    """The growth rate, or one line naming why there is none: an overflow or a rate the
+    solver could not find is never shown as an empty cell."""
+    if math.isfinite(rate):
+        return rate
+    raise xa.ArgumentError(
+        "years", years, "give volumes and a number of years whose growth fits in a number (e.g. 70000, 400000, 5)",
+        f"the growth rate from {start:g} to {end:g} in {years:g} years is too large to compute (overflow)",
+    )
 
 
 @xa.wizard_help
@@ -235,7 +248,18 @@ def alfa_years_to_target(current, growth, target=None):
     c = xa.number(current, "current", fix="give the current volume as a number above 0")
     g = xa.number(growth, "growth", fix="give a yearly growth rate such as 0.1 or 10%")
     t = _target(target)
-    return xa.cached(("ALFA_YEARS_TO_TARGET", c, g, t), lambda: years_to_target(c, g, t))
+    return xa.cached(("ALFA_YEARS_TO_TARGET", c, g, t), lambda: _finite_years(years_to_target(c, g, t), c, g, t))
+
+
+def _finite_years(years: float, current: float, growth: float, target: float) -> float:
+    """The number of years; ``inf`` (shown empty) only for the documented case, growth of 0
+    or less with the target above the current volume. An overflow or NaN is an error."""
+    if math.isfinite(years) or (years == math.inf and growth <= 0 < target - current):
+        return years
+    raise xa.ArgumentError(
+        "growth", growth, "give a yearly growth rate and volumes whose result fits in a number (e.g. 73000, 0.1, 400000)",
+        f"the years from {current:g} to {target:g} at {growth:g} a year are too many to compute (overflow)",
+    )
 
 
 # == Scenarios and facts =========================================================================

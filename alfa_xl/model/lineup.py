@@ -346,13 +346,31 @@ class Lineup:
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> "Lineup":
         """Build a lineup from a DataFrame with the CSV columns (see module docstring)."""
-        frame = frame.rename(columns=lambda c: str(c).strip().lower().replace(" ", "_"))
+        _refuse_repeated_columns(frame.columns)
+        frame = frame.rename(columns=_column_key)
         missing = [c for c in REQUIRED if c not in frame.columns]
         if missing:
             raise LineupError("columns", list(map(str, frame.columns)), f"add the column(s) {', '.join(missing)}", "missing required column")
         frame = frame.dropna(how="all")
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         return cls(Model.from_mapping(r) for r in rows)
+
+
+def _column_key(name: object) -> str:
+    """A column's name as the lineup knows it: ``Peak Units`` is ``peak_units``."""
+    return str(name).strip().lower().replace(" ", "_")
+
+
+def _refuse_repeated_columns(names) -> None:
+    """Refuse a column given twice (after :func:`_column_key`): which copy counts would be
+    a silent guess."""
+    seen: dict[str, str] = {}
+    for name in names:
+        key = _column_key(name)
+        if key in seen:
+            also = "" if str(seen[key]) == str(name) else f" (first as {str(seen[key])!r})"
+            raise LineupError("columns", str(name), f"keep one {key} column: delete or rename the other", f"column {key} given twice{also}")
+        seen[key] = name
 
 
 def load_lineup(path: str | Path) -> Lineup:
@@ -362,6 +380,12 @@ def load_lineup(path: str | Path) -> Lineup:
         frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LineupError("lineup file", str(p), "save the lineup as a UTF-8 CSV with a header row", f"unreadable ({type(exc).__name__})") from None
+    with open(p, newline="", encoding="utf-8-sig") as fh:  # pandas renames a repeated column (x.1): read the header as written
+        header = next(csv.reader(fh), [])
+    try:
+        _refuse_repeated_columns(header)
+    except LineupError as exc:
+        raise LineupError(f"{p.name} line 1: {exc.field}", exc.value, exc.fix, exc.problem) from None
     try:
         return Lineup.from_frame(frame)
     except LineupError as exc:
@@ -383,7 +407,7 @@ def _line_of(path: Path, exc: LineupError) -> int | None:
     key = " ".join(model.split()).casefold()
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
-        header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
+        header = [_column_key(h) for h in next(reader, [])]
         if "model" not in header:
             return None
         col, found = header.index("model"), None

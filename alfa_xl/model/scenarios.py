@@ -132,12 +132,14 @@ class Scenario:
         delays = dict(start.delays)
         peaks = dict(start.peak_multipliers)
         touched_name = False
+        seen: dict[str, str] = {}
         for raw_key, value in items:
             if raw_key is None or (isinstance(raw_key, float) and math.isnan(raw_key)) or not str(raw_key).strip():
                 continue
             key = "_".join(str(raw_key).strip().lower().split())
             prefix, sep, model = str(raw_key).strip().partition(":")
             prefix = "_".join(prefix.strip().lower().split())
+            _once(seen, _canonical(key, prefix, sep, model), str(raw_key).strip(), value)
             if sep and prefix in ("delay", "delays"):
                 delays[" ".join(model.split())] = _delay(f"delay:{model.strip()}", value)
             elif sep and prefix in ("peak", "peak_multiplier", "peak_multipliers"):
@@ -280,6 +282,25 @@ def get_scenario(name: "str | Scenario") -> Scenario:
         return BUILTIN[key]
     except KeyError:
         raise UnknownScenarioError("scenario", name, f"use one of {', '.join(BUILTIN)}", "unknown scenario") from None
+
+
+def _canonical(key: str, prefix: str, sep: str, model: str) -> str:
+    """The one name a parameter is known by, whatever its spelling: ``Delay Years`` and
+    ``delay_years`` are one parameter, ``delays:X`` and ``delay:X`` one model's delay."""
+    if sep and prefix in ("delay", "delays"):
+        return "delay:" + " ".join(model.split())
+    if sep and prefix in ("peak", "peak_multiplier", "peak_multipliers"):
+        return "peak:" + " ".join(model.split())
+    return key
+
+
+def _once(seen: dict[str, str], canonical: str, given: str, value: Any) -> None:
+    """Refuse a parameter given a second time (a silent last-wins would hide a typo)."""
+    if canonical in seen:
+        first = seen[canonical]
+        also = "" if first == given else f" (first as {first!r})"
+        raise ScenarioError(given, value, f"give {canonical} once: remove one of the two rows", f"parameter given twice{also}")
+    seen[canonical] = given
 
 
 def load_scenario(path: str | Path, base: str = "base") -> Scenario:
