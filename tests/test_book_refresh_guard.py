@@ -65,6 +65,7 @@ def test_refresh_records_what_it_wrote(book, capsys):
         names = _names(book)
         assert names["out_scenarios"] == "Scenarios!$A$6:$K$92" and names["_written_out_scenarios"] == '"87x11"'
         assert names["out_risk"] == "Risk!$A$6:$G$31" and names["_written_out_risk"] == '"26x7"'
+        assert names["_written_at_out_scenarios"] == "Scenarios!$A$6" and names["_written_at_out_risk"] == "Risk!$A$6"
     assert re.search(r'<definedName name="_written_out_risk" hidden="1">', parts(book)["xl/workbook.xml"].decode())
 
 
@@ -72,7 +73,7 @@ def test_workbook_without_the_record_refreshes_and_gains_it(book, capsys):
     """A workbook built before the record existed trusts its names once, then records them."""
     xml = parts(book)["xl/workbook.xml"].decode()
     xml, n = re.subn(r'<definedName name="_written_[^"]+" hidden="1">[^<]*</definedName>', "", xml)
-    assert n == 4
+    assert n == 8
     rewrite(book, {"xl/workbook.xml": xml.encode()})
     assert refresh_cli(book, capsys)[0] == 0
     assert _names(book)["_written_out_scenarios"] == '"87x11"'
@@ -84,10 +85,26 @@ def test_unreadable_record_refused(book, capsys, record):
     one_line_refusal(book, capsys, "defined name _written_out_risk", 'not a size "ROWSxCOLUMNS"')
 
 
+def test_record_on_another_sheet_refused(book, capsys):
+    set_name(book, "_written_at_out_risk", "Inputs!$A$1", ' hidden="1"')
+    one_line_refusal(book, capsys, "defined name _written_at_out_risk", "not on Risk")
+
+
+def test_owned_name_moved_onto_notes_refused(book, capsys):
+    """Moving out_scenarios' top-left cell onto the user's notes does not make them the
+    refresh's own: the recorded rectangle stays at A6."""
+    xml = parts(book)[SCENARIOS_PART].decode()
+    note = '<row r="150"><c r="A150" t="inlineStr"><is><t>my note</t></is></c></row>'
+    rewrite(book, {SCENARIOS_PART: xml.replace("</sheetData>", note + "</sheetData>").encode()})
+    set_name(book, "out_scenarios", "Scenarios!$A$150:$K$236")
+    one_line_refusal(book, capsys, "defined name out_scenarios", "1 non-empty cell", "A150")
+
+
 def test_row_inserted_above_the_area_still_refreshes(book, capsys):
-    """Excel moves the owned name when rows are inserted above it; the recorded size goes
-    with its top-left cell, so nothing is refused and the area is written at its new place."""
+    """Excel moves the owned name and the recorded top-left cell together when rows are
+    inserted above them; nothing is refused and the area is written at its new place."""
     set_name(book, "out_risk", "Risk!$A$7:$G$32")
+    set_name(book, "_written_at_out_risk", "Risk!$A$7", ' hidden="1"')
     assert refresh_cli(book, capsys)[0] == 0
     assert _names(book)["out_risk"].startswith("Risk!$A$7:")
 

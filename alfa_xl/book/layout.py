@@ -52,6 +52,7 @@ __all__ = [
     "OWNED_AREAS",
     "written_name",
     "written_record",
+    "written_anchor_name",
     "parse_written",
     "owned_area",
     "grid_roles",
@@ -305,6 +306,12 @@ def written_name(name: str) -> str:
     refresh trusts it, not the editable extent of ``name``, to know which cells are its own
     (docs/workbook.md)."""
     return f"_written_{name}"
+
+
+def written_anchor_name(name: str) -> str:
+    """The hidden defined name holding the top-left cell the last refresh (or the build)
+    wrote the owned area ``name`` at: a range, so Excel moves it with inserted rows."""
+    return f"_written_at_{name}"
 
 
 def written_record(rows: int, cols: int) -> str:

@@ -9,10 +9,10 @@ refresh``) apply before the first write.
   input (an ``in_*`` name or the lineup table).
 * An area never clears or writes over a non-empty cell outside the rectangle it wrote
   last time: the refresh is refused and the message names those cells (the user moves or
-  clears them). Inside that rectangle every cell is the refresh's own. Its size is
-  recorded in a hidden defined name (:func:`~alfa_xl.book.layout.written_name`), counted
-  from the owned name's top-left cell, not taken from the editable extent of the owned
-  name: a name enlarged by hand covers cells the refresh never wrote, and they are
+  clears them). Inside that rectangle every cell is the refresh's own. It is recorded in
+  two hidden defined names, its top-left cell (:func:`~alfa_xl.book.layout.written_anchor_name`)
+  and its size (:func:`~alfa_xl.book.layout.written_name`), not taken from the editable
+  owned name: a name enlarged by hand covers cells the refresh never wrote, and they are
   refused, not erased. A workbook without the record (built before it existed) trusts its
   owned name once; the refresh then records it.
 
@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.layout import (
-    INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, BookInputs, OwnedArea, parse_written, written_name,
+    INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, BookInputs, OwnedArea, parse_written, written_anchor_name, written_name,
 )
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
@@ -140,8 +140,8 @@ def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
 
 
 def _written(book: BookFile, area: OwnedArea, old: CellRange) -> CellRange | None:
-    """The rectangle recorded as written last time for ``area``, from the top-left cell of
-    its name ``old`` (``None``: not recorded)."""
+    """The rectangle recorded as written last time for ``area`` (``None``: not recorded);
+    without a recorded top-left cell, the one of its name ``old``."""
     name = written_name(area.name)
     if name not in book.names:
         return None
@@ -149,7 +149,12 @@ def _written(book: BookFile, area: OwnedArea, old: CellRange) -> CellRange | Non
     fix = f"rebuild the workbook with alfa-xl build-workbook (the hidden name {name} records the size the refresh wrote)"
     if size is None:
         raise OwnedAreaError(f"defined name {name}", book.names[name], fix, 'not a size "ROWSxCOLUMNS"')
-    written = CellRange(old.sheet, old.r0, old.c0, old.r0 + size[0] - 1, old.c0 + size[1] - 1)
+    at = old
+    if written_anchor_name(area.name) in book.names:
+        at = book.resolve(written_anchor_name(area.name), OwnedAreaError, fix, fix)
+        if at.sheet != area.sheet:
+            raise OwnedAreaError(f"defined name {written_anchor_name(area.name)}", at.ref, fix, f"on sheet {at.sheet}, not on {area.sheet}")
+    written = CellRange(at.sheet, at.r0, at.c0, at.r0 + size[0] - 1, at.c0 + size[1] - 1)
     if written.r1 > MAX_ROW or written.c1 > MAX_COL:
         raise OwnedAreaError(f"defined name {name}", book.names[name], fix, "goes past the last row or column")
     return written

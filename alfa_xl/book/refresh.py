@@ -37,7 +37,7 @@ from xml.etree.ElementTree import Element, SubElement
 
 from alfa_xl.book.inputs import FileSource, read_book_inputs
 from alfa_xl.book.layout import (
-    CHECKS_SHEET, MASTER_NAME, OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text, written_name, written_record,
+    CHECKS_SHEET, MASTER_NAME, OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text, written_anchor_name, written_name, written_record,
 )
 from alfa_xl.book.owned import Plan, plan_areas
 from alfa_xl.book import xlsx
@@ -269,8 +269,8 @@ def _mark_stale(sheet: _Sheet, only: set[str] | None, values: dict[str, str]) ->
 
 
 def _set_names(book: BookFile, refs: dict[str, str]) -> bool:
-    """Point the owned defined names at their new rectangles, and record their sizes in the
-    hidden names of what was written (added when missing); flag a full recalculation on load.
+    """Point the owned defined names at their new rectangles, and record their top-left
+    cells and sizes in the hidden names of what was written (added when missing); flag a full recalculation on load.
     Whether anything changed."""
     root = book.pkg.xml("xl/workbook.xml")
     dn = root.find(M + "definedNames")
@@ -375,6 +375,7 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
         _write_area(sheet(area.old.sheet), area.cleared, area.new, area.grid, area.roles, styles)
         refs[area.area.name] = area.new.ref
         refs[written_name(area.area.name)] = written_record(area.new.r1 - area.new.r0 + 1, area.new.c1 - area.new.c0 + 1)
+        refs[written_anchor_name(area.area.name)] = CellRange(area.new.sheet, area.new.r0, area.new.c0, area.new.r0, area.new.c0).ref
         report.areas[area.area.name] = area.new.ref
     if plan.status is not None:
         report.status = status_text(inputs, REFRESHED_BY)

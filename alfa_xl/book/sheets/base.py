@@ -263,12 +263,17 @@ def new_sheet(ctx: Context, name: str, widths: dict[int, float] | None = None, l
     return ws
 
 
-def define(ctx: Context, name: str, sheet: str, r0: int, c0: int, r1: int | None = None, c1: int | None = None) -> None:
-    """Define the workbook-scoped name ``name`` as an absolute range on ``sheet``."""
+def define(ctx: Context, name: str, sheet: str, r0: int, c0: int, r1: int | None = None, c1: int | None = None,
+           hidden: bool = False) -> None:
+    """Define the workbook-scoped name ``name`` as an absolute range on ``sheet``
+    (``hidden``: not listed in Excel's Name Manager)."""
     r1 = r0 if r1 is None else r1
     c1 = c0 if c1 is None else c1
     ref = f"={quote_sheet(sheet)}!{xl_range_abs(r0, c0, r1, c1)}"
-    ctx.wb.define_name(name, ref)
+    if hidden:
+        define_hidden(ctx, name, ref[1:])
+    else:
+        ctx.wb.define_name(name, ref)
     ctx.names[name] = ref
 
 
