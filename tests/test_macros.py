@@ -370,7 +370,8 @@ class TestRefresh:
         status = book.names["out_status"].refers_to_range
         assert written_cells(book) <= owned_cells(book, *before, *after, status)
         assert {e[1] for e in book.writes()} == {"Scenarios", "Risk"}
-        assert {e[1] for e in book.log if e[0] == "name"} == {"out_scenarios", "out_risk"}
+        assert {e[1] for e in book.log if e[0] == "name"} == {"out_scenarios", "out_risk", "_written_out_scenarios", "_written_out_risk",
+                                                                     "_written_at_out_scenarios", "_written_at_out_risk"}
 
     def test_both_areas_written_inside_one_quiet_block(self):
         book = make_book()

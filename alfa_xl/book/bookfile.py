@@ -7,6 +7,7 @@ style index, shared-string index or table header count is a
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -14,7 +15,7 @@ from xml.etree.ElementTree import Element
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.xlsx import M, NS, CellRange, Package, WorkbookFileError, int_attr, parse_range, quote_sheet, split_ref
 
-__all__ = ["ExcelError", "TableInfo", "XlCell", "BookFile"]
+__all__ = ["ExcelError", "TableInfo", "XlCell", "BookFile", "sheet_rows"]
 
 _RESAVE = "open and re-save the workbook in Excel, or build a new one with alfa-xl build-workbook"
 
@@ -93,11 +94,19 @@ class BookFile:
         rels = self.rels("xl/workbook.xml")
         self.sheet_parts: dict[str, str] = {}
         sheets = root.find(M + "sheets")
+        seen: dict[str, str] = {}
         for s in (sheets if sheets is not None else []):
             rid = s.get("{%s}id" % NS["r"])
             name = s.get("name", "")
+            if name.casefold() in seen:  # Excel compares sheet names without case
+                raise _bad(self.path, f"two sheets are named {name!r}" + (f" and {seen[name.casefold()]!r}" if seen[name.casefold()] != name else ""))
+            seen[name.casefold()] = name
             if rid in rels:
-                self.sheet_parts[name] = rels[rid]
+                part = rels[rid]
+                other = next((k for k, v in self.sheet_parts.items() if v == part), None)
+                if other is not None:
+                    raise _bad(self.path, f"sheets {other!r} and {name!r} point at the same part {part}")
+                self.sheet_parts[name] = part
         #: workbook-scoped defined names -> their formula text (sheet-scoped ones left out)
         self.names: dict[str, str] = {}
         dn = root.find(M + "definedNames")
@@ -202,14 +211,11 @@ class BookFile:
         return self._formats
 
     def _rows(self, sheet: str) -> tuple[str, dict[int, Element]]:
-        """The sheet's part and its rows by 0-based number (parsed once)."""
+        """The sheet's part and its rows by 0-based number (parsed and checked once)."""
         if sheet not in self._row_index:
             part = self.sheet_part(sheet)
             data = self.pkg.xml(part).find(M + "sheetData")
-            rows: dict[int, Element] = {}
-            for row in (data.findall(M + "row") if data is not None else []):
-                rows[int_attr(row, "r", 0, part, self.path, 1, 1_048_576) - 1] = row
-            self._row_index[sheet] = (part, rows)
+            self._row_index[sheet] = (part, sheet_rows(data, part, self.path) if data is not None else {})
         return self._row_index[sheet]
 
     def cells(self, sheet: str, within: CellRange | None = None) -> dict[tuple[int, int], XlCell]:
@@ -223,13 +229,7 @@ class BookFile:
             if row is None:
                 continue
             for c in row.findall(M + "c"):
-                ref = c.get("r")
-                if not ref:
-                    continue
-                try:
-                    at = split_ref(ref)
-                except ValueError:
-                    raise _bad(self.path, f"{part}: bad cell reference {ref!r}") from None
+                at = split_ref(c.get("r", ""))  # checked by sheet_rows
                 if within is not None and not within.contains(*at):
                     continue
                 cell = self._cell(c, part)
@@ -266,6 +266,8 @@ class BookFile:
             number = float(text)
         except ValueError:
             raise _bad(self.path, f"{part}: the number {text[:20]!r} is not a number") from None
+        if not math.isfinite(number):
+            raise _bad(self.path, f"{part}: cell {c.get('r')} holds {text[:20]!r}, not a finite number")
         style = int_attr(c, "s", 0, part, self.path)
         formats = self.formats()
         code = formats[style] if style < len(formats) else "General"
@@ -277,3 +279,34 @@ class BookFile:
             except (OverflowError, ValueError):
                 pass
         return XlCell(number, formula, code)
+
+
+def sheet_rows(data: Element, part: str, path) -> dict[int, Element]:
+    """The rows of a ``<sheetData>`` by 0-based number, every row and cell checked: each row
+    and each cell carries its reference, a cell lies in its own row, and no row or cell
+    comes twice. Excel writes them so; a file that leaves them out or repeats them would
+    be read by position or by the first or last copy, so it is refused with the cell named
+    (the one rule for every sheet read or rewritten)."""
+    rows: dict[int, Element] = {}
+    for row in data.findall(M + "row"):
+        if row.get("r") is None:
+            raise _bad(path, f"{part}: a row without its number (after row {max(rows) + 1 if rows else 0})")
+        r = int_attr(row, "r", 0, part, path, 1, 1_048_576) - 1
+        if r in rows:
+            raise _bad(path, f"{part}: row {r + 1} is stored twice")
+        rows[r] = row
+        seen: set[int] = set()
+        for c in row.findall(M + "c"):
+            ref = c.get("r")
+            if not ref:
+                raise _bad(path, f"{part}: a cell without its reference in row {r + 1}")
+            try:
+                at = split_ref(ref)
+            except ValueError:
+                raise _bad(path, f"{part}: bad cell reference {ref!r}") from None
+            if at[0] != r:
+                raise _bad(path, f"{part}: cell {ref} is stored in row {r + 1}")
+            if at[1] in seen:
+                raise _bad(path, f"{part}: cell {ref} is stored twice")
+            seen.add(at[1])
+    return rows

@@ -32,7 +32,7 @@ import pandas as pd
 from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.lineup import REGION_COLUMNS, Lineup
+from alfa_xl.model.lineup import REGION_COLUMNS, YEAR_COLUMNS, Lineup
 from alfa_xl.model.nowcast import nowcast
 from alfa_xl.model.projection import default_horizon, project
 from alfa_xl.model.report import RefreshInputs
@@ -153,10 +153,17 @@ def _scalar(src: CellSource, name: str, percent: bool = True) -> tuple[Any, str]
     block = src.cells(name)
     cell = block[0][0]
     value, at = _value(cell, name), f"{cell.where} ({name})"
-    if not percent and isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+    if not percent:
+        _not_percent(cell, value, at)
+    return value, at
+
+
+def _not_percent(cell: Cell, value: Any, at: str) -> None:
+    """A number shown as a percentage (typed ``40%``) where a count, a year or units are
+    meant is refused, as the same text would be."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
         raise InputsError(at, f"{value:.4g} shown as {cell.number_format}", "type the number itself and format the cell as a number, not a percentage",
                           "a percentage is not accepted here")
-    return value, at
 
 
 def _scenario_name(value: Any, at: str) -> str:
@@ -233,11 +240,20 @@ def _scenario_list(src: CellSource, name: str) -> list[str]:
 _FIELD = re.compile(r"^(?P<col>[a-z_ ]+?) of '(?P<model>.*)'$")
 
 
+#: Lineup columns meant in units or years, where a percentage is refused (shares, rates
+#: and fractions may be typed as percentages).
+_NOT_PERCENT_COLUMNS = frozenset(("peak_units", "decline_after", *YEAR_COLUMNS))
+
+
 def _lineup(src: CellSource) -> Lineup:
     t = src.table(LINEUP_TABLE)
     if t is None:
         raise InputsError(f"table {LINEUP_TABLE}", None, "restore the lineup table on the Inputs sheet, or rebuild the workbook", "missing")
     rows = [[_value(c, f"{LINEUP_TABLE}[{col}]") for c, col in zip(r, t.columns)] for r in t.rows]
+    for r, values in zip(t.rows, rows):
+        for c, col, value in zip(r, t.columns, values):
+            if col.strip().lower().replace(" ", "_") in _NOT_PERCENT_COLUMNS:
+                _not_percent(c, value, f"{c.where} ({LINEUP_TABLE}[{col}])")
     frame = pd.DataFrame(rows, columns=t.columns, dtype=object)
     try:
         return Lineup.from_frame(frame)

@@ -16,6 +16,7 @@ The Excel macros (:mod:`alfa_xl.excel.macros`) build their tables with the same 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -49,6 +50,10 @@ __all__ = [
     "status_text",
     "OwnedArea",
     "OWNED_AREAS",
+    "written_name",
+    "written_record",
+    "written_anchor_name",
+    "parse_written",
     "owned_area",
     "grid_roles",
     "ROLE_STYLES",
@@ -293,6 +298,32 @@ OWNED_AREAS: tuple[OwnedArea, ...] = (
     OwnedArea(sheet="Track record", name="out_track", anchor="A6", blocks=track_area_blocks, required=False),
     OwnedArea(sheet="Cover", name="out_forecast", anchor="B7", blocks=forecast_area_blocks, required=False),
 )
+
+
+def written_name(name: str) -> str:
+    """The hidden defined name recording the size of the rectangle the last refresh (or
+    the build) wrote for the owned area ``name``, from the name's top-left cell: the
+    refresh trusts it, not the editable extent of ``name``, to know which cells are its own
+    (docs/workbook.md)."""
+    return f"_written_{name}"
+
+
+def written_anchor_name(name: str) -> str:
+    """The hidden defined name holding the top-left cell the last refresh (or the build)
+    wrote the owned area ``name`` at: a range, so Excel moves it with inserted rows."""
+    return f"_written_at_{name}"
+
+
+def written_record(rows: int, cols: int) -> str:
+    """The text of a :func:`written_name`: a string constant ``"ROWSxCOLS"``."""
+    return f'"{rows}x{cols}"'
+
+
+def parse_written(text: str) -> tuple[int, int] | None:
+    """``(rows, cols)`` of a :func:`written_record` (a leading ``=`` allowed); ``None`` when
+    the text is not one."""
+    m = re.fullmatch(r'=?"([1-9][0-9]{0,6})x([1-9][0-9]{0,4})"', text.strip())
+    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def owned_area(name: str) -> OwnedArea:

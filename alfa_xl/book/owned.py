@@ -7,9 +7,14 @@ refresh``) apply before the first write.
 * The rectangle written (the top-left cell of the name, the size of the new tables) and the
   rectangle last written must not overlap another owned area, the status cell or an
   input (an ``in_*`` name or the lineup table).
-* An area that grows never writes over a non-empty cell outside the rectangle it wrote
+* An area never clears or writes over a non-empty cell outside the rectangle it wrote
   last time: the refresh is refused and the message names those cells (the user moves or
-  clears them). Inside the old rectangle every cell is the refresh's own.
+  clears them). Inside that rectangle every cell is the refresh's own. It is recorded in
+  two hidden defined names, its top-left cell (:func:`~alfa_xl.book.layout.written_anchor_name`)
+  and its size (:func:`~alfa_xl.book.layout.written_name`), not taken from the editable
+  owned name: a name enlarged by hand covers cells the refresh never wrote, and they are
+  refused, not erased. A workbook without the record (built before it existed) trusts its
+  owned name once; the refresh then records it.
 
 Each rule raises :class:`OwnedAreaError` with one line naming the defined name and the fix.
 """
@@ -20,7 +25,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.book.layout import INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, BookInputs, OwnedArea
+from alfa_xl.book.layout import (
+    INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, BookInputs, OwnedArea, parse_written, written_anchor_name, written_name,
+)
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
 
@@ -36,13 +43,20 @@ class OwnedAreaError(AlfaInputError):
 
 @dataclass(frozen=True)
 class AreaPlan:
-    """One owned area: the rectangle last written, the one to write, and what goes in it."""
+    """One owned area: the rectangle its name covers, the one to write, and what goes in
+    it; ``written`` is the rectangle recorded as written last time."""
 
     area: OwnedArea
     old: CellRange
     new: CellRange
     grid: list[list[Any]]
     roles: list[list[str | None]]
+    written: CellRange | None = None
+
+    @property
+    def cleared(self) -> list[CellRange]:
+        """Every rectangle cleared before the new one is written."""
+        return [self.old, self.new] + ([self.written] if self.written is not None and self.written != self.old else [])
 
 
 @dataclass(frozen=True)
@@ -80,14 +94,20 @@ def check_overlaps(owned: list[tuple[str, CellRange]], protected: list[tuple[str
                                      f"overlaps {other} ({orng.ref})")
 
 
-def check_growth(name: str, old: CellRange, new: CellRange, filled: Iterable[tuple[int, int]]) -> None:
-    """Refuse when ``new`` covers non-empty cells (``filled``, 0-based) outside ``old``."""
-    hit = sorted((r, c) for r, c in filled if new.contains(r, c) and not old.contains(r, c))
+def check_growth(name: str, old: CellRange, new: CellRange, filled: Iterable[tuple[int, int]],
+                 written: CellRange | None = None) -> None:
+    """Refuse when ``new`` covers non-empty cells (``filled``, 0-based) outside ``old``, the
+    rectangle written last time. With ``written`` (the recorded one), ``old`` is the owned
+    name's rectangle: cells it or ``new`` covers outside ``written`` are refused."""
+    covered, own = ([new], old) if written is None else ([new, old], written)
+    hit = sorted((r, c) for r, c in filled if any(x.contains(r, c) for x in covered) and not own.contains(r, c))
     if hit:
         cells = ", ".join(CellRange(new.sheet, r, c, r, c).at() for r, c in hit[:SHOWN_CELLS]) + (", ..." if len(hit) > SHOWN_CELLS else "")
-        raise OwnedAreaError(f"defined name {name}", new.ref,
-                             "move or clear those cells (the area grows down and to the right from its top-left cell), then refresh again",
-                             f"the new tables would cover {len(hit)} non-empty cell{'s' if len(hit) != 1 else ''} it did not write: {cells}")
+        what = "the new tables would cover" if written is None or not any(old.contains(r, c) for r, c in hit) else "the name and the new tables cover"
+        raise OwnedAreaError(f"defined name {name}", new.ref if written is None else old.ref,
+                             ("move or clear those cells (the area grows down and to the right from its top-left cell), then refresh again" if written is None else
+                              f"point {name} back at {written.ref} (Formulas > Name Manager), or move or clear those cells, then refresh again"),
+                             f"{what} {len(hit)} non-empty cell{'s' if len(hit) != 1 else ''} it did not write: {cells}")
 
 
 def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
@@ -98,8 +118,9 @@ def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
             continue  # an optional area this workbook does not have
         old = book.resolve(area.name, OwnedAreaError, _name_fix(area.name, area.sheet, area.anchor), _name_fix(area.name, area.sheet, area.anchor))
         check_sheet(area.name, old, area.sheet, area.anchor)
+        written = _written(book, area, old)
         grid, roles = area.grid(inputs)
-        planned.append(AreaPlan(area, old, new_extent(area.name, old, grid), grid, roles))
+        planned.append(AreaPlan(area, old, new_extent(area.name, old, grid), grid, roles, written))
     status = None
     if STATUS_NAME in book.names:
         rng = book.resolve(STATUS_NAME, OwnedAreaError, _name_fix(STATUS_NAME, STATUS_SHEET, STATUS_ANCHOR), "")
@@ -111,10 +132,32 @@ def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
     if table is not None:
         protected.append((LINEUP_TABLE, table.ref))
     owned = [(p.area.name, p.new) for p in planned] + [(p.area.name, p.old) for p in planned]
+    owned += [(p.area.name, p.written) for p in planned if p.written is not None]
     check_overlaps(owned, protected)
     for p in planned:
-        check_growth(p.area.name, p.old, p.new, book.cells(p.old.sheet))
+        check_growth(p.area.name, p.old, p.new, book.cells(p.old.sheet), p.written)
     return Plan(planned, status)
+
+
+def _written(book: BookFile, area: OwnedArea, old: CellRange) -> CellRange | None:
+    """The rectangle recorded as written last time for ``area`` (``None``: not recorded);
+    without a recorded top-left cell, the one of its name ``old``."""
+    name = written_name(area.name)
+    if name not in book.names:
+        return None
+    size = parse_written(book.names[name])
+    fix = f"rebuild the workbook with alfa-xl build-workbook (the hidden name {name} records the size the refresh wrote)"
+    if size is None:
+        raise OwnedAreaError(f"defined name {name}", book.names[name], fix, 'not a size "ROWSxCOLUMNS"')
+    at = old
+    if written_anchor_name(area.name) in book.names:
+        at = book.resolve(written_anchor_name(area.name), OwnedAreaError, fix, fix)
+        if at.sheet != area.sheet:
+            raise OwnedAreaError(f"defined name {written_anchor_name(area.name)}", at.ref, fix, f"on sheet {at.sheet}, not on {area.sheet}")
+    written = CellRange(at.sheet, at.r0, at.c0, at.r0 + size[0] - 1, at.c0 + size[1] - 1)
+    if written.r1 > MAX_ROW or written.c1 > MAX_COL:
+        raise OwnedAreaError(f"defined name {name}", book.names[name], fix, "goes past the last row or column")
+    return written
 
 
 def _quiet(book: BookFile, name: str) -> CellRange | None:

@@ -37,11 +37,11 @@ from xml.etree.ElementTree import Element, SubElement
 
 from alfa_xl.book.inputs import FileSource, read_book_inputs
 from alfa_xl.book.layout import (
-    CHECKS_SHEET, MASTER_NAME, OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text,
+    CHECKS_SHEET, MASTER_NAME, OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text, written_anchor_name, written_name, written_record,
 )
 from alfa_xl.book.owned import Plan, plan_areas
 from alfa_xl.book import xlsx
-from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.bookfile import BookFile, sheet_rows
 from alfa_xl.book.replace import backup_path, check_target, clean_debris, lock_files, replace_with_backup
 from alfa_xl.book.xlsx import (
     M, CellRange, WorkbookFileError, cell_ref, int_attr, parse_part, parse_range, range_ref, read_package, split_ref,
@@ -148,12 +148,7 @@ class _Sheet:
         if data is None:
             raise _bad(book, f"{part} has no sheetData")
         self.data = data
-        self.rows: dict[int, Element] = {}
-        for row in data.findall(M + "row"):
-            r = int_attr(row, "r", 0, part, book.path, 1, 1_048_576) - 1
-            if r < 0 or r in self.rows:
-                raise _bad(book, f"{part}: rows without numbers or twice the same row")
-            self.rows[r] = row
+        self.rows: dict[int, Element] = sheet_rows(data, part, book.path)
 
     def _at(self, c: Element) -> tuple[int, int]:
         try:
@@ -233,18 +228,17 @@ def _cell(r: int, c: int, value: Any, style: int | None) -> Element:
     return el
 
 
-def _write_area(sheet: _Sheet, old: CellRange | None, new: CellRange, grid: list[list[Any]],
+def _write_area(sheet: _Sheet, cleared: list[CellRange], new: CellRange, grid: list[list[Any]],
                 roles: list[list[str | None]], styles: dict[str, int | None]) -> None:
-    for rng in ([old] if old else []) + [new]:
+    """Clear ``cleared`` (checked to hold only the refresh's own cells) and write ``grid`` at ``new``."""
+    for rng in cleared:
         sheet.clear(rng)
     for i, (row, rrow) in enumerate(zip(grid, roles)):
         for j, (value, role) in enumerate(zip(row, rrow)):
             if value is None and role is None:
                 continue
             sheet.put(new.r0 + i, new.c0 + j, _cell(new.r0 + i, new.c0 + j, value, styles.get(role) if role else None))
-    lo = min(new.r0, old.r0) if old else new.r0
-    hi = max(new.r1, old.r1) if old else new.r1
-    sheet.tidy(lo, hi)
+    sheet.tidy(min(x.r0 for x in cleared), max(x.r1 for x in cleared))
     sheet.extend_dimension(new)
 
 
@@ -275,15 +269,26 @@ def _mark_stale(sheet: _Sheet, only: set[str] | None, values: dict[str, str]) ->
 
 
 def _set_names(book: BookFile, refs: dict[str, str]) -> bool:
-    """Point the owned defined names at their new rectangles; flag a full recalculation on
-    load. Whether anything changed."""
+    """Point the owned defined names at their new rectangles, and record their top-left
+    cells and sizes in the hidden names of what was written (added when missing); flag a full recalculation on load.
+    Whether anything changed."""
     root = book.pkg.xml("xl/workbook.xml")
     dn = root.find(M + "definedNames")
     changed = False
+    if dn is None and refs:
+        sheets = root.find(M + "sheets")
+        dn = Element(M + "definedNames")
+        root.insert(list(root).index(sheets) + 1 if sheets is not None else len(root), dn)
+    seen = set()
     for d in (dn if dn is not None else []):
-        if d.get("localSheetId") is None and d.get("name") in refs and (d.text or "").strip() != refs[d.get("name")]:
-            d.text = refs[d.get("name")]
-            changed = True
+        if d.get("localSheetId") is None and d.get("name") in refs:
+            seen.add(d.get("name"))
+            if (d.text or "").strip() != refs[d.get("name")]:
+                d.text = refs[d.get("name")]
+                changed = True
+    for name in sorted(set(refs) - seen):  # a workbook built before the record existed
+        SubElement(dn, M + "definedName", {"name": name, "hidden": "1"}).text = refs[name]
+        changed = True
     calc = root.find(M + "calcPr")
     if calc is None:
         calc = Element(M + "calcPr")
@@ -367,15 +372,17 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
 
     refs = {}
     for area in plan.areas:
-        _write_area(sheet(area.old.sheet), area.old, area.new, area.grid, area.roles, styles)
+        _write_area(sheet(area.old.sheet), area.cleared, area.new, area.grid, area.roles, styles)
         refs[area.area.name] = area.new.ref
+        refs[written_name(area.area.name)] = written_record(area.new.r1 - area.new.r0 + 1, area.new.c1 - area.new.c0 + 1)
+        refs[written_anchor_name(area.area.name)] = CellRange(area.new.sheet, area.new.r0, area.new.c0, area.new.r0, area.new.c0).ref
         report.areas[area.area.name] = area.new.ref
     if plan.status is not None:
         report.status = status_text(inputs, REFRESHED_BY)
         s = sheet(plan.status.sheet)
         old = s.cell(plan.status.r0, plan.status.c0)
         style = int(old.get("s")) if old is not None and (old.get("s") or "").isdigit() else None
-        _write_area(s, None, plan.status, [[report.status]], [["status"]], {"status": style})
+        _write_area(s, [plan.status], plan.status, [[report.status]], [["status"]], {"status": style})
     touched = set(sheets) | ({"xl/workbook.xml"} if _set_names(book, refs) else set())
     if CHECKS_SHEET in book.sheet_parts and book.pkg.has(book.sheet_parts[CHECKS_SHEET]):
         if _mark_stale(sheet(CHECKS_SHEET), None, {}):

@@ -40,6 +40,7 @@ from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.inputs import Cell, InputsError, TableCells, missing_fix, read_book_inputs
 from alfa_xl.book.layout import (
     INPUT_NAMES, INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, status_text,
+    written_anchor_name, written_name, written_record,
 )
 from alfa_xl.book.owned import OwnedAreaError, check_growth, check_overlaps, check_sheet, new_extent
 from alfa_xl.book.xlsx import CellRange
@@ -285,6 +286,12 @@ def _write_area(book, name: str, owned, grid: list[list[Any]]) -> Any:
     else:
         target = anchor
     _redefine(book, name, target)
+    record = "=" + written_record(rows or 1, cols or 1)  # the size the headless refresh trusts
+    if _has_name(book, written_name(name)):
+        book.names[written_name(name)].refers_to = record
+    else:
+        book.names.add(written_name(name), record)
+    _redefine(book, written_anchor_name(name), anchor)
     return target
 
 

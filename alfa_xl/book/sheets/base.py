@@ -18,7 +18,7 @@ from alfa_xl.book.layout import OUTPUT_FONT, ROLE_STYLES, SCENARIO_LIST_ROWS, ST
 from alfa_xl.book.xlsx import quote_sheet
 
 __all__ = ["ROOM", "TORNADO_ROOM", "TOLERANCE", "Formats", "Live", "Spill", "ChecksLayout", "BookLayout", "Context",
-           "new_sheet", "define", "status_format", "status_fmt", "spill"]
+           "new_sheet", "define", "define_hidden", "status_format", "status_fmt", "spill"]
 
 #: Rows kept free for each spilled table (room for horizons up to ROOM - 1 years).
 ROOM = 20
@@ -263,13 +263,29 @@ def new_sheet(ctx: Context, name: str, widths: dict[int, float] | None = None, l
     return ws
 
 
-def define(ctx: Context, name: str, sheet: str, r0: int, c0: int, r1: int | None = None, c1: int | None = None) -> None:
-    """Define the workbook-scoped name ``name`` as an absolute range on ``sheet``."""
+def define(ctx: Context, name: str, sheet: str, r0: int, c0: int, r1: int | None = None, c1: int | None = None,
+           hidden: bool = False) -> None:
+    """Define the workbook-scoped name ``name`` as an absolute range on ``sheet``
+    (``hidden``: not listed in Excel's Name Manager)."""
     r1 = r0 if r1 is None else r1
     c1 = c0 if c1 is None else c1
     ref = f"={quote_sheet(sheet)}!{xl_range_abs(r0, c0, r1, c1)}"
-    ctx.wb.define_name(name, ref)
+    if hidden:
+        define_hidden(ctx, name, ref[1:])
+    else:
+        ctx.wb.define_name(name, ref)
     ctx.names[name] = ref
+
+
+def define_hidden(ctx: Context, name: str, formula: str) -> None:
+    """Define the workbook-scoped name ``name`` as ``formula``, hidden from Excel's Name
+    Manager (XlsxWriter keeps ``[name, sheet index, formula, hidden]`` and has no option
+    for it)."""
+    ctx.wb.define_name(name, "=" + formula)
+    entry = ctx.wb.defined_names[-1]
+    if entry[0] != name:  # pragma: no cover - XlsxWriter changed its bookkeeping
+        raise RuntimeError("XlsxWriter's defined names changed shape")
+    entry[3] = True
 
 
 def status_format(ctx: Context, ws, r0: int, c0: int, r1: int, c1: int) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from alfa_xl.book.layout import STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, OwnedArea, owned_area
-from alfa_xl.book.sheets.base import Context, define, new_sheet, status_fmt
+from alfa_xl.book.layout import STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, OwnedArea, owned_area, written_anchor_name, written_name, written_record
+from alfa_xl.book.sheets.base import Context, define, define_hidden, new_sheet, status_fmt
 from alfa_xl.book.xlsx import split_ref
 
 AREA = owned_area("out_scenarios")
@@ -50,3 +50,5 @@ def write_owned(ctx: Context, ws, area: OwnedArea, grid: list[list[Any]], roles:
             else:
                 ws.write_number(r0 + i, c0 + j, v, fmt)
     define(ctx, area.name, ws.name, r0, c0, r0 + len(grid) - 1, c0 + len(grid[0]) - 1)
+    define_hidden(ctx, written_name(area.name), written_record(len(grid), len(grid[0])))
+    define(ctx, written_anchor_name(area.name), ws.name, r0, c0, hidden=True)
