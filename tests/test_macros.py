@@ -621,3 +621,23 @@ class TestWritesOnlyWhatItOwns:
         assert f"1 non-empty cell it did not write: Scenarios!B{5 + rows + 2}" in message
         assert book.sheets["Scenarios"].cells[(5 + rows + 2, 2)] == "my notes"
         assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]
+
+
+class TestEnlargedNameRefusedInExcel:
+    """Regression: the macro took "written last time" from the owned name itself, so a
+    name enlarged in Name Manager made it clear cells it never wrote."""
+
+    def test_enlarged_owned_name_over_notes_is_refused(self):
+        book = make_book(scenarios=["base"])
+        assert macros.refresh_scenarios(book).startswith("Refreshed")
+        area = book.names["out_scenarios"].refers_to_range
+        last_row = area.row + area.rows - 1  # 1-based rows of the fake sheet
+        note_row = last_row + 3
+        book.sheets["Scenarios"].cells[(note_row, 2)] = "my notes"
+        book.define("out_scenarios", "Scenarios", f"$A${area.row}:$K${note_row + 1}")  # enlarged by hand
+        book.log.clear()
+        message = macros.refresh_scenarios(book)
+        assert message.startswith("Refresh stopped, nothing changed"), message
+        assert f"Scenarios!B{note_row}" in message and "it did not write" in message
+        assert book.sheets["Scenarios"].cells[(note_row, 2)] == "my notes"
+        assert [e for e in book.writes() if e[1] != "Scenarios" or e[2:4] != (2, 2)] == []

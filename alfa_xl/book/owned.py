@@ -140,23 +140,35 @@ def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
 
 
 def _written(book: BookFile, area: OwnedArea, old: CellRange) -> CellRange | None:
-    """The rectangle recorded as written last time for ``area`` (``None``: not recorded);
-    without a recorded top-left cell, the one of its name ``old``."""
+    """The rectangle recorded as written last time for ``area`` in a workbook file."""
     name = written_name(area.name)
     if name not in book.names:
         return None
-    size = parse_written(book.names[name])
-    fix = f"rebuild the workbook with alfa-xl build-workbook (the hidden name {name} records the size the refresh wrote)"
+    fix = recorded_fix(area.name)
+    anchor = book.resolve(written_anchor_name(area.name), OwnedAreaError, fix, fix) if written_anchor_name(area.name) in book.names else None
+    return recorded_rectangle(area, book.names[name], anchor, old)
+
+
+def recorded_fix(area_name: str) -> str:
+    """What to do about a damaged record of what the refresh wrote."""
+    return f"rebuild the workbook with alfa-xl build-workbook (the hidden name {written_name(area_name)} records the size the refresh wrote)"
+
+
+def recorded_rectangle(area: OwnedArea, size_text: str, anchor: CellRange | None, old: CellRange) -> CellRange:
+    """The rectangle the last refresh (or the build) recorded for ``area``: the size in
+    ``size_text`` (the hidden :func:`written_name`) from ``anchor`` (the hidden
+    :func:`written_anchor_name`), or from the owned name's own top-left cell ``old`` when the
+    anchor is not recorded. The one rule for the headless refresh and the Excel macro."""
+    name, fix = written_name(area.name), recorded_fix(area.name)
+    size = parse_written(str(size_text))
     if size is None:
-        raise OwnedAreaError(f"defined name {name}", book.names[name], fix, 'not a size "ROWSxCOLUMNS"')
-    at = old
-    if written_anchor_name(area.name) in book.names:
-        at = book.resolve(written_anchor_name(area.name), OwnedAreaError, fix, fix)
-        if at.sheet != area.sheet:
-            raise OwnedAreaError(f"defined name {written_anchor_name(area.name)}", at.ref, fix, f"on sheet {at.sheet}, not on {area.sheet}")
+        raise OwnedAreaError(f"defined name {name}", size_text, fix, 'not a size "ROWSxCOLUMNS"')
+    at = old if anchor is None else anchor
+    if at.sheet != area.sheet:
+        raise OwnedAreaError(f"defined name {written_anchor_name(area.name)}", at.ref, fix, f"on sheet {at.sheet}, not on {area.sheet}")
     written = CellRange(at.sheet, at.r0, at.c0, at.r0 + size[0] - 1, at.c0 + size[1] - 1)
     if written.r1 > MAX_ROW or written.c1 > MAX_COL:
-        raise OwnedAreaError(f"defined name {name}", book.names[name], fix, "goes past the last row or column")
+        raise OwnedAreaError(f"defined name {name}", size_text, fix, "goes past the last row or column")
     return written
 
 

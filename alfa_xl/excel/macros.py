@@ -42,7 +42,7 @@ from alfa_xl.book.layout import (
     INPUT_NAMES, INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, status_text,
     written_anchor_name, written_name, written_record,
 )
-from alfa_xl.book.owned import OwnedAreaError, check_growth, check_overlaps, check_sheet, new_extent
+from alfa_xl.book.owned import OwnedAreaError, check_growth, check_overlaps, check_sheet, new_extent, recorded_fix, recorded_rectangle
 from alfa_xl.book.xlsx import CellRange
 
 __all__ = [
@@ -187,7 +187,7 @@ def _plan(book, inputs) -> list[tuple[str, Any, list[list[Any]]]]:  # (name, ran
         old = _extent(rng)
         check_sheet(area.name, old, area.sheet, area.anchor)
         grid, _ = area.grid(inputs)
-        planned.append((area.name, rng, old, new_extent(area.name, old, grid), grid))
+        planned.append((area.name, rng, old, new_extent(area.name, old, grid), grid, _recorded(book, area, old)))
     protected = []
     status = _named_range(book, STATUS_NAME, required=False)
     if status is not None:
@@ -201,15 +201,31 @@ def _plan(book, inputs) -> list[tuple[str, Any, list[list[Any]]]]:  # (name, ran
     lineup = next((t for s in book.sheets for t in _tables(s) if str(getattr(t, "name", "")).lower() == LINEUP_TABLE.lower()), None)
     if lineup is not None:
         protected.append((LINEUP_TABLE, _extent(lineup.range)))
-    check_overlaps([(n, new) for n, _, _, new, _ in planned] + [(n, old) for n, _, old, _, _ in planned], protected)
+    owned = [(n, new) for n, _, _, new, _, _ in planned] + [(n, old) for n, _, old, _, _, _ in planned]
+    check_overlaps(owned + [(n, w) for n, _, _, _, _, w in planned if w is not None], protected)
     out = []
-    for name, rng, old, new, grid in planned:
-        target = rng.resize(1, 1).resize(new.r1 - new.r0 + 1, new.c1 - new.c0 + 1)
-        values = _grid(target.options(ndim=2, err_to_str=True).value, new.r1 - new.r0 + 1, new.c1 - new.c0 + 1)
-        filled = [(new.r0 + i, new.c0 + j) for i, row in enumerate(values) for j, x in enumerate(row) if x is not None and x != ""]
-        check_growth(name, old, new, filled)
+    for name, rng, old, new, grid, written in planned:
+        # every cell the owned name or the new tables cover, read in one block from the top-left
+        rows, cols = max(old.r1, new.r1) - old.r0 + 1, max(old.c1, new.c1) - old.c0 + 1
+        values = _grid(rng.resize(1, 1).resize(rows, cols).options(ndim=2, err_to_str=True).value, rows, cols)
+        filled = [(old.r0 + i, old.c0 + j) for i, row in enumerate(values) for j, x in enumerate(row) if x is not None and x != ""]
+        check_growth(name, old, new, filled, written)
         out.append((name, rng, grid))
     return out
+
+
+def _recorded(book, area, old: CellRange) -> CellRange | None:
+    """The rectangle recorded as written last time for ``area`` (the rule of
+    :func:`alfa_xl.book.owned.recorded_rectangle`), ``None`` when the book has no record."""
+    name = written_name(area.name)
+    if not _has_name(book, name):
+        return None
+    anchor = _named_range(book, written_anchor_name(area.name), required=False)
+    try:
+        size = book.names[name].refers_to
+    except Exception:
+        raise OwnedAreaError(f"defined name {name}", None, recorded_fix(area.name), "unreadable") from None
+    return recorded_rectangle(area, str(size), None if anchor is None else _extent(anchor), old)
 
 
 def _tables(sheet) -> list:
