@@ -139,6 +139,8 @@ def choice(value: Any, arg: str, options: Mapping[str, str], default: str) -> st
     an empty cell gives ``default``."""
     if value is None:
         return default
+    if type(value) is str and value in options:  # fast path: a spelling typed exactly
+        return options[value]
     value = scalar(value, arg)
     if is_blank(value):
         return default
