@@ -50,3 +50,14 @@ def test_scenario_csv_parameter_given_twice_names_the_line(tmp_path, capsys):
         load_scenario(path)
     assert "line 4" in err.value.field  # header is line 1, the repeat is the fourth line
     one_line(capsys, main(["outlook", "--scenario", path]), "delay_years", "given twice", "line 4")
+
+
+def test_base_row_given_twice_at_a_cell_is_refused():
+    # regression: a second "base" row silently replaced the first (last wins)
+    out = udfs.alfa_total(2030.0, [["base", "bear"], ["base", "bull"]])
+    assert isinstance(out, str) and out.startswith("#VALUE! ALFA_TOTAL: scenario [base]: parameter given twice")
+    assert "\n" not in out
+
+
+def test_one_base_row_still_starts_from_that_scenario():
+    assert udfs.alfa_total(2030.0, [["base", "bear"]]) == udfs.alfa_total(2030.0, "bear")

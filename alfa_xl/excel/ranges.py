@@ -88,7 +88,7 @@ def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
     if len(rows[0]) != 2:
         raise ArgumentError(arg, rows, "give two columns: parameter and value", f"{len(rows[0])} columns")
     pairs: list[tuple[str, Any]] = []
-    base = "base"
+    base, seen_base = "base", False
     for i, (key, value) in enumerate(rows):
         if is_blank(key):
             continue
@@ -102,7 +102,9 @@ def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
                 value = int(value)
             value = str(value)
         if name.lower() == "base":
-            base = str(value)
+            if seen_base:
+                raise ArgumentError(arg, value, "keep one base row (the built-in scenario to start from)", "parameter given twice", detail="base")
+            base, seen_base = str(value), True
             continue
         pairs.append((name, value))
     try:
