@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import stat
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,7 +31,7 @@ import xlsxwriter
 from alfa_xl.model.sources import history, latest_actual
 from alfa_xl.book.build_inputs import BuildInputs
 from alfa_xl.book.buttons import MODULE_SOURCE
-from alfa_xl.book.replace import Target, _finish, _temp
+from alfa_xl.book.replace import write_beside
 from alfa_xl.model.report import blocks_to_grid
 from alfa_xl.book.layout import (
     INPUTS, OWNED_AREAS, SHEETS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, WORKBOOK_NAME, grid_roles, owned_area, status_text,
@@ -83,48 +82,10 @@ def build_workbook(out: str | os.PathLike | None = None, inputs: BuildInputs | N
     path = Path(out) if out is not None else default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     inputs = inputs or BuildInputs.default()
-    master = _write_beside(path, lambda fh: _write(fh, inputs))
+    master = write_beside(path, lambda fh: _write(fh, inputs))
     module = path.with_suffix(".py")
-    _write_beside(module, lambda fh: fh.write(MODULE_SOURCE.encode("utf-8")))
+    write_beside(module, lambda fh: fh.write(MODULE_SOURCE.encode("utf-8")))
     return BuildResult(path, module, master)
-
-
-def _new_file_mode(path: Path) -> int:
-    """The mode a file written at ``path`` gets: an existing plain file's own, else the
-    default for a new file (0o666 less the umask)."""
-    try:
-        st = os.lstat(path)
-        if stat.S_ISREG(st.st_mode):
-            return stat.S_IMODE(st.st_mode)
-    except OSError:
-        pass
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def _write_beside(path: Path, write):
-    """Write ``path`` through a unique temporary file created exclusively in its folder
-    (the refresh's own helper, :mod:`alfa_xl.book.replace`), then rename it over ``path``.
-
-    Nothing that already sits at a fixed temporary name is followed or replaced; a link at
-    ``path`` itself is replaced by the new file, never written through. The temporary file
-    is removed on every error. Returns what ``write(fileobj)`` returns.
-    """
-    # named like the refresh's temporary files, so its debris clean-up knows one a crash left
-    t = Target(path, path, _new_file_mode(path), os.getuid(), os.getgid(), (0, 0, 0))
-    fd, tmp = _temp(t, "refresh")
-    try:
-        with os.fdopen(fd, "w+b") as fh:
-            value = write(fh)
-            fh.flush()
-            _finish(fh.fileno(), t)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-        raise
-    return value
 
 
 def _check_contract(names: dict[str, str]) -> None:

@@ -156,6 +156,46 @@ def _finish(fd: int, t: Target) -> None:
     os.fsync(fd)
 
 
+def new_file_mode(path: Path) -> int:
+    """The mode a file written at ``path`` gets: an existing plain file's own, else the
+    default for a new file (0o666 less the umask)."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISREG(st.st_mode):
+            return stat.S_IMODE(st.st_mode)
+    except OSError:
+        pass
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_beside(path: Path, write: Callable, *, mode: int | None = None, named_after: Path | None = None,
+                 kind: str = "refresh"):
+    """Write ``path`` through a unique temporary file created exclusively in its folder,
+    then rename it over ``path``; return what ``write(fileobj)`` returns.
+
+    Nothing that already sits at a fixed temporary name is followed or replaced; a link at
+    ``path`` itself is replaced by the new file, never written through; the temporary file
+    is removed on every error. It is named after ``named_after`` (default ``path``) and
+    ``kind``, like the refresh's own temporary files, so the refresh's debris clean-up of
+    that workbook knows one a crash left. ``mode`` defaults to :func:`new_file_mode`.
+    """
+    t = Target(path, named_after or path, new_file_mode(path) if mode is None else mode, os.getuid(), os.getgid(), (0, 0, 0))
+    fd, tmp = _temp(t, kind)
+    try:
+        with os.fdopen(fd, "w+b") as fh:
+            value = write(fh)
+            fh.flush()
+            _finish(fh.fileno(), t)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        raise
+    return value
+
+
 def _unchanged(t: Target) -> None:
     """No lock file, and the workbook as it was read (a save by Excel or LibreOffice during
     the refresh is not overwritten)."""

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+import stat
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from alfa_xl.book.layout import WORKBOOK_NAME
-from alfa_xl.book.replace import backup_path, lock_files
+from alfa_xl.book.replace import backup_path, lock_files, write_beside
 from alfa_xl.cli.common import os_reason, printable
 from alfa_xl.errors import AlfaInputError
 
@@ -97,19 +97,12 @@ def keep_backup(path: Path) -> Path:
     ``.bak``; the temporary file is removed on any failure.
     """
     bak = backup_path(path)
-    # named like the refresh's own temporary backups, so its debris clean-up knows them
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.bak-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as dst, open(path, "rb") as src:
-            shutil.copyfileobj(src, dst)
-            dst.flush()
-            os.fsync(dst.fileno())
-        shutil.copymode(path, tmp)
-        os.replace(tmp, bak)
-    except BaseException:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-        raise
+
+    def copy(fh) -> None:
+        with open(path, "rb") as src:
+            shutil.copyfileobj(src, fh)
+
+    write_beside(bak, copy, mode=stat.S_IMODE(os.stat(path).st_mode), named_after=path, kind="bak")
     return bak
 
 
