@@ -11,12 +11,13 @@ import tracemalloc
 
 import pytest
 
+from alfa_xl import udfs
 from alfa_xl.cli import main
 from alfa_xl.errors import LineupError, ScenarioError
 from alfa_xl.model.lineup import load_lineup
 from alfa_xl.model.scenarios import load_scenario
 from alfa_xl.validation import LIMITS
-from cli_support import LINEUP_HEAD, one_line, write
+from cli_support import LINEUP_HEAD, one_line, strict_json, write
 
 SEMI_HEAD = LINEUP_HEAD.replace(",", ";")
 
@@ -184,3 +185,27 @@ class TestExcelDialects:
         with pytest.raises(ScenarioError) as info:
             load_scenario(p)
         assert info.value.field.startswith("s.csv line 5: ")
+
+
+class TestTargetOnTheCommandLine:
+    TEXTS = ["400000", "400,000", "400 000", "4e5", "400000.0", "400.000", "1,5", "40%", "four"]
+
+    @pytest.mark.parametrize("text", TEXTS)
+    def test_the_command_line_takes_what_a_cell_takes(self, capsys, text):
+        cell = udfs.alfa_years_to_target(73_000, 0.1, text)
+        code = main(["outlook", "--target", text, "--format", "json", "--end", "2026"])
+        out, err = capsys.readouterr()
+        if isinstance(cell, str):  # the cell refuses: one #VALUE! line
+            assert code == 2 and err.startswith("alfa-xl: error: target: "), err
+            assert cell.split(": ", 2)[2].split(" (got")[0] in err  # the same problem named
+        else:
+            assert code == 0, err
+            assert strict_json(out)["inputs"]["target"] == 400_000.0
+
+    def test_400_000_with_a_dot_names_both_readings(self, capsys):
+        one_line(capsys, main(["outlook", "--target", "400.000"]), "ambiguous number: 400.000 or 400000?")
+        one_line(capsys, main(["simulate", "-n", "10", "--target", "400.000"]), "ambiguous number: 400.000 or 400000?")
+
+    def test_simulate_takes_400_comma_000(self, capsys):
+        assert main(["simulate", "-n", "100", "--target", "400,000", "--format", "json"]) == 0
+        assert strict_json(capsys.readouterr().out)["inputs"]["target"] == 400_000.0
