@@ -14,7 +14,7 @@ import pytest
 from alfa_xl import udfs
 from alfa_xl.cli import main
 from alfa_xl.errors import LineupError, ScenarioError
-from alfa_xl.model.lineup import load_lineup
+from alfa_xl.model.lineup import Lineup, Model, load_lineup
 from alfa_xl.model.scenarios import load_scenario
 from alfa_xl.validation import LIMITS
 from cli_support import LINEUP_HEAD, one_line, strict_json, write
@@ -82,6 +82,15 @@ class TestBounds:
         assert len(load_lineup(write(tmp_path / "100.csv", rows(100)))) == 100
         one_line(capsys, main(["outlook", "--lineup", write(tmp_path / "101.csv", rows(101))]),
                  "lineup file: more than 100 rows below the header", "give at most 100 models")
+
+    def test_the_model_count_holds_for_a_worksheet_range_and_a_lineup_object(self):
+        head = ["model", "launch_year", "peak_units"]
+        grid = [head] + [[f"M{i}", 2027, 1000] for i in range(101)]
+        assert isinstance(udfs.alfa_total(2030, None, grid[:101]), float)  # 100 models: an answer
+        out = udfs.alfa_total(2030, None, grid)
+        assert out.startswith("#VALUE! ALFA_TOTAL: lineup: more than 100 models (got '101 models')"), out
+        with pytest.raises(LineupError, match="more than 100 models"):
+            Lineup([Model(f"M{i}", 2027, 1000) for i in range(101)])
 
     def test_blank_rows_are_not_models(self, tmp_path):
         # Excel writes ",,,,,," for a formatted empty row; they do not count and are not errors

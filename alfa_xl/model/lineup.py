@@ -247,6 +247,7 @@ class Lineup:
         models = tuple(models)
         if not models:
             raise LineupError("lineup", "(empty)", "give at least one model", "no models")
+        _refuse_too_many(len(models))
         names = [m.model for m in models]
         seen: set[str] = set()
         for n in names:
@@ -355,8 +356,16 @@ class Lineup:
         if missing:
             raise LineupError("columns", list(map(str, frame.columns)), f"add the column(s) {', '.join(missing)}", "missing required column")
         frame = frame.dropna(how="all")
+        _refuse_too_many(len(frame))  # before a Model is built for each row
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         return cls(Model.from_mapping(r) for r in rows)
+
+
+def _refuse_too_many(count: int) -> None:
+    """Refuse more models than ``LIMITS["lineup_models"]`` (from a file, a frame, a range)."""
+    limit = LIMITS["lineup_models"]
+    if count > limit.hi:
+        raise LineupError("lineup", f"{count:,} models", limit.instruction(), f"more than {limit.hi:,.0f} models")
 
 
 def _column_key(name: object) -> str:
