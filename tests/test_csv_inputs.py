@@ -171,6 +171,16 @@ class TestExcelDialects:
         p = write(tmp_path / "n.csv", SEMI_HEAD + "2,5;2027;1000;0,5;0,5;0;0\n")
         assert load_lineup(p).names == ("2,5",)
 
+    @pytest.mark.parametrize("newline", ["\r\n", "\r"])  # Excel on Windows; "CSV (Macintosh)"
+    def test_windows_and_old_mac_line_ends(self, tmp_path, newline):
+        p = tmp_path / "l.csv"
+        p.write_bytes((SEMI_HEAD.rstrip("\n") + newline + "A;2027;1000;0,5;0,5;0;0" + newline).encode())
+        assert load_lineup(p)["A"].shares == (0.5, 0.5, 0.0, 0.0)
+
+    def test_an_unclosed_quote_in_the_header(self, tmp_path, capsys):
+        p = write(tmp_path / "q.csv", '"model,launch_year\nA,2027\n')
+        one_line(capsys, main(["outlook", "--lineup", p]), "line 1: a quote opened in the header is not closed")
+
     def test_tabs(self, tmp_path):
         p = write(tmp_path / "t.csv", LINEUP_HEAD.replace(",", "\t") + "A\t2027\t1000\t0.25\t0.25\t0.25\t0.25\n")
         assert load_lineup(p)["A"].peak_units == 1000

@@ -39,6 +39,8 @@ __all__ = ["CsvTable", "read_csv_file", "column_key"]
 
 _SEPARATORS = (",", ";", "\t")
 _SHOWN = {",": "comma", ";": "semicolon", "\t": "tab"}
+#: A line break as the csv module reads one (Windows, Unix, or the old Mac "CSV (Macintosh)").
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SAVE_UTF8 = "save it as a UTF-8 CSV (in Excel: Save As, 'CSV UTF-8 (Comma delimited)')"
 
 # a number as a decimal-comma locale writes it: optional sign, thousands grouped by dots or
@@ -174,10 +176,10 @@ def read_csv_file(
     text = _decode(data, refuse)
     del data
     lines_limit = int(LIMITS["csv_lines"].hi)
-    if text.count("\n") > lines_limit:
+    if sum(1 for _ in _LINE_BREAK.finditer(text)) > lines_limit:
         raise refuse(f"more than {lines_limit:,} lines", LIMITS["csv_lines"].instruction())
     line_limit = int(LIMITS["csv_line_chars"].hi)
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(_LINE_BREAK.split(text), 1):
         if len(line) > line_limit:
             raise refuse(f"line {number} is {len(line):,} characters long, more than {line_limit:,}",
                          LIMITS["csv_line_chars"].instruction())
@@ -216,7 +218,7 @@ def _decode(data: bytes, refuse) -> str:
 
 def _separator(text: str, form: str, refuse) -> str:
     """The separator that splits the header line; ``,`` for a one-column header."""
-    first = text.split("\n", 1)[0]
+    first = _LINE_BREAK.split(text, 1)[0]
     if not text.strip():
         raise refuse("empty file", f"give {form}")
     if not first.strip():
@@ -242,6 +244,8 @@ def _parse(text: str, separator: str, max_rows: int, rows_kind: str, form: str, 
                 if len(value) > field_limit:
                     raise _field_too_long(reader.line_num, len(value), refuse)
             if header is None:
+                if any("\n" in h or "\r" in h for h in row):
+                    raise refuse("line 1: a quote opened in the header is not closed", "close the quote or remove it")
                 header = row
                 continue
             if not any(v.strip() for v in row):
