@@ -18,6 +18,7 @@ from alfa_xl import udfs
 from alfa_xl.cli import main
 from alfa_xl.model.gap import cagr, gap_table, growth_required, years_to_target
 from alfa_xl.model.projection import project
+from alfa_xl.model.report import RefreshInputs, refresh_blocks
 
 LATEST = 73_000.0  # alfa_xl/model/data/history.csv, 2025
 
@@ -96,6 +97,15 @@ class TestGrowthRequiredAtTheLatestActual:
         grid = udfs.alfa_gap_table(LATEST)
         col = grid[0].index("Growth required")
         assert [row[col] for row in grid[1:]] == [0.0] * 5
+
+    def test_the_refreshed_sheets_gap_blocks_show_zero(self):
+        # what `alfa-xl refresh` writes into out_scenarios, one gap block per scenario
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            blocks = refresh_blocks(RefreshInputs(target=LATEST))["gap"]
+        assert len(blocks) == 5
+        for block in blocks:
+            assert block.frame["Growth required"].tolist() == [0.0] * 5
 
     def test_growth_required_by_hand(self):
         assert growth_required(LATEST, LATEST, 3) == 0.0
