@@ -195,9 +195,10 @@ class TestExcelDialects:
         one_line(capsys, main(["outlook", "--lineup", p]), "l.csv line 5: peak_units of 'B'")
 
     def test_a_semicolon_scenario(self, tmp_path):
-        p = write(tmp_path / "s.csv", 'parameter;value\ndelay_years;1\npeak_multiplier;0,8\nmarket_trend;-2 %\ncancel;"Giulia;Stelvio"\n')
+        p = write(tmp_path / "s.csv", 'parameter;value\ndelay_years;1\npeak_multiplier;0,8\nmarket_trend;-2 %\n'
+                                      'na_tariff;\u22120,1\ncancel;"Giulia;Stelvio"\n')  # U+2212: a typographic minus
         s = load_scenario(p)
-        assert (s.delay_years, s.peak_multiplier, s.market_trend, s.cancel) == (1, 0.8, -0.02, ("Giulia", "Stelvio"))
+        assert (s.delay_years, s.peak_multiplier, s.market_trend, s.na_tariff, s.cancel) == (1, 0.8, -0.02, -0.1, ("Giulia", "Stelvio"))
 
     def test_a_scenario_error_names_its_line(self, tmp_path):
         p = write(tmp_path / "s.csv", "parameter;value\n\ndelay_years;1\n\npeak_multiplier;-1\n")

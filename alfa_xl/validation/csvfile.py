@@ -45,13 +45,13 @@ _SAVE_UTF8 = "save it as a UTF-8 CSV (in Excel: Save As, 'CSV UTF-8 (Comma delim
 
 # a number as a decimal-comma locale writes it: optional sign, thousands grouped by dots or
 # spaces, a decimal comma, an optional percent sign
-_GROUPS = r"[+-]?(?:[1-9]\d{0,2}(?:[.\u00a0\u202f ]\d{3})+|\d+)"
+_GROUPS = r"[+\-\u2212]?(?:[1-9]\d{0,2}(?:[.\u00a0\u202f ]\d{3})+|\d+)"
 _COMMA_NUMBER = re.compile(rf"^{_GROUPS}(?:,\d+)?\s*%?$")
 # a comma that may be a thousands separator (1,234 or 12,345,678): no evidence either way
-_COMMA_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+\s*%?$")
+_COMMA_THOUSANDS = re.compile(r"^[+\-\u2212]?[1-9]\d{0,2}(?:,\d{3})+\s*%?$")
 # a dot that can only be a decimal mark (0.43, 33000.5, 1.5), not a grouping (1.234)
-_DOT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+\s*%?$")
-_DOT_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:\.\d{3})+\s*%?$")
+_DOT_DECIMAL = re.compile(r"^[+\-\u2212]?\d*\.\d+\s*%?$")
+_DOT_THOUSANDS = re.compile(r"^[+\-\u2212]?[1-9]\d{0,2}(?:\.\d{3})+\s*%?$")
 
 
 @dataclass(frozen=True)
