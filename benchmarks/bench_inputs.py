@@ -46,22 +46,41 @@ def files(tmp_path_factory):
     comment = "c" * 32_767
     source = "s" * (int(LIMITS["csv_line_chars"].hi) - 32_767 - 200)
     largest = d / "largest.csv"
-    largest.write_text(HEAD + ",source,comment\n" + "".join(
-        f"M{i},{2015 + i % 15},{1000 + i},0.25,0.25,0.25,0.25,{source},{comment}\n" for i in range(n)), encoding="utf-8")
+    largest.write_text(
+        HEAD
+        + ",source,comment\n"
+        + "".join(f"M{i},{2015 + i % 15},{1000 + i},0.25,0.25,0.25,0.25,{source},{comment}\n" for i in range(n)),
+        encoding="utf-8",
+    )
     ordinary = d / "ordinary.csv"
-    ordinary.write_text(HEAD + ",status\n" + "".join(
-        f"M{i},{2015 + i % 15},{1000 + i % 500},0.25,0.25,0.25,0.25,{'on_sale' if i % 2 else 'planned'}\n"
-        for i in range(n)), encoding="utf-8")
+    ordinary.write_text(
+        HEAD
+        + ",status\n"
+        + "".join(
+            f"M{i},{2015 + i % 15},{1000 + i % 500},0.25,0.25,0.25,0.25,{'on_sale' if i % 2 else 'planned'}\n"
+            for i in range(n)
+        ),
+        encoding="utf-8",
+    )
     sparse = d / "sparse.csv"
     with open(sparse, "wb") as fh:
         fh.truncate(2 * 2**30)
     over = d / "over.csv"
     over.write_bytes(b"model,launch_year,peak_units\n" + b"#" * int(LIMITS["csv_bytes"].hi))
     too_many = d / "too_many.csv"
-    too_many.write_text(HEAD + "\n" + "".join(f"M{i},2027,1000,0.25,0.25,0.25,0.25\n" for i in range(n + 1)), encoding="utf-8")
+    too_many.write_text(
+        HEAD + "\n" + "".join(f"M{i},2027,1000,0.25,0.25,0.25,0.25\n" for i in range(n + 1)), encoding="utf-8"
+    )
     field = d / "field.csv"
     field.write_text(HEAD + '\n"' + ("x" * 999 + "\n") * 140 + '",2027,1000,0.25,0.25,0.25,0.25\n', encoding="utf-8")
-    return {"largest": largest, "ordinary": ordinary, "sparse": sparse, "over": over, "too_many": too_many, "field": field}
+    return {
+        "largest": largest,
+        "ordinary": ordinary,
+        "sparse": sparse,
+        "over": over,
+        "too_many": too_many,
+        "field": field,
+    }
 
 
 def bench_read_largest_lineup(benchmark, figures, files):
@@ -87,8 +106,10 @@ def bench_outlook_largest_lineup(benchmark, figures, files):
     # CPU time does not grow with the machine's load as wall time does: the wall time of an idle machine
     figures.values("alfa-xl outlook --lineup (100 models): CPU time, user + system", cpu, 5.0, "s")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux; the largest child so far
-    figures.line(f"alfa-xl outlook --lineup (100 models): peak RSS of the largest child so far {peak / MB:,.0f} MiB "
-                 f"(target <= 500 MB)")
+    figures.line(
+        f"alfa-xl outlook --lineup (100 models): peak RSS of the largest child so far {peak / MB:,.0f} MiB "
+        f"(target <= 500 MB)"
+    )
 
 
 def _refuse(path) -> None:

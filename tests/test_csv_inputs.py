@@ -68,20 +68,32 @@ class TestBounds:
         # on one line: the line limit names it; spread over lines inside quotes: the field limit
         flat = write(tmp_path / "flat.csv", LINEUP_HEAD + '"' + "x" * 140_000 + '",2027,1000,0.25,0.25,0.25,0.25\n')
         one_line(capsys, main(["outlook", "--lineup", flat]), "line 2 is 140,032 characters long, more than 65,536")
-        lines = write(tmp_path / "lines.csv", LINEUP_HEAD + '"' + ("x" * 999 + "\n") * 140 + '",2027,1000,0.25,0.25,0.25,0.25\n')
-        message = one_line(capsys, main(["outlook", "--lineup", lines]), "a field longer than a spreadsheet cell holds (32,767")
+        lines = write(
+            tmp_path / "lines.csv", LINEUP_HEAD + '"' + ("x" * 999 + "\n") * 140 + '",2027,1000,0.25,0.25,0.25,0.25\n'
+        )
+        message = one_line(
+            capsys, main(["outlook", "--lineup", lines]), "a field longer than a spreadsheet cell holds (32,767"
+        )
         assert "_csv" not in message
 
     def test_a_field_one_past_a_cells_limit(self, tmp_path, capsys):
         ok = write(tmp_path / "ok.csv", rows(1, "c" * 32_767))
         assert load_lineup(ok)["M0"].comment == "c" * 32_767
         over = write(tmp_path / "over.csv", rows(1, "c" * 32_768))
-        one_line(capsys, main(["outlook", "--lineup", over]), "line 2: a field of 32,768 characters, more than a spreadsheet cell")
+        one_line(
+            capsys,
+            main(["outlook", "--lineup", over]),
+            "line 2: a field of 32,768 characters, more than a spreadsheet cell",
+        )
 
     def test_the_model_count(self, tmp_path, capsys):
         assert len(load_lineup(write(tmp_path / "100.csv", rows(100)))) == 100
-        one_line(capsys, main(["outlook", "--lineup", write(tmp_path / "101.csv", rows(101))]),
-                 "lineup file: more than 100 rows below the header", "give at most 100 models")
+        one_line(
+            capsys,
+            main(["outlook", "--lineup", write(tmp_path / "101.csv", rows(101))]),
+            "lineup file: more than 100 rows below the header",
+            "give at most 100 models",
+        )
 
     def test_the_model_count_holds_for_a_worksheet_range_and_a_lineup_object(self):
         head = ["model", "launch_year", "peak_units"]
@@ -98,37 +110,55 @@ class TestBounds:
         assert len(load_lineup(write(tmp_path / "l.csv", text))) == 100
 
     def test_lines(self, tmp_path, capsys):
-        one_line(capsys, main(["outlook", "--lineup", write(tmp_path / "l.csv", rows(1) + "\n" * 10_001)]),
-                 "more than 10,000 lines")
+        one_line(
+            capsys,
+            main(["outlook", "--lineup", write(tmp_path / "l.csv", rows(1) + "\n" * 10_001)]),
+            "more than 10,000 lines",
+        )
 
     def test_the_scenario_rows(self, tmp_path, capsys):
         text = "parameter,value\n" + "".join(f"delay:M{i},1\n" for i in range(251))
-        one_line(capsys, main(["outlook", "--scenario", write(tmp_path / "s.csv", text)]), "more than 250 rows below the header")
+        one_line(
+            capsys,
+            main(["outlook", "--scenario", write(tmp_path / "s.csv", text)]),
+            "more than 250 rows below the header",
+        )
 
 
 class TestEmptyAndOddFiles:
     def test_a_scenario_with_only_its_header_is_refused(self, tmp_path, capsys):
         p = write(tmp_path / "s.csv", "parameter,value\n")
-        one_line(capsys, main(["outlook", "--scenario", p]), "scenario file: no parameters below the header",
-                 "use the built-in scenario base")
+        one_line(
+            capsys,
+            main(["outlook", "--scenario", p]),
+            "scenario file: no parameters below the header",
+            "use the built-in scenario base",
+        )
         with pytest.raises(ScenarioError, match="no parameters"):
             load_scenario(write(tmp_path / "any.csv", "a,b\n\n"))
 
     def test_a_lineup_with_only_its_header_is_refused(self, tmp_path, capsys):
-        one_line(capsys, main(["outlook", "--lineup", write(tmp_path / "l.csv", LINEUP_HEAD)]),
-                 "lineup file: no rows below the header", "add one row per model")
+        one_line(
+            capsys,
+            main(["outlook", "--lineup", write(tmp_path / "l.csv", LINEUP_HEAD)]),
+            "lineup file: no rows below the header",
+            "add one row per model",
+        )
 
     def test_nul_bytes_and_other_encodings(self, tmp_path, capsys):
         nul = tmp_path / "nul.csv"
         nul.write_bytes(b"\x00" * 1000)
-        one_line(capsys, main(["outlook", "--lineup", str(nul)]), "not a text file (it contains NUL bytes)", "UTF-8 CSV")
+        one_line(
+            capsys, main(["outlook", "--lineup", str(nul)]), "not a text file (it contains NUL bytes)", "UTF-8 CSV"
+        )
         latin = tmp_path / "latin.csv"
         latin.write_bytes((LINEUP_HEAD + "Giuli\xe0,2027,1000,0.25,0.25,0.25,0.25\n").encode("latin-1"))
         one_line(capsys, main(["outlook", "--lineup", str(latin)]), "not UTF-8 text (byte 0xe0 on line 2)", "CSV UTF-8")
 
     def test_excel_unicode_text_utf16_tab_separated(self, tmp_path):
         p = tmp_path / "u.csv"
-        p.write_bytes((LINEUP_HEAD.replace(",", "\t") + "Città\t2027\t1000\t0.25\t0.25\t0.25\t0.25\n").encode("utf-16"))
+        text = LINEUP_HEAD.replace(",", "\t") + "Città\t2027\t1000\t0.25\t0.25\t0.25\t0.25\n"
+        p.write_bytes(text.encode("utf-16"))
         assert load_lineup(p)["Città"].peak_units == 1000
 
     def test_a_row_longer_than_the_header(self, tmp_path, capsys):
@@ -141,7 +171,9 @@ class TestEmptyAndOddFiles:
 class TestExcelDialects:
     def test_semicolons_with_decimal_commas_and_dot_thousands(self, tmp_path):
         # German Excel: "33.000" is 33000 (a #.##0 format), "0,43" is 0.43
-        p = write(tmp_path / "de.csv", SEMI_HEAD + "Junior;2024;33.000;0,43;0,51;0;0,06\nB;2028;20000;25 %;25 %;25 %;25 %\n")
+        p = write(
+            tmp_path / "de.csv", SEMI_HEAD + "Junior;2024;33.000;0,43;0,51;0;0,06\nB;2028;20000;25 %;25 %;25 %;25 %\n"
+        )
         lu = load_lineup(p)
         assert lu["Junior"].peak_units == 33_000 and lu["Junior"].shares == (0.43, 0.51, 0.0, 0.06)
         assert lu["B"].shares == (0.25, 0.25, 0.25, 0.25)
@@ -153,7 +185,9 @@ class TestExcelDialects:
 
     def test_semicolons_and_1_234_without_evidence_are_refused(self, tmp_path, capsys):
         p = write(tmp_path / "amb.csv", SEMI_HEAD + "A;2027;1,234;1;0;0;0\n")
-        one_line(capsys, main(["outlook", "--lineup", p]), "line 2: ambiguous number 1,234: 1.234 (decimal comma) or 1234?")
+        one_line(
+            capsys, main(["outlook", "--lineup", p]), "line 2: ambiguous number 1,234: 1.234 (decimal comma) or 1234?"
+        )
 
     def test_semicolons_and_1_234_with_decimal_commas_elsewhere(self, tmp_path):
         p = write(tmp_path / "de.csv", SEMI_HEAD + "A;2027;1,234;0,5;0,5;0;0\n")
@@ -161,7 +195,9 @@ class TestExcelDialects:
 
     def test_mixed_decimal_marks_are_refused(self, tmp_path, capsys):
         p = write(tmp_path / "mix.csv", SEMI_HEAD + "A;2027;1000;0,5;0.5;0;0\n")
-        one_line(capsys, main(["outlook", "--lineup", p]), "decimal commas (line 2: 0,5) and decimal dots (line 2: 0.5)")
+        one_line(
+            capsys, main(["outlook", "--lineup", p]), "decimal commas (line 2: 0,5) and decimal dots (line 2: 0.5)"
+        )
 
     def test_a_header_split_two_ways_is_refused(self, tmp_path, capsys):
         p = write(tmp_path / "two.csv", "model;launch_year,peak_units\nA;2027,1000\n")
@@ -195,10 +231,19 @@ class TestExcelDialects:
         one_line(capsys, main(["outlook", "--lineup", p]), "l.csv line 5: peak_units of 'B'")
 
     def test_a_semicolon_scenario(self, tmp_path):
-        p = write(tmp_path / "s.csv", 'parameter;value\ndelay_years;1\npeak_multiplier;0,8\nmarket_trend;-2 %\n'
-                                      'na_tariff;\u22120,1\ncancel;"Giulia;Stelvio"\n')  # U+2212: a typographic minus
+        p = write(
+            tmp_path / "s.csv",
+            "parameter;value\ndelay_years;1\npeak_multiplier;0,8\nmarket_trend;-2 %\n"
+            'na_tariff;\u22120,1\ncancel;"Giulia;Stelvio"\n',
+        )  # U+2212: a typographic minus
         s = load_scenario(p)
-        assert (s.delay_years, s.peak_multiplier, s.market_trend, s.na_tariff, s.cancel) == (1, 0.8, -0.02, -0.1, ("Giulia", "Stelvio"))
+        assert (s.delay_years, s.peak_multiplier, s.market_trend, s.na_tariff, s.cancel) == (
+            1,
+            0.8,
+            -0.02,
+            -0.1,
+            ("Giulia", "Stelvio"),
+        )
 
     def test_a_scenario_error_names_its_line(self, tmp_path):
         p = write(tmp_path / "s.csv", "parameter;value\n\ndelay_years;1\n\npeak_multiplier;-1\n")

@@ -77,9 +77,16 @@ class TestCagrGrid:
 
 
 class TestYearsToTargetClosedForm:
-    @pytest.mark.parametrize("current, growth, target", [
-        (73_000, 0.10, 400_000), (73_000, 1e-9, 400_000), (1, 0.5, 1e6), (73_000, 40, 400_000), (999_999, 0.01, 1e6),
-    ])
+    @pytest.mark.parametrize(
+        "current, growth, target",
+        [
+            (73_000, 0.10, 400_000),
+            (73_000, 1e-9, 400_000),
+            (1, 0.5, 1e6),
+            (73_000, 40, 400_000),
+            (999_999, 0.01, 1e6),
+        ],
+    )
     def test_matches_the_logarithms(self, current, growth, target):
         assert close(years_to_target(current, growth, target), exact_years(current, growth, target))
 

@@ -26,8 +26,8 @@ from alfa_xl.model.lineup import Lineup, load_lineup
 from alfa_xl.model.report import clean
 from alfa_xl.model.scenarios import Scenario, get_scenario, load_scenario
 
-__all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "target_option", "os_reason", "named_as_options", "YTD_OPTIONS", "csv_text", "csv_safe", "shown", "printable",
-           "FORMULA_STARTS"]
+__all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "os_reason", "named_as_options", "YTD_OPTIONS", "csv_text", "csv_safe", "shown", "printable",
+           "FORMULA_STARTS", "target_option"]
 
 #: First characters that make a spreadsheet read a CSV cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -83,8 +83,10 @@ def target_option() -> Any:
 
     from alfa_xl.model.gap import DEFAULT_TARGET
 
-    return typer.Option(f"{DEFAULT_TARGET:.0f}", "--target", metavar="UNITS",
-                        help="Target in units a year (400000 or 400,000; a dot is a decimal mark, so 400.000 is refused).")
+    return typer.Option(
+        f"{DEFAULT_TARGET:.0f}", "--target", metavar="UNITS",
+        help="Target in units a year (400000 or 400,000; a dot is a decimal mark, so 400.000 is refused).",
+    )
 
 
 #: The engine's names of the year-to-date inputs -> the options that set them.

@@ -395,7 +395,8 @@ def read_lineup_table(path: str | Path) -> v.CsvTable:
     tab-separated, decimal commas read in a semicolon file; a column given twice refused."""
     table = v.read_csv_file(
         path, "lineup file", error=LineupError, max_rows=int(LIMITS["lineup_models"].hi), rows_kind="lineup_models",
-        empty_fix="add one row per model below the header (model, launch_year, peak_units, ...)", text_columns=TEXT_COLUMNS,
+        empty_fix="add one row per model below the header (model, launch_year, peak_units, ...)",
+        text_columns=TEXT_COLUMNS,
         form="a UTF-8 CSV with a header row (model, launch_year, peak_units, ...) and one row per model",
     )
     try:

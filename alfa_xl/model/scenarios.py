@@ -312,15 +312,16 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
     ``delay_years,2``, which would otherwise be taken as the header and lost).
     """
     table = v.read_csv_file(
-        path, "scenario file", error=ScenarioError, max_rows=int(v.LIMITS["scenario_rows"].hi), rows_kind="scenario_rows",
-        empty_fix=None, text_columns=("parameter",), form="a UTF-8 CSV with a header row and two columns: parameter, value",
+        path, "scenario file", error=ScenarioError,
+        max_rows=int(v.LIMITS["scenario_rows"].hi), rows_kind="scenario_rows", empty_fix=None, text_columns=("parameter",),
+        form="a UTF-8 CSV with a header row and two columns: parameter, value",
     )
     p = Path(path)
     frame = pd.DataFrame(table.rows, columns=table.header, dtype=object)
     if frame.shape[1] != 2:
         raise ScenarioError(
             "scenario file", str(path), "give two columns: parameter, value (a header row, then one parameter a line)",
-            f"{frame.shape[1]} column{'s' if frame.shape[1] != 1 else ''} ({_SEPARATORS.get(table.separator, table.separator)}-separated)",
+            f"{frame.shape[1]} column{'s' if frame.shape[1] != 1 else ''} ({_SEPARATORS[table.separator]}-separated)",
         )
     first = str(frame.columns[0]) if len(frame.columns) else ""
     if _is_parameter(first):

@@ -181,8 +181,10 @@ def read_csv_file(
     line_limit = int(LIMITS["csv_line_chars"].hi)
     for number, line in enumerate(_LINE_BREAK.split(text), 1):
         if len(line) > line_limit:
-            raise refuse(f"line {number} is {len(line):,} characters long, more than {line_limit:,}",
-                         LIMITS["csv_line_chars"].instruction())
+            raise refuse(
+                f"line {number} is {len(line):,} characters long, more than {line_limit:,}",
+                LIMITS["csv_line_chars"].instruction(),
+            )
     separator = _separator(text, form, refuse)
     header, rows, lines = _parse(text, separator, max_rows, rows_kind, form, refuse)
     if not rows and empty_fix is not None:
@@ -209,7 +211,7 @@ def _decode(data: bytes, refuse) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise refuse(f"not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})", _SAVE_UTF8) from None
     if "\x00" in text:
         raise refuse("not a text file (it contains NUL bytes)", _SAVE_UTF8)
@@ -226,12 +228,16 @@ def _separator(text: str, form: str, refuse) -> str:
     splits = [s for s in _SEPARATORS if len(next(csv.reader([first], delimiter=s), [])) > 1]
     if len(splits) > 1:
         names = " and ".join(_SHOWN[s] for s in splits)
-        raise refuse(f"the header is split by both {names}",
-                     "separate the columns with one character (save from Excel as CSV) and rename columns containing the other")
+        raise refuse(
+            f"the header is split by both {names}",
+            "separate the columns with one character (save from Excel as CSV) and rename columns containing the other",
+        )
     return splits[0] if splits else ","
 
 
-def _parse(text: str, separator: str, max_rows: int, rows_kind: str, form: str, refuse) -> tuple[list[str], list[list[str]], list[int]]:
+def _parse(
+    text: str, separator: str, max_rows: int, rows_kind: str, form: str, refuse
+) -> tuple[list[str], list[list[str]], list[int]]:
     """Header, rows with a non-blank field, and the line each row ends on."""
     field_limit = int(LIMITS["csv_field_chars"].hi)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
@@ -253,17 +259,21 @@ def _parse(text: str, separator: str, max_rows: int, rows_kind: str, form: str, 
             if len(rows) >= max_rows:
                 raise refuse(f"more than {max_rows:,} rows below the header", LIMITS[rows_kind].instruction())
             if len(row) > len(header):
-                if any(v.strip() for v in row[len(header):]):
-                    raise refuse(f"line {reader.line_num}: {len(row)} fields, the header names {len(header)}",
-                                 "remove the extra fields or give their column a name in the header")
-                row = row[:len(header)]
+                if any(v.strip() for v in row[len(header) :]):
+                    raise refuse(
+                        f"line {reader.line_num}: {len(row)} fields, the header names {len(header)}",
+                        "remove the extra fields or give their column a name in the header",
+                    )
+                row = row[: len(header)]
             rows.append(row + [""] * (len(header) - len(row)))
             lines.append(reader.line_num)
     except csv.Error as exc:  # a quoted field past the csv module's own limit, or broken quoting
         if "field limit" in str(exc):
             raise _field_too_long(reader.line_num, None, refuse) from None
-        raise refuse(f"line {reader.line_num}: not a valid CSV row ({exc})",
-                     "check the quotes on that line: a field with the separator or a quote in it is enclosed in \"...\"") from None
+        raise refuse(
+            f"line {reader.line_num}: not a valid CSV row ({exc})",
+            'check the quotes on that line: a field with the separator or a quote in it is enclosed in "..."',
+        ) from None
     if header is None:
         raise refuse("empty file", f"give {form}")
     return header, rows, lines
@@ -296,15 +306,19 @@ def _decimal_comma(rows: list[list[str]], lines: list[int], skip: set[int], refu
             elif _DOT_DECIMAL.match(value) and not _DOT_THOUSANDS.match(value):
                 dot = dot or (line, value)
     if comma and dot:
-        raise refuse(f"decimal commas (line {comma[0]}: {comma[1]}) and decimal dots (line {dot[0]}: {dot[1]}) in one file",
-                     "write every decimal with the same mark")
+        raise refuse(
+            f"decimal commas (line {comma[0]}: {comma[1]}) and decimal dots (line {dot[0]}: {dot[1]}) in one file",
+            "write every decimal with the same mark",
+        )
     if comma:
         return True
     if thousands:
         line, value = thousands
         whole = value.replace(",", "")
-        raise refuse(f"line {line}: ambiguous number {value}: {value.replace(',', '.')} (decimal comma) or {whole}?",
-                     f"write {whole} without separators, or {value}0 for a decimal")
+        raise refuse(
+            f"line {line}: ambiguous number {value}: {value.replace(',', '.')} (decimal comma) or {whole}?",
+            f"write {whole} without separators, or {value}0 for a decimal",
+        )
     return False
 
 

@@ -98,8 +98,10 @@ LIMITS: dict[str, Limit] = {
     # 2026-2030): 10 models 3.6 s / 0.11 GB, 100 models 4.9 s / 0.30 GB, 200 models
     # 6.2 s / 0.50 GB, 1,000 models 33 s / 2.2 GB: about 2 MB and 30 ms a model. A brand
     # sells a dozen nameplates or so (Alfa Romeo's lineup: 9).
-    "lineup_models": Limit(1, 100, "give at most {hi} models, one row each; the projection's time and memory goals "
-                                   "(5 s, 500 MB) hold up to that, so split a larger set into several lineups", whole=True),
+    "lineup_models": Limit(
+        1, 100, "give at most {hi} models, one row each; the projection's time and memory goals (5 s, 500 MB) "
+        "hold up to that, so split a larger set into several lineups", whole=True,
+    ),
     # scenario_rows: derived, a delay and a peak row for each of 100 models plus the 9
     # scenario-wide parameters (218), rounded up
     "scenario_rows": Limit(1, 250, "give at most {hi} parameters, one row each (a delay and a peak for each model "
