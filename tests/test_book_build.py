@@ -214,7 +214,7 @@ class TestStructure:
 
 # -- cached values ---------------------------------------------------------------------
 def _share(age, f=0.5, p=0.5, k=0.7, D=7, d=0.15):
-    """The lifecycle share written out by hand (alfa_xl.model.curve's formula)."""
+    """The lifecycle share written out by hand (alfa_xl.model.engine.curve's formula)."""
     if age < 0:
         return 0.0
     if age == 0:
