@@ -17,15 +17,15 @@ import importlib
 #: ``import alfa_xl.entry`` (the console command) does not load pandas before it can
 #: answer a Ctrl-C with one line.
 _EXPORTS = {
-    "lifecycle_share": "alfa_xl.model.curve",
+    "lifecycle_share": "alfa_xl.model.engine.curve",
     **dict.fromkeys(["AlfaInputError", "HorizonError", "LineupError", "ScenarioError", "UnknownModelError",
                      "UnknownScenarioError"], "alfa_xl.errors"),
     **dict.fromkeys(["DEFAULT_TARGET", "cagr", "first_year_at_target", "gap_table", "required_extra_launches",
-                     "required_peak_multiplier", "years_to_target"], "alfa_xl.model.gap"),
-    **dict.fromkeys(["REGIONS", "Lineup", "Model", "default_lineup", "load_lineup"], "alfa_xl.model.lineup"),
-    **dict.fromkeys(["Projection", "default_horizon", "project"], "alfa_xl.model.projection"),
-    **dict.fromkeys(["BUILTIN", "Scenario", "get_scenario", "load_scenario", "scenario_names"], "alfa_xl.model.scenarios"),
-    **dict.fromkeys(["facts", "history", "latest_actual"], "alfa_xl.model.sources"),
+                     "required_peak_multiplier", "years_to_target"], "alfa_xl.model.engine.gap"),
+    **dict.fromkeys(["REGIONS", "Lineup", "Model", "default_lineup", "load_lineup"], "alfa_xl.model.engine.lineup"),
+    **dict.fromkeys(["Projection", "default_horizon", "project"], "alfa_xl.model.engine.projection"),
+    **dict.fromkeys(["BUILTIN", "Scenario", "get_scenario", "load_scenario", "scenario_names"], "alfa_xl.model.engine.scenarios"),
+    **dict.fromkeys(["facts", "history", "latest_actual"], "alfa_xl.model.data.sources"),
 }
 
 

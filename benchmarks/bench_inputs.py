@@ -27,7 +27,7 @@ import tracemalloc
 import pytest
 
 from alfa_xl.errors import LineupError
-from alfa_xl.model.lineup import load_lineup
+from alfa_xl.model.engine.lineup import load_lineup
 from alfa_xl.validation import LIMITS
 
 HEAD = "model,launch_year,peak_units,share_italy,share_rest_of_europe,share_north_america,share_rest_of_world"

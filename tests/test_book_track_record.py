@@ -27,12 +27,12 @@ from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.xlsx import read_package
 from alfa_xl.excel import macros
-from alfa_xl.model.backtest import DECISION_POINTS, replay
-from alfa_xl.model.forecast import forecast
-from alfa_xl.model.lineup import default_lineup
-from alfa_xl.model.sim_inputs import DEFAULT_SEED
-from alfa_xl.model.simulate import simulate
-from alfa_xl.model.sources import history
+from alfa_xl.model.evidence.replay import DECISION_POINTS, replay
+from alfa_xl.model.evidence.forecast import forecast
+from alfa_xl.model.engine.lineup import default_lineup
+from alfa_xl.model.risk.settings import DEFAULT_SEED
+from alfa_xl.model.risk.simulate import simulate
+from alfa_xl.model.data.sources import history
 from test_book_inputs import excel_double, number
 from test_book_refresh import parts, rewrite, set_cell
 from test_macros import parse_cell

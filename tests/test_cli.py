@@ -13,7 +13,7 @@ import pytest
 
 from alfa_xl.cli import main
 from alfa_xl.cli.outlook import TIDY_COLUMNS
-from alfa_xl.model.lineup import default_lineup
+from alfa_xl.model.engine.lineup import default_lineup
 from cli_support import LINEUP_HEAD, strict_json, write
 
 LATEST = 73_000.0
@@ -247,7 +247,7 @@ class TestForecastFirst:
         assert "2026 unconditioned (give --ytd and --ytd-months" in out
 
     def test_json_matches_the_model_forecast(self, capsys):
-        from alfa_xl.model.forecast import forecast
+        from alfa_xl.model.evidence.forecast import forecast
 
         assert main(["outlook", "--end", "2032", "--format", "json"]) == 0
         d = strict_json(capsys.readouterr().out)
@@ -267,7 +267,7 @@ class TestForecastFirst:
         assert f["conditioned_on_ytd"] is False and f["ytd"] is None
 
     def test_year_to_date_conditions_the_first_year(self, capsys):
-        from alfa_xl.model.nowcast import nowcast
+        from alfa_xl.model.evidence.nowcast import nowcast
 
         assert main(["outlook", "--ytd", "40000", "--ytd-months", "6", "--format", "json"]) == 0
         f = strict_json(capsys.readouterr().out)["forecast"]
@@ -289,7 +289,7 @@ class TestForecastFirst:
         assert code == 2 and len(err.strip().splitlines()) == 1 and fragment in err and "Traceback" not in err
 
     def test_simulate_takes_the_year_to_date_too(self, capsys):
-        from alfa_xl.model.nowcast import nowcast
+        from alfa_xl.model.evidence.nowcast import nowcast
 
         assert main(["simulate", "-n", "4000", "--ytd", "40000", "--ytd-months", "6", "--format", "json"]) == 0
         d = strict_json(capsys.readouterr().out)

@@ -47,7 +47,7 @@ def _one_interrupted_line(done: subprocess.CompletedProcess) -> None:
 @pytest.mark.parametrize("module", [
     "typer",                     # first heavy import of the command line
     "pandas",                    # the engine's first
-    "alfa_xl.model.projection",  # a package module
+    "alfa_xl.model.engine.projection",  # a package module
     "alfa_xl.cli.outlook",       # registering the commands
 ])
 def test_ctrl_c_during_startup_imports_is_one_line_and_130(module):

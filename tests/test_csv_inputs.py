@@ -14,8 +14,8 @@ import pytest
 from alfa_xl import udfs
 from alfa_xl.cli import main
 from alfa_xl.errors import LineupError, ScenarioError
-from alfa_xl.model.lineup import Lineup, Model, load_lineup
-from alfa_xl.model.scenarios import load_scenario
+from alfa_xl.model.engine.lineup import Lineup, Model, load_lineup
+from alfa_xl.model.engine.scenarios import load_scenario
 from alfa_xl.validation import LIMITS
 from cli_support import LINEUP_HEAD, one_line, strict_json, write
 

@@ -16,9 +16,9 @@ import pytest
 
 from alfa_xl import udfs
 from alfa_xl.cli import main
-from alfa_xl.model.gap import cagr, gap_table, growth_required, years_to_target
-from alfa_xl.model.projection import project
-from alfa_xl.model.report import RefreshInputs, refresh_blocks
+from alfa_xl.model.engine.gap import cagr, gap_table, growth_required, years_to_target
+from alfa_xl.model.engine.projection import project
+from alfa_xl.book.tables.report import RefreshInputs, refresh_blocks
 
 LATEST = 73_000.0  # alfa_xl/model/data/history.csv, 2025
 

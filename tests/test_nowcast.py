@@ -1,4 +1,4 @@
-"""alfa_xl.model.nowcast and ALFA_NOWCAST (issue 9 item 4).
+"""alfa_xl.model.evidence.nowcast and ALFA_NOWCAST (issue 9 item 4).
 
 Expected values are computed here from the shipped partial periods (the CSV rows, typed
 in) and textbook Student-t quantiles, not from the module's own helpers.
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from alfa_xl.excel import functions as udfs
-from alfa_xl.model.nowcast import NowcastError, first_year, nowcast, seasonality, t_cdf, t_ppf
+from alfa_xl.model.evidence.nowcast import NowcastError, first_year, nowcast, seasonality, t_cdf, t_ppf
 from excel_harness import assert_cell_safe, cell, excel_call
 
 # shares of the year sold by month k (partial_periods.csv, typed in)
@@ -240,7 +240,7 @@ class TestAlfaNowcast:
 def test_docstring_examples():
     import doctest
 
-    import alfa_xl.model.nowcast as module
+    import alfa_xl.model.evidence.nowcast as module
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 6 and result.failed == 0

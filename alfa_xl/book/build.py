@@ -28,11 +28,11 @@ from pathlib import Path
 
 import xlsxwriter
 
-from alfa_xl.model.sources import history, latest_actual
+from alfa_xl.model.data.sources import history, latest_actual
 from alfa_xl.book.build_inputs import BuildInputs
 from alfa_xl.book.buttons import MODULE_SOURCE
 from alfa_xl.book.replace import write_beside
-from alfa_xl.model.report import blocks_to_grid
+from alfa_xl.book.tables.report import blocks_to_grid
 from alfa_xl.book.layout import (
     INPUTS, OWNED_AREAS, SHEETS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, WORKBOOK_NAME, grid_roles, owned_area, status_text,
 )

@@ -15,7 +15,7 @@ table column and row) and the fix, for example::
     Inputs!B5 (in_target): must be above 0 (got -5.0); give the target in units a year, above 0 (for example 400000)
 
 Rules beyond the validators: an empty cell takes the documented default (target 400,000,
-horizon :func:`~alfa_xl.model.projection.default_horizon`, compare year
+horizon :func:`~alfa_xl.model.engine.projection.default_horizon`, compare year
 :data:`~alfa_xl.validation.DEFAULT_YEAR`, scenario ``base``, every built-in scenario,
 10,000 paths, the default seed); ``0`` is a value, never "empty"; a formula without a
 calculated value is refused (its value is unknown, not blank).
@@ -31,13 +31,13 @@ import pandas as pd
 
 from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.lineup import REGION_COLUMNS, YEAR_COLUMNS, Lineup
-from alfa_xl.model.nowcast import nowcast
-from alfa_xl.model.projection import default_horizon, project
-from alfa_xl.model.report import RefreshInputs
-from alfa_xl.model.scenarios import BUILTIN, get_scenario
-from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED
+from alfa_xl.model.engine.gap import DEFAULT_TARGET
+from alfa_xl.model.engine.lineup import REGION_COLUMNS, YEAR_COLUMNS, Lineup
+from alfa_xl.model.evidence.nowcast import nowcast
+from alfa_xl.model.engine.projection import default_horizon, project
+from alfa_xl.book.tables.report import RefreshInputs
+from alfa_xl.model.engine.scenarios import BUILTIN, get_scenario
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
 from alfa_xl.book.layout import INPUT_NAMES, INPUT_ROLES, INPUTS, LINEUP_TABLE, BookInputs
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.xlsx import CellRange

@@ -19,9 +19,9 @@ import typer
 from alfa_xl.cli.common import Format, console, csv_text, read_lineup, records, shown
 from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
 from alfa_xl.errors import AlfaInputError, MissingExtraError
-from alfa_xl.model.backtest import DECISION_POINTS, Replay, replay, summary
-from alfa_xl.model.report import clean
-from alfa_xl.model.sim_inputs import DEFAULT_SEED, check_paths, check_seed
+from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
+from alfa_xl.book.tables.report import clean
+from alfa_xl.model.risk.settings import DEFAULT_SEED, check_paths, check_seed
 
 __all__ = ["register", "backtest_json", "backtest_csv", "plot_backtest", "TIDY_COLUMNS"]
 

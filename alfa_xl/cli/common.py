@@ -22,9 +22,9 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import pandas as pd
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.lineup import Lineup, load_lineup
-from alfa_xl.model.report import clean
-from alfa_xl.model.scenarios import Scenario, get_scenario, load_scenario
+from alfa_xl.model.engine.lineup import Lineup, load_lineup
+from alfa_xl.book.tables.report import clean
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario, load_scenario
 
 __all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "os_reason", "named_as_options", "YTD_OPTIONS", "csv_text", "csv_safe", "shown", "printable",
            "FORMULA_STARTS", "target_option"]
@@ -60,7 +60,7 @@ def resolve_scenario(value: str | None) -> Scenario:
     """A built-in scenario by name, or a scenario CSV (parameter,value) by path.
 
     A value ending in ``.csv`` or naming an existing file is read with
-    :func:`~alfa_xl.model.scenarios.load_scenario` (on top of ``base``); anything else must be
+    :func:`~alfa_xl.model.engine.scenarios.load_scenario` (on top of ``base``); anything else must be
     a built-in name.
     """
     if value is None:
@@ -81,7 +81,7 @@ def target_option() -> Any:
     ambiguous, as in a cell), so the command line takes whatever a cell takes."""
     import typer
 
-    from alfa_xl.model.gap import DEFAULT_TARGET
+    from alfa_xl.model.engine.gap import DEFAULT_TARGET
 
     return typer.Option(
         f"{DEFAULT_TARGET:.0f}", "--target", metavar="UNITS",

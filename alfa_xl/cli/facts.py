@@ -10,9 +10,9 @@ import pandas as pd
 import typer
 
 from alfa_xl.cli.common import Format, console, csv_text, records, shown
-from alfa_xl.model.report import clean
-from alfa_xl.model.simulate import DEFAULT_SEED
-from alfa_xl.model.sources import facts
+from alfa_xl.book.tables.report import clean
+from alfa_xl.model.risk.simulate import DEFAULT_SEED
+from alfa_xl.model.data.sources import facts
 
 __all__ = ["register", "assumptions_table"]
 
@@ -31,7 +31,7 @@ def _facts_table(out) -> None:
 
 
 def assumptions_table(frame: pd.DataFrame, out) -> None:
-    """Render :func:`~alfa_xl.model.assumptions.rank_assumptions` as a rich table."""
+    """Render :func:`~alfa_xl.model.risk.assumptions.rank_assumptions` as a rich table."""
     from rich.table import Table
 
     b = frame.attrs["baseline"]
@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         """List the sourced facts: key, value, unit, as-of date and source (or, with
         --assumptions, the lineup's assumptions ranked by their effect)."""
         if assumptions:
-            from alfa_xl.model.assumptions import rank_assumptions
+            from alfa_xl.model.risk.assumptions import rank_assumptions
 
             table = rank_assumptions(paths=paths, seed=seed)
         else:

@@ -21,7 +21,7 @@ from alfa_xl.cli.outlook_render import TIDY_COLUMNS, outlook_csv, outlook_json, 
 from alfa_xl.cli.outlook_result import Outlook, WhatItTakes, build_outlook, scenario_lines
 from alfa_xl import validation
 from alfa_xl.validation import DEFAULT_YEAR
-from alfa_xl.model.scenarios import BUILTIN
+from alfa_xl.model.engine.scenarios import BUILTIN
 
 __all__ = ["Outlook", "WhatItTakes", "build_outlook", "resolve_scenario", "outlook_csv", "outlook_json", "register",
            "TIDY_COLUMNS", "Format"]

@@ -1,6 +1,6 @@
 """``alfa-xl simulate``: probability of reaching the target, percentile fan and tornado.
 
-The command draws paths around a scenario with :func:`alfa_xl.model.simulate.simulate`, prints
+The command draws paths around a scenario with :func:`alfa_xl.model.risk.simulate.simulate`, prints
 the probability of reaching the target in one year, the P10/P50/P90 fan by year and the
 tornado of that year, as rich tables, a tidy CSV or JSON (like ``outlook``), and can draw
 the fan chart into a PNG. Long runs show a progress bar on the terminal (stderr). The
@@ -15,10 +15,10 @@ from alfa_xl.cli.common import YTD_OPTIONS, Format, console, named_as_options, r
 from alfa_xl.cli.plotting import check_plot_path
 from alfa_xl.cli.simulate_render import TIDY_COLUMNS, render_simulation, simulation_csv, simulation_json
 from alfa_xl.errors import HorizonError
-from alfa_xl.model.projection import MAX_END, MIN_START, default_horizon
-from alfa_xl.model.scenarios import BUILTIN
+from alfa_xl.model.engine.projection import MAX_END, MIN_START, default_horizon
+from alfa_xl.model.engine.scenarios import BUILTIN
 from alfa_xl.validation import DEFAULT_YEAR
-from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed, check_target, simulate, tornado
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed, check_target, simulate, tornado
 
 __all__ = ["register", "simulation_json", "simulation_csv", "PROGRESS_FROM", "TIDY_COLUMNS"]
 

@@ -37,11 +37,11 @@ import math
 
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import common
-from alfa_xl.model.gap import GAP_COLUMNS, cagr, gap_table, years_to_target
-from alfa_xl.model.lineup import REGIONS
-from alfa_xl.model.projection import project
-from alfa_xl.model.report import COMPARE_COLUMNS, compare_scenarios, scenarios_table
-from alfa_xl.model.sources import facts
+from alfa_xl.model.engine.gap import GAP_COLUMNS, cagr, gap_table, years_to_target
+from alfa_xl.model.engine.lineup import REGIONS
+from alfa_xl.model.engine.projection import project
+from alfa_xl.book.tables.report import COMPARE_COLUMNS, compare_scenarios, scenarios_table
+from alfa_xl.model.data.sources import facts
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [

@@ -4,7 +4,7 @@ year-to-date actuals.
 It follows :mod:`alfa_xl.excel.functions` exactly (same decorators, same argument helpers
 from :mod:`alfa_xl.excel.args`, same ``#VALUE!`` messages and result cache) and is
 registered through it: ``alfa_xl.excel.functions`` imports it at its end. The arithmetic
-is :func:`alfa_xl.model.nowcast.nowcast` (docs/nowcast.md); this module only reads the
+is :func:`alfa_xl.model.evidence.nowcast.nowcast` (docs/nowcast.md); this module only reads the
 cells. Excel error values in the arguments are refused by name (``#N/A``, ``#DIV/0!``,
 ...), never read as empty cells.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from alfa_xl import validation as v
 from alfa_xl.excel import args as xa
-from alfa_xl.model.nowcast import nowcast
+from alfa_xl.model.evidence.nowcast import nowcast
 
 __all__ = ["alfa_nowcast"]
 

@@ -8,7 +8,7 @@ Lite ``@script`` and from Python with any object shaped like ``xw.Book``.
 The workbook contract (defined names, never cell addresses) is declared once in
 :mod:`alfa_xl.book.layout`: the inputs ``in_*`` and the table ``tbl_lineup``, the owned
 areas ``out_scenarios`` (on Scenarios), ``out_risk`` (on Risk), ``out_track`` (on Track
-record: the backtest of :mod:`alfa_xl.model.backtest`) and ``out_forecast`` (on the Cover:
+record: the backtest of :mod:`alfa_xl.model.evidence.replay`) and ``out_forecast`` (on the Cover:
 the calibrated forecast, conditioned on ``in_ytd_units``/``in_ytd_months`` when given), the
 last three optional, and the status cell ``out_status``. The inputs are read by the same reader as ``alfa-xl refresh``
 (:func:`alfa_xl.book.inputs.read_book_inputs`, here through :class:`XlwingsSource`), so a

@@ -42,7 +42,7 @@ _NAMED: dict = {}
 
 
 def scenario(value: Any, arg: str = "scenario"):
-    """The :class:`~alfa_xl.model.scenarios.Scenario` an argument names or describes.
+    """The :class:`~alfa_xl.model.engine.scenarios.Scenario` an argument names or describes.
 
     Empty gives ``base``; text is a built-in name (case, spaces, hyphens ignored); a
     two-column range holds parameter/value rows applied on top of ``base`` (a row
@@ -54,7 +54,7 @@ def scenario(value: Any, arg: str = "scenario"):
         hit = _NAMED.get(value)
         if hit is not None:
             return hit
-    from alfa_xl.model.scenarios import get_scenario
+    from alfa_xl.model.engine.scenarios import get_scenario
 
     err = error_in(value)
     if err:
@@ -83,7 +83,7 @@ def scenario(value: Any, arg: str = "scenario"):
 
 @_memo(maxsize=128)
 def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
-    from alfa_xl.model.scenarios import Scenario
+    from alfa_xl.model.engine.scenarios import Scenario
 
     if len(rows[0]) != 2:
         raise ArgumentError(arg, rows, "give two columns: parameter and value", f"{len(rows[0])} columns")
@@ -114,7 +114,7 @@ def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
 
 
 def lineup(value: Any, arg: str = "lineup"):
-    """The :class:`~alfa_xl.model.lineup.Lineup` in a table range, or ``None`` when empty.
+    """The :class:`~alfa_xl.model.engine.lineup.Lineup` in a table range, or ``None`` when empty.
 
     The first row holds column names as in the lineup CSV (case and spaces ignored);
     each following row is one model. Blank rows are ignored. Dates in year columns give
@@ -137,7 +137,7 @@ def lineup(value: Any, arg: str = "lineup"):
 def _lineup_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
     import pandas as pd
 
-    from alfa_xl.model.lineup import Lineup
+    from alfa_xl.model.engine.lineup import Lineup
 
     header = ["" if is_blank(h) else "_".join(str(h).strip().lower().split()) for h in rows[0]]
     if "model" not in header:

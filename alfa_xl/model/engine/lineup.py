@@ -30,7 +30,7 @@ before).
 
 Where each shipped number comes from (sourced with URL and date, derived with the
 arithmetic, or an assumption with its reason) is recorded per model and column in
-``model/data/lineup_basis.csv`` (:func:`alfa_xl.model.sources.lineup_basis`).
+``model/data/lineup_basis.csv`` (:func:`alfa_xl.model.data.sources.lineup_basis`).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ import pandas as pd
 
 from alfa_xl import validation as v
 from alfa_xl.errors import LineupError
-from alfa_xl.model.curve import LATE_LIFE
+from alfa_xl.model.engine.curve import LATE_LIFE
 from alfa_xl.validation import LIMITS
 
 __all__ = [
@@ -83,7 +83,7 @@ STATUSES: tuple[str, ...] = ("on_sale", "planned", "reported_cancelled")
 FIRMNESS: tuple[str, ...] = ("confirmed", "dated", "rumour")
 _FIRMNESS_SPELLINGS = {"confirmed": "confirmed", "dated": "dated", "rumour": "rumour", "rumor": "rumour"}
 #: Defaults for optional columns. Blank curve cells take the late-life fit
-#: (:data:`alfa_xl.model.curve.LATE_LIFE`), the one curve the backtests validated.
+#: (:data:`alfa_xl.model.engine.curve.LATE_LIFE`), the one curve the backtests validated.
 DEFAULTS: dict[str, Any] = {
     "status": "planned",
     "launch_fraction": 0.5,

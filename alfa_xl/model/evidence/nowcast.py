@@ -11,7 +11,7 @@ Given worldwide units sold from January through month *k* of a year, the full ye
 where *S_k* is the share of the year sold by month *k*, *T_nu* a Student-t variable.
 
 * **c(k), the seasonality**: the mean share of the year sold by month *k* in the shipped
-  partial-period history (:func:`alfa_xl.model.sources.partial_periods`: January-May
+  partial-period history (:func:`alfa_xl.model.data.sources.partial_periods`: January-May
   2025, the first halves of 2023-2025, January-September 2020 and 2024), joined by
   straight lines through (0, 0) and (12, 1) between the months observed.
 * **tau^2, the spread**: the share of a year sold by a given month varies from year to
@@ -48,7 +48,7 @@ import numpy.typing as npt
 
 from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.sources import latest_actual, partial_periods
+from alfa_xl.model.data.sources import latest_actual, partial_periods
 
 __all__ = ["Nowcast", "nowcast", "seasonality", "first_year", "t_ppf", "t_cdf", "NowcastError"]
 

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from alfa_xl.model.calibration import track_record
+from alfa_xl.model.evidence.calibration import track_record
 from alfa_xl import validation as v
 from alfa_xl.errors import ScenarioError, UnknownModelError, UnknownScenarioError
 

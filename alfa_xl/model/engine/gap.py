@@ -30,10 +30,10 @@ import pandas as pd
 from alfa_xl import validation
 from alfa_xl.errors import HorizonError
 from alfa_xl.validation import DEFAULT_YEAR
-from alfa_xl.model.lineup import REGIONS, Lineup
-from alfa_xl.model.projection import Projection, curve_units, market_factor, project, tariff_weight
-from alfa_xl.model.scenarios import Scenario, get_scenario
-from alfa_xl.model.sources import latest_actual
+from alfa_xl.model.engine.lineup import REGIONS, Lineup
+from alfa_xl.model.engine.projection import Projection, curve_units, market_factor, project, tariff_weight
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario
+from alfa_xl.model.data.sources import latest_actual
 
 __all__ = [
     "DEFAULT_TARGET",
@@ -160,7 +160,7 @@ def gap_table(projection: Projection, target: float = DEFAULT_TARGET, reference:
     Parameters
     ----------
     projection : Projection
-        From :func:`~alfa_xl.model.projection.project`.
+        From :func:`~alfa_xl.model.engine.projection.project`.
     target : float
         Units a year (default 400,000).
     reference : str
@@ -176,7 +176,7 @@ def gap_table(projection: Projection, target: float = DEFAULT_TARGET, reference:
 
     Examples
     --------
-    >>> from alfa_xl.model.projection import project
+    >>> from alfa_xl.model.engine.projection import project
     >>> t = gap_table(project(end_year=2030))
     >>> row = t.set_index("Year").loc[2030]
     >>> bool(abs(row["Gap"] - (400_000 - row["Projection"])) < 1e-6)
@@ -265,7 +265,7 @@ def required_extra_launches(
 
     Examples
     --------
-    >>> from alfa_xl.model.lineup import Lineup, Model
+    >>> from alfa_xl.model.engine.lineup import Lineup, Model
     >>> one = Lineup([Model("Junior", 2024, 30_000, status="on_sale", plateau=0.5)])
     >>> round(required_extra_launches(2026, 100_000, one, launch_year=2025), 3)  # (100k - 17,479) / 30k
     2.751

@@ -1,7 +1,7 @@
 """Backtests: replay the engine on Alfa Romeo's past plans with only what was known then.
 
 A replay at ``as_of`` (the first forecast year) uses the history through ``as_of - 1``,
-the calibration of :mod:`alfa_xl.model.calibration` and :mod:`alfa_xl.model.uncertainty`
+the calibration of :mod:`alfa_xl.model.evidence.calibration` and :mod:`alfa_xl.model.risk.uncertainty`
 on plans and outcomes resolved before ``as_of``, never the plan being replayed (leave one
 out), and the lineup a user would have built then (:data:`DECISION_POINTS`, read from
 ``model/data/decision_points.csv`` and the ``decision_*.csv`` lineups, every row marked
@@ -34,14 +34,14 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl.errors import AlfaInputError, HorizonError
-from alfa_xl.model.calibration import SHORT_LEAD, late_life_fit, track_record
-from alfa_xl.model.lineup import Lineup, lineup_from_table, read_lineup_table, table_frame
-from alfa_xl.model.projection import MAX_END, MIN_START, project
-from alfa_xl.model.scenarios import Scenario, get_scenario
-from alfa_xl.model.sim_inputs import DEFAULT_SEED, check_number, check_paths, check_seed, check_target
-from alfa_xl.model.simulate import simulate
-from alfa_xl.model.sources import history
-from alfa_xl.model.uncertainty import Uncertainty
+from alfa_xl.model.evidence.calibration import SHORT_LEAD, late_life_fit, track_record
+from alfa_xl.model.engine.lineup import Lineup, lineup_from_table, read_lineup_table, table_frame
+from alfa_xl.model.engine.projection import MAX_END, MIN_START, project
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario
+from alfa_xl.model.risk.settings import DEFAULT_SEED, check_number, check_paths, check_seed, check_target
+from alfa_xl.model.risk.simulate import simulate
+from alfa_xl.model.data.sources import history
+from alfa_xl.model.risk.uncertainty import Uncertainty
 
 __all__ = [
     "DecisionPoint",
@@ -144,7 +144,7 @@ def anchor_to_actual(lineup: Lineup, year: int, units: float, base_year: int | N
     """Scale the peaks of the models on sale so the lineup reproduces ``units`` in ``year``
     (a user sets the known models to the last actual); returns the lineup and the factor.
 
-    >>> from alfa_xl.model.lineup import Model
+    >>> from alfa_xl.model.engine.lineup import Model
     >>> lu, k = anchor_to_actual(Lineup([Model("A", 2020, 10_000, status="on_sale")]), 2021, 12_000)
     >>> round(k, 3), lu["A"].peak_units
     (1.2, 12000.0)
