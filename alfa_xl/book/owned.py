@@ -70,8 +70,8 @@ def _name_fix(name: str, sheet: str, anchor: str) -> str:
 
 
 def check_sheet(name: str, rng: CellRange, sheet: str, anchor: str) -> None:
-    """An owned name must be on its own sheet."""
-    if rng.sheet != sheet:
+    """An owned name must be on its own sheet (its name compared as Excel does, case ignored)."""
+    if rng.sheet.casefold() != sheet.casefold():
         raise OwnedAreaError(f"defined name {name}", rng.ref, _name_fix(name, sheet, anchor), f"on sheet {rng.sheet}, not on {sheet}")
 
 
@@ -164,7 +164,7 @@ def recorded_rectangle(area: OwnedArea, size_text: str, anchor: CellRange | None
     if size is None:
         raise OwnedAreaError(f"defined name {name}", size_text, fix, 'not a size "ROWSxCOLUMNS"')
     at = old if anchor is None else anchor
-    if at.sheet != area.sheet:
+    if at.sheet.casefold() != area.sheet.casefold():
         raise OwnedAreaError(f"defined name {written_anchor_name(area.name)}", at.ref, fix, f"on sheet {at.sheet}, not on {area.sheet}")
     written = CellRange(at.sheet, at.r0, at.c0, at.r0 + size[0] - 1, at.c0 + size[1] - 1)
     if written.r1 > MAX_ROW or written.c1 > MAX_COL:
