@@ -42,6 +42,7 @@ from alfa_xl.book.layout import (
 from alfa_xl.book.owned import Plan, plan_areas
 from alfa_xl.book import xlsx
 from alfa_xl.book.bookfile import BookFile, sheet_rows
+from alfa_xl.book.edges import check_blocks_across, expand_shared_across
 from alfa_xl.book.replace import backup_path, check_target, clean_debris, lock_files, replace_with_backup
 from alfa_xl.book.xlsx import (
     M, CellRange, WorkbookFileError, cell_ref, int_attr, parse_part, parse_range, range_ref, read_package, split_ref,
@@ -230,7 +231,10 @@ def _cell(r: int, c: int, value: Any, style: int | None) -> Element:
 
 def _write_area(sheet: _Sheet, cleared: list[CellRange], new: CellRange, grid: list[list[Any]],
                 roles: list[list[str | None]], styles: dict[str, int | None]) -> None:
-    """Clear ``cleared`` (checked to hold only the refresh's own cells) and write ``grid`` at ``new``."""
+    """Clear ``cleared`` (checked to hold only the refresh's own cells) and write ``grid`` at ``new``;
+    formulas crossing their edge are expanded or refused first (:mod:`alfa_xl.book.edges`)."""
+    check_blocks_across(sheet.rows, cleared + [new], new.sheet, str(sheet.book.path))
+    expand_shared_across(sheet.rows, cleared + [new], new.sheet, str(sheet.book.path))
     for rng in cleared:
         sheet.clear(rng)
     for i, (row, rrow) in enumerate(zip(grid, roles)):
