@@ -15,23 +15,27 @@ refresh``) apply before the first write.
   owned name: a name enlarged by hand covers cells the refresh never wrote, and they are
   refused, not erased. A workbook without the record (built before it existed) trusts its
   owned name once; the refresh then records it.
+* Inside that rectangle, the rows must still be the ones the refresh wrote (a mark per row,
+  :mod:`alfa_xl.book.moved`): rows inserted by a tool that moves cells but not names, or
+  cells typed over, stop the refresh with what moved and where to point the name.
 
 Each rule raises :class:`OwnedAreaError` with one line naming the defined name and the fix.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Mapping
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.layout import (
     INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, BookInputs, OwnedArea, parse_written, written_anchor_name, written_name,
 )
 from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.moved import parse_rows_record, row_mark, rows_name, trusted_rectangle
 from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
 
-__all__ = ["OwnedAreaError", "AreaPlan", "Plan", "new_extent", "check_sheet", "check_overlaps", "check_growth", "plan_areas"]
+__all__ = ["OwnedAreaError", "AreaPlan", "Plan", "new_extent", "check_sheet", "check_overlaps", "check_growth", "plan_areas", "current_marks"]
 
 #: Cells named in a refusal (the count is always given).
 SHOWN_CELLS = 6
@@ -131,12 +135,36 @@ def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
     table = book.table(LINEUP_TABLE)
     if table is not None:
         protected.append((LINEUP_TABLE, table.ref))
+    filled: dict[str, dict[tuple[int, int], Any]] = {}
+    for i, p in enumerate(planned):
+        if p.old.sheet not in filled:
+            filled[p.old.sheet] = {at: (c.value if c.value is not None else "=" + str(c.formula)) for at, c in book.cells(p.old.sheet).items()}
+        marks = _marks(book, p.area)
+        if p.written is not None and marks is not None and len(marks) == p.written.r1 - p.written.r0 + 1:
+            current = current_marks(filled[p.old.sheet], p.written.c0, p.written.c1)
+            planned[i] = replace(p, written=trusted_rectangle(p.area.name, p.old, p.written, marks, current, OwnedAreaError))
     owned = [(p.area.name, p.new) for p in planned] + [(p.area.name, p.old) for p in planned]
     owned += [(p.area.name, p.written) for p in planned if p.written is not None]
     check_overlaps(owned, protected)
     for p in planned:
-        check_growth(p.area.name, p.old, p.new, book.cells(p.old.sheet), p.written)
+        check_growth(p.area.name, p.old, p.new, filled[p.old.sheet], p.written)
     return Plan(planned, status)
+
+
+def current_marks(values: Mapping[tuple[int, int], Any], c0: int, c1: int) -> dict[int, str]:
+    """The row mark (:func:`~alfa_xl.book.moved.row_mark`) of every row holding a value in
+    columns ``c0..c1`` of ``values`` (``{(row, col): value}``)."""
+    rows: dict[int, list[tuple[int, Any]]] = {}
+    for (r, c), value in values.items():
+        if c0 <= c <= c1:
+            rows.setdefault(r, []).append((c - c0, value))
+    return {r: row_mark(cells) for r, cells in rows.items()}
+
+
+def _marks(book: BookFile, area: OwnedArea) -> list[str] | None:
+    """The recorded row marks of ``area`` (``None`` without a readable record: the size is then trusted alone)."""
+    text = book.names.get(rows_name(area.name))
+    return None if text is None else parse_rows_record(text)
 
 
 def _written(book: BookFile, area: OwnedArea, old: CellRange) -> CellRange | None:

@@ -43,6 +43,8 @@ from alfa_xl.book.owned import Plan, plan_areas
 from alfa_xl.book import xlsx
 from alfa_xl.book.bookfile import BookFile, sheet_rows
 from alfa_xl.book.edges import check_blocks_across, expand_shared_across
+from alfa_xl.book.moved import rows_name, rows_record
+from alfa_xl.book.text import cell_text
 from alfa_xl.book.replace import backup_path, check_target, clean_debris, lock_files, replace_with_backup
 from alfa_xl.book.xlsx import (
     M, CellRange, WorkbookFileError, cell_ref, int_attr, parse_part, parse_range, range_ref, read_package, split_ref,
@@ -55,7 +57,6 @@ __all__ = ["refresh_workbook", "RefreshReport", "lock_file", "lock_files", "back
 REFRESHED_BY = "alfa-xl refresh"
 
 _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
-_CONTROL = {c: None for c in range(32) if c not in (9, 10, 13)}
 _RESAVE = "open and re-save the workbook in Excel, or build a new one with alfa-xl build-workbook"
 
 
@@ -225,7 +226,7 @@ def _cell(r: int, c: int, value: Any, style: int | None) -> Element:
     else:  # text: an inline string, never a formula
         el.set("t", "inlineStr")
         t = SubElement(SubElement(el, M + "is"), M + "t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
-        t.text = str(value).translate(_CONTROL)
+        t.text = cell_text(str(value))
     return el
 
 
@@ -380,6 +381,7 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
         refs[area.area.name] = area.new.ref
         refs[written_name(area.area.name)] = written_record(area.new.r1 - area.new.r0 + 1, area.new.c1 - area.new.c0 + 1)
         refs[written_anchor_name(area.area.name)] = CellRange(area.new.sheet, area.new.r0, area.new.c0, area.new.r0, area.new.c0).ref
+        refs[rows_name(area.area.name)] = rows_record(area.grid) or '""'
         report.areas[area.area.name] = area.new.ref
     if plan.status is not None:
         report.status = status_text(inputs, REFRESHED_BY)
