@@ -41,7 +41,7 @@ def edit(path: Path, part: str, old: str, new: str, count: int = 1) -> None:
 
 
 def cell_xml(path: Path, part: str, ref: str) -> str | None:
-    m = re.search(rf'<c r="{ref}"(?: [^>]*)?(?:/>|>.*?</c>)', text(path, part))
+    m = re.search(rf'<c r="{ref}"(?: [^>]*?)?(?:/>|>.*?</c>)', text(path, part))
     return m.group(0) if m else None
 
 
