@@ -144,15 +144,15 @@ CRASH = textwrap.dedent("""
     from alfa_xl.book import replace
     from alfa_xl.book.refresh import refresh_workbook
     where, n = sys.argv[1], int(sys.argv[2])
-    if where == "writestr":  # die in the middle of writing the new zip
-        original = zipfile.ZipFile.writestr
+    if where == "writestr":  # die in the middle of writing the new zip (before the n+1-th entry, copied or rewritten)
+        original = zipfile.ZipInfo.FileHeader
         calls = []
         def dying(self, *a, **k):
             calls.append(1)
             if len(calls) > n:
                 os._exit(9)
             return original(self, *a, **k)
-        zipfile.ZipFile.writestr = dying
+        zipfile.ZipInfo.FileHeader = dying
     else:
         def checkpoint(step):
             if step == where:

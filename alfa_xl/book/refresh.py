@@ -141,7 +141,7 @@ class _Sheet:
 
     def __init__(self, book: BookFile, part: str):
         self.book, self.part = book, part
-        size = len(book.pkg.parts.get(part, b""))
+        size = book.pkg.size(part)
         if size > xlsx.MAX_REWRITTEN:
             raise WorkbookFileError("workbook file", str(book.path), "keep the refresh-owned sheets, Checks and Cover free of large extra content",
                                     f"the sheet part {part} is too large to rewrite ({size:,} bytes, limit {xlsx.MAX_REWRITTEN:,})")
@@ -346,7 +346,7 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
         try:
             with zipfile.ZipFile(tmp) as z:
                 infos = {i.filename: i.file_size for i in z.infolist()}
-                if infos != {i.filename: len(pkg.parts[i.filename] if i.filename not in replaced else replaced[i.filename]) for i in pkg.infos}:
+                if infos != {i.filename: i.file_size if i.filename not in replaced else len(replaced[i.filename]) for i in pkg.infos}:
                     raise WorkbookFileError("workbook file", str(path), "refresh it again", "the new file lists other parts")
                 for name, data in replaced.items():
                     if z.read(name) != data:
