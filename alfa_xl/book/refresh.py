@@ -45,7 +45,7 @@ from alfa_xl.book.bookfile import BookFile, sheet_rows
 from alfa_xl.book.edges import check_blocks_across, expand_shared_across
 from alfa_xl.book.moved import rows_name, rows_record
 from alfa_xl.book.text import cell_text
-from alfa_xl.book.replace import backup_path, check_target, clean_debris, lock_files, replace_with_backup
+from alfa_xl.book.replace import Target, backup_path, check_target, clean_debris, lock_files, refresh_lock, replace_with_backup
 from alfa_xl.book.xlsx import (
     M, CellRange, WorkbookFileError, cell_ref, int_attr, parse_part, parse_range, range_ref, read_package, split_ref,
     write_package,
@@ -329,6 +329,11 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
         with a one-line message; the file and its backup are left as they were.
     """
     target = check_target(path, backup)
+    with refresh_lock(target):  # one refresh at a time; the clean-up below then removes only a dead refresh's files
+        return _refresh_locked(path, target, backup)
+
+
+def _refresh_locked(path: str | os.PathLike, target: Target, backup: bool) -> RefreshReport:
     report = RefreshReport(Path(path), None, cleaned=clean_debris(target))
     pkg = read_package(target.path)
     try:
