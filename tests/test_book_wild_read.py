@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from alfa_xl.book.build import build_workbook
+from alfa_xl.book.owned import OwnedAreaError
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.xlsx import WorkbookFileError
 from book_edits import INPUTS_PART, SCENARIOS_PART, STRINGS_PART, WORKBOOK_PART, edit, parts, rewrite, set_cell_xml, style_of, text
@@ -107,3 +108,16 @@ def test_an_iso_date_cell_in_a_year_input_gives_its_year(book):
     set_cell_xml(book, INPUTS_PART, "B6", f'<c r="B6"{style_of(book, INPUTS_PART, "B6")} t="d"><v>2027-03-01T00:00:00</v></c>')
     report = refresh_workbook(book)
     assert "2027-2030" in report.status
+
+
+def test_a_protected_sheet_is_not_written_into(book):
+    edit(book, SCENARIOS_PART, "</sheetData>", '</sheetData><sheetProtection sheet="1" objects="1" scenarios="1"/>')
+    before = book.read_bytes()
+    with pytest.raises(OwnedAreaError, match=r"sheet Scenarios: protected.*Review > Unprotect Sheet"):
+        refresh_workbook(book)
+    assert book.read_bytes() == before
+
+
+def test_a_sheet_protected_then_unprotected_is_written(book):
+    edit(book, SCENARIOS_PART, "</sheetData>", '</sheetData><sheetProtection sheet="0"/>')
+    assert refresh_workbook(book).areas["out_scenarios"] == "Scenarios!$A$6:$K$92"

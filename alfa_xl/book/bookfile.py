@@ -226,6 +226,11 @@ class BookFile:
             self._formats = out
         return self._formats
 
+    def protected(self, sheet: str) -> bool:
+        """Whether ``sheet``'s cells are locked against editing (Review > Protect Sheet)."""
+        el = self.pkg.xml(self.sheet_part(sheet)).find(M + "sheetProtection")
+        return el is not None and el.get("sheet", "0") in ("1", "true")
+
     def _rows(self, sheet: str) -> tuple[str, dict[int, Element]]:
         """The sheet's part and its rows by 0-based number (parsed and checked once)."""
         if sheet not in self._row_index:

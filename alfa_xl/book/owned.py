@@ -15,6 +15,8 @@ refresh``) apply before the first write.
   owned name: a name enlarged by hand covers cells the refresh never wrote, and they are
   refused, not erased. A workbook without the record (built before it existed) trusts its
   owned name once; the refresh then records it.
+* A protected sheet (Review > Protect Sheet) is not written into: refused, with how to
+  unprotect it for the refresh.
 * Inside that rectangle, the rows must still be the ones the refresh wrote (a mark per row,
   :mod:`alfa_xl.book.moved`): rows inserted by a tool that moves cells but not names, or
   cells typed over, stop the refresh with what moved and where to point the name.
@@ -35,7 +37,8 @@ from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.moved import parse_rows_record, row_mark, rows_name, trusted_rectangle
 from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
 
-__all__ = ["OwnedAreaError", "AreaPlan", "Plan", "new_extent", "check_sheet", "check_overlaps", "check_growth", "plan_areas", "current_marks"]
+__all__ = ["OwnedAreaError", "AreaPlan", "Plan", "new_extent", "check_sheet", "check_overlaps", "check_growth", "plan_areas", "current_marks",
+           "protected_fix"]
 
 #: Cells named in a refusal (the count is always given).
 SHOWN_CELLS = 6
@@ -67,6 +70,11 @@ class AreaPlan:
 class Plan:
     areas: list[AreaPlan]
     status: CellRange | None
+
+
+def protected_fix(sheet: str) -> str:
+    """What to do about a protected sheet the refresh writes into."""
+    return f"unprotect {sheet} (Review > Unprotect Sheet), refresh, then protect it again"
 
 
 def _name_fix(name: str, sheet: str, anchor: str) -> str:
@@ -130,6 +138,9 @@ def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
         rng = book.resolve(STATUS_NAME, OwnedAreaError, _name_fix(STATUS_NAME, STATUS_SHEET, STATUS_ANCHOR), "")
         check_sheet(STATUS_NAME, rng, STATUS_SHEET, STATUS_ANCHOR)
         status = CellRange(rng.sheet, rng.r0, rng.c0, rng.r0, rng.c0)
+    for sheet in sorted({p.old.sheet for p in planned} | ({status.sheet} if status else set())):
+        if book.protected(sheet):
+            raise OwnedAreaError(f"sheet {sheet}", None, protected_fix(sheet), "protected: the refresh would write into its locked cells")
     protected = [(STATUS_NAME, status)] if status else []
     protected += [(i.name, r) for i in INPUTS if i.name in book.names for r in [_quiet(book, i.name)] if r is not None]
     table = book.table(LINEUP_TABLE)

@@ -42,9 +42,10 @@ from alfa_xl.book.layout import (
     INPUT_NAMES, INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, status_text,
     written_anchor_name, written_name, written_record,
 )
-from alfa_xl.book.owned import OwnedAreaError, check_growth, check_overlaps, check_sheet, new_extent, recorded_fix, recorded_rectangle
+from alfa_xl.book.owned import (
+    OwnedAreaError, check_growth, check_overlaps, check_sheet, current_marks, new_extent, protected_fix, recorded_fix, recorded_rectangle,
+)
 from alfa_xl.book.moved import parse_rows_record, rows_name, rows_record, trusted_rectangle
-from alfa_xl.book.owned import current_marks
 from alfa_xl.book.text import excel_value
 from alfa_xl.book.xlsx import MAX_ROW, CellRange, range_ref
 
@@ -189,6 +190,9 @@ def _plan(book, inputs) -> list[tuple[str, Any, list[list[Any]]]]:  # (name, ran
         check_sheet(area.name, old, area.sheet, area.anchor)
         grid, _ = area.grid(inputs)
         planned.append((area.name, rng, old, new_extent(area.name, old, grid), grid, _recorded(book, area, old)))
+    for sheet in sorted({old.sheet for _, _, old, _, _, _ in planned}):
+        if _locked(book, sheet):
+            raise OwnedAreaError(f"sheet {sheet}", None, protected_fix(sheet), "protected: the refresh would write into its locked cells")
     protected = []
     status = _named_range(book, STATUS_NAME, required=False)
     if status is not None:
@@ -215,6 +219,15 @@ def _plan(book, inputs) -> list[tuple[str, Any, list[list[Any]]]]:  # (name, ran
         check_growth(name, old, new, filled, written)
         out.append((name, rng, grid))
     return out
+
+
+def _locked(book, sheet: str) -> bool:
+    """Whether Excel has ``sheet``'s cells protected (``Worksheet.ProtectContents``);
+    ``False`` where the platform does not say."""
+    try:
+        return bool(book.sheets[sheet].api.ProtectContents)
+    except Exception:  # no COM object on this platform (macOS, Lite, a double)
+        return False
 
 
 def _recorded(book, area, old: CellRange) -> CellRange | None:
