@@ -92,6 +92,15 @@ LIMITS: dict[str, Limit] = {
     "growth": Limit(-1, _INF, "give a yearly growth rate above -1 (-100%), such as 0.1 for 10%", percent=True, above=True),
     "ytd_units": Limit(0, 10_000_000, "give the worldwide units sold so far this year, {lo} to {hi}"),
     "ytd_months": Limit(1, 12, "give the number of months the units cover, a whole number from {lo} to {hi}", whole=True),
+    # lineup_models: assumption, from the goals (a command or a refresh within 5 s and
+    # 500 MB on a 2-core machine). Measured with `alfa-xl outlook --lineup` (20,000 paths,
+    # 2026-2030): 10 models 3.6 s / 0.11 GB, 100 models 4.9 s / 0.30 GB, 200 models
+    # 6.2 s / 0.50 GB, 1,000 models 33 s / 2.2 GB: about 2 MB and 30 ms a model. A brand
+    # sells a dozen nameplates or so (Alfa Romeo's lineup: 9).
+    "lineup_models": Limit(
+        1, 100, "give at most {hi} models, one row each; the projection's time and memory goals (5 s, 500 MB) "
+        "hold up to that, so split a larger set into several lineups", whole=True,
+    ),
     # anything else: any finite number
     "number": Limit(-_INF, _INF, "give a number"),
     # a worksheet argument: any finite number, "10%" read as 0.1 as Excel itself reads it
