@@ -120,6 +120,8 @@ def lineup(value: Any, arg: str = "lineup"):
     each following row is one model. Blank rows are ignored. Dates in year columns give
     their year, whether they arrive as dates (classic) or serial numbers (Office.js).
     """
+    if isinstance(value, (list, tuple)):
+        _refuse_too_many_models(value, arg)
     err = error_in(value)
     if err:
         raise error_value(arg, value, err)
@@ -131,6 +133,22 @@ def lineup(value: Any, arg: str = "lineup"):
     if not rows:
         return None
     return _lineup_from_rows(freeze(rows), arg)
+
+
+def _refuse_too_many_models(value: list | tuple, arg: str) -> None:
+    """Refuse a range with more filled rows than a header and ``LIMITS["lineup_models"]``
+    models, before any cell is converted: counting stops at the first row past the limit."""
+    from alfa_xl.validation import LIMITS
+
+    limit = int(LIMITS["lineup_models"].hi)
+    filled = 0
+    for row in value:
+        cells = row if isinstance(row, (list, tuple)) else (row,)
+        if not all(is_blank(v) for v in cells):
+            filled += 1
+            if filled > limit + 1:  # the header row and the models
+                raise ArgumentError(arg, f"more than {limit} rows", LIMITS["lineup_models"].instruction(),
+                                    f"more than {limit} models")
 
 
 @_memo(maxsize=32)
