@@ -419,7 +419,7 @@ class TestBadInput:
     @pytest.mark.parametrize("paths, problem", [
         (0, "outside 1 to 1,000,000 (got 0)"), (-5, "outside 1 to 1,000,000 (got -5)"), (1.5, "not a whole number"),
         (MAX_PATHS + 1, "outside 1 to 1,000,000 (got 1000001)"), (10**12, "outside 1 to 1,000,000 (got 1000000000000)"),
-        ("many", "not a number"), (True, "not a number"), (float("nan"), "missing (got nan)"), (None, "missing (got None)"),
+        ("many", "not a number"), (True, "not a number"), (float("nan"), "missing (got nan)"), (None, "paths: missing;"),
     ])
     def test_paths(self, paths, problem):
         with pytest.raises(SimulationError) as exc:

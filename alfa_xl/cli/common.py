@@ -26,8 +26,9 @@ from alfa_xl.model.lineup import Lineup, load_lineup
 from alfa_xl.model.report import clean
 from alfa_xl.model.scenarios import Scenario, get_scenario, load_scenario
 
-__all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "os_reason", "named_as_options", "YTD_OPTIONS", "csv_text", "csv_safe", "shown", "printable",
-           "FORMULA_STARTS"]
+__all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "os_reason", "named_as_options",
+           "YTD_OPTIONS", "csv_text", "csv_safe", "shown", "printable", "FORMULA_STARTS", "MAX_LINE", "error_line",
+           "clipped"]
 
 #: First characters that make a spreadsheet read a CSV cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -42,12 +43,21 @@ class Format(str, Enum):
 
 
 def console(width: int = 120):
-    """A rich console on stdout; ``width`` columns wide when piped, so tables are not squeezed."""
+    """A rich console on stdout; ``width`` columns wide when piped, so tables are not squeezed.
+
+    A reader that goes away (``| head``) raises ``BrokenPipeError`` for
+    :func:`alfa_xl.cli.main` to turn into exit code 141; rich's own answer would be exit 1.
+    """
     from rich.console import Console
 
-    out = Console()
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    out = _Console()
     if not out.is_terminal:
-        out = Console(width=width)
+        out = _Console(width=width)
     return out
 
 
@@ -66,13 +76,22 @@ def resolve_scenario(value: str | None) -> Scenario:
     if value is None:
         return get_scenario("base")
     text = str(value).strip()
-    if text.lower().endswith(".csv") or Path(text).is_file():
+    if text.lower().endswith(".csv") or _is_file(text):
         try:
             return load_scenario(text)
         except OSError as exc:
             raise AlfaInputError("scenario file", text, "give the path of a CSV file you can read",
                                  f"cannot read ({os_reason(exc)})") from None
     return get_scenario(text)
+
+
+def _is_file(text: str) -> bool:
+    """Whether ``text`` names an existing file; a name the system cannot even look up (too
+    long, a NUL byte) names none."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 #: The engine's names of the year-to-date inputs -> the options that set them.
@@ -143,6 +162,43 @@ def printable(text: Any) -> str:
             code = ord(ch)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
     return "".join(out)
+
+
+#: The longest line the command line writes on stderr, in characters (about four lines of a
+#: standard 80-column terminal; assumption: a message longer than that is not read).
+MAX_LINE = 300
+
+
+def clipped(text: Any, limit: int) -> str:
+    """``text`` through :func:`printable`, cut to at most ``limit`` characters with ``...``
+    at the cut (a written-out character such as ``\\x00`` is kept whole or left out).
+
+    >>> clipped("abc", 10), clipped("a" * 20, 10), clipped("\\x00" * 5, 10)
+    ('abc', 'aaaaaaa...', '\\\\x00...')
+    """
+    out = printable(text)
+    if len(out) <= limit:
+        return out
+    keep, pieces = max(0, limit - 3), []
+    for ch in str(text):
+        piece = printable(ch)
+        if keep < len(piece):
+            break
+        pieces.append(piece)
+        keep -= len(piece)
+    return "".join(pieces) + "..."
+
+
+def error_line(message: Any) -> str:
+    """``alfa-xl: error: MESSAGE`` as one readable line: control characters and NULs
+    written out, and at most :data:`MAX_LINE` characters (cut with ``...``).
+
+    >>> error_line("scenario: unknown (got 'x\\x00'); use base")
+    "alfa-xl: error: scenario: unknown (got 'x\\\\x00'); use base"
+    >>> len(error_line("name " * 200))
+    300
+    """
+    return "alfa-xl: error: " + clipped(message, MAX_LINE - len("alfa-xl: error: "))
 
 
 def shown(text: Any) -> str:
