@@ -49,10 +49,12 @@ def on_sigint(signum, frame):  # pragma: no cover - runs inside subprocesses of 
 
 
 def _console_command() -> bool:
-    """Whether this process is the ``alfa-xl`` command (its console script or
-    ``python -m alfa_xl.entry``), not a program that imports this module."""
+    """Whether this process is the ``alfa-xl`` command (its console script,
+    ``python -m alfa_xl.entry`` or ``python -m alfa_xl.cli``), not a program that imports
+    this module."""
     name = sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1].lower() if sys.argv and sys.argv[0] else ""
-    return name.startswith("alfa-xl") or __name__ == "__main__"
+    # "-m" while ``python -m alfa_xl.cli`` imports its package, which imports this module first
+    return name.startswith("alfa-xl") or name == "-m" or __name__ == "__main__"
 
 
 if __name__ == "__main__":  # python -m alfa_xl.entry: one module, so one handler state for the command line

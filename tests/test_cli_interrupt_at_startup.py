@@ -165,6 +165,16 @@ def test_ctrl_c_during_build_workbook_leaves_no_file_and_no_traceback(script, tm
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("point", ["import:pandas.core.frame", "call:alfa_xl.model.projection:project"])
+def test_python_m_alfa_xl_cli_too(script, point):
+    # the package is imported before its __main__: it imports the entry module first
+    env = {**os.environ, "ALFA_TEST_SIGINT": point,
+           "PYTHONPATH": os.pathsep.join([str(script.parent), str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "outlook"], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, env=env)
+    _one_interrupted_line(done)
+
+
 def test_ctrl_c_during_the_interpreters_shut_down_is_ignored(script):
     done = _run(script, ["exit"], ["facts", "--format", "csv"])
     assert done.returncode == 0, done.stderr

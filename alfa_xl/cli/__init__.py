@@ -23,6 +23,7 @@ run; see ``docs/exits.md``.
 
 from __future__ import annotations
 
+import alfa_xl.entry  # noqa: F401  first: under ``python -m alfa_xl.cli`` it takes Ctrl-C before the heavy imports
 import _signal
 import errno
 import importlib

@@ -27,7 +27,7 @@ from alfa_xl.model.report import clean
 from alfa_xl.model.scenarios import Scenario, get_scenario, load_scenario
 
 __all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "os_reason", "named_as_options",
-           "YTD_OPTIONS", "csv_text", "csv_safe", "shown", "printable", "FORMULA_STARTS", "MAX_LINE", "error_line",
+           "YTD_OPTIONS", "check_ytd", "csv_text", "csv_safe", "shown", "printable", "FORMULA_STARTS", "MAX_LINE", "error_line",
            "clipped"]
 
 #: First characters that make a spreadsheet read a CSV cell as a formula.
@@ -95,7 +95,20 @@ def _is_file(text: str) -> bool:
 
 
 #: The engine's names of the year-to-date inputs -> the options that set them.
-YTD_OPTIONS = {"units_to_date": "--ytd", "ytd": "--ytd", "months": "--ytd-months", "ytd_months": "--ytd-months"}
+YTD_OPTIONS = {"units_to_date": "--ytd", "ytd": "--ytd", "ytd_units": "--ytd", "months": "--ytd-months",
+               "ytd_months": "--ytd-months"}
+
+
+def check_ytd(ytd: float | None, ytd_months: int | None, override: bool) -> None:
+    """``--ytd`` over ``--ytd-months`` against the brand's own pace
+    (:func:`alfa_xl.model.nowcast.check_pace`), unless ``--ytd-override``; one of the two
+    without the other is left for the engine to refuse."""
+    if ytd is None or ytd_months is None or override:
+        return
+    from alfa_xl.model.nowcast import check_pace
+
+    with named_as_options(YTD_OPTIONS):
+        check_pace(ytd, ytd_months, field="ytd_units", override="give --ytd-override")
 
 
 @contextmanager

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import typer
 
-from alfa_xl.cli.common import YTD_OPTIONS, Format, console, named_as_options, read_lineup, resolve_scenario, shown
+from alfa_xl.cli.common import (YTD_OPTIONS, Format, check_ytd, console, named_as_options, read_lineup,
+                                resolve_scenario, shown)
 from alfa_xl.cli.plotting import check_plot_path
 from alfa_xl.cli.simulate_render import TIDY_COLUMNS, render_simulation, simulation_csv, simulation_json
 from alfa_xl.errors import HorizonError
@@ -44,12 +45,16 @@ def register(app: typer.Typer) -> None:
         plot: str | None = typer.Option(None, "--plot", help="Also draw the fan chart (P10/P50/P90, history, target) into FILE.png."),
         ytd: float | None = typer.Option(None, "--ytd", help="Worldwide units sold so far this year (with --ytd-months)."),
         ytd_months: int | None = typer.Option(None, "--ytd-months", help="Months the --ytd units cover, 1 to 12."),
+        ytd_override: bool = typer.Option(False, "--ytd-override",
+                                          help="Use --ytd even if it implies a full year further from last year's "
+                                               "than any yearly change in the history."),
     ) -> None:
         """Probability of reaching the target, percentile fan by year and tornado, by Monte Carlo."""
         n = check_paths(paths)
         sd = check_seed(seed)
         tgt = check_target(target)
         plot_path = check_plot_path(plot) if plot is not None else None
+        check_ytd(ytd, ytd_months, ytd_override)
         sc = resolve_scenario(scenario)
         lu = read_lineup(lineup)
         if end is None and year is not None:  # a later year stretches the default horizon
