@@ -165,6 +165,21 @@ def test_ctrl_c_during_build_workbook_leaves_no_file_and_no_traceback(script, tm
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("point", [
+    "call:alfa_xl.book.replace:checkpoint",       # the new file written, not yet in place
+    "call:alfa_xl.book.refresh:refresh_workbook",   # before anything is read
+])
+def test_ctrl_c_during_refresh_leaves_the_workbook_as_it_was(script, tmp_path, point):
+    from alfa_xl.book.build import build_workbook
+
+    book = tmp_path / "b.xlsm"
+    build_workbook(book)
+    before = book.read_bytes()
+    _one_interrupted_line(_run(script, [point], ["refresh", str(book)], cwd=tmp_path))
+    assert book.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.py", "b.xlsm"]
+
+
 @pytest.mark.parametrize("point", ["import:pandas.core.frame", "call:alfa_xl.model.projection:project"])
 def test_python_m_alfa_xl_cli_too(script, point):
     # the package is imported before its __main__: it imports the entry module first
