@@ -23,7 +23,7 @@ into an "aborted" exit. ``docs/exits.md`` says why, and what is left to the inte
 
 from __future__ import annotations
 
-import _signal
+import _signal  # type: ignore[import-not-found]  # the C module: no enum import
 import os
 import sys
 

@@ -24,11 +24,11 @@ run; see ``docs/exits.md``.
 from __future__ import annotations
 
 import alfa_xl.entry  # noqa: F401  first: under ``python -m alfa_xl.cli`` it takes Ctrl-C before the heavy imports
-import _signal
 import errno
 import importlib
 import os
 import re
+import signal
 import sys
 import threading
 
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     except OSError as exc:
         if exc.filename is None and exc.errno in _OUTPUT_ERRORS:  # a write to standard output failed
-            return _fail(f"output: cannot write the results ({os.strerror(exc.errno).lower()}); "
+            return _fail(f"output: cannot write the results ({(exc.strerror or 'write error').lower()}); "
                          "send them to a file on a disk with room, or to a terminal")
         return _fail(_file_error(exc))
     except UnicodeError as exc:
@@ -208,5 +208,5 @@ def main(argv: list[str] | None = None) -> int:
         if in_main_thread:
             disarm()
             if previous is not None:
-                _signal.signal(_signal.SIGINT, previous)
+                signal.signal(signal.SIGINT, previous)
     return 0
