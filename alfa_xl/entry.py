@@ -21,8 +21,6 @@ into an "aborted" exit. ``docs/exits.md`` says why, and what is left to the inte
 (a Ctrl-C during Python's own start-up, before this module's first line, is Python's).
 """
 
-from __future__ import annotations
-
 import _signal  # type: ignore[import-not-found]  # the C module: no enum import
 import os
 import sys
