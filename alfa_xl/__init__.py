@@ -9,9 +9,8 @@ pandas/NumPy and never imports xlwings. Typical use::
     (2026, 2030)
 """
 
-from __future__ import annotations
-
-import importlib
+# No import at all at the top (not even ``from __future__``, which imports a module): the
+# console command's Ctrl-C handler (alfa_xl.entry) is installed right after this runs.
 
 #: Where each public name lives. The names are imported on first use (PEP 562), so that
 #: ``import alfa_xl.entry`` (the console command) does not load pandas before it can
@@ -39,6 +38,8 @@ def _version() -> str:
 
 
 def __getattr__(name: str):
+    import importlib
+
     if name == "__version__":
         value = _version()
     elif name in _EXPORTS:

@@ -335,19 +335,4 @@ class TestAlreadyAboveTarget:
 
 # -- nothing typed into a name reaches a spreadsheet as a formula or the terminal as markup ----------------
 
-class TestInterrupt:
-    def test_ctrl_c_exits_130_with_one_line(self):
-        import signal
-        import time
-
-        proc = subprocess.Popen([sys.executable, "-m", "alfa_xl.cli", "simulate", "-n", "1000000", "--end", "2060",
-                                 "-f", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(3.0)  # well past the imports: the simulation of 35 years runs for several seconds
-        assert proc.poll() is None, "finished before it could be interrupted"
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 130
-        assert err == "alfa-xl: interrupted\n" and out == ""
-
-
 # -- build-workbook writes only what it owns -------------------------------------------------------------

@@ -33,7 +33,7 @@ from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import REGION_COLUMNS, YEAR_COLUMNS, Lineup
-from alfa_xl.model.evidence.nowcast import nowcast
+from alfa_xl.model.evidence.nowcast import PaceError, check_pace, nowcast
 from alfa_xl.model.engine.projection import default_horizon, project
 from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.model.engine.scenarios import BUILTIN, get_scenario
@@ -41,6 +41,10 @@ from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
 from alfa_xl.book.layout import INPUT_NAMES, INPUT_ROLES, INPUTS, LINEUP_TABLE, BookInputs
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.xlsx import CellRange
+
+#: A cell the user may name (the build does not make it): TRUE accepts year-to-date units
+#: that imply a full year outside the history's pace (:func:`alfa_xl.model.evidence.nowcast.check_pace`).
+YTD_OVERRIDE = "in_ytd_override"
 
 __all__ = ["InputsError", "Cell", "TableCells", "CellSource", "FileSource", "read_inputs", "read_book_inputs"]
 
@@ -331,7 +335,8 @@ def read_book_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None, 
 def _year_to_date(src: CellSource) -> tuple[float | None, int | None]:
     """``in_ytd_units`` and ``in_ytd_months``: both blank (or not defined, in a workbook
     built before them) = the current year unconditioned; one without the other is refused.
-    The nowcast is run once so that its errors name the cell too."""
+    The nowcast is run once so that its errors name the cell too, with the pace check
+    unless a cell named :data:`YTD_OVERRIDE` holds TRUE."""
     n = INPUT_ROLES
     units, u_at = _scalar(src, n["ytd_units"], percent=False)
     months, m_at = _scalar(src, n["ytd_months"], percent=False)
@@ -343,8 +348,17 @@ def _year_to_date(src: CellSource) -> tuple[float | None, int | None]:
                           f"missing while {other} is given")
     ytd = v.number(units, u_at, "ytd_units", error=InputsError)
     k = v.whole(months, m_at, "ytd_months", error=InputsError)
+    override = False
+    if src.has(YTD_OVERRIDE):  # not built: a cell the user adds to accept units the pace check refuses
+        cell = src.cells(YTD_OVERRIDE)[0][0]
+        override = v.flag(_value(cell, YTD_OVERRIDE), f"{cell.where} ({YTD_OVERRIDE})", error=InputsError, default=False)
     try:
-        nowcast(ytd, k)
+        if override:
+            nowcast(ytd, k)
+        else:
+            check_pace(ytd, k, field=u_at, override=f"name a cell {YTD_OVERRIDE} holding TRUE")
+    except PaceError as exc:
+        raise InputsError(u_at, exc.value, exc.fix, exc.problem) from None
     except AlfaInputError as exc:
         raise InputsError(f"{u_at} and {m_at}", exc.value, exc.fix, f"{exc.field}: {exc.problem}") from None
     return ytd, k

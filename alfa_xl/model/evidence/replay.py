@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -307,6 +307,7 @@ def replay(
     paths: int = 20_000,
     seed: int | None = DEFAULT_SEED,
     uncertainty: Uncertainty | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Replay:
     """Replay the engine at ``as_of`` with only what was known then.
 
@@ -330,6 +331,8 @@ def replay(
         Monte Carlo paths (default 20,000) and seed.
     uncertainty : Uncertainty, optional
         Spreads; :meth:`Uncertainty.as_of` (``as_of``, leaving out the replayed plan).
+    progress : callable, optional
+        Called as ``progress(done_paths, total_paths)`` as the simulation goes.
 
     Examples
     --------
@@ -364,7 +367,7 @@ def replay(
     elif point is not None:
         knots, t_year = point.target_path, point.target_year
     end = max(int(hist["year"].max()), t_year)
-    sim = simulate(lu, sc, as_of, end, n, seed, u, base_year=base_year)
+    sim = simulate(lu, sc, as_of, end, n, seed, u, base_year=base_year, progress=progress)
     pct = np.percentile(sim.totals, [10, 50, 90], axis=0)
     years = sim.years
     actual = hist.set_index("year")["units"].astype(float).reindex(years)
