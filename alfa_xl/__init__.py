@@ -26,6 +26,7 @@ _EXPORTS = {
     **dict.fromkeys(["Projection", "default_horizon", "project"], "alfa_xl.model.projection"),
     **dict.fromkeys(["BUILTIN", "Scenario", "get_scenario", "load_scenario", "scenario_names"], "alfa_xl.model.scenarios"),
     **dict.fromkeys(["facts", "history", "latest_actual"], "alfa_xl.model.sources"),
+    **dict.fromkeys(["Uncertainty", "simulate", "tornado"], "alfa_xl.model.simulate"),
 }
 
 
@@ -64,5 +65,5 @@ __all__ = [
     "required_peak_multiplier", "years_to_target", "REGIONS", "Lineup", "Model", "default_lineup",
     "load_lineup", "Projection", "default_horizon", "project", "BUILTIN", "Scenario", "get_scenario",
     "load_scenario", "scenario_names", "facts", "history", "latest_actual", "lifecycle_share",
-    "__version__",
+    "Uncertainty", "simulate", "tornado", "__version__",
 ]
