@@ -202,3 +202,16 @@ def test_every_path_module_and_link_the_docs_name_exists():
     missing = [(where, kind, what) for where, kind, what in refs
                if not ((ROOT / what).exists() if kind in ("path", "link") else resolves(what))]
     assert not missing, missing
+
+
+def test_refresh_help_names_every_area_the_refresh_writes():
+    """``alfa-xl refresh --help`` is documentation too: it names the areas the refresh owns."""
+    from alfa_xl.book.layout import OWNED_AREAS
+
+    done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "refresh", "--help"], capture_output=True, text=True,
+                          timeout=120, env=dict(os.environ, COLUMNS="200"))
+    assert done.returncode == 0, done.stderr
+    help_text = " ".join(done.stdout.split())
+    written = re.findall(r"\bout_(?!status)\w+", help_text)
+    assert sorted(written) == sorted(area.name for area in OWNED_AREAS)
+    assert f"Writes {['no', 'one', 'two', 'three', 'four', 'five'][len(OWNED_AREAS)]} areas" in help_text
