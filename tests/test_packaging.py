@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 EXTRAS = PROJECT["optional-dependencies"]
 
-#: What only the command line uses: typer and what it brings (click, shellingham and, in
-#: recent releases, pydantic), rich and its renderers (pygments, markdown-it).
-CLI_ONLY = {"typer", "rich", "click", "shellingham", "pydantic", "pydantic-core", "pygments", "markdown-it-py"}
+#: What only the command line uses: typer and what it brings (pydantic in recent releases,
+#: click in older ones, shellingham, annotated-doc), rich and its renderers (pygments, markdown-it).
+CLI_ONLY = {"typer", "rich", "click", "shellingham", "annotated-doc", "pydantic", "pydantic-core", "pygments",
+            "markdown-it-py"}
 
 
 def name(requirement: str) -> str:
