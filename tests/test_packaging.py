@@ -93,7 +93,8 @@ for blocked in ("typer", "rich", "click", "pydantic", "matplotlib"):
     sys.modules[blocked] = None
 import alfa_xl.udfs as udfs, alfa_xl.macros  # what the README's main.py imports
 assert round(udfs.alfa_total(2030)) == 87791
-print(sorted({m.split(".")[0] for m, mod in sys.modules.items() if mod is not None} & {"typer", "rich", "click", "pydantic", "pygments"}))
+loaded = {m.split(".")[0] for m, mod in sys.modules.items() if mod is not None}
+print(sorted(loaded & {"typer", "rich", "click", "pydantic", "pygments"}))
 """
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
         assert done.returncode == 0, done.stderr[-2000:]
