@@ -25,6 +25,7 @@ _EXPORTS = {
     **dict.fromkeys(["Projection", "default_horizon", "project"], "alfa_xl.model.engine.projection"),
     **dict.fromkeys(["BUILTIN", "Scenario", "get_scenario", "load_scenario", "scenario_names"], "alfa_xl.model.engine.scenarios"),
     **dict.fromkeys(["facts", "history", "latest_actual"], "alfa_xl.model.data.sources"),
+    **dict.fromkeys(["Uncertainty", "simulate", "tornado"], "alfa_xl.model.risk.simulate"),
 }
 
 
@@ -65,5 +66,5 @@ __all__ = [
     "required_peak_multiplier", "years_to_target", "REGIONS", "Lineup", "Model", "default_lineup",
     "load_lineup", "Projection", "default_horizon", "project", "BUILTIN", "Scenario", "get_scenario",
     "load_scenario", "scenario_names", "facts", "history", "latest_actual", "lifecycle_share",
-    "__version__",
+    "Uncertainty", "simulate", "tornado", "__version__",
 ]

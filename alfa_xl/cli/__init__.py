@@ -32,7 +32,14 @@ import signal
 import sys
 import threading
 
-import typer
+try:  # the command line's packages come with the extra: pip install "alfa-xl[cli]"
+    import rich  # noqa: F401
+    import typer
+except ModuleNotFoundError as exc:  # installed for Excel only (xlwings Lite installs no extra)
+    if exc.name not in ("typer", "rich"):
+        raise
+    raise SystemExit(f'alfa-xl: the command line needs {exc.name}, which comes with its extra: '
+                     'pip install "alfa-xl[cli]"') from None
 
 from alfa_xl.cli.common import error_line
 from alfa_xl.entry import Interrupted, OutputClosed, arm, disarm, interrupted
