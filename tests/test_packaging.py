@@ -77,7 +77,7 @@ class TestDependencies:
         assert xlwings.replace(" ", "") == "xlwings>=0.33.14"  # @script(button=...): sheet buttons
 
     def test_extras(self):
-        assert {name(d) for d in EXTRAS["cli"]} == {"typer", "rich"}
+        assert {name(d) for d in EXTRAS["cli"]} == {"typer", "rich", "openpyxl", "filelock"}  # the headless refresh
         assert EXTRAS["excel"] == ["xlwings==0.37.8"]  # the VBA's DLL version (tests/test_vba.py)
         test = {d.replace(" ", "") for d in EXTRAS["test"]}
         assert {d.replace(" ", "") for d in EXTRAS["cli"] + EXTRAS["excel"]} <= test
