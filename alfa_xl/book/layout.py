@@ -41,6 +41,8 @@ __all__ = [
     "STALE",
     "LINEUP_TABLE",
     "SCENARIO_LIST_ROWS",
+    "MAX_YEARS",
+    "LOADED_NAME",
     "STATUS_NAME",
     "BookInputs",
     "scenario_area_blocks",
@@ -122,6 +124,13 @@ STALE = "STALE"
 LINEUP_TABLE = "tbl_lineup"
 #: Cells in ``in_scenario_list`` (and rows of the per-scenario checks).
 SCENARIO_LIST_ROWS = 10
+#: Most projection years the sheets hold: each live table (``Projection!A7``, ``Projection!A28``,
+#: ``Gap!A7``) has this many free rows below its header, and the chart data as many rows.
+#: A longer horizon is refused by both refreshes (Excel would show ``#SPILL!``).
+MAX_YEARS = 19
+#: Defined name that is TRUE when the ``ALFA_*`` functions are loaded (the add-in or
+#: xlwings Lite); without them the live tables show their stored copies (docs/workbook.md).
+LOADED_NAME = "alfa_loaded"
 
 # Look of refresh-written cells. The headless refresh finds the matching cell formats in
 # ``xl/styles.xml`` by these properties (fill colour, bold, number format), so a workbook
