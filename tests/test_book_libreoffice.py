@@ -320,3 +320,27 @@ def test_master_check_is_red_exactly_when_a_checks_cell_holds_an_error(office, c
     errors = _checks_errors(lo)
     assert errors and lo["Checks"]["C4"].value == "ERROR", errors
     assert "ERROR" not in [lo["Checks"].cell(r, 9).value for r in range(12, 22)]  # no per-scenario check failed
+
+
+def test_opened_without_the_add_in_the_live_tables_show_their_stored_values(books, changed, tmp_path):
+    """LibreOffice as it opens a file (no forced recalculation; it still recalculates array
+    formulas): the live tables show the values of the last build or refresh, never #NAME?,
+    and the note says the functions need the add-in or xlwings Lite."""
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            raise RuntimeError("pdftotext (poppler-utils) is required in CI")
+        pytest.skip("pdftotext not installed")
+    built, _ = books
+    home = tmp_path / "home"
+    (home / "profile").mkdir(parents=True)
+    for src, first in ((built, "2026"), (changed, "2040")):
+        outdir = tmp_path / src.parent.name
+        subprocess.run([SOFFICE, f"-env:UserInstallation={(home / 'profile').as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "pdf", "--outdir", str(outdir), str(src)],
+                       check=True, env=dict(os.environ, HOME=str(home)), capture_output=True, timeout=180)
+        text = subprocess.run(["pdftotext", "-layout", str(outdir / "alfa_outlook.pdf"), "-"], check=True, capture_output=True,
+                              text=True, timeout=60).stdout
+        assert "#NAME?" not in text
+        assert text.count("Purple cells show the values of the last refresh: the live ALFA_ functions need the xlwings add-in") == 2
+        projection = text[text.index("Units by model"):text.index("Units by region")]
+        assert first in projection  # the stored table (2026-2030 as built, up to 2040 after the refresh)

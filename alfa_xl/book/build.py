@@ -110,10 +110,10 @@ def _write(dest, inputs: BuildInputs, book: BookInputs | None = None) -> str:
     """Write the workbook to ``dest`` (a path or a binary file open for writing); returns
     the cached master check. ``book``: the inputs as a refresh read them (default: ``inputs``')."""
     book = book or inputs.book_inputs()
-    scenario_blocks = owned_area("out_scenarios").blocks(book)
-    risk_blocks = owned_area("out_risk").blocks(book)
-    track_blocks = owned_area("out_track").blocks(book)
-    forecast_blocks = owned_area("out_forecast").blocks(book)
+    scenario_blocks = owned_area("out_scenarios").tables(book)
+    risk_blocks = owned_area("out_risk").tables(book)
+    track_blocks = owned_area("out_track").tables(book)
+    forecast_blocks = owned_area("out_forecast").tables(book)
     base_year, base_units = latest_actual()
     wb = xlsxwriter.Workbook(dest if hasattr(dest, "write") else str(dest), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({

@@ -296,8 +296,22 @@ class OwnedArea:
 
     def grid(self, inputs: BookInputs) -> tuple[list[list[Any]], list[list[str | None]]]:
         """Values (as ``report.blocks_to_grid``) and display roles for ``inputs``."""
-        blocks = self.blocks(inputs)
+        blocks = self.tables(inputs)
         return blocks_to_grid(blocks), grid_roles(blocks)
+
+    def tables(self, inputs: BookInputs) -> list[Block]:
+        """``blocks(inputs)``, computed once for the last inputs: a headless refresh plans
+        the areas, then builds the workbook in memory for its cached values (alfa_xl.book.recalc)
+        from the same inputs. Callers only read the tables."""
+        last = _LAST_TABLES.get(self.name)
+        if last is None or last[0] != inputs:
+            last = (inputs, self.blocks(inputs))
+            _LAST_TABLES[self.name] = last
+        return last[1]
+
+
+#: Owned area -> (inputs, tables) of its last computation.
+_LAST_TABLES: dict[str, tuple[BookInputs, list[Block]]] = {}
 
 
 #: Areas owned by the refresh, in the order they are written.
