@@ -75,9 +75,10 @@ def books(tmp_path_factory):
 
 
 def _set_inputs(path: Path, target: float, scenarios: list[str], seed: int | None = None, end_year: int | None = None,
-                extra: dict[tuple[str, str], str] | None = None) -> None:
+                extra: dict[tuple[str, str], str] | None = None, start_year: int | None = None) -> None:
     """Change in_target (Inputs!B5), in_scenario_list (Inputs!B13:B22) and, when given,
-    in_seed (Inputs!B26), in_end_year (Inputs!B7) and ``extra`` cells ((part, ref) -> value) in place."""
+    in_seed (Inputs!B26), in_start_year (Inputs!B6), in_end_year (Inputs!B7) and ``extra``
+    cells ((part, ref) -> text) in place."""
     import re
 
     with zipfile.ZipFile(path) as z:
@@ -95,9 +96,10 @@ def _set_inputs(path: Path, target: float, scenarios: list[str], seed: int | Non
             if seed is not None:
                 xml, n = re.subn(r'(<c r="B26" s="\d+")[^>]*>.*?</c>', rf"\1><v>{seed}</v></c>", xml, count=1)
                 assert n == 1
-            if end_year is not None:
-                xml, n = re.subn(r'(<c r="B7" s="\d+")[^>]*>.*?</c>', rf"\1><v>{end_year}</v></c>", xml, count=1)
-                assert n == 1
+            for ref, year in (("B6", start_year), ("B7", end_year)):
+                if year is not None:
+                    xml, n = re.subn(rf'(<c r="{ref}" s="\d+")[^>]*>.*?</c>', rf"\1><v>{year}</v></c>", xml, count=1)
+                    assert n == 1
             data = xml.encode()
         for (part, ref), value in (extra or {}).items():
             if info.filename == part:
@@ -279,11 +281,12 @@ def _checks_errors(wb) -> list[str]:
 
 @pytest.fixture(scope="module")
 def changed(books, tmp_path_factory):
-    """The built workbook with new Inputs (target, scenario list, seed, a 15-year horizon), refreshed."""
+    """The built workbook with new Inputs (target, scenario list, seed, a 15-year horizon
+    from 2027), refreshed."""
     built, _ = books
     path = tmp_path_factory.mktemp("lo-changed") / "alfa_outlook.xlsm"
     shutil.copy(built, path)
-    _set_inputs(path, target=350000, scenarios=["bear", "base", "bull"], seed=7, end_year=2040)
+    _set_inputs(path, target=350000, scenarios=["bear", "base", "bull"], seed=7, start_year=2027, end_year=2041)
     refresh_workbook(path)
     return path
 
@@ -303,8 +306,10 @@ def test_refreshed_workbook_is_what_a_full_recalculation_gives(office, changed, 
     assert not differ, differ[:20]
     assert len(cached) > 600
     # the horizon followed: 15 years in the live table (the stored copy), the Gap rows and the chart data
-    assert [lo["Projection"][f"A{r}"].value for r in (8, 22, 23)] == [2026, 2040, None]
-    assert lo["Gap"]["A43"].value == 2040 and lo["Gap"]["A44"].value == "#N/A"
+    assert [lo["Projection"][f"A{r}"].value for r in (8, 22, 23)] == [2027, 2041, None]
+    assert lo["Gap"]["A43"].value == 2041 and lo["Gap"]["A44"].value == "#N/A"
+    chart_years = [lo["Projection"][f"A{r}"].value for r in range(66, 85)]  # after the 16 history years
+    assert chart_years == list(range(2027, 2042)) + ["#N/A"] * 4
     assert cached[("Checks", "C4")] == "OK" and not _checks_errors(lo)
 
 
@@ -314,7 +319,7 @@ def test_master_check_is_red_exactly_when_a_checks_cell_holds_an_error(office, c
     broken = tmp_path / "broken" / "alfa_outlook.xlsm"
     broken.parent.mkdir()
     shutil.copy(changed, broken)
-    _set_inputs(broken, target=350000, scenarios=["bear", "base", "bull"], seed=7, end_year=2040,
+    _set_inputs(broken, target=350000, scenarios=["bear", "base", "bull"], seed=7, start_year=2027, end_year=2041,
                 extra={("xl/worksheets/sheet8.xml", "B46"): "n/a"})
     _, lo = _recalculated(office, broken, tmp_path / "x")
     errors = _checks_errors(lo)
@@ -333,7 +338,7 @@ def test_opened_without_the_add_in_the_live_tables_show_their_stored_values(book
     built, _ = books
     home = tmp_path / "home"
     (home / "profile").mkdir(parents=True)
-    for src, first in ((built, "2026"), (changed, "2040")):
+    for src, first in ((built, "2026"), (changed, "2041")):
         outdir = tmp_path / src.parent.name
         subprocess.run([SOFFICE, f"-env:UserInstallation={(home / 'profile').as_uri()}", "--headless", "--norestore",
                         "--convert-to", "pdf", "--outdir", str(outdir), str(src)],
@@ -343,4 +348,4 @@ def test_opened_without_the_add_in_the_live_tables_show_their_stored_values(book
         assert "#NAME?" not in text
         assert text.count("Purple cells show the values of the last refresh: the live ALFA_ functions need the xlwings add-in") == 2
         projection = text[text.index("Units by model"):text.index("Units by region")]
-        assert first in projection  # the stored table (2026-2030 as built, up to 2040 after the refresh)
+        assert first in projection  # the stored table (2026-2030 as built, 2027-2041 after the refresh)
