@@ -367,6 +367,19 @@ def _lineup_cell(book: Path, column: str, model_row: int) -> str:
     return f"{letter}{first + model_row}"
 
 
+def test_a_renamed_model_reaches_the_live_tables_stored_values(book):
+    """The live tables' spilled text (a model's name in the header) follows the lineup, and
+    a second refresh of the same Inputs changes nothing."""
+    for name in ("Junior Q", "Junior R"):  # the second time the header cell already holds inline text
+        set_cell(book, _lineup_cell(book, "model", 1), name)
+        refresh_workbook(book)
+        header = sheet(book, "Projection")[6]
+        assert header[:3] == ["Year", name, "Tonale"]
+        assert f'"Year","{name}","Tonale"' in parts(book)["xl/workbook.xml"].decode()  # the stored copy
+    before = parts(book)
+    assert refresh_workbook(book).changed_parts == [] and parts(book) == before
+
+
 @pytest.mark.parametrize("column,value,expect", [
     ("peak_units", -100, "tbl_lineup[peak_units], model 'Junior'"),
     ("share_italy", 0.9, "tbl_lineup[share_italy], model 'Junior'"),

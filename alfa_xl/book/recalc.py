@@ -23,7 +23,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, tostring
 
 from alfa_xl.book.bookfile import BookFile, sheet_rows
 from alfa_xl.book.layout import CHECKS_SHEET, MASTER_NAME, BookInputs
@@ -109,7 +109,7 @@ def _set_value(c: Element, fresh: Element | None, strings: list[str]) -> bool:
             c.remove(x)
         c.attrib.pop("t", None)
         return had
-    before = (c.get("t"), [copy.deepcopy(x) for x in c if x.tag in (M + "v", M + "is")])
+    before = _value_of(c)
     for x in c.findall(M + "v") + c.findall(M + "is"):
         c.remove(x)
     t = fresh.get("t")
@@ -130,8 +130,12 @@ def _set_value(c: Element, fresh: Element | None, strings: list[str]) -> bool:
         for x in fresh:
             if x.tag in (M + "v", M + "is"):
                 c.append(copy.deepcopy(x))
-    after = (c.get("t"), list(c))
-    return before[0] != after[0] or [(x.tag, x.text) for x in before[1]] != [(x.tag, x.text) for x in after[1] if x.tag in (M + "v", M + "is")]
+    return _value_of(c) != before
+
+
+def _value_of(c: Element) -> tuple[str | None, list[bytes]]:
+    """A cell's type and value elements (text of inline strings included), to compare."""
+    return c.get("t"), [tostring(x) for x in c if x.tag in (M + "v", M + "is")]
 
 
 def copy_cached_values(fresh: FreshBook, sheet_name: str, sheet: Any, put: Callable[[int, int, Element], None]) -> tuple[bool, list[str]]:
