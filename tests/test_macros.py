@@ -394,6 +394,16 @@ class TestRefresh:
         assert model.startswith('={"Year","Junior",') and model.count(";") == 7
         assert book.names["_stored_by_region"].refers_to.startswith('={"Year","Italy",')
 
+    def test_a_platform_that_cannot_recalculate_still_gets_the_output(self):
+        book = make_book()
+
+        def refuse():
+            raise NotImplementedError("calculate")
+
+        book.app.calculate = refuse
+        message = macros.refresh_scenarios(book)
+        assert message.startswith("Refreshed by the Refresh button") and book.app.alerts == []
+
     def test_a_horizon_longer_than_the_sheets_hold_is_refused(self):
         book = make_book(end=2045)
         message = macros.refresh_scenarios(book)

@@ -316,8 +316,12 @@ def _calculate(app) -> None:
     """Recalculate now, also when the user keeps calculation on manual: every formula over
     the written areas (the Checks, the chart data, the charts) shows the new output."""
     calculate = getattr(app, "calculate", None)
-    if callable(calculate):
+    if not callable(calculate):
+        return
+    try:
         calculate()
+    except Exception:  # a platform without it: the output is written; Excel recalculates when it next does
+        logger.warning("could not recalculate after the refresh", exc_info=True)
 
 
 def _run(book, single: bool) -> str:
