@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -71,9 +72,11 @@ class BuildInputs:
         engine holds it): the refresh builds this workbook in memory for its cached values."""
         r = book.refresh
         frame = r.lineup.to_frame()
-        rows = tuple(tuple(None if (isinstance(x, float) and x != x) else x for x in row) for row in frame.itertuples(index=False, name=None))
+        rows = tuple(tuple(None if (isinstance(x, float) and math.isnan(x)) else x for x in row)
+                     for row in frame.itertuples(index=False, name=None))
         names = tuple(getattr(s, "name", str(s)) for s in r.scenarios)
-        return cls(float(r.target), int(r.start_year), int(r.end_year), int(r.compare_year), getattr(book.scenario, "name", str(book.scenario)),
+        scenario = getattr(book.scenario, "name", str(book.scenario))
+        return cls(float(r.target), int(r.start_year), int(r.end_year), int(r.compare_year), scenario,
                    names, rows, tuple(frame.columns), book.paths, book.seed, book.ytd_units, book.ytd_months)
 
     def excel_lineup(self) -> list[list[Any]]:

@@ -202,8 +202,8 @@ def read_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None) -> Re
     if end < start:
         raise InputsError(end_at, end, f"type an end year on or after the start year {start}", "before the start year")
     if end - start + 1 > MAX_YEARS:
-        raise InputsError(end_at, end, f"type an end year of {start + MAX_YEARS - 1} or earlier, or a later start year",
-                          f"{end - start + 1} years from {start}; the sheets hold at most {MAX_YEARS}")
+        raise InputsError(end_at, end, f"type an end year of {start + MAX_YEARS - 1} or earlier, "
+                          "or a later start year", f"{end - start + 1} years from {start}; the sheets hold at most {MAX_YEARS}")
     value, at = _scalar(src, n["compare_year"])
     compare = v.year(value, at, error=InputsError, default=v.DEFAULT_YEAR)
 

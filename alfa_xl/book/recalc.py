@@ -138,7 +138,9 @@ def _value_of(c: Element) -> tuple[str | None, list[bytes]]:
     return c.get("t"), [tostring(x) for x in c if x.tag in (M + "v", M + "is")]
 
 
-def copy_cached_values(fresh: FreshBook, sheet_name: str, sheet: Any, put: Callable[[int, int, Element], None]) -> tuple[bool, list[str]]:
+def copy_cached_values(
+    fresh: FreshBook, sheet_name: str, sheet: Any, put: Callable[[int, int, Element], None]
+) -> tuple[bool, list[str]]:
     """Copy the cached values of ``fresh`` into the parsed sheet ``sheet`` (an object with
     ``rows`` by 0-based row number, and ``cell(r, c)``) for every formula whose type and
     text are the same at the same cell. A spilled table (an array formula with a ``ref``)
@@ -166,8 +168,15 @@ def copy_cached_values(fresh: FreshBook, sheet_name: str, sheet: Any, put: Calla
     return changed, unknown
 
 
-def _copy_spill(sheet: Any, c: Element, old_ref: str, new_ref: str, mine: dict[tuple[int, int], Element],
-                strings: list[str], put: Callable[[int, int, Element], None]) -> bool:
+def _copy_spill(
+    sheet: Any,
+    c: Element,
+    old_ref: str,
+    new_ref: str,
+    mine: dict[tuple[int, int], Element],
+    strings: list[str],
+    put: Callable[[int, int, Element], None],
+) -> bool:
     """The spilled cells of an array formula: the union of the old and new extents takes
     the fresh values; the anchor takes the fresh extent."""
     old, new = parse_range("x!" + old_ref), parse_range("x!" + new_ref)
@@ -214,8 +223,11 @@ def copy_chart_caches(fresh: FreshBook, chart: Element) -> bool:
 
 
 def _same_tree(a: Element, b: Element) -> bool:
-    return (a.tag, a.attrib, (a.text or "").strip()) == (b.tag, b.attrib, (b.text or "").strip()) and len(a) == len(b) and all(
-        _same_tree(x, y) for x, y in zip(a, b))
+    return (
+        (a.tag, a.attrib, (a.text or "").strip()) == (b.tag, b.attrib, (b.text or "").strip())
+        and len(a) == len(b)
+        and all(_same_tree(x, y) for x, y in zip(a, b))
+    )
 
 
 def _fresh_caches(fresh: FreshBook) -> dict[tuple[str, str], Element]:
@@ -223,8 +235,13 @@ def _fresh_caches(fresh: FreshBook) -> dict[tuple[str, str], Element]:
         out: dict[tuple[str, str], Element] = {}
         for name in fresh.book.pkg.parts:
             if name.startswith("xl/charts/chart") and name.endswith(".xml"):
-                for ref in list(fresh.book.pkg.xml(name).iter(C + "numRef")) + list(fresh.book.pkg.xml(name).iter(C + "strRef")):
-                    f, cache = ref.find(C + "f"), next((x for x in ref if x.tag in (C + "numCache", C + "strCache")), None)
+                for ref in list(fresh.book.pkg.xml(name).iter(C + "numRef")) + list(
+                    fresh.book.pkg.xml(name).iter(C + "strRef")
+                ):
+                    f, cache = (
+                        ref.find(C + "f"),
+                        next((x for x in ref if x.tag in (C + "numCache", C + "strCache")), None),
+                    )
                     if f is not None and cache is not None:
                         out[(ref.tag, (f.text or "").strip())] = cache
         fresh._caches = out  # type: ignore[attr-defined]
@@ -260,8 +277,12 @@ def recalculate(book: BookFile, inputs: BookInputs, sheet: Callable[[str], Any])
         for name, only in ((CHECKS_SHEET, None), ("Cover", MASTER_NAME)):
             part = book.sheet_parts.get(name)
             if part is not None and book.pkg.has(part):
-                out.stale[name] = [c.get("r", "") for row in sheet(name).rows.values() for c in row.findall(M + "c")
-                                   if _formula(c) and (only is None or _formula(c)[1] == only)]
+                out.stale[name] = [
+                    c.get("r", "")
+                    for row in sheet(name).rows.values()
+                    for c in row.findall(M + "c")
+                    if _formula(c) and (only is None or _formula(c)[1] == only)
+                ]
         return out
     out.names = stored_names(fresh)
     for name, part in book.sheet_parts.items():
@@ -276,6 +297,10 @@ def recalculate(book: BookFile, inputs: BookInputs, sheet: Callable[[str], Any])
             if name == CHECKS_SHEET:  # a check the build does not write: its cached value says it is not current
                 out.stale[name] = unknown
     for part in book.pkg.parts:
-        if part.startswith("xl/charts/chart") and part.endswith(".xml") and copy_chart_caches(fresh, book.pkg.xml(part)):
+        if (
+            part.startswith("xl/charts/chart")
+            and part.endswith(".xml")
+            and copy_chart_caches(fresh, book.pkg.xml(part))
+        ):
             out.parts.add(part)
     return out

@@ -64,7 +64,9 @@ def array_constant(table: list[list[Any]]) -> str:
     return text
 
 
-def stored_tables(target: float, scenario: str, start: int, end: int, lineup: list[list[Any]]) -> dict[str, list[list[Any]]]:
+def stored_tables(
+    target: float, scenario: str, start: int, end: int, lineup: list[list[Any]]
+) -> dict[str, list[list[Any]]]:
     """Each live table as the worksheet function returns it (header row first), by stored name;
     ``lineup`` as Excel passes ``tbl_lineup[#All]``."""
     from alfa_xl.excel import functions as udfs

@@ -257,7 +257,8 @@ class Context:
 
 #: What :func:`loaded_note` shows with and without the ``ALFA_*`` functions.
 LOADED_TEXT = ("Live: the ALFA_ functions are loaded (purple cells).",
-               "Purple cells show the values of the last refresh: the live ALFA_ functions need the xlwings add-in (classic Excel) or xlwings Lite.")
+               "Purple cells show the values of the last refresh: "
+               "the live ALFA_ functions need the xlwings add-in (classic Excel) or xlwings Lite.")
 
 
 def loaded_note(ctx: Context, ws, r: int, c: int) -> None:
@@ -265,7 +266,8 @@ def loaded_note(ctx: Context, ws, r: int, c: int) -> None:
     "not loaded" text: a file opened without them shows exactly that, and Excel with them
     recalculates it on open (``fullCalcOnLoad``)."""
     live, stored = LOADED_TEXT
-    ws.write_formula(r, c, f'=IF({LOADED_NAME},"{live}","{stored}")', ctx.f.get(bold=True, font_color=LIVE_FONT), stored)
+    fmt = ctx.f.get(bold=True, font_color=LIVE_FONT)
+    ws.write_formula(r, c, f'=IF({LOADED_NAME},"{live}","{stored}")', fmt, stored)
 
 
 def new_sheet(ctx: Context, name: str, widths: dict[int, float] | None = None, landscape: bool = True):

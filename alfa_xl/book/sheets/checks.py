@@ -40,7 +40,8 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
     ws = new_sheet(ctx, SHEET, {0: 5, 1: 62, 2: 14, 3: 14, 4: 14, 5: 14, 6: 14, 7: 14, 8: 14, 9: 14, 10: 12, 11: 12})
     ws.write(0, 0, "Checks", f.title())
     ws.write(1, 0, "Native Excel formulas over the values the refresh wrote (names out_scenarios and out_risk): they work with or without the Python add-in.", f.subtitle())
-    ws.write(2, 0, "The master check is ERROR when any check below fails or holds an error value (#VALUE!, #REF!, ...).", f.subtitle())
+    ws.write(2, 0, "The master check is ERROR when any check below fails or holds an error value (#VALUE!, #REF!, ...).",
+             f.subtitle())
     per = xl_range(L.per_first, L.per_status_col, L.per_last, L.per_status_col)
     stale = xl_range(L.stale_first, V, L.stale_first + L.STALE_ROWS - 1, V)
     risk = xl_range(L.risk_first, V, L.risk_first + L.RISK_ROWS - 1, V)
@@ -50,7 +51,8 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
     # (the live functions' rows, not part of the master, left out)
     above = xl_range_abs(L.shape_row - 1, 0, L.live_first - 2, L.last_col)
     below = xl_range_abs(L.risk_first - 1, 0, L.last_row, L.last_col)
-    ws.write_formula(L.master_row, V, f'=IF(SUMPRODUCT(--ISERROR({above}))+SUMPRODUCT(--ISERROR({below}))+COUNTIF({per},"ERROR")+COUNTIF({stale},"ERROR")+COUNTIF({risk},"ERROR")'
+    ws.write_formula(L.master_row, V, f'=IF(SUMPRODUCT(--ISERROR({above}))+SUMPRODUCT(--ISERROR({below}))'
+                                      f'+COUNTIF({per},"ERROR")+COUNTIF({stale},"ERROR")+COUNTIF({risk},"ERROR")'
                                       f'+COUNTIF({fc},"ERROR")>0,"ERROR",'
                                       f'IF(COUNTIF({stale},"REFRESH")+COUNTIF({risk},"REFRESH")+COUNTIF({fc},"REFRESH")>0,"REFRESH","OK"))',
                      f.get(bold=True, font_size=12, align="center"), ctx.master)
@@ -123,11 +125,12 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
 
     r = L.live_first
     ws.write(r - 1, 1, "Live functions (Excel with the xlwings add-in; not part of the master check)", f.section())
-    diffs = f"OFFSET({GAP_SHEET}!{xl_rowcol_to_cell(gap.first, DIFF_COL, True, True)},0,0,in_end_year-in_start_year+1,1)"
+    first_diff = xl_rowcol_to_cell(gap.first, DIFF_COL, True, True)
+    diffs = f"OFFSET({GAP_SHEET}!{first_diff},0,0,in_end_year-in_start_year+1,1)"
     ws.write(r, 1, "ALFA_GAP_TABLE gap equals target - ALFA_PROJECT total", f.label())
     # without the functions the live tables show their stored copies: "not loaded", as the file is stored
-    ws.write_formula(r, V, f'=IF(NOT({LOADED_NAME}),"not loaded",IF(SUMPRODUCT(ABS({diffs}))<=in_tolerance,"OK","ERROR"))',
-                     f.calc(align="center"), "not loaded")
+    ws.write_formula(r, V, f'=IF(NOT({LOADED_NAME}),"not loaded",'
+                           f'IF(SUMPRODUCT(ABS({diffs}))<=in_tolerance,"OK","ERROR"))', f.calc(align="center"), "not loaded")
     ws.write(r + 1, 1, "ALFA_PROJECT total equals the sum of its models", f.label())
     spill = ctx.layout.by_model
     head = f"{spill.sheet}!{xl_rowcol_to_cell(spill.row, 0, True, True)}"
@@ -136,7 +139,8 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
     spill_models = f"OFFSET({head},1,1,{rows},COUNTA({head_row})-2)"
     spill_ones = f"TRANSPOSE(COLUMN(OFFSET({head},0,1,1,COUNTA({head_row})-2))^0)"
     spill_total = f"OFFSET({head},1,COUNTA({head_row})-1,{rows},1)"
-    ws.write_array_formula(r + 1, V, r + 1, V, f'{{=IF(NOT({LOADED_NAME}),"not loaded",IF(MAX(ABS(MMULT({spill_models},{spill_ones})-{spill_total}))<=in_tolerance,"OK","ERROR"))}}',
+    ws.write_array_formula(r + 1, V, r + 1, V, f'{{=IF(NOT({LOADED_NAME}),"not loaded",'
+                           f'IF(MAX(ABS(MMULT({spill_models},{spill_ones})-{spill_total}))<=in_tolerance,"OK","ERROR"))}}',
                            f.calc(align="center"), "not loaded")
     status_format(ctx, ws, r, V, r + 1, V)
 

@@ -29,8 +29,8 @@ _ABOUT: tuple[Any, ...] = (
     "A lifecycle model of every Alfa Romeo nameplate (on sale and planned) projects yearly registrations;",
     ('="scenarios move launches and peaks; the gap is the target ("&TEXT(in_target,"#,##0")&" a year, in_target; '
      'Marchionne\'s May 2014 plan said 400,000) minus the projection."',
-     "scenarios move launches and peaks; the gap is the target ({target} a year, in_target; Marchionne's May 2014 plan said 400,000) "
-     "minus the projection."),
+     "scenarios move launches and peaks; the gap is the target ({target} a year, in_target; "
+     "Marchionne's May 2014 plan said 400,000) minus the projection."),
     "Every input is on the Inputs sheet with its unit, source and a comment. Every fact is sourced on the Facts sheet.",
 )
 #: Last column printed (J): the page is A4 landscape, one page wide; longer notes wrap inside C:J.
@@ -56,7 +56,8 @@ _STEPS = (
     "Press Refresh scenarios and risk after changing Inputs: macro RefreshScenarios runs alfa_xl.macros.refresh_scenarios.",
     "Without Excel: alfa-xl refresh alfa_outlook.xlsm rewrites the Scenarios, Risk and Track record sheets and this forecast the same way (Excel closed).",
     "Either way the status line (out_status, on the Scenarios sheet and above) says what was refreshed, or why nothing was.",
-    "Without the add-in (or xlwings Lite), purple cells show the values of the last refresh; a note on the Projection and Gap sheets says which.",
+    "Without the add-in (or xlwings Lite), purple cells show the values of the last refresh; "
+    "a note on the Projection and Gap sheets says which.",
 )
 
 
@@ -67,7 +68,8 @@ def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) ->
     f = ctx.f
     ws = new_sheet(ctx, SHEET, {0: 3, 1: 30, 2: 14, 3: 14, 4: 14, 5: 14, 6: 14, 7: 14, 8: 10, 9: 10})
     target = f"{ctx.inputs.target:,.0f}"
-    ws.write_formula(0, 1, '="Alfa Romeo outlook: can Alfa Romeo reach "&TEXT(in_target,"#,##0")&" sales a year, when, and what would it take?"',
+    ws.write_formula(0, 1, '="Alfa Romeo outlook: can Alfa Romeo reach "&TEXT(in_target,"#,##0")'
+                           '&" sales a year, when, and what would it take?"',
                      f.title(), f"Alfa Romeo outlook: can Alfa Romeo reach {target} sales a year, when, and what would it take?")
     wrap = f.get(font_color="595959", text_wrap=True)
 
@@ -134,12 +136,15 @@ def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) ->
     for fmt, sample, meaning in (
         (f.input(), "400,000", "Input: type here (blue on yellow). Only the Inputs sheet has inputs."),
         (f.calc("#,##0"), "=A1-B1", "Calculation: native Excel formula (black)."),
-        (f.live("#,##0"), "=ALFA_...", "Live Python function (purple): needs the xlwings add-in or xlwings Lite; without them it shows the values of the last refresh."),
+        (f.live("#,##0"), "=ALFA_...", "Live Python function (purple): needs the xlwings add-in or xlwings Lite; "
+                                       "without them it shows the values of the last refresh."),
         (f.output("units"), "87,791", "Written by the refresh (dark blue on grey: the forecast above, the Scenarios, Risk and Track record sheets): do not type here, the next refresh replaces it."),
         (status_fmt(f), "Refreshed by ...", "Status line of the last refresh (out_status, Scenarios!B5): written by the refresh only."),
         (f.data("#,##0"), "73,000", "Sourced data (green): see the source beside each row on the Facts sheet."),
         (f.get(bg_color=CHECK_OK_FILL), "OK", "Check passed."),
-        (f.get(bg_color=CHECK_BAD_FILL), "ERROR", "Check failed (or REFRESH: the Scenarios, Risk or forecast output is older than the Inputs; STALE: a check the headless refresh could not compute, until Excel recalculates)."),
+        (f.get(bg_color=CHECK_BAD_FILL), "ERROR", "Check failed (or REFRESH: the Scenarios, Risk or forecast output is "
+                                                  "older than the Inputs; STALE: a check the headless refresh could not "
+                                                  "compute, until Excel recalculates)."),
     ):
         ws.write(r, 1, sample, fmt)
         note(r, meaning); r += 1

@@ -45,8 +45,8 @@ def write(ctx: Context, proj: ProjectionResult) -> GapResult:
     ws.write(lay.gap_table.row - 1, 0, "ALFA_GAP_TABLE: per-year gap metrics", f.section())
     fmts = [_FORMATS.get(c, "#,##0") for c in table[0]]
     define_hidden(ctx, "_stored_gap_table", array_constant(table))
-    spill(ctx, ws, lay.gap_table, live_formula(f"ALFA_GAP_TABLE(in_target,in_scenario,in_start_year,in_end_year,{LINEUP_TABLE}[#All])", "_stored_gap_table"),
-          table, fmts, len(table[0]))
+    call = f"ALFA_GAP_TABLE(in_target,in_scenario,in_start_year,in_end_year,{LINEUP_TABLE}[#All])"
+    spill(ctx, ws, lay.gap_table, live_formula(call, "_stored_gap_table"), table, fmts, len(table[0]))
     loaded_note(ctx, ws, 2, 0)
 
     # native cross-checks, one formula along each column
@@ -74,15 +74,18 @@ def write(ctx: Context, proj: ProjectionResult) -> GapResult:
         n = y - ctx.base_year
         rate = (float(npf.rate(n, 0, -ctx.base_units, inp.target)) if n > 0 else "") if on else na
         closed = ((inp.target / ctx.base_units) ** (1 / n) - 1 if n > 0 else "") if on else na
-        ws.write_formula(r, 0, f"=IF({i + 1}<=in_end_year-in_start_year+1,in_start_year+{i},NA())", f.calc("0"), y if on else na)
-        ws.write_formula(r, 1, f'=INDEX({proj_rows},MATCH($A{R},{proj_years},0),MATCH("Total",{proj_head},0))', f.calc("#,##0"), total if on else na)
+        ws.write_formula(r, 0, f"=IF({i + 1}<=in_end_year-in_start_year+1,in_start_year+{i},NA())", f.calc("0"),
+                         y if on else na)
+        ws.write_formula(r, 1, f'=INDEX({proj_rows},MATCH($A{R},{proj_years},0),MATCH("Total",{proj_head},0))',
+                         f.calc("#,##0"), total if on else na)
         ws.write_formula(r, 2, f"=IF(ISNA($A{R}),NA(),in_target)", f.calc("#,##0"), inp.target if on else na)
         ws.write_formula(r, 3, f"=C{R}-B{R}", f.calc("#,##0"), gap if on else na)
         ws.write_formula(r, 4, f"=B{R}/C{R}", f.calc("0.0%"), total / inp.target if on else na)
         ws.write_formula(r, 5, f'=IF($A{R}>data_base_year,RATE($A{R}-data_base_year,0,-data_base_units,C{R}),"")', f.calc("0.0%"), rate)
         ws.write_formula(r, 6, f'=IF($A{R}>data_base_year,(C{R}/data_base_units)^(1/($A{R}-data_base_year))-1,"")', f.calc("0.0%"), closed)
         live_gap = float(table[1 + i][gap_col]) if on else 0.0
-        ws.write_formula(r, DIFF_COL, f"=D{R}-{xl_rowcol_to_cell(lay.gap_table.first + i, gap_col)}", f.calc("#,##0.00"), gap - live_gap if on else na)
+        live_cell = xl_rowcol_to_cell(lay.gap_table.first + i, gap_col)
+        ws.write_formula(r, DIFF_COL, f"=D{R}-{live_cell}", f.calc("#,##0.00"), gap - live_gap if on else na)
         if on:
             diffs.append(abs(gap - live_gap))
     result = GapResult(r0 + 1, r0 + MAX_YEARS, "OK" if sum(diffs) <= TOLERANCE else "ERROR")
@@ -91,13 +94,15 @@ def write(ctx: Context, proj: ProjectionResult) -> GapResult:
     chart = ctx.wb.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
     chart.add_series({
         "name": [SHEET, 3, 1], "categories": [SHEET, result.first, 0, result.last, 0], "values": [SHEET, result.first, 3, result.last, 3],
-        "line": {"color": "#C00000", "width": 2}, "marker": {"type": "square", "size": 6, "fill": {"color": "#C00000"}, "border": {"color": "#C00000"}},
+        "line": {"color": "#C00000", "width": 2},
+        "marker": {"type": "square", "size": 6, "fill": {"color": "#C00000"}, "border": {"color": "#C00000"}},
         "data_labels": {"value": True, "num_format": "#,##0", "font": {"size": 8}, "position": "above"},
     })
-    ws.write_formula(4, 0, '="Gap to the target of "&TEXT(in_target,"#,##0")&" by year (units a year), scenario "&in_scenario', f.note(),
-                     f"Gap to the target of {inp.target:,.0f} by year (units a year), scenario {inp.scenario}")
+    ws.write_formula(4, 0, '="Gap to the target of "&TEXT(in_target,"#,##0")&" by year (units a year), scenario "&in_scenario',
+                     f.note(), f"Gap to the target of {inp.target:,.0f} by year (units a year), scenario {inp.scenario}")
     chart.set_title({"name": [SHEET, 4, 0], "name_font": {"size": 11, "bold": True}})
-    chart.set_x_axis({"num_format": "0", "major_unit": 1, "num_font": {"size": 8}, "major_gridlines": {"visible": False}})
+    chart.set_x_axis({"num_format": "0", "major_unit": 1, "num_font": {"size": 8},
+                      "major_gridlines": {"visible": False}})
     chart.set_y_axis({"min": 0, "num_format": "#,##0", "num_font": {"size": 8}, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"none": True})
     chart.set_size({"width": 620, "height": 330})

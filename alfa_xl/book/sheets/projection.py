@@ -37,7 +37,8 @@ def write(ctx: Context) -> ProjectionResult:
     lay = ctx.layout
     ws = new_sheet(ctx, SHEET, {0: 10, **{j: 16 for j in range(1, 12)}})
     ws.write(0, 0, "Projection: units sold a year by model and by region (live)", f.title())
-    ws.write(1, 0, "Purple cells are =ALFA_PROJECT() formulas that spill: live with the xlwings add-in or xlwings Lite, otherwise the values of the last refresh.", f.subtitle())
+    ws.write(1, 0, "Purple cells are =ALFA_PROJECT() formulas that spill: live with the xlwings add-in or xlwings Lite, "
+                   "otherwise the values of the last refresh.", f.subtitle())
     ws.write(3, 0, "Scenario", f.label())
     ws.write_formula(3, 1, "=in_scenario", f.calc(), inp.scenario)
     ws.write(3, 3, "Years", f.label())
@@ -49,8 +50,8 @@ def write(ctx: Context) -> ProjectionResult:
         table = ctx.live.project(inp.scenario, inp.start_year, inp.end_year, by)
         ws.write(at.row - 1, 0, title, f.section())
         define_hidden(ctx, name, array_constant(table))
-        spill(ctx, ws, at, live_formula(f'ALFA_PROJECT(in_scenario,in_start_year,in_end_year,"{by}",{lineup_arg})', name),
-              table, ["0", "#,##0"], len(table[0]))
+        call = f'ALFA_PROJECT(in_scenario,in_start_year,in_end_year,"{by}",{lineup_arg})'
+        spill(ctx, ws, at, live_formula(call, name), table, ["0", "#,##0"], len(table[0]))
         if by == "model":
             by_model = table
     _chart(ctx, ws)
@@ -69,9 +70,11 @@ def _chart(ctx: Context, ws) -> None:
     inp = ctx.inputs
     L = ctx.layout.checks
     chart_row = ctx.layout.chart_data
-    ws.write(chart_row - 1, 0, "Chart data: history and the totals of the first scenarios of out_scenarios (units a year; #N/A: not in the output)", f.section())
+    ws.write(chart_row - 1, 0, "Chart data: history and the totals of the first scenarios of out_scenarios "
+                               "(units a year; #N/A: not in the output)", f.section())
     title = f"Alfa Romeo sales a year: history, scenarios and the {inp.target:,.0f} target"
-    ws.write_formula(TITLE_CELL[0], TITLE_CELL[1], '="Alfa Romeo sales a year: history, scenarios and the "&TEXT(in_target,"#,##0")&" target"', f.note(), title)
+    ws.write_formula(*TITLE_CELL, '="Alfa Romeo sales a year: history, scenarios and the "&TEXT(in_target,"#,##0")&" target"',
+                     f.note(), title)
     blocks = ctx.outputs["scenarios"]
     n = len(blocks[0].frame)
     tables = {k: blocks[1 + k].frame for k in range(n)}
@@ -91,8 +94,8 @@ def _chart(ctx: Context, ws) -> None:
         ws.write_formula(r, 1, f"=Facts!{xl_rowcol_to_cell(frow, 1)}", f.data("#,##0"), units)
         if y == ctx.base_year:
             for j in range(CHART_SCENARIOS):
-                ws.write_formula(r, 2 + j, f'=IF({chk(L.per_first + j, 1)}="",NA(),{xl_rowcol_to_cell(r, 1)})', f.calc("#,##0"),
-                                 units if j < n else "#N/A")
+                formula = f'=IF({chk(L.per_first + j, 1)}="",NA(),{xl_rowcol_to_cell(r, 1)})'
+                ws.write_formula(r, 2 + j, formula, f.calc("#,##0"), units if j < n else "#N/A")
         ws.write_formula(r, target_col, "=in_target", f.calc("#,##0"), inp.target)
         r += 1
     years_n = inp.end_year - inp.start_year + 1
@@ -101,16 +104,16 @@ def _chart(ctx: Context, ws) -> None:
     for i in range(MAX_YEARS):
         R = r + 1
         on = i < years_n
-        year = inp.start_year + i
-        ws.write_formula(r, 0, f"=IF({i + 1}<={shape_y},INDEX(out_scenarios,{chk(L.per_first, 2)}+{i + 1},1),NA())", f.calc("0"),
-                         year if on else "#N/A")
+        year = f"=IF({i + 1}<={shape_y},INDEX(out_scenarios,{chk(L.per_first, 2)}+{i + 1},1),NA())"
+        ws.write_formula(r, 0, year, f.calc("0"), inp.start_year + i if on else "#N/A")
         for j in range(CHART_SCENARIOS):
             p0 = chk(L.per_first + j, 2)  # offset of scenario j's first projection row in out_scenarios
             formula = (f'=IF(OR(ISNA($A{R}),{chk(L.per_first + j, 1)}=""),NA(),'
                        f'INDEX(out_scenarios,{p0}+1+$A{R}-INDEX(out_scenarios,{p0}+1,1),{shape_w}))')
             value = float(tables[j]["Total"].iloc[i]) if on and j < n else "#N/A"
             ws.write_formula(r, 2 + j, formula, f.calc("#,##0"), value)
-        ws.write_formula(r, target_col, f"=IF(ISNA($A{R}),NA(),in_target)", f.calc("#,##0"), inp.target if on else "#N/A")
+        ws.write_formula(r, target_col, f"=IF(ISNA($A{R}),NA(),in_target)", f.calc("#,##0"),
+                         inp.target if on else "#N/A")
         r += 1
     last = r - 1
 
@@ -131,7 +134,8 @@ def _chart(ctx: Context, ws) -> None:
         "line": {"color": "#C00000", "width": 1.5, "dash_type": "dash"}, "marker": {"type": "none"},
     })
     chart.set_title({"name": [SHEET, *TITLE_CELL], "name_font": {"size": 11, "bold": True}})
-    chart.set_x_axis({"min": int(ctx.history_rows[0][0]), "major_unit": 2, "num_format": "0", "num_font": {"size": 8}, "major_gridlines": {"visible": False}})
+    chart.set_x_axis({"min": int(ctx.history_rows[0][0]), "major_unit": 2, "num_format": "0", "num_font": {"size": 8},
+                      "major_gridlines": {"visible": False}})
     chart.set_y_axis({"min": 0, "num_format": "#,##0", "num_font": {"size": 8}, "name": "units a year", "name_font": {"size": 9, "bold": False}, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"position": "bottom", "font": {"size": 8}})
     chart.set_size({"width": 760, "height": 400})
