@@ -9,23 +9,22 @@ pandas/NumPy and never imports xlwings. Typical use::
     (2026, 2030)
 """
 
-from __future__ import annotations
-
-import importlib
+# No import at all at the top (not even ``from __future__``, which imports a module): the
+# console command's Ctrl-C handler (alfa_xl.entry) is installed right after this runs.
 
 #: Where each public name lives. The names are imported on first use (PEP 562), so that
 #: ``import alfa_xl.entry`` (the console command) does not load pandas before it can
 #: answer a Ctrl-C with one line.
 _EXPORTS = {
-    "lifecycle_share": "alfa_xl.model.curve",
+    "lifecycle_share": "alfa_xl.model.engine.curve",
     **dict.fromkeys(["AlfaInputError", "HorizonError", "LineupError", "ScenarioError", "UnknownModelError",
                      "UnknownScenarioError"], "alfa_xl.errors"),
     **dict.fromkeys(["DEFAULT_TARGET", "cagr", "first_year_at_target", "gap_table", "required_extra_launches",
-                     "required_peak_multiplier", "years_to_target"], "alfa_xl.model.gap"),
-    **dict.fromkeys(["REGIONS", "Lineup", "Model", "default_lineup", "load_lineup"], "alfa_xl.model.lineup"),
-    **dict.fromkeys(["Projection", "default_horizon", "project"], "alfa_xl.model.projection"),
-    **dict.fromkeys(["BUILTIN", "Scenario", "get_scenario", "load_scenario", "scenario_names"], "alfa_xl.model.scenarios"),
-    **dict.fromkeys(["facts", "history", "latest_actual"], "alfa_xl.model.sources"),
+                     "required_peak_multiplier", "years_to_target"], "alfa_xl.model.engine.gap"),
+    **dict.fromkeys(["REGIONS", "Lineup", "Model", "default_lineup", "load_lineup"], "alfa_xl.model.engine.lineup"),
+    **dict.fromkeys(["Projection", "default_horizon", "project"], "alfa_xl.model.engine.projection"),
+    **dict.fromkeys(["BUILTIN", "Scenario", "get_scenario", "load_scenario", "scenario_names"], "alfa_xl.model.engine.scenarios"),
+    **dict.fromkeys(["facts", "history", "latest_actual"], "alfa_xl.model.data.sources"),
 }
 
 
@@ -39,6 +38,8 @@ def _version() -> str:
 
 
 def __getattr__(name: str):
+    import importlib
+
     if name == "__version__":
         value = _version()
     elif name in _EXPORTS:

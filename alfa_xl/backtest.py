@@ -1,8 +1,8 @@
 """Backtests on Alfa Romeo's past plans, under a short public name.
 
 ``from alfa_xl import backtest`` then ``backtest.replay(2018)`` or
-``backtest.DECISION_POINTS``; the code lives in :mod:`alfa_xl.model.backtest`.
+``backtest.DECISION_POINTS``; the code lives in :mod:`alfa_xl.model.evidence.replay`.
 """
 
-from alfa_xl.model.backtest import *  # noqa: F401,F403
-from alfa_xl.model.backtest import __all__  # noqa: F401
+from alfa_xl.model.evidence.replay import *  # noqa: F401,F403
+from alfa_xl.model.evidence.replay import __all__  # noqa: F401

@@ -1,4 +1,4 @@
-"""Speed of the backtest (``alfa_xl.model.backtest`` and ``alfa-xl backtest``).
+"""Speed of the backtest (``alfa_xl.model.evidence.replay`` and ``alfa-xl backtest``).
 
 1. Every shipped decision point replayed at 20,000 paths and the pooled summary, in
    process (``replay_all`` + ``summary``): median wall time. Target: <= 5 s.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from alfa_xl.model.backtest import replay_all, summary
+from alfa_xl.model.evidence.replay import replay_all, summary
 
 PATHS = 20_000
 TARGET_SECONDS = 5.0

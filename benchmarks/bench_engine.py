@@ -14,9 +14,9 @@ import sys
 
 import pytest
 
-from alfa_xl.model.lineup import default_lineup
-from alfa_xl.model.projection import project
-from alfa_xl.model.scenarios import BUILTIN
+from alfa_xl.model.engine.lineup import default_lineup
+from alfa_xl.model.engine.projection import project
+from alfa_xl.model.engine.scenarios import BUILTIN
 
 LINEUP = default_lineup()
 

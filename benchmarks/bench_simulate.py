@@ -1,4 +1,4 @@
-"""Speed and memory of the Monte Carlo (``alfa_xl.model.simulate``).
+"""Speed and memory of the Monte Carlo (``alfa_xl.model.risk.simulate``).
 
 1. 100,000 paths over 2026-2035 with the default lineup and the base scenario: median
    wall time of ``simulate`` (totals per path and year). Target: <= 0.25 s. Also the
@@ -26,11 +26,11 @@ import sys
 
 import numpy as np
 
-from alfa_xl.model.lineup import default_lineup
-from alfa_xl.model.projection import effective_inputs
-from alfa_xl.model.scenarios import get_scenario
-from alfa_xl.model.simulate import draw, simulate
-from alfa_xl.model.sources import latest_actual
+from alfa_xl.model.engine.lineup import default_lineup
+from alfa_xl.model.engine.projection import effective_inputs
+from alfa_xl.model.engine.scenarios import get_scenario
+from alfa_xl.model.risk.simulate import draw, simulate
+from alfa_xl.model.data.sources import latest_actual
 
 PATHS, START, END = 100_000, 2026, 2035
 LOOP_PATHS = 2_000
@@ -134,7 +134,7 @@ def bench_python_loop(benchmark, figures):
 
 MEMORY_SCRIPT = """
 import resource, sys, time
-import alfa_xl.model.simulate as s
+import alfa_xl.model.risk.simulate as s
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()
 sim = s.simulate(paths=1_000_000, start_year=2026, end_year=2035, seed=1)

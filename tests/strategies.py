@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from alfa_xl.model.lineup import Lineup, Model
-from alfa_xl.model.scenarios import Scenario
+from alfa_xl.model.engine.lineup import Lineup, Model
+from alfa_xl.model.engine.scenarios import Scenario
 
 #: Regional splits that sum to exactly 1 (quarters, so no rounding trouble).
 _SPLITS = st.lists(st.integers(0, 4), min_size=3, max_size=3).filter(lambda q: sum(q) <= 4).map(

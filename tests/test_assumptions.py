@@ -1,4 +1,4 @@
-"""alfa_xl.model.assumptions and ``alfa-xl facts --assumptions`` (issue 9 item 5)."""
+"""alfa_xl.model.risk.assumptions and ``alfa-xl facts --assumptions`` (issue 9 item 5)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 
 from alfa_xl.cli import main
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.assumptions import PERTURBATIONS, RANK_COLUMNS, perturb, rank_assumptions
-from alfa_xl.model.lineup import REGION_COLUMNS, Lineup, Model, default_lineup
-from alfa_xl.model.sources import lineup_basis
+from alfa_xl.model.risk.assumptions import PERTURBATIONS, RANK_COLUMNS, perturb, rank_assumptions
+from alfa_xl.model.engine.lineup import REGION_COLUMNS, Lineup, Model, default_lineup
+from alfa_xl.model.data.sources import lineup_basis
 
 PATHS = 600  # modest: each run shares one seed, so differences are the assumption's
 
@@ -130,7 +130,7 @@ class TestCommand:
 def test_docstring_examples():
     import doctest
 
-    import alfa_xl.model.assumptions as module
+    import alfa_xl.model.risk.assumptions as module
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 2 and result.failed == 0

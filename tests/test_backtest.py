@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.model.backtest (and the alfa_xl.backtest alias): what a replay may
+"""Tests of alfa_xl.model.evidence.replay (and the alfa_xl.backtest alias): what a replay may
 know, leave-one-out, and its scores recomputed by hand."""
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ import pytest
 from numpy.testing import assert_allclose
 
 from alfa_xl.errors import AlfaInputError, HorizonError
-from alfa_xl.model import backtest as bt
-from alfa_xl.model import calibration, sources, uncertainty
-from alfa_xl.model.curve import EARLY_DEFAULTS
-from alfa_xl.model.lineup import Lineup, Model
-from alfa_xl.model.projection import project
-from alfa_xl.model.scenarios import Scenario
-from alfa_xl.model.simulate import simulate
-from alfa_xl.model.uncertainty import Uncertainty
+from alfa_xl.model.evidence import replay as bt
+from alfa_xl.model.data import sources
+from alfa_xl.model.evidence import calibration
+from alfa_xl.model.risk import uncertainty
+from alfa_xl.model.engine.curve import EARLY_DEFAULTS
+from alfa_xl.model.engine.lineup import Lineup, Model
+from alfa_xl.model.engine.projection import project
+from alfa_xl.model.engine.scenarios import Scenario
+from alfa_xl.model.risk.simulate import simulate
+from alfa_xl.model.risk.uncertainty import Uncertainty
 
 PATHS = 4_000
 
@@ -245,9 +247,9 @@ class TestBadInput:
         assert r.lineup["A"].status == "on_sale"
 
 
-@pytest.mark.parametrize("name", ["alfa_xl.model.backtest", "alfa_xl.model.uncertainty", "alfa_xl.model.sim_inputs",
-                                  "alfa_xl.model.sim_result", "alfa_xl.model.tornado", "alfa_xl.model.calibration",
-                                  "alfa_xl.model.forecast"])
+@pytest.mark.parametrize("name", ["alfa_xl.model.evidence.replay", "alfa_xl.model.risk.uncertainty", "alfa_xl.model.risk.settings",
+                                  "alfa_xl.model.risk.result", "alfa_xl.model.risk.tornado", "alfa_xl.model.evidence.calibration",
+                                  "alfa_xl.model.evidence.forecast"])
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

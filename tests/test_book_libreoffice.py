@@ -22,7 +22,7 @@ from python_calamine import CalamineWorkbook
 
 from alfa_xl.book.build import build_workbook
 from alfa_xl.book.refresh import refresh_workbook
-from alfa_xl.model.projection import project
+from alfa_xl.model.engine.projection import project
 
 pytestmark = pytest.mark.libreoffice
 

@@ -162,8 +162,8 @@ def test_charts_and_titles_follow_a_new_target(book):
 
 
 def test_output_equals_the_report_the_macro_writes(book):
-    from alfa_xl.model.lineup import default_lineup
-    from alfa_xl.model.report import RefreshInputs, blocks_to_grid, refresh_blocks
+    from alfa_xl.model.engine.lineup import default_lineup
+    from alfa_xl.book.tables.report import RefreshInputs, blocks_to_grid, refresh_blocks
 
     set_cell(book, "B8", 2029)  # in_compare_year
     refresh_workbook(book)
@@ -231,10 +231,10 @@ def test_status_line_says_who_refreshed_what(book):
 def test_risk_output_equals_the_engine_report(book):
     """out_risk holds report.blocks_to_grid(risk_blocks(...)) for in_scenario, in_paths and
     in_seed, with the scenario's compare-year total beside each tornado row."""
-    from alfa_xl.model.lineup import default_lineup
-    from alfa_xl.model.projection import project
-    from alfa_xl.model.report import RefreshInputs, blocks_to_grid
-    from alfa_xl.model.risk_report import risk_blocks
+    from alfa_xl.model.engine.lineup import default_lineup
+    from alfa_xl.model.engine.projection import project
+    from alfa_xl.book.tables.report import RefreshInputs, blocks_to_grid
+    from alfa_xl.book.tables.risk import risk_blocks
 
     set_cell(book, SCENARIO, "bear")
     set_cell(book, PATHS, 2000)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from alfa_xl.book.owned import OwnedAreaError
 from defusedxml.ElementTree import fromstring
 
 from alfa_xl.book.build import build_workbook
@@ -27,12 +29,12 @@ from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.xlsx import read_package
 from alfa_xl.excel import macros
-from alfa_xl.model.backtest import DECISION_POINTS, replay
-from alfa_xl.model.forecast import forecast
-from alfa_xl.model.lineup import default_lineup
-from alfa_xl.model.sim_inputs import DEFAULT_SEED
-from alfa_xl.model.simulate import simulate
-from alfa_xl.model.sources import history
+from alfa_xl.model.evidence.replay import DECISION_POINTS, replay
+from alfa_xl.model.evidence.forecast import forecast
+from alfa_xl.model.engine.lineup import default_lineup
+from alfa_xl.model.risk.settings import DEFAULT_SEED
+from alfa_xl.model.risk.simulate import simulate
+from alfa_xl.model.data.sources import history
 from test_book_inputs import excel_double, number
 from test_book_refresh import parts, rewrite, set_cell
 from test_macros import parse_cell
@@ -201,12 +203,20 @@ def test_one_chart_per_decision_point_reads_its_table(pristine):
 
 
 # -- the refresh owns the sheet -----------------------------------------------------------
+def test_a_cell_typed_over_in_the_track_record_area_stops_the_refresh(book):
+    """Content the refresh did not write inside its area is never overwritten: the refresh
+    stops, names the row, and leaves the file as it was."""
+    top = _find(sheet(book, TRACK), "Year", 0)
+    row = top + 2                                                # a P50 of the first decision point
+    set_cell(book, f"E{row}", "typed over", part=TRACK_PART)
+    before = book.read_bytes()
+    with pytest.raises(OwnedAreaError, match=rf"'Track record'!A{row}:I{row}"):
+        refresh_workbook(book, backup=False)
+    assert book.read_bytes() == before
+
+
 def test_headless_refresh_rewrites_the_track_record_area(book):
     built = sheet(book, TRACK)
-    top = _find(built, "Year", 0)
-    cell = f"E{top + 2}"                                         # a P50 of the first decision point
-    set_cell(book, cell, "typed over", part=TRACK_PART)
-    assert sheet(book, TRACK)[top + 1][4] == "typed over"
     report = refresh_workbook(book, backup=False)
     m = re.fullmatch(r"'Track record'!\$A\$6:\$I\$(\d+)", report.areas["out_track"])
     assert m, report.areas["out_track"]

@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.model.calibration: the track-record numbers, recomputed from the CSV rows."""
+"""Tests of alfa_xl.model.evidence.calibration: the track-record numbers, recomputed from the CSV rows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from alfa_xl.model.calibration import launch_slips, track_record, volume_realisation
+from alfa_xl.model.evidence.calibration import launch_slips, track_record, volume_realisation
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -134,8 +134,8 @@ class TestLateLife:
             assert int(r["age"]) == int(r["year"]) - int(r["launch_year"])
 
     def test_as_of_uses_only_earlier_records_and_keeps_the_prior_when_few(self):
-        from alfa_xl.model.calibration import late_life_fit, late_life_records
-        from alfa_xl.model.curve import EARLY_DEFAULTS, LATE_LIFE
+        from alfa_xl.model.evidence.calibration import late_life_fit, late_life_records
+        from alfa_xl.model.engine.curve import EARLY_DEFAULTS, LATE_LIFE
         assert len(late_life_records(2018)) == 3  # Giulietta 2015, MiTo 2015 and 2017
         assert late_life_fit(2018) == EARLY_DEFAULTS
         assert late_life_fit() == LATE_LIFE

@@ -50,7 +50,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 class TestFormulaInjection:
     def test_outlook_csv_writes_names_as_text(self, tmp_path, capsys):
-        from alfa_xl.model.lineup import load_lineup
+        from alfa_xl.model.engine.lineup import load_lineup
 
         path = evil_lineup(tmp_path)
         names = load_lineup(path).names  # as the loader keeps them

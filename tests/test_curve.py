@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.model.curve: the lifecycle share, checked against the formula by hand."""
+"""Tests of alfa_xl.model.engine.curve: the lifecycle share, checked against the formula by hand."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alfa_xl.model.curve import lifecycle_share
+from alfa_xl.model.engine.curve import lifecycle_share
 
 
 def by_hand(t, f=0.5, p=0.5, k=1.8, D=5, d=0.25):

@@ -9,16 +9,16 @@ import pytest
 
 ENGINE = [
     "alfa_xl",
-    "alfa_xl.model.curve",
-    "alfa_xl.model.lineup",
-    "alfa_xl.model.scenarios",
-    "alfa_xl.model.projection",
-    "alfa_xl.model.gap",
-    "alfa_xl.model.calibration",
-    "alfa_xl.model.sources",
+    "alfa_xl.model.engine.curve",
+    "alfa_xl.model.engine.lineup",
+    "alfa_xl.model.engine.scenarios",
+    "alfa_xl.model.engine.projection",
+    "alfa_xl.model.engine.gap",
+    "alfa_xl.model.evidence.calibration",
+    "alfa_xl.model.data.sources",
     "alfa_xl.errors",
-    "alfa_xl.model.report",
-    "alfa_xl.model.track_report",
+    "alfa_xl.book.tables.report",
+    "alfa_xl.book.tables.track_record",
 ]
 
 

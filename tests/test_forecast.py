@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.model.forecast: the central answer, recomputed from its own paths by
+"""Tests of alfa_xl.model.evidence.forecast: the central answer, recomputed from its own paths by
 hand, the zero-spread identity, year-to-date conditioning and bad input."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ import pytest
 from numpy.testing import assert_allclose
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.backtest import anchor_to_actual, as_of_scenario
-from alfa_xl.model.forecast import forecast
-from alfa_xl.model.lineup import default_lineup
-from alfa_xl.model.nowcast import nowcast
-from alfa_xl.model.projection import project
-from alfa_xl.model.uncertainty import Uncertainty
+from alfa_xl.model.evidence.replay import anchor_to_actual, as_of_scenario
+from alfa_xl.model.evidence.forecast import forecast
+from alfa_xl.model.engine.lineup import default_lineup
+from alfa_xl.model.evidence.nowcast import nowcast
+from alfa_xl.model.engine.projection import project
+from alfa_xl.model.risk.uncertainty import Uncertainty
 
 
 @pytest.fixture(scope="module")

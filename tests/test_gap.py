@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.model.gap: CAGR, years to target, the gap table and the what-it-takes solvers."""
+"""Tests of alfa_xl.model.engine.gap: CAGR, years to target, the gap table and the what-it-takes solvers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alfa_xl.errors import AlfaInputError, HorizonError
-from alfa_xl.model.gap import (
+from alfa_xl.model.engine.gap import (
     DEFAULT_TARGET,
     GAP_COLUMNS,
     cagr,
@@ -21,9 +21,9 @@ from alfa_xl.model.gap import (
     required_peak_multiplier,
     years_to_target,
 )
-from alfa_xl.model.lineup import Lineup, Model
-from alfa_xl.model.projection import project
-from alfa_xl.model.scenarios import Scenario
+from alfa_xl.model.engine.lineup import Lineup, Model
+from alfa_xl.model.engine.projection import project
+from alfa_xl.model.engine.scenarios import Scenario
 from strategies import horizons, lineups
 
 LATEST = 73_000.0  # alfa_xl/model/data/history.csv, 2025

@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.model.lineup: validation, defaults, CSV loading and the default lineup."""
+"""Tests of alfa_xl.model.engine.lineup: validation, defaults, CSV loading and the default lineup."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from alfa_xl.errors import AlfaInputError, LineupError
-from alfa_xl.model.lineup import DEFAULTS, REGION_COLUMNS, Lineup, Model, default_lineup, load_lineup
+from alfa_xl.model.engine.lineup import DEFAULTS, REGION_COLUMNS, Lineup, Model, default_lineup, load_lineup
 
 
 def shipped_rows() -> list[dict[str, str]]:

@@ -11,7 +11,7 @@ import pytest
 from alfa_xl import udfs
 from alfa_xl.cli import main
 from alfa_xl.errors import LineupError
-from alfa_xl.model.lineup import Lineup, load_lineup
+from alfa_xl.model.engine.lineup import Lineup, load_lineup
 
 from cli_support import LINEUP_HEAD, one_line, write
 

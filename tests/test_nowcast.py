@@ -1,4 +1,4 @@
-"""alfa_xl.model.nowcast and ALFA_NOWCAST (issue 9 item 4).
+"""alfa_xl.model.evidence.nowcast and ALFA_NOWCAST (issue 9 item 4).
 
 Expected values are computed here from the shipped partial periods (the CSV rows, typed
 in) and textbook Student-t quantiles, not from the module's own helpers.
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from alfa_xl.excel import functions as udfs
-from alfa_xl.model.nowcast import NowcastError, first_year, nowcast, seasonality, t_cdf, t_ppf
+from alfa_xl.model.evidence.nowcast import NowcastError, first_year, nowcast, seasonality, t_cdf, t_ppf
 from excel_harness import assert_cell_safe, cell, excel_call
 
 # shares of the year sold by month k (partial_periods.csv, typed in)
@@ -196,7 +196,7 @@ class TestAlfaNowcast:
         info = udfs.alfa_nowcast.__xlfunc__
         assert "alfa_nowcast" in udfs.__all__
         assert info["name"] == "alfa_nowcast" and info["category"] == "Alfa Romeo"
-        assert [a["name"] for a in info["args"]] == ["units_to_date", "months", "year"]
+        assert [a["name"] for a in info["args"]] == ["units_to_date", "months", "year", "override"]
         wizard = info["ret"]["doc"]
         assert 20 <= len(wizard) <= 255 and "\n" not in wizard
         assert all(10 <= len(a["doc"]) <= 255 for a in info["args"])
@@ -240,7 +240,7 @@ class TestAlfaNowcast:
 def test_docstring_examples():
     import doctest
 
-    import alfa_xl.model.nowcast as module
+    import alfa_xl.model.evidence.nowcast as module
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 6 and result.failed == 0

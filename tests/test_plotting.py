@@ -6,7 +6,7 @@ import pytest
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.cli.plotting import check_plot_path, plot_outlook
-from alfa_xl.model.projection import project
+from alfa_xl.model.engine.projection import project
 
 pytest.importorskip("matplotlib")  # the plot extra; installed with the test extra
 

@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.model.projection with hand-checkable lineups and the built-in scenarios."""
+"""Tests of alfa_xl.model.engine.projection with hand-checkable lineups and the built-in scenarios."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alfa_xl.errors import HorizonError, ScenarioError, UnknownModelError
-from alfa_xl.model.lineup import REGIONS, Lineup, Model, default_lineup
-from alfa_xl.model.projection import default_horizon, project
-from alfa_xl.model.scenarios import Scenario, get_scenario
+from alfa_xl.model.engine.lineup import REGIONS, Lineup, Model, default_lineup
+from alfa_xl.model.engine.projection import default_horizon, project
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 from strategies import horizons, lineups, scenarios
 
 E = math.exp
@@ -284,10 +284,10 @@ def test_a_delay_never_adds_volume_before_the_original_launch(lu, delay, h):
 
 
 class TestOneKernel:
-    """project, the Monte Carlo and the gap solver share one kernel (alfa_xl.model.projection)."""
+    """project, the Monte Carlo and the gap solver share one kernel (alfa_xl.model.engine.projection)."""
 
     def test_curve_units_by_hand(self):
-        from alfa_xl.model.projection import curve_units
+        from alfa_xl.model.engine.projection import curve_units
         # age 2 with decay 0.7: 0.5 + 0.5 e^-0.7; the successor's launch year keeps 1 - 0.25
         assert float(curve_units(2028, 2026, 0.5, 0.5, 0.7, 7, 0.15)) == pytest.approx(0.5 + 0.5 * E(-0.7))
         assert float(curve_units(2028, 2026, 0.5, 0.5, 0.7, 7, 0.15, handover=2028, successor_fraction=0.25)) == pytest.approx(
@@ -299,7 +299,7 @@ class TestOneKernel:
         import ast
         import pathlib
         root = pathlib.Path(__file__).resolve().parents[1]
-        engine = [root / "alfa_xl" / "model" / f"{n}.py" for n in ("projection", "simulate", "gap")]
+        engine = [root / "alfa_xl" / "model" / f"{n}.py" for n in ("engine/projection", "risk/simulate", "engine/gap")]
         for path in [*engine, *(root / "benchmarks").glob("*.py")]:
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("alfa_xl"):
@@ -309,5 +309,5 @@ class TestOneKernel:
     def test_the_formula_is_written_once(self):
         import pathlib
         root = pathlib.Path(__file__).resolve().parents[1] / "alfa_xl" / "model"
-        users = [p.name for p in root.glob("*.py") if "lifecycle_share(" in p.read_text() and p.name not in ("curve.py", "calibration.py")]  # calibration fits the curve
+        users = [p.name for p in root.glob("**/*.py") if "lifecycle_share(" in p.read_text() and p.name not in ("curve.py", "calibration.py")]  # calibration fits the curve
         assert users == ["projection.py"]

@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.model.report: scenario comparison and the blocks a refresh writes."""
+"""Tests of alfa_xl.book.tables.report: scenario comparison and the blocks a refresh writes."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from alfa_xl.errors import AlfaInputError, UnknownScenarioError
-from alfa_xl.model.lineup import Lineup, Model
-from alfa_xl.model.projection import project
-from alfa_xl.model.report import (
+from alfa_xl.model.engine.lineup import Lineup, Model
+from alfa_xl.model.engine.projection import project
+from alfa_xl.book.tables.report import (
     COMPARE_COLUMNS,
     Block,
     RefreshInputs,
@@ -21,7 +21,7 @@ from alfa_xl.model.report import (
     refresh_blocks,
     scenarios_table,
 )
-from alfa_xl.model.scenarios import Scenario
+from alfa_xl.model.engine.scenarios import Scenario
 
 
 def growing() -> Lineup:

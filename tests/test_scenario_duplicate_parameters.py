@@ -8,7 +8,7 @@ import pytest
 from alfa_xl import udfs
 from alfa_xl.cli import main
 from alfa_xl.errors import ScenarioError
-from alfa_xl.model.scenarios import Scenario, load_scenario
+from alfa_xl.model.engine.scenarios import Scenario, load_scenario
 
 from cli_support import one_line, write
 

@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.model.scenarios: built-ins, user-defined scenarios and validation."""
+"""Tests of alfa_xl.model.engine.scenarios: built-ins, user-defined scenarios and validation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from alfa_xl.errors import ScenarioError, UnknownModelError, UnknownScenarioError
-from alfa_xl.model.scenarios import BUILTIN, PARAMETERS, Scenario, get_scenario, load_scenario, scenario_names
+from alfa_xl.model.engine.scenarios import BUILTIN, PARAMETERS, Scenario, get_scenario, load_scenario, scenario_names
 
 
 class TestBuiltins:

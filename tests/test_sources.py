@@ -1,4 +1,4 @@
-"""Tests of alfa_xl.model.sources: the shipped history and facts."""
+"""Tests of alfa_xl.model.data.sources: the shipped history and facts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from alfa_xl.model.sources import fact, facts, history, latest_actual, plan_2014, plan_targets
+from alfa_xl.model.data.sources import fact, facts, history, latest_actual, plan_2014, plan_targets
 
 
 def raw(name: str) -> list[dict[str, str]]:
@@ -97,7 +97,7 @@ class TestLineupBasis:
         return float(ev(ast.parse(expression, mode="eval").body))
 
     def test_every_number_of_the_csv_has_one_basis_with_the_same_value(self):
-        from alfa_xl.model.sources import lineup_basis
+        from alfa_xl.model.data.sources import lineup_basis
 
         basis = lineup_basis()
         assert not basis.duplicated(["model", "column"]).any()
@@ -107,8 +107,8 @@ class TestLineupBasis:
         assert all(float(marked[k]) == float(cells[k]) for k in cells)
 
     def test_every_default_applied_to_blank_cells_has_a_basis(self):
-        from alfa_xl.model.lineup import DEFAULTS
-        from alfa_xl.model.sources import lineup_basis
+        from alfa_xl.model.engine.lineup import DEFAULTS
+        from alfa_xl.model.data.sources import lineup_basis
 
         b = lineup_basis()
         defaults = {r.column: float(r.value) for r in b.itertuples() if r.model == "(default)"}
@@ -118,7 +118,7 @@ class TestLineupBasis:
     def test_each_basis_carries_its_evidence(self):
         import re
 
-        from alfa_xl.model.sources import BASES, lineup_basis
+        from alfa_xl.model.data.sources import BASES, lineup_basis
 
         for r in lineup_basis().itertuples():
             assert r.basis in BASES, r
@@ -128,8 +128,8 @@ class TestLineupBasis:
                 assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", r.as_of), r
 
     def test_derived_numbers_are_their_arithmetic(self):
-        from alfa_xl.model.calibration import late_life_fit
-        from alfa_xl.model.sources import lineup_basis
+        from alfa_xl.model.evidence.calibration import late_life_fit
+        from alfa_xl.model.data.sources import lineup_basis
 
         derived = lineup_basis().query("basis == 'derived'")
         assert len(derived) >= 5

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from alfa_xl.excel import functions as udfs
-from alfa_xl.model.forecast import forecast
+from alfa_xl.model.evidence.forecast import forecast
 from excel_harness import assert_cell_safe, cell, excel_call
 
 

@@ -21,6 +21,7 @@ inputs byte-identical.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -28,12 +29,12 @@ from pathlib import Path
 
 import xlsxwriter
 
-from alfa_xl.model.sources import history, latest_actual
+from alfa_xl.model.data.sources import history, latest_actual
 from alfa_xl.book.build_inputs import BuildInputs
 from alfa_xl.book.buttons import MODULE_SOURCE
 from alfa_xl.book.replace import write_beside
 from alfa_xl.book.stored import LOADED_FORMULA
-from alfa_xl.model.report import blocks_to_grid
+from alfa_xl.book.tables.report import blocks_to_grid
 from alfa_xl.book.layout import (
     INPUTS, LOADED_NAME, OWNED_AREAS, SHEETS, BookInputs, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, WORKBOOK_NAME, grid_roles, owned_area, status_text,
 )
@@ -83,10 +84,20 @@ def build_workbook(out: str | os.PathLike | None = None, inputs: BuildInputs | N
     path = Path(out) if out is not None else default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     inputs = inputs or BuildInputs.default()
-    master = write_beside(path, lambda fh: _write(fh, inputs))
+    master = write_beside(path, lambda fh: _write_through_memory(fh, inputs))
     module = path.with_suffix(".py")
     write_beside(module, lambda fh: fh.write(MODULE_SOURCE.encode("utf-8")))
     return BuildResult(path, module, master)
+
+
+def _write_through_memory(fh, inputs: BuildInputs) -> str:
+    """Write the workbook into memory, then its bytes into ``fh``: the zip archive never
+    wraps the file, so an interrupted build leaves no archive that tries to finish writing
+    into a file already closed (Python's ``ZipFile.__del__ ... seek of closed file``)."""
+    buf = io.BytesIO()
+    master = _write(buf, inputs)
+    fh.write(buf.getbuffer())
+    return master
 
 
 def _check_contract(names: dict[str, str]) -> None:

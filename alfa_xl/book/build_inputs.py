@@ -9,13 +9,13 @@ from typing import Any
 
 import pandas as pd
 
-from alfa_xl.model.gap import DEFAULT_TARGET
+from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.validation import DEFAULT_YEAR
-from alfa_xl.model.lineup import Lineup
-from alfa_xl.model.projection import default_horizon
-from alfa_xl.model.report import RefreshInputs
-from alfa_xl.model.scenarios import BUILTIN
-from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED
+from alfa_xl.model.engine.lineup import Lineup
+from alfa_xl.model.engine.projection import default_horizon
+from alfa_xl.book.tables.report import RefreshInputs
+from alfa_xl.model.engine.scenarios import BUILTIN
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
 from alfa_xl.book.layout import BookInputs
 
 __all__ = ["BuildInputs"]

@@ -15,7 +15,7 @@ table column and row) and the fix, for example::
     Inputs!B5 (in_target): must be above 0 (got -5.0); give the target in units a year, above 0 (for example 400000)
 
 Rules beyond the validators: an empty cell takes the documented default (target 400,000,
-horizon :func:`~alfa_xl.model.projection.default_horizon`, compare year
+horizon :func:`~alfa_xl.model.engine.projection.default_horizon`, compare year
 :data:`~alfa_xl.validation.DEFAULT_YEAR`, scenario ``base``, every built-in scenario,
 10,000 paths, the default seed); ``0`` is a value, never "empty"; a formula without a
 calculated value is refused (its value is unknown, not blank).
@@ -31,16 +31,20 @@ import pandas as pd
 
 from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.lineup import REGION_COLUMNS, YEAR_COLUMNS, Lineup
-from alfa_xl.model.nowcast import nowcast
-from alfa_xl.model.projection import default_horizon, project
-from alfa_xl.model.report import RefreshInputs
-from alfa_xl.model.scenarios import BUILTIN, get_scenario
-from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED
+from alfa_xl.model.engine.gap import DEFAULT_TARGET
+from alfa_xl.model.engine.lineup import REGION_COLUMNS, YEAR_COLUMNS, Lineup
+from alfa_xl.model.evidence.nowcast import PaceError, check_pace, nowcast
+from alfa_xl.model.engine.projection import default_horizon, project
+from alfa_xl.book.tables.report import RefreshInputs
+from alfa_xl.model.engine.scenarios import BUILTIN, get_scenario
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
 from alfa_xl.book.layout import INPUT_NAMES, INPUT_ROLES, INPUTS, LINEUP_TABLE, MAX_YEARS, BookInputs
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.xlsx import CellRange
+
+#: A cell the user may name (the build does not make it): TRUE accepts year-to-date units
+#: that imply a full year outside the history's pace (:func:`alfa_xl.model.evidence.nowcast.check_pace`).
+YTD_OVERRIDE = "in_ytd_override"
 
 __all__ = ["InputsError", "Cell", "TableCells", "CellSource", "FileSource", "read_inputs", "read_book_inputs"]
 
@@ -252,6 +256,7 @@ def _lineup(src: CellSource) -> Lineup:
     t = src.table(LINEUP_TABLE)
     if t is None:
         raise InputsError(f"table {LINEUP_TABLE}", None, "restore the lineup table on the Inputs sheet, or rebuild the workbook", "missing")
+    _check_model_count(t)
     rows = [[_value(c, f"{LINEUP_TABLE}[{col}]") for c, col in zip(r, t.columns)] for r in t.rows]
     for r, values in zip(t.rows, rows):
         for c, col, value in zip(r, t.columns, values):
@@ -262,6 +267,15 @@ def _lineup(src: CellSource) -> Lineup:
         return Lineup.from_frame(frame)
     except AlfaInputError as exc:
         raise _lineup_error(exc, t, rows) from None
+
+
+def _check_model_count(t: TableCells) -> None:
+    """More models than :data:`~alfa_xl.validation.LIMITS` ``lineup_models`` are refused
+    before anything is computed (the reason is in the limit's note)."""
+    limit = v.LIMITS["lineup_models"]
+    count = sum(1 for r in t.rows if any(not v.is_blank(c.value) for c in r))
+    if count > limit.hi:
+        raise InputsError(f"table {LINEUP_TABLE} on {t.sheet}", f"{count:,} models", limit.instruction(), f"more than {limit.hi:,.0f} models")
 
 
 def _lineup_error(exc: AlfaInputError, t: TableCells, rows: list[list[Any]]) -> InputsError:
@@ -324,7 +338,8 @@ def read_book_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None, 
 def _year_to_date(src: CellSource) -> tuple[float | None, int | None]:
     """``in_ytd_units`` and ``in_ytd_months``: both blank (or not defined, in a workbook
     built before them) = the current year unconditioned; one without the other is refused.
-    The nowcast is run once so that its errors name the cell too."""
+    The nowcast is run once so that its errors name the cell too, with the pace check
+    unless a cell named :data:`YTD_OVERRIDE` holds TRUE."""
     n = INPUT_ROLES
     units, u_at = _scalar(src, n["ytd_units"], percent=False)
     months, m_at = _scalar(src, n["ytd_months"], percent=False)
@@ -336,8 +351,17 @@ def _year_to_date(src: CellSource) -> tuple[float | None, int | None]:
                           f"missing while {other} is given")
     ytd = v.number(units, u_at, "ytd_units", error=InputsError)
     k = v.whole(months, m_at, "ytd_months", error=InputsError)
+    override = False
+    if src.has(YTD_OVERRIDE):  # not built: a cell the user adds to accept units the pace check refuses
+        cell = src.cells(YTD_OVERRIDE)[0][0]
+        override = v.flag(_value(cell, YTD_OVERRIDE), f"{cell.where} ({YTD_OVERRIDE})", error=InputsError, default=False)
     try:
-        nowcast(ytd, k)
+        if override:
+            nowcast(ytd, k)
+        else:
+            check_pace(ytd, k, field=u_at, override=f"name a cell {YTD_OVERRIDE} holding TRUE")
+    except PaceError as exc:
+        raise InputsError(u_at, exc.value, exc.fix, exc.problem) from None
     except AlfaInputError as exc:
         raise InputsError(f"{u_at} and {m_at}", exc.value, exc.fix, f"{exc.field}: {exc.problem}") from None
     return ytd, k

@@ -20,12 +20,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from alfa_xl.model.report import Block, RefreshInputs, blocks_to_grid, refresh_blocks
-from alfa_xl.model.risk_report import risk_blocks
-from alfa_xl.model.scenarios import Scenario, get_scenario
-from alfa_xl.model.track_report import forecast_blocks, track_blocks
-from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_SEED
-from alfa_xl.model.sources import latest_actual
+from alfa_xl.book.tables.report import Block, RefreshInputs, blocks_to_grid, refresh_blocks
+from alfa_xl.book.tables.risk import risk_blocks
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario
+from alfa_xl.book.tables.track_record import forecast_blocks, track_blocks
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
+from alfa_xl.model.data.sources import latest_actual
 
 __all__ = [
     "WORKBOOK_NAME",
@@ -228,7 +228,7 @@ def scenario_area_blocks(inputs: BookInputs) -> list[Block]:
 
 
 def risk_area_blocks(inputs: BookInputs) -> list[Block]:
-    """``out_risk``: :func:`alfa_xl.model.risk_report.risk_blocks` (fan, probability by year,
+    """``out_risk``: :func:`alfa_xl.book.tables.risk.risk_blocks` (fan, probability by year,
     tornado with the scenario's own total that centres the chart) for ``in_scenario``,
     ``in_paths`` and ``in_seed``; the first year conditioned on ``in_ytd_units`` and
     ``in_ytd_months`` when given and ``in_start_year`` is the current year."""
@@ -239,14 +239,14 @@ def risk_area_blocks(inputs: BookInputs) -> list[Block]:
 
 
 def track_area_blocks(inputs: BookInputs) -> list[Block]:
-    """``out_track``: :func:`alfa_xl.model.track_report.track_blocks`, the backtest summary
+    """``out_track``: :func:`alfa_xl.book.tables.track_record.track_blocks`, the backtest summary
     and one table per shipped decision point, at the settings of ``alfa-xl backtest``
     (the replays use the lineups of their time, not the Inputs)."""
     return track_blocks()
 
 
 def forecast_area_blocks(inputs: BookInputs) -> list[Block]:
-    """``out_forecast``: :func:`alfa_xl.model.track_report.forecast_blocks` for the Inputs'
+    """``out_forecast``: :func:`alfa_xl.book.tables.track_record.forecast_blocks` for the Inputs'
     lineup, target and seed, conditioned on ``in_ytd_units``/``in_ytd_months`` when given."""
     r = inputs.refresh
     return forecast_blocks(r.lineup, r.target, inputs.seed, inputs.ytd_units, inputs.ytd_months)

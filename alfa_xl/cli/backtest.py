@@ -16,12 +16,12 @@ from typing import Any
 import pandas as pd
 import typer
 
-from alfa_xl.cli.common import Format, console, csv_text, read_lineup, records, shown
+from alfa_xl.cli.common import PROGRESS_FROM, Format, console, csv_text, progress_bar, read_lineup, records, shown
 from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
 from alfa_xl.errors import AlfaInputError, MissingExtraError
-from alfa_xl.model.backtest import DECISION_POINTS, Replay, replay, summary
-from alfa_xl.model.report import clean
-from alfa_xl.model.sim_inputs import DEFAULT_SEED, check_paths, check_seed
+from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
+from alfa_xl.book.tables.report import clean
+from alfa_xl.model.risk.settings import DEFAULT_SEED, check_paths, check_seed
 
 __all__ = ["register", "backtest_json", "backtest_csv", "plot_backtest", "TIDY_COLUMNS"]
 
@@ -156,7 +156,12 @@ def register(app: typer.Typer) -> None:
             raise AlfaInputError("--lineup", lineup, "give --as-of with --lineup (the year the lineup is from)", "no year")
         years = [as_of] if as_of is not None else [d.as_of for d in DECISION_POINTS]
         chosen = read_lineup(lineup)
-        replays = [replay(y, chosen, scenario=scenario, paths=n, seed=sd) for y in years]
+        replays = []
+        total = n * len(years)
+        with progress_bar("replaying", total, "paths", fmt, show=total >= PROGRESS_FROM) as update:
+            for i, y in enumerate(years):
+                step = None if update is None else (lambda done, _n, i=i: update(i * n + done))
+                replays.append(replay(y, chosen, scenario=scenario, paths=n, seed=sd, progress=step))
         if plot_path is not None:
             plot_backtest(plot_path, replays)
         if fmt is Format.json:

@@ -13,7 +13,7 @@ from typing import Any
 
 from alfa_xl.cli.common import csv_text, records, shown
 from alfa_xl.cli.outlook_result import Outlook
-from alfa_xl.model.report import clean
+from alfa_xl.book.tables.report import clean
 
 __all__ = ["outlook_json", "outlook_csv", "render_outlook", "TIDY_COLUMNS"]
 

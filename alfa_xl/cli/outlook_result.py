@@ -5,7 +5,7 @@
 tidy CSV without computing anything itself.
 
 The outlook leads with the calibrated forecast (:class:`Headline`, from
-:func:`alfa_xl.model.forecast.forecast`: the recipe the backtests scored), then shows
+:func:`alfa_xl.model.evidence.forecast.forecast`: the recipe the backtests scored), then shows
 the deterministic scenarios, each for what it is: what happens if its assumptions hold.
 """
 
@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from alfa_xl.model.forecast import FORECAST_PATHS, PROBABILITY_YEARS, forecast
-from alfa_xl.model.gap import DEFAULT_TARGET, gap_table, reference_peak, required_extra_launches, required_peak_multiplier
-from alfa_xl.model.lineup import Lineup, default_lineup
-from alfa_xl.model.projection import Projection, default_horizon, project
-from alfa_xl.model.report import SEARCH_END, clean, compare_scenarios
-from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario
-from alfa_xl.model.sources import history, latest_actual
+from alfa_xl.model.evidence.forecast import FORECAST_PATHS, PROBABILITY_YEARS, forecast
+from alfa_xl.model.engine.gap import DEFAULT_TARGET, gap_table, reference_peak, required_extra_launches, required_peak_multiplier
+from alfa_xl.model.engine.lineup import Lineup, default_lineup
+from alfa_xl.model.engine.projection import Projection, default_horizon, project
+from alfa_xl.book.tables.report import SEARCH_END, clean, compare_scenarios
+from alfa_xl.model.engine.scenarios import BUILTIN, Scenario, get_scenario
+from alfa_xl.model.data.sources import history, latest_actual
 
 __all__ = ["Outlook", "Headline", "WhatItTakes", "build_outlook", "scenario_lines", "SEED_GUESS"]
 
@@ -32,7 +32,7 @@ SEED_GUESS = 3
 
 @dataclass(frozen=True)
 class Headline:
-    """The calibrated forecast the outlook leads with (:func:`alfa_xl.model.forecast.forecast`).
+    """The calibrated forecast the outlook leads with (:func:`alfa_xl.model.evidence.forecast.forecast`).
 
     Attributes
     ----------
@@ -164,10 +164,10 @@ class Outlook:
     compare_year : int
         The year the scenarios are compared in (the end year).
     compare : DataFrame
-        :func:`~alfa_xl.model.report.compare_scenarios` for every built-in scenario (and the
+        :func:`~alfa_xl.book.tables.report.compare_scenarios` for every built-in scenario (and the
         chosen one when it is not built in), with a ``Description`` column second.
     gap : DataFrame
-        :func:`~alfa_xl.model.gap.gap_table` of the chosen scenario.
+        :func:`~alfa_xl.model.engine.gap.gap_table` of the chosen scenario.
     takes : WhatItTakes
         What it takes to reach the target in ``compare_year``.
     history : DataFrame
@@ -203,7 +203,7 @@ class Outlook:
 
 
 def _reference_name(lineup: Lineup) -> str:
-    """The model a Junior-equivalent is measured by, as :func:`~alfa_xl.model.gap.reference_peak` picks it."""
+    """The model a Junior-equivalent is measured by, as :func:`~alfa_xl.model.engine.gap.reference_peak` picks it."""
     try:
         return lineup.resolve("Junior")
     except KeyError:
@@ -244,7 +244,7 @@ def build_outlook(
 ) -> Outlook:
     """Compute everything the outlook shows (raises the engine's input errors first).
 
-    The horizon defaults to :func:`~alfa_xl.model.projection.default_horizon`; the
+    The horizon defaults to :func:`~alfa_xl.model.engine.projection.default_horizon`; the
     scenarios are compared in the end year. The calibrated forecast uses ``paths``
     Monte Carlo paths (20,000, as the backtests) and, when given, the year-to-date units
     ``ytd`` over ``ytd_months`` months of the first forecast year.

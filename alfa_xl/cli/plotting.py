@@ -17,10 +17,10 @@ import pandas as pd
 
 from alfa_xl.cli.common import os_reason
 from alfa_xl.errors import AlfaInputError, MissingExtraError
-from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.projection import Projection
-from alfa_xl.model.sources import history as source_history
-from alfa_xl.model.sources import latest_actual
+from alfa_xl.model.engine.gap import DEFAULT_TARGET
+from alfa_xl.model.engine.projection import Projection
+from alfa_xl.model.data.sources import history as source_history
+from alfa_xl.model.data.sources import latest_actual
 
 __all__ = ["FORMATS", "check_plot_path", "plot_outlook", "plot_fan", "SCENARIO_COLOURS"]
 
@@ -141,7 +141,7 @@ def plot_outlook(
     target : float
         Units a year, drawn as a dashed horizontal line (default 400,000).
     history : DataFrame, optional
-        Columns ``year`` and ``units``; :func:`alfa_xl.model.sources.history` when omitted.
+        Columns ``year`` and ``units``; :func:`alfa_xl.model.data.sources.history` when omitted.
     highlight : str, optional
         Label drawn thicker (the scenario the user asked for).
     title : str, optional
@@ -207,7 +207,7 @@ def plot_outlook(
         fig, ax, p, target=target, first_year=int(hist["year"].min()), last_year=last_year + 1.5, top=top,
         base_year=base_year, title=title or "Alfa Romeo yearly sales: history, scenarios and the target",
         footnote="History: alfa_xl/model/data/history.csv (one chosen figure a year; gaps where none was found). "
-                 "Scenario lines: deterministic alfa-xl projections." + (" Band: the calibrated forecast (alfa_xl.model.forecast)."
+                 "Scenario lines: deterministic alfa-xl projections." + (" Band: the calibrated forecast (alfa_xl.model.evidence.forecast)."
                                                                         if band is not None else ""),
     )
 
@@ -220,7 +220,7 @@ def plot_fan(path: str | Path, sim, target: float = DEFAULT_TARGET, year: int | 
     ----------
     path : str or Path
         Output file; the type follows the extension (:data:`FORMATS`).
-    sim : alfa_xl.model.simulate.Simulation
+    sim : alfa_xl.model.risk.simulate.Simulation
         The simulated paths.
     target : float
         Units a year (default 400,000).

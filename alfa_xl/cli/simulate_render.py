@@ -1,4 +1,4 @@
-"""A Monte Carlo run (:class:`~alfa_xl.model.simulate.Simulation`) as rich tables, JSON or a tidy CSV.
+"""A Monte Carlo run (:class:`~alfa_xl.model.risk.simulate.Simulation`) as rich tables, JSON or a tidy CSV.
 
 Nothing here draws or computes a path: the figures come from the run and its tornado.
 """
@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 
 from alfa_xl.cli.common import csv_text, records, shown
-from alfa_xl.model.report import clean
-from alfa_xl.model.simulate import Simulation
+from alfa_xl.book.tables.report import clean
+from alfa_xl.model.risk.simulate import Simulation
 
 __all__ = ["simulation_json", "simulation_csv", "render_simulation", "TIDY_COLUMNS"]
 

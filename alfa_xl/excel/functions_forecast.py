@@ -3,7 +3,7 @@
 It follows :mod:`alfa_xl.excel.functions_risk` (same decorators, same argument helpers
 from :mod:`alfa_xl.excel.args`, same ``#VALUE!`` messages and result cache) and is
 registered through :mod:`alfa_xl.excel.functions`, which imports it at its end. The
-numbers are :func:`alfa_xl.model.forecast.forecast`'s: the recipe the backtests score
+numbers are :func:`alfa_xl.model.evidence.forecast.forecast`'s: the recipe the backtests score
 (``alfa-xl backtest``), reproducible for the same arguments.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import common
 from alfa_xl.excel.common import EXCEL_MAX_PATHS
-from alfa_xl.model.forecast import FORECAST_PATHS, forecast
-from alfa_xl.model.sim_inputs import DEFAULT_PERCENTILES, DEFAULT_SEED
-from alfa_xl.model.sources import latest_actual
+from alfa_xl.model.evidence.forecast import FORECAST_PATHS, forecast
+from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES, DEFAULT_SEED
+from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["alfa_forecast"]

@@ -42,7 +42,7 @@ _NAMED: dict = {}
 
 
 def scenario(value: Any, arg: str = "scenario"):
-    """The :class:`~alfa_xl.model.scenarios.Scenario` an argument names or describes.
+    """The :class:`~alfa_xl.model.engine.scenarios.Scenario` an argument names or describes.
 
     Empty gives ``base``; text is a built-in name (case, spaces, hyphens ignored); a
     two-column range holds parameter/value rows applied on top of ``base`` (a row
@@ -54,7 +54,7 @@ def scenario(value: Any, arg: str = "scenario"):
         hit = _NAMED.get(value)
         if hit is not None:
             return hit
-    from alfa_xl.model.scenarios import get_scenario
+    from alfa_xl.model.engine.scenarios import get_scenario
 
     err = error_in(value)
     if err:
@@ -83,7 +83,7 @@ def scenario(value: Any, arg: str = "scenario"):
 
 @_memo(maxsize=128)
 def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
-    from alfa_xl.model.scenarios import Scenario
+    from alfa_xl.model.engine.scenarios import Scenario
 
     if len(rows[0]) != 2:
         raise ArgumentError(arg, rows, "give two columns: parameter and value", f"{len(rows[0])} columns")
@@ -114,12 +114,14 @@ def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
 
 
 def lineup(value: Any, arg: str = "lineup"):
-    """The :class:`~alfa_xl.model.lineup.Lineup` in a table range, or ``None`` when empty.
+    """The :class:`~alfa_xl.model.engine.lineup.Lineup` in a table range, or ``None`` when empty.
 
     The first row holds column names as in the lineup CSV (case and spaces ignored);
     each following row is one model. Blank rows are ignored. Dates in year columns give
     their year, whether they arrive as dates (classic) or serial numbers (Office.js).
     """
+    if isinstance(value, (list, tuple)):
+        _refuse_too_many_models(value, arg)
     err = error_in(value)
     if err:
         raise error_value(arg, value, err)
@@ -133,11 +135,27 @@ def lineup(value: Any, arg: str = "lineup"):
     return _lineup_from_rows(freeze(rows), arg)
 
 
+def _refuse_too_many_models(value: list | tuple, arg: str) -> None:
+    """Refuse a range with more filled rows than a header and ``LIMITS["lineup_models"]``
+    models, before any cell is converted: counting stops at the first row past the limit."""
+    from alfa_xl.validation import LIMITS
+
+    limit = int(LIMITS["lineup_models"].hi)
+    filled = 0
+    for row in value:
+        cells = row if isinstance(row, (list, tuple)) else (row,)
+        if not all(is_blank(v) for v in cells):
+            filled += 1
+            if filled > limit + 1:  # the header row and the models
+                raise ArgumentError(arg, f"more than {limit} rows", LIMITS["lineup_models"].instruction(),
+                                    f"more than {limit} models")
+
+
 @_memo(maxsize=32)
 def _lineup_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
     import pandas as pd
 
-    from alfa_xl.model.lineup import Lineup
+    from alfa_xl.model.engine.lineup import Lineup
 
     header = ["" if is_blank(h) else "_".join(str(h).strip().lower().split()) for h in rows[0]]
     if "model" not in header:

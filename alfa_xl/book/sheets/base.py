@@ -12,7 +12,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_range_abs
 
-from alfa_xl.model.report import RefreshInputs
+from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.book.build_inputs import BuildInputs
 from alfa_xl.book.layout import LOADED_NAME, MAX_YEARS, OUTPUT_FONT, ROLE_STYLES, SCENARIO_LIST_ROWS, STALE, WORKBOOK_NAME
 from alfa_xl.book.xlsx import quote_sheet

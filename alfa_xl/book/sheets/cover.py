@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from alfa_xl.model.scenarios import BUILTIN
+from alfa_xl.model.engine.scenarios import BUILTIN
 from alfa_xl.book.buttons import (LITE_BUTTONS, insert_clear_button, insert_import_button, insert_lite_buttons,
                                   insert_refresh_button, insert_refresh_one_button)
 from alfa_xl.book.layout import STATUS_NAME, owned_area

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from alfa_xl.model.sources import facts
+from alfa_xl.model.data.sources import facts
 from alfa_xl.book.sheets.base import BookLayout, Context, define, new_sheet
 
 SHEET = "Facts"

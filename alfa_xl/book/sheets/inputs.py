@@ -3,8 +3,8 @@ lineup table (the only blue-on-yellow cells of the workbook)."""
 
 from __future__ import annotations
 
-from alfa_xl.model.scenarios import BUILTIN
-from alfa_xl.model.simulate import DEFAULT_SEED, MAX_PATHS
+from alfa_xl.model.engine.scenarios import BUILTIN
+from alfa_xl.model.risk.simulate import DEFAULT_SEED, MAX_PATHS
 from alfa_xl.book.buttons import insert_refresh_button
 from alfa_xl.book.layout import LINEUP_TABLE, SCENARIO_LIST_ROWS
 from alfa_xl.book.sheets.base import ROOM, TOLERANCE, Context, define, new_sheet
@@ -106,7 +106,7 @@ def _year_to_date(ctx: Context, ws, r: int) -> int:
          f"Worldwide Alfa Romeo sales from January {year} to the month below (registrations; give the source in a cell comment). "
          "Blank, with the months blank: the current year is unconditioned."),
         ("in_ytd_months", "Months covered", inp.ytd_months, "0", "months",
-         "How many months of the year the units cover, 1 to 12. The calibrated forecast conditions the current year on them (alfa_xl.model.nowcast)."),
+         "How many months of the year the units cover, 1 to 12. The calibrated forecast conditions the current year on them (alfa_xl.model.evidence.nowcast)."),
     )
     for name, label, value, fmt, unit, note in rows:
         _input_row(ctx, ws, r, name, label, value, fmt, unit, note, align="right")

@@ -7,7 +7,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from alfa_xl.model.report import Block, blocks_to_grid
+from alfa_xl.book.tables.report import Block, blocks_to_grid
 from alfa_xl.book.buttons import insert_refresh_button
 from alfa_xl.book.layout import grid_roles, owned_area
 from alfa_xl.book.sheets.base import ROOM, TORNADO_ROOM, Context, define, new_sheet

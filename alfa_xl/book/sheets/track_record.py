@@ -13,10 +13,10 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from alfa_xl.model.backtest import DECISION_POINTS
-from alfa_xl.model.report import Block, blocks_to_grid
-from alfa_xl.model.track_report import POINT_COLUMNS, TRACK_PATHS
-from alfa_xl.model.sim_inputs import DEFAULT_SEED
+from alfa_xl.model.evidence.replay import DECISION_POINTS
+from alfa_xl.book.tables.report import Block, blocks_to_grid
+from alfa_xl.book.tables.track_record import POINT_COLUMNS, TRACK_PATHS
+from alfa_xl.model.risk.settings import DEFAULT_SEED
 from alfa_xl.book.layout import grid_roles, owned_area
 from alfa_xl.book.sheets.base import Context, new_sheet
 from alfa_xl.book.sheets.scenarios import write_owned
@@ -52,7 +52,7 @@ _NOTES = (
 def point_rows(blocks: list[Block]) -> dict[str, tuple[int, int]]:
     """First and last data row (0-based, on the sheet) of each decision point's table in
     ``out_track`` as built: every table is a title, a header and its rows, one blank row
-    between tables (:func:`alfa_xl.model.report.blocks_to_grid`)."""
+    between tables (:func:`alfa_xl.book.tables.report.blocks_to_grid`)."""
     r0, _ = split_ref(AREA.anchor)
     out, row = {}, r0
     for b in blocks:

@@ -1,7 +1,7 @@
 """Backtests: replay the engine on Alfa Romeo's past plans with only what was known then.
 
 A replay at ``as_of`` (the first forecast year) uses the history through ``as_of - 1``,
-the calibration of :mod:`alfa_xl.model.calibration` and :mod:`alfa_xl.model.uncertainty`
+the calibration of :mod:`alfa_xl.model.evidence.calibration` and :mod:`alfa_xl.model.risk.uncertainty`
 on plans and outcomes resolved before ``as_of``, never the plan being replayed (leave one
 out), and the lineup a user would have built then (:data:`DECISION_POINTS`, read from
 ``model/data/decision_points.csv`` and the ``decision_*.csv`` lineups, every row marked
@@ -28,20 +28,20 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
 from alfa_xl.errors import AlfaInputError, HorizonError
-from alfa_xl.model.calibration import SHORT_LEAD, late_life_fit, track_record
-from alfa_xl.model.lineup import Lineup, load_lineup
-from alfa_xl.model.projection import MAX_END, MIN_START, project
-from alfa_xl.model.scenarios import Scenario, get_scenario
-from alfa_xl.model.sim_inputs import DEFAULT_SEED, check_number, check_paths, check_seed, check_target
-from alfa_xl.model.simulate import simulate
-from alfa_xl.model.sources import history
-from alfa_xl.model.uncertainty import Uncertainty
+from alfa_xl.model.evidence.calibration import SHORT_LEAD, late_life_fit, track_record
+from alfa_xl.model.engine.lineup import Lineup, lineup_from_table, read_lineup_table, table_frame
+from alfa_xl.model.engine.projection import MAX_END, MIN_START, project
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario
+from alfa_xl.model.risk.settings import DEFAULT_SEED, check_number, check_paths, check_seed, check_target
+from alfa_xl.model.risk.simulate import simulate
+from alfa_xl.model.data.sources import history
+from alfa_xl.model.risk.uncertainty import Uncertainty
 
 __all__ = [
     "DecisionPoint",
@@ -144,7 +144,7 @@ def anchor_to_actual(lineup: Lineup, year: int, units: float, base_year: int | N
     """Scale the peaks of the models on sale so the lineup reproduces ``units`` in ``year``
     (a user sets the known models to the last actual); returns the lineup and the factor.
 
-    >>> from alfa_xl.model.lineup import Model
+    >>> from alfa_xl.model.engine.lineup import Model
     >>> lu, k = anchor_to_actual(Lineup([Model("A", 2020, 10_000, status="on_sale")]), 2021, 12_000)
     >>> round(k, 3), lu["A"].peak_units
     (1.2, 12000.0)
@@ -291,9 +291,9 @@ def _resolve_lineup(lineup: Lineup | str | Path | None, as_of: int, point: Decis
     if isinstance(lineup, Lineup):
         return lineup
     if isinstance(lineup, (str, Path)):
-        path = Path(lineup)
-        load_lineup(path)  # one reader: its errors for a missing or unreadable file
-        return _filled_lineup(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"), as_of)
+        table = read_lineup_table(lineup)
+        lineup_from_table(table, Path(lineup).name)  # each model's errors, with its line, before the gaps are filled
+        return _filled_lineup(table_frame(table), as_of)
     raise AlfaInputError("lineup", lineup, "give a Lineup or the path of a lineup CSV file", "wrong type")
 
 
@@ -307,6 +307,7 @@ def replay(
     paths: int = 20_000,
     seed: int | None = DEFAULT_SEED,
     uncertainty: Uncertainty | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Replay:
     """Replay the engine at ``as_of`` with only what was known then.
 
@@ -330,6 +331,8 @@ def replay(
         Monte Carlo paths (default 20,000) and seed.
     uncertainty : Uncertainty, optional
         Spreads; :meth:`Uncertainty.as_of` (``as_of``, leaving out the replayed plan).
+    progress : callable, optional
+        Called as ``progress(done_paths, total_paths)`` as the simulation goes.
 
     Examples
     --------
@@ -364,7 +367,7 @@ def replay(
     elif point is not None:
         knots, t_year = point.target_path, point.target_year
     end = max(int(hist["year"].max()), t_year)
-    sim = simulate(lu, sc, as_of, end, n, seed, u, base_year=base_year)
+    sim = simulate(lu, sc, as_of, end, n, seed, u, base_year=base_year, progress=progress)
     pct = np.percentile(sim.totals, [10, 50, 90], axis=0)
     years = sim.years
     actual = hist.set_index("year")["units"].astype(float).reindex(years)

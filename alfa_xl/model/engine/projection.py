@@ -8,7 +8,7 @@ and cancellations), units in region *r* are
     u_{y,m,r} = P_m \\, s_m(y - L_m) \\, h_{y,m} \\, a_m \\, e_{y,m} \\, (1+g)^{\\max(0,\\,y-Y_0)}
                 \\, w_{m,r} \\, (1 + \\tau [r = \\text{NA},\\ y > Y_0])
 
-with *P* the peak, *s* the lifecycle curve of :mod:`alfa_xl.model.curve`, *L* the launch year,
+with *P* the peak, *s* the lifecycle curve of :mod:`alfa_xl.model.engine.curve`, *L* the launch year,
 *a* 1 unless cancelled, *e* 1 up to the end year, *g* the market trend, *Y0* the latest
 actual year (2025), *w* the regional split and *tau* the North America tariff effect.
 *h* hands a predecessor over to its successor: 1 before the successor's launch year *H*,
@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl import validation
-from alfa_xl.model.curve import lifecycle_share
+from alfa_xl.model.engine.curve import lifecycle_share
 from alfa_xl.errors import HorizonError, ScenarioError
-from alfa_xl.model.lineup import REGIONS, Lineup, default_lineup
-from alfa_xl.model.scenarios import Scenario, get_scenario
-from alfa_xl.model.sources import history, latest_actual
+from alfa_xl.model.engine.lineup import REGIONS, Lineup, default_lineup
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario
+from alfa_xl.model.data.sources import history, latest_actual
 
 __all__ = [
     "Projection",
@@ -85,7 +85,7 @@ class Projection:
         Calendar years, shape ``(Y,)``.
     units : numpy.ndarray
         Units sold, shape ``(Y, M, R)``: years x models (lineup order) x regions
-        (:data:`~alfa_xl.model.lineup.REGIONS` order). Not rounded.
+        (:data:`~alfa_xl.model.engine.lineup.REGIONS` order). Not rounded.
     base_year : int
         The latest actual year used for trend and tariff timing.
     """
@@ -124,7 +124,7 @@ class Projection:
         """Projected totals joined to the sourced history, for context.
 
         Index ``Year`` covers every history year and every projection year; columns
-        ``Actual`` (worldwide sales from :func:`alfa_xl.model.sources.history`, NaN where no
+        ``Actual`` (worldwide sales from :func:`alfa_xl.model.data.sources.history`, NaN where no
         figure exists) and ``Projection`` (NaN outside the horizon).
 
         >>> t = project(end_year=2027).with_history()
@@ -167,7 +167,7 @@ def curve_units(
 
     Every argument broadcasts (NumPy rules), so one call covers a years x models grid
     (:func:`project`), a table of every launch slip and handover a Monte Carlo path can
-    draw (:mod:`alfa_xl.model.simulate`) or one extra launch (:mod:`alfa_xl.model.gap`).
+    draw (:mod:`alfa_xl.model.risk.simulate`) or one extra launch (:mod:`alfa_xl.model.engine.gap`).
     ``handover`` is the successor's launch year (``inf``: no active successor) and
     ``successor_fraction`` its launch fraction. With ``peak`` the result is units
     (:math:`P_m s_m h_{y,m} e_{y,m}`) instead of units per unit of peak.
@@ -242,7 +242,7 @@ def project(
     lineup : Lineup, optional
         Models to project; the shipped default lineup when omitted.
     scenario : Scenario or str
-        A :class:`~alfa_xl.model.scenarios.Scenario` or a built-in name (default ``"base"``).
+        A :class:`~alfa_xl.model.engine.scenarios.Scenario` or a built-in name (default ``"base"``).
     start_year, end_year : int, optional
         First and last calendar year, inclusive. Defaults: the year after the latest
         actual (2026) through 2030. Supported: 2000 to 2060.
@@ -264,7 +264,7 @@ def project(
     --------
     A one-model lineup: peak 10,000, launched in 2026, half the launch year on sale.
 
-    >>> from alfa_xl.model.lineup import Lineup, Model
+    >>> from alfa_xl.model.engine.lineup import Lineup, Model
     >>> one = Lineup([Model("X", 2026, 10_000, share_italy=1, share_rest_of_europe=0,
     ...                     share_north_america=0, share_rest_of_world=0)])
     >>> project(one, start_year=2025, end_year=2028).totals.round(1).tolist()

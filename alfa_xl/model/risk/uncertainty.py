@@ -40,8 +40,8 @@ import pandas as pd
 
 from alfa_xl import validation
 from alfa_xl.errors import SimulationError
-from alfa_xl.model.calibration import CANCEL_LEAD, track_record
-from alfa_xl.model.sources import fact, history
+from alfa_xl.model.evidence.calibration import CANCEL_LEAD, track_record
+from alfa_xl.model.data.sources import fact, history
 
 __all__ = ["Uncertainty", "calibrated_settings", "volume_sigma_from_history", "KINDS", "LIMITS", "FIRMNESS_LEVELS"]
 

@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alfa_xl.model.lineup import Lineup
-from alfa_xl.model.projection import check_horizon
-from alfa_xl.model.scenarios import Scenario
-from alfa_xl.model.simulate import MAX_SLIP, PathFrame, resolve_inputs
-from alfa_xl.model.uncertainty import Uncertainty
+from alfa_xl.model.engine.lineup import Lineup
+from alfa_xl.model.engine.projection import check_horizon
+from alfa_xl.model.engine.scenarios import Scenario
+from alfa_xl.model.risk.simulate import MAX_SLIP, PathFrame, resolve_inputs
+from alfa_xl.model.risk.uncertainty import Uncertainty
 
 __all__ = ["tornado", "TORNADO_COLUMNS"]
 

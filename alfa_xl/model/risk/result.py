@@ -1,4 +1,4 @@
-"""The read-only result of a Monte Carlo run (:func:`alfa_xl.model.simulate.simulate`)."""
+"""The read-only result of a Monte Carlo run (:func:`alfa_xl.model.risk.simulate.simulate`)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl.errors import HorizonError
-from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.lineup import Lineup
-from alfa_xl.model.scenarios import Scenario
-from alfa_xl.model.sim_inputs import check_number, check_percentiles, check_target
-from alfa_xl.model.uncertainty import Uncertainty
+from alfa_xl.model.engine.gap import DEFAULT_TARGET
+from alfa_xl.model.engine.lineup import Lineup
+from alfa_xl.model.engine.scenarios import Scenario
+from alfa_xl.model.risk.settings import check_number, check_percentiles, check_target
+from alfa_xl.model.risk.uncertainty import Uncertainty
 
 __all__ = ["Simulation", "percentile_label"]
 
@@ -45,7 +45,7 @@ class Simulation:
         Total units (all models and regions) per path and year, shape ``(paths, Y)``;
         read-only, not rounded.
     deterministic : numpy.ndarray
-        The scenario's own totals (:func:`~alfa_xl.model.projection.project`), shape ``(Y,)``.
+        The scenario's own totals (:func:`~alfa_xl.model.engine.projection.project`), shape ``(Y,)``.
     ytd : (float, int) or None
         Year-to-date units and months the first year is conditioned on; ``None``: the
         current year is unconditioned (the curve's alone).
@@ -81,7 +81,7 @@ class Simulation:
 
         Examples
         --------
-        >>> from alfa_xl.model.simulate import simulate
+        >>> from alfa_xl.model.risk.simulate import simulate
         >>> sim = simulate(paths=2000, seed=1, end_year=2030)
         >>> sim.probability(1, 2030), sim.probability(10_000_000, 2030)
         (1.0, 0.0)
@@ -101,7 +101,7 @@ class Simulation:
 
         Examples
         --------
-        >>> from alfa_xl.model.simulate import simulate
+        >>> from alfa_xl.model.risk.simulate import simulate
         >>> sim = simulate(paths=2000, seed=1, end_year=2028)
         >>> list(sim.percentiles().columns)
         ['Year', 'P10', 'P50', 'P90']

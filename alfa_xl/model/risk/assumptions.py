@@ -1,10 +1,10 @@
 """Which assumptions of the shipped lineup matter: each one moved by a stated amount.
 
 Every number of ``lineup.csv`` is marked sourced, derived or assumption
-(:func:`alfa_xl.model.sources.lineup_basis`). For each *assumption* this module moves the
+(:func:`alfa_xl.model.data.sources.lineup_basis`). For each *assumption* this module moves the
 number by the amount in :data:`PERTURBATIONS` (always in the direction that lowers
 volume, so the effects are comparable), reruns the Monte Carlo
-(:func:`alfa_xl.model.simulate.simulate`, base scenario, fixed seed) and measures how much
+(:func:`alfa_xl.model.risk.simulate.simulate`, base scenario, fixed seed) and measures how much
 the P50 of the comparison year (default 2030) and the P50 of the cumulative units over
 the projection years (default 2026-2030) move. The same seed gives every run the same
 random streams (they are keyed by model name), so the differences come from the
@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl import validation as v
-from alfa_xl.model.lineup import REGION_COLUMNS, Lineup, Model, default_lineup
-from alfa_xl.model.simulate import DEFAULT_SEED, Simulation, simulate
-from alfa_xl.model.sources import latest_actual, lineup_basis
+from alfa_xl.model.engine.lineup import REGION_COLUMNS, Lineup, Model, default_lineup
+from alfa_xl.model.risk.simulate import DEFAULT_SEED, Simulation, simulate
+from alfa_xl.model.data.sources import latest_actual, lineup_basis
 
 __all__ = ["Perturbation", "PERTURBATIONS", "DEFAULT_PATHS", "RANK_COLUMNS", "rank_assumptions", "perturb"]
 
@@ -93,6 +93,7 @@ def rank_assumptions(
     start_year: int | None = None,
     lineup: Lineup | None = None,
     basis: pd.DataFrame | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Rank the lineup's assumptions by how much each moves the forecast.
 
@@ -109,6 +110,8 @@ def rank_assumptions(
     lineup, basis : optional
         The lineup and its basis table (default: the shipped ones); only rows whose
         ``basis`` is ``assumption`` and whose model is in the lineup are ranked.
+    progress : callable, optional
+        Called as ``progress(done_runs, total_runs)`` after each simulation run.
 
     Returns
     -------
@@ -135,8 +138,16 @@ def rank_assumptions(
     table = lineup_basis() if basis is None else basis
     rows = table[(table["basis"] == "assumption") & table["model"].isin(lineup.names) & table["column"].isin(PERTURBATIONS)]
 
+    splits = rows[rows["column"].isin(REGION_COLUMNS)]["model"].nunique()
+    total = 1 + int((~rows["column"].isin(REGION_COLUMNS)).sum()) + int(splits)
+    done = [0]
+
     def run(lu: Lineup) -> tuple[float, float]:
-        return _p50s(simulate(lu, "base", start, end, paths=n, seed=seed), end)
+        result = _p50s(simulate(lu, "base", start, end, paths=n, seed=seed), end)
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total)
+        return result
 
     base_year, base_cum = run(lineup)
     out = []

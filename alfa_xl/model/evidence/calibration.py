@@ -20,9 +20,9 @@ never calibrates a plan on itself).
   marked no, with the reason in the row's notes). Split by the lead of the promise (target
   year minus the year announced): guidance (lead <= 1) and plans (lead >= 2). A class with
   no resolved target falls back on the pooled median; no target at all gives 1.
-* **Late life** (``late_life.csv``): the lifecycle fit of :mod:`alfa_xl.model.curve` on
+* **Late life** (``late_life.csv``): the lifecycle fit of :mod:`alfa_xl.model.engine.curve` on
   the records observed before ``as_of``; with fewer than :data:`MIN_LATE_LIFE_RECORDS` the
-  prior :data:`~alfa_xl.model.curve.EARLY_DEFAULTS`.
+  prior :data:`~alfa_xl.model.engine.curve.EARLY_DEFAULTS`.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from alfa_xl.model.curve import EARLY_DEFAULTS, lifecycle_share
-from alfa_xl.model.sources import plan_2014, plan_targets
+from alfa_xl.model.engine.curve import EARLY_DEFAULTS, lifecycle_share
+from alfa_xl.model.data.sources import plan_2014, plan_targets
 
 __all__ = [
     "TrackRecord",
@@ -224,7 +224,7 @@ def late_life_records(as_of: int | None = None) -> pd.DataFrame:
 @lru_cache(maxsize=16)
 def late_life_fit(as_of: int | None = None) -> dict[str, float]:
     """Plateau, decay, decline_after and decline_rate fitted (least squares on log share,
-    grid of :mod:`alfa_xl.model.curve`'s docstring) on the records before ``as_of``.
+    grid of :mod:`alfa_xl.model.engine.curve`'s docstring) on the records before ``as_of``.
 
     >>> late_life_fit()
     {'plateau': 0.5, 'decay': 1.8, 'decline_after': 5.0, 'decline_rate': 0.25}

@@ -1,17 +1,17 @@
 r"""Monte Carlo over the lineup: how likely is a volume target, and what drives it.
 
-A scenario (:mod:`alfa_xl.model.scenarios`) is one set of assumptions; this module draws
+A scenario (:mod:`alfa_xl.model.engine.scenarios`) is one set of assumptions; this module draws
 thousands of variations *around* it and runs each through the projection formula of
-:mod:`alfa_xl.model.projection` (same curve, same handover, same trend and tariff terms),
+:mod:`alfa_xl.model.engine.projection` (same curve, same handover, same trend and tariff terms),
 vectorised over paths x years x models and processed in chunks of paths to bound memory.
-Launch years are whole years, so each model's curve (:func:`alfa_xl.model.curve.lifecycle_share`)
+Launch years are whole years, so each model's curve (:func:`alfa_xl.model.engine.curve.lifecycle_share`)
 and hand-over are evaluated once on the grid of every slip a path can draw; each path
 gathers its rows and one batched product applies peaks, regional split and tariff.
 
 What is drawn, per path
 -----------------------
 Planned models (not yet on sale, kept active by the scenario) get model draws; models on
-sale get the brand's yearly noise. Defaults and their rules: :mod:`alfa_xl.model.uncertainty`.
+sale get the brand's yearly noise. Defaults and their rules: :mod:`alfa_xl.model.risk.uncertainty`.
 
 =======================  ==================================  ================================
 driver                   distribution (default)              grounded in
@@ -50,7 +50,7 @@ January 2016 revision delayed the whole plan; October 2019 dropped three models 
 once), hence a strong common factor. Each driver keeps exactly its marginal distribution.
 
 **Zero spreads.** With :meth:`Uncertainty.none` every draw equals the scenario and
-:func:`simulate` reproduces :func:`alfa_xl.model.projection.project` exactly (to rounding,
+:func:`simulate` reproduces :func:`alfa_xl.model.engine.projection.project` exactly (to rounding,
 1e-12 relative: sums are taken in another order).
 
 **Reproducibility.** Paths are grouped in blocks of :data:`BLOCK` paths; in block *b*
@@ -77,9 +77,9 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl.errors import HorizonError, SimulationError
-from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.lineup import REGIONS, Lineup, default_lineup
-from alfa_xl.model.projection import (
+from alfa_xl.model.engine.gap import DEFAULT_TARGET
+from alfa_xl.model.engine.lineup import REGIONS, Lineup, default_lineup
+from alfa_xl.model.engine.projection import (
     check_horizon,
     curve_units,
     default_horizon,
@@ -88,8 +88,8 @@ from alfa_xl.model.projection import (
     project,
     tariff_weight,
 )
-from alfa_xl.model.scenarios import Scenario, get_scenario
-from alfa_xl.model.sim_inputs import (
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario
+from alfa_xl.model.risk.settings import (
     DEFAULT_PATHS,
     DEFAULT_PERCENTILES,
     DEFAULT_SEED,
@@ -100,8 +100,8 @@ from alfa_xl.model.sim_inputs import (
     check_seed,
     check_target,
 )
-from alfa_xl.model.uncertainty import Uncertainty
-from alfa_xl.model.sources import latest_actual
+from alfa_xl.model.risk.uncertainty import Uncertainty
+from alfa_xl.model.data.sources import latest_actual
 
 __all__ = [
     "Uncertainty",
@@ -153,7 +153,7 @@ class PathFrame:
     slip a path can draw (launch years are whole years, so a model's curve takes at most
     ``MAX_SLIP + 1`` shapes) crossed with every handover year of its successor; each path
     then gathers its row. The values are those of the broadcast formula of
-    :func:`~alfa_xl.model.projection.project`, element by element.
+    :func:`~alfa_xl.model.engine.projection.project`, element by element.
     """
 
     def __init__(self, lineup: Lineup, scenario: Scenario, start: int, end: int, uncertainty: Uncertainty,
@@ -487,7 +487,7 @@ def simulate(
         The scenario the draws vary around (default ``"base"``).
     start_year, end_year : int, optional
         First and last calendar year, inclusive (defaults as
-        :func:`~alfa_xl.model.projection.project`: 2026 to 2030).
+        :func:`~alfa_xl.model.engine.projection.project`: 2026 to 2030).
     paths : int
         Number of paths, 1 to :data:`MAX_PATHS` (default 10,000).
     seed : int, optional
@@ -505,7 +505,7 @@ def simulate(
     ytd, ytd_months : optional
         Year-to-date worldwide units of the year after ``base_year`` and the months they
         cover (both or neither; the horizon must start in that year). That year's totals
-        become the nowcast's (:func:`alfa_xl.model.nowcast.nowcast`) quantile of the same
+        become the nowcast's (:func:`alfa_xl.model.evidence.nowcast.nowcast`) quantile of the same
         rank, and each path's later years are scaled by the same ratio (the level the
         yearly noise of the models on sale carries on).
 
@@ -519,11 +519,11 @@ def simulate(
     SimulationError
         Bad ``paths``, ``seed`` or ``chunk_paths``.
     HorizonError, ScenarioError
-        Bad years or scenario, as :func:`~alfa_xl.model.projection.project`.
+        Bad years or scenario, as :func:`~alfa_xl.model.engine.projection.project`.
 
     Notes
     -----
-    The formula is :func:`~alfa_xl.model.projection.project`'s with each path's launch years,
+    The formula is :func:`~alfa_xl.model.engine.projection.project`'s with each path's launch years,
     cancellations, peaks, trend and tariff (module docstring). With
     :meth:`Uncertainty.none` every path equals the deterministic projection.
 
@@ -566,7 +566,7 @@ def _nowcast(ytd: Any, ytd_months: Any, start: int, base_year: int):
     if start != base_year + 1:
         raise HorizonError("start_year", start, f"start the horizon in {base_year + 1}, the year the year-to-date units "
                            "are from", "year-to-date units need the current year")
-    from alfa_xl.model.nowcast import nowcast
+    from alfa_xl.model.evidence.nowcast import nowcast
 
     return nowcast(ytd, ytd_months, base_year + 1)
 
@@ -592,5 +592,5 @@ def condition_on_year_to_date(totals: np.ndarray, ppf: Callable[[np.ndarray], np
 
 
 # The result object and the tornado live in their own modules; they stay importable from here.
-from alfa_xl.model.sim_result import Simulation  # noqa: E402
-from alfa_xl.model.tornado import TORNADO_COLUMNS, tornado  # noqa: E402
+from alfa_xl.model.risk.result import Simulation  # noqa: E402
+from alfa_xl.model.risk.tornado import TORNADO_COLUMNS, tornado  # noqa: E402

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl import validation as v
-from alfa_xl.model.gap import DEFAULT_TARGET, first_year_at_target, gap_table
-from alfa_xl.model.lineup import Lineup, default_lineup
-from alfa_xl.model.projection import default_horizon, project
-from alfa_xl.model.scenarios import BUILTIN, Scenario, get_scenario
+from alfa_xl.model.engine.gap import DEFAULT_TARGET, first_year_at_target, gap_table
+from alfa_xl.model.engine.lineup import Lineup, default_lineup
+from alfa_xl.model.engine.projection import default_horizon, project
+from alfa_xl.model.engine.scenarios import BUILTIN, Scenario, get_scenario
 
 __all__ = [
     "COMPARE_COLUMNS",

@@ -1,6 +1,6 @@
 """One central answer: the calibrated forecast, the recipe the backtests scored.
 
-:func:`forecast` runs exactly what :func:`alfa_xl.model.backtest.replay` replays on past
+:func:`forecast` runs exactly what :func:`alfa_xl.model.evidence.replay.replay` replays on past
 plans, today: the lineup with its models on sale scaled to the latest actual, the
 ``track_record`` scenario calibrated on every plan resolved so far (launches delayed by
 the rounded mean slip, each planned peak times the realisation of a promise that far
@@ -11,8 +11,8 @@ and the probability of reaching 400,000 a year by 2030 and by 2035.
 Year to date
 ------------
 With ``ytd`` units over ``ytd_months`` months of the first forecast year, that year is
-conditioned on :func:`alfa_xl.model.nowcast.nowcast` (through
-:func:`alfa_xl.model.simulate.simulate`'s ``ytd``): each path's total for the year is
+conditioned on :func:`alfa_xl.model.evidence.nowcast.nowcast` (through
+:func:`alfa_xl.model.risk.simulate.simulate`'s ``ytd``): each path's total for the year is
 replaced by the nowcast quantile of the same rank (paths keep their order; the year's
 band becomes the nowcast's), and the path's later years are scaled by the same ratio, as
 the yearly noise of the models on sale carries a level on (in the current year nearly
@@ -29,16 +29,16 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl.errors import HorizonError
-from alfa_xl.model.backtest import anchor_to_actual, as_of_scenario
-from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.lineup import Lineup, default_lineup
-from alfa_xl.model.projection import MAX_END, check_horizon
-from alfa_xl.model.scenarios import Scenario
-from alfa_xl.model.sim_inputs import DEFAULT_SEED, check_paths, check_percentiles, check_seed, check_target
-from alfa_xl.model.sim_result import percentile_label
-from alfa_xl.model.simulate import simulate
-from alfa_xl.model.sources import latest_actual
-from alfa_xl.model.uncertainty import Uncertainty
+from alfa_xl.model.evidence.replay import anchor_to_actual, as_of_scenario
+from alfa_xl.model.engine.gap import DEFAULT_TARGET
+from alfa_xl.model.engine.lineup import Lineup, default_lineup
+from alfa_xl.model.engine.projection import MAX_END, check_horizon
+from alfa_xl.model.engine.scenarios import Scenario
+from alfa_xl.model.risk.settings import DEFAULT_SEED, check_paths, check_percentiles, check_seed, check_target
+from alfa_xl.model.risk.result import percentile_label
+from alfa_xl.model.risk.simulate import simulate
+from alfa_xl.model.data.sources import latest_actual
+from alfa_xl.model.risk.uncertainty import Uncertainty
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["Forecast", "forecast", "FORECAST_PATHS", "PROBABILITY_YEARS"]

@@ -1,9 +1,9 @@
 """Tables for the workbook's Risk sheet: the percentile fan, the probability of reaching
 the target by year and the tornado.
 
-Pure, like :mod:`alfa_xl.model.report`: it returns :class:`~alfa_xl.model.report.Block` objects that
+Pure, like :mod:`alfa_xl.book.tables.report`: it returns :class:`~alfa_xl.book.tables.report.Block` objects that
 the Excel macro and ``alfa-xl refresh`` lay out with
-:func:`~alfa_xl.model.report.blocks_to_grid` and write under the defined name ``out_risk``,
+:func:`~alfa_xl.book.tables.report.blocks_to_grid` and write under the defined name ``out_risk``,
 so both write exactly the same numbers.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from alfa_xl.model.report import Block, RefreshInputs
-from alfa_xl.model.scenarios import Scenario, get_scenario
-from alfa_xl.model.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, Uncertainty, check_target, simulate, tornado
+from alfa_xl.book.tables.report import Block, RefreshInputs
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, Uncertainty, check_target, simulate, tornado
 
 __all__ = ["risk_blocks", "RISK_BLOCKS"]
 
@@ -41,7 +41,7 @@ def risk_blocks(
     paths : int
         Simulated paths (1 to 1,000,000; default 10,000).
     seed : int, optional
-        Seed of the random streams (default :data:`~alfa_xl.model.simulate.DEFAULT_SEED`), so
+        Seed of the random streams (default :data:`~alfa_xl.model.risk.simulate.DEFAULT_SEED`), so
         a refresh writes the same figures every time.
     scenario : Scenario or str, optional
         The scenario the paths vary around; the first of ``inputs.scenarios`` when
@@ -52,7 +52,7 @@ def risk_blocks(
         Driver spreads (default: calibrated on the track record).
     ytd, ytd_months : optional
         Year-to-date units of the first year and the months they cover: that year is
-        conditioned on them (:func:`~alfa_xl.model.simulate.simulate`); the fan's title
+        conditioned on them (:func:`~alfa_xl.model.risk.simulate.simulate`); the fan's title
         says whether it is.
 
     Returns

@@ -1,12 +1,12 @@
 """Tables for the workbook's Track record sheet (the backtest) and the Cover's headline
 (the calibrated forecast).
 
-Pure, like :mod:`alfa_xl.model.risk_report`: both return
-:class:`~alfa_xl.model.report.Block` objects that the Excel macro and ``alfa-xl refresh``
-lay out with :func:`~alfa_xl.model.report.blocks_to_grid` and write under the defined names
+Pure, like :mod:`alfa_xl.book.tables.risk`: both return
+:class:`~alfa_xl.book.tables.report.Block` objects that the Excel macro and ``alfa-xl refresh``
+lay out with :func:`~alfa_xl.book.tables.report.blocks_to_grid` and write under the defined names
 ``out_track`` and ``out_forecast``. The numbers are those of ``alfa-xl backtest``
-(:func:`alfa_xl.model.backtest.summary` over :func:`~alfa_xl.model.backtest.replay_all`)
-and of :func:`alfa_xl.model.forecast.forecast`; nothing is computed a second way here.
+(:func:`alfa_xl.model.evidence.replay.summary` over :func:`~alfa_xl.model.evidence.replay.replay_all`)
+and of :func:`alfa_xl.model.evidence.forecast.forecast`; nothing is computed a second way here.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from functools import lru_cache
 
 import pandas as pd
 
-from alfa_xl.model.backtest import Replay, replay_all, summary
-from alfa_xl.model.forecast import FORECAST_PATHS, PROBABILITY_YEARS, Forecast, forecast
-from alfa_xl.model.gap import DEFAULT_TARGET
-from alfa_xl.model.lineup import Lineup
-from alfa_xl.model.report import Block
-from alfa_xl.model.sim_inputs import DEFAULT_SEED
+from alfa_xl.model.evidence.replay import Replay, replay_all, summary
+from alfa_xl.model.evidence.forecast import FORECAST_PATHS, PROBABILITY_YEARS, Forecast, forecast
+from alfa_xl.model.engine.gap import DEFAULT_TARGET
+from alfa_xl.model.engine.lineup import Lineup
+from alfa_xl.book.tables.report import Block
+from alfa_xl.model.risk.settings import DEFAULT_SEED
 
 __all__ = ["track_blocks", "forecast_blocks", "current_year_text", "TRACK_PATHS", "POINT_COLUMNS", "HEADLINE_YEAR"]
 
@@ -46,7 +46,7 @@ def track_blocks(paths: int = TRACK_PATHS, seed: int = DEFAULT_SEED) -> list[Blo
     Returns
     -------
     list of Block
-        ``track_summary``: :data:`~alfa_xl.model.backtest.SCORE_COLUMNS` (coverage and
+        ``track_summary``: :data:`~alfa_xl.model.evidence.replay.SCORE_COLUMNS` (coverage and
         errors as shares, sharpness = median P90/P10, interval score / actual).
         ``track_<as_of>``: :data:`POINT_COLUMNS` per year, units a year (``Actual``
         empty where not known yet, ``Target path`` the company's promise).
@@ -77,8 +77,8 @@ def current_year_text(f: Forecast) -> str:
 
 def forecast_blocks(lineup: Lineup, target: float = DEFAULT_TARGET, seed: int = DEFAULT_SEED,
                     ytd: float | None = None, ytd_months: int | None = None) -> list[Block]:
-    """The Cover's headline: the calibrated forecast (:func:`alfa_xl.model.forecast.forecast`
-    at its :data:`~alfa_xl.model.forecast.FORECAST_PATHS` paths) of ``lineup``.
+    """The Cover's headline: the calibrated forecast (:func:`alfa_xl.model.evidence.forecast.forecast`
+    at its :data:`~alfa_xl.model.evidence.forecast.FORECAST_PATHS` paths) of ``lineup``.
 
     Returns
     -------
@@ -91,7 +91,7 @@ def forecast_blocks(lineup: Lineup, target: float = DEFAULT_TARGET, seed: int = 
 
     Examples
     --------
-    >>> from alfa_xl.model.lineup import default_lineup
+    >>> from alfa_xl.model.engine.lineup import default_lineup
     >>> [b.name for b in forecast_blocks(default_lineup())]
     ['forecast_band', 'forecast_probability', 'forecast_current_year']
     """

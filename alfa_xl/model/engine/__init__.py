@@ -1,0 +1,1 @@
+"""The deterministic engine: lifecycle curve, lineup, scenarios, projection kernel and gap metrics."""

@@ -1,0 +1,1 @@
+"""The Monte Carlo: uncertainty settings, vectorised simulation, tornado and assumption ranking."""
