@@ -33,9 +33,10 @@ from alfa_xl.model.data.sources import history, latest_actual
 from alfa_xl.book.build_inputs import BuildInputs
 from alfa_xl.book.buttons import MODULE_SOURCE
 from alfa_xl.book.replace import write_beside
+from alfa_xl.book.stored import LOADED_FORMULA
 from alfa_xl.book.tables.report import blocks_to_grid
 from alfa_xl.book.layout import (
-    INPUTS, OWNED_AREAS, SHEETS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, WORKBOOK_NAME, grid_roles, owned_area, status_text,
+    INPUTS, LOADED_NAME, OWNED_AREAS, SHEETS, BookInputs, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, WORKBOOK_NAME, grid_roles, owned_area, status_text,
 )
 from alfa_xl.book.xlsx import quote_sheet, range_ref, split_ref
 from alfa_xl.book.sheets import checks, conf, cover, facts, gap, inputs as inputs_sheet, projection, risk, scenarios, track_record
@@ -110,14 +111,20 @@ def _check_contract(names: dict[str, str]) -> None:
         raise RuntimeError(f"the build does not follow alfa_xl.book.layout: missing {missing}, misplaced {wrong}")
 
 
-def _write(dest, inputs: BuildInputs) -> str:
+def write_for(dest, book: BookInputs) -> str:
+    """The workbook a build writes for the inputs a refresh read (``book``), to ``dest``:
+    the refresh takes its formulas' cached values from it (:mod:`alfa_xl.book.recalc`)."""
+    return _write(dest, BuildInputs.from_book(book), book)
+
+
+def _write(dest, inputs: BuildInputs, book: BookInputs | None = None) -> str:
     """Write the workbook to ``dest`` (a path or a binary file open for writing); returns
-    the cached master check."""
-    book = inputs.book_inputs()
-    scenario_blocks = owned_area("out_scenarios").blocks(book)
-    risk_blocks = owned_area("out_risk").blocks(book)
-    track_blocks = owned_area("out_track").blocks(book)
-    forecast_blocks = owned_area("out_forecast").blocks(book)
+    the cached master check. ``book``: the inputs as a refresh read them (default: ``inputs``')."""
+    book = book or inputs.book_inputs()
+    scenario_blocks = owned_area("out_scenarios").tables(book)
+    risk_blocks = owned_area("out_risk").tables(book)
+    track_blocks = owned_area("out_track").tables(book)
+    forecast_blocks = owned_area("out_forecast").tables(book)
     base_year, base_units = latest_actual()
     wb = xlsxwriter.Workbook(dest if hasattr(dest, "write") else str(dest), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({
@@ -137,6 +144,8 @@ def _write(dest, inputs: BuildInputs) -> str:
     hist = history()
     ctx = Context(wb, Formats(wb), inputs, inputs.refresh_inputs(), Live(inputs), layout, base_year, base_units, hist,
                   facts.history_rows(layout, hist), master, status_text(book, BUILT_BY, built=True))
+    ctx.outputs["scenarios"] = scenario_blocks
+    wb.define_name(LOADED_NAME, "=" + LOADED_FORMULA)
     # sheets in contract order; the chart data on Projection links to Facts rows written
     # later, whose positions the layout gives
     cover.write(ctx, blocks_to_grid(forecast_blocks), grid_roles(forecast_blocks))

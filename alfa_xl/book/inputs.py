@@ -38,7 +38,7 @@ from alfa_xl.model.engine.projection import default_horizon, project
 from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.model.engine.scenarios import BUILTIN, get_scenario
 from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
-from alfa_xl.book.layout import INPUT_NAMES, INPUT_ROLES, INPUTS, LINEUP_TABLE, BookInputs
+from alfa_xl.book.layout import INPUT_NAMES, INPUT_ROLES, INPUTS, LINEUP_TABLE, MAX_YEARS, BookInputs
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.xlsx import CellRange
 
@@ -205,6 +205,9 @@ def read_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None) -> Re
     end = v.year(value, end_at, error=InputsError, default=max(d_end, start))
     if end < start:
         raise InputsError(end_at, end, f"type an end year on or after the start year {start}", "before the start year")
+    if end - start + 1 > MAX_YEARS:
+        raise InputsError(end_at, end, f"type an end year of {start + MAX_YEARS - 1} or earlier, "
+                          "or a later start year", f"{end - start + 1} years from {start}; the sheets hold at most {MAX_YEARS}")
     value, at = _scalar(src, n["compare_year"])
     compare = v.year(value, at, error=InputsError, default=v.DEFAULT_YEAR)
 

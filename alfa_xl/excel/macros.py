@@ -42,6 +42,7 @@ from alfa_xl.book.layout import (
     INPUT_NAMES, INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, status_text,
     written_anchor_name, written_name, written_record,
 )
+from alfa_xl.book.stored import stored_names
 from alfa_xl.book.owned import (
     OwnedAreaError, check_growth, check_overlaps, check_sheet, current_marks, new_extent, protected_fix, recorded_fix, recorded_rectangle,
 )
@@ -352,11 +353,24 @@ def _write_area(book, name: str, owned, grid: list[list[Any]]) -> Any:
     return target
 
 
+def _calculate(app) -> None:
+    """Recalculate now, also when the user keeps calculation on manual: every formula over
+    the written areas (the Checks, the chart data, the charts) shows the new output."""
+    calculate = getattr(app, "calculate", None)
+    if not callable(calculate):
+        return
+    try:
+        calculate()
+    except Exception:  # a platform without it: the output is written; Excel recalculates when it next does
+        logger.warning("could not recalculate after the refresh", exc_info=True)
+
+
 def _run(book, single: bool) -> str:
     book = _caller(book)
     try:  # one validation pass: every input read, every table computed, every area checked
         inputs = read_book_inputs(XlwingsSource(book), single=single)
         planned = _plan(book, inputs)
+        stored = {name: text for name, text in stored_names(inputs).items() if _has_name(book, name)}
     except AlfaInputError as exc:
         message = f"Refresh stopped, nothing changed: {exc}"
         _report(book, message, error=True)
@@ -365,6 +379,9 @@ def _run(book, single: bool) -> str:
         with _Quiet(book.app):
             for name, rng, grid in planned:
                 _write_area(book, name, rng, grid)
+            for name, text in stored.items():  # the live tables' copies for Excel without the add-in
+                book.names[name].refers_to = text
+        _calculate(book.app)
     except Exception as exc:
         message = f"Refresh failed while writing ({type(exc).__name__}); run it again, or report this message if it repeats"
         logger.exception("refresh failed while writing")

@@ -14,14 +14,14 @@ from xlsxwriter.utility import xl_range_abs
 
 from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.book.build_inputs import BuildInputs
-from alfa_xl.book.layout import OUTPUT_FONT, ROLE_STYLES, SCENARIO_LIST_ROWS, STALE, WORKBOOK_NAME
+from alfa_xl.book.layout import LOADED_NAME, MAX_YEARS, OUTPUT_FONT, ROLE_STYLES, SCENARIO_LIST_ROWS, STALE, WORKBOOK_NAME
 from alfa_xl.book.xlsx import quote_sheet
 
 __all__ = ["ROOM", "TORNADO_ROOM", "TOLERANCE", "Formats", "Live", "Spill", "ChecksLayout", "BookLayout", "Context",
-           "new_sheet", "define", "define_hidden", "status_format", "status_fmt", "spill"]
+           "new_sheet", "define", "define_hidden", "loaded_note", "LOADED_TEXT", "status_format", "status_fmt", "spill"]
 
-#: Rows kept free for each spilled table (room for horizons up to ROOM - 1 years).
-ROOM = 20
+#: Rows kept for each spilled table: its header and MAX_YEARS years.
+ROOM = MAX_YEARS + 1
 #: Tornado drivers the Risk sheet's chart shows (the table in out_risk has them all).
 TORNADO_ROOM = 10
 #: Tolerance used by the checks (units).
@@ -198,6 +198,13 @@ class ChecksLayout:
 
     FORECAST_ROWS = 2
 
+    @property
+    def last_row(self) -> int:
+        """Last row of the checks (the master's range of error values ends here)."""
+        return self.forecast_first + self.FORECAST_ROWS - 1
+
+    last_col: int = 11                       # column L: the per-scenario table's last column
+
 
 @dataclass(frozen=True)
 class BookLayout:
@@ -245,6 +252,22 @@ class Context:
     master: str                                    # cached master check
     status: str                                    # cached status line
     names: dict[str, str] = field(default_factory=dict)   # defined name -> reference
+    outputs: dict[str, Any] = field(default_factory=dict)  # owned area -> its blocks as built
+
+
+#: What :func:`loaded_note` shows with and without the ``ALFA_*`` functions.
+LOADED_TEXT = ("Live: the ALFA_ functions are loaded (purple cells).",
+               "Purple cells show the values of the last refresh: "
+               "the live ALFA_ functions need the xlwings add-in (classic Excel) or xlwings Lite.")
+
+
+def loaded_note(ctx: Context, ws, r: int, c: int) -> None:
+    """A visible note that says whether the live functions run. Its cached value is the
+    "not loaded" text: a file opened without them shows exactly that, and Excel with them
+    recalculates it on open (``fullCalcOnLoad``)."""
+    live, stored = LOADED_TEXT
+    fmt = ctx.f.get(bold=True, font_color=LIVE_FONT)
+    ws.write_formula(r, c, f'=IF({LOADED_NAME},"{live}","{stored}")', fmt, stored)
 
 
 def new_sheet(ctx: Context, name: str, widths: dict[int, float] | None = None, landscape: bool = True):

@@ -13,7 +13,7 @@ import numpy_financial as npf
 from xlsxwriter.utility import xl_range, xl_range_abs, xl_rowcol_to_cell
 
 from alfa_xl.book.tables.report import Block
-from alfa_xl.book.layout import BookInputs
+from alfa_xl.book.layout import LOADED_NAME, BookInputs
 from alfa_xl.book.sheets.base import TOLERANCE, Context, define, new_sheet, status_format
 from alfa_xl.book.sheets.gap import DIFF_COL, GapResult
 from alfa_xl.book.sheets.gap import SHEET as GAP_SHEET
@@ -40,12 +40,20 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
     ws = new_sheet(ctx, SHEET, {0: 5, 1: 62, 2: 14, 3: 14, 4: 14, 5: 14, 6: 14, 7: 14, 8: 14, 9: 14, 10: 12, 11: 12})
     ws.write(0, 0, "Checks", f.title())
     ws.write(1, 0, "Native Excel formulas over the values the refresh wrote (names out_scenarios and out_risk): they work with or without the Python add-in.", f.subtitle())
+    ws.write(2, 0, "The master check is ERROR when any check below fails or holds an error value (#VALUE!, #REF!, ...).",
+             f.subtitle())
     per = xl_range(L.per_first, L.per_status_col, L.per_last, L.per_status_col)
     stale = xl_range(L.stale_first, V, L.stale_first + L.STALE_ROWS - 1, V)
     risk = xl_range(L.risk_first, V, L.risk_first + L.RISK_ROWS - 1, V)
     fc = xl_range(L.forecast_first, V, L.forecast_first + L.FORECAST_ROWS - 1, V)
     ws.write(L.master_row, 1, "Master check", f.get(bold=True, font_size=12))
-    ws.write_formula(L.master_row, V, f'=IF(COUNTIF({per},"ERROR")+COUNTIF({stale},"ERROR")+COUNTIF({risk},"ERROR")+COUNTIF({fc},"ERROR")>0,"ERROR",'
+    # any error value below the master (a #VALUE! in a check's inputs, a #REF! after a deletion) is an ERROR too
+    # (the live functions' rows, not part of the master, left out)
+    above = xl_range_abs(L.shape_row - 1, 0, L.live_first - 2, L.last_col)
+    below = xl_range_abs(L.risk_first - 1, 0, L.last_row, L.last_col)
+    ws.write_formula(L.master_row, V, f'=IF(SUMPRODUCT(--ISERROR({above}))+SUMPRODUCT(--ISERROR({below}))'
+                                      f'+COUNTIF({per},"ERROR")+COUNTIF({stale},"ERROR")+COUNTIF({risk},"ERROR")'
+                                      f'+COUNTIF({fc},"ERROR")>0,"ERROR",'
                                       f'IF(COUNTIF({stale},"REFRESH")+COUNTIF({risk},"REFRESH")+COUNTIF({fc},"REFRESH")>0,"REFRESH","OK"))',
                      f.get(bold=True, font_size=12, align="center"), ctx.master)
     define(ctx, "chk_master", SHEET, L.master_row, V)
@@ -117,10 +125,12 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
 
     r = L.live_first
     ws.write(r - 1, 1, "Live functions (Excel with the xlwings add-in; not part of the master check)", f.section())
-    diffs = f"{GAP_SHEET}!{xl_range(gap.first, DIFF_COL, gap.last, DIFF_COL)}"
+    first_diff = xl_rowcol_to_cell(gap.first, DIFF_COL, True, True)
+    diffs = f"OFFSET({GAP_SHEET}!{first_diff},0,0,in_end_year-in_start_year+1,1)"
     ws.write(r, 1, "ALFA_GAP_TABLE gap equals target - ALFA_PROJECT total", f.label())
-    ws.write_formula(r, V, f'=IF(ISERROR(SUM({diffs})),"not loaded",IF(SUMPRODUCT(ABS({diffs}))<=in_tolerance,"OK","ERROR"))',
-                     f.calc(align="center"), gap.live_gap_status)
+    # without the functions the live tables show their stored copies: "not loaded", as the file is stored
+    ws.write_formula(r, V, f'=IF(NOT({LOADED_NAME}),"not loaded",'
+                           f'IF(SUMPRODUCT(ABS({diffs}))<=in_tolerance,"OK","ERROR"))', f.calc(align="center"), "not loaded")
     ws.write(r + 1, 1, "ALFA_PROJECT total equals the sum of its models", f.label())
     spill = ctx.layout.by_model
     head = f"{spill.sheet}!{xl_rowcol_to_cell(spill.row, 0, True, True)}"
@@ -129,8 +139,9 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
     spill_models = f"OFFSET({head},1,1,{rows},COUNTA({head_row})-2)"
     spill_ones = f"TRANSPOSE(COLUMN(OFFSET({head},0,1,1,COUNTA({head_row})-2))^0)"
     spill_total = f"OFFSET({head},1,COUNTA({head_row})-1,{rows},1)"
-    ws.write_array_formula(r + 1, V, r + 1, V, f'{{=IF(ISERROR(SUM({spill_total})),"not loaded",IF(MAX(ABS(MMULT({spill_models},{spill_ones})-{spill_total}))<=in_tolerance,"OK","ERROR"))}}',
-                           f.calc(align="center"), proj.live_sum_status)
+    ws.write_array_formula(r + 1, V, r + 1, V, f'{{=IF(NOT({LOADED_NAME}),"not loaded",'
+                           f'IF(MAX(ABS(MMULT({spill_models},{spill_ones})-{spill_total}))<=in_tolerance,"OK","ERROR"))}}',
+                           f.calc(align="center"), "not loaded")
     status_format(ctx, ws, r, V, r + 1, V)
 
     r = L.risk_first
