@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -122,6 +123,22 @@ class Projection:
         frame = pd.DataFrame(self.units.sum(axis=1), index=pd.Index(self.years, name="Year"), columns=list(REGIONS))
         frame["Total"] = self.totals
         return frame
+
+    def rows(self, by: str = "model") -> list[list[Any]]:
+        """The table ``ALFA_PROJECT`` spills: header ``Year, <models or regions>, Total``, then
+        one row per year. ``by`` is ``"model"`` (lineup order), ``"region"``
+        (:data:`~alfa_xl.model.engine.lineup.REGIONS` order) or ``"total"`` (no breakdown).
+
+        >>> project(end_year=2027).rows("total")[0]
+        ['Year', 'Total']
+        """
+        if by == "model":
+            names, values = list(self.lineup.names), self.units.sum(axis=2).tolist()
+        elif by == "region":
+            names, values = list(REGIONS), self.units.sum(axis=1).tolist()
+        else:
+            names, values = [], [[] for _ in self.years]
+        return [["Year", *names, "Total"]] + [[y, *v, t] for y, v, t in zip(self.years.tolist(), values, self.totals.tolist())]
 
     def with_history(self) -> pd.DataFrame:
         """Projected totals joined to the sourced history, for context.

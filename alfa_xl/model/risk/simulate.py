@@ -109,7 +109,6 @@ __all__ = [
     "Simulation",
     "simulate",
     "draw",
-    "tornado",
     "check_paths",
     "check_seed",
     "check_percentiles",
@@ -120,7 +119,6 @@ __all__ = [
     "MAX_PATHS",
     "MAX_SLIP",
     "BLOCK",
-    "TORNADO_COLUMNS",
     "condition_on_year_to_date",
 ]
 
@@ -582,6 +580,6 @@ def condition_on_year_to_date(totals: np.ndarray, ppf: Callable[[np.ndarray], np
     totals[:, 1:] *= ratio[:, None]
 
 
-# The result object and the tornado live in their own modules; they stay importable from here.
+# The result object lives in its own module; it stays importable from here. The tornado is
+# in alfa_xl.model.risk.tornado (it builds on this module, so this one does not import it).
 from alfa_xl.model.risk.result import Simulation  # noqa: E402
-from alfa_xl.model.risk.tornado import TORNADO_COLUMNS, tornado  # noqa: E402
