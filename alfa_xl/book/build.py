@@ -120,7 +120,7 @@ def _write(dest, inputs: BuildInputs) -> str:
     cv = checks_values(scenario_blocks, inputs.target, inputs.start_year, inputs.end_year, len(inputs.scenario_list))
     rv = risk_checks_values(risk_blocks, book)
     fv = forecast_checks_values(forecast_blocks, book)
-    statuses = [cv["master"], *rv.values(), *fv.values()]
+    statuses = [cv.master, *rv.values(), *fv.values()]
     master = "ERROR" if "ERROR" in statuses else ("REFRESH" if "REFRESH" in statuses else "OK")
     layout = BookLayout()
     hist = history()

@@ -51,8 +51,7 @@ def year_span(start_year: Any, end_year: Any) -> tuple[int, int]:
     d_start, d_end = horizon()
     start = year(start_year, "start_year", default=d_start)
     end = year(end_year, "end_year", default=max(d_end, start))
-    if end < start:
-        raise ArgumentError("end_year", end_year, f"give an end year on or after the start year {start}", "before the start year")
+    validation.end_after_start(start, end, got=end_year, error=ArgumentError)
     return start, end
 
 

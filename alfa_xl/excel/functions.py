@@ -41,6 +41,7 @@ from alfa_xl.model.engine.gap import GAP_COLUMNS, cagr, gap_table, years_to_targ
 from alfa_xl.model.engine.projection import project
 from alfa_xl.book.tables.report import COMPARE_COLUMNS, compare_scenarios, scenarios_table
 from alfa_xl.model.data.sources import facts
+from alfa_xl import validation
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [
@@ -311,7 +312,7 @@ def alfa_fact(key):
     k = xa.text(key, "key")
     if k is None:
         raise xa.ArgumentError("key", key, "give a fact key such as global_units_2025 (see ALFA_FACTS())", "missing")
-    k = "_".join(k.lower().replace("-", " ").split())
+    k = validation.identifier(k, dashes=True)
     return xa.cached(("ALFA_FACT", k), lambda: _fact(k, key))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import cachetools
 
+from alfa_xl import validation
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.excel.cells import error_in, freeze, grid, is_blank, typed
 from alfa_xl.excel.messages import ArgumentError, error_value
@@ -92,7 +93,7 @@ def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
     for i, (key, value) in enumerate(rows):
         if is_blank(key):
             continue
-        name = " ".join(str(key).split())
+        name = validation.squash(key)
         if i == 0 and name.lower() in ("parameter", "parameters"):
             continue
         if is_blank(value):
@@ -139,7 +140,7 @@ def _lineup_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
 
     from alfa_xl.model.engine.lineup import Lineup
 
-    header = ["" if is_blank(h) else "_".join(str(h).strip().lower().split()) for h in rows[0]]
+    header = ["" if is_blank(h) else validation.identifier(h) for h in rows[0]]
     if "model" not in header:
         raise ArgumentError(arg, rows, _LINEUP_FIX, "no header row with a 'model' column")
     body = [list(r) for r in rows[1:] if not all(is_blank(v) for v in r)]

@@ -247,7 +247,7 @@ class Lineup:
         names = [m.model for m in models]
         seen: set[str] = set()
         for n in names:
-            key = n.casefold()
+            key = v.name_key(n)
             if key in seen:
                 raise LineupError("model", n, "give every model a unique name", "duplicate model name")
             seen.add(key)
@@ -302,9 +302,9 @@ class Lineup:
 
         Raises ``KeyError`` when no model matches.
         """
-        key = " ".join(str(name).split()).casefold()
+        key = v.name_key(name)
         for n in self.names:
-            if " ".join(n.split()).casefold() == key:
+            if v.name_key(n) == key:
                 return n
         raise KeyError(name)
 
@@ -358,7 +358,7 @@ class Lineup:
 
 def _column_key(name: object) -> str:
     """A column's name as the lineup knows it: ``Peak Units`` is ``peak_units``."""
-    return str(name).strip().lower().replace(" ", "_")
+    return v.identifier(name)
 
 
 def _refuse_repeated_columns(names) -> None:
@@ -404,7 +404,7 @@ def _line_of(path: Path, exc: LineupError) -> int | None:
     model = m.group("model") if m else (str(exc.value) if exc.field == "model" else None)
     if model is None:
         return None
-    key = " ".join(model.split()).casefold()
+    key = v.name_key(model)
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
         header = [_column_key(h) for h in next(reader, [])]
@@ -412,7 +412,7 @@ def _line_of(path: Path, exc: LineupError) -> int | None:
             return None
         col, found = header.index("model"), None
         for row in reader:
-            if len(row) > col and " ".join(row[col].split()).casefold() == key:
+            if len(row) > col and v.name_key(row[col]) == key:
                 found = reader.line_num
     return found
 

@@ -76,6 +76,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from alfa_xl import validation
 from alfa_xl.errors import HorizonError, SimulationError
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup, default_lineup
@@ -94,6 +95,7 @@ from alfa_xl.model.risk.settings import (
     DEFAULT_PERCENTILES,
     DEFAULT_SEED,
     MAX_PATHS,
+    YTD_PAIR_FIX,
     check_number,
     check_paths,
     check_percentiles,
@@ -323,7 +325,7 @@ _FACTOR, _TREND, _TARIFF, _SLIP, _CANCEL, _PEAK, _VOLUME = range(7)
 
 def _model_key(name: str) -> int:
     """A stable number for a model name (CRC-32 of its case-folded, space-normalised text)."""
-    return zlib.crc32(" ".join(name.split()).casefold().encode("utf-8"))
+    return zlib.crc32(validation.name_key(name).encode("utf-8"))
 
 
 def _block_normals(seed: int, block: int, key: tuple[int, ...]) -> np.ndarray:
@@ -547,11 +549,8 @@ def simulate(
 
 
 def _nowcast(ytd: Any, ytd_months: Any, start: int, base_year: int):
-    if ytd is None and ytd_months is None:
+    if not validation.both_or_neither(ytd, ytd_months, ("ytd", "ytd_months"), YTD_PAIR_FIX, error=SimulationError):
         return None
-    if ytd is None or ytd_months is None:
-        missing = "ytd" if ytd is None else "ytd_months"
-        raise SimulationError(missing, None, "give both the year-to-date units and the months they cover, or neither", "missing")
     if start != base_year + 1:
         raise HorizonError("start_year", start, f"start the horizon in {base_year + 1}, the year the year-to-date units "
                            "are from", "year-to-date units need the current year")
