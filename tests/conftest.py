@@ -1,6 +1,8 @@
 """Test set-up: xlwings' real classic decorators and conversion on a machine without Excel.
 
-At import time (before any test module imports ``alfa_xl.excel.functions``):
+xlwings takes seconds to import, so it is set up only when something imports it (a test
+of the worksheet functions, the macros or the Lite runner): an import hook runs, at that
+first import,
 
 * stand-ins for ``pythoncom``, ``pywintypes``, ``win32com`` and ``win32com.client`` go into
   ``sys.modules`` so that ``xlwings.udfs`` (the Windows COM UDF machinery) imports;
@@ -11,31 +13,54 @@ At import time (before any test module imports ``alfa_xl.excel.functions``):
   ``prepare_xl_data_element`` as xlwings' Windows engine does (minus the COM date type),
   so ``xlwings.conversion.read``/``write`` run their real pipelines.
 
-Windows stand-ins are only added when the real modules are absent.
+Windows stand-ins are only added when the real modules are absent. The engine's tests
+never import xlwings and do not pay for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.abc
 import importlib.util
 import sys
 from unittest.mock import MagicMock
 
 import pytest
 
-if importlib.util.find_spec("pythoncom") is None:  # no pywin32: not a Windows Python
-    for _name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
-        sys.modules.setdefault(_name, MagicMock(name=_name))
 
-import xlwings  # noqa: E402
-import xlwings.udfs as xlwings_udfs  # noqa: E402
-from xlwings.main import Engine  # noqa: E402
+class _XlwingsForTests(importlib.abc.MetaPathFinder):
+    """Finds ``xlwings`` the normal way and sets it up for tests right after it loads."""
 
-xlwings.func = xlwings_udfs.xlfunc
-xlwings.arg = xlwings_udfs.xlarg
-xlwings.ret = xlwings_udfs.xlret
-xlwings.sub = xlwings_udfs.xlsub
-xlwings.script = xlwings_udfs.xlsub
+    def find_spec(self, name, path=None, target=None):
+        if name != "xlwings":
+            return None
+        sys.meta_path.remove(self)  # once; the real finders do the finding
+        if importlib.util.find_spec("pythoncom") is None:  # no pywin32: not a Windows Python
+            for stand_in in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
+                sys.modules.setdefault(stand_in, MagicMock(name=stand_in))
+        spec = importlib.util.find_spec(name)
+        load = spec.loader.exec_module
+
+        def exec_module(module):
+            load(module)
+            _set_up_xlwings(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def _set_up_xlwings(xlwings) -> None:
+    import xlwings.udfs as xlwings_udfs
+    from xlwings.main import Engine
+
+    xlwings.func = xlwings_udfs.xlfunc
+    xlwings.arg = xlwings_udfs.xlarg
+    xlwings.ret = xlwings_udfs.xlret
+    xlwings.sub = xlwings_udfs.xlsub
+    xlwings.script = xlwings_udfs.xlsub
+    if "excel" not in [e.name for e in xlwings.engines]:
+        xlwings.engines.add(Engine(impl=ExcelConversionEngine()))
+
 
 #: Error values as COM delivers them (xlwings._xlwindows.cell_errors).
 CELL_ERRORS = {
@@ -92,8 +117,10 @@ class ExcelConversionEngine:
         return [[one(c) for c in row] for row in data]
 
 
-if "excel" not in [e.name for e in xlwings.engines]:
-    xlwings.engines.add(Engine(impl=ExcelConversionEngine()))
+if "xlwings" not in sys.modules:
+    sys.meta_path.insert(0, _XlwingsForTests())
+else:  # already loaded (a plugin): set it up now
+    _set_up_xlwings(sys.modules["xlwings"])
 
 
 def pytest_terminal_summary(terminalreporter):

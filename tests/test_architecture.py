@@ -165,3 +165,27 @@ def test_a_missing_layer_fails_instead_of_leaving_the_contract():
     assert required("alfa_xl.model.engine") == ["alfa_xl.model.engine"]
     with pytest.raises(LookupError, match="alfa_xl.model.nowhere"):
         required("alfa_xl.model.engine", "alfa_xl.model.nowhere")
+
+
+def test_the_tests_readme_places_every_test_file():
+    """tests/README.md names every test file, and every module path it names exists."""
+    import re
+
+    text = (ROOT / "tests" / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"`(test_\w+\.py)`", text))
+    files = {p.name for p in (ROOT / "tests").glob("test_*.py")}
+    assert files - listed == set(), "add these test files to tests/README.md"
+    assert listed - files == set(), "tests/README.md names test files that do not exist"
+    for path in re.findall(r"`((?:model|book|excel|cli|validation)/[\w/.*]+|errors\.py|entry\.py)`", text):
+        base = ROOT / "alfa_xl"
+        matches = list(base.glob(path)) if "*" in path else [base / path]
+        assert matches and all(m.exists() for m in matches), f"tests/README.md names alfa_xl/{path}, which does not exist"
+
+
+def test_the_test_set_up_loads_xlwings_only_when_a_test_imports_it():
+    code = ("import sys; sys.path.insert(0, 'tests'); import conftest; import alfa_xl.model.engine.projection; "
+            "assert 'xlwings' not in sys.modules, 'loaded early'; "
+            "import xlwings, xlwings.udfs; assert xlwings.func is xlwings.udfs.xlfunc, 'not set up'; "
+            "assert 'excel' in [e.name for e in xlwings.engines], 'no excel engine'")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
