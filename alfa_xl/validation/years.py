@@ -63,8 +63,9 @@ def year(value: Any, field: str, kind: str = "projection_year", *, error: type[A
         value = int(_ISO_DATE.match(value).group(1))  # type: ignore[union-attr]
     elif isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value):
         first, last = excel_serial_range(limit.lo, limit.hi)
-        if first <= value < last:
-            value = excel_serial_year(value)
+        serial = float(value)
+        if first <= serial < last:
+            value = excel_serial_year(serial)
     return int(number(value, field, kind, lo=limit.lo, hi=limit.hi, error=error))
 
 

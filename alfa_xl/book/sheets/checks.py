@@ -153,9 +153,9 @@ def write(ctx: Context, cv: ChecksValues, rv: dict[str, str], proj: ProjectionRe
         ("Years per scenario (Y)", f"=(ROWS(out_scenarios)-{n}-2)/(2*{n})-3", cv.y, "0"),
         ("Columns of a projection table (Year, models, Total)", f"=COUNTA(OFFSET(out_scenarios,{n}+4,0,1,COLUMNS(out_scenarios)))", cv.w, "0"),
     )
-    for i, (label, formula, value, fmt) in enumerate(shape):
+    for i, (label, formula, count, fmt) in enumerate(shape):
         ws.write(L.shape_row + i, 1, label, f.label())
-        ws.write_formula(L.shape_row + i, V, formula, f.calc(fmt), value)
+        ws.write_formula(L.shape_row + i, V, formula, f.calc(fmt), count)
 
     ws.write(L.per_header - 1, 1, "Per scenario (max absolute difference, units)", f.section())
     ws.write_row(L.per_header, 0, _PER_HEADERS, f.header(text_wrap=True))

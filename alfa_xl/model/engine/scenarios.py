@@ -334,8 +334,8 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
         want = "".join(str(exc.field).split()).casefold()
         if want not in keys:
             raise
-        line = len(keys) - keys[::-1].index(want) + 1  # the last row naming it; +1 for the header
-        raise type(exc)(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+        row = len(keys) - keys[::-1].index(want) + 1  # the last row naming it; +1 for the header
+        raise type(exc)(f"{p.name} line {row}: {exc.field}", exc.value, exc.fix, exc.problem) from None
 
 
 def _is_parameter(key: str) -> bool:
