@@ -1,8 +1,8 @@
 """Test set-up: xlwings' real classic decorators and conversion on a machine without Excel.
 
-xlwings takes seconds to import, so it is set up only when something imports it (a test
-of the worksheet functions, the macros or the Lite runner): an import hook runs, at that
-first import,
+xlwings takes seconds to import, so it is set up only when something imports it or the
+Excel layer (a test of the worksheet functions, the macros or the Lite runner): an import
+hook loads it before ``alfa_xl.excel.registration`` and runs, at that first import,
 
 * stand-ins for ``pythoncom``, ``pywintypes``, ``win32com`` and ``win32com.client`` go into
   ``sys.modules`` so that ``xlwings.udfs`` (the Windows COM UDF machinery) imports;
@@ -29,16 +29,23 @@ import pytest
 
 
 class _XlwingsForTests(importlib.abc.MetaPathFinder):
-    """Finds ``xlwings`` the normal way and sets it up for tests right after it loads."""
+    """Sets xlwings up right after it loads, and loads it before the Excel layer's
+    registration module (which uses xlwings' decorators only when xlwings is loaded)."""
 
     def find_spec(self, name, path=None, target=None):
+        if name == "alfa_xl.excel.registration" and "xlwings" not in sys.modules:
+            importlib.import_module("xlwings")
+            return None  # the normal import of the module asked for goes on
         if name != "xlwings":
             return None
-        sys.meta_path.remove(self)  # once; the real finders do the finding
         if importlib.util.find_spec("pythoncom") is None:  # no pywin32: not a Windows Python
             for stand_in in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
                 sys.modules.setdefault(stand_in, MagicMock(name=stand_in))
-        spec = importlib.util.find_spec(name)
+        sys.meta_path.remove(self)  # the real finders find xlwings
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
         load = spec.loader.exec_module
 
         def exec_module(module):
@@ -137,11 +144,15 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"  {name}: {c['cases']} cases, {c['uncaught']} uncaught, {c['generic']} generic")
 
 
+def _clear_udf_cache() -> None:
+    excel_args = sys.modules.get("alfa_xl.excel.args")  # not loaded: no cache to clear
+    if excel_args is not None:
+        excel_args.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_udf_cache():
     """Every test starts and ends with an empty worksheet-function result cache."""
-    from alfa_xl.excel import args as excel_args
-
-    excel_args.cache_clear()
+    _clear_udf_cache()
     yield
-    excel_args.cache_clear()
+    _clear_udf_cache()

@@ -183,9 +183,12 @@ def test_the_tests_readme_places_every_test_file():
 
 
 def test_the_test_set_up_loads_xlwings_only_when_a_test_imports_it():
-    code = ("import sys; sys.path.insert(0, 'tests'); import conftest; import alfa_xl.model.engine.projection; "
+    code = ("import sys; sys.path.insert(0, 'tests'); import conftest; "
+            "import alfa_xl.model.engine.projection, alfa_xl.book.build; "
             "assert 'xlwings' not in sys.modules, 'loaded early'; "
-            "import xlwings, xlwings.udfs; assert xlwings.func is xlwings.udfs.xlfunc, 'not set up'; "
+            "import alfa_xl.excel.functions as f, xlwings.udfs; "
+            "assert xlwings.func is xlwings.udfs.xlfunc, 'not set up'; "
+            "assert hasattr(f.alfa_total, '__xlfunc__'), 'registered without xlwings'; "
             "assert 'excel' in [e.name for e in xlwings.engines], 'no excel engine'")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

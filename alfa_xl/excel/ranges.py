@@ -19,6 +19,8 @@ from alfa_xl.errors import AlfaInputError
 from alfa_xl.excel.cells import error_in, freeze, grid, is_blank, typed
 from alfa_xl.excel.messages import ArgumentError, error_value
 from alfa_xl.excel.readers import serial_year
+from alfa_xl.model.engine.lineup import Lineup
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 
 __all__ = ["scenario", "lineup", "clear"]
 
@@ -55,8 +57,6 @@ def scenario(value: Any, arg: str = "scenario"):
         hit = _NAMED.get(value)
         if hit is not None:
             return hit
-    from alfa_xl.model.engine.scenarios import get_scenario
-
     err = error_in(value)
     if err:
         raise error_value(arg, value, err)
@@ -84,8 +84,6 @@ def scenario(value: Any, arg: str = "scenario"):
 
 @_memo(maxsize=128)
 def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
-    from alfa_xl.model.engine.scenarios import Scenario
-
     if len(rows[0]) != 2:
         raise ArgumentError(arg, rows, "give two columns: parameter and value", f"{len(rows[0])} columns")
     pairs: list[tuple[str, Any]] = []
@@ -137,8 +135,6 @@ def lineup(value: Any, arg: str = "lineup"):
 @_memo(maxsize=32)
 def _lineup_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
     import pandas as pd
-
-    from alfa_xl.model.engine.lineup import Lineup
 
     header = ["" if is_blank(h) else validation.identifier(h) for h in rows[0]]
     if "model" not in header:
