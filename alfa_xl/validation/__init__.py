@@ -57,11 +57,12 @@ from alfa_xl.validation.numbers import (
 )
 from alfa_xl.validation.pairs import both_or_neither
 from alfa_xl.validation.texts import existing_file, flag, identifier, name, name_key, squash, text
+from alfa_xl.validation.csvfile import CsvTable, column_key, read_csv_file
 from alfa_xl.validation.years import end_after_start, excel_serial_range, excel_serial_year, horizon, year
 
 __all__ = [
     "Limit", "LIMITS", "DEFAULT_YEAR", "EXCEL_ERRORS", "RESERVED_NAMES", "default_horizon", "is_blank",
     "parse_number_text", "NumberTextError", "number", "whole", "year", "share", "positive", "paths", "seed",
     "horizon", "flag", "text", "name", "squash", "name_key", "identifier", "existing_file", "excel_serial_year",
-    "excel_serial_range", "excel_error", "end_after_start", "both_or_neither",
+    "excel_serial_range", "excel_error", "end_after_start", "both_or_neither", "CsvTable", "read_csv_file", "column_key",
 ]
