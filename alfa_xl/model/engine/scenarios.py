@@ -343,8 +343,8 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
         want = "".join(str(exc.field).split()).casefold()
         if want not in keys:
             raise
-        line = table.lines[len(keys) - 1 - keys[::-1].index(want)]  # the last row naming it
-        raise type(exc)(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+        row = table.lines[len(keys) - 1 - keys[::-1].index(want)]  # the file line of the last row naming it
+        raise type(exc)(f"{p.name} line {row}: {exc.field}", exc.value, exc.fix, exc.problem) from None
 
 
 _SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
