@@ -35,8 +35,8 @@ from alfa_xl.model.risk.simulate import (
     check_percentiles,
     draw,
     simulate,
-    tornado,
 )
+from alfa_xl.model.risk.tornado import tornado
 from strategies import horizons, lineups, scenarios
 
 N = 20_000  # paths for the moment tests

@@ -203,8 +203,7 @@ def read_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None) -> Re
     start = v.year(value, at, error=InputsError, default=d_start)
     value, end_at = _scalar(src, n["end_year"])
     end = v.year(value, end_at, error=InputsError, default=max(d_end, start))
-    if end < start:
-        raise InputsError(end_at, end, f"type an end year on or after the start year {start}", "before the start year")
+    v.end_after_start(start, end, field=end_at, verb="type", error=InputsError)
     if end - start + 1 > MAX_YEARS:
         raise InputsError(end_at, end, f"type an end year of {start + MAX_YEARS - 1} or earlier, "
                           "or a later start year", f"{end - start + 1} years from {start}; the sheets hold at most {MAX_YEARS}")
@@ -260,7 +259,7 @@ def _lineup(src: CellSource) -> Lineup:
     rows = [[_value(c, f"{LINEUP_TABLE}[{col}]") for c, col in zip(r, t.columns)] for r in t.rows]
     for r, values in zip(t.rows, rows):
         for c, col, value in zip(r, t.columns, values):
-            if col.strip().lower().replace(" ", "_") in _NOT_PERCENT_COLUMNS:
+            if v.identifier(col) in _NOT_PERCENT_COLUMNS:
                 _not_percent(c, value, f"{c.where} ({LINEUP_TABLE}[{col}])")
     frame = pd.DataFrame(rows, columns=t.columns, dtype=object)
     try:
@@ -281,7 +280,7 @@ def _check_model_count(t: TableCells) -> None:
 def _lineup_error(exc: AlfaInputError, t: TableCells, rows: list[list[Any]]) -> InputsError:
     """The engine's lineup error, pointed at the table cell it is about."""
     cols = t.columns
-    key = [c.strip().lower().replace(" ", "_") for c in cols]
+    key = [v.identifier(c) for c in cols]
     m = _FIELD.match(str(exc.field))
     column, model = (m.group("col"), m.group("model")) if m else (str(exc.field), None)
     if column == "regional shares":
@@ -343,12 +342,10 @@ def _year_to_date(src: CellSource) -> tuple[float | None, int | None]:
     n = INPUT_ROLES
     units, u_at = _scalar(src, n["ytd_units"], percent=False)
     months, m_at = _scalar(src, n["ytd_months"], percent=False)
-    if v.is_blank(units) and v.is_blank(months):
+    fix = f"fill in both {n['ytd_units']} and {n['ytd_months']}, or leave both blank (current year unconditioned)"
+    if not v.both_or_neither(units, months, (u_at, m_at), fix, problem="missing while {other} is given", error=InputsError,
+                             blank=v.is_blank):
         return None, None
-    if v.is_blank(units) or v.is_blank(months):
-        at, other = (u_at, m_at) if v.is_blank(units) else (m_at, u_at)
-        raise InputsError(at, None, f"fill in both {n['ytd_units']} and {n['ytd_months']}, or leave both blank (current year unconditioned)",
-                          f"missing while {other} is given")
     ytd = v.number(units, u_at, "ytd_units", error=InputsError)
     k = v.whole(months, m_at, "ytd_months", error=InputsError)
     override = False

@@ -21,7 +21,7 @@ from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
 from alfa_xl.errors import AlfaInputError, MissingExtraError
 from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
 from alfa_xl.book.tables.report import clean
-from alfa_xl.model.risk.settings import DEFAULT_SEED, check_paths, check_seed
+from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED, check_paths, check_seed
 
 __all__ = ["register", "backtest_json", "backtest_csv", "plot_backtest", "TIDY_COLUMNS"]
 
@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
         as_of: int | None = typer.Option(None, "--as-of", help="First forecast year of one replay (default: every shipped decision point)."),
         lineup: str | None = typer.Option(None, "--lineup", help="Lineup CSV of that time (needs --as-of)."),
         scenario: str = typer.Option("track_record", "--scenario", "-s", help="track_record (calibrated as of the point) or a built-in scenario."),
-        paths: int = typer.Option(20_000, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
+        paths: int = typer.Option(BACKTEST_PATHS, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random streams."),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
         plot: str | None = typer.Option(None, "--plot", help="Also draw the fans against the actuals into FILE.png."),

@@ -19,7 +19,8 @@ from alfa_xl.errors import HorizonError
 from alfa_xl.model.engine.projection import MAX_END, MIN_START, default_horizon
 from alfa_xl.model.engine.scenarios import BUILTIN
 from alfa_xl.validation import DEFAULT_YEAR
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed, check_target, simulate, tornado
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed, check_target, simulate
+from alfa_xl.model.risk.tornado import tornado
 
 __all__ = ["register", "simulation_json", "simulation_csv", "PROGRESS_FROM", "TIDY_COLUMNS"]
 

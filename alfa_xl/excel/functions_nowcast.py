@@ -16,12 +16,14 @@ from typing import Any
 from alfa_xl import validation as v
 from alfa_xl.excel import args as xa
 from alfa_xl.model.evidence.nowcast import check_pace, nowcast
+from alfa_xl.model.risk.result import percentile_label
+from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES
 
 __all__ = ["alfa_nowcast"]
 
 #: Function Wizard category (the same as every ALFA_ function).
 CATEGORY = xa.CATEGORY
-_LABELS = ["P10", "P50", "P90"]
+_LABELS = [percentile_label(p) for p in DEFAULT_PERCENTILES]
 
 xw = xa.xlwings_decorators()
 
@@ -66,4 +68,4 @@ def alfa_nowcast(units_to_date=None, months=None, year=None, override=None):
     else:
         nc = check_pace(units, k, y, field="units_to_date", override="set override to TRUE")
     key = ("ALFA_NOWCAST", nc.units_to_date, nc.months, nc.year)
-    return xa.cached(key, lambda: [list(_LABELS), nc.percentiles((10, 50, 90))])
+    return xa.cached(key, lambda: [list(_LABELS), nc.percentiles()])

@@ -33,7 +33,7 @@ from typing import Any, Collection
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.validation.limits import LIMITS
-from alfa_xl.validation.texts import existing_file
+from alfa_xl.validation.texts import existing_file, identifier, name_key
 
 __all__ = ["CsvTable", "read_csv_file", "column_key"]
 
@@ -87,17 +87,18 @@ class CsvTable:
         if column_key(column) not in keys:
             return None
         col = keys.index(column_key(column))
-        want = " ".join(value.split()).casefold()
+        want = name_key(value)
         found = None
         for row, line in zip(self.rows, self.lines):
-            if " ".join(row[col].split()).casefold() == want:
+            if name_key(row[col]) == want:
                 found = line
         return found
 
 
 def column_key(name: object) -> str:
-    """A column's name compared across spellings: ``Peak Units`` is ``peak_units``."""
-    return "_".join(str(name).strip().lower().split())
+    """A column's name compared across spellings: ``Peak Units`` is ``peak_units``
+    (:func:`~alfa_xl.validation.texts.identifier`)."""
+    return identifier(name)
 
 
 def read_csv_file(

@@ -49,6 +49,7 @@ import numpy.typing as npt
 from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.data.sources import history, latest_actual, partial_periods
+from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES
 
 __all__ = ["Nowcast", "nowcast", "seasonality", "first_year", "t_ppf", "t_cdf", "NowcastError", "Pace", "pace",
            "check_pace", "widest_yearly_change", "PaceError"]
@@ -242,7 +243,7 @@ class Nowcast:
         s = 1.0 / (1.0 + np.exp(-logit))
         return self.units_to_date / s
 
-    def percentiles(self, percentiles: npt.ArrayLike = (10, 50, 90)) -> list[float]:
+    def percentiles(self, percentiles: npt.ArrayLike = DEFAULT_PERCENTILES) -> list[float]:
         """Full-year units at the given percentiles (0-100), in the order given."""
         ps = [v.number(p, "percentiles", "percentile", error=NowcastError) for p in np.atleast_1d(percentiles).tolist()]
         return [float(x) for x in self.ppf(np.array(ps) / 100.0)]
