@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,29 @@ def test_foreign_rows_are_named():
     current = {5: "a", 6: "zz", 7: "c", 8: "d", 9: "e"}
     with pytest.raises(OwnedAreaError, match=r"1 row .*S!A7:D7"):
         trusted_rectangle("out_x", W, W, list("abcde"), current, OwnedAreaError)
+
+
+UNO_PYTHON = "/usr/bin/python3"
+
+
+def _libreoffice_with_uno() -> bool:
+    if shutil.which("soffice") is None or not Path(UNO_PYTHON).exists():
+        return False
+    return subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+@pytest.mark.libreoffice
+def test_rows_inserted_inside_the_area_in_libreoffice_leave_no_stale_row(book, tmp_path):
+    """Defect 8: two rows inserted inside out_scenarios in LibreOffice (which stretches the
+    name and keeps the record); the next refresh clears them with the tables."""
+    if not _libreoffice_with_uno():
+        pytest.skip("LibreOffice with its Python UNO bridge is not installed")
+    before = values(book)
+    script = Path(__file__).parent / "lo_insert_rows.py"
+    subprocess.run([UNO_PYTHON, str(script), str(book), "Scenarios", "49", "2", str(tmp_path / "profile")],
+                   check=True, capture_output=True, timeout=300)
+    assert re.search(r'name="out_scenarios"[^>]*>Scenarios!\$A\$6:\$K\$94<', text(book, WORKBOOK_PART))
+    refresh_workbook(book)
+    after = values(book)
+    assert {k: v for k, v in after.items() if int(re.sub(r"[A-Z]+", "", k)) >= 6} == {
+        k: v for k, v in before.items() if int(re.sub(r"[A-Z]+", "", k)) >= 6}
