@@ -3,16 +3,37 @@
 Run by the system Python that has LibreOffice's UNO bridge (Debian: python3-uno):
 ``python3 lo_insert_rows.py BOOK SHEET ROW_INDEX COUNT PROFILE_DIR``.
 """
-import os, subprocess, sys, time, uno
+
+import os
+import subprocess
+import sys
+import time
+
+import uno
 from com.sun.star.beans import PropertyValue
 
+
 def prop(name, value):
-    p = PropertyValue(); p.Name = name; p.Value = value; return p
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
 
 path, sheet_name, at, count, profile = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 pipe = f"alfa{os.getpid()}"
-proc = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore", f"-env:UserInstallation=file://{profile}",
-                         f"--accept=pipe,name={pipe};urp;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+proc = subprocess.Popen(
+    [
+        "soffice",
+        "--headless",
+        "--invisible",
+        "--norestore",
+        f"-env:UserInstallation=file://{profile}",
+        f"--accept=pipe,name={pipe};urp;",
+    ],
+    stdout=subprocess.DEVNULL,
+    stderr=subprocess.DEVNULL,
+)
 try:
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
