@@ -11,9 +11,15 @@ docs/workbook.md says why.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alfa_xl.book.layout import LOADED_NAME, BookInputs
+from alfa_xl.book.values import clean_result, frame_grid
+from alfa_xl.model.engine.gap import GAP_COLUMNS, gap_table
+from alfa_xl.model.engine.projection import project
+
+if TYPE_CHECKING:
+    from alfa_xl.book.build_inputs import BuildInputs
 
 __all__ = ["STORED", "LOADED_FORMULA", "stored_tables", "stored_names", "array_constant", "live_formula"]
 
@@ -28,6 +34,10 @@ STORED: tuple[tuple[str, str, str], ...] = (
 LOADED_FORMULA = "NOT(ISERROR(ROWS(ALFA_SCENARIOS())))"
 #: Longest array constant written (Excel's formula limit is 8,192 characters).
 MAX_CONSTANT = 8000
+#: Longest text inside an array constant (Excel's limit for a text value in a formula: 255).
+MAX_TEXT = 255
+#: What a stored copy shows when the table does not fit in one formula.
+TOO_LARGE = "This table is too large to store in the file: open the workbook with the add-in or xlwings Lite"
 
 
 def live_formula(call: str, stored: str) -> str:
@@ -56,30 +66,30 @@ def array_constant(table: list[list[Any]]) -> str:
             elif isinstance(x, (int, float)):
                 items.append(_number(float(x)))
             else:
-                items.append('"' + str(x).replace('"', '""') + '"')
+                text = str(x)
+                if len(text) > MAX_TEXT:  # Excel refuses a longer text inside a formula
+                    text = text[: MAX_TEXT - 1] + "\u2026"
+                items.append('"' + text.replace('"', '""') + '"')
         rows.append(",".join(items))
     text = "{" + ";".join(rows) + "}"
-    if len(text) > MAX_CONSTANT:
-        raise ValueError(f"a live table is too large to store ({len(text):,} characters, limit {MAX_CONSTANT:,})")
+    if len(text) > MAX_CONSTANT:  # a formula holds at most 8,192 characters: say so in the table's place
+        return '{"' + TOO_LARGE + '"}'
     return text
 
 
-def stored_tables(
-    target: float, scenario: str, start: int, end: int, lineup: list[list[Any]]
-) -> dict[str, list[list[Any]]]:
-    """Each live table as the worksheet function returns it (header row first), by stored name;
-    ``lineup`` as Excel passes ``tbl_lineup[#All]``."""
-    from alfa_xl.excel import functions as udfs
-
+def stored_tables(b: BuildInputs) -> dict[str, list[list[Any]]]:
+    """Each live table as the worksheet function returns it for the inputs ``b`` (header row
+    first), by stored name: computed by the engine, cleaned as the functions clean their
+    results (:mod:`alfa_xl.book.values`), so the copy equals what the function shows."""
+    lineup = b.refresh_inputs().lineup
+    start, end = int(b.start_year), int(b.end_year)
     out = {}
     for name, fn, by in STORED:
+        projection = project(lineup, b.scenario, start, end)
         if fn == "ALFA_PROJECT":
-            result = udfs.alfa_project(scenario, float(start), float(end), by, lineup)
+            out[name] = clean_result(projection.rows(by))
         else:
-            result = udfs.alfa_gap_table(float(target), scenario, float(start), float(end), lineup)
-        if isinstance(result, str) or not isinstance(result, list):
-            raise RuntimeError(f"{fn} returned {result!r}")
-        out[name] = [list(r) for r in result]
+            out[name] = clean_result(frame_grid(gap_table(projection, float(b.target)), GAP_COLUMNS))
     return out
 
 
@@ -88,5 +98,5 @@ def stored_names(inputs: BookInputs) -> dict[str, str]:
     from alfa_xl.book.build_inputs import BuildInputs
 
     b = BuildInputs.from_book(inputs)
-    tables = stored_tables(b.target, b.scenario, b.start_year, b.end_year, b.excel_lineup())
+    tables = stored_tables(b)
     return {name: "=" + array_constant(t) for name, t in tables.items()}

@@ -21,7 +21,7 @@ def both_or_neither(first: Any, second: Any, fields: tuple[str, str], fix: str, 
     >>> both_or_neither(5000.0, None, ("ytd", "ytd_months"), "give both or neither")
     Traceback (most recent call last):
     ...
-    alfa_xl.errors.AlfaInputError: ytd_months: missing (got None); give both or neither
+    alfa_xl.errors.AlfaInputError: ytd_months: missing; give both or neither
     """
     first_blank, second_blank = blank(first), blank(second)
     if first_blank and second_blank:
