@@ -155,8 +155,8 @@ def register(app: typer.Typer) -> None:
         if lineup is not None and as_of is None:
             raise AlfaInputError("--lineup", lineup, "give --as-of with --lineup (the year the lineup is from)", "no year")
         years = [as_of] if as_of is not None else [d.as_of for d in DECISION_POINTS]
-        chosen = read_lineup(lineup)
-        replays = [replay(y, chosen, scenario=scenario, paths=n, seed=sd) for y in years]
+        read_lineup(lineup)  # one reader's errors for a file that cannot be read
+        replays = [replay(y, lineup, scenario=scenario, paths=n, seed=sd) for y in years]
         if plot_path is not None:
             plot_backtest(plot_path, replays)
         if fmt is Format.json:

@@ -29,15 +29,15 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl.errors import HorizonError
-from alfa_xl.model.evidence.replay import anchor_to_actual, as_of_scenario
+from alfa_xl.model.evidence.recipe import calibrated_recipe
+from alfa_xl.model.evidence.vintage import Vintage, current_year
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
-from alfa_xl.model.engine.lineup import Lineup, default_lineup
+from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import MAX_END, check_horizon
 from alfa_xl.model.engine.scenarios import Scenario
 from alfa_xl.model.risk.settings import DEFAULT_SEED, check_paths, check_percentiles, check_seed, check_target
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.simulate import simulate
-from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.risk.uncertainty import Uncertainty
 from alfa_xl.validation import DEFAULT_YEAR
 
@@ -185,7 +185,8 @@ def forecast(
     >>> list(f.table().columns), f.cumulative_years, 0 <= f.probability_2030 <= f.probability_2035 <= 1
     (['Year', 'P10', 'P50', 'P90'], (2026, 2030), True)
     """
-    base_year, base_units = latest_actual()
+    vintage = Vintage.at(current_year())
+    base_year = vintage.last_actual()[0]
     first = base_year + 1
     start = first if start_year is None else start_year
     end = max(DEFAULT_YEAR, first) if end_year is None else end_year
@@ -201,9 +202,8 @@ def forecast(
     if (ytd is None) != (ytd_months is None):
         raise HorizonError("ytd_months" if ytd_months is None else "ytd", ytd_months if ytd_months is None else ytd,
                            "give both the year-to-date units and the months they cover, or neither", "missing")
-    lu, factor = anchor_to_actual(default_lineup() if lineup is None else lineup, base_year, base_units, base_year)
-    sc = as_of_scenario(lu, first)
-    u = Uncertainty.as_of(first) if uncertainty is None else uncertainty
+    recipe = calibrated_recipe(vintage, lineup, uncertainty=uncertainty)
+    lu, sc, u, factor = recipe.lineup, recipe.scenario, recipe.uncertainty, recipe.anchor_factor
     last = max(end, PROBABILITY_YEARS[1], span[1])
     sim = simulate(lu, sc, first, last, n, sd, u, base_year=base_year, ytd=ytd, ytd_months=ytd_months)
     totals = sim.totals

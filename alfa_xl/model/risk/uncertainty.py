@@ -41,14 +41,12 @@ import pandas as pd
 from alfa_xl import validation
 from alfa_xl.errors import SimulationError
 from alfa_xl.model.evidence.calibration import CANCEL_LEAD, track_record
-from alfa_xl.model.data.sources import fact, history
+from alfa_xl.model.evidence.vintage import Vintage, as_vintage
 
 __all__ = ["Uncertainty", "calibrated_settings", "volume_sigma_from_history", "KINDS", "LIMITS", "FIRMNESS_LEVELS"]
 
 #: Firmness of an announcement, firmest first (the lineup's ``firmness`` column).
 FIRMNESS_LEVELS = ("confirmed", "dated", "rumour")
-#: First year whose forecast may use the 2025 US tariff observation.
-_TARIFF_SEEN = 2026
 _US_BEFORE_TARIFF = 8_830.0  # 2024 US sales, derived in NOTES.md: 10,898 x 0.81
 
 
@@ -69,7 +67,7 @@ KINDS = {
 LIMITS = {name: validation.LIMITS[kind] for name, kind in KINDS.items()}
 
 
-def volume_sigma_from_history(before: int | None = None) -> float:
+def volume_sigma_from_history(before: "int | Vintage | None" = None) -> float:
     """Yearly sd of the log change of worldwide sales, from history rows before ``before``.
 
     Treating log sales as a random walk, a change over a gap of *g* years has variance
@@ -78,9 +76,7 @@ def volume_sigma_from_history(before: int | None = None) -> float:
     >>> round(volume_sigma_from_history(), 3)
     0.239
     """
-    h = history()
-    if before is not None:
-        h = h[h["year"] < before]
+    h = as_vintage(before).history()
     years, logs = h["year"].to_numpy(float), np.log(h["units"].to_numpy(float))
     if len(years) < 2:
         return 0.0
@@ -88,7 +84,7 @@ def volume_sigma_from_history(before: int | None = None) -> float:
 
 
 @lru_cache(maxsize=64)
-def _settings(as_of: int | None, exclude_plans: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+def _settings(as_of: "int | Vintage | None", exclude_plans: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     tr = track_record(as_of, exclude_plans)
     logs = np.log(tr.realisations) if tr.realisations else np.array([])
     if len(logs) >= 2:
@@ -96,8 +92,9 @@ def _settings(as_of: int | None, exclude_plans: tuple[str, ...]) -> tuple[tuple[
     else:  # ASSUMPTION: one miss seen; the plan figure may be off by as much again
         peak_sigma = float(abs(logs[0])) if len(logs) else 0.0
     tariff = 0.0
-    if as_of is None or as_of >= _TARIFF_SEEN:
-        tariff = abs(fact("us_units_2025") / _US_BEFORE_TARIFF - 1.0)
+    us_2025 = as_vintage(as_of).fact("us_units_2025")  # published January 2026
+    if us_2025 is not None:
+        tariff = abs(us_2025 / _US_BEFORE_TARIFF - 1.0)
     out = {
         "slip_mean": float(tr.mean_slip_years),
         "cancel_probability": float(tr.cancel_far),
@@ -113,10 +110,12 @@ def _settings(as_of: int | None, exclude_plans: tuple[str, ...]) -> tuple[tuple[
     return tuple(out.items())
 
 
-def calibrated_settings(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) -> dict[str, float]:
-    """The calibrated settings from data dated before ``as_of`` (``None``: all shipped
-    data), leaving out the plans keyed in ``exclude_plans`` (module docstring)."""
-    return dict(_settings(None if as_of is None else int(as_of), tuple(exclude_plans)))
+def calibrated_settings(as_of: "int | Vintage | None" = None, exclude_plans: tuple[str, ...] = ()) -> dict[str, float]:
+    """The calibrated settings from data dated before ``as_of`` (a first forecast year or a
+    :class:`~alfa_xl.model.evidence.vintage.Vintage`; ``None``: all shipped data), leaving
+    out the plans keyed in ``exclude_plans`` (module docstring)."""
+    key = as_of if as_of is None or isinstance(as_of, Vintage) else int(as_of)
+    return dict(_settings(key, tuple(exclude_plans)))
 
 
 @dataclass(frozen=True)
@@ -181,7 +180,7 @@ class Uncertainty:
         return cls(**calibrated_settings())
 
     @classmethod
-    def as_of(cls, year: int, exclude_plans: tuple[str, ...] = ()) -> "Uncertainty":
+    def as_of(cls, year: "int | Vintage", exclude_plans: tuple[str, ...] = ()) -> "Uncertainty":
         """The same calibration on data dated before ``year``, leaving out some plans."""
         return cls(**calibrated_settings(year, tuple(exclude_plans)))
 
