@@ -208,11 +208,13 @@ def test_headless_refresh_rewrites_the_track_record_area(book):
     set_cell(book, cell, "typed over", part=TRACK_PART)
     assert sheet(book, TRACK)[top + 1][4] == "typed over"
     report = refresh_workbook(book, backup=False)
-    m = re.fullmatch(r"'Track record'!\$A\$6:\$I\$(\d+)", report.areas["out_track"])
+    m = re.fullmatch(r"'Track record'!\$A\$6:\$J\$(\d+)", report.areas["out_track"])
     assert m, report.areas["out_track"]
     last = int(m.group(1))
-    # the summary (3 buckets) and one table per decision point, each with a title and a header
-    assert last - 5 == 5 + sum(len(range(d.as_of, max(2025, d.target_year) + 1)) + 3 for d in DECISION_POINTS)
+    # the rolling scores (6 methods x 3 bands), the headline (1 row), the summary (3 buckets)
+    # and one table per decision point, each with a title and a header and a blank row after
+    assert last - 5 == (18 + 3) + (1 + 3) + 5 + sum(len(range(d.as_of, max(2025, d.target_year) + 1)) + 3
+                                                    for d in DECISION_POINTS)
     _same(sheet(book, TRACK)[5:last], built[5:last])
     assert report.areas["out_forecast"] == "Cover!$B$7:$E$19"
 
@@ -457,3 +459,19 @@ def test_forecast_checks_follow_the_year_to_date_cells(book, tmp_path):
     refresh_workbook(book, backup=False)
     fresh = sheet(_soffice_xlsx(book, tmp_path / "b"), "Checks")
     assert _forecast_checks(fresh) == ["OK", "OK"] and fresh[3][2] == "OK"
+
+
+def test_readme_rolling_table_is_the_rolling_backtest_at_its_defaults():
+    from alfa_xl.book.tables.track_record import TRACK_PATHS, _rolling
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("<!-- table:rolling -->"):readme.index("<!-- /table:rolling -->")]
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in section.splitlines()
+            if re.match(r"\| [a-z_]+ \| (1-2|3-5) \|", line)]
+    want = _rolling(TRACK_PATHS, DEFAULT_SEED).scores
+    want = want[want["Band"] != "1-5"]
+    assert len(rows) == len(want)
+    for row, (_, s) in zip(rows, want.iterrows()):
+        assert row == [s["Method"], s["Band"], str(s["Cases"]), f"{s['Coverage']:.0%}", f"{s['Interval score']:.2f}",
+                       f"{s['Pinball']:.3f}", f"{s['P50 error']:.1%}", f"{s['Interval skill']:+.0%}",
+                       f"{s['Pinball skill']:+.0%}", f"{s['P50 skill']:+.0%}"], \
+            "README rolling table is out of date: regenerate with alfa-xl backtest --rolling"
