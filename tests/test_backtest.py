@@ -15,15 +15,12 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from alfa_xl.errors import AlfaInputError, HorizonError
+from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.evidence import replay as bt
 from alfa_xl.model.data import sources
 from alfa_xl.model.evidence import calibration
 from alfa_xl.model.risk import uncertainty
-from alfa_xl.model.engine.curve import EARLY_DEFAULTS
 from alfa_xl.model.engine.lineup import Lineup, Model
-from alfa_xl.model.engine.projection import project
-from alfa_xl.model.engine.scenarios import Scenario
 from alfa_xl.model.risk.simulate import simulate
 from alfa_xl.model.risk.uncertainty import Uncertainty
 from alfa_xl.model.evidence.vintage import Vintage

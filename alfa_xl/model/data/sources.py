@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fact", "lineup_basis", "BASES", "partial_periods",
-           "read_table", "data_path"]
+           "read_table", "shared_table", "data_path"]
 
 
 def data_path(name: str, data_dir: str | None = None) -> Path:
@@ -27,6 +27,11 @@ def data_path(name: str, data_dir: str | None = None) -> Path:
 @lru_cache(maxsize=64)
 def _table(name: str, data_dir: str | None) -> pd.DataFrame:
     return pd.read_csv(data_path(name, data_dir), dtype=str, keep_default_na=False)
+
+
+def shared_table(name: str, data_dir: str | None = None) -> pd.DataFrame:
+    """The cached frame of :func:`read_table` itself, for readers that only filter it: never modify it."""
+    return _table(name, None if data_dir is None else str(data_dir))
 
 
 def read_table(name: str, data_dir: str | None = None) -> pd.DataFrame:

@@ -63,7 +63,7 @@ def anchor_to_actual(lineup: Lineup, year: int, units: float, base_year: int | N
     return Lineup(models), factor
 
 
-def as_of_scenario(lineup: Lineup, as_of: "int | Vintage", exclude_plans: tuple[str, ...] = ()) -> Scenario:
+def as_of_scenario(lineup: Lineup, as_of: int | Vintage, exclude_plans: tuple[str, ...] = ()) -> Scenario:
     """The ``track_record`` scenario calibrated before ``as_of``: launches delayed by the
     rounded mean slip known then, each planned model's peak times the realisation of a
     promise as far out as its first full year (guidance within one year, plans beyond)."""
@@ -92,7 +92,7 @@ def filled_lineup(frame: pd.DataFrame, vintage: Vintage) -> Lineup:
     return Lineup.from_frame(frame)
 
 
-def _lineup(lineup: "Lineup | str | Path | None", vintage: Vintage) -> Lineup:
+def _lineup(lineup: Lineup | str | Path | None, vintage: Vintage) -> Lineup:
     if lineup is None:
         return filled_lineup(vintage.lineup_frame(), vintage)
     if isinstance(lineup, Lineup):
@@ -106,9 +106,9 @@ def _lineup(lineup: "Lineup | str | Path | None", vintage: Vintage) -> Lineup:
 
 def calibrated_recipe(
     vintage: Vintage,
-    lineup: "Lineup | str | Path | None" = None,
+    lineup: Lineup | str | Path | None = None,
     *,
-    scenario: "Scenario | str" = CALIBRATED,
+    scenario: Scenario | str = CALIBRATED,
     uncertainty: Uncertainty | None = None,
     exclude_plans: tuple[str, ...] = (),
 ) -> Recipe:

@@ -35,6 +35,7 @@ from alfa_xl.errors import AlfaInputError, HorizonError
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import MAX_END, MIN_START
 from alfa_xl.model.engine.scenarios import Scenario
+from alfa_xl.model.evidence.baselines import target_path
 from alfa_xl.model.evidence.recipe import CALIBRATED, anchor_to_actual, as_of_scenario, calibrated_recipe
 from alfa_xl.model.evidence.vintage import DecisionPoint, Vintage, current_year, decision_points
 from alfa_xl.model.risk.settings import DEFAULT_SEED, check_number, check_paths, check_seed, check_target
@@ -86,12 +87,6 @@ def _check_as_of(as_of: Any) -> int:
     return int(value)
 
 
-def _target_path(years: np.ndarray, knots: tuple[tuple[int, float], ...]) -> np.ndarray:
-    ky = np.array([k[0] for k in knots], float)
-    kv = np.log([k[1] for k in knots])
-    return np.exp(np.interp(years, ky, kv))  # geometric between knots, held outside
-
-
 # -- the replay --------------------------------------------------------------------------------
 def _mdape(forecast: np.ndarray, actual: np.ndarray) -> float:
     return float(np.median(np.abs(forecast - actual) / actual)) if actual.size else math.nan
@@ -137,7 +132,6 @@ class Replay:
     last_actual: tuple[int, float]
     anchor_factor: float
     _frame: pd.DataFrame = field(repr=False)
-    totals: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -188,7 +182,7 @@ class Replay:
 
 
 def replay(
-    as_of: "int | Vintage",
+    as_of: int | Vintage,
     lineup: Lineup | str | Path | None = None,
     *,
     scenario: Scenario | str = CALIBRATED,
@@ -197,7 +191,6 @@ def replay(
     paths: int = 20_000,
     seed: int | None = DEFAULT_SEED,
     uncertainty: Uncertainty | None = None,
-    keep_paths: bool = False,
 ) -> Replay:
     """Replay the engine at ``as_of`` with only what was known then.
 
@@ -221,8 +214,6 @@ def replay(
         Monte Carlo paths (default 20,000) and seed.
     uncertainty : Uncertainty, optional
         Spreads; :meth:`Uncertainty.as_of` (the vintage, leaving out the replayed plan).
-    keep_paths : bool
-        Keep the simulated totals (``Replay.totals``, paths x years) for combinations.
 
     Examples
     --------
@@ -263,11 +254,11 @@ def replay(
         "Year": years, "Horizon": years - as_of + 1, "Actual": actual.to_numpy(),
         "Point": sim.deterministic, "P10": pct[0], "P50": pct[1], "P90": pct[2],
         "No change": np.full(len(years), last[1]),
-        "Target path": _target_path(years.astype(float), knots) if knots else np.full(len(years), np.nan),
+        "Target path": target_path(years.astype(float), knots),
     })
     label = point.label if point is not None else f"Replay from {as_of}"
     return Replay(as_of, label, recipe.lineup, recipe.scenario, recipe.uncertainty, n, seed, last, recipe.anchor_factor,
-                  frame, sim.totals if keep_paths else None)
+                  frame)
 
 
 def replay_all(paths: int = 20_000, seed: int | None = DEFAULT_SEED, scenario: Scenario | str = "track_record") -> list[Replay]:

@@ -35,7 +35,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from alfa_xl.model.data.sources import read_table
+from alfa_xl.model.data.sources import read_table, shared_table
 
 __all__ = ["Vintage", "DecisionPoint", "decision_points", "current_year", "DATED_TABLES", "as_vintage"]
 
@@ -111,7 +111,7 @@ class Vintage:
     data_dir: str | None = None
 
     @classmethod
-    def at(cls, as_of: int, data_dir: str | None = None) -> "Vintage":
+    def at(cls, as_of: int, data_dir: str | None = None) -> Vintage:
         """The vintage of the first forecast year ``as_of`` (its origin by the module's rule)."""
         as_of = int(as_of)
         dd = None if data_dir is None else str(data_dir)
@@ -125,7 +125,7 @@ class Vintage:
         return cls(as_of, origin, dd)
 
     @classmethod
-    def everything(cls, data_dir: str | None = None) -> "Vintage":
+    def everything(cls, data_dir: str | None = None) -> Vintage:
         """Every shipped row (no cut)."""
         return cls(10_000, _LATEST, None if data_dir is None else str(data_dir))
 
@@ -135,11 +135,8 @@ class Vintage:
         return _cut(name, self.origin, self.data_dir).copy()
 
     def history(self) -> pd.DataFrame:
-        """Yearly worldwide sales known then: ``year``, ``units`` (numbers), ``kind``, ``source``, ``note``."""
-        h = self.table("history.csv")
-        h["year"] = h["year"].astype(int)
-        h["units"] = h["units"].astype(float)
-        return h.sort_values("year").reset_index(drop=True)
+        """Yearly worldwide sales known then: ``year``, ``units`` (numbers), ``kind``, ``source``, ``note``; a copy."""
+        return _history(self.origin, self.data_dir).copy()
 
     def last_actual(self) -> tuple[int, float]:
         """The latest full-year actual known then, ``(year, units)``."""
@@ -221,12 +218,20 @@ class Vintage:
 
 @lru_cache(maxsize=256)
 def _cut(name: str, origin: str, data_dir: str | None) -> pd.DataFrame:
-    t = read_table(name, data_dir)
+    t = shared_table(name, data_dir)
     date = t["as_of"].astype(str).str.strip()
     return t[date < origin].reset_index(drop=True)
 
 
-def as_vintage(as_of: "int | Vintage | None") -> Vintage:
+@lru_cache(maxsize=64)
+def _history(origin: str, data_dir: str | None) -> pd.DataFrame:
+    h = _cut("history.csv", origin, data_dir).copy()
+    h["year"] = h["year"].astype(int)
+    h["units"] = h["units"].astype(float)
+    return h.sort_values("year").reset_index(drop=True)
+
+
+def as_vintage(as_of: int | Vintage | None) -> Vintage:
     """A Vintage from a first forecast year, a Vintage, or None (every shipped row)."""
     if isinstance(as_of, Vintage):
         return as_of
