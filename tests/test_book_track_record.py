@@ -475,3 +475,16 @@ def test_readme_rolling_table_is_the_rolling_backtest_at_its_defaults():
                        f"{s['Pinball']:.3f}", f"{s['P50 error']:.1%}", f"{s['Interval skill']:+.0%}",
                        f"{s['Pinball skill']:+.0%}", f"{s['P50 skill']:+.0%}"], \
             "README rolling table is out of date: regenerate with alfa-xl backtest --rolling"
+
+
+def test_readme_and_docs_say_the_goals_met_and_missed_as_the_backtest_gives_them():
+    from alfa_xl.book.tables.track_record import TRACK_PATHS, _rolling
+    from alfa_xl.model.evidence.rolling import compute_headline, goals_text
+    roll = _rolling(TRACK_PATHS, DEFAULT_SEED)
+    want = "\n\n".join([compute_headline(roll).text(), "Goals, " + goals_text(roll.scores, "model"),
+                        "Goals, " + goals_text(roll.scores, "combination")])
+    root = Path(__file__).resolve().parents[1]
+    for doc in ("README.md", "docs/simulation.md"):
+        text = (root / doc).read_text(encoding="utf-8")
+        block = text[text.index("<!-- text:rolling -->") + len("<!-- text:rolling -->\n"):text.index("<!-- /text:rolling -->")]
+        assert block.strip() == want, f"{doc}: the rolling goals are out of date"

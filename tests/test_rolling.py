@@ -204,3 +204,16 @@ class TestCommand:
         assert main(["backtest", "--rolling", "--as-of", "2018"]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "--rolling" in err[0]
+
+
+class TestDatedPriors:
+    def test_correlation_only_once_a_plan_revision_is_known(self):
+        from alfa_xl.model.risk.uncertainty import Uncertainty
+        from alfa_xl.model.evidence.vintage import Vintage
+        with resources.as_file(resources.files("alfa_xl.model") / "data" / "plan_paths.csv") as p, \
+                open(p, encoding="utf-8") as fh:
+            first = min(r["as_of"] for r in csv.DictReader(fh) if not r["target_units"].strip())
+        assert first == "2015-10"  # Marchionne: 400,000 by 2018 not achievable
+        for y in ro.rolling_origins():
+            expected = 0.5 if first < Vintage.at(y).origin else 0.0
+            assert Uncertainty.as_of(y).correlation == expected

@@ -25,7 +25,7 @@ from alfa_xl.cli.common import Format, console, csv_text, read_lineup, records, 
 from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
 from alfa_xl.errors import AlfaInputError, MissingExtraError
 from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
-from alfa_xl.model.evidence.rolling import METHODS, Rolling, compute_headline, rolling
+from alfa_xl.model.evidence.rolling import METHODS, Rolling, compute_headline, goals_text, rolling
 from alfa_xl.book.tables.report import clean
 from alfa_xl.model.risk.settings import DEFAULT_SEED, check_paths, check_seed
 
@@ -77,6 +77,7 @@ def rolling_json(result: Rolling) -> str:
             "baselines": {m: records(p.table(m)) for m in METHODS if m not in ("model", "combination")},
         } for p in result.points],
         "scores": records(result.scores),
+        "goals": {m: goals_text(result.scores, m) for m in ("model", "combination")},
         "headline": {"method": h.method, "weight": h.weight, "pinball_model": h.pinball_model,
                      "pinball_combination": h.pinball_combination, "cases": h.cases, "text": h.text()},
     }
@@ -121,7 +122,10 @@ def _render_rolling(result: Rolling, out) -> None:
                  "Skill: 1 - score / best naive forecaster's (no change, rw, rw_drift) in the band; positive is better.")
     t.caption_justify = "left"
     out.print(t)
-    out.print(compute_headline(result).text())
+    h = compute_headline(result)
+    out.print(h.text())
+    out.print("Goals, " + goals_text(result.scores, "model"))
+    out.print("Goals, " + goals_text(result.scores, "combination"))
 
 
 def _pct(v: Any) -> str:

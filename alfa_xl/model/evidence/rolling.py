@@ -45,7 +45,7 @@ from alfa_xl.model.evidence.vintage import Vintage, current_year
 from alfa_xl.model.risk.settings import DEFAULT_SEED
 
 __all__ = ["rolling_origins", "RollingPoint", "Rolling", "rolling", "choose_weight", "combine_quantiles", "headline",
-           "Headline", "METHODS", "BANDS", "SCORE_COLUMNS", "DEFAULT_WEIGHT", "MIN_CASES", "WEIGHTS"]
+           "Headline", "goals_text", "GOAL_INTERVAL_GAIN", "GOAL_COVERAGE", "METHODS", "BANDS", "SCORE_COLUMNS", "DEFAULT_WEIGHT", "MIN_CASES", "WEIGHTS"]
 
 #: Every method scored, the product first.
 METHODS = ("model", "combination", "no_change", "rw", "rw_drift", "target_path")
@@ -205,6 +205,35 @@ def rolling(paths: int = 20_000, seed: int | None = DEFAULT_SEED, origins: tuple
         points.append(RollingPoint(y, rep, weight, n, frame))
         seen.append(frame)
     return Rolling(tuple(points), rep.paths if points else paths, rep.seed if points else DEFAULT_SEED)
+
+
+# -- the goals -----------------------------------------------------------------------------------
+#: The goals of the rolling backtest (issue 14), in both bands: interval score at least this
+#: much better than the random walk with drift, coverage in this range, P50 error below no
+#: change and the random walk with drift.
+GOAL_INTERVAL_GAIN = 0.10
+GOAL_COVERAGE = (0.70, 0.90)
+
+
+def goals_text(scores: pd.DataFrame, method: str = "model") -> str:
+    """The goals met and missed by ``method``, band by band, with the numbers (no verdict
+    is softened: a miss says by how much)."""
+    t = scores.set_index(["Method", "Band"])
+    parts = []
+    for band in ("1-2", "3-5"):
+        m, rwd, nc = t.loc[(method, band)], t.loc[("rw_drift", band)], t.loc[("no_change", band)]
+        gain = 1.0 - m["Interval score"] / rwd["Interval score"]
+        ok_i = gain >= GOAL_INTERVAL_GAIN
+        ok_c = GOAL_COVERAGE[0] <= m["Coverage"] <= GOAL_COVERAGE[1]
+        ok_p = m["P50 error"] < min(nc["P50 error"], rwd["P50 error"])
+        verdict = "all met" if ok_i and ok_c and ok_p else "missed: " + ", ".join(
+            w for w, ok in (("interval score", ok_i), ("coverage", ok_c), ("P50 error", ok_p)) if not ok)
+        parts.append(
+            f"{band} years {verdict} (interval score {m['Interval score']:.2f} against {rwd['Interval score']:.2f} for the "
+            f"random walk with drift, {gain:+.0%}, goal +{GOAL_INTERVAL_GAIN:.0%}; coverage {m['Coverage']:.0%}, goal "
+            f"{GOAL_COVERAGE[0]:.0%}-{GOAL_COVERAGE[1]:.0%}; P50 error {m['P50 error']:.1%} against {nc['P50 error']:.1%} "
+            f"for no change and {rwd['P50 error']:.1%} for the random walk with drift)")
+    return f"{method}: " + "; ".join(parts) + "."
 
 
 # -- the headline ------------------------------------------------------------------------------

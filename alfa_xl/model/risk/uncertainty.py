@@ -24,7 +24,10 @@ trend_sigma            0: the market's moves are inside the brand's own yearly c
                        them twice
 tariff_sigma           0.36: the one year with US tariffs (2025) moved US sales by -36%
                        (``us_units_2025`` in facts.csv); 0 before 2026 (not yet seen)
-correlation            ASSUMPTION 0.5: plan revisions moved every model together
+correlation            ASSUMPTION 0.5: plan revisions moved every model together (the
+                       October 2015 and October 2019 withdrawals in ``plan_paths.csv``);
+                       before the first was known, 0 (independent draws: no evidence of
+                       common moves yet, an uninformative choice)
 =====================  ===================================================================
 """
 
@@ -83,6 +86,12 @@ def volume_sigma_from_history(before: "int | Vintage | None" = None) -> float:
     return float(math.sqrt(np.sum(np.diff(logs) ** 2) / np.sum(np.diff(years))))
 
 
+def _revision_known(as_of: "int | Vintage | None") -> bool:
+    """Whether a plan revision that moved every model together is dated before the origin."""
+    paths = as_vintage(as_of).table("plan_paths.csv")
+    return bool((paths["target_units"].str.strip() == "").any())
+
+
 @lru_cache(maxsize=64)
 def _settings(as_of: "int | Vintage | None", exclude_plans: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     tr = track_record(as_of, exclude_plans)
@@ -101,7 +110,7 @@ def _settings(as_of: "int | Vintage | None", exclude_plans: tuple[str, ...]) -> 
         "peak_sigma": peak_sigma,
         "trend_sigma": 0.0,
         "tariff_sigma": round(tariff, 2),
-        "correlation": 0.5,
+        "correlation": 0.5 if _revision_known(as_of) else 0.0,
         "cancel_near": float(tr.cancel_near),
         "volume_sigma": volume_sigma_from_history(as_of),
         "confirmed_odds": 0.5,
