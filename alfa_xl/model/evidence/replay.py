@@ -191,6 +191,7 @@ def replay(
     paths: int = 20_000,
     seed: int | None = DEFAULT_SEED,
     uncertainty: Uncertainty | None = None,
+    end_year: int | None = None,
 ) -> Replay:
     """Replay the engine at ``as_of`` with only what was known then.
 
@@ -214,6 +215,9 @@ def replay(
         Monte Carlo paths (default 20,000) and seed.
     uncertainty : Uncertainty, optional
         Spreads; :meth:`Uncertainty.as_of` (the vintage, leaving out the replayed plan).
+    end_year : int, optional
+        Last year of the table; default the later of the latest shipped actual, the
+        target year and horizon 5 (the rolling backtest stops at horizon 5).
 
     Examples
     --------
@@ -246,6 +250,8 @@ def replay(
         t_year = max([as_of, *(k[0] for k in knots)])
     hist = Vintage.everything(vintage.data_dir).history()  # the actuals the replay is scored on
     end = max(current_year() - 1, t_year, as_of + MAX_HORIZON - 1)  # through the latest shipped actual
+    if end_year is not None:
+        end = int(check_number("end_year", end_year, as_of, MAX_END, f"give a whole year from {as_of} to {MAX_END}"))
     sim = simulate(recipe.lineup, recipe.scenario, as_of, end, n, seed, recipe.uncertainty, base_year=last[0])
     pct = np.percentile(sim.totals, [10, 50, 90], axis=0)
     years = sim.years

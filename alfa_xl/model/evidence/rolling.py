@@ -192,7 +192,7 @@ def rolling(paths: int = 20_000, seed: int | None = DEFAULT_SEED, origins: tuple
     points: list[RollingPoint] = []
     seen: list[pd.DataFrame] = []
     for y in rolling_origins() if origins is None else origins:
-        rep = replay(y, paths=paths, seed=seed)
+        rep = replay(y, paths=paths, seed=seed, end_year=y + MAX_HORIZON - 1)
         frame = _point_frame(rep)
         known = pd.concat(seen, ignore_index=True) if seen else frame.iloc[0:0]
         weight, n = choose_weight(known[known["Year"] < y])
