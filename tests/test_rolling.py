@@ -217,3 +217,13 @@ class TestDatedPriors:
         for y in ro.rolling_origins():
             expected = 0.5 if first < Vintage.at(y).origin else 0.0
             assert Uncertainty.as_of(y).correlation == expected
+
+
+class TestOneRecipe:
+    def test_the_forecast_of_today_is_the_replay_at_the_current_year(self):
+        from alfa_xl.model.evidence.forecast import forecast
+        f = forecast(paths=PATHS, combine=False).table().set_index("Year")
+        r = replay(2026, paths=PATHS).table.set_index("Year").loc[f.index]
+        for col in ("P10", "P50", "P90"):
+            assert f[col].tolist() == r[col].tolist()  # to the last digit
+        assert r.index[0] == 2026 and replay(2026, paths=10).last_actual == (2025, 73_000.0)
