@@ -114,7 +114,9 @@ def test_prefixes_and_ignorable_namespaces_survive(book, capsys):
 
 
 # -- stale checks and recalculation ------------------------------------------------------------
-def test_checks_say_stale_until_recalculated_and_recalculation_is_flagged(book, capsys):
+def test_checks_get_their_computed_values_and_recalculation_is_flagged(book, capsys):
+    """The refresh computes the Checks' cached values (LibreOffice's hard recalculation agrees:
+    tests/test_book_libreoffice.py); Excel still recalculates on open."""
     xml = parts(book)["xl/workbook.xml"].decode()
     rewrite(book, {"xl/workbook.xml": re.sub(r"<calcPr[^>]*/>", "", xml).encode()})  # as some programs save it
     set_cell(book, "B5", 300000)
@@ -123,16 +125,29 @@ def test_checks_say_stale_until_recalculated_and_recalculation_is_flagged(book, 
     assert calc is not None and calc.get("fullCalcOnLoad") == "1"
     wb = CalamineWorkbook.from_path(str(book))
     checks = wb.get_sheet_by_name("Checks").to_python()
-    assert checks[3][1:3] == ["Master check", "STALE"]
-    assert all(v in ("", "STALE") or not isinstance(v, (int, float)) for row in checks[6:] for v in row[2:3])
+    assert checks[3][1:3] == ["Master check", "OK"]
+    compare = wb.get_sheet_by_name("Scenarios").to_python()[7:12]  # name, total, target, gap, ...
+    for row, check in zip(compare, checks[11:16]):
+        assert check[1] == row[0] and check[8] == "OK"
+        assert check[9] == pytest.approx(300000 - row[1], rel=1e-12)  # the native gap: in_target - the written total
+    assert "STALE" not in {v for row in checks for v in row}
     cover = wb.get_sheet_by_name("Cover").to_python()
     row = next(r for r in cover if "All checks (sheet Checks)" in r)
-    assert row[row.index("All checks (sheet Checks)") + 1] == "STALE"
+    assert row[row.index("All checks (sheet Checks)") + 1] == "OK"
     status = next(r for r in cover if "Last refresh (out_status)" in r)
     assert "target 300,000" in status[status.index("Last refresh (out_status)") + 1]
-    # formulas themselves unchanged
-    before_f = re.findall(rb"<f>[^<]*</f>", parts(book)[CHECKS_PART])
-    assert before_f and all(b"STALE" not in f for f in before_f)
+
+
+def test_a_check_the_build_does_not_write_says_stale(book, capsys):
+    """A formula typed on the Checks sheet cannot be computed headless: its cached value is
+    STALE (Excel recalculates it on open); one typed elsewhere keeps its value."""
+    xml = parts(book)[CHECKS_PART].decode()
+    xml = xml.replace("</sheetData>", '<row r="70"><c r="B70" t="str"><f>in_target*2</f><v>800000</v></c></row></sheetData>')
+    rewrite(book, {CHECKS_PART: xml.encode()})
+    set_cell(book, "B5", 300000)
+    assert refresh_cli(book, capsys)[0] == 0
+    checks = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Checks").to_python()
+    assert checks[69][1] == "STALE" and checks[3][2] == "OK"
 
 
 # -- crash safety ----------------------------------------------------------------------------
@@ -144,15 +159,15 @@ CRASH = textwrap.dedent("""
     from alfa_xl.book import replace
     from alfa_xl.book.refresh import refresh_workbook
     where, n = sys.argv[1], int(sys.argv[2])
-    if where == "writestr":  # die in the middle of writing the new zip
-        original = zipfile.ZipFile.writestr
+    if where == "writestr":  # die in the middle of writing the new zip (before the n+1-th entry, copied or rewritten)
+        original = zipfile.ZipInfo.FileHeader
         calls = []
         def dying(self, *a, **k):
             calls.append(1)
             if len(calls) > n:
                 os._exit(9)
             return original(self, *a, **k)
-        zipfile.ZipFile.writestr = dying
+        zipfile.ZipInfo.FileHeader = dying
     else:
         def checkpoint(step):
             if step == where:
@@ -190,12 +205,13 @@ def test_a_crash_at_any_write_step_loses_nothing(book, capsys, where, n):
     assert after == w1 or (_valid_workbook(after) and where == "workbook renamed")
     assert bak in (b0, w1), "the previous backup or a complete copy of the workbook"
     assert bak != w0 or b0 == w0
-    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(".tmp")) == sorted([book.name, book.name + ".bak"])
+    # the lock file of the killed refresh may stay (its lock died with the process)
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith((".tmp", ".refresh-lock"))) == sorted([book.name, book.name + ".bak"])
     # the next refresh cleans what the crash left, and leaves nothing of its own
     left = debris(folder)
     report = refresh_workbook(book)
     assert sorted(report.cleaned) == left
-    assert debris(folder) == []
+    assert debris(folder) == [] and not (folder / f".{book.name}.refresh-lock").exists()
     assert _valid_workbook(book.read_bytes())
 
 
@@ -289,11 +305,19 @@ def test_file_mode_is_kept(book):
     assert stat.S_IMODE((book.parent / (book.name + ".bak")).stat().st_mode) == 0o640
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_read_only_folder_is_refused(book, capsys):  # pragma: no cover - runs as a normal user
+@pytest.mark.parametrize("through_link", [False, True])
+def test_read_only_folder_is_refused_even_for_root(book, capsys, tmp_path, through_link):
+    """Mode 0555 says the folder is not to be written: refused for every user, root included."""
+    given = book
+    if through_link:
+        links = tmp_path / "links"
+        links.mkdir()
+        given = links / book.name
+        given.symlink_to(book)
     book.parent.chmod(0o555)
     try:
-        one_line_refusal(book, capsys, "folder that cannot be written")
+        one_line_refusal(given, capsys, "folder that cannot be written")
+        assert sorted(p.name for p in book.parent.iterdir()) == [book.name] + (["links"] if through_link else [])
     finally:
         book.parent.chmod(0o755)
 

@@ -56,9 +56,9 @@ class TestScoresByHand:
         rows = []
         for a in (100.0, 120.0):
             row = {"Year": 2020, "Horizon": 1, "Actual": a}
-            for m, (lo, mid, hi) in {"model": (90, 100, 115), "combination": (90, 100, 115), "no_change": (100, 100, 100),
-                                     "rw": (80, 100, 125), "rw_drift": (70, 100, 140),
-                                     "target_path": (np.nan, np.nan, np.nan)}.items():
+            quantiles = {"model": (90, 100, 115), "combination": (90, 100, 115), "no_change": (100, 100, 100),
+                         "rw": (80, 100, 125), "rw_drift": (70, 100, 140), "target_path": (np.nan, np.nan, np.nan)}
+            for m, (lo, mid, hi) in quantiles.items():
                 row.update({f"{m} P10": lo, f"{m} P50": mid, f"{m} P90": hi})
             rows.append(row)
         t = ro.score_table(pd.DataFrame(rows)).set_index(["Method", "Band"])
@@ -107,7 +107,8 @@ class TestNaiveByHand:
 
 # -- origins, weights, headline ------------------------------------------------------------------
 def shipped_years() -> set[int]:
-    with resources.as_file(resources.files("alfa_xl.model") / "data" / "history.csv") as p, open(p, encoding="utf-8") as fh:
+    with resources.as_file(resources.files("alfa_xl.model") / "data" / "history.csv") as p, \
+            open(p, encoding="utf-8") as fh:
         return {int(r["year"]) for r in csv.DictReader(fh)}
 
 
@@ -208,8 +209,8 @@ class TestCommand:
 
 class TestDatedPriors:
     def test_correlation_only_once_a_plan_revision_is_known(self):
-        from alfa_xl.model.risk.uncertainty import Uncertainty
         from alfa_xl.model.evidence.vintage import Vintage
+        from alfa_xl.model.risk.uncertainty import Uncertainty
         with resources.as_file(resources.files("alfa_xl.model") / "data" / "plan_paths.csv") as p, \
                 open(p, encoding="utf-8") as fh:
             first = min(r["as_of"] for r in csv.DictReader(fh) if not r["target_units"].strip())

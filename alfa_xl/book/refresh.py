@@ -9,11 +9,12 @@ compute their tables, and the refresh writes only:
   Track record, ``out_forecast`` on the Cover): the cells of the rectangle last written are cleared and the new rectangle is written at its top-left
   cell, with inline strings (``sharedStrings.xml`` stays as it is);
 * the one cell ``out_status`` on Scenarios: the status line, in the cell's own format;
-* in ``xl/workbook.xml``: the owned names' references, and ``fullCalcOnLoad`` so that
-  Excel and LibreOffice recalculate every formula when the file is opened;
-* the cached values of the Checks sheet's formulas (and of the Cover's copy of the master
-  check): ``STALE``, so a viewer that does not recalculate does not show the checks of the
-  previous output as current. No formula and no typed value changes there.
+* in ``xl/workbook.xml``: the owned names' references, the stored copies of the live tables,
+  and ``fullCalcOnLoad`` so that Excel recalculates every formula when the file is opened;
+* the cached value of every formula a build of the same Inputs writes (the Checks, the
+  chart data, the live tables and their stored copies) and the charts' cached points, from
+  a build made in memory (:mod:`alfa_xl.book.recalc`); a check it cannot compute gets
+  ``STALE``. No formula and no typed value changes.
 
 Before anything is written the plan is checked (:mod:`alfa_xl.book.owned`): an owned name
 on another sheet, or overlapping another owned area, the status cell or an input, is
@@ -37,12 +38,16 @@ from xml.etree.ElementTree import Element, SubElement
 
 from alfa_xl.book.inputs import FileSource, read_book_inputs
 from alfa_xl.book.layout import (
-    CHECKS_SHEET, MASTER_NAME, OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text, written_anchor_name, written_name, written_record,
+    OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text, written_anchor_name, written_name, written_record,
 )
 from alfa_xl.book.owned import Plan, plan_areas
+from alfa_xl.book.recalc import recalculate
 from alfa_xl.book import xlsx
 from alfa_xl.book.bookfile import BookFile, sheet_rows
-from alfa_xl.book.replace import backup_path, check_target, clean_debris, lock_files, replace_with_backup
+from alfa_xl.book.edges import check_blocks_across, expand_shared_across
+from alfa_xl.book.moved import rows_name, rows_record
+from alfa_xl.book.text import cell_text
+from alfa_xl.book.replace import Target, backup_path, check_target, clean_debris, lock_files, refresh_lock, replace_with_backup
 from alfa_xl.book.xlsx import (
     M, CellRange, WorkbookFileError, cell_ref, int_attr, parse_part, parse_range, range_ref, read_package, split_ref,
     write_package,
@@ -54,7 +59,6 @@ __all__ = ["refresh_workbook", "RefreshReport", "lock_file", "lock_files", "back
 REFRESHED_BY = "alfa-xl refresh"
 
 _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
-_CONTROL = {c: None for c in range(32) if c not in (9, 10, 13)}
 _RESAVE = "open and re-save the workbook in Excel, or build a new one with alfa-xl build-workbook"
 
 
@@ -139,7 +143,7 @@ class _Sheet:
 
     def __init__(self, book: BookFile, part: str):
         self.book, self.part = book, part
-        size = len(book.pkg.parts.get(part, b""))
+        size = book.pkg.size(part)
         if size > xlsx.MAX_REWRITTEN:
             raise WorkbookFileError("workbook file", str(book.path), "keep the refresh-owned sheets, Checks and Cover free of large extra content",
                                     f"the sheet part {part} is too large to rewrite ({size:,} bytes, limit {xlsx.MAX_REWRITTEN:,})")
@@ -224,13 +228,16 @@ def _cell(r: int, c: int, value: Any, style: int | None) -> Element:
     else:  # text: an inline string, never a formula
         el.set("t", "inlineStr")
         t = SubElement(SubElement(el, M + "is"), M + "t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
-        t.text = str(value).translate(_CONTROL)
+        t.text = cell_text(str(value))
     return el
 
 
 def _write_area(sheet: _Sheet, cleared: list[CellRange], new: CellRange, grid: list[list[Any]],
                 roles: list[list[str | None]], styles: dict[str, int | None]) -> None:
-    """Clear ``cleared`` (checked to hold only the refresh's own cells) and write ``grid`` at ``new``."""
+    """Clear ``cleared`` (checked to hold only the refresh's own cells) and write ``grid`` at ``new``;
+    formulas crossing their edge are expanded or refused first (:mod:`alfa_xl.book.edges`)."""
+    check_blocks_across(sheet.rows, cleared + [new], new.sheet, str(sheet.book.path))
+    expand_shared_across(sheet.rows, cleared + [new], new.sheet, str(sheet.book.path))
     for rng in cleared:
         sheet.clear(rng)
     for i, (row, rrow) in enumerate(zip(grid, roles)):
@@ -242,14 +249,15 @@ def _write_area(sheet: _Sheet, cleared: list[CellRange], new: CellRange, grid: l
     sheet.extend_dimension(new)
 
 
-def _mark_stale(sheet: _Sheet, only: set[str] | None, values: dict[str, str]) -> bool:
-    """Give every formula cell of ``sheet`` (or those whose formula is in ``only``) the
-    cached value ``STALE`` (or ``values[formula]``). Whether anything changed."""
+def _mark_stale(sheet: _Sheet, only: set[str] | None, values: dict[str, str], cells: set[str] | None = None) -> bool:
+    """Give every formula cell of ``sheet`` (or those whose formula is in ``only``, or whose
+    reference is in ``cells``) the cached value ``STALE`` (or ``values[formula]``). Whether
+    anything changed."""
     changed = False
     for row in sheet.rows.values():
         for c in row.findall(M + "c"):
             f = c.find(M + "f")
-            if f is None:
+            if f is None or (cells is not None and c.get("r") not in cells):
                 continue
             formula = (f.text or "").strip().lstrip("=")
             if only is not None and formula not in only:
@@ -324,6 +332,11 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
         with a one-line message; the file and its backup are left as they were.
     """
     target = check_target(path, backup)
+    with refresh_lock(target):  # one refresh at a time; the clean-up below then removes only a dead refresh's files
+        return _refresh_locked(path, target, backup)
+
+
+def _refresh_locked(path: str | os.PathLike, target: Target, backup: bool) -> RefreshReport:
     report = RefreshReport(Path(path), None, cleaned=clean_debris(target))
     pkg = read_package(target.path)
     try:
@@ -341,7 +354,7 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
         try:
             with zipfile.ZipFile(tmp) as z:
                 infos = {i.filename: i.file_size for i in z.infolist()}
-                if infos != {i.filename: len(pkg.parts[i.filename] if i.filename not in replaced else replaced[i.filename]) for i in pkg.infos}:
+                if infos != {i.filename: i.file_size if i.filename not in replaced else len(replaced[i.filename]) for i in pkg.infos}:
                     raise WorkbookFileError("workbook file", str(path), "refresh it again", "the new file lists other parts")
                 for name, data in replaced.items():
                     if z.read(name) != data:
@@ -376,6 +389,7 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
         refs[area.area.name] = area.new.ref
         refs[written_name(area.area.name)] = written_record(area.new.r1 - area.new.r0 + 1, area.new.c1 - area.new.c0 + 1)
         refs[written_anchor_name(area.area.name)] = CellRange(area.new.sheet, area.new.r0, area.new.c0, area.new.r0, area.new.c0).ref
+        refs[rows_name(area.area.name)] = rows_record(area.grid) or '""'
         report.areas[area.area.name] = area.new.ref
     if plan.status is not None:
         report.status = status_text(inputs, REFRESHED_BY)
@@ -383,15 +397,16 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
         old = s.cell(plan.status.r0, plan.status.c0)
         style = int(old.get("s")) if old is not None and (old.get("s") or "").isdigit() else None
         _write_area(s, [plan.status], plan.status, [[report.status]], [["status"]], {"status": style})
-    touched = set(sheets) | ({"xl/workbook.xml"} if _set_names(book, refs) else set())
-    if CHECKS_SHEET in book.sheet_parts and book.pkg.has(book.sheet_parts[CHECKS_SHEET]):
-        if _mark_stale(sheet(CHECKS_SHEET), None, {}):
-            touched.add(book.sheet_parts[CHECKS_SHEET])
-    for name in book.sheet_parts:
-        if name not in ("Cover",) or not book.pkg.has(book.sheet_parts[name]):
-            continue
-        if _mark_stale(sheet(name), {MASTER_NAME, STATUS_NAME}, {STATUS_NAME: report.status} if report.status else {}):
+    written = set(sheets)
+    fresh = recalculate(book, inputs, sheet)  # every cached value a build of these inputs knows
+    refs.update(fresh.names)
+    touched = written | fresh.parts | ({"xl/workbook.xml"} if _set_names(book, refs) else set())
+    for name, cells in fresh.stale.items():  # checks a build does not write (all, in a workbook of an older build)
+        if _mark_stale(sheet(name), None, {}, set(cells)):
             touched.add(book.sheet_parts[name])
+    if report.status and "Cover" in book.sheet_parts and book.pkg.has(book.sheet_parts["Cover"]):
+        if _mark_stale(sheet("Cover"), {STATUS_NAME}, {STATUS_NAME: report.status}):
+            touched.add(book.sheet_parts["Cover"])
     replaced = {}
     for part in touched:
         data = book.pkg.serialized(part)  # parsed back from the new file before the rename (verify)

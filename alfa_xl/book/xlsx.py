@@ -18,39 +18,44 @@ prefixes and declarations of the original (:func:`serialize`), never edited as t
 
 from __future__ import annotations
 
+import copy
 import io
 import os
+import struct
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
-from xml.etree.ElementTree import Element
+from typing import IO, Iterator, Mapping
+from xml.etree.ElementTree import Element, TreeBuilder, XMLParser
 
 from defusedxml.ElementTree import iterparse as _safe_iterparse
-from xlsxwriter.utility import quote_sheetname, xl_cell_to_rowcol, xl_col_to_name, xl_range, xl_range_abs, xl_rowcol_to_cell
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range, xl_range_abs, xl_rowcol_to_cell
 
 from alfa_xl.errors import AlfaInputError
 
 __all__ = [
     "NS", "M", "MAX_FILE", "MAX_UNPACKED", "MAX_XML_PART", "MAX_REWRITTEN", "MAX_PARSED", "WorkbookFileError", "Package", "read_package",
     "write_package", "serialize", "parse_part", "split_ref", "cell_ref", "col_letters", "range_ref", "CellRange", "parse_range",
-    "quote_sheet", "int_attr",
+    "quote_sheet", "int_attr", "column_of",
 ]
 
 #: Largest workbook file accepted (bytes).
 MAX_FILE = 50 * 1024 * 1024
-#: Largest total size of the unpacked parts (bytes); every part is held in memory once and
-#: compressed again when the file is written (the bound keeps a refresh within 10 s).
+#: Largest total size of the unpacked parts (bytes): each is read through once to check it;
+#: the parts a refresh does not change are copied compressed, never unpacked again.
 MAX_UNPACKED = 128 * 1024 * 1024
 #: Largest XML part that is parsed (workbook, styles, shared strings, the sheets read).
-MAX_XML_PART = 12 * 1024 * 1024
+#: Assumption: 6 MiB holds some 250,000 filled cells on Inputs (the built one is 15 KB).
+MAX_XML_PART = 6 * 1024 * 1024
 #: Largest part that is rewritten (the owned sheets, Checks, Cover, ``xl/workbook.xml``).
 MAX_REWRITTEN = 4 * 1024 * 1024
-#: Largest total of the XML parts parsed in one refresh. With these bounds a refresh takes
-#: under 10 s and 1 GB (measured figures in ``docs/workbook.md``).
-MAX_PARSED = 16 * 1024 * 1024
+#: Largest total of the XML parts parsed in one refresh. Derived from the goal (any accepted
+#: workbook refreshes within 5 s and 500 MB): building the trees costs about 0.25 s a MiB
+#: on this 2-core machine, so 8 MiB of XML stay near 2 s of the budget, the rest being the
+#: engine, the Monte Carlo and the write (``benchmarks/bench_worst_workbook.py``).
+MAX_PARSED = 8 * 1024 * 1024
 #: Largest compression ratio of one part (zip-bomb guard).
 MAX_RATIO = 200
 #: Most parts in one package.
@@ -77,16 +82,36 @@ def _bad(path: Path | str, problem: str, fix: str = _RESAVE) -> WorkbookFileErro
 
 
 # -- cell references (xlsxwriter.utility, with Excel's bounds checked) -------------------
-_REF = re.compile(r"^\$?[A-Za-z]{1,3}\$?[1-9][0-9]{0,6}$")
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
+_COLUMNS: dict[str, int] = {}
+
+
+def column_of(letters: str) -> int | None:
+    """0-based column of upper-case column letters (``"B"`` -> 1); ``None`` unless 1 to 3
+    letters within Excel's grid."""
+    col = _COLUMNS.get(letters)
+    if col is None:
+        if not (1 <= len(letters) <= 3 and letters.isascii() and letters.isalpha() and letters.isupper()):
+            return None
+        col = 0
+        for ch in letters:
+            col = col * 26 + ord(ch) - 64
+        col -= 1
+        if col > MAX_COL:
+            return None
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = col
+    return col
 
 
 def split_ref(ref: str) -> tuple[int, int]:
     """``"B5"`` or ``"$B$5"`` -> 0-based ``(row, col)``; ``ValueError`` outside Excel's grid."""
-    text = ref.strip()
-    if not _REF.match(text):
+    m = _REF.match(ref.strip())
+    if not m:
         raise ValueError(f"not a cell reference: {ref!r}")
-    row, col = xl_cell_to_rowcol(text.upper())
-    if not (0 <= row <= MAX_ROW and 0 <= col <= MAX_COL):
+    col = column_of(m.group(1).upper())
+    row = int(m.group(2)) - 1
+    if col is None or not 0 <= row <= MAX_ROW:
         raise ValueError(f"outside the grid: {ref!r}")
     return row, col
 
@@ -175,14 +200,25 @@ def parse_range(text: str) -> CellRange:
 
 # -- XML --------------------------------------------------------------------------------
 def parse_part(data: bytes, name: str = "part", path: Path | str = "") -> tuple[Element, list[tuple[str, str]]]:
-    """Parse one part (defusedxml, no DTD); its root and namespace declarations in order."""
+    """Parse one part (no DTD, no entities); its root and namespace declarations in order.
+
+    A UTF-8 part without a document type declaration (what Excel writes) is parsed by the
+    standard library's C parser (no DTD means no entity can be declared, so nothing to
+    expand); any other is parsed by :mod:`defusedxml`, which refuses DTDs and entities.
+    """
     decls: list[tuple[str, str]] = []
     try:
-        it = _safe_iterparse(io.BytesIO(data), events=("start-ns",), forbid_dtd=True)
-        for _, ns in it:
-            if ns not in decls:
-                decls.append(ns)
-        root = it.root
+        if _plain_utf8(data):
+            target = _Builder(decls)
+            parser = XMLParser(target=target)
+            parser.feed(data)
+            root = parser.close()
+        else:
+            it = _safe_iterparse(io.BytesIO(data), events=("start-ns",), forbid_dtd=True)
+            for _, ns in it:
+                if ns not in decls:
+                    decls.append(ns)
+            root = it.root
     except Exception as exc:  # ParseError, a defusedxml refusal (DTD, entities), a bad encoding
         raise _bad(path, f"{name} is not readable XML ({type(exc).__name__})") from None
     prefixes: dict[str, str] = {}
@@ -190,6 +226,30 @@ def parse_part(data: bytes, name: str = "part", path: Path | str = "") -> tuple[
         if prefixes.setdefault(prefix, uri) != uri:
             raise _bad(path, f"{name} uses the namespace prefix {prefix!r} for two namespaces")
     return root, decls
+
+
+_DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """UTF-8 (or ASCII) XML without a document type or entity declaration."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if body[:1] != b"<" or body[1:2] == b"\x00" or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return False
+    m = _DECLARED.match(data)
+    return m is None or m.group(1).lower() in (b"utf-8", b"utf8", b"us-ascii", b"ascii")
+
+
+class _Builder(TreeBuilder):
+    """The C tree builder, also noting each namespace declaration (once, in order)."""
+
+    def __init__(self, decls: list[tuple[str, str]]):
+        super().__init__()
+        self.decls = decls
+
+    def start_ns(self, prefix: str, uri: str) -> None:
+        if (prefix or "", uri) not in self.decls:
+            self.decls.append((prefix or "", uri))
 
 
 def _escape(text: str, attr: bool = False) -> str:
@@ -260,6 +320,39 @@ def int_attr(el: Element, name: str, default: int, part: str, path: Path | str, 
 
 
 # -- the package ------------------------------------------------------------------------
+class _Parts(Mapping[str, bytes]):
+    """The parts of a package by name, each unpacked from the file's bytes when first
+    used and kept: a part that is only copied is never unpacked."""
+
+    def __init__(self, path: Path, data: bytes, infos: list[zipfile.ZipInfo]):
+        self._path, self._data = path, data
+        self._infos = {i.filename: i for i in infos}
+        self._cache: dict[str, bytes] = {}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._cache:
+            info = self._infos[name]
+            try:
+                with zipfile.ZipFile(io.BytesIO(self._data)) as zf:
+                    self._cache[name] = zf.read(info)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:  # pragma: no cover - checked on reading
+                raise _bad(self._path, f"part {name} is corrupt ({type(exc).__name__})") from None
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._infos
+
+    def size(self, name: str) -> int:
+        """The unpacked size of a part, without unpacking it."""
+        return self._infos[name].file_size
+
+
 @dataclass
 class Package:
     """The parts of an Excel package, in archive order, with their zip metadata.
@@ -270,7 +363,7 @@ class Package:
 
     path: Path
     infos: list[zipfile.ZipInfo]
-    parts: dict[str, bytes] = field(repr=False)
+    parts: Mapping[str, bytes] = field(repr=False)
     raw: bytes = field(default=b"", repr=False)     # the file's bytes, as read
     _trees: dict[str, tuple[Element, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
     _parsed: int = 0
@@ -283,7 +376,7 @@ class Package:
         if name not in self._trees:
             if name not in self.parts:
                 raise _bad(self.path, f"part {name} missing")
-            size = len(self.parts[name])
+            size = self.size(name)
             if size > MAX_XML_PART:
                 raise _bad(self.path, f"part {name} is too large to read ({size:,} bytes, limit {MAX_XML_PART:,})",
                            "keep the workbook's sheets smaller, or refresh it in Excel")
@@ -295,6 +388,12 @@ class Package:
 
     def xml(self, name: str) -> Element:
         return self.tree(name)[0]
+
+    def size(self, name: str) -> int:
+        """The unpacked size of a part (0 when it is missing), without unpacking it."""
+        if name not in self.parts:
+            return 0
+        return self.parts.size(name) if isinstance(self.parts, _Parts) else len(self.parts[name])
 
     def serialized(self, name: str) -> bytes:
         """The part serialised from its (possibly edited) parsed tree."""
@@ -351,36 +450,62 @@ def read_package(path: str | os.PathLike, max_file: int = MAX_FILE) -> Package:
             raise _bad(p, f"unpacks to {total:,} bytes (limit {MAX_UNPACKED:,})", "give a workbook under the size limit")
         if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
             raise _bad(p, "a zip archive but not an Excel workbook (no xl/workbook.xml)", fix_path)
-        parts: dict[str, bytes] = {}
-        try:
+        try:  # every part read through once (sizes and CRCs checked), in chunks: only the parts used are kept
             for info in infos:
+                size = 0
                 with zf.open(info) as fh:
-                    part = fh.read(info.file_size + 1)
-                if len(part) != info.file_size:
+                    while chunk := fh.read(1 << 20):
+                        size += len(chunk)
+                        if size > info.file_size:
+                            break
+                if size != info.file_size:
                     raise _bad(p, f"part {info.filename} has the wrong size")
-                parts[info.filename] = part
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise _bad(p, f"truncated or corrupt ({type(exc).__name__}: {exc})", "restore the workbook from its backup (.bak) or build a new one") from None
-    return Package(p, infos, parts, data)
+    return Package(p, infos, _Parts(p, data, infos), data)
 
 
 def write_package(pkg: Package, replaced: dict[str, bytes], dest: IO[bytes]) -> None:
     """Write ``pkg`` to the open binary file ``dest`` with the parts in ``replaced`` swapped in.
 
-    Every entry keeps its name, order, date, attributes and compression method; parts
-    not in ``replaced`` keep their bytes.
+    Every entry keeps its name, order, date, attributes and compression method. A part not
+    in ``replaced`` is copied as it is stored, its compressed bytes unchanged (so a refresh
+    never grows a file by compressing its pictures again, and costs no time for them);
+    a replaced part is compressed with the method its original used.
     """
     unknown = set(replaced) - set(pkg.parts)
     if unknown:
         raise KeyError(f"not in the package: {sorted(unknown)}")
     with zipfile.ZipFile(dest, "w") as out:
         for info in pkg.infos:
+            if info.filename not in replaced and pkg.raw:
+                _copy_stored(out, pkg, info)
+                continue
             new = zipfile.ZipInfo(info.filename, info.date_time)
             new.compress_type = info.compress_type
             new.external_attr = info.external_attr
             new.create_system = info.create_system
             new.comment = info.comment
-            # unchanged parts are compressed at the fastest level: their bytes are the same,
-            # and compressing tens of megabytes of media again must stay within seconds
-            level = None if info.filename in replaced else 1
-            out.writestr(new, replaced.get(info.filename, pkg.parts[info.filename]), compresslevel=level)
+            out.writestr(new, replaced[info.filename] if info.filename in replaced else pkg.parts[info.filename])
+
+
+def _copy_stored(out: zipfile.ZipFile, pkg: Package, info: zipfile.ZipInfo) -> None:
+    """Append ``info``'s entry to ``out`` with its compressed bytes taken from the original
+    file as they are (the standard library has no raw copy: the local header is written
+    from the entry's own record, and the archive's central directory lists it as usual)."""
+    raw, at = pkg.raw, info.header_offset
+    if raw[at:at + 4] != b"PK\x03\x04":
+        raise _bad(pkg.path, f"part {info.filename}: its local header is missing")
+    name_len, extra_len = struct.unpack("<HH", raw[at + 26:at + 30])
+    start = at + 30 + name_len + extra_len
+    data = memoryview(raw)[start:start + info.compress_size]
+    if len(data) != info.compress_size:
+        raise _bad(pkg.path, f"part {info.filename} is truncated")
+    new = copy.copy(info)
+    new.flag_bits &= ~0x08  # sizes and CRC go in the local header: no data descriptor after the data
+    new.header_offset = out.fp.tell()
+    out.fp.write(new.FileHeader())
+    out.fp.write(data)
+    out.filelist.append(new)
+    out.NameToInfo[new.filename] = new
+    out.start_dir = out.fp.tell()

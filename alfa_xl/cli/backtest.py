@@ -21,13 +21,13 @@ from typing import Any
 import pandas as pd
 import typer
 
-from alfa_xl.cli.common import Format, console, csv_text, read_lineup, records, shown
+from alfa_xl.cli.common import PROGRESS_FROM, Format, console, csv_text, progress_bar, read_lineup, records, shown
 from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
 from alfa_xl.errors import AlfaInputError, MissingExtraError
 from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
 from alfa_xl.model.evidence.rolling import METHODS, Rolling, compute_headline, goals_text, rolling
 from alfa_xl.book.tables.report import clean
-from alfa_xl.model.risk.settings import DEFAULT_SEED, check_paths, check_seed
+from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED, check_paths, check_seed
 
 __all__ = ["register", "backtest_json", "backtest_csv", "plot_backtest", "TIDY_COLUMNS", "rolling_json", "rolling_csv"]
 
@@ -73,7 +73,8 @@ def rolling_json(result: Rolling) -> str:
             "as_of": p.as_of, "label": p.replay.label, "paths": result.paths, "seed": result.seed,
             "last_actual": {"year": p.replay.last_actual[0], "units": p.replay.last_actual[1]},
             "table": records(p.table("model")),
-            "combination": {"weight": p.weight, "weight_cases": p.weight_cases, "table": records(p.table("combination"))},
+            "combination": {"weight": p.weight, "weight_cases": p.weight_cases,
+                            "table": records(p.table("combination"))},
             "baselines": {m: records(p.table(m)) for m in METHODS if m not in ("model", "combination")},
         } for p in result.points],
         "scores": records(result.scores),
@@ -105,7 +106,8 @@ def _render_rolling(result: Rolling, out) -> None:
     from rich.table import Table
 
     origins = [p.as_of for p in result.points]
-    out.print(f"[bold]Rolling-origin backtest[/bold]: {len(origins)} origins ({origins[0]}-{origins[-1]}), horizons 1-5 "
+    out.print(f"[bold]Rolling-origin backtest[/bold]: {len(origins)} origins ({origins[0]}-{origins[-1]}), "
+              "horizons 1-5 "
               f"scored where an actual exists; {result.paths:,} paths, seed {result.seed}")
     out.print("Combination weight of the model by origin (chosen on earlier origins only): "
               + ", ".join(f"{p.as_of} {p.weight:.1f}" for p in result.points))
@@ -114,12 +116,15 @@ def _render_rolling(result: Rolling, out) -> None:
                 "Pinball skill", "P50 skill"):
         t.add_column(col, justify="left" if col in ("Method", "Band") else "right")
     for _, r in result.scores.iterrows():
-        t.add_row(r["Method"], r["Band"], str(int(r["Cases"])), _num(r["Coverage"], ".0%"), _num(r["Interval score"], ".2f"),
+        t.add_row(r["Method"], r["Band"], str(int(r["Cases"])), _num(r["Coverage"], ".0%"),
+                  _num(r["Interval score"], ".2f"),
                   _num(r["Pinball"], ".3f"), _num(r["P50 error"], ".1%"), _num(r["Interval skill"], "+.0%"),
                   _num(r["Pinball skill"], "+.0%"), _num(r["P50 skill"], "+.0%"))
-    t.caption = ("Coverage: actuals inside P10-P90 (80% if calibrated). Interval score: Winkler score of P10-P90 over the "
+    t.caption = ("Coverage: actuals inside P10-P90 (80% if calibrated). Interval score: Winkler score of P10-P90 over "
+                 "the "
                  "actual. Pinball: quantile loss of P10/P50/P90 over the actual. P50 error: mean absolute % error. "
-                 "Skill: 1 - score / best naive forecaster's (no change, rw, rw_drift) in the band; positive is better.")
+                 "Skill: 1 - score / best naive forecaster's (no change, rw, rw_drift) in the band; positive is "
+                 "better.")
     t.caption_justify = "left"
     out.print(t)
     h = compute_headline(result)
@@ -215,7 +220,7 @@ def register(app: typer.Typer) -> None:
         as_of: int | None = typer.Option(None, "--as-of", help="First forecast year of one replay (default: every shipped decision point)."),
         lineup: str | None = typer.Option(None, "--lineup", help="Lineup CSV of that time (needs --as-of)."),
         scenario: str = typer.Option("track_record", "--scenario", "-s", help="track_record (calibrated as of the point) or a built-in scenario."),
-        paths: int = typer.Option(20_000, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
+        paths: int = typer.Option(BACKTEST_PATHS, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random streams."),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
         plot: str | None = typer.Option(None, "--plot", help="Also draw the fans against the actuals into FILE.png."),
@@ -239,8 +244,13 @@ def register(app: typer.Typer) -> None:
         if lineup is not None and as_of is None:
             raise AlfaInputError("--lineup", lineup, "give --as-of with --lineup (the year the lineup is from)", "no year")
         years = [as_of] if as_of is not None else [d.as_of for d in DECISION_POINTS]
-        read_lineup(lineup)  # one reader's errors for a file that cannot be read
-        replays = [replay(y, lineup, scenario=scenario, paths=n, seed=sd) for y in years]
+        read_lineup(lineup)  # one reader's errors for a file that cannot be read; replay fills it as the API does
+        replays = []
+        total = n * len(years)
+        with progress_bar("replaying", total, "paths", fmt, show=total >= PROGRESS_FROM) as update:
+            for i, y in enumerate(years):
+                step = None if update is None else (lambda done, _n, i=i: update(i * n + done))
+                replays.append(replay(y, lineup, scenario=scenario, paths=n, seed=sd, progress=step))
         if plot_path is not None:
             plot_backtest(plot_path, replays)
         if fmt is Format.json:

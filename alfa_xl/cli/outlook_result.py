@@ -84,7 +84,7 @@ def _headline(lineup: Lineup | None, start: int, end: int, target: float, ytd: f
     first = latest_actual()[0] + 1
     lo = max(start, first)
     hi = end if end >= lo else max(PROBABILITY_YEARS[0], lo)  # a horizon in the past: the default years ahead
-    f = forecast(lineup, lo, hi, percentiles=(10, 50, 90), paths=paths, target=target, ytd=ytd, ytd_months=ytd_months)
+    f = forecast(lineup, lo, hi, paths=paths, target=target, ytd=ytd, ytd_months=ytd_months)
     table, cum = f.table(), f.cumulative()
     return Headline(
         years=tuple(int(y) for y in table["Year"]), p10=tuple(map(float, table["P10"])), p50=tuple(map(float, table["P50"])),

@@ -38,10 +38,10 @@ import math
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import common
 from alfa_xl.model.engine.gap import GAP_COLUMNS, cagr, gap_table, years_to_target
-from alfa_xl.model.engine.lineup import REGIONS
 from alfa_xl.model.engine.projection import project
 from alfa_xl.book.tables.report import COMPARE_COLUMNS, compare_scenarios, scenarios_table
 from alfa_xl.model.data.sources import facts
+from alfa_xl import validation
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [
@@ -113,14 +113,7 @@ def alfa_project(scenario=None, start_year=None, end_year=None, by=None, lineup=
 
 
 def _project_rows(lu, sc, start, end, how):
-    p = project(lu, sc, start, end)
-    if how == "model":
-        names, values = list(p.lineup.names), p.units.sum(axis=2).tolist()
-    elif how == "region":
-        names, values = list(REGIONS), p.units.sum(axis=1).tolist()
-    else:
-        names, values = [], [[] for _ in p.years]
-    return [["Year", *names, "Total"]] + [[y, *v, t] for y, v, t in zip(p.years.tolist(), values, p.totals.tolist())]
+    return project(lu, sc, start, end).rows(how)
 
 
 @xa.wizard_help
@@ -209,8 +202,8 @@ def alfa_cagr(start_value, end_value, years):
     Returns
     -------
     float
-        The rate *r* with ``start_value * (1 + r) ** years = end_value``
-        (``numpy_financial.rate(years, 0, -start_value, end_value)``).
+        The rate *r* with ``start_value * (1 + r) ** years = end_value``, that is
+        ``(end_value / start_value) ** (1 / years) - 1``; exactly 0 when the two are equal.
     """
     a = xa.number(start_value, "start_value", fix="give the starting volume as a number above 0")
     b = xa.number(end_value, "end_value", fix="give the ending volume as a number above 0")
@@ -219,8 +212,8 @@ def alfa_cagr(start_value, end_value, years):
 
 
 def _finite_rate(rate: float, start: float, end: float, years: float) -> float:
-    """The growth rate, or one line naming why there is none: an overflow or a rate the
-    solver could not find is never shown as an empty cell."""
+    """The growth rate, or one line naming why there is none: a rate beyond a float's range
+    is never shown as an empty cell."""
     if math.isfinite(rate):
         return rate
     raise xa.ArgumentError(
@@ -241,8 +234,8 @@ def alfa_years_to_target(current, growth, target=None):
     Returns
     -------
     float or empty
-        *n* with ``current * (1 + growth) ** n = target``
-        (``numpy_financial.nper(growth, 0, -current, target)``); 0 when already reached;
+        *n* with ``current * (1 + growth) ** n = target``, that is
+        ``ln(target / current) / ln(1 + growth)``; 0 when already reached;
         empty when growth is 0 or negative and the target is above the current volume.
     """
     c = xa.number(current, "current", fix="give the current volume as a number above 0")
@@ -319,7 +312,7 @@ def alfa_fact(key):
     k = xa.text(key, "key")
     if k is None:
         raise xa.ArgumentError("key", key, "give a fact key such as global_units_2025 (see ALFA_FACTS())", "missing")
-    k = "_".join(k.lower().replace("-", " ").split())
+    k = validation.identifier(k, dashes=True)
     return xa.cached(("ALFA_FACT", k), lambda: _fact(k, key))
 
 

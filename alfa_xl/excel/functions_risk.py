@@ -19,7 +19,8 @@ from typing import Any
 
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import common
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, simulate, tornado
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, simulate
+from alfa_xl.model.risk.tornado import tornado
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["alfa_probability", "alfa_percentiles", "alfa_tornado", "EXCEL_MAX_PATHS"]

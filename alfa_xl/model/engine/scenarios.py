@@ -52,7 +52,7 @@ def _names(value: Any) -> tuple[str, ...]:
         parts = value.replace(",", ";").split(";")
     else:
         parts = [str(v) for v in value]
-    return tuple(sorted({" ".join(p.split()) for p in parts if p and p.strip()}))
+    return tuple(sorted({v.squash(p) for p in parts if p and p.strip()}))
 
 
 #: Numeric parameters and their kind of value (bounds in :data:`alfa_xl.validation.LIMITS`).
@@ -136,14 +136,14 @@ class Scenario:
         for raw_key, value in items:
             if raw_key is None or (isinstance(raw_key, float) and math.isnan(raw_key)) or not str(raw_key).strip():
                 continue
-            key = "_".join(str(raw_key).strip().lower().split())
+            key = v.identifier(raw_key)
             prefix, sep, model = str(raw_key).strip().partition(":")
-            prefix = "_".join(prefix.strip().lower().split())
+            prefix = v.identifier(prefix)
             _once(seen, _canonical(key, prefix, sep, model), str(raw_key).strip(), value)
             if sep and prefix in ("delay", "delays"):
-                delays[" ".join(model.split())] = _delay(f"delay:{model.strip()}", value)
+                delays[v.squash(model)] = _delay(f"delay:{model.strip()}", value)
             elif sep and prefix in ("peak", "peak_multiplier", "peak_multipliers"):
-                peaks[" ".join(model.split())] = _param(f"peak:{model.strip()}", "peak_multiplier", value)
+                peaks[v.squash(model)] = _param(f"peak:{model.strip()}", "peak_multiplier", value)
             elif key in ("name", "description"):
                 values[key] = "" if value is None else str(value).strip()
                 touched_name |= key == "name"
@@ -170,10 +170,10 @@ class Scenario:
 
     def check_models(self, names: Iterable[str]) -> None:
         """Raise :class:`UnknownModelError` if a per-model entry names no model in ``names``."""
-        known = {" ".join(n.split()).casefold() for n in names}
+        known = {v.name_key(n) for n in names}
         listed = ", ".join(names)
         for param, model in [("delay", m) for m, _ in self.delays] + [("peak", m) for m, _ in self.peak_multipliers] + [("cancel", m) for m in self.cancel]:
-            if model.casefold() not in known:
+            if v.name_key(model) not in known:
                 raise UnknownModelError(f"{param}:{model}" if param != "cancel" else "cancel", model, f"use a model in the lineup: {listed}", "unknown model")
 
     def to_frame(self) -> pd.DataFrame:
@@ -276,7 +276,7 @@ def scenario_key(name: str) -> str:
     >>> scenario_key(" Track-Record "), scenario_key("Track Record")
     ('track_record', 'track_record')
     """
-    return "_".join(str(name).strip().lower().replace("-", " ").split())
+    return v.identifier(name, dashes=True)
 
 
 def get_scenario(name: "str | Scenario") -> Scenario:
@@ -298,9 +298,9 @@ def _canonical(key: str, prefix: str, sep: str, model: str) -> str:
     """The one name a parameter is known by, whatever its spelling: ``Delay Years`` and
     ``delay_years`` are one parameter, ``delays:X`` and ``delay:X`` one model's delay."""
     if sep and prefix in ("delay", "delays"):
-        return "delay:" + " ".join(model.split())
+        return "delay:" + v.squash(model)
     if sep and prefix in ("peak", "peak_multiplier", "peak_multipliers"):
-        return "peak:" + " ".join(model.split())
+        return "peak:" + v.squash(model)
     return key
 
 
@@ -321,14 +321,18 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
     two columns wide, or has no header row (its first line is a parameter such as
     ``delay_years,2``, which would otherwise be taken as the header and lost).
     """
-    p = v.existing_file(path, "scenario file", error=ScenarioError)
-    try:
-        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    table = v.read_csv_file(
+        path, "scenario file", error=ScenarioError,
+        max_rows=int(v.LIMITS["scenario_rows"].hi), rows_kind="scenario_rows", empty_fix=None, text_columns=("parameter",),
+        form="a UTF-8 CSV with a header row and two columns: parameter, value",
+    )
+    p = Path(path)
+    frame = pd.DataFrame(table.rows, columns=table.header, dtype=object)
+    if frame.shape[1] != 2:
         raise ScenarioError(
-            "scenario file", str(p), "save the scenario as a UTF-8 CSV with a header row and two columns: parameter, value",
-            f"unreadable ({type(exc).__name__})",
-        ) from None
+            "scenario file", str(path), "give two columns: parameter, value (a header row, then one parameter a line)",
+            f"{frame.shape[1]} column{'s' if frame.shape[1] != 1 else ''} ({_SEPARATORS[table.separator]}-separated)",
+        )
     first = str(frame.columns[0]) if len(frame.columns) else ""
     if _is_parameter(first):
         line = ",".join(str(c) for c in frame.columns)
@@ -337,6 +341,11 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
             "add the header line parameter,value above the parameters (or the first one is lost)",
             "no header row: the first line is a parameter",
         )
+    if not table.rows:
+        raise ScenarioError(
+            "scenario file", str(path), "add the parameters below the header, one a line (for example delay_years,1); "
+            f"for {base} unchanged, use the built-in scenario {base}", "no parameters below the header",
+        )
     try:
         return Scenario.from_pairs(frame, base=base)
     except ScenarioError as exc:
@@ -344,14 +353,17 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
         want = "".join(str(exc.field).split()).casefold()
         if want not in keys:
             raise
-        line = len(keys) - keys[::-1].index(want) + 1  # the last row naming it; +1 for the header
-        raise type(exc)(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+        row = table.lines[len(keys) - 1 - keys[::-1].index(want)]  # the file line of the last row naming it
+        raise type(exc)(f"{p.name} line {row}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+
+
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 def _is_parameter(key: str) -> bool:
     """True when ``key`` is a parameter name ``from_pairs`` accepts (so not a header)."""
     prefix, sep, _ = key.strip().partition(":")
-    prefix = "_".join(prefix.strip().lower().split())
+    prefix = v.identifier(prefix)
     if sep:
         return prefix in ("delay", "delays", "peak", "peak_multiplier", "peak_multipliers")
     return prefix in PARAMETERS

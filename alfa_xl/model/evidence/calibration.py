@@ -82,7 +82,7 @@ def _planned_year(text: str) -> float | None:
     return (min(years) + max(years)) / 2
 
 
-def _plan_2014_rows(as_of: "int | Vintage | None", exclude_plans: tuple[str, ...]) -> list[tuple[float, float | None]]:
+def _plan_2014_rows(as_of: int | Vintage | None, exclude_plans: tuple[str, ...]) -> list[tuple[float, float | None]]:
     """(planned year, actual launch year or None if never built) of resolved plan models."""
     if PLAN_2014 in exclude_plans:
         return []
@@ -104,7 +104,7 @@ def _plan_2014_rows(as_of: "int | Vintage | None", exclude_plans: tuple[str, ...
     return out
 
 
-def launch_slips(as_of: "int | Vintage | None" = None, exclude_plans: tuple[str, ...] = ()) -> tuple[list[float], int]:
+def launch_slips(as_of: int | Vintage | None = None, exclude_plans: tuple[str, ...] = ()) -> tuple[list[float], int]:
     """Slip in years of each planned model that was built, and the number never built.
 
     >>> launch_slips()
@@ -124,7 +124,7 @@ def _lead(announced: str, target_year: str) -> float | None:
     return float(int(target_year) - max(years))
 
 
-def realisation_table(as_of: "int | Vintage | None" = None, exclude_plans: tuple[str, ...] = ()) -> pd.DataFrame:
+def realisation_table(as_of: int | Vintage | None = None, exclude_plans: tuple[str, ...] = ()) -> pd.DataFrame:
     """Counted global sales targets resolved before ``as_of``: columns ``plan``,
     ``target_year``, ``lead`` (years), ``target``, ``actual``, ``ratio``."""
     rows = []
@@ -139,7 +139,7 @@ def realisation_table(as_of: "int | Vintage | None" = None, exclude_plans: tuple
     return pd.DataFrame(rows, columns=["plan", "target_year", "lead", "target", "actual", "ratio"])
 
 
-def volume_realisation(as_of: "int | Vintage | None" = None, exclude_plans: tuple[str, ...] = ()) -> list[float]:
+def volume_realisation(as_of: int | Vintage | None = None, exclude_plans: tuple[str, ...] = ()) -> list[float]:
     """Actual / target of every counted global sales target resolved before ``as_of``."""
     return realisation_table(as_of, tuple(exclude_plans))["ratio"].tolist()
 
@@ -180,7 +180,7 @@ def _median(values: list[float], fallback: float) -> float:
 
 
 @lru_cache(maxsize=64)
-def track_record(as_of: "int | Vintage | None" = None, exclude_plans: tuple[str, ...] = ()) -> TrackRecord:
+def track_record(as_of: int | Vintage | None = None, exclude_plans: tuple[str, ...] = ()) -> TrackRecord:
     """Calibrate :class:`TrackRecord` from the plan tables resolved before ``as_of``,
     leaving out the plans keyed in ``exclude_plans`` (``plan_announced`` values).
 
@@ -212,14 +212,14 @@ def track_record(as_of: "int | Vintage | None" = None, exclude_plans: tuple[str,
     )
 
 
-def late_life_records(as_of: "int | Vintage | None" = None) -> pd.DataFrame:
+def late_life_records(as_of: int | Vintage | None = None) -> pd.DataFrame:
     """The late-life records (``model``, ``year``, ``age``, ``share`` of peak...) observed
     before ``as_of``; a copy."""
     return as_vintage(as_of).late_life()
 
 
 @lru_cache(maxsize=64)
-def late_life_fit(as_of: "int | Vintage | None" = None) -> dict[str, float]:
+def late_life_fit(as_of: int | Vintage | None = None) -> dict[str, float]:
     """Plateau, decay, decline_after and decline_rate fitted (least squares on log share,
     grid of :mod:`alfa_xl.model.engine.curve`'s docstring) on the records before ``as_of``.
 

@@ -28,6 +28,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from alfa_xl import validation
 from alfa_xl.errors import HorizonError
 from alfa_xl.model.evidence.baselines import random_walk
 from alfa_xl.model.evidence.recipe import calibrated_recipe
@@ -37,7 +38,15 @@ from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import MAX_END, check_horizon
 from alfa_xl.model.engine.scenarios import Scenario
-from alfa_xl.model.risk.settings import DEFAULT_SEED, check_paths, check_percentiles, check_seed, check_target
+from alfa_xl.model.risk.settings import (
+    BACKTEST_PATHS,
+    DEFAULT_SEED,
+    YTD_PAIR_FIX,
+    check_paths,
+    check_percentiles,
+    check_seed,
+    check_target,
+)
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.simulate import simulate
 from alfa_xl.model.risk.uncertainty import Uncertainty
@@ -46,7 +55,7 @@ from alfa_xl.validation import DEFAULT_YEAR
 __all__ = ["Forecast", "forecast", "combined_paths", "FORECAST_PATHS", "PROBABILITY_YEARS"]
 
 #: Paths of the central forecast (those the backtests were scored with).
-FORECAST_PATHS = 20_000
+FORECAST_PATHS = BACKTEST_PATHS
 #: Years of the headline probabilities ("400,000 a year by 2030 and by 2035").
 PROBABILITY_YEARS = (DEFAULT_YEAR, 2035)
 
@@ -214,9 +223,7 @@ def forecast(
     span = (first, max(DEFAULT_YEAR, first)) if cumulative is None else check_horizon(*cumulative)
     if span[0] < first:
         raise HorizonError("cumulative", span, f"give years from {first} on", "before the forecast starts")
-    if (ytd is None) != (ytd_months is None):
-        raise HorizonError("ytd_months" if ytd_months is None else "ytd", ytd_months if ytd_months is None else ytd,
-                           "give both the year-to-date units and the months they cover, or neither", "missing")
+    validation.both_or_neither(ytd, ytd_months, ("ytd", "ytd_months"), YTD_PAIR_FIX, error=HorizonError)
     recipe = calibrated_recipe(vintage, lineup, uncertainty=uncertainty)
     lu, sc, u, factor = recipe.lineup, recipe.scenario, recipe.uncertainty, recipe.anchor_factor
     last = max(end, PROBABILITY_YEARS[1], span[1])

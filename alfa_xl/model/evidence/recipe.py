@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.engine.lineup import Lineup, load_lineup
+from alfa_xl.model.engine.lineup import Lineup, lineup_from_table, read_lineup_table, table_frame
 from alfa_xl.model.engine.projection import project
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario, scenario_key
 from alfa_xl.model.evidence.calibration import SHORT_LEAD, late_life_fit, track_record
@@ -98,9 +98,9 @@ def _lineup(lineup: Lineup | str | Path | None, vintage: Vintage) -> Lineup:
     if isinstance(lineup, Lineup):
         return lineup
     if isinstance(lineup, (str, Path)):
-        path = Path(lineup)
-        load_lineup(path)  # one reader: its errors for a missing or unreadable file
-        return filled_lineup(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"), vintage)
+        table = read_lineup_table(lineup)  # the one bounded CSV reader (dialects, limits)
+        lineup_from_table(table, Path(lineup).name)  # each model's errors, with its line, before the gaps are filled
+        return filled_lineup(table_frame(table), vintage)
     raise AlfaInputError("lineup", lineup, "give a Lineup or the path of a lineup CSV file", "wrong type")
 
 

@@ -26,19 +26,28 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
-from alfa_xl.errors import AlfaInputError, HorizonError
+from alfa_xl import validation
+from alfa_xl.errors import HorizonError
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import MAX_END, MIN_START
 from alfa_xl.model.engine.scenarios import Scenario
 from alfa_xl.model.evidence.baselines import target_path
 from alfa_xl.model.evidence.recipe import CALIBRATED, anchor_to_actual, as_of_scenario, calibrated_recipe
 from alfa_xl.model.evidence.vintage import DecisionPoint, Vintage, current_year, decision_points
-from alfa_xl.model.risk.settings import DEFAULT_SEED, check_number, check_paths, check_seed, check_target
+from alfa_xl.model.risk.settings import (
+    BACKTEST_PATHS,
+    DEFAULT_PERCENTILES,
+    DEFAULT_SEED,
+    check_number,
+    check_paths,
+    check_seed,
+    check_target,
+)
 from alfa_xl.model.risk.simulate import simulate
 from alfa_xl.model.risk.uncertainty import Uncertainty
 
@@ -188,10 +197,11 @@ def replay(
     scenario: Scenario | str = CALIBRATED,
     target: float | None = None,
     target_year: int | None = None,
-    paths: int = 20_000,
+    paths: int = BACKTEST_PATHS,
     seed: int | None = DEFAULT_SEED,
     uncertainty: Uncertainty | None = None,
     end_year: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Replay:
     """Replay the engine at ``as_of`` with only what was known then.
 
@@ -218,6 +228,8 @@ def replay(
     end_year : int, optional
         Last year of the table; default the later of the latest shipped actual, the
         target year and horizon 5 (the rolling backtest stops at horizon 5).
+    progress : callable, optional
+        Called as ``progress(done_paths, total_paths)`` as the simulation goes.
 
     Examples
     --------
@@ -237,10 +249,8 @@ def replay(
     last = recipe.last_actual
     knots: tuple[tuple[int, float], ...] = ()
     t_year = as_of
-    if target is not None or target_year is not None:
-        if target is None or target_year is None:
-            raise AlfaInputError("target" if target is None else "target_year", None,
-                                 "give both target and target_year, or neither", "missing")
+    if validation.both_or_neither(target, target_year, ("target", "target_year"),
+                                  "give both target and target_year, or neither"):
         t_units = check_target(target)
         fix = f"give a whole year from {as_of} to {MAX_END}"
         t_year = int(check_number("target_year", target_year, as_of, MAX_END, fix))
@@ -252,8 +262,9 @@ def replay(
     end = max(current_year() - 1, t_year, as_of + MAX_HORIZON - 1)  # through the latest shipped actual
     if end_year is not None:
         end = int(check_number("end_year", end_year, as_of, MAX_END, f"give a whole year from {as_of} to {MAX_END}"))
-    sim = simulate(recipe.lineup, recipe.scenario, as_of, end, n, seed, recipe.uncertainty, base_year=last[0])
-    pct = np.percentile(sim.totals, [10, 50, 90], axis=0)
+    sim = simulate(recipe.lineup, recipe.scenario, as_of, end, n, seed, recipe.uncertainty, base_year=last[0],
+                   progress=progress)
+    pct = np.percentile(sim.totals, DEFAULT_PERCENTILES, axis=0)  # P10, P50, P90
     years = sim.years
     actual = hist.set_index("year")["units"].astype(float).reindex(years)
     frame = pd.DataFrame({
@@ -267,7 +278,7 @@ def replay(
                   frame)
 
 
-def replay_all(paths: int = 20_000, seed: int | None = DEFAULT_SEED, scenario: Scenario | str = "track_record") -> list[Replay]:
+def replay_all(paths: int = BACKTEST_PATHS, seed: int | None = DEFAULT_SEED, scenario: Scenario | str = "track_record") -> list[Replay]:
     """A replay of every shipped decision point (leave-one-out)."""
     return [replay(d.as_of, scenario=scenario, paths=paths, seed=seed) for d in DECISION_POINTS]
 

@@ -45,7 +45,8 @@ from alfa_xl.model.evidence.vintage import Vintage, current_year
 from alfa_xl.model.risk.settings import DEFAULT_SEED
 
 __all__ = ["rolling_origins", "RollingPoint", "Rolling", "rolling", "choose_weight", "combine_quantiles", "headline",
-           "Headline", "goals_text", "GOAL_INTERVAL_GAIN", "GOAL_COVERAGE", "METHODS", "BANDS", "SCORE_COLUMNS", "DEFAULT_WEIGHT", "MIN_CASES", "WEIGHTS"]
+           "Headline", "goals_text", "GOAL_INTERVAL_GAIN", "GOAL_COVERAGE", "METHODS", "BANDS", "SCORE_COLUMNS",
+           "DEFAULT_WEIGHT", "MIN_CASES", "WEIGHTS"]
 
 #: Every method scored, the product first.
 METHODS = ("model", "combination", "no_change", "rw", "rw_drift", "target_path")
@@ -229,10 +230,11 @@ def goals_text(scores: pd.DataFrame, method: str = "model") -> str:
         verdict = "all met" if ok_i and ok_c and ok_p else "missed: " + ", ".join(
             w for w, ok in (("interval score", ok_i), ("coverage", ok_c), ("P50 error", ok_p)) if not ok)
         parts.append(
-            f"{band} years {verdict} (interval score {m['Interval score']:.2f} against {rwd['Interval score']:.2f} for the "
-            f"random walk with drift, {gain:+.0%}, goal +{GOAL_INTERVAL_GAIN:.0%}; coverage {m['Coverage']:.0%}, goal "
-            f"{GOAL_COVERAGE[0]:.0%}-{GOAL_COVERAGE[1]:.0%}; P50 error {m['P50 error']:.1%} against {nc['P50 error']:.1%} "
-            f"for no change and {rwd['P50 error']:.1%} for the random walk with drift)")
+            f"{band} years {verdict} (interval score {m['Interval score']:.2f} against "
+            f"{rwd['Interval score']:.2f} for the random walk with drift, {gain:+.0%}, goal +{GOAL_INTERVAL_GAIN:.0%}; "
+            f"coverage {m['Coverage']:.0%}, goal {GOAL_COVERAGE[0]:.0%}-{GOAL_COVERAGE[1]:.0%}; P50 error "
+            f"{m['P50 error']:.1%} against {nc['P50 error']:.1%} for no change and {rwd['P50 error']:.1%} for the "
+            "random walk with drift)")
     return f"{method}: " + "; ".join(parts) + "."
 
 
@@ -266,9 +268,9 @@ class Headline:
         other = "the structural model alone" if self.method == "combination" else "the combination"
         what = (f"the combination of the structural model (weight {self.weight:.1f}) and a log random walk with drift"
                 if self.method == "combination" else "the structural model alone")
+        best, worst = sorted((self.pinball_model, self.pinball_combination))
         return (f"Headline: {what}; over {self.cases} rolling-origin cases its mean pinball loss is "
-                f"{min(self.pinball_model, self.pinball_combination):.3f} against {max(self.pinball_model, self.pinball_combination):.3f} "
-                f"for {other} ({self.improvement:.0%} better).")
+                f"{best:.3f} against {worst:.3f} for {other} ({self.improvement:.0%} better).")
 
 
 def compute_headline(result: Rolling) -> Headline:
@@ -302,7 +304,7 @@ def write_headline(h: Headline) -> None:
     frame = pd.DataFrame([{"method": h.method, "weight": h.weight, "pinball_model": repr(h.pinball_model),
                            "pinball_combination": repr(h.pinball_combination), "cases": h.cases, "paths": h.paths,
                            "seed": h.seed,
-                           "note": "DERIVED by alfa_xl.model.evidence.rolling.compute_headline on the rolling backtest"}])
+                           "note": "DERIVED by rolling.compute_headline on the rolling backtest"}])
     path = data_path(_HEADLINE_FILE)
     tmp = path.with_suffix(".tmp")
     frame.to_csv(tmp, index=False, lineterminator="\n")

@@ -36,8 +36,8 @@ def coverage(actual, lo, hi) -> float:
     >>> coverage([10, 20, 30], [5, 25, 25], [15, 30, 35])
     0.6666666666666666
     """
-    a, l, u = _arr(actual, lo, hi)
-    return float(np.mean((l <= a) & (a <= u)))
+    a, low, high = _arr(actual, lo, hi)
+    return float(np.mean((low <= a) & (a <= high)))
 
 
 def interval_score(actual, lo, hi) -> float:
@@ -46,8 +46,8 @@ def interval_score(actual, lo, hi) -> float:
     >>> interval_score([100], [80], [90])  # 10 wide, 10 below the actual: (10 + 10 x 10) / 100
     1.1
     """
-    a, l, u = _arr(actual, lo, hi)
-    w = (u - l) + (2 / ALPHA) * np.maximum(0.0, l - a) + (2 / ALPHA) * np.maximum(0.0, a - u)
+    a, low, high = _arr(actual, lo, hi)
+    w = (high - low) + (2 / ALPHA) * np.maximum(0.0, low - a) + (2 / ALPHA) * np.maximum(0.0, a - high)
     return float(np.mean(w / a))
 
 

@@ -70,7 +70,7 @@ KINDS = {
 LIMITS = {name: validation.LIMITS[kind] for name, kind in KINDS.items()}
 
 
-def volume_sigma_from_history(before: "int | Vintage | None" = None) -> float:
+def volume_sigma_from_history(before: int | Vintage | None = None) -> float:
     """Yearly sd of the log change of worldwide sales, from history rows before ``before``.
 
     Treating log sales as a random walk, a change over a gap of *g* years has variance
@@ -86,14 +86,14 @@ def volume_sigma_from_history(before: "int | Vintage | None" = None) -> float:
     return float(math.sqrt(np.sum(np.diff(logs) ** 2) / np.sum(np.diff(years))))
 
 
-def _revision_known(as_of: "int | Vintage | None") -> bool:
+def _revision_known(as_of: int | Vintage | None) -> bool:
     """Whether a plan revision that moved every model together is dated before the origin."""
     paths = as_vintage(as_of).table("plan_paths.csv")
     return bool((paths["target_units"].str.strip() == "").any())
 
 
 @lru_cache(maxsize=64)
-def _settings(as_of: "int | Vintage | None", exclude_plans: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+def _settings(as_of: int | Vintage | None, exclude_plans: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     tr = track_record(as_of, exclude_plans)
     logs = np.log(tr.realisations) if tr.realisations else np.array([])
     if len(logs) >= 2:
@@ -119,7 +119,7 @@ def _settings(as_of: "int | Vintage | None", exclude_plans: tuple[str, ...]) -> 
     return tuple(out.items())
 
 
-def calibrated_settings(as_of: "int | Vintage | None" = None, exclude_plans: tuple[str, ...] = ()) -> dict[str, float]:
+def calibrated_settings(as_of: int | Vintage | None = None, exclude_plans: tuple[str, ...] = ()) -> dict[str, float]:
     """The calibrated settings from data dated before ``as_of`` (a first forecast year or a
     :class:`~alfa_xl.model.evidence.vintage.Vintage`; ``None``: all shipped data), leaving
     out the plans keyed in ``exclude_plans`` (module docstring)."""
@@ -179,7 +179,7 @@ class Uncertainty:
             object.__setattr__(self, f.name, validation.number(getattr(self, f.name), f.name, KINDS[f.name], error=SimulationError))
 
     @classmethod
-    def track_record(cls) -> "Uncertainty":
+    def track_record(cls) -> Uncertainty:
         """The default, calibrated on all shipped data (module docstring).
 
         >>> u = Uncertainty.track_record()
@@ -189,17 +189,17 @@ class Uncertainty:
         return cls(**calibrated_settings())
 
     @classmethod
-    def as_of(cls, year: "int | Vintage", exclude_plans: tuple[str, ...] = ()) -> "Uncertainty":
+    def as_of(cls, year: int | Vintage, exclude_plans: tuple[str, ...] = ()) -> Uncertainty:
         """The same calibration on data dated before ``year``, leaving out some plans."""
         return cls(**calibrated_settings(year, tuple(exclude_plans)))
 
     @classmethod
-    def none(cls) -> "Uncertainty":
+    def none(cls) -> Uncertainty:
         """No uncertainty: every path is the scenario itself."""
         return cls(slip_mean=0.0, cancel_probability=0.0, peak_sigma=0.0, trend_sigma=0.0, tariff_sigma=0.0,
                    correlation=0.0, cancel_near=0.0, volume_sigma=0.0, confirmed_odds=1.0, rumour_odds=1.0)
 
-    def with_(self, **changes: Any) -> "Uncertainty":
+    def with_(self, **changes: Any) -> Uncertainty:
         """A copy with some settings changed (validated again)."""
         return replace(self, **changes)
 
