@@ -15,17 +15,15 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from alfa_xl.errors import AlfaInputError, HorizonError
+from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.evidence import replay as bt
 from alfa_xl.model.data import sources
 from alfa_xl.model.evidence import calibration
 from alfa_xl.model.risk import uncertainty
-from alfa_xl.model.engine.curve import EARLY_DEFAULTS
 from alfa_xl.model.engine.lineup import Lineup, Model
-from alfa_xl.model.engine.projection import project
-from alfa_xl.model.engine.scenarios import Scenario
 from alfa_xl.model.risk.simulate import simulate
 from alfa_xl.model.risk.uncertainty import Uncertainty
+from alfa_xl.model.evidence.vintage import Vintage
 
 PATHS = 4_000
 
@@ -64,15 +62,13 @@ class TestDecisionPoints:
             # nothing launched after the decision is on sale in its lineup
             assert all(int(r["launch_year"]) < d.as_of for r in rows if r["status"] == "on_sale")
 
-    def test_equal_split_peaks_reach_the_plan_target(self):
-        # planned peaks were split so the lineup as entered with the prior curve meets the target
+    def test_equal_split_peaks_by_hand(self):
+        # the plan's increment over the last actual, split equally over its new models (no curve)
+        by_hand = {2014: (400_000 - 74_000) / 8, 2018: (400_000 - 118_000) / 5, 2023: (200_000 - 55_000) / 4}
         for d in bt.DECISION_POINTS:
-            frame = d.lineup_frame()
-            for col, value in EARLY_DEFAULTS.items():  # the curve the peaks were split with
-                frame[col] = str(value)
-            lu = Lineup.from_frame(frame)
-            total = project(lu, "base", d.target_year, d.target_year).total(d.target_year)
-            assert total == pytest.approx(d.target_units, rel=0.01)
+            rows = data_rows(d.lineup_file)
+            planned = [float(r["peak_units"]) for r in rows if r["status"] == "planned"]
+            assert planned and all(p == pytest.approx(by_hand[d.as_of], abs=50) for p in planned)
 
     def test_target_path_by_hand(self):
         d = bt.decision_point(2014)
@@ -83,71 +79,95 @@ class TestDecisionPoints:
         assert d.target_path == ((2013, 74_000.0), (2018, 400_000.0))
 
 
-class TestWhatWasKnown:
-    def test_no_look_ahead(self, monkeypatch):
-        """Changing any data dated at or after as_of changes nothing in the forecast."""
-        before = bt.replay(2018, paths=PATHS).cases()
-        hist = sources._history().copy()
-        targets = sources._plan_targets().copy()
-        plan = sources._plan_2014().copy()
-        late = calibration._late_life().copy()
-        hist.loc[hist["year"] >= 2018, "units"] *= 3.0
-        late_rows = late["year"] >= 2018
-        late.loc[late_rows, "share"] = 0.99
-        ty = pd.to_numeric(targets["target_year"], errors="coerce")
-        targets.loc[(ty >= 2018) & (targets["actual_units_found"] != ""), "actual_units_found"] = "999999"
-        ry = pd.to_numeric(plan["resolved_year"], errors="coerce")
-        plan.loc[ry >= 2018, "actual_launch_year"] = "2016"
-        clear_caches()
-        monkeypatch.setattr(sources, "_history", lambda: hist)
-        monkeypatch.setattr(sources, "_plan_targets", lambda: targets)
-        monkeypatch.setattr(sources, "_plan_2014", lambda: plan)
-        monkeypatch.setattr(calibration, "_late_life", lambda: late)
-        try:
-            after = bt.replay(2018, paths=PATHS).cases()
-        finally:
-            monkeypatch.undo()
-            clear_caches()
-        assert_allclose(after[FORECAST].to_numpy(float), before[FORECAST].to_numpy(float), rtol=1e-12)
-        assert (after["Actual"] == 3 * before["Actual"]).all()  # the outcomes did change
+def cut_copy(tmp_path, origin: str, edit=None) -> str:
+    """Copies of every shipped data file in ``tmp_path``, each dated file without its rows
+    dated at or after ``origin`` (plain csv: an independent reader of the files)."""
+    folder = resources.files("alfa_xl.model") / "data"
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".csv"):
+            continue
+        with resources.as_file(entry) as p, open(p, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+            fields = list(rows[0].keys()) if rows else []
+        if entry.name in DATED and "as_of" in fields:
+            rows = [r for r in rows if r["as_of"] < origin]
+        if edit is not None:
+            rows = edit(entry.name, rows)
+        with open(tmp_path / entry.name, "w", newline="", encoding="utf-8") as out:
+            w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+    return str(tmp_path)
 
-    def test_history_before_as_of_does_matter(self, monkeypatch):
+
+DATED = ("history.csv", "late_life.csv", "plan_2014.csv", "plan_targets.csv", "facts.csv", "partial_periods.csv",
+         "lineup_events.csv", "plan_paths.csv")
+ORIGINS = (2010, 2011, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026)
+KNOWN_THEN = ["Year", "Point", "P10", "P50", "P90", "No change", "Target path"]
+
+
+class TestWhatWasKnown:
+    @pytest.mark.parametrize("as_of", ORIGINS)
+    def test_replay_equals_the_replay_on_data_cut_at_the_origin(self, tmp_path, as_of):
+        """Every row dated at or after the origin removed from copies of the files: the
+        replay is the same to the last digit (2026: the forecast of today)."""
+        shipped = bt.replay(as_of, paths=PATHS)
+        origin = Vintage.at(as_of).origin
+        cut = bt.replay(Vintage(as_of, origin, cut_copy(tmp_path, origin)), paths=PATHS)
+        a, b = shipped.cases()[KNOWN_THEN].to_numpy(float), cut.cases()[KNOWN_THEN].to_numpy(float)
+        assert np.array_equal(a, b, equal_nan=True)
+        assert shipped.lineup == cut.lineup and shipped.uncertainty == cut.uncertainty
+        assert shipped.scenario == cut.scenario
+
+    def test_origins_by_hand(self):
+        # decision points: the month after the plan; other years early February; today: December
+        assert [Vintage.at(y).origin for y in (2014, 2018, 2023, 2016, 2026)] == [
+            "2014-06", "2018-07", "2023-05", "2016-02", "2026-12"]
+
+    def test_history_before_as_of_does_matter(self, tmp_path):
         before = bt.replay(2018, paths=PATHS).cases()
-        hist = sources._history().copy()
-        hist.loc[hist["year"] == 2017, "units"] = 100_000.0
-        clear_caches()
-        monkeypatch.setattr(sources, "_history", lambda: hist)
-        try:
-            after = bt.replay(2018, paths=PATHS).cases()
-        finally:
-            monkeypatch.undo()
-            clear_caches()
+
+        def edit(name, rows):
+            if name == "history.csv":
+                for r in rows:
+                    if r["year"] == "2017":
+                        r["units"] = "100000"
+            return rows
+
+        after = bt.replay(Vintage(2018, "2018-07", cut_copy(tmp_path, "9999", edit)), paths=PATHS).cases()
         assert not np.allclose(after["P50"], before["P50"])
 
-    def test_leave_one_out(self, monkeypatch):
+    def test_leave_one_out(self, tmp_path):
         """A plan's own resolved outcome never calibrates its replay; another plan's does."""
-        base = sources._plan_targets().copy()
-
         def with_row(plan_key):
-            row = {c: "" for c in base.columns}
-            row.update(plan_announced=plan_key, target_year="2017", target_units="1000000", basis="global sales",
-                       actual_units_found="100000", actual_measure="sales", counted="yes")
-            return pd.concat([base, pd.DataFrame([row])], ignore_index=True)
+            def edit(name, rows):
+                if name == "plan_targets.csv":
+                    row = {c: "" for c in rows[0]}
+                    row.update(plan_announced=plan_key, target_year="2017", target_units="1000000", basis="global sales",
+                               actual_units_found="100000", actual_measure="sales", counted="yes", as_of="2017-12")
+                    rows = rows + [row]
+                return rows
+            return edit
 
-        def run(table):
-            clear_caches()
-            monkeypatch.setattr(sources, "_plan_targets", lambda: table)
-            return bt.replay(2018, paths=PATHS).cases()
+        def run(name, edit):
+            (tmp_path / name).mkdir()
+            return bt.replay(Vintage(2018, "2018-07", cut_copy(tmp_path / name, "9999", edit)), paths=PATHS).cases()
 
-        try:
-            plain = run(base)
-            own = run(with_row("2018-06"))  # the replayed plan's key: left out
-            other = run(with_row("2016-01"))  # another plan: used
-        finally:
-            monkeypatch.undo()
-            clear_caches()
+        plain = bt.replay(2018, paths=PATHS).cases()
+        own = run("own", with_row("2018-06"))  # the replayed plan's key: left out
+        other = run("other", with_row("2016-01"))  # another plan: used
         assert_allclose(own[FORECAST].to_numpy(float), plain[FORECAST].to_numpy(float), rtol=1e-12)
         assert not np.allclose(other["P50"], plain["P50"])
+
+    def test_cli_and_api_fill_a_lineup_file_the_same_way(self, tmp_path, capsys):
+        import json
+        from alfa_xl.cli import main
+        p = tmp_path / "lu.csv"
+        p.write_text("model,launch_year,peak_units,status\nGiulia,2016,48521,on_sale\nStelvio,2016,55703,on_sale\n")
+        api = bt.replay(2018, str(p), paths=300).table
+        assert main(["backtest", "--as-of", "2018", "--lineup", str(p), "--paths", "300", "--format", "json"]) == 0
+        rows = json.loads(capsys.readouterr().out)["points"][0]["table"]
+        assert [r["P50"] for r in rows] == api["P50"].tolist()
 
     def test_calibrated_before_as_of_without_the_plan(self):
         r = bt.replay(2023, paths=200)
@@ -226,9 +246,11 @@ class TestBadInput:
         with pytest.raises(AlfaInputError):
             bt.replay(as_of, paths=10)
 
-    def test_no_lineup_for_an_unshipped_year(self):
-        with pytest.raises(AlfaInputError, match="no shipped decision point"):
-            bt.replay(2020, paths=10)
+    def test_an_unshipped_year_takes_the_dated_lineup_of_the_time(self):
+        # lineup_events.csv: the 2018 plan's lineup, then October 2019 drops four models and
+        # adds a small SUV; nothing else is dated before February 2020
+        r = bt.replay(2020, paths=10)
+        assert set(r.lineup.names) == {"MiTo", "Giulietta", "Giulia", "Stelvio", "C-SUV (2018 plan)", "Small SUV (2019 plan)"}
 
     def test_target_needs_its_year(self):
         lu = Lineup([Model("A", 2016, 50_000, status="on_sale")])
@@ -295,7 +317,6 @@ class TestCommand:
         assert code == 0 and '"as_of": 2018' in out
 
     @pytest.mark.parametrize("args, word", [
-        (["--as-of", "2020"], "decision point"),
         (["--lineup", "x.csv"], "--as-of"),
         (["--paths", "0"], "paths"),
         (["--scenario", "nope"], "scenario"),

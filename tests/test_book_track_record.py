@@ -210,7 +210,7 @@ def test_a_cell_typed_over_in_the_track_record_area_stops_the_refresh(book):
     row = top + 2                                                # a P50 of the first decision point
     set_cell(book, f"E{row}", "typed over", part=TRACK_PART)
     before = book.read_bytes()
-    with pytest.raises(OwnedAreaError, match=rf"'Track record'!A{row}:I{row}"):
+    with pytest.raises(OwnedAreaError, match=rf"'Track record'!A{row}:J{row}"):
         refresh_workbook(book, backup=False)
     assert book.read_bytes() == before
 
@@ -222,17 +222,19 @@ def test_headless_refresh_rewrites_the_track_record_area(book):
     set_cell(book, cell, "typed over", part=TRACK_PART)
     assert sheet(book, TRACK)[top + 1][4] == "typed over"
     # a cell typed over inside the area is not the refresh's to erase: refused, naming its row
-    with pytest.raises(OwnedAreaError, match=rf"'Track record'!A{top + 2}:I{top + 2}.*clear the rest of that row"):
+    with pytest.raises(OwnedAreaError, match=rf"'Track record'!A{top + 2}:J{top + 2}.*clear the rest of that row"):
         refresh_workbook(book, backup=False)
     xml = parts(book)[TRACK_PART].decode()  # the advice, followed: that row's cells cleared
     row = re.search(rf'<row r="{top + 2}"[^>]*>.*?</row>', xml).group(0)
     rewrite(book, {TRACK_PART: xml.replace(row, re.sub(r"<c .*</c>", "", row)).encode()})
     report = refresh_workbook(book, backup=False)
-    m = re.fullmatch(r"'Track record'!\$A\$6:\$I\$(\d+)", report.areas["out_track"])
+    m = re.fullmatch(r"'Track record'!\$A\$6:\$J\$(\d+)", report.areas["out_track"])
     assert m, report.areas["out_track"]
     last = int(m.group(1))
-    # the summary (3 buckets) and one table per decision point, each with a title and a header
-    assert last - 5 == 5 + sum(len(range(d.as_of, max(2025, d.target_year) + 1)) + 3 for d in DECISION_POINTS)
+    # the rolling scores (6 methods x 3 bands), the headline (1 row), the summary (3 buckets)
+    # and one table per decision point, each with a title and a header and a blank row after
+    assert last - 5 == (18 + 3) + (1 + 3) + 5 + sum(len(range(d.as_of, max(2025, d.target_year) + 1)) + 3
+                                                    for d in DECISION_POINTS)
     _same(sheet(book, TRACK)[5:last], built[5:last])
     assert report.areas["out_forecast"] == "Cover!$B$7:$E$19"
 
@@ -477,3 +479,32 @@ def test_forecast_checks_follow_the_year_to_date_cells(book, tmp_path):
     refresh_workbook(book, backup=False)
     fresh = sheet(_soffice_xlsx(book, tmp_path / "b"), "Checks")
     assert _forecast_checks(fresh) == ["OK", "OK"] and fresh[3][2] == "OK"
+
+
+def test_readme_rolling_table_is_the_rolling_backtest_at_its_defaults():
+    from alfa_xl.book.tables.track_record import TRACK_PATHS, _rolling
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("<!-- table:rolling -->"):readme.index("<!-- /table:rolling -->")]
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in section.splitlines()
+            if re.match(r"\| [a-z_]+ \| (1-2|3-5) \|", line)]
+    want = _rolling(TRACK_PATHS, DEFAULT_SEED).scores
+    want = want[want["Band"] != "1-5"]
+    assert len(rows) == len(want)
+    for row, (_, s) in zip(rows, want.iterrows()):
+        assert row == [s["Method"], s["Band"], str(s["Cases"]), f"{s['Coverage']:.0%}", f"{s['Interval score']:.2f}",
+                       f"{s['Pinball']:.3f}", f"{s['P50 error']:.1%}", f"{s['Interval skill']:+.0%}",
+                       f"{s['Pinball skill']:+.0%}", f"{s['P50 skill']:+.0%}"], \
+            "README rolling table is out of date: regenerate with alfa-xl backtest --rolling"
+
+
+def test_readme_and_docs_say_the_goals_met_and_missed_as_the_backtest_gives_them():
+    from alfa_xl.book.tables.track_record import TRACK_PATHS, _rolling
+    from alfa_xl.model.evidence.rolling import compute_headline, goals_text
+    roll = _rolling(TRACK_PATHS, DEFAULT_SEED)
+    want = "\n\n".join([compute_headline(roll).text(), "Goals, " + goals_text(roll.scores, "model"),
+                        "Goals, " + goals_text(roll.scores, "combination")])
+    root = Path(__file__).resolve().parents[1]
+    for doc in ("README.md", "docs/simulation.md"):
+        text = (root / doc).read_text(encoding="utf-8")
+        block = text[text.index("<!-- text:rolling -->") + len("<!-- text:rolling -->\n"):text.index("<!-- /text:rolling -->")]
+        assert block.strip() == want, f"{doc}: the rolling goals are out of date"

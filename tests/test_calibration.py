@@ -135,8 +135,9 @@ class TestLateLife:
 
     def test_as_of_uses_only_earlier_records_and_keeps_the_prior_when_few(self):
         from alfa_xl.model.evidence.calibration import late_life_fit, late_life_records
-        from alfa_xl.model.engine.curve import EARLY_DEFAULTS, LATE_LIFE
+        from alfa_xl.model.engine.curve import LATE_LIFE, lifecycle_share
         assert len(late_life_records(2018)) == 3  # Giulietta 2015, MiTo 2015 and 2017
-        assert late_life_fit(2018) == EARLY_DEFAULTS
+        prior = late_life_fit(2018)  # uninformative: a model holds its peak
+        assert lifecycle_share([1, 2, 6, 12], 0.5, **prior).tolist() == [1.0, 1.0, 1.0, 1.0]
         assert late_life_fit() == LATE_LIFE
         assert len(late_life_records(2023)) == 6 and late_life_fit(2023) != LATE_LIFE

@@ -1,5 +1,10 @@
 """``alfa-xl backtest``: the engine replayed on Alfa Romeo's past plans.
 
+``--rolling`` runs the rolling-origin backtest (:mod:`alfa_xl.model.evidence.rolling`): the
+recipe at every origin from 2010 to 2025 next to no change, log random walks with and
+without drift and the company's target path, and the combination, scored by horizon
+band (1-2, 3-5 years).
+
 Prints each decision point (what the fan said, what happened, the two naive benchmarks)
 and a summary of coverage, sharpness and errors by horizon (1-2 years, 3+ years) against
 no change and the company's own target path, as rich tables, a tidy CSV or JSON; can draw
@@ -20,10 +25,11 @@ from alfa_xl.cli.common import PROGRESS_FROM, Format, console, csv_text, progres
 from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
 from alfa_xl.errors import AlfaInputError, MissingExtraError
 from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
+from alfa_xl.model.evidence.rolling import METHODS, Rolling, compute_headline, goals_text, rolling
 from alfa_xl.book.tables.report import clean
 from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED, check_paths, check_seed
 
-__all__ = ["register", "backtest_json", "backtest_csv", "plot_backtest", "TIDY_COLUMNS"]
+__all__ = ["register", "backtest_json", "backtest_csv", "plot_backtest", "TIDY_COLUMNS", "rolling_json", "rolling_csv"]
 
 #: Columns of ``alfa-xl backtest --format csv``.
 TIDY_COLUMNS = ("section", "as_of", "key", "item", "value")
@@ -55,6 +61,76 @@ def backtest_csv(replays: list[Replay]) -> str:
     for _, row in summary(replays).iterrows():
         rows.extend(("summary", "", row["Horizon"], c, clean(row[c])) for c in row.index if c != "Horizon")
     return csv_text(rows, TIDY_COLUMNS)
+
+
+def rolling_json(result: Rolling) -> str:
+    """The rolling backtest as JSON: ``points`` (each ``as_of``, its ``table`` rows ``Year,
+    Horizon, Actual, P10, P50, P90`` of the model, the ``combination`` and its ``weight``,
+    and ``baselines`` by name), ``scores`` by method and band, and the ``headline``."""
+    h = compute_headline(result)
+    doc = {
+        "points": [{
+            "as_of": p.as_of, "label": p.replay.label, "paths": result.paths, "seed": result.seed,
+            "last_actual": {"year": p.replay.last_actual[0], "units": p.replay.last_actual[1]},
+            "table": records(p.table("model")),
+            "combination": {"weight": p.weight, "weight_cases": p.weight_cases,
+                            "table": records(p.table("combination"))},
+            "baselines": {m: records(p.table(m)) for m in METHODS if m not in ("model", "combination")},
+        } for p in result.points],
+        "scores": records(result.scores),
+        "goals": {m: goals_text(result.scores, m) for m in ("model", "combination")},
+        "headline": {"method": h.method, "weight": h.weight, "pinball_model": h.pinball_model,
+                     "pinball_combination": h.pinball_combination, "cases": h.cases, "text": h.text()},
+    }
+    return json.dumps(doc, indent=2, allow_nan=False)
+
+
+def rolling_csv(result: Rolling) -> str:
+    """One tidy CSV (:data:`TIDY_COLUMNS`): section ``rolling`` (key = year, item =
+    ``<method> P10``...) and ``rolling_scores`` (as_of = method, key = band)."""
+    rows: list[tuple[Any, ...]] = []
+    for p in result.points:
+        for _, row in p.frame.iterrows():
+            rows.extend(("rolling", p.as_of, int(row["Year"]), c, clean(row[c])) for c in row.index if c != "Year")
+    for _, row in result.scores.iterrows():
+        rows.extend(("rolling_scores", row["Method"], row["Band"], c, clean(row[c]))
+                    for c in row.index if c not in ("Method", "Band"))
+    return csv_text(rows, TIDY_COLUMNS)
+
+
+def _num(v: Any, fmt: str) -> str:
+    return "" if v is None or v != v else format(v, fmt)
+
+
+def _render_rolling(result: Rolling, out) -> None:
+    from rich.table import Table
+
+    origins = [p.as_of for p in result.points]
+    out.print(f"[bold]Rolling-origin backtest[/bold]: {len(origins)} origins ({origins[0]}-{origins[-1]}), "
+              "horizons 1-5 "
+              f"scored where an actual exists; {result.paths:,} paths, seed {result.seed}")
+    out.print("Combination weight of the model by origin (chosen on earlier origins only): "
+              + ", ".join(f"{p.as_of} {p.weight:.1f}" for p in result.points))
+    t = Table(title_justify="left")
+    for col in ("Method", "Band", "Cases", "Coverage", "Interval score", "Pinball", "P50 error", "Interval skill",
+                "Pinball skill", "P50 skill"):
+        t.add_column(col, justify="left" if col in ("Method", "Band") else "right")
+    for _, r in result.scores.iterrows():
+        t.add_row(r["Method"], r["Band"], str(int(r["Cases"])), _num(r["Coverage"], ".0%"),
+                  _num(r["Interval score"], ".2f"),
+                  _num(r["Pinball"], ".3f"), _num(r["P50 error"], ".1%"), _num(r["Interval skill"], "+.0%"),
+                  _num(r["Pinball skill"], "+.0%"), _num(r["P50 skill"], "+.0%"))
+    t.caption = ("Coverage: actuals inside P10-P90 (80% if calibrated). Interval score: Winkler score of P10-P90 over "
+                 "the "
+                 "actual. Pinball: quantile loss of P10/P50/P90 over the actual. P50 error: mean absolute % error. "
+                 "Skill: 1 - score / best naive forecaster's (no change, rw, rw_drift) in the band; positive is "
+                 "better.")
+    t.caption_justify = "left"
+    out.print(t)
+    h = compute_headline(result)
+    out.print(h.text())
+    out.print("Goals, " + goals_text(result.scores, "model"))
+    out.print("Goals, " + goals_text(result.scores, "combination"))
 
 
 def _pct(v: Any) -> str:
@@ -148,20 +224,33 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random streams."),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
         plot: str | None = typer.Option(None, "--plot", help="Also draw the fans against the actuals into FILE.png."),
+        rolling_: bool = typer.Option(False, "--rolling", help="Every origin 2010-2025 against naive forecasters, by horizon band."),
     ) -> None:
         """Replay the engine on Alfa's past plans with only what was known then, and score it."""
         n, sd = check_paths(paths), check_seed(seed)
         plot_path = check_plot_path(plot) if plot is not None else None
+        if rolling_:
+            if as_of is not None or lineup is not None or plot is not None or scenario != "track_record":
+                raise AlfaInputError("--rolling", True, "give --rolling with --paths, --seed and --format only",
+                                     "each origin uses its own lineup and the calibrated recipe")
+            result = rolling(paths=n, seed=sd)
+            if fmt is Format.json:
+                typer.echo(rolling_json(result))
+            elif fmt is Format.csv:
+                typer.echo(rolling_csv(result), nl=False)
+            else:
+                _render_rolling(result, console(width=150))
+            return
         if lineup is not None and as_of is None:
             raise AlfaInputError("--lineup", lineup, "give --as-of with --lineup (the year the lineup is from)", "no year")
         years = [as_of] if as_of is not None else [d.as_of for d in DECISION_POINTS]
-        chosen = read_lineup(lineup)
+        read_lineup(lineup)  # one reader's errors for a file that cannot be read; replay fills it as the API does
         replays = []
         total = n * len(years)
         with progress_bar("replaying", total, "paths", fmt, show=total >= PROGRESS_FROM) as update:
             for i, y in enumerate(years):
                 step = None if update is None else (lambda done, _n, i=i: update(i * n + done))
-                replays.append(replay(y, chosen, scenario=scenario, paths=n, seed=sd, progress=step))
+                replays.append(replay(y, lineup, scenario=scenario, paths=n, seed=sd, progress=step))
         if plot_path is not None:
             plot_backtest(plot_path, replays)
         if fmt is Format.json:

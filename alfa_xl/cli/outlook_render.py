@@ -31,6 +31,7 @@ def _forecast_doc(o: Outlook) -> dict[str, Any]:
     return {
         "what": "calibrated Monte Carlo forecast (the recipe the backtests scored)",
         "recipe": h.recipe,
+        "headline_choice": h.choice,
         "paths": h.paths,
         "seed": h.seed,
         "conditioned_on_ytd": h.conditioned,
@@ -169,6 +170,8 @@ def _forecast_table(o: Outlook, console) -> None:
     console.print(f"{h.paths:,} Monte Carlo paths, seed {h.seed}, the recipe the backtests scored: {shown(h.recipe)}; "
                   f"models on sale anchored to the latest actual; {current}. "
                   "P10/P50/P90: 10th, 50th and 90th percentile of the paths.", style="dim")
+    if h.choice:
+        console.print(shown(h.choice), style="dim")
     console.print()
 
 

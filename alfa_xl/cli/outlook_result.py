@@ -57,6 +57,9 @@ class Headline:
         Year-to-date units given; ``ytd_months`` the months they cover.
     recipe : str
         What the calibrated paths assume (the ``track_record`` scenario as of today).
+    choice : str
+        Which forecast is the headline (model or combination) and by how much it scored
+        better on the rolling backtest (:attr:`alfa_xl.model.evidence.forecast.Forecast.headline`).
     """
 
     years: tuple[int, ...]
@@ -73,6 +76,7 @@ class Headline:
     ytd: float | None
     ytd_months: int | None
     recipe: str
+    choice: str = ""
 
 
 def _headline(lineup: Lineup | None, start: int, end: int, target: float, ytd: float | None, ytd_months: int | None,
@@ -87,7 +91,7 @@ def _headline(lineup: Lineup | None, start: int, end: int, target: float, ytd: f
         p90=tuple(map(float, table["P90"])), cumulative_years=f.cumulative_years,
         cumulative=(cum["P10"], cum["P50"], cum["P90"]), target=f.target,
         probabilities=tuple((y, f.probability_by(y)) for y in PROBABILITY_YEARS), paths=f.paths, seed=f.seed,
-        conditioned=f.conditioned, ytd=f.ytd, ytd_months=f.ytd_months, recipe=f.scenario.description,
+        conditioned=f.conditioned, ytd=f.ytd, ytd_months=f.ytd_months, recipe=f.scenario.description, choice=f.headline,
     )
 
 

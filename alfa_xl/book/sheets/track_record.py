@@ -44,8 +44,9 @@ _NOTES = (
     "Do not type in the grey area: the next refresh clears it; the name out_track always covers the area last written.",
     "Units a year. Coverage: share of actuals inside P10-P90 (80% if calibrated). Sharpness: median P90/P10. Errors: median "
     "absolute % error of the P50, the point projection, no change from the last actual and the company's target path.",
-    "Interval score: mean Winkler score of P10-P90 / actual (lower is better). Horizon 1-2y: the first two forecast years; "
-    "3+y: later years. Point: the track_record scenario without uncertainty.",
+    "Interval score: mean Winkler score of P10-P90 / actual (lower is better); pinball: quantile loss of P10/P50/P90 / actual; "
+    "skill: 1 - score / the best naive forecaster's in the band. Horizon 1-2: the first two forecast years. Point: the "
+    "scenario without uncertainty.",
 )
 
 
@@ -56,7 +57,7 @@ def point_rows(blocks: list[Block]) -> dict[str, tuple[int, int]]:
     r0, _ = split_ref(AREA.anchor)
     out, row = {}, r0
     for b in blocks:
-        if b.name != "track_summary":
+        if b.name[len("track_"):].isdigit():
             out[b.name] = (row + 2, row + 1 + len(b.frame))
         row += len(b.frame) + 3
     return out

@@ -4,8 +4,9 @@
 Pure, like :mod:`alfa_xl.book.tables.risk`: both return
 :class:`~alfa_xl.book.tables.report.Block` objects that the Excel macro and ``alfa-xl refresh``
 lay out with :func:`~alfa_xl.book.tables.report.blocks_to_grid` and write under the defined names
-``out_track`` and ``out_forecast``. The numbers are those of ``alfa-xl backtest``
-(:func:`alfa_xl.model.evidence.replay.summary` over :func:`~alfa_xl.model.evidence.replay.replay_all`)
+``out_track`` and ``out_forecast``. The numbers are those of ``alfa-xl backtest`` and ``alfa-xl backtest --rolling``
+(:func:`alfa_xl.model.evidence.replay.summary` over :func:`~alfa_xl.model.evidence.replay.replay_all`,
+:func:`alfa_xl.model.evidence.rolling.rolling`)
 and of :func:`alfa_xl.model.evidence.forecast.forecast`; nothing is computed a second way here.
 """
 
@@ -16,6 +17,7 @@ from functools import lru_cache
 import pandas as pd
 
 from alfa_xl.model.evidence.replay import Replay, replay_all, summary
+from alfa_xl.model.evidence.rolling import Rolling, compute_headline, rolling
 from alfa_xl.model.evidence.forecast import FORECAST_PATHS, PROBABILITY_YEARS, Forecast, forecast
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
@@ -32,6 +34,12 @@ POINT_COLUMNS = ("Year", "Actual", "Target path", "P10", "P50", "P90", "Point", 
 HEADLINE_YEAR = PROBABILITY_YEARS[0]
 
 
+@lru_cache(maxsize=2)
+def _rolling(paths: int, seed: int) -> Rolling:
+    """The rolling-origin backtest (shipped data only: one process computes it once)."""
+    return rolling(paths=paths, seed=seed)
+
+
 @lru_cache(maxsize=4)
 def _replays(paths: int, seed: int) -> tuple[Replay, ...]:
     """Every shipped decision point replayed (they depend on the shipped data only, so
@@ -40,12 +48,17 @@ def _replays(paths: int, seed: int) -> tuple[Replay, ...]:
 
 
 def track_blocks(paths: int = TRACK_PATHS, seed: int = DEFAULT_SEED) -> list[Block]:
-    """The Track record sheet's tables: the summary of ``alfa-xl backtest`` (scores pooled
-    over the decision points, by horizon), then one table per decision point.
+    """The Track record sheet's tables: the rolling-origin scores of ``alfa-xl backtest
+    --rolling`` (model, combination and every baseline by horizon band) and the headline
+    choice, the summary of ``alfa-xl backtest`` (scores pooled over the decision points,
+    by horizon), then one table per decision point.
 
     Returns
     -------
     list of Block
+        ``track_rolling``: :data:`~alfa_xl.model.evidence.rolling.SCORE_COLUMNS` (coverage,
+        P50 error and skills as shares; interval score and pinball loss over the actual).
+        ``track_headline``: one text row, which forecast is the headline and by how much.
         ``track_summary``: :data:`~alfa_xl.model.evidence.replay.SCORE_COLUMNS` (coverage and
         errors as shares, sharpness = median P90/P10, interval score / actual).
         ``track_<as_of>``: :data:`POINT_COLUMNS` per year, units a year (``Actual``
@@ -54,10 +67,18 @@ def track_blocks(paths: int = TRACK_PATHS, seed: int = DEFAULT_SEED) -> list[Blo
     Examples
     --------
     >>> [b.name for b in track_blocks(paths=500)]
-    ['track_summary', 'track_2014', 'track_2018', 'track_2023']
+    ['track_rolling', 'track_headline', 'track_summary', 'track_2014', 'track_2018', 'track_2023']
     """
     replays = _replays(int(paths), int(seed))
-    blocks = [Block("track_summary", f"Backtest summary, every shipped decision point pooled, leave-one-out "
+    roll = _rolling(int(paths), int(seed))
+    origins = [p.as_of for p in roll.points]
+    blocks = [
+        Block("track_rolling", f"Rolling-origin backtest: {len(origins)} origins {origins[0]}-{origins[-1]}, horizons 1-5, "
+                               f"by band; skill against the best naive forecaster ({paths:,} paths, seed {seed}; as "
+                               f"alfa-xl backtest --rolling prints it)", roll.scores),
+        Block("track_headline", "Headline forecast", pd.DataFrame([[compute_headline(roll).text()]], columns=["Choice"])),
+    ]
+    blocks += [Block("track_summary", f"Backtest summary, every shipped decision point pooled, leave-one-out "
                                      f"({paths:,} paths, seed {seed}; as alfa-xl backtest prints it)", summary(replays))]
     for r in replays:
         cases = r.cases()

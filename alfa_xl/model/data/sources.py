@@ -8,15 +8,39 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fact", "lineup_basis", "BASES", "partial_periods"]
+__all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fact", "lineup_basis", "BASES", "partial_periods",
+           "read_table", "shared_table", "data_path"]
+
+
+def data_path(name: str, data_dir: str | None = None) -> Path:
+    """The path of a shipped data file, or of the file of that name in ``data_dir``."""
+    if data_dir is not None:
+        return Path(data_dir) / name
+    with resources.as_file(resources.files("alfa_xl.model") / "data" / name) as p:
+        return Path(p)
+
+
+@lru_cache(maxsize=64)
+def _table(name: str, data_dir: str | None) -> pd.DataFrame:
+    return pd.read_csv(data_path(name, data_dir), dtype=str, keep_default_na=False)
+
+
+def shared_table(name: str, data_dir: str | None = None) -> pd.DataFrame:
+    """The cached frame of :func:`read_table` itself, for readers that only filter it: never modify it."""
+    return _table(name, None if data_dir is None else str(data_dir))
+
+
+def read_table(name: str, data_dir: str | None = None) -> pd.DataFrame:
+    """A data file as text cells (blank cells stay blank), from the package or ``data_dir``; a copy."""
+    return _table(name, None if data_dir is None else str(data_dir)).copy()
 
 
 def _read(name: str, **kwargs) -> pd.DataFrame:
-    with resources.as_file(resources.files("alfa_xl.model") / "data" / name) as p:
-        return pd.read_csv(p, **kwargs)
+    return pd.read_csv(data_path(name), **kwargs)
 
 
 @lru_cache(maxsize=None)

@@ -28,8 +28,10 @@ peak; Giulia and Stelvio at Cassino in 2020, 2023 and 2024; Giulietta in 2015; M
 d (0 to 0.4 by 0.01): p = 0.5, k = 1.8, D = 5, d = 0.25. The year after the peak is then at
 58% (the records: 75%, 59%, 45%) and the plateau keeps decaying from age 6: 37.5% at age
 6, 21% at age 8 (Cassino 2024: 19%), 12% at age 10. The former defaults (p = 0.5, k = 0.7,
-D = 7, d = 0.15, :data:`EARLY_DEFAULTS`) kept a model at half its peak for good; they stay
-as the prior a backtest uses when fewer than five records were known at the time.
+D = 7, d = 0.15, :data:`EARLY_DEFAULTS`) kept a model at half its peak for good. They were
+fitted on records from 2015-2024, so no backtest uses them any more: with fewer than five
+records known at an origin the curve holds a model at its peak
+(:data:`alfa_xl.model.evidence.calibration.LATE_LIFE_PRIOR`, an uninformative choice).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ __all__ = ["lifecycle_share", "LATE_LIFE", "EARLY_DEFAULTS"]
 
 #: DERIVED (module docstring): the late-life fit on the shipped records.
 LATE_LIFE: dict[str, float] = {"plateau": 0.5, "decay": 1.8, "decline_after": 5.0, "decline_rate": 0.25}
-#: ASSUMPTION (the first calibration, on the year after the peak only): the prior.
+#: ASSUMPTION (the first calibration, on records from 2015-2024): kept for reference only.
 EARLY_DEFAULTS: dict[str, float] = {"plateau": 0.5, "decay": 0.7, "decline_after": 7.0, "decline_rate": 0.15}
 
 

@@ -31,7 +31,7 @@ from alfa_xl.model.evidence.calibration import track_record
 from alfa_xl import validation as v
 from alfa_xl.errors import ScenarioError, UnknownModelError, UnknownScenarioError
 
-__all__ = ["Scenario", "BUILTIN", "get_scenario", "scenario_names", "load_scenario", "PARAMETERS"]
+__all__ = ["Scenario", "BUILTIN", "get_scenario", "scenario_key", "scenario_names", "load_scenario", "PARAMETERS"]
 
 def _param(param: str, kind: str, value: Any) -> float:
     return v.number(value, param, kind, error=ScenarioError)
@@ -269,15 +269,25 @@ def scenario_names() -> tuple[str, ...]:
     return tuple(BUILTIN)
 
 
+def scenario_key(name: str) -> str:
+    """The one normalisation of a scenario name (case, spaces and hyphens ignored); every
+    caller that compares scenario names goes through it.
+
+    >>> scenario_key(" Track-Record "), scenario_key("Track Record")
+    ('track_record', 'track_record')
+    """
+    return v.identifier(name, dashes=True)
+
+
 def get_scenario(name: "str | Scenario") -> Scenario:
-    """Look up a built-in scenario by name (case, spaces and hyphens ignored).
+    """Look up a built-in scenario by name (:func:`scenario_key`).
 
     >>> get_scenario(" Track-Record ").delay_years
     2
     """
     if isinstance(name, Scenario):
         return name
-    key = v.identifier(name, dashes=True)
+    key = scenario_key(name)
     try:
         return BUILTIN[key]
     except KeyError:

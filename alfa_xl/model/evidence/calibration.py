@@ -22,7 +22,11 @@ never calibrates a plan on itself).
   no resolved target falls back on the pooled median; no target at all gives 1.
 * **Late life** (``late_life.csv``): the lifecycle fit of :mod:`alfa_xl.model.engine.curve` on
   the records observed before ``as_of``; with fewer than :data:`MIN_LATE_LIFE_RECORDS` the
-  prior :data:`~alfa_xl.model.engine.curve.EARLY_DEFAULTS`.
+  uninformative :data:`LATE_LIFE_PRIOR` (a model holds its peak: no shape is assumed that
+  was not yet seen).
+
+``as_of`` is a first forecast year, a :class:`~alfa_xl.model.evidence.vintage.Vintage`
+(the one place rows are cut on their dates) or None (every shipped row).
 """
 
 from __future__ import annotations
@@ -31,13 +35,12 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
-from alfa_xl.model.engine.curve import EARLY_DEFAULTS, lifecycle_share
-from alfa_xl.model.data.sources import plan_2014, plan_targets
+from alfa_xl.model.engine.curve import lifecycle_share
+from alfa_xl.model.evidence.vintage import Vintage, as_vintage
 
 __all__ = [
     "TrackRecord",
@@ -51,7 +54,14 @@ __all__ = [
     "late_life_records",
     "late_life_fit",
     "MIN_LATE_LIFE_RECORDS",
+    "LATE_LIFE_PRIOR",
 ]
+
+#: UNINFORMATIVE CHOICE, stated as such: with too few late-life records known, the curve
+#: holds a model at its peak (plateau 1, no decline): the no-change forecast for a model on
+#: sale. The former prior (plateau 0.5, decay 0.7, decline from age 7 at 15%) was fitted on
+#: records from 2015-2024, after the 2014 and 2018 origins that used it.
+LATE_LIFE_PRIOR: dict[str, float] = {"plateau": 1.0, "decay": 1.0, "decline_after": 1.0, "decline_rate": 0.0}
 
 #: Fewest late-life records a fit needs (four parameters): below, the prior is kept.
 MIN_LATE_LIFE_RECORDS = 5
@@ -72,23 +82,17 @@ def _planned_year(text: str) -> float | None:
     return (min(years) + max(years)) / 2
 
 
-def _resolved_before(text: str, as_of: int | None) -> bool:
-    if as_of is None:
-        return True
-    return text.strip().isdigit() and int(text) < as_of
-
-
-def _plan_2014_rows(as_of: int | None, exclude_plans: tuple[str, ...]) -> list[tuple[float, float | None]]:
+def _plan_2014_rows(as_of: int | Vintage | None, exclude_plans: tuple[str, ...]) -> list[tuple[float, float | None]]:
     """(planned year, actual launch year or None if never built) of resolved plan models."""
     if PLAN_2014 in exclude_plans:
         return []
     out = []
-    for _, row in plan_2014().iterrows():
+    for _, row in as_vintage(as_of).plan_2014().iterrows():
         name = row["model"]
         if name.upper().startswith("PLAN TOTAL") or "timing detail" in name.lower():
             continue
         planned = _planned_year(row["planned_launch_year"])
-        if planned is None or not _resolved_before(row.get("resolved_year", ""), as_of):
+        if planned is None or not row.get("resolved_year", "").strip().isdigit():
             continue
         actual = row["actual_launch_year"].strip().lower()
         if actual == "never":
@@ -100,7 +104,7 @@ def _plan_2014_rows(as_of: int | None, exclude_plans: tuple[str, ...]) -> list[t
     return out
 
 
-def launch_slips(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) -> tuple[list[float], int]:
+def launch_slips(as_of: int | Vintage | None = None, exclude_plans: tuple[str, ...] = ()) -> tuple[list[float], int]:
     """Slip in years of each planned model that was built, and the number never built.
 
     >>> launch_slips()
@@ -120,14 +124,14 @@ def _lead(announced: str, target_year: str) -> float | None:
     return float(int(target_year) - max(years))
 
 
-def realisation_table(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) -> pd.DataFrame:
+def realisation_table(as_of: int | Vintage | None = None, exclude_plans: tuple[str, ...] = ()) -> pd.DataFrame:
     """Counted global sales targets resolved before ``as_of``: columns ``plan``,
     ``target_year``, ``lead`` (years), ``target``, ``actual``, ``ratio``."""
     rows = []
-    for _, row in plan_targets().iterrows():
+    for _, row in as_vintage(as_of).plan_targets().iterrows():
         if row["counted"].strip().lower() != "yes" or row["actual_measure"].strip() != "sales":
             continue
-        if row["plan_announced"] in exclude_plans or not _resolved_before(row["target_year"], as_of):
+        if row["plan_announced"] in exclude_plans or not row["actual_units_found"].strip():
             continue
         target, actual = float(row["target_units"]), float(row["actual_units_found"])
         rows.append((row["plan_announced"], int(row["target_year"]), _lead(row["plan_announced"], row["target_year"]),
@@ -135,7 +139,7 @@ def realisation_table(as_of: int | None = None, exclude_plans: tuple[str, ...] =
     return pd.DataFrame(rows, columns=["plan", "target_year", "lead", "target", "actual", "ratio"])
 
 
-def volume_realisation(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) -> list[float]:
+def volume_realisation(as_of: int | Vintage | None = None, exclude_plans: tuple[str, ...] = ()) -> list[float]:
     """Actual / target of every counted global sales target resolved before ``as_of``."""
     return realisation_table(as_of, tuple(exclude_plans))["ratio"].tolist()
 
@@ -176,7 +180,7 @@ def _median(values: list[float], fallback: float) -> float:
 
 
 @lru_cache(maxsize=64)
-def track_record(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) -> TrackRecord:
+def track_record(as_of: int | Vintage | None = None, exclude_plans: tuple[str, ...] = ()) -> TrackRecord:
     """Calibrate :class:`TrackRecord` from the plan tables resolved before ``as_of``,
     leaving out the plans keyed in ``exclude_plans`` (``plan_announced`` values).
 
@@ -203,37 +207,30 @@ def track_record(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) 
         realisation_long=_median(table.loc[table["lead"] > SHORT_LEAD, "ratio"].tolist(), pooled),
         cancel_near=(sum(near) + 1) / (len(near) + 2),
         cancel_far=(sum(far) + 1) / (len(far) + 2),
-        as_of=as_of,
+        as_of=as_of.as_of if isinstance(as_of, Vintage) else as_of,
         excluded=exclude_plans,
     )
 
 
-@lru_cache(maxsize=1)
-def _late_life() -> pd.DataFrame:
-    with resources.as_file(resources.files("alfa_xl.model") / "data" / "late_life.csv") as p:
-        return pd.read_csv(p)
-
-
-def late_life_records(as_of: int | None = None) -> pd.DataFrame:
+def late_life_records(as_of: int | Vintage | None = None) -> pd.DataFrame:
     """The late-life records (``model``, ``year``, ``age``, ``share`` of peak...) observed
     before ``as_of``; a copy."""
-    table = _late_life()
-    return (table if as_of is None else table[table["year"] < as_of]).copy()
+    return as_vintage(as_of).late_life()
 
 
-@lru_cache(maxsize=16)
-def late_life_fit(as_of: int | None = None) -> dict[str, float]:
+@lru_cache(maxsize=64)
+def late_life_fit(as_of: int | Vintage | None = None) -> dict[str, float]:
     """Plateau, decay, decline_after and decline_rate fitted (least squares on log share,
     grid of :mod:`alfa_xl.model.engine.curve`'s docstring) on the records before ``as_of``.
 
     >>> late_life_fit()
     {'plateau': 0.5, 'decay': 1.8, 'decline_after': 5.0, 'decline_rate': 0.25}
-    >>> late_life_fit(2018) == EARLY_DEFAULTS  # three records known then
+    >>> late_life_fit(2018) == LATE_LIFE_PRIOR  # three records known then
     True
     """
     rec = late_life_records(as_of)
     if len(rec) < MIN_LATE_LIFE_RECORDS:
-        return dict(EARLY_DEFAULTS)
+        return dict(LATE_LIFE_PRIOR)
     p = np.round(np.arange(0, 0.61, 0.05), 2)[:, None, None, None]
     k = np.round(np.arange(0.1, 2.01, 0.05), 2)[None, :, None, None]
     d_after = np.arange(1, 9, dtype=float)[None, None, :, None]

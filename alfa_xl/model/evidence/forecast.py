@@ -30,9 +30,12 @@ import pandas as pd
 
 from alfa_xl import validation
 from alfa_xl.errors import HorizonError
-from alfa_xl.model.evidence.replay import anchor_to_actual, as_of_scenario
+from alfa_xl.model.evidence.baselines import random_walk
+from alfa_xl.model.evidence.recipe import calibrated_recipe
+from alfa_xl.model.evidence.rolling import headline
+from alfa_xl.model.evidence.vintage import Vintage, current_year
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
-from alfa_xl.model.engine.lineup import Lineup, default_lineup
+from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import MAX_END, check_horizon
 from alfa_xl.model.engine.scenarios import Scenario
 from alfa_xl.model.risk.settings import (
@@ -46,11 +49,10 @@ from alfa_xl.model.risk.settings import (
 )
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.simulate import simulate
-from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.risk.uncertainty import Uncertainty
 from alfa_xl.validation import DEFAULT_YEAR
 
-__all__ = ["Forecast", "forecast", "FORECAST_PATHS", "PROBABILITY_YEARS"]
+__all__ = ["Forecast", "forecast", "combined_paths", "FORECAST_PATHS", "PROBABILITY_YEARS"]
 
 #: Paths of the central forecast (those the backtests were scored with).
 FORECAST_PATHS = BACKTEST_PATHS
@@ -82,6 +84,13 @@ class Forecast:
     scenario, uncertainty, lineup, paths, seed, anchor_factor
         What produced the paths; ``anchor_factor`` scaled the models on sale to the
         latest actual.
+    method : str
+        ``model`` (the structural Monte Carlo) or ``combination`` (its paths combined with
+        a log random walk with drift, :func:`combined_paths`): the headline of the rolling
+        backtest unless ``combine`` said otherwise.
+    headline : str
+        Which forecast the rolling backtest scores best without look-ahead, and by how much
+        (:meth:`alfa_xl.model.evidence.rolling.Headline.text`).
     """
 
     years: np.ndarray
@@ -99,6 +108,8 @@ class Forecast:
     paths: int
     seed: int
     anchor_factor: float
+    method: str = "model"
+    headline: str = ""
 
     def _cols(self, first: int, last: int) -> np.ndarray:
         return np.flatnonzero((self.all_years >= first) & (self.all_years <= last))
@@ -164,6 +175,7 @@ def forecast(
     ytd: float | None = None,
     ytd_months: int | None = None,
     uncertainty: Uncertainty | None = None,
+    combine: bool | None = None,
 ) -> Forecast:
     """The calibrated forecast (module docstring).
 
@@ -187,6 +199,9 @@ def forecast(
         cover (1 to 12), both or neither.
     uncertainty : Uncertainty, optional
         Spreads; the calibrated :meth:`Uncertainty.as_of` the first forecast year.
+    combine : bool, optional
+        Combine with the log random walk with drift (True), the structural model alone
+        (False), or the headline of the rolling backtest (None, the default).
 
     Examples
     --------
@@ -194,7 +209,8 @@ def forecast(
     >>> list(f.table().columns), f.cumulative_years, 0 <= f.probability_2030 <= f.probability_2035 <= 1
     (['Year', 'P10', 'P50', 'P90'], (2026, 2030), True)
     """
-    base_year, base_units = latest_actual()
+    vintage = Vintage.at(current_year())
+    base_year = vintage.last_actual()[0]
     first = base_year + 1
     start = first if start_year is None else start_year
     end = max(DEFAULT_YEAR, first) if end_year is None else end_year
@@ -208,17 +224,46 @@ def forecast(
     if span[0] < first:
         raise HorizonError("cumulative", span, f"give years from {first} on", "before the forecast starts")
     validation.both_or_neither(ytd, ytd_months, ("ytd", "ytd_months"), YTD_PAIR_FIX, error=HorizonError)
-    lu, factor = anchor_to_actual(default_lineup() if lineup is None else lineup, base_year, base_units, base_year)
-    sc = as_of_scenario(lu, first)
-    u = Uncertainty.as_of(first) if uncertainty is None else uncertainty
+    recipe = calibrated_recipe(vintage, lineup, uncertainty=uncertainty)
+    lu, sc, u, factor = recipe.lineup, recipe.scenario, recipe.uncertainty, recipe.anchor_factor
     last = max(end, PROBABILITY_YEARS[1], span[1])
     sim = simulate(lu, sc, first, last, n, sd, u, base_year=base_year, ytd=ytd, ytd_months=ytd_months)
     totals = sim.totals
+    chosen = headline()
+    use = chosen.method == "combination" if combine is None else bool(combine)
+    if use:
+        skip = 1 if sim.ytd is not None else 0  # a conditioned year keeps the nowcast's band
+        totals = combined_paths(totals, sim.years, vintage.history(), chosen.weight, skip)
     years = np.arange(start, end + 1)
     years.setflags(write=False)
     all_years = sim.years.copy()
     all_years.setflags(write=False)
     done = sim.ytd
     return Forecast(years, all_years, totals, ps, (int(span[0]), int(span[1])), tgt, done is not None,
-                    None if done is None else done[0], None if done is None else done[1], sc, u, lu, n, sd, factor)
+                    None if done is None else done[0], None if done is None else done[1], sc, u, lu, n, sd, factor,
+                    "combination" if use else "model", chosen.text())
+
+
+def combined_paths(totals: np.ndarray, years: np.ndarray, history: pd.DataFrame, weight: float, skip: int = 0) -> np.ndarray:
+    """Quantile averaging on paths: in each year, the path of rank ``k`` becomes
+    ``weight x`` its value ``+ (1 - weight) x`` the log random walk with drift's quantile
+    ``(k + 0.5) / paths`` (:func:`alfa_xl.model.evidence.baselines.random_walk`), so every
+    year's quantiles are the weighted average of the two and paths keep their order (the
+    probabilities over several years keep the model's dependence). The first ``skip``
+    years are left as they are.
+
+    >>> h = pd.DataFrame({"year": [2023, 2024, 2025], "units": [100.0, 100.0, 100.0]})
+    >>> combined_paths(np.array([[50.0], [150.0]]), np.array([2026]), h, 0.5).ravel().tolist()
+    [75.0, 125.0]
+    """
+    out = np.array(totals, float, copy=True)
+    n = out.shape[0]
+    levels = (np.arange(n) + 0.5) / n
+    last_year = int(history["year"].max())
+    for j in range(skip, out.shape[1]):
+        rw = random_walk(history, [int(years[j]) - last_year], levels, drift=True)[:, 0]
+        order = np.argsort(out[:, j], kind="stable")
+        out[order, j] = weight * out[order, j] + (1.0 - weight) * rw
+    out.setflags(write=False)
+    return out
 

@@ -24,7 +24,10 @@ trend_sigma            0: the market's moves are inside the brand's own yearly c
                        them twice
 tariff_sigma           0.36: the one year with US tariffs (2025) moved US sales by -36%
                        (``us_units_2025`` in facts.csv); 0 before 2026 (not yet seen)
-correlation            ASSUMPTION 0.5: plan revisions moved every model together
+correlation            ASSUMPTION 0.5: plan revisions moved every model together (the
+                       October 2015 and October 2019 withdrawals in ``plan_paths.csv``);
+                       before the first was known, 0 (independent draws: no evidence of
+                       common moves yet, an uninformative choice)
 =====================  ===================================================================
 """
 
@@ -41,14 +44,12 @@ import pandas as pd
 from alfa_xl import validation
 from alfa_xl.errors import SimulationError
 from alfa_xl.model.evidence.calibration import CANCEL_LEAD, track_record
-from alfa_xl.model.data.sources import fact, history
+from alfa_xl.model.evidence.vintage import Vintage, as_vintage
 
 __all__ = ["Uncertainty", "calibrated_settings", "volume_sigma_from_history", "KINDS", "LIMITS", "FIRMNESS_LEVELS"]
 
 #: Firmness of an announcement, firmest first (the lineup's ``firmness`` column).
 FIRMNESS_LEVELS = ("confirmed", "dated", "rumour")
-#: First year whose forecast may use the 2025 US tariff observation.
-_TARIFF_SEEN = 2026
 _US_BEFORE_TARIFF = 8_830.0  # 2024 US sales, derived in NOTES.md: 10,898 x 0.81
 
 
@@ -69,7 +70,7 @@ KINDS = {
 LIMITS = {name: validation.LIMITS[kind] for name, kind in KINDS.items()}
 
 
-def volume_sigma_from_history(before: int | None = None) -> float:
+def volume_sigma_from_history(before: int | Vintage | None = None) -> float:
     """Yearly sd of the log change of worldwide sales, from history rows before ``before``.
 
     Treating log sales as a random walk, a change over a gap of *g* years has variance
@@ -78,17 +79,21 @@ def volume_sigma_from_history(before: int | None = None) -> float:
     >>> round(volume_sigma_from_history(), 3)
     0.239
     """
-    h = history()
-    if before is not None:
-        h = h[h["year"] < before]
+    h = as_vintage(before).history()
     years, logs = h["year"].to_numpy(float), np.log(h["units"].to_numpy(float))
     if len(years) < 2:
         return 0.0
     return float(math.sqrt(np.sum(np.diff(logs) ** 2) / np.sum(np.diff(years))))
 
 
+def _revision_known(as_of: int | Vintage | None) -> bool:
+    """Whether a plan revision that moved every model together is dated before the origin."""
+    paths = as_vintage(as_of).table("plan_paths.csv")
+    return bool((paths["target_units"].str.strip() == "").any())
+
+
 @lru_cache(maxsize=64)
-def _settings(as_of: int | None, exclude_plans: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+def _settings(as_of: int | Vintage | None, exclude_plans: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     tr = track_record(as_of, exclude_plans)
     logs = np.log(tr.realisations) if tr.realisations else np.array([])
     if len(logs) >= 2:
@@ -96,15 +101,16 @@ def _settings(as_of: int | None, exclude_plans: tuple[str, ...]) -> tuple[tuple[
     else:  # ASSUMPTION: one miss seen; the plan figure may be off by as much again
         peak_sigma = float(abs(logs[0])) if len(logs) else 0.0
     tariff = 0.0
-    if as_of is None or as_of >= _TARIFF_SEEN:
-        tariff = abs(fact("us_units_2025") / _US_BEFORE_TARIFF - 1.0)
+    us_2025 = as_vintage(as_of).fact("us_units_2025")  # published January 2026
+    if us_2025 is not None:
+        tariff = abs(us_2025 / _US_BEFORE_TARIFF - 1.0)
     out = {
         "slip_mean": float(tr.mean_slip_years),
         "cancel_probability": float(tr.cancel_far),
         "peak_sigma": peak_sigma,
         "trend_sigma": 0.0,
         "tariff_sigma": round(tariff, 2),
-        "correlation": 0.5,
+        "correlation": 0.5 if _revision_known(as_of) else 0.0,
         "cancel_near": float(tr.cancel_near),
         "volume_sigma": volume_sigma_from_history(as_of),
         "confirmed_odds": 0.5,
@@ -113,10 +119,12 @@ def _settings(as_of: int | None, exclude_plans: tuple[str, ...]) -> tuple[tuple[
     return tuple(out.items())
 
 
-def calibrated_settings(as_of: int | None = None, exclude_plans: tuple[str, ...] = ()) -> dict[str, float]:
-    """The calibrated settings from data dated before ``as_of`` (``None``: all shipped
-    data), leaving out the plans keyed in ``exclude_plans`` (module docstring)."""
-    return dict(_settings(None if as_of is None else int(as_of), tuple(exclude_plans)))
+def calibrated_settings(as_of: int | Vintage | None = None, exclude_plans: tuple[str, ...] = ()) -> dict[str, float]:
+    """The calibrated settings from data dated before ``as_of`` (a first forecast year or a
+    :class:`~alfa_xl.model.evidence.vintage.Vintage`; ``None``: all shipped data), leaving
+    out the plans keyed in ``exclude_plans`` (module docstring)."""
+    key = as_of if as_of is None or isinstance(as_of, Vintage) else int(as_of)
+    return dict(_settings(key, tuple(exclude_plans)))
 
 
 @dataclass(frozen=True)
@@ -171,7 +179,7 @@ class Uncertainty:
             object.__setattr__(self, f.name, validation.number(getattr(self, f.name), f.name, KINDS[f.name], error=SimulationError))
 
     @classmethod
-    def track_record(cls) -> "Uncertainty":
+    def track_record(cls) -> Uncertainty:
         """The default, calibrated on all shipped data (module docstring).
 
         >>> u = Uncertainty.track_record()
@@ -181,17 +189,17 @@ class Uncertainty:
         return cls(**calibrated_settings())
 
     @classmethod
-    def as_of(cls, year: int, exclude_plans: tuple[str, ...] = ()) -> "Uncertainty":
+    def as_of(cls, year: int | Vintage, exclude_plans: tuple[str, ...] = ()) -> Uncertainty:
         """The same calibration on data dated before ``year``, leaving out some plans."""
         return cls(**calibrated_settings(year, tuple(exclude_plans)))
 
     @classmethod
-    def none(cls) -> "Uncertainty":
+    def none(cls) -> Uncertainty:
         """No uncertainty: every path is the scenario itself."""
         return cls(slip_mean=0.0, cancel_probability=0.0, peak_sigma=0.0, trend_sigma=0.0, tariff_sigma=0.0,
                    correlation=0.0, cancel_near=0.0, volume_sigma=0.0, confirmed_odds=1.0, rumour_odds=1.0)
 
-    def with_(self, **changes: Any) -> "Uncertainty":
+    def with_(self, **changes: Any) -> Uncertainty:
         """A copy with some settings changed (validated again)."""
         return replace(self, **changes)
 

@@ -1,0 +1,315 @@
+"""Rolling-origin backtest (Hyndman and Athanasopoulos, "evaluation on a rolling forecasting
+origin"): the calibrated recipe at every origin the data supports, next to naive
+forecasters measured the same way, and the combination chosen without look-ahead.
+
+Origins
+-------
+Every year whose previous year has an actual in ``history.csv`` and with at least one
+actual among its horizons 1 to 5: 2010, 2011, 2014 to 2025 (2011 and 2012 have no sales
+figure in any source, only production, which is not mixed in; 2003 has no actual among
+its horizons). At each origin the replay (:func:`~alfa_xl.model.evidence.replay.replay`)
+reads :class:`~alfa_xl.model.evidence.vintage.Vintage` ``(as_of)`` only; the three shipped
+decision points are the origins 2014, 2018 and 2023.
+
+Methods
+-------
+``model`` (the structural Monte Carlo), ``no_change``, ``rw``, ``rw_drift`` and
+``target_path`` (:mod:`alfa_xl.model.evidence.baselines`), and ``combination``: quantile
+averaging ``w Q_model + (1 - w) Q_rw_drift`` at P10, P50 and P90. The weight ``w`` of an
+origin is the one of 0, 0.1, ..., 1 with the lowest mean pinball loss over the cases of
+earlier origins whose actual was known before it (year before the origin); with fewer
+than :data:`MIN_CASES` such cases it is the stated default :data:`DEFAULT_WEIGHT` (equal
+weights).
+
+Headline
+--------
+The forecast of today is the method, of ``model`` and ``combination``, with the lower
+mean pinball loss over every scored case (all of them before today), with the weight
+chosen the same way on every case: :func:`headline` (shipped in ``headline.csv`` so the
+forecast needs no backtest; a test recomputes it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from alfa_xl.model.data.sources import data_path, read_table
+from alfa_xl.model.evidence import scores as sc
+from alfa_xl.model.evidence.baselines import NAIVE, no_change, random_walk, target_path
+from alfa_xl.model.evidence.replay import MAX_HORIZON, Replay, replay
+from alfa_xl.model.evidence.vintage import Vintage, current_year
+from alfa_xl.model.risk.settings import DEFAULT_SEED
+
+__all__ = ["rolling_origins", "RollingPoint", "Rolling", "rolling", "choose_weight", "combine_quantiles", "headline",
+           "Headline", "goals_text", "GOAL_INTERVAL_GAIN", "GOAL_COVERAGE", "METHODS", "BANDS", "SCORE_COLUMNS",
+           "DEFAULT_WEIGHT", "MIN_CASES", "WEIGHTS"]
+
+#: Every method scored, the product first.
+METHODS = ("model", "combination", "no_change", "rw", "rw_drift", "target_path")
+#: Horizon bands of the scores: (label, first, last).
+BANDS = (("1-2", 1, 2), ("3-5", 3, 5), ("1-5", 1, 5))
+#: Columns of :attr:`Rolling.scores`.
+SCORE_COLUMNS = ("Method", "Band", "Cases", "Coverage", "Interval score", "Pinball", "P50 error",
+                 "Interval skill", "Pinball skill", "P50 skill")
+#: ASSUMPTION (stated default): equal weights until enough cases are known.
+DEFAULT_WEIGHT = 0.5
+#: Fewest earlier cases with a known actual before a weight is estimated.
+MIN_CASES = 3
+#: The weights tried (model's share).
+WEIGHTS = tuple(round(w, 1) for w in np.arange(0, 1.01, 0.1))
+_Q = ("P10", "P50", "P90")
+
+
+def rolling_origins() -> tuple[int, ...]:
+    """The origins (module docstring), from the shipped history.
+
+    >>> rolling_origins()
+    (2010, 2011, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025)
+    """
+    years = set(pd.to_numeric(read_table("history.csv")["year"]).astype(int))
+    return tuple(y for y in range(min(years) + 1, current_year())
+                 if y - 1 in years and any(y + k in years for k in range(MAX_HORIZON)))
+
+
+def combine_quantiles(model: np.ndarray, other: np.ndarray, weight: float) -> np.ndarray:
+    """Quantile averaging: ``weight * model + (1 - weight) * other``, quantile by quantile.
+
+    >>> combine_quantiles(np.array([10.0, 20.0]), np.array([30.0, 40.0]), 0.25).tolist()
+    [25.0, 35.0]
+    """
+    return weight * np.asarray(model, float) + (1.0 - weight) * np.asarray(other, float)
+
+
+def _pinball_of(frame: pd.DataFrame, q: np.ndarray) -> float:
+    return sc.pinball(frame["Actual"], q[:, 0], q[:, 1], q[:, 2])
+
+
+def choose_weight(cases: pd.DataFrame) -> tuple[float, int]:
+    """The model's weight with the lowest mean pinball loss over ``cases`` (columns
+    ``Actual``, ``model P10``... and ``rw_drift P10``...), and the number of cases; the
+    default with fewer than :data:`MIN_CASES`."""
+    cases = cases[cases["Actual"].notna()]
+    if len(cases) < MIN_CASES:
+        return DEFAULT_WEIGHT, len(cases)
+    m = cases[[f"model {q}" for q in _Q]].to_numpy(float)
+    r = cases[[f"rw_drift {q}" for q in _Q]].to_numpy(float)
+    losses = [_pinball_of(cases, combine_quantiles(m, r, w)) for w in WEIGHTS]
+    return float(WEIGHTS[int(np.argmin(losses))]), len(cases)
+
+
+@dataclass(frozen=True)
+class RollingPoint:
+    """One origin: the replay, the baselines and the combination, year by year."""
+
+    as_of: int
+    replay: Replay
+    weight: float
+    weight_cases: int
+    frame: pd.DataFrame
+
+    def table(self, method: str = "model") -> pd.DataFrame:
+        """``Year``, ``Horizon``, ``Actual``, ``P10``, ``P50``, ``P90`` of one method."""
+        cols = {f"{method} {q}": q for q in _Q}
+        return self.frame[["Year", "Horizon", "Actual", *cols]].rename(columns=cols)
+
+
+@dataclass(frozen=True)
+class Rolling:
+    """Read-only result of :func:`rolling`."""
+
+    points: tuple[RollingPoint, ...]
+    paths: int
+    seed: int
+
+    def cases(self) -> pd.DataFrame:
+        """Every origin's years, one row each: ``as_of``, ``Year``, ``Horizon``, ``Actual``
+        and ``<method> P10`` ... for every method."""
+        return pd.concat([p.frame.assign(as_of=p.as_of) for p in self.points], ignore_index=True)
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """Scores by method and band (:data:`SCORE_COLUMNS`); skills against the best naive
+        forecaster (:data:`~alfa_xl.model.evidence.baselines.NAIVE`) of the band."""
+        return score_table(self.cases())
+
+
+def _score_row(t: pd.DataFrame, method: str) -> tuple[int, float, float, float, float]:
+    t = t[t[f"{method} P50"].notna()]
+    if t.empty:
+        return 0, np.nan, np.nan, np.nan, np.nan
+    a = t["Actual"]
+    lo, mid, hi = (t[f"{method} {q}"] for q in _Q)
+    return (len(t), sc.coverage(a, lo, hi), sc.interval_score(a, lo, hi), sc.pinball(a, lo, mid, hi),
+            sc.p50_error(a, mid))
+
+
+def score_table(cases: pd.DataFrame) -> pd.DataFrame:
+    """:attr:`Rolling.scores` of a frame of cases."""
+    scored = cases[cases["Actual"].notna()]
+    rows = []
+    for band, lo, hi in BANDS:
+        t = scored[(scored["Horizon"] >= lo) & (scored["Horizon"] <= hi)]
+        raw = {m: _score_row(t, m) for m in METHODS}
+        best = [min(raw[m][k] for m in NAIVE) for k in (2, 3, 4)]
+        for m in METHODS:
+            n, cov, isc, pin, ape = raw[m]
+            rows.append((m, band, n, cov, isc, pin, ape, sc.skill(isc, best[0]), sc.skill(pin, best[1]),
+                         sc.skill(ape, best[2])))
+    return pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
+
+
+def _point_frame(r: Replay) -> pd.DataFrame:
+    v = Vintage.at(r.as_of)
+    hist = v.history()
+    t = r.cases()
+    t = t[t["Horizon"] <= MAX_HORIZON].reset_index(drop=True)
+    h = t["Horizon"].to_numpy(int)  # the last actual is as_of - 1: h years ahead
+    out = t[["Year", "Horizon", "Actual"]].copy()
+    methods = {
+        "model": t[list(_Q)].to_numpy(float).T,
+        "no_change": no_change(hist, h),
+        "rw": random_walk(hist, h),
+        "rw_drift": random_walk(hist, h, drift=True),
+    }
+    path = target_path(t["Year"].to_numpy(float), v.target_knots())
+    methods["target_path"] = np.vstack([path, path, path])
+    for m, q in methods.items():
+        for i, name in enumerate(_Q):
+            out[f"{m} {name}"] = q[i]
+    return out
+
+
+def rolling(paths: int = 20_000, seed: int | None = DEFAULT_SEED, origins: tuple[int, ...] | None = None) -> Rolling:
+    """The recipe at every origin with the baselines and the combination (module docstring).
+
+    >>> r = rolling(paths=500, origins=(2023, 2024))
+    >>> [p.as_of for p in r.points], r.points[0].weight
+    ([2023, 2024], 0.5)
+    """
+    points: list[RollingPoint] = []
+    seen: list[pd.DataFrame] = []
+    for y in rolling_origins() if origins is None else origins:
+        rep = replay(y, paths=paths, seed=seed, end_year=y + MAX_HORIZON - 1)
+        frame = _point_frame(rep)
+        known = pd.concat(seen, ignore_index=True) if seen else frame.iloc[0:0]
+        weight, n = choose_weight(known[known["Year"] < y])
+        m = frame[[f"model {q}" for q in _Q]].to_numpy(float)
+        r = frame[[f"rw_drift {q}" for q in _Q]].to_numpy(float)
+        comb = combine_quantiles(m, r, weight)
+        for i, q in enumerate(_Q):
+            frame[f"combination {q}"] = comb[:, i]
+        frame = frame[["Year", "Horizon", "Actual", *[f"{m_} {q}" for m_ in METHODS for q in _Q]]]
+        points.append(RollingPoint(y, rep, weight, n, frame))
+        seen.append(frame)
+    return Rolling(tuple(points), rep.paths if points else paths, rep.seed if points else DEFAULT_SEED)
+
+
+# -- the goals -----------------------------------------------------------------------------------
+#: The goals of the rolling backtest (issue 14), in both bands: interval score at least this
+#: much better than the random walk with drift, coverage in this range, P50 error below no
+#: change and the random walk with drift.
+GOAL_INTERVAL_GAIN = 0.10
+GOAL_COVERAGE = (0.70, 0.90)
+
+
+def goals_text(scores: pd.DataFrame, method: str = "model") -> str:
+    """The goals met and missed by ``method``, band by band, with the numbers (no verdict
+    is softened: a miss says by how much)."""
+    t = scores.set_index(["Method", "Band"])
+    parts = []
+    for band in ("1-2", "3-5"):
+        m, rwd, nc = t.loc[(method, band)], t.loc[("rw_drift", band)], t.loc[("no_change", band)]
+        gain = 1.0 - m["Interval score"] / rwd["Interval score"]
+        ok_i = gain >= GOAL_INTERVAL_GAIN
+        ok_c = GOAL_COVERAGE[0] <= m["Coverage"] <= GOAL_COVERAGE[1]
+        ok_p = m["P50 error"] < min(nc["P50 error"], rwd["P50 error"])
+        verdict = "all met" if ok_i and ok_c and ok_p else "missed: " + ", ".join(
+            w for w, ok in (("interval score", ok_i), ("coverage", ok_c), ("P50 error", ok_p)) if not ok)
+        parts.append(
+            f"{band} years {verdict} (interval score {m['Interval score']:.2f} against "
+            f"{rwd['Interval score']:.2f} for the random walk with drift, {gain:+.0%}, goal +{GOAL_INTERVAL_GAIN:.0%}; "
+            f"coverage {m['Coverage']:.0%}, goal {GOAL_COVERAGE[0]:.0%}-{GOAL_COVERAGE[1]:.0%}; P50 error "
+            f"{m['P50 error']:.1%} against {nc['P50 error']:.1%} for no change and {rwd['P50 error']:.1%} for the "
+            "random walk with drift)")
+    return f"{method}: " + "; ".join(parts) + "."
+
+
+# -- the headline ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Headline:
+    """Which forecast is the headline, with the evidence (module docstring).
+
+    ``method`` is ``model`` or ``combination``; ``weight`` the model's share in the
+    combination chosen on every scored case; ``pinball_model`` / ``pinball_combination``
+    the mean pinball losses of the two over the rolling origins (horizons 1-5), ``cases``
+    how many, and ``paths`` / ``seed`` the backtest's settings.
+    """
+
+    method: str
+    weight: float
+    pinball_model: float
+    pinball_combination: float
+    cases: int
+    paths: int
+    seed: int
+
+    @property
+    def improvement(self) -> float:
+        """Relative gain of the headline's pinball loss over the other's (>= 0)."""
+        a, b = sorted((self.pinball_model, self.pinball_combination))
+        return float(1.0 - a / b) if b > 0 else 0.0
+
+    def text(self) -> str:
+        """One line for the outlook and the Cover."""
+        other = "the structural model alone" if self.method == "combination" else "the combination"
+        what = (f"the combination of the structural model (weight {self.weight:.1f}) and a log random walk with drift"
+                if self.method == "combination" else "the structural model alone")
+        best, worst = sorted((self.pinball_model, self.pinball_combination))
+        return (f"Headline: {what}; over {self.cases} rolling-origin cases its mean pinball loss is "
+                f"{best:.3f} against {worst:.3f} for {other} ({self.improvement:.0%} better).")
+
+
+def compute_headline(result: Rolling) -> Headline:
+    """The headline choice from a rolling backtest: ``model`` or ``combination``, whichever
+    has the lower mean pinball loss over the scored cases *as each was forecast then* (the
+    combination with the weight of its origin, chosen on earlier cases only); the weight
+    of today is chosen on every scored case."""
+    cases = result.cases()
+    cases = cases[cases["Actual"].notna()]
+    weight, n = choose_weight(cases)
+    p_model = _pinball_of(cases, cases[[f"model {q}" for q in _Q]].to_numpy(float))
+    p_comb = _pinball_of(cases, cases[[f"combination {q}" for q in _Q]].to_numpy(float))
+    method = "combination" if p_comb < p_model else "model"
+    return Headline(method, weight, p_model, p_comb, n, result.paths, result.seed)
+
+
+_HEADLINE_FILE = "headline.csv"
+
+
+@lru_cache(maxsize=1)
+def headline() -> Headline:
+    """The shipped headline choice (``headline.csv``, written by :func:`write_headline`)."""
+    row = read_table(_HEADLINE_FILE).iloc[0]
+    return Headline(row["method"], float(row["weight"]), float(row["pinball_model"]), float(row["pinball_combination"]),
+                    int(row["cases"]), int(row["paths"]), int(row["seed"]))
+
+
+def write_headline(h: Headline) -> None:
+    """Write ``headline.csv`` (after a change to the recipe or the data: ``python -m
+    alfa_xl.model.evidence.rolling``)."""
+    frame = pd.DataFrame([{"method": h.method, "weight": h.weight, "pinball_model": repr(h.pinball_model),
+                           "pinball_combination": repr(h.pinball_combination), "cases": h.cases, "paths": h.paths,
+                           "seed": h.seed,
+                           "note": "DERIVED by rolling.compute_headline on the rolling backtest"}])
+    path = data_path(_HEADLINE_FILE)
+    tmp = path.with_suffix(".tmp")
+    frame.to_csv(tmp, index=False, lineterminator="\n")
+    tmp.replace(path)
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    write_headline(compute_headline(rolling()))
