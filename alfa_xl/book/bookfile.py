@@ -113,7 +113,7 @@ class BookFile:
         dn = root.find(M + "definedNames")
         named: dict[str, str] = {}
         for d in (dn if dn is not None else []):
-            name = d.get("name")
+            name = d.get("name") or ""
             if d.get("localSheetId") is None and name:
                 if name.casefold() in named:  # Excel compares names without case; which one counts is unknown
                     raise _bad(self.path, f"the defined name {name} is defined twice",

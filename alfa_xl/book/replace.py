@@ -40,7 +40,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import IO, Callable, Iterator
 
 from filelock import FileLock, Timeout
 
@@ -279,7 +279,7 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def replace_with_backup(t: Target, write: Callable[[object], None], original: bytes, verify: Callable[[Path], None],
+def replace_with_backup(t: Target, write: Callable[[IO[bytes]], None], original: bytes, verify: Callable[[Path], None],
                         backup: bool) -> Path | None:
     """Write the new workbook with ``write(fileobj)``, check it with ``verify(path)``,
     keep ``original`` (the bytes read) as ``NAME.bak`` and rename the new file over the

@@ -503,9 +503,11 @@ def _copy_stored(out: zipfile.ZipFile, pkg: Package, info: zipfile.ZipInfo) -> N
         raise _bad(pkg.path, f"part {info.filename} is truncated")
     new = copy.copy(info)
     new.flag_bits &= ~0x08  # sizes and CRC go in the local header: no data descriptor after the data
-    new.header_offset = out.fp.tell()
-    out.fp.write(new.FileHeader())
-    out.fp.write(data)
+    fp = out.fp
+    assert fp is not None, "the archive is open for writing"
+    new.header_offset = fp.tell()
+    fp.write(new.FileHeader())
+    fp.write(data)
     out.filelist.append(new)
     out.NameToInfo[new.filename] = new
-    out.start_dir = out.fp.tell()
+    out.start_dir = fp.tell()

@@ -134,7 +134,7 @@ class XlwingsSource:
     object shaped like it): values as xlwings gives them, error values as their text
     (``err_to_str``), and each cell's formula."""
 
-    def __init__(self, book):
+    def __init__(self, book: Any) -> None:
         self.book = book
 
     def has(self, name: str) -> bool:
@@ -188,7 +188,7 @@ class XlwingsAreas:
     """:class:`~alfa_xl.book.owned.AreaSource` over an open book (``xw.Book``-shaped);
     keeps the ranges of the owned names it resolved, for writing."""
 
-    def __init__(self, book):
+    def __init__(self, book: Any) -> None:
         self.book = book
         self.ranges: dict[str, Any] = {}
 
@@ -308,7 +308,7 @@ class _Quiet:
     """Manual calculation and no screen updating inside the block; both restored after,
     also on failure. Settings a platform lacks are left alone."""
 
-    def __init__(self, app):
+    def __init__(self, app: Any) -> None:
         self.app = app
         self.saved: dict[str, Any] = {}
 

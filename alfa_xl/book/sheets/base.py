@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 import xlsxwriter
@@ -264,7 +264,7 @@ def loaded_note(ctx: Context, ws, r: int, c: int) -> None:
     ws.write_formula(r, c, f'=IF({LOADED_NAME},"{live}","{stored}")', fmt, stored)
 
 
-def new_sheet(ctx: Context, name: str, widths: dict[int, float] | None = None, landscape: bool = True):
+def new_sheet(ctx: Context, name: str, widths: Mapping[int, float] | None = None, landscape: bool = True):
     """A worksheet with the house page setup (A4, fit to width, footer) and column widths."""
     ws = ctx.wb.add_worksheet(name)
     ws.hide_gridlines(2)

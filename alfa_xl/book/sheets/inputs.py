@@ -62,12 +62,12 @@ def write(ctx: Context) -> None:
     first = r
     described = {s.name: s.description for s in BUILTIN.values()}
     for i in range(SCENARIO_LIST_ROWS):
-        name = inp.scenario_list[i] if i < len(inp.scenario_list) else None
+        listed = inp.scenario_list[i] if i < len(inp.scenario_list) else None
         ws.write(r, 0, f"Scenario {i + 1}", f.label())
-        if name is None:
+        if listed is None:
             ws.write_blank(r, 1, None, f.input())
         else:
-            ws.write(r, 1, name, f.input())
+            ws.write(r, 1, listed, f.input())
         if i < len(BUILTIN):
             key = list(BUILTIN)[i]
             ws.write(r, 4, f"{key}: {described[key]}", f.note())
