@@ -12,8 +12,19 @@ from dataclasses import dataclass, replace
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from alfa_xl.book.xlsx import (
+    NS,
+    CellRange,
+    M,
+    Package,
+    WorkbookFileError,
+    column_of,
+    int_attr,
+    parse_range,
+    quote_sheet,
+    split_ref,
+)
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.book.xlsx import M, NS, CellRange, Package, WorkbookFileError, column_of, int_attr, parse_range, quote_sheet, split_ref
 
 __all__ = ["ExcelError", "TableInfo", "XlCell", "BookFile", "sheet_rows", "item_text", "check_workbook_root", "STRICT_MAIN"]
 

@@ -29,20 +29,32 @@ from pathlib import Path
 
 import xlsxwriter
 
-from alfa_xl.model.data.sources import history, latest_actual
 from alfa_xl.book.build_inputs import BuildInputs
 from alfa_xl.book.buttons import MODULE_SOURCE
-from alfa_xl.book.replace import write_beside
-from alfa_xl.book.stored import LOADED_FORMULA
-from alfa_xl.book.tables.report import blocks_to_grid
 from alfa_xl.book.layout import (
-    INPUTS, LOADED_NAME, OWNED_AREAS, SHEETS, BookInputs, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, WORKBOOK_NAME, grid_roles, owned_area, status_text,
+    INPUTS,
+    LOADED_NAME,
+    OWNED_AREAS,
+    SHEETS,
+    STATUS_ANCHOR,
+    STATUS_NAME,
+    STATUS_SHEET,
+    WORKBOOK_NAME,
+    BookInputs,
+    grid_roles,
+    owned_area,
+    status_text,
 )
-from alfa_xl.book.xlsx import quote_sheet, range_ref, split_ref
-from alfa_xl.book.sheets import checks, conf, cover, facts, gap, inputs as inputs_sheet, projection, risk, scenarios, track_record
+from alfa_xl.book.replace import write_beside
+from alfa_xl.book.sheets import checks, conf, cover, facts, gap, projection, risk, scenarios, track_record
+from alfa_xl.book.sheets import inputs as inputs_sheet
 from alfa_xl.book.sheets.base import BookLayout, Context, Formats, Live
 from alfa_xl.book.sheets.checks import checks_values, forecast_checks_values, risk_checks_values
 from alfa_xl.book.sheets.risk import risk_shape
+from alfa_xl.book.stored import LOADED_FORMULA
+from alfa_xl.book.tables.report import blocks_to_grid
+from alfa_xl.book.xlsx import quote_sheet, range_ref, split_ref
+from alfa_xl.model.data.sources import history, latest_actual
 
 __all__ = ["build_workbook", "default_path", "MODULE_SOURCE", "BuildInputs", "BuildResult", "checks_values", "risk_checks_values", "risk_shape"]
 

@@ -16,7 +16,7 @@ anything is written, with the cells named.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 from xml.etree.ElementTree import Element
 
 from openpyxl.formula.translate import Translator, TranslatorError

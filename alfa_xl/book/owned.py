@@ -29,16 +29,27 @@ Both refreshes plan with one function, :func:`plan`, over an :class:`AreaSource`
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Protocol
 
-from alfa_xl.errors import AlfaInputError
-from alfa_xl.book.layout import (
-    INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, BookInputs, OwnedArea, parse_written, written_anchor_name, written_name,
-)
 from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.layout import (
+    INPUTS,
+    LINEUP_TABLE,
+    OWNED_AREAS,
+    STATUS_ANCHOR,
+    STATUS_NAME,
+    STATUS_SHEET,
+    BookInputs,
+    OwnedArea,
+    parse_written,
+    written_anchor_name,
+    written_name,
+)
 from alfa_xl.book.moved import parse_rows_record, row_mark, rows_name, trusted_rectangle
 from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
+from alfa_xl.errors import AlfaInputError
 
 __all__ = ["OwnedAreaError", "AreaPlan", "Plan", "AreaSource", "FileAreas", "new_extent", "check_sheet", "check_overlaps", "check_growth",
            "plan", "plan_areas", "current_marks", "protected_fix"]

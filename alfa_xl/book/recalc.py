@@ -20,9 +20,10 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from xml.etree.ElementTree import Element, tostring
 
 from alfa_xl.book.bookfile import BookFile, sheet_rows

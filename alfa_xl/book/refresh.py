@@ -31,25 +31,50 @@ import math
 import os
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from alfa_xl.book.inputs import FileSource, read_book_inputs
-from alfa_xl.book.layout import (
-    OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text, written_anchor_name, written_name, written_record,
-)
-from alfa_xl.book.owned import Plan, plan_areas
-from alfa_xl.book.recalc import recalculate
 from alfa_xl.book import xlsx
 from alfa_xl.book.bookfile import BookFile, sheet_rows
 from alfa_xl.book.edges import check_blocks_across, expand_shared_across
+from alfa_xl.book.inputs import FileSource, read_book_inputs
+from alfa_xl.book.layout import (
+    OUTPUT_FONT,
+    ROLE_STYLES,
+    STALE,
+    STATUS_NAME,
+    status_text,
+    written_anchor_name,
+    written_name,
+    written_record,
+)
 from alfa_xl.book.moved import rows_name, rows_record
+from alfa_xl.book.owned import Plan, plan_areas
+from alfa_xl.book.recalc import recalculate
+from alfa_xl.book.replace import (
+    Target,
+    backup_path,
+    check_target,
+    clean_debris,
+    lock_files,
+    refresh_lock,
+    replace_with_backup,
+)
 from alfa_xl.book.text import cell_text
-from alfa_xl.book.replace import Target, backup_path, check_target, clean_debris, lock_files, refresh_lock, replace_with_backup
 from alfa_xl.book.xlsx import (
-    M, CellRange, WorkbookFileError, cell_ref, int_attr, parse_part, parse_range, range_ref, read_package, split_ref,
+    CellRange,
+    M,
+    WorkbookFileError,
+    cell_ref,
+    int_attr,
+    parse_part,
+    parse_range,
+    range_ref,
+    read_package,
+    split_ref,
     write_package,
 )
 

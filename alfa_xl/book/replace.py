@@ -37,10 +37,11 @@ import glob
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable, Iterator
+from typing import IO
 
 from filelock import FileLock, Timeout
 
@@ -80,7 +81,7 @@ class Target:
     stamp: tuple[int, int, int]     # (inode, size, mtime_ns) when read
 
     @classmethod
-    def of(cls, given: Path) -> "Target":
+    def of(cls, given: Path) -> Target:
         path = Path(os.path.realpath(given))
         st = path.stat()
         return cls(given, path, stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, (st.st_ino, st.st_size, st.st_mtime_ns))

@@ -21,13 +21,14 @@ from __future__ import annotations
 import copy
 import io
 import os
-import struct
 import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator, Mapping
+from typing import IO
 from xml.etree.ElementTree import Element, TreeBuilder, XMLParser
 
 from defusedxml.ElementTree import iterparse as _safe_iterparse
@@ -161,7 +162,7 @@ class CellRange:
     def contains(self, row: int, col: int) -> bool:
         return self.r0 <= row <= self.r1 and self.c0 <= col <= self.c1
 
-    def overlaps(self, other: "CellRange") -> bool:
+    def overlaps(self, other: CellRange) -> bool:
         return (self.sheet == other.sheet and self.r0 <= other.r1 and other.r0 <= self.r1
                 and self.c0 <= other.c1 and other.c0 <= self.c1)
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import typer
 
-from alfa_xl.cli.common import Format, console, csv_text, progress_bar, records, shown
 from alfa_xl.book.tables.report import clean
-from alfa_xl.model.risk.simulate import DEFAULT_SEED
+from alfa_xl.cli.common import Format, console, csv_text, progress_bar, records, shown
 from alfa_xl.model.data.sources import facts
+from alfa_xl.model.risk.simulate import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod

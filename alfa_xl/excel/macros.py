@@ -36,17 +36,23 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.inputs import Cell, InputsError, TableCells, missing_fix, read_book_inputs
 from alfa_xl.book.layout import (
-    INPUT_NAMES, OWNED_AREAS, STATUS_NAME, STATUS_SHEET, status_text,
-    written_anchor_name, written_name, written_record,
+    INPUT_NAMES,
+    OWNED_AREAS,
+    STATUS_NAME,
+    STATUS_SHEET,
+    status_text,
+    written_anchor_name,
+    written_name,
+    written_record,
 )
-from alfa_xl.book.stored import stored_names
-from alfa_xl.book.owned import OwnedAreaError, check_sheet, current_marks, plan, recorded_fix, recorded_rectangle
 from alfa_xl.book.moved import parse_rows_record, rows_name, rows_record, trusted_rectangle
+from alfa_xl.book.owned import OwnedAreaError, check_sheet, current_marks, plan, recorded_fix, recorded_rectangle
+from alfa_xl.book.stored import stored_names
 from alfa_xl.book.text import excel_value
 from alfa_xl.book.xlsx import MAX_ROW, CellRange, range_ref
+from alfa_xl.errors import AlfaInputError
 
 __all__ = [
     "refresh_scenarios",

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from alfa_xl import validation
 from alfa_xl.excel.cells import is_blank, scalar

@@ -49,15 +49,29 @@ alfa_xl.errors.AlfaInputError: peak_units of 'Junior': ambiguous number: 33000.5
 
 from __future__ import annotations
 
+from alfa_xl.validation.csvfile import CsvTable, column_key, read_csv_file
 from alfa_xl.validation.limits import (
-    DEFAULT_YEAR, EXCEL_ERRORS, LIMITS, RESERVED_NAMES, Limit, default_horizon, excel_error, is_blank,
+    DEFAULT_YEAR,
+    EXCEL_ERRORS,
+    LIMITS,
+    RESERVED_NAMES,
+    Limit,
+    default_horizon,
+    excel_error,
+    is_blank,
 )
 from alfa_xl.validation.numbers import (
-    NumberTextError, number, parse_number_text, paths, positive, seed, share, whole,
+    NumberTextError,
+    number,
+    parse_number_text,
+    paths,
+    positive,
+    seed,
+    share,
+    whole,
 )
 from alfa_xl.validation.pairs import both_or_neither
 from alfa_xl.validation.texts import existing_file, flag, identifier, name, name_key, squash, text
-from alfa_xl.validation.csvfile import CsvTable, column_key, read_csv_file
 from alfa_xl.validation.years import end_after_start, excel_serial_range, excel_serial_year, horizon, year
 
 __all__ = [

@@ -27,9 +27,9 @@ import csv
 import io
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Collection
+from typing import Any
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.validation.limits import LIMITS

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.validation.limits import RESERVED_NAMES, _RESERVED_KEYS, excel_error, is_blank
+from alfa_xl.validation.limits import _RESERVED_KEYS, RESERVED_NAMES, excel_error, is_blank
 
 
 def squash(value: Any) -> str:

@@ -9,9 +9,8 @@ import re
 from typing import Any
 
 from alfa_xl.errors import AlfaInputError, HorizonError
-from alfa_xl.validation.limits import DEFAULT_YEAR, is_blank
+from alfa_xl.validation.limits import DEFAULT_YEAR, is_blank  # noqa: F401  DEFAULT_YEAR: the doctest of year() reads it
 from alfa_xl.validation.numbers import _limit, number
-
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})([T ].*)?$")

@@ -13,12 +13,12 @@ from typing import Any
 import numpy_financial as npf
 from xlsxwriter.utility import xl_range, xl_range_abs, xl_rowcol_to_cell
 
-from alfa_xl.book.tables.report import Block
 from alfa_xl.book.layout import LOADED_NAME, BookInputs
 from alfa_xl.book.sheets.base import TOLERANCE, Context, define, new_sheet, status_format
 from alfa_xl.book.sheets.gap import DIFF_COL, GapResult
 from alfa_xl.book.sheets.gap import SHEET as GAP_SHEET
 from alfa_xl.book.sheets.projection import ProjectionResult
+from alfa_xl.book.tables.report import Block
 
 SHEET = "Checks"
 

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from alfa_xl.model.data.sources import facts
 from alfa_xl.book.sheets.base import BookLayout, Context, define, new_sheet
+from alfa_xl.model.data.sources import facts
 
 SHEET = "Facts"
 

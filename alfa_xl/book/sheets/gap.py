@@ -10,8 +10,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from alfa_xl.book.layout import LINEUP_TABLE, MAX_YEARS
 from alfa_xl.book.sheets.base import TOLERANCE, Context, define_hidden, loaded_note, new_sheet, spill
-from alfa_xl.book.stored import array_constant, live_formula
 from alfa_xl.book.sheets.projection import ProjectionResult
+from alfa_xl.book.stored import array_constant, live_formula
 
 SHEET = "Gap"
 _FORMATS = {"Year": "0", "Share of target": "0.0%", "Growth required": "0.0%", "Years to target": "0.0", "Junior-equivalents": "0.0"}

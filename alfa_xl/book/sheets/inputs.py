@@ -3,11 +3,11 @@ lineup table (the only blue-on-yellow cells of the workbook)."""
 
 from __future__ import annotations
 
-from alfa_xl.model.engine.scenarios import BUILTIN
-from alfa_xl.model.risk.simulate import DEFAULT_SEED, MAX_PATHS
 from alfa_xl.book.buttons import insert_refresh_button
 from alfa_xl.book.layout import LINEUP_TABLE, SCENARIO_LIST_ROWS
 from alfa_xl.book.sheets.base import ROOM, TOLERANCE, Context, define, new_sheet
+from alfa_xl.model.engine.scenarios import BUILTIN
+from alfa_xl.model.risk.simulate import DEFAULT_SEED, MAX_PATHS
 
 SHEET = "Inputs"
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from alfa_xl.book.layout import STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, OwnedArea, owned_area, written_anchor_name, written_name, written_record
+from alfa_xl.book.layout import (
+    STATUS_ANCHOR,
+    STATUS_NAME,
+    STATUS_SHEET,
+    OwnedArea,
+    owned_area,
+    written_anchor_name,
+    written_name,
+    written_record,
+)
 from alfa_xl.book.moved import rows_name, rows_record
 from alfa_xl.book.sheets.base import Context, define, define_hidden, new_sheet, status_fmt
 from alfa_xl.book.xlsx import split_ref

@@ -21,15 +21,16 @@ CSV read into either) on top of ``base``.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
-from alfa_xl.model.evidence.calibration import track_record
 from alfa_xl import validation as v
 from alfa_xl.errors import ScenarioError, UnknownModelError, UnknownScenarioError
+from alfa_xl.model.evidence.calibration import track_record
 
 __all__ = ["Scenario", "BUILTIN", "get_scenario", "scenario_names", "load_scenario", "PARAMETERS"]
 
@@ -100,7 +101,7 @@ class Scenario:
 
     # -- building from user input -------------------------------------------------------
     @classmethod
-    def from_pairs(cls, pairs: Mapping[str, Any] | Iterable[tuple[Any, Any]] | pd.DataFrame, base: "Scenario | str | None" = "base") -> "Scenario":
+    def from_pairs(cls, pairs: Mapping[str, Any] | Iterable[tuple[Any, Any]] | pd.DataFrame, base: Scenario | str | None = "base") -> Scenario:
         """Build a scenario from parameter/value pairs on top of ``base``.
 
         Parameters
@@ -164,7 +165,7 @@ class Scenario:
             values["reasoning"] = ""
         return cls(**values)
 
-    def with_(self, **changes: Any) -> "Scenario":
+    def with_(self, **changes: Any) -> Scenario:
         """A copy with some fields changed (validated again)."""
         return replace(self, **changes)
 
@@ -269,7 +270,7 @@ def scenario_names() -> tuple[str, ...]:
     return tuple(BUILTIN)
 
 
-def get_scenario(name: "str | Scenario") -> Scenario:
+def get_scenario(name: str | Scenario) -> Scenario:
     """Look up a built-in scenario by name (case, spaces and hyphens ignored).
 
     >>> get_scenario(" Track-Record ").delay_years
