@@ -128,7 +128,8 @@ class BookFile:
             if d.get("localSheetId") is None and name:
                 if name.casefold() in named:  # Excel compares names without case; which one counts is unknown
                     raise _bad(self.path, f"the defined name {name} is defined twice",
-                               f"delete one of the two {name} in Formulas > Name Manager (keep the one on the right cells), then refresh")
+                               f"delete one of the two {name} in Formulas > Name Manager (keep the one on the right "
+                               "cells), then refresh")
                 named[name.casefold()] = name
                 self.names[name] = (d.text or "").strip()
         self._strings: list[str] | None = None

@@ -117,7 +117,8 @@ def _check_contract(names: dict[str, str]) -> None:
     status cell, each on its contract sheet."""
     missing = [i.name for i in INPUTS if i.name not in names] + [a.name for a in OWNED_AREAS if a.name not in names]
     wrong = [a.name for a in OWNED_AREAS if a.name in names and not names[a.name].startswith(f"={quote_sheet(a.sheet)}!")]
-    if STATUS_NAME not in names or names[STATUS_NAME] != f"={quote_sheet(STATUS_SHEET)}!{range_ref(*split_ref(STATUS_ANCHOR), *split_ref(STATUS_ANCHOR), absolute=True)}":
+    anchor = split_ref(STATUS_ANCHOR)
+    if STATUS_NAME not in names or names[STATUS_NAME] != f"={quote_sheet(STATUS_SHEET)}!{range_ref(*anchor, *anchor, absolute=True)}":
         wrong.append(STATUS_NAME)
     if missing or wrong:  # pragma: no cover - a sheet writer drifted from the contract
         raise RuntimeError(f"the build does not follow alfa_xl.book.layout: missing {missing}, misplaced {wrong}")

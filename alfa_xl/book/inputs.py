@@ -90,7 +90,8 @@ class CellSource(Protocol):
 
 
 def missing_fix(name: str) -> str:
-    return f"define {name} ({INPUT_NAMES.get(name, 'see the workbook contract')}) with Formulas > Name Manager, or rebuild the workbook"
+    return (f"define {name} ({INPUT_NAMES.get(name, 'see the workbook contract')}) with Formulas > "
+            "Name Manager, or rebuild the workbook")
 
 
 class FileSource:

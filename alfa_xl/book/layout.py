@@ -260,7 +260,8 @@ def status_text(inputs: BookInputs, by: str, built: bool = False) -> str:
     was, and the Checks sheet (not a clock) says whether the output matches the Inputs.
 
     >>> status_text(BookInputs(RefreshInputs(scenarios=("base", "bear"))), "alfa-xl refresh")
-    'Refreshed by alfa-xl refresh: 2 scenarios (base, bear), 2026-2030, target 400,000; risk: 10,000 paths around base, seed 20140506'
+    'Refreshed by alfa-xl refresh: 2 scenarios (base, bear), 2026-2030, target 400,000; risk: 10,000 paths
+    around base, seed 20140506'
     """
     r = inputs.refresh
     names = [getattr(s, "name", str(s)) for s in r.scenarios]

@@ -116,7 +116,8 @@ def check_overlaps(owned: list[tuple[str, CellRange]], protected: list[tuple[str
         for other, orng in owned[i + 1:] + protected:
             if other != name and rng.overlaps(orng):
                 raise OwnedAreaError(f"defined name {name}", rng.ref,
-                                     f"point {name} at its own sheet's free area (Formulas > Name Manager), away from {other}, or rebuild the workbook",
+                                     f"point {name} at its own sheet's free area (Formulas > Name Manager), away from {other}, "
+                                     "or rebuild the workbook",
                                      f"overlaps {other} ({orng.ref})")
 
 
@@ -131,8 +132,10 @@ def check_growth(name: str, old: CellRange, new: CellRange, filled: Iterable[tup
         cells = ", ".join(CellRange(new.sheet, r, c, r, c).at() for r, c in hit[:SHOWN_CELLS]) + (", ..." if len(hit) > SHOWN_CELLS else "")
         what = "the new tables would cover" if written is None or not any(old.contains(r, c) for r, c in hit) else "the name and the new tables cover"
         raise OwnedAreaError(f"defined name {name}", new.ref if written is None else old.ref,
-                             ("move or clear those cells (the area grows down and to the right from its top-left cell), then refresh again" if written is None else
-                              f"point {name} back at {written.ref} (Formulas > Name Manager), or move or clear those cells, then refresh again"),
+                             ("move or clear those cells (the area grows down and to the right from its top-left "
+                              "cell), then refresh again" if written is None else
+                              f"point {name} back at {written.ref} (Formulas > Name Manager), or move or clear those "
+                              "cells, then refresh again"),
                              f"{what} {len(hit)} non-empty cell{'s' if len(hit) != 1 else ''} it did not write: {cells}")
 
 
@@ -279,7 +282,8 @@ def _written(book: BookFile, area: OwnedArea, old: CellRange) -> CellRange | Non
 
 def recorded_fix(area_name: str) -> str:
     """What to do about a damaged record of what the refresh wrote."""
-    return f"rebuild the workbook with alfa-xl build-workbook (the hidden name {written_name(area_name)} records the size the refresh wrote)"
+    return ("rebuild the workbook with alfa-xl build-workbook (the hidden name "
+            f"{written_name(area_name)} records the size the refresh wrote)")
 
 
 def recorded_rectangle(area: OwnedArea, size_text: str, anchor: CellRange | None, old: CellRange) -> CellRange:

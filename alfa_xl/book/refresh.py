@@ -6,8 +6,8 @@ The same numbers as the Excel macro: the inputs are read by the one reader
 compute their tables, and the refresh writes only:
 
 * each owned area (``out_scenarios`` on Scenarios, ``out_risk`` on Risk, ``out_track`` on
-  Track record, ``out_forecast`` on the Cover): the cells of the rectangle last written are cleared and the new rectangle is written at its top-left
-  cell, with inline strings (``sharedStrings.xml`` stays as it is);
+  Track record, ``out_forecast`` on the Cover): the cells of the rectangle last written are
+  cleared and the new rectangle is written at its top-left cell, with inline strings (``sharedStrings.xml`` stays as it is);
 * the one cell ``out_status`` on Scenarios: the status line, in the cell's own format;
 * in ``xl/workbook.xml``: the owned names' references, the stored copies of the live tables,
   and ``fullCalcOnLoad`` so that Excel recalculates every formula when the file is opened;

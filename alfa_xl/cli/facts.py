@@ -73,7 +73,8 @@ def register(app: typer.Typer) -> None:
     @app.command("facts")
     def facts_cmd(
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
-        assumptions: bool = typer.Option(False, "--assumptions", help="List the lineup's assumptions ranked by how much each moves the P50 of 2030 and of the 2026-2030 cumulative."),
+        assumptions: bool = typer.Option(False, "--assumptions", help="List the lineup's assumptions ranked by how much each moves the P50 of 2030 and of the "
+                                                                      "2026-2030 cumulative."),
         paths: int = typer.Option(4000, "--paths", help="Monte Carlo paths per run for --assumptions."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every run for --assumptions (the same in each)."),
         every: bool = typer.Option(False, "--all", help=f"With --assumptions: the whole ranking in the table, not only "

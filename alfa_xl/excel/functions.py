@@ -171,7 +171,8 @@ def alfa_gap(target=None, year=None, scenario=None, lineup=None):
 @xw.arg("lineup", doc=_DOC_LINEUP)
 @xa.excel_function
 def alfa_gap_table(target=None, scenario=None, start_year=None, end_year=None, lineup=None):
-    """Gap to the target year by year: projection, target, gap, share, growth required, years to target, Junior-equivalents.
+    """Gap to the target year by year: projection, target, gap, share, growth required, years to
+    target, Junior-equivalents.
 
     Returns
     -------

@@ -108,7 +108,8 @@ def year(value: Any, arg: str, default: int | None = None, lo: float = YEAR_MIN,
     ``default``; ``0`` is a year outside the range, so an error.
 
     >>> import datetime
-    >>> year(2030.0, "year"), year(" 2031 ", "year"), year(datetime.date(2032, 6, 30), "year"), year(None, "year", default=2030)
+    >>> (year(2030.0, "year"), year(" 2031 ", "year"),
+    ...  year(datetime.date(2032, 6, 30), "year"), year(None, "year", default=2030))
     (2030, 2031, 2032, 2030)
     """
     t = type(value)

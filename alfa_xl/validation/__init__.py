@@ -44,7 +44,8 @@ Examples
 >>> number("33000,5", "peak_units of 'Junior'")
 Traceback (most recent call last):
 ...
-alfa_xl.errors.AlfaInputError: peak_units of 'Junior': ambiguous number: 33000.5 or 330005? (got '33000,5'); write 33000.5 for a decimal (dot as decimal mark) or 330005 without separators
+alfa_xl.errors.AlfaInputError: peak_units of 'Junior': ambiguous number: 33000.5 or 330005? (got '33000,5');
+write 33000.5 for a decimal (dot as decimal mark) or 330005 without separators
 """
 
 from __future__ import annotations

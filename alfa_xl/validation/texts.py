@@ -103,7 +103,8 @@ def name(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError
     >>> name("TOTAL", "model", what="model name")
     Traceback (most recent call last):
     ...
-    alfa_xl.errors.AlfaInputError: model: reserved model name (got 'TOTAL'); rename it (for example 'TOTAL 2'): Total, Year and the other output column names cannot name a model
+    alfa_xl.errors.AlfaInputError: model: reserved model name (got 'TOTAL'); rename it (for example
+    'TOTAL 2'): Total, Year and the other output column names cannot name a model
     """
     result = text(value, field, error=error, default="")
     if not result:
@@ -124,7 +125,8 @@ def existing_file(path: Any, field: str, *, error: type[AlfaInputError] = AlfaIn
     >>> existing_file("/no/such/file.csv", "lineup file")
     Traceback (most recent call last):
     ...
-    alfa_xl.errors.AlfaInputError: lineup file: not found (got '/no/such/file.csv'); give the path of an existing CSV file
+    alfa_xl.errors.AlfaInputError: lineup file: not found (got '/no/such/file.csv'); give the path of
+    an existing CSV file
     """
     p = Path(str(path)).expanduser()
     if not p.is_file():

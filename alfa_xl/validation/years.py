@@ -90,7 +90,8 @@ def end_after_start(start: int, end: int, *, field: str = "end_year", got: Any =
     >>> end_after_start(2030, 2026)
     Traceback (most recent call last):
     ...
-    alfa_xl.errors.HorizonError: end_year: before the start year (got 2026); give an end year on or after the start year 2030
+    alfa_xl.errors.HorizonError: end_year: before the start year (got 2026); give an end year on or
+    after the start year 2030
     """
     if end < start:
         raise error(field, end if got is None else got, f"{verb} an end year on or after the start year {start}",

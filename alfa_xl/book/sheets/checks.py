@@ -131,7 +131,8 @@ def write(ctx: Context, cv: ChecksValues, rv: dict[str, str], proj: ProjectionRe
     V = L.value_col
     ws = new_sheet(ctx, SHEET, {0: 5, 1: 62, 2: 14, 3: 14, 4: 14, 5: 14, 6: 14, 7: 14, 8: 14, 9: 14, 10: 12, 11: 12})
     ws.write(0, 0, "Checks", f.title())
-    ws.write(1, 0, "Native Excel formulas over the values the refresh wrote (names out_scenarios and out_risk): they work with or without the Python add-in.", f.subtitle())
+    ws.write(1, 0, "Native Excel formulas over the values the refresh wrote (names out_scenarios and "
+                   "out_risk): they work with or without the Python add-in.", f.subtitle())
     ws.write(2, 0, "The master check is ERROR when any check below fails or holds an error value (#VALUE!, #REF!, ...).",
              f.subtitle())
     per = xl_range(L.per_first, L.per_status_col, L.per_last, L.per_status_col)
@@ -150,7 +151,8 @@ def write(ctx: Context, cv: ChecksValues, rv: dict[str, str], proj: ProjectionRe
                      f.get(bold=True, font_size=12, align="center"), ctx.master)
     define(ctx, "chk_master", SHEET, L.master_row, V)
     status_format(ctx, ws, L.master_row, V, L.master_row, V)
-    ws.write(L.master_row, V + 1, "OK: all checks pass. REFRESH: press Refresh scenarios and risk (the output is older than the Inputs). ERROR: see below.", f.note())
+    ws.write(L.master_row, V + 1, "OK: all checks pass. REFRESH: press Refresh scenarios and risk (the output is older "
+                                  "than the Inputs). ERROR: see below.", f.note())
 
     # the shape of the refresh output: n scenarios, Y years, W columns
     n, y, w = (xl_rowcol_to_cell(L.shape_row + i, V) for i in range(3))
@@ -280,11 +282,13 @@ def _forecast_rows(ctx: Context, ws, fv: dict[str, str]) -> None:
     now = "INDEX(out_forecast,13,1)"
     rows = (
         ("Forecast: P10 <= P50 <= P90 for the year and the cumulative",
-         f'=IF(AND({band(3, 2)}<={band(3, 3)},{band(3, 3)}<={band(3, 4)},{band(4, 2)}<={band(4, 3)},{band(4, 3)}<={band(4, 4)}),"OK","ERROR")',
+         f"=IF(AND({band(3, 2)}<={band(3, 3)},{band(3, 3)}<={band(3, 4)},"
+         f'{band(4, 2)}<={band(4, 3)},{band(4, 3)}<={band(4, 4)}),"OK","ERROR")',
          fv["order"]),
         ("Forecast made with in_ytd_units and in_ytd_months (both blank: unconditioned)",
          f'=IF(IF(AND(ISBLANK(in_ytd_units),ISBLANK(in_ytd_months)),ISNUMBER(SEARCH("unconditioned",{now})),'
-         f'ISNUMBER(SEARCH(TEXT(in_ytd_units,"#,##0")&" units in the first "&in_ytd_months&" month",{now}))),"OK","REFRESH")',
+         'ISNUMBER(SEARCH(TEXT(in_ytd_units,"#,##0")&" units in the first "&in_ytd_months&" month",'
+         f'{now}))),"OK","REFRESH")',
          fv["made"]),
     )
     for i, (label, formula, value) in enumerate(rows):

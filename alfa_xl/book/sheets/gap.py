@@ -36,7 +36,8 @@ def write(ctx: Context, proj: ProjectionResult) -> GapResult:
     lay = ctx.layout
     ws = new_sheet(ctx, SHEET, {0: 10, **{j: 17 for j in range(1, 9)}})
     ws.write(0, 0, "Gap to the target (live) and native Excel cross-checks", f.title())
-    ws.write(1, 0, "Gap = target - projection (positive = short of the target). Growth required compounds yearly from the latest actual.", f.subtitle())
+    ws.write(1, 0, "Gap = target - projection (positive = short of the target). Growth required compounds "
+                   "yearly from the latest actual.", f.subtitle())
     ws.write(3, 0, "Scenario", f.label())
     ws.write_formula(3, 1, "=in_scenario", f.calc(), inp.scenario)
     ws.write(3, 3, "Target", f.label())

@@ -148,7 +148,8 @@ class Projection:
         figure exists) and ``Projection`` (NaN outside the horizon).
 
         >>> t = project(end_year=2027).with_history()
-        >>> float(t.loc[2025, "Actual"]), bool(t.loc[2026:, "Actual"].isna().all()), bool(t.loc[:2025, "Projection"].isna().all())
+        >>> (float(t.loc[2025, "Actual"]), bool(t.loc[2026:, "Actual"].isna().all()),
+        ...  bool(t.loc[:2025, "Projection"].isna().all()))
         (73000.0, True, True)
         """
         actual = history().set_index("year")["units"].astype(float)
