@@ -5,7 +5,8 @@
 * The same call served from the result cache: target median <= 20 us.
 * ``import alfa_xl.excel.functions`` in a fresh interpreter, minus ``import pandas``
   alone (paired fresh interpreters, each timing its own import): target <= 0.3 s. Also for a
-  host that has already loaded pandas and xlwings (Excel's UDF server, RunPython, xlwings Lite), where the module adds only its own cost.
+  host that has already loaded pandas and xlwings (Excel's UDF server, RunPython, xlwings Lite),
+  where the module adds only its own cost.
 """
 
 from __future__ import annotations

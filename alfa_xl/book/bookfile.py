@@ -108,7 +108,7 @@ class BookFile:
         sheets = root.find(M + "sheets")
         seen: dict[str, str] = {}
         for s in (sheets if sheets is not None else []):
-            rid = s.get("{%s}id" % NS["r"])
+            rid = s.get(f"{{{NS['r']}}}id")
             name = s.get("name", "")
             if name.casefold() in seen:  # Excel compares sheet names without case
                 raise _bad(self.path, f"two sheets are named {name!r}" + (f" and {seen[name.casefold()]!r}" if seen[name.casefold()] != name else ""))
@@ -143,7 +143,7 @@ class BookFile:
         if not self.pkg.has(rels_name):
             return {}
         out = {}
-        for rel in self.pkg.xml(rels_name).findall("{%s}Relationship" % NS["rel"]):
+        for rel in self.pkg.xml(rels_name).findall(f"{{{NS['rel']}}}Relationship"):
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External":
                 continue
@@ -345,7 +345,8 @@ def check_workbook_root(root: Element, path) -> None:
     is refused with the way to convert it."""
     if root.tag == f"{{{STRICT_MAIN}}}workbook":
         raise _bad(path, 'saved as "Strict Open XML Spreadsheet"',
-                   'open it in Excel and save it as "Excel Macro-Enabled Workbook" (.xlsm) or "Excel Workbook" (.xlsx), then refresh')
+                   'open it in Excel and save it as "Excel Macro-Enabled Workbook" (.xlsm) '
+                   'or "Excel Workbook" (.xlsx), then refresh')
     if root.tag != M + "workbook":
         raise _bad(path, "xl/workbook.xml is not a SpreadsheetML workbook")
 

@@ -7,7 +7,8 @@ compute their tables, and the refresh writes only:
 
 * each owned area (``out_scenarios`` on Scenarios, ``out_risk`` on Risk, ``out_track`` on
   Track record, ``out_forecast`` on the Cover): the cells of the rectangle last written are
-  cleared and the new rectangle is written at its top-left cell, with inline strings (``sharedStrings.xml`` stays as it is);
+  cleared and the new rectangle is written at its top-left cell, with inline strings
+  (``sharedStrings.xml`` stays as it is);
 * the one cell ``out_status`` on Scenarios: the status line, in the cell's own format;
 * in ``xl/workbook.xml``: the owned names' references, the stored copies of the live tables,
   and ``fullCalcOnLoad`` so that Excel recalculates every formula when the file is opened;
@@ -261,8 +262,8 @@ def _write_area(sheet: _Sheet, cleared: list[CellRange], new: CellRange, grid: l
                 roles: list[list[str | None]], styles: Mapping[str, int | None]) -> None:
     """Clear ``cleared`` (checked to hold only the refresh's own cells) and write ``grid`` at ``new``;
     formulas crossing their edge are expanded or refused first (:mod:`alfa_xl.book.edges`)."""
-    check_blocks_across(sheet.rows, cleared + [new], new.sheet, str(sheet.book.path))
-    expand_shared_across(sheet.rows, cleared + [new], new.sheet, str(sheet.book.path))
+    check_blocks_across(sheet.rows, [*cleared, new], new.sheet, str(sheet.book.path))
+    expand_shared_across(sheet.rows, [*cleared, new], new.sheet, str(sheet.book.path))
     for rng in cleared:
         sheet.clear(rng)
     for i, (row, rrow) in enumerate(zip(grid, roles)):
@@ -433,9 +434,9 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
     for name, cells in fresh.stale.items():  # checks a build does not write (all, in a workbook of an older build)
         if _mark_stale(sheet(name), None, {}, set(cells)):
             touched.add(book.sheet_parts[name])
-    if report.status and "Cover" in book.sheet_parts and book.pkg.has(book.sheet_parts["Cover"]):
-        if _mark_stale(sheet("Cover"), {STATUS_NAME}, {STATUS_NAME: report.status}):
-            touched.add(book.sheet_parts["Cover"])
+    if (report.status and "Cover" in book.sheet_parts and book.pkg.has(book.sheet_parts["Cover"])
+            and _mark_stale(sheet("Cover"), {STATUS_NAME}, {STATUS_NAME: report.status})):
+        touched.add(book.sheet_parts["Cover"])
     replaced = {}
     for part in touched:
         data = book.pkg.serialized(part)  # parsed back from the new file before the rename (verify)

@@ -33,6 +33,7 @@ Rules, with the reason:
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import stat
@@ -331,7 +332,5 @@ def replace_with_backup(t: Target, write: Callable[[IO[bytes]], None], original:
         raise _refuse(t.given, f"could not be written ({exc.strerror or type(exc).__name__})", "check the free space and the folder's permissions") from None
     finally:
         for x in made:
-            try:
+            with contextlib.suppress(OSError):  # left for the next refresh to clean
                 x.unlink()
-            except OSError:  # pragma: no cover - left for the next refresh to clean
-                pass

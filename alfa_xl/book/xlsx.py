@@ -69,7 +69,7 @@ NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-M = "{%s}" % NS["m"]
+M = f"{{{NS['m']}}}"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 _RESAVE = "open and re-save the workbook in Excel, or build a new one with alfa-xl build-workbook"
 

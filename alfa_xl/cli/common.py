@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ __all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "o
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """``--format`` of the commands that print results."""
 
     table = "table"

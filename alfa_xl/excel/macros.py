@@ -33,6 +33,7 @@ RunPython (button macro in VBA)::
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -159,10 +160,8 @@ class XlwingsSource:
             formulas = [[""] * cols for _ in range(rows)]
         fmt = "General"
         if rows == cols == 1:
-            try:
+            with contextlib.suppress(Exception):  # a platform without number formats
                 fmt = str(rng.number_format or "General")
-            except Exception:  # a platform without number formats
-                pass
         return [[Cell(values[i][j], f if isinstance(f, str) and f.startswith("=") else None, ext.at(ext.r0 + i, ext.c0 + j), fmt)
                  for j, f in enumerate(formulas[i])] for i in range(rows)]
 

@@ -129,7 +129,7 @@ def text(value: Any, arg: str, default: str | None = None) -> str | None:
     value = scalar(value, arg)
     if is_blank(value):
         return default
-    if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date)):
+    if isinstance(value, (bool, dt.datetime, dt.date)):
         raise ArgumentError(arg, value, f"give {arg} as text", "not text")
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         value = int(value)

@@ -202,10 +202,7 @@ def read_csv_file(
 def _decode(data: bytes, refuse) -> str:
     """UTF-8 (with or without a byte-order mark), or UTF-16 when a byte-order mark says so
     (Excel's "Unicode Text"); anything else is refused with how to save it."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
+    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:

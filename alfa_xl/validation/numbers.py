@@ -169,10 +169,14 @@ def number(
     (1250.0, 0.0)
     """
     limit = _limit(kind, lo, hi, fix)
-    if type(value) is float or type(value) is int:  # fast path: a plain number within bounds
-        if math.isfinite(value) and (limit.lo < value if limit.above else limit.lo <= value) and value <= limit.hi \
-                and (not limit.whole or value == int(value)):
-            return float(value)
+    if (
+        (type(value) is float or type(value) is int)  # fast path: a plain number within bounds
+        and math.isfinite(value)
+        and (limit.lo < value if limit.above else limit.lo <= value)
+        and value <= limit.hi
+        and (not limit.whole or value == int(value))
+    ):
+        return float(value)
     instruction = limit.instruction()
     if is_blank(value):
         if default is not None:

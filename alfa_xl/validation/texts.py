@@ -86,7 +86,7 @@ def text(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError
     err = excel_error(value)
     if err:
         raise error(field, err, "correct the cell it comes from", f"Excel error value {err}")
-    if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date)):
+    if isinstance(value, (bool, dt.datetime, dt.date)):
         raise error(field, value, f"give {field} as text", "not text")
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         value = int(value)

@@ -7,6 +7,7 @@ cells of this sheet through it, so moving a section moves its references with it
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,7 +156,7 @@ def write(ctx: Context, cv: ChecksValues, rv: dict[str, str], proj: ProjectionRe
                                   "than the Inputs). ERROR: see below.", f.note())
 
     # the shape of the refresh output: n scenarios, Y years, W columns
-    n, y, w = (xl_rowcol_to_cell(L.shape_row + i, V) for i in range(3))
+    n, y, _w = (xl_rowcol_to_cell(L.shape_row + i, V) for i in range(3))
     n_abs, y_abs, w_abs = (xl_rowcol_to_cell(L.shape_row + i, V, True, True) for i in range(3))
     ws.write(L.shape_row - 1, 1, "Shape of the refresh output", f.section())
     shape = (
@@ -185,7 +186,7 @@ def write(ctx: Context, cv: ChecksValues, rv: dict[str, str], proj: ProjectionRe
         models = f"OFFSET(out_scenarios,C{R},1,{y_abs},{w_abs}-2)"
         ones = f"TRANSPOSE(COLUMN(OFFSET(out_scenarios,0,1,1,{w_abs}-2))^0)"
         total = f"OFFSET(out_scenarios,C{R},{w_abs}-1,{y_abs},1)"
-        gcol = lambda c: f"OFFSET(out_scenarios,D{R},{c},{y_abs},1)"  # noqa: E731
+        gcol = lambda c, R=R: f"OFFSET(out_scenarios,D{R},{c},{y_abs},1)"  # noqa: E731
         ws.write_array_formula(r, 4, r, 4, f'{{=IF({on},MAX(ABS(MMULT({models},{ones})-{total})),"")}}', f.calc("0.00"), p.sums if p else "")
         ws.write_array_formula(r, 5, r, 5, f'{{=IF({on},MAX(ABS({gcol(2)}-{gcol(1)}-{gcol(3)})),"")}}', f.calc("0.00"), p.ident if p else "")
         ws.write_array_formula(r, 6, r, 6, f'{{=IF({on},MAX(ABS({gcol(1)}-{total})),"")}}', f.calc("0.00"), p.link if p else "")
@@ -343,7 +344,7 @@ def risk_checks_values(blocks: list[Block], inputs: BookInputs, tol: float = TOL
     within = "OK" if prob["Probability"].between(0, 1).all() else "ERROR"
     swings = list(torn["Swing"])
     tornado = "OK" if ((torn["High"] >= torn["Low"]).all() and ((torn["High"] - torn["Low"] - torn["Swing"]).abs() <= tol).all()
-                       and all(a >= b for a, b in zip(swings, swings[1:]))) else "ERROR"
+                       and all(a >= b for a, b in itertools.pairwise(swings))) else "ERROR"
     r = inputs.refresh
     years = "OK" if len(fan) == r.end_year - r.start_year + 1 and int(fan["Year"].iloc[0]) == r.start_year else "REFRESH"
     return {"order": order, "within": within, "tornado": tornado, "years": years, "made": "OK"}

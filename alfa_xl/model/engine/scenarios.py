@@ -49,10 +49,7 @@ def _as_bool(param: str, value: Any) -> bool:
 def _names(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):
-        parts = value.replace(",", ";").split(";")
-    else:
-        parts = [str(v) for v in value]
+    parts = value.replace(",", ";").split(";") if isinstance(value, str) else [str(v) for v in value]
     return tuple(sorted({v.squash(p) for p in parts if p and p.strip()}))
 
 
