@@ -267,7 +267,7 @@ def scenario_names() -> tuple[str, ...]:
     return tuple(BUILTIN)
 
 
-def get_scenario(name: str | Scenario) -> Scenario:
+def get_scenario(name: "str | Scenario") -> Scenario:
     """Look up a built-in scenario by name (case, spaces and hyphens ignored).
 
     >>> get_scenario(" Track-Record ").delay_years
