@@ -4,5 +4,5 @@
 ``backtest.DECISION_POINTS``; the code lives in :mod:`alfa_xl.model.evidence.replay`.
 """
 
-from alfa_xl.model.evidence.replay import *  # noqa: F401,F403
+from alfa_xl.model.evidence.replay import *  # noqa: F403
 from alfa_xl.model.evidence.replay import __all__  # noqa: F401

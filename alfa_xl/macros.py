@@ -4,5 +4,5 @@ A button's VBA runs ``RunPython "import alfa_xl.macros; alfa_xl.macros.refresh_s
 the macros live in :mod:`alfa_xl.excel.macros`. This module only re-exports them.
 """
 
-from alfa_xl.excel.macros import *  # noqa: F401,F403
+from alfa_xl.excel.macros import *  # noqa: F403
 from alfa_xl.excel.macros import __all__  # noqa: F401

@@ -6,5 +6,5 @@ in :mod:`alfa_xl.excel.functions`. This module only re-exports them, so both nam
 valid.
 """
 
-from alfa_xl.excel.functions import *  # noqa: F401,F403
+from alfa_xl.excel.functions import *  # noqa: F403
 from alfa_xl.excel.functions import __all__  # noqa: F401

@@ -95,7 +95,7 @@ def bench_read_largest_lineup(benchmark, figures, files):
 
 
 def bench_outlook_largest_lineup(benchmark, figures, files):
-    cmd = _cli() + ["outlook", "--lineup", str(files["ordinary"])]
+    cmd = [*_cli(), "outlook", "--lineup", str(files["ordinary"])]
 
     cpu: list[float] = []
 
@@ -136,8 +136,8 @@ def bench_refusal(benchmark, figures, files, case):
 
 
 def bench_refusal_subprocess(benchmark, figures, files):
-    refuse = _cli() + ["outlook", "--lineup", str(files["sparse"])]
-    help_ = _cli() + ["--help"]
+    refuse = [*_cli(), "outlook", "--lineup", str(files["sparse"])]
+    help_ = [*_cli(), "--help"]
 
     def run(cmd, code):
         assert subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == code

@@ -26,11 +26,11 @@ import sys
 
 import numpy as np
 
+from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.engine.lineup import default_lineup
 from alfa_xl.model.engine.projection import effective_inputs
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.risk.simulate import draw, simulate
-from alfa_xl.model.data.sources import latest_actual
 
 PATHS, START, END = 100_000, 2026, 2035
 LOOP_PATHS = 2_000

@@ -4,8 +4,9 @@
   cleaning), result cache emptied before each call: target median <= 1 ms.
 * The same call served from the result cache: target median <= 20 us.
 * ``import alfa_xl.excel.functions`` in a fresh interpreter, minus ``import pandas``
-  alone (paired fresh interpreters, each timing its own import): target <= 0.3 s. Also for a host that has already loaded pandas and xlwings (Excel's UDF
-  server, RunPython, xlwings Lite), where the module adds only its own cost.
+  alone (paired fresh interpreters, each timing its own import): target <= 0.3 s. Also for a
+  host that has already loaded pandas and xlwings (Excel's UDF server, RunPython, xlwings Lite),
+  where the module adds only its own cost.
 """
 
 from __future__ import annotations

@@ -12,8 +12,19 @@ from dataclasses import dataclass, replace
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from alfa_xl.book.xlsx import (
+    NS,
+    CellRange,
+    M,
+    Package,
+    WorkbookFileError,
+    column_of,
+    int_attr,
+    parse_range,
+    quote_sheet,
+    split_ref,
+)
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.book.xlsx import M, NS, CellRange, Package, WorkbookFileError, column_of, int_attr, parse_range, quote_sheet, split_ref
 
 __all__ = ["ExcelError", "TableInfo", "XlCell", "BookFile", "sheet_rows", "item_text", "check_workbook_root", "STRICT_MAIN"]
 
@@ -97,7 +108,7 @@ class BookFile:
         sheets = root.find(M + "sheets")
         seen: dict[str, str] = {}
         for s in (sheets if sheets is not None else []):
-            rid = s.get("{%s}id" % NS["r"])
+            rid = s.get(f"{{{NS['r']}}}id")
             name = s.get("name", "")
             if name.casefold() in seen:  # Excel compares sheet names without case
                 raise _bad(self.path, f"two sheets are named {name!r}" + (f" and {seen[name.casefold()]!r}" if seen[name.casefold()] != name else ""))
@@ -113,11 +124,12 @@ class BookFile:
         dn = root.find(M + "definedNames")
         named: dict[str, str] = {}
         for d in (dn if dn is not None else []):
-            name = d.get("name")
+            name = d.get("name") or ""
             if d.get("localSheetId") is None and name:
                 if name.casefold() in named:  # Excel compares names without case; which one counts is unknown
                     raise _bad(self.path, f"the defined name {name} is defined twice",
-                               f"delete one of the two {name} in Formulas > Name Manager (keep the one on the right cells), then refresh")
+                               f"delete one of the two {name} in Formulas > Name Manager (keep the one on the right "
+                               "cells), then refresh")
                 named[name.casefold()] = name
                 self.names[name] = (d.text or "").strip()
         self._strings: list[str] | None = None
@@ -131,7 +143,7 @@ class BookFile:
         if not self.pkg.has(rels_name):
             return {}
         out = {}
-        for rel in self.pkg.xml(rels_name).findall("{%s}Relationship" % NS["rel"]):
+        for rel in self.pkg.xml(rels_name).findall(f"{{{NS['rel']}}}Relationship"):
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External":
                 continue
@@ -333,7 +345,8 @@ def check_workbook_root(root: Element, path) -> None:
     is refused with the way to convert it."""
     if root.tag == f"{{{STRICT_MAIN}}}workbook":
         raise _bad(path, 'saved as "Strict Open XML Spreadsheet"',
-                   'open it in Excel and save it as "Excel Macro-Enabled Workbook" (.xlsm) or "Excel Workbook" (.xlsx), then refresh')
+                   'open it in Excel and save it as "Excel Macro-Enabled Workbook" (.xlsm) '
+                   'or "Excel Workbook" (.xlsx), then refresh')
     if root.tag != M + "workbook":
         raise _bad(path, "xl/workbook.xml is not a SpreadsheetML workbook")
 

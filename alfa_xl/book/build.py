@@ -29,20 +29,32 @@ from pathlib import Path
 
 import xlsxwriter
 
-from alfa_xl.model.data.sources import history, latest_actual
 from alfa_xl.book.build_inputs import BuildInputs
 from alfa_xl.book.buttons import MODULE_SOURCE
-from alfa_xl.book.replace import write_beside
-from alfa_xl.book.stored import LOADED_FORMULA
-from alfa_xl.book.tables.report import blocks_to_grid
 from alfa_xl.book.layout import (
-    INPUTS, LOADED_NAME, OWNED_AREAS, SHEETS, BookInputs, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, WORKBOOK_NAME, grid_roles, owned_area, status_text,
+    INPUTS,
+    LOADED_NAME,
+    OWNED_AREAS,
+    SHEETS,
+    STATUS_ANCHOR,
+    STATUS_NAME,
+    STATUS_SHEET,
+    WORKBOOK_NAME,
+    BookInputs,
+    grid_roles,
+    owned_area,
+    status_text,
 )
-from alfa_xl.book.xlsx import quote_sheet, range_ref, split_ref
-from alfa_xl.book.sheets import checks, conf, cover, facts, gap, inputs as inputs_sheet, projection, risk, scenarios, track_record
+from alfa_xl.book.replace import write_beside
+from alfa_xl.book.sheets import checks, conf, cover, facts, gap, projection, risk, scenarios, track_record
+from alfa_xl.book.sheets import inputs as inputs_sheet
 from alfa_xl.book.sheets.base import BookLayout, Context, Formats, Live
 from alfa_xl.book.sheets.checks import checks_values, forecast_checks_values, risk_checks_values
 from alfa_xl.book.sheets.risk import risk_shape
+from alfa_xl.book.stored import LOADED_FORMULA
+from alfa_xl.book.tables.report import blocks_to_grid
+from alfa_xl.book.xlsx import quote_sheet, range_ref, split_ref
+from alfa_xl.model.data.sources import history, latest_actual
 
 __all__ = ["build_workbook", "default_path", "MODULE_SOURCE", "BuildInputs", "BuildResult", "checks_values", "risk_checks_values", "risk_shape"]
 
@@ -105,7 +117,8 @@ def _check_contract(names: dict[str, str]) -> None:
     status cell, each on its contract sheet."""
     missing = [i.name for i in INPUTS if i.name not in names] + [a.name for a in OWNED_AREAS if a.name not in names]
     wrong = [a.name for a in OWNED_AREAS if a.name in names and not names[a.name].startswith(f"={quote_sheet(a.sheet)}!")]
-    if STATUS_NAME not in names or names[STATUS_NAME] != f"={quote_sheet(STATUS_SHEET)}!{range_ref(*split_ref(STATUS_ANCHOR), *split_ref(STATUS_ANCHOR), absolute=True)}":
+    anchor = split_ref(STATUS_ANCHOR)
+    if STATUS_NAME not in names or names[STATUS_NAME] != f"={quote_sheet(STATUS_SHEET)}!{range_ref(*anchor, *anchor, absolute=True)}":
         wrong.append(STATUS_NAME)
     if missing or wrong:  # pragma: no cover - a sheet writer drifted from the contract
         raise RuntimeError(f"the build does not follow alfa_xl.book.layout: missing {missing}, misplaced {wrong}")

@@ -9,14 +9,14 @@ from typing import Any
 
 import pandas as pd
 
+from alfa_xl.book.layout import BookInputs
+from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
-from alfa_xl.validation import DEFAULT_YEAR
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import default_horizon
-from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.model.engine.scenarios import BUILTIN
 from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
-from alfa_xl.book.layout import BookInputs
+from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["BuildInputs"]
 
@@ -59,7 +59,7 @@ class BuildInputs:
     ytd_months: int | None = None
 
     @classmethod
-    def default(cls) -> "BuildInputs":
+    def default(cls) -> BuildInputs:
         start, end = default_horizon()
         frame = _lineup_csv()
         cols = tuple(frame.columns)
@@ -67,7 +67,7 @@ class BuildInputs:
         return cls(DEFAULT_TARGET, start, end, DEFAULT_YEAR, "base", tuple(BUILTIN), rows, cols)
 
     @classmethod
-    def from_book(cls, book: BookInputs) -> "BuildInputs":
+    def from_book(cls, book: BookInputs) -> BuildInputs:
         """What a build would write for the inputs a refresh read (the lineup as the
         engine holds it): the refresh builds this workbook in memory for its cached values."""
         r = book.refresh

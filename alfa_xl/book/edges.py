@@ -16,7 +16,7 @@ anything is written, with the cells named.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 from xml.etree.ElementTree import Element
 
 from openpyxl.formula.translate import Translator, TranslatorError
@@ -48,12 +48,12 @@ def _formulas(rows: dict[int, Element]) -> Iterable[tuple[tuple[int, int], Eleme
 
 def check_blocks_across(rows: dict[int, Element], areas: list[CellRange], sheet: str, path: str) -> None:
     """Refuse when an array formula or a data table lies partly inside ``areas``."""
-    for at, c, f in _formulas(rows):
+    for _at, c, f in _formulas(rows):
         kind = f.get("t")
         if kind not in ("array", "dataTable"):
             continue
         try:
-            block = parse_range("x!" + (f.get("ref") or c.get("r", "")))
+            block = parse_range("x!" + (f.get("ref") or c.get("r") or ""))
         except ValueError:
             raise WorkbookFileError(
                 "workbook file",
@@ -81,13 +81,14 @@ def expand_shared_across(rows: dict[int, Element], areas: list[CellRange], sheet
     own formula; the number of cells rewritten. Call before the areas are cleared."""
     groups: dict[str, list[tuple[tuple[int, int], Element]]] = defaultdict(list)
     masters: dict[str, tuple[tuple[int, int], str]] = {}
-    for at, c, f in _formulas(rows):
+    for at, _c, f in _formulas(rows):
         if f.get("t") != "shared" or f.get("si") is None:
             continue
         si = f.get("si", "")
         groups[si].append((at, f))
-        if f.get("ref") is not None and (f.text or "").strip():
-            masters[si] = (at, f.text.strip())
+        text = (f.text or "").strip()
+        if f.get("ref") is not None and text:
+            masters[si] = (at, text)
     changed = 0
     for si, members in groups.items():
         inside = [at for at, _ in members if _inside(at, areas)]

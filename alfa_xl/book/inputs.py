@@ -30,17 +30,17 @@ from typing import Any, Protocol
 import pandas as pd
 
 from alfa_xl import validation as v
+from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.layout import INPUT_NAMES, INPUT_ROLES, INPUTS, LINEUP_TABLE, MAX_YEARS, BookInputs
+from alfa_xl.book.tables.report import RefreshInputs
+from alfa_xl.book.xlsx import CellRange
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import REGION_COLUMNS, YEAR_COLUMNS, Lineup
-from alfa_xl.model.evidence.nowcast import PaceError, check_pace, nowcast
 from alfa_xl.model.engine.projection import default_horizon, project
-from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.model.engine.scenarios import BUILTIN, get_scenario
+from alfa_xl.model.evidence.nowcast import PaceError, check_pace, nowcast
 from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
-from alfa_xl.book.layout import INPUT_NAMES, INPUT_ROLES, INPUTS, LINEUP_TABLE, MAX_YEARS, BookInputs
-from alfa_xl.book.bookfile import BookFile
-from alfa_xl.book.xlsx import CellRange
 
 #: A cell the user may name (the build does not make it): TRUE accepts year-to-date units
 #: that imply a full year outside the history's pace (:func:`alfa_xl.model.evidence.nowcast.check_pace`).
@@ -90,7 +90,8 @@ class CellSource(Protocol):
 
 
 def missing_fix(name: str) -> str:
-    return f"define {name} ({INPUT_NAMES.get(name, 'see the workbook contract')}) with Formulas > Name Manager, or rebuild the workbook"
+    return (f"define {name} ({INPUT_NAMES.get(name, 'see the workbook contract')}) with Formulas > "
+            "Name Manager, or rebuild the workbook")
 
 
 class FileSource:

@@ -17,15 +17,16 @@ The Excel macros (:mod:`alfa_xl.excel.macros`) build their tables with the same 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from alfa_xl.book.tables.report import Block, RefreshInputs, blocks_to_grid, refresh_blocks
 from alfa_xl.book.tables.risk import risk_blocks
-from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 from alfa_xl.book.tables.track_record import forecast_blocks, track_blocks
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
 from alfa_xl.model.data.sources import latest_actual
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
 
 __all__ = [
     "WORKBOOK_NAME",
@@ -259,7 +260,8 @@ def status_text(inputs: BookInputs, by: str, built: bool = False) -> str:
     was, and the Checks sheet (not a clock) says whether the output matches the Inputs.
 
     >>> status_text(BookInputs(RefreshInputs(scenarios=("base", "bear"))), "alfa-xl refresh")
-    'Refreshed by alfa-xl refresh: 2 scenarios (base, bear), 2026-2030, target 400,000; risk: 10,000 paths around base, seed 20140506'
+    'Refreshed by alfa-xl refresh: 2 scenarios (base, bear), 2026-2030, target 400,000; risk: 10,000 paths
+    around base, seed 20140506'
     """
     r = inputs.refresh
     names = [getattr(s, "name", str(s)) for s in r.scenarios]

@@ -27,7 +27,8 @@ import datetime as _dt
 import hashlib
 import math
 import re
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from alfa_xl.book.text import cell_text
 from alfa_xl.book.xlsx import CellRange, quote_sheet

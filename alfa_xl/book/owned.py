@@ -29,16 +29,27 @@ Both refreshes plan with one function, :func:`plan`, over an :class:`AreaSource`
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Protocol
 
-from alfa_xl.errors import AlfaInputError
-from alfa_xl.book.layout import (
-    INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, BookInputs, OwnedArea, parse_written, written_anchor_name, written_name,
-)
 from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.layout import (
+    INPUTS,
+    LINEUP_TABLE,
+    OWNED_AREAS,
+    STATUS_ANCHOR,
+    STATUS_NAME,
+    STATUS_SHEET,
+    BookInputs,
+    OwnedArea,
+    parse_written,
+    written_anchor_name,
+    written_name,
+)
 from alfa_xl.book.moved import parse_rows_record, row_mark, rows_name, trusted_rectangle
 from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
+from alfa_xl.errors import AlfaInputError
 
 __all__ = ["OwnedAreaError", "AreaPlan", "Plan", "AreaSource", "FileAreas", "new_extent", "check_sheet", "check_overlaps", "check_growth",
            "plan", "plan_areas", "current_marks", "protected_fix"]
@@ -105,7 +116,8 @@ def check_overlaps(owned: list[tuple[str, CellRange]], protected: list[tuple[str
         for other, orng in owned[i + 1:] + protected:
             if other != name and rng.overlaps(orng):
                 raise OwnedAreaError(f"defined name {name}", rng.ref,
-                                     f"point {name} at its own sheet's free area (Formulas > Name Manager), away from {other}, or rebuild the workbook",
+                                     f"point {name} at its own sheet's free area (Formulas > Name Manager), away from {other}, "
+                                     "or rebuild the workbook",
                                      f"overlaps {other} ({orng.ref})")
 
 
@@ -120,8 +132,10 @@ def check_growth(name: str, old: CellRange, new: CellRange, filled: Iterable[tup
         cells = ", ".join(CellRange(new.sheet, r, c, r, c).at() for r, c in hit[:SHOWN_CELLS]) + (", ..." if len(hit) > SHOWN_CELLS else "")
         what = "the new tables would cover" if written is None or not any(old.contains(r, c) for r, c in hit) else "the name and the new tables cover"
         raise OwnedAreaError(f"defined name {name}", new.ref if written is None else old.ref,
-                             ("move or clear those cells (the area grows down and to the right from its top-left cell), then refresh again" if written is None else
-                              f"point {name} back at {written.ref} (Formulas > Name Manager), or move or clear those cells, then refresh again"),
+                             ("move or clear those cells (the area grows down and to the right from its top-left "
+                              "cell), then refresh again" if written is None else
+                              f"point {name} back at {written.ref} (Formulas > Name Manager), or move or clear those "
+                              "cells, then refresh again"),
                              f"{what} {len(hit)} non-empty cell{'s' if len(hit) != 1 else ''} it did not write: {cells}")
 
 
@@ -268,7 +282,8 @@ def _written(book: BookFile, area: OwnedArea, old: CellRange) -> CellRange | Non
 
 def recorded_fix(area_name: str) -> str:
     """What to do about a damaged record of what the refresh wrote."""
-    return f"rebuild the workbook with alfa-xl build-workbook (the hidden name {written_name(area_name)} records the size the refresh wrote)"
+    return ("rebuild the workbook with alfa-xl build-workbook (the hidden name "
+            f"{written_name(area_name)} records the size the refresh wrote)")
 
 
 def recorded_rectangle(area: OwnedArea, size_text: str, anchor: CellRange | None, old: CellRange) -> CellRange:

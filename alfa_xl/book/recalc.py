@@ -20,9 +20,10 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from xml.etree.ElementTree import Element, tostring
 
 from alfa_xl.book.bookfile import BookFile, sheet_rows
@@ -77,11 +78,19 @@ def _formula(c: Element) -> tuple[str, str] | None:
     return (f.get("t") or "", (f.text or "").strip())
 
 
+def _formula_element(c: Element) -> Element:
+    """The ``<f>`` of a cell :func:`_formula` found a formula in."""
+    f = c.find(M + "f")
+    assert f is not None, f"cell {c.get('r')} has no formula"
+    return f
+
+
 def _set_cached(c: Element, fresh: Element | None) -> bool:
     """Give ``c`` the cached value (type and ``<v>``) of ``fresh`` (none: no value). Whether it changed."""
     want_t = fresh.get("t") if fresh is not None else None
     v_new = fresh.find(M + "v") if fresh is not None else None
-    if want_t == "inlineStr":  # the build writes spilled text as inline strings only in value cells
+    text: str | None
+    if fresh is not None and want_t == "inlineStr":  # the build writes spilled text as inline strings only in value cells
         want_t, text = "str", "".join(t.text or "" for t in fresh.iter(M + "t"))
     else:
         text = v_new.text if v_new is not None else None
@@ -114,7 +123,7 @@ def _set_value(c: Element, fresh: Element | None, strings: list[str]) -> bool:
         c.remove(x)
     t = fresh.get("t")
     if t == "s":  # a shared string of the fresh build: written inline, sharedStrings.xml stays as it is
-        index = int(fresh.find(M + "v").text or "0")
+        index = int(fresh.findtext(M + "v") or "0")
         text = strings[index] if 0 <= index < len(strings) else ""
         c.set("t", "inlineStr")
         is_ = Element(M + "is")
@@ -162,7 +171,7 @@ def copy_cached_values(
                 unknown.append(c.get("r", ""))
                 continue
             changed |= _set_cached(c, other)
-            old_ref, new_ref = c.find(M + "f").get("ref"), other.find(M + "f").get("ref")
+            old_ref, new_ref = _formula_element(c).get("ref"), _formula_element(other).get("ref")
             if f[0] == "array" and new_ref and ":" in (old_ref or "") + new_ref:
                 changed |= _copy_spill(sheet, c, old_ref or new_ref, new_ref, mine, fresh.book.strings(), put)
     return changed, unknown
@@ -180,8 +189,9 @@ def _copy_spill(
     """The spilled cells of an array formula: the union of the old and new extents takes
     the fresh values; the anchor takes the fresh extent."""
     old, new = parse_range("x!" + old_ref), parse_range("x!" + new_ref)
-    changed = c.find(M + "f").get("ref") != new_ref
-    c.find(M + "f").set("ref", new_ref)
+    f = _formula_element(c)
+    changed = f.get("ref") != new_ref
+    f.set("ref", new_ref)
     anchor = split_ref(c.get("r", ""))
     for r in range(min(old.r0, new.r0), max(old.r1, new.r1) + 1):
         for col in range(min(old.c0, new.c0), max(old.c1, new.c1) + 1):
@@ -281,7 +291,7 @@ def recalculate(book: BookFile, inputs: BookInputs, sheet: Callable[[str], Any])
                     c.get("r", "")
                     for row in sheet(name).rows.values()
                     for c in row.findall(M + "c")
-                    if _formula(c) and (only is None or _formula(c)[1] == only)
+                    if (formula := _formula(c)) and (only is None or formula[1] == only)
                 ]
         return out
     out.names = stored_names(fresh)

@@ -6,8 +6,9 @@ The same numbers as the Excel macro: the inputs are read by the one reader
 compute their tables, and the refresh writes only:
 
 * each owned area (``out_scenarios`` on Scenarios, ``out_risk`` on Risk, ``out_track`` on
-  Track record, ``out_forecast`` on the Cover): the cells of the rectangle last written are cleared and the new rectangle is written at its top-left
-  cell, with inline strings (``sharedStrings.xml`` stays as it is);
+  Track record, ``out_forecast`` on the Cover): the cells of the rectangle last written are
+  cleared and the new rectangle is written at its top-left cell, with inline strings
+  (``sharedStrings.xml`` stays as it is);
 * the one cell ``out_status`` on Scenarios: the status line, in the cell's own format;
 * in ``xl/workbook.xml``: the owned names' references, the stored copies of the live tables,
   and ``fullCalcOnLoad`` so that Excel recalculates every formula when the file is opened;
@@ -31,25 +32,50 @@ import math
 import os
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from alfa_xl.book.inputs import FileSource, read_book_inputs
-from alfa_xl.book.layout import (
-    OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text, written_anchor_name, written_name, written_record,
-)
-from alfa_xl.book.owned import Plan, plan_areas
-from alfa_xl.book.recalc import recalculate
 from alfa_xl.book import xlsx
 from alfa_xl.book.bookfile import BookFile, sheet_rows
 from alfa_xl.book.edges import check_blocks_across, expand_shared_across
+from alfa_xl.book.inputs import FileSource, read_book_inputs
+from alfa_xl.book.layout import (
+    OUTPUT_FONT,
+    ROLE_STYLES,
+    STALE,
+    STATUS_NAME,
+    status_text,
+    written_anchor_name,
+    written_name,
+    written_record,
+)
 from alfa_xl.book.moved import rows_name, rows_record
+from alfa_xl.book.owned import Plan, plan_areas
+from alfa_xl.book.recalc import recalculate
+from alfa_xl.book.replace import (
+    Target,
+    backup_path,
+    check_target,
+    clean_debris,
+    lock_files,
+    refresh_lock,
+    replace_with_backup,
+)
 from alfa_xl.book.text import cell_text
-from alfa_xl.book.replace import Target, backup_path, check_target, clean_debris, lock_files, refresh_lock, replace_with_backup
 from alfa_xl.book.xlsx import (
-    M, CellRange, WorkbookFileError, cell_ref, int_attr, parse_part, parse_range, range_ref, read_package, split_ref,
+    CellRange,
+    M,
+    WorkbookFileError,
+    cell_ref,
+    int_attr,
+    parse_part,
+    parse_range,
+    range_ref,
+    read_package,
+    split_ref,
     write_package,
 )
 
@@ -112,10 +138,10 @@ def _role_styles(book: BookFile) -> dict[str, int]:
         codes[int_attr(n, "numFmtId", -1, part, path, -1)] = n.get("formatCode", "")
     fonts = []
     for font in root.iter(M + "font"):
-        b, it, color = font.find(M + "b"), font.find(M + "i"), font.find(M + "color")
+        b, it, rgb = font.find(M + "b"), font.find(M + "i"), font.find(M + "color")
         bold = b is not None and b.get("val", "1") not in ("0", "false")
         italic = it is not None and it.get("val", "1") not in ("0", "false")
-        fonts.append((bold, "" if italic else (color.get("rgb", "") if color is not None else "")[-6:].upper()))
+        fonts.append((bold, "" if italic else (rgb.get("rgb", "") if rgb is not None else "")[-6:].upper()))
     fills = []
     fl = root.find(M + "fills")
     for fill in (fl if fl is not None else []):
@@ -233,11 +259,11 @@ def _cell(r: int, c: int, value: Any, style: int | None) -> Element:
 
 
 def _write_area(sheet: _Sheet, cleared: list[CellRange], new: CellRange, grid: list[list[Any]],
-                roles: list[list[str | None]], styles: dict[str, int | None]) -> None:
+                roles: list[list[str | None]], styles: Mapping[str, int | None]) -> None:
     """Clear ``cleared`` (checked to hold only the refresh's own cells) and write ``grid`` at ``new``;
     formulas crossing their edge are expanded or refused first (:mod:`alfa_xl.book.edges`)."""
-    check_blocks_across(sheet.rows, cleared + [new], new.sheet, str(sheet.book.path))
-    expand_shared_across(sheet.rows, cleared + [new], new.sheet, str(sheet.book.path))
+    check_blocks_across(sheet.rows, [*cleared, new], new.sheet, str(sheet.book.path))
+    expand_shared_across(sheet.rows, [*cleared, new], new.sheet, str(sheet.book.path))
     for rng in cleared:
         sheet.clear(rng)
     for i, (row, rrow) in enumerate(zip(grid, roles)):
@@ -283,19 +309,22 @@ def _set_names(book: BookFile, refs: dict[str, str]) -> bool:
     root = book.pkg.xml("xl/workbook.xml")
     dn = root.find(M + "definedNames")
     changed = False
-    if dn is None and refs:
-        sheets = root.find(M + "sheets")
-        dn = Element(M + "definedNames")
-        root.insert(list(root).index(sheets) + 1 if sheets is not None else len(root), dn)
-    seen = set()
+    seen: set[str] = set()
     for d in (dn if dn is not None else []):
-        if d.get("localSheetId") is None and d.get("name") in refs:
-            seen.add(d.get("name"))
-            if (d.text or "").strip() != refs[d.get("name")]:
-                d.text = refs[d.get("name")]
+        name = d.get("name")
+        if d.get("localSheetId") is None and name is not None and name in refs:
+            seen.add(name)
+            if (d.text or "").strip() != refs[name]:
+                d.text = refs[name]
                 changed = True
-    for name in sorted(set(refs) - seen):  # a workbook built before the record existed
-        SubElement(dn, M + "definedName", {"name": name, "hidden": "1"}).text = refs[name]
+    missing = sorted(set(refs) - seen)  # a workbook built before the record existed
+    if missing:
+        if dn is None:
+            sheets = root.find(M + "sheets")
+            dn = Element(M + "definedNames")
+            root.insert(list(root).index(sheets) + 1 if sheets is not None else len(root), dn)
+        for name in missing:
+            SubElement(dn, M + "definedName", {"name": name, "hidden": "1"}).text = refs[name]
         changed = True
     calc = root.find(M + "calcPr")
     if calc is None:
@@ -395,7 +424,8 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
         report.status = status_text(inputs, REFRESHED_BY)
         s = sheet(plan.status.sheet)
         old = s.cell(plan.status.r0, plan.status.c0)
-        style = int(old.get("s")) if old is not None and (old.get("s") or "").isdigit() else None
+        s_attr = (old.get("s") or "") if old is not None else ""
+        style = int(s_attr) if s_attr.isdigit() else None
         _write_area(s, [plan.status], plan.status, [[report.status]], [["status"]], {"status": style})
     written = set(sheets)
     fresh = recalculate(book, inputs, sheet)  # every cached value a build of these inputs knows
@@ -404,9 +434,9 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
     for name, cells in fresh.stale.items():  # checks a build does not write (all, in a workbook of an older build)
         if _mark_stale(sheet(name), None, {}, set(cells)):
             touched.add(book.sheet_parts[name])
-    if report.status and "Cover" in book.sheet_parts and book.pkg.has(book.sheet_parts["Cover"]):
-        if _mark_stale(sheet("Cover"), {STATUS_NAME}, {STATUS_NAME: report.status}):
-            touched.add(book.sheet_parts["Cover"])
+    if (report.status and "Cover" in book.sheet_parts and book.pkg.has(book.sheet_parts["Cover"])
+            and _mark_stale(sheet("Cover"), {STATUS_NAME}, {STATUS_NAME: report.status})):
+        touched.add(book.sheet_parts["Cover"])
     replaced = {}
     for part in touched:
         data = book.pkg.serialized(part)  # parsed back from the new file before the rename (verify)

@@ -33,14 +33,16 @@ Rules, with the reason:
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import IO
 
 from filelock import FileLock, Timeout
 
@@ -80,7 +82,7 @@ class Target:
     stamp: tuple[int, int, int]     # (inode, size, mtime_ns) when read
 
     @classmethod
-    def of(cls, given: Path) -> "Target":
+    def of(cls, given: Path) -> Target:
         path = Path(os.path.realpath(given))
         st = path.stat()
         return cls(given, path, stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, (st.st_ino, st.st_size, st.st_mtime_ns))
@@ -279,7 +281,7 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def replace_with_backup(t: Target, write: Callable[[object], None], original: bytes, verify: Callable[[Path], None],
+def replace_with_backup(t: Target, write: Callable[[IO[bytes]], None], original: bytes, verify: Callable[[Path], None],
                         backup: bool) -> Path | None:
     """Write the new workbook with ``write(fileobj)``, check it with ``verify(path)``,
     keep ``original`` (the bytes read) as ``NAME.bak`` and rename the new file over the
@@ -330,7 +332,5 @@ def replace_with_backup(t: Target, write: Callable[[object], None], original: by
         raise _refuse(t.given, f"could not be written ({exc.strerror or type(exc).__name__})", "check the free space and the folder's permissions") from None
     finally:
         for x in made:
-            try:
+            with contextlib.suppress(OSError):  # left for the next refresh to clean
                 x.unlink()
-            except OSError:  # pragma: no cover - left for the next refresh to clean
-                pass

@@ -130,8 +130,8 @@ def _write_ole(streams: dict[str, bytes], storages: set[str]) -> bytes:
                 *folder, name = path.split("/")
                 entry = StreamDirectory(name, str(file))
                 (folders["/".join(folder)] if folder else root).add_directory(entry)
-            for folder in folders.values():
-                root.add_directory(folder)
+            for storage in folders.values():
+                root.add_directory(storage)
             ole = OleFile()
             ole.root_directory = root
             ole.create_file("vbaProject.bin")

@@ -21,13 +21,14 @@ from __future__ import annotations
 import copy
 import io
 import os
-import struct
 import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator, Mapping
+from typing import IO
 from xml.etree.ElementTree import Element, TreeBuilder, XMLParser
 
 from defusedxml.ElementTree import iterparse as _safe_iterparse
@@ -68,7 +69,7 @@ NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-M = "{%s}" % NS["m"]
+M = f"{{{NS['m']}}}"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 _RESAVE = "open and re-save the workbook in Excel, or build a new one with alfa-xl build-workbook"
 
@@ -161,7 +162,7 @@ class CellRange:
     def contains(self, row: int, col: int) -> bool:
         return self.r0 <= row <= self.r1 and self.c0 <= col <= self.c1
 
-    def overlaps(self, other: "CellRange") -> bool:
+    def overlaps(self, other: CellRange) -> bool:
         return (self.sheet == other.sheet and self.r0 <= other.r1 and other.r0 <= self.r1
                 and self.c0 <= other.c1 and other.c0 <= self.c1)
 
@@ -503,9 +504,11 @@ def _copy_stored(out: zipfile.ZipFile, pkg: Package, info: zipfile.ZipInfo) -> N
         raise _bad(pkg.path, f"part {info.filename} is truncated")
     new = copy.copy(info)
     new.flag_bits &= ~0x08  # sizes and CRC go in the local header: no data descriptor after the data
-    new.header_offset = out.fp.tell()
-    out.fp.write(new.FileHeader())
-    out.fp.write(data)
+    fp = out.fp
+    assert fp is not None, "the archive is open for writing"
+    new.header_offset = fp.tell()
+    fp.write(new.FileHeader())
+    fp.write(data)
     out.filelist.append(new)
     out.NameToInfo[new.filename] = new
-    out.start_dir = out.fp.tell()
+    out.start_dir = fp.tell()

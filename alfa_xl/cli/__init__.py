@@ -24,6 +24,8 @@ run; see ``docs/exits.md``.
 from __future__ import annotations
 
 import alfa_xl.entry  # noqa: F401  first: under ``python -m alfa_xl.cli`` it takes Ctrl-C before the heavy imports
+
+# isort: split
 import errno
 import importlib
 import os

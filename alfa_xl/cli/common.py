@@ -14,16 +14,17 @@ here and only here:
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
+from alfa_xl.book.tables.report import clean
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.engine.lineup import Lineup, load_lineup
-from alfa_xl.book.tables.report import clean
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario, load_scenario
 
 __all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "os_reason", "named_as_options",
@@ -34,7 +35,7 @@ __all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "o
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """``--format`` of the commands that print results."""
 
     table = "table"

@@ -4,15 +4,18 @@ assumptions ranked by how much each moves the forecast."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import typer
 
-from alfa_xl.cli.common import Format, console, csv_text, progress_bar, records, shown
 from alfa_xl.book.tables.report import clean
-from alfa_xl.model.risk.simulate import DEFAULT_SEED
+from alfa_xl.cli.common import Format, console, csv_text, progress_bar, records, shown
 from alfa_xl.model.data.sources import facts
+from alfa_xl.model.risk.simulate import DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 __all__ = ["register", "assumptions_table", "TOP"]
 
@@ -25,7 +28,9 @@ def _facts_table(out) -> None:
     from rich.table import Table
 
     t = Table(title="Sourced facts", title_justify="left")
-    for col, just in (("Key", "left"), ("Value", "right"), ("Unit", "left"), ("As of", "left"), ("Source", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("Key", "left"), ("Value", "right"), ("Unit", "left"), ("As of", "left"), ("Source", "left"))
+    for col, just in columns:
         t.add_column(col, justify=just, overflow="fold")
     for _, r in facts().iterrows():
         v = float(r["value"])
@@ -44,8 +49,10 @@ def assumptions_table(frame: pd.DataFrame, out, top: int | None = None) -> None:
              f"seed {b['seed']}; baseline P50 {b['year']} = {b['p50_year']:,.0f}, "
              f"P50 {b['start_year']}-{b['year']} cumulative = {b['p50_cumulative']:,.0f}")
     t = Table(title=title, title_justify="left")
-    for col, just in (("#", "right"), ("Model", "left"), ("Assumption", "left"), ("Value", "right"), ("Moved", "left"),
-                      (f"P50 {b['year']}", "right"), ("Cumulative", "right"), ("Reason", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("#", "right"), ("Model", "left"), ("Assumption", "left"), ("Value", "right"), ("Moved", "left"),
+        (f"P50 {b['year']}", "right"), ("Cumulative", "right"), ("Reason", "left"))
+    for col, just in columns:
         t.add_column(col, justify=just, overflow="fold")
     shown_rows = frame if top is None else frame.head(top)
     for r in shown_rows.itertuples(index=False):
@@ -66,7 +73,8 @@ def register(app: typer.Typer) -> None:
     @app.command("facts")
     def facts_cmd(
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
-        assumptions: bool = typer.Option(False, "--assumptions", help="List the lineup's assumptions ranked by how much each moves the P50 of 2030 and of the 2026-2030 cumulative."),
+        assumptions: bool = typer.Option(False, "--assumptions", help="List the lineup's assumptions ranked by how much each moves the P50 of 2030 and of the "
+                                                                      "2026-2030 cumulative."),
         paths: int = typer.Option(4000, "--paths", help="Monte Carlo paths per run for --assumptions."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every run for --assumptions (the same in each)."),
         every: bool = typer.Option(False, "--all", help=f"With --assumptions: the whole ranking in the table, not only "

@@ -9,18 +9,18 @@ light and work on a server.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from alfa_xl.cli.common import os_reason
 from alfa_xl.errors import AlfaInputError, MissingExtraError
-from alfa_xl.model.engine.gap import DEFAULT_TARGET
-from alfa_xl.model.engine.projection import Projection
 from alfa_xl.model.data.sources import history as source_history
 from alfa_xl.model.data.sources import latest_actual
+from alfa_xl.model.engine.gap import DEFAULT_TARGET
+from alfa_xl.model.engine.projection import Projection
 
 __all__ = ["FORMATS", "check_plot_path", "plot_outlook", "plot_fan", "SCENARIO_COLOURS"]
 

@@ -15,7 +15,6 @@ import os
 import shutil
 import stat
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -111,7 +110,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("build-workbook")
     def build_workbook_cmd(
-        out: Optional[Path] = typer.Option(None, "--out", help=f"Workbook to write, ending in .xlsm (default: ./{WORKBOOK_NAME})."),
+        out: Path | None = typer.Option(None, "--out", help=f"Workbook to write, ending in .xlsm (default: ./{WORKBOOK_NAME})."),
         force: bool = typer.Option(False, "--force", help="Replace an existing workbook and module, keeping each as NAME.bak."),
     ) -> None:
         """Build the outlook workbook (.xlsm) and its same-named Python module, reproducibly."""

@@ -35,9 +35,7 @@ def is_blank(value: Any, zero: bool = False) -> bool:
     under their own rules."""
     if validation.is_blank(value):
         return True
-    if zero and not isinstance(value, bool) and isinstance(value, (int, float)) and value == 0:
-        return True
-    return False
+    return zero and not isinstance(value, bool) and isinstance(value, (int, float)) and value == 0
 
 
 def excel_error(value: Any) -> str | None:

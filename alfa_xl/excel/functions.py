@@ -35,13 +35,13 @@ from __future__ import annotations
 
 import math
 
+from alfa_xl import validation
+from alfa_xl.book.tables.report import COMPARE_COLUMNS, compare_scenarios, scenarios_table
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import common
+from alfa_xl.model.data.sources import facts
 from alfa_xl.model.engine.gap import GAP_COLUMNS, cagr, gap_table, years_to_target
 from alfa_xl.model.engine.projection import project
-from alfa_xl.book.tables.report import COMPARE_COLUMNS, compare_scenarios, scenarios_table
-from alfa_xl.model.data.sources import facts
-from alfa_xl import validation
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [
@@ -171,7 +171,8 @@ def alfa_gap(target=None, year=None, scenario=None, lineup=None):
 @xw.arg("lineup", doc=_DOC_LINEUP)
 @xa.excel_function
 def alfa_gap_table(target=None, scenario=None, start_year=None, end_year=None, lineup=None):
-    """Gap to the target year by year: projection, target, gap, share, growth required, years to target, Junior-equivalents.
+    """Gap to the target year by year: projection, target, gap, share, growth required, years to
+    target, Junior-equivalents.
 
     Returns
     -------
@@ -342,9 +343,12 @@ def alfa_facts():
 
 # == Further families (Monte Carlo: ALFA_PROBABILITY, ALFA_PERCENTILES, ALFA_TORNADO) ==========
 # Add them below this line, or import them from their own module and extend __all__.
-from alfa_xl.excel.functions_risk import alfa_probability, alfa_percentiles, alfa_tornado  # noqa: E402,F401
+from alfa_xl.excel.functions_risk import alfa_percentiles, alfa_probability, alfa_tornado  # noqa: E402
+
 __all__ += ["alfa_probability", "alfa_percentiles", "alfa_tornado"]
-from alfa_xl.excel.functions_nowcast import alfa_nowcast  # noqa: E402,F401
+from alfa_xl.excel.functions_nowcast import alfa_nowcast  # noqa: E402
+
 __all__ += ["alfa_nowcast"]
-from alfa_xl.excel.functions_forecast import alfa_forecast  # noqa: E402,F401
+from alfa_xl.excel.functions_forecast import alfa_forecast  # noqa: E402
+
 __all__ += ["alfa_forecast"]

@@ -45,7 +45,8 @@ def _cell(value: Any, arg: str) -> Any:
 @xw.arg("override", err_to_str=True, doc="TRUE to use units far from last year's pace (else refused). Empty = FALSE.")
 @xa.excel_function
 def alfa_nowcast(units_to_date=None, months=None, year=None, override=None):
-    """Full-year Alfa Romeo sales from year-to-date units: spills P10, P50 and P90 (units a year) from past within-year seasonality.
+    """Full-year Alfa Romeo sales from year-to-date units: spills P10, P50 and P90 (units a year)
+    from past within-year seasonality.
 
     Returns
     -------

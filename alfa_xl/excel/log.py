@@ -10,6 +10,7 @@ first failure, not at import, so importing the functions writes nothing anywhere
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import threading
@@ -61,10 +62,8 @@ def _logger() -> logging.Logger:
 
 def log_unexpected(function: str, exc: BaseException) -> None:
     """Log ``exc`` with its traceback at ERROR, naming the worksheet function."""
-    try:
+    with contextlib.suppress(Exception):  # logging must never turn a one-line message into a traceback
         _logger().error("%s failed unexpectedly", function, exc_info=(type(exc), exc, exc.__traceback__))
-    except Exception:  # logging must never turn a one-line message into a traceback
-        pass
 
 
 def reset() -> None:

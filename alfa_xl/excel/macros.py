@@ -33,20 +33,27 @@ RunPython (button macro in VBA)::
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
-from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.inputs import Cell, InputsError, TableCells, missing_fix, read_book_inputs
 from alfa_xl.book.layout import (
-    INPUT_NAMES, OWNED_AREAS, STATUS_NAME, STATUS_SHEET, status_text,
-    written_anchor_name, written_name, written_record,
+    INPUT_NAMES,
+    OWNED_AREAS,
+    STATUS_NAME,
+    STATUS_SHEET,
+    status_text,
+    written_anchor_name,
+    written_name,
+    written_record,
 )
-from alfa_xl.book.stored import stored_names
-from alfa_xl.book.owned import OwnedAreaError, check_sheet, current_marks, plan, recorded_fix, recorded_rectangle
 from alfa_xl.book.moved import parse_rows_record, rows_name, rows_record, trusted_rectangle
+from alfa_xl.book.owned import OwnedAreaError, check_sheet, current_marks, plan, recorded_fix, recorded_rectangle
+from alfa_xl.book.stored import stored_names
 from alfa_xl.book.text import excel_value
 from alfa_xl.book.xlsx import MAX_ROW, CellRange, range_ref
+from alfa_xl.errors import AlfaInputError
 
 __all__ = [
     "refresh_scenarios",
@@ -134,7 +141,7 @@ class XlwingsSource:
     object shaped like it): values as xlwings gives them, error values as their text
     (``err_to_str``), and each cell's formula."""
 
-    def __init__(self, book):
+    def __init__(self, book: Any) -> None:
         self.book = book
 
     def has(self, name: str) -> bool:
@@ -153,10 +160,8 @@ class XlwingsSource:
             formulas = [[""] * cols for _ in range(rows)]
         fmt = "General"
         if rows == cols == 1:
-            try:
+            with contextlib.suppress(Exception):  # a platform without number formats
                 fmt = str(rng.number_format or "General")
-            except Exception:  # a platform without number formats
-                pass
         return [[Cell(values[i][j], f if isinstance(f, str) and f.startswith("=") else None, ext.at(ext.r0 + i, ext.c0 + j), fmt)
                  for j, f in enumerate(formulas[i])] for i in range(rows)]
 
@@ -188,7 +193,7 @@ class XlwingsAreas:
     """:class:`~alfa_xl.book.owned.AreaSource` over an open book (``xw.Book``-shaped);
     keeps the ranges of the owned names it resolved, for writing."""
 
-    def __init__(self, book):
+    def __init__(self, book: Any) -> None:
         self.book = book
         self.ranges: dict[str, Any] = {}
 
@@ -308,7 +313,7 @@ class _Quiet:
     """Manual calculation and no screen updating inside the block; both restored after,
     also on failure. Settings a platform lacks are left alone."""
 
-    def __init__(self, app):
+    def __init__(self, app: Any) -> None:
         self.app = app
         self.saved: dict[str, Any] = {}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from alfa_xl.errors import AlfaInputError, LineupError, ScenarioError
 from alfa_xl.excel import cells

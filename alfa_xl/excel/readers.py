@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from alfa_xl import validation
 from alfa_xl.excel.cells import is_blank, scalar
@@ -107,7 +108,8 @@ def year(value: Any, arg: str, default: int | None = None, lo: float = YEAR_MIN,
     ``default``; ``0`` is a year outside the range, so an error.
 
     >>> import datetime
-    >>> year(2030.0, "year"), year(" 2031 ", "year"), year(datetime.date(2032, 6, 30), "year"), year(None, "year", default=2030)
+    >>> (year(2030.0, "year"), year(" 2031 ", "year"),
+    ...  year(datetime.date(2032, 6, 30), "year"), year(None, "year", default=2030))
     (2030, 2031, 2032, 2030)
     """
     t = type(value)
@@ -127,7 +129,7 @@ def text(value: Any, arg: str, default: str | None = None) -> str | None:
     value = scalar(value, arg)
     if is_blank(value):
         return default
-    if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date)):
+    if isinstance(value, (bool, dt.datetime, dt.date)):
         raise ArgumentError(arg, value, f"give {arg} as text", "not text")
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         value = int(value)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Callable
 
 __all__ = ["CATEGORY", "xlwings_decorators", "summary", "wizard_help"]
 

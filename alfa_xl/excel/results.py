@@ -9,7 +9,8 @@ lists, so a caller changing a result cannot change what the next call gets.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 import cachetools
 

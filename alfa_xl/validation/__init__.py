@@ -44,20 +44,35 @@ Examples
 >>> number("33000,5", "peak_units of 'Junior'")
 Traceback (most recent call last):
 ...
-alfa_xl.errors.AlfaInputError: peak_units of 'Junior': ambiguous number: 33000.5 or 330005? (got '33000,5'); write 33000.5 for a decimal (dot as decimal mark) or 330005 without separators
+alfa_xl.errors.AlfaInputError: peak_units of 'Junior': ambiguous number: 33000.5 or 330005? (got '33000,5');
+write 33000.5 for a decimal (dot as decimal mark) or 330005 without separators
 """
 
 from __future__ import annotations
 
+from alfa_xl.validation.csvfile import CsvTable, column_key, read_csv_file
 from alfa_xl.validation.limits import (
-    DEFAULT_YEAR, EXCEL_ERRORS, LIMITS, RESERVED_NAMES, Limit, default_horizon, excel_error, is_blank,
+    DEFAULT_YEAR,
+    EXCEL_ERRORS,
+    LIMITS,
+    RESERVED_NAMES,
+    Limit,
+    default_horizon,
+    excel_error,
+    is_blank,
 )
 from alfa_xl.validation.numbers import (
-    NumberTextError, number, parse_number_text, paths, positive, seed, share, whole,
+    NumberTextError,
+    number,
+    parse_number_text,
+    paths,
+    positive,
+    seed,
+    share,
+    whole,
 )
 from alfa_xl.validation.pairs import both_or_neither
 from alfa_xl.validation.texts import existing_file, flag, identifier, name, name_key, squash, text
-from alfa_xl.validation.csvfile import CsvTable, column_key, read_csv_file
 from alfa_xl.validation.years import end_after_start, excel_serial_range, excel_serial_year, horizon, year
 
 __all__ = [

@@ -27,9 +27,9 @@ import csv
 import io
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Collection
+from typing import Any
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.validation.limits import LIMITS
@@ -202,10 +202,7 @@ def read_csv_file(
 def _decode(data: bytes, refuse) -> str:
     """UTF-8 (with or without a byte-order mark), or UTF-16 when a byte-order mark says so
     (Excel's "Unicode Text"); anything else is refused with how to save it."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
+    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -4,8 +4,9 @@ comparison year, and what counts as blank or as an Excel error value."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["DEFAULT_YEAR", "Limit", "LIMITS", "RESERVED_NAMES", "EXCEL_ERRORS", "default_horizon", "is_blank", "excel_error"]
 
@@ -136,7 +137,7 @@ _RESERVED_KEYS = frozenset(n.casefold() for n in RESERVED_NAMES)
 
 #: Error values Excel can put in a cell, as xlwings shows them when it sends them as text.
 EXCEL_ERRORS: frozenset[str] = frozenset(
-    "#N/A #DIV/0! #REF! #VALUE! #NAME? #NUM! #NULL! #SPILL! #CALC! #GETTING_DATA #FIELD! #BLOCKED! #UNKNOWN! #BUSY! #CONNECT!".split()
+    ["#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#BUSY!", "#CONNECT!"]
 )
 
 

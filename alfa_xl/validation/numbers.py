@@ -61,7 +61,8 @@ def parse_number_text(value: str) -> tuple[float, bool]:
     >>> parse_number_text("1,5")
     Traceback (most recent call last):
     ...
-    alfa_xl.validation.numbers.NumberTextError: ambiguous number: 1.5 or 15?; write 1.5 for a decimal (dot as decimal mark) or 15 without separators
+    alfa_xl.validation.numbers.NumberTextError: ambiguous number: 1.5 or 15?; write 1.5 for a decimal
+    (dot as decimal mark) or 15 without separators
     """
     s = value.translate(_SPACES).strip()
     if s.upper() in EXCEL_ERRORS:
@@ -110,7 +111,8 @@ def parse_number_text(value: str) -> tuple[float, bool]:
                 as_whole = integer + fraction
                 raise NumberTextError(
                     f"ambiguous number: {reading} or {_show_number(as_whole)}?",
-                    f"write {as_decimal} for a decimal (dot as decimal mark) or {_show_number(as_whole)} without separators",
+                    f"write {as_decimal} for a decimal (dot as decimal mark) or {_show_number(as_whole)} "
+                    "without separators",
                 )
     integer, _, fraction = s.partition(decimal) if decimal else (s, "", "")
     if thousands and thousands in integer and not _grouped(integer, thousands):
@@ -167,10 +169,14 @@ def number(
     (1250.0, 0.0)
     """
     limit = _limit(kind, lo, hi, fix)
-    if type(value) is float or type(value) is int:  # fast path: a plain number within bounds
-        if math.isfinite(value) and (limit.lo < value if limit.above else limit.lo <= value) and value <= limit.hi \
-                and (not limit.whole or value == int(value)):
-            return float(value)
+    if (
+        (type(value) is float or type(value) is int)  # fast path: a plain number within bounds
+        and math.isfinite(value)
+        and (limit.lo < value if limit.above else limit.lo <= value)
+        and value <= limit.hi
+        and (not limit.whole or value == int(value))
+    ):
+        return float(value)
     instruction = limit.instruction()
     if is_blank(value):
         if default is not None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.validation.limits import RESERVED_NAMES, _RESERVED_KEYS, excel_error, is_blank
+from alfa_xl.validation.limits import _RESERVED_KEYS, RESERVED_NAMES, excel_error, is_blank
 
 
 def squash(value: Any) -> str:
@@ -85,7 +86,7 @@ def text(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError
     err = excel_error(value)
     if err:
         raise error(field, err, "correct the cell it comes from", f"Excel error value {err}")
-    if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date)):
+    if isinstance(value, (bool, dt.datetime, dt.date)):
         raise error(field, value, f"give {field} as text", "not text")
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         value = int(value)
@@ -102,7 +103,8 @@ def name(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError
     >>> name("TOTAL", "model", what="model name")
     Traceback (most recent call last):
     ...
-    alfa_xl.errors.AlfaInputError: model: reserved model name (got 'TOTAL'); rename it (for example 'TOTAL 2'): Total, Year and the other output column names cannot name a model
+    alfa_xl.errors.AlfaInputError: model: reserved model name (got 'TOTAL'); rename it (for example
+    'TOTAL 2'): Total, Year and the other output column names cannot name a model
     """
     result = text(value, field, error=error, default="")
     if not result:
@@ -123,7 +125,8 @@ def existing_file(path: Any, field: str, *, error: type[AlfaInputError] = AlfaIn
     >>> existing_file("/no/such/file.csv", "lineup file")
     Traceback (most recent call last):
     ...
-    alfa_xl.errors.AlfaInputError: lineup file: not found (got '/no/such/file.csv'); give the path of an existing CSV file
+    alfa_xl.errors.AlfaInputError: lineup file: not found (got '/no/such/file.csv'); give the path of
+    an existing CSV file
     """
     p = Path(str(path)).expanduser()
     if not p.is_file():

@@ -9,9 +9,8 @@ import re
 from typing import Any
 
 from alfa_xl.errors import AlfaInputError, HorizonError
-from alfa_xl.validation.limits import DEFAULT_YEAR, is_blank
+from alfa_xl.validation.limits import DEFAULT_YEAR, is_blank  # noqa: F401  DEFAULT_YEAR: the doctest of year() reads it
 from alfa_xl.validation.numbers import _limit, number
-
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})([T ].*)?$")
@@ -91,7 +90,8 @@ def end_after_start(start: int, end: int, *, field: str = "end_year", got: Any =
     >>> end_after_start(2030, 2026)
     Traceback (most recent call last):
     ...
-    alfa_xl.errors.HorizonError: end_year: before the start year (got 2026); give an end year on or after the start year 2030
+    alfa_xl.errors.HorizonError: end_year: before the start year (got 2026); give an end year on or
+    after the start year 2030
     """
     if end < start:
         raise error(field, end if got is None else got, f"{verb} an end year on or after the start year {start}",

@@ -5,16 +5,25 @@ and the context passed to each writer."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_range_abs
 
-from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.book.build_inputs import BuildInputs
-from alfa_xl.book.layout import LOADED_NAME, MAX_YEARS, OUTPUT_FONT, ROLE_STYLES, SCENARIO_LIST_ROWS, STALE, WORKBOOK_NAME
+from alfa_xl.book.layout import (
+    LOADED_NAME,
+    MAX_YEARS,
+    OUTPUT_FONT,
+    ROLE_STYLES,
+    SCENARIO_LIST_ROWS,
+    STALE,
+    WORKBOOK_NAME,
+)
+from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.book.values import clean_result, frame_grid
 from alfa_xl.book.xlsx import quote_sheet
 from alfa_xl.model.engine.gap import GAP_COLUMNS, gap_table
@@ -264,7 +273,7 @@ def loaded_note(ctx: Context, ws, r: int, c: int) -> None:
     ws.write_formula(r, c, f'=IF({LOADED_NAME},"{live}","{stored}")', fmt, stored)
 
 
-def new_sheet(ctx: Context, name: str, widths: dict[int, float] | None = None, landscape: bool = True):
+def new_sheet(ctx: Context, name: str, widths: Mapping[int, float] | None = None, landscape: bool = True):
     """A worksheet with the house page setup (A4, fit to width, footer) and column widths."""
     ws = ctx.wb.add_worksheet(name)
     ws.hide_gridlines(2)

@@ -7,18 +7,19 @@ cells of this sheet through it, so moving a section moves its references with it
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
 import numpy_financial as npf
 from xlsxwriter.utility import xl_range, xl_range_abs, xl_rowcol_to_cell
 
-from alfa_xl.book.tables.report import Block
 from alfa_xl.book.layout import LOADED_NAME, BookInputs
 from alfa_xl.book.sheets.base import TOLERANCE, Context, define, new_sheet, status_format
 from alfa_xl.book.sheets.gap import DIFF_COL, GapResult
 from alfa_xl.book.sheets.gap import SHEET as GAP_SHEET
 from alfa_xl.book.sheets.projection import ProjectionResult
+from alfa_xl.book.tables.report import Block
 
 SHEET = "Checks"
 
@@ -131,7 +132,8 @@ def write(ctx: Context, cv: ChecksValues, rv: dict[str, str], proj: ProjectionRe
     V = L.value_col
     ws = new_sheet(ctx, SHEET, {0: 5, 1: 62, 2: 14, 3: 14, 4: 14, 5: 14, 6: 14, 7: 14, 8: 14, 9: 14, 10: 12, 11: 12})
     ws.write(0, 0, "Checks", f.title())
-    ws.write(1, 0, "Native Excel formulas over the values the refresh wrote (names out_scenarios and out_risk): they work with or without the Python add-in.", f.subtitle())
+    ws.write(1, 0, "Native Excel formulas over the values the refresh wrote (names out_scenarios and "
+                   "out_risk): they work with or without the Python add-in.", f.subtitle())
     ws.write(2, 0, "The master check is ERROR when any check below fails or holds an error value (#VALUE!, #REF!, ...).",
              f.subtitle())
     per = xl_range(L.per_first, L.per_status_col, L.per_last, L.per_status_col)
@@ -150,10 +152,11 @@ def write(ctx: Context, cv: ChecksValues, rv: dict[str, str], proj: ProjectionRe
                      f.get(bold=True, font_size=12, align="center"), ctx.master)
     define(ctx, "chk_master", SHEET, L.master_row, V)
     status_format(ctx, ws, L.master_row, V, L.master_row, V)
-    ws.write(L.master_row, V + 1, "OK: all checks pass. REFRESH: press Refresh scenarios and risk (the output is older than the Inputs). ERROR: see below.", f.note())
+    ws.write(L.master_row, V + 1, "OK: all checks pass. REFRESH: press Refresh scenarios and risk (the output is older "
+                                  "than the Inputs). ERROR: see below.", f.note())
 
     # the shape of the refresh output: n scenarios, Y years, W columns
-    n, y, w = (xl_rowcol_to_cell(L.shape_row + i, V) for i in range(3))
+    n, y, _w = (xl_rowcol_to_cell(L.shape_row + i, V) for i in range(3))
     n_abs, y_abs, w_abs = (xl_rowcol_to_cell(L.shape_row + i, V, True, True) for i in range(3))
     ws.write(L.shape_row - 1, 1, "Shape of the refresh output", f.section())
     shape = (
@@ -183,7 +186,7 @@ def write(ctx: Context, cv: ChecksValues, rv: dict[str, str], proj: ProjectionRe
         models = f"OFFSET(out_scenarios,C{R},1,{y_abs},{w_abs}-2)"
         ones = f"TRANSPOSE(COLUMN(OFFSET(out_scenarios,0,1,1,{w_abs}-2))^0)"
         total = f"OFFSET(out_scenarios,C{R},{w_abs}-1,{y_abs},1)"
-        gcol = lambda c: f"OFFSET(out_scenarios,D{R},{c},{y_abs},1)"  # noqa: E731
+        gcol = lambda c, R=R: f"OFFSET(out_scenarios,D{R},{c},{y_abs},1)"  # noqa: E731
         ws.write_array_formula(r, 4, r, 4, f'{{=IF({on},MAX(ABS(MMULT({models},{ones})-{total})),"")}}', f.calc("0.00"), p.sums if p else "")
         ws.write_array_formula(r, 5, r, 5, f'{{=IF({on},MAX(ABS({gcol(2)}-{gcol(1)}-{gcol(3)})),"")}}', f.calc("0.00"), p.ident if p else "")
         ws.write_array_formula(r, 6, r, 6, f'{{=IF({on},MAX(ABS({gcol(1)}-{total})),"")}}', f.calc("0.00"), p.link if p else "")
@@ -280,11 +283,13 @@ def _forecast_rows(ctx: Context, ws, fv: dict[str, str]) -> None:
     now = "INDEX(out_forecast,13,1)"
     rows = (
         ("Forecast: P10 <= P50 <= P90 for the year and the cumulative",
-         f'=IF(AND({band(3, 2)}<={band(3, 3)},{band(3, 3)}<={band(3, 4)},{band(4, 2)}<={band(4, 3)},{band(4, 3)}<={band(4, 4)}),"OK","ERROR")',
+         f"=IF(AND({band(3, 2)}<={band(3, 3)},{band(3, 3)}<={band(3, 4)},"
+         f'{band(4, 2)}<={band(4, 3)},{band(4, 3)}<={band(4, 4)}),"OK","ERROR")',
          fv["order"]),
         ("Forecast made with in_ytd_units and in_ytd_months (both blank: unconditioned)",
          f'=IF(IF(AND(ISBLANK(in_ytd_units),ISBLANK(in_ytd_months)),ISNUMBER(SEARCH("unconditioned",{now})),'
-         f'ISNUMBER(SEARCH(TEXT(in_ytd_units,"#,##0")&" units in the first "&in_ytd_months&" month",{now}))),"OK","REFRESH")',
+         'ISNUMBER(SEARCH(TEXT(in_ytd_units,"#,##0")&" units in the first "&in_ytd_months&" month",'
+         f'{now}))),"OK","REFRESH")',
          fv["made"]),
     )
     for i, (label, formula, value) in enumerate(rows):
@@ -339,7 +344,7 @@ def risk_checks_values(blocks: list[Block], inputs: BookInputs, tol: float = TOL
     within = "OK" if prob["Probability"].between(0, 1).all() else "ERROR"
     swings = list(torn["Swing"])
     tornado = "OK" if ((torn["High"] >= torn["Low"]).all() and ((torn["High"] - torn["Low"] - torn["Swing"]).abs() <= tol).all()
-                       and all(a >= b for a, b in zip(swings, swings[1:]))) else "ERROR"
+                       and all(a >= b for a, b in itertools.pairwise(swings))) else "ERROR"
     r = inputs.refresh
     years = "OK" if len(fan) == r.end_year - r.start_year + 1 and int(fan["Year"].iloc[0]) == r.start_year else "REFRESH"
     return {"order": order, "within": within, "tornado": tornado, "years": years, "made": "OK"}

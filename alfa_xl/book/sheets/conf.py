@@ -19,9 +19,12 @@ SETTINGS: tuple[tuple[str, str | bool | None], ...] = (
 )
 NOTES = (
     "Instructions:",
-    "Settings start in cell A1, one per row, with no blank row between them (xlwings reads down to the first blank cell).",
-    "A row here overrides the xlwings add-in's setting even when its value is empty: add a row only to override on purpose.",
-    "Set the Python interpreter (Interpreter_Win / Interpreter_Mac) on the xlwings tab or in a local xlwings.conf file, never here.",
+    "Settings start in cell A1, one per row, with no blank row between them (xlwings reads "
+    "down to the first blank cell).",
+    "A row here overrides the xlwings add-in's setting even when its value is empty: add a "
+    "row only to override on purpose.",
+    "Set the Python interpreter (Interpreter_Win / Interpreter_Mac) on the xlwings tab or in "
+    "a local xlwings.conf file, never here.",
 )
 
 

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from alfa_xl.model.data.sources import facts
 from alfa_xl.book.sheets.base import BookLayout, Context, define, new_sheet
+from alfa_xl.model.data.sources import facts
 
 SHEET = "Facts"
 
@@ -21,7 +21,8 @@ def write(ctx: Context) -> None:
     f = ctx.f
     ws = new_sheet(ctx, SHEET, {0: 26, 1: 12, 2: 9, 3: 9, 4: 60, 5: 70})
     ws.write(0, 0, "Facts and history (sourced data)", f.title())
-    ws.write(1, 0, "Green cells are sourced data: each row names its source. The refresh and the checks read the latest actual year from here.", f.subtitle())
+    ws.write(1, 0, "Green cells are sourced data: each row names its source. The refresh and the checks "
+                   "read the latest actual year from here.", f.subtitle())
     r = ctx.layout.facts_first
     ws.write(r - 2, 0, "Facts", f.section())
     ws.write_row(r - 1, 0, ["Key", "Value", "Unit", "As of", "Source", "Note"], f.header())

@@ -10,8 +10,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from alfa_xl.book.layout import LINEUP_TABLE, MAX_YEARS
 from alfa_xl.book.sheets.base import TOLERANCE, Context, define_hidden, loaded_note, new_sheet, spill
-from alfa_xl.book.stored import array_constant, live_formula
 from alfa_xl.book.sheets.projection import ProjectionResult
+from alfa_xl.book.stored import array_constant, live_formula
 
 SHEET = "Gap"
 _FORMATS = {"Year": "0", "Share of target": "0.0%", "Growth required": "0.0%", "Years to target": "0.0", "Junior-equivalents": "0.0"}
@@ -36,7 +36,8 @@ def write(ctx: Context, proj: ProjectionResult) -> GapResult:
     lay = ctx.layout
     ws = new_sheet(ctx, SHEET, {0: 10, **{j: 17 for j in range(1, 9)}})
     ws.write(0, 0, "Gap to the target (live) and native Excel cross-checks", f.title())
-    ws.write(1, 0, "Gap = target - projection (positive = short of the target). Growth required compounds yearly from the latest actual.", f.subtitle())
+    ws.write(1, 0, "Gap = target - projection (positive = short of the target). Growth required compounds "
+                   "yearly from the latest actual.", f.subtitle())
     ws.write(3, 0, "Scenario", f.label())
     ws.write_formula(3, 1, "=in_scenario", f.calc(), inp.scenario)
     ws.write(3, 3, "Target", f.label())

@@ -3,11 +3,11 @@ lineup table (the only blue-on-yellow cells of the workbook)."""
 
 from __future__ import annotations
 
-from alfa_xl.model.engine.scenarios import BUILTIN
-from alfa_xl.model.risk.simulate import DEFAULT_SEED, MAX_PATHS
 from alfa_xl.book.buttons import insert_refresh_button
 from alfa_xl.book.layout import LINEUP_TABLE, SCENARIO_LIST_ROWS
 from alfa_xl.book.sheets.base import ROOM, TOLERANCE, Context, define, new_sheet
+from alfa_xl.model.engine.scenarios import BUILTIN
+from alfa_xl.model.risk.simulate import DEFAULT_SEED, MAX_PATHS
 
 SHEET = "Inputs"
 
@@ -39,14 +39,16 @@ def write(ctx: Context) -> None:
     widths[3] = 16
     ws = new_sheet(ctx, SHEET, widths)
     ws.write(0, 0, "Inputs", f.title())
-    ws.write(1, 0, "Blue-on-yellow cells are the only inputs of the workbook. Change them, then press Refresh scenarios and risk (or run alfa-xl refresh).", f.subtitle())
+    ws.write(1, 0, "Blue-on-yellow cells are the only inputs of the workbook. Change them, then press "
+                   "Refresh scenarios and risk (or run alfa-xl refresh).", f.subtitle())
     ws.write_row(3, 0, _HEADER, f.header())
     rows = (
         ("in_target", "Target", inp.target, "#,##0", "units a year", "Sergio Marchionne's plan of May 2014: 400,000 Alfa Romeo sales a year."),
         ("in_start_year", "First projection year", inp.start_year, "0", "year", f"The year after the latest actual ({ctx.base_year}: {ctx.base_units:,.0f} units)."),
         ("in_end_year", "Last projection year", inp.end_year, "0", "year", f"2030 is the horizon of the current plan; up to {inp.start_year + ROOM - 2} fits the sheets."),
         ("in_compare_year", "Compare year", inp.compare_year, "0", "year", "Year in which the scenarios are compared on the Scenarios sheet."),
-        ("in_scenario", "Scenario shown", inp.scenario, "General", "name", "Scenario of the Projection and Gap sheets, and the one the Risk sheet's paths vary around (a built-in name below)."),
+        ("in_scenario", "Scenario shown", inp.scenario, "General", "name", "Scenario of the Projection and Gap sheets, and the one the Risk sheet's paths vary "
+                                                                           "around (a built-in name below)."),
         ("in_tolerance", "Check tolerance", TOLERANCE, "0.00", "units", "Largest difference the Checks sheet accepts as equal."),
     )
     r = 4
@@ -62,12 +64,12 @@ def write(ctx: Context) -> None:
     first = r
     described = {s.name: s.description for s in BUILTIN.values()}
     for i in range(SCENARIO_LIST_ROWS):
-        name = inp.scenario_list[i] if i < len(inp.scenario_list) else None
+        listed = inp.scenario_list[i] if i < len(inp.scenario_list) else None
         ws.write(r, 0, f"Scenario {i + 1}", f.label())
-        if name is None:
+        if listed is None:
             ws.write_blank(r, 1, None, f.input())
         else:
-            ws.write(r, 1, name, f.input())
+            ws.write(r, 1, listed, f.input())
         if i < len(BUILTIN):
             key = list(BUILTIN)[i]
             ws.write(r, 4, f"{key}: {described[key]}", f.note())
@@ -79,9 +81,11 @@ def write(ctx: Context) -> None:
     ws.write_row(r, 0, ["Risk simulation (sheet Risk)", *_HEADER[1:]], f.header()); r += 1
     risk_rows = (
         ("in_paths", "Monte Carlo paths", inp.paths, "#,##0", "paths",
-         f"Paths drawn around in_scenario, 1 to {MAX_PATHS:,}. 10,000 puts the percentiles within about 1%; more paths take longer to refresh."),
+         f"Paths drawn around in_scenario, 1 to {MAX_PATHS:,}. 10,000 puts the percentiles within "
+         "about 1%; more paths take longer to refresh."),
         ("in_seed", "Random seed", inp.seed, "0", "whole number",
-         f"Same seed, same figures: the Risk sheet refreshes reproducibly. {DEFAULT_SEED} is the default of alfa-xl simulate; change it to see sampling noise."),
+         f"Same seed, same figures: the Risk sheet refreshes reproducibly. {DEFAULT_SEED} is the "
+         "default of alfa-xl simulate; change it to see sampling noise."),
     )
     for name, label, value, fmt, unit, note in risk_rows:
         _input_row(ctx, ws, r, name, label, value, fmt, unit, note, align="right")
@@ -103,10 +107,12 @@ def _year_to_date(ctx: Context, ws, r: int) -> int:
     ws.write_row(r, 0, [f"Current year {year} to date (optional; Cover forecast)", *_HEADER[1:]], ctx.f.header()); r += 1
     rows = (
         ("in_ytd_units", "Year-to-date units", inp.ytd_units, "#,##0", "units",
-         f"Worldwide Alfa Romeo sales from January {year} to the month below (registrations; give the source in a cell comment). "
+         f"Worldwide Alfa Romeo sales from January {year} to the month below (registrations; give "
+         "the source in a cell comment). "
          "Blank, with the months blank: the current year is unconditioned."),
         ("in_ytd_months", "Months covered", inp.ytd_months, "0", "months",
-         "How many months of the year the units cover, 1 to 12. The calibrated forecast conditions the current year on them (alfa_xl.model.evidence.nowcast)."),
+         "How many months of the year the units cover, 1 to 12. The calibrated forecast "
+         "conditions the current year on them (alfa_xl.model.evidence.nowcast)."),
     )
     for name, label, value, fmt, unit, note in rows:
         _input_row(ctx, ws, r, name, label, value, fmt, unit, note, align="right")

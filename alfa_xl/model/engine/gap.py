@@ -29,11 +29,11 @@ import pandas as pd
 
 from alfa_xl import validation
 from alfa_xl.errors import HorizonError
-from alfa_xl.validation import DEFAULT_YEAR
+from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import Projection, curve_units, project, projection_units
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
-from alfa_xl.model.data.sources import latest_actual
+from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [
     "DEFAULT_TARGET",

@@ -31,11 +31,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from alfa_xl import validation
-from alfa_xl.model.engine.curve import lifecycle_share
 from alfa_xl.errors import HorizonError, ScenarioError
+from alfa_xl.model.data.sources import history, latest_actual
+from alfa_xl.model.engine.curve import lifecycle_share
 from alfa_xl.model.engine.lineup import REGIONS, Lineup, default_lineup
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
-from alfa_xl.model.data.sources import history, latest_actual
 
 __all__ = [
     "Projection",
@@ -148,7 +148,8 @@ class Projection:
         figure exists) and ``Projection`` (NaN outside the horizon).
 
         >>> t = project(end_year=2027).with_history()
-        >>> float(t.loc[2025, "Actual"]), bool(t.loc[2026:, "Actual"].isna().all()), bool(t.loc[:2025, "Projection"].isna().all())
+        >>> (float(t.loc[2025, "Actual"]), bool(t.loc[2026:, "Actual"].isna().all()),
+        ...  bool(t.loc[:2025, "Projection"].isna().all()))
         (73000.0, True, True)
         """
         actual = history().set_index("year")["units"].astype(float)

@@ -21,15 +21,16 @@ CSV read into either) on top of ``base``.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
-from alfa_xl.model.evidence.calibration import track_record
 from alfa_xl import validation as v
 from alfa_xl.errors import ScenarioError, UnknownModelError, UnknownScenarioError
+from alfa_xl.model.evidence.calibration import track_record
 
 __all__ = ["Scenario", "BUILTIN", "get_scenario", "scenario_key", "scenario_names", "load_scenario", "PARAMETERS"]
 
@@ -48,10 +49,7 @@ def _as_bool(param: str, value: Any) -> bool:
 def _names(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):
-        parts = value.replace(",", ";").split(";")
-    else:
-        parts = [str(v) for v in value]
+    parts = value.replace(",", ";").split(";") if isinstance(value, str) else [str(v) for v in value]
     return tuple(sorted({v.squash(p) for p in parts if p and p.strip()}))
 
 
@@ -100,7 +98,7 @@ class Scenario:
 
     # -- building from user input -------------------------------------------------------
     @classmethod
-    def from_pairs(cls, pairs: Mapping[str, Any] | Iterable[tuple[Any, Any]] | pd.DataFrame, base: "Scenario | str | None" = "base") -> "Scenario":
+    def from_pairs(cls, pairs: Mapping[str, Any] | Iterable[tuple[Any, Any]] | pd.DataFrame, base: Scenario | str | None = "base") -> Scenario:
         """Build a scenario from parameter/value pairs on top of ``base``.
 
         Parameters
@@ -164,7 +162,7 @@ class Scenario:
             values["reasoning"] = ""
         return cls(**values)
 
-    def with_(self, **changes: Any) -> "Scenario":
+    def with_(self, **changes: Any) -> Scenario:
         """A copy with some fields changed (validated again)."""
         return replace(self, **changes)
 
