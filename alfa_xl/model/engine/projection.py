@@ -11,6 +11,9 @@ and cancellations), units in region *r* are
 with *P* the peak, *s* the lifecycle curve of :mod:`alfa_xl.model.engine.curve`, *L* the launch year,
 *a* 1 unless cancelled, *e* 1 up to the end year, *g* the market trend, *Y0* the latest
 actual year (2025), *w* the regional split and *tau* the North America tariff effect.
+A model on sale with a ``hold_until`` year stops ageing after *Y0* until that year (its
+level of *Y0* is held: evidence such as an order book or a facelift says so) and ages again
+afterwards: its age is :math:`y - L_m - \\min(\\max(0, y - Y_0), \\max(0, \\text{hold} - Y_0))`.
 *h* hands a predecessor over to its successor: 1 before the successor's launch year *H*,
 ``1 - f`` in year *H* (f is the successor's launch fraction, so the two together sell one
 model-year there and nothing is counted twice), 0 afterwards. A cancelled successor hands
@@ -162,6 +165,8 @@ def curve_units(
     handover: np.ndarray | float = np.inf,
     successor_fraction: np.ndarray | float = 0.0,
     peak: np.ndarray | float = 1.0,
+    hold_until: np.ndarray | float = -np.inf,
+    base_year: float = np.inf,
 ) -> np.ndarray:
     r"""Units per unit of peak, :math:`s_m(y - L_m)\,h_{y,m}\,e_{y,m}` of the module formula.
 
@@ -170,7 +175,9 @@ def curve_units(
     draw (:mod:`alfa_xl.model.risk.simulate`) or one extra launch (:mod:`alfa_xl.model.engine.gap`).
     ``handover`` is the successor's launch year (``inf``: no active successor) and
     ``successor_fraction`` its launch fraction. With ``peak`` the result is units
-    (:math:`P_m s_m h_{y,m} e_{y,m}`) instead of units per unit of peak.
+    (:math:`P_m s_m h_{y,m} e_{y,m}`) instead of units per unit of peak. ``hold_until``
+    (with ``base_year``, the latest actual year) pauses the ageing after ``base_year``
+    through that year (module docstring).
 
     >>> float(curve_units(2027, 2026, 0.5, 0.5, 0.7, 7, 0.15))
     1.0
@@ -178,7 +185,8 @@ def curve_units(
     0.5612
     """
     years = np.asarray(years, dtype=float)
-    share = lifecycle_share(years - launch, launch_fraction, plateau, decay, decline_after, decline_rate)
+    held = np.clip(years - base_year, 0.0, np.maximum(0.0, np.asarray(hold_until, float) - base_year))
+    share = lifecycle_share(years - launch - held, launch_fraction, plateau, decay, decline_after, decline_rate)
     hand = np.where(years < handover, 1.0, np.where(years == handover, 1.0 - np.asarray(successor_fraction, float), 0.0))
     return peak * share * hand * (years <= end_year)
 
@@ -286,7 +294,8 @@ def project(
     handover = np.where(has_succ, launch[np.maximum(succ, 0)], np.inf)
     succ_fraction = np.where(has_succ, a["launch_fraction"][np.maximum(succ, 0)], 0.0)
     units_before_market = curve_units(yy, launch, a["launch_fraction"], a["plateau"], a["decay"], a["decline_after"],
-                                      a["decline_rate"], a["end_year"], handover, succ_fraction, peak)
+                                      a["decline_rate"], a["end_year"], handover, succ_fraction, peak,
+                                      a["hold_until"], base_year)
     model_units = units_before_market * active * market_factor(years, base_year, scenario.market_trend)[:, None]
 
     units = model_units[:, :, None] * a["shares"][None, :, :]

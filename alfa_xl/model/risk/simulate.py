@@ -235,7 +235,7 @@ class PathFrame:
                 handover, f = np.array([np.inf]), 0.0
             table = curve_units(years[None, None, :], launch, a["launch_fraction"][m], a["plateau"][m], a["decay"][m],
                                 a["decline_after"][m], a["decline_rate"][m], a["end_year"][m],
-                                handover[None, :, None], f)  # (K, H, Y)
+                                handover[None, :, None], f, 1.0, a["hold_until"][m], self.base_year)  # (K, H, Y)
             tables.append(table.reshape(-1, len(years)))
         return tables
 
