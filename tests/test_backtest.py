@@ -37,7 +37,7 @@ def data_rows(name: str) -> list[dict[str, str]]:
 
 def clear_caches() -> None:
     for fn in (sources._history, sources._plan_targets, sources._plan_2014, sources._facts, calibration.track_record,
-               calibration.late_life_fit, calibration._late_life, uncertainty._settings):
+               calibration.late_life_fit, calibration._late_life, calibration._data_table, uncertainty._settings):
         getattr(fn, "cache_clear", lambda: None)()  # a patched loader has no cache
 
 
@@ -126,17 +126,18 @@ class TestWhatWasKnown:
 
     def test_leave_one_out(self, monkeypatch):
         """A plan's own resolved outcome never calibrates its replay; another plan's does."""
-        base = sources._plan_targets().copy()
+        tables = {name: calibration._data_table(name).copy() for name in ("peak_realisation.csv", "dropped_models.csv")}
+        base = tables["peak_realisation.csv"]
 
         def with_row(plan_key):
             row = {c: "" for c in base.columns}
-            row.update(plan_announced=plan_key, target_year="2017", target_units="1000000", basis="global sales",
-                       actual_units_found="100000", actual_measure="sales", counted="yes")
+            row.update(model="Test model", plan=plan_key, planned_peak="100000", actual_peak="10000", actual_year="2016",
+                       counted="yes")
             return pd.concat([base, pd.DataFrame([row])], ignore_index=True)
 
         def run(table):
             clear_caches()
-            monkeypatch.setattr(sources, "_plan_targets", lambda: table)
+            monkeypatch.setattr(calibration, "_data_table", lambda name: table if name == "peak_realisation.csv" else tables[name])
             return bt.replay(2018, paths=PATHS).cases()
 
         try:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl.errors import AlfaInputError, HorizonError
-from alfa_xl.model.evidence.calibration import SHORT_LEAD, late_life_fit, track_record
+from alfa_xl.model.evidence.calibration import late_life_fit, track_record
 from alfa_xl.model.engine.lineup import Lineup, load_lineup
 from alfa_xl.model.engine.projection import MAX_END, MIN_START, project
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
@@ -161,15 +161,16 @@ def anchor_to_actual(lineup: Lineup, year: int, units: float, base_year: int | N
 
 def as_of_scenario(lineup: Lineup, as_of: int, exclude_plans: tuple[str, ...] = ()) -> Scenario:
     """The ``track_record`` scenario calibrated before ``as_of``: launches delayed by the
-    rounded mean slip known then, each planned model's peak times the realisation of a
-    promise as far out as its first full year (guidance within one year, plans beyond)."""
+    rounded mean slip known then, each planned model's peak times the median realisation
+    of built models' peaks (:attr:`~alfa_xl.model.evidence.calibration.TrackRecord.peak_realisation`)."""
     tr = track_record(as_of, tuple(exclude_plans))
     delay = round(tr.mean_slip_years)
     mults = tuple((m.model, tr.realisation(m.launch_year + delay + 1 - as_of)) for m in lineup.models if m.status != "on_sale")
     return Scenario(
         name="track_record", delay_years=delay, peak_multipliers=mults,
         description=f"As past plans ended, known before {as_of}: launches {delay} year(s) late, new-model peaks "
-                    f"x{tr.realisation_short:.2f} within {SHORT_LEAD} year, x{tr.realisation_long:.2f} further out",
+                    f"x{tr.peak_realisation:.2f} (built models' peaks against those assumed), slips and "
+                    "cancellations drawn per model",
     )
 
 

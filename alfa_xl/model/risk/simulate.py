@@ -24,9 +24,11 @@ cancellation, per model  Bernoulli; p = 0.4 up to 2 years    2014 plan by lead, 
                          from the first forecast year to     rule: 1 of 3 near, 4 of 5 far
                          launch, 0.714 further; odds x0.5    dropped; firmness odds are an
                          if confirmed, x2 if a rumour        assumption (no labelled record)
-peak realisation,        lognormal, median 1 (the            past targets: log(actual/target)
-per model                scenario's peak), sigma 0.664       has standard deviation 0.664
-                                                             (9 counted targets, 2010-2024)
+revival, per model       a model reported cancelled is       models dropped from past plans:
+reported cancelled       built after all with p = 0.2        1 of 8 built later (Laplace)
+peak realisation,        lognormal, median 1 (the            built models: log(actual peak /
+per model                scenario's peak), sigma 0.388       peak assumed before launch) has
+                                                             standard deviation 0.388 (4)
 yearly volume, models    random walk in log from the         worldwide history: sd of the
 on sale (per path)       latest actual, steps N(0, 0.239)    log change per year (gaps of
                                                              several years count as several)
@@ -164,7 +166,13 @@ class PathFrame:
         self.lineup, self.scenario, self.uncertainty = lineup, scenario, uncertainty
         self.base_year = latest_actual()[0] if base_year is None else int(base_year)
         self.years = np.arange(start, end + 1, dtype=float)
-        self.launch, self.peak, self.active = eff["launch"], eff["peak"], eff["active"]
+        self.launch, self.peak, self.active = eff["launch"], eff["peak"], eff["active"].copy()
+        #: models reported cancelled that the scenario leaves out (not by name): on a path they
+        #: are built after all with ``revival_probability``
+        named = {lineup.resolve(n) for n in scenario.cancel}
+        self.revived = a["reported_cancelled"] & ~self.active & np.array([n not in named for n in lineup.names])
+        self.revived &= uncertainty.revival_probability > 0
+        self.active |= self.revived
         #: models that draw under this scenario: not on sale, and kept active
         self.planned = np.array([m.status != "on_sale" for m in lineup.models]) & self.active
         self.keys = [_model_key(name) for name in lineup.names]
@@ -180,6 +188,7 @@ class PathFrame:
         lead = undelayed["launch"] - (self.base_year + 1)
         firmness = [getattr(m, "firmness", None) or ("confirmed" if m.status == "on_sale" else "dated") for m in lineup.models]
         self.cancel_p = np.where(self.planned, uncertainty.cancel_probabilities(lead, firmness), 0.0)
+        self.cancel_p = np.where(self.revived, 1.0 - uncertainty.revival_probability, self.cancel_p)
         self.cancel_thresholds = np.array([_inv_cdf(float(p)) for p in self.cancel_p])
         #: yearly noise steps drawn: years from the latest actual to the end
         self.noise_steps = int(max(0, end - self.base_year)) if uncertainty.volume_sigma > 0 else 0
