@@ -16,10 +16,10 @@ sale get the brand's yearly noise. Defaults and their rules: :mod:`alfa_xl.model
 =======================  ==================================  ================================
 driver                   distribution (default)              grounded in
 =======================  ==================================  ================================
-launch slip, per model   Poisson, mean ``max(0, 2.33 - d)``  2014 plan: built models slipped
-                         whole years added to the launch     1, 1 and 5 years (mean 2.33);
-                                                             *d* = delay the scenario already
-                                                             applies (counted once)
+launch slip, per model   Poisson, mean ``max(2.33, d)``      2014 plan: built models slipped
+                         whole years from the stated date    1, 1 and 5 years (mean 2.33);
+                         (on time with probability           *d* = delay the scenario applies,
+                         e^-2.33 = 0.097)                    counted once inside the draw
 cancellation, per model  Bernoulli; p = 0.4 up to 2 years    2014 plan by lead, Laplace's
                          from the first forecast year to     rule: 1 of 3 near, 4 of 5 far
                          launch, 0.714 further; odds x0.5    dropped; firmness odds are an
@@ -177,7 +177,14 @@ class PathFrame:
         self.planned = np.array([m.status != "on_sale" for m in lineup.models]) & self.active
         self.keys = [_model_key(name) for name in lineup.names]
         own_delay = np.maximum(0.0, eff["launch"] - undelayed["launch"])
-        self.slip_mean = np.where(self.planned, np.maximum(0.0, uncertainty.slip_mean - own_delay), 0.0)
+        # Launch slips are drawn from the stated date (the delay the scenario applies is counted
+        # once, inside the draw): mean the larger of the record's mean slip and the scenario's
+        # delay, so a launch on time keeps its probability. ``central_slip`` is the draw that
+        # reproduces the scenario's own launch year.
+        drawn = self.planned & (uncertainty.slip_mean > 0)
+        self.slip_mean = np.where(drawn, np.maximum(uncertainty.slip_mean, own_delay), 0.0)
+        self.launch = np.where(drawn, undelayed["launch"], eff["launch"])
+        self.central_slip = np.where(drawn, np.rint(own_delay), 0).astype(np.intp)
         succ = a["successor"]
         self.succ = np.where(succ >= 0, succ, -1)
         self.weights = np.stack([a["shares"].sum(axis=1), a["shares"][:, _NA]], axis=1)  # (M, 2)

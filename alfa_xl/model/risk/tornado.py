@@ -117,13 +117,13 @@ def _evaluate(frame: PathFrame, scenario: Scenario, rows: list[tuple[str, str, s
     m, steps = frame.n_models, frame.noise_steps
     columns = list(TORNADO_COLUMNS)
     # a model reported cancelled stays out unless its own row builds it
-    det = float(frame.totals(np.zeros((1, m), np.int64), frame.revived[None, :].copy(), np.ones((1, m)),
+    det = float(frame.totals(frame.central_slip[None, :].copy(), frame.revived[None, :].copy(), np.ones((1, m)),
                              np.array([scenario.market_trend]), np.array([scenario.na_tariff]))[0, 0])
     if not rows:
         return pd.DataFrame(columns=columns)
     settings = [s for r in rows for s in (r[3], r[4])]
     k = len(settings)
-    slip = np.zeros((k, m), np.int64)
+    slip = np.repeat(frame.central_slip[None, :], k, axis=0)
     cancelled = np.repeat(frame.revived[None, :], k, axis=0)
     peak = np.ones((k, m))
     trend = np.full(k, scenario.market_trend)
