@@ -69,8 +69,6 @@ The distributions and their reasons are discussed in ``docs/simulation.md``.
 from __future__ import annotations
 
 import math
-import zlib
-from dataclasses import dataclass, fields
 from functools import lru_cache
 from statistics import NormalDist
 from typing import Any, Callable, Iterable
@@ -103,6 +101,7 @@ from alfa_xl.model.risk.settings import (
     check_target,
 )
 from alfa_xl.model.risk.uncertainty import Uncertainty
+from alfa_xl.model.risk.draws import BLOCK, Draws, _draws, model_key
 from alfa_xl.model.data.sources import latest_actual
 
 __all__ = [
@@ -126,8 +125,6 @@ __all__ = [
     "condition_on_year_to_date",
 ]
 
-#: Paths per independent random stream.
-BLOCK = 16_384
 #: Longest launch slip drawn, in years: the Poisson tail beyond it is below 1e-12 for any
 #: allowed mean (at most 10 years), and it puts any launch after 2020 past 2060, the last
 #: supported year.
@@ -175,7 +172,7 @@ class PathFrame:
         self.active |= self.revived
         #: models that draw under this scenario: not on sale, and kept active
         self.planned = np.array([m.status != "on_sale" for m in lineup.models]) & self.active
-        self.keys = [_model_key(name) for name in lineup.names]
+        self.keys = [model_key(name) for name in lineup.names]
         own_delay = np.maximum(0.0, eff["launch"] - undelayed["launch"])
         # Launch slips are drawn from the stated date (the delay the scenario applies is counted
         # once, inside the draw): mean the larger of the record's mean slip and the scenario's
@@ -308,116 +305,6 @@ def _poisson_thresholds(mu: float) -> np.ndarray:
         out[k] = _inv_cdf(cdf)
         pmf *= mu / (k + 1)
         cdf += pmf
-    return out
-
-
-# -- random draws ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Draws:
-    """The random inputs of a range of paths (read-only arrays).
-
-    Attributes
-    ----------
-    slip : ndarray of int, (P, M)
-        Extra launch slip in whole years (0 for models that are not planned).
-    cancelled : ndarray of bool, (P, M)
-        Model never built on that path (always False for models not planned).
-    peak_multiplier : ndarray, (P, M)
-        Multiplier on the scenario's peak (1 for models not planned).
-    market_trend : ndarray, (P,)
-        Yearly market trend of the path (rate).
-    na_tariff : ndarray, (P,)
-        North America volume effect of the path (-0.2 = 20% fewer), at least -1.
-    factor : ndarray, (P,)
-        The common "brand year" factor (standard normal; low is bad).
-    volume : ndarray, (P, T)
-        Cumulative log noise of the models on sale, one column per year after the latest
-        actual (a random walk; T = 0 without ``volume_sigma``).
-    """
-
-    slip: np.ndarray
-    cancelled: np.ndarray
-    peak_multiplier: np.ndarray
-    market_trend: np.ndarray
-    na_tariff: np.ndarray
-    factor: np.ndarray
-    volume: np.ndarray
-
-
-#: Stream keys of the per-path drivers; per-model drivers add the model's key.
-_FACTOR, _TREND, _TARIFF, _SLIP, _CANCEL, _PEAK, _VOLUME = range(7)
-
-
-def _model_key(name: str) -> int:
-    """A stable number for a model name (CRC-32 of its case-folded, space-normalised text)."""
-    return zlib.crc32(" ".join(name.split()).casefold().encode("utf-8"))
-
-
-def _block_normals(seed: int, block: int, key: tuple[int, ...]) -> np.ndarray:
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, *key))))
-    return rng.standard_normal(BLOCK)
-
-
-def _normals(seed: int, first: int, stop: int, key: tuple[int, ...]) -> np.ndarray:
-    """Standard normals of stream ``key`` for paths ``first`` to ``stop - 1``."""
-    b0, b1 = first // BLOCK, (stop - 1) // BLOCK
-    parts = [_block_normals(seed, b, key) for b in range(b0, b1 + 1)]
-    values = parts[0] if len(parts) == 1 else np.concatenate(parts)
-    return values[first - b0 * BLOCK: stop - b0 * BLOCK]
-
-
-def _draws(frame: PathFrame, seed: int, first: int, stop: int) -> Draws:
-    """Draws of paths ``first`` to ``stop - 1``.
-
-    Every driver has its own stream of standard normals per block of paths: the common
-    factor, the trend and the tariff one each, and each planned model one for its slip,
-    one for its cancellation and one for its peak, keyed by the model's name. A model's
-    draws therefore do not change when other models are added to the lineup or left out
-    by the scenario, and scenarios run with one seed share their draws. Streams a run does
-    not use (zero spread, models on sale) are not generated.
-    """
-    u, sc, m = frame.uncertainty, frame.scenario, frame.n_models
-    n = stop - first
-    factor = _normals(seed, first, stop, (_FACTOR,))
-    load, own = math.sqrt(u.correlation), math.sqrt(1.0 - u.correlation)
-    common = load * factor
-
-    def latent(key: tuple[int, ...]) -> np.ndarray:
-        z = _normals(seed, first, stop, key)
-        z *= own
-        z += common
-        return z
-
-    trend = np.full(n, sc.market_trend)
-    if u.trend_sigma > 0:
-        trend = np.maximum(sc.market_trend + u.trend_sigma * latent((_TREND,)), -0.99)
-    tariff = np.full(n, sc.na_tariff)
-    if u.tariff_sigma > 0:
-        tariff = np.maximum(sc.na_tariff + u.tariff_sigma * latent((_TARIFF,)), -1.0)
-
-    slip = np.zeros((m, n), dtype=np.intp)
-    cancelled = np.zeros((m, n), dtype=bool)
-    peak_mult = np.ones((m, n))
-    for j in np.flatnonzero(frame.planned):
-        key = frame.keys[j]
-        if frame.slip_mean[j] > 0:  # high latent = longer slip
-            slip[j] = np.searchsorted(frame.slip_thresholds[j], -latent((_SLIP, key)))
-        if frame.cancel_p[j] > 0:  # low latent = cancelled
-            cancelled[j] = latent((_CANCEL, key)) < frame.cancel_thresholds[j]
-        if u.peak_sigma > 0:  # low latent = smaller peak
-            peak_mult[j] = np.exp(u.peak_sigma * latent((_PEAK, key)))
-    slip, cancelled, peak_mult = slip.T, cancelled.T, peak_mult.T
-    # yearly noise of the models on sale: independent steps (one stream per year after
-    # the latest actual, so a year keeps its draws whatever the horizon), summed
-    volume = np.zeros((n, frame.noise_steps))
-    for t in range(frame.noise_steps):
-        volume[:, t] = _normals(seed, first, stop, (_VOLUME, t + 1))
-    if frame.noise_steps:
-        volume *= u.volume_sigma
-        np.cumsum(volume, axis=1, out=volume)
-    out = Draws(slip, cancelled, peak_mult, trend, tariff, factor, volume)
-    for f in fields(out):
-        getattr(out, f.name).setflags(write=False)
     return out
 
 
