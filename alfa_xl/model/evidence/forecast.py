@@ -37,7 +37,7 @@ from alfa_xl.model.engine.scenarios import Scenario
 from alfa_xl.model.risk.settings import DEFAULT_SEED, check_paths, check_percentiles, check_seed, check_target
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.simulate import PathFrame, simulate
-from alfa_xl.model.risk.tails import TailProbability, mc_probability, plan_route_probability, tail_probability
+from alfa_xl.model.risk.tails import TailProbability, mc_probability, plan_route_probability, tail_probabilities
 from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.risk.uncertainty import Uncertainty
 from alfa_xl.validation import DEFAULT_YEAR
@@ -123,20 +123,33 @@ class Forecast:
             raise HorizonError("year", year, f"give a year from {self.all_years[0]} to {self.all_years[-1]}", "outside the forecast")
         return float(np.mean((self.totals[:, cols] >= tgt).any(axis=1)))
 
-    def tail(self, year: int, target: float | None = None, *, route: bool = False) -> TailProbability:
-        """P(``target`` a year reached by ``year``) with its Monte Carlo precision
-        (:mod:`alfa_xl.model.risk.tails`): importance sampling on the recipe's own draws, with
-        a standard error; with ``route``, jointly with the route where the plan succeeds. When
-        the first year is conditioned on the year to date, or no weighted path reaches the
-        line, the count of the plain paths (with its standard error, or its 95% bound)."""
+    def tails(self, years: Iterable[int] = PROBABILITY_YEARS, target: float | None = None
+              ) -> dict[tuple[int, bool], TailProbability]:
+        """P(``target`` a year reached by each of ``years``) with its Monte Carlo precision
+        (:mod:`alfa_xl.model.risk.tails`), alone (key ``(year, False)``) and jointly with the
+        route where the plan succeeds (``(year, True)``): importance sampling on the recipe's
+        own draws, with a standard error. When the first year is conditioned on the year to
+        date, or no weighted path reaches the line, the count of the plain paths (with its
+        standard error, or its 95% bound) instead."""
         tgt = self.target if target is None else check_target(target)
-        plain = self.probability_by(year, tgt)  # validates the year
-        if self.conditioned and not route:
-            return mc_probability(round(plain * self.paths), self.paths)
+        ys = tuple(sorted({int(y) for y in years}))
+        plain = {y: self.probability_by(y, tgt) for y in ys}  # validates the years
         first = int(self.all_years[0])
-        frame = PathFrame(self.lineup, self.scenario, first, int(year), self.uncertainty, first - 1)
-        est = tail_probability(frame, tgt, seed=self.seed, route=route)
-        return est if est is not None else mc_probability(0 if route else round(plain * self.paths), self.paths)
+        est: dict[tuple[int, bool], TailProbability | None] = {}
+        if not self.conditioned:
+            frame = PathFrame(self.lineup, self.scenario, first, ys[-1], self.uncertainty, first - 1)
+            est = tail_probabilities(frame, tgt, ys, seed=self.seed)
+        out = {}
+        for y in ys:
+            for route in (False, True):
+                e = est.get((y, route))
+                out[(y, route)] = e if e is not None else mc_probability(0 if route else round(plain[y] * self.paths),
+                                                                         self.paths)
+        return out
+
+    def tail(self, year: int, target: float | None = None, *, route: bool = False) -> TailProbability:
+        """One entry of :meth:`tails`."""
+        return self.tails((int(year),), target)[(int(year), route)]
 
     def plan_route_probability(self) -> float:
         """P(every planned model built, on its stated date, at least at its stated peak; the

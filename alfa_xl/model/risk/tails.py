@@ -58,7 +58,8 @@ from numpy.polynomial.hermite_e import hermegauss
 
 from alfa_xl.model.risk.draws import _CANCEL, _FACTOR, _PEAK, _SLIP, _VOLUME, draws_from_normals, stream_keys
 
-__all__ = ["TailProbability", "mc_probability", "tail_probability", "plan_route_probability", "REL_SE", "IS_PATHS"]
+__all__ = ["IS_PATHS", "REL_SE", "TailProbability", "mc_probability", "plan_route_probability", "tail_probabilities",
+           "tail_probability"]
 
 #: Relative standard error the importance sampler stops at (the 95% interval within +-20%).
 REL_SE = 0.10
@@ -287,51 +288,79 @@ def _noise_shifts(frame, target: float, cols: dict[tuple[int, ...], int], noise:
     return out
 
 
-def tail_probability(frame, target: float, *, seed: int = 20140506, rel_se: float = REL_SE, batch: int = IS_PATHS,
-                     max_paths: int = _MAX_PATHS, route: bool = False) -> TailProbability | None:
-    """P(the yearly total reaches ``target`` in at least one year of ``frame``) by importance
-    sampling (module docstring); with ``route``, jointly with the route where the plan
-    succeeds. ``frame`` is a :class:`~alfa_xl.model.risk.simulate.PathFrame` (its years are
-    the years searched). Reproducible for a seed. ``None`` when no weighted path reaches the
-    line (weighted paths give no bound; the caller falls back on plain paths' bound).
+def tail_probabilities(frame, target: float, years: tuple[int, ...] | None = None, *, seed: int = 20140506,
+                       rel_se: float = REL_SE, batch: int = IS_PATHS, max_paths: int = _MAX_PATHS,
+                       route: bool = True) -> dict[tuple[int, bool], TailProbability | None]:
+    """P(the yearly total reaches ``target`` in at least one year of ``frame`` up to each of
+    ``years`` (default: the last year)) by importance sampling (module docstring), and with
+    ``route`` the same jointly with the route where the plan succeeds, all from one set of
+    weighted paths: keys ``(year, False)`` and ``(year, True)``. ``frame`` is a
+    :class:`~alfa_xl.model.risk.simulate.PathFrame`. Reproducible for a seed. A value is
+    ``None`` when no weighted path reaches the line (weighted paths give no bound; the
+    caller falls back on plain paths' bound).
 
     The proposal is a mixture. The line is reached two ways, seen in brute-force runs: the
     models on sale growing many times over (the yearly noise) or the planned models all built
-    early and big (the common factor, launches and peaks). For the first, each year's shift
-    of the noise steps is the straight line that brings the central path to the line that
-    year (:func:`_noise_shifts`); for the second, the cross-entropy method is run for each
-    year on the other normals, and each run whose level reaches the line gives one shift (a
-    year late in the horizon is reached by other draws than an early one). The mixture is those shifts in equal parts and, with weight
-    :data:`DEFENSIVE`, the unshifted draws, which bounds every weight by 1 / DEFENSIVE. The
-    estimate is unbiased whatever the shifts; they only make it precise.
+    early and big (the common factor, launches and peaks), which is also the route where the
+    plan succeeds. For the first, each year's shift of the noise steps is the straight line
+    that brings the central path to the line that year (:func:`_noise_shifts`); for the
+    second, the cross-entropy method is run for each year on the other normals, and each run
+    whose level reaches the line gives one shift (a year late in the horizon is reached by
+    other draws than an early one). The mixture is those shifts in equal parts and, with
+    weight :data:`DEFENSIVE`, the unshifted draws, which bounds every weight by
+    1 / DEFENSIVE. The estimates are unbiased whatever the shifts; they only make them
+    precise. Paths are drawn in batches until every relative standard error is at most
+    ``rel_se`` (or ``max_paths``).
     """
     t0 = time.perf_counter()
     keys = stream_keys(frame)
     cols = {k: i for i, k in enumerate(keys)}
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
     noise = np.array([k[0] == _VOLUME for k in keys])
+    all_years = [int(y) for y in frame.years]
+    wanted = tuple(int(y) for y in (years or (all_years[-1],)))
     pilot = max(400, batch // 10)
-    found = [m for y in range(len(frame.years))
-             for m in (_cross_entropy(frame, target, route, cols, rng, pilot, ~noise, y),) if m is not None]
-    if not route:
-        found += _noise_shifts(frame, target, cols, noise)
+    found = [m for y in range(len(all_years))
+             for m in (_cross_entropy(frame, target, False, cols, rng, pilot, ~noise, y),) if m is not None]
+    found += _noise_shifts(frame, target, cols, noise)
     mus = np.array(found) if found else np.zeros((1, len(keys)))
-    values: list[np.ndarray] = []
+    upto = {y: all_years.index(y) + 1 for y in wanted}
+    flags = (False, True) if route else (False,)
+    values: dict[tuple[int, bool], list[np.ndarray]] = {(y, r): [] for y in wanted for r in flags}
     n = 0
     while n < max_paths:
         z = _sample(rng, batch, mus, DEFENSIVE)
-        hit = _scores(frame, z, target, route, cols).max(axis=1) >= 1.0
-        values.append(np.where(hit, np.exp(_log_weights(z, mus, DEFENSIVE)), 0.0))
+        scores = _scores(frame, z, target, False, cols)
+        w = np.exp(_log_weights(z, mus, DEFENSIVE))
+        on_route = _route_margin(frame, z, cols) >= 0 if route else None
+        for y in wanted:
+            hit = scores[:, :upto[y]].max(axis=1) >= 1.0
+            values[(y, False)].append(np.where(hit, w, 0.0))
+            if route:
+                values[(y, True)].append(np.where(hit & on_route, w, 0.0))
         n += batch
-        v = np.concatenate(values)
-        p = float(v.mean())
-        se = float(v.std(ddof=1) / math.sqrt(v.size))
-        if p > 0 and se <= rel_se * p and np.count_nonzero(v) >= 30:
+        precise = True
+        for v in values.values():
+            a = np.concatenate(v)
+            p = float(a.mean())
+            precise &= p > 0 and float(a.std(ddof=1) / math.sqrt(a.size)) <= rel_se * p and np.count_nonzero(a) >= 30
+        if precise:
             break
-    v = np.concatenate(values)
-    hits = int(np.count_nonzero(v))
     seconds = time.perf_counter() - t0
-    if hits == 0:
-        return None
-    return TailProbability(float(v.mean()), float(v.std(ddof=1) / math.sqrt(v.size)), None, int(v.size), hits,
-                           "importance sampling", seconds)
+    out: dict[tuple[int, bool], TailProbability | None] = {}
+    for key, v in values.items():
+        a = np.concatenate(v)
+        hits = int(np.count_nonzero(a))
+        out[key] = None if hits == 0 else TailProbability(
+            float(a.mean()), float(a.std(ddof=1) / math.sqrt(a.size)), None, int(a.size), hits, "importance sampling", seconds)
+    return out
+
+
+def tail_probability(frame, target: float, *, seed: int = 20140506, rel_se: float = REL_SE, batch: int = IS_PATHS,
+                     max_paths: int = _MAX_PATHS, route: bool = False) -> TailProbability | None:
+    """P(the yearly total reaches ``target`` in at least one year of ``frame``), with
+    ``route`` jointly with the route where the plan succeeds (:func:`tail_probabilities`)."""
+    year = int(frame.years[-1])
+    est = tail_probabilities(frame, target, (year,), seed=seed, rel_se=rel_se, batch=batch, max_paths=max_paths,
+                             route=route)
+    return est[(year, route)]
