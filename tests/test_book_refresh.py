@@ -228,7 +228,7 @@ def test_risk_output_equals_the_engine_report(book):
                 assert gv == pytest.approx(ev, rel=1e-15, abs=0)
         if i > tornado:
             assert g[6] == pytest.approx(bear_2029, rel=1e-12)
-    assert got[0][0] == "Yearly total across 2,000 paths around scenario bear, seed 7 (units); current year unconditioned"
+    assert got[0][0] == "What-if: yearly total across 2,000 paths around scenario bear, seed 7 (units); current year unconditioned"
     assert got[tornado][6] == "Scenario"
     assert "risk: 2,000 paths around bear, seed 7" in report.status
 

@@ -348,10 +348,10 @@ class TestRefresh:
         assert (out.sheet.name, out.row, out.column) == ("Risk", 6, 1)
         assert out.shape == risk_shape()
         grid = out.value
-        assert grid[0][0] == "Yearly total across 2,000 paths around scenario bear, seed 11 (units); current year unconditioned"
+        assert grid[0][0] == "What-if: yearly total across 2,000 paths around scenario bear, seed 11 (units); current year unconditioned"
         assert grid[1][:4] == ["Year", "P10", "P50", "P90"] and [r[0] for r in grid[2:7]] == [2026, 2027, 2028, 2029, 2030]
         assert all(r[1] <= r[2] <= r[3] for r in grid[2:7])
-        assert grid[8][0] == "Probability of reaching 400,000 a year (2,000 paths around scenario bear, seed 11)"
+        assert grid[8][0] == "What-if: probability of reaching 400,000 a year (2,000 paths around scenario bear, seed 11), with its standard error"
         assert all(0 <= r[1] <= 1 for r in grid[10:15])
         header = grid[17]
         assert header == ["Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario"]
@@ -456,7 +456,7 @@ class TestRefresh:
         message = macros.refresh_scenario(book)
         grid = book.names["out_scenarios"].refers_to_range.value
         assert grid[2][0] == "bear" and len(grid) == expected_shape(1)[0]
-        assert book.names["out_risk"].refers_to_range.value[0][0].startswith("Yearly total across 2,000 paths around scenario bear")
+        assert book.names["out_risk"].refers_to_range.value[0][0].startswith("What-if: yearly total across 2,000 paths around scenario bear")
         assert message.startswith("Refreshed by the Refresh button: 1 scenario (bear), ")
 
 
