@@ -231,8 +231,9 @@ class TestCachedValues:
         total_col = header.index("Total")
         first = rows[i + 1]
         assert first[0] == 2026
-        # Junior: peak 33,000 from 2024, plateau 0.6; 2026 is age 2
-        assert first[1] == pytest.approx(33_000 * _share(2, p=0.6), rel=1e-12)
+        # Junior: peak 33,000 from 2024 (2025 is its first full year, age 1); held at its 2025 level
+        # through 2026 by its order book (lineup hold_until), so 2026 is at the peak
+        assert first[1] == pytest.approx(33_000 * _share(1, p=0.6), rel=1e-12)
         for r in rows[i + 1:i + 6]:
             assert r[total_col] == pytest.approx(sum(r[1:total_col]), rel=1e-12)
 

@@ -299,12 +299,12 @@ def expected_shape(k, years=5, models=9):
     return (k + 2) + 2 * k * (years + 3), models + 2
 
 
-def risk_shape(years=5, drivers=8):
+def risk_shape(years=5, drivers=9):
     """Rows and columns of out_risk, counted by hand: the fan (title, header, one row per
     year), a blank row, the probability by year (the same), a blank row and the tornado
-    (title, header, one row per driver: slip, peak, trend, tariff and the four planned
-    models of the shipped lineup). Width: the tornado's Driver, Low, High, Swing, Low
-    setting, High setting, Scenario."""
+    (title, header, one row per driver: slip, peak, yearly volume, tariff, the four planned
+    models of the shipped lineup and the US E-SUV, reported cancelled but revived on 20% of
+    paths). Width: the tornado's Driver, Low, High, Swing, Low setting, High setting, Scenario."""
     return 2 + years + 1 + 2 + years + 1 + 2 + drivers, 7
 
 
@@ -335,7 +335,7 @@ class TestRefresh:
         header = grid[first + 1]
         assert header[0] == "Year" and header[-1] == "Total"
         assert grid[first + 2][0] == 2026
-        assert grid[first + 2][header.index("Junior")] == pytest.approx(33000 * (0.6 + 0.4 * math.exp(-0.7)))
+        assert grid[first + 2][header.index("Junior")] == pytest.approx(33000)  # held at its 2025 peak through 2026
         assert message == ("Refreshed by the Refresh button: 5 scenarios (base, bear, bull, plan, track_record), 2026-2030, "
                            "target 400,000; risk: 2,000 paths around bear, seed 11")
         assert book.sheets["Scenarios"].cells[(2, 2)] == message
@@ -441,7 +441,7 @@ class TestRefresh:
         macros.refresh_scenarios(book)
         grid = book.names["out_scenarios"].refers_to_range.value
         first = next(i for i, r in enumerate(grid) if str(r[0]).startswith("Scenario: base"))
-        assert grid[first + 2][grid[first + 1].index("Junior")] == pytest.approx(66000 * (0.6 + 0.4 * math.exp(-0.7)))
+        assert grid[first + 2][grid[first + 1].index("Junior")] == pytest.approx(66000)  # held through 2026
 
     def test_uses_the_calling_book_when_none_is_given(self, mocker):
         book = make_book(scenarios=["base"])
@@ -491,7 +491,7 @@ class TestValidationFirst:
         book = make_book(lineup=rows)
         message = macros.refresh_scenarios(book)
         # the same cell-naming message as alfa-xl refresh (the table starts at E3: Junior is row 4)
-        assert "Inputs!Q4 (tbl_lineup[share_italy], model 'Junior'): do not sum to 1" in message
+        assert "Inputs!R4 (tbl_lineup[share_italy], model 'Junior'): do not sum to 1" in message
         assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]
 
     def test_bad_risk_input_found_before_the_scenarios_are_written(self):
