@@ -122,8 +122,9 @@ def forecast_blocks(lineup: Lineup, target: float = DEFAULT_TARGET, seed: int = 
     ]
 
 
-#: Model rows of the Cover's bridge (the largest movers; the rest summed as "Other models"),
-#: fixed so that the Cover keeps its shape at a refresh.
+#: ASSUMPTION (layout): model rows of the Cover's bridge (the largest movers; the rest summed
+#: as "Other models"), fixed so that the Cover keeps its shape at a refresh; the shipped
+#: lineup has nine models.
 BRIDGE_MODELS = 10
 
 

@@ -61,16 +61,22 @@ from alfa_xl.model.risk.draws import _CANCEL, _FACTOR, _PEAK, _SLIP, _VOLUME, dr
 __all__ = ["IS_PATHS", "REL_SE", "TailProbability", "mc_probability", "plan_route_probability", "tail_probabilities",
            "tail_probability"]
 
-#: Relative standard error the importance sampler stops at (the 95% interval within +-20%).
+#: DERIVED from the precision asked of a quoted tail (+-20% at 95%): 1.96 x 0.10 = 0.196.
 REL_SE = 0.10
-#: Paths per importance-sampling batch (and per cross-entropy pilot run).
+#: ASSUMPTION (speed): paths per importance-sampling batch; with the recipe one or two
+#: batches reach REL_SE, and a batch of 8,000 paths over ten years takes about 0.1 s.
 IS_PATHS = 8_000
-_MAX_PATHS = 400_000
-#: Share of the importance-sampling paths drawn without a shift (bounds each weight by 1 / 0.1).
+#: ASSUMPTION (Hesterberg 1995's usual choice): share of the importance-sampling paths drawn
+#: without a shift, which bounds each weight by 1 / 0.1 = 10.
 DEFENSIVE = 0.1
+#: ASSUMPTION (the cross-entropy method's usual settings, Rubinstein and Kroese 2004): the
+#: best 10% of a pilot run set the next level; at most 10 levels; a level rising by less
+#: than 0.01 of the line twice running has stalled.
 _ELITE = 0.1
 _MAX_LEVELS = 10
 _STALL = 0.01
+#: ASSUMPTION (a bound on the time of a call): the most paths drawn before stopping short of REL_SE.
+_MAX_PATHS = 400_000
 
 
 @dataclass(frozen=True)
