@@ -3,10 +3,11 @@
 :func:`forecast` runs exactly what :func:`alfa_xl.model.evidence.replay.replay` replays on past
 plans, today: the lineup with its models on sale scaled to the latest actual, the
 ``track_record`` scenario calibrated on every plan resolved so far (launches delayed by
-the rounded mean slip, each planned peak times the realisation of a promise that far
-out) and the calibrated spreads (:meth:`Uncertainty.track_record`). It returns per year
-P10/P50/P90 (or other percentiles), the cumulative over a span of years with its band,
-and the probability of reaching 400,000 a year by 2030 and by 2035.
+the rounded mean slip, each planned peak times the built models' median peak
+realisation) and the calibrated spreads (:meth:`Uncertainty.track_record`). It returns
+per year P10/P50/P90 (or other percentiles), the cumulative over a span of years with
+its band, and the probability of reaching 400,000 a year by 2030 and by 2035, with its
+Monte Carlo precision (:meth:`Forecast.tails`).
 
 Year to date
 ------------
