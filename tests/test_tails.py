@@ -97,3 +97,17 @@ class TestAgainstBruteForce:
         joint = f.tail(2030, route=True)
         assert 0 < joint.probability <= f.plan_route_probability()
         assert joint.probability <= f.tail(2030).probability + 4 * f.tail(2030).standard_error
+
+
+def test_a_forecast_conditioned_on_the_year_to_date_quotes_its_plain_paths():
+    # the importance sampler does not carry the year-to-date conditioning: the plain count is
+    # quoted instead, here with no path over the line, so only its exact binomial bound
+    f = forecast(paths=2_000, ytd=40_000, ytd_months=6)
+    t = f.tail(2030)
+    assert f.conditioned and t.method == "monte carlo"
+    hits = round(f.probability_by(2030) * 2_000)
+    if hits == 0:
+        assert t.standard_error is None and t.upper_95 == pytest.approx(1 - 0.05 ** (1 / 2_000))
+        assert t.text().startswith("below 1 in ")
+    else:
+        assert t.standard_error == pytest.approx(math.sqrt(t.probability * (1 - t.probability) / 2_000))
