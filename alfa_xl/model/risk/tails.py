@@ -325,7 +325,7 @@ def tail_probabilities(frame, target: float, years: tuple[int, ...] | None = Non
     noise = np.array([k[0] == _VOLUME for k in keys])
     all_years = [int(y) for y in frame.years]
     wanted = tuple(int(y) for y in (years or (all_years[-1],)))
-    pilot = max(400, batch // 10)
+    pilot = max(400, batch // 16)
     found = [m for y in range(len(all_years))
              for m in (_cross_entropy(frame, target, False, cols, rng, pilot, ~noise, y),) if m is not None]
     found += _noise_shifts(frame, target, cols, noise)
