@@ -59,7 +59,8 @@ def _bridge_doc(o: Outlook) -> dict[str, Any]:
         "basis": h.bridge_basis,
         "last_actual": {"year": b.attrs["base_year"], "units": b.attrs["base_units"]},
         "central_case": {str(y): v for y, v in b.attrs["central"].items()},
-        "changes": [{"model": m, "year": int(y), "change": float(c)} for m, y, c in b.itertuples(index=False, name=None)],
+        "changes": [{"model": m, "year": int(y), "change": float(c)}
+                    for m, y, c in b.itertuples(index=False, name=None)],
     }
 
 
@@ -113,11 +114,14 @@ def outlook_csv(o: Outlook) -> str:
     for y, t in h.tails:
         rows.append(("forecast_probability", "calibrated", y, f"reach {h.target:g} by {y}", t.probability))
         if t.standard_error is not None:
-            rows.append(("forecast_probability", "calibrated", y, f"standard error, reach {h.target:g} by {y}", t.standard_error))
+            rows.append(("forecast_probability", "calibrated", y, f"standard error, reach {h.target:g} by {y}",
+                         t.standard_error))
         else:
-            rows.append(("forecast_probability", "calibrated", y, f"95% upper bound, reach {h.target:g} by {y}", t.upper_95))
+            rows.append(("forecast_probability", "calibrated", y, f"95% upper bound, reach {h.target:g} by {y}",
+                         t.upper_95))
     b = h.bridge
-    rows.extend(("forecast_bridge", "central case", int(y), m, float(c)) for m, y, c in b.itertuples(index=False, name=None))
+    rows.extend(("forecast_bridge", "central case", int(y), m, float(c))
+                for m, y, c in b.itertuples(index=False, name=None))
     rows.extend(("history", "actual", y, "Actual", v) for y, v in _history_rows(o))
     for section, frame in (("projection", o.by_model), ("by_region", o.by_region)):
         for year, row in frame.iterrows():
@@ -203,8 +207,9 @@ def _forecast_table(o: Outlook, console) -> None:
                   "recipe, with its standard error (or a 95% bound when no path reaches the line).", style="dim")
     if h.check:
         c = h.check
-        console.print(f"Check of the whole (shown, not applied to any model): past brand-wide volume targets were met at "
-                      f"a median of {c['brand_realisation_median']:.0%} ({c['brand_realisation_plans']:.0%} for plans two "
+        console.print(f"Check of the whole (shown, not applied to any model): past brand-wide volume targets were "
+                      f"met at a median of {c['brand_realisation_median']:.0%} "
+                      f"({c['brand_realisation_plans']:.0%} for plans two "
                       f"or more years out; {c['targets']} targets); the forecast's {c['year']} P50 is "
                       f"{c['p50_over_plan']:.0%} of the plan scenario's {c['plan_total']:,.0f} (every model as first "
                       f"announced, at its stated peak). Planned peaks take the built models' median realisation, "

@@ -71,7 +71,8 @@ def render_simulation(sim: Simulation, target: float, year: int, torn: pd.DataFr
 
     chance = _precision(sim, target, year).text()
     console.print(
-        f"[bold]Alfa Romeo risk, a what-if[/bold]: {sim.paths:,} paths around scenario [bold]{shown(sim.scenario.name)}[/bold] "
+        f"[bold]Alfa Romeo risk, a what-if[/bold]: {sim.paths:,} paths around scenario "
+        f"[bold]{shown(sim.scenario.name)}[/bold] "
         f"({shown(sim.scenario.description)}); seed {sim.seed}. The calibrated forecast is alfa-xl outlook's."
     )
     first = int(sim.years[0])

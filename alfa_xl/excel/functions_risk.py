@@ -85,7 +85,7 @@ def _label(p: float) -> str:
 @xw.arg("seed", doc=_DOC_SEED)
 @xa.excel_function
 def alfa_probability(target=None, year=None, scenario=None, paths=None, seed=None):
-    """Probability (0 to 1) that Alfa Romeo's sales reach the target in a year: the calibrated forecast, or a what-if around a scenario.
+    """Probability (0 to 1) that Alfa Romeo's sales reach the target in a year: the calibrated forecast, or a what-if.
 
     Returns
     -------

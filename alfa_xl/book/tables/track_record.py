@@ -148,8 +148,10 @@ def cover_extra_blocks(f: Forecast, tails) -> list[Block]:
     check = pd.DataFrame([
         ["Past brand-wide volume targets met, median (actual / target)", tr.median_realisation],
         ["... plans two or more years out", tr.realisation_long],
-        [f"Forecast {year} P50 over the plan scenario's {year} ({plan:,.0f}: every model as first announced)", p50 / plan],
-        ["Built models' peak over the peak assumed before launch, median (applied to planned peaks)", tr.peak_realisation],
+        [f"Forecast {year} P50 over the plan scenario's {year} ({plan:,.0f}: every model as first announced)",
+         p50 / plan],
+        ["Built models' peak over the peak assumed before launch, median (applied to planned peaks)",
+         tr.peak_realisation],
     ], columns=["Check of the whole (shown, never applied to a model)", "Share"])
     base_year = int(f.all_years[0]) - 1
     b = bridge(f.lineup, f.scenario, base_year, range(base_year + 1, HEADLINE_YEAR + 1))
@@ -162,5 +164,6 @@ def cover_extra_blocks(f: Forecast, tails) -> list[Block]:
         Block("forecast_route", "The route where the plan succeeds", pd.DataFrame(
             route, columns=["Route", "Estimate", "Standard error", "Reads as"])),
         Block("forecast_check", "Check of the whole", check),
-        Block("forecast_bridge", f"Bridge from the {base_year} actual to each year, by model (units): the {BASIS}", table),
+        Block("forecast_bridge", f"Bridge from the {base_year} actual to each year, by model (units): the {BASIS}",
+              table),
     ]

@@ -47,8 +47,8 @@ def bridge(lineup: Lineup, scenario: Scenario, base_year: int, years: Any) -> pd
     >>> lu = Lineup([Model("A", 2020, 10_000, status="on_sale", plateau=1.0, decay=0.0),
     ...              Model("B", 2027, 4_000, launch_fraction=0.5)])
     >>> b = bridge(lu, Scenario(name="s"), 2025, [2027, 2028])
-    >>> b.to_dict("records")[1:]  # A: late life from age 5 at 25% a year, 10,000 x (0.75^3 - 1) by 2028
-    [{'model': 'A', 'year': 2028, 'change': -5781.25}, {'model': 'B', 'year': 2027, 'change': 2000.0}, {'model': 'B', 'year': 2028, 'change': 4000.0}]
+    >>> b["change"].tolist()  # A: late life from age 5 at 25% a year, 10,000 x (0.75^k - 1); B: half, then all
+    [-4375.0, -5781.25, 2000.0, 4000.0]
     """
     ys = sorted({int(y) for y in years})
     first, last = min(base_year, ys[0]), max(ys)

@@ -191,7 +191,8 @@ def dropped_table(as_of: int | None = None) -> pd.DataFrame:
     for _, r in _data_table("dropped_models.csv").iterrows():
         if not _resolved_before(r["dropped"], as_of):
             continue
-        rows.append((r["model"], int(r["dropped"]), _resolved_before(r["built"], as_of) and r["built"].strip().isdigit()))
+        built = _resolved_before(r["built"], as_of) and r["built"].strip().isdigit()
+        rows.append((r["model"], int(r["dropped"]), built))
     return pd.DataFrame(rows, columns=["model", "dropped", "built"])
 
 

@@ -358,7 +358,8 @@ def tail_probabilities(frame, target: float, years: tuple[int, ...] | None = Non
         a = np.concatenate(v)
         hits = int(np.count_nonzero(a))
         out[key] = None if hits == 0 else TailProbability(
-            float(a.mean()), float(a.std(ddof=1) / math.sqrt(a.size)), None, int(a.size), hits, "importance sampling", seconds)
+            float(a.mean()), float(a.std(ddof=1) / math.sqrt(a.size)), None, int(a.size), hits, "importance sampling",
+            seconds)
     return out
 
 
