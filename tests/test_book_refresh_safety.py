@@ -144,15 +144,15 @@ CRASH = textwrap.dedent("""
     from alfa_xl.book import replace
     from alfa_xl.book.refresh import refresh_workbook
     where, n = sys.argv[1], int(sys.argv[2])
-    if where == "writestr":  # die in the middle of writing the new zip
-        original = zipfile.ZipFile.writestr
+    if where == "writestr":  # die in the middle of writing the new zip (before the n+1-th entry, copied or rewritten)
+        original = zipfile.ZipInfo.FileHeader
         calls = []
         def dying(self, *a, **k):
             calls.append(1)
             if len(calls) > n:
                 os._exit(9)
             return original(self, *a, **k)
-        zipfile.ZipFile.writestr = dying
+        zipfile.ZipInfo.FileHeader = dying
     else:
         def checkpoint(step):
             if step == where:
@@ -190,12 +190,13 @@ def test_a_crash_at_any_write_step_loses_nothing(book, capsys, where, n):
     assert after == w1 or (_valid_workbook(after) and where == "workbook renamed")
     assert bak in (b0, w1), "the previous backup or a complete copy of the workbook"
     assert bak != w0 or b0 == w0
-    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(".tmp")) == sorted([book.name, book.name + ".bak"])
+    # the lock file of the killed refresh may stay (its lock died with the process)
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith((".tmp", ".refresh-lock"))) == sorted([book.name, book.name + ".bak"])
     # the next refresh cleans what the crash left, and leaves nothing of its own
     left = debris(folder)
     report = refresh_workbook(book)
     assert sorted(report.cleaned) == left
-    assert debris(folder) == []
+    assert debris(folder) == [] and not (folder / f".{book.name}.refresh-lock").exists()
     assert _valid_workbook(book.read_bytes())
 
 
@@ -289,11 +290,19 @@ def test_file_mode_is_kept(book):
     assert stat.S_IMODE((book.parent / (book.name + ".bak")).stat().st_mode) == 0o640
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_read_only_folder_is_refused(book, capsys):  # pragma: no cover - runs as a normal user
+@pytest.mark.parametrize("through_link", [False, True])
+def test_read_only_folder_is_refused_even_for_root(book, capsys, tmp_path, through_link):
+    """Mode 0555 says the folder is not to be written: refused for every user, root included."""
+    given = book
+    if through_link:
+        links = tmp_path / "links"
+        links.mkdir()
+        given = links / book.name
+        given.symlink_to(book)
     book.parent.chmod(0o555)
     try:
-        one_line_refusal(book, capsys, "folder that cannot be written")
+        one_line_refusal(given, capsys, "folder that cannot be written")
+        assert sorted(p.name for p in book.parent.iterdir()) == [book.name] + (["links"] if through_link else [])
     finally:
         book.parent.chmod(0o755)
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from alfa_xl.book.owned import OwnedAreaError
 from defusedxml.ElementTree import fromstring
 
 from alfa_xl.book.build import build_workbook
@@ -201,12 +203,20 @@ def test_one_chart_per_decision_point_reads_its_table(pristine):
 
 
 # -- the refresh owns the sheet -----------------------------------------------------------
+def test_a_cell_typed_over_in_the_track_record_area_stops_the_refresh(book):
+    """Content the refresh did not write inside its area is never overwritten: the refresh
+    stops, names the row, and leaves the file as it was."""
+    top = _find(sheet(book, TRACK), "Year", 0)
+    row = top + 2                                                # a P50 of the first decision point
+    set_cell(book, f"E{row}", "typed over", part=TRACK_PART)
+    before = book.read_bytes()
+    with pytest.raises(OwnedAreaError, match=rf"'Track record'!A{row}:I{row}"):
+        refresh_workbook(book, backup=False)
+    assert book.read_bytes() == before
+
+
 def test_headless_refresh_rewrites_the_track_record_area(book):
     built = sheet(book, TRACK)
-    top = _find(built, "Year", 0)
-    cell = f"E{top + 2}"                                         # a P50 of the first decision point
-    set_cell(book, cell, "typed over", part=TRACK_PART)
-    assert sheet(book, TRACK)[top + 1][4] == "typed over"
     report = refresh_workbook(book, backup=False)
     m = re.fullmatch(r"'Track record'!\$A\$6:\$I\$(\d+)", report.areas["out_track"])
     assert m, report.areas["out_track"]

@@ -65,6 +65,24 @@ class Options:
         return grid if self.ndim == 2 else Range._shape(grid)
 
 
+def excel_converts(text: str):
+    """What Excel makes of text written through ``Range.value`` that it reads as a value
+    (a few of its rules, enough for the tests): a number (``0012`` -> 12, ``1e3``), a
+    percentage (``50%`` -> 0.5), a boolean (``TRUE``), a day/month date (``1/2`` -> 2 January
+    as a date serial); ``None`` for text it keeps."""
+    t = text.strip()
+    if t.upper() in ("TRUE", "FALSE"):
+        return t.upper() == "TRUE"
+    if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", t):
+        return float(t)
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?%", t):
+        return float(t[:-1]) / 100
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})", t)
+    if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
+        return 46023.0 + 31 * (int(m.group(1)) - 1) + int(m.group(2)) - 1  # a serial in 2026, roughly: a number, not text
+    return None
+
+
 class Range:
     def __init__(self, sheet, row, column, rows=1, columns=1):
         self.sheet, self.row, self.column, self.rows, self.columns = sheet, row, column, rows, columns
@@ -137,6 +155,8 @@ class Range:
                 elif isinstance(v, str) and v.startswith(("=", "+", "-", "@")) and len(v) > 1:
                     self.sheet.formulas[at] = v  # Excel enters typed text like this as a formula
                     self.sheet.cells[at] = XlErr("#NAME?")
+                elif isinstance(v, str) and excel_converts(v) is not None:
+                    self.sheet.cells[at] = excel_converts(v)  # a number, a date, a boolean, a percentage
                 else:
                     self.sheet.cells[at] = v
 
@@ -371,7 +391,8 @@ class TestRefresh:
         assert written_cells(book) <= owned_cells(book, *before, *after, status)
         assert {e[1] for e in book.writes()} == {"Scenarios", "Risk"}
         assert {e[1] for e in book.log if e[0] == "name"} == {"out_scenarios", "out_risk", "_written_out_scenarios", "_written_out_risk",
-                                                                     "_written_at_out_scenarios", "_written_at_out_risk"}
+                                                                     "_written_at_out_scenarios", "_written_at_out_risk",
+                                                                     "_written_rows_out_scenarios", "_written_rows_out_risk"}
 
     def test_both_areas_written_inside_one_quiet_block(self):
         book = make_book()

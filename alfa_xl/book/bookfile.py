@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from xml.etree.ElementTree import Element
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.xlsx import M, NS, CellRange, Package, WorkbookFileError, int_attr, parse_range, quote_sheet, split_ref
 
-__all__ = ["ExcelError", "TableInfo", "XlCell", "BookFile", "sheet_rows"]
+__all__ = ["ExcelError", "TableInfo", "XlCell", "BookFile", "sheet_rows", "item_text", "check_workbook_root", "STRICT_MAIN"]
 
 _RESAVE = "open and re-save the workbook in Excel, or build a new one with alfa-xl build-workbook"
 
@@ -91,6 +91,7 @@ class BookFile:
         self._row_index: dict[str, tuple[str, dict[int, Element]]] = {}
         self._dates: dict[int, bool] = {}
         root = pkg.xml("xl/workbook.xml")
+        check_workbook_root(root, self.path)
         rels = self.rels("xl/workbook.xml")
         self.sheet_parts: dict[str, str] = {}
         sheets = root.find(M + "sheets")
@@ -110,9 +111,15 @@ class BookFile:
         #: workbook-scoped defined names -> their formula text (sheet-scoped ones left out)
         self.names: dict[str, str] = {}
         dn = root.find(M + "definedNames")
+        named: dict[str, str] = {}
         for d in (dn if dn is not None else []):
-            if d.get("localSheetId") is None and d.get("name"):
-                self.names[d.get("name")] = (d.text or "").strip()
+            name = d.get("name")
+            if d.get("localSheetId") is None and name:
+                if name.casefold() in named:  # Excel compares names without case; which one counts is unknown
+                    raise _bad(self.path, f"the defined name {name} is defined twice",
+                               f"delete one of the two {name} in Formulas > Name Manager (keep the one on the right cells), then refresh")
+                named[name.casefold()] = name
+                self.names[name] = (d.text or "").strip()
         self._strings: list[str] | None = None
         self._formats: list[str] | None = None
 
@@ -139,9 +146,17 @@ class BookFile:
             out[rel.get("Id", "")] = "/".join(stack)
         return out
 
+    def sheet_name(self, sheet: str) -> str | None:
+        """The workbook's own spelling of ``sheet``, found as Excel finds it (case ignored);
+        ``None`` when there is no such sheet."""
+        if sheet in self.sheet_parts:
+            return sheet
+        key = sheet.casefold()
+        return next((s for s in self.sheet_parts if s.casefold() == key), None)
+
     def sheet_part(self, sheet: str) -> str:
-        """The worksheet part of ``sheet``; an error when the package lacks it."""
-        part = self.sheet_parts.get(sheet)
+        """The worksheet part of ``sheet`` (case ignored); an error when the package lacks it."""
+        part = self.sheet_parts.get(self.sheet_name(sheet) or sheet)
         if part is None:
             raise _bad(self.path, f"sheet {sheet!r} not found")
         if not self.pkg.has(part):
@@ -157,9 +172,10 @@ class BookFile:
             rng = parse_range(text)
         except ValueError:
             raise error(f"defined name {name}", text, fix, "not a cell range") from None
-        if rng.sheet not in self.sheet_parts:
+        sheet = self.sheet_name(rng.sheet)
+        if sheet is None:
             raise error(f"defined name {name}", text, fix, "sheet not found")
-        return rng
+        return rng if sheet == rng.sheet else replace(rng, sheet=sheet)
 
     def table(self, name: str) -> TableInfo | None:
         """The Excel table called ``name`` (case ignored), or ``None``."""
@@ -190,7 +206,7 @@ class BookFile:
             self._strings = []
             if self.pkg.has("xl/sharedStrings.xml"):
                 root = self.pkg.xml("xl/sharedStrings.xml")
-                self._strings = ["".join(t.text or "" for t in si.iter(M + "t")) for si in root.findall(M + "si")]
+                self._strings = [item_text(si) for si in root.findall(M + "si")]
         return self._strings
 
     def formats(self) -> list[str]:
@@ -209,6 +225,11 @@ class BookFile:
                     out.append("m/d/yyyy" if fid in _DATE_IDS else codes.get(fid, "General"))
             self._formats = out
         return self._formats
+
+    def protected(self, sheet: str) -> bool:
+        """Whether ``sheet``'s cells are locked against editing (Review > Protect Sheet)."""
+        el = self.pkg.xml(self.sheet_part(sheet)).find(M + "sheetProtection")
+        return el is not None and el.get("sheet", "0") in ("1", "true")
 
     def _rows(self, sheet: str) -> tuple[str, dict[int, Element]]:
         """The sheet's part and its rows by 0-based number (parsed and checked once)."""
@@ -242,7 +263,8 @@ class BookFile:
         formula = None if f is None else (f.text or "").strip() or "(shared formula)"
         t = c.get("t", "n")
         if t == "inlineStr":
-            return XlCell("".join(x.text or "" for x in c.iter(M + "t")), formula)
+            inline = c.find(M + "is")
+            return XlCell(item_text(inline) if inline is not None else None, formula)
         v = c.find(M + "v")
         if v is None or v.text is None:
             return XlCell(None, formula)
@@ -262,6 +284,11 @@ class BookFile:
             return XlCell(ExcelError(text.strip()), formula)
         if t == "b":
             return XlCell(text.strip() in ("1", "true"), formula)
+        if t == "d":  # an ISO 8601 date cell (Strict files, other tools): a date, as Excel shows it
+            try:
+                return XlCell(_dt.datetime.fromisoformat(text.strip().removesuffix("Z")), formula, "yyyy-mm-dd")
+            except ValueError:
+                raise _bad(self.path, f"{part}: cell {c.get('r')} holds the date {text[:30]!r}, not an ISO 8601 date") from None
         try:
             number = float(text)
         except ValueError:
@@ -279,6 +306,35 @@ class BookFile:
             except (OverflowError, ValueError):
                 pass
         return XlCell(number, formula, code)
+
+
+def item_text(el: Element) -> str:
+    """The text of a shared-string item ``<si>`` or an inline string ``<is>`` as Excel
+    shows it: its ``<t>``, or its rich-text runs ``<r><t>`` joined. Phonetic runs
+    (``<rPh>``, the reading Excel keeps for text typed with a Japanese IME) and their
+    settings (``<phoneticPr>``) are not part of the value."""
+    out = []
+    for child in el:
+        if child.tag == M + "t":
+            out.append(child.text or "")
+        elif child.tag == M + "r":
+            out.extend(t.text or "" for t in child.findall(M + "t"))
+    return "".join(out)
+
+
+#: The namespace of Strict Open XML spreadsheets (ISO 29500 Strict).
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def check_workbook_root(root: Element, path) -> None:
+    """``xl/workbook.xml`` must be a transitional SpreadsheetML workbook (the one Excel
+    writes for "Excel Workbook"): a Strict Open XML file, whose parts use other namespaces,
+    is refused with the way to convert it."""
+    if root.tag == f"{{{STRICT_MAIN}}}workbook":
+        raise _bad(path, 'saved as "Strict Open XML Spreadsheet"',
+                   'open it in Excel and save it as "Excel Macro-Enabled Workbook" (.xlsm) or "Excel Workbook" (.xlsx), then refresh')
+    if root.tag != M + "workbook":
+        raise _bad(path, "xl/workbook.xml is not a SpreadsheetML workbook")
 
 
 def sheet_rows(data: Element, part: str, path) -> dict[int, Element]:

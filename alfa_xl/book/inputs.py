@@ -249,6 +249,7 @@ def _lineup(src: CellSource) -> Lineup:
     t = src.table(LINEUP_TABLE)
     if t is None:
         raise InputsError(f"table {LINEUP_TABLE}", None, "restore the lineup table on the Inputs sheet, or rebuild the workbook", "missing")
+    _check_model_count(t)
     rows = [[_value(c, f"{LINEUP_TABLE}[{col}]") for c, col in zip(r, t.columns)] for r in t.rows]
     for r, values in zip(t.rows, rows):
         for c, col, value in zip(r, t.columns, values):
@@ -259,6 +260,15 @@ def _lineup(src: CellSource) -> Lineup:
         return Lineup.from_frame(frame)
     except AlfaInputError as exc:
         raise _lineup_error(exc, t, rows) from None
+
+
+def _check_model_count(t: TableCells) -> None:
+    """More models than :data:`~alfa_xl.validation.LIMITS` ``lineup_models`` are refused
+    before anything is computed (the reason is in the limit's note)."""
+    limit = v.LIMITS["lineup_models"]
+    count = sum(1 for r in t.rows if any(not v.is_blank(c.value) for c in r))
+    if count > limit.hi:
+        raise InputsError(f"table {LINEUP_TABLE} on {t.sheet}", f"{count:,} models", limit.instruction(), f"more than {limit.hi:,.0f} models")
 
 
 def _lineup_error(exc: AlfaInputError, t: TableCells, rows: list[list[Any]]) -> InputsError:

@@ -15,23 +15,30 @@ refresh``) apply before the first write.
   owned name: a name enlarged by hand covers cells the refresh never wrote, and they are
   refused, not erased. A workbook without the record (built before it existed) trusts its
   owned name once; the refresh then records it.
+* A protected sheet (Review > Protect Sheet) is not written into: refused, with how to
+  unprotect it for the refresh.
+* Inside that rectangle, the rows must still be the ones the refresh wrote (a mark per row,
+  :mod:`alfa_xl.book.moved`): rows inserted by a tool that moves cells but not names, or
+  cells typed over, stop the refresh with what moved and where to point the name.
 
 Each rule raises :class:`OwnedAreaError` with one line naming the defined name and the fix.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Mapping
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.layout import (
     INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, BookInputs, OwnedArea, parse_written, written_anchor_name, written_name,
 )
 from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.moved import parse_rows_record, row_mark, rows_name, trusted_rectangle
 from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
 
-__all__ = ["OwnedAreaError", "AreaPlan", "Plan", "new_extent", "check_sheet", "check_overlaps", "check_growth", "plan_areas"]
+__all__ = ["OwnedAreaError", "AreaPlan", "Plan", "new_extent", "check_sheet", "check_overlaps", "check_growth", "plan_areas", "current_marks",
+           "protected_fix"]
 
 #: Cells named in a refusal (the count is always given).
 SHOWN_CELLS = 6
@@ -65,13 +72,18 @@ class Plan:
     status: CellRange | None
 
 
+def protected_fix(sheet: str) -> str:
+    """What to do about a protected sheet the refresh writes into."""
+    return f"unprotect {sheet} (Review > Unprotect Sheet), refresh, then protect it again"
+
+
 def _name_fix(name: str, sheet: str, anchor: str) -> str:
     return f"point {name} at {sheet}!${anchor[0]}${anchor[1:]} with Formulas > Name Manager, or rebuild the workbook"
 
 
 def check_sheet(name: str, rng: CellRange, sheet: str, anchor: str) -> None:
-    """An owned name must be on its own sheet."""
-    if rng.sheet != sheet:
+    """An owned name must be on its own sheet (its name compared as Excel does, case ignored)."""
+    if rng.sheet.casefold() != sheet.casefold():
         raise OwnedAreaError(f"defined name {name}", rng.ref, _name_fix(name, sheet, anchor), f"on sheet {rng.sheet}, not on {sheet}")
 
 
@@ -126,17 +138,44 @@ def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
         rng = book.resolve(STATUS_NAME, OwnedAreaError, _name_fix(STATUS_NAME, STATUS_SHEET, STATUS_ANCHOR), "")
         check_sheet(STATUS_NAME, rng, STATUS_SHEET, STATUS_ANCHOR)
         status = CellRange(rng.sheet, rng.r0, rng.c0, rng.r0, rng.c0)
+    for sheet in sorted({p.old.sheet for p in planned} | ({status.sheet} if status else set())):
+        if book.protected(sheet):
+            raise OwnedAreaError(f"sheet {sheet}", None, protected_fix(sheet), "protected: the refresh would write into its locked cells")
     protected = [(STATUS_NAME, status)] if status else []
     protected += [(i.name, r) for i in INPUTS if i.name in book.names for r in [_quiet(book, i.name)] if r is not None]
     table = book.table(LINEUP_TABLE)
     if table is not None:
         protected.append((LINEUP_TABLE, table.ref))
+    filled: dict[str, dict[tuple[int, int], Any]] = {}
+    for i, p in enumerate(planned):
+        if p.old.sheet not in filled:
+            filled[p.old.sheet] = {at: (c.value if c.value is not None else "=" + str(c.formula)) for at, c in book.cells(p.old.sheet).items()}
+        marks = _marks(book, p.area)
+        if p.written is not None and marks is not None and len(marks) == p.written.r1 - p.written.r0 + 1:
+            current = current_marks(filled[p.old.sheet], p.written.c0, p.written.c1)
+            planned[i] = replace(p, written=trusted_rectangle(p.area.name, p.old, p.written, marks, current, OwnedAreaError))
     owned = [(p.area.name, p.new) for p in planned] + [(p.area.name, p.old) for p in planned]
     owned += [(p.area.name, p.written) for p in planned if p.written is not None]
     check_overlaps(owned, protected)
     for p in planned:
-        check_growth(p.area.name, p.old, p.new, book.cells(p.old.sheet), p.written)
+        check_growth(p.area.name, p.old, p.new, filled[p.old.sheet], p.written)
     return Plan(planned, status)
+
+
+def current_marks(values: Mapping[tuple[int, int], Any], c0: int, c1: int) -> dict[int, str]:
+    """The row mark (:func:`~alfa_xl.book.moved.row_mark`) of every row holding a value in
+    columns ``c0..c1`` of ``values`` (``{(row, col): value}``)."""
+    rows: dict[int, list[tuple[int, Any]]] = {}
+    for (r, c), value in values.items():
+        if c0 <= c <= c1:
+            rows.setdefault(r, []).append((c - c0, value))
+    return {r: row_mark(cells) for r, cells in rows.items()}
+
+
+def _marks(book: BookFile, area: OwnedArea) -> list[str] | None:
+    """The recorded row marks of ``area`` (``None`` without a readable record: the size is then trusted alone)."""
+    text = book.names.get(rows_name(area.name))
+    return None if text is None else parse_rows_record(text)
 
 
 def _written(book: BookFile, area: OwnedArea, old: CellRange) -> CellRange | None:
@@ -164,7 +203,7 @@ def recorded_rectangle(area: OwnedArea, size_text: str, anchor: CellRange | None
     if size is None:
         raise OwnedAreaError(f"defined name {name}", size_text, fix, 'not a size "ROWSxCOLUMNS"')
     at = old if anchor is None else anchor
-    if at.sheet != area.sheet:
+    if at.sheet.casefold() != area.sheet.casefold():
         raise OwnedAreaError(f"defined name {written_anchor_name(area.name)}", at.ref, fix, f"on sheet {at.sheet}, not on {area.sheet}")
     written = CellRange(at.sheet, at.r0, at.c0, at.r0 + size[0] - 1, at.c0 + size[1] - 1)
     if written.r1 > MAX_ROW or written.c1 > MAX_COL:

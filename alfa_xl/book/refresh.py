@@ -42,7 +42,10 @@ from alfa_xl.book.layout import (
 from alfa_xl.book.owned import Plan, plan_areas
 from alfa_xl.book import xlsx
 from alfa_xl.book.bookfile import BookFile, sheet_rows
-from alfa_xl.book.replace import backup_path, check_target, clean_debris, lock_files, replace_with_backup
+from alfa_xl.book.edges import check_blocks_across, expand_shared_across
+from alfa_xl.book.moved import rows_name, rows_record
+from alfa_xl.book.text import cell_text
+from alfa_xl.book.replace import Target, backup_path, check_target, clean_debris, lock_files, refresh_lock, replace_with_backup
 from alfa_xl.book.xlsx import (
     M, CellRange, WorkbookFileError, cell_ref, int_attr, parse_part, parse_range, range_ref, read_package, split_ref,
     write_package,
@@ -54,7 +57,6 @@ __all__ = ["refresh_workbook", "RefreshReport", "lock_file", "lock_files", "back
 REFRESHED_BY = "alfa-xl refresh"
 
 _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%"}
-_CONTROL = {c: None for c in range(32) if c not in (9, 10, 13)}
 _RESAVE = "open and re-save the workbook in Excel, or build a new one with alfa-xl build-workbook"
 
 
@@ -139,7 +141,7 @@ class _Sheet:
 
     def __init__(self, book: BookFile, part: str):
         self.book, self.part = book, part
-        size = len(book.pkg.parts.get(part, b""))
+        size = book.pkg.size(part)
         if size > xlsx.MAX_REWRITTEN:
             raise WorkbookFileError("workbook file", str(book.path), "keep the refresh-owned sheets, Checks and Cover free of large extra content",
                                     f"the sheet part {part} is too large to rewrite ({size:,} bytes, limit {xlsx.MAX_REWRITTEN:,})")
@@ -224,13 +226,16 @@ def _cell(r: int, c: int, value: Any, style: int | None) -> Element:
     else:  # text: an inline string, never a formula
         el.set("t", "inlineStr")
         t = SubElement(SubElement(el, M + "is"), M + "t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
-        t.text = str(value).translate(_CONTROL)
+        t.text = cell_text(str(value))
     return el
 
 
 def _write_area(sheet: _Sheet, cleared: list[CellRange], new: CellRange, grid: list[list[Any]],
                 roles: list[list[str | None]], styles: dict[str, int | None]) -> None:
-    """Clear ``cleared`` (checked to hold only the refresh's own cells) and write ``grid`` at ``new``."""
+    """Clear ``cleared`` (checked to hold only the refresh's own cells) and write ``grid`` at ``new``;
+    formulas crossing their edge are expanded or refused first (:mod:`alfa_xl.book.edges`)."""
+    check_blocks_across(sheet.rows, cleared + [new], new.sheet, str(sheet.book.path))
+    expand_shared_across(sheet.rows, cleared + [new], new.sheet, str(sheet.book.path))
     for rng in cleared:
         sheet.clear(rng)
     for i, (row, rrow) in enumerate(zip(grid, roles)):
@@ -324,6 +329,11 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
         with a one-line message; the file and its backup are left as they were.
     """
     target = check_target(path, backup)
+    with refresh_lock(target):  # one refresh at a time; the clean-up below then removes only a dead refresh's files
+        return _refresh_locked(path, target, backup)
+
+
+def _refresh_locked(path: str | os.PathLike, target: Target, backup: bool) -> RefreshReport:
     report = RefreshReport(Path(path), None, cleaned=clean_debris(target))
     pkg = read_package(target.path)
     try:
@@ -341,7 +351,7 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
         try:
             with zipfile.ZipFile(tmp) as z:
                 infos = {i.filename: i.file_size for i in z.infolist()}
-                if infos != {i.filename: len(pkg.parts[i.filename] if i.filename not in replaced else replaced[i.filename]) for i in pkg.infos}:
+                if infos != {i.filename: i.file_size if i.filename not in replaced else len(replaced[i.filename]) for i in pkg.infos}:
                     raise WorkbookFileError("workbook file", str(path), "refresh it again", "the new file lists other parts")
                 for name, data in replaced.items():
                     if z.read(name) != data:
@@ -376,6 +386,7 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
         refs[area.area.name] = area.new.ref
         refs[written_name(area.area.name)] = written_record(area.new.r1 - area.new.r0 + 1, area.new.c1 - area.new.c0 + 1)
         refs[written_anchor_name(area.area.name)] = CellRange(area.new.sheet, area.new.r0, area.new.c0, area.new.r0, area.new.c0).ref
+        refs[rows_name(area.area.name)] = rows_record(area.grid) or '""'
         report.areas[area.area.name] = area.new.ref
     if plan.status is not None:
         report.status = status_text(inputs, REFRESHED_BY)

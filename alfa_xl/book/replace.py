@@ -23,7 +23,10 @@ Rules, with the reason:
 * a symlinked workbook is refreshed in place of its target (the link stays a link);
 * a workbook with several hard links is refused: a rename would leave the other names
   on the old content;
-* a read-only workbook, or one in a folder that cannot be written, is refused;
+* a read-only workbook, or one in a folder that cannot be written (or whose mode forbids
+  writing, checked even for root), is refused;
+* one refresh at a time per workbook: :func:`refresh_lock` holds ``.NAME.refresh-lock``
+  beside it for the whole refresh, and the clean-up of an earlier crash runs under it;
 * the file mode is copied to the new file and to the backup; a file owned by another
   user is refused unless the owner can be kept.
 """
@@ -34,13 +37,17 @@ import glob
 import os
 import stat
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+
+from filelock import FileLock, Timeout
 
 from alfa_xl.book.xlsx import WorkbookFileError
 
-__all__ = ["Target", "lock_files", "backup_path", "check_target", "replace_with_backup", "clean_debris", "checkpoint"]
+__all__ = ["Target", "lock_files", "backup_path", "check_target", "replace_with_backup", "clean_debris", "checkpoint", "refresh_lock",
+           "lock_path"]
 
 
 def checkpoint(step: str) -> None:
@@ -110,7 +117,7 @@ def check_target(given: str | os.PathLike, backup: bool) -> Target:
     if st.st_nlink > 1:
         raise _refuse(p, f"has {st.st_nlink} hard links", "a refresh would separate them: refresh a copy made with cp, or remove the other links")
     folder = t.path.parent
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if not os.access(folder, os.W_OK | os.X_OK) or not _write_bit(folder):
         raise _refuse(p, f"in a folder that cannot be written ({folder})", "move the workbook to a folder you can write to, or make the folder writable")
     if os.getuid() != st.st_uid and os.getuid() != 0:  # pragma: no cover - needs a second user
         raise _refuse(p, "owned by another user", "refresh a copy of your own")
@@ -122,13 +129,67 @@ def check_target(given: str | os.PathLike, backup: bool) -> Target:
     return t
 
 
+def _write_bit(folder: Path) -> bool:
+    """Whether the folder's mode lets its user write (root is let through by the system
+    whatever the mode; a folder made read-only, such as mode 0555, is still refused)."""
+    try:
+        st = folder.stat()
+    except OSError:
+        return False
+    if os.getuid() != 0:
+        return True  # os.access already answered for this user
+    return bool(st.st_mode & (stat.S_IWUSR if st.st_uid == 0 else stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file a refresh holds beside the workbook while it runs."""
+    return path.with_name(f".{path.name}.refresh-lock")
+
+
+@contextmanager
+def refresh_lock(t: Target) -> Iterator[Path]:
+    """Hold the workbook's refresh lock (:func:`lock_path`, an OS file lock through
+    :mod:`filelock`) for the duration: a second refresh of the same workbook is refused
+    at once, instead of racing the first. The lock file is removed on release."""
+    path = lock_path(t.path)
+    lock = FileLock(path, timeout=0, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise _refuse(t.given, "another refresh of this workbook is running", "wait for it to finish, then refresh again") from None
+    except OSError as exc:
+        raise _refuse(t.given, f"cannot create its lock file {path.name} ({exc.strerror or type(exc).__name__})",
+                      "make the folder writable") from None
+    try:
+        fd = getattr(getattr(lock, "_context", None), "lock_file_fd", None)
+        if fd is not None and not _same_file(fd, path):  # the previous holder removed the file before we locked it
+            raise _refuse(t.given, "another refresh of this workbook is running", "wait for it to finish, then refresh again")
+        yield path
+    finally:
+        try:
+            if fd is not None and _same_file(fd, path):
+                path.unlink()  # removed while held: a later refresh creates a new one
+        except OSError:  # pragma: no cover - left for the next refresh; harmless
+            pass
+        lock.release()
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        a, b = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
+
+
 def _debris(path: Path) -> list[Path]:
     folder, name = path.parent, glob.escape(path.name)
     return [Path(x) for pattern in (f".{name}.refresh-*.tmp", f".{name}.bak-*.tmp") for x in glob.glob(str(folder / pattern))]
 
 
 def clean_debris(t: Target) -> list[str]:
-    """Remove temporary files an interrupted refresh of this workbook left; their names."""
+    """Remove temporary files an interrupted refresh of this workbook left; their names.
+    Called while :func:`refresh_lock` is held, so no running refresh owns them."""
     removed = []
     for x in _debris(t.path):
         try:

@@ -18,14 +18,16 @@ prefixes and declarations of the original (:func:`serialize`), never edited as t
 
 from __future__ import annotations
 
+import copy
 import io
 import os
+import struct
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterator, Mapping
 from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import iterparse as _safe_iterparse
@@ -260,6 +262,39 @@ def int_attr(el: Element, name: str, default: int, part: str, path: Path | str, 
 
 
 # -- the package ------------------------------------------------------------------------
+class _Parts(Mapping[str, bytes]):
+    """The parts of a package by name, each unpacked from the file's bytes when first
+    used and kept: a part that is only copied is never unpacked."""
+
+    def __init__(self, path: Path, data: bytes, infos: list[zipfile.ZipInfo]):
+        self._path, self._data = path, data
+        self._infos = {i.filename: i for i in infos}
+        self._cache: dict[str, bytes] = {}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._cache:
+            info = self._infos[name]
+            try:
+                with zipfile.ZipFile(io.BytesIO(self._data)) as zf:
+                    self._cache[name] = zf.read(info)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:  # pragma: no cover - checked on reading
+                raise _bad(self._path, f"part {name} is corrupt ({type(exc).__name__})") from None
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._infos
+
+    def size(self, name: str) -> int:
+        """The unpacked size of a part, without unpacking it."""
+        return self._infos[name].file_size
+
+
 @dataclass
 class Package:
     """The parts of an Excel package, in archive order, with their zip metadata.
@@ -270,7 +305,7 @@ class Package:
 
     path: Path
     infos: list[zipfile.ZipInfo]
-    parts: dict[str, bytes] = field(repr=False)
+    parts: Mapping[str, bytes] = field(repr=False)
     raw: bytes = field(default=b"", repr=False)     # the file's bytes, as read
     _trees: dict[str, tuple[Element, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
     _parsed: int = 0
@@ -283,7 +318,7 @@ class Package:
         if name not in self._trees:
             if name not in self.parts:
                 raise _bad(self.path, f"part {name} missing")
-            size = len(self.parts[name])
+            size = self.size(name)
             if size > MAX_XML_PART:
                 raise _bad(self.path, f"part {name} is too large to read ({size:,} bytes, limit {MAX_XML_PART:,})",
                            "keep the workbook's sheets smaller, or refresh it in Excel")
@@ -295,6 +330,12 @@ class Package:
 
     def xml(self, name: str) -> Element:
         return self.tree(name)[0]
+
+    def size(self, name: str) -> int:
+        """The unpacked size of a part (0 when it is missing), without unpacking it."""
+        if name not in self.parts:
+            return 0
+        return self.parts.size(name) if isinstance(self.parts, _Parts) else len(self.parts[name])
 
     def serialized(self, name: str) -> bytes:
         """The part serialised from its (possibly edited) parsed tree."""
@@ -351,36 +392,62 @@ def read_package(path: str | os.PathLike, max_file: int = MAX_FILE) -> Package:
             raise _bad(p, f"unpacks to {total:,} bytes (limit {MAX_UNPACKED:,})", "give a workbook under the size limit")
         if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
             raise _bad(p, "a zip archive but not an Excel workbook (no xl/workbook.xml)", fix_path)
-        parts: dict[str, bytes] = {}
-        try:
+        try:  # every part read through once (sizes and CRCs checked), in chunks: only the parts used are kept
             for info in infos:
+                size = 0
                 with zf.open(info) as fh:
-                    part = fh.read(info.file_size + 1)
-                if len(part) != info.file_size:
+                    while chunk := fh.read(1 << 20):
+                        size += len(chunk)
+                        if size > info.file_size:
+                            break
+                if size != info.file_size:
                     raise _bad(p, f"part {info.filename} has the wrong size")
-                parts[info.filename] = part
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise _bad(p, f"truncated or corrupt ({type(exc).__name__}: {exc})", "restore the workbook from its backup (.bak) or build a new one") from None
-    return Package(p, infos, parts, data)
+    return Package(p, infos, _Parts(p, data, infos), data)
 
 
 def write_package(pkg: Package, replaced: dict[str, bytes], dest: IO[bytes]) -> None:
     """Write ``pkg`` to the open binary file ``dest`` with the parts in ``replaced`` swapped in.
 
-    Every entry keeps its name, order, date, attributes and compression method; parts
-    not in ``replaced`` keep their bytes.
+    Every entry keeps its name, order, date, attributes and compression method. A part not
+    in ``replaced`` is copied as it is stored, its compressed bytes unchanged (so a refresh
+    never grows a file by compressing its pictures again, and costs no time for them);
+    a replaced part is compressed with the method its original used.
     """
     unknown = set(replaced) - set(pkg.parts)
     if unknown:
         raise KeyError(f"not in the package: {sorted(unknown)}")
     with zipfile.ZipFile(dest, "w") as out:
         for info in pkg.infos:
+            if info.filename not in replaced and pkg.raw:
+                _copy_stored(out, pkg, info)
+                continue
             new = zipfile.ZipInfo(info.filename, info.date_time)
             new.compress_type = info.compress_type
             new.external_attr = info.external_attr
             new.create_system = info.create_system
             new.comment = info.comment
-            # unchanged parts are compressed at the fastest level: their bytes are the same,
-            # and compressing tens of megabytes of media again must stay within seconds
-            level = None if info.filename in replaced else 1
-            out.writestr(new, replaced.get(info.filename, pkg.parts[info.filename]), compresslevel=level)
+            out.writestr(new, replaced[info.filename] if info.filename in replaced else pkg.parts[info.filename])
+
+
+def _copy_stored(out: zipfile.ZipFile, pkg: Package, info: zipfile.ZipInfo) -> None:
+    """Append ``info``'s entry to ``out`` with its compressed bytes taken from the original
+    file as they are (the standard library has no raw copy: the local header is written
+    from the entry's own record, and the archive's central directory lists it as usual)."""
+    raw, at = pkg.raw, info.header_offset
+    if raw[at:at + 4] != b"PK\x03\x04":
+        raise _bad(pkg.path, f"part {info.filename}: its local header is missing")
+    name_len, extra_len = struct.unpack("<HH", raw[at + 26:at + 30])
+    start = at + 30 + name_len + extra_len
+    data = memoryview(raw)[start:start + info.compress_size]
+    if len(data) != info.compress_size:
+        raise _bad(pkg.path, f"part {info.filename} is truncated")
+    new = copy.copy(info)
+    new.flag_bits &= ~0x08  # sizes and CRC go in the local header: no data descriptor after the data
+    new.header_offset = out.fp.tell()
+    out.fp.write(new.FileHeader())
+    out.fp.write(data)
+    out.filelist.append(new)
+    out.NameToInfo[new.filename] = new
+    out.start_dir = out.fp.tell()

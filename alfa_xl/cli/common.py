@@ -27,7 +27,7 @@ from alfa_xl.book.tables.report import clean
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario, load_scenario
 
 __all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "os_reason", "named_as_options", "YTD_OPTIONS", "csv_text", "csv_safe", "shown", "printable",
-           "FORMULA_STARTS"]
+           "FORMULA_STARTS", "target_option"]
 
 #: First characters that make a spreadsheet read a CSV cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -73,6 +73,20 @@ def resolve_scenario(value: str | None) -> Scenario:
             raise AlfaInputError("scenario file", text, "give the path of a CSV file you can read",
                                  f"cannot read ({os_reason(exc)})") from None
     return get_scenario(text)
+
+
+def target_option() -> Any:
+    """The ``--target`` option: text read by the validator the worksheet cells use
+    (``400000``, ``400,000``, ``400 000`` and ``4e5`` are 400,000; ``400.000`` is refused as
+    ambiguous, as in a cell), so the command line takes whatever a cell takes."""
+    import typer
+
+    from alfa_xl.model.engine.gap import DEFAULT_TARGET
+
+    return typer.Option(
+        f"{DEFAULT_TARGET:.0f}", "--target", metavar="UNITS",
+        help="Target in units a year (400000 or 400,000; a dot is a decimal mark, so 400.000 is refused).",
+    )
 
 
 #: The engine's names of the year-to-date inputs -> the options that set them.

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import typer
 
-from alfa_xl.cli.common import YTD_OPTIONS, Format, console as _console, named_as_options, read_lineup, resolve_scenario, shown
+from alfa_xl.cli.common import YTD_OPTIONS, Format, console as _console, named_as_options, read_lineup, resolve_scenario, shown, target_option
 from alfa_xl.cli.outlook_render import TIDY_COLUMNS, outlook_csv, outlook_json, render_outlook
 from alfa_xl.cli.outlook_result import Outlook, WhatItTakes, build_outlook, scenario_lines
 from alfa_xl import validation
 from alfa_xl.validation import DEFAULT_YEAR
-from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.scenarios import BUILTIN
 
 __all__ = ["Outlook", "WhatItTakes", "build_outlook", "resolve_scenario", "outlook_csv", "outlook_json", "register",
@@ -37,7 +36,7 @@ def register(app: typer.Typer) -> None:
                                      help=f"Built-in scenario ({', '.join(BUILTIN)}) or a CSV of parameter,value pairs."),
         start: int | None = typer.Option(None, "--start", help="First projection year (default: the year after the latest actual)."),
         end: int | None = typer.Option(None, "--end", help=f"Last projection year, also the comparison year (default {DEFAULT_YEAR})."),
-        target: float = typer.Option(DEFAULT_TARGET, "--target", help="Target in units a year."),
+        target: str = target_option(),
         lineup: str | None = typer.Option(None, "--lineup", help="Lineup CSV (columns as alfa_xl/model/data/lineup.csv)."),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
         plot: str | None = typer.Option(None, "--plot", help="Also draw history, scenario lines and the target into FILE.png."),

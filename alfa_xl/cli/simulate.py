@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import typer
 
-from alfa_xl.cli.common import YTD_OPTIONS, Format, console, named_as_options, read_lineup, resolve_scenario, shown
+from alfa_xl.cli.common import YTD_OPTIONS, Format, console, named_as_options, read_lineup, resolve_scenario, shown, target_option
 from alfa_xl.cli.plotting import check_plot_path
 from alfa_xl.cli.simulate_render import TIDY_COLUMNS, render_simulation, simulation_csv, simulation_json
 from alfa_xl.errors import HorizonError
-from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.projection import MAX_END, MIN_START, default_horizon
 from alfa_xl.model.engine.scenarios import BUILTIN
 from alfa_xl.validation import DEFAULT_YEAR
@@ -34,7 +33,7 @@ def register(app: typer.Typer) -> None:
         paths: int = typer.Option(DEFAULT_PATHS, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random streams (same seed, same result)."),
         year: int | None = typer.Option(None, "--year", help="Year of the probability and the tornado (default: the end year)."),
-        target: float = typer.Option(DEFAULT_TARGET, "--target", help="Target in units a year."),
+        target: str = target_option(),
         scenario: str = typer.Option("base", "--scenario", "-s",
                                      help=f"Built-in scenario ({', '.join(BUILTIN)}) or a CSV of parameter,value pairs."),
         start: int | None = typer.Option(None, "--start", help="First projection year (default: the year after the latest actual)."),

@@ -209,8 +209,8 @@ def alfa_cagr(start_value, end_value, years):
     Returns
     -------
     float
-        The rate *r* with ``start_value * (1 + r) ** years = end_value``
-        (``numpy_financial.rate(years, 0, -start_value, end_value)``).
+        The rate *r* with ``start_value * (1 + r) ** years = end_value``, that is
+        ``(end_value / start_value) ** (1 / years) - 1``; exactly 0 when the two are equal.
     """
     a = xa.number(start_value, "start_value", fix="give the starting volume as a number above 0")
     b = xa.number(end_value, "end_value", fix="give the ending volume as a number above 0")
@@ -219,8 +219,8 @@ def alfa_cagr(start_value, end_value, years):
 
 
 def _finite_rate(rate: float, start: float, end: float, years: float) -> float:
-    """The growth rate, or one line naming why there is none: an overflow or a rate the
-    solver could not find is never shown as an empty cell."""
+    """The growth rate, or one line naming why there is none: a rate beyond a float's range
+    is never shown as an empty cell."""
     if math.isfinite(rate):
         return rate
     raise xa.ArgumentError(
@@ -241,8 +241,8 @@ def alfa_years_to_target(current, growth, target=None):
     Returns
     -------
     float or empty
-        *n* with ``current * (1 + growth) ** n = target``
-        (``numpy_financial.nper(growth, 0, -current, target)``); 0 when already reached;
+        *n* with ``current * (1 + growth) ** n = target``, that is
+        ``ln(target / current) / ln(1 + growth)``; 0 when already reached;
         empty when growth is 0 or negative and the target is above the current volume.
     """
     c = xa.number(current, "current", fix="give the current volume as a number above 0")

@@ -42,8 +42,12 @@ from alfa_xl.book.layout import (
     INPUT_NAMES, INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, status_text,
     written_anchor_name, written_name, written_record,
 )
-from alfa_xl.book.owned import OwnedAreaError, check_growth, check_overlaps, check_sheet, new_extent, recorded_fix, recorded_rectangle
-from alfa_xl.book.xlsx import CellRange
+from alfa_xl.book.owned import (
+    OwnedAreaError, check_growth, check_overlaps, check_sheet, current_marks, new_extent, protected_fix, recorded_fix, recorded_rectangle,
+)
+from alfa_xl.book.moved import parse_rows_record, rows_name, rows_record, trusted_rectangle
+from alfa_xl.book.text import excel_value
+from alfa_xl.book.xlsx import MAX_ROW, CellRange, range_ref
 
 __all__ = [
     "refresh_scenarios",
@@ -66,21 +70,19 @@ RISK_NAME = OWNED_AREAS[1].name
 #: Who the status line names as having refreshed the workbook.
 REFRESHED_BY = "the Refresh button"
 _TITLE = "alfa-xl"
-#: First characters that make Excel read typed text as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def text_safe(value: Any) -> Any:
-    """``value`` as it must be given to ``Range.value`` so that Excel stores it as written:
-    text Excel would read as a formula gets the text prefix ``'`` (Excel keeps the text
-    without it).
+    """``value`` as it must be given to ``Range.value`` so that Excel stores what the
+    headless refresh stores (:func:`alfa_xl.book.text.excel_value`, the one text rule):
+    text Excel would read as a formula, a number, a date, a boolean or a percentage, or
+    whose leading apostrophe it would drop, gets the text prefix ``'`` (Excel keeps the
+    text without it); text is cut at Excel's 32,767-character limit with a visible mark.
 
-    >>> text_safe('=HYPERLINK("http://x")'), text_safe("Junior"), text_safe(-5.0)
-    ('\\'=HYPERLINK("http://x")', 'Junior', -5.0)
+    >>> text_safe('=HYPERLINK("http://x")'), text_safe("Junior"), text_safe("0012"), text_safe(-5.0)
+    ('\\'=HYPERLINK("http://x")', 'Junior', "'0012", -5.0)
     """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    return excel_value(value)
 
 
 # -- reading the workbook -------------------------------------------------------------------------
@@ -188,6 +190,9 @@ def _plan(book, inputs) -> list[tuple[str, Any, list[list[Any]]]]:  # (name, ran
         check_sheet(area.name, old, area.sheet, area.anchor)
         grid, _ = area.grid(inputs)
         planned.append((area.name, rng, old, new_extent(area.name, old, grid), grid, _recorded(book, area, old)))
+    for sheet in sorted({old.sheet for _, _, old, _, _, _ in planned}):
+        if _locked(book, sheet):
+            raise OwnedAreaError(f"sheet {sheet}", None, protected_fix(sheet), "protected: the refresh would write into its locked cells")
     protected = []
     status = _named_range(book, STATUS_NAME, required=False)
     if status is not None:
@@ -205,6 +210,8 @@ def _plan(book, inputs) -> list[tuple[str, Any, list[list[Any]]]]:  # (name, ran
     check_overlaps(owned + [(n, w) for n, _, _, _, _, w in planned if w is not None], protected)
     out = []
     for name, rng, old, new, grid, written in planned:
+        if written is not None:
+            written = _trusted(book, name, old, written)
         # every cell the owned name or the new tables cover, read in one block from the top-left
         rows, cols = max(old.r1, new.r1) - old.r0 + 1, max(old.c1, new.c1) - old.c0 + 1
         values = _grid(rng.resize(1, 1).resize(rows, cols).options(ndim=2, err_to_str=True).value, rows, cols)
@@ -212,6 +219,15 @@ def _plan(book, inputs) -> list[tuple[str, Any, list[list[Any]]]]:  # (name, ran
         check_growth(name, old, new, filled, written)
         out.append((name, rng, grid))
     return out
+
+
+def _locked(book, sheet: str) -> bool:
+    """Whether Excel has ``sheet``'s cells protected (``Worksheet.ProtectContents``);
+    ``False`` where the platform does not say."""
+    try:
+        return bool(book.sheets[sheet].api.ProtectContents)
+    except Exception:  # no COM object on this platform (macOS, Lite, a double)
+        return False
 
 
 def _recorded(book, area, old: CellRange) -> CellRange | None:
@@ -226,6 +242,26 @@ def _recorded(book, area, old: CellRange) -> CellRange | None:
     except Exception:
         raise OwnedAreaError(f"defined name {name}", None, recorded_fix(area.name), "unreadable") from None
     return recorded_rectangle(area, str(size), None if anchor is None else _extent(anchor), old)
+
+
+def _trusted(book, name: str, old: CellRange, written: CellRange) -> CellRange:
+    """The rectangle whose rows are the ones the last refresh wrote (the rule of
+    :func:`alfa_xl.book.moved.trusted_rectangle`), read around the recorded one: as far
+    above and below as the record is long, where moved tables are looked for."""
+    if not _has_name(book, rows_name(name)):
+        return written
+    try:
+        marks = parse_rows_record(str(book.names[rows_name(name)].refers_to))
+    except Exception:
+        marks = None
+    if marks is None or len(marks) != written.r1 - written.r0 + 1:
+        return written  # no readable record: the size alone is trusted, as before the marks existed
+    h = len(marks)
+    top, bottom = max(0, min(old.r0, written.r0) - h), min(MAX_ROW, max(old.r1, written.r1) + h)
+    block = book.sheets[written.sheet].range(range_ref(top, written.c0, bottom, written.c1))
+    values = _grid(block.options(ndim=2, err_to_str=True).value, bottom - top + 1, written.c1 - written.c0 + 1)
+    cells = {(top + i, written.c0 + j): x for i, row in enumerate(values) for j, x in enumerate(row) if x is not None and x != ""}
+    return trusted_rectangle(name, old, written, marks, current_marks(cells, written.c0, written.c1), OwnedAreaError)
 
 
 def _tables(sheet) -> list:
@@ -308,6 +344,11 @@ def _write_area(book, name: str, owned, grid: list[list[Any]]) -> Any:
     else:
         book.names.add(written_name(name), record)
     _redefine(book, written_anchor_name(name), anchor)
+    marks = "=" + (rows_record(grid) or '""')
+    if _has_name(book, rows_name(name)):
+        book.names[rows_name(name)].refers_to = marks
+    else:
+        book.names.add(rows_name(name), marks)
     return target
 
 

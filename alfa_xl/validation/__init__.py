@@ -55,10 +55,12 @@ from alfa_xl.validation.numbers import (
     NumberTextError, number, parse_number_text, paths, positive, seed, share, whole,
 )
 from alfa_xl.validation.texts import existing_file, flag, name, text
+from alfa_xl.validation.csvfile import CsvTable, column_key, read_csv_file
 from alfa_xl.validation.years import excel_serial_range, excel_serial_year, horizon, year
 
 __all__ = [
     "Limit", "LIMITS", "DEFAULT_YEAR", "EXCEL_ERRORS", "RESERVED_NAMES", "default_horizon", "is_blank",
     "parse_number_text", "NumberTextError", "number", "whole", "year", "share", "positive", "paths", "seed",
     "horizon", "flag", "text", "name", "existing_file", "excel_serial_year", "excel_serial_range", "excel_error",
+    "CsvTable", "read_csv_file", "column_key",
 ]

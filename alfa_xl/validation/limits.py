@@ -92,6 +92,34 @@ LIMITS: dict[str, Limit] = {
     "growth": Limit(-1, _INF, "give a yearly growth rate above -1 (-100%), such as 0.1 for 10%", percent=True, above=True),
     "ytd_units": Limit(0, 10_000_000, "give the worldwide units sold so far this year, {lo} to {hi}"),
     "ytd_months": Limit(1, 12, "give the number of months the units cover, a whole number from {lo} to {hi}", whole=True),
+    # the files a user gives (a lineup or scenario CSV), checked before they are parsed.
+    # lineup_models: assumption, from the goals (a command or a refresh within 5 s and
+    # 500 MB on a 2-core machine). Measured with `alfa-xl outlook --lineup` (20,000 paths,
+    # 2026-2030): 10 models 3.6 s / 0.11 GB, 100 models 4.9 s / 0.30 GB, 200 models
+    # 6.2 s / 0.50 GB, 1,000 models 33 s / 2.2 GB: about 2 MB and 30 ms a model. A brand
+    # sells a dozen nameplates or so (Alfa Romeo's lineup: 9).
+    "lineup_models": Limit(
+        1, 100, "give at most {hi} models, one row each; the projection's time and memory goals (5 s, 500 MB) "
+        "hold up to that, so split a larger set into several lineups", whole=True,
+    ),
+    # scenario_rows: derived, a delay and a peak row for each of 100 models plus the 9
+    # scenario-wide parameters (218), rounded up
+    "scenario_rows": Limit(1, 250, "give at most {hi} parameters, one row each (a delay and a peak for each model "
+                                   "and the scenario-wide ones)", whole=True),
+    # csv_field_chars: sourced, the most characters an Excel cell holds ("Excel specifications
+    # and limits", support.microsoft.com): a longer field cannot come from a spreadsheet
+    "csv_field_chars": Limit(0, 32_767, "shorten that field (a comment or a source) to at most {hi} characters, "
+                                        "what a spreadsheet cell holds", whole=True),
+    # csv_line_chars: assumption, two fields at a cell's limit plus the short ones; the
+    # shipped lineup's longest line is about 560 characters
+    "csv_line_chars": Limit(0, 65_536, "check that this is the CSV file you meant, one row a line: a line "
+                                       "holds at most {hi} characters", whole=True),
+    # csv_lines: assumption, 100 rows of up to 100 lines each (comments with line breaks)
+    "csv_lines": Limit(0, 10_000, "check that this is the CSV file you meant: at most {hi} lines", whole=True),
+    # csv_bytes: derived, 101 lines (header and lineup_models rows) of csv_line_chars,
+    # 6.6 MB, rounded up to 8 MiB; reading that much takes a fraction of a second
+    "csv_bytes": Limit(0, 8 * 1024 * 1024, "check that this is the CSV file you meant: a lineup or scenario "
+                                           "file is at most {hi} bytes (8 MB)", whole=True),
     # anything else: any finite number
     "number": Limit(-_INF, _INF, "give a number"),
     # a worksheet argument: any finite number, "10%" read as 0.1 as Excel itself reads it

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from alfa_xl.book.layout import STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, OwnedArea, owned_area, written_anchor_name, written_name, written_record
+from alfa_xl.book.moved import rows_name, rows_record
 from alfa_xl.book.sheets.base import Context, define, define_hidden, new_sheet, status_fmt
 from alfa_xl.book.xlsx import split_ref
 
@@ -52,3 +53,6 @@ def write_owned(ctx: Context, ws, area: OwnedArea, grid: list[list[Any]], roles:
     define(ctx, area.name, ws.name, r0, c0, r0 + len(grid) - 1, c0 + len(grid[0]) - 1)
     define_hidden(ctx, written_name(area.name), written_record(len(grid), len(grid[0])))
     define(ctx, written_anchor_name(area.name), ws.name, r0, c0, hidden=True)
+    record = rows_record(grid)
+    if record is not None:
+        define_hidden(ctx, rows_name(area.name), record)

@@ -4,13 +4,20 @@ Sign convention: ``gap = target - projection``, in units a year; positive means 
 the target, negative means the target is beaten. Growth rates are yearly and compound
 from the latest full-year actual (2025, 73,000 units), as Excel users know CAGR:
 
-* growth required by year *Y*: the rate *r* with ``A (1 + r)^(Y - Y0) = T``, solved by
-  ``numpy_financial.rate(Y - Y0, 0, -A, T)``;
+* growth required by year *Y*: the rate *r* with ``A (1 + r)^(Y - Y0) = T``, that is
+  ``r = (T / A)^(1 / (Y - Y0)) - 1`` (:func:`growth_required`);
 * years to target at the scenario's own growth: with that scenario's CAGR *g* from *A*
-  to its projection for *Y*, ``numpy_financial.nper(g, 0, -A, T)`` (no answer when
-  *g* <= 0: the target is never reached at that pace);
+  to its projection *P* for *Y*, ``n = ln(T / A) / ln(1 + g)``, which is
+  ``(Y - Y0) ln(T / A) / ln(P / A)`` (no answer when *g* <= 0: the target is never
+  reached at that pace);
 * Junior-equivalents: ``max(gap, 0) / P_J``, how many more models selling like the
   Junior at its peak (*P_J*, 33,000 a year in the default lineup) would close the gap.
+
+All three are closed forms of ``A (1 + r)^n = T``, computed through logarithms
+(:func:`log_ratio`, ``expm1``, ``log1p``) so that they are exact at 0 growth, accurate near
+it, and never overflow in an intermediate step; ``numpy_financial.rate``/``nper`` solve
+the general annuity equation (a payment each period) by iteration, which with no payment
+fails at 0 growth and overflows for long horizons (see ``docs/model.md``).
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import numpy_financial as npf
 import pandas as pd
 
 from alfa_xl import validation
@@ -33,6 +39,8 @@ __all__ = [
     "DEFAULT_TARGET",
     "GAP_COLUMNS",
     "cagr",
+    "growth_required",
+    "log_ratio",
     "years_to_target",
     "reference_peak",
     "gap_table",
@@ -50,35 +58,77 @@ GAP_COLUMNS = (
 )
 
 
+def log_ratio(end: float, start: float) -> float:
+    """``ln(end / start)`` for two volumes above 0, exactly 0 when they are equal.
+
+    Computed as ``log1p((end - start) / start)`` when the two are within a factor of 2
+    (where ``log(end / start)`` would lose digits; ``end - start`` is then exact), as
+    ``log(end / start)`` otherwise, and as ``log(end) - log(start)`` when the ratio is out
+    of a float's range (``1e300 / 1e-300``).
+
+    >>> log_ratio(73_000, 73_000), round(log_ratio(400_000, 73_000), 6)
+    (0.0, 1.701005)
+    """
+    if start / 2 <= end <= start * 2:
+        return math.log1p((end - start) / start)
+    ratio = end / start
+    if 2.2250738585072014e-308 <= ratio < math.inf:  # a normal float: one rounding, then log
+        return math.log(ratio)
+    return math.log(end) - math.log(start)
+
+
+def _grow(log_factor: float, years: float) -> float:
+    """``exp(log_factor / years) - 1``; ``inf`` past a float's range."""
+    try:
+        return math.expm1(log_factor / years)
+    except OverflowError:
+        return math.inf
+
+
 def cagr(start_value: float, end_value: float, years: float) -> float:
     """Compound yearly growth rate taking ``start_value`` to ``end_value`` in ``years``.
 
-    Solved with ``numpy_financial.rate(years, 0, -start_value, end_value)``.
+    The rate *r* with ``start_value (1 + r)^years = end_value``:
+    ``r = (end_value / start_value)^(1 / years) - 1``, exactly 0 when the two volumes are
+    equal (any ``years``, fractional too). ``inf`` when the rate is beyond a float's range.
 
     Examples
     --------
     >>> round(cagr(70_000, 400_000, 5), 5)
     0.41707
+    >>> cagr(73_000, 73_000, 0.5), cagr(100, 400, 2)
+    (0.0, 1.0)
     """
     start = validation.positive(start_value, "start_value", fix="give the starting volume as a number above 0")
     end = validation.positive(end_value, "end_value", fix="give the ending volume as a number above 0")
     n = validation.positive(years, "years", fix="give the number of years as a number above 0")
-    return float(npf.rate(n, 0, -start, end))
+    return _grow(log_ratio(end, start), n)
+
+
+def growth_required(current: float, target: float, years: float) -> float:
+    """Yearly growth that takes ``current`` to ``target`` in ``years``: :func:`cagr` with
+    the arguments named for the gap (0 when the target equals the current volume).
+
+    >>> growth_required(73_000, 73_000, 5), round(growth_required(73_000, 400_000, 5), 6)
+    (0.0, 0.40523)
+    """
+    return cagr(current, target, years)
 
 
 def years_to_target(current: float, growth: float, target: float = DEFAULT_TARGET) -> float:
     """Years for ``current`` to reach ``target`` growing ``growth`` a year (compound).
 
-    Solved with ``numpy_financial.nper(growth, 0, -current, target)``. Returns ``inf``
-    when ``growth`` <= 0 and the target is above the current level, 0 when the target is
-    already reached.
+    The *n* with ``current (1 + growth)^n = target``: ``n = ln(target / current) /
+    ln(1 + growth)``. Returns 0 when the target is already reached, ``inf`` when
+    ``growth`` <= 0 and the target is above the current level (never reached) or when
+    the answer is beyond a float's range.
 
     Examples
     --------
     >>> round(years_to_target(73_000, 0.10), 2)
     17.85
-    >>> years_to_target(73_000, 0.0)
-    inf
+    >>> years_to_target(100, 1.0, 800), years_to_target(73_000, 0.0)
+    (3.0, inf)
     """
     cur = validation.positive(current, "current", fix="give the current volume as a number above 0")
     tgt = validation.number(target, "target", "target")
@@ -87,8 +137,12 @@ def years_to_target(current: float, growth: float, target: float = DEFAULT_TARGE
         return 0.0
     if g <= 0:
         return math.inf
-    with np.errstate(divide="ignore", invalid="ignore"):  # nper's pmt=0 branch divides by 0
-        return float(npf.nper(g, 0, -cur, tgt))
+    return log_ratio(tgt, cur) / math.log1p(g)
+
+
+def _log_ratios(values: np.ndarray, start: float) -> np.ndarray:
+    """:func:`log_ratio` of each value above 0 against ``start``; NaN for values of 0 or less."""
+    return np.array([log_ratio(float(x), start) if x > 0 else math.nan for x in values], dtype=float)
 
 
 def reference_peak(lineup: Lineup, reference: str = "Junior") -> float:
@@ -134,13 +188,14 @@ def gap_table(projection: Projection, target: float = DEFAULT_TARGET, reference:
     base_year, base_units = latest_actual()
     years = projection.years
     total = projection.totals
-    n = years - base_year
+    n = (years - base_year).astype(float)
     ahead = n > 0
-    safe_n = np.where(ahead, n, 1)
-    growth_req = np.where(ahead, npf.rate(safe_n, 0, -base_units, tgt), np.nan)
-    own = np.where(ahead & (total > 0), (np.maximum(total, 1e-300) / base_units) ** (1.0 / safe_n) - 1.0, np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        nper = np.where(own > 0, npf.nper(np.where(own > 0, own, 0.1), 0, -base_units, tgt), np.nan)
+    to_target = log_ratio(tgt, base_units)  # ln(T / A)
+    growth_req = np.array([_grow(to_target, k) if k > 0 else math.nan for k in n], dtype=float)
+    growth_req[~np.isfinite(growth_req)] = np.nan  # beyond a float's range: no answer rather than infinity
+    own = _log_ratios(total, base_units)  # ln(P / A) = n ln(1 + g)
+    with np.errstate(over="ignore"):  # a ratio beyond a float's range is infinity (shown empty), not a warning
+        nper = np.where(ahead & (own > 0), n * to_target / np.where(own > 0, own, 1.0), np.nan)
     if base_units >= tgt:
         nper = np.where(ahead, 0.0, np.nan)
     gap = tgt - total

@@ -39,7 +39,6 @@ arithmetic, or an assumption with its reason) is recorded per model and column i
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, fields
 from functools import cached_property
@@ -65,6 +64,10 @@ __all__ = [
     "Lineup",
     "default_lineup",
     "load_lineup",
+    "read_lineup_table",
+    "lineup_from_table",
+    "table_frame",
+    "TEXT_COLUMNS",
 ]
 
 #: Region labels, in the order used by every result.
@@ -253,6 +256,7 @@ class Lineup:
         models = tuple(models)
         if not models:
             raise LineupError("lineup", "(empty)", "give at least one model", "no models")
+        _refuse_too_many(len(models))
         names = [m.model for m in models]
         seen: set[str] = set()
         for n in names:
@@ -363,8 +367,16 @@ class Lineup:
         if missing:
             raise LineupError("columns", list(map(str, frame.columns)), f"add the column(s) {', '.join(missing)}", "missing required column")
         frame = frame.dropna(how="all")
+        _refuse_too_many(len(frame))  # before a Model is built for each row
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
         return cls(Model.from_mapping(r) for r in rows)
+
+
+def _refuse_too_many(count: int) -> None:
+    """Refuse more models than ``LIMITS["lineup_models"]`` (from a file, a frame, a range)."""
+    limit = LIMITS["lineup_models"]
+    if count > limit.hi:
+        raise LineupError("lineup", f"{count:,} models", limit.instruction(), f"more than {limit.hi:,.0f} models")
 
 
 def _column_key(name: object) -> str:
@@ -384,48 +396,60 @@ def _refuse_repeated_columns(names) -> None:
         seen[key] = name
 
 
+#: Lineup columns holding text, never read as numbers from a decimal-comma CSV.
+TEXT_COLUMNS: tuple[str, ...] = ("model", "status", "firmness", "replaces", "source", "comment")
+
+
+def read_lineup_table(path: str | Path) -> v.CsvTable:
+    """A lineup CSV as read by the one CSV reader (:func:`~alfa_xl.validation.read_csv_file`):
+    bounded (at most ``LIMITS["lineup_models"]`` models), comma-, semicolon- or
+    tab-separated, decimal commas read in a semicolon file; a column given twice refused."""
+    table = v.read_csv_file(
+        path, "lineup file", error=LineupError, max_rows=int(LIMITS["lineup_models"].hi), rows_kind="lineup_models",
+        empty_fix="add one row per model below the header (model, launch_year, peak_units, ...)",
+        text_columns=TEXT_COLUMNS,
+        form="a UTF-8 CSV with a header row (model, launch_year, peak_units, ...) and one row per model",
+    )
+    try:
+        _refuse_repeated_columns(table.header)
+    except LineupError as exc:
+        raise LineupError(f"{Path(path).name} line 1: {exc.field}", exc.value, exc.fix, exc.problem) from None
+    return table
+
+
 def load_lineup(path: str | Path) -> Lineup:
-    """Read a lineup CSV file (UTF-8, header row, columns as in the module docstring)."""
-    p = v.existing_file(path, "lineup file", error=LineupError)
+    """Read a lineup CSV file (UTF-8, header row, columns as in the module docstring; see
+    :func:`read_lineup_table` for the file's bounds and dialects)."""
+    return lineup_from_table(read_lineup_table(path), Path(path).name)
+
+
+def lineup_from_table(table: v.CsvTable, file_name: str) -> Lineup:
+    """The lineup of a table from :func:`read_lineup_table`; an error about one model
+    names the file line of its row."""
     try:
-        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LineupError("lineup file", str(p), "save the lineup as a UTF-8 CSV with a header row", f"unreadable ({type(exc).__name__})") from None
-    with open(p, newline="", encoding="utf-8-sig") as fh:  # pandas renames a repeated column (x.1): read the header as written
-        header = next(csv.reader(fh), [])
-    try:
-        _refuse_repeated_columns(header)
+        return Lineup.from_frame(table_frame(table))
     except LineupError as exc:
-        raise LineupError(f"{p.name} line 1: {exc.field}", exc.value, exc.fix, exc.problem) from None
-    try:
-        return Lineup.from_frame(frame)
-    except LineupError as exc:
-        line = _line_of(p, exc)
+        line = _line_of(table, exc)
         if line is None:
             raise
-        raise LineupError(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+        raise LineupError(f"{file_name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+
+
+def table_frame(table: v.CsvTable) -> pd.DataFrame:
+    """The rows of a CSV table as a DataFrame of text, one column per header name."""
+    return pd.DataFrame(table.rows, columns=table.header, dtype=object)
 
 
 _OF_MODEL = re.compile(r" of '(?P<model>.*)'$")
 
 
-def _line_of(path: Path, exc: LineupError) -> int | None:
+def _line_of(table: v.CsvTable, exc: LineupError) -> int | None:
     """The file line of the row an error is about (the last row of that model), if any."""
     m = _OF_MODEL.search(str(exc.field))
     model = m.group("model") if m else (str(exc.value) if exc.field == "model" else None)
     if model is None:
         return None
-    key = " ".join(model.split()).casefold()
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = [_column_key(h) for h in next(reader, [])]
-        if "model" not in header:
-            return None
-        col, found = header.index("model"), None
-        for row in reader:
-            if len(row) > col and " ".join(row[col].split()).casefold() == key:
-                found = reader.line_num
-    return found
+    return table.line_of_last("model", model)
 
 
 _DEFAULT: Lineup | None = None

@@ -313,14 +313,18 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
     two columns wide, or has no header row (its first line is a parameter such as
     ``delay_years,2``, which would otherwise be taken as the header and lost).
     """
-    p = v.existing_file(path, "scenario file", error=ScenarioError)
-    try:
-        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    table = v.read_csv_file(
+        path, "scenario file", error=ScenarioError,
+        max_rows=int(v.LIMITS["scenario_rows"].hi), rows_kind="scenario_rows", empty_fix=None, text_columns=("parameter",),
+        form="a UTF-8 CSV with a header row and two columns: parameter, value",
+    )
+    p = Path(path)
+    frame = pd.DataFrame(table.rows, columns=table.header, dtype=object)
+    if frame.shape[1] != 2:
         raise ScenarioError(
-            "scenario file", str(p), "save the scenario as a UTF-8 CSV with a header row and two columns: parameter, value",
-            f"unreadable ({type(exc).__name__})",
-        ) from None
+            "scenario file", str(path), "give two columns: parameter, value (a header row, then one parameter a line)",
+            f"{frame.shape[1]} column{'s' if frame.shape[1] != 1 else ''} ({_SEPARATORS[table.separator]}-separated)",
+        )
     first = str(frame.columns[0]) if len(frame.columns) else ""
     if _is_parameter(first):
         line = ",".join(str(c) for c in frame.columns)
@@ -329,6 +333,11 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
             "add the header line parameter,value above the parameters (or the first one is lost)",
             "no header row: the first line is a parameter",
         )
+    if not table.rows:
+        raise ScenarioError(
+            "scenario file", str(path), "add the parameters below the header, one a line (for example delay_years,1); "
+            f"for {base} unchanged, use the built-in scenario {base}", "no parameters below the header",
+        )
     try:
         return Scenario.from_pairs(frame, base=base)
     except ScenarioError as exc:
@@ -336,8 +345,11 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
         want = "".join(str(exc.field).split()).casefold()
         if want not in keys:
             raise
-        line = len(keys) - keys[::-1].index(want) + 1  # the last row naming it; +1 for the header
+        line = table.lines[len(keys) - 1 - keys[::-1].index(want)]  # the last row naming it
         raise type(exc)(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+
+
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 def _is_parameter(key: str) -> bool:

@@ -35,7 +35,7 @@ import pandas as pd
 
 from alfa_xl.errors import AlfaInputError, HorizonError
 from alfa_xl.model.evidence.calibration import late_life_fit, track_record
-from alfa_xl.model.engine.lineup import Lineup, load_lineup
+from alfa_xl.model.engine.lineup import Lineup, lineup_from_table, read_lineup_table, table_frame
 from alfa_xl.model.engine.projection import MAX_END, MIN_START, project
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 from alfa_xl.model.risk.settings import DEFAULT_SEED, check_number, check_paths, check_seed, check_target
@@ -292,9 +292,9 @@ def _resolve_lineup(lineup: Lineup | str | Path | None, as_of: int, point: Decis
     if isinstance(lineup, Lineup):
         return lineup
     if isinstance(lineup, (str, Path)):
-        path = Path(lineup)
-        load_lineup(path)  # one reader: its errors for a missing or unreadable file
-        return _filled_lineup(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"), as_of)
+        table = read_lineup_table(lineup)
+        lineup_from_table(table, Path(lineup).name)  # each model's errors, with its line, before the gaps are filled
+        return _filled_lineup(table_frame(table), as_of)
     raise AlfaInputError("lineup", lineup, "give a Lineup or the path of a lineup CSV file", "wrong type")
 
 
