@@ -512,7 +512,7 @@ class TestValidationFirst:
         book = make_book(lineup=rows)
         message = macros.refresh_scenarios(book)
         # the same cell-naming message as alfa-xl refresh (the table starts at E3: Junior is row 4)
-        assert "Inputs!R4 (tbl_lineup[share_italy], model 'Junior'): do not sum to 1" in message
+        assert "Inputs!Q4 (tbl_lineup[share_italy], model 'Junior'): do not sum to 1" in message
         assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]
 
     def test_bad_risk_input_found_before_the_scenarios_are_written(self):

@@ -556,7 +556,7 @@ class TestRiskBlocks:
         assert_allclose(torn["Swing"], tornado(2031, "bear")["Swing"])
         assert_allclose(torn["Scenario"], project(scenario="bear", start_year=2031, end_year=2031).totals[0])
         grid = blocks_to_grid(blocks)
-        assert len({len(r) for r in grid}) == 1 and grid[0][0].startswith("Yearly total across 1,500 paths")
+        assert len({len(r) for r in grid}) == 1 and grid[0][0].startswith("What-if: yearly total across 1,500 paths")
 
     def test_bad_input_raises_before_writing(self):
         from alfa_xl.book.tables.report import RefreshInputs

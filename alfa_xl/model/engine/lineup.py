@@ -152,7 +152,6 @@ class Model:
     decline_after: float = DEFAULTS["decline_after"]
     decline_rate: float = DEFAULTS["decline_rate"]
     end_year: int | None = None
-    hold_until: int | None = None
     replaces: str | None = None
     share_italy: float = DEFAULTS["share_italy"]
     share_rest_of_europe: float = DEFAULTS["share_rest_of_europe"]
@@ -160,6 +159,7 @@ class Model:
     share_rest_of_world: float = DEFAULTS["share_rest_of_world"]
     source: str = ""
     comment: str = ""
+    hold_until: int | None = None
 
     def __post_init__(self) -> None:
         v.name(self.model, "model", error=LineupError, what="model name")

@@ -20,7 +20,8 @@ import numpy as np
 if TYPE_CHECKING:
     from alfa_xl.model.risk.simulate import PathFrame
 
-__all__ = ["BLOCK", "Draws", "draws_from_normals", "model_key", "stream_keys"]
+__all__ = ["BLOCK", "Draws", "draws_for_paths", "draws_from_normals", "model_key", "stream_keys", "FACTOR", "TREND",
+           "TARIFF", "SLIP", "CANCEL", "PEAK", "VOLUME"]
 
 #: Paths per independent random stream.
 BLOCK = 16_384
@@ -59,7 +60,8 @@ class Draws:
 
 
 #: Stream keys of the per-path drivers; per-model drivers add the model's key.
-_FACTOR, _TREND, _TARIFF, _SLIP, _CANCEL, _PEAK, _VOLUME = range(7)
+FACTOR, TREND, TARIFF, SLIP, CANCEL, PEAK, VOLUME = range(7)
+_FACTOR, _TREND, _TARIFF, _SLIP, _CANCEL, _PEAK, _VOLUME = FACTOR, TREND, TARIFF, SLIP, CANCEL, PEAK, VOLUME
 
 
 def model_key(name: str) -> int:
@@ -150,7 +152,7 @@ def draws_from_normals(frame: PathFrame, normals: np.ndarray) -> Draws:
     return out
 
 
-def _draws(frame: PathFrame, seed: int, first: int, stop: int) -> Draws:
+def draws_for_paths(frame: PathFrame, seed: int, first: int, stop: int) -> Draws:
     """Draws of paths ``first`` to ``stop - 1``.
 
     Every driver has its own stream of standard normals per block of paths: the common

@@ -101,7 +101,7 @@ from alfa_xl.model.risk.settings import (
     check_target,
 )
 from alfa_xl.model.risk.uncertainty import Uncertainty
-from alfa_xl.model.risk.draws import BLOCK, Draws, _draws, model_key
+from alfa_xl.model.risk.draws import BLOCK, Draws, draws_for_paths, model_key
 from alfa_xl.model.data.sources import latest_actual
 
 __all__ = [
@@ -355,7 +355,7 @@ def draw(
     first = int(check_number("first_path", first_path, kind="path_index"))
     lineup, scenario, uncertainty, start, end = resolve_inputs(lineup, scenario, uncertainty, start_year, end_year)
     frame = PathFrame(lineup, scenario, start, end, uncertainty, base_year)
-    return _draws(frame, check_seed(seed), first, first + n)
+    return draws_for_paths(frame, check_seed(seed), first, first + n)
 
 
 def _chunk_paths(n_years: int, n_models: int, chunk_paths: Any) -> int:
@@ -445,7 +445,7 @@ def simulate(
     totals = np.empty((n, len(frame.years)))
     for first in range(0, n, step):
         stop = min(n, first + step)
-        d = _draws(frame, seed, first, stop)
+        d = draws_for_paths(frame, seed, first, stop)
         totals[first:stop] = frame.totals(d.slip, d.cancelled, d.peak_multiplier, d.market_trend, d.na_tariff, d.volume)
         if progress is not None:
             progress(stop, n)

@@ -56,7 +56,8 @@ from typing import Any
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 
-from alfa_xl.model.risk.draws import _CANCEL, _FACTOR, _PEAK, _SLIP, _VOLUME, draws_from_normals, stream_keys
+from alfa_xl.model.risk.draws import CANCEL as _CANCEL, FACTOR as _FACTOR, PEAK as _PEAK, SLIP as _SLIP, VOLUME as _VOLUME
+from alfa_xl.model.risk.draws import draws_from_normals, stream_keys
 
 __all__ = ["IS_PATHS", "REL_SE", "TailProbability", "mc_probability", "plan_route_probability", "tail_probabilities",
            "tail_probability"]
