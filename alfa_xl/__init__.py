@@ -9,9 +9,8 @@ pandas/NumPy and never imports xlwings. Typical use::
     (2026, 2030)
 """
 
-from __future__ import annotations
-
-import importlib
+# No import at all at the top (not even ``from __future__``, which imports a module): the
+# console command's Ctrl-C handler (alfa_xl.entry) is installed right after this runs.
 
 #: Where each public name lives. The names are imported on first use (PEP 562), so that
 #: ``import alfa_xl.entry`` (the console command) does not load pandas before it can
@@ -26,6 +25,7 @@ _EXPORTS = {
     **dict.fromkeys(["Projection", "default_horizon", "project"], "alfa_xl.model.engine.projection"),
     **dict.fromkeys(["BUILTIN", "Scenario", "get_scenario", "load_scenario", "scenario_names"], "alfa_xl.model.engine.scenarios"),
     **dict.fromkeys(["facts", "history", "latest_actual"], "alfa_xl.model.data.sources"),
+    **dict.fromkeys(["Uncertainty", "simulate", "tornado"], "alfa_xl.model.risk.simulate"),
 }
 
 
@@ -39,6 +39,8 @@ def _version() -> str:
 
 
 def __getattr__(name: str):
+    import importlib
+
     if name == "__version__":
         value = _version()
     elif name in _EXPORTS:
@@ -64,5 +66,5 @@ __all__ = [
     "required_peak_multiplier", "years_to_target", "REGIONS", "Lineup", "Model", "default_lineup",
     "load_lineup", "Projection", "default_horizon", "project", "BUILTIN", "Scenario", "get_scenario",
     "load_scenario", "scenario_names", "facts", "history", "latest_actual", "lifecycle_share",
-    "__version__",
+    "Uncertainty", "simulate", "tornado", "__version__",
 ]

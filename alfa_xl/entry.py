@@ -1,43 +1,160 @@
 """The ``alfa-xl`` console entry point: Ctrl-C is one line and exit code 130 from the first
-moment.
+line of this module to the last instruction of the process.
 
-:func:`alfa_xl.cli.main` handles an interrupt while a command runs, but importing the
-command line loads pandas, NumPy, Typer and rich first, which takes long enough for a
-Ctrl-C to land there. This module imports nothing heavy itself (``alfa_xl/__init__.py``
-is lazy), so the ``try`` below is in place before any of that starts.
+Importing the command line loads pandas, NumPy, Typer and rich, which takes long enough
+for a Ctrl-C to land there, and Python's own handler would then print a traceback. So
+this module imports nothing heavy (``alfa_xl/__init__.py`` is lazy; the C module
+``_signal`` instead of ``signal``, which loads ``enum``) and, when it is the console
+command, takes over SIGINT the moment it is imported. The handler has three states:
+
+* **waiting** (from this module's import until :func:`run` starts): a Ctrl-C is only
+  recorded, because raising it then would land in the console script's own two lines,
+  outside any ``try`` of ours; :func:`run` raises it as its first step;
+* **armed** (while :func:`run` or :func:`alfa_xl.cli.main` works): a Ctrl-C raises
+  :class:`Interrupted` once and the handler moves to done;
+* **done** (after the first interrupt, and once the command has finished): Ctrl-C is
+  ignored, so a second press while the message is written, or one during the
+  interpreter's own shut-down (flushing output, ``atexit``), prints nothing.
+
+:class:`Interrupted` is not a ``KeyboardInterrupt``: click turns a ``KeyboardInterrupt``
+into an "aborted" exit. ``docs/exits.md`` says why, and what is left to the interpreter
+(a Ctrl-C during Python's own start-up, before this module's first line, is Python's).
 """
 
-from __future__ import annotations
-
-import signal
+import _signal  # type: ignore[import-not-found]  # the C module: no enum import
+import os
 import sys
 
-__all__ = ["run"]
+__all__ = ["run", "Interrupted", "INTERRUPTED", "OutputClosed", "arm", "disarm", "interrupted", "on_sigint"]
 
 INTERRUPTED = "alfa-xl: interrupted"
 
+WAITING, ARMED, DONE = "waiting", "armed", "done"
 
-def _interrupted() -> int:
-    try:  # a second Ctrl-C while the message is written must not print a traceback either
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except (ValueError, OSError):  # pragma: no cover - not the main thread
+
+class _State:
+    mode = DONE
+    pending = False
+
+
+def on_sigint(signum, frame):  # pragma: no cover - runs inside subprocesses of the tests
+    """The SIGINT handler of the command line (see the module docstring for its states)."""
+    if _State.mode == ARMED:
+        _State.mode = DONE
+        raise Interrupted
+    if _State.mode == WAITING:
+        _State.pending = True
+
+
+def _console_command() -> bool:
+    """Whether this process is the ``alfa-xl`` command (its console script,
+    ``python -m alfa_xl.entry`` or ``python -m alfa_xl.cli``), not a program that imports
+    this module."""
+    name = sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1].lower() if sys.argv and sys.argv[0] else ""
+    # "-m" while ``python -m alfa_xl.cli`` imports its package, which imports this module first
+    return name.startswith("alfa-xl") or name == "-m" or __name__ == "__main__"
+
+
+if __name__ == "__main__":  # python -m alfa_xl.entry: one module, so one handler state for the command line
+    sys.modules.setdefault("alfa_xl.entry", sys.modules[__name__])
+
+if _console_command():
+    _State.mode = WAITING
+    try:
+        _signal.signal(_signal.SIGINT, on_sigint)
+    except ValueError:  # pragma: no cover - imported outside the main thread
+        _State.mode = DONE
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, raised by :func:`on_sigint` (a ``BaseException`` that click does not catch)."""
+
+
+class OutputClosed(OSError):
+    """Standard output was closed when the command started (``alfa-xl outlook >&-``)."""
+
+    def __init__(self) -> None:
+        super().__init__("output: standard output is closed, so the results cannot be shown; "
+                         "run the command with its output going to a terminal, a file or a pipe")
+
+
+class _ClosedOutput:
+    """Stands in for ``sys.stdout`` when it was closed at start: the first write fails."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, text):
+        raise OutputClosed
+
+    def flush(self) -> None:
         pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OutputClosed
+
+
+def _hold_closed_streams() -> None:
+    """Keep file descriptors 0-2 taken if the command was started with one of them closed,
+    so that no file the command opens gets that number and receives its output; a closed
+    standard output makes the first write an error (:class:`OutputClosed`)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+
+
+def arm():
+    """Install :func:`on_sigint` armed (a Ctrl-C recorded while waiting is raised now);
+    return the handler it replaced. Main thread only."""
+    _State.mode = ARMED
+    previous = _signal.signal(_signal.SIGINT, on_sigint)
+    if _State.pending:
+        _State.pending = False
+        _State.mode = DONE
+        raise Interrupted
+    return previous
+
+
+def disarm() -> None:
+    """From now on Ctrl-C is ignored (the handler stays installed)."""
+    _State.mode = DONE
+
+
+def interrupted() -> int:
+    """Write ``alfa-xl: interrupted`` on stderr; return 130 (128 + SIGINT, as shells expect)."""
+    disarm()
     try:
         sys.stderr.write(INTERRUPTED + "\n")
         sys.stderr.flush()
-    except (OSError, ValueError):  # pragma: no cover - stderr closed
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - stderr closed
         pass
     return 130
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Import the command line and run it; 130 with one line after Ctrl-C at any point."""
+    """Run the ``alfa-xl`` command line and return its exit code; 130 with one line after
+    Ctrl-C at any point. The console command: when it returns, Ctrl-C stays ignored until
+    the process ends (embed :func:`alfa_xl.cli.main` instead to keep your own handler)."""
     try:
+        arm()
+        _hold_closed_streams()
         from alfa_xl.cli import main
 
-        return main(argv)
-    except KeyboardInterrupt:
-        return _interrupted()
+        code = main(argv)
+        disarm()
+    except (Interrupted, KeyboardInterrupt):
+        code = interrupted()
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m alfa_xl.entry

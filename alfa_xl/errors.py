@@ -15,6 +15,7 @@ __all__ = [
     "HorizonError",
     "MissingExtraError",
     "SimulationError",
+    "shown_value",
 ]
 
 
@@ -36,6 +37,13 @@ class AlfaInputError(ValueError):
     --------
     >>> str(AlfaInputError("peak_units of 'Junior'", -5, "give yearly units of 0 or more", "negative"))
     "peak_units of 'Junior': negative (got -5); give yearly units of 0 or more"
+
+    Nothing given (``None``) adds no ``(got ...)``; a long value is shown by its two ends:
+
+    >>> str(AlfaInputError("ytd_months", None, "give the months too", "missing"))
+    'ytd_months: missing; give the months too'
+    >>> str(AlfaInputError("scenario", "x" * 500, "...", "unknown"))  # 40 + 3 + 21 of the 502 of its repr
+    "scenario: unknown (got 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...xxxxxxxxxxxxxxxxxxxx' (500 characters)); ..."
     """
 
     def __init__(self, field: str, value: object, fix: str, problem: str = "invalid value"):
@@ -43,7 +51,23 @@ class AlfaInputError(ValueError):
         self.value = value
         self.fix = fix
         self.problem = problem
-        super().__init__(f"{field}: {problem} (got {value!r}); {fix}")
+        got = "" if value is None else f" (got {shown_value(value)})"
+        super().__init__(f"{field}: {problem}{got}; {fix}")
+
+
+#: The longest value an error message repeats, in characters (assumption: enough to
+#: recognise what was typed; the message must stay one readable line).
+SHOWN_VALUE = 64
+
+
+def shown_value(value: object) -> str:
+    """``repr(value)``, its middle left out when longer than :data:`SHOWN_VALUE`."""
+    text = repr(value)
+    if len(text) <= SHOWN_VALUE:
+        return text
+    head = SHOWN_VALUE * 5 // 8
+    size = len(value) if isinstance(value, str) else len(text)
+    return f"{text[:head]}...{text[-(SHOWN_VALUE - head - 3):]} ({size:,} characters)"
 
 
 class LineupError(AlfaInputError):

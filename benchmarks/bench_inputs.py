@@ -8,8 +8,9 @@
    CPU time (what the wall time is on an idle machine), target <= 5 s, and the peak
    resident memory of the process, target <= 500 MB.
 3. Refusals, in process: a 2 GB sparse file (refused from its size), a file one byte
-   over the size limit (read up to the limit), 101 models (parsing stops at row 101)
-   and a quoted field past the csv module's own limit. Target: median <= 1 s each, peak
+   over the size limit (read up to the limit), 101 models (parsing stops at row 101),
+   8 MB of line breaks (stops at line 10,001) and a quoted field past the csv module's
+   own limit. Target: median <= 1 s each, peak
    Python allocation (tracemalloc) <= 200 MB each.
 4. The same 2 GB refusal through ``alfa-xl outlook`` as a subprocess: almost all of it is
    the interpreter and the imports, shown next to ``alfa-xl --help``.
@@ -71,6 +72,8 @@ def files(tmp_path_factory):
     too_many.write_text(
         HEAD + "\n" + "".join(f"M{i},2027,1000,0.25,0.25,0.25,0.25\n" for i in range(n + 1)), encoding="utf-8"
     )
+    breaks = d / "breaks.csv"
+    breaks.write_bytes(b"model,launch_year,peak_units\n" + b"\n" * (int(LIMITS["csv_bytes"].hi) - 100))
     field = d / "field.csv"
     field.write_text(HEAD + '\n"' + ("x" * 999 + "\n") * 140 + '",2027,1000,0.25,0.25,0.25,0.25\n', encoding="utf-8")
     return {
@@ -79,6 +82,7 @@ def files(tmp_path_factory):
         "sparse": sparse,
         "over": over,
         "too_many": too_many,
+        "breaks": breaks,
         "field": field,
     }
 
@@ -120,7 +124,7 @@ def _refuse(path) -> None:
     raise AssertionError(f"{path} was accepted")
 
 
-@pytest.mark.parametrize("case", ["sparse", "over", "too_many", "field"])
+@pytest.mark.parametrize("case", ["sparse", "over", "too_many", "breaks", "field"])
 def bench_refusal(benchmark, figures, files, case):
     benchmark(_refuse, files[case])
     figures.timing(benchmark, f"load_lineup refuses: {case}", 1.0, "ms")

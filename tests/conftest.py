@@ -1,6 +1,8 @@
 """Test set-up: xlwings' real classic decorators and conversion on a machine without Excel.
 
-At import time (before any test module imports ``alfa_xl.excel.functions``):
+xlwings takes seconds to import, so it is set up only when something imports it or the
+Excel layer (a test of the worksheet functions, the macros or the Lite runner): an import
+hook loads it before ``alfa_xl.excel.registration`` and runs, at that first import,
 
 * stand-ins for ``pythoncom``, ``pywintypes``, ``win32com`` and ``win32com.client`` go into
   ``sys.modules`` so that ``xlwings.udfs`` (the Windows COM UDF machinery) imports;
@@ -11,31 +13,61 @@ At import time (before any test module imports ``alfa_xl.excel.functions``):
   ``prepare_xl_data_element`` as xlwings' Windows engine does (minus the COM date type),
   so ``xlwings.conversion.read``/``write`` run their real pipelines.
 
-Windows stand-ins are only added when the real modules are absent.
+Windows stand-ins are only added when the real modules are absent. The engine's tests
+never import xlwings and do not pay for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.abc
 import importlib.util
 import sys
 from unittest.mock import MagicMock
 
 import pytest
 
-if importlib.util.find_spec("pythoncom") is None:  # no pywin32: not a Windows Python
-    for _name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
-        sys.modules.setdefault(_name, MagicMock(name=_name))
 
-import xlwings  # noqa: E402
-import xlwings.udfs as xlwings_udfs  # noqa: E402
-from xlwings.main import Engine  # noqa: E402
+class _XlwingsForTests(importlib.abc.MetaPathFinder):
+    """Sets xlwings up right after it loads, and loads it before the Excel layer's
+    registration module (which uses xlwings' decorators only when xlwings is loaded)."""
 
-xlwings.func = xlwings_udfs.xlfunc
-xlwings.arg = xlwings_udfs.xlarg
-xlwings.ret = xlwings_udfs.xlret
-xlwings.sub = xlwings_udfs.xlsub
-xlwings.script = xlwings_udfs.xlsub
+    def find_spec(self, name, path=None, target=None):
+        if name == "alfa_xl.excel.registration" and "xlwings" not in sys.modules:
+            importlib.import_module("xlwings")
+            return None  # the normal import of the module asked for goes on
+        if name != "xlwings":
+            return None
+        if importlib.util.find_spec("pythoncom") is None:  # no pywin32: not a Windows Python
+            for stand_in in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
+                sys.modules.setdefault(stand_in, MagicMock(name=stand_in))
+        sys.meta_path.remove(self)  # the real finders find xlwings
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        load = spec.loader.exec_module
+
+        def exec_module(module):
+            load(module)
+            _set_up_xlwings(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def _set_up_xlwings(xlwings) -> None:
+    import xlwings.udfs as xlwings_udfs
+    from xlwings.main import Engine
+
+    xlwings.func = xlwings_udfs.xlfunc
+    xlwings.arg = xlwings_udfs.xlarg
+    xlwings.ret = xlwings_udfs.xlret
+    xlwings.sub = xlwings_udfs.xlsub
+    xlwings.script = xlwings_udfs.xlsub
+    if "excel" not in [e.name for e in xlwings.engines]:
+        xlwings.engines.add(Engine(impl=ExcelConversionEngine()))
+
 
 #: Error values as COM delivers them (xlwings._xlwindows.cell_errors).
 CELL_ERRORS = {
@@ -92,8 +124,10 @@ class ExcelConversionEngine:
         return [[one(c) for c in row] for row in data]
 
 
-if "excel" not in [e.name for e in xlwings.engines]:
-    xlwings.engines.add(Engine(impl=ExcelConversionEngine()))
+if "xlwings" not in sys.modules:
+    sys.meta_path.insert(0, _XlwingsForTests())
+else:  # already loaded (a plugin): set it up now
+    _set_up_xlwings(sys.modules["xlwings"])
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -110,11 +144,15 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"  {name}: {c['cases']} cases, {c['uncaught']} uncaught, {c['generic']} generic")
 
 
+def _clear_udf_cache() -> None:
+    excel_args = sys.modules.get("alfa_xl.excel.args")  # not loaded: no cache to clear
+    if excel_args is not None:
+        excel_args.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_udf_cache():
     """Every test starts and ends with an empty worksheet-function result cache."""
-    from alfa_xl.excel import args as excel_args
-
-    excel_args.cache_clear()
+    _clear_udf_cache()
     yield
-    excel_args.cache_clear()
+    _clear_udf_cache()

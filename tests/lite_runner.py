@@ -23,6 +23,22 @@ import traceback
 import types
 
 
+def run_coroutine(coro):
+    """``asyncio.run`` where asyncio has an event loop; on WASI (no socket pair for the
+    loop's wake-up, as in a wasm32 CPython) drive the coroutine by hand: xlwings' calls
+    await no I/O, so it finishes without ever waiting."""
+    if sys.platform != "wasi":
+        return asyncio.run(coro)
+    try:
+        while True:
+            waited = coro.send(None)
+            if waited is not None:
+                coro.close()
+                raise RuntimeError(f"the call waited on {waited!r}, which needs an event loop")
+    except StopIteration as stop:
+        return stop.value
+
+
 def main() -> None:
     request = json.load(sys.stdin)
     import xlwings as xw
@@ -39,13 +55,13 @@ def main() -> None:
         data = {"func_name": name, "args": args, "version": xw.__version__, "client": "Office.js", "runtime": "1.4",
                 "culture_info_name": "en-US", "date_format": "M/d/yyyy", "caller_address": "Sheet1!A1"}
         try:
-            out["calls"].append({"result": asyncio.run(server.custom_functions_call(data, module))})
+            out["calls"].append({"result": run_coroutine(server.custom_functions_call(data, module))})
         except Exception as exc:
             out["calls"].append({"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
     for name, book_json in request.get("scripts", []):
         try:
             book = xw.Book(json=book_json)
-            asyncio.run(server.custom_scripts_call(module, name, typehint_to_value={xw.Book: book}))
+            run_coroutine(server.custom_scripts_call(module, name, typehint_to_value={xw.Book: book}))
             out["scripts"].append({"actions": book.json()["actions"]})
         except Exception as exc:
             out["scripts"].append({"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})

@@ -9,33 +9,44 @@ from hypothesis import strategies as st
 from alfa_xl.model.engine.lineup import Lineup, Model
 from alfa_xl.model.engine.scenarios import Scenario
 
-#: Regional splits that sum to exactly 1 (quarters, so no rounding trouble).
-_SPLITS = st.lists(st.integers(0, 4), min_size=3, max_size=3).filter(lambda q: sum(q) <= 4).map(
-    lambda q: (q[0] / 4, q[1] / 4, q[2] / 4, (4 - sum(q)) / 4)
-)
+#: Quarters of the regional split: the three drawn ones sum to at most 4, the fourth is the rest.
+_QUARTERS = (st.integers(0, 4), st.integers(0, 3), st.integers(0, 2), st.integers(0, 1), st.just(0))
 
 years = st.integers(2000, 2045)
 #: Yearly units: 0 or a real volume (not subnormal floats that no sales figure takes).
 units = st.one_of(st.just(0.0), st.floats(0.5, 200_000, allow_nan=False, allow_infinity=False))
 shares = st.floats(0, 1, allow_nan=False, allow_infinity=False)
+# built once: Hypothesis validates a strategy each time one is made
+_LAUNCH = st.integers(2005, 2040)
+_STATUS = st.sampled_from(["on_sale", "planned", "reported_cancelled"])
+_DECAY = st.floats(0, 3)
+_DECLINE_AFTER = st.floats(1, 15)
+
+
+def _split(draw) -> tuple[float, float, float, float]:
+    """A regional split in quarters that sums to exactly 1 (no rounding trouble)."""
+    q: list[int] = []
+    for _ in range(3):
+        q.append(draw(_QUARTERS[sum(q)]))
+    return q[0] / 4, q[1] / 4, q[2] / 4, (4 - sum(q)) / 4
 
 
 @st.composite
 def models(draw, name: str, peak=units, status=None) -> Model:
     """One valid model called ``name`` with random curve, split, end year and status."""
-    launch = draw(st.integers(2005, 2040))
+    launch = draw(_LAUNCH)
     end = draw(st.one_of(st.none(), st.integers(launch, 2060)))
-    split = draw(_SPLITS)
+    split = _split(draw)
     return Model(
         model=name,
         launch_year=launch,
         peak_units=draw(peak),
-        status=draw(status or st.sampled_from(["on_sale", "planned", "reported_cancelled"])),
+        status=draw(status or _STATUS),
         announced_year=draw(st.one_of(st.none(), st.integers(launch - 3, launch))),
         launch_fraction=draw(shares),
         plateau=draw(shares),
-        decay=draw(st.floats(0, 3)),
-        decline_after=draw(st.floats(1, 15)),
+        decay=draw(_DECAY),
+        decline_after=draw(_DECLINE_AFTER),
         decline_rate=draw(shares),
         end_year=end,
         share_italy=split[0],

@@ -145,11 +145,11 @@ class TestStructure:
         xml = _sheet_xml(parts, "Projection")
         cells = re.findall(r'<c r="A(\d+)"[^>]*cm="1"[^>]*><f t="array" ref="A\d+:([A-Z]+)\d+">([^<]*)</f>', xml)
         formulas = [c[2] for c in cells]
-        assert any(f.startswith("ALFA_PROJECT(in_scenario,in_start_year,in_end_year,\"model\",tbl_lineup[#All])") for f in formulas), formulas
+        assert 'IF(alfa_loaded,ALFA_PROJECT(in_scenario,in_start_year,in_end_year,"model",tbl_lineup[#All]),_stored_by_model)' in formulas, formulas
         assert any("\"region\"" in f for f in formulas)
         assert "xl/metadata.xml" in parts  # Excel's dynamic-array flag lives here
         gap = _sheet_xml(parts, "Gap")
-        assert re.search(r'cm="1"[^>]*><f t="array" ref="A7:H12">ALFA_GAP_TABLE\(in_target,in_scenario,in_start_year,in_end_year,', gap)
+        assert re.search(r'cm="1"[^>]*><f t="array" ref="A7:H12">IF\(alfa_loaded,ALFA_GAP_TABLE\(in_target,in_scenario,in_start_year,in_end_year,', gap)
         for name in CONTRACT_SHEETS:
             assert "_xlfn.SINGLE" not in _sheet_xml(parts, name)
 
@@ -162,13 +162,25 @@ class TestStructure:
         # a formula whose result is an empty string has an empty cached value only
         assert all(name == "Checks" or name == "Gap" for name, _ in missing), missing[:5]
 
+    def test_cover_prints_one_page_wide_on_landscape_a4(self, parts):
+        """Fit to width only (not to one page) and a print area of columns A-J, so the
+        notes that overflow to the right do not shrink the printout (rendered by
+        tests/test_book_libreoffice.py)."""
+        cover = _sheet_xml(parts, "Cover")
+        assert '<pageSetUpPr fitToPage="1"/>' in cover
+        assert re.search(r'<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>', cover)
+        area = re.search(r'<definedName name="_xlnm.Print_Area" localSheetId="0">Cover!\$A\$1:\$J\$(\d+)<', parts["xl/workbook.xml"].decode())
+        assert area and int(area.group(1)) > 60
+        # every note longer than a line is wrapped in C:J
+        assert re.search(r'<mergeCell ref="C\d+:J\d+"/>', cover)
+
     def test_charts(self, parts):
         charts = sorted((n for n in parts if n.startswith("xl/charts/chart")), key=lambda n: int(re.search(r"\d+", n).group()))
         assert len(charts) == 7  # Projection, Gap, Risk fan and tornado, one per decision point on Track record
         outlook = parts[charts[0]].decode()
         assert "<c:scatterChart>" in outlook and "Projection!$B$" in outlook and "Target" in outlook
         gap = parts[charts[1]].decode()
-        assert "<c:barChart>" in gap and "Gap!$D$" in gap
+        assert "<c:scatterChart>" in gap and "Gap!$D$29:$D$47" in gap  # every row the sheets hold; #N/A past the horizon
 
     def test_risk_charts_reference_the_chart_data(self, parts, values):
         """Fan: five lines (P90, P50, P10, scenario, target) over the Risk sheet's chart
@@ -285,7 +297,8 @@ class TestCachedValues:
                                         "Tornado: high >= low, swing = high - low, largest swing first",
                                         "Risk years equal in_start_year to in_end_year", "Risk paths drawn with in_scenario, in_paths and in_seed"]
         master = _sheet_xml(parts, "Checks")
-        assert re.search(r'<c r="C4"[^>]*><f>IF\(COUNTIF\(I12:I21,"ERROR"\)\+COUNTIF\(C25:C27,"ERROR"\)\+COUNTIF\(C38:C42,"ERROR"\)', master)
+        assert re.search(r'<c r="C4"[^>]*><f>IF\(SUMPRODUCT\(--ISERROR\(\$A\$6:\$L\$32\)\)\+SUMPRODUCT\(--ISERROR\(\$A\$37:\$L\$46\)\)'
+                         r'\+COUNTIF\(I12:I21,"ERROR"\)\+COUNTIF\(C25:C27,"ERROR"\)\+COUNTIF\(C38:C42,"ERROR"\)', master)
         assert "<f>chk_master</f>" in _sheet_xml(parts, "Cover")
 
     def test_facts_sheet_is_the_source_data(self, values):

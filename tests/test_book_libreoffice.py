@@ -16,6 +16,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -73,9 +74,11 @@ def books(tmp_path_factory):
     return built, refreshed
 
 
-def _set_inputs(path: Path, target: float, scenarios: list[str], seed: int | None = None) -> None:
+def _set_inputs(path: Path, target: float, scenarios: list[str], seed: int | None = None, end_year: int | None = None,
+                extra: dict[tuple[str, str], str] | None = None, start_year: int | None = None) -> None:
     """Change in_target (Inputs!B5), in_scenario_list (Inputs!B13:B22) and, when given,
-    in_seed (Inputs!B26) in place."""
+    in_seed (Inputs!B26), in_start_year (Inputs!B6), in_end_year (Inputs!B7) and ``extra``
+    cells ((part, ref) -> text) in place."""
     import re
 
     with zipfile.ZipFile(path) as z:
@@ -93,7 +96,16 @@ def _set_inputs(path: Path, target: float, scenarios: list[str], seed: int | Non
             if seed is not None:
                 xml, n = re.subn(r'(<c r="B26" s="\d+")[^>]*>.*?</c>', rf"\1><v>{seed}</v></c>", xml, count=1)
                 assert n == 1
+            for ref, year in (("B6", start_year), ("B7", end_year)):
+                if year is not None:
+                    xml, n = re.subn(rf'(<c r="{ref}" s="\d+")[^>]*>.*?</c>', rf"\1><v>{year}</v></c>", xml, count=1)
+                    assert n == 1
             data = xml.encode()
+        for (part, ref), value in (extra or {}).items():
+            if info.filename == part:
+                xml, n = re.subn(rf'(<c r="{ref}" s="\d+")[^>]*>.*?</c>', rf'\1 t="inlineStr"><is><t>{value}</t></is></c>', data.decode(), count=1)
+                assert n == 1
+                data = xml.encode()
         out.append((info, data))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in out:
@@ -146,7 +158,7 @@ def test_built_workbook_checks_ok_after_recalculation(office, books, tmp_path):
     xlsx = office(built, "xlsx", tmp_path)
     _checks_ok(xlsx, 400_000, ["base", "bear", "bull", "plan", "track_record"])
     gap = _sheet(xlsx, "Gap")
-    i = next(k for k, r in enumerate(gap) if r[:2] == ["Year", "Projection"])
+    i = next(k for k, r in enumerate(gap) if r[:2] == ["Year", "Projection"] and r[7:8] == ["Gap minus ALFA_GAP_TABLE"])
     for r in gap[i + 1:i + 6]:  # RATE and the closed form, computed by LibreOffice
         assert r[5] == pytest.approx((400_000 / 73_000) ** (1 / (r[0] - 2025)) - 1, rel=1e-9)
         assert r[6] == pytest.approx(r[5], rel=1e-12)
@@ -216,7 +228,7 @@ def test_a_file_saved_by_libreoffice_can_be_refreshed(office, books, tmp_path):
     report = refresh_workbook(saved)
     with zipfile.ZipFile(saved) as z:
         after = {n: z.read(n) for n in z.namelist()}
-    assert [n for n in before if before[n] != after[n]] == report.changed_parts
+    assert sorted(n for n in before if before[n] != after[n]) == report.changed_parts
     sc = _sheet(saved, "Scenarios")
     assert sc[5][0].startswith("Scenarios compared in 2030")
     assert sc[7][0] == "base" and sc[7][3] == pytest.approx(400_000 - sc[7][1])
@@ -237,3 +249,103 @@ def test_render_pages(office, books):
         pages = sorted(folder.glob("page-*.png"))
         assert len(pages) >= 9  # one or more pages per printed sheet
         assert all(p.stat().st_size > 2_000 for p in pages)
+
+
+# -- a refreshed workbook is what a full recalculation gives ---------------------------------
+ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!")
+
+
+def _formula_values(path: Path) -> dict[tuple[str, str], object]:
+    """(sheet, cell) -> the cached value of every formula cell (openpyxl: errors as their text)."""
+    formulas = openpyxl.load_workbook(path, data_only=False)
+    values = openpyxl.load_workbook(path, data_only=True)
+    out = {}
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                text = getattr(c.value, "text", c.value)
+                if isinstance(text, str) and text.startswith("="):
+                    out[(ws.title, c.coordinate)] = values[ws.title][c.coordinate].value
+    return out
+
+
+def _recalculated(office, src: Path, outdir: Path) -> tuple[dict, openpyxl.Workbook]:
+    xlsx = office(src, "xlsx", outdir)
+    return xlsx, openpyxl.load_workbook(xlsx, data_only=True)
+
+
+def _checks_errors(wb) -> list[str]:
+    ws = wb["Checks"]
+    return [c.coordinate for row in ws.iter_rows(min_row=5) for c in row if c.value in ERRORS]
+
+
+@pytest.fixture(scope="module")
+def changed(books, tmp_path_factory):
+    """The built workbook with new Inputs (target, scenario list, seed, a 15-year horizon
+    from 2027), refreshed."""
+    built, _ = books
+    path = tmp_path_factory.mktemp("lo-changed") / "alfa_outlook.xlsm"
+    shutil.copy(built, path)
+    _set_inputs(path, target=350000, scenarios=["bear", "base", "bull"], seed=7, start_year=2027, end_year=2041)
+    refresh_workbook(path)
+    return path
+
+
+def test_refreshed_workbook_is_what_a_full_recalculation_gives(office, changed, tmp_path):
+    """Every formula's cached value after ``alfa-xl refresh`` (native formulas, the live tables'
+    stored copies, the chart data) equals LibreOffice's hard recalculation of the file."""
+    cached = _formula_values(changed)
+    _, lo = _recalculated(office, changed, tmp_path)
+    differ = []
+    for (sheet, ref), value in cached.items():
+        again = lo[sheet][ref].value
+        same = value == again or (isinstance(value, (int, float)) and isinstance(again, (int, float))
+                                  and again == pytest.approx(value, rel=1e-9, abs=1e-9))
+        if not same:
+            differ.append((sheet, ref, value, again))
+    assert not differ, differ[:20]
+    assert len(cached) > 600
+    # the horizon followed: 15 years in the live table (the stored copy), the Gap rows and the chart data
+    assert [lo["Projection"][f"A{r}"].value for r in (8, 22, 23)] == [2027, 2041, None]
+    assert lo["Gap"]["A43"].value == 2041 and lo["Gap"]["A44"].value == "#N/A"
+    chart_years = [lo["Projection"][f"A{r}"].value for r in range(66, 85)]  # after the 16 history years
+    assert chart_years == list(range(2027, 2042)) + ["#N/A"] * 4
+    assert cached[("Checks", "C4")] == "OK" and not _checks_errors(lo)
+
+
+def test_master_check_is_red_exactly_when_a_checks_cell_holds_an_error(office, changed, tmp_path):
+    """A Checks cell that becomes an error value (here: the latest actual typed as text on
+    Facts) turns the master check to ERROR, also when no check says ERROR itself."""
+    broken = tmp_path / "broken" / "alfa_outlook.xlsm"
+    broken.parent.mkdir()
+    shutil.copy(changed, broken)
+    _set_inputs(broken, target=350000, scenarios=["bear", "base", "bull"], seed=7, start_year=2027, end_year=2041,
+                extra={("xl/worksheets/sheet8.xml", "B46"): "n/a"})
+    _, lo = _recalculated(office, broken, tmp_path / "x")
+    errors = _checks_errors(lo)
+    assert errors and lo["Checks"]["C4"].value == "ERROR", errors
+    assert "ERROR" not in [lo["Checks"].cell(r, 9).value for r in range(12, 22)]  # no per-scenario check failed
+
+
+def test_opened_without_the_add_in_the_live_tables_show_their_stored_values(books, changed, tmp_path):
+    """LibreOffice as it opens a file (no forced recalculation; it still recalculates array
+    formulas): the live tables show the values of the last build or refresh, never #NAME?,
+    and the note says the functions need the add-in or xlwings Lite."""
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            raise RuntimeError("pdftotext (poppler-utils) is required in CI")
+        pytest.skip("pdftotext not installed")
+    built, _ = books
+    home = tmp_path / "home"
+    (home / "profile").mkdir(parents=True)
+    for src, first in ((built, "2026"), (changed, "2041")):
+        outdir = tmp_path / src.parent.name
+        subprocess.run([SOFFICE, f"-env:UserInstallation={(home / 'profile').as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "pdf", "--outdir", str(outdir), str(src)],
+                       check=True, env=dict(os.environ, HOME=str(home)), capture_output=True, timeout=180)
+        text = subprocess.run(["pdftotext", "-layout", str(outdir / "alfa_outlook.pdf"), "-"], check=True, capture_output=True,
+                              text=True, timeout=60).stdout
+        assert "#NAME?" not in text
+        assert text.count("Purple cells show the values of the last refresh: the live ALFA_ functions need the xlwings add-in") == 2
+        projection = text[text.index("Units by model"):text.index("Units by region")]
+        assert first in projection  # the stored table (2026-2030 as built, 2027-2041 after the refresh)

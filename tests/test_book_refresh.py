@@ -19,6 +19,8 @@ COVER_PART = "xl/worksheets/sheet1.xml"
 SCENARIOS_PART = "xl/worksheets/sheet4.xml"  # fourth sheet in the contract order
 RISK_PART = "xl/worksheets/sheet6.xml"  # Cover, Inputs, Projection, Scenarios, Gap, Risk
 INPUTS_PART = "xl/worksheets/sheet2.xml"
+PROJECTION_PART = "xl/worksheets/sheet3.xml"
+GAP_PART = "xl/worksheets/sheet5.xml"
 TRACK_PART = "xl/worksheets/sheet7.xml"  # the first refresh writes its text inline
 CHECKS_PART = "xl/worksheets/sheet9.xml"  # Cover, Inputs, Projection, Scenarios, Gap, Risk, Track record, Facts, Checks
 PATHS, SEED, SCENARIO = "B25", "B26", "B9"  # in_paths, in_seed, in_scenario on Inputs
@@ -116,12 +118,16 @@ def test_changed_input_and_user_sheet_keep_every_other_part(book, capsys):
     after = parts(book)
     assert list(after) == list(before)
     changed = sorted(n for n in before if before[n] != after[n])
-    # workbook.xml gets the new row marks of what was written (alfa_xl.book.moved); the Checks
-    # (and the Cover's copy of the master check and the status) get cached values that say they are stale
-    assert changed == sorted(["xl/workbook.xml", COVER_PART, SCENARIOS_PART, RISK_PART, TRACK_PART, CHECKS_PART])
+    # the owned areas; every formula that reads the target gets its new cached value: the
+    # Projection sheet's chart data and title, the Gap sheet, the Checks; the stored copy of
+    # the live gap table (workbook.xml); the charts that plot the target or the gap (Projection,
+    # Gap, the Risk fan); the tornado and the Track record charts do not depend on the target
+    charts = ["xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/charts/chart3.xml"]
+    assert changed == sorted([COVER_PART, PROJECTION_PART, SCENARIOS_PART, GAP_PART, RISK_PART, TRACK_PART, CHECKS_PART,
+                              "xl/workbook.xml", *charts])
     unchanged = [n for n in before if n not in changed]
-    assert len(unchanged) == len(before) - 6 and "xl/vbaProject.bin" in unchanged and "xl/worksheets/sheet99.xml" in unchanged
-    assert all(n in unchanged for n in before if n.startswith(("xl/charts/", "xl/drawings/", "xl/tables/", "xl/styles", "xl/sharedStrings")))
+    assert len(unchanged) == len(before) - 11 and "xl/vbaProject.bin" in unchanged and "xl/worksheets/sheet99.xml" in unchanged
+    assert all(n in unchanged for n in before if n.startswith(("xl/drawings/", "xl/tables/", "xl/styles", "xl/sharedStrings")))
     risk = sheet(book, "Risk")
     assert risk[13][0].startswith("What-if: probability of reaching 350,000 a year")
     sc = sheet(book, "Scenarios")
@@ -130,6 +136,30 @@ def test_changed_input_and_user_sheet_keep_every_other_part(book, capsys):
         assert row[2] == 350000 and row[3] == pytest.approx(350000 - row[1])
         assert row[4] == pytest.approx(row[1] / 350000)
     assert sheet(book, "My notes")[0][0] == "my own analysis"
+
+
+def _chart_points(xml: str, ref: str) -> list[str]:
+    """The cached points of the series (or title) whose reference is ``ref``."""
+    m = re.search(rf"<c:f>{re.escape(ref)}</c:f><c:(?:num|str)Cache>(.*?)</c:(?:num|str)Cache>", xml)
+    assert m, ref
+    return re.findall(r"<c:v>([^<]*)</c:v>", m.group(1))
+
+
+def test_charts_and_titles_follow_a_new_target(book):
+    """The charts' cached points and the titles that name the target show the refreshed
+    output, without a spreadsheet application recalculating them."""
+    set_cell(book, "B5", 350000)  # in_target
+    refresh_workbook(book)
+    projection = parts(book)["xl/charts/chart1.xml"].decode()
+    assert _chart_points(projection, "Projection!$A$5") == ["Alfa Romeo sales a year: history, scenarios and the 350,000 target"]
+    target = _chart_points(projection, "Projection!$H$50:$H$84")  # 16 history years and 19 projection rows
+    assert [float(x) for x in target[:21]] == [350000] * 21  # the history years and 2026-2030; the rows after are #N/A
+    fan = parts(book)["xl/charts/chart3.xml"].decode()
+    assert [float(x) for x in _chart_points(fan, "Risk!$O$47:$O$66")] == [350000] * 5
+    assert sheet(book, "Cover")[0][0].startswith("Alfa Romeo outlook: can Alfa Romeo reach 350,000 sales a year")
+    gap = parts(book)["xl/charts/chart2.xml"].decode()
+    projected = [r[1] for r in sheet(book, "Gap")[28:33]]  # the native cross-check's projection, 2026-2030
+    assert [float(x) for x in _chart_points(gap, "Gap!$D$29:$D$47")[:5]] == pytest.approx([350000 - p for p in projected], rel=1e-12)
 
 
 def test_output_equals_the_report_the_macro_writes(book):
@@ -245,6 +275,25 @@ def test_longer_horizon_grows_the_risk_area(book):
     assert [r[0] for r in risk[7:17]] == list(range(2026, 2036))
 
 
+def test_the_longest_horizon_fills_the_live_tables_without_a_spill_conflict(book):
+    """2026-2044, the 19 years the sheets hold: each live table takes its new extent with
+    its values, and no other cell with content lies in it (Excel would show #SPILL!)."""
+    set_cell(book, "B7", 2044)
+    refresh_workbook(book)
+    for part, anchors in ((PROJECTION_PART, ("A7", "A28")), (GAP_PART, ("A7",))):
+        xml = parts(book)[part].decode()
+        cells = dict(re.findall(r'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>(.*?)</c>)', xml))
+        for anchor in anchors:
+            ref = re.search(rf'<c r="{anchor}"[^>]*><f t="array" ref="([A-Z0-9:]+)"', xml).group(1)
+            first, last = ref.split(":")
+            assert int(re.sub(r"[A-Z]", "", last)) == int(anchor[1:]) + 19  # header and 19 years
+            rows = range(int(anchor[1:]) + 1, int(re.sub(r"[A-Z]", "", last)) + 1)
+            inside = [r for r, body in cells.items() if int(re.sub(r"[A-Z]", "", r)) in rows and r[0] <= last[0]]
+            assert not [r for r in inside if "<f" in (cells[r] or "")], (part, anchor)
+            assert "<v>2044</v>" in cells[f"A{rows[-1]}"]  # the last year, as the stored copy gives it
+    assert sheet(book, "Projection")[25][0] == 2044 and sheet(book, "Projection")[46][0] == 2044  # rows 26 and 47
+
+
 def test_workbook_without_risk_names_still_refreshes(book):
     """A workbook built before the Risk sheet: no out_risk, in_paths or in_seed."""
     wb = parts(book)["xl/workbook.xml"].decode()
@@ -256,6 +305,9 @@ def test_workbook_without_risk_names_still_refreshes(book):
     report = refresh_workbook(book)
     assert list(report.areas) == ["out_scenarios", "out_track", "out_forecast"]
     assert parts(book)[RISK_PART] == risk_before
+    # its formulas read names it lacks: the checks cannot be computed headless and say so
+    checks = sheet(book, "Checks")
+    assert checks[3][2] == "STALE" and checks[11][8] == "STALE"
     assert "risk: 10,000 paths around base, seed 20140506" in report.status  # the defaults
 
 
@@ -283,6 +335,7 @@ BAD_INPUTS = [
     ("B5", -5, "Inputs!B5 (in_target)", "above 0"),
     ("B6", 2070, "Inputs!B6 (in_start_year)", "2000 and 2060"),
     ("B7", 2020, "Inputs!B7 (in_end_year)", "on or after the start year 2026"),
+    ("B7", 2045, "Inputs!B7 (in_end_year)", "20 years from 2026; the sheets hold at most 19 (got 2045); type an end year of 2044 or earlier"),
     ("B8", 2030.5, "Inputs!B8 (in_compare_year)", "whole year"),
     ("B14", "moonshot", "Inputs!B14 (in_scenario_list)", "use one of base, bear"),
     (SCENARIO, "moonshot", "Inputs!B9 (in_scenario)", "use one of base, bear"),
@@ -313,6 +366,19 @@ def _lineup_cell(book: Path, column: str, model_row: int) -> str:
     cols = re.findall(r'<tableColumn id="\d+" name="([^"]+)"', table)
     letter = chr(65 + cols.index(column))
     return f"{letter}{first + model_row}"
+
+
+def test_a_renamed_model_reaches_the_live_tables_stored_values(book):
+    """The live tables' spilled text (a model's name in the header) follows the lineup, and
+    a second refresh of the same Inputs changes nothing."""
+    for name in ("Junior Q", "Junior R"):  # the second time the header cell already holds inline text
+        set_cell(book, _lineup_cell(book, "model", 1), name)
+        refresh_workbook(book)
+        header = sheet(book, "Projection")[6]
+        assert header[:3] == ["Year", name, "Tonale"]
+        assert f'"Year","{name}","Tonale"' in parts(book)["xl/workbook.xml"].decode()  # the stored copy
+    before = parts(book)
+    assert refresh_workbook(book).changed_parts == [] and parts(book) == before
 
 
 @pytest.mark.parametrize("column,value,expect", [

@@ -35,7 +35,9 @@ def test_a_second_refresh_is_refused_while_one_holds_the_lock_and_its_files_are_
     before = book.read_bytes()
     with FileLock(lock_path(book), timeout=0, thread_local=False):  # as a running refresh holds it
         running.write_bytes(b"half written")
-        with pytest.raises(WorkbookFileError, match="another refresh of this workbook is running.*wait for it to finish"):
+        with pytest.raises(
+            WorkbookFileError, match="another refresh of this workbook is running.*wait for it to finish"
+        ):
             refresh_workbook(book)
         assert running.read_bytes() == b"half written"
         assert book.read_bytes() == before

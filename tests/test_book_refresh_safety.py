@@ -114,7 +114,9 @@ def test_prefixes_and_ignorable_namespaces_survive(book, capsys):
 
 
 # -- stale checks and recalculation ------------------------------------------------------------
-def test_checks_say_stale_until_recalculated_and_recalculation_is_flagged(book, capsys):
+def test_checks_get_their_computed_values_and_recalculation_is_flagged(book, capsys):
+    """The refresh computes the Checks' cached values (LibreOffice's hard recalculation agrees:
+    tests/test_book_libreoffice.py); Excel still recalculates on open."""
     xml = parts(book)["xl/workbook.xml"].decode()
     rewrite(book, {"xl/workbook.xml": re.sub(r"<calcPr[^>]*/>", "", xml).encode()})  # as some programs save it
     set_cell(book, "B5", 300000)
@@ -123,16 +125,29 @@ def test_checks_say_stale_until_recalculated_and_recalculation_is_flagged(book, 
     assert calc is not None and calc.get("fullCalcOnLoad") == "1"
     wb = CalamineWorkbook.from_path(str(book))
     checks = wb.get_sheet_by_name("Checks").to_python()
-    assert checks[3][1:3] == ["Master check", "STALE"]
-    assert all(v in ("", "STALE") or not isinstance(v, (int, float)) for row in checks[6:] for v in row[2:3])
+    assert checks[3][1:3] == ["Master check", "OK"]
+    compare = wb.get_sheet_by_name("Scenarios").to_python()[7:12]  # name, total, target, gap, ...
+    for row, check in zip(compare, checks[11:16]):
+        assert check[1] == row[0] and check[8] == "OK"
+        assert check[9] == pytest.approx(300000 - row[1], rel=1e-12)  # the native gap: in_target - the written total
+    assert "STALE" not in {v for row in checks for v in row}
     cover = wb.get_sheet_by_name("Cover").to_python()
     row = next(r for r in cover if "All checks (sheet Checks)" in r)
-    assert row[row.index("All checks (sheet Checks)") + 1] == "STALE"
+    assert row[row.index("All checks (sheet Checks)") + 1] == "OK"
     status = next(r for r in cover if "Last refresh (out_status)" in r)
     assert "target 300,000" in status[status.index("Last refresh (out_status)") + 1]
-    # formulas themselves unchanged
-    before_f = re.findall(rb"<f>[^<]*</f>", parts(book)[CHECKS_PART])
-    assert before_f and all(b"STALE" not in f for f in before_f)
+
+
+def test_a_check_the_build_does_not_write_says_stale(book, capsys):
+    """A formula typed on the Checks sheet cannot be computed headless: its cached value is
+    STALE (Excel recalculates it on open); one typed elsewhere keeps its value."""
+    xml = parts(book)[CHECKS_PART].decode()
+    xml = xml.replace("</sheetData>", '<row r="70"><c r="B70" t="str"><f>in_target*2</f><v>800000</v></c></row></sheetData>')
+    rewrite(book, {CHECKS_PART: xml.encode()})
+    set_cell(book, "B5", 300000)
+    assert refresh_cli(book, capsys)[0] == 0
+    checks = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Checks").to_python()
+    assert checks[69][1] == "STALE" and checks[3][2] == "OK"
 
 
 # -- crash safety ----------------------------------------------------------------------------

@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from alfa_xl.book.owned import OwnedAreaError
 from defusedxml.ElementTree import fromstring
 
 from alfa_xl.book.build import build_workbook
 from alfa_xl.book.inputs import FileSource, InputsError, read_book_inputs
+from alfa_xl.book.owned import OwnedAreaError
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.xlsx import read_package
@@ -217,6 +217,16 @@ def test_a_cell_typed_over_in_the_track_record_area_stops_the_refresh(book):
 
 def test_headless_refresh_rewrites_the_track_record_area(book):
     built = sheet(book, TRACK)
+    top = _find(built, "Year", 0)
+    cell = f"E{top + 2}"                                         # a P50 of the first decision point
+    set_cell(book, cell, "typed over", part=TRACK_PART)
+    assert sheet(book, TRACK)[top + 1][4] == "typed over"
+    # a cell typed over inside the area is not the refresh's to erase: refused, naming its row
+    with pytest.raises(OwnedAreaError, match=rf"'Track record'!A{top + 2}:I{top + 2}.*clear the rest of that row"):
+        refresh_workbook(book, backup=False)
+    xml = parts(book)[TRACK_PART].decode()  # the advice, followed: that row's cells cleared
+    row = re.search(rf'<row r="{top + 2}"[^>]*>.*?</row>', xml).group(0)
+    rewrite(book, {TRACK_PART: xml.replace(row, re.sub(r"<c .*</c>", "", row)).encode()})
     report = refresh_workbook(book, backup=False)
     m = re.fullmatch(r"'Track record'!\$A\$6:\$I\$(\d+)", report.areas["out_track"])
     assert m, report.areas["out_track"]

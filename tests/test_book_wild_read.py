@@ -9,12 +9,23 @@ import shutil
 from pathlib import Path
 
 import pytest
+from book_edits import (
+    INPUTS_PART,
+    SCENARIOS_PART,
+    STRINGS_PART,
+    WORKBOOK_PART,
+    edit,
+    parts,
+    rewrite,
+    set_cell_xml,
+    style_of,
+    text,
+)
 
 from alfa_xl.book.build import build_workbook
 from alfa_xl.book.owned import OwnedAreaError
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.xlsx import WorkbookFileError
-from book_edits import INPUTS_PART, SCENARIOS_PART, STRINGS_PART, WORKBOOK_PART, edit, parts, rewrite, set_cell_xml, style_of, text
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -34,24 +45,33 @@ def book(pristine, tmp_path) -> Path:
 
 
 def _inline(path: Path, ref: str, body: str) -> None:
-    set_cell_xml(path, INPUTS_PART, ref, f'<c r="{ref}"{style_of(path, INPUTS_PART, ref)} t="inlineStr"><is>{body}</is></c>')
+    set_cell_xml(
+        path, INPUTS_PART, ref, f'<c r="{ref}"{style_of(path, INPUTS_PART, ref)} t="inlineStr"><is>{body}</is></c>'
+    )
 
 
 def test_phonetic_runs_of_a_shared_string_are_not_part_of_a_model_name(book):
-    edit(book, STRINGS_PART, "<si><t>Giulia</t></si>",
-         '<si><t>Giulia</t><rPh sb="0" eb="6"><t>ジュリア</t></rPh><phoneticPr fontId="1" type="noConversion"/></si>')
+    edit(
+        book,
+        STRINGS_PART,
+        "<si><t>Giulia</t></si>",
+        '<si><t>Giulia</t><rPh sb="0" eb="6"><t>ジュリア</t></rPh><phoneticPr fontId="1" type="noConversion"/></si>',
+    )
     refresh_workbook(book)
     out = text(book, SCENARIOS_PART)
     assert "ジュリア" not in out
     assert re.search(r"<t[^>]*>Giulia</t>", out)
 
 
-@pytest.mark.parametrize("body", [
-    '<t>bear</t><rPh sb="0" eb="4"><t>ベア</t></rPh><phoneticPr fontId="1"/>',   # plain text with its reading
-    '<r><t>be</t></r><r><rPr><b/></rPr><t>ar</t></r><rPh sb="0" eb="4"><t>ベア</t></rPh>',  # rich text runs
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<t>bear</t><rPh sb="0" eb="4"><t>ベア</t></rPh><phoneticPr fontId="1"/>',  # plain text with its reading
+        '<r><t>be</t></r><r><rPr><b/></rPr><t>ar</t></r><rPh sb="0" eb="4"><t>ベア</t></rPh>',  # rich text runs
+    ],
+)
 def test_inline_strings_read_as_their_text_runs(book, body):
-    _inline(book, "B9", body)   # in_scenario
+    _inline(book, "B9", body)  # in_scenario
     _inline(book, "B14", body)  # the entry of in_scenario_list that holds bear
     report = refresh_workbook(book)
     assert "around bear" in report.status
@@ -59,7 +79,12 @@ def test_inline_strings_read_as_their_text_runs(book, body):
 
 
 def test_a_shared_string_in_rich_text_runs_is_their_concatenation(book):
-    edit(book, STRINGS_PART, "<si><t>Giulia</t></si>", '<si><r><t>Giu</t></r><r><rPr><i/></rPr><t xml:space="preserve">lia</t></r></si>')
+    edit(
+        book,
+        STRINGS_PART,
+        "<si><t>Giulia</t></si>",
+        '<si><r><t>Giu</t></r><r><rPr><i/></rPr><t xml:space="preserve">lia</t></r></si>',
+    )
     refresh_workbook(book)
     assert re.search(r"<t[^>]*>Giulia</t>", text(book, SCENARIOS_PART))
 
@@ -97,7 +122,12 @@ def test_a_sheet_renamed_by_case_only_is_found_as_excel_finds_it(book):
 
 
 def test_an_owned_name_defined_twice_is_refused(book):
-    edit(book, WORKBOOK_PART, "</definedNames>", '<definedName name="OUT_SCENARIOS">Scenarios!$A$120</definedName></definedNames>')
+    edit(
+        book,
+        WORKBOOK_PART,
+        "</definedNames>",
+        '<definedName name="OUT_SCENARIOS">Scenarios!$A$120</definedName></definedNames>',
+    )
     before = book.read_bytes()
     with pytest.raises(WorkbookFileError, match=r"defined twice.*Name Manager"):
         refresh_workbook(book)
@@ -105,7 +135,9 @@ def test_an_owned_name_defined_twice_is_refused(book):
 
 
 def test_an_iso_date_cell_in_a_year_input_gives_its_year(book):
-    set_cell_xml(book, INPUTS_PART, "B6", f'<c r="B6"{style_of(book, INPUTS_PART, "B6")} t="d"><v>2027-03-01T00:00:00</v></c>')
+    set_cell_xml(
+        book, INPUTS_PART, "B6", f'<c r="B6"{style_of(book, INPUTS_PART, "B6")} t="d"><v>2027-03-01T00:00:00</v></c>'
+    )
     report = refresh_workbook(book)
     assert "2027-2030" in report.status
 

@@ -36,9 +36,9 @@ def stored(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
             at = info.header_offset
-            assert data[at:at + 4] == b"PK\x03\x04"
-            n, m = struct.unpack("<HH", data[at + 26:at + 30])
-            out[info.filename] = data[at + 30 + n + m:at + 30 + n + m + info.compress_size]
+            assert data[at : at + 4] == b"PK\x03\x04"
+            n, m = struct.unpack("<HH", data[at + 26 : at + 30])
+            out[info.filename] = data[at + 30 + n + m : at + 30 + n + m + info.compress_size]
     return out
 
 

@@ -100,7 +100,9 @@ class TestBounds:
         grid = [head] + [[f"M{i}", 2027, 1000] for i in range(101)]
         assert isinstance(udfs.alfa_total(2030, None, grid[:101]), float)  # 100 models: an answer
         out = udfs.alfa_total(2030, None, grid)
-        assert out.startswith("#VALUE! ALFA_TOTAL: lineup: more than 100 models (got '101 models')"), out
+        assert out.startswith("#VALUE! ALFA_TOTAL: lineup: more than 100 models"), out
+        huge = [head] + [[f"M{i}", 2027, 1000] for i in range(100_000)]  # refused before any cell is converted
+        assert udfs.alfa_total(2030, None, huge).startswith("#VALUE! ALFA_TOTAL: lineup: more than 100 models")
         with pytest.raises(LineupError, match="more than 100 models"):
             Lineup([Model(f"M{i}", 2027, 1000) for i in range(101)])
 
@@ -108,6 +110,17 @@ class TestBounds:
         # Excel writes ",,,,,," for a formatted empty row; they do not count and are not errors
         text = rows(100) + ",,,,,,\n" * 50 + "\n" * 20
         assert len(load_lineup(write(tmp_path / "l.csv", text))) == 100
+
+    def test_many_models_are_named_as_models_not_lines(self, tmp_path, capsys):
+        one_line(capsys, main(["outlook", "--lineup", write(tmp_path / "30k.csv", rows(30_000))]),
+                 "more than 100 rows below the header", "give at most 100 models")
+
+    def test_a_file_of_line_breaks_up_to_the_size_limit(self, tmp_path):
+        p = tmp_path / "breaks.csv"
+        p.write_bytes(rows(1).encode() + b"\n" * (8 * 2**20 - 200))
+        with pytest.raises(LineupError, match="more than 10,000 lines"):
+            load_lineup(p)
+        assert peak_bytes(lambda: load_lineup(p)) < 100 * 2**20
 
     def test_lines(self, tmp_path, capsys):
         one_line(

@@ -394,6 +394,44 @@ class TestRefresh:
                                                                      "_written_at_out_scenarios", "_written_at_out_risk",
                                                                      "_written_rows_out_scenarios", "_written_rows_out_risk"}
 
+    def test_stored_copies_of_the_live_tables_follow_and_excel_recalculates(self):
+        """The hidden names holding the live tables' last values (shown by Excel without the
+        add-in) are rewritten with the new output; then Excel recalculates, also when the
+        user keeps calculation on manual."""
+        book = make_book(target=350000, end=2032)
+        for name in ("_stored_by_model", "_stored_by_region", "_stored_gap_table"):
+            book.names.items[name] = Name(book, name, '={"old"}')
+        calls = []
+        book.app.calculate = lambda: calls.append(book.app.calculation)
+        macros.refresh_scenarios(book)
+        assert calls == ["automatic"]
+        gap = book.names["_stored_gap_table"].refers_to
+        assert gap.startswith('={"Year","Projection","Target","Gap",')
+        rows = gap[2:-1].split(";")
+        assert len(rows) == 1 + 7  # header and 2026-2032
+        year, projection, target, shortfall = (float(x) for x in rows[-1].split(",")[:4])
+        assert (year, target) == (2032, 350000) and shortfall == pytest.approx(350000 - projection, rel=1e-12)
+        model = book.names["_stored_by_model"].refers_to
+        assert model.startswith('={"Year","Junior",') and model.count(";") == 7
+        assert book.names["_stored_by_region"].refers_to.startswith('={"Year","Italy",')
+
+    def test_a_platform_that_cannot_recalculate_still_gets_the_output(self):
+        book = make_book()
+
+        def refuse():
+            raise NotImplementedError("calculate")
+
+        book.app.calculate = refuse
+        message = macros.refresh_scenarios(book)
+        assert message.startswith("Refreshed by the Refresh button") and book.app.alerts == []
+
+    def test_a_horizon_longer_than_the_sheets_hold_is_refused(self):
+        book = make_book(end=2045)
+        message = macros.refresh_scenarios(book)
+        assert message == ("Refresh stopped, nothing changed: Inputs!C5 (in_end_year): 20 years from 2026; the sheets hold at most 19 "
+                           "(got 2045); type an end year of 2044 or earlier, or a later start year")
+        assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]  # the status cell only
+
     def test_both_areas_written_inside_one_quiet_block(self):
         book = make_book()
         macros.refresh_scenarios(book)

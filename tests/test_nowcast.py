@@ -196,7 +196,7 @@ class TestAlfaNowcast:
         info = udfs.alfa_nowcast.__xlfunc__
         assert "alfa_nowcast" in udfs.__all__
         assert info["name"] == "alfa_nowcast" and info["category"] == "Alfa Romeo"
-        assert [a["name"] for a in info["args"]] == ["units_to_date", "months", "year"]
+        assert [a["name"] for a in info["args"]] == ["units_to_date", "months", "year", "override"]
         wizard = info["ret"]["doc"]
         assert 20 <= len(wizard) <= 255 and "\n" not in wizard
         assert all(10 <= len(a["doc"]) <= 255 for a in info["args"])

@@ -325,3 +325,46 @@ class TestOneKernel:
         root = pathlib.Path(__file__).resolve().parents[1] / "alfa_xl" / "model"
         users = [p.name for p in root.glob("**/*.py") if "lifecycle_share(" in p.read_text() and p.name not in ("curve.py", "calibration.py")]  # calibration fits the curve
         assert users == ["projection.py"]
+
+    def test_the_product_is_assembled_once(self):
+        import pathlib
+        root = pathlib.Path(__file__).resolve().parents[1] / "alfa_xl"
+        for term in ("market_factor(", "tariff_weight(", "1.0 - np.asarray(successor_fraction"):
+            users = sorted(p.name for p in root.glob("**/*.py") if term in p.read_text())
+            assert users == ["projection.py"], (term, users)
+        for name in ("simulate.py", "gap.py"):
+            text = next(root.glob(f"model/*/{name}")).read_text()
+            assert "projection_units(" in text, name
+        assert "successor_handover(" in next(root.glob("model/*/simulate.py")).read_text()
+
+    def test_the_product_by_hand(self):
+        from alfa_xl.model.engine.projection import projection_units
+        # two models, three years with 2025 the latest actual; trend +10%, tariff -50% in North America
+        per_peak = np.array([[0.5, 1.0, 0.8], [0.0, 0.25, 1.0]])
+        peak = np.array([100.0, 40.0])
+        shares = np.array([[0.4, 0.1, 0.3, 0.2], [0.0, 0.0, 1.0, 0.0]])
+        units = projection_units(per_peak, peak, shares, [2025, 2026, 2027], 2025, 0.1, -0.5)
+        assert units.shape == (3, 2, 4)
+        # model 1 in 2027: 100 x 0.8 x 1.1^2 = 96.8, North America 30% of it, halved
+        assert units[2, 0].tolist() == pytest.approx([38.72, 9.68, 14.52, 19.36])
+        # model 2 in 2026: 40 x 0.25 x 1.1 = 11, all in North America, halved
+        assert units[1, 1].tolist() == pytest.approx([0.0, 0.0, 5.5, 0.0])
+        # 2025: no trend, no tariff
+        assert units[0].sum() == pytest.approx(50.0)
+        totals = projection_units(per_peak, peak, shares, [2025, 2026, 2027], 2025, 0.1, -0.5, total=True)
+        assert totals.tolist() == pytest.approx([50.0, 110 * 0.85 + 5.5, 96.8 * 0.85 + 48.4 * 0.5])
+
+    def test_the_product_of_a_batch_of_paths(self):
+        from alfa_xl.model.engine.projection import projection_units
+        # path 1: no trend, no tariff; path 2: -20% market a year, North America lost
+        per_peak = np.array([[[1.0, 1.0]], [[1.0, 1.0]]])
+        shares = np.array([[0.5, 0.0, 0.5, 0.0]])
+        totals = projection_units(per_peak, [[10.0], [10.0]], shares, [2026, 2027], 2025, [0.0, -0.2], [0.0, -1.0], total=True)
+        assert np.allclose(totals, [[10.0, 10.0], [4.0, 3.2]], rtol=1e-12)
+
+    def test_the_handover_rule(self):
+        from alfa_xl.model.engine.projection import successor_handover
+        # model 0 is followed by 1 (launch 2027, a quarter of the year), 1 by 2 (cancelled), 2 by none
+        year, fraction = successor_handover([1, 2, -1], [2020, 2027, 2029], [True, True, False], [0.5, 0.25, 0.75])
+        assert year.tolist() == [2027.0, np.inf, np.inf]
+        assert fraction.tolist() == [0.25, 0.0, 0.0]

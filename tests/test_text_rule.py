@@ -9,19 +9,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+from book_edits import INPUTS_PART, cell_xml, set_cell_xml, style_of
 from python_calamine import CalamineWorkbook
+from test_macros import lineup_rows, make_book
 
 from alfa_xl.book.build import build_workbook
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.text import CUT_MARK
 from alfa_xl.excel import macros
-from book_edits import INPUTS_PART, cell_xml, set_cell_xml, style_of
-from test_macros import lineup_rows, make_book
 
 LONG = "Giulia " + "x" * 40_000
 # the names given and the text a cell must hold, typed by hand (Excel's limit is 32,767)
 NAMES = ["'quoted", "TRUE", "1/2", "0012", "50%", "1e3", LONG]
-STORED = ["'quoted", "TRUE", "1/2", "0012", "50%", "1e3", LONG[:32_767 - len(CUT_MARK)] + CUT_MARK]
+STORED = ["'quoted", "TRUE", "1/2", "0012", "50%", "1e3", LONG[: 32_767 - len(CUT_MARK)] + CUT_MARK]
 
 
 def _strings(grid) -> set[str]:
@@ -60,7 +60,12 @@ def test_the_headless_refresh_stores_the_same_text(pristine, tmp_path):
     for i, name in enumerate(NAMES):  # the lineup's model column starts at A35
         ref = f"A{35 + i}"
         escaped = name.replace("&", "&amp;").replace("<", "&lt;")
-        set_cell_xml(book, INPUTS_PART, ref, f'<c r="{ref}"{style_of(book, INPUTS_PART, ref)} t="inlineStr"><is><t>{escaped}</t></is></c>')
+        set_cell_xml(
+            book,
+            INPUTS_PART,
+            ref,
+            f'<c r="{ref}"{style_of(book, INPUTS_PART, ref)} t="inlineStr"><is><t>{escaped}</t></is></c>',
+        )
     for r in range(35, 44):  # the column "replaces" (L) emptied, so that every model may be renamed
         if cell_xml(book, INPUTS_PART, f"L{r}") is not None:
             set_cell_xml(book, INPUTS_PART, f"L{r}", f'<c r="L{r}"{style_of(book, INPUTS_PART, f"L{r}")}/>')

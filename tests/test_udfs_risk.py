@@ -26,7 +26,8 @@ from xlwings import conversion
 
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import functions as udfs
-from alfa_xl.model.risk.simulate import DEFAULT_SEED, simulate, tornado
+from alfa_xl.model.risk.simulate import DEFAULT_SEED, simulate
+from alfa_xl.model.risk.tornado import tornado
 from alfa_xl.excel.functions_risk import EXCEL_MAX_PATHS
 from excel_harness import assert_cell_safe, cell, excel_call
 

@@ -5,32 +5,12 @@
 refresh-owned sheets of an existing workbook from its own Inputs without Excel, keeping
 every other part of the file byte for byte. :mod:`~alfa_xl.book.layout` is the contract,
 :mod:`~alfa_xl.book.inputs` the one Inputs reader (the macro uses it too),
-:mod:`~alfa_xl.book.owned` where a refresh may write, :mod:`~alfa_xl.book.replace` the
-crash-safe file replacement, :mod:`~alfa_xl.book.xlsx` and :mod:`~alfa_xl.book.bookfile`
+:mod:`~alfa_xl.book.owned` where a refresh may write, :mod:`~alfa_xl.book.recalc` the cached
+values of the formulas after a refresh, :mod:`~alfa_xl.book.stored` the live tables' stored
+copies, :mod:`~alfa_xl.book.replace` the crash-safe file replacement, :mod:`~alfa_xl.book.xlsx` and :mod:`~alfa_xl.book.bookfile`
 the package, read once.
 
-Submodules load on first use, so the Excel macros can use :mod:`alfa_xl.book.layout`
-without loading the builder.
+The package imports nothing itself (import the submodule you need: ``alfa_xl.book.build``,
+``alfa_xl.book.refresh``), so the Excel macros can use :mod:`alfa_xl.book.layout` without
+loading the builder.
 """
-
-from __future__ import annotations
-
-from importlib import import_module
-from typing import Any
-
-__all__ = ["build_workbook", "refresh_workbook", "RefreshReport", "OWNED_AREAS", "SHEETS", "WORKBOOK_NAME"]
-
-_WHERE = {
-    "build_workbook": "build",
-    "refresh_workbook": "refresh",
-    "RefreshReport": "refresh",
-    "OWNED_AREAS": "layout",
-    "SHEETS": "layout",
-    "WORKBOOK_NAME": "layout",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

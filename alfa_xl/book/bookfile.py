@@ -13,7 +13,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.book.xlsx import M, NS, CellRange, Package, WorkbookFileError, int_attr, parse_range, quote_sheet, split_ref
+from alfa_xl.book.xlsx import M, NS, CellRange, Package, WorkbookFileError, column_of, int_attr, parse_range, quote_sheet, split_ref
 
 __all__ = ["ExcelError", "TableInfo", "XlCell", "BookFile", "sheet_rows", "item_text", "check_workbook_root", "STRICT_MAIN"]
 
@@ -236,6 +236,7 @@ class BookFile:
         if sheet not in self._row_index:
             part = self.sheet_part(sheet)
             data = self.pkg.xml(part).find(M + "sheetData")
+            # every row and cell checked once (a cell stored in another row is refused wherever it is)
             self._row_index[sheet] = (part, sheet_rows(data, part, self.path) if data is not None else {})
         return self._row_index[sheet]
 
@@ -249,8 +250,8 @@ class BookFile:
             row = rows.get(r)
             if row is None:
                 continue
-            for c in row.findall(M + "c"):
-                at = split_ref(c.get("r", ""))  # checked by sheet_rows
+            for col, c in row_cells(row, r, part, self.path):
+                at = (r, col)
                 if within is not None and not within.contains(*at):
                     continue
                 cell = self._cell(c, part)
@@ -337,9 +338,9 @@ def check_workbook_root(root: Element, path) -> None:
         raise _bad(path, "xl/workbook.xml is not a SpreadsheetML workbook")
 
 
-def sheet_rows(data: Element, part: str, path) -> dict[int, Element]:
-    """The rows of a ``<sheetData>`` by 0-based number, every row and cell checked: each row
-    and each cell carries its reference, a cell lies in its own row, and no row or cell
+def sheet_rows(data: Element, part: str, path, check_cells: bool = True) -> dict[int, Element]:
+    """The rows of a ``<sheetData>`` by 0-based number, every row checked (and, with
+    ``check_cells``, every cell: :func:`row_cells`): each row carries its number and no row
     comes twice. Excel writes them so; a file that leaves them out or repeats them would
     be read by position or by the first or last copy, so it is refused with the cell named
     (the one rule for every sheet read or rewritten)."""
@@ -351,18 +352,34 @@ def sheet_rows(data: Element, part: str, path) -> dict[int, Element]:
         if r in rows:
             raise _bad(path, f"{part}: row {r + 1} is stored twice")
         rows[r] = row
-        seen: set[int] = set()
-        for c in row.findall(M + "c"):
-            ref = c.get("r")
-            if not ref:
-                raise _bad(path, f"{part}: a cell without its reference in row {r + 1}")
+        if check_cells:
+            row_cells(row, r, part, path)
+    return rows
+
+
+def row_cells(row: Element, r: int, part: str, path) -> list[tuple[int, Element]]:
+    """The cells of row ``r`` (0-based) with their columns, checked: each carries its
+    reference, lies in its own row, and comes once."""
+    out: list[tuple[int, Element]] = []
+    seen: set[int] = set()
+    number = str(r + 1)
+    for c in row.findall(M + "c"):
+        ref = c.get("r")
+        if not ref:
+            raise _bad(path, f"{part}: a cell without its reference in row {r + 1}")
+        letters = ref[:-len(number)]
+        col = column_of(letters) if ref.endswith(number) and letters.isascii() and letters.isupper() else None
+        if col is not None:  # the common case, "B5" in row 5, without a regular expression
+            at = (r, col)
+        else:
             try:
                 at = split_ref(ref)
             except ValueError:
                 raise _bad(path, f"{part}: bad cell reference {ref!r}") from None
-            if at[0] != r:
-                raise _bad(path, f"{part}: cell {ref} is stored in row {r + 1}")
-            if at[1] in seen:
-                raise _bad(path, f"{part}: cell {ref} is stored twice")
-            seen.add(at[1])
-    return rows
+        if at[0] != r:
+            raise _bad(path, f"{part}: cell {ref} is stored in row {r + 1}")
+        if at[1] in seen:
+            raise _bad(path, f"{part}: cell {ref} is stored twice")
+        seen.add(at[1])
+        out.append((at[1], c))
+    return out

@@ -21,6 +21,7 @@ inputs byte-identical.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -32,9 +33,10 @@ from alfa_xl.model.data.sources import history, latest_actual
 from alfa_xl.book.build_inputs import BuildInputs
 from alfa_xl.book.buttons import MODULE_SOURCE
 from alfa_xl.book.replace import write_beside
+from alfa_xl.book.stored import LOADED_FORMULA
 from alfa_xl.book.tables.report import blocks_to_grid
 from alfa_xl.book.layout import (
-    INPUTS, OWNED_AREAS, SHEETS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, WORKBOOK_NAME, grid_roles, owned_area, status_text,
+    INPUTS, LOADED_NAME, OWNED_AREAS, SHEETS, BookInputs, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, WORKBOOK_NAME, grid_roles, owned_area, status_text,
 )
 from alfa_xl.book.xlsx import quote_sheet, range_ref, split_ref
 from alfa_xl.book.sheets import checks, conf, cover, facts, gap, inputs as inputs_sheet, projection, risk, scenarios, track_record
@@ -82,10 +84,20 @@ def build_workbook(out: str | os.PathLike | None = None, inputs: BuildInputs | N
     path = Path(out) if out is not None else default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     inputs = inputs or BuildInputs.default()
-    master = write_beside(path, lambda fh: _write(fh, inputs))
+    master = write_beside(path, lambda fh: _write_through_memory(fh, inputs))
     module = path.with_suffix(".py")
     write_beside(module, lambda fh: fh.write(MODULE_SOURCE.encode("utf-8")))
     return BuildResult(path, module, master)
+
+
+def _write_through_memory(fh, inputs: BuildInputs) -> str:
+    """Write the workbook into memory, then its bytes into ``fh``: the zip archive never
+    wraps the file, so an interrupted build leaves no archive that tries to finish writing
+    into a file already closed (Python's ``ZipFile.__del__ ... seek of closed file``)."""
+    buf = io.BytesIO()
+    master = _write(buf, inputs)
+    fh.write(buf.getbuffer())
+    return master
 
 
 def _check_contract(names: dict[str, str]) -> None:
@@ -99,14 +111,20 @@ def _check_contract(names: dict[str, str]) -> None:
         raise RuntimeError(f"the build does not follow alfa_xl.book.layout: missing {missing}, misplaced {wrong}")
 
 
-def _write(dest, inputs: BuildInputs) -> str:
+def write_for(dest, book: BookInputs) -> str:
+    """The workbook a build writes for the inputs a refresh read (``book``), to ``dest``:
+    the refresh takes its formulas' cached values from it (:mod:`alfa_xl.book.recalc`)."""
+    return _write(dest, BuildInputs.from_book(book), book)
+
+
+def _write(dest, inputs: BuildInputs, book: BookInputs | None = None) -> str:
     """Write the workbook to ``dest`` (a path or a binary file open for writing); returns
-    the cached master check."""
-    book = inputs.book_inputs()
-    scenario_blocks = owned_area("out_scenarios").blocks(book)
-    risk_blocks = owned_area("out_risk").blocks(book)
-    track_blocks = owned_area("out_track").blocks(book)
-    forecast_blocks = owned_area("out_forecast").blocks(book)
+    the cached master check. ``book``: the inputs as a refresh read them (default: ``inputs``')."""
+    book = book or inputs.book_inputs()
+    scenario_blocks = owned_area("out_scenarios").tables(book)
+    risk_blocks = owned_area("out_risk").tables(book)
+    track_blocks = owned_area("out_track").tables(book)
+    forecast_blocks = owned_area("out_forecast").tables(book)
     base_year, base_units = latest_actual()
     wb = xlsxwriter.Workbook(dest if hasattr(dest, "write") else str(dest), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({
@@ -120,12 +138,14 @@ def _write(dest, inputs: BuildInputs) -> str:
     cv = checks_values(scenario_blocks, inputs.target, inputs.start_year, inputs.end_year, len(inputs.scenario_list))
     rv = risk_checks_values(risk_blocks, book)
     fv = forecast_checks_values(forecast_blocks, book)
-    statuses = [cv["master"], *rv.values(), *fv.values()]
+    statuses = [cv.master, *rv.values(), *fv.values()]
     master = "ERROR" if "ERROR" in statuses else ("REFRESH" if "REFRESH" in statuses else "OK")
     layout = BookLayout()
     hist = history()
     ctx = Context(wb, Formats(wb), inputs, inputs.refresh_inputs(), Live(inputs), layout, base_year, base_units, hist,
                   facts.history_rows(layout, hist), master, status_text(book, BUILT_BY, built=True))
+    ctx.outputs["scenarios"] = scenario_blocks
+    wb.define_name(LOADED_NAME, "=" + LOADED_FORMULA)
     # sheets in contract order; the chart data on Projection links to Facts rows written
     # later, whose positions the layout gives
     cover.write(ctx, blocks_to_grid(forecast_blocks), grid_roles(forecast_blocks))

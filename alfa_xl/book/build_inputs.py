@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -64,6 +65,19 @@ class BuildInputs:
         cols = tuple(frame.columns)
         rows = tuple(tuple(_cell(v, c) for v, c in zip(r, cols)) for r in frame.itertuples(index=False, name=None))
         return cls(DEFAULT_TARGET, start, end, DEFAULT_YEAR, "base", tuple(BUILTIN), rows, cols)
+
+    @classmethod
+    def from_book(cls, book: BookInputs) -> "BuildInputs":
+        """What a build would write for the inputs a refresh read (the lineup as the
+        engine holds it): the refresh builds this workbook in memory for its cached values."""
+        r = book.refresh
+        frame = r.lineup.to_frame()
+        rows = tuple(tuple(None if (isinstance(x, float) and math.isnan(x)) else x for x in row)
+                     for row in frame.itertuples(index=False, name=None))
+        names = tuple(getattr(s, "name", str(s)) for s in r.scenarios)
+        scenario = getattr(book.scenario, "name", str(book.scenario))
+        return cls(float(r.target), int(r.start_year), int(r.end_year), int(r.compare_year), scenario,
+                   names, rows, tuple(frame.columns), book.paths, book.seed, book.ytd_units, book.ytd_months)
 
     def excel_lineup(self) -> list[list[Any]]:
         """The lineup as Excel passes ``tbl_lineup[#All]``: header row, then rows (numbers as floats)."""

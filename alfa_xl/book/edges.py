@@ -21,7 +21,15 @@ from xml.etree.ElementTree import Element
 
 from openpyxl.formula.translate import Translator, TranslatorError
 
-from alfa_xl.book.xlsx import M, CellRange, WorkbookFileError, cell_ref, parse_range, quote_sheet, split_ref
+from alfa_xl.book.xlsx import (
+    CellRange,
+    M,
+    WorkbookFileError,
+    cell_ref,
+    parse_range,
+    quote_sheet,
+    split_ref,
+)
 
 __all__ = ["expand_shared_across", "check_blocks_across"]
 
@@ -47,17 +55,25 @@ def check_blocks_across(rows: dict[int, Element], areas: list[CellRange], sheet:
         try:
             block = parse_range("x!" + (f.get("ref") or c.get("r", "")))
         except ValueError:
-            raise WorkbookFileError("workbook file", path, "open and re-save the workbook in Excel",
-                                    f"{quote_sheet(sheet)}!{c.get('r')}: bad formula range {f.get('ref')!r}") from None
+            raise WorkbookFileError(
+                "workbook file",
+                path,
+                "open and re-save the workbook in Excel",
+                f"{quote_sheet(sheet)}!{c.get('r')}: bad formula range {f.get('ref')!r}",
+            ) from None
         cells = list(CellRange(sheet, block.r0, block.c0, block.r1, block.c1).cells())
         inside = [x for x in cells if _inside(x, areas)]
         if inside and len(inside) != len(cells):
             what = "an array formula" if kind == "array" else "a data table"
             where = f"{quote_sheet(sheet)}!{block.a1}"
             raise WorkbookFileError(
-                "workbook file", path,
-                f"move {what} {where} out of the refreshed area or delete it (select it, then Delete), then refresh again",
-                f"{what} at {where} lies partly inside the area the refresh rewrites ({quote_sheet(sheet)}!{cell_ref(*inside[0])})")
+                "workbook file",
+                path,
+                f"move {what} {where} out of the refreshed area or delete it (select it, then Delete), "
+                "then refresh again",
+                f"{what} at {where} lies partly inside the area the refresh rewrites "
+                f"({quote_sheet(sheet)}!{cell_ref(*inside[0])})",
+            )
 
 
 def expand_shared_across(rows: dict[int, Element], areas: list[CellRange], sheet: str, path: str) -> int:
@@ -78,8 +94,12 @@ def expand_shared_across(rows: dict[int, Element], areas: list[CellRange], sheet
         if not inside or len(inside) == len(members):
             continue
         if si not in masters:
-            raise WorkbookFileError("workbook file", path, "open and re-save the workbook in Excel",
-                                    f"{quote_sheet(sheet)}: the shared formula {si} has no master cell")
+            raise WorkbookFileError(
+                "workbook file",
+                path,
+                "open and re-save the workbook in Excel",
+                f"{quote_sheet(sheet)}: the shared formula {si} has no master cell",
+            )
         origin, text = masters[si]
         for at, f in members:
             if _inside(at, areas):
@@ -89,8 +109,12 @@ def expand_shared_across(rows: dict[int, Element], areas: list[CellRange], sheet
                     text_here = Translator("=" + text, origin=cell_ref(*origin)).translate_formula(cell_ref(*at))[1:]
                 except (TranslatorError, ValueError, IndexError):
                     raise WorkbookFileError(
-                        "workbook file", path, f"give {quote_sheet(sheet)}!{cell_ref(*at)} its own formula in Excel, then refresh again",
-                        f"the formula filled from {quote_sheet(sheet)}!{cell_ref(*origin)} could not be moved to {cell_ref(*at)}") from None
+                        "workbook file",
+                        path,
+                        f"give {quote_sheet(sheet)}!{cell_ref(*at)} its own formula in Excel, then refresh again",
+                        f"the formula filled from {quote_sheet(sheet)}!{cell_ref(*origin)} "
+                        f"could not be moved to {cell_ref(*at)}",
+                    ) from None
                 f.text = text_here
             for attr in ("t", "si", "ref"):
                 f.attrib.pop(attr, None)

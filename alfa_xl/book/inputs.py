@@ -33,14 +33,18 @@ from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import REGION_COLUMNS, YEAR_COLUMNS, Lineup
-from alfa_xl.model.evidence.nowcast import nowcast
+from alfa_xl.model.evidence.nowcast import PaceError, check_pace, nowcast
 from alfa_xl.model.engine.projection import default_horizon, project
 from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.model.engine.scenarios import BUILTIN, get_scenario
 from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
-from alfa_xl.book.layout import INPUT_NAMES, INPUT_ROLES, INPUTS, LINEUP_TABLE, BookInputs
+from alfa_xl.book.layout import INPUT_NAMES, INPUT_ROLES, INPUTS, LINEUP_TABLE, MAX_YEARS, BookInputs
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.xlsx import CellRange
+
+#: A cell the user may name (the build does not make it): TRUE accepts year-to-date units
+#: that imply a full year outside the history's pace (:func:`alfa_xl.model.evidence.nowcast.check_pace`).
+YTD_OVERRIDE = "in_ytd_override"
 
 __all__ = ["InputsError", "Cell", "TableCells", "CellSource", "FileSource", "read_inputs", "read_book_inputs"]
 
@@ -199,8 +203,10 @@ def read_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None) -> Re
     start = v.year(value, at, error=InputsError, default=d_start)
     value, end_at = _scalar(src, n["end_year"])
     end = v.year(value, end_at, error=InputsError, default=max(d_end, start))
-    if end < start:
-        raise InputsError(end_at, end, f"type an end year on or after the start year {start}", "before the start year")
+    v.end_after_start(start, end, field=end_at, verb="type", error=InputsError)
+    if end - start + 1 > MAX_YEARS:
+        raise InputsError(end_at, end, f"type an end year of {start + MAX_YEARS - 1} or earlier, "
+                          "or a later start year", f"{end - start + 1} years from {start}; the sheets hold at most {MAX_YEARS}")
     value, at = _scalar(src, n["compare_year"])
     compare = v.year(value, at, error=InputsError, default=v.DEFAULT_YEAR)
 
@@ -253,7 +259,7 @@ def _lineup(src: CellSource) -> Lineup:
     rows = [[_value(c, f"{LINEUP_TABLE}[{col}]") for c, col in zip(r, t.columns)] for r in t.rows]
     for r, values in zip(t.rows, rows):
         for c, col, value in zip(r, t.columns, values):
-            if col.strip().lower().replace(" ", "_") in _NOT_PERCENT_COLUMNS:
+            if v.identifier(col) in _NOT_PERCENT_COLUMNS:
                 _not_percent(c, value, f"{c.where} ({LINEUP_TABLE}[{col}])")
     frame = pd.DataFrame(rows, columns=t.columns, dtype=object)
     try:
@@ -274,7 +280,7 @@ def _check_model_count(t: TableCells) -> None:
 def _lineup_error(exc: AlfaInputError, t: TableCells, rows: list[list[Any]]) -> InputsError:
     """The engine's lineup error, pointed at the table cell it is about."""
     cols = t.columns
-    key = [c.strip().lower().replace(" ", "_") for c in cols]
+    key = [v.identifier(c) for c in cols]
     m = _FIELD.match(str(exc.field))
     column, model = (m.group("col"), m.group("model")) if m else (str(exc.field), None)
     if column == "regional shares":
@@ -331,20 +337,28 @@ def read_book_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None, 
 def _year_to_date(src: CellSource) -> tuple[float | None, int | None]:
     """``in_ytd_units`` and ``in_ytd_months``: both blank (or not defined, in a workbook
     built before them) = the current year unconditioned; one without the other is refused.
-    The nowcast is run once so that its errors name the cell too."""
+    The nowcast is run once so that its errors name the cell too, with the pace check
+    unless a cell named :data:`YTD_OVERRIDE` holds TRUE."""
     n = INPUT_ROLES
     units, u_at = _scalar(src, n["ytd_units"], percent=False)
     months, m_at = _scalar(src, n["ytd_months"], percent=False)
-    if v.is_blank(units) and v.is_blank(months):
+    fix = f"fill in both {n['ytd_units']} and {n['ytd_months']}, or leave both blank (current year unconditioned)"
+    if not v.both_or_neither(units, months, (u_at, m_at), fix, problem="missing while {other} is given", error=InputsError,
+                             blank=v.is_blank):
         return None, None
-    if v.is_blank(units) or v.is_blank(months):
-        at, other = (u_at, m_at) if v.is_blank(units) else (m_at, u_at)
-        raise InputsError(at, None, f"fill in both {n['ytd_units']} and {n['ytd_months']}, or leave both blank (current year unconditioned)",
-                          f"missing while {other} is given")
     ytd = v.number(units, u_at, "ytd_units", error=InputsError)
     k = v.whole(months, m_at, "ytd_months", error=InputsError)
+    override = False
+    if src.has(YTD_OVERRIDE):  # not built: a cell the user adds to accept units the pace check refuses
+        cell = src.cells(YTD_OVERRIDE)[0][0]
+        override = v.flag(_value(cell, YTD_OVERRIDE), f"{cell.where} ({YTD_OVERRIDE})", error=InputsError, default=False)
     try:
-        nowcast(ytd, k)
+        if override:
+            nowcast(ytd, k)
+        else:
+            check_pace(ytd, k, field=u_at, override=f"name a cell {YTD_OVERRIDE} holding TRUE")
+    except PaceError as exc:
+        raise InputsError(u_at, exc.value, exc.fix, exc.problem) from None
     except AlfaInputError as exc:
         raise InputsError(f"{u_at} and {m_at}", exc.value, exc.fix, f"{exc.field}: {exc.problem}") from None
     return ytd, k

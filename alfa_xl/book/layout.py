@@ -41,6 +41,8 @@ __all__ = [
     "STALE",
     "LINEUP_TABLE",
     "SCENARIO_LIST_ROWS",
+    "MAX_YEARS",
+    "LOADED_NAME",
     "STATUS_NAME",
     "BookInputs",
     "scenario_area_blocks",
@@ -122,6 +124,13 @@ STALE = "STALE"
 LINEUP_TABLE = "tbl_lineup"
 #: Cells in ``in_scenario_list`` (and rows of the per-scenario checks).
 SCENARIO_LIST_ROWS = 10
+#: Most projection years the sheets hold: each live table (``Projection!A7``, ``Projection!A28``,
+#: ``Gap!A7``) has this many free rows below its header, and the chart data as many rows.
+#: A longer horizon is refused by both refreshes (Excel would show ``#SPILL!``).
+MAX_YEARS = 19
+#: Defined name that is TRUE when the ``ALFA_*`` functions are loaded (the add-in or
+#: xlwings Lite); without them the live tables show their stored copies (docs/workbook.md).
+LOADED_NAME = "alfa_loaded"
 
 # Look of refresh-written cells. The headless refresh finds the matching cell formats in
 # ``xl/styles.xml`` by these properties (fill colour, bold, number format), so a workbook
@@ -292,8 +301,22 @@ class OwnedArea:
 
     def grid(self, inputs: BookInputs) -> tuple[list[list[Any]], list[list[str | None]]]:
         """Values (as ``report.blocks_to_grid``) and display roles for ``inputs``."""
-        blocks = self.blocks(inputs)
+        blocks = self.tables(inputs)
         return blocks_to_grid(blocks), grid_roles(blocks)
+
+    def tables(self, inputs: BookInputs) -> list[Block]:
+        """``blocks(inputs)``, computed once for the last inputs: a headless refresh plans
+        the areas, then builds the workbook in memory for its cached values (alfa_xl.book.recalc)
+        from the same inputs. Callers only read the tables."""
+        last = _LAST_TABLES.get(self.name)
+        if last is None or last[0] != inputs:
+            last = (inputs, self.blocks(inputs))
+            _LAST_TABLES[self.name] = last
+        return last[1]
+
+
+#: Owned area -> (inputs, tables) of its last computation.
+_LAST_TABLES: dict[str, tuple[BookInputs, list[Block]]] = {}
 
 
 #: Areas owned by the refresh, in the order they are written.

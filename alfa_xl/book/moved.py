@@ -29,9 +29,9 @@ import math
 import re
 from typing import Any, Iterable, Mapping, Sequence
 
-from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.text import cell_text
 from alfa_xl.book.xlsx import CellRange, quote_sheet
+from alfa_xl.errors import AlfaInputError
 
 __all__ = ["rows_name", "row_mark", "grid_marks", "rows_record", "parse_rows_record", "trusted_rectangle", "BLANK"]
 
@@ -85,7 +85,7 @@ def rows_record(grid: Sequence[Sequence[Any]]) -> str | None:
     text = " ".join(grid_marks(grid))
     if len(text) > MAX_RECORD:
         return None
-    return "&".join(f'"{text[i:i + _CHUNK]}"' for i in range(0, len(text), _CHUNK)) or '""'
+    return "&".join(f'"{text[i : i + _CHUNK]}"' for i in range(0, len(text), _CHUNK)) or '""'
 
 
 def parse_rows_record(text: str) -> list[str] | None:
@@ -118,19 +118,37 @@ def _match(rows: Iterable[int], marks: list[str], current: Mapping[int, str]) ->
 
 
 def _moved_to(marks: list[str], written: CellRange, current: Mapping[int, str]) -> CellRange | None:
-    """Where the whole recorded block is found, shifted by whole rows; ``None`` when nowhere."""
-    first = next((p for p, m in enumerate(marks) if m != BLANK), None)
-    if first is None:
+    """The rows where every recorded row is found again, in order, with only empty rows
+    between them (the tables shifted, or opened up by inserted rows); ``None`` when nowhere
+    else than where they were written."""
+    needed = [(p, m) for p, m in enumerate(marks) if m != BLANK]
+    if not needed:
         return None
-    for r in sorted(x for x, m in current.items() if m == marks[first]):
-        top = r - first
-        if top != written.r0 and top >= 0 and all(m == BLANK or current.get(top + p) == m for p, m in enumerate(marks)):
-            return CellRange(written.sheet, top, written.c0, top + len(marks) - 1, written.c1)
+    first, last = needed[0][0], needed[-1][0]
+    for r in sorted(x for x, m in current.items() if m == needed[0][1]):
+        at, row = 1, r + 1
+        while at < len(needed) and row <= r + 2 * len(marks):  # at most as many inserted rows as recorded ones
+            m = current.get(row, BLANK)
+            if m == needed[at][1]:
+                at += 1
+            elif m != BLANK:
+                break
+            row += 1
+        if at == len(needed):
+            top, bottom = r - first, row - 1 + (len(marks) - 1 - last)
+            if top >= 0 and (top, bottom) != (written.r0, written.r1):
+                return CellRange(written.sheet, top, written.c0, bottom, written.c1)
     return None
 
 
-def trusted_rectangle(name: str, old: CellRange, written: CellRange, marks: list[str], current: Mapping[int, str],
-                      error: type[AlfaInputError]) -> CellRange:
+def trusted_rectangle(
+    name: str,
+    old: CellRange,
+    written: CellRange,
+    marks: list[str],
+    current: Mapping[int, str],
+    error: type[AlfaInputError],
+) -> CellRange:
     """The rectangle whose cells are the refresh's own (see the module docstring).
 
     ``old`` is the owned name's rectangle, ``written`` the one recorded, ``marks`` the
@@ -149,23 +167,37 @@ def trusted_rectangle(name: str, old: CellRange, written: CellRange, marks: list
         return written
     moved = _moved_to(marks, written, current)
     if moved is not None:
-        raise error(f"defined name {name}", old.ref,
-                    f"point {name} at {moved.ref} with Formulas > Name Manager (the tables moved there), then refresh again",
-                    f"the tables the refresh wrote at {written.ref} are now at {moved.ref} "
-                    "(rows inserted or deleted by a tool that does not move defined names)")
-    shown = ", ".join(f"{quote_sheet(written.sheet)}!{CellRange(written.sheet, r, written.c0, r, written.c1).a1}"
-                      for r in foreign[:SHOWN_ROWS]) + (", ..." if len(foreign) > SHOWN_ROWS else "")
+        raise error(
+            f"defined name {name}",
+            old.ref,
+            f"point {name} at {moved.ref} with Formulas > Name Manager (the tables moved there), then refresh again",
+            f"the tables the refresh wrote at {written.ref} are now at {moved.ref} "
+            "(rows inserted or deleted by a tool that does not move defined names)",
+        )
+    shown = ", ".join(
+        f"{quote_sheet(written.sheet)}!{CellRange(written.sheet, r, written.c0, r, written.c1).a1}"
+        for r in foreign[:SHOWN_ROWS]
+    ) + (", ..." if len(foreign) > SHOWN_ROWS else "")
     if foreign:
         return _refuse_foreign(name, old, written, foreign, shown, error)
-    raise error(f"defined name {name}", old.ref,
-                f"move the tables back to {written.ref} (or undo the change), or clear the rows they moved to, then refresh again",
-                f"rows the refresh wrote in {written.ref} were moved out of it")
+    raise error(
+        f"defined name {name}",
+        old.ref,
+        f"move the tables back to {written.ref} (or undo the change), or clear the rows they moved to, "
+        "then refresh again",
+        f"rows the refresh wrote in {written.ref} were moved out of it",
+    )
 
 
-def _refuse_foreign(name: str, old: CellRange, written: CellRange, foreign: list[int], shown: str, error: type[AlfaInputError]) -> CellRange:
+def _refuse_foreign(
+    name: str, old: CellRange, written: CellRange, foreign: list[int], shown: str, error: type[AlfaInputError]
+) -> CellRange:
     n = len(foreign)
-    raise error(f"defined name {name}", old.ref,
-                f"undo the change that put it there, or move that content out of {written.ref} and clear the rest of "
-                f"{'those rows' if n != 1 else 'that row'} there (the refresh writes them again), then refresh again",
-                f"{n} row{'s' if n != 1 else ''} of the area the refresh wrote now hold{'s' if n == 1 else ''} "
-                f"other content (rows inserted or cells typed over): {shown}")
+    raise error(
+        f"defined name {name}",
+        old.ref,
+        f"undo the change that put it there, or move that content out of {written.ref} and clear the rest of "
+        f"{'those rows' if n != 1 else 'that row'} there (the refresh writes them again), then refresh again",
+        f"{n} row{'s' if n != 1 else ''} of the area the refresh wrote now hold{'s' if n == 1 else ''} "
+        f"other content (rows inserted or cells typed over): {shown}",
+    )

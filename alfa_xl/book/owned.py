@@ -22,12 +22,15 @@ refresh``) apply before the first write.
   cells typed over, stop the refresh with what moved and where to point the name.
 
 Each rule raises :class:`OwnedAreaError` with one line naming the defined name and the fix.
+Both refreshes plan with one function, :func:`plan`, over an :class:`AreaSource`: the file
+(:class:`FileAreas`) or the open book in Excel (``XlwingsAreas`` in
+:mod:`alfa_xl.excel.macros`), so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Protocol
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.layout import (
@@ -37,8 +40,8 @@ from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.moved import parse_rows_record, row_mark, rows_name, trusted_rectangle
 from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
 
-__all__ = ["OwnedAreaError", "AreaPlan", "Plan", "new_extent", "check_sheet", "check_overlaps", "check_growth", "plan_areas", "current_marks",
-           "protected_fix"]
+__all__ = ["OwnedAreaError", "AreaPlan", "Plan", "AreaSource", "FileAreas", "new_extent", "check_sheet", "check_overlaps", "check_growth",
+           "plan", "plan_areas", "current_marks", "protected_fix"]
 
 #: Cells named in a refusal (the count is always given).
 SHOWN_CELLS = 6
@@ -122,44 +125,119 @@ def check_growth(name: str, old: CellRange, new: CellRange, filled: Iterable[tup
                              f"{what} {len(hit)} non-empty cell{'s' if len(hit) != 1 else ''} it did not write: {cells}")
 
 
-def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
-    """Every owned area of a workbook file, computed and checked against the rules above."""
+class AreaSource(Protocol):
+    """What the planner reads from a workbook: the file (:class:`FileAreas`, ``alfa-xl
+    refresh``) or the open book in Excel (``XlwingsAreas`` in :mod:`alfa_xl.excel.macros`).
+    Each says a missing or broken name in its own words; the rules are :func:`plan`'s."""
+
+    def owned(self, name: str, required: bool, fix: str) -> CellRange | None:
+        """The rectangle of an owned name or of the status cell; ``None`` when the book
+        does not define it and it is not ``required``."""
+
+    def recorded(self, area: OwnedArea, old: CellRange) -> CellRange | None:
+        """The rectangle recorded as written last time (:func:`recorded_rectangle`)."""
+
+    def protected(self, sheet: str) -> bool:
+        """Whether the sheet's cells are locked against editing (Review > Protect Sheet)."""
+
+    def input_range(self, name: str) -> CellRange | None:
+        """The rectangle of an input name, ``None`` when the book has no usable one."""
+
+    def table(self, name: str) -> CellRange | None:
+        """The rectangle of an Excel table, ``None`` when the book has none by that name."""
+
+    def trusted(self, area: OwnedArea, old: CellRange, written: CellRange) -> CellRange:
+        """The rectangle whose rows are the ones the last refresh wrote
+        (:func:`alfa_xl.book.moved.trusted_rectangle` over the recorded row marks);
+        ``written`` itself when the book has no readable record of them."""
+
+    def filled(self, name: str, old: CellRange, new: CellRange) -> Iterable[tuple[int, int]]:
+        """The non-empty cells (0-based) of the sheet of owned name ``name``, at least
+        those its rectangle ``old`` and the new one ``new`` cover."""
+
+
+def plan(source: AreaSource, inputs: BookInputs) -> Plan:
+    """Every owned area of a workbook, computed and checked against the rules above: the
+    one planner of the headless refresh and of the Excel macro."""
     planned: list[AreaPlan] = []
     for area in OWNED_AREAS:
-        if area.name not in book.names and not area.required:
+        old = source.owned(area.name, area.required, _name_fix(area.name, area.sheet, area.anchor))
+        if old is None:
             continue  # an optional area this workbook does not have
-        old = book.resolve(area.name, OwnedAreaError, _name_fix(area.name, area.sheet, area.anchor), _name_fix(area.name, area.sheet, area.anchor))
         check_sheet(area.name, old, area.sheet, area.anchor)
-        written = _written(book, area, old)
+        written = source.recorded(area, old)
         grid, roles = area.grid(inputs)
         planned.append(AreaPlan(area, old, new_extent(area.name, old, grid), grid, roles, written))
     status = None
-    if STATUS_NAME in book.names:
-        rng = book.resolve(STATUS_NAME, OwnedAreaError, _name_fix(STATUS_NAME, STATUS_SHEET, STATUS_ANCHOR), "")
+    rng = source.owned(STATUS_NAME, False, _name_fix(STATUS_NAME, STATUS_SHEET, STATUS_ANCHOR))
+    if rng is not None:
         check_sheet(STATUS_NAME, rng, STATUS_SHEET, STATUS_ANCHOR)
         status = CellRange(rng.sheet, rng.r0, rng.c0, rng.r0, rng.c0)
     for sheet in sorted({p.old.sheet for p in planned} | ({status.sheet} if status else set())):
-        if book.protected(sheet):
+        if source.protected(sheet):
             raise OwnedAreaError(f"sheet {sheet}", None, protected_fix(sheet), "protected: the refresh would write into its locked cells")
     protected = [(STATUS_NAME, status)] if status else []
-    protected += [(i.name, r) for i in INPUTS if i.name in book.names for r in [_quiet(book, i.name)] if r is not None]
-    table = book.table(LINEUP_TABLE)
+    protected += [(i.name, r) for i in INPUTS for r in [source.input_range(i.name)] if r is not None]
+    table = source.table(LINEUP_TABLE)
     if table is not None:
-        protected.append((LINEUP_TABLE, table.ref))
-    filled: dict[str, dict[tuple[int, int], Any]] = {}
+        protected.append((LINEUP_TABLE, table))
     for i, p in enumerate(planned):
-        if p.old.sheet not in filled:
-            filled[p.old.sheet] = {at: (c.value if c.value is not None else "=" + str(c.formula)) for at, c in book.cells(p.old.sheet).items()}
-        marks = _marks(book, p.area)
-        if p.written is not None and marks is not None and len(marks) == p.written.r1 - p.written.r0 + 1:
-            current = current_marks(filled[p.old.sheet], p.written.c0, p.written.c1)
-            planned[i] = replace(p, written=trusted_rectangle(p.area.name, p.old, p.written, marks, current, OwnedAreaError))
+        if p.written is not None:
+            planned[i] = replace(p, written=source.trusted(p.area, p.old, p.written))
     owned = [(p.area.name, p.new) for p in planned] + [(p.area.name, p.old) for p in planned]
     owned += [(p.area.name, p.written) for p in planned if p.written is not None]
     check_overlaps(owned, protected)
     for p in planned:
-        check_growth(p.area.name, p.old, p.new, filled[p.old.sheet], p.written)
+        check_growth(p.area.name, p.old, p.new, source.filled(p.area.name, p.old, p.new), p.written)
     return Plan(planned, status)
+
+
+class FileAreas:
+    """:class:`AreaSource` over a workbook file (the headless refresh)."""
+
+    def __init__(self, book: BookFile):
+        self.book = book
+        self._filled: dict[str, dict[tuple[int, int], Any]] = {}
+
+    def owned(self, name: str, required: bool, fix: str) -> CellRange | None:
+        if name not in self.book.names and not required:
+            return None
+        return self.book.resolve(name, OwnedAreaError, fix, fix if name != STATUS_NAME else "")
+
+    def recorded(self, area: OwnedArea, old: CellRange) -> CellRange | None:
+        return _written(self.book, area, old)
+
+    def protected(self, sheet: str) -> bool:
+        return self.book.protected(sheet)
+
+    def input_range(self, name: str) -> CellRange | None:
+        return _quiet(self.book, name) if name in self.book.names else None
+
+    def table(self, name: str) -> CellRange | None:
+        found = self.book.table(name)
+        return None if found is None else found.ref
+
+    def trusted(self, area: OwnedArea, old: CellRange, written: CellRange) -> CellRange:
+        marks = _marks(self.book, area)
+        if marks is None or len(marks) != written.r1 - written.r0 + 1:
+            return written  # no readable record: the size alone is trusted, as before the marks existed
+        current = current_marks(self._cells(old.sheet), written.c0, written.c1)
+        return trusted_rectangle(area.name, old, written, marks, current, OwnedAreaError)
+
+    def filled(self, name: str, old: CellRange, new: CellRange) -> Iterable[tuple[int, int]]:
+        return self._cells(old.sheet)
+
+    def _cells(self, sheet: str) -> dict[tuple[int, int], Any]:
+        """The sheet's non-empty cells and their values (a formula's text where no value is cached), read once."""
+        if sheet not in self._filled:
+            self._filled[sheet] = {at: (c.value if c.value is not None else "=" + str(c.formula))
+                                   for at, c in self.book.cells(sheet).items()}
+        return self._filled[sheet]
+
+
+def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
+    """Every owned area of a workbook file (:func:`plan` over :class:`FileAreas`)."""
+    return plan(FileAreas(book), inputs)
 
 
 def current_marks(values: Mapping[tuple[int, int], Any], c0: int, c1: int) -> dict[int, str]:

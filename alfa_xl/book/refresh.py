@@ -9,11 +9,12 @@ compute their tables, and the refresh writes only:
   Track record, ``out_forecast`` on the Cover): the cells of the rectangle last written are cleared and the new rectangle is written at its top-left
   cell, with inline strings (``sharedStrings.xml`` stays as it is);
 * the one cell ``out_status`` on Scenarios: the status line, in the cell's own format;
-* in ``xl/workbook.xml``: the owned names' references, and ``fullCalcOnLoad`` so that
-  Excel and LibreOffice recalculate every formula when the file is opened;
-* the cached values of the Checks sheet's formulas (and of the Cover's copy of the master
-  check): ``STALE``, so a viewer that does not recalculate does not show the checks of the
-  previous output as current. No formula and no typed value changes there.
+* in ``xl/workbook.xml``: the owned names' references, the stored copies of the live tables,
+  and ``fullCalcOnLoad`` so that Excel recalculates every formula when the file is opened;
+* the cached value of every formula a build of the same Inputs writes (the Checks, the
+  chart data, the live tables and their stored copies) and the charts' cached points, from
+  a build made in memory (:mod:`alfa_xl.book.recalc`); a check it cannot compute gets
+  ``STALE``. No formula and no typed value changes.
 
 Before anything is written the plan is checked (:mod:`alfa_xl.book.owned`): an owned name
 on another sheet, or overlapping another owned area, the status cell or an input, is
@@ -37,9 +38,10 @@ from xml.etree.ElementTree import Element, SubElement
 
 from alfa_xl.book.inputs import FileSource, read_book_inputs
 from alfa_xl.book.layout import (
-    CHECKS_SHEET, MASTER_NAME, OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text, written_anchor_name, written_name, written_record,
+    OUTPUT_FONT, ROLE_STYLES, STALE, STATUS_NAME, status_text, written_anchor_name, written_name, written_record,
 )
 from alfa_xl.book.owned import Plan, plan_areas
+from alfa_xl.book.recalc import recalculate
 from alfa_xl.book import xlsx
 from alfa_xl.book.bookfile import BookFile, sheet_rows
 from alfa_xl.book.edges import check_blocks_across, expand_shared_across
@@ -247,14 +249,15 @@ def _write_area(sheet: _Sheet, cleared: list[CellRange], new: CellRange, grid: l
     sheet.extend_dimension(new)
 
 
-def _mark_stale(sheet: _Sheet, only: set[str] | None, values: dict[str, str]) -> bool:
-    """Give every formula cell of ``sheet`` (or those whose formula is in ``only``) the
-    cached value ``STALE`` (or ``values[formula]``). Whether anything changed."""
+def _mark_stale(sheet: _Sheet, only: set[str] | None, values: dict[str, str], cells: set[str] | None = None) -> bool:
+    """Give every formula cell of ``sheet`` (or those whose formula is in ``only``, or whose
+    reference is in ``cells``) the cached value ``STALE`` (or ``values[formula]``). Whether
+    anything changed."""
     changed = False
     for row in sheet.rows.values():
         for c in row.findall(M + "c"):
             f = c.find(M + "f")
-            if f is None:
+            if f is None or (cells is not None and c.get("r") not in cells):
                 continue
             formula = (f.text or "").strip().lstrip("=")
             if only is not None and formula not in only:
@@ -394,15 +397,16 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
         old = s.cell(plan.status.r0, plan.status.c0)
         style = int(old.get("s")) if old is not None and (old.get("s") or "").isdigit() else None
         _write_area(s, [plan.status], plan.status, [[report.status]], [["status"]], {"status": style})
-    touched = set(sheets) | ({"xl/workbook.xml"} if _set_names(book, refs) else set())
-    if CHECKS_SHEET in book.sheet_parts and book.pkg.has(book.sheet_parts[CHECKS_SHEET]):
-        if _mark_stale(sheet(CHECKS_SHEET), None, {}):
-            touched.add(book.sheet_parts[CHECKS_SHEET])
-    for name in book.sheet_parts:
-        if name not in ("Cover",) or not book.pkg.has(book.sheet_parts[name]):
-            continue
-        if _mark_stale(sheet(name), {MASTER_NAME, STATUS_NAME}, {STATUS_NAME: report.status} if report.status else {}):
+    written = set(sheets)
+    fresh = recalculate(book, inputs, sheet)  # every cached value a build of these inputs knows
+    refs.update(fresh.names)
+    touched = written | fresh.parts | ({"xl/workbook.xml"} if _set_names(book, refs) else set())
+    for name, cells in fresh.stale.items():  # checks a build does not write (all, in a workbook of an older build)
+        if _mark_stale(sheet(name), None, {}, set(cells)):
             touched.add(book.sheet_parts[name])
+    if report.status and "Cover" in book.sheet_parts and book.pkg.has(book.sheet_parts["Cover"]):
+        if _mark_stale(sheet("Cover"), {STATUS_NAME}, {STATUS_NAME: report.status}):
+            touched.add(book.sheet_parts["Cover"])
     replaced = {}
     for part in touched:
         data = book.pkg.serialized(part)  # parsed back from the new file before the rename (verify)

@@ -39,7 +39,7 @@ def cell_text(text: str) -> str:
     text = text.translate(_CONTROL)
     text = "".join(ch for ch in text if not 0xD800 <= ord(ch) <= 0xDFFF)  # lone surrogates cannot be stored
     if len(text) > EXCEL_CELL_LIMIT:
-        text = text[:EXCEL_CELL_LIMIT - len(CUT_MARK)] + CUT_MARK
+        text = text[: EXCEL_CELL_LIMIT - len(CUT_MARK)] + CUT_MARK
     return text
 
 

@@ -28,31 +28,34 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterator, Mapping
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, TreeBuilder, XMLParser
 
 from defusedxml.ElementTree import iterparse as _safe_iterparse
-from xlsxwriter.utility import quote_sheetname, xl_cell_to_rowcol, xl_col_to_name, xl_range, xl_range_abs, xl_rowcol_to_cell
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range, xl_range_abs, xl_rowcol_to_cell
 
 from alfa_xl.errors import AlfaInputError
 
 __all__ = [
     "NS", "M", "MAX_FILE", "MAX_UNPACKED", "MAX_XML_PART", "MAX_REWRITTEN", "MAX_PARSED", "WorkbookFileError", "Package", "read_package",
     "write_package", "serialize", "parse_part", "split_ref", "cell_ref", "col_letters", "range_ref", "CellRange", "parse_range",
-    "quote_sheet", "int_attr",
+    "quote_sheet", "int_attr", "column_of",
 ]
 
 #: Largest workbook file accepted (bytes).
 MAX_FILE = 50 * 1024 * 1024
-#: Largest total size of the unpacked parts (bytes); every part is held in memory once and
-#: compressed again when the file is written (the bound keeps a refresh within 10 s).
+#: Largest total size of the unpacked parts (bytes): each is read through once to check it;
+#: the parts a refresh does not change are copied compressed, never unpacked again.
 MAX_UNPACKED = 128 * 1024 * 1024
 #: Largest XML part that is parsed (workbook, styles, shared strings, the sheets read).
-MAX_XML_PART = 12 * 1024 * 1024
+#: Assumption: 6 MiB holds some 250,000 filled cells on Inputs (the built one is 15 KB).
+MAX_XML_PART = 6 * 1024 * 1024
 #: Largest part that is rewritten (the owned sheets, Checks, Cover, ``xl/workbook.xml``).
 MAX_REWRITTEN = 4 * 1024 * 1024
-#: Largest total of the XML parts parsed in one refresh. With these bounds a refresh takes
-#: under 10 s and 1 GB (measured figures in ``docs/workbook.md``).
-MAX_PARSED = 16 * 1024 * 1024
+#: Largest total of the XML parts parsed in one refresh. Derived from the goal (any accepted
+#: workbook refreshes within 5 s and 500 MB): building the trees costs about 0.25 s a MiB
+#: on this 2-core machine, so 8 MiB of XML stay near 2 s of the budget, the rest being the
+#: engine, the Monte Carlo and the write (``benchmarks/bench_worst_workbook.py``).
+MAX_PARSED = 8 * 1024 * 1024
 #: Largest compression ratio of one part (zip-bomb guard).
 MAX_RATIO = 200
 #: Most parts in one package.
@@ -79,16 +82,36 @@ def _bad(path: Path | str, problem: str, fix: str = _RESAVE) -> WorkbookFileErro
 
 
 # -- cell references (xlsxwriter.utility, with Excel's bounds checked) -------------------
-_REF = re.compile(r"^\$?[A-Za-z]{1,3}\$?[1-9][0-9]{0,6}$")
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
+_COLUMNS: dict[str, int] = {}
+
+
+def column_of(letters: str) -> int | None:
+    """0-based column of upper-case column letters (``"B"`` -> 1); ``None`` unless 1 to 3
+    letters within Excel's grid."""
+    col = _COLUMNS.get(letters)
+    if col is None:
+        if not (1 <= len(letters) <= 3 and letters.isascii() and letters.isalpha() and letters.isupper()):
+            return None
+        col = 0
+        for ch in letters:
+            col = col * 26 + ord(ch) - 64
+        col -= 1
+        if col > MAX_COL:
+            return None
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = col
+    return col
 
 
 def split_ref(ref: str) -> tuple[int, int]:
     """``"B5"`` or ``"$B$5"`` -> 0-based ``(row, col)``; ``ValueError`` outside Excel's grid."""
-    text = ref.strip()
-    if not _REF.match(text):
+    m = _REF.match(ref.strip())
+    if not m:
         raise ValueError(f"not a cell reference: {ref!r}")
-    row, col = xl_cell_to_rowcol(text.upper())
-    if not (0 <= row <= MAX_ROW and 0 <= col <= MAX_COL):
+    col = column_of(m.group(1).upper())
+    row = int(m.group(2)) - 1
+    if col is None or not 0 <= row <= MAX_ROW:
         raise ValueError(f"outside the grid: {ref!r}")
     return row, col
 
@@ -177,14 +200,25 @@ def parse_range(text: str) -> CellRange:
 
 # -- XML --------------------------------------------------------------------------------
 def parse_part(data: bytes, name: str = "part", path: Path | str = "") -> tuple[Element, list[tuple[str, str]]]:
-    """Parse one part (defusedxml, no DTD); its root and namespace declarations in order."""
+    """Parse one part (no DTD, no entities); its root and namespace declarations in order.
+
+    A UTF-8 part without a document type declaration (what Excel writes) is parsed by the
+    standard library's C parser (no DTD means no entity can be declared, so nothing to
+    expand); any other is parsed by :mod:`defusedxml`, which refuses DTDs and entities.
+    """
     decls: list[tuple[str, str]] = []
     try:
-        it = _safe_iterparse(io.BytesIO(data), events=("start-ns",), forbid_dtd=True)
-        for _, ns in it:
-            if ns not in decls:
-                decls.append(ns)
-        root = it.root
+        if _plain_utf8(data):
+            target = _Builder(decls)
+            parser = XMLParser(target=target)
+            parser.feed(data)
+            root = parser.close()
+        else:
+            it = _safe_iterparse(io.BytesIO(data), events=("start-ns",), forbid_dtd=True)
+            for _, ns in it:
+                if ns not in decls:
+                    decls.append(ns)
+            root = it.root
     except Exception as exc:  # ParseError, a defusedxml refusal (DTD, entities), a bad encoding
         raise _bad(path, f"{name} is not readable XML ({type(exc).__name__})") from None
     prefixes: dict[str, str] = {}
@@ -192,6 +226,30 @@ def parse_part(data: bytes, name: str = "part", path: Path | str = "") -> tuple[
         if prefixes.setdefault(prefix, uri) != uri:
             raise _bad(path, f"{name} uses the namespace prefix {prefix!r} for two namespaces")
     return root, decls
+
+
+_DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """UTF-8 (or ASCII) XML without a document type or entity declaration."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if body[:1] != b"<" or body[1:2] == b"\x00" or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return False
+    m = _DECLARED.match(data)
+    return m is None or m.group(1).lower() in (b"utf-8", b"utf8", b"us-ascii", b"ascii")
+
+
+class _Builder(TreeBuilder):
+    """The C tree builder, also noting each namespace declaration (once, in order)."""
+
+    def __init__(self, decls: list[tuple[str, str]]):
+        super().__init__()
+        self.decls = decls
+
+    def start_ns(self, prefix: str, uri: str) -> None:
+        if (prefix or "", uri) not in self.decls:
+            self.decls.append((prefix or "", uri))
 
 
 def _escape(text: str, attr: bool = False) -> str:

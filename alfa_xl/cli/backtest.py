@@ -16,12 +16,12 @@ from typing import Any
 import pandas as pd
 import typer
 
-from alfa_xl.cli.common import Format, console, csv_text, read_lineup, records, shown
+from alfa_xl.cli.common import PROGRESS_FROM, Format, console, csv_text, progress_bar, read_lineup, records, shown
 from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
 from alfa_xl.errors import AlfaInputError, MissingExtraError
 from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
 from alfa_xl.book.tables.report import clean
-from alfa_xl.model.risk.settings import DEFAULT_SEED, check_paths, check_seed
+from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED, check_paths, check_seed
 
 __all__ = ["register", "backtest_json", "backtest_csv", "plot_backtest", "TIDY_COLUMNS"]
 
@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
         as_of: int | None = typer.Option(None, "--as-of", help="First forecast year of one replay (default: every shipped decision point)."),
         lineup: str | None = typer.Option(None, "--lineup", help="Lineup CSV of that time (needs --as-of)."),
         scenario: str = typer.Option("track_record", "--scenario", "-s", help="track_record (calibrated as of the point) or a built-in scenario."),
-        paths: int = typer.Option(20_000, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
+        paths: int = typer.Option(BACKTEST_PATHS, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random streams."),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
         plot: str | None = typer.Option(None, "--plot", help="Also draw the fans against the actuals into FILE.png."),
@@ -156,7 +156,12 @@ def register(app: typer.Typer) -> None:
             raise AlfaInputError("--lineup", lineup, "give --as-of with --lineup (the year the lineup is from)", "no year")
         years = [as_of] if as_of is not None else [d.as_of for d in DECISION_POINTS]
         chosen = read_lineup(lineup)
-        replays = [replay(y, chosen, scenario=scenario, paths=n, seed=sd) for y in years]
+        replays = []
+        total = n * len(years)
+        with progress_bar("replaying", total, "paths", fmt, show=total >= PROGRESS_FROM) as update:
+            for i, y in enumerate(years):
+                step = None if update is None else (lambda done, _n, i=i: update(i * n + done))
+                replays.append(replay(y, chosen, scenario=scenario, paths=n, seed=sd, progress=step))
         if plot_path is not None:
             plot_backtest(plot_path, replays)
         if fmt is Format.json:

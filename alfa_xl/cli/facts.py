@@ -9,12 +9,16 @@ from typing import Any
 import pandas as pd
 import typer
 
-from alfa_xl.cli.common import Format, console, csv_text, records, shown
+from alfa_xl.cli.common import Format, console, csv_text, progress_bar, records, shown
 from alfa_xl.book.tables.report import clean
 from alfa_xl.model.risk.simulate import DEFAULT_SEED
 from alfa_xl.model.data.sources import facts
 
-__all__ = ["register", "assumptions_table"]
+__all__ = ["register", "assumptions_table", "TOP"]
+
+#: Assumptions the table shows without ``--all`` (assumption: what fits on one screen with
+#: the reasons folded; the ranking's point is which few matter most).
+TOP = 10
 
 
 def _facts_table(out) -> None:
@@ -30,8 +34,9 @@ def _facts_table(out) -> None:
     out.print(t)
 
 
-def assumptions_table(frame: pd.DataFrame, out) -> None:
-    """Render :func:`~alfa_xl.model.risk.assumptions.rank_assumptions` as a rich table."""
+def assumptions_table(frame: pd.DataFrame, out, top: int | None = None) -> None:
+    """Render :func:`~alfa_xl.model.risk.assumptions.rank_assumptions` as a rich table: the
+    first ``top`` rows (all when ``None``) and a line saying how to see the rest."""
     from rich.table import Table
 
     b = frame.attrs["baseline"]
@@ -42,12 +47,17 @@ def assumptions_table(frame: pd.DataFrame, out) -> None:
     for col, just in (("#", "right"), ("Model", "left"), ("Assumption", "left"), ("Value", "right"), ("Moved", "left"),
                       (f"P50 {b['year']}", "right"), ("Cumulative", "right"), ("Reason", "left")):
         t.add_column(col, justify=just, overflow="fold")
-    for r in frame.itertuples(index=False):
+    shown_rows = frame if top is None else frame.head(top)
+    for r in shown_rows.itertuples(index=False):
         t.add_row(
             str(r[0]), shown(r.Model), shown(r.Column), shown(r.Value), shown(r.Moved),
             f"{r[6]:+,.0f} ({r[7]:+.1%})", f"{r[9]:+,.0f} ({r[10]:+.1%})", shown(r.Reason),
         )
     out.print(t)
+    rest = len(frame) - len(shown_rows)
+    if rest > 0:
+        out.print(f"The top {len(shown_rows)} of {len(frame)} assumptions; "
+                  f"the other {rest}: alfa-xl facts --assumptions --all")
 
 
 def register(app: typer.Typer) -> None:
@@ -59,13 +69,16 @@ def register(app: typer.Typer) -> None:
         assumptions: bool = typer.Option(False, "--assumptions", help="List the lineup's assumptions ranked by how much each moves the P50 of 2030 and of the 2026-2030 cumulative."),
         paths: int = typer.Option(4000, "--paths", help="Monte Carlo paths per run for --assumptions."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every run for --assumptions (the same in each)."),
+        every: bool = typer.Option(False, "--all", help=f"With --assumptions: the whole ranking in the table, not only "
+                                                         f"the top {TOP} (CSV and JSON always hold it all)."),
     ) -> None:
         """List the sourced facts: key, value, unit, as-of date and source (or, with
         --assumptions, the lineup's assumptions ranked by their effect)."""
         if assumptions:
             from alfa_xl.model.risk.assumptions import rank_assumptions
 
-            table = rank_assumptions(paths=paths, seed=seed)
+            with progress_bar("ranking assumptions", 1, "runs", fmt) as update:
+                table = rank_assumptions(paths=paths, seed=seed, progress=update)
         else:
             table = facts()
         if fmt is Format.json:
@@ -76,6 +89,6 @@ def register(app: typer.Typer) -> None:
         elif fmt is Format.csv:
             typer.echo(csv_text(table.itertuples(index=False, name=None), [str(c) for c in table.columns]), nl=False)
         elif assumptions:
-            assumptions_table(table, console(width=160))
+            assumptions_table(table, console(width=160), top=None if every else TOP)
         else:
             _facts_table(console(width=160))

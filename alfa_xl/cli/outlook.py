@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import typer
 
-from alfa_xl.cli.common import YTD_OPTIONS, Format, console as _console, named_as_options, read_lineup, resolve_scenario, shown, target_option
+from alfa_xl.cli.common import (YTD_OPTIONS, Format, check_ytd, console as _console, named_as_options, read_lineup,
+                                resolve_scenario, shown, target_option)
 from alfa_xl.cli.outlook_render import TIDY_COLUMNS, outlook_csv, outlook_json, render_outlook
 from alfa_xl.cli.outlook_result import Outlook, WhatItTakes, build_outlook, scenario_lines
 from alfa_xl import validation
@@ -42,6 +43,9 @@ def register(app: typer.Typer) -> None:
         plot: str | None = typer.Option(None, "--plot", help="Also draw history, scenario lines and the target into FILE.png."),
         ytd: float | None = typer.Option(None, "--ytd", help="Worldwide units sold so far this year (with --ytd-months)."),
         ytd_months: int | None = typer.Option(None, "--ytd-months", help="Months the --ytd units cover, 1 to 12."),
+        ytd_override: bool = typer.Option(False, "--ytd-override",
+                                          help="Use --ytd even if it implies a full year further from last year's "
+                                               "than any yearly change in the history."),
     ) -> None:
         """The calibrated forecast (P50 with P10-P90 by year, the 2026-2030 cumulative, the chance of
         the target by 2030 and 2035), then the deterministic scenarios, the gap and what it takes."""
@@ -51,6 +55,7 @@ def register(app: typer.Typer) -> None:
             from alfa_xl.cli.plotting import check_plot_path
 
             plot_path = check_plot_path(plot)
+        check_ytd(ytd, ytd_months, ytd_override)
         sc = resolve_scenario(scenario)
         lu = read_lineup(lineup)
         with named_as_options(YTD_OPTIONS):

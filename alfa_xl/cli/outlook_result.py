@@ -121,7 +121,7 @@ def _headline(lineup: Lineup | None, start: int, end: int, target: float, ytd: f
     first = latest_actual()[0] + 1
     lo = max(start, first)
     hi = end if end >= lo else max(PROBABILITY_YEARS[0], lo)  # a horizon in the past: the default years ahead
-    f = forecast(lineup, lo, hi, percentiles=(10, 50, 90), paths=paths, target=target, ytd=ytd, ytd_months=ytd_months)
+    f = forecast(lineup, lo, hi, paths=paths, target=target, ytd=ytd, ytd_months=ytd_months)
     table, cum = f.table(), f.cumulative()
     tails = f.tails(PROBABILITY_YEARS)
     base_year = int(f.all_years[0]) - 1

@@ -235,7 +235,7 @@ def plot_fan(path: str | Path, sim, target: float = DEFAULT_TARGET, year: int | 
     p = check_plot_path(path)
     hist = source_history()
     base_year, base_units = latest_actual()
-    fan = sim.percentiles((10, 50, 90))
+    fan = sim.percentiles()  # the default P10, P50, P90
     years = sim.years.astype(float)
     p10, p50, p90, det = (fan["P10"].to_numpy(), fan["P50"].to_numpy(), fan["P90"].to_numpy(), sim.deterministic)
     if years[0] == base_year + 1:  # join the fan to the latest actual

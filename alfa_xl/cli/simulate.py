@@ -3,7 +3,7 @@
 The command draws paths around a scenario with :func:`alfa_xl.model.risk.simulate.simulate`, prints
 the probability of reaching the target in one year, the P10/P50/P90 fan by year and the
 tornado of that year, as rich tables, a tidy CSV or JSON (like ``outlook``), and can draw
-the fan chart into a PNG. Long runs show a progress bar on the terminal (stderr). The
+the fan chart into a PNG. Long runs show a progress bar on the terminal (stderr) in table output. The
 output is written by :mod:`alfa_xl.cli.simulate_render`.
 """
 
@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import typer
 
-from alfa_xl.cli.common import YTD_OPTIONS, Format, console, named_as_options, read_lineup, resolve_scenario, shown, target_option
+from alfa_xl.cli.common import (PROGRESS_FROM, YTD_OPTIONS, Format, check_ytd, console, named_as_options,
+                                progress_bar, read_lineup, resolve_scenario, shown, target_option)
 from alfa_xl.cli.plotting import check_plot_path
 from alfa_xl.cli.simulate_render import TIDY_COLUMNS, render_simulation, simulation_csv, simulation_json
 from alfa_xl.errors import HorizonError
 from alfa_xl.model.engine.projection import MAX_END, MIN_START, default_horizon
 from alfa_xl.model.engine.scenarios import BUILTIN
 from alfa_xl.validation import DEFAULT_YEAR
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed, check_target, simulate, tornado
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed, check_target, simulate
+from alfa_xl.model.risk.tornado import tornado
 
 __all__ = ["register", "simulation_json", "simulation_csv", "PROGRESS_FROM", "TIDY_COLUMNS"]
-
-#: Runs of at least this many paths show a progress bar on a terminal.
-PROGRESS_FROM = 200_000
 
 
 def register(app: typer.Typer) -> None:
@@ -43,12 +42,16 @@ def register(app: typer.Typer) -> None:
         plot: str | None = typer.Option(None, "--plot", help="Also draw the fan chart (P10/P50/P90, history, target) into FILE.png."),
         ytd: float | None = typer.Option(None, "--ytd", help="Worldwide units sold so far this year (with --ytd-months)."),
         ytd_months: int | None = typer.Option(None, "--ytd-months", help="Months the --ytd units cover, 1 to 12."),
+        ytd_override: bool = typer.Option(False, "--ytd-override",
+                                          help="Use --ytd even if it implies a full year further from last year's "
+                                               "than any yearly change in the history."),
     ) -> None:
         """Probability of reaching the target, percentile fan by year and tornado, by Monte Carlo."""
         n = check_paths(paths)
         sd = check_seed(seed)
         tgt = check_target(target)
         plot_path = check_plot_path(plot) if plot is not None else None
+        check_ytd(ytd, ytd_months, ytd_override)
         sc = resolve_scenario(scenario)
         lu = read_lineup(lineup)
         if end is None and year is not None:  # a later year stretches the default horizon
@@ -56,24 +59,10 @@ def register(app: typer.Typer) -> None:
                 raise HorizonError("year", year, f"give a year between {MIN_START} and {MAX_END}", "outside the supported years")
             end = max(year, default_horizon()[1])
         out = console()
-        bar = None
-        if n >= PROGRESS_FROM:
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-            err = Console(stderr=True)
-            if err.is_terminal:
-                bar = Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} paths"),
-                               TimeElapsedColumn(), console=err, transient=True)
-        if bar is not None:
-            task = bar.add_task("paths", total=n)
-            with bar:
-                with named_as_options(YTD_OPTIONS):
-                    sim = simulate(lu, sc, start, end, n, sd, progress=lambda done, total: bar.update(task, completed=done),
-                                   ytd=ytd, ytd_months=ytd_months)
-        else:
+        with progress_bar("simulating", n, "paths", fmt, show=n >= PROGRESS_FROM) as update:
             with named_as_options(YTD_OPTIONS):
-                sim = simulate(lu, sc, start, end, n, sd, ytd=ytd, ytd_months=ytd_months)
+                sim = simulate(lu, sc, start, end, n, sd, ytd=ytd, ytd_months=ytd_months,
+                               progress=None if update is None else lambda done, total: update(done))
         yr = int(sim.years[-1]) if year is None else year
         sim.probability(tgt, yr)  # validates the year before anything is printed
         torn = tornado(yr, sc, lu)

@@ -135,11 +135,12 @@ def register(app: typer.Typer) -> None:
         path: Path = typer.Argument(..., help="The workbook to refresh (.xlsm or .xlsx); Excel must not have it open."),
         backup: bool = typer.Option(True, "--backup/--no-backup", help="Keep the previous file as NAME.bak."),
     ) -> None:
-        """Recompute the Scenarios and Risk sheets from the workbook's own Inputs, without Excel.
+        """Recompute the refresh-owned areas from the workbook's Inputs, without Excel.
 
-        Writes out_scenarios, out_risk and the status line out_status. Every part of the
-        file other than those two sheets and the defined names is kept byte for byte; on a
-        bad input nothing is written (exit code 2).
+        Writes four areas: out_scenarios (Scenarios sheet, with the status
+        line out_status), out_risk (Risk), out_track (Track record) and
+        out_forecast (the Cover's forecast). Every other part of the file is
+        kept byte for byte; on a bad input nothing is written (exit code 2).
         """
         from alfa_xl.book.refresh import refresh_workbook
 

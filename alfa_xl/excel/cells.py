@@ -20,6 +20,7 @@ import math
 from typing import Any
 
 from alfa_xl import validation
+from alfa_xl.excel.argument_error import ArgumentError, error_value
 
 __all__ = ["EXCEL_ERRORS", "is_blank", "excel_error", "error_in", "flatten", "scalar", "grid", "show", "freeze", "typed"]
 
@@ -85,15 +86,13 @@ def scalar(value: Any, arg: str, zero_is_blank: bool = False) -> Any:
     """One value: a cell, or a range whose non-blank cells are exactly one.
 
     A range of blank cells gives ``None``; a range with several values, or any Excel
-    error value, raises :class:`~alfa_xl.excel.messages.ArgumentError`.
+    error value, raises :class:`~alfa_xl.excel.argument_error.ArgumentError`.
     """
     t = type(value)
     if value is None or t is float or t is int or t is bool:
         return value  # the common single cells: nothing to check
     err = error_in(value)
     if err:
-        from alfa_xl.excel.messages import error_value  # messages imports this module
-
         raise error_value(arg, value, err)
     if not isinstance(value, (list, tuple)):
         return value
@@ -101,8 +100,6 @@ def scalar(value: Any, arg: str, zero_is_blank: bool = False) -> Any:
     if not values:
         return None
     if len(values) > 1:
-        from alfa_xl.excel.messages import ArgumentError
-
         raise ArgumentError(arg, value, "give one cell or one value, not a range", f"{len(values)} values")
     return values[0]
 

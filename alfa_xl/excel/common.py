@@ -10,6 +10,8 @@ from alfa_xl import validation
 from alfa_xl.excel.cells import grid, is_blank, scalar
 from alfa_xl.excel.messages import ArgumentError
 from alfa_xl.excel.readers import number, whole, year
+from alfa_xl.model.engine.gap import DEFAULT_TARGET
+from alfa_xl.model.engine.projection import default_horizon
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [
@@ -33,15 +35,11 @@ _TARGET_FIX = "give the target in units a year, above 0 (e.g. 400000), or leave 
 @functools.lru_cache(maxsize=1)
 def horizon() -> tuple[int, int]:
     """The default first and last projection years (:func:`alfa_xl.model.engine.projection.default_horizon`)."""
-    from alfa_xl.model.engine.projection import default_horizon
-
     return default_horizon()
 
 
 def target(value: Any, arg: str = "target") -> float:
     """The volume target in units a year: above 0; empty gives 400,000 (``0`` is an error)."""
-    from alfa_xl.model.engine.gap import DEFAULT_TARGET
-
     return validation.number(scalar(value, arg), arg, "target", fix=_TARGET_FIX, error=ArgumentError, default=float(DEFAULT_TARGET))
 
 
@@ -51,8 +49,7 @@ def year_span(start_year: Any, end_year: Any) -> tuple[int, int]:
     d_start, d_end = horizon()
     start = year(start_year, "start_year", default=d_start)
     end = year(end_year, "end_year", default=max(d_end, start))
-    if end < start:
-        raise ArgumentError("end_year", end_year, f"give an end year on or after the start year {start}", "before the start year")
+    validation.end_after_start(start, end, got=end_year, error=ArgumentError)
     return start, end
 
 

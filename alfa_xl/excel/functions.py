@@ -38,10 +38,10 @@ import math
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import common
 from alfa_xl.model.engine.gap import GAP_COLUMNS, cagr, gap_table, years_to_target
-from alfa_xl.model.engine.lineup import REGIONS
 from alfa_xl.model.engine.projection import project
 from alfa_xl.book.tables.report import COMPARE_COLUMNS, compare_scenarios, scenarios_table
 from alfa_xl.model.data.sources import facts
+from alfa_xl import validation
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [
@@ -113,14 +113,7 @@ def alfa_project(scenario=None, start_year=None, end_year=None, by=None, lineup=
 
 
 def _project_rows(lu, sc, start, end, how):
-    p = project(lu, sc, start, end)
-    if how == "model":
-        names, values = list(p.lineup.names), p.units.sum(axis=2).tolist()
-    elif how == "region":
-        names, values = list(REGIONS), p.units.sum(axis=1).tolist()
-    else:
-        names, values = [], [[] for _ in p.years]
-    return [["Year", *names, "Total"]] + [[y, *v, t] for y, v, t in zip(p.years.tolist(), values, p.totals.tolist())]
+    return project(lu, sc, start, end).rows(how)
 
 
 @xa.wizard_help
@@ -319,7 +312,7 @@ def alfa_fact(key):
     k = xa.text(key, "key")
     if k is None:
         raise xa.ArgumentError("key", key, "give a fact key such as global_units_2025 (see ALFA_FACTS())", "missing")
-    k = "_".join(k.lower().replace("-", " ").split())
+    k = validation.identifier(k, dashes=True)
     return xa.cached(("ALFA_FACT", k), lambda: _fact(k, key))
 
 

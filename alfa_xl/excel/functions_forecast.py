@@ -17,6 +17,7 @@ from alfa_xl.excel.common import EXCEL_MAX_PATHS
 from alfa_xl.model.evidence.forecast import FORECAST_PATHS, forecast
 from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES, DEFAULT_SEED
 from alfa_xl.model.data.sources import latest_actual
+from alfa_xl import validation
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["alfa_forecast"]
@@ -61,8 +62,7 @@ def alfa_forecast(start_year=None, end_year=None, percentiles=None, paths=None, 
     """
     start = xa.year(start_year, "start_year", default=latest_actual()[0] + 1)
     end = xa.year(end_year, "end_year", default=max(DEFAULT_YEAR, start))
-    if end < start:
-        raise xa.ArgumentError("end_year", end_year, f"give an end year on or after the start year {start}", "before the start year")
+    validation.end_after_start(start, end, got=end_year, error=xa.ArgumentError)
     ps = _percentiles(percentiles)
     n = _paths(paths)
     s = _seed(seed)

@@ -15,13 +15,15 @@ from typing import Any
 
 from alfa_xl import validation as v
 from alfa_xl.excel import args as xa
-from alfa_xl.model.evidence.nowcast import nowcast
+from alfa_xl.model.evidence.nowcast import check_pace, nowcast
+from alfa_xl.model.risk.result import percentile_label
+from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES
 
 __all__ = ["alfa_nowcast"]
 
 #: Function Wizard category (the same as every ALFA_ function).
 CATEGORY = xa.CATEGORY
-_LABELS = ["P10", "P50", "P90"]
+_LABELS = [percentile_label(p) for p in DEFAULT_PERCENTILES]
 
 xw = xa.xlwings_decorators()
 
@@ -40,8 +42,9 @@ def _cell(value: Any, arg: str) -> Any:
 @xw.arg("units_to_date", err_to_str=True, doc="Worldwide Alfa Romeo units sold from January to the end of the months covered, 0 or more.")
 @xw.arg("months", err_to_str=True, doc="How many months the units cover, a whole number from 1 to 12 (6 = January to June).")
 @xw.arg("year", err_to_str=True, doc="The calendar year, 2025-2060. Empty = the current year (the year after the latest actual).")
+@xw.arg("override", err_to_str=True, doc="TRUE to use units far from last year's pace (else refused). Empty = FALSE.")
 @xa.excel_function
-def alfa_nowcast(units_to_date=None, months=None, year=None):
+def alfa_nowcast(units_to_date=None, months=None, year=None, override=None):
     """Full-year Alfa Romeo sales from year-to-date units: spills P10, P50 and P90 (units a year) from past within-year seasonality.
 
     Returns
@@ -51,11 +54,18 @@ def alfa_nowcast(units_to_date=None, months=None, year=None):
         percentiles, from the share of the year sold by that month in the shipped
         partial-period history (first half 44.6-45.7% of the year in 2023-2025) and its
         year-to-year spread (docs/nowcast.md). Twelve months give the units themselves.
+        Units implying a full year further from the year before than any yearly change
+        in the history are refused unless ``override`` is TRUE
+        (:func:`alfa_xl.model.evidence.nowcast.check_pace`).
     """
     units = _cell(units_to_date, "units_to_date")
     k = _cell(months, "months")
     y = _cell(year, "year")
     y = None if xa.is_blank(y) else y
-    nc = nowcast(units, k, y)
+    accept = v.flag(_cell(override, "override"), "override", error=xa.ArgumentError, default=False)
+    if accept:
+        nc = nowcast(units, k, y)
+    else:
+        nc = check_pace(units, k, y, field="units_to_date", override="set override to TRUE")
     key = ("ALFA_NOWCAST", nc.units_to_date, nc.months, nc.year)
-    return xa.cached(key, lambda: [list(_LABELS), nc.percentiles((10, 50, 90))])
+    return xa.cached(key, lambda: [list(_LABELS), nc.percentiles()])

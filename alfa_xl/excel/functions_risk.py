@@ -23,8 +23,9 @@ import numpy as np
 
 from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.evidence.forecast import forecast
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, PathFrame, simulate, tornado
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, PathFrame, simulate
 from alfa_xl.model.risk.tails import tail_probability
+from alfa_xl.model.risk.tornado import tornado
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["alfa_probability", "alfa_percentiles", "alfa_tornado", "EXCEL_MAX_PATHS"]

@@ -36,13 +36,14 @@ def _logger() -> logging.Logger:
     path = log_path()
     with _lock:
         if "stderr" not in _installed:
-            handler = logging.StreamHandler(sys.stderr)
-            handler.setLevel(logging.ERROR)
-            handler.setFormatter(logging.Formatter(_FORMAT))
-            logger.addHandler(handler)
-            _installed["stderr"] = handler
+            stream = logging.StreamHandler(sys.stderr)
+            stream.setLevel(logging.ERROR)
+            stream.setFormatter(logging.Formatter(_FORMAT))
+            logger.addHandler(stream)
+            _installed["stderr"] = stream
         key = f"file:{path}"
         if key not in _installed:
+            handler: logging.FileHandler | None
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 handler = logging.FileHandler(path, encoding="utf-8", delay=True)

@@ -39,12 +39,11 @@ from typing import Any
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.book.inputs import Cell, InputsError, TableCells, missing_fix, read_book_inputs
 from alfa_xl.book.layout import (
-    INPUT_NAMES, INPUTS, LINEUP_TABLE, OWNED_AREAS, STATUS_ANCHOR, STATUS_NAME, STATUS_SHEET, status_text,
+    INPUT_NAMES, OWNED_AREAS, STATUS_NAME, STATUS_SHEET, status_text,
     written_anchor_name, written_name, written_record,
 )
-from alfa_xl.book.owned import (
-    OwnedAreaError, check_growth, check_overlaps, check_sheet, current_marks, new_extent, protected_fix, recorded_fix, recorded_rectangle,
-)
+from alfa_xl.book.stored import stored_names
+from alfa_xl.book.owned import OwnedAreaError, check_sheet, current_marks, plan, recorded_fix, recorded_rectangle
 from alfa_xl.book.moved import parse_rows_record, rows_name, rows_record, trusted_rectangle
 from alfa_xl.book.text import excel_value
 from alfa_xl.book.xlsx import MAX_ROW, CellRange, range_ref
@@ -179,46 +178,51 @@ class XlwingsSource:
 
 # -- planning -------------------------------------------------------------------------------------
 def _plan(book, inputs) -> list[tuple[str, Any, list[list[Any]]]]:  # (name, range, grid)
-    """Every owned area's range (the top-left of the last one) and grid, checked against
-    the rules of :mod:`alfa_xl.book.owned`."""
-    planned = []
-    for area in OWNED_AREAS:
-        rng = _named_range(book, area.name, required=area.required)
+    """Every owned area's range (the top-left of the last one) and grid, planned and checked
+    by :func:`alfa_xl.book.owned.plan`, the headless refresh's planner."""
+    areas = XlwingsAreas(book)
+    return [(p.area.name, areas.ranges[p.area.name], p.grid) for p in plan(areas, inputs).areas]
+
+
+class XlwingsAreas:
+    """:class:`~alfa_xl.book.owned.AreaSource` over an open book (``xw.Book``-shaped);
+    keeps the ranges of the owned names it resolved, for writing."""
+
+    def __init__(self, book):
+        self.book = book
+        self.ranges: dict[str, Any] = {}
+
+    def owned(self, name: str, required: bool, fix: str) -> CellRange | None:
+        rng = _named_range(self.book, name, required=required)
         if rng is None:
-            continue
-        old = _extent(rng)
-        check_sheet(area.name, old, area.sheet, area.anchor)
-        grid, _ = area.grid(inputs)
-        planned.append((area.name, rng, old, new_extent(area.name, old, grid), grid, _recorded(book, area, old)))
-    for sheet in sorted({old.sheet for _, _, old, _, _, _ in planned}):
-        if _locked(book, sheet):
-            raise OwnedAreaError(f"sheet {sheet}", None, protected_fix(sheet), "protected: the refresh would write into its locked cells")
-    protected = []
-    status = _named_range(book, STATUS_NAME, required=False)
-    if status is not None:
-        cell = _extent(status)
-        check_sheet(STATUS_NAME, cell, STATUS_SHEET, STATUS_ANCHOR)
-        protected.append((STATUS_NAME, CellRange(cell.sheet, cell.r0, cell.c0, cell.r0, cell.c0)))
-    for i in INPUTS:
-        rng = _named_range(book, i.name, required=False)
-        if rng is not None:
-            protected.append((i.name, _extent(rng)))
-    lineup = next((t for s in book.sheets for t in _tables(s) if str(getattr(t, "name", "")).lower() == LINEUP_TABLE.lower()), None)
-    if lineup is not None:
-        protected.append((LINEUP_TABLE, _extent(lineup.range)))
-    owned = [(n, new) for n, _, _, new, _, _ in planned] + [(n, old) for n, _, old, _, _, _ in planned]
-    check_overlaps(owned + [(n, w) for n, _, _, _, _, w in planned if w is not None], protected)
-    out = []
-    for name, rng, old, new, grid, written in planned:
-        if written is not None:
-            written = _trusted(book, name, old, written)
-        # every cell the owned name or the new tables cover, read in one block from the top-left
+            return None
+        self.ranges[name] = rng
+        return _extent(rng)
+
+    def recorded(self, area, old: CellRange) -> CellRange | None:
+        return _recorded(self.book, area, old)
+
+    def protected(self, sheet: str) -> bool:
+        return _locked(self.book, sheet)
+
+    def input_range(self, name: str) -> CellRange | None:
+        rng = _named_range(self.book, name, required=False)
+        return None if rng is None else _extent(rng)
+
+    def table(self, name: str) -> CellRange | None:
+        found = next((t for s in self.book.sheets for t in _tables(s) if str(getattr(t, "name", "")).lower() == name.lower()), None)
+        return None if found is None else _extent(found.range)
+
+    def trusted(self, area, old: CellRange, written: CellRange) -> CellRange:
+        return _trusted(self.book, area.name, old, written)
+
+    def filled(self, name: str, old: CellRange, new: CellRange) -> list[tuple[int, int]]:
+        """Every non-empty cell the owned name or the new tables cover, read in one block
+        from the top-left."""
+        rng = self.ranges[name]
         rows, cols = max(old.r1, new.r1) - old.r0 + 1, max(old.c1, new.c1) - old.c0 + 1
         values = _grid(rng.resize(1, 1).resize(rows, cols).options(ndim=2, err_to_str=True).value, rows, cols)
-        filled = [(old.r0 + i, old.c0 + j) for i, row in enumerate(values) for j, x in enumerate(row) if x is not None and x != ""]
-        check_growth(name, old, new, filled, written)
-        out.append((name, rng, grid))
-    return out
+        return [(old.r0 + i, old.c0 + j) for i, row in enumerate(values) for j, x in enumerate(row) if x is not None and x != ""]
 
 
 def _locked(book, sheet: str) -> bool:
@@ -352,11 +356,24 @@ def _write_area(book, name: str, owned, grid: list[list[Any]]) -> Any:
     return target
 
 
+def _calculate(app) -> None:
+    """Recalculate now, also when the user keeps calculation on manual: every formula over
+    the written areas (the Checks, the chart data, the charts) shows the new output."""
+    calculate = getattr(app, "calculate", None)
+    if not callable(calculate):
+        return
+    try:
+        calculate()
+    except Exception:  # a platform without it: the output is written; Excel recalculates when it next does
+        logger.warning("could not recalculate after the refresh", exc_info=True)
+
+
 def _run(book, single: bool) -> str:
     book = _caller(book)
     try:  # one validation pass: every input read, every table computed, every area checked
         inputs = read_book_inputs(XlwingsSource(book), single=single)
         planned = _plan(book, inputs)
+        stored = {name: text for name, text in stored_names(inputs).items() if _has_name(book, name)}
     except AlfaInputError as exc:
         message = f"Refresh stopped, nothing changed: {exc}"
         _report(book, message, error=True)
@@ -365,6 +382,9 @@ def _run(book, single: bool) -> str:
         with _Quiet(book.app):
             for name, rng, grid in planned:
                 _write_area(book, name, rng, grid)
+            for name, text in stored.items():  # the live tables' copies for Excel without the add-in
+                book.names[name].refers_to = text
+        _calculate(book.app)
     except Exception as exc:
         message = f"Refresh failed while writing ({type(exc).__name__}); run it again, or report this message if it repeats"
         logger.exception("refresh failed while writing")

@@ -14,10 +14,13 @@ from typing import Any
 
 import cachetools
 
+from alfa_xl import validation
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.excel.cells import error_in, freeze, grid, is_blank, typed
 from alfa_xl.excel.messages import ArgumentError, error_value
 from alfa_xl.excel.readers import serial_year
+from alfa_xl.model.engine.lineup import Lineup
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 
 __all__ = ["scenario", "lineup", "clear"]
 
@@ -54,8 +57,6 @@ def scenario(value: Any, arg: str = "scenario"):
         hit = _NAMED.get(value)
         if hit is not None:
             return hit
-    from alfa_xl.model.engine.scenarios import get_scenario
-
     err = error_in(value)
     if err:
         raise error_value(arg, value, err)
@@ -83,8 +84,6 @@ def scenario(value: Any, arg: str = "scenario"):
 
 @_memo(maxsize=128)
 def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
-    from alfa_xl.model.engine.scenarios import Scenario
-
     if len(rows[0]) != 2:
         raise ArgumentError(arg, rows, "give two columns: parameter and value", f"{len(rows[0])} columns")
     pairs: list[tuple[str, Any]] = []
@@ -92,7 +91,7 @@ def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
     for i, (key, value) in enumerate(rows):
         if is_blank(key):
             continue
-        name = " ".join(str(key).split())
+        name = validation.squash(key)
         if i == 0 and name.lower() in ("parameter", "parameters"):
             continue
         if is_blank(value):
@@ -120,6 +119,8 @@ def lineup(value: Any, arg: str = "lineup"):
     each following row is one model. Blank rows are ignored. Dates in year columns give
     their year, whether they arrive as dates (classic) or serial numbers (Office.js).
     """
+    if isinstance(value, (list, tuple)):
+        _refuse_too_many_models(value, arg)
     err = error_in(value)
     if err:
         raise error_value(arg, value, err)
@@ -133,13 +134,27 @@ def lineup(value: Any, arg: str = "lineup"):
     return _lineup_from_rows(freeze(rows), arg)
 
 
+def _refuse_too_many_models(value: list | tuple, arg: str) -> None:
+    """Refuse a range with more filled rows than a header and ``LIMITS["lineup_models"]``
+    models, before any cell is converted: counting stops at the first row past the limit."""
+    from alfa_xl.validation import LIMITS
+
+    limit = int(LIMITS["lineup_models"].hi)
+    filled = 0
+    for row in value:
+        cells = row if isinstance(row, (list, tuple)) else (row,)
+        if not all(is_blank(v) for v in cells):
+            filled += 1
+            if filled > limit + 1:  # the header row and the models
+                raise ArgumentError(arg, f"more than {limit} rows", LIMITS["lineup_models"].instruction(),
+                                    f"more than {limit} models")
+
+
 @_memo(maxsize=32)
 def _lineup_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
     import pandas as pd
 
-    from alfa_xl.model.engine.lineup import Lineup
-
-    header = ["" if is_blank(h) else "_".join(str(h).strip().lower().split()) for h in rows[0]]
+    header = ["" if is_blank(h) else validation.identifier(h) for h in rows[0]]
     if "model" not in header:
         raise ArgumentError(arg, rows, _LINEUP_FIX, "no header row with a 'model' column")
     body = [list(r) for r in rows[1:] if not all(is_blank(v) for v in r)]

@@ -131,7 +131,7 @@ def text(value: Any, arg: str, default: str | None = None) -> str | None:
         raise ArgumentError(arg, value, f"give {arg} as text", "not text")
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         value = int(value)
-    return " ".join(str(value).split())
+    return validation.squash(value)
 
 
 def choice(value: Any, arg: str, options: Mapping[str, str], default: str) -> str:
@@ -144,7 +144,7 @@ def choice(value: Any, arg: str, options: Mapping[str, str], default: str) -> st
     value = scalar(value, arg)
     if is_blank(value):
         return default
-    key = "_".join(str(value).strip().lower().split())
+    key = validation.identifier(value)
     try:
         return options[key]
     except KeyError:

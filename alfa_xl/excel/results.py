@@ -8,58 +8,15 @@ lists, so a caller changing a result cannot change what the next call gets.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import threading
-from typing import Any, Callable, Hashable, Iterable
+from typing import Any, Callable, Hashable
 
 import cachetools
 
+from alfa_xl.book.values import clean_result, clean_value, frame_grid
 from alfa_xl.excel.cells import freeze
 
 __all__ = ["clean_value", "clean_result", "frame_grid", "ResultCache", "CACHE", "cached"]
-
-
-def clean_value(value: Any) -> Any:
-    """A value safe for a cell: NaN, infinity, ``pd.NA``/``NaT`` -> ``None``; NumPy
-    scalars -> Python; ``date``/``datetime`` kept; anything else unknown -> its text."""
-    t = type(value)
-    if t is float:
-        return value if value - value == 0 else None
-    if value is None or t is str or t is int or t is bool:
-        return value
-    if isinstance(value, (dt.datetime, dt.date)):
-        try:
-            return None if value != value else value  # NaT
-        except TypeError:
-            return value
-    if hasattr(value, "item") and hasattr(value, "dtype"):  # NumPy scalar
-        return clean_value(value.item())
-    if isinstance(value, float):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, int):
-        return int(value)
-    try:
-        if value != value:  # pd.NA raises TypeError here
-            return None
-    except TypeError:
-        return None
-    return str(value)
-
-
-def clean_result(result: Any) -> Any:
-    """A scalar, a 1-D list or a list of rows with every value passed through
-    :func:`clean_value` (new lists; tuples become lists)."""
-    if isinstance(result, (list, tuple)):
-        return [clean_result(r) if isinstance(r, (list, tuple)) else clean_value(r) for r in result]
-    return clean_value(result)
-
-
-def frame_grid(frame, header: Iterable[str] | None = None) -> list[list[Any]]:
-    """A DataFrame as rows: the header (``header`` or the column names) first, then the
-    values (index dropped)."""
-    head = [str(c) for c in (header if header is not None else frame.columns)]
-    return [head] + [list(r) for r in frame.itertuples(index=False, name=None)]
 
 
 def _thaw(value: Any) -> Any:

@@ -30,8 +30,9 @@ text (``"2030-06-30"``) or an Excel date serial number (the number Excel stores 
 date cell), each giving its year.
 
 Modules: :mod:`~alfa_xl.validation.limits` (the table, blanks, Excel errors),
-:mod:`~alfa_xl.validation.numbers`, :mod:`~alfa_xl.validation.years` and
-:mod:`~alfa_xl.validation.texts`; everything is imported here, so callers write
+:mod:`~alfa_xl.validation.numbers`, :mod:`~alfa_xl.validation.years` (with the rule of
+every year range), :mod:`~alfa_xl.validation.texts` (with the name normalisers) and
+:mod:`~alfa_xl.validation.pairs` (options given both or neither); everything is imported here, so callers write
 ``from alfa_xl import validation`` and ``validation.number(...)``.
 
 Examples
@@ -54,13 +55,14 @@ from alfa_xl.validation.limits import (
 from alfa_xl.validation.numbers import (
     NumberTextError, number, parse_number_text, paths, positive, seed, share, whole,
 )
-from alfa_xl.validation.texts import existing_file, flag, name, text
+from alfa_xl.validation.pairs import both_or_neither
+from alfa_xl.validation.texts import existing_file, flag, identifier, name, name_key, squash, text
 from alfa_xl.validation.csvfile import CsvTable, column_key, read_csv_file
-from alfa_xl.validation.years import excel_serial_range, excel_serial_year, horizon, year
+from alfa_xl.validation.years import end_after_start, excel_serial_range, excel_serial_year, horizon, year
 
 __all__ = [
     "Limit", "LIMITS", "DEFAULT_YEAR", "EXCEL_ERRORS", "RESERVED_NAMES", "default_horizon", "is_blank",
     "parse_number_text", "NumberTextError", "number", "whole", "year", "share", "positive", "paths", "seed",
-    "horizon", "flag", "text", "name", "existing_file", "excel_serial_year", "excel_serial_range", "excel_error",
-    "CsvTable", "read_csv_file", "column_key",
+    "horizon", "flag", "text", "name", "squash", "name_key", "identifier", "existing_file", "excel_serial_year",
+    "excel_serial_range", "excel_error", "end_after_start", "both_or_neither", "CsvTable", "read_csv_file", "column_key",
 ]

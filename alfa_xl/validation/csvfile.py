@@ -1,11 +1,11 @@
 """The one reader of every CSV a user gives (a lineup, a scenario): bounded, and the way
 Excel writes CSVs in every locale.
 
-Bounds, checked before the text is parsed (:data:`~alfa_xl.validation.limits.LIMITS`):
-the file size (``csv_bytes``, from the file system before anything is read), the number
-of lines (``csv_lines``) and the length of each line (``csv_line_chars``), then while
-parsing the length of each field (``csv_field_chars``, a spreadsheet cell's limit) and the
-number of rows (``max_rows``, the caller's: ``lineup_models`` for a lineup). A refused
+Bounds (:data:`~alfa_xl.validation.limits.LIMITS`): the file size (``csv_bytes``, from the
+file system before anything is read), the length of each line (``csv_line_chars``, before
+the text is parsed), then while parsing, stopping at the first excess: the number of rows
+(``max_rows``, the caller's: ``lineup_models`` for a lineup), of lines (``csv_lines``) and
+the length of each field (``csv_field_chars``, a spreadsheet cell's limit). A refused
 file costs what reading at most ``csv_bytes`` costs, whatever its size on disk; an
 accepted one costs time and memory in proportion to its size.
 
@@ -33,7 +33,7 @@ from typing import Any, Collection
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.validation.limits import LIMITS
-from alfa_xl.validation.texts import existing_file
+from alfa_xl.validation.texts import existing_file, identifier, name_key
 
 __all__ = ["CsvTable", "read_csv_file", "column_key"]
 
@@ -87,17 +87,18 @@ class CsvTable:
         if column_key(column) not in keys:
             return None
         col = keys.index(column_key(column))
-        want = " ".join(value.split()).casefold()
+        want = name_key(value)
         found = None
         for row, line in zip(self.rows, self.lines):
-            if " ".join(row[col].split()).casefold() == want:
+            if name_key(row[col]) == want:
                 found = line
         return found
 
 
 def column_key(name: object) -> str:
-    """A column's name compared across spellings: ``Peak Units`` is ``peak_units``."""
-    return "_".join(str(name).strip().lower().split())
+    """A column's name compared across spellings: ``Peak Units`` is ``peak_units``
+    (:func:`~alfa_xl.validation.texts.identifier`)."""
+    return identifier(name)
 
 
 def read_csv_file(
@@ -175,16 +176,13 @@ def read_csv_file(
     del chunks
     text = _decode(data, refuse)
     del data
-    lines_limit = int(LIMITS["csv_lines"].hi)
-    if sum(1 for _ in _LINE_BREAK.finditer(text)) > lines_limit:
-        raise refuse(f"more than {lines_limit:,} lines", LIMITS["csv_lines"].instruction())
     line_limit = int(LIMITS["csv_line_chars"].hi)
-    for number, line in enumerate(_LINE_BREAK.split(text), 1):
-        if len(line) > line_limit:
-            raise refuse(
-                f"line {number} is {len(line):,} characters long, more than {line_limit:,}",
-                LIMITS["csv_line_chars"].instruction(),
-            )
+    long_line = _long_line(text, line_limit)
+    if long_line is not None:
+        number, length = long_line
+        raise refuse(
+            f"line {number} is {length:,} characters long, more than {line_limit:,}", LIMITS["csv_line_chars"].instruction()
+        )
     separator = _separator(text, form, refuse)
     header, rows, lines = _parse(text, separator, max_rows, rows_kind, form, refuse)
     if not rows and empty_fix is not None:
@@ -218,6 +216,32 @@ def _decode(data: bytes, refuse) -> str:
     return text
 
 
+def _long_line(text: str, limit: int) -> tuple[int, int] | None:
+    """(line number, length) of the first line longer than ``limit`` characters, or ``None``.
+
+    Any such line covers one of the points ``0, limit, 2 limit, ...``; around each the
+    nearest line breaks are looked for within ``limit`` characters (``str.find``, no copy
+    of the text), so the cost is linear in the text whatever its lines.
+
+    >>> _long_line("ab\\ncdef\\r\\nx", 3), _long_line("ab\\ncd", 3)
+    ((2, 4), None)
+    """
+
+    def next_break(start: int, stop: int) -> int:
+        found = [i for i in (text.find("\n", start, stop), text.find("\r", start, stop)) if i != -1]
+        return min(found) if found else stop
+
+    for point in range(0, len(text), limit):
+        low = max(0, point - limit - 1)
+        start = max(text.rfind("\n", low, point + 1), text.rfind("\r", low, point + 1)) + 1
+        if next_break(point, min(len(text), point + limit + 2)) - max(start, low) > limit:
+            start = start if start > 0 else max(text.rfind("\n", 0, point + 1), text.rfind("\r", 0, point + 1)) + 1
+            length = next_break(start, len(text)) - start
+            number = text.count("\n", 0, start) + text.count("\r", 0, start) - text.count("\r\n", 0, start) + 1
+            return number, length
+    return None
+
+
 def _separator(text: str, form: str, refuse) -> str:
     """The separator that splits the header line; ``,`` for a one-column header."""
     first = _LINE_BREAK.split(text, 1)[0]
@@ -240,12 +264,15 @@ def _parse(
 ) -> tuple[list[str], list[list[str]], list[int]]:
     """Header, rows with a non-blank field, and the line each row ends on."""
     field_limit = int(LIMITS["csv_field_chars"].hi)
+    lines_limit = int(LIMITS["csv_lines"].hi)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
     try:
         for row in reader:
+            if reader.line_num > lines_limit:  # blank lines count too; the rows' own limit usually comes first
+                raise refuse(f"more than {lines_limit:,} lines", LIMITS["csv_lines"].instruction())
             for value in row:
                 if len(value) > field_limit:
                     raise _field_too_long(reader.line_num, len(value), refuse)

@@ -256,8 +256,12 @@ def seed(value: Any, default: int, *, field: str = "seed", error: type[AlfaInput
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         if 0 <= int(value) <= LIMITS["seed"].hi:
             return int(value)
-        raise error(field, value, LIMITS["seed"].instruction(), "outside 0 to 2**63 - 1")
+        raise error(field, value, LIMITS["seed"].instruction(), _SEED_RANGE)
     result = whole(value, field, "seed", error=error)
     if result > 2**63 - 1:  # 2.0**63 equals the float bound
-        raise error(field, value, LIMITS["seed"].instruction(), "outside 0 to 2**63 - 1")
+        raise error(field, value, LIMITS["seed"].instruction(), _SEED_RANGE)
     return result
+
+
+#: The seeds NumPy's generator takes, written out for a person (2**63 - 1 is the largest).
+_SEED_RANGE = f"outside 0 to {2**63 - 1:,}"

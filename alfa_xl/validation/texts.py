@@ -1,4 +1,6 @@
-"""Yes/no flags, text, model and scenario names, file paths."""
+"""Yes/no flags, text, model and scenario names, file paths, and the three ways a typed
+name is normalised (:func:`squash` to show it, :func:`name_key` to compare model names,
+:func:`identifier` for a column, option, parameter or scenario word)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,35 @@ from typing import Any, Iterable
 
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.validation.limits import RESERVED_NAMES, _RESERVED_KEYS, excel_error, is_blank
+
+
+def squash(value: Any) -> str:
+    """Text as a name is shown: the ends stripped, every run of white space one space.
+
+    >>> squash("  Tonale \t successor ")
+    'Tonale successor'
+    """
+    return " ".join(str(value).split())
+
+
+def name_key(value: Any) -> str:
+    """How two model names are compared: squashed and case-folded.
+
+    >>> name_key(" tonale  SUCCESSOR") == name_key("Tonale successor")
+    True
+    """
+    return squash(value).casefold()
+
+
+def identifier(value: Any, *, dashes: bool = False) -> str:
+    """A typed word for a column, option, parameter or scenario: lower case, each run of
+    white space (and with ``dashes``, each hyphen) one underscore.
+
+    >>> identifier(" Peak  Units"), identifier("Track-Record", dashes=True)
+    ('peak_units', 'track_record')
+    """
+    text = str(value).lower()
+    return "_".join((text.replace("-", " ") if dashes else text).split())
 
 
 _TRUE = frozenset({"true", "yes", "y", "1", "on"})
@@ -58,7 +89,7 @@ def text(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError
         raise error(field, value, f"give {field} as text", "not text")
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         value = int(value)
-    return " ".join(str(value).split())
+    return squash(value)
 
 
 def name(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError,

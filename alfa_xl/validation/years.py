@@ -63,8 +63,9 @@ def year(value: Any, field: str, kind: str = "projection_year", *, error: type[A
         value = int(_ISO_DATE.match(value).group(1))  # type: ignore[union-attr]
     elif isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value):
         first, last = excel_serial_range(limit.lo, limit.hi)
-        if first <= value < last:
-            value = excel_serial_year(value)
+        serial = float(value)
+        if first <= serial < last:
+            value = excel_serial_year(serial)
     return int(number(value, field, kind, lo=limit.lo, hi=limit.hi, error=error))
 
 
@@ -77,6 +78,21 @@ def horizon(start: Any, end: Any, *, error: type[AlfaInputError] = HorizonError)
     """
     s = year(start, "start_year", error=error)
     e = year(end, "end_year", error=error)
-    if e < s:
-        raise error("end_year", e, f"give an end year on or after the start year {s}", "before the start year")
+    end_after_start(s, e, error=error)
     return s, e
+
+
+def end_after_start(start: int, end: int, *, field: str = "end_year", got: Any = None, verb: str = "give",
+                    error: type[AlfaInputError] = HorizonError) -> None:
+    """The rule of every year range: the end on or after the start. The error names
+    ``field`` (a worksheet argument, an Inputs cell), shows ``got`` (default: ``end``) and
+    says ``verb`` ("give", or "type" at a cell).
+
+    >>> end_after_start(2030, 2026)
+    Traceback (most recent call last):
+    ...
+    alfa_xl.errors.HorizonError: end_year: before the start year (got 2026); give an end year on or after the start year 2030
+    """
+    if end < start:
+        raise error(field, end if got is None else got, f"{verb} an end year on or after the start year {start}",
+                    "before the start year")

@@ -89,13 +89,13 @@ failed:
     alfa_gap_table = Err.Description
 End Function
 
-Function alfa_nowcast(Optional units_to_date, Optional months, Optional year)
+Function alfa_nowcast(Optional units_to_date, Optional months, Optional year, Optional override)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        alfa_nowcast = XLPy.CallUDF("alfa_xl.udfs", "alfa_nowcast", Array(units_to_date, months, year), ThisWorkbook, Application.Caller)
+        alfa_nowcast = XLPy.CallUDF("alfa_xl.udfs", "alfa_nowcast", Array(units_to_date, months, year, override), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        alfa_nowcast = XLPy.CallUDF("alfa_xl.udfs", "alfa_nowcast", Array(units_to_date, months, year))
+        alfa_nowcast = XLPy.CallUDF("alfa_xl.udfs", "alfa_nowcast", Array(units_to_date, months, year, override))
         Exit Function
     #End If
 failed:

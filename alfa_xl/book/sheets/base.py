@@ -14,14 +14,17 @@ from xlsxwriter.utility import xl_range_abs
 
 from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.book.build_inputs import BuildInputs
-from alfa_xl.book.layout import OUTPUT_FONT, ROLE_STYLES, SCENARIO_LIST_ROWS, STALE, WORKBOOK_NAME
+from alfa_xl.book.layout import LOADED_NAME, MAX_YEARS, OUTPUT_FONT, ROLE_STYLES, SCENARIO_LIST_ROWS, STALE, WORKBOOK_NAME
+from alfa_xl.book.values import clean_result, frame_grid
 from alfa_xl.book.xlsx import quote_sheet
+from alfa_xl.model.engine.gap import GAP_COLUMNS, gap_table
+from alfa_xl.model.engine.projection import project
 
 __all__ = ["ROOM", "TORNADO_ROOM", "TOLERANCE", "Formats", "Live", "Spill", "ChecksLayout", "BookLayout", "Context",
-           "new_sheet", "define", "define_hidden", "status_format", "status_fmt", "spill"]
+           "new_sheet", "define", "define_hidden", "loaded_note", "LOADED_TEXT", "status_format", "status_fmt", "spill"]
 
-#: Rows kept free for each spilled table (room for horizons up to ROOM - 1 years).
-ROOM = 20
+#: Rows kept for each spilled table: its header and MAX_YEARS years.
+ROOM = MAX_YEARS + 1
 #: Tornado drivers the Risk sheet's chart shows (the table in out_risk has them all).
 TORNADO_ROOM = 10
 #: Tolerance used by the checks (units).
@@ -97,31 +100,22 @@ def status_fmt(f: Formats):
 
 
 class Live:
-    """Cached values of ``ALFA_*`` cells: :mod:`alfa_xl.excel.functions` called as Excel calls it."""
+    """Cached values of ``ALFA_*`` cells, from the engine: the rows the worksheet functions
+    return for the same arguments (:meth:`Projection.rows`, the gap table as a grid, values
+    cleaned as :mod:`alfa_xl.book.values` cleans them for Excel)."""
 
     def __init__(self, inputs: BuildInputs):
-        from alfa_xl.excel import functions as udfs
-
-        self.udfs = udfs
-        self.lineup = inputs.excel_lineup()
+        self.lineup = inputs.refresh_inputs().lineup
 
     def project(self, scenario: str, start: int, end: int, by: str = "model") -> list[list[Any]]:
-        return self._table(self.udfs.alfa_project(scenario, float(start), float(end), by, self.lineup))
+        return clean_result(project(self.lineup, scenario, start, end).rows(by))
 
     def gap_table(self, target: float, scenario: str, start: int, end: int) -> list[list[Any]]:
-        return self._table(self.udfs.alfa_gap_table(float(target), scenario, float(start), float(end), self.lineup))
+        table = gap_table(project(self.lineup, scenario, start, end), float(target))
+        return clean_result(frame_grid(table, GAP_COLUMNS))
 
     def total(self, year: int, scenario: str) -> float:
-        value = self.udfs.alfa_total(float(year), scenario, self.lineup)
-        if not isinstance(value, (int, float)):
-            raise RuntimeError(f"ALFA_TOTAL({year}, {scenario!r}) returned {value!r}")
-        return float(value)
-
-    @staticmethod
-    def _table(result: Any) -> list[list[Any]]:
-        if isinstance(result, str) or not isinstance(result, list):
-            raise RuntimeError(f"worksheet function returned {result!r}")
-        return [list(r) for r in result]
+        return project(self.lineup, scenario, year, year).total(year)
 
 
 # -- the layout ------------------------------------------------------------------------
@@ -198,6 +192,13 @@ class ChecksLayout:
 
     FORECAST_ROWS = 2
 
+    @property
+    def last_row(self) -> int:
+        """Last row of the checks (the master's range of error values ends here)."""
+        return self.forecast_first + self.FORECAST_ROWS - 1
+
+    last_col: int = 11                       # column L: the per-scenario table's last column
+
 
 @dataclass(frozen=True)
 class BookLayout:
@@ -245,6 +246,22 @@ class Context:
     master: str                                    # cached master check
     status: str                                    # cached status line
     names: dict[str, str] = field(default_factory=dict)   # defined name -> reference
+    outputs: dict[str, Any] = field(default_factory=dict)  # owned area -> its blocks as built
+
+
+#: What :func:`loaded_note` shows with and without the ``ALFA_*`` functions.
+LOADED_TEXT = ("Live: the ALFA_ functions are loaded (purple cells).",
+               "Purple cells show the values of the last refresh: "
+               "the live ALFA_ functions need the xlwings add-in (classic Excel) or xlwings Lite.")
+
+
+def loaded_note(ctx: Context, ws, r: int, c: int) -> None:
+    """A visible note that says whether the live functions run. Its cached value is the
+    "not loaded" text: a file opened without them shows exactly that, and Excel with them
+    recalculates it on open (``fullCalcOnLoad``)."""
+    live, stored = LOADED_TEXT
+    fmt = ctx.f.get(bold=True, font_color=LIVE_FONT)
+    ws.write_formula(r, c, f'=IF({LOADED_NAME},"{live}","{stored}")', fmt, stored)
 
 
 def new_sheet(ctx: Context, name: str, widths: dict[int, float] | None = None, landscape: bool = True):

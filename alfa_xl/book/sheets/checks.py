@@ -7,25 +7,117 @@ cells of this sheet through it, so moving a section moves its references with it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy_financial as npf
 from xlsxwriter.utility import xl_range, xl_range_abs, xl_rowcol_to_cell
 
 from alfa_xl.book.tables.report import Block
-from alfa_xl.book.layout import BookInputs
+from alfa_xl.book.layout import LOADED_NAME, BookInputs
 from alfa_xl.book.sheets.base import TOLERANCE, Context, define, new_sheet, status_format
 from alfa_xl.book.sheets.gap import DIFF_COL, GapResult
 from alfa_xl.book.sheets.gap import SHEET as GAP_SHEET
 from alfa_xl.book.sheets.projection import ProjectionResult
 
 SHEET = "Checks"
+
+
+# -- where the refresh puts each table of out_scenarios ---------------------------------
+@dataclass(frozen=True)
+class Term:
+    """Excel text that composes like the number it stands for (``Term("$C$7") + 5`` is
+    ``$C$7+5``), so one piece of arithmetic gives both the cached value and the formula."""
+
+    text: str
+    compound: bool = False  # a sum or difference at the top level: parenthesised in a product
+
+    def __add__(self, other: Any) -> Term:
+        return Term(f"{self.text}+{_text(other)}", True)
+
+    def __radd__(self, other: Any) -> Term:
+        return Term(f"{_text(other)}+{self.text}", True)
+
+    def __sub__(self, other: Any) -> Term:
+        return Term(f"{self.text}-{_text(other)}", True)
+
+    def __mul__(self, other: Any) -> Term:
+        return Term(f"{_factor(self)}*{_factor(other)}")
+
+
+def _text(value: Any) -> str:
+    return value.text if isinstance(value, Term) else str(value)
+
+
+def _factor(value: Any) -> str:
+    return f"({value.text})" if isinstance(value, Term) and value.compound else _text(value)
+
+
+@dataclass(frozen=True)
+class ScenarioGrid:
+    """The grid the refresh writes to ``out_scenarios`` for ``n`` scenarios of ``y`` years
+    (whole numbers, or :class:`Term` cell references for the sheet's formulas): the
+    comparison (title, header, one row a scenario, a blank row), then one projection table
+    per scenario, then one gap table per scenario, each a title, a header, ``y`` rows and
+    a blank row. Offsets count rows from the grid's first, as ``OFFSET`` does."""
+
+    n: Any
+    y: Any
+
+    #: rows before the first projection's data: the comparison's title, header and blank
+    #: row, then that table's title and header
+    HEAD = 5
+    #: rows of a table besides its data: title, header and the blank row after it
+    FRAME = 3
+
+    def table_start(self, j: Any) -> Any:
+        """Offset of the data of the ``j``-th table after the comparison (1-based)."""
+        return self.n + self.HEAD + (j - 1) * (self.y + self.FRAME)
+
+    def projection_start(self, k: Any) -> Any:
+        """Offset of scenario ``k``'s projection rows (1-based ``k``)."""
+        return self.table_start(k)
+
+    def gap_start(self, k: Any) -> Any:
+        """Offset of scenario ``k``'s gap rows: after the ``n`` projection tables."""
+        return self.table_start(self.n + k)
+
+
+@dataclass(frozen=True)
+class ScenarioCheck:
+    """Cached values of one row of the per-scenario checks (differences in units)."""
+
+    k: int
+    scenario: str
+    p0: int
+    g0: int
+    sums: float
+    ident: float
+    link: float
+    comp: float
+    status: str
+    total: float
+    gap: float
+
+
+@dataclass(frozen=True)
+class ChecksValues:
+    """Cached values of the Checks sheet's scenario rows (:func:`checks_values`)."""
+
+    n: int
+    y: int
+    w: int
+    per: tuple[ScenarioCheck, ...]
+    stale_target: str
+    stale_years: str
+    stale_list: str
+    master: str
 _PER_HEADERS = ["#", "Scenario", "Projection rows start (offset)", "Gap rows start (offset)", "Total - sum of models",
                 "Target - projection - gap", "Gap table projection - total", "Compare: target - total - gap", "Status",
                 "Gap in compare year", "Own growth a year"]
 
 
-def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: ProjectionResult, gap: GapResult,
+def write(ctx: Context, cv: ChecksValues, rv: dict[str, str], proj: ProjectionResult, gap: GapResult,
           fv: dict[str, str]) -> None:
     """The Checks sheet, with ``cv`` (:func:`checks_values`), ``rv``
     (:func:`risk_checks_values`) and ``fv`` (:func:`forecast_checks_values`) as the cached values.
@@ -40,12 +132,20 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
     ws = new_sheet(ctx, SHEET, {0: 5, 1: 62, 2: 14, 3: 14, 4: 14, 5: 14, 6: 14, 7: 14, 8: 14, 9: 14, 10: 12, 11: 12})
     ws.write(0, 0, "Checks", f.title())
     ws.write(1, 0, "Native Excel formulas over the values the refresh wrote (names out_scenarios and out_risk): they work with or without the Python add-in.", f.subtitle())
+    ws.write(2, 0, "The master check is ERROR when any check below fails or holds an error value (#VALUE!, #REF!, ...).",
+             f.subtitle())
     per = xl_range(L.per_first, L.per_status_col, L.per_last, L.per_status_col)
     stale = xl_range(L.stale_first, V, L.stale_first + L.STALE_ROWS - 1, V)
     risk = xl_range(L.risk_first, V, L.risk_first + L.RISK_ROWS - 1, V)
     fc = xl_range(L.forecast_first, V, L.forecast_first + L.FORECAST_ROWS - 1, V)
     ws.write(L.master_row, 1, "Master check", f.get(bold=True, font_size=12))
-    ws.write_formula(L.master_row, V, f'=IF(COUNTIF({per},"ERROR")+COUNTIF({stale},"ERROR")+COUNTIF({risk},"ERROR")+COUNTIF({fc},"ERROR")>0,"ERROR",'
+    # any error value below the master (a #VALUE! in a check's inputs, a #REF! after a deletion) is an ERROR too
+    # (the live functions' rows, not part of the master, left out)
+    above = xl_range_abs(L.shape_row - 1, 0, L.live_first - 2, L.last_col)
+    below = xl_range_abs(L.risk_first - 1, 0, L.last_row, L.last_col)
+    ws.write_formula(L.master_row, V, f'=IF(SUMPRODUCT(--ISERROR({above}))+SUMPRODUCT(--ISERROR({below}))'
+                                      f'+COUNTIF({per},"ERROR")+COUNTIF({stale},"ERROR")+COUNTIF({risk},"ERROR")'
+                                      f'+COUNTIF({fc},"ERROR")>0,"ERROR",'
                                       f'IF(COUNTIF({stale},"REFRESH")+COUNTIF({risk},"REFRESH")+COUNTIF({fc},"REFRESH")>0,"REFRESH","OK"))',
                      f.get(bold=True, font_size=12, align="center"), ctx.master)
     define(ctx, "chk_master", SHEET, L.master_row, V)
@@ -57,48 +157,50 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
     n_abs, y_abs, w_abs = (xl_rowcol_to_cell(L.shape_row + i, V, True, True) for i in range(3))
     ws.write(L.shape_row - 1, 1, "Shape of the refresh output", f.section())
     shape = (
-        ("Scenarios in the output (n)", '=COUNTIF(INDEX(out_scenarios,0,1),"Year")/2', cv["n"], "0"),
-        ("Years per scenario (Y)", f"=(ROWS(out_scenarios)-{n}-2)/(2*{n})-3", cv["y"], "0"),
-        ("Columns of a projection table (Year, models, Total)", f"=COUNTA(OFFSET(out_scenarios,{n}+4,0,1,COLUMNS(out_scenarios)))", cv["w"], "0"),
+        ("Scenarios in the output (n)", '=COUNTIF(INDEX(out_scenarios,0,1),"Year")/2', cv.n, "0"),
+        ("Years per scenario (Y)", f"=(ROWS(out_scenarios)-{n}-2)/(2*{n})-3", cv.y, "0"),
+        ("Columns of a projection table (Year, models, Total)", f"=COUNTA(OFFSET(out_scenarios,{n}+4,0,1,COLUMNS(out_scenarios)))", cv.w, "0"),
     )
-    for i, (label, formula, value, fmt) in enumerate(shape):
+    for i, (label, formula, count, fmt) in enumerate(shape):
         ws.write(L.shape_row + i, 1, label, f.label())
-        ws.write_formula(L.shape_row + i, V, formula, f.calc(fmt), value)
+        ws.write_formula(L.shape_row + i, V, formula, f.calc(fmt), count)
 
     ws.write(L.per_header - 1, 1, "Per scenario (max absolute difference, units)", f.section())
     ws.write_row(L.per_header, 0, _PER_HEADERS, f.header(text_wrap=True))
     ws.set_row(L.per_header, 40)
-    per_values = {p["k"]: p for p in cv["per"]}
+    per_values = {p.k: p for p in cv.per}
+    cells = ScenarioGrid(Term(n_abs), Term(y_abs))
     for k in range(1, L.rows + 1):
         r = L.per_header + k
         R = r + 1
         p = per_values.get(k)
         on = f"$A{R}<={n_abs}"
         ws.write_number(r, 0, k, f.calc("0"))
-        ws.write_formula(r, 1, f'=IF({on},INDEX(out_scenarios,2+$A{R},1),"")', f.calc(), p["scenario"] if p else "")
-        ws.write_formula(r, 2, f'=IF({on},{n_abs}+5+($A{R}-1)*({y_abs}+3),"")', f.calc("0"), p["p0"] if p else "")
-        ws.write_formula(r, 3, f'=IF({on},{n_abs}+5+({n_abs}+$A{R}-1)*({y_abs}+3),"")', f.calc("0"), p["g0"] if p else "")
+        k_cell = Term(f"$A{R}")
+        ws.write_formula(r, 1, f'=IF({on},INDEX(out_scenarios,2+$A{R},1),"")', f.calc(), p.scenario if p else "")
+        ws.write_formula(r, 2, f'=IF({on},{cells.projection_start(k_cell).text},"")', f.calc("0"), p.p0 if p else "")
+        ws.write_formula(r, 3, f'=IF({on},{cells.gap_start(k_cell).text},"")', f.calc("0"), p.g0 if p else "")
         models = f"OFFSET(out_scenarios,C{R},1,{y_abs},{w_abs}-2)"
         ones = f"TRANSPOSE(COLUMN(OFFSET(out_scenarios,0,1,1,{w_abs}-2))^0)"
         total = f"OFFSET(out_scenarios,C{R},{w_abs}-1,{y_abs},1)"
         gcol = lambda c: f"OFFSET(out_scenarios,D{R},{c},{y_abs},1)"  # noqa: E731
-        ws.write_array_formula(r, 4, r, 4, f'{{=IF({on},MAX(ABS(MMULT({models},{ones})-{total})),"")}}', f.calc("0.00"), p["sums"] if p else "")
-        ws.write_array_formula(r, 5, r, 5, f'{{=IF({on},MAX(ABS({gcol(2)}-{gcol(1)}-{gcol(3)})),"")}}', f.calc("0.00"), p["ident"] if p else "")
-        ws.write_array_formula(r, 6, r, 6, f'{{=IF({on},MAX(ABS({gcol(1)}-{total})),"")}}', f.calc("0.00"), p["link"] if p else "")
-        ws.write_formula(r, 7, f'=IF({on},ABS(INDEX(out_scenarios,2+$A{R},3)-INDEX(out_scenarios,2+$A{R},2)-INDEX(out_scenarios,2+$A{R},4)),"")', f.calc("0.00"), p["comp"] if p else "")
-        ws.write_formula(r, L.per_status_col, f'=IF({on},IF(MAX(E{R}:H{R})<=in_tolerance,"OK","ERROR"),"")', f.calc(align="center"), p["status"] if p else "")
-        gap_native = inp.target - p["total"] if p else ""
+        ws.write_array_formula(r, 4, r, 4, f'{{=IF({on},MAX(ABS(MMULT({models},{ones})-{total})),"")}}', f.calc("0.00"), p.sums if p else "")
+        ws.write_array_formula(r, 5, r, 5, f'{{=IF({on},MAX(ABS({gcol(2)}-{gcol(1)}-{gcol(3)})),"")}}', f.calc("0.00"), p.ident if p else "")
+        ws.write_array_formula(r, 6, r, 6, f'{{=IF({on},MAX(ABS({gcol(1)}-{total})),"")}}', f.calc("0.00"), p.link if p else "")
+        ws.write_formula(r, 7, f'=IF({on},ABS(INDEX(out_scenarios,2+$A{R},3)-INDEX(out_scenarios,2+$A{R},2)-INDEX(out_scenarios,2+$A{R},4)),"")', f.calc("0.00"), p.comp if p else "")
+        ws.write_formula(r, L.per_status_col, f'=IF({on},IF(MAX(E{R}:H{R})<=in_tolerance,"OK","ERROR"),"")', f.calc(align="center"), p.status if p else "")
+        gap_native = inp.target - p.total if p else ""
         ws.write_formula(r, 9, f'=IF({on},in_target-INDEX(out_scenarios,2+$A{R},2),"")', f.calc("#,##0"), gap_native)
-        own = (p["total"] / ctx.base_units) ** (1 / (inp.compare_year - ctx.base_year)) - 1 if p and inp.compare_year > ctx.base_year else ""
+        own = (p.total / ctx.base_units) ** (1 / (inp.compare_year - ctx.base_year)) - 1 if p and inp.compare_year > ctx.base_year else ""
         ws.write_formula(r, 10, f'=IF(AND({on},in_compare_year>data_base_year),(INDEX(out_scenarios,2+$A{R},2)/data_base_units)^(1/(in_compare_year-data_base_year))-1,"")', f.calc("0.0%"), own)
     status_format(ctx, ws, L.per_first, L.per_status_col, L.per_last, L.per_status_col)
 
     ws.write(L.stale_first - 1, 1, "Output up to date with the Inputs", f.section())
     stale_rows = (
-        ("Target in the output equals in_target", "=IF(ABS(INDEX(out_scenarios,3,3)-in_target)<=in_tolerance,\"OK\",\"REFRESH\")", cv["stale_target"]),
+        ("Target in the output equals in_target", "=IF(ABS(INDEX(out_scenarios,3,3)-in_target)<=in_tolerance,\"OK\",\"REFRESH\")", cv.stale_target),
         ("Years in the output equal in_start_year to in_end_year",
-         f'=IF(AND(INDEX(out_scenarios,{n}+6,1)=in_start_year,{y}=in_end_year-in_start_year+1),"OK","REFRESH")', cv["stale_years"]),
-        ("Scenarios in the output equal the filled cells of in_scenario_list", f'=IF({n}=COUNTA(in_scenario_list),"OK","REFRESH")', cv["stale_list"]),
+         f'=IF(AND(INDEX(out_scenarios,{n}+6,1)=in_start_year,{y}=in_end_year-in_start_year+1),"OK","REFRESH")', cv.stale_years),
+        ("Scenarios in the output equal the filled cells of in_scenario_list", f'=IF({n}=COUNTA(in_scenario_list),"OK","REFRESH")', cv.stale_list),
     )
     for i, (label, formula, value) in enumerate(stale_rows):
         ws.write(L.stale_first + i, 1, label, f.label())
@@ -117,10 +219,12 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
 
     r = L.live_first
     ws.write(r - 1, 1, "Live functions (Excel with the xlwings add-in; not part of the master check)", f.section())
-    diffs = f"{GAP_SHEET}!{xl_range(gap.first, DIFF_COL, gap.last, DIFF_COL)}"
+    first_diff = xl_rowcol_to_cell(gap.first, DIFF_COL, True, True)
+    diffs = f"OFFSET({GAP_SHEET}!{first_diff},0,0,in_end_year-in_start_year+1,1)"
     ws.write(r, 1, "ALFA_GAP_TABLE gap equals target - ALFA_PROJECT total", f.label())
-    ws.write_formula(r, V, f'=IF(ISERROR(SUM({diffs})),"not loaded",IF(SUMPRODUCT(ABS({diffs}))<=in_tolerance,"OK","ERROR"))',
-                     f.calc(align="center"), gap.live_gap_status)
+    # without the functions the live tables show their stored copies: "not loaded", as the file is stored
+    ws.write_formula(r, V, f'=IF(NOT({LOADED_NAME}),"not loaded",'
+                           f'IF(SUMPRODUCT(ABS({diffs}))<=in_tolerance,"OK","ERROR"))', f.calc(align="center"), "not loaded")
     ws.write(r + 1, 1, "ALFA_PROJECT total equals the sum of its models", f.label())
     spill = ctx.layout.by_model
     head = f"{spill.sheet}!{xl_rowcol_to_cell(spill.row, 0, True, True)}"
@@ -129,8 +233,9 @@ def write(ctx: Context, cv: dict[str, Any], rv: dict[str, str], proj: Projection
     spill_models = f"OFFSET({head},1,1,{rows},COUNTA({head_row})-2)"
     spill_ones = f"TRANSPOSE(COLUMN(OFFSET({head},0,1,1,COUNTA({head_row})-2))^0)"
     spill_total = f"OFFSET({head},1,COUNTA({head_row})-1,{rows},1)"
-    ws.write_array_formula(r + 1, V, r + 1, V, f'{{=IF(ISERROR(SUM({spill_total})),"not loaded",IF(MAX(ABS(MMULT({spill_models},{spill_ones})-{spill_total}))<=in_tolerance,"OK","ERROR"))}}',
-                           f.calc(align="center"), proj.live_sum_status)
+    ws.write_array_formula(r + 1, V, r + 1, V, f'{{=IF(NOT({LOADED_NAME}),"not loaded",'
+                           f'IF(MAX(ABS(MMULT({spill_models},{spill_ones})-{spill_total}))<=in_tolerance,"OK","ERROR"))}}',
+                           f.calc(align="center"), "not loaded")
     status_format(ctx, ws, r, V, r + 1, V)
 
     r = L.risk_first
@@ -193,7 +298,7 @@ def _status(*statuses: str) -> str:
     return "ERROR" if "ERROR" in statuses else ("REFRESH" if "REFRESH" in statuses else "OK")
 
 
-def checks_values(blocks: list[Block], target: float, start: int, end: int, listed: int, tol: float = TOLERANCE) -> dict[str, Any]:
+def checks_values(blocks: list[Block], target: float, start: int, end: int, listed: int, tol: float = TOLERANCE) -> ChecksValues:
     """The cached values of the Checks sheet's scenario rows, from the tables of
     ``out_scenarios`` as built (``blocks``: the comparison, one projection per scenario,
     one gap table per scenario, as :func:`alfa_xl.book.layout.scenario_area_blocks` gives
@@ -205,6 +310,7 @@ def checks_values(blocks: list[Block], target: float, start: int, end: int, list
     proj, gaps = blocks[1:1 + n], blocks[1 + n:1 + 2 * n]
     y = len(proj[0].frame) if n else 0
     w = len(proj[0].frame.columns) if n else 0
+    grid = ScenarioGrid(n, y)
     per = []
     for k in range(1, n + 1):
         p = proj[k - 1].frame
@@ -215,14 +321,13 @@ def checks_values(blocks: list[Block], target: float, start: int, end: int, list
         link = float(abs(g["Projection"].to_numpy() - p["Total"].to_numpy()).max())
         row = compare.iloc[k - 1]
         comp = abs(float(row["Target"]) - float(row["Total"]) - float(row["Gap"]))
-        per.append({"k": k, "scenario": row["Scenario"], "p0": n + 5 + (k - 1) * (y + 3), "g0": n + 5 + (n + k - 1) * (y + 3),
-                    "sums": sums, "ident": ident, "link": link, "comp": comp,
-                    "status": "OK" if max(sums, ident, link, comp) <= tol else "ERROR", "total": float(row["Total"]), "gap": float(row["Gap"])})
+        per.append(ScenarioCheck(k, row["Scenario"], grid.projection_start(k), grid.gap_start(k), sums, ident, link, comp,
+                                 "OK" if max(sums, ident, link, comp) <= tol else "ERROR", float(row["Total"]), float(row["Gap"])))
     stale_target = "OK" if n and abs(float(compare["Target"].iloc[0]) - target) <= tol else "REFRESH"
     stale_years = "OK" if n and int(proj[0].frame["Year"].iloc[0]) == start and y == end - start + 1 else "REFRESH"
     stale_list = "OK" if n == listed else "REFRESH"
-    master = _status(*[q["status"] for q in per], stale_target, stale_years, stale_list)
-    return {"n": n, "y": y, "w": w, "per": per, "stale_target": stale_target, "stale_years": stale_years, "stale_list": stale_list, "master": master}
+    master = _status(*[q.status for q in per], stale_target, stale_years, stale_list)
+    return ChecksValues(n, y, w, tuple(per), stale_target, stale_years, stale_list, master)
 
 
 def risk_checks_values(blocks: list[Block], inputs: BookInputs, tol: float = TOLERANCE) -> dict[str, str]:

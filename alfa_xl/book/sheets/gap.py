@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy_financial as npf
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from alfa_xl.book.layout import LINEUP_TABLE
-from alfa_xl.book.sheets.base import TOLERANCE, Context, new_sheet, spill
+from alfa_xl.book.layout import LINEUP_TABLE, MAX_YEARS
+from alfa_xl.book.sheets.base import TOLERANCE, Context, define_hidden, loaded_note, new_sheet, spill
+from alfa_xl.book.stored import array_constant, live_formula
 from alfa_xl.book.sheets.projection import ProjectionResult
 
 SHEET = "Gap"
@@ -43,7 +44,10 @@ def write(ctx: Context, proj: ProjectionResult) -> GapResult:
     table = ctx.live.gap_table(inp.target, inp.scenario, inp.start_year, inp.end_year)
     ws.write(lay.gap_table.row - 1, 0, "ALFA_GAP_TABLE: per-year gap metrics", f.section())
     fmts = [_FORMATS.get(c, "#,##0") for c in table[0]]
-    spill(ctx, ws, lay.gap_table, f"=ALFA_GAP_TABLE(in_target,in_scenario,in_start_year,in_end_year,{LINEUP_TABLE}[#All])", table, fmts, len(table[0]))
+    define_hidden(ctx, "_stored_gap_table", array_constant(table))
+    call = f"ALFA_GAP_TABLE(in_target,in_scenario,in_start_year,in_end_year,{LINEUP_TABLE}[#All])"
+    spill(ctx, ws, lay.gap_table, live_formula(call, "_stored_gap_table"), table, fmts, len(table[0]))
+    loaded_note(ctx, ws, 2, 0)
 
     # native cross-checks, one formula along each column
     r0 = lay.gap_native_header
@@ -58,34 +62,47 @@ def write(ctx: Context, proj: ProjectionResult) -> GapResult:
     proj_head = lay.by_model.header(last_col)
     gap_col = table[0].index("Gap")
     diffs: list[float] = []
-    for i, row in enumerate(by_model[1:]):
+    rows = by_model[1:]
+    for i in range(MAX_YEARS):  # one row per year the sheets hold; #N/A past the horizon (the chart skips them)
         r = r0 + 1 + i
         R = r + 1
-        y = int(row[0])
-        total = float(row[total_col])
+        on = i < len(rows)
+        na = "#N/A"
+        y = int(rows[i][0]) if on else 0
+        total = float(rows[i][total_col]) if on else 0.0
         gap = inp.target - total
         n = y - ctx.base_year
-        rate = float(npf.rate(n, 0, -ctx.base_units, inp.target)) if n > 0 else ""
-        closed = (inp.target / ctx.base_units) ** (1 / n) - 1 if n > 0 else ""
-        ws.write_formula(r, 0, "=in_start_year" if i == 0 else f"={xl_rowcol_to_cell(r - 1, 0)}+1", f.calc("0"), y)
-        ws.write_formula(r, 1, f'=INDEX({proj_rows},MATCH($A{R},{proj_years},0),MATCH("Total",{proj_head},0))', f.calc("#,##0"), total)
-        ws.write_formula(r, 2, "=in_target", f.calc("#,##0"), inp.target)
-        ws.write_formula(r, 3, f"=C{R}-B{R}", f.calc("#,##0"), gap)
-        ws.write_formula(r, 4, f"=B{R}/C{R}", f.calc("0.0%"), total / inp.target)
+        rate = (float(npf.rate(n, 0, -ctx.base_units, inp.target)) if n > 0 else "") if on else na
+        closed = ((inp.target / ctx.base_units) ** (1 / n) - 1 if n > 0 else "") if on else na
+        ws.write_formula(r, 0, f"=IF({i + 1}<=in_end_year-in_start_year+1,in_start_year+{i},NA())", f.calc("0"),
+                         y if on else na)
+        ws.write_formula(r, 1, f'=INDEX({proj_rows},MATCH($A{R},{proj_years},0),MATCH("Total",{proj_head},0))',
+                         f.calc("#,##0"), total if on else na)
+        ws.write_formula(r, 2, f"=IF(ISNA($A{R}),NA(),in_target)", f.calc("#,##0"), inp.target if on else na)
+        ws.write_formula(r, 3, f"=C{R}-B{R}", f.calc("#,##0"), gap if on else na)
+        ws.write_formula(r, 4, f"=B{R}/C{R}", f.calc("0.0%"), total / inp.target if on else na)
         ws.write_formula(r, 5, f'=IF($A{R}>data_base_year,RATE($A{R}-data_base_year,0,-data_base_units,C{R}),"")', f.calc("0.0%"), rate)
         ws.write_formula(r, 6, f'=IF($A{R}>data_base_year,(C{R}/data_base_units)^(1/($A{R}-data_base_year))-1,"")', f.calc("0.0%"), closed)
-        live_gap = float(table[1 + i][gap_col])
-        ws.write_formula(r, DIFF_COL, f"=D{R}-{xl_rowcol_to_cell(lay.gap_table.first + i, gap_col)}", f.calc("#,##0.00"), gap - live_gap)
-        diffs.append(abs(gap - live_gap))
-    result = GapResult(r0 + 1, r0 + len(by_model) - 1, "OK" if sum(diffs) <= TOLERANCE else "ERROR")
+        live_gap = float(table[1 + i][gap_col]) if on else 0.0
+        live_cell = xl_rowcol_to_cell(lay.gap_table.first + i, gap_col)
+        ws.write_formula(r, DIFF_COL, f"=D{R}-{live_cell}", f.calc("#,##0.00"), gap - live_gap if on else na)
+        if on:
+            diffs.append(abs(gap - live_gap))
+    result = GapResult(r0 + 1, r0 + MAX_YEARS, "OK" if sum(diffs) <= TOLERANCE else "ERROR")
 
-    chart = ctx.wb.add_chart({"type": "column"})
+    # a scatter chart: rows past the horizon (#N/A) leave no empty slot, as a column chart's categories would
+    chart = ctx.wb.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
     chart.add_series({
         "name": [SHEET, 3, 1], "categories": [SHEET, result.first, 0, result.last, 0], "values": [SHEET, result.first, 3, result.last, 3],
-        "fill": {"color": "#C00000"}, "data_labels": {"value": True, "num_format": "#,##0", "font": {"size": 8}},
+        "line": {"color": "#C00000", "width": 2},
+        "marker": {"type": "square", "size": 6, "fill": {"color": "#C00000"}, "border": {"color": "#C00000"}},
+        "data_labels": {"value": True, "num_format": "#,##0", "font": {"size": 8}, "position": "above"},
     })
-    chart.set_title({"name": "Gap to the target by year (units a year), scenario shown", "name_font": {"size": 11, "bold": True}})
-    chart.set_x_axis({"num_font": {"size": 8}})
+    ws.write_formula(4, 0, '="Gap to the target of "&TEXT(in_target,"#,##0")&" by year (units a year), scenario "&in_scenario',
+                     f.note(), f"Gap to the target of {inp.target:,.0f} by year (units a year), scenario {inp.scenario}")
+    chart.set_title({"name": [SHEET, 4, 0], "name_font": {"size": 11, "bold": True}})
+    chart.set_x_axis({"num_format": "0", "major_unit": 1, "num_font": {"size": 8},
+                      "major_gridlines": {"visible": False}})
     chart.set_y_axis({"min": 0, "num_format": "#,##0", "num_font": {"size": 8}, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"none": True})
     chart.set_size({"width": 620, "height": 330})

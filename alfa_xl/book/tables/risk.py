@@ -14,7 +14,8 @@ from typing import Iterable
 from alfa_xl.book.tables.report import Block, RefreshInputs
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 from alfa_xl.model.risk.tails import mc_probability
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, Uncertainty, check_target, simulate, tornado
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, Uncertainty, check_target, simulate
+from alfa_xl.model.risk.tornado import tornado
 
 __all__ = ["risk_blocks", "RISK_BLOCKS"]
 

@@ -21,12 +21,12 @@ from alfa_xl.model.evidence.forecast import FORECAST_PATHS, PROBABILITY_YEARS, F
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.book.tables.report import Block
-from alfa_xl.model.risk.settings import DEFAULT_SEED
+from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED
 
 __all__ = ["track_blocks", "forecast_blocks", "current_year_text", "TRACK_PATHS", "POINT_COLUMNS", "HEADLINE_YEAR"]
 
 #: Paths of each replay on the Track record sheet: the default of ``alfa-xl backtest``.
-TRACK_PATHS = 20_000
+TRACK_PATHS = BACKTEST_PATHS
 #: Columns of each decision point's table on the Track record sheet.
 POINT_COLUMNS = ("Year", "Actual", "Target path", "P10", "P50", "P90", "Point", "No change")
 #: The year of the headline band.

@@ -30,8 +30,8 @@ import pandas as pd
 from alfa_xl import validation
 from alfa_xl.errors import HorizonError
 from alfa_xl.validation import DEFAULT_YEAR
-from alfa_xl.model.engine.lineup import REGIONS, Lineup
-from alfa_xl.model.engine.projection import Projection, curve_units, market_factor, project, tariff_weight
+from alfa_xl.model.engine.lineup import Lineup
+from alfa_xl.model.engine.projection import Projection, curve_units, project, projection_units
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 from alfa_xl.model.data.sources import latest_actual
 
@@ -288,10 +288,9 @@ def required_extra_launches(
     scen = get_scenario(scenario)
     y = int(year)
     base_year, _ = latest_actual()
-    per_peak = float(curve_units(y, launch, ref.launch_fraction, ref.plateau, ref.decay, ref.decline_after, ref.decline_rate))
-    na = ref.shares[REGIONS.index("North America")]
-    regions = (1.0 - na) + na * float(tariff_weight(y, base_year, scen.na_tariff))
-    per_launch = ref.peak_units * per_peak * float(market_factor(y, base_year, scen.market_trend)) * regions
+    per_peak = curve_units(y, launch, ref.launch_fraction, ref.plateau, ref.decay, ref.decline_after, ref.decline_rate)
+    per_launch = float(projection_units([[per_peak]], [ref.peak_units], [ref.shares], [y], base_year, scen.market_trend,
+                                        scen.na_tariff, total=True)[0])
     if per_launch <= 0:
         return None
     return gap / per_launch

@@ -260,7 +260,7 @@ class Lineup:
         names = [m.model for m in models]
         seen: set[str] = set()
         for n in names:
-            key = n.casefold()
+            key = v.name_key(n)
             if key in seen:
                 raise LineupError("model", n, "give every model a unique name", "duplicate model name")
             seen.add(key)
@@ -315,9 +315,9 @@ class Lineup:
 
         Raises ``KeyError`` when no model matches.
         """
-        key = " ".join(str(name).split()).casefold()
+        key = v.name_key(name)
         for n in self.names:
-            if " ".join(n.split()).casefold() == key:
+            if v.name_key(n) == key:
                 return n
         raise KeyError(name)
 
@@ -381,7 +381,7 @@ def _refuse_too_many(count: int) -> None:
 
 def _column_key(name: object) -> str:
     """A column's name as the lineup knows it: ``Peak Units`` is ``peak_units``."""
-    return str(name).strip().lower().replace(" ", "_")
+    return v.identifier(name)
 
 
 def _refuse_repeated_columns(names) -> None:

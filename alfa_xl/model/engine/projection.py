@@ -27,8 +27,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from alfa_xl import validation
@@ -45,6 +47,8 @@ __all__ = [
     "check_horizon",
     "effective_inputs",
     "curve_units",
+    "successor_handover",
+    "projection_units",
     "market_factor",
     "tariff_weight",
     "MIN_START",
@@ -123,6 +127,22 @@ class Projection:
         frame["Total"] = self.totals
         return frame
 
+    def rows(self, by: str = "model") -> list[list[Any]]:
+        """The table ``ALFA_PROJECT`` spills: header ``Year, <models or regions>, Total``, then
+        one row per year. ``by`` is ``"model"`` (lineup order), ``"region"``
+        (:data:`~alfa_xl.model.engine.lineup.REGIONS` order) or ``"total"`` (no breakdown).
+
+        >>> project(end_year=2027).rows("total")[0]
+        ['Year', 'Total']
+        """
+        if by == "model":
+            names, values = list(self.lineup.names), self.units.sum(axis=2).tolist()
+        elif by == "region":
+            names, values = list(REGIONS), self.units.sum(axis=1).tolist()
+        else:
+            names, values = [], [[] for _ in self.years]
+        return [["Year", *names, "Total"]] + [[y, *v, t] for y, v, t in zip(self.years.tolist(), values, self.totals.tolist())]
+
     def with_history(self) -> pd.DataFrame:
         """Projected totals joined to the sourced history, for context.
 
@@ -153,55 +173,84 @@ class Projection:
 
 
 # -- the one projection kernel ------------------------------------------------------------
+#: A float array, the kernel's results.
+FloatArray = npt.NDArray[np.float64]
+
+
 def curve_units(
-    years: np.ndarray,
-    launch: np.ndarray,
-    launch_fraction: np.ndarray,
-    plateau: np.ndarray,
-    decay: np.ndarray,
-    decline_after: np.ndarray,
-    decline_rate: np.ndarray,
-    end_year: np.ndarray | float = np.inf,
-    handover: np.ndarray | float = np.inf,
-    successor_fraction: np.ndarray | float = 0.0,
-    peak: np.ndarray | float = 1.0,
-    hold_until: np.ndarray | float = -np.inf,
+    years: npt.ArrayLike,
+    launch: npt.ArrayLike,
+    launch_fraction: npt.ArrayLike,
+    plateau: npt.ArrayLike,
+    decay: npt.ArrayLike,
+    decline_after: npt.ArrayLike,
+    decline_rate: npt.ArrayLike,
+    end_year: npt.ArrayLike = np.inf,
+    handover: npt.ArrayLike = np.inf,
+    successor_fraction: npt.ArrayLike = 0.0,
+    peak: npt.ArrayLike = 1.0,
+    hold_until: npt.ArrayLike = -np.inf,
     base_year: float = np.inf,
-) -> np.ndarray:
+) -> FloatArray:
     r"""Units per unit of peak, :math:`s_m(y - L_m)\,h_{y,m}\,e_{y,m}` of the module formula.
 
-    Every argument broadcasts (NumPy rules), so one call covers a years x models grid
+    Every argument broadcasts (NumPy rules), so one call covers a models x years grid
     (:func:`project`), a table of every launch slip and handover a Monte Carlo path can
     draw (:mod:`alfa_xl.model.risk.simulate`) or one extra launch (:mod:`alfa_xl.model.engine.gap`).
-    ``handover`` is the successor's launch year (``inf``: no active successor) and
-    ``successor_fraction`` its launch fraction. With ``peak`` the result is units
-    (:math:`P_m s_m h_{y,m} e_{y,m}`) instead of units per unit of peak. ``hold_until``
-    (with ``base_year``, the latest actual year) pauses the ageing after ``base_year``
-    through that year (module docstring).
+    ``handover`` is the successor's launch year (``inf``: no active successor, see
+    :func:`successor_handover`) and ``successor_fraction`` its launch fraction. With ``peak``
+    the result is units (:math:`P_m s_m h_{y,m} e_{y,m}`) instead of units per unit of peak.
+    ``hold_until`` (with ``base_year``, the latest actual year) pauses the ageing after
+    ``base_year`` through that year (module docstring).
 
     >>> float(curve_units(2027, 2026, 0.5, 0.5, 0.7, 7, 0.15))
     1.0
     >>> float(curve_units(2028, 2026, 0.5, 0.5, 0.7, 7, 0.15, handover=2028, successor_fraction=0.25).round(4))
     0.5612
     """
-    years = np.asarray(years, dtype=float)
-    held = np.clip(years - base_year, 0.0, np.maximum(0.0, np.asarray(hold_until, float) - base_year))
-    share = lifecycle_share(years - launch - held, launch_fraction, plateau, decay, decline_after, decline_rate)
-    hand = np.where(years < handover, 1.0, np.where(years == handover, 1.0 - np.asarray(successor_fraction, float), 0.0))
-    return peak * share * hand * (years <= end_year)
+    y = np.asarray(years, dtype=float)
+    held = np.clip(y - base_year, 0.0, np.maximum(0.0, np.asarray(hold_until, float) - base_year))
+    share = lifecycle_share(y - np.asarray(launch, dtype=float) - held, launch_fraction, plateau, decay, decline_after,
+                            decline_rate)
+    hand = np.where(y < handover, 1.0, np.where(y == handover, 1.0 - np.asarray(successor_fraction, float), 0.0))
+    return np.asarray(peak, dtype=float) * share * hand * (y <= np.asarray(end_year, dtype=float))
 
 
-def market_factor(years: np.ndarray, base_year: int, trend: np.ndarray | float) -> np.ndarray:
+def successor_handover(
+    successor: npt.ArrayLike, launch: npt.ArrayLike, active: npt.ArrayLike, launch_fraction: npt.ArrayLike,
+) -> tuple[FloatArray, FloatArray]:
+    """The hand-over rule: per model, the year *H* it hands over and the successor's launch
+    fraction *f* (the ``handover`` and ``successor_fraction`` of :func:`curve_units`).
+
+    A model hands over in its successor's launch year when it has a successor (index into
+    the lineup, -1 for none) and that successor is active; otherwise ``H = inf`` and
+    ``f = 0``: a cancelled successor hands over nothing and its predecessor runs on.
+
+    >>> h, f = successor_handover([1, -1], [2020, 2026], [True, True], [0.5, 0.25])
+    >>> h.tolist(), f.tolist()
+    ([2026.0, inf], [0.25, 0.0])
+    >>> successor_handover([1, -1], [2020, 2026], [True, False], [0.5, 0.25])[0].tolist()
+    [inf, inf]
+    """
+    succ = np.asarray(successor, dtype=np.intp)
+    s = np.maximum(succ, 0)
+    has = (succ >= 0) & np.asarray(active, dtype=bool)[s]
+    launch_s = np.asarray(launch, dtype=float)[s]
+    fraction_s = np.asarray(launch_fraction, dtype=float)[s]
+    return np.where(has, launch_s, np.inf), np.where(has, fraction_s, 0.0)
+
+
+def market_factor(years: npt.ArrayLike, base_year: int, trend: npt.ArrayLike) -> FloatArray:
     r"""The market trend term :math:`(1+g)^{\max(0,\,y-Y_0)}` (broadcasts).
 
     >>> market_factor(np.array([2025, 2027]), 2025, 0.1).round(4).tolist()
     [1.0, 1.21]
     """
     elapsed = np.maximum(0.0, np.asarray(years, dtype=float) - base_year)
-    return (1.0 + np.asarray(trend, dtype=float)) ** elapsed
+    return np.asarray((1.0 + np.asarray(trend, dtype=float)) ** elapsed, dtype=float)
 
 
-def tariff_weight(years: np.ndarray, base_year: int, tariff: np.ndarray | float) -> np.ndarray:
+def tariff_weight(years: npt.ArrayLike, base_year: int, tariff: npt.ArrayLike) -> FloatArray:
     r"""The North America tariff term :math:`1 + \tau [y > Y_0]` (broadcasts).
 
     >>> tariff_weight(np.array([2025, 2026]), 2025, -0.2).tolist()
@@ -209,6 +258,72 @@ def tariff_weight(years: np.ndarray, base_year: int, tariff: np.ndarray | float)
     """
     after = np.asarray(years, dtype=float) > base_year
     return np.where(after, 1.0 + np.asarray(tariff, dtype=float), 1.0)
+
+
+def projection_units(
+    per_peak: npt.ArrayLike,
+    peak: npt.ArrayLike,
+    shares: npt.ArrayLike,
+    years: npt.ArrayLike,
+    base_year: int,
+    trend: npt.ArrayLike = 0.0,
+    tariff: npt.ArrayLike = 0.0,
+    *,
+    total: bool = False,
+    out: FloatArray | None = None,
+) -> FloatArray:
+    r"""The projection's product: units :math:`u_{y,m,r}` of the module formula.
+
+    ``per_peak`` (..., M, Y) is :func:`curve_units` per unit of peak (curve x hand-over x
+    end year), ``peak`` (..., M) the peak times availability (0 for a model not built;
+    :func:`project` passes the peak inside ``per_peak`` and the availability here, so its
+    products are taken in the order they always were),
+    ``shares`` (M, R) the regional split (:data:`~alfa_xl.model.engine.lineup.REGIONS`
+    order), ``years`` (Y,) ascending, ``trend`` and ``tariff`` scalars or one per batch
+    row (...). This function multiplies in the market term (:func:`market_factor`), the
+    regional split and the North America tariff (:func:`tariff_weight`); it is the one
+    place the product is assembled, for :func:`project` (one batch), the Monte Carlo (a
+    batch of paths) and the gap solver (one extra launch).
+
+    Returns units by year, model and region, shape (..., Y, M, R); with ``total`` the sum
+    over models and regions, shape (..., Y), taken as one batched matrix product (the
+    tariff is one step at :math:`Y_0`, so the regional weights take two values per
+    model), written into ``out`` when given.
+
+    One model (peak 10; full peak in 2025, half in 2026), split Italy 0.5, rest of Europe
+    0.1, North America 0.25, rest of the world 0.15; market +10% a year, tariff -20%:
+
+    >>> w = [[0.5, 0.1, 0.25, 0.15]]
+    >>> projection_units([[1.0, 0.5]], [10.0], w, [2025, 2026], 2025, 0.1, -0.2)[:, 0].round(6).tolist()
+    [[5.0, 1.0, 2.5, 1.5], [2.75, 0.55, 1.1, 0.825]]
+    >>> projection_units([[1.0, 0.5]], [10.0], w, [2025, 2026], 2025, 0.1, -0.2, total=True).round(6).tolist()
+    [10.0, 5.225]
+    """
+    rows = np.asarray(per_peak, dtype=float)
+    peak_a = np.asarray(peak, dtype=float)
+    w = np.asarray(shares, dtype=float)
+    y = np.asarray(years, dtype=float)
+    trend_a = np.asarray(trend, dtype=float)[..., None]
+    tariff_a = np.asarray(tariff, dtype=float)[..., None]
+    if not total:
+        # years before models, in C order: sums over the result (totals) run in the same order whatever the caller
+        model_units = np.ascontiguousarray(np.swapaxes(rows * peak_a[..., None], -1, -2))
+        model_units *= market_factor(y, base_year, trend_a)[..., None]
+        units = model_units[..., None] * w
+        units[..., _NA] *= tariff_weight(y, base_year, tariff_a)[..., None]
+        return units
+    k = int(np.count_nonzero(y <= base_year))  # years up to the latest actual: no trend, no tariff
+    batch = np.broadcast_shapes(rows.shape[:-2], peak_a.shape[:-1], trend_a.shape[:-1], tariff_a.shape[:-1])
+    result = np.empty((*batch, len(y))) if out is None else out
+    w_all, w_na = w.sum(axis=-1), w[..., _NA]
+    if k:
+        np.matmul((peak_a * w_all)[..., None, :], rows[..., :k], out=result[..., None, :k])
+    if k < len(y):
+        na = tariff_weight(base_year + 1, base_year, tariff_a) - 1.0  # (..., 1)
+        coef = peak_a * (w_all + w_na * na)
+        np.matmul(coef[..., None, :], rows[..., k:], out=result[..., None, k:])
+        result[..., k:] *= market_factor(y[k:], base_year, trend_a)
+    return result
 
 
 def effective_inputs(lineup: Lineup, scenario: Scenario) -> dict[str, np.ndarray]:
@@ -288,18 +403,11 @@ def project(
     launch, peak, active = eff["launch"], eff["peak"], eff["active"]
 
     years = np.arange(start, end + 1, dtype=float)
-    yy = years[:, None]
-    succ = a["successor"]
-    has_succ = (succ >= 0) & active[np.maximum(succ, 0)]
-    handover = np.where(has_succ, launch[np.maximum(succ, 0)], np.inf)
-    succ_fraction = np.where(has_succ, a["launch_fraction"][np.maximum(succ, 0)], 0.0)
-    units_before_market = curve_units(yy, launch, a["launch_fraction"], a["plateau"], a["decay"], a["decline_after"],
-                                      a["decline_rate"], a["end_year"], handover, succ_fraction, peak,
-                                      a["hold_until"], base_year)
-    model_units = units_before_market * active * market_factor(years, base_year, scenario.market_trend)[:, None]
-
-    units = model_units[:, :, None] * a["shares"][None, :, :]
-    if scenario.na_tariff:
-        units[:, :, _NA] *= tariff_weight(years, base_year, scenario.na_tariff)[:, None]
+    handover, succ_fraction = successor_handover(a["successor"], launch, active, a["launch_fraction"])
+    col = (slice(None), None)  # per-model arrays against the years row
+    peak_units = curve_units(years, launch[col], a["launch_fraction"][col], a["plateau"][col], a["decay"][col],
+                             a["decline_after"][col], a["decline_rate"][col], a["end_year"][col], handover[col],
+                             succ_fraction[col], peak[col], a["hold_until"][col], base_year)  # (M, Y), the peak inside
+    units = projection_units(peak_units, active, a["shares"], years, base_year, scenario.market_trend, scenario.na_tariff)
     units.setflags(write=False)
     return Projection(lineup=lineup, scenario=scenario, years=years.astype(int), units=units, base_year=base_year)

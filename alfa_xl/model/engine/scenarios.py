@@ -52,7 +52,7 @@ def _names(value: Any) -> tuple[str, ...]:
         parts = value.replace(",", ";").split(";")
     else:
         parts = [str(v) for v in value]
-    return tuple(sorted({" ".join(p.split()) for p in parts if p and p.strip()}))
+    return tuple(sorted({v.squash(p) for p in parts if p and p.strip()}))
 
 
 #: Numeric parameters and their kind of value (bounds in :data:`alfa_xl.validation.LIMITS`).
@@ -136,14 +136,14 @@ class Scenario:
         for raw_key, value in items:
             if raw_key is None or (isinstance(raw_key, float) and math.isnan(raw_key)) or not str(raw_key).strip():
                 continue
-            key = "_".join(str(raw_key).strip().lower().split())
+            key = v.identifier(raw_key)
             prefix, sep, model = str(raw_key).strip().partition(":")
-            prefix = "_".join(prefix.strip().lower().split())
+            prefix = v.identifier(prefix)
             _once(seen, _canonical(key, prefix, sep, model), str(raw_key).strip(), value)
             if sep and prefix in ("delay", "delays"):
-                delays[" ".join(model.split())] = _delay(f"delay:{model.strip()}", value)
+                delays[v.squash(model)] = _delay(f"delay:{model.strip()}", value)
             elif sep and prefix in ("peak", "peak_multiplier", "peak_multipliers"):
-                peaks[" ".join(model.split())] = _param(f"peak:{model.strip()}", "peak_multiplier", value)
+                peaks[v.squash(model)] = _param(f"peak:{model.strip()}", "peak_multiplier", value)
             elif key in ("name", "description"):
                 values[key] = "" if value is None else str(value).strip()
                 touched_name |= key == "name"
@@ -170,10 +170,10 @@ class Scenario:
 
     def check_models(self, names: Iterable[str]) -> None:
         """Raise :class:`UnknownModelError` if a per-model entry names no model in ``names``."""
-        known = {" ".join(n.split()).casefold() for n in names}
+        known = {v.name_key(n) for n in names}
         listed = ", ".join(names)
         for param, model in [("delay", m) for m, _ in self.delays] + [("peak", m) for m, _ in self.peak_multipliers] + [("cancel", m) for m in self.cancel]:
-            if model.casefold() not in known:
+            if v.name_key(model) not in known:
                 raise UnknownModelError(f"{param}:{model}" if param != "cancel" else "cancel", model, f"use a model in the lineup: {listed}", "unknown model")
 
     def to_frame(self) -> pd.DataFrame:
@@ -279,7 +279,7 @@ def get_scenario(name: "str | Scenario") -> Scenario:
     """
     if isinstance(name, Scenario):
         return name
-    key = "_".join(str(name).strip().lower().replace("-", " ").split())
+    key = v.identifier(name, dashes=True)
     try:
         return BUILTIN[key]
     except KeyError:
@@ -290,9 +290,9 @@ def _canonical(key: str, prefix: str, sep: str, model: str) -> str:
     """The one name a parameter is known by, whatever its spelling: ``Delay Years`` and
     ``delay_years`` are one parameter, ``delays:X`` and ``delay:X`` one model's delay."""
     if sep and prefix in ("delay", "delays"):
-        return "delay:" + " ".join(model.split())
+        return "delay:" + v.squash(model)
     if sep and prefix in ("peak", "peak_multiplier", "peak_multipliers"):
-        return "peak:" + " ".join(model.split())
+        return "peak:" + v.squash(model)
     return key
 
 
@@ -345,8 +345,8 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
         want = "".join(str(exc.field).split()).casefold()
         if want not in keys:
             raise
-        line = table.lines[len(keys) - 1 - keys[::-1].index(want)]  # the last row naming it
-        raise type(exc)(f"{p.name} line {line}: {exc.field}", exc.value, exc.fix, exc.problem) from None
+        row = table.lines[len(keys) - 1 - keys[::-1].index(want)]  # the file line of the last row naming it
+        raise type(exc)(f"{p.name} line {row}: {exc.field}", exc.value, exc.fix, exc.problem) from None
 
 
 _SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -355,7 +355,7 @@ _SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 def _is_parameter(key: str) -> bool:
     """True when ``key`` is a parameter name ``from_pairs`` accepts (so not a header)."""
     prefix, sep, _ = key.strip().partition(":")
-    prefix = "_".join(prefix.strip().lower().split())
+    prefix = v.identifier(prefix)
     if sep:
         return prefix in ("delay", "delays", "peak", "peak_multiplier", "peak_multipliers")
     return prefix in PARAMETERS

@@ -29,13 +29,22 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from alfa_xl import validation
 from alfa_xl.errors import HorizonError
 from alfa_xl.model.evidence.replay import anchor_to_actual, as_of_scenario
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup, default_lineup
 from alfa_xl.model.engine.projection import MAX_END, check_horizon
 from alfa_xl.model.engine.scenarios import Scenario
-from alfa_xl.model.risk.settings import DEFAULT_SEED, check_paths, check_percentiles, check_seed, check_target
+from alfa_xl.model.risk.settings import (
+    BACKTEST_PATHS,
+    DEFAULT_SEED,
+    YTD_PAIR_FIX,
+    check_paths,
+    check_percentiles,
+    check_seed,
+    check_target,
+)
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.simulate import PathFrame, simulate
 from alfa_xl.model.risk.tails import TailProbability, mc_probability, plan_route_probability, tail_probabilities
@@ -46,7 +55,7 @@ from alfa_xl.validation import DEFAULT_YEAR
 __all__ = ["Forecast", "forecast", "FORECAST_PATHS", "PROBABILITY_YEARS"]
 
 #: Paths of the central forecast (those the backtests were scored with).
-FORECAST_PATHS = 20_000
+FORECAST_PATHS = BACKTEST_PATHS
 #: Years of the headline probabilities ("400,000 a year by 2030 and by 2035").
 PROBABILITY_YEARS = (DEFAULT_YEAR, 2035)
 
@@ -235,9 +244,7 @@ def forecast(
     span = (first, max(DEFAULT_YEAR, first)) if cumulative is None else check_horizon(*cumulative)
     if span[0] < first:
         raise HorizonError("cumulative", span, f"give years from {first} on", "before the forecast starts")
-    if (ytd is None) != (ytd_months is None):
-        raise HorizonError("ytd_months" if ytd_months is None else "ytd", ytd_months if ytd_months is None else ytd,
-                           "give both the year-to-date units and the months they cover, or neither", "missing")
+    validation.both_or_neither(ytd, ytd_months, ("ytd", "ytd_months"), YTD_PAIR_FIX, error=HorizonError)
     lu, factor = anchor_to_actual(default_lineup() if lineup is None else lineup, base_year, base_units, base_year)
     sc = as_of_scenario(lu, first)
     u = Uncertainty.as_of(first) if uncertainty is None else uncertainty

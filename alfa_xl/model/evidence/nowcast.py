@@ -48,13 +48,20 @@ import numpy.typing as npt
 
 from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.data.sources import latest_actual, partial_periods
+from alfa_xl.model.data.sources import history, latest_actual, partial_periods
+from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES
 
-__all__ = ["Nowcast", "nowcast", "seasonality", "first_year", "t_ppf", "t_cdf", "NowcastError"]
+__all__ = ["Nowcast", "nowcast", "seasonality", "first_year", "t_ppf", "t_cdf", "NowcastError", "Pace", "pace",
+           "check_pace", "widest_yearly_change", "PaceError"]
 
 
 class NowcastError(AlfaInputError):
     """Year-to-date inputs the nowcast cannot use."""
+
+
+class PaceError(NowcastError):
+    """Year-to-date units that imply a full year further from the year before than any
+    change in the brand's history (:func:`check_pace`)."""
 
 
 # -- Student t for whole degrees of freedom (closed form, Abramowitz & Stegun 26.7.3-4) --
@@ -236,7 +243,7 @@ class Nowcast:
         s = 1.0 / (1.0 + np.exp(-logit))
         return self.units_to_date / s
 
-    def percentiles(self, percentiles: npt.ArrayLike = (10, 50, 90)) -> list[float]:
+    def percentiles(self, percentiles: npt.ArrayLike = DEFAULT_PERCENTILES) -> list[float]:
         """Full-year units at the given percentiles (0-100), in the order given."""
         ps = [v.number(p, "percentiles", "percentile", error=NowcastError) for p in np.atleast_1d(percentiles).tolist()]
         return [float(x) for x in self.ppf(np.array(ps) / 100.0)]
@@ -289,3 +296,128 @@ def nowcast(units_to_date: Any, months: Any, year: Any = None) -> Nowcast:
         return Nowcast(units, k, y, 1.0, 0.0, s.df)
     scale = math.sqrt(s.tau2 * (1 + 1 / s.years[k]) / (share * (1 - share)))
     return Nowcast(units, k, y, share, scale, s.df)
+
+
+# -- plausibility of year-to-date units against the brand's own pace ----------------------------
+def widest_yearly_change(before: int) -> tuple[float, int, int]:
+    """The largest change from one year to the next in the history before ``before``, as a
+    factor of 1 or more, with the two years: ``Y_t / Y_(t-1)`` or its inverse, whichever
+    is larger, over consecutive years only.
+
+    As shipped: 2018 to 2019, 131,000 to 77,000, a factor of 131000 / 77000 = 1.701 (the
+    largest rise, 2016 to 2017, 71,700 to 118,000, is 1.646).
+
+    >>> f, a, b = widest_yearly_change(2026)
+    >>> round(f, 4), a, b
+    (1.7013, 2018, 2019)
+    """
+    h = history()
+    units = dict(zip(h["year"].astype(int), h["units"].astype(float)))
+    best = (1.0, 0, 0)
+    for year in sorted(units):
+        if year - 1 in units and year < before and units[year] > 0 and units[year - 1] > 0:
+            ratio = units[year] / units[year - 1]
+            factor = max(ratio, 1 / ratio)
+            if factor > best[0]:
+                best = (factor, year - 1, year)
+    return best
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Year-to-date units set against the year before (read-only result of :func:`pace`).
+
+    Attributes
+    ----------
+    nowcast : Nowcast
+        The full year the units imply.
+    band : tuple of float
+        Its P10 and P90 (units).
+    last_year, last_units : int, float
+        The latest full-year actual before the year.
+    low, high : float
+        The full years the history allows: ``last_units`` divided and multiplied by the
+        widest yearly change once per year between them.
+    change : tuple of (float, int, int)
+        :func:`widest_yearly_change`.
+    """
+
+    nowcast: Nowcast
+    band: tuple[float, float]
+    last_year: int
+    last_units: float
+    low: float
+    high: float
+    change: tuple[float, int, int]
+
+    @property
+    def plausible(self) -> bool:
+        """Whether the P10-P90 band of the implied full year reaches into ``[low, high]``."""
+        return self.band[1] >= self.low and self.band[0] <= self.high
+
+    @property
+    def ratio(self) -> float:
+        """The implied full year (P50) over the latest full-year actual."""
+        return self.nowcast.units_to_date / self.nowcast.share / self.last_units
+
+
+def pace(units_to_date: Any, months: Any, year: Any = None) -> Pace:
+    """Year-to-date units against the brand's own pace: the full year they imply (the
+    nowcast, with the seasonality of :func:`seasonality`) beside the full years the
+    history allows.
+
+    The bounds come from the data: the latest full-year actual before the year, divided
+    and multiplied by the widest change from one year to the next in the history
+    (:func:`widest_yearly_change`, a factor of 1.70 as shipped), once per year in between.
+    For 2026 that is 73,000 x 77,000 / 131,000 = 42,908 to 73,000 x 131,000 / 77,000 = 124,195 units. The
+    implied full year counts as within them when its P10-P90 band reaches into them, so
+    a month or two of data, whose band is wide, is not refused for the seasonality's sake.
+
+    >>> p = pace(33020, 6)                    # H1 2025's figure given as 2026's
+    >>> p.plausible, round(p.low), round(p.high)
+    (True, 42908, 124195)
+    >>> pace(400000, 6).plausible           # a typo: 885,000 implied
+    False
+    """
+    nc = nowcast(units_to_date, months, year)
+    h = history()
+    before = h[h["year"] < nc.year]
+    if before.empty:  # pragma: no cover - the nowcast needs two earlier years of data
+        raise NowcastError("year", nc.year, "give a year after the first year of the history", "no full year before it")
+    last_year, last_units = int(before["year"].iloc[-1]), float(before["units"].iloc[-1])
+    change = widest_yearly_change(nc.year)
+    factor = change[0] ** (nc.year - last_year)
+    p10, p90 = nc.percentiles((10, 90))
+    return Pace(nc, (p10, p90), last_year, last_units, last_units / factor, last_units * factor, change)
+
+
+def check_pace(units_to_date: Any, months: Any, year: Any = None, *, field: str = "ytd_units",
+               override: str = "give the override") -> Nowcast:
+    """The nowcast of ``units_to_date`` over ``months``, refused with :class:`PaceError`
+    when the full year it implies is outside what the history allows (:func:`pace`).
+
+    ``field`` names the input in the message and ``override`` says how to accept the figure
+    anyway (``"give --ytd-override"``, ``"set override to TRUE"``): the one rule of the
+    command line, ``ALFA_NOWCAST`` and the Inputs cells.
+
+    >>> try:
+    ...     check_pace(400000, 6, override="give --ytd-override")
+    ... except PaceError as exc:
+    ...     print(exc.problem.replace("; ", ";\\n"))
+    ...     print(exc.fix)
+    implies 885,015 for 2026, 12.1x 2025's 73,000;
+    history allows 42,908 to 124,195 (widest yearly change x1.70)
+    check the units (worldwide, January to month 6) or give --ytd-override if they are right
+    """
+    p = pace(units_to_date, months, year)
+    if p.plausible:
+        return p.nowcast
+    nc = p.nowcast
+    implied = nc.units_to_date / nc.share
+    times = f"{p.ratio:.1f}x" if p.ratio >= 1 else f"{p.ratio:.0%} of"
+    span = f"January to month {nc.months}" if nc.months > 1 else "January"
+    raise PaceError(
+        field, units_to_date, f"check the units (worldwide, {span}) or {override} if they are right",
+        f"implies {implied:,.0f} for {nc.year}, {times} {p.last_year}'s {p.last_units:,.0f}; history allows "
+        f"{p.low:,.0f} to {p.high:,.0f} (widest yearly change x{p.change[0]:.2f})",
+    )

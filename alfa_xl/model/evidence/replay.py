@@ -28,17 +28,26 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
+from alfa_xl import validation
 from alfa_xl.errors import AlfaInputError, HorizonError
 from alfa_xl.model.evidence.calibration import late_life_fit, track_record
 from alfa_xl.model.engine.lineup import Lineup, lineup_from_table, read_lineup_table, table_frame
 from alfa_xl.model.engine.projection import MAX_END, MIN_START, project
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
-from alfa_xl.model.risk.settings import DEFAULT_SEED, check_number, check_paths, check_seed, check_target
+from alfa_xl.model.risk.settings import (
+    BACKTEST_PATHS,
+    DEFAULT_PERCENTILES,
+    DEFAULT_SEED,
+    check_number,
+    check_paths,
+    check_seed,
+    check_target,
+)
 from alfa_xl.model.risk.simulate import simulate
 from alfa_xl.model.data.sources import history
 from alfa_xl.model.risk.uncertainty import Uncertainty
@@ -305,9 +314,10 @@ def replay(
     scenario: Scenario | str = "track_record",
     target: float | None = None,
     target_year: int | None = None,
-    paths: int = 20_000,
+    paths: int = BACKTEST_PATHS,
     seed: int | None = DEFAULT_SEED,
     uncertainty: Uncertainty | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Replay:
     """Replay the engine at ``as_of`` with only what was known then.
 
@@ -331,6 +341,8 @@ def replay(
         Monte Carlo paths (default 20,000) and seed.
     uncertainty : Uncertainty, optional
         Spreads; :meth:`Uncertainty.as_of` (``as_of``, leaving out the replayed plan).
+    progress : callable, optional
+        Called as ``progress(done_paths, total_paths)`` as the simulation goes.
 
     Examples
     --------
@@ -354,10 +366,8 @@ def replay(
     u = Uncertainty.as_of(as_of, exclude) if uncertainty is None else uncertainty
     knots: tuple[tuple[int, float], ...] = ()
     t_year = as_of
-    if target is not None or target_year is not None:
-        if target is None or target_year is None:
-            raise AlfaInputError("target" if target is None else "target_year", None,
-                                 "give both target and target_year, or neither", "missing")
+    if validation.both_or_neither(target, target_year, ("target", "target_year"),
+                                  "give both target and target_year, or neither"):
         t_units = check_target(target)
         fix = f"give a whole year from {as_of} to {MAX_END}"
         t_year = int(check_number("target_year", target_year, as_of, MAX_END, fix))
@@ -365,8 +375,8 @@ def replay(
     elif point is not None:
         knots, t_year = point.target_path, point.target_year
     end = max(int(hist["year"].max()), t_year)
-    sim = simulate(lu, sc, as_of, end, n, seed, u, base_year=base_year)
-    pct = np.percentile(sim.totals, [10, 50, 90], axis=0)
+    sim = simulate(lu, sc, as_of, end, n, seed, u, base_year=base_year, progress=progress)
+    pct = np.percentile(sim.totals, DEFAULT_PERCENTILES, axis=0)  # P10, P50, P90
     years = sim.years
     actual = hist.set_index("year")["units"].astype(float).reindex(years)
     frame = pd.DataFrame({
@@ -379,7 +389,7 @@ def replay(
     return Replay(as_of, label, lu, sc, u, n, seed, last, factor, frame)
 
 
-def replay_all(paths: int = 20_000, seed: int | None = DEFAULT_SEED, scenario: Scenario | str = "track_record") -> list[Replay]:
+def replay_all(paths: int = BACKTEST_PATHS, seed: int | None = DEFAULT_SEED, scenario: Scenario | str = "track_record") -> list[Replay]:
     """A replay of every shipped decision point (leave-one-out)."""
     return [replay(d.as_of, scenario=scenario, paths=paths, seed=seed) for d in DECISION_POINTS]
 

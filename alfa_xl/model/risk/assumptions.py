@@ -95,6 +95,7 @@ def rank_assumptions(
     start_year: int | None = None,
     lineup: Lineup | None = None,
     basis: pd.DataFrame | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Rank the lineup's assumptions by how much each moves the forecast.
 
@@ -111,6 +112,8 @@ def rank_assumptions(
     lineup, basis : optional
         The lineup and its basis table (default: the shipped ones); only rows whose
         ``basis`` is ``assumption`` and whose model is in the lineup are ranked.
+    progress : callable, optional
+        Called as ``progress(done_runs, total_runs)`` after each simulation run.
 
     Returns
     -------
@@ -137,8 +140,16 @@ def rank_assumptions(
     table = lineup_basis() if basis is None else basis
     rows = table[(table["basis"] == "assumption") & table["model"].isin(lineup.names) & table["column"].isin(PERTURBATIONS)]
 
+    splits = rows[rows["column"].isin(REGION_COLUMNS)]["model"].nunique()
+    total = 1 + int((~rows["column"].isin(REGION_COLUMNS)).sum()) + int(splits)
+    done = [0]
+
     def run(lu: Lineup) -> tuple[float, float]:
-        return _p50s(simulate(lu, "base", start, end, paths=n, seed=seed), end)
+        result = _p50s(simulate(lu, "base", start, end, paths=n, seed=seed), end)
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total)
+        return result
 
     base_year, base_cum = run(lineup)
     out = []

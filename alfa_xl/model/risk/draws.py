@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from alfa_xl import validation
+
 if TYPE_CHECKING:
     from alfa_xl.model.risk.simulate import PathFrame
 
@@ -66,7 +68,7 @@ _FACTOR, _TREND, _TARIFF, _SLIP, _CANCEL, _PEAK, _VOLUME = FACTOR, TREND, TARIFF
 
 def model_key(name: str) -> int:
     """A stable number for a model name (CRC-32 of its case-folded, space-normalised text)."""
-    return zlib.crc32(" ".join(name.split()).casefold().encode("utf-8"))
+    return zlib.crc32(validation.name_key(name).encode("utf-8"))
 
 
 def _block_normals(seed: int, block: int, key: tuple[int, ...]) -> np.ndarray:

@@ -13,6 +13,7 @@ from alfa_xl.errors import SimulationError
 
 __all__ = [
     "DEFAULT_PATHS",
+    "BACKTEST_PATHS",
     "DEFAULT_SEED",
     "DEFAULT_PERCENTILES",
     "MAX_PATHS",
@@ -21,10 +22,15 @@ __all__ = [
     "check_seed",
     "check_percentiles",
     "check_target",
+    "YTD_PAIR_FIX",
 ]
 
 #: Paths simulated when none is given.
 DEFAULT_PATHS = 10_000
+#: ASSUMPTION: paths of a backtest replay and of the calibrated forecast, which is scored the
+#: way the backtests are (twice :data:`DEFAULT_PATHS`: the scores by horizon pool few
+#: years, so their sampling noise is kept well below the differences they are read for).
+BACKTEST_PATHS = 20_000
 #: Largest number of paths accepted in one run (``LIMITS["paths"].hi``, one million):
 #: percentiles from P1 to P99 are stable to well under 1% long before that, and the
 #: totals kept for a 2026-2060 horizon still fit in about 300 MB.
@@ -34,6 +40,8 @@ MAX_PATHS = int(validation.LIMITS["paths"].hi)
 DEFAULT_SEED = 20140506
 #: Percentiles shown when none are given.
 DEFAULT_PERCENTILES: tuple[float, ...] = (10.0, 50.0, 90.0)
+#: The instruction when year-to-date units come without the months they cover, or the reverse.
+YTD_PAIR_FIX = "give both the year-to-date units and the months they cover, or neither"
 #: Most percentiles asked for at once (every whole percentile, 0 to 100).
 _MAX_PERCENTILES = int(validation.LIMITS["percentiles_count"].hi)
 

@@ -76,17 +76,18 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from alfa_xl import validation
 from alfa_xl.errors import HorizonError, SimulationError
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
-from alfa_xl.model.engine.lineup import REGIONS, Lineup, default_lineup
+from alfa_xl.model.engine.lineup import Lineup, default_lineup
 from alfa_xl.model.engine.projection import (
     check_horizon,
     curve_units,
     default_horizon,
     effective_inputs,
-    market_factor,
     project,
-    tariff_weight,
+    projection_units,
+    successor_handover,
 )
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 from alfa_xl.model.risk.settings import (
@@ -94,6 +95,7 @@ from alfa_xl.model.risk.settings import (
     DEFAULT_PERCENTILES,
     DEFAULT_SEED,
     MAX_PATHS,
+    YTD_PAIR_FIX,
     check_number,
     check_paths,
     check_percentiles,
@@ -110,7 +112,6 @@ __all__ = [
     "Simulation",
     "simulate",
     "draw",
-    "tornado",
     "check_paths",
     "check_seed",
     "check_percentiles",
@@ -121,7 +122,6 @@ __all__ = [
     "MAX_PATHS",
     "MAX_SLIP",
     "BLOCK",
-    "TORNADO_COLUMNS",
     "condition_on_year_to_date",
 ]
 
@@ -132,7 +132,6 @@ MAX_SLIP = 40
 
 _NORMAL = NormalDist()
 _Z90 = _NORMAL.inv_cdf(0.9)
-_NA = REGIONS.index("North America")
 _CELLS_PER_CHUNK = 1_500_000  # paths x years x models per chunk: ~12 MB per float array
 
 
@@ -184,7 +183,8 @@ class PathFrame:
         self.central_slip = np.where(drawn, np.rint(own_delay), 0).astype(np.intp)
         succ = a["successor"]
         self.succ = np.where(succ >= 0, succ, -1)
-        self.weights = np.stack([a["shares"].sum(axis=1), a["shares"][:, _NA]], axis=1)  # (M, 2)
+        self.handover, self.succ_fraction = successor_handover(succ, self.launch, self.active, a["launch_fraction"])
+        self.shares = a["shares"]
         self.after = (self.years > self.base_year).astype(float)  # (Y,)
         # Poisson slip thresholds on the latent normal: K = #{k : Z > t_k}.
         self.slip_thresholds = np.array([_poisson_thresholds(mu) for mu in self.slip_mean])  # (M, MAX_SLIP)
@@ -215,7 +215,7 @@ class PathFrame:
             if table is None:
                 continue
             s = self.succ[m]
-            if s >= 0 and self.active[s]:
+            if np.isfinite(self.handover[m]):
                 self.n_succ[m] = (MAX_SLIP + 2) if self.planned[s] else 2
             moving.append(m)
             parts.append(table)
@@ -224,8 +224,7 @@ class PathFrame:
         self.moving = moving
         self.offsets = offsets
         self.stacked = np.vstack(parts) if parts else np.zeros((1, y))
-        self.w_all = self.weights[moving, 0]
-        self.w_na = self.weights[moving, 1]
+        self.w_moving = self.shares[moving]
         self.n_on_sale = sum(1 for m in moving if not self.planned[m])
 
     def _build_tables(self, a: dict[str, np.ndarray]) -> list[np.ndarray | None]:
@@ -240,10 +239,10 @@ class PathFrame:
             own = slips if self.planned[m] else slips[:1]
             launch = self.launch[m] + own[:, None, None]  # (K, 1, 1)
             s = self.succ[m]
-            if s >= 0 and self.active[s]:
+            if np.isfinite(self.handover[m]):
                 # successor launched with slip j (rows 0..), or never built (last row: no handover)
-                handover = np.append(self.launch[s] + (slips if self.planned[s] else slips[:1]), np.inf)
-                f = a["launch_fraction"][s]
+                handover = np.append(self.handover[m] + (slips if self.planned[s] else slips[:1]), np.inf)
+                f = self.succ_fraction[m]
             else:
                 handover, f = np.array([np.inf]), 0.0
             table = curve_units(years[None, None, :], launch, a["launch_fraction"][m], a["plateau"][m], a["decay"][m],
@@ -282,16 +281,8 @@ class PathFrame:
         if volume is not None and volume.shape[1] and k < y and self.n_on_sale:
             steps = (self.years[k:] - self.base_year).astype(np.intp) - 1  # year -> noise step
             rows[:, :self.n_on_sale, k:] *= np.exp(volume[:, steps])[:, None, :]
-        total = np.empty((n, y))
-        # all regions, with North America scaled by (1 + tariff) after the latest actual
-        if k:
-            np.matmul((peak * self.w_all[:, None]).T[:, None, :], rows[:, :, :k], out=total[:, None, :k])
-        if k < y:
-            na = tariff_weight(self.base_year + 1, self.base_year, tariff) - 1.0  # (P,)
-            coef = peak * (self.w_all[:, None] + self.w_na[:, None] * na[None, :])
-            np.matmul(coef.T[:, None, :], rows[:, :, k:], out=total[:, None, k:])
-            total[:, k:] *= market_factor(self.years[None, k:], self.base_year, trend[:, None])
-        return total
+        return projection_units(rows, peak.T, self.w_moving, self.years, self.base_year, trend, tariff, total=True,
+                                out=np.empty((n, y)))
 
 
 def _poisson_thresholds(mu: float) -> np.ndarray:
@@ -461,11 +452,8 @@ def simulate(
 
 
 def _nowcast(ytd: Any, ytd_months: Any, start: int, base_year: int):
-    if ytd is None and ytd_months is None:
+    if not validation.both_or_neither(ytd, ytd_months, ("ytd", "ytd_months"), YTD_PAIR_FIX, error=SimulationError):
         return None
-    if ytd is None or ytd_months is None:
-        missing = "ytd" if ytd is None else "ytd_months"
-        raise SimulationError(missing, None, "give both the year-to-date units and the months they cover, or neither", "missing")
     if start != base_year + 1:
         raise HorizonError("start_year", start, f"start the horizon in {base_year + 1}, the year the year-to-date units "
                            "are from", "year-to-date units need the current year")
@@ -494,6 +482,6 @@ def condition_on_year_to_date(totals: np.ndarray, ppf: Callable[[np.ndarray], np
     totals[:, 1:] *= ratio[:, None]
 
 
-# The result object and the tornado live in their own modules; they stay importable from here.
+# The result object lives in its own module; it stays importable from here. The tornado is
+# in alfa_xl.model.risk.tornado (it builds on this module, so this one does not import it).
 from alfa_xl.model.risk.result import Simulation  # noqa: E402
-from alfa_xl.model.risk.tornado import TORNADO_COLUMNS, tornado  # noqa: E402
