@@ -13,14 +13,15 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
 from alfa_xl import validation
 
-if TYPE_CHECKING:
-    from alfa_xl.model.risk.simulate import PathFrame
+#: The frame of a run (:class:`alfa_xl.model.risk.simulate.PathFrame`; not imported here, so
+#: that the two modules do not import each other).
+PathFrame = Any
 
 __all__ = ["BLOCK", "Draws", "draws_for_paths", "draws_from_normals", "model_key", "stream_keys", "FACTOR", "TREND",
            "TARIFF", "SLIP", "CANCEL", "PEAK", "VOLUME"]
