@@ -25,7 +25,9 @@ _EXPORTS = {
     **dict.fromkeys(["Projection", "default_horizon", "project"], "alfa_xl.model.engine.projection"),
     **dict.fromkeys(["BUILTIN", "Scenario", "get_scenario", "load_scenario", "scenario_names"], "alfa_xl.model.engine.scenarios"),
     **dict.fromkeys(["facts", "history", "latest_actual"], "alfa_xl.model.data.sources"),
-    **dict.fromkeys(["Uncertainty", "simulate", "tornado"], "alfa_xl.model.risk.simulate"),
+    "Uncertainty": "alfa_xl.model.risk.uncertainty",
+    "simulate": "alfa_xl.model.risk.simulate",
+    "tornado": "alfa_xl.model.risk.tornado",
 }
 
 
