@@ -35,7 +35,7 @@ def data_rows(name: str) -> list[dict[str, str]]:
 
 def clear_caches() -> None:
     for fn in (sources._history, sources._plan_targets, sources._plan_2014, sources._facts, calibration.track_record,
-               calibration.late_life_fit, calibration._late_life, uncertainty._settings):
+               calibration.late_life_fit, calibration._late_life, calibration._data_table, uncertainty._settings):
         getattr(fn, "cache_clear", lambda: None)()  # a patched loader has no cache
 
 
@@ -101,7 +101,7 @@ def cut_copy(tmp_path, origin: str, edit=None) -> str:
 
 
 DATED = ("history.csv", "late_life.csv", "plan_2014.csv", "plan_targets.csv", "facts.csv", "partial_periods.csv",
-         "lineup_events.csv", "plan_paths.csv")
+         "lineup_events.csv", "plan_paths.csv", "peak_realisation.csv", "dropped_models.csv")
 ORIGINS = (2010, 2011, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026)
 KNOWN_THEN = ["Year", "Point", "P10", "P50", "P90", "No change", "Target path"]
 
@@ -141,10 +141,10 @@ class TestWhatWasKnown:
         """A plan's own resolved outcome never calibrates its replay; another plan's does."""
         def with_row(plan_key):
             def edit(name, rows):
-                if name == "plan_targets.csv":
+                if name == "peak_realisation.csv":
                     row = {c: "" for c in rows[0]}
-                    row.update(plan_announced=plan_key, target_year="2017", target_units="1000000", basis="global sales",
-                               actual_units_found="100000", actual_measure="sales", counted="yes", as_of="2017-12")
+                    row.update(model="Test model", plan=plan_key, planned_peak="100000", actual_peak="10000",
+                               actual_year="2016", counted="yes", as_of="2016-12")
                     rows = rows + [row]
                 return rows
             return edit

@@ -197,7 +197,7 @@ class TestStructure:
         risk = values["Risk"]
         hi, hj = _find(risk, "Target")
         assert risk[hi][hj - 5:hj + 1] == ["Year", "P10", "P50", "P90", "Scenario", "Target"]
-        fan_row = risk[_find(risk, "Yearly total across 10,000 paths around scenario base, seed 20140506 (units); current year unconditioned")[0] + 2]
+        fan_row = risk[_find(risk, "What-if: yearly total across 10,000 paths around scenario base, seed 20140506 (units); current year unconditioned")[0] + 2]
         assert risk[hi + 1][hj - 5:hj] == pytest.approx([fan_row[0], fan_row[1], fan_row[2], fan_row[3], fan_row[5]], rel=1e-15)
         assert risk[hi + 1][hj] == 400_000
         ti, tj = _find(risk, "Below the scenario")
@@ -243,8 +243,9 @@ class TestCachedValues:
         total_col = header.index("Total")
         first = rows[i + 1]
         assert first[0] == 2026
-        # Junior: peak 33,000 from 2024, plateau 0.6; 2026 is age 2
-        assert first[1] == pytest.approx(33_000 * _share(2, p=0.6), rel=1e-12)
+        # Junior: peak 33,000 from 2024 (2025 is its first full year, age 1); held at its 2025 level
+        # through 2026 by its order book (lineup hold_until), so 2026 is at the peak
+        assert first[1] == pytest.approx(33_000 * _share(1, p=0.6), rel=1e-12)
         for r in rows[i + 1:i + 6]:
             assert r[total_col] == pytest.approx(sum(r[1:total_col]), rel=1e-12)
 
@@ -318,10 +319,10 @@ class TestRiskSheet:
         return values["Risk"]
 
     def test_blocks_and_titles(self, risk):
-        assert risk[5][0] == "Yearly total across 10,000 paths around scenario base, seed 20140506 (units); current year unconditioned"
+        assert risk[5][0] == "What-if: yearly total across 10,000 paths around scenario base, seed 20140506 (units); current year unconditioned"
         assert risk[6][:6] == ["Year", "P10", "P50", "P90", "Mean", "Scenario"]
         assert [r[0] for r in risk[7:12]] == [2026, 2027, 2028, 2029, 2030]
-        assert risk[13][0] == "Probability of reaching 400,000 a year (10,000 paths around scenario base, seed 20140506)"
+        assert risk[13][0] == "What-if: probability of reaching 400,000 a year (10,000 paths around scenario base, seed 20140506), with its standard error"
         assert risk[14][:2] == ["Year", "Probability"]
         assert risk[21][0].startswith("Tornado: total in 2030")
         assert risk[22][:7] == ["Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario"]

@@ -146,7 +146,7 @@ def file_case(pristine: Path, tmp: Path, name: str, cell: Stored, at: str | None
 
 
 # -- the cases -------------------------------------------------------------------------------
-LINEUP_PEAK = "F35"      # tbl_lineup[peak_units] of Junior, the first model (table A34:S43, header row 34)
+LINEUP_PEAK = "F35"      # tbl_lineup[peak_units] of Junior, the first model (table A34:T43, header row 34)
 LINEUP_LAUNCH = "C42"    # tbl_lineup[launch_year] of the 4.3 m model, the eighth (planned for 2030, no successor)
 
 CASES = [

@@ -314,13 +314,13 @@ def test_refreshed_workbook_is_what_a_full_recalculation_gives(office, changed, 
 
 
 def test_master_check_is_red_exactly_when_a_checks_cell_holds_an_error(office, changed, tmp_path):
-    """A Checks cell that becomes an error value (here: the latest actual typed as text on
+    """A Checks cell that becomes an error value (here: the latest actual, Facts!B53, typed as text on
     Facts) turns the master check to ERROR, also when no check says ERROR itself."""
     broken = tmp_path / "broken" / "alfa_outlook.xlsm"
     broken.parent.mkdir()
     shutil.copy(changed, broken)
     _set_inputs(broken, target=350000, scenarios=["bear", "base", "bull"], seed=7, start_year=2027, end_year=2041,
-                extra={("xl/worksheets/sheet8.xml", "B46"): "n/a"})
+                extra={("xl/worksheets/sheet8.xml", "B53"): "n/a"})
     _, lo = _recalculated(office, broken, tmp_path / "x")
     errors = _checks_errors(lo)
     assert errors and lo["Checks"]["C4"].value == "ERROR", errors

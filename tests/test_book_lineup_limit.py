@@ -18,13 +18,13 @@ LIMIT = 100  # the limit stated in alfa_xl.validation.limits (lineup_models)
 
 
 def _grow_table(path: Path, models: int) -> None:
-    """The lineup table (A34:S43, 9 models) extended to ``models`` rows with more named models."""
+    """The lineup table (A34:T43, 9 models) extended to ``models`` rows with more named models."""
     extra = "".join(
         f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Extra {r}</t></is></c></row>' for r in range(44, 35 + models)
     )
     edit(path, INPUTS_PART, "</sheetData>", extra + "</sheetData>")
     table = "xl/tables/table1.xml"
-    edit(path, table, 'ref="A34:S43"', f'ref="A34:S{34 + models}"')
+    edit(path, table, 'ref="A34:T43"', f'ref="A34:T{34 + models}"')
 
 
 @pytest.mark.parametrize("models, refused", [(LIMIT, False), (LIMIT + 1, True)])
@@ -32,7 +32,7 @@ def test_a_workbook_lineup_over_the_limit_is_refused_with_the_limit(tmp_path, mo
     book = tmp_path / "alfa_outlook.xlsm"
     build_workbook(book)
     _grow_table(book, models)
-    assert text(book, "xl/tables/table1.xml").count(f":S{34 + models}") == 1
+    assert text(book, "xl/tables/table1.xml").count(f":T{34 + models}") == 1
     before = book.read_bytes()
     if not refused:  # at the limit the count passes; the extra rows then fail on their first missing value
         with pytest.raises(InputsError) as info:

@@ -193,9 +193,9 @@ def test_rows_inserted_inside_the_area_in_libreoffice_leave_no_stale_row(book, t
 def test_rows_inserted_inside_by_openpyxl_name_the_stretched_rectangle_and_the_advice_leads_to_a_clean_refresh(book):
     before = values(book, "Risk")
     wb = openpyxl.load_workbook(book, keep_vba=True)
-    wb["Risk"].insert_rows(15, 2)  # inside out_risk (Risk!A6:G31): cells move down, the name does not
+    wb["Risk"].insert_rows(15, 2)  # inside out_risk (Risk!A6:G32): cells move down, the name does not
     wb.save(book)
-    with pytest.raises(OwnedAreaError, match=r"now at Risk!\$A\$6:\$G\$33") as info:
+    with pytest.raises(OwnedAreaError, match=r"now at Risk!\$A\$6:\$G\$34") as info:
         refresh_workbook(book)
     point(book, "out_risk", re.search(r"point out_risk at (\S+)", str(info.value)).group(1))
     refresh_workbook(book)

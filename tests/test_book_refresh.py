@@ -93,12 +93,13 @@ def out_ref(path: Path, name: str = "out_scenarios") -> str:
 
 
 def planned_models() -> int:
-    """Planned models in the shipped lineup CSV (each is one tornado driver: built or cancelled)."""
+    """Planned and reported-cancelled models in the shipped lineup CSV (each is one tornado
+    driver: built or cancelled; a reported-cancelled one is revived on some paths)."""
     import csv
 
     path = Path(__file__).parent.parent / "alfa_xl" / "model" / "data" / "lineup.csv"
     with path.open(encoding="utf-8") as fh:
-        return sum(1 for r in csv.DictReader(fh) if r["status"] == "planned")
+        return sum(1 for r in csv.DictReader(fh) if r["status"] in ("planned", "reported_cancelled"))
 
 
 def refresh_cli(path: Path, capsys) -> tuple[int, str]:
@@ -128,7 +129,7 @@ def test_changed_input_and_user_sheet_keep_every_other_part(book, capsys):
     assert len(unchanged) == len(before) - 11 and "xl/vbaProject.bin" in unchanged and "xl/worksheets/sheet99.xml" in unchanged
     assert all(n in unchanged for n in before if n.startswith(("xl/drawings/", "xl/tables/", "xl/styles", "xl/sharedStrings")))
     risk = sheet(book, "Risk")
-    assert risk[13][0].startswith("Probability of reaching 350,000 a year")
+    assert risk[13][0].startswith("What-if: probability of reaching 350,000 a year")
     sc = sheet(book, "Scenarios")
     assert sc[5][0] == "Scenarios compared in 2030 against 350,000"
     for row in sc[7:12]:
@@ -258,7 +259,7 @@ def test_risk_output_equals_the_engine_report(book):
                 assert gv == pytest.approx(ev, rel=1e-15, abs=0)
         if i > tornado:
             assert g[6] == pytest.approx(bear_2029, rel=1e-12)
-    assert got[0][0] == "Yearly total across 2,000 paths around scenario bear, seed 7 (units); current year unconditioned"
+    assert got[0][0] == "What-if: yearly total across 2,000 paths around scenario bear, seed 7 (units); current year unconditioned"
     assert got[tornado][6] == "Scenario"
     assert "risk: 2,000 paths around bear, seed 7" in report.status
 
@@ -270,7 +271,7 @@ def test_longer_horizon_grows_the_risk_area(book):
     rows = 2 + 10 + 1 + 2 + 10 + 1 + 2 + drivers  # fan, blank, probability, blank, tornado
     assert out_ref(book, "out_risk") == f"Risk!$A$6:$G${5 + rows}"
     risk = sheet(book, "Risk")
-    assert risk[17][0] == "" and risk[18][0].startswith("Probability of reaching")
+    assert risk[17][0] == "" and risk[18][0].startswith("What-if: probability of reaching")
     assert [r[0] for r in risk[7:17]] == list(range(2026, 2036))
 
 

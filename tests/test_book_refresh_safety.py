@@ -372,7 +372,7 @@ def test_crafted_workbooks_give_one_line(book, capsys, case):
                 z.writestr(n, d)
         one_line_refusal(book, capsys, "the part xl/worksheets/sheet2.xml of sheet 'Inputs' is missing")
     elif case == "bogus table reference":
-        _edit(book, "xl/tables/table1.xml", 'ref="A34:S43"', 'ref="A34:nonsense"')
+        _edit(book, "xl/tables/table1.xml", 'ref="A34:T43"', 'ref="A34:nonsense"')
         one_line_refusal(book, capsys, "table tbl_lineup: bad reference")
     elif case == "ZZZZ5":
         set_name(book, "in_target", "Inputs!$ZZZZ$5")
@@ -385,7 +385,7 @@ def test_crafted_workbooks_give_one_line(book, capsys, case):
         rewrite(book, {"xl/styles.xml": re.sub(r'numFmtId="(\d+)"', 'numFmtId="1.5"', xml, count=3).encode()})
         one_line_refusal(book, capsys, 'numFmtId=\'1.5\' is not a whole number')
     elif case == "headerRowCount":
-        _edit(book, "xl/tables/table1.xml", 'ref="A34:S43"', 'ref="A34:S43" headerRowCount="one"')
+        _edit(book, "xl/tables/table1.xml", 'ref="A34:T43"', 'ref="A34:T43" headerRowCount="one"')
         one_line_refusal(book, capsys, "headerRowCount='one' is not a whole number")
     elif case == "shared-string index":
         xml = p[INPUTS_PART].decode()
@@ -395,7 +395,7 @@ def test_crafted_workbooks_give_one_line(book, capsys, case):
         _edit(book, INPUTS_PART, '<c r="B5"', '<c r="ZZZZ5"')
         one_line_refusal(book, capsys, "bad cell reference 'ZZZZ5'")
     else:
-        _edit(book, "xl/tables/table1.xml", 'ref="A34:S43"', 'ref="A34:C43"')
+        _edit(book, "xl/tables/table1.xml", 'ref="A34:T43"', 'ref="A34:C43"')
         one_line_refusal(book, capsys, "table tbl_lineup: its columns do not match")
 
 

@@ -236,7 +236,9 @@ def test_headless_refresh_rewrites_the_track_record_area(book):
     assert last - 5 == (18 + 3) + (1 + 3) + 5 + sum(len(range(d.as_of, max(2025, d.target_year) + 1)) + 3
                                                     for d in DECISION_POINTS)
     _same(sheet(book, TRACK)[5:last], built[5:last])
-    assert report.areas["out_forecast"] == "Cover!$B$7:$E$19"
+    # headline (4 rows), probabilities (4), current year (3), route (5), check (6), bridge (2 + 1 + 10 + 1),
+    # a blank row between blocks: 47 - 7 + 1 = 41 rows; six columns (Model and 2026-2030 in the bridge)
+    assert report.areas["out_forecast"] == "Cover!$B$7:$G$47"
 
 
 def test_macro_writes_the_same_track_record_and_forecast(pristine, tmp_path):
@@ -261,7 +263,7 @@ def _headline(rows):
     top = _find(rows, "Calibrated forecast, the central answer", 1)
     band = {r[1]: r[2:5] for r in rows[top + 2:top + 4]}
     p = _find(rows, "Probability of reaching", 1)
-    prob = {int(r[1]): r[2:5] for r in rows[p + 2:p + 4]}
+    prob = {int(r[1]): r[2:6] for r in rows[p + 2:p + 4]}
     c = _find(rows, "Current year of the forecast", 1)
     return rows[top][1], band, prob, rows[c + 2][1]
 
@@ -283,9 +285,13 @@ def test_cover_shows_the_calibrated_forecast(pristine):
     assert "20,000 paths, seed 20140506" in title
     assert band["2030, units a year"] == pytest.approx(list(y2030), rel=1e-12)
     assert band["2026-2030 cumulative, units"] == pytest.approx(list(cum), rel=1e-12)
+    tails = f.tails((2030, 2035))
     for year in (2030, 2035):
-        assert prob[year][0] == pytest.approx(by[year], abs=1e-15)
-        assert prob[year][1:] == [round(by[year] * 20_000), 20_000]
+        # the importance-sampling estimate of the same recipe, with its standard error; it agrees with
+        # the plain paths' share within that share's own 95% bound (one or two paths of 20,000)
+        est, se, bound = prob[year][:3]
+        assert est == pytest.approx(tails[(year, False)].probability, rel=1e-12) and bound in ("", None)
+        assert 0 < se <= 0.1 * est and abs(est - by[year]) <= 3.7 / 20_000
     assert current.startswith("2026 unconditioned")
 
 

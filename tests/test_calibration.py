@@ -88,7 +88,7 @@ class TestVolumeRealisation:
         long = sorted([68 / 400, 71.7 / 300, 131 / 400, 55 / 400])
         assert tr.realisation_short == pytest.approx(short[2])
         assert tr.realisation_long == pytest.approx((long[1] + long[2]) / 2)
-        assert tr.realisation(1) == tr.realisation_short and tr.realisation(2) == tr.realisation_long
+        assert tr.brand_realisation(1) == tr.realisation_short and tr.brand_realisation(2) == tr.realisation_long
 
 
 class TestAsOf:

@@ -92,7 +92,7 @@ class TestThroughTheEntryPoint:
         assert tuple(t.columns) == TIDY_COLUMNS
         assert t["value"].dtype == float  # numbers only; empty = none
         assert t.set_index(["section", "item"]).loc[("what_it_takes", "reference:Junior"), "value"] == JUNIOR_PEAK
-        assert set(t["section"]) == {"forecast", "forecast_cumulative", "forecast_probability", "history", "projection",
+        assert set(t["section"]) == {"forecast", "forecast_cumulative", "forecast_probability", "forecast_bridge", "history", "projection",
                                      "by_region", "compare", "gap", "what_it_takes"}
         hist = t[t["section"] == "history"].set_index("year")["value"]
         assert hist[2025] == LATEST and hist[2002] == 190_000
@@ -274,7 +274,17 @@ class TestForecastFirst:
         # the cumulative band is wider than the sum of nothing and narrower than five extreme years
         assert sum(r["P10"] for r in f["years"][:5]) <= c["P50"] <= sum(r["P90"] for r in f["years"][:5])
         p = f["probability_of_target_by"]
-        assert 0 <= p["2030"] <= p["2035"] <= 1  # reaching it by 2030 is reaching it by 2035
+        # reaching it by 2030 is reaching it by 2035 (both from one set of weighted paths)
+        assert 0 <= p["2030"]["probability"] <= p["2035"]["probability"] <= 1
+        # every probability comes with its precision: a standard error, or a 95% bound without a path over the line
+        probs = [*p.values(), *f["plan_route"]["probability_with_target_by"].values()]
+        assert all(("standard_error" in q) != ("upper_95" in q) for q in probs)
+        assert all(q["standard_error"] <= 0.1 * q["probability"] for q in probs if "standard_error" in q)
+        # the bridge reconciles: last actual + the year's changes = the central case
+        b = f["bridge"]
+        for year, total in b["central_case"].items():
+            moved = sum(c["change"] for c in b["changes"] if c["year"] == int(year))
+            assert b["last_actual"]["units"] + moved == pytest.approx(total, rel=1e-9)
         model = forecast(None, 2026, 2032, paths=f["paths"], seed=f["seed"])
         assert [r["P50"] for r in f["years"]] == pytest.approx(model.table()["P50"].tolist())
         assert f["conditioned_on_ytd"] is False and f["ytd"] is None
@@ -320,8 +330,11 @@ class TestForecastFirst:
         fc = t[t["section"] == "forecast"]
         assert set(fc["scenario"]) == {"calibrated"} and sorted(set(fc["year"])) == list(range(2026, 2031))
         assert set(t[t["section"] == "forecast_cumulative"]["item"]) == {"P10 2026-2030", "P50 2026-2030", "P90 2026-2030"}
-        prob = t[t["section"] == "forecast_probability"].set_index("year")["value"]
+        probs = t[t["section"] == "forecast_probability"]
+        prob = probs[probs["item"].str.startswith("reach")].set_index("year")["value"]
         assert list(prob.index) == [2030, 2035] and prob[2030] <= prob[2035]
+        precision = probs[~probs["item"].str.startswith("reach")]
+        assert len(precision) == 2 and precision["item"].str.contains("standard error|95% upper bound").all()
 
 
 # -- what it takes when the scenario is already above the target -------------------------------------------

@@ -267,3 +267,15 @@ class TestLineNumbers:
         p.write_text("model,launch_year,peak_units\nA,2027,5000\na,2028,1\n", encoding="utf-8")
         with pytest.raises(LineupError, match=r"^l.csv line 3: model: duplicate model name"):
             load_lineup(p)
+
+
+def test_hold_until_before_the_launch_is_refused_naming_the_column():
+    import pytest as _pytest
+
+    from alfa_xl.errors import LineupError
+    from alfa_xl.model.engine.lineup import Model
+
+    with _pytest.raises(LineupError) as err:
+        Model("X", 2024, 10_000, status="on_sale", hold_until=2020)
+    text = str(err.value)
+    assert "hold_until of 'X'" in text and "2024" in text and len(text.splitlines()) == 1

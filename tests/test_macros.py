@@ -319,12 +319,12 @@ def expected_shape(k, years=5, models=9):
     return (k + 2) + 2 * k * (years + 3), models + 2
 
 
-def risk_shape(years=5, drivers=8):
+def risk_shape(years=5, drivers=9):
     """Rows and columns of out_risk, counted by hand: the fan (title, header, one row per
     year), a blank row, the probability by year (the same), a blank row and the tornado
-    (title, header, one row per driver: slip, peak, trend, tariff and the four planned
-    models of the shipped lineup). Width: the tornado's Driver, Low, High, Swing, Low
-    setting, High setting, Scenario."""
+    (title, header, one row per driver: slip, peak, yearly volume, tariff, the four planned
+    models of the shipped lineup and the US E-SUV, reported cancelled but revived on 20% of
+    paths). Width: the tornado's Driver, Low, High, Swing, Low setting, High setting, Scenario."""
     return 2 + years + 1 + 2 + years + 1 + 2 + drivers, 7
 
 
@@ -355,7 +355,7 @@ class TestRefresh:
         header = grid[first + 1]
         assert header[0] == "Year" and header[-1] == "Total"
         assert grid[first + 2][0] == 2026
-        assert grid[first + 2][header.index("Junior")] == pytest.approx(33000 * (0.6 + 0.4 * math.exp(-0.7)))
+        assert grid[first + 2][header.index("Junior")] == pytest.approx(33000)  # held at its 2025 peak through 2026
         assert message == ("Refreshed by the Refresh button: 5 scenarios (base, bear, bull, plan, track_record), 2026-2030, "
                            "target 400,000; risk: 2,000 paths around bear, seed 11")
         assert book.sheets["Scenarios"].cells[(2, 2)] == message
@@ -368,10 +368,10 @@ class TestRefresh:
         assert (out.sheet.name, out.row, out.column) == ("Risk", 6, 1)
         assert out.shape == risk_shape()
         grid = out.value
-        assert grid[0][0] == "Yearly total across 2,000 paths around scenario bear, seed 11 (units); current year unconditioned"
+        assert grid[0][0] == "What-if: yearly total across 2,000 paths around scenario bear, seed 11 (units); current year unconditioned"
         assert grid[1][:4] == ["Year", "P10", "P50", "P90"] and [r[0] for r in grid[2:7]] == [2026, 2027, 2028, 2029, 2030]
         assert all(r[1] <= r[2] <= r[3] for r in grid[2:7])
-        assert grid[8][0] == "Probability of reaching 400,000 a year (2,000 paths around scenario bear, seed 11)"
+        assert grid[8][0] == "What-if: probability of reaching 400,000 a year (2,000 paths around scenario bear, seed 11), with its standard error"
         assert all(0 <= r[1] <= 1 for r in grid[10:15])
         header = grid[17]
         assert header == ["Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario"]
@@ -500,7 +500,7 @@ class TestRefresh:
         macros.refresh_scenarios(book)
         grid = book.names["out_scenarios"].refers_to_range.value
         first = next(i for i, r in enumerate(grid) if str(r[0]).startswith("Scenario: base"))
-        assert grid[first + 2][grid[first + 1].index("Junior")] == pytest.approx(66000 * (0.6 + 0.4 * math.exp(-0.7)))
+        assert grid[first + 2][grid[first + 1].index("Junior")] == pytest.approx(66000)  # held through 2026
 
     def test_uses_the_calling_book_when_none_is_given(self, mocker):
         book = make_book(scenarios=["base"])
@@ -515,7 +515,7 @@ class TestRefresh:
         message = macros.refresh_scenario(book)
         grid = book.names["out_scenarios"].refers_to_range.value
         assert grid[2][0] == "bear" and len(grid) == expected_shape(1)[0]
-        assert book.names["out_risk"].refers_to_range.value[0][0].startswith("Yearly total across 2,000 paths around scenario bear")
+        assert book.names["out_risk"].refers_to_range.value[0][0].startswith("What-if: yearly total across 2,000 paths around scenario bear")
         assert message.startswith("Refreshed by the Refresh button: 1 scenario (bear), ")
 
 

@@ -69,6 +69,18 @@ class TestOneModel:
         u = units(project(one(launch_year=2020, status="on_sale"), "base", 2029, 2029), "X")
         assert u[2029] == pytest.approx(10_000 * (0.5 + 0.5 * E(-1.8 * 8)) * 0.75**4)
 
+    def test_hold_until_pauses_the_ageing_after_the_latest_actual(self):
+        # on sale since 2022, held from 2025 (the latest actual) through 2027: 2026 and 2027 at the
+        # 2025 level (age 3), then age 4 in 2028 and 5 in 2029
+        s = lambda age: 10_000 * (0.5 + 0.5 * E(-1.8 * (age - 1)))  # noqa: E731
+        lu = one(launch_year=2022, status="on_sale", hold_until=2027)
+        u = units(project(lu, "base", 2024, 2029), "X")
+        assert [u[y] for y in range(2024, 2030)] == pytest.approx([s(2), s(3), s(3), s(3), s(4), s(5)])
+
+    def test_hold_until_is_ignored_for_a_planned_model(self):
+        held = units(project(one(hold_until=2028), "base", 2026, 2029), "X")
+        assert held == pytest.approx(units(project(one(), "base", 2026, 2029), "X"))
+
 
 class TestHandOver:
     def test_no_double_counting_in_the_hand_over_year(self):
@@ -174,14 +186,16 @@ class TestBuiltinScenarios:
     def test_bull(self):
         p = project(None, "bull", 2030, 2030)
         assert units(p, "4.3 m model")[2030] == pytest.approx(30_000 * 1.25 * 0.5 * 1.02**5)
-        junior = 33_000 * (0.6 + 0.4 * E(-0.7 * 5)) * 1.02**5  # on sale: no peak multiplier
+        # on sale: no peak multiplier; held through 2026 (hold_until), so 2030 is age 6 - 1 = 5
+        junior = 33_000 * (0.6 + 0.4 * E(-0.7 * 4)) * 1.02**5
         assert units(p, "Junior")[2030] == pytest.approx(junior)
 
     def test_track_record(self):
         p = project(None, "track_record", 2028, 2029)
         t = units(p, "Tonale successor")
         assert t[2028] == 0  # 2027 + 2 years
-        assert t[2029] == pytest.approx(40_000 * (115 / 300) * 0.3)
+        # peaks times the built models' median peak realisation: (48,521 / 53,500 + 33,000 / 61,300) / 2
+        assert t[2029] == pytest.approx(40_000 * (48_521 / 53_500 + 33_000 / 61_300) / 2 * 0.3)
         assert units(p, "Tonale")[2028] > 0
 
     def test_order_of_2030_totals(self):

@@ -69,13 +69,16 @@ class TestCalibration:
         # plan_2014.csv: Giulia planned 2015 built 2016, Stelvio 2016 -> 2017, compact SUV
         # 2016-2018 (midpoint 2017) -> 2022; five more models never built: 8 planned.
         slips = [2016 - 2015, 2017 - 2016, 2022 - 2017]
-        with resources.as_file(resources.files("alfa_xl.model") / "data" / "plan_targets.csv") as p, open(p, newline="") as fh:
+        with resources.as_file(resources.files("alfa_xl.model") / "data" / "peak_realisation.csv") as p, open(p, newline="") as fh:
             rows = [r for r in csv.DictReader(fh) if r["counted"] == "yes"]
-        logs = [math.log(float(r["actual_units_found"]) / float(r["target_units"])) for r in rows]
+        # built models' peaks against the peak assumed before launch, one row per model
+        logs = [math.log(float(r["actual_peak"]) / float(r["planned_peak"])) for r in rows]
         mean = sum(logs) / len(logs)
         sd = math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1))
         u = Uncertainty.track_record()
-        assert len(rows) == 9
+        assert [r["model"] for r in rows] == ["Giulia", "Stelvio", "Tonale", "Junior"]
+        # dropped_models.csv: 1 of 8 dropped models built later; Laplace (1 + 1) / (8 + 2)
+        assert u.revival_probability == pytest.approx(2 / 10)
         assert u.slip_mean == pytest.approx(sum(slips) / 3)
         # lead <= 2 years (Giulia 2015, Stelvio 2016, Giulietta successor 2016): 1 of 3 dropped;
         # further (2016-2018 ranges, 2017): 4 of 5 dropped; Laplace (dropped + 1) / (n + 2)
@@ -95,9 +98,11 @@ class TestCalibration:
 # -- distributions ------------------------------------------------------------------------------
 class TestSlip:
     @pytest.mark.parametrize("scenario, mu", [
-        ("base", 7 / 3),            # the scenario delays nothing: the full track-record slip
-        ("bear", 7 / 3 - 1),        # bear already delays a year: the rest is drawn
-        ("track_record", 7 / 3 - 2),
+        # slips drawn from the stated date, the scenario's delay counted inside the draw:
+        # mean max(7/3, delay) for every scenario whose delay is below the record's mean
+        ("base", 7 / 3),
+        ("bear", 7 / 3),
+        ("track_record", 7 / 3),
     ])
     def test_poisson_moments(self, scenario, mu):
         d = draw(N, seed=11, scenario=scenario)
@@ -112,12 +117,20 @@ class TestSlip:
         k = draw(N, seed=12).slip
         assert k.dtype.kind == "i" and k.min() == 0 and k.max() <= MAX_SLIP
 
-    def test_scenario_delay_beyond_the_track_record_leaves_nothing_to_draw(self):
-        d = draw(2000, seed=1, scenario=get_scenario("base").with_(delay_years=3))
-        assert not d.slip.any()
+    def test_scenario_delay_beyond_the_track_record_is_the_mean_of_the_draw(self):
+        d = draw(N, seed=1, scenario=get_scenario("base").with_(delay_years=3))
+        k = d.slip[:, columns(PLANNED)].astype(float)
+        assert abs(k.mean(axis=0) - 3).max() < se4(math.sqrt(3))
+
+    def test_a_launch_on_time_keeps_its_probability(self):
+        # the calibrated recipe delays launches by 2 years in its central case; on a path a model
+        # can still launch on its stated date, with the Poisson(7/3) probability of no slip
+        k = draw(N, seed=13, scenario="track_record").slip[:, columns(PLANNED)]
+        p0 = math.exp(-7 / 3)
+        assert abs((k == 0).mean(axis=0) - p0).max() < se4(math.sqrt(p0 * (1 - p0)))
 
     def test_models_on_sale_and_inactive_models_never_move(self):
-        d = draw(2000, seed=1)
+        d = draw(2000, seed=1, uncertainty=Uncertainty().with_(revival_probability=0.0))
         fixed = columns(["Junior", "Tonale", "Giulia", "Stelvio", "US E-SUV"])
         assert not d.slip[:, fixed].any() and not d.cancelled[:, fixed].any()
         assert (d.peak_multiplier[:, fixed] == 1).all()
@@ -145,7 +158,10 @@ class TestCancellation:
 
     def test_reported_cancelled_model_drawn_only_when_the_scenario_keeps_it(self):
         esuv = columns(["US E-SUV"])[0]
-        assert not draw(2000, seed=1, scenario="base").cancelled[:, esuv].any()
+        u = Uncertainty()
+        assert not draw(2000, seed=1, scenario="base", uncertainty=u.with_(revival_probability=0.0)).cancelled[:, esuv].any()
+        # left out by the scenario: built after all on 20% of paths (revival_probability)
+        assert abs(1 - draw(N, seed=1, scenario="base").cancelled[:, esuv].mean() - 0.2) < se4(math.sqrt(0.2 * 0.8))
         # plan: announced 2027, lead 1 -> the near class, 0.4
         assert abs(draw(N, seed=1, scenario="plan").cancelled[:, esuv].mean() - 0.4) < se4(math.sqrt(0.4 * 0.6))
 
@@ -540,7 +556,7 @@ class TestRiskBlocks:
         assert_allclose(torn["Swing"], tornado(2031, "bear")["Swing"])
         assert_allclose(torn["Scenario"], project(scenario="bear", start_year=2031, end_year=2031).totals[0])
         grid = blocks_to_grid(blocks)
-        assert len({len(r) for r in grid}) == 1 and grid[0][0].startswith("Yearly total across 1,500 paths")
+        assert len({len(r) for r in grid}) == 1 and grid[0][0].startswith("What-if: yearly total across 1,500 paths")
 
     def test_bad_input_raises_before_writing(self):
         from alfa_xl.book.tables.report import RefreshInputs

@@ -72,7 +72,7 @@ def test_plan_tables_are_complete():
 class TestLineupBasis:
     """Issue 9 item 5: every default number of lineup.csv is sourced, derived or an assumption."""
 
-    NUMERIC = ("launch_year", "announced_year", "end_year", "launch_fraction", "peak_units", "plateau", "decay",
+    NUMERIC = ("launch_year", "announced_year", "end_year", "hold_until", "launch_fraction", "peak_units", "plateau", "decay",
                "decline_after", "decline_rate", "share_italy", "share_rest_of_europe", "share_north_america",
                "share_rest_of_world")
 

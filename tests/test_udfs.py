@@ -41,8 +41,9 @@ class TestAlfaProject:
         for row in out[1:]:
             assert row[-1] == pytest.approx(sum(row[1:-1]))
         junior, tonale = out[0].index("Junior"), out[0].index("Tonale")
-        assert out[1][junior] == pytest.approx(33000 * (0.6 + 0.4 * E07))  # age 2, plateau 0.6
-        assert out[1][tonale] == pytest.approx(40000 * (0.5 + 0.5 * math.exp(-2.1)))  # age 4
+        assert out[1][junior] == pytest.approx(33000)  # held at its 2025 peak through 2026 (hold_until)
+        # the Tonale held at its 2025 level (age 3) through 2026 by its facelift (hold_until)
+        assert out[1][tonale] == pytest.approx(40000 * (0.5 + 0.5 * math.exp(-1.4)))
         assert out[1][out[0].index("US E-SUV")] == 0  # reported cancelled in base
 
     def test_by_region_and_total_match_by_model(self):

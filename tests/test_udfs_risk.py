@@ -81,10 +81,29 @@ class TestRegistration:
 
 
 # -- ALFA_PROBABILITY ----------------------------------------------------------------------------------
+def recipe_column(year=2030, paths=10_000, seed=DEFAULT_SEED):
+    """The calibrated forecast's paths in ``year`` (the recipe ALFA_FORECAST spills)."""
+    from alfa_xl.model.evidence.forecast import forecast
+
+    f = forecast(paths=paths, seed=seed)
+    return f.totals[:, list(f.all_years).index(year)]
+
+
 class TestProbability:
-    def test_defaults_share_of_paths_at_400k_in_2030(self):
-        col = totals(start=2030, end=2030)[:, 0]
-        assert cell(udfs.alfa_probability) == np.count_nonzero(col >= 400_000) / 10_000
+    def test_default_is_the_calibrated_forecast(self):
+        # 90,000 in 2030 is reached on more than 30 of the recipe's paths: the share of them
+        col = recipe_column()
+        assert np.count_nonzero(col >= 90_000) >= 30
+        assert cell(udfs.alfa_probability, 90000.0) == np.count_nonzero(col >= 90_000) / 10_000
+
+    def test_default_rare_line_is_estimated_not_rounded_to_zero_paths(self):
+        # 400,000 in 2030: no path of 10,000 reaches it, the importance-sampling estimate is > 0
+        assert np.count_nonzero(recipe_column() >= 400_000) < 30
+        p = cell(udfs.alfa_probability)
+        assert 0 < p < 1e-3
+
+    def test_default_needs_a_forecast_year(self):
+        assert cell(udfs.alfa_probability, None, 2024.0).startswith("#VALUE! ALFA_PROBABILITY: year:")
 
     def test_excel_shaped_arguments(self):
         col = totals("bear", 2031, 2031, paths=3000, seed=7)[:, 0]
@@ -95,6 +114,7 @@ class TestProbability:
     def test_limits_hold_whatever_the_paths(self):
         assert cell(udfs.alfa_probability, 1.0, 2030.0, None, 500.0) == 1.0
         assert cell(udfs.alfa_probability, 1e9, 2030.0, None, 500.0) == 0.0
+        assert cell(udfs.alfa_probability, 1.0, 2030.0, "base", 500.0) == 1.0
 
     def test_non_increasing_in_the_target(self):
         ps = [cell(udfs.alfa_probability, t, 2031.0, "bull", 2000.0, 3.0) for t in (40e3, 80e3, 120e3, 200e3, 400e3)]
@@ -113,7 +133,7 @@ class TestProbability:
         assert cell(udfs.alfa_probability, None, None, None, 0.0).startswith("#VALUE! ALFA_PROBABILITY: paths: outside 1 to 100,000 (got 0)")
         # seed 0 is a seed: the paths drawn with it, not the default seed's
         col = totals(start=2030, end=2030, paths=2000, seed=0)[:, 0]
-        assert cell(udfs.alfa_probability, 90000.0, None, None, 2000.0, 0.0) == np.count_nonzero(col >= 90_000) / 2000
+        assert cell(udfs.alfa_probability, 90000.0, None, "base", 2000.0, 0.0) == np.count_nonzero(col >= 90_000) / 2000
 
     def test_cached_result_is_the_same(self):
         a = cell(udfs.alfa_probability, 90000.0, 2030.0, None, 5000.0, 1.0)
@@ -158,7 +178,10 @@ class TestTornado:
         assert swings == sorted(swings, reverse=True)
         for r in out[1:]:
             assert r[3] == pytest.approx(r[2] - r[1]) and r[1] <= r[2]
-        assert out[1][0] == "Peak realisation, planned models [x0.43 to x2.34]"
+        # P10 and P90 of the lognormal peak draw, sd 0.3875 of log(actual / assumed peak) of the
+        # four built models: exp(-/+1.2816 x 0.3875) = x0.61 and x1.64
+        labels = [r[0] for r in out[1:]]
+        assert "Peak realisation, planned models [x0.61 to x1.64]" in labels
 
     def test_defaults(self):
         assert excel_call(udfs.alfa_tornado) == excel_call(udfs.alfa_tornado, 2030.0, "base")

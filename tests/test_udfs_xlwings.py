@@ -109,8 +109,8 @@ class TestConversion:
         assert out[0][0] == "Year" and out[0][-1] == "Total"
         assert [r[0] for r in out[1:]] == [2026, 2027, 2028, 2029, 2030]
         assert len({len(r) for r in out}) == 1
-        # Junior in 2026, age 2: 33,000 x (0.6 + 0.4 e^-0.7) by the lineup's curve parameters
-        assert out[1][out[0].index("Junior")] == pytest.approx(33000 * (0.6 + 0.4 * math.exp(-0.7)))
+        # Junior in 2026: held at its 2025 level (age 1, the peak: 33,000) by its order book (hold_until 2026)
+        assert out[1][out[0].index("Junior")] == pytest.approx(33000)
 
     def test_single_cells_arrive_as_floats_and_text_with_spaces(self):
         as_typed = excel_call(udfs.alfa_project, "bear", 2027.0, 2029.0, "region")

@@ -148,6 +148,7 @@ ROLE_STYLES: dict[str, tuple[str, bool, str]] = {
     "year": ("0", False, OUTPUT_FILL),
     "share": ("0.0%", False, OUTPUT_FILL),
     "ratio": ("0.0", False, OUTPUT_FILL),
+    "probability": ("0.00E+00", False, OUTPUT_FILL),
 }
 _COLUMN_ROLES = {
     "Year": "year",
@@ -157,6 +158,10 @@ _COLUMN_ROLES = {
     "Years to target": "ratio",
     "Junior-equivalents": "ratio",
     "Probability": "share",
+    "Estimate": "probability",
+    "Standard error": "probability",
+    "95% upper bound": "probability",
+    "Share": "share",
     "By year": "year",
     "Coverage": "share",
     "Sharpness": "ratio",

@@ -61,7 +61,9 @@ def _canon(value: Any) -> str | None:
         value = (value - _EPOCH).total_seconds() / 86400
     if isinstance(value, (int, float)):
         x = float(value)
-        return f"n{x:.12g}" if math.isfinite(x) else None
+        # rounded to 15 significant digits first, as LibreOffice and Excel write numbers, so a
+        # value whose 13th digit is a 5 marks the same before and after another writer saved it
+        return f"n{float(f'{x:.15g}'):.12g}" if math.isfinite(x) else None
     text = cell_text(str(value))
     return "s" + text if text else None
 

@@ -39,8 +39,29 @@ def _forecast_doc(o: Outlook) -> dict[str, Any]:
         "ytd_months": h.ytd_months,
         "years": [{"Year": y, "P10": lo, "P50": mid, "P90": hi} for y, lo, mid, hi in zip(h.years, h.p10, h.p50, h.p90)],
         "cumulative": {"first_year": a, "last_year": b, "P10": h.cumulative[0], "P50": h.cumulative[1], "P90": h.cumulative[2]},
-        "probability_of_target_by": {str(y): p for y, p in h.probabilities},
+        "probability_of_target_by": {str(y): t.to_dict() for y, t in h.tails},
         "target": h.target,
+        "plan_route": {
+            "what": "every planned model built, on its stated date, at least at its stated peak; the models reported "
+                    "cancelled brought back",
+            "probability": h.plan_route,
+            "method": "quadrature over the common factor (no Monte Carlo error)",
+            "probability_with_target_by": {str(y): t.to_dict() for y, t in h.route_tails},
+        },
+        "check_of_the_whole": h.check,
+        "bridge": _bridge_doc(o),
+    }
+
+
+def _bridge_doc(o: Outlook) -> dict[str, Any]:
+    h = o.forecast
+    b = h.bridge
+    return {
+        "basis": h.bridge_basis,
+        "last_actual": {"year": b.attrs["base_year"], "units": b.attrs["base_units"]},
+        "central_case": {str(y): v for y, v in b.attrs["central"].items()},
+        "changes": [{"model": m, "year": int(y), "change": float(c)}
+                    for m, y, c in b.itertuples(index=False, name=None)],
     }
 
 
@@ -91,7 +112,17 @@ def outlook_csv(o: Outlook) -> str:
         rows.extend(("forecast", "calibrated", y, label, v) for label, v in (("P10", lo), ("P50", mid), ("P90", hi)))
     rows.extend(("forecast_cumulative", "calibrated", b, f"{label} {a}-{b}", v)
                 for label, v in zip(("P10", "P50", "P90"), h.cumulative))
-    rows.extend(("forecast_probability", "calibrated", y, f"reach {h.target:g} by {y}", p) for y, p in h.probabilities)
+    for y, t in h.tails:
+        rows.append(("forecast_probability", "calibrated", y, f"reach {h.target:g} by {y}", t.probability))
+        if t.standard_error is not None:
+            rows.append(("forecast_probability", "calibrated", y, f"standard error, reach {h.target:g} by {y}",
+                         t.standard_error))
+        else:
+            rows.append(("forecast_probability", "calibrated", y, f"95% upper bound, reach {h.target:g} by {y}",
+                         t.upper_95))
+    b = h.bridge
+    rows.extend(("forecast_bridge", "central case", int(y), m, float(c))
+                for m, y, c in b.itertuples(index=False, name=None))
     rows.extend(("history", "actual", y, "Actual", v) for y, v in _history_rows(o))
     for section, frame in (("projection", o.by_model), ("by_region", o.by_region)):
         for year, row in frame.iterrows():
@@ -155,7 +186,7 @@ def _forecast_table(o: Outlook, console) -> None:
 
     h = o.forecast
     a, b = h.cumulative_years
-    chances = "; ".join(f"by {y}: [bold]{_chance(p, h.paths)}[/bold]" for y, p in h.probabilities)
+    chances = "; ".join(f"by {y}: [bold]{t.text()}[/bold]" for y, t in h.tails)
     t = Table(title="Calibrated forecast, units a year", title_justify="left")
     for col in ("Year", "P10", "P50", "P90"):
         t.add_column(col, justify="right")
@@ -167,11 +198,60 @@ def _forecast_table(o: Outlook, console) -> None:
                f"{a} unconditioned (give --ytd and --ytd-months to condition it on the year to date)")
     console.print(t)
     console.print(f"P50 with its P10-P90 band. Probability of reaching {h.target:,.0f} a year in at least one year: {chances}.")
+    route = "; ".join(f"and {h.target:,.0f} reached by {y}: {r.text()}" for y, r in h.route_tails)
+    console.print(f"The route where the plan succeeds (every planned model built, on its stated date, at least at its "
+                  f"stated peak, the models reported cancelled brought back): {_share(h.plan_route)}; {route}.")
+    method = h.tails[0][1].method if h.tails else "monte carlo"
     console.print(f"{h.paths:,} Monte Carlo paths, seed {h.seed}, the recipe the backtests scored: {shown(h.recipe)}; "
                   f"models on sale anchored to the latest actual; {current}. "
-                  "P10/P50/P90: 10th, 50th and 90th percentile of the paths.", style="dim")
+                  f"P10/P50/P90: 10th, 50th and 90th percentile of the paths. Probabilities: {method} on the same "
+                  "recipe, with its standard error (or a 95% bound when no path reaches the line).", style="dim")
     if h.choice:
         console.print(shown(h.choice), style="dim")
+    if h.check:
+        c = h.check
+        console.print(f"Check of the whole (shown, not applied to any model): past brand-wide volume targets were "
+                      f"met at a median of {c['brand_realisation_median']:.0%} "
+                      f"({c['brand_realisation_plans']:.0%} for plans two "
+                      f"or more years out; {c['targets']} targets); the forecast's {c['year']} P50 is "
+                      f"{c['p50_over_plan']:.0%} of the plan scenario's {c['plan_total']:,.0f} (every model as first "
+                      f"announced, at its stated peak). Planned peaks take the built models' median realisation, "
+                      f"x{c['peak_realisation']:.2f} ({c['built_models']} models).", style="dim")
+    console.print()
+    _bridge_table(o, console)
+
+
+def _share(p: float) -> str:
+    return f"{p:.1%}" if p >= 0.001 else f"{p:.2g}"
+
+
+def _bridge_table(o: Outlook, console) -> None:
+    from rich.table import Table
+
+    from alfa_xl.model.evidence.bridge import bridge_table
+
+    h = o.forecast
+    table = bridge_table(h.bridge)
+    years = [c for c in table.columns if c != "Model"]
+    base_year = h.bridge.attrs["base_year"]
+    t = Table(title=f"Bridge from the {base_year} actual to each year, by model (units)", title_justify="left")
+    t.add_column("", no_wrap=True)
+    for y in years:
+        t.add_column(y, justify="right")
+    p50 = dict(zip(map(str, h.years), h.p50))
+    for i, row in enumerate(table.itertuples(index=False, name=None)):
+        label, values = row[0], row[1:]
+        if i == 0 or i == len(table) - 1:
+            t.add_row(shown(label), *(_units(v) for v in values), style="bold")
+        else:
+            t.add_row(shown(label), *(f"{v:+,.0f}" if abs(v) >= 0.5 else "0" for v in values))
+        if i == len(table) - 2:
+            t.add_section()
+    t.add_row("P50 of the forecast", *(_units(p50.get(y)) for y in years), style="dim")
+    t.caption = (f"Bridge of the {h.bridge_basis}. Each year's changes add up to the central case exactly; the P50 "
+                 "also carries cancellations, slips and noise, so it differs.")
+    t.caption_justify = "left"
+    console.print(t)
     console.print()
 
 

@@ -14,9 +14,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from alfa_xl.model.evidence.bridge import BASIS as BRIDGE_BASIS, bridge
+from alfa_xl.model.evidence.calibration import track_record
 from alfa_xl.model.evidence.forecast import FORECAST_PATHS, PROBABILITY_YEARS, forecast
+from alfa_xl.model.risk.tails import TailProbability
 from alfa_xl.model.engine.gap import DEFAULT_TARGET, gap_table, reference_peak, required_extra_launches, required_peak_multiplier
 from alfa_xl.model.engine.lineup import Lineup, default_lineup
 from alfa_xl.model.engine.projection import Projection, default_horizon, project
@@ -60,6 +64,25 @@ class Headline:
     choice : str
         Which forecast is the headline (model or combination) and by how much it scored
         better on the rolling backtest (:attr:`alfa_xl.model.evidence.forecast.Forecast.headline`).
+    tails : tuple of (int, TailProbability)
+        ``(year, estimate)``: the probabilities with their Monte Carlo precision (importance
+        sampling, :meth:`~alfa_xl.model.evidence.forecast.Forecast.tails`); ``probabilities``
+        holds their point values.
+    plan_route : float
+        P(the route where the plan succeeds: every planned model built, on its stated date,
+        at least at its stated peak, the models reported cancelled brought back).
+    route_tails : tuple of (int, TailProbability)
+        ``(year, estimate)``: P(the plan's route and ``target`` reached by ``year``).
+    bridge : DataFrame
+        :func:`alfa_xl.model.evidence.bridge.bridge` of the recipe's central case, from the
+        latest actual to each forecast year (``model``, ``year``, ``change``).
+    bridge_basis : str
+        What the bridge is a bridge of.
+    check : dict
+        The check of the whole: past brand-wide targets' median realisation (pooled and for
+        plans two or more years out), the plan scenario's total in the first probability
+        year (every model as first announced, at its stated peak) and the forecast's P50
+        that year over it. Shown, never applied to a model.
     """
 
     years: tuple[int, ...]
@@ -77,6 +100,24 @@ class Headline:
     ytd_months: int | None
     recipe: str
     choice: str = ""
+    tails: tuple[tuple[int, TailProbability], ...] = ()
+    plan_route: float = float("nan")
+    route_tails: tuple[tuple[int, TailProbability], ...] = ()
+    bridge: pd.DataFrame | None = None
+    bridge_basis: str = BRIDGE_BASIS
+    check: dict | None = None
+
+
+def _check(f, lineup: Lineup | None) -> dict:
+    tr = track_record()
+    year = PROBABILITY_YEARS[0]
+    plan = float(project(f.lineup, "plan", year, year).totals[0])
+    p50 = float(f.table().set_index("Year").loc[year, "P50"]) if year in set(f.years) else float(
+        np.percentile(f.totals[:, int(np.flatnonzero(f.all_years == year)[0])], 50))
+    return {"brand_realisation_median": tr.median_realisation, "brand_realisation_plans": tr.realisation_long,
+            "targets": len(tr.realisations), "year": year, "plan_total": plan, "p50": p50,
+            "p50_over_plan": p50 / plan if plan > 0 else float("nan"),
+            "peak_realisation": tr.peak_realisation, "built_models": len(tr.peak_realisations)}
 
 
 def _headline(lineup: Lineup | None, start: int, end: int, target: float, ytd: float | None, ytd_months: int | None,
@@ -86,12 +127,19 @@ def _headline(lineup: Lineup | None, start: int, end: int, target: float, ytd: f
     hi = end if end >= lo else max(PROBABILITY_YEARS[0], lo)  # a horizon in the past: the default years ahead
     f = forecast(lineup, lo, hi, paths=paths, target=target, ytd=ytd, ytd_months=ytd_months)
     table, cum = f.table(), f.cumulative()
+    tails = f.tails(PROBABILITY_YEARS)
+    base_year = int(f.all_years[0]) - 1
     return Headline(
         years=tuple(int(y) for y in table["Year"]), p10=tuple(map(float, table["P10"])), p50=tuple(map(float, table["P50"])),
         p90=tuple(map(float, table["P90"])), cumulative_years=f.cumulative_years,
         cumulative=(cum["P10"], cum["P50"], cum["P90"]), target=f.target,
-        probabilities=tuple((y, f.probability_by(y)) for y in PROBABILITY_YEARS), paths=f.paths, seed=f.seed,
-        conditioned=f.conditioned, ytd=f.ytd, ytd_months=f.ytd_months, recipe=f.scenario.description, choice=f.headline,
+        probabilities=tuple((y, tails[(y, False)].probability) for y in PROBABILITY_YEARS), paths=f.paths, seed=f.seed,
+        conditioned=f.conditioned, ytd=f.ytd, ytd_months=f.ytd_months, recipe=f.scenario.description,
+        tails=tuple((y, tails[(y, False)]) for y in PROBABILITY_YEARS), plan_route=f.plan_route_probability(),
+        route_tails=tuple((y, tails[(y, True)]) for y in PROBABILITY_YEARS),
+        bridge=bridge(f.lineup, f.scenario, base_year, range(base_year + 1, int(f.years[-1]) + 1)),
+        check=_check(f, lineup),
+        choice=f.headline,
     )
 
 

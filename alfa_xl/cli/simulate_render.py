@@ -35,11 +35,19 @@ def simulation_json(sim: Simulation, target: float, year: int, torn: pd.DataFram
             "ytd": None if sim.ytd is None else sim.ytd[0],
             "ytd_months": None if sim.ytd is None else sim.ytd[1],
         },
+        "what": "what-if: Monte Carlo around the scenario (the calibrated forecast is alfa-xl outlook's)",
         "probability": sim.probability(target, year),
+        "probability_precision": _precision(sim, target, year).to_dict(),
         "fan": records(sim.summary(target)),
         "tornado": records(torn),
     }
     return json.dumps(doc, indent=2, allow_nan=False)
+
+
+def _precision(sim: Simulation, target: float, year: int):
+    from alfa_xl.model.risk.tails import mc_probability
+
+    return mc_probability(round(sim.probability(target, year) * sim.paths), sim.paths)
 
 
 def simulation_csv(sim: Simulation, target: float, year: int, torn: pd.DataFrame) -> str:
@@ -47,6 +55,9 @@ def simulation_csv(sim: Simulation, target: float, year: int, torn: pd.DataFrame
     ``fan`` and ``tornado``; for the tornado ``item`` is ``driver|column``). Text that
     would start a spreadsheet formula is written as text (leading ``'``)."""
     rows: list[tuple[Any, ...]] = [("probability", year, f"reach {target:g}", sim.probability(target, year))]
+    prec = _precision(sim, target, year)
+    rows.append(("probability", year, f"standard error, reach {target:g}", prec.standard_error) if prec.standard_error
+                is not None else ("probability", year, f"95% upper bound, reach {target:g}", prec.upper_95))
     for _, r in sim.summary(target).iterrows():
         rows.extend(("fan", int(r["Year"]), col, clean(r[col])) for col in r.index if col != "Year")
     for _, r in torn.iterrows():
@@ -58,15 +69,16 @@ def render_simulation(sim: Simulation, target: float, year: int, torn: pd.DataFr
     """Print the run as rich tables: the probability, the fan by year and the tornado."""
     from rich.table import Table
 
-    chance = sim.probability(target, year)
+    chance = _precision(sim, target, year).text()
     console.print(
-        f"[bold]Alfa Romeo risk[/bold]: {sim.paths:,} paths around scenario [bold]{shown(sim.scenario.name)}[/bold] "
-        f"({shown(sim.scenario.description)}); seed {sim.seed}."
+        f"[bold]Alfa Romeo risk, a what-if[/bold]: {sim.paths:,} paths around scenario "
+        f"[bold]{shown(sim.scenario.name)}[/bold] "
+        f"({shown(sim.scenario.description)}); seed {sim.seed}. The calibrated forecast is alfa-xl outlook's."
     )
     first = int(sim.years[0])
     console.print(f"{first} conditioned on {sim.ytd[0]:,.0f} units in {sim.ytd[1]} month(s) to date." if sim.ytd is not None
                   else f"{first} unconditioned (give --ytd and --ytd-months to condition it on the year to date).")
-    console.print(f"Probability of reaching {target:,.0f} in {year}: [bold]{chance:.1%}[/bold]")
+    console.print(f"Probability of reaching {target:,.0f} in {year}: [bold]{chance}[/bold]")
     console.print()
     t = Table(title="Yearly total across paths (units)", title_justify="left")
     summary = sim.summary(target)

@@ -55,9 +55,10 @@ def alfa_forecast(start_year=None, end_year=None, percentiles=None, paths=None, 
         Header ``Year, P10, P50, P90`` (one column per requested percentile, in the order
         given), one row per year, then a row ``start-end`` with the percentiles of the
         units summed over those years. The lineup's models on sale are set to the latest
-        actual, planned models follow the track record (slips, realisation by how far
-        out the promise is, cancellation by lead and firmness) and the spreads are those
-        the backtests scored (``alfa-xl backtest``, docs/simulation.md).
+        actual, planned models follow the track record (slips drawn from the stated date,
+        peaks times the built models' median realisation, cancellation by lead and
+        firmness, a model reported cancelled revived on 20% of paths) and the spreads are
+        those the backtests scored (``alfa-xl backtest``, docs/simulation.md).
     """
     start = xa.year(start_year, "start_year", default=latest_actual()[0] + 1)
     end = xa.year(end_year, "end_year", default=max(DEFAULT_YEAR, start))

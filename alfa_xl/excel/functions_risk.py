@@ -19,7 +19,12 @@ from typing import Any
 
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import common
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, simulate
+import numpy as np
+
+from alfa_xl.model.data.sources import latest_actual
+from alfa_xl.model.evidence.forecast import forecast
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, PathFrame, simulate
+from alfa_xl.model.risk.tails import tail_probability
 from alfa_xl.model.risk.tornado import tornado
 from alfa_xl.validation import DEFAULT_YEAR
 
@@ -38,6 +43,14 @@ _DOC_SCENARIO = (
     "Scenario the paths vary around: base, bear, bull, plan or track_record, or a two-column "
     "range of parameter and value applied on top of base. Empty = base."
 )
+_DOC_PROB_SCENARIO = (
+    "Empty = the calibrated forecast (the recipe the backtests score). A scenario (base, bear, bull, plan, "
+    "track_record, or a two-column range of parameter and value) gives a what-if: paths around that scenario."
+)
+#: Paths over the line below which the calibrated probability is estimated by importance
+#: sampling instead of counted (DERIVED: with 30 paths the relative standard error of a
+#: count is about 1 / sqrt(30) = 18%, the most a quoted figure should carry).
+MIN_HITS = 30
 _DOC_PATHS = f"Number of simulated paths, 1 to {EXCEL_MAX_PATHS:,}. Empty = {DEFAULT_PATHS:,}."
 _DOC_SEED = "Seed of the random numbers, a whole number from 0 (same seed, same result). Empty = a fixed default."
 
@@ -68,26 +81,46 @@ def _label(p: float) -> str:
 @xw.func(category=CATEGORY)
 @xw.arg("target", doc=common.DOC_TARGET)
 @xw.arg("year", doc=f"Calendar year tested, 2000-2060. Empty = {DEFAULT_YEAR}.")
-@xw.arg("scenario", doc=_DOC_SCENARIO)
+@xw.arg("scenario", doc=_DOC_PROB_SCENARIO)
 @xw.arg("paths", doc=_DOC_PATHS)
 @xw.arg("seed", doc=_DOC_SEED)
 @xa.excel_function
 def alfa_probability(target=None, year=None, scenario=None, paths=None, seed=None):
-    """Probability (0 to 1) that Alfa Romeo's sales reach the target in a year, by Monte Carlo around a scenario.
+    """Probability (0 to 1) that Alfa Romeo's sales reach the target in a year: the calibrated forecast, or a what-if.
 
     Returns
     -------
     float
-        Share of simulated paths whose total in ``year`` (all models and regions, units a
-        year) is at or above ``target``. Launch slips, cancellations, peaks, market trend
-        and US tariff are drawn from Alfa Romeo's track record (docs/simulation.md).
+        Without a scenario: under the calibrated forecast (``ALFA_FORECAST``'s recipe), the
+        share of its paths whose total in ``year`` (all models and regions, units a year)
+        is at or above ``target``; when fewer than 30 paths reach it, the importance-sampling
+        estimate (relative standard error at most 10%, docs/simulation.md). ``year`` is then
+        a forecast year (2026 on). With a scenario: the share of paths drawn around that
+        scenario (a what-if), launch slips, cancellations, peaks, market trend and US tariff
+        drawn from Alfa Romeo's track record.
     """
     t = _target(target)
     y = xa.year(year, "year", default=_YEAR)
-    sc = xa.scenario(scenario)
     n = _paths(paths)
     s = _seed(seed)
+    if xa.is_blank(scenario):
+        first = latest_actual()[0] + 1
+        if y < first:
+            raise xa.ArgumentError("year", year, f"give a forecast year from {first}, or name a scenario for a what-if",
+                                   "before the forecast starts")
+        return xa.cached(("ALFA_PROBABILITY", t, y, None, n, s), lambda: _calibrated_probability(t, y, n, s, first))
+    sc = xa.scenario(scenario)
     return xa.cached(("ALFA_PROBABILITY", t, y, sc, n, s), lambda: simulate(None, sc, y, y, n, s).probability(t, y))
+
+
+def _calibrated_probability(t: float, y: int, n: int, s: int, first: int) -> float:
+    f = forecast(start_year=first, end_year=y, paths=n, seed=s)
+    col = f.totals[:, int(np.flatnonzero(f.all_years == y)[0])]
+    hits = int(np.count_nonzero(col >= t))
+    if hits >= MIN_HITS:
+        return hits / n
+    est = tail_probability(PathFrame(f.lineup, f.scenario, y, y, f.uncertainty, first - 1), t, seed=s)
+    return hits / n if est is None else est.probability
 
 
 @xa.wizard_help

@@ -26,7 +26,7 @@ __all__ = ["scenario", "lineup", "clear"]
 
 _SCENARIO_FIX = "give a scenario name (base, bear, bull, plan, track_record) or a two-column range of parameter and value"
 _LINEUP_FIX = "give a table range whose first row holds the lineup columns (model, launch_year, peak_units, ...)"
-_YEAR_COLUMNS = ("launch_year", "announced_year", "end_year")
+_YEAR_COLUMNS = ("launch_year", "announced_year", "end_year", "hold_until")
 _NAME_COLUMNS = ("model", "replaces")
 
 

@@ -48,7 +48,10 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     ws.write(0, 0, "Risk: how likely is the target, and which assumption matters most", f.title())
     ws.write(1, 0, "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): in_paths Monte Carlo paths around in_scenario, seed in_seed.", f.subtitle())
     ws.write(2, 0, "Do not type in the grey area: the next refresh clears it; the name out_risk always covers the area last written.", f.subtitle())
-    ws.write(3, 0, "Units a year. Probability = share of paths at or above the target. Tornado: the compare year's total with one driver at its P10 or P90.", f.subtitle())
+    ws.write(3, 0, "A what-if around in_scenario (the calibrated forecast is on the Cover). Units a year. "
+                   "Probability = share of paths at or above the target, with its standard error (95% bound when "
+                   "no path reaches it). Tornado: the compare year's total with one driver at its P10 or P90.",
+             f.subtitle())
     ws.write(4, 0, "Current year: the fan's title says whether it is conditioned on year-to-date units (in_ytd_units, in_ytd_months on Inputs, when in_start_year is the current year).", f.subtitle())
     grid, roles = blocks_to_grid(blocks), grid_roles(blocks)
     write_owned(ctx, ws, AREA, grid, roles)

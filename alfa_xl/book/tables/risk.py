@@ -13,6 +13,7 @@ from typing import Iterable
 
 from alfa_xl.book.tables.report import Block, RefreshInputs
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
+from alfa_xl.model.risk.tails import mc_probability
 from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, Uncertainty, check_target, simulate
 from alfa_xl.model.risk.tornado import tornado
 
@@ -62,7 +63,8 @@ def risk_blocks(
         ``risk_fan``: ``Year``, one column per percentile (``P10``...), ``Mean`` and
         ``Scenario`` (the projection without uncertainty), units a year.
         ``risk_probability``: ``Year``, ``Probability`` (share of paths at or above the
-        target, 0 to 1).
+        target, 0 to 1), ``Standard error`` (blank with no path at or above it) and ``95%
+        upper bound`` (exact binomial, only then).
         ``risk_tornado``: ``Driver``, ``Low``, ``High``, ``Swing``, ``Low setting``,
         ``High setting`` and ``Scenario`` (the scenario's own total, the centre of the
         tornado chart) for ``compare_year``, largest swing first (units).
@@ -85,11 +87,15 @@ def risk_blocks(
     fan["Mean"] = sim.totals.mean(axis=0)
     fan["Scenario"] = sim.deterministic
     chance = sim.probability_by_year(target)
+    precision = [mc_probability(round(p * sim.paths), sim.paths) for p in chance["Probability"]]
+    chance["Standard error"] = [t.standard_error for t in precision]
+    chance["95% upper bound"] = [t.upper_95 for t in precision]
     torn = tornado(inputs.compare_year, sc, inputs.lineup, uncertainty)
     where = f"{sim.paths:,} paths around scenario {sc.name}, seed {sim.seed}"
     return [
-        Block("risk_fan", f"Yearly total across {where} (units); {_current_year(sim)}", fan),
-        Block("risk_probability", f"Probability of reaching {target:,.0f} a year ({where})", chance),
+        Block("risk_fan", f"What-if: yearly total across {where} (units); {_current_year(sim)}", fan),
+        Block("risk_probability", f"What-if: probability of reaching {target:,.0f} a year ({where}), with its standard "
+                                  "error", chance),
         Block("risk_tornado", f"Tornado: total in {inputs.compare_year} with one driver at its P10 and P90, "
                               f"scenario {sc.name} (units)", torn),
     ]

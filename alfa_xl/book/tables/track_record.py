@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from alfa_xl.model.evidence.replay import Replay, replay_all, summary
@@ -106,14 +107,17 @@ def forecast_blocks(lineup: Lineup, target: float = DEFAULT_TARGET, seed: int = 
     list of Block
         ``forecast_band``: ``Measure``, ``P10``, ``P50``, ``P90``: the headline year's units
         and the cumulative from the first forecast year through it.
-        ``forecast_probability``: ``By year``, ``Probability`` (share of paths reaching
-        ``target`` in at least one year by then), ``Paths reaching it``, ``Paths``.
+        ``forecast_probability``: ``By year``, ``Estimate`` (P(``target`` reached in at
+        least one year by then)), ``Standard error``, ``95% upper bound`` (one of the two)
+        and ``Reads as`` (the figure as it may be quoted).
         ``forecast_current_year``: one text row, conditioned or unconditioned.
+        Then :func:`cover_extra_blocks`: ``forecast_route``, ``forecast_check``,
+        ``forecast_bridge``.
 
     Examples
     --------
     >>> from alfa_xl.model.engine.lineup import default_lineup
-    >>> [b.name for b in forecast_blocks(default_lineup())]
+    >>> [b.name for b in forecast_blocks(default_lineup())][:3]
     ['forecast_band', 'forecast_probability', 'forecast_current_year']
     """
     f = forecast(lineup, paths=FORECAST_PATHS, seed=seed, target=target, ytd=ytd, ytd_months=ytd_months)
@@ -124,16 +128,63 @@ def forecast_blocks(lineup: Lineup, target: float = DEFAULT_TARGET, seed: int = 
         [f"{HEADLINE_YEAR}, units a year", *(float(table.loc[HEADLINE_YEAR, p]) for p in ("P10", "P50", "P90"))],
         [f"{a}-{b} cumulative, units", cum["P10"], cum["P50"], cum["P90"]],
     ], columns=["Measure", "P10", "P50", "P90"])
-    rows = []
-    for year in PROBABILITY_YEARS:
-        p = f.probability_by(year)
-        rows.append([year, p, int(round(p * f.paths)), f.paths])
-    prob = pd.DataFrame(rows, columns=["By year", "Probability", "Paths reaching it", "Paths"])
+    tails = f.tails(PROBABILITY_YEARS)
+    prob = pd.DataFrame([[year, t.probability, t.standard_error, t.upper_95, t.text()]
+                         for year in PROBABILITY_YEARS for t in (tails[(year, False)],)],
+                        columns=["By year", "Estimate", "Standard error", "95% upper bound", "Reads as"])
     current = pd.DataFrame([[current_year_text(f)]], columns=["Year-to-date data"])
     return [
         Block("forecast_band", f"Calibrated forecast, the central answer ({f.paths:,} paths, seed {f.seed}; "
                                f"the recipe scored on the Track record sheet)", band),
-        Block("forecast_probability", f"Probability of reaching {f.target:,.0f} a year in at least one year", prob),
+        Block("forecast_probability", f"Probability of reaching {f.target:,.0f} a year in at least one year, with its "
+                                      "Monte Carlo precision (importance sampling on the same recipe)", prob),
         Block("forecast_current_year", "Current year of the forecast", current),
+        *cover_extra_blocks(f, tails),
     ]
 
+
+#: ASSUMPTION (layout): model rows of the Cover's bridge (the largest movers; the rest summed
+#: as "Other models"), fixed so that the Cover keeps its shape at a refresh; the shipped
+#: lineup has nine models.
+BRIDGE_MODELS = 10
+
+
+def cover_extra_blocks(f: Forecast, tails) -> list[Block]:
+    """The Cover's blocks below the headline: the route where the plan succeeds, the check of
+    the whole and the bridge from the last actual to each year by model (a fixed number of
+    rows: :data:`BRIDGE_MODELS` model rows, blank when fewer models move)."""
+    from alfa_xl.model.engine.projection import project
+    from alfa_xl.model.evidence.bridge import BASIS, bridge, bridge_table
+    from alfa_xl.model.evidence.calibration import track_record
+
+    route = [["Every planned model built, on its stated date, at least at its stated peak; the US E-SUV back",
+              f.plan_route_probability(), None, "quadrature, no Monte Carlo error"]]
+    for year in PROBABILITY_YEARS:
+        t = tails[(year, True)]
+        route.append([f"... and {f.target:,.0f} a year reached by {year}", t.probability, t.standard_error, t.text()])
+    tr = track_record()
+    year = PROBABILITY_YEARS[0]
+    plan = float(project(f.lineup, "plan", year, year).totals[0])
+    p50 = float(np.percentile(f.totals[:, int(np.flatnonzero(f.all_years == year)[0])], 50))
+    check = pd.DataFrame([
+        ["Past brand-wide volume targets met, median (actual / target)", tr.median_realisation],
+        ["... plans two or more years out", tr.realisation_long],
+        [f"Forecast {year} P50 over the plan scenario's {year} ({plan:,.0f}: every model as first announced)",
+         p50 / plan],
+        ["Built models' peak over the peak assumed before launch, median (applied to planned peaks)",
+         tr.peak_realisation],
+    ], columns=["Check of the whole (shown, never applied to a model)", "Share"])
+    base_year = int(f.all_years[0]) - 1
+    b = bridge(f.lineup, f.scenario, base_year, range(base_year + 1, HEADLINE_YEAR + 1))
+    table = bridge_table(b, max_models=BRIDGE_MODELS)
+    pad = BRIDGE_MODELS + 2 - len(table)
+    if pad > 0:
+        blank = pd.DataFrame([[""] + [np.nan] * (table.shape[1] - 1)] * pad, columns=table.columns)
+        table = pd.concat([table.iloc[:-1], blank, table.iloc[-1:]], ignore_index=True)
+    return [
+        Block("forecast_route", "The route where the plan succeeds", pd.DataFrame(
+            route, columns=["Route", "Estimate", "Standard error", "Reads as"])),
+        Block("forecast_check", "Check of the whole", check),
+        Block("forecast_bridge", f"Bridge from the {base_year} actual to each year, by model (units): the {BASIS}",
+              table),
+    ]

@@ -18,6 +18,10 @@ decay                         1/yr       speed of the fall from peak to plateau 
 decline_after                 years      age at which late-life decline starts (>= 1)
 decline_rate                  share/yr   late-life decline per year (0-1)
 end_year                      year       last year on sale (blank = open)
+hold_until                    year       a model on sale is held at its latest actual year's
+                                         level through this year (evidence such as an order
+                                         book or a facelift); its ageing resumes after
+                                         (blank = no hold)
 replaces                      text       the model this one succeeds (blank = none)
 share_italy ... rest_of_world share      split over the four regions; must sum to 1
 source, comment               text       where the figure comes from, why it was chosen
@@ -110,7 +114,7 @@ NUMBER_COLUMNS: dict[str, tuple[str, str]] = {
     **{c: ("share", "give each regional share between 0 and 1") for c in REGION_COLUMNS},
 }
 #: Year columns (``LIMITS["model_year"]``; dates and Excel date serials give their year).
-YEAR_COLUMNS = ("launch_year", "announced_year", "end_year")
+YEAR_COLUMNS = ("launch_year", "announced_year", "end_year", "hold_until")
 _TEXT_COLUMNS = ("status", "firmness", "replaces", "source", "comment")
 _SHARE_TOL = 1e-6
 
@@ -155,6 +159,7 @@ class Model:
     share_rest_of_world: float = DEFAULTS["share_rest_of_world"]
     source: str = ""
     comment: str = ""
+    hold_until: int | None = None
 
     def __post_init__(self) -> None:
         v.name(self.model, "model", error=LineupError, what="model name")
@@ -180,6 +185,10 @@ class Model:
                     f"end_year of {name!r}", end, f"give an end year on or after the launch year {self.launch_year}, or leave it blank",
                     "before the launch year",
                 )
+        if self.hold_until is not None and _year(name, "hold_until", self.hold_until) < self.launch_year:
+            raise LineupError(f"hold_until of {name!r}", self.hold_until,
+                              f"give a year on or after the launch year {self.launch_year}, or leave it blank",
+                              "before the launch year")
         total = sum(float(getattr(self, c)) for c in REGION_COLUMNS)
         if abs(total - 1.0) > _SHARE_TOL:
             raise LineupError(
@@ -332,6 +341,8 @@ class Lineup:
             "decline_after": np.array([m.decline_after for m in ms], float),
             "decline_rate": np.array([m.decline_rate for m in ms], float),
             "end_year": np.array([m.end_year if m.end_year is not None else np.inf for m in ms], float),
+            "hold_until": np.array([m.hold_until if m.hold_until is not None and m.status == "on_sale" else -np.inf
+                                    for m in ms], float),
             "successor": succ,
             "shares": np.array([m.shares for m in ms], float),
             "reported_cancelled": np.array([m.status == "reported_cancelled" for m in ms]),

@@ -11,6 +11,9 @@ and cancellations), units in region *r* are
 with *P* the peak, *s* the lifecycle curve of :mod:`alfa_xl.model.engine.curve`, *L* the launch year,
 *a* 1 unless cancelled, *e* 1 up to the end year, *g* the market trend, *Y0* the latest
 actual year (2025), *w* the regional split and *tau* the North America tariff effect.
+A model on sale with a ``hold_until`` year stops ageing after *Y0* until that year (its
+level of *Y0* is held: evidence such as an order book or a facelift says so) and ages again
+afterwards: its age is :math:`y - L_m - \\min(\\max(0, y - Y_0), \\max(0, \\text{hold} - Y_0))`.
 *h* hands a predecessor over to its successor: 1 before the successor's launch year *H*,
 ``1 - f`` in year *H* (f is the successor's launch fraction, so the two together sell one
 model-year there and nothing is counted twice), 0 afterwards. A cancelled successor hands
@@ -187,6 +190,8 @@ def curve_units(
     handover: npt.ArrayLike = np.inf,
     successor_fraction: npt.ArrayLike = 0.0,
     peak: npt.ArrayLike = 1.0,
+    hold_until: npt.ArrayLike = -np.inf,
+    base_year: float = np.inf,
 ) -> FloatArray:
     r"""Units per unit of peak, :math:`s_m(y - L_m)\,h_{y,m}\,e_{y,m}` of the module formula.
 
@@ -196,6 +201,8 @@ def curve_units(
     ``handover`` is the successor's launch year (``inf``: no active successor, see
     :func:`successor_handover`) and ``successor_fraction`` its launch fraction. With ``peak``
     the result is units (:math:`P_m s_m h_{y,m} e_{y,m}`) instead of units per unit of peak.
+    ``hold_until`` (with ``base_year``, the latest actual year) pauses the ageing after
+    ``base_year`` through that year (module docstring).
 
     >>> float(curve_units(2027, 2026, 0.5, 0.5, 0.7, 7, 0.15))
     1.0
@@ -203,7 +210,9 @@ def curve_units(
     0.5612
     """
     y = np.asarray(years, dtype=float)
-    share = lifecycle_share(y - np.asarray(launch, dtype=float), launch_fraction, plateau, decay, decline_after, decline_rate)
+    held = np.clip(y - base_year, 0.0, np.maximum(0.0, np.asarray(hold_until, float) - base_year))
+    share = lifecycle_share(y - np.asarray(launch, dtype=float) - held, launch_fraction, plateau, decay, decline_after,
+                            decline_rate)
     hand = np.where(y < handover, 1.0, np.where(y == handover, 1.0 - np.asarray(successor_fraction, float), 0.0))
     return np.asarray(peak, dtype=float) * share * hand * (y <= np.asarray(end_year, dtype=float))
 
@@ -399,7 +408,7 @@ def project(
     col = (slice(None), None)  # per-model arrays against the years row
     peak_units = curve_units(years, launch[col], a["launch_fraction"][col], a["plateau"][col], a["decay"][col],
                              a["decline_after"][col], a["decline_rate"][col], a["end_year"][col], handover[col],
-                             succ_fraction[col], peak[col])  # (M, Y), the peak inside: same products as ever
+                             succ_fraction[col], peak[col], a["hold_until"][col], base_year)  # (M, Y), the peak inside
     units = projection_units(peak_units, active, a["shares"], years, base_year, scenario.market_trend, scenario.na_tariff)
     units.setflags(write=False)
     return Projection(lineup=lineup, scenario=scenario, years=years.astype(int), units=units, base_year=base_year)

@@ -15,7 +15,19 @@ never calibrates a plan on itself).
   two years; cancellation probability in each class is ``(dropped + 1) / (models + 2)``
   (Laplace's rule: 1/2 with no evidence). All rows: lead <= 2: 1 of 3 dropped -> 0.4;
   lead >= 3: 4 of 5 dropped -> 0.714.
-* **Volume realisation** (``plan_targets.csv``): actual / target for every global sales
+* **Peak realisation, per built model** (``peak_realisation.csv``): the peak each model
+  that was built reached, over the peak a user would have assumed for it before launch
+  (the decision lineups' equal split of the plan's volume target), counted once per model
+  (against the latest plan before its launch) once its peak year is before ``as_of``. All
+  rows: Giulia 1.191, Stelvio 1.367, Tonale 0.609, Junior 0.910; median 1.05. This is the
+  only realisation applied to planned peaks: the shortfalls from models delayed or never
+  built are drawn by the slip and cancellation rules, so they are not counted again here.
+  No built model known: 1 (the plan's peaks at face value, an uninformative choice).
+* **Revival of a dropped model** (``dropped_models.csv``): models reported dropped from a
+  plan before ``as_of`` and later built, Laplace's rule ``(built + 1) / (dropped + 2)``.
+  All rows: 1 of 8 (the mid-size SUV dropped in 2011 became the Stelvio) -> 0.2.
+* **Volume realisation** (``plan_targets.csv``), a check of the whole only, never applied
+  to a model's peak: actual / target for every global sales
   target with a sales outcome and ``counted`` = yes (duplicates and production figures are
   marked no, with the reason in the row's notes). Split by the lead of the promise (target
   year minus the year announced): guidance (lead <= 1) and plans (lead >= 2). A class with
@@ -55,6 +67,8 @@ __all__ = [
     "late_life_fit",
     "MIN_LATE_LIFE_RECORDS",
     "LATE_LIFE_PRIOR",
+    "peak_realisation_table",
+    "dropped_table",
 ]
 
 #: UNINFORMATIVE CHOICE, stated as such: with too few late-life records known, the curve
@@ -144,14 +158,55 @@ def volume_realisation(as_of: int | Vintage | None = None, exclude_plans: tuple[
     return realisation_table(as_of, tuple(exclude_plans))["ratio"].tolist()
 
 
+def peak_realisation_table(as_of: int | Vintage | None = None) -> pd.DataFrame:
+    """Built models' peaks against the peak assumed before launch, counted once per model,
+    whose peak year is before ``as_of``: columns ``model``, ``plan``, ``planned_peak``,
+    ``actual_peak``, ``actual_year``, ``ratio``.
+
+    >>> peak_realisation_table()["ratio"].round(3).tolist()
+    [1.191, 1.367, 0.609, 0.91]
+    >>> peak_realisation_table(2018)["model"].tolist()
+    ['Giulia', 'Stelvio']
+    """
+    rows = []
+    for _, r in as_vintage(as_of).table("peak_realisation.csv").iterrows():  # dated the year after the peak
+        if r["counted"].strip().lower() != "yes":
+            continue
+        planned, actual = float(r["planned_peak"]), float(r["actual_peak"])
+        rows.append((r["model"], r["plan"], planned, actual, int(r["actual_year"]), actual / planned))
+    return pd.DataFrame(rows, columns=["model", "plan", "planned_peak", "actual_peak", "actual_year", "ratio"])
+
+
+def dropped_table(as_of: int | Vintage | None = None) -> pd.DataFrame:
+    """Models reported dropped from a plan before ``as_of``: ``model``, ``dropped`` (year)
+    and ``built`` (True when built before ``as_of``).
+
+    >>> t = dropped_table()
+    >>> len(t), int(t["built"].sum())
+    (8, 1)
+    """
+    v = as_vintage(as_of)
+    rows = []
+    for _, r in v.table("dropped_models.csv").iterrows():  # dated the year after the drop
+        # built by then: its launch year before the first forecast year
+        built = r["built"].strip().isdigit() and int(r["built"]) < v.as_of
+        rows.append((r["model"], int(r["dropped"]), built))
+    return pd.DataFrame(rows, columns=["model", "dropped", "built"])
+
+
 @dataclass(frozen=True)
 class TrackRecord:
     """Summary of past plans as known before ``as_of`` (``None``: everything shipped).
 
-    ``realisation_short`` / ``realisation_long`` are the median actual/target of promises
-    at most :data:`SHORT_LEAD` years ahead and further ahead; ``cancel_near`` /
-    ``cancel_far`` the cancellation probability of a planned model at most
-    :data:`CANCEL_LEAD` years ahead and further ahead.
+    ``peak_realisation`` is the median of ``peak_realisations``, each built model's peak
+    over the peak assumed before its launch (1 when none is known): the one realisation
+    applied to planned peaks. ``realisation_short`` / ``realisation_long`` (and
+    ``median_realisation``, pooled) are the median actual/target of brand-wide volume
+    promises at most :data:`SHORT_LEAD` years ahead and further ahead: a check of the
+    whole, never multiplied onto a model. ``cancel_near`` / ``cancel_far`` are the
+    cancellation probability of a planned model at most :data:`CANCEL_LEAD` years ahead
+    and further ahead; ``revival_probability`` the probability that a model reported
+    dropped is built after all.
     """
 
     mean_slip_years: float
@@ -163,11 +218,20 @@ class TrackRecord:
     realisation_long: float
     cancel_near: float
     cancel_far: float
+    peak_realisations: tuple[float, ...] = ()
+    peak_realisation: float = 1.0
+    revival_probability: float = 0.5
     as_of: int | None = None
     excluded: tuple[str, ...] = ()
 
     def realisation(self, lead: float) -> float:
-        """Median realisation of a promise ``lead`` years ahead."""
+        """The realisation applied to a planned model's peak: the per-built-model median
+        (:attr:`peak_realisation`), whatever the lead (too few built models to split them
+        by lead; the brand-wide figures by lead are a check, see the class docstring)."""
+        return self.peak_realisation
+
+    def brand_realisation(self, lead: float) -> float:
+        """Median brand-wide realisation of a volume promise ``lead`` years ahead (a check)."""
         return self.realisation_short if lead <= SHORT_LEAD else self.realisation_long
 
     def cancel_probability(self, lead: float) -> float:
@@ -187,6 +251,8 @@ def track_record(as_of: int | Vintage | None = None, exclude_plans: tuple[str, .
     >>> tr = track_record()
     >>> round(tr.realisation_short, 3), round(tr.realisation_long, 4), round(tr.cancel_far, 3)
     (0.694, 0.2045, 0.714)
+    >>> round(tr.peak_realisation, 4), tr.revival_probability
+    (1.0505, 0.2)
     """
     exclude_plans = tuple(exclude_plans)
     slips, never = launch_slips(as_of, exclude_plans)
@@ -196,6 +262,9 @@ def track_record(as_of: int | Vintage | None = None, exclude_plans: tuple[str, .
     table = realisation_table(as_of, exclude_plans)
     real = table["ratio"].tolist()
     pooled = _median(real, 1.0)
+    peak_rows = peak_realisation_table(as_of)
+    peaks = peak_rows.loc[~peak_rows["plan"].isin(exclude_plans), "ratio"].tolist()
+    dropped = dropped_table(as_of)
     built = len(slips)
     return TrackRecord(
         mean_slip_years=float(np.mean(slips)) if slips else 0.0,
@@ -207,6 +276,9 @@ def track_record(as_of: int | Vintage | None = None, exclude_plans: tuple[str, .
         realisation_long=_median(table.loc[table["lead"] > SHORT_LEAD, "ratio"].tolist(), pooled),
         cancel_near=(sum(near) + 1) / (len(near) + 2),
         cancel_far=(sum(far) + 1) / (len(far) + 2),
+        peak_realisations=tuple(peaks),
+        peak_realisation=_median(peaks, 1.0),
+        revival_probability=(int(dropped["built"].sum()) + 1) / (len(dropped) + 2),
         as_of=as_of.as_of if isinstance(as_of, Vintage) else as_of,
         excluded=exclude_plans,
     )

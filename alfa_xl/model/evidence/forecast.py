@@ -3,10 +3,11 @@
 :func:`forecast` runs exactly what :func:`alfa_xl.model.evidence.replay.replay` replays on past
 plans, today: the lineup with its models on sale scaled to the latest actual, the
 ``track_record`` scenario calibrated on every plan resolved so far (launches delayed by
-the rounded mean slip, each planned peak times the realisation of a promise that far
-out) and the calibrated spreads (:meth:`Uncertainty.track_record`). It returns per year
-P10/P50/P90 (or other percentiles), the cumulative over a span of years with its band,
-and the probability of reaching 400,000 a year by 2030 and by 2035.
+the rounded mean slip, each planned peak times the built models' median peak
+realisation) and the calibrated spreads (:meth:`Uncertainty.track_record`). It returns
+per year P10/P50/P90 (or other percentiles), the cumulative over a span of years with
+its band, and the probability of reaching 400,000 a year by 2030 and by 2035, with its
+Monte Carlo precision (:meth:`Forecast.tails`).
 
 Year to date
 ------------
@@ -48,7 +49,8 @@ from alfa_xl.model.risk.settings import (
     check_target,
 )
 from alfa_xl.model.risk.result import percentile_label
-from alfa_xl.model.risk.simulate import simulate
+from alfa_xl.model.risk.simulate import PathFrame, simulate
+from alfa_xl.model.risk.tails import TailProbability, mc_probability, plan_route_probability, tail_probabilities
 from alfa_xl.model.risk.uncertainty import Uncertainty
 from alfa_xl.validation import DEFAULT_YEAR
 
@@ -141,6 +143,41 @@ class Forecast:
         if int(year) > int(self.all_years[-1]) or cols.size == 0:
             raise HorizonError("year", year, f"give a year from {self.all_years[0]} to {self.all_years[-1]}", "outside the forecast")
         return float(np.mean((self.totals[:, cols] >= tgt).any(axis=1)))
+
+    def tails(self, years: Iterable[int] = PROBABILITY_YEARS, target: float | None = None
+              ) -> dict[tuple[int, bool], TailProbability]:
+        """P(``target`` a year reached by each of ``years``) with its Monte Carlo precision
+        (:mod:`alfa_xl.model.risk.tails`), alone (key ``(year, False)``) and jointly with the
+        route where the plan succeeds (``(year, True)``): importance sampling on the recipe's
+        own draws, with a standard error. When the first year is conditioned on the year to
+        date, or no weighted path reaches the line, the count of the plain paths (with its
+        standard error, or its 95% bound) instead."""
+        tgt = self.target if target is None else check_target(target)
+        ys = tuple(sorted({int(y) for y in years}))
+        plain = {y: self.probability_by(y, tgt) for y in ys}  # validates the years
+        first = int(self.all_years[0])
+        est: dict[tuple[int, bool], TailProbability | None] = {}
+        if not self.conditioned:
+            frame = PathFrame(self.lineup, self.scenario, first, ys[-1], self.uncertainty, first - 1)
+            est = tail_probabilities(frame, tgt, ys, seed=self.seed)
+        out = {}
+        for y in ys:
+            for route in (False, True):
+                e = est.get((y, route))
+                out[(y, route)] = e if e is not None else mc_probability(0 if route else round(plain[y] * self.paths),
+                                                                         self.paths)
+        return out
+
+    def tail(self, year: int, target: float | None = None, *, route: bool = False) -> TailProbability:
+        """One entry of :meth:`tails`."""
+        return self.tails((int(year),), target)[(int(year), route)]
+
+    def plan_route_probability(self) -> float:
+        """P(every planned model built, on its stated date, at least at its stated peak; the
+        models reported cancelled brought back) under the recipe's draws (quadrature, no
+        Monte Carlo error)."""
+        first = int(self.all_years[0])
+        return plan_route_probability(PathFrame(self.lineup, self.scenario, first, first, self.uncertainty, first - 1))
 
     @property
     def probability_2030(self) -> float:

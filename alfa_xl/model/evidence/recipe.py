@@ -21,7 +21,7 @@ from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.engine.lineup import Lineup, lineup_from_table, read_lineup_table, table_frame
 from alfa_xl.model.engine.projection import project
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario, scenario_key
-from alfa_xl.model.evidence.calibration import SHORT_LEAD, late_life_fit, track_record
+from alfa_xl.model.evidence.calibration import late_life_fit, track_record
 from alfa_xl.model.evidence.vintage import Vintage, as_vintage
 from alfa_xl.model.risk.uncertainty import Uncertainty
 
@@ -65,8 +65,8 @@ def anchor_to_actual(lineup: Lineup, year: int, units: float, base_year: int | N
 
 def as_of_scenario(lineup: Lineup, as_of: int | Vintage, exclude_plans: tuple[str, ...] = ()) -> Scenario:
     """The ``track_record`` scenario calibrated before ``as_of``: launches delayed by the
-    rounded mean slip known then, each planned model's peak times the realisation of a
-    promise as far out as its first full year (guidance within one year, plans beyond)."""
+    rounded mean slip known then, each planned model's peak times the median realisation
+    of built models' peaks (:attr:`~alfa_xl.model.evidence.calibration.TrackRecord.peak_realisation`)."""
     v = as_vintage(as_of)
     tr = track_record(v, tuple(exclude_plans))
     delay = round(tr.mean_slip_years)
@@ -75,7 +75,8 @@ def as_of_scenario(lineup: Lineup, as_of: int | Vintage, exclude_plans: tuple[st
     return Scenario(
         name="track_record", delay_years=delay, peak_multipliers=mults,
         description=f"As past plans ended, known before {v.as_of}: launches {delay} year(s) late, new-model peaks "
-                    f"x{tr.realisation_short:.2f} within {SHORT_LEAD} year, x{tr.realisation_long:.2f} further out",
+                    f"x{tr.peak_realisation:.2f} (built models' peaks against those assumed), slips and "
+                    "cancellations drawn per model",
     )
 
 

@@ -41,7 +41,8 @@ __all__ = ["Vintage", "DecisionPoint", "decision_points", "current_year", "DATED
 
 #: The data files the recipe reads, each cut on its ``as_of`` column.
 DATED_TABLES = ("history.csv", "late_life.csv", "plan_2014.csv", "plan_targets.csv", "facts.csv",
-                "partial_periods.csv", "lineup_events.csv", "plan_paths.csv")
+                "partial_periods.csv", "lineup_events.csv", "plan_paths.csv", "peak_realisation.csv",
+                "dropped_models.csv")
 _LATEST = "9999-12"
 
 

@@ -58,6 +58,8 @@ PERTURBATIONS: dict[str, Perturbation] = {
     "plateau": Perturbation("plateau 0.1 lower", lambda m: {"plateau": max(0.0, m.plateau - 0.1)}),
     "decay": Perturbation("settles 0.3 a year faster", lambda m: {"decay": m.decay + 0.3}),
     "decline_after": Perturbation("late life starts 2 years earlier", lambda m: {"decline_after": max(1.0, m.decline_after - 2)}),
+    "hold_until": Perturbation("held one year less", lambda m: {"hold_until": None if m.hold_until is None
+                                                                 else max(m.launch_year, m.hold_until - 1)}),
     "decline_rate": Perturbation("late-life fall 0.1 a year faster", lambda m: {"decline_rate": min(1.0, m.decline_rate + 0.1)}),
     **{c: Perturbation("0.05 of volume moved from rest of Europe to North America", _shift_share) for c in REGION_COLUMNS},
 }

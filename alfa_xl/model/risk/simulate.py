@@ -16,17 +16,19 @@ sale get the brand's yearly noise. Defaults and their rules: :mod:`alfa_xl.model
 =======================  ==================================  ================================
 driver                   distribution (default)              grounded in
 =======================  ==================================  ================================
-launch slip, per model   Poisson, mean ``max(0, 2.33 - d)``  2014 plan: built models slipped
-                         whole years added to the launch     1, 1 and 5 years (mean 2.33);
-                                                             *d* = delay the scenario already
-                                                             applies (counted once)
+launch slip, per model   Poisson, mean ``max(2.33, d)``      2014 plan: built models slipped
+                         whole years from the stated date    1, 1 and 5 years (mean 2.33);
+                         (on time with probability           *d* = delay the scenario applies,
+                         e^-2.33 = 0.097)                    counted once inside the draw
 cancellation, per model  Bernoulli; p = 0.4 up to 2 years    2014 plan by lead, Laplace's
                          from the first forecast year to     rule: 1 of 3 near, 4 of 5 far
                          launch, 0.714 further; odds x0.5    dropped; firmness odds are an
                          if confirmed, x2 if a rumour        assumption (no labelled record)
-peak realisation,        lognormal, median 1 (the            past targets: log(actual/target)
-per model                scenario's peak), sigma 0.664       has standard deviation 0.664
-                                                             (9 counted targets, 2010-2024)
+revival, per model       a model reported cancelled is       models dropped from past plans:
+reported cancelled       built after all with p = 0.2        1 of 8 built later (Laplace)
+peak realisation,        lognormal, median 1 (the            built models: log(actual peak /
+per model                scenario's peak), sigma 0.388       peak assumed before launch) has
+                                                             standard deviation 0.388 (4)
 yearly volume, models    random walk in log from the         worldwide history: sd of the
 on sale (per path)       latest actual, steps N(0, 0.239)    log change per year (gaps of
                                                              several years count as several)
@@ -67,8 +69,6 @@ The distributions and their reasons are discussed in ``docs/simulation.md``.
 from __future__ import annotations
 
 import math
-import zlib
-from dataclasses import dataclass, fields
 from functools import lru_cache
 from statistics import NormalDist
 from typing import Any, Callable, Iterable
@@ -103,6 +103,7 @@ from alfa_xl.model.risk.settings import (
     check_target,
 )
 from alfa_xl.model.risk.uncertainty import Uncertainty
+from alfa_xl.model.risk.draws import BLOCK, Draws, draws_for_paths, model_key
 from alfa_xl.model.data.sources import latest_actual
 
 __all__ = [
@@ -124,8 +125,6 @@ __all__ = [
     "condition_on_year_to_date",
 ]
 
-#: Paths per independent random stream.
-BLOCK = 16_384
 #: Longest launch slip drawn, in years: the Poisson tail beyond it is below 1e-12 for any
 #: allowed mean (at most 10 years), and it puts any launch after 2020 past 2060, the last
 #: supported year.
@@ -163,12 +162,25 @@ class PathFrame:
         self.lineup, self.scenario, self.uncertainty = lineup, scenario, uncertainty
         self.base_year = latest_actual()[0] if base_year is None else int(base_year)
         self.years = np.arange(start, end + 1, dtype=float)
-        self.launch, self.peak, self.active = eff["launch"], eff["peak"], eff["active"]
+        self.launch, self.peak, self.active = eff["launch"], eff["peak"], eff["active"].copy()
+        #: models reported cancelled that the scenario leaves out (not by name): on a path they
+        #: are built after all with ``revival_probability``
+        named = {lineup.resolve(n) for n in scenario.cancel}
+        self.revived = a["reported_cancelled"] & ~self.active & np.array([n not in named for n in lineup.names])
+        self.revived &= uncertainty.revival_probability > 0
+        self.active |= self.revived
         #: models that draw under this scenario: not on sale, and kept active
         self.planned = np.array([m.status != "on_sale" for m in lineup.models]) & self.active
-        self.keys = [_model_key(name) for name in lineup.names]
+        self.keys = [model_key(name) for name in lineup.names]
         own_delay = np.maximum(0.0, eff["launch"] - undelayed["launch"])
-        self.slip_mean = np.where(self.planned, np.maximum(0.0, uncertainty.slip_mean - own_delay), 0.0)
+        # Launch slips are drawn from the stated date (the delay the scenario applies is counted
+        # once, inside the draw): mean the larger of the record's mean slip and the scenario's
+        # delay, so a launch on time keeps its probability. ``central_slip`` is the draw that
+        # reproduces the scenario's own launch year.
+        drawn = self.planned & (uncertainty.slip_mean > 0)
+        self.slip_mean = np.where(drawn, np.maximum(uncertainty.slip_mean, own_delay), 0.0)
+        self.launch = np.where(drawn, undelayed["launch"], eff["launch"])
+        self.central_slip = np.where(drawn, np.rint(own_delay), 0).astype(np.intp)
         succ = a["successor"]
         self.succ = np.where(succ >= 0, succ, -1)
         self.handover, self.succ_fraction = successor_handover(succ, self.launch, self.active, a["launch_fraction"])
@@ -180,6 +192,7 @@ class PathFrame:
         lead = undelayed["launch"] - (self.base_year + 1)
         firmness = [getattr(m, "firmness", None) or ("confirmed" if m.status == "on_sale" else "dated") for m in lineup.models]
         self.cancel_p = np.where(self.planned, uncertainty.cancel_probabilities(lead, firmness), 0.0)
+        self.cancel_p = np.where(self.revived, 1.0 - uncertainty.revival_probability, self.cancel_p)
         self.cancel_thresholds = np.array([_inv_cdf(float(p)) for p in self.cancel_p])
         #: yearly noise steps drawn: years from the latest actual to the end
         self.noise_steps = int(max(0, end - self.base_year)) if uncertainty.volume_sigma > 0 else 0
@@ -234,7 +247,7 @@ class PathFrame:
                 handover, f = np.array([np.inf]), 0.0
             table = curve_units(years[None, None, :], launch, a["launch_fraction"][m], a["plateau"][m], a["decay"][m],
                                 a["decline_after"][m], a["decline_rate"][m], a["end_year"][m],
-                                handover[None, :, None], f)  # (K, H, Y)
+                                handover[None, :, None], f, 1.0, a["hold_until"][m], self.base_year)  # (K, H, Y)
             tables.append(table.reshape(-1, len(years)))
         return tables
 
@@ -286,116 +299,6 @@ def _poisson_thresholds(mu: float) -> np.ndarray:
     return out
 
 
-# -- random draws ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Draws:
-    """The random inputs of a range of paths (read-only arrays).
-
-    Attributes
-    ----------
-    slip : ndarray of int, (P, M)
-        Extra launch slip in whole years (0 for models that are not planned).
-    cancelled : ndarray of bool, (P, M)
-        Model never built on that path (always False for models not planned).
-    peak_multiplier : ndarray, (P, M)
-        Multiplier on the scenario's peak (1 for models not planned).
-    market_trend : ndarray, (P,)
-        Yearly market trend of the path (rate).
-    na_tariff : ndarray, (P,)
-        North America volume effect of the path (-0.2 = 20% fewer), at least -1.
-    factor : ndarray, (P,)
-        The common "brand year" factor (standard normal; low is bad).
-    volume : ndarray, (P, T)
-        Cumulative log noise of the models on sale, one column per year after the latest
-        actual (a random walk; T = 0 without ``volume_sigma``).
-    """
-
-    slip: np.ndarray
-    cancelled: np.ndarray
-    peak_multiplier: np.ndarray
-    market_trend: np.ndarray
-    na_tariff: np.ndarray
-    factor: np.ndarray
-    volume: np.ndarray
-
-
-#: Stream keys of the per-path drivers; per-model drivers add the model's key.
-_FACTOR, _TREND, _TARIFF, _SLIP, _CANCEL, _PEAK, _VOLUME = range(7)
-
-
-def _model_key(name: str) -> int:
-    """A stable number for a model name (CRC-32 of its case-folded, space-normalised text)."""
-    return zlib.crc32(validation.name_key(name).encode("utf-8"))
-
-
-def _block_normals(seed: int, block: int, key: tuple[int, ...]) -> np.ndarray:
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, *key))))
-    return rng.standard_normal(BLOCK)
-
-
-def _normals(seed: int, first: int, stop: int, key: tuple[int, ...]) -> np.ndarray:
-    """Standard normals of stream ``key`` for paths ``first`` to ``stop - 1``."""
-    b0, b1 = first // BLOCK, (stop - 1) // BLOCK
-    parts = [_block_normals(seed, b, key) for b in range(b0, b1 + 1)]
-    values = parts[0] if len(parts) == 1 else np.concatenate(parts)
-    return values[first - b0 * BLOCK: stop - b0 * BLOCK]
-
-
-def _draws(frame: PathFrame, seed: int, first: int, stop: int) -> Draws:
-    """Draws of paths ``first`` to ``stop - 1``.
-
-    Every driver has its own stream of standard normals per block of paths: the common
-    factor, the trend and the tariff one each, and each planned model one for its slip,
-    one for its cancellation and one for its peak, keyed by the model's name. A model's
-    draws therefore do not change when other models are added to the lineup or left out
-    by the scenario, and scenarios run with one seed share their draws. Streams a run does
-    not use (zero spread, models on sale) are not generated.
-    """
-    u, sc, m = frame.uncertainty, frame.scenario, frame.n_models
-    n = stop - first
-    factor = _normals(seed, first, stop, (_FACTOR,))
-    load, own = math.sqrt(u.correlation), math.sqrt(1.0 - u.correlation)
-    common = load * factor
-
-    def latent(key: tuple[int, ...]) -> np.ndarray:
-        z = _normals(seed, first, stop, key)
-        z *= own
-        z += common
-        return z
-
-    trend = np.full(n, sc.market_trend)
-    if u.trend_sigma > 0:
-        trend = np.maximum(sc.market_trend + u.trend_sigma * latent((_TREND,)), -0.99)
-    tariff = np.full(n, sc.na_tariff)
-    if u.tariff_sigma > 0:
-        tariff = np.maximum(sc.na_tariff + u.tariff_sigma * latent((_TARIFF,)), -1.0)
-
-    slip = np.zeros((m, n), dtype=np.intp)
-    cancelled = np.zeros((m, n), dtype=bool)
-    peak_mult = np.ones((m, n))
-    for j in np.flatnonzero(frame.planned):
-        key = frame.keys[j]
-        if frame.slip_mean[j] > 0:  # high latent = longer slip
-            slip[j] = np.searchsorted(frame.slip_thresholds[j], -latent((_SLIP, key)))
-        if frame.cancel_p[j] > 0:  # low latent = cancelled
-            cancelled[j] = latent((_CANCEL, key)) < frame.cancel_thresholds[j]
-        if u.peak_sigma > 0:  # low latent = smaller peak
-            peak_mult[j] = np.exp(u.peak_sigma * latent((_PEAK, key)))
-    slip, cancelled, peak_mult = slip.T, cancelled.T, peak_mult.T
-    # yearly noise of the models on sale: independent steps (one stream per year after
-    # the latest actual, so a year keeps its draws whatever the horizon), summed
-    volume = np.zeros((n, frame.noise_steps))
-    for t in range(frame.noise_steps):
-        volume[:, t] = _normals(seed, first, stop, (_VOLUME, t + 1))
-    if frame.noise_steps:
-        volume *= u.volume_sigma
-        np.cumsum(volume, axis=1, out=volume)
-    out = Draws(slip, cancelled, peak_mult, trend, tariff, factor, volume)
-    for f in fields(out):
-        getattr(out, f.name).setflags(write=False)
-    return out
-
-
 def resolve_inputs(lineup: Lineup | None, scenario: Scenario | str, uncertainty: Uncertainty | None,
              start_year: Any, end_year: Any) -> tuple[Lineup, Scenario, Uncertainty, int, int]:
     lineup = default_lineup() if lineup is None else lineup
@@ -443,7 +346,7 @@ def draw(
     first = int(check_number("first_path", first_path, kind="path_index"))
     lineup, scenario, uncertainty, start, end = resolve_inputs(lineup, scenario, uncertainty, start_year, end_year)
     frame = PathFrame(lineup, scenario, start, end, uncertainty, base_year)
-    return _draws(frame, check_seed(seed), first, first + n)
+    return draws_for_paths(frame, check_seed(seed), first, first + n)
 
 
 def _chunk_paths(n_years: int, n_models: int, chunk_paths: Any) -> int:
@@ -533,7 +436,7 @@ def simulate(
     totals = np.empty((n, len(frame.years)))
     for first in range(0, n, step):
         stop = min(n, first + step)
-        d = _draws(frame, seed, first, stop)
+        d = draws_for_paths(frame, seed, first, stop)
         totals[first:stop] = frame.totals(d.slip, d.cancelled, d.peak_multiplier, d.market_trend, d.na_tariff, d.volume)
         if progress is not None:
             progress(stop, n)

@@ -103,9 +103,11 @@ def tornado(
                      {"volume": -spread}, {"volume": spread}))
     for j in np.flatnonzero(planned):
         if frame.cancel_p[j] > 0:
-            cancel = np.zeros(m, dtype=bool)
+            cancel = frame.revived.copy()
             cancel[j] = True
-            rows.append((f"{names[j]} built or cancelled", "cancelled", "built", {"cancel": cancel}, {}))
+            built = frame.revived.copy()
+            built[j] = False
+            rows.append((f"{names[j]} built or cancelled", "cancelled", "built", {"cancel": cancel}, {"cancel": built}))
 
     return _evaluate(frame, scenario, rows)
 
@@ -114,14 +116,15 @@ def _evaluate(frame: PathFrame, scenario: Scenario, rows: list[tuple[str, str, s
     """The year's total at each row's low and high setting, every other input as in the scenario."""
     m, steps = frame.n_models, frame.noise_steps
     columns = list(TORNADO_COLUMNS)
-    det = float(frame.totals(np.zeros((1, m), np.int64), np.zeros((1, m), bool), np.ones((1, m)),
+    # a model reported cancelled stays out unless its own row builds it
+    det = float(frame.totals(frame.central_slip[None, :].copy(), frame.revived[None, :].copy(), np.ones((1, m)),
                              np.array([scenario.market_trend]), np.array([scenario.na_tariff]))[0, 0])
     if not rows:
         return pd.DataFrame(columns=columns)
     settings = [s for r in rows for s in (r[3], r[4])]
     k = len(settings)
-    slip = np.zeros((k, m), np.int64)
-    cancelled = np.zeros((k, m), bool)
+    slip = np.repeat(frame.central_slip[None, :], k, axis=0)
+    cancelled = np.repeat(frame.revived[None, :], k, axis=0)
     peak = np.ones((k, m))
     trend = np.full(k, scenario.market_trend)
     tariff = np.full(k, scenario.na_tariff)

@@ -15,7 +15,12 @@ confirmed_odds         ASSUMPTION 0.5: odds of cancellation halved when the laun
                        and the plant are confirmed (tooling is committed); the record holds
                        no firmness labels to calibrate it on
 rumour_odds            ASSUMPTION 2: odds doubled for a model only the press reports
-peak_sigma             sd of log(actual / target) over the counted past targets (0.664)
+peak_sigma             sd of log(actual peak / peak assumed before launch) over the built
+                       models (peak_realisation.csv: Giulia, Stelvio, Tonale, Junior; 0.388);
+                       with fewer than two built models known, the sd of log(actual / target)
+                       of the brand-wide targets known then (a wider stand-in, stated as such)
+revival_probability    a model reported dropped is built after all: Laplace over the models
+                       dropped from past plans, (1 + 1) / (8 + 2) = 0.2 (dropped_models.csv)
 volume_sigma           yearly sd of the log change of worldwide sales, models on sale: the
                        random-walk estimate sqrt(sum d^2 / sum gap) over consecutive
                        history rows (gaps of several years count as several steps)
@@ -65,6 +70,7 @@ KINDS = {
     "volume_sigma": "volume_sigma",
     "confirmed_odds": "odds",
     "rumour_odds": "odds",
+    "revival_probability": "probability",
 }
 #: The limits of every setting, by setting name.
 LIMITS = {name: validation.LIMITS[kind] for name, kind in KINDS.items()}
@@ -95,8 +101,11 @@ def _revision_known(as_of: int | Vintage | None) -> bool:
 @lru_cache(maxsize=64)
 def _settings(as_of: int | Vintage | None, exclude_plans: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     tr = track_record(as_of, exclude_plans)
+    per_model = np.log(tr.peak_realisations) if tr.peak_realisations else np.array([])
     logs = np.log(tr.realisations) if tr.realisations else np.array([])
-    if len(logs) >= 2:
+    if len(per_model) >= 2:
+        peak_sigma = float(np.std(per_model, ddof=1))
+    elif len(logs) >= 2:  # ASSUMPTION: no per-model spread measurable yet; the brand-wide one, wider, stands in
         peak_sigma = float(np.std(logs, ddof=1))
     else:  # ASSUMPTION: one miss seen; the plan figure may be off by as much again
         peak_sigma = float(abs(logs[0])) if len(logs) else 0.0
@@ -115,6 +124,7 @@ def _settings(as_of: int | Vintage | None, exclude_plans: tuple[str, ...]) -> tu
         "volume_sigma": volume_sigma_from_history(as_of),
         "confirmed_odds": 0.5,
         "rumour_odds": 2.0,
+        "revival_probability": float(tr.revival_probability),
     }
     return tuple(out.items())
 
@@ -161,6 +171,9 @@ class Uncertainty:
     confirmed_odds, rumour_odds : float
         Multipliers on the odds of cancellation of a model whose date and plant are
         confirmed, and of a model only rumoured (``dated`` models: 1), 0 to 100.
+    revival_probability : float
+        Probability that a model the lineup marks ``reported_cancelled`` is built after all
+        (at its lineup date plus the drawn slip) when the scenario leaves it out, 0 to 1.
     """
 
     slip_mean: float = field(default_factory=lambda: calibrated_settings()["slip_mean"])
@@ -173,6 +186,7 @@ class Uncertainty:
     volume_sigma: float = field(default_factory=lambda: calibrated_settings()["volume_sigma"])
     confirmed_odds: float = field(default_factory=lambda: calibrated_settings()["confirmed_odds"])
     rumour_odds: float = field(default_factory=lambda: calibrated_settings()["rumour_odds"])
+    revival_probability: float = field(default_factory=lambda: calibrated_settings()["revival_probability"])
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -184,7 +198,7 @@ class Uncertainty:
 
         >>> u = Uncertainty.track_record()
         >>> round(u.slip_mean, 3), round(u.cancel_near, 3), round(u.cancel_probability, 3), round(u.peak_sigma, 3)
-        (2.333, 0.4, 0.714, 0.664)
+        (2.333, 0.4, 0.714, 0.388)
         """
         return cls(**calibrated_settings())
 
@@ -197,7 +211,8 @@ class Uncertainty:
     def none(cls) -> Uncertainty:
         """No uncertainty: every path is the scenario itself."""
         return cls(slip_mean=0.0, cancel_probability=0.0, peak_sigma=0.0, trend_sigma=0.0, tariff_sigma=0.0,
-                   correlation=0.0, cancel_near=0.0, volume_sigma=0.0, confirmed_odds=1.0, rumour_odds=1.0)
+                   correlation=0.0, cancel_near=0.0, volume_sigma=0.0, confirmed_odds=1.0, rumour_odds=1.0,
+                   revival_probability=0.0)
 
     def with_(self, **changes: Any) -> Uncertainty:
         """A copy with some settings changed (validated again)."""
