@@ -69,7 +69,7 @@ class TestClosedForm:
 class TestAgainstBruteForce:
     def test_recipe_at_a_lower_line(self):
         # the calibrated recipe, 150,000 a year by 2030: frequent enough for 200,000 plain paths
-        f = forecast(paths=1_000)
+        f = forecast(paths=1_000, combine=False)
         frame = PathFrame(f.lineup, f.scenario, 2026, 2030, f.uncertainty, 2025)
         est = tail_probability(frame, 150_000, seed=9)
         sim = simulate(f.lineup, f.scenario, 2026, 2030, 200_000, 17, f.uncertainty, base_year=2025)
@@ -79,7 +79,7 @@ class TestAgainstBruteForce:
         assert abs(est.probability - plain.probability) < 4 * math.hypot(est.standard_error, plain.standard_error)
 
     def test_route_probability_by_quadrature_matches_the_draws(self):
-        f = forecast(paths=1_000)
+        f = forecast(paths=1_000, combine=False)
         frame = PathFrame(f.lineup, f.scenario, 2026, 2026, f.uncertainty, 2025)
         n = 200_000
         d = draw(n, 23, f.lineup, f.scenario, f.uncertainty, start_year=2026, end_year=2026, base_year=2025)
@@ -93,7 +93,7 @@ class TestAgainstBruteForce:
         assert abs(share - p) < 4 * math.sqrt(p * (1 - p) / n)
 
     def test_the_joint_route_estimate_is_within_the_route(self):
-        f = forecast(paths=1_000)
+        f = forecast(paths=1_000, combine=False)
         joint = f.tail(2030, route=True)
         assert 0 < joint.probability <= f.plan_route_probability()
         assert joint.probability <= f.tail(2030).probability + 4 * f.tail(2030).standard_error

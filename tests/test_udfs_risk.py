@@ -178,10 +178,10 @@ class TestTornado:
         assert swings == sorted(swings, reverse=True)
         for r in out[1:]:
             assert r[3] == pytest.approx(r[2] - r[1]) and r[1] <= r[2]
-        # P10 and P90 of the lognormal peak draw, sd 0.3875 of log(actual / assumed peak) of the
-        # four built models: exp(-/+1.2816 x 0.3875) = x0.61 and x1.64
+        # P10 and P90 of the lognormal peak draw, sd 0.3561 of log(actual / assumed peak) of the
+        # four built models (1.191, 1.367, 0.609, 0.910): exp(-/+1.2816 x 0.3561) = x0.63 and x1.58
         labels = [r[0] for r in out[1:]]
-        assert "Peak realisation, planned models [x0.61 to x1.64]" in labels
+        assert "Peak realisation, planned models [x0.63 to x1.58]" in labels
 
     def test_defaults(self):
         assert excel_call(udfs.alfa_tornado) == excel_call(udfs.alfa_tornado, 2030.0, "base")

@@ -151,7 +151,11 @@ class Forecast:
         route where the plan succeeds (``(year, True)``): importance sampling on the recipe's
         own draws, with a standard error. When the first year is conditioned on the year to
         date, or no weighted path reaches the line, the count of the plain paths (with its
-        standard error, or its 95% bound) instead."""
+        standard error, or its 95% bound) instead. When the headline is the combination, the
+        probability alone is the count of the combined paths (their tail is the random walk's as
+        much as the model's, which importance sampling on the model's draws cannot weigh); the
+        joint route where the plan succeeds exists in the structural model only and stays its
+        estimate."""
         tgt = self.target if target is None else check_target(target)
         ys = tuple(sorted({int(y) for y in years}))
         plain = {y: self.probability_by(y, tgt) for y in ys}  # validates the years
@@ -163,7 +167,7 @@ class Forecast:
         out = {}
         for y in ys:
             for route in (False, True):
-                e = est.get((y, route))
+                e = est.get((y, route)) if route or self.method == "model" else None
                 out[(y, route)] = e if e is not None else mc_probability(0 if route else round(plain[y] * self.paths),
                                                                          self.paths)
         return out

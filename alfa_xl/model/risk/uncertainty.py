@@ -198,7 +198,7 @@ class Uncertainty:
 
         >>> u = Uncertainty.track_record()
         >>> round(u.slip_mean, 3), round(u.cancel_near, 3), round(u.cancel_probability, 3), round(u.peak_sigma, 3)
-        (2.333, 0.4, 0.714, 0.388)
+        (2.333, 0.4, 0.714, 0.356)
         """
         return cls(**calibrated_settings())
 
