@@ -74,8 +74,10 @@ class OutputClosed(OSError):
     """Standard output was closed when the command started (``alfa-xl outlook >&-``)."""
 
     def __init__(self) -> None:
-        super().__init__("output: standard output is closed, so the results cannot be shown; "
-                         "run the command with its output going to a terminal, a file or a pipe")
+        super().__init__(
+            "output: standard output is closed, so the results cannot be shown; "
+            "run the command with its output going to a terminal, a file or a pipe"
+        )
 
 
 class _ClosedOutput:

@@ -67,7 +67,7 @@ def shown_value(value: object) -> str:
         return text
     head = SHOWN_VALUE * 5 // 8
     size = len(value) if isinstance(value, str) else len(text)
-    return f"{text[:head]}...{text[-(SHOWN_VALUE - head - 3):]} ({size:,} characters)"
+    return f"{text[:head]}...{text[-(SHOWN_VALUE - head - 3) :]} ({size:,} characters)"
 
 
 class LineupError(AlfaInputError):

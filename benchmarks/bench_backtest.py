@@ -38,15 +38,20 @@ def bench_replay_all(benchmark, figures):
 
 def bench_backtest_command(benchmark, figures):
     cmd = [sys.executable, "-m", "alfa_xl.cli", "backtest", "--paths", str(PATHS), "--format", "json"]
-    benchmark.pedantic(lambda: subprocess.run(cmd, check=True, capture_output=True), rounds=figures.rounds(7, 3),
-                       warmup_rounds=1)
+    benchmark.pedantic(
+        lambda: subprocess.run(cmd, check=True, capture_output=True), rounds=figures.rounds(7, 3), warmup_rounds=1
+    )
     figures.timing(benchmark, "alfa-xl backtest --format json (fresh process)", TARGET_SECONDS, "s")
 
 
 def bench_rolling(benchmark, figures):
     result = benchmark.pedantic(lambda: rolling(paths=PATHS), rounds=figures.rounds(5, 3), warmup_rounds=1)
-    figures.timing(benchmark, f"rolling: {len(result.points)} origins x {PATHS:,} paths, with baselines and scores",
-                   ROLLING_TARGET_SECONDS, "s")
+    figures.timing(
+        benchmark,
+        f"rolling: {len(result.points)} origins x {PATHS:,} paths, with baselines and scores",
+        ROLLING_TARGET_SECONDS,
+        "s",
+    )
     table = result.scores[["Method", "Band", "Coverage", "Interval score", "Pinball", "P50 error", "Interval skill"]]
     for line in table.round(3).to_string(index=False).splitlines():
         figures.line("  " + line)
@@ -54,6 +59,7 @@ def bench_rolling(benchmark, figures):
 
 def bench_rolling_command(benchmark, figures):
     cmd = [sys.executable, "-m", "alfa_xl.cli", "backtest", "--rolling", "--paths", str(PATHS), "--format", "json"]
-    benchmark.pedantic(lambda: subprocess.run(cmd, check=True, capture_output=True), rounds=figures.rounds(5, 3),
-                       warmup_rounds=1)
+    benchmark.pedantic(
+        lambda: subprocess.run(cmd, check=True, capture_output=True), rounds=figures.rounds(5, 3), warmup_rounds=1
+    )
     figures.timing(benchmark, "alfa-xl backtest --rolling --format json (fresh process)", ROLLING_TARGET_SECONDS, "s")

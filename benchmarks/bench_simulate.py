@@ -70,8 +70,19 @@ def python_loop(n_paths: int) -> list[list[float]]:
             successor[index[m.replaces]] = i
     base_year, _ = latest_actual()
     # per-model constants looked up once, as a careful hand-written loop would
-    params = [(m.launch_fraction, m.plateau, m.decay, m.decline_after, m.decline_rate,
-               math.inf if m.end_year is None else m.end_year, sum(m.shares), m.share_north_america) for m in models]
+    params = [
+        (
+            m.launch_fraction,
+            m.plateau,
+            m.decay,
+            m.decline_after,
+            m.decline_rate,
+            math.inf if m.end_year is None else m.end_year,
+            sum(m.shares),
+            m.share_north_america,
+        )
+        for m in models
+    ]
     fraction = [m.launch_fraction for m in models]
     on_sale = [m.status == "on_sale" for m in models]
     n_models = len(models)
@@ -94,7 +105,9 @@ def python_loop(n_paths: int) -> list[list[float]]:
                 elif age < 1:
                     share = f
                 else:
-                    share = (plateau + (1 - plateau) * math.exp(-decay * (age - 1))) * (1 - rate) ** max(0.0, age - after)
+                    share = (plateau + (1 - plateau) * math.exp(-decay * (age - 1))) * (1 - rate) ** max(
+                        0.0, age - after
+                    )
                 s = successor[i]
                 hand = 1.0
                 if s >= 0 and active[s]:
@@ -150,5 +163,7 @@ def bench_memory(figures):
     done = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT], capture_output=True, text=True, check=True)
     before, after, took, p = done.stdout.split()
     before, after = int(before) * 1024, int(after) * 1024  # ru_maxrss is in KiB on Linux
-    figures.line(f"1,000,000 paths: peak RSS {after / 2**20:,.0f} MiB (after imports {before / 2**20:,.0f} MiB), "
-                 f"{float(took):.2f} s, P(400,000 in 2030) = {float(p):.4f} (target <= {TARGET_BYTES / 2**20:,.0f} MiB)")
+    figures.line(
+        f"1,000,000 paths: peak RSS {after / 2**20:,.0f} MiB (after imports {before / 2**20:,.0f} MiB), "
+        f"{float(took):.2f} s, P(400,000 in 2030) = {float(p):.4f} (target <= {TARGET_BYTES / 2**20:,.0f} MiB)"
+    )

@@ -34,31 +34,48 @@ def _tail(year: int, route: bool = False):
 def bench_tail_2030(benchmark, figures):
     est = benchmark.pedantic(_tail, args=(2030,), rounds=figures.rounds(7, 3), warmup_rounds=1)
     figures.timing(benchmark, "P(400,000 by 2030), importance sampling", TARGET_SECONDS, "s")
-    figures.line(f"  P(400,000 by 2030) = {est.probability:.3g}, relative SE {est.relative_error:.1%}, "
-                 f"{est.paths:,} paths")
+    figures.line(
+        f"  P(400,000 by 2030) = {est.probability:.3g}, relative SE {est.relative_error:.1%}, {est.paths:,} paths"
+    )
 
 
 def bench_tail_2035(benchmark, figures):
     est = benchmark.pedantic(_tail, args=(2035,), rounds=figures.rounds(5, 3), warmup_rounds=1)
     figures.timing(benchmark, "P(400,000 by 2035), importance sampling", TARGET_SECONDS, "s")
-    figures.line(f"  P(400,000 by 2035) = {est.probability:.3g}, relative SE {est.relative_error:.1%}, "
-                 f"{est.paths:,} paths")
+    figures.line(
+        f"  P(400,000 by 2035) = {est.probability:.3g}, relative SE {est.relative_error:.1%}, {est.paths:,} paths"
+    )
 
 
 def bench_tail_route(benchmark, figures):
     est = benchmark.pedantic(_tail, args=(2030, True), rounds=figures.rounds(5, 3), warmup_rounds=1)
     figures.timing(benchmark, "P(400,000 by 2030 and the plan succeeds)", TARGET_SECONDS, "s")
-    figures.line(f"  P(route) = {_F.plan_route_probability():.3g}; jointly with 400,000 by 2030: "
-                 f"{est.probability:.3g} (relative SE {est.relative_error:.1%})")
+    figures.line(
+        f"  P(route) = {_F.plan_route_probability():.3g}; jointly with 400,000 by 2030: "
+        f"{est.probability:.3g} (relative SE {est.relative_error:.1%})"
+    )
 
 
 def bench_tail_one_in_a_million(benchmark, figures):
-    m = Model("Solo", 2015, 10_000.0, status="on_sale", plateau=1.0, decay=0.0, decline_after=50, decline_rate=0.0,
-              share_italy=1.0, share_rest_of_europe=0.0, share_north_america=0.0, share_rest_of_world=0.0)
+    m = Model(
+        "Solo",
+        2015,
+        10_000.0,
+        status="on_sale",
+        plateau=1.0,
+        decay=0.0,
+        decline_after=50,
+        decline_rate=0.0,
+        share_italy=1.0,
+        share_rest_of_europe=0.0,
+        share_north_america=0.0,
+        share_rest_of_world=0.0,
+    )
     u = Uncertainty.none().with_(volume_sigma=0.25)
     target = 10_000 * math.exp(0.25 * NormalDist().inv_cdf(1 - 1e-6))
     frame = PathFrame(Lineup([m]), get_scenario("base"), 2026, 2026, u, 2025)
     est = benchmark.pedantic(tail_probability, args=(frame, target), rounds=figures.rounds(7, 3), warmup_rounds=1)
     figures.timing(benchmark, "P = 1e-6 exactly (closed form), importance sampling", TARGET_SECONDS, "s")
-    figures.line(f"  estimate {est.probability:.4g} (SE {est.standard_error:.2g}), "
-                 f"error {est.probability / 1e-6 - 1:+.1%}")
+    figures.line(
+        f"  estimate {est.probability:.4g} (SE {est.standard_error:.2g}), error {est.probability / 1e-6 - 1:+.1%}"
+    )

@@ -69,6 +69,8 @@ def bench_import_cost(benchmark, figures, host):
     own_s, pandas_s = np.array(own[1:]), np.array(pandas[1:])  # the warm-up round is not counted
     if host == "fresh":
         figures.values("import alfa_xl.excel.functions minus import pandas (fresh process)", own_s - pandas_s, 0.3, "s")
-        figures.line(f"{'':<62} medians: alfa_xl.excel.functions {np.median(own_s):.3f} s, pandas {np.median(pandas_s):.3f} s")
+        figures.line(
+            f"{'':<62} medians: alfa_xl.excel.functions {np.median(own_s):.3f} s, pandas {np.median(pandas_s):.3f} s"
+        )
     else:
         figures.values("import alfa_xl.excel.functions, xlwings already loaded (UDF host)", own_s, 0.3, "s")

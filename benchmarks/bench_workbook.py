@@ -45,7 +45,9 @@ def bench_build(benchmark, figures, folder):
     build_workbook(book)
     benchmark.pedantic(build_workbook, args=(book,), rounds=figures.rounds(7, 3))
     figures.timing(benchmark, "build-workbook", BUILD_TARGET_S, "s")
-    figures.line(f"  build-workbook cold {cold:6.3f} s (first build in a fresh interpreter: engine and function caches cold)")
+    figures.line(
+        f"  build-workbook cold {cold:6.3f} s (first build in a fresh interpreter: engine and function caches cold)"
+    )
 
 
 def bench_refresh(benchmark, figures, folder):
@@ -60,8 +62,12 @@ def bench_refresh(benchmark, figures, folder):
 def bench_risk_share(benchmark, figures):
     book_inputs = BuildInputs.default().book_inputs()
     benchmark.pedantic(risk_area_blocks, args=(book_inputs,), rounds=figures.rounds(7, 3))
-    figures.timing(benchmark, f"  of which Risk ({book_inputs.paths:,} paths around {book_inputs.scenario}, "
-                              "fan, probability, tornado)", None, "s")
+    figures.timing(
+        benchmark,
+        f"  of which Risk ({book_inputs.paths:,} paths around {book_inputs.scenario}, fan, probability, tornado)",
+        None,
+        "s",
+    )
 
 
 def bench_parts_kept(figures, folder):
@@ -81,6 +87,8 @@ def bench_parts_kept(figures, folder):
     with zipfile.ZipFile(changed) as z:
         after = {n: z.read(n) for n in z.namelist()}
     same = sum(1 for n in before if before[n] == after.get(n))
-    figures.line(f"zip parts compared unchanged in a refresh: {same} of {len(before)} "
-                 f"(rewritten: {', '.join(report.changed_parts)})")
+    figures.line(
+        f"zip parts compared unchanged in a refresh: {same} of {len(before)} "
+        f"(rewritten: {', '.join(report.changed_parts)})"
+    )
     shutil.rmtree(changed.parent)

@@ -42,7 +42,9 @@ class Figures:
         med, p90 = float(np.median(data)), float(np.percentile(data, 90))
         scale = _SCALE[unit]
         goal = "" if target is None else f"  target {target * scale:g} {unit}  ratio {med / target:5.2f}"
-        _LINES.append(f"{label:<62} median {med * scale:9.3f} {unit}  p90 {p90 * scale:9.3f} {unit}{goal}  (n={data.size})")
+        _LINES.append(
+            f"{label:<62} median {med * scale:9.3f} {unit}  p90 {p90 * scale:9.3f} {unit}{goal}  (n={data.size})"
+        )
         _MEDIANS[label] = med
         return med
 

@@ -35,7 +35,6 @@ def one_line(capsys, code, *fragments):
     return lines[0]
 
 
-
 @pytest.fixture
 def readonly_folder(tmp_path):
     """A folder in which nobody, root included, can create a file (immutable as root, 0o555 otherwise)."""

@@ -114,7 +114,11 @@ class ExcelConversionEngine:
             if value in ("", None):
                 return empty_as
             if isinstance(value, dt.datetime):
-                return value if datetime_builder in (None, dt.datetime) else datetime_builder(value.year, value.month, value.day)
+                return (
+                    value
+                    if datetime_builder in (None, dt.datetime)
+                    else datetime_builder(value.year, value.month, value.day)
+                )
             if number_builder is not None and isinstance(value, float):
                 return number_builder(value)
             if isinstance(value, int) and value in CELL_ERRORS:
@@ -139,7 +143,9 @@ def pytest_terminal_summary(terminalreporter):
     uncaught = sum(c["uncaught"] for c in fuzz.values())
     generic = sum(c["generic"] for c in fuzz.values())
     terminalreporter.write_sep("-", "ALFA_ fuzzing")
-    terminalreporter.write_line(f"{cases} cases over {len(fuzz)} functions; {uncaught} uncaught exceptions; {generic} generic messages")
+    terminalreporter.write_line(
+        f"{cases} cases over {len(fuzz)} functions; {uncaught} uncaught exceptions; {generic} generic messages"
+    )
     for name, c in sorted(fuzz.items()):
         terminalreporter.write_line(f"  {name}: {c['cases']} cases, {c['uncaught']} uncaught, {c['generic']} generic")
 

@@ -37,7 +37,10 @@ def _rels(z: zipfile.ZipFile, part: str) -> dict[str, str]:
     if path not in z.namelist():
         return {}
     root = fromstring(z.read(path))
-    return {r.get("Id"): posixpath.normpath(posixpath.join(folder, r.get("Target"))) for r in root.iter(f"{REL}Relationship")}
+    return {
+        r.get("Id"): posixpath.normpath(posixpath.join(folder, r.get("Target")))
+        for r in root.iter(f"{REL}Relationship")
+    }
 
 
 def payload(path: str | Path, client: str = "Office.js", version: str | None = None) -> dict:
@@ -61,17 +64,19 @@ def payload(path: str | Path, client: str = "Office.js", version: str | None = N
                     continue
                 t = fromstring(z.read(target))
                 (top, left), (bottom, right) = (xl_cell_to_rowcol(c) for c in t.get("ref").split(":"))
-                tables.append({
-                    "name": t.get("displayName") or t.get("name"),
-                    "range_address": t.get("ref"),
-                    "header_row_range_address": xl_range(top, left, top, right),
-                    "data_body_range_address": xl_range(top + 1, left, bottom, right),
-                    "total_row_range_address": None,
-                    "show_headers": True,
-                    "show_totals": False,
-                    "table_style": "TableStyleMedium2",
-                    "show_autofilter": True,
-                })
+                tables.append(
+                    {
+                        "name": t.get("displayName") or t.get("name"),
+                        "range_address": t.get("ref"),
+                        "header_row_range_address": xl_range(top, left, top, right),
+                        "data_body_range_address": xl_range(top + 1, left, bottom, right),
+                        "total_row_range_address": None,
+                        "show_headers": True,
+                        "show_totals": False,
+                        "table_style": "TableStyleMedium2",
+                        "show_autofilter": True,
+                    }
+                )
             sheets.append({"name": name, "visibility": "Visible", "values": values, "pictures": [], "tables": tables})
         defined = []
         for d in wb.iter(f"{MAIN}definedName"):
@@ -83,10 +88,16 @@ def payload(path: str | Path, client: str = "Office.js", version: str | None = N
             sheet = (m.group(1) or m.group(2)).replace("''", "'")
             if sheet not in names:
                 continue
-            defined.append({
-                "name": d.get("name"), "sheet_index": names.index(sheet), "address": m.group(3).replace("$", ""),
-                "book_scope": True, "scope_sheet_name": None, "scope_sheet_index": None,
-            })
+            defined.append(
+                {
+                    "name": d.get("name"),
+                    "sheet_index": names.index(sheet),
+                    "address": m.group(3).replace("$", ""),
+                    "book_scope": True,
+                    "scope_sheet_name": None,
+                    "scope_sheet_index": None,
+                }
+            )
     return {
         "client": client,
         "version": version or xlwings.__version__,

@@ -49,11 +49,25 @@ def main() -> None:
     exec(compile(request["main"], "main.py", "exec"), module.__dict__)
     imported = sorted(m for m in sys.modules if m.startswith("xlwings") and m not in before)
 
-    out = {"meta": server.custom_functions_meta(module), "scripts_meta": server.custom_scripts_meta(module),
-           "calls": [], "scripts": [], "modules": imported, "decorator": f"{xw.func.__module__}.{xw.func.__name__}"}
+    out = {
+        "meta": server.custom_functions_meta(module),
+        "scripts_meta": server.custom_scripts_meta(module),
+        "calls": [],
+        "scripts": [],
+        "modules": imported,
+        "decorator": f"{xw.func.__module__}.{xw.func.__name__}",
+    }
     for name, args in request.get("calls", []):
-        data = {"func_name": name, "args": args, "version": xw.__version__, "client": "Office.js", "runtime": "1.4",
-                "culture_info_name": "en-US", "date_format": "M/d/yyyy", "caller_address": "Sheet1!A1"}
+        data = {
+            "func_name": name,
+            "args": args,
+            "version": xw.__version__,
+            "client": "Office.js",
+            "runtime": "1.4",
+            "culture_info_name": "en-US",
+            "date_format": "M/d/yyyy",
+            "caller_address": "Sheet1!A1",
+        }
         try:
             out["calls"].append({"result": run_coroutine(server.custom_functions_call(data, module))})
         except Exception as exc:

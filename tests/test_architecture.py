@@ -44,13 +44,17 @@ def required(*names: str) -> list[str]:
     """``names``, each of which must exist: a contract never drops a module silently."""
     missing = [n for n in names if not exists(n)]
     if missing:
-        raise LookupError(f"the import contracts name modules that do not exist: {missing}; update tests/test_architecture.py")
+        raise LookupError(
+            f"the import contracts name modules that do not exist: {missing}; update tests/test_architecture.py"
+        )
     return list(names)
 
 
 def contracts() -> str:
     """The import-linter configuration (INI)."""
-    layers = required("alfa_xl.cli", "alfa_xl.excel", "alfa_xl.book", "alfa_xl.model", "alfa_xl.validation", "alfa_xl.errors")
+    layers = required(
+        "alfa_xl.cli", "alfa_xl.excel", "alfa_xl.book", "alfa_xl.model", "alfa_xl.validation", "alfa_xl.errors"
+    )
     layers[:2] = [" | ".join(layers[:2])]
     bottom = required("alfa_xl.model", "alfa_xl.validation", "alfa_xl.errors")
     aliases = required("alfa_xl.udfs", "alfa_xl.macros", "alfa_xl.backtest")
@@ -121,8 +125,10 @@ def lint(config: Path, cwd: Path, pythonpath: Path | None = None) -> subprocess.
     env = dict(os.environ)
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
-    code = ("import sys; from importlinter.cli import lint_imports; "
-            f"sys.exit(lint_imports(config_filename={str(config)!r}, no_cache=True, no_logo=True))")
+    code = (
+        "import sys; from importlinter.cli import lint_imports; "
+        f"sys.exit(lint_imports(config_filename={str(config)!r}, no_cache=True, no_logo=True))"
+    )
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
@@ -134,20 +140,23 @@ def test_imports_flow_one_way(tmp_path):
     assert "Contracts: 6 kept, 0 broken." in done.stdout
 
 
-@pytest.mark.parametrize("module, line, contract", [
-    ("model/engine/curve.py", "import xlwings", "Pure engine"),
-    ("model/engine/gap.py", "from rich.table import Table", "Pure engine"),
-    ("errors.py", "import typer", "Pure engine"),
-    ("model/engine/projection.py", "from alfa_xl.book import layout", "Layers"),
-    ("book/inputs.py", "from alfa_xl.cli import common", "Layers"),
-    ("book/tables/report.py", "import alfa_xl.udfs", "Public aliases"),
-    ("book/sheets/base.py", "from alfa_xl.excel import functions", "Layers"),
-    ("model/engine/projection.py", "from alfa_xl.model.risk import simulate", "Model rooms"),
-    ("model/data/sources.py", "from alfa_xl.model.engine import curve", "Model rooms"),
-    ("cli/common.py", "from alfa_xl.excel import cells", "Front ends"),
-    ("excel/cells.py", "from alfa_xl.excel import messages", "No import cycles"),
-    ("model/risk/simulate.py", "from alfa_xl.model.risk import tornado", "No import cycles"),
-])
+@pytest.mark.parametrize(
+    "module, line, contract",
+    [
+        ("model/engine/curve.py", "import xlwings", "Pure engine"),
+        ("model/engine/gap.py", "from rich.table import Table", "Pure engine"),
+        ("errors.py", "import typer", "Pure engine"),
+        ("model/engine/projection.py", "from alfa_xl.book import layout", "Layers"),
+        ("book/inputs.py", "from alfa_xl.cli import common", "Layers"),
+        ("book/tables/report.py", "import alfa_xl.udfs", "Public aliases"),
+        ("book/sheets/base.py", "from alfa_xl.excel import functions", "Layers"),
+        ("model/engine/projection.py", "from alfa_xl.model.risk import simulate", "Model rooms"),
+        ("model/data/sources.py", "from alfa_xl.model.engine import curve", "Model rooms"),
+        ("cli/common.py", "from alfa_xl.excel import cells", "Front ends"),
+        ("excel/cells.py", "from alfa_xl.excel import messages", "No import cycles"),
+        ("model/risk/simulate.py", "from alfa_xl.model.risk import tornado", "No import cycles"),
+    ],
+)
 def test_a_wrong_import_is_caught(tmp_path, module, line, contract):
     """The same contracts on a copy of the package with one wrong import (inside a function,
     where it is easiest to miss) report that contract broken."""
@@ -182,16 +191,20 @@ def test_the_tests_readme_places_every_test_file():
     for path in re.findall(r"`((?:model|book|excel|cli|validation)/[\w/.*]+|errors\.py|entry\.py)`", text):
         base = ROOT / "alfa_xl"
         matches = list(base.glob(path)) if "*" in path else [base / path]
-        assert matches and all(m.exists() for m in matches), f"tests/README.md names alfa_xl/{path}, which does not exist"
+        assert matches and all(m.exists() for m in matches), (
+            f"tests/README.md names alfa_xl/{path}, which does not exist"
+        )
 
 
 def test_the_test_set_up_loads_xlwings_only_when_a_test_imports_it():
-    code = ("import sys; sys.path.insert(0, 'tests'); import conftest; "
-            "import alfa_xl.model.engine.projection, alfa_xl.book.build; "
-            "assert 'xlwings' not in sys.modules, 'loaded early'; "
-            "import alfa_xl.excel.functions as f, xlwings.udfs; "
-            "assert xlwings.func is xlwings.udfs.xlfunc, 'not set up'; "
-            "assert hasattr(f.alfa_total, '__xlfunc__'), 'registered without xlwings'; "
-            "assert 'excel' in [e.name for e in xlwings.engines], 'no excel engine'")
+    code = (
+        "import sys; sys.path.insert(0, 'tests'); import conftest; "
+        "import alfa_xl.model.engine.projection, alfa_xl.book.build; "
+        "assert 'xlwings' not in sys.modules, 'loaded early'; "
+        "import alfa_xl.excel.functions as f, xlwings.udfs; "
+        "assert xlwings.func is xlwings.udfs.xlfunc, 'not set up'; "
+        "assert hasattr(f.alfa_total, '__xlfunc__'), 'registered without xlwings'; "
+        "assert 'excel' in [e.name for e in xlwings.engines], 'no excel engine'"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -31,8 +31,14 @@ class TestPerturb:
 
     @pytest.mark.parametrize(
         "column, before, after",
-        [("peak_units", 40000.0, 32000.0), ("launch_year", 2027, 2028), ("launch_fraction", 0.3, 0.05),
-         ("decay", 1.8, 2.1), ("decline_after", 5.0, 3.0), ("decline_rate", 0.25, 0.35)],
+        [
+            ("peak_units", 40000.0, 32000.0),
+            ("launch_year", 2027, 2028),
+            ("launch_fraction", 0.3, 0.05),
+            ("decay", 1.8, 2.1),
+            ("decline_after", 5.0, 3.0),
+            ("decline_rate", 0.25, 0.35),
+        ],
     )
     def test_stated_amounts(self, column, before, after):
         lu = default_lineup()
@@ -80,8 +86,19 @@ class TestRanking:
         # one model on sale: every path is proportional to its peak, and a median is scale-invariant,
         # so a peak 20% lower moves P50 of the year and of the cumulative by exactly -20%
         lu = Lineup([Model("Solo", 2020, 10_000.0, status="on_sale")])
-        basis = pd.DataFrame([{"model": "Solo", "column": "peak_units", "value": "10000", "basis": "assumption",
-                               "evidence": "a test assumption", "url": "", "as_of": ""}])
+        basis = pd.DataFrame(
+            [
+                {
+                    "model": "Solo",
+                    "column": "peak_units",
+                    "value": "10000",
+                    "basis": "assumption",
+                    "evidence": "a test assumption",
+                    "url": "",
+                    "as_of": "",
+                }
+            ]
+        )
         t = rank_assumptions(paths=500, seed=3, lineup=lu, basis=basis)
         assert t["Change P50 year %"].iloc[0] == pytest.approx(-0.2, abs=1e-12)
         assert t["Change P50 cumulative %"].iloc[0] == pytest.approx(-0.2, abs=1e-12)

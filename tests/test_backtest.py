@@ -29,13 +29,25 @@ PATHS = 4_000
 
 
 def data_rows(name: str) -> list[dict[str, str]]:
-    with resources.as_file(resources.files("alfa_xl.model") / "data" / name) as p, open(p, newline="", encoding="utf-8") as fh:
+    with (
+        resources.as_file(resources.files("alfa_xl.model") / "data" / name) as p,
+        open(p, newline="", encoding="utf-8") as fh,
+    ):
         return list(csv.DictReader(fh))
 
 
 def clear_caches() -> None:
-    for fn in (sources._history, sources._plan_targets, sources._plan_2014, sources._facts, calibration.track_record,
-               calibration.late_life_fit, calibration._late_life, calibration._data_table, uncertainty._settings):
+    for fn in (
+        sources._history,
+        sources._plan_targets,
+        sources._plan_2014,
+        sources._facts,
+        calibration.track_record,
+        calibration.late_life_fit,
+        calibration._late_life,
+        calibration._data_table,
+        uncertainty._settings,
+    ):
         getattr(fn, "cache_clear", lambda: None)()  # a patched loader has no cache
 
 
@@ -46,6 +58,7 @@ class TestAlias:
     def test_both_import_forms(self):
         from alfa_xl import backtest
         import alfa_xl.backtest as b2
+
         assert backtest.replay is bt.replay is b2.replay
         assert backtest.DECISION_POINTS is bt.DECISION_POINTS
 
@@ -100,8 +113,18 @@ def cut_copy(tmp_path, origin: str, edit=None) -> str:
     return str(tmp_path)
 
 
-DATED = ("history.csv", "late_life.csv", "plan_2014.csv", "plan_targets.csv", "facts.csv", "partial_periods.csv",
-         "lineup_events.csv", "plan_paths.csv", "peak_realisation.csv", "dropped_models.csv")
+DATED = (
+    "history.csv",
+    "late_life.csv",
+    "plan_2014.csv",
+    "plan_targets.csv",
+    "facts.csv",
+    "partial_periods.csv",
+    "lineup_events.csv",
+    "plan_paths.csv",
+    "peak_realisation.csv",
+    "dropped_models.csv",
+)
 ORIGINS = (2010, 2011, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026)
 KNOWN_THEN = ["Year", "Point", "P10", "P50", "P90", "No change", "Target path"]
 
@@ -122,7 +145,12 @@ class TestWhatWasKnown:
     def test_origins_by_hand(self):
         # decision points: the month after the plan; other years early February; today: December
         assert [Vintage.at(y).origin for y in (2014, 2018, 2023, 2016, 2026)] == [
-            "2014-06", "2018-07", "2023-05", "2016-02", "2026-12"]
+            "2014-06",
+            "2018-07",
+            "2023-05",
+            "2016-02",
+            "2026-12",
+        ]
 
     def test_history_before_as_of_does_matter(self, tmp_path):
         before = bt.replay(2018, paths=PATHS).cases()
@@ -139,14 +167,23 @@ class TestWhatWasKnown:
 
     def test_leave_one_out(self, tmp_path):
         """A plan's own resolved outcome never calibrates its replay; another plan's does."""
+
         def with_row(plan_key):
             def edit(name, rows):
                 if name == "peak_realisation.csv":
                     row = {c: "" for c in rows[0]}
-                    row.update(model="Test model", plan=plan_key, planned_peak="100000", actual_peak="10000",
-                               actual_year="2016", counted="yes", as_of="2016-12")
+                    row.update(
+                        model="Test model",
+                        plan=plan_key,
+                        planned_peak="100000",
+                        actual_peak="10000",
+                        actual_year="2016",
+                        counted="yes",
+                        as_of="2016-12",
+                    )
                     rows = rows + [row]
                 return rows
+
             return edit
 
         def run(name, edit):
@@ -162,6 +199,7 @@ class TestWhatWasKnown:
     def test_cli_and_api_fill_a_lineup_file_the_same_way(self, tmp_path, capsys):
         import json
         from alfa_xl.cli import main
+
         p = tmp_path / "lu.csv"
         p.write_text("model,launch_year,peak_units,status\nGiulia,2016,48521,on_sale\nStelvio,2016,55703,on_sale\n")
         api = bt.replay(2018, str(p), paths=300).table
@@ -188,7 +226,9 @@ class TestScoresByHand:
     def test_tiny_lineup(self):
         """One model on sale since 2016, replayed from 2021: anchoring, the fan and every
         score recomputed here from the history rows and an independent simulation."""
-        lu = Lineup([Model("A", 2016, 50_000, status="on_sale", plateau=0.5, decay=0.7, decline_after=7, decline_rate=0.15)])
+        lu = Lineup(
+            [Model("A", 2016, 50_000, status="on_sale", plateau=0.5, decay=0.7, decline_after=7, decline_rate=0.15)]
+        )
         u = Uncertainty.none().with_(volume_sigma=0.2)
         r = bt.replay(2021, lu, scenario="base", target=120_000, target_year=2024, paths=3_000, seed=7, uncertainty=u)
         hist = {int(x["year"]): float(x["units"]) for x in data_rows("history.csv")}
@@ -196,8 +236,20 @@ class TestScoresByHand:
         share_2020 = 0.5 + 0.5 * math.exp(-0.7 * 3)
         factor = hist[2020] / (50_000 * share_2020)
         assert r.anchor_factor == pytest.approx(factor)
-        anchored = Lineup([Model("A", 2016, 50_000 * factor, status="on_sale", plateau=0.5, decay=0.7,
-                                 decline_after=7, decline_rate=0.15)])
+        anchored = Lineup(
+            [
+                Model(
+                    "A",
+                    2016,
+                    50_000 * factor,
+                    status="on_sale",
+                    plateau=0.5,
+                    decay=0.7,
+                    decline_after=7,
+                    decline_rate=0.15,
+                )
+            ]
+        )
         sim = simulate(anchored, "base", 2021, 2025, 3_000, 7, u, base_year=2020)
         t = r.table.set_index("Year")
         for q in (10, 50, 90):
@@ -216,7 +268,9 @@ class TestScoresByHand:
         assert r.no_change_error == pytest.approx(statistics.median(abs(hist[2020] - a) / a for a in actual))
         # target path: geometric from 2020's 63,300 to 120,000 in 2024, held after
         path = [hist[2020] * (120_000 / hist[2020]) ** ((min(y, 2024) - 2020) / 4) for y in years]
-        assert r.target_error == pytest.approx(statistics.median(abs(path[i] - actual[i]) / actual[i] for i in range(5)))
+        assert r.target_error == pytest.approx(
+            statistics.median(abs(path[i] - actual[i]) / actual[i] for i in range(5))
+        )
         winkler = [(hi[i] - lo[i]) + 10 * max(0, lo[i] - actual[i]) + 10 * max(0, actual[i] - hi[i]) for i in range(5)]
         assert r.interval_score == pytest.approx(sum(w / a for w, a in zip(winkler, actual)) / 5)
 
@@ -250,7 +304,14 @@ class TestBadInput:
         # lineup_events.csv: the 2018 plan's lineup, then October 2019 drops four models and
         # adds a small SUV; nothing else is dated before February 2020
         r = bt.replay(2020, paths=10)
-        assert set(r.lineup.names) == {"MiTo", "Giulietta", "Giulia", "Stelvio", "C-SUV (2018 plan)", "Small SUV (2019 plan)"}
+        assert set(r.lineup.names) == {
+            "MiTo",
+            "Giulietta",
+            "Giulia",
+            "Stelvio",
+            "C-SUV (2018 plan)",
+            "Small SUV (2019 plan)",
+        }
 
     def test_target_needs_its_year(self):
         lu = Lineup([Model("A", 2016, 50_000, status="on_sale")])
@@ -269,9 +330,18 @@ class TestBadInput:
         assert r.lineup["A"].status == "on_sale"
 
 
-@pytest.mark.parametrize("name", ["alfa_xl.model.evidence.replay", "alfa_xl.model.risk.uncertainty", "alfa_xl.model.risk.settings",
-                                  "alfa_xl.model.risk.result", "alfa_xl.model.risk.tornado", "alfa_xl.model.evidence.calibration",
-                                  "alfa_xl.model.evidence.forecast"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "alfa_xl.model.evidence.replay",
+        "alfa_xl.model.risk.uncertainty",
+        "alfa_xl.model.risk.settings",
+        "alfa_xl.model.risk.result",
+        "alfa_xl.model.risk.tornado",
+        "alfa_xl.model.evidence.calibration",
+        "alfa_xl.model.evidence.forecast",
+    ],
+)
 def test_docstring_examples(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
@@ -280,12 +350,14 @@ def test_docstring_examples(name):
 class TestCommand:
     def run(self, capsys, *args):
         from alfa_xl.cli import main
+
         code = main(["backtest", *args])
         out = capsys.readouterr()
         return code, out.out, out.err
 
     def test_json_matches_the_engine(self, capsys):
         import json
+
         code, out, _ = self.run(capsys, "--paths", "500", "--format", "json")
         assert code == 0
         doc = json.loads(out)
@@ -316,13 +388,16 @@ class TestCommand:
         code, out, _ = self.run(capsys, "--as-of", "2018", "--lineup", str(p), "--paths", "300", "--format", "json")
         assert code == 0 and '"as_of": 2018' in out
 
-    @pytest.mark.parametrize("args, word", [
-        (["--lineup", "x.csv"], "--as-of"),
-        (["--paths", "0"], "paths"),
-        (["--scenario", "nope"], "scenario"),
-        (["--plot", "out.gif"], "plot"),
-        (["--as-of", "1990"], "as_of"),
-    ])
+    @pytest.mark.parametrize(
+        "args, word",
+        [
+            (["--lineup", "x.csv"], "--as-of"),
+            (["--paths", "0"], "paths"),
+            (["--scenario", "nope"], "scenario"),
+            (["--plot", "out.gif"], "plot"),
+            (["--as-of", "1990"], "as_of"),
+        ],
+    )
     def test_bad_input_exit_2_and_one_line(self, capsys, args, word):
         code, out, err = self.run(capsys, *args)
         assert code == 2 and out == ""

@@ -23,7 +23,18 @@ from alfa_xl.book.build import build_workbook, default_path
 from alfa_xl.cli import main
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-CONTRACT_SHEETS = ["Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Track record", "Facts", "Checks", "xlwings.conf"]
+CONTRACT_SHEETS = [
+    "Cover",
+    "Inputs",
+    "Projection",
+    "Scenarios",
+    "Gap",
+    "Risk",
+    "Track record",
+    "Facts",
+    "Checks",
+    "xlwings.conf",
+]
 DATA = Path(resources.files("alfa_xl.model")) / "data"
 
 
@@ -57,7 +68,9 @@ def _sheet_xml(parts, name):
     targets = {r.get("Id"): r.get("Target") for r in rels}
     for s in wb.iter(M + "sheet"):
         if s.get("name") == name:
-            return parts["xl/" + targets[s.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]].decode()
+            return parts[
+                "xl/" + targets[s.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]
+            ].decode()
     raise KeyError(name)
 
 
@@ -145,18 +158,26 @@ class TestStructure:
         xml = _sheet_xml(parts, "Projection")
         cells = re.findall(r'<c r="A(\d+)"[^>]*cm="1"[^>]*><f t="array" ref="A\d+:([A-Z]+)\d+">([^<]*)</f>', xml)
         formulas = [c[2] for c in cells]
-        assert 'IF(alfa_loaded,ALFA_PROJECT(in_scenario,in_start_year,in_end_year,"model",tbl_lineup[#All]),_stored_by_model)' in formulas, formulas
-        assert any("\"region\"" in f for f in formulas)
+        assert (
+            'IF(alfa_loaded,ALFA_PROJECT(in_scenario,in_start_year,in_end_year,"model",tbl_lineup[#All]),_stored_by_model)'
+            in formulas
+        ), formulas
+        assert any('"region"' in f for f in formulas)
         assert "xl/metadata.xml" in parts  # Excel's dynamic-array flag lives here
         gap = _sheet_xml(parts, "Gap")
-        assert re.search(r'cm="1"[^>]*><f t="array" ref="A7:H12">IF\(alfa_loaded,ALFA_GAP_TABLE\(in_target,in_scenario,in_start_year,in_end_year,', gap)
+        assert re.search(
+            r'cm="1"[^>]*><f t="array" ref="A7:H12">IF\(alfa_loaded,ALFA_GAP_TABLE\(in_target,in_scenario,in_start_year,in_end_year,',
+            gap,
+        )
         for name in CONTRACT_SHEETS:
             assert "_xlfn.SINGLE" not in _sheet_xml(parts, name)
 
     def test_every_formula_has_a_cached_value(self, parts):
         missing = []
         for name in CONTRACT_SHEETS:
-            for m in re.finditer(r"<c r=\"([A-Z]+\d+)\"[^>]*>(<f[^>]*>[^<]*</f>|<f[^>]*/>)(.*?)</c>", _sheet_xml(parts, name)):
+            for m in re.finditer(
+                r"<c r=\"([A-Z]+\d+)\"[^>]*>(<f[^>]*>[^<]*</f>|<f[^>]*/>)(.*?)</c>", _sheet_xml(parts, name)
+            ):
                 if "<v>" not in m.group(3):
                     missing.append((name, m.group(1)))
         # a formula whose result is an empty string has an empty cached value only
@@ -169,41 +190,62 @@ class TestStructure:
         cover = _sheet_xml(parts, "Cover")
         assert '<pageSetUpPr fitToPage="1"/>' in cover
         assert re.search(r'<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>', cover)
-        area = re.search(r'<definedName name="_xlnm.Print_Area" localSheetId="0">Cover!\$A\$1:\$J\$(\d+)<', parts["xl/workbook.xml"].decode())
+        area = re.search(
+            r'<definedName name="_xlnm.Print_Area" localSheetId="0">Cover!\$A\$1:\$J\$(\d+)<',
+            parts["xl/workbook.xml"].decode(),
+        )
         assert area and int(area.group(1)) > 60
         # every note longer than a line is wrapped in C:J
         assert re.search(r'<mergeCell ref="C\d+:J\d+"/>', cover)
 
     def test_charts(self, parts):
-        charts = sorted((n for n in parts if n.startswith("xl/charts/chart")), key=lambda n: int(re.search(r"\d+", n).group()))
+        charts = sorted(
+            (n for n in parts if n.startswith("xl/charts/chart")), key=lambda n: int(re.search(r"\d+", n).group())
+        )
         assert len(charts) == 7  # Projection, Gap, Risk fan and tornado, one per decision point on Track record
         outlook = parts[charts[0]].decode()
         assert "<c:scatterChart>" in outlook and "Projection!$B$" in outlook and "Target" in outlook
         gap = parts[charts[1]].decode()
-        assert "<c:scatterChart>" in gap and "Gap!$D$29:$D$47" in gap  # every row the sheets hold; #N/A past the horizon
+        assert (
+            "<c:scatterChart>" in gap and "Gap!$D$29:$D$47" in gap
+        )  # every row the sheets hold; #N/A past the horizon
 
     def test_risk_charts_reference_the_chart_data(self, parts, values):
         """Fan: five lines (P90, P50, P10, scenario, target) over the Risk sheet's chart
         data; tornado: horizontal stacked bars, categories reversed (largest swing on top)."""
-        charts = sorted((n for n in parts if n.startswith("xl/charts/chart")), key=lambda n: int(re.search(r"\d+", n).group()))
+        charts = sorted(
+            (n for n in parts if n.startswith("xl/charts/chart")), key=lambda n: int(re.search(r"\d+", n).group())
+        )
         fan, torn = parts[charts[2]].decode(), parts[charts[3]].decode()
         assert "<c:scatterChart>" in fan and fan.count("<c:ser>") == 5
         refs = re.findall(r"<c:f>(Risk![^<]+)</c:f>", fan)
         assert refs and all(r.startswith("Risk!$") for r in refs)
-        assert "P10" in fan and "P50" in fan and "P90" in fan and "Target" in fan and "Scenario without uncertainty" in fan
+        assert (
+            "P10" in fan and "P50" in fan and "P90" in fan and "Target" in fan and "Scenario without uncertainty" in fan
+        )
         assert '<c:barDir val="bar"/>' in torn and '<c:grouping val="stacked"/>' in torn and torn.count("<c:ser>") == 2
         assert '<c:orientation val="maxMin"/>' in torn
         # chart data rows hold what out_risk holds: the first fan row and the first driver
         risk = values["Risk"]
         hi, hj = _find(risk, "Target")
-        assert risk[hi][hj - 5:hj + 1] == ["Year", "P10", "P50", "P90", "Scenario", "Target"]
-        fan_row = risk[_find(risk, "What-if: yearly total across 10,000 paths around scenario base, seed 20140506 (units); current year unconditioned")[0] + 2]
-        assert risk[hi + 1][hj - 5:hj] == pytest.approx([fan_row[0], fan_row[1], fan_row[2], fan_row[3], fan_row[5]], rel=1e-15)
+        assert risk[hi][hj - 5 : hj + 1] == ["Year", "P10", "P50", "P90", "Scenario", "Target"]
+        fan_row = risk[
+            _find(
+                risk,
+                "What-if: yearly total across 10,000 paths around scenario base, seed 20140506 (units); current year unconditioned",
+            )[0]
+            + 2
+        ]
+        assert risk[hi + 1][hj - 5 : hj] == pytest.approx(
+            [fan_row[0], fan_row[1], fan_row[2], fan_row[3], fan_row[5]], rel=1e-15
+        )
         assert risk[hi + 1][hj] == 400_000
         ti, tj = _find(risk, "Below the scenario")
         first = risk[_find(risk, "Driver")[0] + 1]
         low, high, scenario = first[1], first[2], first[6]
-        assert risk[ti + 1][tj] == pytest.approx(low - scenario) and risk[ti + 1][tj + 1] == pytest.approx(high - scenario)
+        assert risk[ti + 1][tj] == pytest.approx(low - scenario) and risk[ti + 1][tj + 1] == pytest.approx(
+            high - scenario
+        )
         assert risk[ti + 1][tj + 2] == f"{first[0]} ({first[4]} / {first[5]})"
 
     # The xlwings.conf sheet, the VBA project and the buttons' macros: tests/test_vba.py.
@@ -246,7 +288,7 @@ class TestCachedValues:
         # Junior: peak 33,000 from 2024 (2025 is its first full year, age 1); held at its 2025 level
         # through 2026 by its order book (lineup hold_until), so 2026 is at the peak
         assert first[1] == pytest.approx(33_000 * _share(1, p=0.6), rel=1e-12)
-        for r in rows[i + 1:i + 6]:
+        for r in rows[i + 1 : i + 6]:
             assert r[total_col] == pytest.approx(sum(r[1:total_col]), rel=1e-12)
 
     def test_projection_by_region(self, values):
@@ -262,7 +304,7 @@ class TestCachedValues:
         base_year, base_units = int(hist[-1]["year"]), float(hist[-1]["units"])
         rows = values["Gap"]
         i, _ = _find(rows, "Growth required (RATE)")
-        for r in rows[i + 1:i + 6]:
+        for r in rows[i + 1 : i + 6]:
             year, total, target, gap = r[0], r[1], r[2], r[3]
             assert target == 400_000
             assert gap == pytest.approx(400_000 - total)
@@ -292,13 +334,20 @@ class TestCachedValues:
         checks = values["Checks"]
         assert checks[3][1] == "Master check"
         assert [r[1] for r in checks[11:21]][:5] == ["base", "bear", "bull", "plan", "track_record"]
-        risk = checks[_find(checks, "Fan: P10 <= P50 <= P90 in every year")[0]:][:5]
-        assert [r[1] for r in risk] == ["Fan: P10 <= P50 <= P90 in every year", "Probability of reaching the target between 0 and 1 in every year",
-                                        "Tornado: high >= low, swing = high - low, largest swing first",
-                                        "Risk years equal in_start_year to in_end_year", "Risk paths drawn with in_scenario, in_paths and in_seed"]
+        risk = checks[_find(checks, "Fan: P10 <= P50 <= P90 in every year")[0] :][:5]
+        assert [r[1] for r in risk] == [
+            "Fan: P10 <= P50 <= P90 in every year",
+            "Probability of reaching the target between 0 and 1 in every year",
+            "Tornado: high >= low, swing = high - low, largest swing first",
+            "Risk years equal in_start_year to in_end_year",
+            "Risk paths drawn with in_scenario, in_paths and in_seed",
+        ]
         master = _sheet_xml(parts, "Checks")
-        assert re.search(r'<c r="C4"[^>]*><f>IF\(SUMPRODUCT\(--ISERROR\(\$A\$6:\$L\$32\)\)\+SUMPRODUCT\(--ISERROR\(\$A\$37:\$L\$46\)\)'
-                         r'\+COUNTIF\(I12:I21,"ERROR"\)\+COUNTIF\(C25:C27,"ERROR"\)\+COUNTIF\(C38:C42,"ERROR"\)', master)
+        assert re.search(
+            r'<c r="C4"[^>]*><f>IF\(SUMPRODUCT\(--ISERROR\(\$A\$6:\$L\$32\)\)\+SUMPRODUCT\(--ISERROR\(\$A\$37:\$L\$46\)\)'
+            r'\+COUNTIF\(I12:I21,"ERROR"\)\+COUNTIF\(C25:C27,"ERROR"\)\+COUNTIF\(C38:C42,"ERROR"\)',
+            master,
+        )
         assert "<f>chk_master</f>" in _sheet_xml(parts, "Cover")
 
     def test_facts_sheet_is_the_source_data(self, values):
@@ -319,10 +368,16 @@ class TestRiskSheet:
         return values["Risk"]
 
     def test_blocks_and_titles(self, risk):
-        assert risk[5][0] == "What-if: yearly total across 10,000 paths around scenario base, seed 20140506 (units); current year unconditioned"
+        assert (
+            risk[5][0]
+            == "What-if: yearly total across 10,000 paths around scenario base, seed 20140506 (units); current year unconditioned"
+        )
         assert risk[6][:6] == ["Year", "P10", "P50", "P90", "Mean", "Scenario"]
         assert [r[0] for r in risk[7:12]] == [2026, 2027, 2028, 2029, 2030]
-        assert risk[13][0] == "What-if: probability of reaching 400,000 a year (10,000 paths around scenario base, seed 20140506), with its standard error"
+        assert (
+            risk[13][0]
+            == "What-if: probability of reaching 400,000 a year (10,000 paths around scenario base, seed 20140506), with its standard error"
+        )
         assert risk[14][:2] == ["Year", "Probability"]
         assert risk[21][0].startswith("Tornado: total in 2030")
         assert risk[22][:7] == ["Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario"]
@@ -369,9 +424,11 @@ class TestRiskSheet:
     def test_status_line_has_no_timestamp(self, values):
         status = values["Scenarios"][4]
         assert status[0] == "Last refresh"
-        assert status[1] == ("Built by alfa-xl build-workbook (values as built; press Refresh after changing Inputs): "
-                             "5 scenarios (base, bear, bull, plan, track_record), 2026-2030, target 400,000; "
-                             "risk: 10,000 paths around base, seed 20140506")
+        assert status[1] == (
+            "Built by alfa-xl build-workbook (values as built; press Refresh after changing Inputs): "
+            "5 scenarios (base, bear, bull, plan, track_record), 2026-2030, target 400,000; "
+            "risk: 10,000 paths around base, seed 20140506"
+        )
         assert not re.search(r"\d{1,2}:\d{2}|20\d\d-\d\d-\d\d", status[1])
         cover = values["Cover"]
         row = next(r for r in cover if "Last refresh (out_status)" in r)
@@ -382,7 +439,9 @@ class TestRiskSheet:
 def _normalised(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         out = {n: z.read(n) for n in z.namelist()}
-    out["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^>]*>[^<]*<", rb"<dcterms:\1><", out["docProps/core.xml"])
+    out["docProps/core.xml"] = re.sub(
+        rb"<dcterms:(created|modified)[^>]*>[^<]*<", rb"<dcterms:\1><", out["docProps/core.xml"]
+    )
     # Cached numbers are compared to 12 significant digits: another numpy or pandas release may
     # round the 16th digit of a sum differently, which is not a change of the workbook.
     return {n: _FLOAT.sub(lambda m: b">%.12g<" % float(m.group(1)), data) for n, data in out.items()}
@@ -403,7 +462,9 @@ def test_committed_workbook_equals_a_fresh_build(built):
     fresh, ours = _normalised(built), _normalised(committed)
     assert list(ours) == list(fresh)
     changed = [n for n in fresh if fresh[n] != ours[n]]
-    assert changed == [], f"workbook/alfa_outlook.xlsm is out of date ({changed}); run: alfa-xl build-workbook --out workbook/alfa_outlook.xlsm --force"
+    assert changed == [], (
+        f"workbook/alfa_outlook.xlsm is out of date ({changed}); run: alfa-xl build-workbook --out workbook/alfa_outlook.xlsm --force"
+    )
     assert committed.with_suffix(".py").read_text() == built.with_suffix(".py").read_text()
 
 

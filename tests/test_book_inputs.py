@@ -60,7 +60,11 @@ def _add_style(parts: dict[str, bytes], num_fmt_id: int) -> int:
     m = re.search(r'<cellXfs count="(\d+)">', xml)
     n = int(m.group(1))
     xml = xml.replace(m.group(0), f'<cellXfs count="{n + 1}">', 1)
-    xml = xml.replace("</cellXfs>", f'<xf numFmtId="{num_fmt_id}" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/></cellXfs>', 1)
+    xml = xml.replace(
+        "</cellXfs>",
+        f'<xf numFmtId="{num_fmt_id}" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/></cellXfs>',
+        1,
+    )
     parts["xl/styles.xml"] = xml.encode()
     return n
 
@@ -69,7 +73,7 @@ def _set_xml_cell(parts: dict[str, bytes], ref: str, inner: str) -> None:
     xml = parts[INPUTS_PART].decode()
     m = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml)
     assert m, ref
-    parts[INPUTS_PART] = (xml[:m.start()] + inner.replace("@@", ref) + xml[m.end():]).encode()
+    parts[INPUTS_PART] = (xml[: m.start()] + inner.replace("@@", ref) + xml[m.end() :]).encode()
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,8 @@ class Stored:
     xml: str
     excel: Any
     formula: str | None = None
-    num_fmt: int | None = None           # built-in number format id of the cell's style
-    number_format: str = "General"        # Range.number_format in Excel
+    num_fmt: int | None = None  # built-in number format id of the cell's style
+    number_format: str = "General"  # Range.number_format in Excel
 
 
 def number(x: float) -> Stored:
@@ -98,7 +102,9 @@ DATE = Stored(f'<c r="@@" s="S"><v>{DATE_2030}</v></c>', dt.datetime(2030, 1, 1)
 PERCENT = Stored('<c r="@@" s="S"><v>0.4</v></c>', 0.4, num_fmt=9, number_format="0%")
 NA = Stored('<c r="@@" t="e"><v>#N/A</v></c>', XlErr("#N/A"))
 REF_ERROR = Stored('<c r="@@" t="e"><v>#REF!</v></c>', XlErr("#REF!"))
-DATE_2031 = Stored(f'<c r="@@" s="S"><v>{DATE_2030 + 365}</v></c>', dt.datetime(2031, 1, 1), num_fmt=14, number_format="m/d/yyyy")
+DATE_2031 = Stored(
+    f'<c r="@@" s="S"><v>{DATE_2030 + 365}</v></c>', dt.datetime(2031, 1, 1), num_fmt=14, number_format="m/d/yyyy"
+)
 FORMULA = Stored('<c r="@@"><f>200000+50000</f><v>250000</v></c>', 250000.0, "=200000+50000")
 FORMULA_NO_VALUE = Stored('<c r="@@"><f>200000+50000</f></c>', None, "=200000+50000")  # as openpyxl saves it
 
@@ -146,8 +152,8 @@ def file_case(pristine: Path, tmp: Path, name: str, cell: Stored, at: str | None
 
 
 # -- the cases -------------------------------------------------------------------------------
-LINEUP_PEAK = "F35"      # tbl_lineup[peak_units] of Junior, the first model (table A34:T43, header row 34)
-LINEUP_LAUNCH = "C42"    # tbl_lineup[launch_year] of the 4.3 m model, the eighth (planned for 2030, no successor)
+LINEUP_PEAK = "F35"  # tbl_lineup[peak_units] of Junior, the first model (table A34:T43, header row 34)
+LINEUP_LAUNCH = "C42"  # tbl_lineup[launch_year] of the 4.3 m model, the eighth (planned for 2030, no successor)
 
 CASES = [
     # (id, input name, cell, a cell address instead of the name's, expected: (attribute, value) or an error fragment)
@@ -163,27 +169,60 @@ CASES = [
     ("target with comma thousands", "in_target", text("400,000"), None, ("target", 400_000.0)),
     ("target with dot thousands", "in_target", text("1.250.000"), None, ("target", 1_250_000.0)),
     ("target with comma thousands, millions", "in_target", text("1,250,000"), None, ("target", 1_250_000.0)),
-    ("target 400.000 (three decimals or thousands?)", "in_target", text("400.000"), None,
-     "Inputs!B5 (in_target): ambiguous number: 400.000 or 400000?"),
+    (
+        "target 400.000 (three decimals or thousands?)",
+        "in_target",
+        text("400.000"),
+        None,
+        "Inputs!B5 (in_target): ambiguous number: 400.000 or 400000?",
+    ),
     ("target with spaces", "in_target", text("350 000"), None, ("target", 350_000.0)),
     ("target typed as a date", "in_target", DATE, None, "Inputs!B5 (in_target): a date is not a number here"),
     ("target formula with its value", "in_target", FORMULA, None, ("target", 250_000.0)),
-    ("target formula without a value", "in_target", FORMULA_NO_VALUE, None,
-     "Inputs!B5 (in_target): formula without a calculated value (got '=200000+50000')"),
+    (
+        "target formula without a value",
+        "in_target",
+        FORMULA_NO_VALUE,
+        None,
+        "Inputs!B5 (in_target): formula without a calculated value (got '=200000+50000')",
+    ),
     ("target blank", "in_target", BLANK, None, ("target", 400_000.0)),
     ("target zero", "in_target", number(0), None, "Inputs!B5 (in_target): must be above 0 (got 0.0)"),
     ("target boolean", "in_target", TRUE, None, "Inputs!B5 (in_target): not a number (got True)"),
     ("target #N/A", "in_target", NA, None, "Inputs!B5 (in_target): Excel error value #N/A"),
     ("paths as text with thousands", "in_paths", text("2,000"), None, ("paths", 2000)),
-    ("paths typed as a percentage", "in_paths", PERCENT, None, "Inputs!B25 (in_paths): a percentage is not accepted here"),
+    (
+        "paths typed as a percentage",
+        "in_paths",
+        PERCENT,
+        None,
+        "Inputs!B25 (in_paths): a percentage is not accepted here",
+    ),
     ("seed as text", "in_seed", text("7"), None, ("seed", 7)),
     ("seed blank", "in_seed", BLANK, None, ("seed", 20140506)),
     ("scenario with spaces", "in_scenario", text("  bear "), None, ("scenario", "bear")),
     ("scenario error value", "in_scenario", NA, None, "Inputs!B9 (in_scenario): Excel error value #N/A"),
-    ("scenario list cell boolean", "in_scenario_list", TRUE, "B14", "Inputs!B14 (in_scenario_list): not text (got True)"),
-    ("lineup peak 33000,5", None, text("33000,5"), LINEUP_PEAK, "Inputs!F35 (tbl_lineup[peak_units], model 'Junior'): ambiguous number: 33000.5 or 330005?"),
-    ("lineup peak formula without a value", None, FORMULA_NO_VALUE, LINEUP_PEAK,
-     "Inputs!F35 (tbl_lineup[peak_units]): formula without a calculated value"),
+    (
+        "scenario list cell boolean",
+        "in_scenario_list",
+        TRUE,
+        "B14",
+        "Inputs!B14 (in_scenario_list): not text (got True)",
+    ),
+    (
+        "lineup peak 33000,5",
+        None,
+        text("33000,5"),
+        LINEUP_PEAK,
+        "Inputs!F35 (tbl_lineup[peak_units], model 'Junior'): ambiguous number: 33000.5 or 330005?",
+    ),
+    (
+        "lineup peak formula without a value",
+        None,
+        FORMULA_NO_VALUE,
+        LINEUP_PEAK,
+        "Inputs!F35 (tbl_lineup[peak_units]): formula without a calculated value",
+    ),
     ("lineup launch year as a date", None, DATE_2031, LINEUP_LAUNCH, ("launch_year of row 8", 2031)),
 ]
 
@@ -199,7 +238,7 @@ def _macro(book: Book):
     message = macros.refresh_scenarios(book)
     stopped = "Refresh stopped, nothing changed: "
     if message.startswith(stopped):
-        return "error", message[len(stopped):]
+        return "error", message[len(stopped) :]
     return "ok", message.split(": ", 1)[1]
 
 

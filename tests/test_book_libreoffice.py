@@ -51,9 +51,23 @@ def office(tmp_path_factory):
     def convert(src: Path, fmt: str, outdir: Path) -> Path:
         outdir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, HOME=str(home))
-        subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                        "--convert-to", fmt, "--outdir", str(outdir), str(src)],
-                       check=True, env=env, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                SOFFICE,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                str(src),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+            timeout=180,
+        )
         out = outdir / (src.stem + "." + fmt.split(":")[0])
         assert out.is_file(), f"LibreOffice did not write {out}"
         return out
@@ -74,8 +88,15 @@ def books(tmp_path_factory):
     return built, refreshed
 
 
-def _set_inputs(path: Path, target: float, scenarios: list[str], seed: int | None = None, end_year: int | None = None,
-                extra: dict[tuple[str, str], str] | None = None, start_year: int | None = None) -> None:
+def _set_inputs(
+    path: Path,
+    target: float,
+    scenarios: list[str],
+    seed: int | None = None,
+    end_year: int | None = None,
+    extra: dict[tuple[str, str], str] | None = None,
+    start_year: int | None = None,
+) -> None:
     """Change in_target (Inputs!B5), in_scenario_list (Inputs!B13:B22) and, when given,
     in_seed (Inputs!B26), in_start_year (Inputs!B6), in_end_year (Inputs!B7) and ``extra``
     cells ((part, ref) -> text) in place."""
@@ -90,9 +111,13 @@ def _set_inputs(path: Path, target: float, scenarios: list[str], seed: int | Non
             xml = re.sub(r'(<c r="B5" s="\d+")[^>]*>.*?</c>', rf"\1><v>{target}</v></c>", xml, count=1)
             for k in range(10):
                 ref = f"B{13 + k}"
-                value = f'<is><t>{scenarios[k]}</t></is>' if k < len(scenarios) else None
-                xml = re.sub(rf'(<c r="{ref}" s="\d+")[^>]*?(/>|>.*?</c>)',
-                             (rf'\1 t="inlineStr">{value}</c>' if value else r"\1/>"), xml, count=1)
+                value = f"<is><t>{scenarios[k]}</t></is>" if k < len(scenarios) else None
+                xml = re.sub(
+                    rf'(<c r="{ref}" s="\d+")[^>]*?(/>|>.*?</c>)',
+                    (rf'\1 t="inlineStr">{value}</c>' if value else r"\1/>"),
+                    xml,
+                    count=1,
+                )
             if seed is not None:
                 xml, n = re.subn(r'(<c r="B26" s="\d+")[^>]*>.*?</c>', rf"\1><v>{seed}</v></c>", xml, count=1)
                 assert n == 1
@@ -103,7 +128,12 @@ def _set_inputs(path: Path, target: float, scenarios: list[str], seed: int | Non
             data = xml.encode()
         for (part, ref), value in (extra or {}).items():
             if info.filename == part:
-                xml, n = re.subn(rf'(<c r="{ref}" s="\d+")[^>]*>.*?</c>', rf'\1 t="inlineStr"><is><t>{value}</t></is></c>', data.decode(), count=1)
+                xml, n = re.subn(
+                    rf'(<c r="{ref}" s="\d+")[^>]*>.*?</c>',
+                    rf'\1 t="inlineStr"><is><t>{value}</t></is></c>',
+                    data.decode(),
+                    count=1,
+                )
                 assert n == 1
                 data = xml.encode()
         out.append((info, data))
@@ -128,8 +158,16 @@ def _checks_ok(xlsx: Path, target: float, names: list[str], compare_year: int = 
         assert r[10] == pytest.approx((total / 73_000) ** (1 / (compare_year - 2025)) - 1, rel=1e-9)
     growth = next(r for r in checks if r[1].startswith("Growth a year required"))
     assert growth[2] == pytest.approx((target / 73_000) ** (1 / 5) - 1, rel=1e-9)
-    assert [r[2] for r in checks if r[1].startswith(("Target in the output", "Years in the output", "Scenarios in the output equal"))] == ["OK"] * 3
-    risk = [r for r in checks if r[1].startswith(("Fan: P10", "Probability of reaching", "Tornado: high", "Risk years", "Risk paths"))]
+    assert [
+        r[2]
+        for r in checks
+        if r[1].startswith(("Target in the output", "Years in the output", "Scenarios in the output equal"))
+    ] == ["OK"] * 3
+    risk = [
+        r
+        for r in checks
+        if r[1].startswith(("Fan: P10", "Probability of reaching", "Tornado: high", "Risk years", "Risk paths"))
+    ]
     assert [r[2] for r in risk] == ["OK"] * 5, risk
     _risk_chart_data_matches(xlsx, target)
 
@@ -139,7 +177,7 @@ def _risk_chart_data_matches(xlsx: Path, target: float) -> None:
     LibreOffice) holds the fan and tornado rows the refresh wrote; rows past them are #N/A."""
     risk = _sheet(xlsx, "Risk")
     fan_header = next(i for i, r in enumerate(risk) if r[:2] == ["Year", "P10"])
-    years = list(itertools.takewhile(lambda r: isinstance(r[0], float), risk[fan_header + 1:]))
+    years = list(itertools.takewhile(lambda r: isinstance(r[0], float), risk[fan_header + 1 :]))
     assert len(years) == 5
     i = next(k for k, r in enumerate(risk) if r[9:15] == ["Year", "P10", "P50", "P90", "Scenario", "Target"])
     for k, row in enumerate(years):
@@ -159,7 +197,7 @@ def test_built_workbook_checks_ok_after_recalculation(office, books, tmp_path):
     _checks_ok(xlsx, 400_000, ["base", "bear", "bull", "plan", "track_record"])
     gap = _sheet(xlsx, "Gap")
     i = next(k for k, r in enumerate(gap) if r[:2] == ["Year", "Projection"] and r[7:8] == ["Gap minus ALFA_GAP_TABLE"])
-    for r in gap[i + 1:i + 6]:  # RATE and the closed form, computed by LibreOffice
+    for r in gap[i + 1 : i + 6]:  # RATE and the closed form, computed by LibreOffice
         assert r[5] == pytest.approx((400_000 / 73_000) ** (1 / (r[0] - 2025)) - 1, rel=1e-9)
         assert r[6] == pytest.approx(r[5], rel=1e-12)
 
@@ -185,7 +223,13 @@ def test_cached_values_are_what_the_native_formulas_compute(office, books, tmp_p
                 continue
             for j in cols:
                 if j < len(cached[i]) and cached[i][j] not in ("", "#N/A"):
-                    assert _same(cached[i][j], recalculated[i][j]), (name, i + 1, j + 1, cached[i][j], recalculated[i][j])
+                    assert _same(cached[i][j], recalculated[i][j]), (
+                        name,
+                        i + 1,
+                        j + 1,
+                        cached[i][j],
+                        recalculated[i][j],
+                    )
                     compared += 1
     assert compared > 200  # 266 cells when written
 
@@ -299,8 +343,11 @@ def test_refreshed_workbook_is_what_a_full_recalculation_gives(office, changed, 
     differ = []
     for (sheet, ref), value in cached.items():
         again = lo[sheet][ref].value
-        same = value == again or (isinstance(value, (int, float)) and isinstance(again, (int, float))
-                                  and again == pytest.approx(value, rel=1e-9, abs=1e-9))
+        same = value == again or (
+            isinstance(value, (int, float))
+            and isinstance(again, (int, float))
+            and again == pytest.approx(value, rel=1e-9, abs=1e-9)
+        )
         if not same:
             differ.append((sheet, ref, value, again))
     assert not differ, differ[:20]
@@ -319,8 +366,15 @@ def test_master_check_is_red_exactly_when_a_checks_cell_holds_an_error(office, c
     broken = tmp_path / "broken" / "alfa_outlook.xlsm"
     broken.parent.mkdir()
     shutil.copy(changed, broken)
-    _set_inputs(broken, target=350000, scenarios=["bear", "base", "bull"], seed=7, start_year=2027, end_year=2041,
-                extra={("xl/worksheets/sheet8.xml", "B53"): "n/a"})
+    _set_inputs(
+        broken,
+        target=350000,
+        scenarios=["bear", "base", "bull"],
+        seed=7,
+        start_year=2027,
+        end_year=2041,
+        extra={("xl/worksheets/sheet8.xml", "B53"): "n/a"},
+    )
     _, lo = _recalculated(office, broken, tmp_path / "x")
     errors = _checks_errors(lo)
     assert errors and lo["Checks"]["C4"].value == "ERROR", errors
@@ -340,12 +394,36 @@ def test_opened_without_the_add_in_the_live_tables_show_their_stored_values(book
     (home / "profile").mkdir(parents=True)
     for src, first in ((built, "2026"), (changed, "2041")):
         outdir = tmp_path / src.parent.name
-        subprocess.run([SOFFICE, f"-env:UserInstallation={(home / 'profile').as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", str(outdir), str(src)],
-                       check=True, env=dict(os.environ, HOME=str(home)), capture_output=True, timeout=180)
-        text = subprocess.run(["pdftotext", "-layout", str(outdir / "alfa_outlook.pdf"), "-"], check=True, capture_output=True,
-                              text=True, timeout=60).stdout
+        subprocess.run(
+            [
+                SOFFICE,
+                f"-env:UserInstallation={(home / 'profile').as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(outdir),
+                str(src),
+            ],
+            check=True,
+            env=dict(os.environ, HOME=str(home)),
+            capture_output=True,
+            timeout=180,
+        )
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(outdir / "alfa_outlook.pdf"), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
         assert "#NAME?" not in text
-        assert text.count("Purple cells show the values of the last refresh: the live ALFA_ functions need the xlwings add-in") == 2
-        projection = text[text.index("Units by model"):text.index("Units by region")]
+        assert (
+            text.count(
+                "Purple cells show the values of the last refresh: the live ALFA_ functions need the xlwings add-in"
+            )
+            == 2
+        )
+        projection = text[text.index("Units by model") : text.index("Units by region")]
         assert first in projection  # the stored table (2026-2030 as built, 2027-2041 after the refresh)

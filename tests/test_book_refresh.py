@@ -66,22 +66,46 @@ def set_cell(path: Path, ref: str, value, part: str = INPUTS_PART) -> None:
         cell = f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>'
     else:
         cell = f'<c r="{ref}"{style}><v>{value}</v></c>'
-    rewrite(path, {part: (xml[:m.start()] + cell + xml[m.end():]).encode()})
+    rewrite(path, {part: (xml[: m.start()] + cell + xml[m.end() :]).encode()})
 
 
 def add_user_sheet(path: Path) -> None:
     """Add a sheet 'My notes' the way Excel stores one (new part, relationship, entry)."""
     p = parts(path)
-    wb = p["xl/workbook.xml"].decode().replace("</sheets>", '<sheet name="My notes" sheetId="99" r:id="rId99"/></sheets>')
-    rels = p["xl/_rels/workbook.xml.rels"].decode().replace(
-        "</Relationships>",
-        '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet99.xml"/></Relationships>')
-    ct = p["[Content_Types].xml"].decode().replace(
-        "</Types>", '<Override PartName="/xl/worksheets/sheet99.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>my own analysis</t></is></c><c r="B1"><f>Scenarios!B8*2</f><v>1</v></c></row></sheetData></worksheet>')
-    rewrite(path, {"xl/workbook.xml": wb.encode(), "xl/_rels/workbook.xml.rels": rels.encode(), "[Content_Types].xml": ct.encode(),
-                   "xl/worksheets/sheet99.xml": sheet.encode()})
+    wb = (
+        p["xl/workbook.xml"]
+        .decode()
+        .replace("</sheets>", '<sheet name="My notes" sheetId="99" r:id="rId99"/></sheets>')
+    )
+    rels = (
+        p["xl/_rels/workbook.xml.rels"]
+        .decode()
+        .replace(
+            "</Relationships>",
+            '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet99.xml"/></Relationships>',
+        )
+    )
+    ct = (
+        p["[Content_Types].xml"]
+        .decode()
+        .replace(
+            "</Types>",
+            '<Override PartName="/xl/worksheets/sheet99.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+    )
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>my own analysis</t></is></c><c r="B1"><f>Scenarios!B8*2</f><v>1</v></c></row></sheetData></worksheet>'
+    )
+    rewrite(
+        path,
+        {
+            "xl/workbook.xml": wb.encode(),
+            "xl/_rels/workbook.xml.rels": rels.encode(),
+            "[Content_Types].xml": ct.encode(),
+            "xl/worksheets/sheet99.xml": sheet.encode(),
+        },
+    )
 
 
 def sheet(path: Path, name: str):
@@ -123,11 +147,28 @@ def test_changed_input_and_user_sheet_keep_every_other_part(book, capsys):
     # the live gap table (workbook.xml); the charts that plot the target or the gap (Projection,
     # Gap, the Risk fan); the tornado and the Track record charts do not depend on the target
     charts = ["xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/charts/chart3.xml"]
-    assert changed == sorted([COVER_PART, PROJECTION_PART, SCENARIOS_PART, GAP_PART, RISK_PART, TRACK_PART, CHECKS_PART,
-                              "xl/workbook.xml", *charts])
+    assert changed == sorted(
+        [
+            COVER_PART,
+            PROJECTION_PART,
+            SCENARIOS_PART,
+            GAP_PART,
+            RISK_PART,
+            TRACK_PART,
+            CHECKS_PART,
+            "xl/workbook.xml",
+            *charts,
+        ]
+    )
     unchanged = [n for n in before if n not in changed]
-    assert len(unchanged) == len(before) - 11 and "xl/vbaProject.bin" in unchanged and "xl/worksheets/sheet99.xml" in unchanged
-    assert all(n in unchanged for n in before if n.startswith(("xl/drawings/", "xl/tables/", "xl/styles", "xl/sharedStrings")))
+    assert (
+        len(unchanged) == len(before) - 11
+        and "xl/vbaProject.bin" in unchanged
+        and "xl/worksheets/sheet99.xml" in unchanged
+    )
+    assert all(
+        n in unchanged for n in before if n.startswith(("xl/drawings/", "xl/tables/", "xl/styles", "xl/sharedStrings"))
+    )
     risk = sheet(book, "Risk")
     assert risk[13][0].startswith("What-if: probability of reaching 350,000 a year")
     sc = sheet(book, "Scenarios")
@@ -151,7 +192,9 @@ def test_charts_and_titles_follow_a_new_target(book):
     set_cell(book, "B5", 350000)  # in_target
     refresh_workbook(book)
     projection = parts(book)["xl/charts/chart1.xml"].decode()
-    assert _chart_points(projection, "Projection!$A$5") == ["Alfa Romeo sales a year: history, scenarios and the 350,000 target"]
+    assert _chart_points(projection, "Projection!$A$5") == [
+        "Alfa Romeo sales a year: history, scenarios and the 350,000 target"
+    ]
     target = _chart_points(projection, "Projection!$H$50:$H$84")  # 16 history years and 19 projection rows
     assert [float(x) for x in target[:21]] == [350000] * 21  # the history years and 2026-2030; the rows after are #N/A
     fan = parts(book)["xl/charts/chart3.xml"].decode()
@@ -159,7 +202,9 @@ def test_charts_and_titles_follow_a_new_target(book):
     assert sheet(book, "Cover")[0][0].startswith("Alfa Romeo outlook: can Alfa Romeo reach 350,000 sales a year")
     gap = parts(book)["xl/charts/chart2.xml"].decode()
     projected = [r[1] for r in sheet(book, "Gap")[28:33]]  # the native cross-check's projection, 2026-2030
-    assert [float(x) for x in _chart_points(gap, "Gap!$D$29:$D$47")[:5]] == pytest.approx([350000 - p for p in projected], rel=1e-12)
+    assert [float(x) for x in _chart_points(gap, "Gap!$D$29:$D$47")[:5]] == pytest.approx(
+        [350000 - p for p in projected], rel=1e-12
+    )
 
 
 def test_output_equals_the_report_the_macro_writes(book):
@@ -168,10 +213,12 @@ def test_output_equals_the_report_the_macro_writes(book):
 
     set_cell(book, "B8", 2029)  # in_compare_year
     refresh_workbook(book)
-    b = refresh_blocks(RefreshInputs(400000.0, 2026, 2030, ("base", "bear", "bull", "plan", "track_record"), default_lineup(), 2029))
+    b = refresh_blocks(
+        RefreshInputs(400000.0, 2026, 2030, ("base", "bear", "bull", "plan", "track_record"), default_lineup(), 2029)
+    )
     grid = blocks_to_grid(b["compare"] + b["scenarios"] + b["gap"])
     sc = sheet(book, "Scenarios")
-    got = [row[: len(grid[0])] for row in sc[5:5 + len(grid)]]
+    got = [row[: len(grid[0])] for row in sc[5 : 5 + len(grid)]]
     assert len(got) == len(grid)
     for g, e in zip(got, grid):
         for gv, ev in zip(g, e):
@@ -219,8 +266,10 @@ def test_larger_output_and_cells_outside_are_kept(book):
 def test_status_line_says_who_refreshed_what(book):
     set_cell(book, "B6", 2027)  # in_start_year
     report = refresh_workbook(book)
-    expected = ("Refreshed by alfa-xl refresh: 5 scenarios (base, bear, bull, plan, track_record), 2027-2030, "
-                "target 400,000; risk: 10,000 paths around base, seed 20140506")
+    expected = (
+        "Refreshed by alfa-xl refresh: 5 scenarios (base, bear, bull, plan, track_record), 2027-2030, "
+        "target 400,000; risk: 10,000 paths around base, seed 20140506"
+    )
     assert report.status == expected
     assert sheet(book, "Scenarios")[4][:2] == ["Last refresh", expected]
     xml = parts(book)[SCENARIOS_PART].decode()
@@ -242,10 +291,12 @@ def test_risk_output_equals_the_engine_report(book):
     set_cell(book, SEED, 7)
     set_cell(book, "B8", 2029)  # in_compare_year: the tornado's year
     report = refresh_workbook(book)
-    inputs = RefreshInputs(400000.0, 2026, 2030, ("base", "bear", "bull", "plan", "track_record"), default_lineup(), 2029)
+    inputs = RefreshInputs(
+        400000.0, 2026, 2030, ("base", "bear", "bull", "plan", "track_record"), default_lineup(), 2029
+    )
     grid = blocks_to_grid(risk_blocks(inputs, paths=2000, seed=7, scenario="bear"))
     risk = sheet(book, "Risk")
-    got = risk[5:5 + len(grid)]
+    got = risk[5 : 5 + len(grid)]
     assert report.areas["out_risk"] == f"Risk!$A$6:$G${5 + len(grid)}"
     bear_2029 = project(scenario="bear", start_year=2029, end_year=2029).total(2029)
     tornado = next(i for i, r in enumerate(grid) if r[0] == "Driver")
@@ -259,7 +310,10 @@ def test_risk_output_equals_the_engine_report(book):
                 assert gv == pytest.approx(ev, rel=1e-15, abs=0)
         if i > tornado:
             assert g[6] == pytest.approx(bear_2029, rel=1e-12)
-    assert got[0][0] == "What-if: yearly total across 2,000 paths around scenario bear, seed 7 (units); current year unconditioned"
+    assert (
+        got[0][0]
+        == "What-if: yearly total across 2,000 paths around scenario bear, seed 7 (units); current year unconditioned"
+    )
     assert got[tornado][6] == "Scenario"
     assert "risk: 2,000 paths around bear, seed 7" in report.status
 
@@ -335,7 +389,12 @@ BAD_INPUTS = [
     ("B5", -5, "Inputs!B5 (in_target)", "above 0"),
     ("B6", 2070, "Inputs!B6 (in_start_year)", "2000 and 2060"),
     ("B7", 2020, "Inputs!B7 (in_end_year)", "on or after the start year 2026"),
-    ("B7", 2045, "Inputs!B7 (in_end_year)", "20 years from 2026; the sheets hold at most 19 (got 2045); type an end year of 2044 or earlier"),
+    (
+        "B7",
+        2045,
+        "Inputs!B7 (in_end_year)",
+        "20 years from 2026; the sheets hold at most 19 (got 2045); type an end year of 2044 or earlier",
+    ),
     ("B8", 2030.5, "Inputs!B8 (in_compare_year)", "whole year"),
     ("B14", "moonshot", "Inputs!B14 (in_scenario_list)", "use one of base, bear"),
     (SCENARIO, "moonshot", "Inputs!B9 (in_scenario)", "use one of base, bear"),
@@ -381,11 +440,14 @@ def test_a_renamed_model_reaches_the_live_tables_stored_values(book):
     assert refresh_workbook(book).changed_parts == [] and parts(book) == before
 
 
-@pytest.mark.parametrize("column,value,expect", [
-    ("peak_units", -100, "tbl_lineup[peak_units], model 'Junior'"),
-    ("share_italy", 0.9, "tbl_lineup[share_italy], model 'Junior'"),
-    ("status", "rumoured", "tbl_lineup[status], model 'Junior'"),
-])
+@pytest.mark.parametrize(
+    "column,value,expect",
+    [
+        ("peak_units", -100, "tbl_lineup[peak_units], model 'Junior'"),
+        ("share_italy", 0.9, "tbl_lineup[share_italy], model 'Junior'"),
+        ("status", "rumoured", "tbl_lineup[status], model 'Junior'"),
+    ],
+)
 def test_bad_lineup_names_table_column(book, capsys, column, value, expect):
     ref = _lineup_cell(book, column, 1)
     set_cell(book, ref, value)

@@ -105,7 +105,14 @@ def test_row_inserted_above_the_area_still_refreshes(book, capsys):
     """Excel moves the owned name and the recorded top-left cell together when rows are
     inserted above them; nothing is refused and the area is written at its new place."""
     xml = parts(book)[RISK_PART].decode()
-    rewrite(book, {RISK_PART: re.sub(r'(<row r="|<c r="[A-Z]+)(\d+)', lambda m: f"{m.group(1)}{int(m.group(2)) + 1}", xml).encode()})
+    rewrite(
+        book,
+        {
+            RISK_PART: re.sub(
+                r'(<row r="|<c r="[A-Z]+)(\d+)', lambda m: f"{m.group(1)}{int(m.group(2)) + 1}", xml
+            ).encode()
+        },
+    )
     set_name(book, "out_risk", "Risk!$A$7:$G$32")
     set_name(book, "_written_at_out_risk", "Risk!$A$7", ' hidden="1"')
     assert refresh_cli(book, capsys)[0] == 0
@@ -126,13 +133,16 @@ def test_duplicate_sheet_names_refused(book, capsys, new):
 
 
 # -- 4: unusual row and cell markup on Inputs -----------------------------------------------
-@pytest.mark.parametrize("case, fragment", [
-    ("row_without_r", "a row without its number"),
-    ("cell_without_r", "a cell without its reference in row 5"),
-    ("cell_in_other_row", "cell A5 is stored in row 99"),
-    ("cell_twice", "cell B5 is stored twice"),
-    ("row_twice", "row 5 is stored twice"),
-])
+@pytest.mark.parametrize(
+    "case, fragment",
+    [
+        ("row_without_r", "a row without its number"),
+        ("cell_without_r", "a cell without its reference in row 5"),
+        ("cell_in_other_row", "cell A5 is stored in row 99"),
+        ("cell_twice", "cell B5 is stored twice"),
+        ("row_twice", "row 5 is stored twice"),
+    ],
+)
 def test_unusual_row_and_cell_markup_refused(book, capsys, case, fragment):
     xml = parts(book)[INPUTS_PART].decode()
     cell = _b5(book)
@@ -164,9 +174,15 @@ def _percent_style(path: Path) -> int:
     """Add a cell format showing 0.00% (built-in numFmtId 10); its index."""
     xml = parts(path)["xl/styles.xml"].decode()
     count = int(re.search(r'<cellXfs count="(\d+)">', xml).group(1))
-    xml = re.sub(r'<cellXfs count="\d+">(.*?)</cellXfs>',
-                 lambda m: f'<cellXfs count="{count + 1}">{m.group(1)}<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>',
-                 xml, count=1, flags=re.S)
+    xml = re.sub(
+        r'<cellXfs count="\d+">(.*?)</cellXfs>',
+        lambda m: (
+            f'<cellXfs count="{count + 1}">{m.group(1)}<xf numFmtId="10" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+        ),
+        xml,
+        count=1,
+        flags=re.S,
+    )
     rewrite(path, {"xl/styles.xml": xml.encode()})
     return count
 
@@ -181,7 +197,10 @@ def _set_lineup_cell(path: Path, ref: str, value: float, style: int) -> None:
 @pytest.mark.parametrize("ref, column", [("F35", "peak_units"), ("C35", "launch_year")])
 def test_percentage_in_lineup_units_or_years_refused(book, capsys, ref, column):
     table = parts(book)["xl/tables/table1.xml"].decode()
-    assert 'ref="A34:T43"' in table and re.findall(r'tableColumn id="\d+" name="([^"]+)"', table)[ord(ref[0]) - ord("A")] == column
+    assert (
+        'ref="A34:T43"' in table
+        and re.findall(r'tableColumn id="\d+" name="([^"]+)"', table)[ord(ref[0]) - ord("A")] == column
+    )
     _set_lineup_cell(book, ref, 0.5, _percent_style(book))
     one_line_refusal(book, capsys, f"{ref} (tbl_lineup[{column}])", "a percentage is not accepted here")
 

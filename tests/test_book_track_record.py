@@ -40,10 +40,19 @@ from test_book_refresh import parts, rewrite, set_cell
 from test_macros import parse_cell
 
 TRACK = "Track record"
-TRACK_PART = "xl/worksheets/sheet7.xml"   # seventh sheet in the contract order
-YTD_UNITS, YTD_MONTHS = "B29", "B30"        # in_ytd_units, in_ytd_months on Inputs
-SUMMARY_COLUMNS = ["Horizon", "Cases", "Coverage", "Sharpness", "P50 error", "Point error",
-                   "No-change error", "Target-path error", "Interval score"]
+TRACK_PART = "xl/worksheets/sheet7.xml"  # seventh sheet in the contract order
+YTD_UNITS, YTD_MONTHS = "B29", "B30"  # in_ytd_units, in_ytd_months on Inputs
+SUMMARY_COLUMNS = [
+    "Horizon",
+    "Cases",
+    "Coverage",
+    "Sharpness",
+    "P50 error",
+    "Point error",
+    "No-change error",
+    "Target-path error",
+    "Interval score",
+]
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +100,7 @@ def _find(rows, text, col=0):
 def _summary(rows) -> dict[str, dict[str, object]]:
     h = _find(rows, "Horizon")
     assert rows[h][:9] == SUMMARY_COLUMNS
-    return {r[0]: dict(zip(SUMMARY_COLUMNS, r[:9])) for r in rows[h + 1:h + 4]}
+    return {r[0]: dict(zip(SUMMARY_COLUMNS, r[:9])) for r in rows[h + 1 : h + 4]}
 
 
 def _expected_summary(replays) -> dict[str, dict[str, float]]:
@@ -103,9 +112,18 @@ def _expected_summary(replays) -> dict[str, dict[str, float]]:
             actual = float(t["Actual"].iloc[i])
             if math.isnan(actual):
                 continue
-            cases.append({"h": int(t["Year"].iloc[i]) - r.as_of + 1, "a": actual, "lo": float(t["P10"].iloc[i]),
-                          "p50": float(t["P50"].iloc[i]), "hi": float(t["P90"].iloc[i]), "point": float(t["Point"].iloc[i]),
-                          "naive": float(b["No change"].iloc[i]), "target": float(b["Target path"].iloc[i])})
+            cases.append(
+                {
+                    "h": int(t["Year"].iloc[i]) - r.as_of + 1,
+                    "a": actual,
+                    "lo": float(t["P10"].iloc[i]),
+                    "p50": float(t["P50"].iloc[i]),
+                    "hi": float(t["P90"].iloc[i]),
+                    "point": float(t["Point"].iloc[i]),
+                    "naive": float(b["No change"].iloc[i]),
+                    "target": float(b["Target path"].iloc[i]),
+                }
+            )
     out = {}
     for label, keep in (("1-2y", lambda h: h <= 2), ("3+y", lambda h: h >= 3), ("all", lambda h: True)):
         cs = [c for c in cases if keep(c["h"])]
@@ -117,9 +135,14 @@ def _expected_summary(replays) -> dict[str, dict[str, float]]:
             "Cases": len(cs),
             "Coverage": sum(c["lo"] <= c["a"] <= c["hi"] for c in cs) / len(cs),
             "Sharpness": statistics.median(c["hi"] / c["lo"] for c in cs),
-            "P50 error": err("p50"), "Point error": err("point"), "No-change error": err("naive"), "Target-path error": err("target"),
-            "Interval score": statistics.fmean(((c["hi"] - c["lo"]) + 10 * max(0.0, c["lo"] - c["a"]) + 10 * max(0.0, c["a"] - c["hi"])) / c["a"]
-                                               for c in cs),
+            "P50 error": err("p50"),
+            "Point error": err("point"),
+            "No-change error": err("naive"),
+            "Target-path error": err("target"),
+            "Interval score": statistics.fmean(
+                ((c["hi"] - c["lo"]) + 10 * max(0.0, c["lo"] - c["a"]) + 10 * max(0.0, c["a"] - c["hi"])) / c["a"]
+                for c in cs
+            ),
         }
     return out
 
@@ -142,7 +165,7 @@ class TestTrackRecordValues:
             top = _find(rows, d.label)
             header = rows[top + 1][:8]
             assert header == ["Year", "Actual", "Target path", "P10", "P50", "P90", "Point", "No change"]
-            body = rows[top + 2:top + 2 + len(r.table)]
+            body = rows[top + 2 : top + 2 + len(r.table)]
             years = [int(x[0]) for x in body]
             assert years == list(range(d.as_of, years[-1] + 1)) and years[-1] >= max(2025, d.target_year)
             (y0, u0), (y1, u1) = d.target_path[0], d.target_path[-1]
@@ -183,20 +206,25 @@ def test_one_chart_per_decision_point_reads_its_table(pristine):
         end = top + 2
         while end < len(rows) and isinstance(rows[end][0], float):
             end += 1
-        first, last = top + 3, end                              # 1-based rows of the first and last year
+        first, last = top + 3, end  # 1-based rows of the first and last year
         header = rows[top + 1]
         letter = {name: "ABCDEFGHI"[j] for j, name in enumerate(header[:8])}
         series = re.findall(r"<c:ser>.*?</c:ser>", xml, re.S)
         assert "<c:scatterChart>" in xml and len(series) == 5
         names = [re.search(r"<c:tx>.*?<c:v>([^<]+)</c:v>", s, re.S).group(1) for s in series]
-        assert names == ["Tool would have said: P90", "Tool would have said: P50", "Tool would have said: P10",
-                         "Promised: the plan's target path", "Happened: actual"]
+        assert names == [
+            "Tool would have said: P90",
+            "Tool would have said: P50",
+            "Tool would have said: P10",
+            "Promised: the plan's target path",
+            "Happened: actual",
+        ]
         for s, column in zip(series, ("P90", "P50", "P10", "Target path", "Actual")):
             x, y = re.findall(r"<c:f>([^<]+)</c:f>", s)
             assert x == f"'Track record'!$A${first}:$A${last}"
             assert y == f"'Track record'!${letter[column]}${first}:${letter[column]}${last}"
         # the rows the chart reads are exactly this point's years
-        years = [int(r[0]) for r in rows[first - 1:last]]
+        years = [int(r[0]) for r in rows[first - 1 : last]]
         assert years[0] == d.as_of and all(b == a + 1 for a, b in zip(years, years[1:]))
         assert not isinstance(rows[last][0], float)
         assert d.label.split(":")[0] in xml
@@ -207,7 +235,7 @@ def test_a_cell_typed_over_in_the_track_record_area_stops_the_refresh(book):
     """Content the refresh did not write inside its area is never overwritten: the refresh
     stops, names the row, and leaves the file as it was."""
     top = _find(sheet(book, TRACK), "Year", 0)
-    row = top + 2                                                # a P50 of the first decision point
+    row = top + 2  # a P50 of the first decision point
     set_cell(book, f"E{row}", "typed over", part=TRACK_PART)
     before = book.read_bytes()
     with pytest.raises(OwnedAreaError, match=rf"'Track record'!A{row}:J{row}"):
@@ -218,7 +246,7 @@ def test_a_cell_typed_over_in_the_track_record_area_stops_the_refresh(book):
 def test_headless_refresh_rewrites_the_track_record_area(book):
     built = sheet(book, TRACK)
     top = _find(built, "Year", 0)
-    cell = f"E{top + 2}"                                         # a P50 of the first decision point
+    cell = f"E{top + 2}"  # a P50 of the first decision point
     set_cell(book, cell, "typed over", part=TRACK_PART)
     assert sheet(book, TRACK)[top + 1][4] == "typed over"
     # a cell typed over inside the area is not the refresh's to erase: refused, naming its row
@@ -233,8 +261,9 @@ def test_headless_refresh_rewrites_the_track_record_area(book):
     last = int(m.group(1))
     # the rolling scores (6 methods x 3 bands), the headline (1 row), the summary (3 buckets)
     # and one table per decision point, each with a title and a header and a blank row after
-    assert last - 5 == (18 + 3) + (1 + 3) + 5 + sum(len(range(d.as_of, max(2025, d.target_year) + 1)) + 3
-                                                    for d in DECISION_POINTS)
+    assert last - 5 == (18 + 3) + (1 + 3) + 5 + sum(
+        len(range(d.as_of, max(2025, d.target_year) + 1)) + 3 for d in DECISION_POINTS
+    )
     _same(sheet(book, TRACK)[5:last], built[5:last])
     # headline (4 rows), probabilities (4), current year (3), route (5), check (6), bridge (2 + 1 + 10 + 1),
     # a blank row between blocks: 47 - 7 + 1 = 41 rows; six columns (Model and 2026-2030 in the bridge)
@@ -261,9 +290,9 @@ def test_macro_writes_the_same_track_record_and_forecast(pristine, tmp_path):
 # -- the Cover's headline ---------------------------------------------------------------------
 def _headline(rows):
     top = _find(rows, "Calibrated forecast, the central answer", 1)
-    band = {r[1]: r[2:5] for r in rows[top + 2:top + 4]}
+    band = {r[1]: r[2:5] for r in rows[top + 2 : top + 4]}
     p = _find(rows, "Probability of reaching", 1)
-    prob = {int(r[1]): r[2:6] for r in rows[p + 2:p + 4]}
+    prob = {int(r[1]): r[2:6] for r in rows[p + 2 : p + 4]}
     c = _find(rows, "Current year of the forecast", 1)
     return rows[top][1], band, prob, rows[c + 2][1]
 
@@ -273,8 +302,8 @@ def _expected_headline(f):
     years = list(f.all_years)
     i30 = years.index(2030)
     y2030 = np.percentile(f.totals[:, i30], [10, 50, 90])
-    cum = np.percentile(f.totals[:, years.index(2026):i30 + 1].sum(axis=1), [10, 50, 90])
-    by = {y: float(np.mean((f.totals[:, :years.index(y) + 1] >= 400_000).any(axis=1))) for y in (2030, 2035)}
+    cum = np.percentile(f.totals[:, years.index(2026) : i30 + 1].sum(axis=1), [10, 50, 90])
+    by = {y: float(np.mean((f.totals[:, : years.index(y) + 1] >= 400_000).any(axis=1))) for y in (2030, 2035)}
     return y2030, cum, by
 
 
@@ -319,7 +348,7 @@ def test_blank_year_to_date_is_unconditioned(pristine):
 
 
 def test_year_to_date_conditions_the_cover_forecast(book):
-    set_cell(book, YTD_UNITS, 33020)   # H1 2025's worldwide units, as a stand-in year to date
+    set_cell(book, YTD_UNITS, 33020)  # H1 2025's worldwide units, as a stand-in year to date
     set_cell(book, YTD_MONTHS, 6)
     assert (_inputs(book).ytd_units, _inputs(book).ytd_months) == (33020.0, 6)
     report = refresh_workbook(book, backup=False)
@@ -331,7 +360,7 @@ def test_year_to_date_conditions_the_cover_forecast(book):
     assert band["2030, units a year"] == pytest.approx(list(y2030), rel=1e-12)
     assert band["2026-2030 cumulative, units"] == pytest.approx(list(cum), rel=1e-12)
     plain = _expected_headline(forecast(default_lineup(), paths=20_000, seed=DEFAULT_SEED))[1]
-    assert not np.allclose(cum, plain)   # the conditioning moved the cumulative
+    assert not np.allclose(cum, plain)  # the conditioning moved the cumulative
     # the Risk sheet's fan: its first year conditioned the same way, and says so
     risk = sheet(book, "Risk")
     assert risk[5][0].endswith("(units); 2026 conditioned on year-to-date units (33,020 in 6 months)")
@@ -342,7 +371,7 @@ def test_year_to_date_conditions_the_cover_forecast(book):
 def test_year_to_date_leaves_a_later_risk_horizon_unconditioned(book):
     set_cell(book, YTD_UNITS, 33020)
     set_cell(book, YTD_MONTHS, 6)
-    set_cell(book, "B6", 2027)          # in_start_year: the current year is not on the Risk sheet
+    set_cell(book, "B6", 2027)  # in_start_year: the current year is not on the Risk sheet
     refresh_workbook(book, backup=False)
     assert sheet(book, "Risk")[5][0].endswith("current year unconditioned")
     assert _headline(sheet(book, "Cover"))[3].startswith("2026 conditioned")
@@ -356,14 +385,17 @@ def test_macro_reads_the_year_to_date_cells_the_same_way(pristine):
     assert (i.ytd_units, i.ytd_months) == (33020.0, 6)
 
 
-@pytest.mark.parametrize("units, months, message", [
-    (33020, None, "Inputs!B30 (in_ytd_months): missing while Inputs!B29 (in_ytd_units) is given"),
-    (None, 6, "Inputs!B29 (in_ytd_units): missing while Inputs!B30 (in_ytd_months) is given"),
-    (33020, 13, "Inputs!B30 (in_ytd_months): outside 1 to 12 (got 13"),
-    (33020, 2.5, "Inputs!B30 (in_ytd_months): not a whole number"),
-    (-5, 6, "Inputs!B29 (in_ytd_units): outside 0 to 10,000,000 (got -5"),
-    ("lots", 6, "Inputs!B29 (in_ytd_units): not a number"),
-])
+@pytest.mark.parametrize(
+    "units, months, message",
+    [
+        (33020, None, "Inputs!B30 (in_ytd_months): missing while Inputs!B29 (in_ytd_units) is given"),
+        (None, 6, "Inputs!B29 (in_ytd_units): missing while Inputs!B30 (in_ytd_months) is given"),
+        (33020, 13, "Inputs!B30 (in_ytd_months): outside 1 to 12 (got 13"),
+        (33020, 2.5, "Inputs!B30 (in_ytd_months): not a whole number"),
+        (-5, 6, "Inputs!B29 (in_ytd_units): outside 0 to 10,000,000 (got -5"),
+        ("lots", 6, "Inputs!B29 (in_ytd_units): not a number"),
+    ],
+)
 def test_bad_year_to_date_gives_one_line_naming_the_cell(book, units, months, message):
     set_cell(book, YTD_UNITS, units)
     set_cell(book, YTD_MONTHS, months)
@@ -394,36 +426,58 @@ def test_libreoffice_opens_the_refreshed_track_record_with_its_charts(pristine, 
     refresh_workbook(path, backup=False)
     profile = tmp_path / "profile"
     out = tmp_path / "lo"
-    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to", "xlsx",
-                    "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180, env=dict(os.environ, HOME=str(tmp_path)))
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=dict(os.environ, HOME=str(tmp_path)),
+    )
     saved = out / "alfa_outlook.xlsx"
     ours, theirs = sheet(path, TRACK), sheet(saved, TRACK)
     top = _find(ours, "Backtest summary")
-    _same([r[:9] for r in theirs[top:top + 60]], [r[:9] for r in ours[top:top + 60]])
+    _same([r[:9] for r in theirs[top : top + 60]], [r[:9] for r in ours[top : top + 60]])
     assert _headline(sheet(saved, "Cover"))[3].startswith("2026 conditioned on year-to-date data")
     p = parts(saved)
     wb = p["xl/workbook.xml"].decode()
-    index = [s.get("name") for s in fromstring(wb).iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet")].index(TRACK)
+    index = [
+        s.get("name") for s in fromstring(wb).iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet")
+    ].index(TRACK)
     rels = p["xl/_rels/workbook.xml.rels"].decode()
     rid = re.findall(r'<sheet [^>]*r:id="(rId\d+)"', wb)[index]
     target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', rels)
     part = "xl/" + (target.group(1) or target.group(2)).lstrip("/").removeprefix("xl/")
     srels = p[part.replace("worksheets/", "worksheets/_rels/") + ".rels"].decode()
     drawing = "xl/" + re.search(r'Target="\.\./(drawings/[^"]+)"', srels).group(1)
-    charts = re.findall(r'Target="\.\./(charts/[^"]+)"', p[drawing.replace("drawings/", "drawings/_rels/") + ".rels"].decode())
+    charts = re.findall(
+        r'Target="\.\./(charts/[^"]+)"', p[drawing.replace("drawings/", "drawings/_rels/") + ".rels"].decode()
+    )
     assert len(charts) == len(DECISION_POINTS)
     for c in charts:
         refs = [html.unescape(r) for r in re.findall(r"<c:f>([^<]+)</c:f>", p["xl/" + c].decode())]
-        cells = [r for r in refs if "!" in r]               # LibreOffice also stores series names as formulas
+        cells = [r for r in refs if "!" in r]  # LibreOffice also stores series names as formulas
         assert len(cells) == 10 and all(r.startswith("'Track record'!$") for r in cells)
 
 
 # -- the README carries the summary as alfa-xl backtest prints it ----------------------------
 def test_readme_track_record_table_is_the_backtest_at_its_defaults(replays):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("<!-- section:track-record -->"):readme.index("<!-- /section:track-record -->")]
-    cells = [[c.strip() for c in line.strip().strip("|").split("|")] for line in section.splitlines()
-             if re.match(r"\| (1-2y|3\+y|all) \|", line)]
+    section = readme[readme.index("<!-- section:track-record -->") : readme.index("<!-- /section:track-record -->")]
+    cells = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in section.splitlines()
+        if re.match(r"\| (1-2y|3\+y|all) \|", line)
+    ]
     rows = {r[0]: r[1:] for r in cells}
     assert list(rows) == ["1-2y", "3+y", "all"]
     want = _expected_summary(replays)
@@ -432,9 +486,16 @@ def test_readme_track_record_table_is_the_backtest_at_its_defaults(replays):
         return f"{x:.0%}"
 
     for label, s in want.items():
-        assert rows[label] == [str(s["Cases"]), pct(s["Coverage"]), f"{s['Sharpness']:.2f}", pct(s["P50 error"]), pct(s["Point error"]),
-                               pct(s["No-change error"]), pct(s["Target-path error"]), f"{s['Interval score']:.2f}"], \
-            f"README Track record row {label} is out of date: regenerate with alfa-xl backtest"
+        assert rows[label] == [
+            str(s["Cases"]),
+            pct(s["Coverage"]),
+            f"{s['Sharpness']:.2f}",
+            pct(s["P50 error"]),
+            pct(s["Point error"]),
+            pct(s["No-change error"]),
+            pct(s["Target-path error"]),
+            f"{s['Interval score']:.2f}",
+        ], f"README Track record row {label} is out of date: regenerate with alfa-xl backtest"
 
 
 def test_workbook_built_before_the_track_record_still_refreshes(book):
@@ -469,13 +530,30 @@ def _soffice_xlsx(path: Path, tmp_path: Path) -> Path:
 
     (home / "profile" / "user" / "registrymodifications.xcu").write_text(XCU)
     out = tmp_path / "lo-recalc"
-    subprocess.run([soffice, f"-env:UserInstallation={(home / 'profile').as_uri()}", "--headless", "--norestore", "--convert-to", "xlsx",
-                    "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180, env=dict(os.environ, HOME=str(home)))
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(home / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env=dict(os.environ, HOME=str(home)),
+    )
     return out / (path.stem + ".xlsx")
 
 
 def _forecast_checks(rows) -> list:
-    return [r[2] for r in rows if isinstance(r[1], str) and r[1].startswith(("Forecast: P10", "Forecast made with in_ytd"))]
+    return [
+        r[2] for r in rows if isinstance(r[1], str) and r[1].startswith(("Forecast: P10", "Forecast made with in_ytd"))
+    ]
 
 
 @pytest.mark.libreoffice
@@ -494,28 +572,48 @@ def test_forecast_checks_follow_the_year_to_date_cells(book, tmp_path):
 
 def test_readme_rolling_table_is_the_rolling_backtest_at_its_defaults():
     from alfa_xl.book.tables.track_record import TRACK_PATHS, _rolling
+
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("<!-- table:rolling -->"):readme.index("<!-- /table:rolling -->")]
-    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in section.splitlines()
-            if re.match(r"\| [a-z_]+ \| (1-2|3-5) \|", line)]
+    section = readme[readme.index("<!-- table:rolling -->") : readme.index("<!-- /table:rolling -->")]
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in section.splitlines()
+        if re.match(r"\| [a-z_]+ \| (1-2|3-5) \|", line)
+    ]
     want = _rolling(TRACK_PATHS, DEFAULT_SEED).scores
     want = want[want["Band"] != "1-5"]
     assert len(rows) == len(want)
     for row, (_, s) in zip(rows, want.iterrows()):
-        assert row == [s["Method"], s["Band"], str(s["Cases"]), f"{s['Coverage']:.0%}", f"{s['Interval score']:.2f}",
-                       f"{s['Pinball']:.3f}", f"{s['P50 error']:.1%}", f"{s['Interval skill']:+.0%}",
-                       f"{s['Pinball skill']:+.0%}", f"{s['P50 skill']:+.0%}"], \
-            "README rolling table is out of date: regenerate with alfa-xl backtest --rolling"
+        assert row == [
+            s["Method"],
+            s["Band"],
+            str(s["Cases"]),
+            f"{s['Coverage']:.0%}",
+            f"{s['Interval score']:.2f}",
+            f"{s['Pinball']:.3f}",
+            f"{s['P50 error']:.1%}",
+            f"{s['Interval skill']:+.0%}",
+            f"{s['Pinball skill']:+.0%}",
+            f"{s['P50 skill']:+.0%}",
+        ], "README rolling table is out of date: regenerate with alfa-xl backtest --rolling"
 
 
 def test_readme_and_docs_say_the_goals_met_and_missed_as_the_backtest_gives_them():
     from alfa_xl.book.tables.track_record import TRACK_PATHS, _rolling
     from alfa_xl.model.evidence.rolling import compute_headline, goals_text
+
     roll = _rolling(TRACK_PATHS, DEFAULT_SEED)
-    want = "\n\n".join([compute_headline(roll).text(), "Goals, " + goals_text(roll.scores, "model"),
-                        "Goals, " + goals_text(roll.scores, "combination")])
+    want = "\n\n".join(
+        [
+            compute_headline(roll).text(),
+            "Goals, " + goals_text(roll.scores, "model"),
+            "Goals, " + goals_text(roll.scores, "combination"),
+        ]
+    )
     root = Path(__file__).resolve().parents[1]
     for doc in ("README.md", "docs/simulation.md"):
         text = (root / doc).read_text(encoding="utf-8")
-        block = text[text.index("<!-- text:rolling -->") + len("<!-- text:rolling -->\n"):text.index("<!-- /text:rolling -->")]
+        block = text[
+            text.index("<!-- text:rolling -->") + len("<!-- text:rolling -->\n") : text.index("<!-- /text:rolling -->")
+        ]
         assert block.strip() == want, f"{doc}: the rolling goals are out of date"

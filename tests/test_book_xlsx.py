@@ -11,7 +11,9 @@ from alfa_xl.book.build import build_workbook
 from alfa_xl.book.xlsx import parse_part, parse_range, quote_sheet, serialize, split_ref
 
 
-@pytest.mark.parametrize("ref, expected", [("A1", (0, 0)), ("$B$5", (4, 1)), ("XFD1048576", (1_048_575, 16_383)), ("aa10", (9, 26))])
+@pytest.mark.parametrize(
+    "ref, expected", [("A1", (0, 0)), ("$B$5", (4, 1)), ("XFD1048576", (1_048_575, 16_383)), ("aa10", (9, 26))]
+)
 def test_cell_references(ref, expected):
     assert split_ref(ref) == expected
 
@@ -25,12 +27,24 @@ def test_references_outside_the_grid_are_refused(ref):
 def test_ranges_and_quoting():
     assert parse_range("'It''s'!$A$1:$C$9").sheet == "It's"
     assert parse_range("=Inputs!$B$5").a1 == "B5"
-    assert [quote_sheet(s) for s in ("Inputs", "xlwings.conf", "My sheet", "A1", "It's")] == ["Inputs", "'xlwings.conf'", "'My sheet'", "'A1'", "'It''s'"]
+    assert [quote_sheet(s) for s in ("Inputs", "xlwings.conf", "My sheet", "A1", "It's")] == [
+        "Inputs",
+        "'xlwings.conf'",
+        "'My sheet'",
+        "'A1'",
+        "'It''s'",
+    ]
 
 
 def _same(a, b) -> bool:
-    return (a.tag == b.tag and a.attrib == b.attrib and (a.text or "") == (b.text or "") and (a.tail or "") == (b.tail or "")
-            and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b)))
+    return (
+        a.tag == b.tag
+        and a.attrib == b.attrib
+        and (a.text or "") == (b.text or "")
+        and (a.tail or "") == (b.tail or "")
+        and len(a) == len(b)
+        and all(_same(x, y) for x, y in zip(a, b))
+    )
 
 
 def test_every_part_of_a_built_workbook_serialises_to_the_same_tree(tmp_path):
@@ -47,8 +61,10 @@ def test_every_part_of_a_built_workbook_serialises_to_the_same_tree(tmp_path):
 
 
 def test_markup_in_text_and_attributes_survives():
-    data = ('<a xmlns="urn:m" xmlns:x="urn:x" xmlns:mc="urn:mc" mc:Ignorable="x" c="a&gt;b &quot;q&quot; &amp; &#10;">'
-            '<b>1 &lt; 2 &amp; 3</b><x:c x:k="v"/></a>').encode()
+    data = (
+        '<a xmlns="urn:m" xmlns:x="urn:x" xmlns:mc="urn:mc" mc:Ignorable="x" c="a&gt;b &quot;q&quot; &amp; &#10;">'
+        '<b>1 &lt; 2 &amp; 3</b><x:c x:k="v"/></a>'
+    ).encode()
     root, decls = parse_part(data)
     out = serialize(root, decls)
     again, _ = parse_part(out)

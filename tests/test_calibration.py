@@ -12,7 +12,10 @@ from alfa_xl.model.evidence.calibration import launch_slips, track_record, volum
 
 
 def rows(name: str) -> list[dict[str, str]]:
-    with resources.as_file(resources.files("alfa_xl.model") / "data" / name) as p, open(p, newline="", encoding="utf-8") as fh:
+    with (
+        resources.as_file(resources.files("alfa_xl.model") / "data" / name) as p,
+        open(p, newline="", encoding="utf-8") as fh,
+    ):
         return list(csv.DictReader(fh))
 
 
@@ -24,8 +27,14 @@ def plan_row(prefix: str) -> dict[str, str]:
 class TestLaunchSlips:
     def test_rows_behind_the_slips(self):
         # Built models of the May 2014 plan: planned -> actual launch year, as in the CSV.
-        assert (plan_row("Giulia (new")["planned_launch_year"], plan_row("Giulia (new")["actual_launch_year"]) == ("2015", "2016")
-        assert (plan_row("Stelvio")["planned_launch_year"], plan_row("Stelvio")["actual_launch_year"]) == ("2016", "2017")
+        assert (plan_row("Giulia (new")["planned_launch_year"], plan_row("Giulia (new")["actual_launch_year"]) == (
+            "2015",
+            "2016",
+        )
+        assert (plan_row("Stelvio")["planned_launch_year"], plan_row("Stelvio")["actual_launch_year"]) == (
+            "2016",
+            "2017",
+        )
         compact = plan_row("Compact SUV")
         assert (compact["planned_launch_year"], compact["actual_launch_year"]) == ("2016-2018", "2022")
 
@@ -73,11 +82,16 @@ class TestVolumeRealisation:
         assert len(fixed) == 4
         production = [r for r in rows("plan_targets.csv") if r["actual_measure"] == "production"]
         assert [r["target_year"] for r in production] == ["2005"]
-        (row,) = [r for r in rows("plan_targets.csv") if r["plan_announced"] == "2018-06" and r["target_year"] == "2022"]
+        (row,) = [
+            r for r in rows("plan_targets.csv") if r["plan_announced"] == "2018-06" and r["target_year"] == "2022"
+        ]
         assert row["actual_units_found"] == "55000"
         # no outcome year is counted twice for the same lead class
-        counted = [(r["target_year"], int(r["target_year"]) - int(r["plan_announced"][:4]) <= 1)
-                   for r in rows("plan_targets.csv") if r["counted"] == "yes"]
+        counted = [
+            (r["target_year"], int(r["target_year"]) - int(r["plan_announced"][:4]) <= 1)
+            for r in rows("plan_targets.csv")
+            if r["counted"] == "yes"
+        ]
         assert len(counted) == len(set(counted))
 
     def test_realisation_falls_with_the_lead_of_the_promise(self):
@@ -136,6 +150,7 @@ class TestLateLife:
     def test_as_of_uses_only_earlier_records_and_keeps_the_prior_when_few(self):
         from alfa_xl.model.evidence.calibration import late_life_fit, late_life_records
         from alfa_xl.model.engine.curve import LATE_LIFE, lifecycle_share
+
         assert len(late_life_records(2018)) == 3  # Giulietta 2015, MiTo 2015 and 2017
         prior = late_life_fit(2018)  # uninformative: a model holds its peak
         assert lifecycle_share([1, 2, 6, 12], 0.5, **prior).tolist() == [1.0, 1.0, 1.0, 1.0]

@@ -50,14 +50,23 @@ class TestThroughTheEntryPoint:
         done = run("outlook")
         assert done.returncode == 0 and done.stderr == ""
         out = done.stdout
-        for text in ("Units by model, scenario base", "Scenarios in 2030 against 400,000", "Gap to 400,000, scenario base",
-                     "What it takes to reach 400,000 in 2030", "Junior-like launches", *MODELS, "track_record"):
+        for text in (
+            "Units by model, scenario base",
+            "Scenarios in 2030 against 400,000",
+            "Gap to 400,000, scenario base",
+            "What it takes to reach 400,000 in 2030",
+            "Junior-like launches",
+            *MODELS,
+            "track_record",
+        ):
             assert text in out
 
     def test_installed_script(self):
         exe = installed_script()
-        assert exe, (f"no alfa-xl script beside {sys.executable}: install the package into this environment, "
-                     f'{sys.executable} -m pip install ".[test]"')
+        assert exe, (
+            f"no alfa-xl script beside {sys.executable}: install the package into this environment, "
+            f'{sys.executable} -m pip install ".[test]"'
+        )
         done = run("facts", "--format", "json", exe=[exe])
         assert done.returncode == 0
         facts = strict_json(done.stdout)
@@ -65,14 +74,18 @@ class TestThroughTheEntryPoint:
 
     def test_json_content(self, outlook_json):
         d = outlook_json
-        assert d["inputs"]["start_year"] == 2026 and d["inputs"]["end_year"] == 2030 and d["inputs"]["target"] == 400_000
+        assert (
+            d["inputs"]["start_year"] == 2026 and d["inputs"]["end_year"] == 2030 and d["inputs"]["target"] == 400_000
+        )
         assert d["inputs"]["latest_actual"] == {"year": 2025, "units": LATEST}
         assert [r["Year"] for r in d["projection"]] == [2026, 2027, 2028, 2029, 2030]
         assert d["history"][-1] == {"Year": 2025, "Actual": LATEST}
         for r in d["projection"]:
             assert r["Total"] == pytest.approx(sum(r[m] for m in MODELS))
         for r in d["by_region"]:
-            assert r["Total"] == pytest.approx(r["Italy"] + r["Rest of Europe"] + r["North America"] + r["Rest of world"])
+            assert r["Total"] == pytest.approx(
+                r["Italy"] + r["Rest of Europe"] + r["North America"] + r["Rest of world"]
+            )
         assert [r["Scenario"] for r in d["compare"]] == ["base", "bear", "bull", "plan", "track_record"]
         for r in d["gap"]:
             assert r["Gap"] == pytest.approx(400_000 - r["Projection"])
@@ -92,8 +105,18 @@ class TestThroughTheEntryPoint:
         assert tuple(t.columns) == TIDY_COLUMNS
         assert t["value"].dtype == float  # numbers only; empty = none
         assert t.set_index(["section", "item"]).loc[("what_it_takes", "reference:Junior"), "value"] == JUNIOR_PEAK
-        assert set(t["section"]) == {"forecast", "forecast_cumulative", "forecast_probability", "forecast_bridge", "history", "projection",
-                                     "by_region", "compare", "gap", "what_it_takes"}
+        assert set(t["section"]) == {
+            "forecast",
+            "forecast_cumulative",
+            "forecast_probability",
+            "forecast_bridge",
+            "history",
+            "projection",
+            "by_region",
+            "compare",
+            "gap",
+            "what_it_takes",
+        }
         hist = t[t["section"] == "history"].set_index("year")["value"]
         assert hist[2025] == LATEST and hist[2002] == 190_000
         proj = t[t["section"] == "projection"]
@@ -123,25 +146,49 @@ def bad_cases(tmp):
     return [
         (["outlook", "--scenario", "nope"], "unknown scenario (got 'nope'); use one of base"),
         (["outlook", "--start", "abc"], "--start"),
-        (["outlook", "--start", "1999"], "start_year: outside 2000 to 2060 (got 1999); give a whole year between 2000 and 2060"),
-        (["outlook", "--end", "2061"], "end_year: outside 2000 to 2060 (got 2061); give a whole year between 2000 and 2060"),
-        (["outlook", "--start", "2030", "--end", "2026"], "end_year: before the start year (got 2026); give an end year on or after"),
+        (
+            ["outlook", "--start", "1999"],
+            "start_year: outside 2000 to 2060 (got 1999); give a whole year between 2000 and 2060",
+        ),
+        (
+            ["outlook", "--end", "2061"],
+            "end_year: outside 2000 to 2060 (got 2061); give a whole year between 2000 and 2060",
+        ),
+        (
+            ["outlook", "--start", "2030", "--end", "2026"],
+            "end_year: before the start year (got 2026); give an end year on or after",
+        ),
         (["outlook", "--target", "-5"], "target: must be above 0 (got '-5'); give the target in units a year, above 0"),
         (["outlook", "--target", "0"], "target: must be above 0 (got '0'); give the target in units a year, above 0"),
         (["outlook", "--target", "nan"], "target: not a number (got 'nan'); give the target in units a year, above 0"),
         (["outlook", "--lineup", str(tmp / "missing.csv")], "lineup file: not found"),
         (["outlook", "--lineup", write(tmp / "cols.csv", "model,peak_units\nA,5\n")], "add the column(s) launch_year"),
-        (["outlook", "--lineup", write(tmp / "shares.csv", LINEUP_HEAD + "A,2027,5000,0.5,0.5,0.5,0\n")],
-         "regional shares of 'A': do not sum to 1 (got 1.5)"),
-        (["outlook", "--lineup", write(tmp / "dup.csv", LINEUP_HEAD + "A,2027,5000,1,0,0,0\na,2028,5000,1,0,0,0\n")],
-         "model: duplicate model name (got 'a'); give every model a unique name"),
+        (
+            ["outlook", "--lineup", write(tmp / "shares.csv", LINEUP_HEAD + "A,2027,5000,0.5,0.5,0.5,0\n")],
+            "regional shares of 'A': do not sum to 1 (got 1.5)",
+        ),
+        (
+            ["outlook", "--lineup", write(tmp / "dup.csv", LINEUP_HEAD + "A,2027,5000,1,0,0,0\na,2028,5000,1,0,0,0\n")],
+            "model: duplicate model name (got 'a'); give every model a unique name",
+        ),
         (["outlook", "--lineup", write(tmp / "neg.csv", LINEUP_HEAD + "A,2027,-5000,1,0,0,0\n")], "peak_units of 'A'"),
-        (["outlook", "--lineup", write(tmp / "text.csv", LINEUP_HEAD + "A,2027,many,1,0,0,0\n")], "peak_units of 'A': not a number (got 'many')"),
+        (
+            ["outlook", "--lineup", write(tmp / "text.csv", LINEUP_HEAD + "A,2027,many,1,0,0,0\n")],
+            "peak_units of 'A': not a number (got 'many')",
+        ),
         (["outlook", "--scenario", str(tmp / "none.csv")], "scenario file: not found"),
-        (["outlook", "--scenario", write(tmp / "param.csv", "parameter,value\nspeed,3\n")], "parameter: unknown parameter (got 'speed')"),
-        (["outlook", "--scenario", write(tmp / "model.csv", "parameter,value\ncancel,Alfetta\n")],
-         "cancel: unknown model (got 'Alfetta'); use a model in the lineup"),
-        (["outlook", "--scenario", write(tmp / "delay.csv", "parameter,value\ndelay:Junior,1\n")], "delay only planned models"),
+        (
+            ["outlook", "--scenario", write(tmp / "param.csv", "parameter,value\nspeed,3\n")],
+            "parameter: unknown parameter (got 'speed')",
+        ),
+        (
+            ["outlook", "--scenario", write(tmp / "model.csv", "parameter,value\ncancel,Alfetta\n")],
+            "cancel: unknown model (got 'Alfetta'); use a model in the lineup",
+        ),
+        (
+            ["outlook", "--scenario", write(tmp / "delay.csv", "parameter,value\ndelay:Junior,1\n")],
+            "delay only planned models",
+        ),
         (["outlook", "--plot", str(tmp / "no" / "x.png")], "plot: folder not found"),
         (["outlook", "--plot", str(tmp / "x.txt")], "plot: unsupported file type"),
         (["outlook", "--format", "xml"], "--format"),
@@ -165,8 +212,23 @@ class TestInProcess:
     def test_custom_lineup_and_scenario(self, tmp_path, capsys):
         lineup = write(tmp_path / "l.csv", LINEUP_HEAD + "Junior,2020,50000,1,0,0,0\nNew,2027,100000,0,1,0,0\n")
         scenario = write(tmp_path / "s.csv", "parameter,value\nname,late\ndelay:New,1\n")
-        code = main(["outlook", "--lineup", lineup, "--scenario", scenario, "--start", "2027", "--end", "2029",
-                     "--target", "200000", "--format", "json"])
+        code = main(
+            [
+                "outlook",
+                "--lineup",
+                lineup,
+                "--scenario",
+                scenario,
+                "--start",
+                "2027",
+                "--end",
+                "2029",
+                "--target",
+                "200000",
+                "--format",
+                "json",
+            ]
+        )
         out, _ = capsys.readouterr()
         assert code == 0
         d = strict_json(out)
@@ -189,8 +251,10 @@ class TestInProcess:
         target = tmp_path / "x.png"
         assert main(["outlook", "--plot", str(target)]) == 2
         err = capsys.readouterr().err
-        assert err.strip() == ('alfa-xl: error: plot: matplotlib is not installed (got \'matplotlib\'); '
-                               'install the plot extra: pip install "alfa-xl[plot]"')
+        assert err.strip() == (
+            "alfa-xl: error: plot: matplotlib is not installed (got 'matplotlib'); "
+            'install the plot extra: pip install "alfa-xl[plot]"'
+        )
         assert not target.exists()
 
     def test_facts_csv(self, capsys):
@@ -228,8 +292,9 @@ class TestOutlookResult:
         with pytest.raises(dataclasses.FrozenInstanceError):
             o.takes.gap = 1.0
         # the renderers show what the result says and compute nothing themselves
-        odd = dataclasses.replace(o, takes=dataclasses.replace(o.takes, peak_multiplier=1.2345, extra_launches=7.5,
-                                                               extra_launches_needed=8))
+        odd = dataclasses.replace(
+            o, takes=dataclasses.replace(o.takes, peak_multiplier=1.2345, extra_launches=7.5, extra_launches_needed=8)
+        )
         console = Console(width=200, file=io.StringIO())
         render_outlook(odd, console)
         text = console.file.getvalue()
@@ -252,9 +317,17 @@ class TestForecastFirst:
     def test_table_leads_with_the_forecast_and_calls_scenarios_what_they_are(self, capsys):
         assert main(["outlook"]) == 0
         out = capsys.readouterr().out
-        order = [out.index(t) for t in ("Calibrated forecast, units a year", "2026-2030 cumulative",
-                                        "Probability of reaching 400,000 a year", "Deterministic scenarios",
-                                        "Units by model, scenario base (deterministic)", "Scenarios in 2030 against 400,000")]
+        order = [
+            out.index(t)
+            for t in (
+                "Calibrated forecast, units a year",
+                "2026-2030 cumulative",
+                "Probability of reaching 400,000 a year",
+                "Deterministic scenarios",
+                "Units by model, scenario base (deterministic)",
+                "Scenarios in 2030 against 400,000",
+            )
+        ]
         assert order == sorted(order)
         assert "not a forecast" in out and "not the expected value" in out
         assert "2026 unconditioned (give --ytd and --ytd-months" in out
@@ -302,10 +375,15 @@ class TestForecastFirst:
         assert main(["outlook", "--ytd", "40000", "--ytd-months", "6"]) == 0
         assert "2026 conditioned on 40,000 units in 6 month(s)" in capsys.readouterr().out
 
-    @pytest.mark.parametrize("args, fragment", [
-        (["--ytd", "40000"], "--ytd-months: missing"), (["--ytd-months", "6"], "--ytd: missing"),
-        (["--ytd", "-5", "--ytd-months", "6"], "--ytd: outside 0 to"), (["--ytd", "40000", "--ytd-months", "13"], "--ytd-months: "),
-    ])
+    @pytest.mark.parametrize(
+        "args, fragment",
+        [
+            (["--ytd", "40000"], "--ytd-months: missing"),
+            (["--ytd-months", "6"], "--ytd: missing"),
+            (["--ytd", "-5", "--ytd-months", "6"], "--ytd: outside 0 to"),
+            (["--ytd", "40000", "--ytd-months", "13"], "--ytd-months: "),
+        ],
+    )
     def test_bad_year_to_date(self, capsys, args, fragment):
         code = main(["outlook", *args])
         err = capsys.readouterr().err
@@ -322,14 +400,20 @@ class TestForecastFirst:
         assert "2026 unconditioned (give --ytd and --ytd-months" in capsys.readouterr().out
         code = main(["simulate", "-n", "500", "--ytd", "40000"])
         err = capsys.readouterr().err
-        assert code == 2 and err.startswith("alfa-xl: error: --ytd-months: missing") and len(err.strip().splitlines()) == 1
+        assert (
+            code == 2 and err.startswith("alfa-xl: error: --ytd-months: missing") and len(err.strip().splitlines()) == 1
+        )
 
     def test_csv_sections(self, capsys):
         assert main(["outlook", "--format", "csv"]) == 0
         t = pd.read_csv(io.StringIO(capsys.readouterr().out))
         fc = t[t["section"] == "forecast"]
         assert set(fc["scenario"]) == {"calibrated"} and sorted(set(fc["year"])) == list(range(2026, 2031))
-        assert set(t[t["section"] == "forecast_cumulative"]["item"]) == {"P10 2026-2030", "P50 2026-2030", "P90 2026-2030"}
+        assert set(t[t["section"] == "forecast_cumulative"]["item"]) == {
+            "P10 2026-2030",
+            "P50 2026-2030",
+            "P90 2026-2030",
+        }
         probs = t[t["section"] == "forecast_probability"]
         prob = probs[probs["item"].str.startswith("reach")].set_index("year")["value"]
         assert list(prob.index) == [2030, 2035] and prob[2030] <= prob[2035]
@@ -342,7 +426,7 @@ class TestAlreadyAboveTarget:
     def test_table_says_so_instead_of_a_negative_multiplier(self, capsys):
         assert main(["outlook", "--target", "100"]) == 0
         out = capsys.readouterr().out
-        takes = out[out.index("What it takes to reach 100 in 2030"):]
+        takes = out[out.index("What it takes to reach 100 in 2030") :]
         assert takes.count("already above target") == 2
         assert "x -" not in out and "x 0." not in takes
 

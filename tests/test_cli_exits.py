@@ -58,8 +58,15 @@ def test_a_full_disk_is_an_error(fmt):
 
 def test_a_closed_standard_output_does_not_stop_a_command_that_writes_no_results(tmp_path):
     # build-workbook reports on stdout, so it fails too, but only after nothing was half-written
-    done = _command("build-workbook", "--out", str(tmp_path / "r.xlsm"), stdout=None, stderr=subprocess.PIPE, text=True,
-                    preexec_fn=lambda: os.close(1))
+    done = _command(
+        "build-workbook",
+        "--out",
+        str(tmp_path / "r.xlsm"),
+        stdout=None,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.close(1),
+    )
     assert done.returncode == 2 and "standard output is closed" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.py", "r.xlsm"]
 
@@ -83,12 +90,15 @@ class TestErrorLineLength:
         assert code == 2 and len(lines) == 1, err
         assert len(lines[0]) <= MAX_LINE and "\x00" not in lines[0], lines[0]
 
-    @pytest.mark.parametrize("message, expected", [
-        ("short", "alfa-xl: error: short"),
-        ("x" * 284, "alfa-xl: error: " + "x" * 284),                    # 16 + 284 = 300: kept
-        ("x" * 285, "alfa-xl: error: " + "x" * 281 + "..."),            # 301: cut to 297 + "..."
-        ("\x00" * 100, "alfa-xl: error: " + "\\x00" * 70 + "..."),      # 4 characters each: 70 fit in 281
-    ])
+    @pytest.mark.parametrize(
+        "message, expected",
+        [
+            ("short", "alfa-xl: error: short"),
+            ("x" * 284, "alfa-xl: error: " + "x" * 284),  # 16 + 284 = 300: kept
+            ("x" * 285, "alfa-xl: error: " + "x" * 281 + "..."),  # 301: cut to 297 + "..."
+            ("\x00" * 100, "alfa-xl: error: " + "\\x00" * 70 + "..."),  # 4 characters each: 70 fit in 281
+        ],
+    )
     def test_the_cap(self, message, expected):
         assert error_line(message) == expected
 
@@ -96,14 +106,23 @@ class TestErrorLineLength:
 class TestMessagesForPeople:
     """Errors say what was typed and what to type, not the wording of the library that parsed it."""
 
-    @pytest.mark.parametrize("args, expected", [
-        (["simulate", "--paths", "x"],
-         "alfa-xl: error: --paths: not a whole number (got 'x'); write it with digits only, for example 10000"),
-        (["simulate", "--year=2030.5"],
-         "alfa-xl: error: --year: not a whole number (got '2030.5'); write it with digits only, for example 10000"),
-        (["outlook", "-f", "xml"],
-         "alfa-xl: error: --format: not one of table, csv, json (got 'xml'); give one of table, csv, json"),
-    ])
+    @pytest.mark.parametrize(
+        "args, expected",
+        [
+            (
+                ["simulate", "--paths", "x"],
+                "alfa-xl: error: --paths: not a whole number (got 'x'); write it with digits only, for example 10000",
+            ),
+            (
+                ["simulate", "--year=2030.5"],
+                "alfa-xl: error: --year: not a whole number (got '2030.5'); write it with digits only, for example 10000",
+            ),
+            (
+                ["outlook", "-f", "xml"],
+                "alfa-xl: error: --format: not one of table, csv, json (got 'xml'); give one of table, csv, json",
+            ),
+        ],
+    )
     def test_option_values(self, capsys, args, expected):
         assert main(args) == 2
         assert capsys.readouterr().err == expected + "\n"
@@ -116,6 +135,10 @@ class TestMessagesForPeople:
     def test_no_library_wording_anywhere_in_the_command_line_or_validation(self):
         wording = ("Input should be", "Value error,", "unable to parse", "(got None)", "pydantic")
         sources = [*ROOT.joinpath("alfa_xl", "cli").glob("*.py"), *ROOT.joinpath("alfa_xl", "validation").glob("*.py")]
-        found = [(p.name, w) for p in sources for w in wording if w in p.read_text(encoding="utf-8")
-                 and p != ROOT / "alfa_xl" / "cli" / "__init__.py"]  # that one translates them
+        found = [
+            (p.name, w)
+            for p in sources
+            for w in wording
+            if w in p.read_text(encoding="utf-8") and p != ROOT / "alfa_xl" / "cli" / "__init__.py"
+        ]  # that one translates them
         assert found == []

@@ -24,7 +24,9 @@ class TestFileErrors:
         one_line(capsys, main(["outlook", "--plot", str(tmp_path / "taken.png")]), "plot: is a folder")
         one_line(capsys, main(["outlook", "--plot", "/proc/chart.png"]), "plot: ", "/proc/chart.png")
         one_line(capsys, main(["outlook", "--plot", str(readonly_folder / "chart.png")]), "plot: cannot write")
-        one_line(capsys, main(["simulate", "-n", "50", "--plot", str(readonly_folder / "fan.png")]), "plot: cannot write")
+        one_line(
+            capsys, main(["simulate", "-n", "50", "--plot", str(readonly_folder / "fan.png")]), "plot: cannot write"
+        )
 
     def test_build_workbook_onto_a_folder_or_into_a_read_only_one(self, tmp_path, capsys, readonly_folder):
         (tmp_path / "book.xlsm").mkdir()
@@ -65,8 +67,11 @@ class TestBuildWorkbookWritesOnlyWhatItOwns:
         assert sorted(p.name for p in install.iterdir()) == before
         assert "checks: OK" in capsys.readouterr().out
         one_line(capsys, main(["build-workbook", "--out", str(install / "x.xlsm")]), "inside the alfa_xl installation")
-        one_line(capsys, main(["build-workbook", "--out", str(install / "book" / "x.xlsm"), "--force"]),
-                 "inside the alfa_xl installation")
+        one_line(
+            capsys,
+            main(["build-workbook", "--out", str(install / "book" / "x.xlsm"), "--force"]),
+            "inside the alfa_xl installation",
+        )
         assert not (install / "x.xlsm").exists() and not (install / "book" / "x.xlsm").exists()
 
     @pytest.mark.parametrize("name", ["x.py", "book.xlsx", "book", "report.XLS"])
@@ -76,7 +81,12 @@ class TestBuildWorkbookWritesOnlyWhatItOwns:
 
     def test_a_module_of_the_same_name_is_not_replaced(self, tmp_path, capsys):
         mine = write(tmp_path / "report.py", "print('my own script')\n")
-        one_line(capsys, main(["build-workbook", "--out", str(tmp_path / "report.xlsm")]), "would replace report.py", "--force")
+        one_line(
+            capsys,
+            main(["build-workbook", "--out", str(tmp_path / "report.xlsm")]),
+            "would replace report.py",
+            "--force",
+        )
         assert Path(mine).read_text() == "print('my own script')\n"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["report.py"]
 

@@ -36,7 +36,7 @@ class TestProgressBars:
     def test_backtest_and_simulate_from_the_threshold(self, terminal, capsys, monkeypatch):
         # the threshold (200,000 paths, about a second) lowered so the test stays short
         monkeypatch.setattr(backtest_cli, "PROGRESS_FROM", 900)
-        assert main(["backtest", "--paths", "300"]) == 0            # 3 replays x 300 = 900 paths
+        assert main(["backtest", "--paths", "300"]) == 0  # 3 replays x 300 = 900 paths
         assert "replaying" in capsys.readouterr().err
         assert main(["backtest", "--paths", "299"]) == 0
         assert "replaying" not in capsys.readouterr().err
@@ -49,7 +49,7 @@ class TestProgressBars:
     def test_the_engine_reports_every_run_and_every_path(self):
         calls = []
         frame = rank_assumptions(paths=100, seed=1, progress=lambda done, total: calls.append((done, total)))
-        runs = 1 + len(frame)                       # the baseline, then one run per ranked assumption
+        runs = 1 + len(frame)  # the baseline, then one run per ranked assumption
         assert calls == [(i, runs) for i in range(1, runs + 1)]
         seen = []
         replay(2018, paths=3000, progress=lambda done, total: seen.append((done, total)))
@@ -61,12 +61,22 @@ class TestAssumptionsRanking:
         assert main(["facts", "--assumptions", "--paths", "200"]) == 0
         out = capsys.readouterr().out
         total = len(rank_assumptions(paths=200))
-        assert f"The top {TOP} of {total} assumptions; the other {total - TOP}: alfa-xl facts --assumptions --all" in out
-        ranks = [line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│") and line.split("│")[1].strip()]
+        assert (
+            f"The top {TOP} of {total} assumptions; the other {total - TOP}: alfa-xl facts --assumptions --all" in out
+        )
+        ranks = [
+            line.split("│")[1].strip()
+            for line in out.splitlines()
+            if line.startswith("│") and line.split("│")[1].strip()
+        ]
         assert ranks == [str(i) for i in range(1, TOP + 1)]
         assert main(["facts", "--assumptions", "--paths", "200", "--all"]) == 0
         out = capsys.readouterr().out
-        ranks = [line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│") and line.split("│")[1].strip()]
+        ranks = [
+            line.split("│")[1].strip()
+            for line in out.splitlines()
+            if line.startswith("│") and line.split("│")[1].strip()
+        ]
         assert ranks == [str(i) for i in range(1, total + 1)] and "--all" not in out
 
     def test_csv_holds_them_all(self, capsys):

@@ -35,7 +35,7 @@ if __name__ == '__main__':
 #: ``import:MOD`` when MOD starts to import; ``call:MOD:NAME`` (NAME may be Class.method) on
 #: the first call; ``wrapper`` when the console script strips its name, between the import of
 #: the entry module and ``run()``; ``exit`` in the interpreter's last atexit callback.
-HOOK = r'''
+HOOK = r"""
 import atexit, importlib.util, os, signal, sys
 
 def _interrupt():
@@ -97,7 +97,7 @@ if "wrapper" in _points:
             _interrupt()
         return _sub(pattern, *args, **kwargs)
     re.sub = _sub_once
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -110,11 +110,15 @@ def script(tmp_path_factory):
 
 
 def _run(script: Path, points: list[str], argv: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ALFA_TEST_SIGINT": ",".join(points),
-           "PYTHONPATH": os.pathsep.join([str(script.parent), str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "ALFA_TEST_SIGINT": ",".join(points),
+        "PYTHONPATH": os.pathsep.join([str(script.parent), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
     env.pop("COLUMNS", None)
-    return subprocess.run([sys.executable, str(script), *argv], capture_output=True, text=True, timeout=300,
-                          cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, str(script), *argv], capture_output=True, text=True, timeout=300, cwd=cwd, env=env
+    )
 
 
 def _one_interrupted_line(done: subprocess.CompletedProcess) -> None:
@@ -131,44 +135,61 @@ def test_the_hook_really_interrupts(script):
     assert "KeyboardInterrupt" in done.stderr and "Traceback" in done.stderr, done.stderr
 
 
-@pytest.mark.parametrize("points", [
-    ["wrapper"],                              # after the entry module is imported, before run() starts
-    ["import:alfa_xl.cli"],                   # run() starts importing the command line
-    ["import:typer"],                         # its first heavy import
-    ["import:pandas"],                        # the engine's first
-    ["import:pandas.core.frame"],             # in the middle of importing pandas
-    ["import:alfa_xl.model.engine.projection"],      # a package module
-    ["import:alfa_xl.cli.outlook"],           # registering the commands
-], ids=lambda p: p[0])
+@pytest.mark.parametrize(
+    "points",
+    [
+        ["wrapper"],  # after the entry module is imported, before run() starts
+        ["import:alfa_xl.cli"],  # run() starts importing the command line
+        ["import:typer"],  # its first heavy import
+        ["import:pandas"],  # the engine's first
+        ["import:pandas.core.frame"],  # in the middle of importing pandas
+        ["import:alfa_xl.model.engine.projection"],  # a package module
+        ["import:alfa_xl.cli.outlook"],  # registering the commands
+    ],
+    ids=lambda p: p[0],
+)
 def test_ctrl_c_during_startup_is_one_line_and_130(script, points):
     _one_interrupted_line(_run(script, points, ["outlook"]))
 
 
-@pytest.mark.parametrize("points", [
-    ["call:typer._click.core:Command.parse_args"],        # reading the command line
-    ["call:alfa_xl.model.engine.projection:project"],            # the work
-    ["call:alfa_xl.cli.outlook_render:render_outlook"],   # printing the results
-    ["call:alfa_xl.model.engine.projection:project", "call:alfa_xl.entry:interrupted"],  # a second Ctrl-C on the message
-], ids=lambda p: ",".join(x.rsplit(":", 1)[-1] for x in p))
+@pytest.mark.parametrize(
+    "points",
+    [
+        ["call:typer._click.core:Command.parse_args"],  # reading the command line
+        ["call:alfa_xl.model.engine.projection:project"],  # the work
+        ["call:alfa_xl.cli.outlook_render:render_outlook"],  # printing the results
+        [
+            "call:alfa_xl.model.engine.projection:project",
+            "call:alfa_xl.entry:interrupted",
+        ],  # a second Ctrl-C on the message
+    ],
+    ids=lambda p: ",".join(x.rsplit(":", 1)[-1] for x in p),
+)
 def test_ctrl_c_while_the_command_runs_is_one_line_and_130(script, points):
     _one_interrupted_line(_run(script, points, ["outlook"]))
 
 
-@pytest.mark.parametrize("point", [
-    "import:alfa_xl.book.build",              # the builder is loaded once the command runs
-    "call:zipfile:ZipFile.write",             # while the workbook's archive is written
-    "call:alfa_xl.book.replace:_finish",      # while the file is synced to disk
-])
+@pytest.mark.parametrize(
+    "point",
+    [
+        "import:alfa_xl.book.build",  # the builder is loaded once the command runs
+        "call:zipfile:ZipFile.write",  # while the workbook's archive is written
+        "call:alfa_xl.book.replace:_finish",  # while the file is synced to disk
+    ],
+)
 def test_ctrl_c_during_build_workbook_leaves_no_file_and_no_traceback(script, tmp_path, point):
     # a ZipFile left open on a closed file used to print "ZipFile.__del__ ... seek of closed file"
     _one_interrupted_line(_run(script, [point], ["build-workbook", "--out", str(tmp_path / "r.xlsm")], cwd=tmp_path))
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("point", [
-    "call:alfa_xl.book.replace:checkpoint",       # the new file written, not yet in place
-    "call:alfa_xl.book.refresh:refresh_workbook",   # before anything is read
-])
+@pytest.mark.parametrize(
+    "point",
+    [
+        "call:alfa_xl.book.replace:checkpoint",  # the new file written, not yet in place
+        "call:alfa_xl.book.refresh:refresh_workbook",  # before anything is read
+    ],
+)
 def test_ctrl_c_during_refresh_leaves_the_workbook_as_it_was(script, tmp_path, point):
     from alfa_xl.book.build import build_workbook
 
@@ -183,10 +204,14 @@ def test_ctrl_c_during_refresh_leaves_the_workbook_as_it_was(script, tmp_path, p
 @pytest.mark.parametrize("point", ["import:pandas.core.frame", "call:alfa_xl.model.engine.projection:project"])
 def test_python_m_alfa_xl_cli_too(script, point):
     # the package is imported before its __main__: it imports the entry module first
-    env = {**os.environ, "ALFA_TEST_SIGINT": point,
-           "PYTHONPATH": os.pathsep.join([str(script.parent), str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "outlook"], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT, env=env)
+    env = {
+        **os.environ,
+        "ALFA_TEST_SIGINT": point,
+        "PYTHONPATH": os.pathsep.join([str(script.parent), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "alfa_xl.cli", "outlook"], capture_output=True, text=True, timeout=300, cwd=ROOT, env=env
+    )
     _one_interrupted_line(done)
 
 
@@ -198,17 +223,24 @@ def test_ctrl_c_during_the_interpreters_shut_down_is_ignored(script):
 
 
 def test_entry_point_imports_nothing_heavy():
-    heavy = ('pandas', 'numpy', 'typer', 'rich', 'xlwings', 'signal', 'enum')
+    heavy = ("pandas", "numpy", "typer", "rich", "xlwings", "signal", "enum")
     code = f"import sys, alfa_xl.entry; print(sorted(m for m in {heavy!r} if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); {code}"],
-                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); {code}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
 
 def test_importing_the_entry_module_elsewhere_leaves_ctrl_c_alone():
-    code = ("import signal, sys; sys.path.insert(0, %r); import alfa_xl.entry; "
-            "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)") % str(ROOT)
+    code = (
+        "import signal, sys; sys.path.insert(0, %r); import alfa_xl.entry; "
+        "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"
+    ) % str(ROOT)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "True", done.stderr
 

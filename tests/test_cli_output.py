@@ -78,7 +78,12 @@ class TestFormulaInjection:
         assert "'+4 yr" in fields or any(f.startswith("'+") or f.startswith("'-") for f in fields)
 
     def test_markup_and_control_characters_print_as_typed(self, tmp_path, capsys):
-        names = ["[/]", "[link=http://evil.example]click[/link]", "[bold red]loud", "esc\x1b[31mred\x1b]8;;http://x\x07"]
+        names = [
+            "[/]",
+            "[link=http://evil.example]click[/link]",
+            "[bold red]loud",
+            "esc\x1b[31mred\x1b]8;;http://x\x07",
+        ]
         folder = tmp_path / "[" / "]folder"  # the path itself holds "[/]"
         folder.mkdir(parents=True)
         path = evil_lineup(folder, names)
@@ -89,8 +94,20 @@ class TestFormulaInjection:
         assert "\x1b" not in out and "\x07" not in out
         for text in ("[/]", "[link=http://evil.example]click[/link]", "[bold red]loud", "esc\\x1b[31mred", str(chart)):
             assert text in out, text
-        assert main(["simulate", "-n", "100", "--lineup", path, "--scenario",
-                     write(folder / "s.csv", "parameter,value\nname,[/]x\x1b[2J\n")]) == 0
+        assert (
+            main(
+                [
+                    "simulate",
+                    "-n",
+                    "100",
+                    "--lineup",
+                    path,
+                    "--scenario",
+                    write(folder / "s.csv", "parameter,value\nname,[/]x\x1b[2J\n"),
+                ]
+            )
+            == 0
+        )
         out = capsys.readouterr().out
         assert "\x1b" not in out and "[/]x\\x1b[2J" in out
 
@@ -107,17 +124,30 @@ class TestEncoding:
     def test_text_the_terminal_cannot_show(self, tmp_path):
         import os
 
-        path = write(tmp_path / "l.csv", LINEUP_HEAD + "Junior,2024,33000,1,0,0,0\nGiulia \u00e9\u00e8\u4e2d,2027,5000,1,0,0,0\n")
+        path = write(
+            tmp_path / "l.csv", LINEUP_HEAD + "Junior,2024,33000,1,0,0,0\nGiulia \u00e9\u00e8\u4e2d,2027,5000,1,0,0,0\n"
+        )
         env = dict(os.environ, PYTHONIOENCODING="ascii")
-        done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "outlook", "--lineup", path],
-                              capture_output=True, text=True, timeout=120, env=env)
+        done = subprocess.run(
+            [sys.executable, "-m", "alfa_xl.cli", "outlook", "--lineup", path],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert done.stderr.strip().splitlines() == [
             "alfa-xl: error: output: the terminal's encoding ascii cannot show '\\xe9\\xe8\\u4e2d'; "
-            "use a UTF-8 terminal or set PYTHONIOENCODING=utf-8"]
+            "use a UTF-8 terminal or set PYTHONIOENCODING=utf-8"
+        ]
         # JSON escapes non-ASCII text, so it needs no UTF-8 terminal
-        done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "outlook", "--lineup", path, "-f", "json"],
-                              capture_output=True, text=True, timeout=120, env=env)
+        done = subprocess.run(
+            [sys.executable, "-m", "alfa_xl.cli", "outlook", "--lineup", path, "-f", "json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
         assert done.returncode == 0 and "Giulia \\u00e9\\u00e8\\u4e2d" in done.stdout
 
 

@@ -56,4 +56,7 @@ def test_refresh_reports_one_removed_temporary_file(refreshed, tmp_path, capsys)
     (tmp_path / ".r.xlsm.refresh-k1.tmp").write_bytes(b"")
     capsys.readouterr()
     assert main(["refresh", str(book)]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == "removed 1 temporary file left by an interrupted refresh: .r.xlsm.refresh-k1.tmp"
+    assert (
+        capsys.readouterr().out.splitlines()[0]
+        == "removed 1 temporary file left by an interrupted refresh: .r.xlsm.refresh-k1.tmp"
+    )

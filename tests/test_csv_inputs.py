@@ -112,8 +112,12 @@ class TestBounds:
         assert len(load_lineup(write(tmp_path / "l.csv", text))) == 100
 
     def test_many_models_are_named_as_models_not_lines(self, tmp_path, capsys):
-        one_line(capsys, main(["outlook", "--lineup", write(tmp_path / "30k.csv", rows(30_000))]),
-                 "more than 100 rows below the header", "give at most 100 models")
+        one_line(
+            capsys,
+            main(["outlook", "--lineup", write(tmp_path / "30k.csv", rows(30_000))]),
+            "more than 100 rows below the header",
+            "give at most 100 models",
+        )
 
     def test_a_file_of_line_breaks_up_to_the_size_limit(self, tmp_path):
         p = tmp_path / "breaks.csv"

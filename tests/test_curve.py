@@ -69,7 +69,11 @@ class TestLifecycleShare:
 
     @given(
         t=st.integers(-5, 40),
-        f=st.floats(0, 1), p=st.floats(0, 1), k=st.floats(0, 10), D=st.floats(1, 30), d=st.floats(0, 1),
+        f=st.floats(0, 1),
+        p=st.floats(0, 1),
+        k=st.floats(0, 10),
+        D=st.floats(1, 30),
+        d=st.floats(0, 1),
     )
     def test_within_zero_and_one(self, t, f, p, k, D, d):
         s = float(lifecycle_share(t, f, p, k, D, d))

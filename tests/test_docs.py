@@ -38,10 +38,14 @@ INERT = {"text"}
 _NETWORK = "installs from the package index into an environment"
 #: (file, first line of the block without its comment) -> why it does not run here
 SKIP = {
-    ("README.md", 'python3 -m venv .venv && .venv/bin/pip install ".[cli]" && .venv/bin/alfa-xl outlook'):
-        f"{_NETWORK}; .ci/run runs it word for word",
-    ("README.md", 'python3 -m venv .venv && .venv/bin/pip install ".[test]" && .venv/bin/python -m pytest'):
-        f"{_NETWORK}; .ci/run runs it word for word",
+    (
+        "README.md",
+        'python3 -m venv .venv && .venv/bin/pip install ".[cli]" && .venv/bin/alfa-xl outlook',
+    ): f"{_NETWORK}; .ci/run runs it word for word",
+    (
+        "README.md",
+        'python3 -m venv .venv && .venv/bin/pip install ".[test]" && .venv/bin/python -m pytest',
+    ): f"{_NETWORK}; .ci/run runs it word for word",
     ("README.md", 'pip install ".[cli,excel]"'): _NETWORK,
     ("README.md", 'pip install "alfa-xl[cli,excel]"'): f"{_NETWORK} (after publication)",
     ("README.md", 'pip install "alfa-xl[excel]"'): f"{_NETWORK}, then the xlwings add-in into Excel",
@@ -77,10 +81,17 @@ def blocks() -> list[Block]:
     for path in DOCS:
         text = path.read_text(encoding="utf-8")
         for m in FENCE.finditer(text):
-            before = text[:m.start()].rstrip("\n").rsplit("\n", 1)[-1]
+            before = text[: m.start()].rstrip("\n").rsplit("\n", 1)[-1]
             needs = re.match(r"<!--\s*needs:\s*([\w, ]+?)\s*-->", before)
-            found.append(Block(path, text[:m.start()].count("\n") + 1, m.group(1), m.group(2),
-                               frozenset(n.strip() for n in needs.group(1).split(",")) if needs else frozenset()))
+            found.append(
+                Block(
+                    path,
+                    text[: m.start()].count("\n") + 1,
+                    m.group(1),
+                    m.group(2),
+                    frozenset(n.strip() for n in needs.group(1).split(",")) if needs else frozenset(),
+                )
+            )
     return found
 
 
@@ -112,8 +123,13 @@ def folder(tmp_path) -> Path:
 
 def shell_env(folder: Path) -> dict[str, str]:
     scripts = str(Path(sys.executable).parent)  # the venv's bin (Scripts on Windows): alfa-xl, python, pip
-    return dict(os.environ, PATH=scripts + os.pathsep + os.environ.get("PATH", ""), HOME=str(folder / "home"),
-                MPLBACKEND="Agg", COLUMNS="120")
+    return dict(
+        os.environ,
+        PATH=scripts + os.pathsep + os.environ.get("PATH", ""),
+        HOME=str(folder / "home"),
+        MPLBACKEND="Agg",
+        COLUMNS="120",
+    )
 
 
 def run_python(block: Block, folder: Path, monkeypatch) -> None:
@@ -128,8 +144,14 @@ def run_python(block: Block, folder: Path, monkeypatch) -> None:
 
 
 def run_bash(block: Block, folder: Path) -> None:
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", block.body], cwd=folder, env=shell_env(folder),
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block.body],
+        cwd=folder,
+        env=shell_env(folder),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, f"{block.where}: exit {done.returncode}\n{done.stderr[-3000:]}"
 
 
@@ -139,14 +161,20 @@ def run_console(block: Block, folder: Path) -> None:
     assert sessions, f"{block.where}: a console block without a $ line"
     for session in sessions:
         command, _, expected = session.partition("\n")
-        done = subprocess.run(["bash", "-c", command], cwd=folder, env=shell_env(folder),
-                              capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            ["bash", "-c", command], cwd=folder, env=shell_env(folder), capture_output=True, text=True, timeout=600
+        )
         assert (done.stdout + done.stderr).strip() == expected.strip(), f"{block.where}: $ {command}"
 
 
-@pytest.mark.parametrize("block", [
-    pytest.param(b, id=b.where, marks=[pytest.mark.libreoffice] if "libreoffice" in b.needs else [])
-    for b in BLOCKS if b.lang in RUN])
+@pytest.mark.parametrize(
+    "block",
+    [
+        pytest.param(b, id=b.where, marks=[pytest.mark.libreoffice] if "libreoffice" in b.needs else [])
+        for b in BLOCKS
+        if b.lang in RUN
+    ],
+)
 def test_block_runs(block, folder, monkeypatch):
     if block.key in SKIP:
         pytest.skip(f"{block.where}: {SKIP[block.key]}")
@@ -154,8 +182,11 @@ def test_block_runs(block, folder, monkeypatch):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{block.where} needs LibreOffice, which CI installs")
         pytest.skip(f"{block.where} needs LibreOffice (soffice)")
-    {"python": lambda: run_python(block, folder, monkeypatch), "bash": lambda: run_bash(block, folder),
-     "console": lambda: run_console(block, folder)}[block.lang]()
+    {
+        "python": lambda: run_python(block, folder, monkeypatch),
+        "bash": lambda: run_bash(block, folder),
+        "console": lambda: run_console(block, folder),
+    }[block.lang]()
 
 
 # -- what the docs name ------------------------------------------------------------------------------
@@ -200,8 +231,11 @@ def resolves(dotted: str) -> bool:
 def test_every_path_module_and_link_the_docs_name_exists():
     refs = named()
     assert len(refs) > 50  # the docs name many; an empty list would mean the patterns broke
-    missing = [(where, kind, what) for where, kind, what in refs
-               if not ((ROOT / what).exists() if kind in ("path", "link") else resolves(what))]
+    missing = [
+        (where, kind, what)
+        for where, kind, what in refs
+        if not ((ROOT / what).exists() if kind in ("path", "link") else resolves(what))
+    ]
     assert not missing, missing
 
 
@@ -209,8 +243,13 @@ def test_refresh_help_names_every_area_the_refresh_writes():
     """``alfa-xl refresh --help`` is documentation too: it names the areas the refresh owns."""
     from alfa_xl.book.layout import OWNED_AREAS
 
-    done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "refresh", "--help"], capture_output=True, text=True,
-                          timeout=120, env=dict(os.environ, COLUMNS="200"))
+    done = subprocess.run(
+        [sys.executable, "-m", "alfa_xl.cli", "refresh", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, COLUMNS="200"),
+    )
     assert done.returncode == 0, done.stderr
     help_text = " ".join(done.stdout.split())
     written = re.findall(r"\bout_(?!status)\w+", help_text)

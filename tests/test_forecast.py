@@ -76,17 +76,20 @@ class TestYearToDate:
 
 
 class TestBadInput:
-    @pytest.mark.parametrize("kwargs, word", [
-        (dict(start_year=2024), "start_year"),
-        (dict(start_year=2030, end_year=2028), "end_year"),
-        (dict(ytd=30_000), "ytd_months"),
-        (dict(ytd_months=6), "ytd"),
-        (dict(ytd=30_000, ytd_months=13), "months"),
-        (dict(percentiles=[10, 150]), "percentiles"),
-        (dict(paths=0), "paths"),
-        (dict(target=-1), "target"),
-        (dict(cumulative=(2020, 2030)), "cumulative"),
-    ])
+    @pytest.mark.parametrize(
+        "kwargs, word",
+        [
+            (dict(start_year=2024), "start_year"),
+            (dict(start_year=2030, end_year=2028), "end_year"),
+            (dict(ytd=30_000), "ytd_months"),
+            (dict(ytd_months=6), "ytd"),
+            (dict(ytd=30_000, ytd_months=13), "months"),
+            (dict(percentiles=[10, 150]), "percentiles"),
+            (dict(paths=0), "paths"),
+            (dict(target=-1), "target"),
+            (dict(cumulative=(2020, 2030)), "cumulative"),
+        ],
+    )
     def test_one_named_error(self, kwargs, word):
         with pytest.raises(AlfaInputError) as e:
             forecast(paths=kwargs.pop("paths", 100), **kwargs)

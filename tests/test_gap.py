@@ -58,8 +58,13 @@ class TestCagr:
 
     @pytest.mark.parametrize(
         "args, field",
-        [((0, 400_000, 5), "start_value"), ((70_000, -1, 5), "end_value"), ((70_000, 400_000, 0), "years"),
-         (("x", 400_000, 5), "start_value"), ((70_000, float("nan"), 5), "end_value")],
+        [
+            ((0, 400_000, 5), "start_value"),
+            ((70_000, -1, 5), "end_value"),
+            ((70_000, 400_000, 0), "years"),
+            (("x", 400_000, 5), "start_value"),
+            ((70_000, float("nan"), 5), "end_value"),
+        ],
     )
     def test_bad_input(self, args, field):
         with pytest.raises(AlfaInputError) as info:
@@ -131,7 +136,9 @@ class TestGapTable:
         assert info.value.field == "target" and repr(target) in str(info.value) and "units a year" in str(info.value)
 
     def test_reference_peak_without_a_junior(self):
-        lu = Lineup([flat("A", 2020, 10_000, "on_sale"), flat("B", 2020, 30_000, "on_sale"), flat("C", 2028, 90_000, "planned")])
+        lu = Lineup(
+            [flat("A", 2020, 10_000, "on_sale"), flat("B", 2020, 30_000, "on_sale"), flat("C", 2028, 90_000, "planned")]
+        )
         assert reference_peak(lu) == 30_000  # the largest model on sale
 
 

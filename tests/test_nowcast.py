@@ -17,9 +17,9 @@ from alfa_xl.model.evidence.nowcast import NowcastError, first_year, nowcast, se
 from excel_harness import assert_cell_safe, cell, excel_call
 
 # shares of the year sold by month k (partial_periods.csv, typed in)
-H1 = [30654 / 68683, 27802 / 60800, 33020 / 73000]          # 2023, 2024, 2025
-M9 = [41116 / 63300, 38975 / 60800]                          # 2020, 2024
-M5 = 27695 / 73000                                           # 2025
+H1 = [30654 / 68683, 27802 / 60800, 33020 / 73000]  # 2023, 2024, 2025
+M9 = [41116 / 63300, 38975 / 60800]  # 2020, 2024
+M5 = 27695 / 73000  # 2025
 #: Student-t 90% quantiles (any statistics table)
 T90 = {1: 3.077684, 2: 1.885618, 3: 1.637744, 4: 1.533206, 5: 1.475884}
 T975 = {1: 12.706205, 2: 4.302653, 3: 3.182446, 4: 2.776445, 5: 2.570582, 6: 2.446912}
@@ -52,7 +52,11 @@ class TestStudentT:
     @pytest.mark.parametrize("df", [1, 2, 3, 4, 7, 10])
     def test_cdf_against_numerical_integration_of_the_density(self, df):
         x = np.linspace(-60, 1.3, 400_001)
-        dens = math.gamma((df + 1) / 2) / (math.sqrt(df * math.pi) * math.gamma(df / 2)) * (1 + x**2 / df) ** (-(df + 1) / 2)
+        dens = (
+            math.gamma((df + 1) / 2)
+            / (math.sqrt(df * math.pi) * math.gamma(df / 2))
+            * (1 + x**2 / df) ** (-(df + 1) / 2)
+        )
         integral = float(np.sum((dens[1:] + dens[:-1]) / 2 * np.diff(x)))
         tail = float(t_cdf(-60.0, df))
         assert float(t_cdf(1.3, df)) == pytest.approx(tail + integral, abs=1e-6)
@@ -91,7 +95,9 @@ class TestSeasonality:
 
     def test_too_little_history(self):
         assert first_year() == 2025
-        with pytest.raises(NowcastError, match=r"year: too little partial-period history before it \(got 2024\); give 2025"):
+        with pytest.raises(
+            NowcastError, match=r"year: too little partial-period history before it \(got 2024\); give 2025"
+        ):
             nowcast(1000, 6, 2024)
 
 
@@ -220,7 +226,7 @@ class TestAlfaNowcast:
             ([33020.0, 0.0], "months: outside 1 to 12 (got 0)"),
             ([33020.0, 13.0], "months: outside 1 to 12 (got 13)"),
             ([-1.0, 6.0], "units_to_date: outside 0 to 10,000,000 (got -1)"),
-            ([-2146826281, 6.0], "units_to_date: Excel error value #DIV/0!"),   # COM error value
+            ([-2146826281, 6.0], "units_to_date: Excel error value #DIV/0!"),  # COM error value
             ([33020.0, -2146826246], "months: Excel error value #N/A"),
             ([33020.0, 6.0, -2146826265], "year: Excel error value #REF!"),
             (["lots", 6.0], "units_to_date: not a number (got 'lots')"),

@@ -31,9 +31,9 @@ from alfa_xl.model.evidence.nowcast import PaceError, check_pace, pace, widest_y
 from test_book_refresh import set_cell
 
 FACTOR = 131000 / 77000
-LOW, HIGH = 73000 / FACTOR, 73000 * FACTOR          # 42,908.40 and 124,194.81
+LOW, HIGH = 73000 / FACTOR, 73000 * FACTOR  # 42,908.40 and 124,194.81
 H1_SHARE = (30654 / 68683 + 27802 / 60800 + 33020 / 73000) / 3
-YTD_UNITS, YTD_MONTHS = "B29", "B30"                 # in_ytd_units, in_ytd_months on Inputs
+YTD_UNITS, YTD_MONTHS = "B29", "B30"  # in_ytd_units, in_ytd_months on Inputs
 
 
 class TestTheRule:
@@ -48,19 +48,25 @@ class TestTheRule:
         with pytest.raises(PaceError) as exc:
             check_pace(400000, 6, override="give --ytd-override")
         msg = str(exc.value)
-        assert f"implies {400000 / H1_SHARE:,.0f} for 2026, 12.1x 2025's 73,000" in msg   # 885,015
+        assert f"implies {400000 / H1_SHARE:,.0f} for 2026, 12.1x 2025's 73,000" in msg  # 885,015
         assert "history allows 42,908 to 124,195 (widest yearly change x1.70)" in msg
         assert msg.endswith("check the units (worldwide, January to month 6) or give --ytd-override if they are right")
 
     def test_2025s_real_first_half_is_accepted(self):
         nc = check_pace(33020, 6)
-        assert nc.units_to_date / nc.share == pytest.approx(33020 / H1_SHARE, rel=1e-9)   # 73,058
+        assert nc.units_to_date / nc.share == pytest.approx(33020 / H1_SHARE, rel=1e-9)  # 73,058
 
-    @pytest.mark.parametrize("units, accepted", [
-        (124_194, True), (124_195, False),   # twelve months are the year itself: the bounds exactly
-        (42_909, True), (42_908, False),
-        (73_000, True), (0, False),
-    ])
+    @pytest.mark.parametrize(
+        "units, accepted",
+        [
+            (124_194, True),
+            (124_195, False),  # twelve months are the year itself: the bounds exactly
+            (42_909, True),
+            (42_908, False),
+            (73_000, True),
+            (0, False),
+        ],
+    )
     def test_twelve_months_against_the_bounds(self, units, accepted):
         assert pace(units, 12).plausible is accepted
 
@@ -69,7 +75,7 @@ class TestTheRule:
         assert pace(211_000, 12, 2027).plausible and not pace(211_600, 12, 2027).plausible
 
     def test_a_replayed_year_is_set_against_its_own_year_before(self):
-        p = pace(33020, 6, 2025)                # 2025 against 2024's 60,800
+        p = pace(33020, 6, 2025)  # 2025 against 2024's 60,800
         assert (p.last_year, p.last_units) == (2024, 60800) and p.plausible
 
     def test_a_short_year_to_date_is_judged_by_its_whole_band(self):

@@ -24,8 +24,17 @@ EXTRAS = PROJECT["optional-dependencies"]
 
 #: What only the command line uses: typer and what it brings (pydantic in recent releases,
 #: click in older ones, shellingham, annotated-doc), rich and its renderers (pygments, markdown-it).
-CLI_ONLY = {"typer", "rich", "click", "shellingham", "annotated-doc", "pydantic", "pydantic-core", "pygments",
-            "markdown-it-py"}
+CLI_ONLY = {
+    "typer",
+    "rich",
+    "click",
+    "shellingham",
+    "annotated-doc",
+    "pydantic",
+    "pydantic-core",
+    "pygments",
+    "markdown-it-py",
+}
 
 
 def name(requirement: str) -> str:
@@ -41,10 +50,12 @@ class TestLicence:
         assert text.startswith("BSD 3-Clause License\n")
         assert "Copyright (c) 2026, the alfa-xl authors" in text
         # the three clauses and the disclaimer, as the SPDX text has them
-        for clause in ("Redistributions of source code must retain the above copyright notice",
-                       "Redistributions in binary form must reproduce the above copyright notice",
-                       "Neither the name of the copyright holder nor the names of its",
-                       'THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"'):
+        for clause in (
+            "Redistributions of source code must retain the above copyright notice",
+            "Redistributions in binary form must reproduce the above copyright notice",
+            "Neither the name of the copyright holder nor the names of its",
+            'THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"',
+        ):
             assert clause in text, clause
 
     def test_wheel_and_sdist_carry_it(self, tmp_path):
@@ -69,7 +80,15 @@ class TestLicence:
 class TestDependencies:
     def test_base_is_what_the_functions_and_lite_scripts_import(self):
         assert {name(d) for d in PROJECT["dependencies"]} == {
-            "numpy", "pandas", "numpy-financial", "xlwings", "cachetools", "platformdirs", "xlsxwriter", "defusedxml"}
+            "numpy",
+            "pandas",
+            "numpy-financial",
+            "xlwings",
+            "cachetools",
+            "platformdirs",
+            "xlsxwriter",
+            "defusedxml",
+        }
 
     def test_base_takes_any_xlwings_lite_ships(self):
         (xlwings,) = [d for d in PROJECT["dependencies"] if name(d) == "xlwings"]
@@ -108,4 +127,5 @@ def test_command_without_its_extra_says_how_to_install_it(missing):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.splitlines() == [
-        f'alfa-xl: the command line needs {missing}, which comes with its extra: pip install "alfa-xl[cli]"']
+        f'alfa-xl: the command line needs {missing}, which comes with its extra: pip install "alfa-xl[cli]"'
+    ]

@@ -11,7 +11,9 @@ from alfa_xl.model.engine.projection import project
 pytest.importorskip("matplotlib")  # the plot extra; installed with the test extra
 
 
-@pytest.mark.parametrize("name, problem", [("chart.txt", "unsupported file type"), ("missing/chart.png", "folder not found")])
+@pytest.mark.parametrize(
+    "name, problem", [("chart.txt", "unsupported file type"), ("missing/chart.png", "folder not found")]
+)
 def test_bad_paths(tmp_path, name, problem):
     with pytest.raises(AlfaInputError) as info:
         check_plot_path(tmp_path / name)
@@ -35,8 +37,14 @@ def test_svg_has_target_history_and_every_line(tmp_path):
     out = plot_outlook(tmp_path / "chart.svg", lines, target=250_000, highlight="bear", title="Test chart")
     text = out.read_text(encoding="utf-8")
     assert out.suffix == ".svg"
-    for label in ("Test chart", "Target 250,000 a year", "base", "bear (selected)", "Actual (best available figure)",
-                  "Units a year (thousands)"):
+    for label in (
+        "Test chart",
+        "Target 250,000 a year",
+        "base",
+        "bear (selected)",
+        "Actual (best available figure)",
+        "Units a year (thousands)",
+    ):
         assert label in text, label
     # end-of-line labels: 2032 totals in thousands
     for proj in lines.values():
@@ -49,7 +57,12 @@ def test_png_written(tmp_path):
 
 
 def test_forecast_band_drawn_under_the_lines(tmp_path):
-    years, p10, p50, p90 = [2026, 2027, 2028], [40_000, 30_000, 25_000], [60_000, 50_000, 45_000], [80_000, 78_000, 500_000]
+    years, p10, p50, p90 = (
+        [2026, 2027, 2028],
+        [40_000, 30_000, 25_000],
+        [60_000, 50_000, 45_000],
+        [80_000, 78_000, 500_000],
+    )
     out = plot_outlook(tmp_path / "band.svg", {"base": project()}, band=(years, p10, p50, p90))
     text = out.read_text(encoding="utf-8")
     assert "Calibrated forecast, P10 to P90" in text and "Calibrated forecast, P50" in text

@@ -36,10 +36,12 @@ def one(**kw) -> Lineup:
 
 def pair(successor_status="planned") -> Lineup:
     """P on sale since 2020 (peak 20,000) replaced by S in 2028 (a quarter of 2028, peak 8,000)."""
-    return Lineup([
-        Model("P", 2020, 20_000, status="on_sale", **SPLIT),
-        Model("S", 2028, 8_000, status=successor_status, launch_fraction=0.25, replaces="P", **SPLIT),
-    ])
+    return Lineup(
+        [
+            Model("P", 2020, 20_000, status="on_sale", **SPLIT),
+            Model("S", 2028, 8_000, status=successor_status, launch_fraction=0.25, replaces="P", **SPLIT),
+        ]
+    )
 
 
 def units(proj, model: str) -> dict[int, float]:
@@ -132,7 +134,11 @@ class TestAdjustments:
     def test_unknown_model_in_scenario(self):
         with pytest.raises(UnknownModelError) as info:
             project(one(), Scenario(cancel=("Alfetta",)))
-        assert "cancel" in str(info.value) and "'Alfetta'" in str(info.value) and "use a model in the lineup: X" in str(info.value)
+        assert (
+            "cancel" in str(info.value)
+            and "'Alfetta'" in str(info.value)
+            and "use a model in the lineup: X" in str(info.value)
+        )
 
     def test_cancellation(self):
         assert project(one(), Scenario(cancel=("x",)), 2026, 2030).totals.tolist() == [0.0] * 5
@@ -145,7 +151,9 @@ class TestAdjustments:
 
     def test_announced_dates(self):
         lu = one(launch_year=2028, announced_year=2026)
-        assert units(project(lu, Scenario(use_announced_dates=True), 2026, 2027), "X") == pytest.approx({2026: 5_000, 2027: 10_000})
+        assert units(project(lu, Scenario(use_announced_dates=True), 2026, 2027), "X") == pytest.approx(
+            {2026: 5_000, 2027: 10_000}
+        )
 
     def test_tariff_on_north_america_only_after_the_latest_actual(self):
         lu = one(status="on_sale", launch_year=2018)
@@ -302,16 +310,19 @@ class TestOneKernel:
 
     def test_curve_units_by_hand(self):
         from alfa_xl.model.engine.projection import curve_units
+
         # age 2 with decay 0.7: 0.5 + 0.5 e^-0.7; the successor's launch year keeps 1 - 0.25
         assert float(curve_units(2028, 2026, 0.5, 0.5, 0.7, 7, 0.15)) == pytest.approx(0.5 + 0.5 * E(-0.7))
-        assert float(curve_units(2028, 2026, 0.5, 0.5, 0.7, 7, 0.15, handover=2028, successor_fraction=0.25)) == pytest.approx(
-            0.75 * (0.5 + 0.5 * E(-0.7)))
+        assert float(
+            curve_units(2028, 2026, 0.5, 0.5, 0.7, 7, 0.15, handover=2028, successor_fraction=0.25)
+        ) == pytest.approx(0.75 * (0.5 + 0.5 * E(-0.7)))
         assert float(curve_units(2029, 2026, 0.5, 0.5, 0.7, 7, 0.15, handover=2028)) == 0.0
         assert float(curve_units(2029, 2026, 0.5, 0.5, 0.7, 7, 0.15, end_year=2028)) == 0.0
 
     def test_no_private_cross_module_imports(self):
         import ast
         import pathlib
+
         root = pathlib.Path(__file__).resolve().parents[1]
         engine = [root / "alfa_xl" / "model" / f"{n}.py" for n in ("engine/projection", "risk/simulate", "engine/gap")]
         for path in [*engine, *(root / "benchmarks").glob("*.py")]:
@@ -322,12 +333,18 @@ class TestOneKernel:
 
     def test_the_formula_is_written_once(self):
         import pathlib
+
         root = pathlib.Path(__file__).resolve().parents[1] / "alfa_xl" / "model"
-        users = [p.name for p in root.glob("**/*.py") if "lifecycle_share(" in p.read_text() and p.name not in ("curve.py", "calibration.py")]  # calibration fits the curve
+        users = [
+            p.name
+            for p in root.glob("**/*.py")
+            if "lifecycle_share(" in p.read_text() and p.name not in ("curve.py", "calibration.py")
+        ]  # calibration fits the curve
         assert users == ["projection.py"]
 
     def test_the_product_is_assembled_once(self):
         import pathlib
+
         root = pathlib.Path(__file__).resolve().parents[1] / "alfa_xl"
         for term in ("market_factor(", "tariff_weight(", "1.0 - np.asarray(successor_fraction"):
             users = sorted(p.name for p in root.glob("**/*.py") if term in p.read_text())
@@ -339,6 +356,7 @@ class TestOneKernel:
 
     def test_the_product_by_hand(self):
         from alfa_xl.model.engine.projection import projection_units
+
         # two models, three years with 2025 the latest actual; trend +10%, tariff -50% in North America
         per_peak = np.array([[0.5, 1.0, 0.8], [0.0, 0.25, 1.0]])
         peak = np.array([100.0, 40.0])
@@ -356,14 +374,18 @@ class TestOneKernel:
 
     def test_the_product_of_a_batch_of_paths(self):
         from alfa_xl.model.engine.projection import projection_units
+
         # path 1: no trend, no tariff; path 2: -20% market a year, North America lost
         per_peak = np.array([[[1.0, 1.0]], [[1.0, 1.0]]])
         shares = np.array([[0.5, 0.0, 0.5, 0.0]])
-        totals = projection_units(per_peak, [[10.0], [10.0]], shares, [2026, 2027], 2025, [0.0, -0.2], [0.0, -1.0], total=True)
+        totals = projection_units(
+            per_peak, [[10.0], [10.0]], shares, [2026, 2027], 2025, [0.0, -0.2], [0.0, -1.0], total=True
+        )
         assert np.allclose(totals, [[10.0, 10.0], [4.0, 3.2]], rtol=1e-12)
 
     def test_the_handover_rule(self):
         from alfa_xl.model.engine.projection import successor_handover
+
         # model 0 is followed by 1 (launch 2027, a quarter of the year), 1 by 2 (cancelled), 2 by none
         year, fraction = successor_handover([1, 2, -1], [2020, 2027, 2029], [True, True, False], [0.5, 0.25, 0.75])
         assert year.tolist() == [2027.0, np.inf, np.inf]

@@ -33,19 +33,21 @@ def test_build_backend_is_reproducible_and_ships_the_data():
 
 def test_ci_checks_the_release_before_the_tests():
     run = (ROOT / ".ci" / "run").read_text()
-    assert run.index("-m build") < run.index("twine\" check") < run.index("alfa-xl\" outlook") < run.index("-m pytest")
+    assert run.index("-m build") < run.index('twine" check') < run.index('alfa-xl" outlook') < run.index("-m pytest")
     assert run.rstrip().splitlines()[-1] == QUICKSTART[1]
 
 
-QUICKSTART = ('python3 -m venv .venv && .venv/bin/pip install ".[cli]" && .venv/bin/alfa-xl outlook',
-              'python3 -m venv .venv && .venv/bin/pip install ".[test]" && .venv/bin/python -m pytest')
+QUICKSTART = (
+    'python3 -m venv .venv && .venv/bin/pip install ".[cli]" && .venv/bin/alfa-xl outlook',
+    'python3 -m venv .venv && .venv/bin/pip install ".[test]" && .venv/bin/python -m pytest',
+)
 
 
 def test_ci_runs_the_quickstart_as_written():
     """Both Quickstart commands, word for word, in .ci/run, with nothing put on PATH first
     (the tests find the alfa-xl script beside the interpreter, not on PATH)."""
     readme = (ROOT / "README.md").read_text()
-    quickstart = readme[readme.index("## Quickstart"):readme.index("## Install")]
+    quickstart = readme[readme.index("## Quickstart") : readme.index("## Install")]
     assert re.findall(r"```bash\n(.*?)\n```", quickstart) == list(QUICKSTART)
     lines = (ROOT / ".ci" / "run").read_text().splitlines()
     assert lines[-2:] == list(QUICKSTART)

@@ -56,13 +56,20 @@ def test_scenarios_table():
     t = scenarios_table()
     assert t["Scenario"].tolist() == ["base", "bear", "bull", "plan", "track_record"]
     bear = t.set_index("Scenario").loc["bear"]
-    assert (bear["delay_years"], bear["peak_multiplier"], bear["na_tariff"], bear["market_trend"]) == (1, 0.8, -0.2, -0.02)
+    assert (bear["delay_years"], bear["peak_multiplier"], bear["na_tariff"], bear["market_trend"]) == (
+        1,
+        0.8,
+        -0.2,
+        -0.02,
+    )
     assert t["Reasoning"].str.len().min() > 80
 
 
 class TestRefreshBlocks:
     def test_blocks(self):
-        inputs = RefreshInputs(target=300_000, start_year=2026, end_year=2028, scenarios=("base", "bear"), lineup=growing())
+        inputs = RefreshInputs(
+            target=300_000, start_year=2026, end_year=2028, scenarios=("base", "bear"), lineup=growing()
+        )
         b = refresh_blocks(inputs)
         assert set(b) == {"scenarios", "compare", "gap"}
         assert [x.name for x in b["scenarios"]] == ["projection_base", "projection_bear"]
@@ -98,8 +105,16 @@ class TestGrid:
 
 @pytest.mark.parametrize(
     "value, expected",
-    [(np.int64(3), 3), (np.float64(2.5), 2.5), (float("nan"), None), (math.inf, None), (pd.NA, None), (None, None),
-     (np.bool_(True), True), ("text", "text")],
+    [
+        (np.int64(3), 3),
+        (np.float64(2.5), 2.5),
+        (float("nan"), None),
+        (math.inf, None),
+        (pd.NA, None),
+        (None, None),
+        (np.bool_(True), True),
+        ("text", "text"),
+    ],
 )
 def test_clean(value, expected):
     got = clean(value)

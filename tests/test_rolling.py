@@ -56,8 +56,14 @@ class TestScoresByHand:
         rows = []
         for a in (100.0, 120.0):
             row = {"Year": 2020, "Horizon": 1, "Actual": a}
-            quantiles = {"model": (90, 100, 115), "combination": (90, 100, 115), "no_change": (100, 100, 100),
-                         "rw": (80, 100, 125), "rw_drift": (70, 100, 140), "target_path": (np.nan, np.nan, np.nan)}
+            quantiles = {
+                "model": (90, 100, 115),
+                "combination": (90, 100, 115),
+                "no_change": (100, 100, 100),
+                "rw": (80, 100, 125),
+                "rw_drift": (70, 100, 140),
+                "target_path": (np.nan, np.nan, np.nan),
+            }
             for m, (lo, mid, hi) in quantiles.items():
                 row.update({f"{m} P10": lo, f"{m} P50": mid, f"{m} P90": hi})
             rows.append(row)
@@ -107,8 +113,10 @@ class TestNaiveByHand:
 
 # -- origins, weights, headline ------------------------------------------------------------------
 def shipped_years() -> set[int]:
-    with resources.as_file(resources.files("alfa_xl.model") / "data" / "history.csv") as p, \
-            open(p, encoding="utf-8") as fh:
+    with (
+        resources.as_file(resources.files("alfa_xl.model") / "data" / "history.csv") as p,
+        open(p, encoding="utf-8") as fh,
+    ):
         return {int(r["year"]) for r in csv.DictReader(fh)}
 
 
@@ -124,8 +132,17 @@ class TestOrigins:
 def made_up(actual, model, rwd):
     rows = []
     for a, m, r in zip(actual, model, rwd):
-        rows.append({"Actual": a, "model P10": m[0], "model P50": m[1], "model P90": m[2],
-                     "rw_drift P10": r[0], "rw_drift P50": r[1], "rw_drift P90": r[2]})
+        rows.append(
+            {
+                "Actual": a,
+                "model P10": m[0],
+                "model P50": m[1],
+                "model P90": m[2],
+                "rw_drift P10": r[0],
+                "rw_drift P50": r[1],
+                "rw_drift P90": r[2],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -167,6 +184,7 @@ class TestWeights:
 
     def test_forecast_says_which_and_by_how_much(self):
         from alfa_xl.model.evidence.forecast import forecast
+
         h = ro.headline()
         f = forecast(paths=500)
         assert f.method == h.method and f.headline == h.text()
@@ -191,6 +209,7 @@ class TestScenarioNames:
 class TestCommand:
     def test_rolling_json(self, capsys):
         from alfa_xl.cli import main
+
         assert main(["backtest", "--rolling", "--paths", "300", "--format", "json"]) == 0
         doc = json.loads(capsys.readouterr().out)
         assert [p["as_of"] for p in doc["points"]] == list(ro.rolling_origins())
@@ -202,6 +221,7 @@ class TestCommand:
 
     def test_rolling_refuses_a_single_origin(self, capsys):
         from alfa_xl.cli import main
+
         assert main(["backtest", "--rolling", "--as-of", "2018"]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "--rolling" in err[0]
@@ -211,8 +231,11 @@ class TestDatedPriors:
     def test_correlation_only_once_a_plan_revision_is_known(self):
         from alfa_xl.model.evidence.vintage import Vintage
         from alfa_xl.model.risk.uncertainty import Uncertainty
-        with resources.as_file(resources.files("alfa_xl.model") / "data" / "plan_paths.csv") as p, \
-                open(p, encoding="utf-8") as fh:
+
+        with (
+            resources.as_file(resources.files("alfa_xl.model") / "data" / "plan_paths.csv") as p,
+            open(p, encoding="utf-8") as fh,
+        ):
             first = min(r["as_of"] for r in csv.DictReader(fh) if not r["target_units"].strip())
         assert first == "2015-10"  # Marchionne: 400,000 by 2018 not achievable
         for y in ro.rolling_origins():
@@ -223,6 +246,7 @@ class TestDatedPriors:
 class TestOneRecipe:
     def test_the_forecast_of_today_is_the_replay_at_the_current_year(self):
         from alfa_xl.model.evidence.forecast import forecast
+
         f = forecast(paths=PATHS, combine=False).table().set_index("Year")
         r = replay(2026, paths=PATHS).table.set_index("Year").loc[f.index]
         for col in ("P10", "P50", "P90"):

@@ -13,14 +13,17 @@ from alfa_xl.model.engine.scenarios import Scenario, load_scenario
 from cli_support import one_line, write
 
 
-@pytest.mark.parametrize("pairs, named", [
-    ([("delay_years", 1), ("delay_years", 2)], "delay_years"),
-    ([("delay_years", 1), ("Delay Years", 0)], "Delay Years"),
-    ([("market_trend", 0.01), ("MARKET_TREND", 0.02)], "MARKET_TREND"),
-    ([("delay:Junior", 1), ("delays:  Junior", 2)], "delays:  Junior"),
-    ([("peak:Junior", 1.1), ("peak_multiplier:Junior", 0.9)], "peak_multiplier:Junior"),
-    ([("name", "a"), ("Name", "b")], "Name"),
-])
+@pytest.mark.parametrize(
+    "pairs, named",
+    [
+        ([("delay_years", 1), ("delay_years", 2)], "delay_years"),
+        ([("delay_years", 1), ("Delay Years", 0)], "Delay Years"),
+        ([("market_trend", 0.01), ("MARKET_TREND", 0.02)], "MARKET_TREND"),
+        ([("delay:Junior", 1), ("delays:  Junior", 2)], "delays:  Junior"),
+        ([("peak:Junior", 1.1), ("peak_multiplier:Junior", 0.9)], "peak_multiplier:Junior"),
+        ([("name", "a"), ("Name", "b")], "Name"),
+    ],
+)
 def test_scenario_parameter_given_twice_is_refused(pairs, named):
     with pytest.raises(ScenarioError) as err:
         Scenario.from_pairs(pairs)
@@ -33,11 +36,14 @@ def test_scenario_parameters_for_different_models_are_not_duplicates():
     assert dict(s.delays) == {"Junior": 1, "Tonale": 2}
 
 
-@pytest.mark.parametrize("rows", [
-    [["delay_years", 1], ["delay_years", 2]],
-    [["delay_years", 2], ["delay_years", 1]],
-    [["delay_years", 1], ["Delay Years", 0]],
-])
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [["delay_years", 1], ["delay_years", 2]],
+        [["delay_years", 2], ["delay_years", 1]],
+        [["delay_years", 1], ["Delay Years", 0]],
+    ],
+)
 def test_scenario_parameter_given_twice_at_a_cell(rows):
     out = udfs.alfa_total(2030, rows)
     assert isinstance(out, str) and out.startswith("#VALUE! ALFA_TOTAL: ") and "\n" not in out

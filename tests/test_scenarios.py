@@ -47,7 +47,10 @@ class TestBuiltins:
     def test_unknown_name(self):
         with pytest.raises(UnknownScenarioError) as info:
             get_scenario("optimistic")
-        assert str(info.value) == "scenario: unknown scenario (got 'optimistic'); use one of base, bear, bull, plan, track_record"
+        assert (
+            str(info.value)
+            == "scenario: unknown scenario (got 'optimistic'); use one of base, bear, bull, plan, track_record"
+        )
 
 
 class TestFromPairs:
@@ -62,13 +65,17 @@ class TestFromPairs:
         assert (s.name, s.delay_years, s.peak_multiplier, s.na_tariff) == ("bear+", 1, 0.8, -0.3)
 
     def test_two_column_frame_and_pairs(self):
-        frame = pd.DataFrame({"parameter": ["delay:Stelvio (next)", "use_announced_dates", None], "value": [1, "yes", None]})
+        frame = pd.DataFrame(
+            {"parameter": ["delay:Stelvio (next)", "use_announced_dates", None], "value": [1, "yes", None]}
+        )
         s = Scenario.from_pairs(frame)
         assert s.delays == (("Stelvio (next)", 1),) and s.use_announced_dates is True
         assert Scenario.from_pairs([("peak_multiplier", 0.5)]).peak_multiplier == 0.5
 
     def test_round_trip_through_to_frame(self):
-        s = Scenario(name="x", delay_years=1, delays=(("B", 2),), peak_multipliers=(("A", 1.5),), cancel=("C",), na_tariff=-0.1)
+        s = Scenario(
+            name="x", delay_years=1, delays=(("B", 2),), peak_multipliers=(("A", 1.5),), cancel=("C",), na_tariff=-0.1
+        )
         assert Scenario.from_pairs(s.to_frame(), base=None) == s
 
     def test_hashable_and_equal_by_value(self):
@@ -101,7 +108,9 @@ class TestFromPairs:
     def test_frame_of_wrong_shape(self):
         with pytest.raises(ScenarioError) as info:
             Scenario.from_pairs(pd.DataFrame({"a": [1], "b": [2], "c": [3]}))
-        assert "scenario table" in str(info.value) and "3 columns" in str(info.value) and "two columns" in str(info.value)
+        assert (
+            "scenario table" in str(info.value) and "3 columns" in str(info.value) and "two columns" in str(info.value)
+        )
 
     def test_direct_construction_is_validated(self):
         with pytest.raises(ScenarioError, match="na_tariff"):
@@ -119,8 +128,11 @@ class TestCheckModels:
 
     @pytest.mark.parametrize(
         "scenario, field",
-        [(Scenario(delays=(("Alfetta", 1),)), "delay:Alfetta"), (Scenario(peak_multipliers=(("Alfetta", 2),)), "peak:Alfetta"),
-         (Scenario(cancel=("Alfetta",)), "cancel")],
+        [
+            (Scenario(delays=(("Alfetta", 1),)), "delay:Alfetta"),
+            (Scenario(peak_multipliers=(("Alfetta", 2),)), "peak:Alfetta"),
+            (Scenario(cancel=("Alfetta",)), "cancel"),
+        ],
     )
     def test_unknown_model(self, scenario, field):
         with pytest.raises(UnknownModelError) as info:
@@ -138,7 +150,11 @@ class TestLoadScenario:
     def test_missing_file(self, tmp_path):
         with pytest.raises(ScenarioError) as info:
             load_scenario(tmp_path / "none.csv")
-        assert "scenario file" in str(info.value) and "none.csv" in str(info.value) and "existing CSV file" in str(info.value)
+        assert (
+            "scenario file" in str(info.value)
+            and "none.csv" in str(info.value)
+            and "existing CSV file" in str(info.value)
+        )
 
     def test_empty_file(self, tmp_path):
         p = tmp_path / "empty.csv"

@@ -69,7 +69,10 @@ class TestCalibration:
         # plan_2014.csv: Giulia planned 2015 built 2016, Stelvio 2016 -> 2017, compact SUV
         # 2016-2018 (midpoint 2017) -> 2022; five more models never built: 8 planned.
         slips = [2016 - 2015, 2017 - 2016, 2022 - 2017]
-        with resources.as_file(resources.files("alfa_xl.model") / "data" / "peak_realisation.csv") as p, open(p, newline="") as fh:
+        with (
+            resources.as_file(resources.files("alfa_xl.model") / "data" / "peak_realisation.csv") as p,
+            open(p, newline="") as fh,
+        ):
             rows = [r for r in csv.DictReader(fh) if r["counted"] == "yes"]
         # built models' peaks against the peak assumed before launch, one row per model
         logs = [math.log(float(r["actual_peak"]) / float(r["planned_peak"])) for r in rows]
@@ -87,7 +90,10 @@ class TestCalibration:
         assert u.peak_sigma == pytest.approx(sd)
         assert u.trend_sigma == 0.0  # the market is inside the brand's yearly noise
         assert u.tariff_sigma == pytest.approx(round(1 - 5652 / 8830, 2))  # US 2025 vs 2024 (NOTES.md)
-        with resources.as_file(resources.files("alfa_xl.model") / "data" / "history.csv") as p, open(p, newline="") as fh:
+        with (
+            resources.as_file(resources.files("alfa_xl.model") / "data" / "history.csv") as p,
+            open(p, newline="") as fh,
+        ):
             hist = sorted((int(r["year"]), float(r["units"])) for r in csv.DictReader(fh))
         steps = [(b[0] - a[0], math.log(b[1] / a[1])) for a, b in zip(hist, hist[1:])]
         assert u.volume_sigma == pytest.approx(math.sqrt(sum(d * d for _, d in steps) / sum(g for g, _ in steps)))
@@ -97,13 +103,16 @@ class TestCalibration:
 
 # -- distributions ------------------------------------------------------------------------------
 class TestSlip:
-    @pytest.mark.parametrize("scenario, mu", [
-        # slips drawn from the stated date, the scenario's delay counted inside the draw:
-        # mean max(7/3, delay) for every scenario whose delay is below the record's mean
-        ("base", 7 / 3),
-        ("bear", 7 / 3),
-        ("track_record", 7 / 3),
-    ])
+    @pytest.mark.parametrize(
+        "scenario, mu",
+        [
+            # slips drawn from the stated date, the scenario's delay counted inside the draw:
+            # mean max(7/3, delay) for every scenario whose delay is below the record's mean
+            ("base", 7 / 3),
+            ("bear", 7 / 3),
+            ("track_record", 7 / 3),
+        ],
+    )
     def test_poisson_moments(self, scenario, mu):
         d = draw(N, seed=11, scenario=scenario)
         k = d.slip[:, columns(PLANNED)].astype(float)
@@ -154,12 +163,18 @@ class TestCancellation:
     def test_firmness_moves_the_odds(self):
         u = NONE.with_(cancel_near=0.5, cancel_probability=0.5, confirmed_odds=0.5, rumour_odds=3.0)
         lead = np.array([1, 1, 1])
-        assert u.cancel_probabilities(lead, ["confirmed", "dated", "rumour"]).tolist() == pytest.approx([1 / 3, 0.5, 0.75])
+        assert u.cancel_probabilities(lead, ["confirmed", "dated", "rumour"]).tolist() == pytest.approx(
+            [1 / 3, 0.5, 0.75]
+        )
 
     def test_reported_cancelled_model_drawn_only_when_the_scenario_keeps_it(self):
         esuv = columns(["US E-SUV"])[0]
         u = Uncertainty()
-        assert not draw(2000, seed=1, scenario="base", uncertainty=u.with_(revival_probability=0.0)).cancelled[:, esuv].any()
+        assert (
+            not draw(2000, seed=1, scenario="base", uncertainty=u.with_(revival_probability=0.0))
+            .cancelled[:, esuv]
+            .any()
+        )
         # left out by the scenario: built after all on 20% of paths (revival_probability)
         assert abs(1 - draw(N, seed=1, scenario="base").cancelled[:, esuv].mean() - 0.2) < se4(math.sqrt(0.2 * 0.8))
         # plan: announced 2027, lead 1 -> the near class, 0.4
@@ -207,7 +222,9 @@ class TestMarket:
     @pytest.mark.parametrize("scenario", ["base", "bear", "bull"])
     def test_trend_and_tariff_normal_around_the_scenario(self, scenario):
         sc = get_scenario(scenario)
-        d = draw(N, seed=15, scenario=sc, uncertainty=Uncertainty().with_(trend_sigma=0.02 / Z90, tariff_sigma=0.2 / Z90))
+        d = draw(
+            N, seed=15, scenario=sc, uncertainty=Uncertainty().with_(trend_sigma=0.02 / Z90, tariff_sigma=0.2 / Z90)
+        )
         assert abs(d.market_trend.mean() - sc.market_trend) < se4(0.02 / Z90)
         assert abs(d.market_trend.std() - 0.02 / Z90) < 4 * (0.02 / Z90) / math.sqrt(2 * N)
         assert abs(d.na_tariff.mean() - sc.na_tariff) < se4(0.2 / Z90)
@@ -246,7 +263,9 @@ class TestZeroSpread:
     @pytest.mark.parametrize("scenario", list(BUILTIN))
     @pytest.mark.parametrize("horizon", [(2026, 2035), (2015, 2040)])
     def test_reproduces_the_deterministic_projection(self, scenario, horizon):
-        sim = simulate(scenario=scenario, start_year=horizon[0], end_year=horizon[1], paths=500, seed=3, uncertainty=NONE)
+        sim = simulate(
+            scenario=scenario, start_year=horizon[0], end_year=horizon[1], paths=500, seed=3, uncertainty=NONE
+        )
         expected = project(scenario=scenario, start_year=horizon[0], end_year=horizon[1]).totals
         assert_allclose(sim.totals, np.broadcast_to(expected, sim.totals.shape), rtol=1e-12, atol=1e-9)
         assert_allclose(sim.deterministic, expected, rtol=1e-12)
@@ -273,17 +292,26 @@ class TestEachPathIsAProjection:
         for p in range(40):
             moved = [i for i in range(len(names)) if d.slip[p, i] or d.cancelled[p, i] or d.peak_multiplier[p, i] != 1]
             sc = Scenario(
-                name=f"path {p}", use_announced_dates=True, include_reported_cancelled=True,
+                name=f"path {p}",
+                use_announced_dates=True,
+                include_reported_cancelled=True,
                 delays=tuple((names[i], int(d.slip[p, i])) for i in moved if d.slip[p, i]),
                 peak_multipliers=tuple((names[i], float(d.peak_multiplier[p, i])) for i in moved),
                 cancel=tuple(names[i] for i in moved if d.cancelled[p, i]),
-                market_trend=float(d.market_trend[p]), na_tariff=float(d.na_tariff[p]),
+                market_trend=float(d.market_trend[p]),
+                na_tariff=float(d.na_tariff[p]),
             )
-            assert_allclose(sim.totals[p], project(scenario=sc, start_year=2026, end_year=2040).totals, rtol=1e-12, atol=1e-9)
+            assert_allclose(
+                sim.totals[p], project(scenario=sc, start_year=2026, end_year=2040).totals, rtol=1e-12, atol=1e-9
+            )
 
     def test_successor_cancelled_predecessor_runs_on(self):
-        lu = Lineup([Model("P", 2020, 20_000, status="on_sale", **SPLIT),
-                     Model("S", 2028, 8_000, launch_fraction=0.25, replaces="P", **SPLIT)])
+        lu = Lineup(
+            [
+                Model("P", 2020, 20_000, status="on_sale", **SPLIT),
+                Model("S", 2028, 8_000, launch_fraction=0.25, replaces="P", **SPLIT),
+            ]
+        )
         u = NONE.with_(cancel_probability=1.0, cancel_near=1.0)
         sim = simulate(lu, "base", 2027, 2030, paths=5, seed=1, uncertainty=u)
         only_p = project(lu, Scenario(name="c", cancel=("S",)), 2027, 2030).totals
@@ -294,8 +322,10 @@ class TestEachPathIsAProjection:
 class TestReproducible:
     def test_same_seed_same_paths_whatever_the_chunk_size(self):
         n = 2 * BLOCK + 1234  # three random streams, chunks straddling their boundaries
-        runs = [simulate(paths=n, seed=42, start_year=2026, end_year=2032, chunk_paths=c).totals
-                for c in (None, 777, 5000, BLOCK, BLOCK + 1, n)]
+        runs = [
+            simulate(paths=n, seed=42, start_year=2026, end_year=2032, chunk_paths=c).totals
+            for c in (None, 777, 5000, BLOCK, BLOCK + 1, n)
+        ]
         for r in runs[1:]:
             assert_array_equal(r, runs[0])
 
@@ -303,7 +333,9 @@ class TestReproducible:
         assert_array_equal(simulate(paths=40, seed=9, chunk_paths=1).totals, simulate(paths=40, seed=9).totals)
 
     def test_more_paths_extend_fewer(self):
-        assert_array_equal(simulate(paths=BLOCK + 3000, seed=7).totals[:BLOCK + 100], simulate(paths=BLOCK + 100, seed=7).totals)
+        assert_array_equal(
+            simulate(paths=BLOCK + 3000, seed=7).totals[: BLOCK + 100], simulate(paths=BLOCK + 100, seed=7).totals
+        )
         assert_array_equal(simulate(paths=10_000, seed=7).totals[:3000], simulate(paths=3000, seed=7).totals)
 
     def test_a_model_keeps_its_draws_when_the_lineup_or_scenario_changes(self):
@@ -320,8 +352,8 @@ class TestReproducible:
     def test_draws_of_a_later_range_match(self):
         whole = draw(BLOCK + 50, seed=3)
         part = draw(100, seed=3, first_path=BLOCK - 50)
-        assert_array_equal(part.slip, whole.slip[BLOCK - 50:])
-        assert_array_equal(part.peak_multiplier, whole.peak_multiplier[BLOCK - 50:])
+        assert_array_equal(part.slip, whole.slip[BLOCK - 50 :])
+        assert_array_equal(part.peak_multiplier, whole.peak_multiplier[BLOCK - 50 :])
 
     def test_different_seeds_differ(self):
         assert not np.array_equal(simulate(paths=500, seed=1).totals, simulate(paths=500, seed=2).totals)
@@ -407,10 +439,16 @@ class TestTornado:
         # slip: Poisson(7/3) P10 = 1, P90 = 4 -> launched 2027 (age 1, the peak) or 2030 (nothing yet)
         assert t.loc["Launch slip, planned models", ["Low", "High"]].tolist() == pytest.approx([0.0, 10_000.0])
         k = Z90 * u.peak_sigma
-        assert t.loc["Peak realisation, planned models", ["Low", "High"]].tolist() == pytest.approx([base * math.exp(-k), base * math.exp(k)])
+        assert t.loc["Peak realisation, planned models", ["Low", "High"]].tolist() == pytest.approx(
+            [base * math.exp(-k), base * math.exp(k)]
+        )
         g = 0.02  # trend P10/P90 = -2% / +2% over 3 years after 2025
-        assert t.loc["Market trend", ["Low", "High"]].tolist() == pytest.approx([base * (1 - g) ** 3, base * (1 + g) ** 3])
-        assert t.loc["North America tariff effect", ["Low", "High"]].tolist() == pytest.approx([base * (1 - 0.2 * 0.3), base * (1 + 0.2 * 0.3)])
+        assert t.loc["Market trend", ["Low", "High"]].tolist() == pytest.approx(
+            [base * (1 - g) ** 3, base * (1 + g) ** 3]
+        )
+        assert t.loc["North America tariff effect", ["Low", "High"]].tolist() == pytest.approx(
+            [base * (1 - 0.2 * 0.3), base * (1 + 0.2 * 0.3)]
+        )
         assert t.loc["X built or cancelled", ["Low", "High"]].tolist() == pytest.approx([0.0, base])
         assert_allclose(t["Scenario"], base)
 
@@ -432,11 +470,20 @@ class TestTornado:
 
 # -- bad input -------------------------------------------------------------------------------------------
 class TestBadInput:
-    @pytest.mark.parametrize("paths, problem", [
-        (0, "outside 1 to 1,000,000 (got 0)"), (-5, "outside 1 to 1,000,000 (got -5)"), (1.5, "not a whole number"),
-        (MAX_PATHS + 1, "outside 1 to 1,000,000 (got 1000001)"), (10**12, "outside 1 to 1,000,000 (got 1000000000000)"),
-        ("many", "not a number"), (True, "not a number"), (float("nan"), "missing (got nan)"), (None, "paths: missing;"),
-    ])
+    @pytest.mark.parametrize(
+        "paths, problem",
+        [
+            (0, "outside 1 to 1,000,000 (got 0)"),
+            (-5, "outside 1 to 1,000,000 (got -5)"),
+            (1.5, "not a whole number"),
+            (MAX_PATHS + 1, "outside 1 to 1,000,000 (got 1000001)"),
+            (10**12, "outside 1 to 1,000,000 (got 1000000000000)"),
+            ("many", "not a number"),
+            (True, "not a number"),
+            (float("nan"), "missing (got nan)"),
+            (None, "paths: missing;"),
+        ],
+    )
     def test_paths(self, paths, problem):
         with pytest.raises(SimulationError) as exc:
             simulate(paths=paths)
@@ -466,10 +513,19 @@ class TestBadInput:
         with pytest.raises(AlfaInputError, match=r"^year: .*give a year from 2026 to 2035"):
             sim.probability(400_000, year)
 
-    @pytest.mark.parametrize("field, value", [
-        ("slip_mean", -1), ("slip_mean", 11), ("cancel_probability", 1.5), ("peak_sigma", -0.1),
-        ("trend_sigma", 0.5), ("tariff_sigma", 2), ("correlation", -0.2), ("correlation", "high"),
-    ])
+    @pytest.mark.parametrize(
+        "field, value",
+        [
+            ("slip_mean", -1),
+            ("slip_mean", 11),
+            ("cancel_probability", 1.5),
+            ("peak_sigma", -0.1),
+            ("trend_sigma", 0.5),
+            ("tariff_sigma", 2),
+            ("correlation", -0.2),
+            ("correlation", "high"),
+        ],
+    )
     def test_uncertainty(self, field, value):
         with pytest.raises(SimulationError, match=rf"^{field}: "):
             Uncertainty().with_(**{field: value})
@@ -484,7 +540,24 @@ class TestBadInput:
 # -- command line ------------------------------------------------------------------------------------------
 class TestCommandLine:
     def test_json_matches_the_engine(self, capsys):
-        assert main(["simulate", "--paths", "2000", "--seed", "5", "--year", "2031", "--target", "90000", "--format", "json"]) == 0
+        assert (
+            main(
+                [
+                    "simulate",
+                    "--paths",
+                    "2000",
+                    "--seed",
+                    "5",
+                    "--year",
+                    "2031",
+                    "--target",
+                    "90000",
+                    "--format",
+                    "json",
+                ]
+            )
+            == 0
+        )
         doc = json.loads(capsys.readouterr().out)
         sim = simulate(paths=2000, seed=5, end_year=2031)
         assert doc["inputs"]["end_year"] == 2031 and doc["inputs"]["paths"] == 2000
@@ -507,12 +580,21 @@ class TestCommandLine:
         assert "Probability of reaching 400,000 in 2032" in text and "Tornado" in text
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 20_000
 
-    @pytest.mark.parametrize("args, word", [
-        (["--paths", "0"], "paths"), (["--paths", "5000000"], "paths"), (["--seed", "-3"], "seed"),
-        (["--target", "0"], "target"), (["--year", "2070"], "year"), (["--year", "2020"], "year"),
-        (["--scenario", "moon"], "scenario"), (["--plot", "chart.gif"], "plot"), (["--format", "xml"], "format"),
-        (["--start", "2031", "--end", "2030"], "end_year"),
-    ])
+    @pytest.mark.parametrize(
+        "args, word",
+        [
+            (["--paths", "0"], "paths"),
+            (["--paths", "5000000"], "paths"),
+            (["--seed", "-3"], "seed"),
+            (["--target", "0"], "target"),
+            (["--year", "2070"], "year"),
+            (["--year", "2020"], "year"),
+            (["--scenario", "moon"], "scenario"),
+            (["--plot", "chart.gif"], "plot"),
+            (["--format", "xml"], "format"),
+            (["--start", "2031", "--end", "2030"], "end_year"),
+        ],
+    )
     def test_bad_input_exit_2_and_one_line(self, capsys, args, word):
         assert main(["simulate", "-n", "50", *args]) == 2
         err = capsys.readouterr().err.strip()
@@ -522,18 +604,29 @@ class TestCommandLine:
         import os
 
         env = dict(os.environ, FORCE_COLOR="1")  # rich treats stderr as a terminal
-        done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "simulate", "-n", "200000"],
-                              capture_output=True, text=True, timeout=120, env=env)
+        done = subprocess.run(
+            [sys.executable, "-m", "alfa_xl.cli", "simulate", "-n", "200000"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
         assert done.returncode == 0, done.stderr
         assert "simulating" in done.stderr and "/200,000 paths" in done.stderr
         assert "simulating" not in done.stdout  # the bar stays off stdout
 
     def test_installed_script(self):
-        done = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "simulate", "-n", "300", "-f", "json"],
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "alfa_xl.cli", "simulate", "-n", "300", "-f", "json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         assert 0 <= json.loads(done.stdout)["probability"] <= 1
-        bad = subprocess.run([sys.executable, "-m", "alfa_xl.cli", "simulate", "-n", "0"], capture_output=True, text=True, timeout=120)
+        bad = subprocess.run(
+            [sys.executable, "-m", "alfa_xl.cli", "simulate", "-n", "0"], capture_output=True, text=True, timeout=120
+        )
         assert bad.returncode == 2 and bad.stderr.count("\n") == 1
 
 
@@ -543,7 +636,9 @@ class TestRiskBlocks:
         from alfa_xl.book.tables.report import RefreshInputs, blocks_to_grid
         from alfa_xl.book.tables.risk import RISK_BLOCKS, risk_blocks
 
-        inputs = RefreshInputs(target=90_000, start_year=2026, end_year=2032, scenarios=("bear", "base"), compare_year=2031)
+        inputs = RefreshInputs(
+            target=90_000, start_year=2026, end_year=2032, scenarios=("bear", "base"), compare_year=2031
+        )
         blocks = risk_blocks(inputs, paths=1500, seed=3)
         assert tuple(b.name for b in blocks) == RISK_BLOCKS
         fan, chance, torn = (b.frame for b in blocks)
@@ -580,6 +675,7 @@ def test_docstring_examples(name):
 class TestYearToDate:
     def test_first_year_takes_the_nowcast_quantile_of_its_rank(self):
         from alfa_xl.model.evidence.nowcast import nowcast
+
         n = 2_000
         plain = simulate(paths=n, seed=8, end_year=2028)
         got = simulate(paths=n, seed=8, end_year=2028, ytd=33_020, ytd_months=6)
@@ -594,12 +690,15 @@ class TestYearToDate:
         got = simulate(paths=300, seed=8, end_year=2027, ytd=70_000, ytd_months=12)
         assert_allclose(got.totals[:, 0], 70_000.0)
 
-    @pytest.mark.parametrize("kwargs, word", [
-        (dict(ytd=30_000), "ytd_months"),
-        (dict(ytd_months=6), "ytd"),
-        (dict(ytd=30_000, ytd_months=6, start_year=2027), "start_year"),
-        (dict(ytd=-5, ytd_months=6), "units"),
-    ])
+    @pytest.mark.parametrize(
+        "kwargs, word",
+        [
+            (dict(ytd=30_000), "ytd_months"),
+            (dict(ytd_months=6), "ytd"),
+            (dict(ytd=30_000, ytd_months=6, start_year=2027), "start_year"),
+            (dict(ytd=-5, ytd_months=6), "units"),
+        ],
+    )
     def test_bad_input(self, kwargs, word):
         with pytest.raises(AlfaInputError) as e:
             simulate(paths=10, **kwargs)

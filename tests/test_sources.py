@@ -11,7 +11,10 @@ from alfa_xl.model.data.sources import fact, facts, history, latest_actual, plan
 
 
 def raw(name: str) -> list[dict[str, str]]:
-    with resources.as_file(resources.files("alfa_xl.model") / "data" / name) as p, open(p, newline="", encoding="utf-8") as fh:
+    with (
+        resources.as_file(resources.files("alfa_xl.model") / "data" / name) as p,
+        open(p, newline="", encoding="utf-8") as fh,
+    ):
         return list(csv.DictReader(fh))
 
 
@@ -50,8 +53,14 @@ class TestFacts:
 
     @pytest.mark.parametrize(
         "key, value",
-        [("global_units_2025", 73_000), ("global_units_h1_2025", 33_020), ("target_units", 400_000),
-         ("us_units_2025", 5_652), ("us_tariff_eu_cars", 0.15), (" Global_Units_2025 ", 73_000)],
+        [
+            ("global_units_2025", 73_000),
+            ("global_units_h1_2025", 33_020),
+            ("target_units", 400_000),
+            ("us_units_2025", 5_652),
+            ("us_tariff_eu_cars", 0.15),
+            (" Global_Units_2025 ", 73_000),
+        ],
     )
     def test_fact(self, key, value):
         assert fact(key) == value
@@ -72,9 +81,22 @@ def test_plan_tables_are_complete():
 class TestLineupBasis:
     """Issue 9 item 5: every default number of lineup.csv is sourced, derived or an assumption."""
 
-    NUMERIC = ("launch_year", "announced_year", "end_year", "hold_until", "launch_fraction", "peak_units", "plateau", "decay",
-               "decline_after", "decline_rate", "share_italy", "share_rest_of_europe", "share_north_america",
-               "share_rest_of_world")
+    NUMERIC = (
+        "launch_year",
+        "announced_year",
+        "end_year",
+        "hold_until",
+        "launch_fraction",
+        "peak_units",
+        "plateau",
+        "decay",
+        "decline_after",
+        "decline_rate",
+        "share_italy",
+        "share_rest_of_europe",
+        "share_north_america",
+        "share_rest_of_world",
+    )
 
     @staticmethod
     def evaluate(expression: str) -> float:
@@ -82,8 +104,14 @@ class TestLineupBasis:
         import ast
         import operator
 
-        ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-               ast.Pow: operator.pow, ast.USub: operator.neg}
+        ops = {
+            ast.Add: operator.add,
+            ast.Sub: operator.sub,
+            ast.Mult: operator.mul,
+            ast.Div: operator.truediv,
+            ast.Pow: operator.pow,
+            ast.USub: operator.neg,
+        }
 
         def ev(node):
             if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):

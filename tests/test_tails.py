@@ -35,8 +35,20 @@ class TestPlainPrecision:
 
 def solo(sigma: float) -> tuple[Lineup, Uncertainty]:
     """One model on sale, flat at 10,000 a year, Italy only: its total is 10,000 exp(V_t)."""
-    m = Model("Solo", 2015, 10_000.0, status="on_sale", plateau=1.0, decay=0.0, decline_after=50, decline_rate=0.0,
-              share_italy=1.0, share_rest_of_europe=0.0, share_north_america=0.0, share_rest_of_world=0.0)
+    m = Model(
+        "Solo",
+        2015,
+        10_000.0,
+        status="on_sale",
+        plateau=1.0,
+        decay=0.0,
+        decline_after=50,
+        decline_rate=0.0,
+        share_italy=1.0,
+        share_rest_of_europe=0.0,
+        share_north_america=0.0,
+        share_rest_of_world=0.0,
+    )
     return Lineup([m]), Uncertainty.none().with_(volume_sigma=sigma)
 
 
@@ -58,7 +70,7 @@ class TestClosedForm:
         s, b = 0.25, 1.0
         lu, u = solo(s)
         z1 = np.linspace(b / s, 12, 20_000)
-        dens = np.exp(-z1 ** 2 / 2) / math.sqrt(2 * math.pi)
+        dens = np.exp(-(z1**2) / 2) / math.sqrt(2 * math.pi)
         tail2 = np.array([1 - N01.cdf(b / s - z) for z in z1])
         both = float(np.trapezoid(dens * tail2, z1))
         exact = (1 - N01.cdf(b / s)) + (1 - N01.cdf(b / (s * math.sqrt(2)))) - both
@@ -85,8 +97,11 @@ class TestAgainstBruteForce:
         d = draw(n, 23, f.lineup, f.scenario, f.uncertainty, start_year=2026, end_year=2026, base_year=2025)
         planned = np.flatnonzero(frame.planned)
         stated = f.lineup.arrays["peak_units"][planned]
-        on_route = ((d.slip[:, planned] == 0) & ~d.cancelled[:, planned]
-                    & (d.peak_multiplier[:, planned] * frame.peak[planned] >= stated)).all(axis=1)
+        on_route = (
+            (d.slip[:, planned] == 0)
+            & ~d.cancelled[:, planned]
+            & (d.peak_multiplier[:, planned] * frame.peak[planned] >= stated)
+        ).all(axis=1)
         share = on_route.mean()
         p = plan_route_probability(frame)
         assert on_route.sum() > 100

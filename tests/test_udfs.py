@@ -19,7 +19,16 @@ E18 = math.exp(-1.8)  # the fitted default decay (blank curve cells)
 
 def one_model(peak=10_000.0, launch=2026.0, italy=1.0, rest=0.0, extra_blank_rows=1):
     """A one-model lineup range as Excel sends it (floats, None for blanks)."""
-    header = ["model", "launch_year", "peak_units", "share_italy", "share_rest_of_europe", "share_north_america", "share_rest_of_world", None]
+    header = [
+        "model",
+        "launch_year",
+        "peak_units",
+        "share_italy",
+        "share_rest_of_europe",
+        "share_north_america",
+        "share_rest_of_world",
+        None,
+    ]
     rows = [header, ["X", launch, peak, italy, rest, 0.0, 0.0, None]]
     return rows + [[None] * len(header)] * extra_blank_rows
 
@@ -47,7 +56,11 @@ class TestAlfaProject:
         assert out[1][out[0].index("US E-SUV")] == 0  # reported cancelled in base
 
     def test_by_region_and_total_match_by_model(self):
-        model, region, total = udfs.alfa_project(by="model"), udfs.alfa_project(by="region"), udfs.alfa_project(by="total")
+        model, region, total = (
+            udfs.alfa_project(by="model"),
+            udfs.alfa_project(by="region"),
+            udfs.alfa_project(by="total"),
+        )
         assert region[0] == ["Year", "Italy", "Rest of Europe", "North America", "Rest of world", "Total"]
         assert total[0] == ["Year", "Total"]
         for m, r, t in zip(model[1:], region[1:], total[1:]):
@@ -72,7 +85,8 @@ class TestAlfaProject:
 
     def test_bad_arguments_name_function_argument_and_fix(self):
         assert udfs.alfa_project(start_year=2031, end_year=2030) == (
-            "#VALUE! ALFA_PROJECT: end_year: before the start year (got 2030); give an end year on or after the start year 2031")
+            "#VALUE! ALFA_PROJECT: end_year: before the start year (got 2030); give an end year on or after the start year 2031"
+        )
         msg = udfs.alfa_project(by="brand")
         assert msg.startswith("#VALUE! ALFA_PROJECT: by: unknown choice (got 'brand'); use one of")
         msg = udfs.alfa_project([["peak:Junior", 20.0]])
@@ -98,7 +112,10 @@ class TestTotalAndGap:
         assert udfs.alfa_gap(5_000, 2027, None, one_model()) == pytest.approx(-5_000)  # beaten: negative
 
     def test_total_needs_a_year(self):
-        assert udfs.alfa_total(None) == "#VALUE! ALFA_TOTAL: year: missing (got an empty cell); give a whole year between 2000 and 2060, e.g. 2030"
+        assert (
+            udfs.alfa_total(None)
+            == "#VALUE! ALFA_TOTAL: year: missing (got an empty cell); give a whole year between 2000 and 2060, e.g. 2030"
+        )
 
     def test_gap_target_must_be_positive(self):
         assert udfs.alfa_gap(-1).startswith("#VALUE! ALFA_GAP: target: must be above 0 (got -1)")
@@ -107,7 +124,16 @@ class TestTotalAndGap:
 class TestGapTable:
     def test_columns_and_values(self):
         out = udfs.alfa_gap_table(20_000, None, 2026, 2028, one_model())
-        assert out[0] == ["Year", "Projection", "Target", "Gap", "Share of target", "Growth required", "Years to target", "Junior-equivalents"]
+        assert out[0] == [
+            "Year",
+            "Projection",
+            "Target",
+            "Gap",
+            "Share of target",
+            "Growth required",
+            "Years to target",
+            "Junior-equivalents",
+        ]
         for row, (year, units) in zip(out[1:], ONE_MODEL_UNITS.items()):
             assert row[0] == year
             assert row[1] == pytest.approx(units)
@@ -131,7 +157,9 @@ class TestGrowth:
         assert udfs.alfa_cagr(70000.0, "400,000", " 5 ") == pytest.approx((400000 / 70000) ** 0.2 - 1)
 
     def test_cagr_errors(self):
-        assert udfs.alfa_cagr(0, 400000, 5).startswith("#VALUE! ALFA_CAGR: start_value: must be above 0 (got 0); give the starting volume as a number above 0")
+        assert udfs.alfa_cagr(0, 400000, 5).startswith(
+            "#VALUE! ALFA_CAGR: start_value: must be above 0 (got 0); give the starting volume as a number above 0"
+        )
         assert udfs.alfa_cagr(None, 1, 1).startswith("#VALUE! ALFA_CAGR: start_value: missing")
 
     def test_years_to_target(self):
@@ -172,7 +200,9 @@ class TestTables:
     def test_fact(self):
         assert udfs.alfa_fact("global_units_2025") == 73000
         assert udfs.alfa_fact("  Global_Units_H1_2025 ") == 33020
-        assert udfs.alfa_fact("nope").startswith("#VALUE! ALFA_FACT: key: unknown fact (got 'nope'); use a key listed by ALFA_FACTS()")
+        assert udfs.alfa_fact("nope").startswith(
+            "#VALUE! ALFA_FACT: key: unknown fact (got 'nope'); use a key listed by ALFA_FACTS()"
+        )
 
 
 class TestCache:
@@ -211,7 +241,9 @@ class TestCache:
         bad = udfs.alfa_project([["delay_years", True]])
         assert bad.startswith("#VALUE! ALFA_PROJECT: scenario [delay_years]: not a number")
         assert isinstance(udfs.alfa_project(lineup=one_model(peak=1.0)), list)
-        assert udfs.alfa_project(lineup=one_model(peak=True)).startswith("#VALUE! ALFA_PROJECT: lineup [peak_units of 'X']")
+        assert udfs.alfa_project(lineup=one_model(peak=True)).startswith(
+            "#VALUE! ALFA_PROJECT: lineup [peak_units of 'X']"
+        )
 
     def test_cache_is_bounded(self):
         cache = xa.ResultCache(maxsize=3)

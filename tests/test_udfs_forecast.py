@@ -21,6 +21,7 @@ class TestRegistration:
 
     def test_alias_module(self):
         from alfa_xl import udfs as alias
+
         assert alias.alfa_forecast is udfs.alfa_forecast
 
 
@@ -55,19 +56,22 @@ class TestSpill:
         assert a == b
 
 
-@pytest.mark.parametrize("args, where", [
-    ([2024.0], "start_year: before the forecast starts"),
-    ([1990.0], "start_year: outside"),
-    ([2030.0, 2028.0], "end_year: before the start year"),
-    ([None, None, [10.0, 150.0]], "percentiles: outside 0 to 100"),
-    ([None, None, "median"], "percentiles: not a number"),
-    ([None, None, True], "percentiles: not a number (got TRUE)"),
-    ([None, None, None, -5.0], "paths: outside 1 to 100,000"),
-    ([None, None, None, 0.0], "paths: outside 1 to 100,000"),  # zero is a value, not a blank
-    ([None, None, None, 2.5], "paths: not a whole number"),
-    ([None, None, None, None, -1.0], "seed: negative"),
-    (["soon"], "start_year"),
-])
+@pytest.mark.parametrize(
+    "args, where",
+    [
+        ([2024.0], "start_year: before the forecast starts"),
+        ([1990.0], "start_year: outside"),
+        ([2030.0, 2028.0], "end_year: before the start year"),
+        ([None, None, [10.0, 150.0]], "percentiles: outside 0 to 100"),
+        ([None, None, "median"], "percentiles: not a number"),
+        ([None, None, True], "percentiles: not a number (got TRUE)"),
+        ([None, None, None, -5.0], "paths: outside 1 to 100,000"),
+        ([None, None, None, 0.0], "paths: outside 1 to 100,000"),  # zero is a value, not a blank
+        ([None, None, None, 2.5], "paths: not a whole number"),
+        ([None, None, None, None, -1.0], "seed: negative"),
+        (["soon"], "start_year"),
+    ],
+)
 def test_bad_input_is_one_line_naming_the_argument(args, where):
     out = cell(udfs.alfa_forecast, *args)
     assert isinstance(out, str) and out.startswith(f"#VALUE! ALFA_FORECAST: {where}")
@@ -81,9 +85,15 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _cells = st.one_of(
-    st.none(), st.just(""), st.booleans(), st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([2026.0, 2030.0, 2035.0, 2060.0, 2025.0, 1999.0, 10.0, 50.0, 90.0, 500.0, 0.5, -1.0, 46022.0, 2.0**53]),
-    st.text(max_size=8), st.sampled_from(["P10", "50%", "2030", "#N/A", "median"]),
+    st.none(),
+    st.just(""),
+    st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(
+        [2026.0, 2030.0, 2035.0, 2060.0, 2025.0, 1999.0, 10.0, 50.0, 90.0, 500.0, 0.5, -1.0, 46022.0, 2.0**53]
+    ),
+    st.text(max_size=8),
+    st.sampled_from(["P10", "50%", "2030", "#N/A", "median"]),
     st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2100, 1, 1)),
 )
 _args = st.one_of(_cells, st.lists(_cells, min_size=1, max_size=4))
@@ -91,7 +101,13 @@ _FUZZ = {"grid": 0, "message": 0}
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(start=_args, end=_args, ps=_args, seed=_args, paths=st.one_of(st.none(), st.sampled_from([1.0, 50.0, 300.0]), _cells))
+@given(
+    start=_args,
+    end=_args,
+    ps=_args,
+    seed=_args,
+    paths=st.one_of(st.none(), st.sampled_from([1.0, 50.0, 300.0]), _cells),
+)
 def test_fuzz_never_a_traceback(start, end, ps, seed, paths):
     if isinstance(paths, float) and paths == paths and paths > 2_000:
         paths = 2_000.0  # keep each example quick; the bounds are tested above

@@ -37,13 +37,33 @@ blank = st.sampled_from([None, "", "   "])
 errors = st.sampled_from(["#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"])
 numbers = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True, width=64),
-    st.integers(-10**6, 10**6).map(float),
-    st.sampled_from([0, 0.0, 2024.0, 2026.0, 2030.0, 2035.0, 2060.0, 1999.0, 400000.0, 73000.0, 0.1, -0.5, 5.0, 46022.0]),
+    st.integers(-(10**6), 10**6).map(float),
+    st.sampled_from(
+        [0, 0.0, 2024.0, 2026.0, 2030.0, 2035.0, 2060.0, 1999.0, 400000.0, 73000.0, 0.1, -0.5, 5.0, 46022.0]
+    ),
 )
 texts = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["base", " Bear ", "BULL", "plan", "track-record", "model", "region", " total ", "2030", "400,000",
-                     "10%", "global_units_2025", "nope", "#N/A", "delay_years", "=A1"]),
+    st.sampled_from(
+        [
+            "base",
+            " Bear ",
+            "BULL",
+            "plan",
+            "track-record",
+            "model",
+            "region",
+            " total ",
+            "2030",
+            "400,000",
+            "10%",
+            "global_units_2025",
+            "nope",
+            "#N/A",
+            "delay_years",
+            "=A1",
+        ]
+    ),
 )
 dates = st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2100, 12, 31))
 cells = st.one_of(blank, numbers, texts, st.booleans(), dates, errors)
@@ -60,8 +80,24 @@ def ranges(draw):
     return grid
 
 
-params = st.sampled_from(["delay_years", "peak_multiplier", "na_tariff", "market_trend", "cancel", "delay:Junior",
-                          "peak:Tonale successor", "delay:Tonale successor", "use_announced_dates", "base", "name", "Bogus", None, 0])
+params = st.sampled_from(
+    [
+        "delay_years",
+        "peak_multiplier",
+        "na_tariff",
+        "market_trend",
+        "cancel",
+        "delay:Junior",
+        "peak:Tonale successor",
+        "delay:Tonale successor",
+        "use_announced_dates",
+        "base",
+        "name",
+        "Bogus",
+        None,
+        0,
+    ]
+)
 scenario_ranges = st.lists(st.tuples(params, cells).map(list), min_size=1, max_size=5)
 
 
@@ -102,7 +138,7 @@ def arguments_for(func):
     @st.composite
     def draw_args(draw):
         args = [draw(argument) for _ in required]
-        for p in params_[len(required):]:
+        for p in params_[len(required) :]:
             if draw(st.booleans()):
                 break  # the rest omitted
             args.append(draw(argument))
@@ -141,8 +177,12 @@ def _bounded_cache():
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
 def test_fuzz(name):
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(arguments_for(FUNCTIONS[name]))
     def run(args):
         check(name, args)

@@ -70,11 +70,19 @@ class TestRegistration:
         out = io.StringIO()
         xlwings_udfs.generate_vba_wrapper("alfa_xl.udfs", udfs, out, workbook)
         text = out.getvalue()
-        assert "Function alfa_probability(Optional target, Optional year, Optional scenario, Optional paths, Optional seed)" in text
-        assert ("Function alfa_percentiles(Optional scenario, Optional start_year, Optional end_year, "
-                "Optional percentiles, Optional paths, Optional seed)") in text
+        assert (
+            "Function alfa_probability(Optional target, Optional year, Optional scenario, Optional paths, Optional seed)"
+            in text
+        )
+        assert (
+            "Function alfa_percentiles(Optional scenario, Optional start_year, Optional end_year, "
+            "Optional percentiles, Optional paths, Optional seed)"
+        ) in text
         assert "Function alfa_tornado(Optional year, Optional scenario)" in text
-        assert 'XLPy.CallUDF("alfa_xl.udfs", "alfa_tornado", Array(year, scenario), ThisWorkbook, Application.Caller)' in text
+        assert (
+            'XLPy.CallUDF("alfa_xl.udfs", "alfa_tornado", Array(year, scenario), ThisWorkbook, Application.Caller)'
+            in text
+        )
 
     def test_decorators_are_xlwings_windows_ones(self):
         assert xlwings.func is xlwings_udfs.xlfunc
@@ -125,12 +133,18 @@ class TestProbability:
         rng = [["parameter", "value"], ["market_trend", 0.05], ["delay_years", 1.0], ["", ""]]
         sc = udfs.xa.scenario(rng)
         col = simulate(scenario=sc, start_year=2030, end_year=2030, paths=1000, seed=2).totals[:, 0]
-        assert cell(udfs.alfa_probability, 100000.0, 2030.0, rng, 1000.0, 2.0) == np.count_nonzero(col >= 100_000) / 1000
+        assert (
+            cell(udfs.alfa_probability, 100000.0, 2030.0, rng, 1000.0, 2.0) == np.count_nonzero(col >= 100_000) / 1000
+        )
 
     def test_zeros_are_values_not_empty_cells(self):
         assert cell(udfs.alfa_probability, 0.0).startswith("#VALUE! ALFA_PROBABILITY: target: must be above 0 (got 0)")
-        assert cell(udfs.alfa_probability, None, 0.0).startswith("#VALUE! ALFA_PROBABILITY: year: outside 2000 to 2060 (got 0)")
-        assert cell(udfs.alfa_probability, None, None, None, 0.0).startswith("#VALUE! ALFA_PROBABILITY: paths: outside 1 to 100,000 (got 0)")
+        assert cell(udfs.alfa_probability, None, 0.0).startswith(
+            "#VALUE! ALFA_PROBABILITY: year: outside 2000 to 2060 (got 0)"
+        )
+        assert cell(udfs.alfa_probability, None, None, None, 0.0).startswith(
+            "#VALUE! ALFA_PROBABILITY: paths: outside 1 to 100,000 (got 0)"
+        )
         # seed 0 is a seed: the paths drawn with it, not the default seed's
         col = totals(start=2030, end=2030, paths=2000, seed=0)[:, 0]
         assert cell(udfs.alfa_probability, 90000.0, None, "base", 2000.0, 0.0) == np.count_nonzero(col >= 90_000) / 2000
@@ -188,24 +202,27 @@ class TestTornado:
 
 
 # -- bad input --------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("func, args, where", [
-    ("alfa_probability", [None, None, None, -5.0], "paths: outside 1 to 100,000"),
-    ("alfa_probability", [None, None, None, float(EXCEL_MAX_PATHS + 1)], "paths: outside 1 to 100,000"),
-    ("alfa_probability", [None, None, None, 2.5], "paths: not a whole number"),
-    ("alfa_probability", [None, None, None, None, -1.0], "seed: negative"),
-    ("alfa_probability", [None, None, None, None, 0.5], "seed: not a whole number"),
-    ("alfa_probability", [-400000.0], "target: must be above 0"),
-    ("alfa_probability", ["lots"], "target: not a number"),
-    ("alfa_probability", [None, 1990.0], "year: outside 2000 to 2060"),
-    ("alfa_probability", [None, None, "moon"], "scenario: unknown scenario"),
-    ("alfa_percentiles", [None, None, None, [10.0, 150.0]], "percentiles: outside 0 to 100"),
-    ("alfa_percentiles", [None, None, None, -1.0], "percentiles: outside 0 to 100"),
-    ("alfa_percentiles", [None, None, None, True], "percentiles: not a number (got TRUE)"),
-    ("alfa_percentiles", [None, None, None, "median"], "percentiles: not a number"),
-    ("alfa_percentiles", [None, 2030.0, 2028.0], "end_year: before the start year"),
-    ("alfa_tornado", [2070.0], "year: outside 2000 to 2060"),
-    ("alfa_tornado", [None, [["delay_years", "soon"]]], "scenario [delay_years]: not a number"),
-])
+@pytest.mark.parametrize(
+    "func, args, where",
+    [
+        ("alfa_probability", [None, None, None, -5.0], "paths: outside 1 to 100,000"),
+        ("alfa_probability", [None, None, None, float(EXCEL_MAX_PATHS + 1)], "paths: outside 1 to 100,000"),
+        ("alfa_probability", [None, None, None, 2.5], "paths: not a whole number"),
+        ("alfa_probability", [None, None, None, None, -1.0], "seed: negative"),
+        ("alfa_probability", [None, None, None, None, 0.5], "seed: not a whole number"),
+        ("alfa_probability", [-400000.0], "target: must be above 0"),
+        ("alfa_probability", ["lots"], "target: not a number"),
+        ("alfa_probability", [None, 1990.0], "year: outside 2000 to 2060"),
+        ("alfa_probability", [None, None, "moon"], "scenario: unknown scenario"),
+        ("alfa_percentiles", [None, None, None, [10.0, 150.0]], "percentiles: outside 0 to 100"),
+        ("alfa_percentiles", [None, None, None, -1.0], "percentiles: outside 0 to 100"),
+        ("alfa_percentiles", [None, None, None, True], "percentiles: not a number (got TRUE)"),
+        ("alfa_percentiles", [None, None, None, "median"], "percentiles: not a number"),
+        ("alfa_percentiles", [None, 2030.0, 2028.0], "end_year: before the start year"),
+        ("alfa_tornado", [2070.0], "year: outside 2000 to 2060"),
+        ("alfa_tornado", [None, [["delay_years", "soon"]]], "scenario [delay_years]: not a number"),
+    ],
+)
 def test_bad_input_is_one_line_naming_the_argument(func, args, where):
     out = cell(getattr(udfs, func), *args)
     assert isinstance(out, str) and out.startswith(f"#VALUE! {func.upper()}: {where}")
@@ -216,20 +233,75 @@ def test_bad_input_is_one_line_naming_the_argument(func, args, where):
 blank = st.sampled_from([None, "", "  ", 0.0])
 numbers = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(-10**7, 10**7).map(float),
-    st.sampled_from([1.0, 2.0, 50.0, 100.0, 500.0, 2026.0, 2030.0, 2035.0, 2060.0, 1999.0, 400000.0, 1e5, 1e5 + 1, 10.0, 90.0,
-                     -1.0, 0.5, 46022.0, 2.0**53, 2.0**63]),
+    st.integers(-(10**7), 10**7).map(float),
+    st.sampled_from(
+        [
+            1.0,
+            2.0,
+            50.0,
+            100.0,
+            500.0,
+            2026.0,
+            2030.0,
+            2035.0,
+            2060.0,
+            1999.0,
+            400000.0,
+            1e5,
+            1e5 + 1,
+            10.0,
+            90.0,
+            -1.0,
+            0.5,
+            46022.0,
+            2.0**53,
+            2.0**63,
+        ]
+    ),
 )
-texts = st.one_of(st.text(max_size=10), st.sampled_from(["base", " Bear ", "bull", "plan", "track-record", "P10", "50%",
-                                                         "400,000", "2030", "#N/A", "nope", "delay_years"]))
-cells = st.one_of(blank, numbers, texts, st.booleans(), st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2100, 1, 1)))
+texts = st.one_of(
+    st.text(max_size=10),
+    st.sampled_from(
+        [
+            "base",
+            " Bear ",
+            "bull",
+            "plan",
+            "track-record",
+            "P10",
+            "50%",
+            "400,000",
+            "2030",
+            "#N/A",
+            "nope",
+            "delay_years",
+        ]
+    ),
+)
+cells = st.one_of(
+    blank,
+    numbers,
+    texts,
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+)
 ranges = st.one_of(
     st.lists(cells, min_size=1, max_size=5),
-    st.lists(st.lists(cells, min_size=1, max_size=3), min_size=1, max_size=4).filter(lambda g: len({len(r) for r in g}) == 1),
-    st.lists(st.tuples(st.sampled_from(["delay_years", "peak_multiplier", "market_trend", "na_tariff", "cancel", "base", "x"]),
-                       cells).map(list), min_size=1, max_size=3),
+    st.lists(st.lists(cells, min_size=1, max_size=3), min_size=1, max_size=4).filter(
+        lambda g: len({len(r) for r in g}) == 1
+    ),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["delay_years", "peak_multiplier", "market_trend", "na_tariff", "cancel", "base", "x"]),
+            cells,
+        ).map(list),
+        min_size=1,
+        max_size=3,
+    ),
 )
 argument = st.one_of(cells, cells, ranges)
+
+
 # each argument either anything Excel can send, or (the "plausible" runs) an empty cell or a
 # value of the right kind, so that both the messages and the results get exercised
 def kinds(valid, plausible):
@@ -260,6 +332,7 @@ def paths_values(plausible=False):
     """Paths kept small in most cases so the fuzzing stays quick; large and invalid values still appear."""
     return kinds(st.integers(1, 300).map(float), plausible)
 
+
 def fuzz_case(name, args):
     FUZZ[name]["cases"] += 1
     f = getattr(udfs, name)
@@ -283,15 +356,24 @@ def fuzz_case(name, args):
 
 
 EXAMPLES = 150
-FUZZ_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.mark.parametrize("plausible", [False, True])
 def test_fuzz_probability(plausible):
     @FUZZ_SETTINGS
-    @given(target=targets(plausible), year=years(plausible), scenario=scenarios(plausible),
-           paths=paths_values(plausible), seed=seeds(plausible))
+    @given(
+        target=targets(plausible),
+        year=years(plausible),
+        scenario=scenarios(plausible),
+        paths=paths_values(plausible),
+        seed=seeds(plausible),
+    )
     def run(target, year, scenario, paths, seed):
         fuzz_case("alfa_probability", [target, year, scenario, paths, seed])
 
@@ -301,8 +383,14 @@ def test_fuzz_probability(plausible):
 @pytest.mark.parametrize("plausible", [False, True])
 def test_fuzz_percentiles(plausible):
     @FUZZ_SETTINGS
-    @given(scenario=scenarios(plausible), start=years(plausible), end=years(plausible), ps=percentile_values(plausible),
-           paths=paths_values(plausible), seed=seeds(plausible))
+    @given(
+        scenario=scenarios(plausible),
+        start=years(plausible),
+        end=years(plausible),
+        ps=percentile_values(plausible),
+        paths=paths_values(plausible),
+        seed=seeds(plausible),
+    )
     def run(scenario, start, end, ps, paths, seed):
         fuzz_case("alfa_percentiles", [scenario, start, end, ps, paths, seed])
 
@@ -322,9 +410,14 @@ def test_fuzz_tornado(plausible):
 def test_fuzz_counts(capsys):
     """Runs after the fuzz tests (file order): every function fuzzed, nothing escaped."""
     with capsys.disabled():
-        print("\nALFA_ risk fuzzing: " + "; ".join(
-            f"{n.upper()} {c['cases']} cases ({c['cases'] - c['messages']} results, {c['messages']} #VALUE! messages, "
-            f"{c['uncaught']} uncaught)" for n, c in FUZZ.items()))
+        print(
+            "\nALFA_ risk fuzzing: "
+            + "; ".join(
+                f"{n.upper()} {c['cases']} cases ({c['cases'] - c['messages']} results, {c['messages']} #VALUE! messages, "
+                f"{c['uncaught']} uncaught)"
+                for n, c in FUZZ.items()
+            )
+        )
     for name, c in FUZZ.items():
         assert c["cases"] >= 2 * EXAMPLES and c["uncaught"] == 0, name
         assert c["cases"] - c["messages"] >= EXAMPLES // 3, name  # results were exercised too

@@ -30,21 +30,35 @@ def registered():
 class TestErrorValues:
     @pytest.mark.parametrize("text", sorted(ERRORS))
     def test_error_in_a_scalar_argument_is_named(self, text):
-        assert cell(udfs.alfa_gap, ERRORS[text]) == f"#VALUE! ALFA_GAP: target: Excel error value {text} (got {text}); {FIX}"
+        assert (
+            cell(udfs.alfa_gap, ERRORS[text])
+            == f"#VALUE! ALFA_GAP: target: Excel error value {text} (got {text}); {FIX}"
+        )
 
     @pytest.mark.parametrize("text", sorted(ERRORS))
     def test_error_as_scenario_is_not_the_base_case(self, text):
-        assert cell(udfs.alfa_total, 2030.0, ERRORS[text]) == f"#VALUE! ALFA_TOTAL: scenario: Excel error value {text} (got {text}); {FIX}"
+        assert (
+            cell(udfs.alfa_total, 2030.0, ERRORS[text])
+            == f"#VALUE! ALFA_TOTAL: scenario: Excel error value {text} (got {text}); {FIX}"
+        )
 
     def test_error_inside_a_scenario_range(self):
         rng = (("delay_years", 1.0), ("peak_multiplier", ERRORS["#N/A"]))
-        assert cell(udfs.alfa_total, 2030.0, rng) == f"#VALUE! ALFA_TOTAL: scenario: Excel error value #N/A inside the range (got a range of 4 cells); {FIX}"
+        assert (
+            cell(udfs.alfa_total, 2030.0, rng)
+            == f"#VALUE! ALFA_TOTAL: scenario: Excel error value #N/A inside the range (got a range of 4 cells); {FIX}"
+        )
 
     def test_error_inside_a_lineup_range(self):
-        rows = (("model", "launch_year", "peak_units", "italy", "rest_of_europe", "north_america", "rest_of_world"),
-                ("X", 2026.0, ERRORS["#REF!"], 1.0, 0.0, 0.0, 0.0))
+        rows = (
+            ("model", "launch_year", "peak_units", "italy", "rest_of_europe", "north_america", "rest_of_world"),
+            ("X", 2026.0, ERRORS["#REF!"], 1.0, 0.0, 0.0, 0.0),
+        )
         out = cell(udfs.alfa_project, None, None, None, None, rows)
-        assert out == f"#VALUE! ALFA_PROJECT: lineup: Excel error value #REF! inside the range (got a range of 14 cells); {FIX}"
+        assert (
+            out
+            == f"#VALUE! ALFA_PROJECT: lineup: Excel error value #REF! inside the range (got a range of 14 cells); {FIX}"
+        )
 
     @pytest.mark.parametrize("name", sorted(registered()))
     def test_every_argument_of_every_function_names_an_error(self, name):
@@ -54,7 +68,10 @@ class TestErrorValues:
             assert a["options"].get("err_to_str") is True, (name, a["name"])
             com = [None] * i + [ERRORS["#DIV/0!"]]
             out = excel_call(func, *com)
-            assert out == [[f"#VALUE! {name.upper()}: {a['name']}: Excel error value #DIV/0! (got #DIV/0!); {FIX}"]], (name, a["name"])
+            assert out == [[f"#VALUE! {name.upper()}: {a['name']}: Excel error value #DIV/0! (got #DIV/0!); {FIX}"]], (
+                name,
+                a["name"],
+            )
 
     def test_error_text_typed_as_text_reads_the_same(self):
         assert udfs.alfa_fact(" #n/a ").startswith("#VALUE! ALFA_FACT: key: Excel error value #N/A (got #N/A)")
@@ -62,8 +79,10 @@ class TestErrorValues:
 
 class TestZerosAreValues:
     def test_zero_target_is_an_error_not_400000(self):
-        assert cell(udfs.alfa_gap, 0.0) == ("#VALUE! ALFA_GAP: target: must be above 0 (got 0); "
-                                             "give the target in units a year, above 0 (e.g. 400000), or leave it empty")
+        assert cell(udfs.alfa_gap, 0.0) == (
+            "#VALUE! ALFA_GAP: target: must be above 0 (got 0); "
+            "give the target in units a year, above 0 (e.g. 400000), or leave it empty"
+        )
 
     def test_zero_year_is_an_error(self):
         assert cell(udfs.alfa_total, 0.0).startswith("#VALUE! ALFA_TOTAL: year: outside 2000 to 2060 (got 0)")
@@ -77,11 +96,13 @@ class TestZerosAreValues:
     def test_zero_in_a_scenario_range_is_that_value(self):
         # market_trend 0 on top of bull (+2% a year) removes the trend: bull's 2030 total / 1.02^5
         with_zero = cell(udfs.alfa_total, 2030.0, (("base", "bull"), ("market_trend", 0.0)))
-        assert with_zero == pytest.approx(cell(udfs.alfa_total, 2030.0, "bull") / 1.02 ** 5)
+        assert with_zero == pytest.approx(cell(udfs.alfa_total, 2030.0, "bull") / 1.02**5)
 
     def test_zero_scenario_or_by_is_an_error(self):
         assert cell(udfs.alfa_total, 2030.0, 0.0).startswith("#VALUE! ALFA_TOTAL: scenario: not a scenario (got 0)")
-        assert cell(udfs.alfa_project, None, None, None, 0.0).startswith("#VALUE! ALFA_PROJECT: by: unknown choice (got 0)")
+        assert cell(udfs.alfa_project, None, None, None, 0.0).startswith(
+            "#VALUE! ALFA_PROJECT: by: unknown choice (got 0)"
+        )
 
     def test_empty_text_and_none_are_blank(self):
         assert cell(udfs.alfa_gap, "", "") == cell(udfs.alfa_gap) == cell(udfs.alfa_gap, None, None)

@@ -35,7 +35,13 @@ SIGNATURES = {
     "alfa_project": [("scenario", True), ("start_year", True), ("end_year", True), ("by", True), ("lineup", True)],
     "alfa_total": [("year", False), ("scenario", True), ("lineup", True)],
     "alfa_gap": [("target", True), ("year", True), ("scenario", True), ("lineup", True)],
-    "alfa_gap_table": [("target", True), ("scenario", True), ("start_year", True), ("end_year", True), ("lineup", True)],
+    "alfa_gap_table": [
+        ("target", True),
+        ("scenario", True),
+        ("start_year", True),
+        ("end_year", True),
+        ("lineup", True),
+    ],
     "alfa_cagr": [("start_value", False), ("end_value", False), ("years", False)],
     "alfa_years_to_target": [("current", False), ("growth", False), ("target", True)],
     "alfa_scenarios": [],
@@ -52,6 +58,7 @@ def registered():
 
 def com_lineup(extra_blank_rows: int = 2) -> tuple:
     """The shipped lineup CSV as COM delivers a range: numbers as float, blanks as ''."""
+
     def cell(text: str):
         try:
             return float(text)
@@ -127,7 +134,14 @@ class TestConversion:
         assert excel_call(udfs.alfa_total, dt.datetime(2030, 6, 30)) == excel_call(udfs.alfa_total, 2030.0)
 
     def test_scenario_range_with_trailing_blank_rows(self):
-        rng = (("delay_years", 1.0), ("peak_multiplier", 0.8), ("na_tariff", -0.2), ("market_trend", -0.02), ("", ""), (None, None))
+        rng = (
+            ("delay_years", 1.0),
+            ("peak_multiplier", 0.8),
+            ("na_tariff", -0.2),
+            ("market_trend", -0.02),
+            ("", ""),
+            (None, None),
+        )
         assert excel_call(udfs.alfa_total, 2030.0, rng) == excel_call(udfs.alfa_total, 2030.0, "bear")
 
     def test_lineup_range_as_com_sends_it_matches_the_shipped_lineup(self):
@@ -169,13 +183,19 @@ def vba_text(module) -> str:
 class TestVbaWrapper:
     def test_signatures_excel_registers(self):
         text = vba_text(udfs)
-        assert "Function alfa_project(Optional scenario, Optional start_year, Optional end_year, Optional by, Optional lineup)" in text
+        assert (
+            "Function alfa_project(Optional scenario, Optional start_year, Optional end_year, Optional by, Optional lineup)"
+            in text
+        )
         assert "Function alfa_total(year, Optional scenario, Optional lineup)" in text
         assert "Function alfa_gap(Optional target, Optional year, Optional scenario, Optional lineup)" in text
         assert "Function alfa_cagr(start_value, end_value, years)" in text
         assert "Function alfa_years_to_target(current, growth, Optional target)" in text
         assert "Function alfa_scenarios()" in text and "Function alfa_facts()" in text
-        assert 'XLPy.CallUDF("alfa_xl.udfs", "alfa_project", Array(scenario, start_year, end_year, by, lineup), ThisWorkbook, Application.Caller)' in text
+        assert (
+            'XLPy.CallUDF("alfa_xl.udfs", "alfa_project", Array(scenario, start_year, end_year, by, lineup), ThisWorkbook, Application.Caller)'
+            in text
+        )
         assert "Sub " not in text
         for name in registered():
             assert f"Function {name}(" in text, name

@@ -27,18 +27,18 @@ class TestParseNumberText:
         [
             ("400000", 400000.0),
             (" 400000 ", 400000.0),
-            ("1,234,567", 1234567.0),   # English grouping, several groups
-            ("1.234.567", 1234567.0),   # continental grouping, several groups
-            ("1 234", 1234.0),          # space grouping
+            ("1,234,567", 1234567.0),  # English grouping, several groups
+            ("1.234.567", 1234567.0),  # continental grouping, several groups
+            ("1 234", 1234.0),  # space grouping
             ("1\u00a0234\u00a0567", 1234567.0),  # no-break spaces, as Excel's French format writes
-            ("400,000", 400000.0),      # a lone comma followed by three digits: never a decimal mark here
+            ("400,000", 400000.0),  # a lone comma followed by three digits: never a decimal mark here
             ("1,234.5", 1234.5),
             ("1.234,5", 1234.5),
-            ("1 234,5", 1234.5),        # spaces group, so the comma is the decimal mark
-            ("0.125", 0.125),           # a leading 0 cannot start a thousands group
+            ("1 234,5", 1234.5),  # spaces group, so the comma is the decimal mark
+            ("0.125", 0.125),  # a leading 0 cannot start a thousands group
             ("33000.5", 33000.5),
             ("-1,234", -1234.0),
-            ("\u22125", -5.0),          # the typographic minus
+            ("\u22125", -5.0),  # the typographic minus
             ("+7", 7.0),
             (".5", 0.5),
             ("2.5e5", 250000.0),
@@ -71,7 +71,25 @@ class TestParseNumberText:
         assert all(r in info.value.problem for r in readings)
         assert "dot as decimal mark" in info.value.fix
 
-    @pytest.mark.parametrize("text", ["", "  ", "-", "lots", "inf", "nan", "1'234", "12,34,567", "1,234,56", "1 23", "1.2.3", "1,234.567.8", "1e", "0x10"])
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "",
+            "  ",
+            "-",
+            "lots",
+            "inf",
+            "nan",
+            "1'234",
+            "12,34,567",
+            "1,234,56",
+            "1 23",
+            "1.2.3",
+            "1,234.567.8",
+            "1e",
+            "0x10",
+        ],
+    )
     def test_not_numbers(self, text):
         with pytest.raises(v.NumberTextError):
             v.parse_number_text(text)
@@ -148,11 +166,19 @@ class TestYear:
     @pytest.mark.parametrize(
         "value, expected",
         [
-            (2030, 2030), (2030.0, 2030), (" 2031 ", "2031"), (np.int64(2029), 2029),
-            (dt.date(2032, 6, 30), 2032), (dt.datetime(2027, 12, 31, 23, 59), 2027), (pd.Timestamp("2028-03-01"), 2028),
+            (2030, 2030),
+            (2030.0, 2030),
+            (" 2031 ", "2031"),
+            (np.int64(2029), 2029),
+            (dt.date(2032, 6, 30), 2032),
+            (dt.datetime(2027, 12, 31, 23, 59), 2027),
+            (pd.Timestamp("2028-03-01"), 2028),
             ("2033-01-15", 2033),
             # Excel date serials: 45658 is 1 Jan 2025 and 47484 is 1 Jan 2030 (days since 30 Dec 1899)
-            (45658, 2025), (47484, 2030), (47483, 2029), (47484.75, 2030),
+            (45658, 2025),
+            (47484, 2030),
+            (47483, 2029),
+            (47484.75, 2030),
         ],
     )
     def test_years_and_dates(self, value, expected):
@@ -163,7 +189,15 @@ class TestYear:
         assert 130 * 365 + 32 + 2 == 47484
         assert v.excel_serial_year(47484) == 2030
 
-    @pytest.mark.parametrize("value, problem", [(0, "outside 2000 to 2060"), (2026.5, "not a whole number"), (1999, "outside 2000 to 2060"), (True, "not a number")])
+    @pytest.mark.parametrize(
+        "value, problem",
+        [
+            (0, "outside 2000 to 2060"),
+            (2026.5, "not a whole number"),
+            (1999, "outside 2000 to 2060"),
+            (True, "not a number"),
+        ],
+    )
     def test_bad_years(self, value, problem):
         with pytest.raises(HorizonError) as info:
             v.year(value, "start_year", error=HorizonError)
@@ -195,7 +229,9 @@ class TestOthers:
             with pytest.raises(AlfaInputError):
                 v.seed(bad, 5)
 
-    @pytest.mark.parametrize("value, expected", [(True, True), ("yes", True), ("FALSE", False), (0, False), (1.0, True), ("off", False)])
+    @pytest.mark.parametrize(
+        "value, expected", [(True, True), ("yes", True), ("FALSE", False), (0, False), (1.0, True), ("off", False)]
+    )
     def test_flag(self, value, expected):
         assert v.flag(value, "f") is expected
 

@@ -129,7 +129,11 @@ class TestProjectFile:
         old, new = theirs.openstream("VBA/Module1").read(), ours.openstream("VBA/Module1").read()
         cache = 1119  # MODULEOFFSET of Module1 in xlwings 0.37.8's dir stream
         assert new[:cache] == bytes(cache) and old[:cache] != bytes(cache)
-        assert bytes(decompress_stream(bytearray(new[cache:]))).decode("cp1252").startswith('Attribute VB_Name = "Module1"')
+        assert (
+            bytes(decompress_stream(bytearray(new[cache:])))
+            .decode("cp1252")
+            .startswith('Attribute VB_Name = "Module1"')
+        )
 
     def test_notice_names_the_generator_and_the_hash(self, committed):
         import hashlib
@@ -170,9 +174,23 @@ def test_libreoffice_reads_the_macros(book, tmp_path):
             raise RuntimeError("LibreOffice (soffice) is required in CI")
         pytest.skip("LibreOffice (soffice) not installed")
     profile = tmp_path / "profile"
-    subprocess.run([SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                    "--convert-to", "xlsm:Calc MS Excel 2007 VBA XML", "--outdir", str(tmp_path / "out"), str(book)],
-                   check=True, env=dict(os.environ, HOME=str(tmp_path)), capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsm:Calc MS Excel 2007 VBA XML",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(book),
+        ],
+        check=True,
+        env=dict(os.environ, HOME=str(tmp_path)),
+        capture_output=True,
+        timeout=180,
+    )
     with zipfile.ZipFile(tmp_path / "out" / book.name) as z:
         assert "xl/vbaProject.bin" in z.namelist(), "LibreOffice dropped the VBA project: it could not read it"
         again = z.read("xl/vbaProject.bin")

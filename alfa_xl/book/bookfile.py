@@ -26,7 +26,16 @@ from alfa_xl.book.xlsx import (
 )
 from alfa_xl.errors import AlfaInputError
 
-__all__ = ["ExcelError", "TableInfo", "XlCell", "BookFile", "sheet_rows", "item_text", "check_workbook_root", "STRICT_MAIN"]
+__all__ = [
+    "ExcelError",
+    "TableInfo",
+    "XlCell",
+    "BookFile",
+    "sheet_rows",
+    "item_text",
+    "check_workbook_root",
+    "STRICT_MAIN",
+]
 
 _RESAVE = "open and re-save the workbook in Excel, or build a new one with alfa-xl build-workbook"
 
@@ -70,7 +79,7 @@ def _is_date_code(code: str) -> bool:
             i += 1
         elif ch == "[":
             end = code.find("]", i)
-            inner = code[i + 1:end if end > 0 else len(code)].lower()
+            inner = code[i + 1 : end if end > 0 else len(code)].lower()
             if inner in ("h", "hh", "m", "mm", "s", "ss"):
                 plain.append("h")
             i = end if end > 0 else len(code)
@@ -107,11 +116,15 @@ class BookFile:
         self.sheet_parts: dict[str, str] = {}
         sheets = root.find(M + "sheets")
         seen: dict[str, str] = {}
-        for s in (sheets if sheets is not None else []):
+        for s in sheets if sheets is not None else []:
             rid = s.get(f"{{{NS['r']}}}id")
             name = s.get("name", "")
             if name.casefold() in seen:  # Excel compares sheet names without case
-                raise _bad(self.path, f"two sheets are named {name!r}" + (f" and {seen[name.casefold()]!r}" if seen[name.casefold()] != name else ""))
+                raise _bad(
+                    self.path,
+                    f"two sheets are named {name!r}"
+                    + (f" and {seen[name.casefold()]!r}" if seen[name.casefold()] != name else ""),
+                )
             seen[name.casefold()] = name
             if rid in rels:
                 part = rels[rid]
@@ -123,13 +136,16 @@ class BookFile:
         self.names: dict[str, str] = {}
         dn = root.find(M + "definedNames")
         named: dict[str, str] = {}
-        for d in (dn if dn is not None else []):
+        for d in dn if dn is not None else []:
             name = d.get("name") or ""
             if d.get("localSheetId") is None and name:
                 if name.casefold() in named:  # Excel compares names without case; which one counts is unknown
-                    raise _bad(self.path, f"the defined name {name} is defined twice",
-                               f"delete one of the two {name} in Formulas > Name Manager (keep the one on the right "
-                               "cells), then refresh")
+                    raise _bad(
+                        self.path,
+                        f"the defined name {name} is defined twice",
+                        f"delete one of the two {name} in Formulas > Name Manager (keep the one on the right "
+                        "cells), then refresh",
+                    )
                 named[name.casefold()] = name
                 self.names[name] = (d.text or "").strip()
         self._strings: list[str] | None = None
@@ -147,7 +163,11 @@ class BookFile:
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External":
                 continue
-            segs = target[1:].split("/") if target.startswith("/") else (folder.split("/") if folder else []) + target.split("/")
+            segs = (
+                target[1:].split("/")
+                if target.startswith("/")
+                else (folder.split("/") if folder else []) + target.split("/")
+            )
             stack: list[str] = []
             for s in segs:
                 if s == "..":
@@ -229,10 +249,10 @@ class BookFile:
                 root = self.pkg.xml("xl/styles.xml")
                 codes: dict[int, str] = dict(_BUILTIN_FORMATS)
                 nf = root.find(M + "numFmts")
-                for n in (nf if nf is not None else []):
+                for n in nf if nf is not None else []:
                     codes[int_attr(n, "numFmtId", -1, "xl/styles.xml", self.path, -1)] = n.get("formatCode", "")
                 xfs = root.find(M + "cellXfs")
-                for xf in (xfs if xfs is not None else []):
+                for xf in xfs if xfs is not None else []:
                     fid = int_attr(xf, "numFmtId", 0, "xl/styles.xml", self.path)
                     out.append("m/d/yyyy" if fid in _DATE_IDS else codes.get(fid, "General"))
             self._formats = out
@@ -257,7 +277,11 @@ class BookFile:
         formula: ``{(row, col): XlCell}``. Only the rows asked for are read."""
         part, rows = self._rows(sheet)
         out: dict[tuple[int, int], XlCell] = {}
-        numbers = range(within.r0, within.r1 + 1) if within is not None and within.r1 - within.r0 < len(rows) else sorted(rows)
+        numbers = (
+            range(within.r0, within.r1 + 1)
+            if within is not None and within.r1 - within.r0 < len(rows)
+            else sorted(rows)
+        )
         for r in numbers:
             row = rows.get(r)
             if row is None:
@@ -301,7 +325,9 @@ class BookFile:
             try:
                 return XlCell(_dt.datetime.fromisoformat(text.strip().removesuffix("Z")), formula, "yyyy-mm-dd")
             except ValueError:
-                raise _bad(self.path, f"{part}: cell {c.get('r')} holds the date {text[:30]!r}, not an ISO 8601 date") from None
+                raise _bad(
+                    self.path, f"{part}: cell {c.get('r')} holds the date {text[:30]!r}, not an ISO 8601 date"
+                ) from None
         try:
             number = float(text)
         except ValueError:
@@ -344,9 +370,12 @@ def check_workbook_root(root: Element, path) -> None:
     writes for "Excel Workbook"): a Strict Open XML file, whose parts use other namespaces,
     is refused with the way to convert it."""
     if root.tag == f"{{{STRICT_MAIN}}}workbook":
-        raise _bad(path, 'saved as "Strict Open XML Spreadsheet"',
-                   'open it in Excel and save it as "Excel Macro-Enabled Workbook" (.xlsm) '
-                   'or "Excel Workbook" (.xlsx), then refresh')
+        raise _bad(
+            path,
+            'saved as "Strict Open XML Spreadsheet"',
+            'open it in Excel and save it as "Excel Macro-Enabled Workbook" (.xlsm) '
+            'or "Excel Workbook" (.xlsx), then refresh',
+        )
     if root.tag != M + "workbook":
         raise _bad(path, "xl/workbook.xml is not a SpreadsheetML workbook")
 
@@ -380,7 +409,7 @@ def row_cells(row: Element, r: int, part: str, path) -> list[tuple[int, Element]
         ref = c.get("r")
         if not ref:
             raise _bad(path, f"{part}: a cell without its reference in row {r + 1}")
-        letters = ref[:-len(number)]
+        letters = ref[: -len(number)]
         col = column_of(letters) if ref.endswith(number) and letters.isascii() and letters.isupper() else None
         if col is not None:  # the common case, "B5" in row 5, without a regular expression
             at = (r, col)

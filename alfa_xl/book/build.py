@@ -56,7 +56,16 @@ from alfa_xl.book.tables.report import blocks_to_grid
 from alfa_xl.book.xlsx import quote_sheet, range_ref, split_ref
 from alfa_xl.model.data.sources import history, latest_actual
 
-__all__ = ["build_workbook", "default_path", "MODULE_SOURCE", "BuildInputs", "BuildResult", "checks_values", "risk_checks_values", "risk_shape"]
+__all__ = [
+    "build_workbook",
+    "default_path",
+    "MODULE_SOURCE",
+    "BuildInputs",
+    "BuildResult",
+    "checks_values",
+    "risk_checks_values",
+    "risk_shape",
+]
 
 #: Who the status line written by the build names.
 BUILT_BY = "alfa-xl build-workbook (values as built; press Refresh after changing Inputs)"
@@ -116,9 +125,14 @@ def _check_contract(names: dict[str, str]) -> None:
     """The names the sheets defined are the contract's: every input, owned area and the
     status cell, each on its contract sheet."""
     missing = [i.name for i in INPUTS if i.name not in names] + [a.name for a in OWNED_AREAS if a.name not in names]
-    wrong = [a.name for a in OWNED_AREAS if a.name in names and not names[a.name].startswith(f"={quote_sheet(a.sheet)}!")]
+    wrong = [
+        a.name for a in OWNED_AREAS if a.name in names and not names[a.name].startswith(f"={quote_sheet(a.sheet)}!")
+    ]
     anchor = split_ref(STATUS_ANCHOR)
-    if STATUS_NAME not in names or names[STATUS_NAME] != f"={quote_sheet(STATUS_SHEET)}!{range_ref(*anchor, *anchor, absolute=True)}":
+    if (
+        STATUS_NAME not in names
+        or names[STATUS_NAME] != f"={quote_sheet(STATUS_SHEET)}!{range_ref(*anchor, *anchor, absolute=True)}"
+    ):
         wrong.append(STATUS_NAME)
     if missing or wrong:  # pragma: no cover - a sheet writer drifted from the contract
         raise RuntimeError(f"the build does not follow alfa_xl.book.layout: missing {missing}, misplaced {wrong}")
@@ -139,11 +153,20 @@ def _write(dest, inputs: BuildInputs, book: BookInputs | None = None) -> str:
     track_blocks = owned_area("out_track").tables(book)
     forecast_blocks = owned_area("out_forecast").tables(book)
     base_year, base_units = latest_actual()
-    wb = xlsxwriter.Workbook(dest if hasattr(dest, "write") else str(dest), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({
-        "title": "Alfa Romeo outlook", "subject": "Alfa Romeo yearly sales and the gap to 400,000",
-        "author": "alfa-xl", "company": "", "comments": "Built by alfa-xl build-workbook", "created": DOC_DATE,
-    })
+    wb = xlsxwriter.Workbook(
+        dest if hasattr(dest, "write") else str(dest),
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    wb.set_properties(
+        {
+            "title": "Alfa Romeo outlook",
+            "subject": "Alfa Romeo yearly sales and the gap to 400,000",
+            "author": "alfa-xl",
+            "company": "",
+            "comments": "Built by alfa-xl build-workbook",
+            "created": DOC_DATE,
+        }
+    )
     wb.set_vba_name("ThisWorkbook")
     with resources.as_file(resources.files("alfa_xl.book") / "data" / "vbaProject.bin") as vba:
         wb.add_vba_project(str(vba))
@@ -155,8 +178,20 @@ def _write(dest, inputs: BuildInputs, book: BookInputs | None = None) -> str:
     master = "ERROR" if "ERROR" in statuses else ("REFRESH" if "REFRESH" in statuses else "OK")
     layout = BookLayout()
     hist = history()
-    ctx = Context(wb, Formats(wb), inputs, inputs.refresh_inputs(), Live(inputs), layout, base_year, base_units, hist,
-                  facts.history_rows(layout, hist), master, status_text(book, BUILT_BY, built=True))
+    ctx = Context(
+        wb,
+        Formats(wb),
+        inputs,
+        inputs.refresh_inputs(),
+        Live(inputs),
+        layout,
+        base_year,
+        base_units,
+        hist,
+        facts.history_rows(layout, hist),
+        master,
+        status_text(book, BUILT_BY, built=True),
+    )
     ctx.outputs["scenarios"] = scenario_blocks
     wb.define_name(LOADED_NAME, "=" + LOADED_FORMULA)
     # sheets in contract order; the chart data on Projection links to Facts rows written

@@ -72,22 +72,42 @@ class BuildInputs:
         engine holds it): the refresh builds this workbook in memory for its cached values."""
         r = book.refresh
         frame = r.lineup.to_frame()
-        rows = tuple(tuple(None if (isinstance(x, float) and math.isnan(x)) else x for x in row)
-                     for row in frame.itertuples(index=False, name=None))
+        rows = tuple(
+            tuple(None if (isinstance(x, float) and math.isnan(x)) else x for x in row)
+            for row in frame.itertuples(index=False, name=None)
+        )
         names = tuple(getattr(s, "name", str(s)) for s in r.scenarios)
         scenario = getattr(book.scenario, "name", str(book.scenario))
-        return cls(float(r.target), int(r.start_year), int(r.end_year), int(r.compare_year), scenario,
-                   names, rows, tuple(frame.columns), book.paths, book.seed, book.ytd_units, book.ytd_months)
+        return cls(
+            float(r.target),
+            int(r.start_year),
+            int(r.end_year),
+            int(r.compare_year),
+            scenario,
+            names,
+            rows,
+            tuple(frame.columns),
+            book.paths,
+            book.seed,
+            book.ytd_units,
+            book.ytd_months,
+        )
 
     def excel_lineup(self) -> list[list[Any]]:
         """The lineup as Excel passes ``tbl_lineup[#All]``: header row, then rows (numbers as floats)."""
-        return [list(self.lineup_columns)] + [[float(v) if isinstance(v, int) else v for v in r] for r in self.lineup_rows]
+        return [list(self.lineup_columns)] + [
+            [float(v) if isinstance(v, int) else v for v in r] for r in self.lineup_rows
+        ]
 
     def refresh_inputs(self) -> RefreshInputs:
         frame = pd.DataFrame([list(r) for r in self.lineup_rows], columns=list(self.lineup_columns), dtype=object)
         return RefreshInputs(
-            target=self.target, start_year=self.start_year, end_year=self.end_year,
-            scenarios=self.scenario_list, lineup=Lineup.from_frame(frame), compare_year=self.compare_year,
+            target=self.target,
+            start_year=self.start_year,
+            end_year=self.end_year,
+            scenarios=self.scenario_list,
+            lineup=Lineup.from_frame(frame),
+            compare_year=self.compare_year,
         )
 
     def book_inputs(self) -> BookInputs:

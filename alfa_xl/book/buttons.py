@@ -12,9 +12,23 @@ from typing import Any
 
 from alfa_xl.book.vba import MACROS
 
-__all__ = ["MACRO_REFRESH", "MACRO_REFRESH_ONE", "MACRO_CLEAR", "MACRO_IMPORT", "REFRESH_CAPTION", "REFRESH_ONE_CAPTION",
-           "CLEAR_CAPTION", "IMPORT_CAPTION", "MODULE_SOURCE", "insert_refresh_button", "insert_refresh_one_button",
-           "insert_clear_button", "insert_import_button", "LITE_BUTTONS", "insert_lite_buttons"]
+__all__ = [
+    "MACRO_REFRESH",
+    "MACRO_REFRESH_ONE",
+    "MACRO_CLEAR",
+    "MACRO_IMPORT",
+    "REFRESH_CAPTION",
+    "REFRESH_ONE_CAPTION",
+    "CLEAR_CAPTION",
+    "IMPORT_CAPTION",
+    "MODULE_SOURCE",
+    "insert_refresh_button",
+    "insert_refresh_one_button",
+    "insert_clear_button",
+    "insert_import_button",
+    "LITE_BUTTONS",
+    "insert_lite_buttons",
+]
 
 #: VBA macros of the buttons (alfa_xl/book/vba.py writes them into the VBA project): the
 #: three refreshes run ``alfa_xl.macros`` through RunPython, Import functions runs
@@ -51,17 +65,23 @@ if __name__ == "__main__":
 
 def insert_refresh_button(ws: Any, row: int, col: int, height: int = 28, **offsets: int) -> None:
     """The Refresh button at ``(row, col)`` of worksheet ``ws`` (``x_offset``/``y_offset`` in pixels)."""
-    ws.insert_button(row, col, {"macro": MACRO_REFRESH, "caption": REFRESH_CAPTION, "width": 170, "height": height, **offsets})
+    ws.insert_button(
+        row, col, {"macro": MACRO_REFRESH, "caption": REFRESH_CAPTION, "width": 170, "height": height, **offsets}
+    )
 
 
 def insert_import_button(ws: Any, row: int, col: int, **offsets: int) -> None:
     """The Import functions button at ``(row, col)`` of worksheet ``ws``."""
-    ws.insert_button(row, col, {"macro": MACRO_IMPORT, "caption": IMPORT_CAPTION, "width": 150, "height": 28, **offsets})
+    ws.insert_button(
+        row, col, {"macro": MACRO_IMPORT, "caption": IMPORT_CAPTION, "width": 150, "height": 28, **offsets}
+    )
 
 
 def insert_refresh_one_button(ws: Any, row: int, col: int, **offsets: int) -> None:
     """The button that refreshes only the scenario in ``in_scenario``."""
-    ws.insert_button(row, col, {"macro": MACRO_REFRESH_ONE, "caption": REFRESH_ONE_CAPTION, "width": 150, "height": 28, **offsets})
+    ws.insert_button(
+        row, col, {"macro": MACRO_REFRESH_ONE, "caption": REFRESH_ONE_CAPTION, "width": 150, "height": 28, **offsets}
+    )
 
 
 def insert_clear_button(ws: Any, row: int, col: int, **offsets: int) -> None:
@@ -90,10 +110,20 @@ def insert_lite_buttons(ws: Any, sheet: str, row: int, col: int) -> list[tuple[s
     out = []
     for i, (script, caption) in enumerate(LITE_BUTTONS):
         cell = xl_rowcol_to_cell(row + i, col)
-        ws.insert_textbox(row + i, col, caption, {
-            "width": 300, "height": 19, "url": f"internal:{quote_sheetname(sheet)}!{cell}",
-            "tip": f"Runs {script} in xlwings Lite (main.py)", "font": {"color": "#1F3864", "size": 9},
-            "fill": {"color": "#DDEBF7"}, "line": {"color": "#1F3864"}, "align": {"vertical": "middle"},
-        })
+        ws.insert_textbox(
+            row + i,
+            col,
+            caption,
+            {
+                "width": 300,
+                "height": 19,
+                "url": f"internal:{quote_sheetname(sheet)}!{cell}",
+                "tip": f"Runs {script} in xlwings Lite (main.py)",
+                "font": {"color": "#1F3864", "size": 9},
+                "fill": {"color": "#DDEBF7"},
+                "line": {"color": "#1F3864"},
+                "align": {"vertical": "middle"},
+            },
+        )
         out.append((script, f"TextBox {i + 1}", f"{sheet}!{cell}"))
     return out

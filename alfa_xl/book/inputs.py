@@ -90,8 +90,10 @@ class CellSource(Protocol):
 
 
 def missing_fix(name: str) -> str:
-    return (f"define {name} ({INPUT_NAMES.get(name, 'see the workbook contract')}) with Formulas > "
-            "Name Manager, or rebuild the workbook")
+    return (
+        f"define {name} ({INPUT_NAMES.get(name, 'see the workbook contract')}) with Formulas > "
+        "Name Manager, or rebuild the workbook"
+    )
 
 
 class FileSource:
@@ -104,7 +106,12 @@ class FileSource:
         return name in self.book.names
 
     def range(self, name: str) -> CellRange:
-        return self.book.resolve(name, InputsError, f"make {name} refer to cells on an existing sheet, for example Inputs!$B$5", missing_fix(name))
+        return self.book.resolve(
+            name,
+            InputsError,
+            f"make {name} refer to cells on an existing sheet, for example Inputs!$B$5",
+            missing_fix(name),
+        )
 
     def cells(self, name: str) -> list[list[Cell]]:
         rng = self.range(name)
@@ -117,7 +124,9 @@ class FileSource:
             row = []
             for c in range(rng.c0, rng.c1 + 1):
                 x = stored.get((r, c))
-                row.append(Cell(x.value, x.formula, rng.at(r, c), x.number_format) if x else Cell(None, None, rng.at(r, c)))
+                row.append(
+                    Cell(x.value, x.formula, rng.at(r, c), x.number_format) if x else Cell(None, None, rng.at(r, c))
+                )
             out.append(row)
         return out
 
@@ -141,9 +150,12 @@ def _header(value: Any) -> str:
 def _value(cell: Cell, name: str) -> Any:
     """The cell's value; a formula without a calculated value is refused."""
     if cell.formula is not None and v.is_blank(cell.value):
-        raise InputsError(f"{cell.where} ({name})", f"={cell.formula.lstrip('=')}",
-                          "recalculate the workbook (Excel: Ctrl+Alt+F9) and save it, or type the value instead of the formula",
-                          "formula without a calculated value")
+        raise InputsError(
+            f"{cell.where} ({name})",
+            f"={cell.formula.lstrip('=')}",
+            "recalculate the workbook (Excel: Ctrl+Alt+F9) and save it, or type the value instead of the formula",
+            "formula without a calculated value",
+        )
     return cell.value
 
 
@@ -167,8 +179,12 @@ def _not_percent(cell: Cell, value: Any, at: str) -> None:
     """A number shown as a percentage (typed ``40%``) where a count, a year or units are
     meant is refused, as the same text would be."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        raise InputsError(at, f"{value:.4g} shown as {cell.number_format}", "type the number itself and format the cell as a number, not a percentage",
-                          "a percentage is not accepted here")
+        raise InputsError(
+            at,
+            f"{value:.4g} shown as {cell.number_format}",
+            "type the number itself and format the cell as a number, not a percentage",
+            "a percentage is not accepted here",
+        )
 
 
 def _scenario_name(value: Any, at: str) -> str:
@@ -206,8 +222,12 @@ def read_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None) -> Re
     end = v.year(value, end_at, error=InputsError, default=max(d_end, start))
     v.end_after_start(start, end, field=end_at, verb="type", error=InputsError)
     if end - start + 1 > MAX_YEARS:
-        raise InputsError(end_at, end, f"type an end year of {start + MAX_YEARS - 1} or earlier, "
-                          "or a later start year", f"{end - start + 1} years from {start}; the sheets hold at most {MAX_YEARS}")
+        raise InputsError(
+            end_at,
+            end,
+            f"type an end year of {start + MAX_YEARS - 1} or earlier, or a later start year",
+            f"{end - start + 1} years from {start}; the sheets hold at most {MAX_YEARS}",
+        )
     value, at = _scalar(src, n["compare_year"])
     compare = v.year(value, at, error=InputsError, default=v.DEFAULT_YEAR)
 
@@ -220,8 +240,12 @@ def read_inputs(src: CellSource, scenarios: tuple[str, ...] | None = None) -> Re
         try:
             project(lineup, name, start, end)
         except AlfaInputError as exc:
-            raise InputsError(f"scenario {name!r} on the lineup {LINEUP_TABLE}", exc.value, exc.fix, f"{exc.field}: {exc.problem}") from None
-    return RefreshInputs(target=target, start_year=start, end_year=end, scenarios=tuple(names), lineup=lineup, compare_year=compare)
+            raise InputsError(
+                f"scenario {name!r} on the lineup {LINEUP_TABLE}", exc.value, exc.fix, f"{exc.field}: {exc.problem}"
+            ) from None
+    return RefreshInputs(
+        target=target, start_year=start, end_year=end, scenarios=tuple(names), lineup=lineup, compare_year=compare
+    )
 
 
 def _scenario_list(src: CellSource, name: str) -> list[str]:
@@ -229,7 +253,9 @@ def _scenario_list(src: CellSource, name: str) -> list[str]:
         raise InputsError(f"defined name {name}", None, missing_fix(name), "missing")
     block = src.cells(name)
     if len(block[0]) != 1:
-        raise InputsError(f"{block[0][0].where} ({name})", None, "make in_scenario_list one column of cells", "not a single column")
+        raise InputsError(
+            f"{block[0][0].where} ({name})", None, "make in_scenario_list one column of cells", "not a single column"
+        )
     names: list[str] = []
     for row in block:
         cell = row[0]
@@ -255,7 +281,12 @@ _NOT_PERCENT_COLUMNS = frozenset(("peak_units", "decline_after", *YEAR_COLUMNS))
 def _lineup(src: CellSource) -> Lineup:
     t = src.table(LINEUP_TABLE)
     if t is None:
-        raise InputsError(f"table {LINEUP_TABLE}", None, "restore the lineup table on the Inputs sheet, or rebuild the workbook", "missing")
+        raise InputsError(
+            f"table {LINEUP_TABLE}",
+            None,
+            "restore the lineup table on the Inputs sheet, or rebuild the workbook",
+            "missing",
+        )
     _check_model_count(t)
     rows = [[_value(c, f"{LINEUP_TABLE}[{col}]") for c, col in zip(r, t.columns)] for r in t.rows]
     for r, values in zip(t.rows, rows):
@@ -275,7 +306,12 @@ def _check_model_count(t: TableCells) -> None:
     limit = v.LIMITS["lineup_models"]
     count = sum(1 for r in t.rows if any(not v.is_blank(c.value) for c in r))
     if count > limit.hi:
-        raise InputsError(f"table {LINEUP_TABLE} on {t.sheet}", f"{count:,} models", limit.instruction(), f"more than {limit.hi:,.0f} models")
+        raise InputsError(
+            f"table {LINEUP_TABLE} on {t.sheet}",
+            f"{count:,} models",
+            limit.instruction(),
+            f"more than {limit.hi:,.0f} models",
+        )
 
 
 def _lineup_error(exc: AlfaInputError, t: TableCells, rows: list[list[Any]]) -> InputsError:
@@ -300,7 +336,9 @@ def _lineup_error(exc: AlfaInputError, t: TableCells, rows: list[list[Any]]) -> 
                 break
             seen.add(name)
     if column in key and row is not None:
-        at = f"{t.rows[row][key.index(column)].where} ({LINEUP_TABLE}[{cols[key.index(column)]}]" + (f", model {model!r})" if model else ")")
+        at = f"{t.rows[row][key.index(column)].where} ({LINEUP_TABLE}[{cols[key.index(column)]}]" + (
+            f", model {model!r})" if model else ")"
+        )
     elif column in key:
         at = f"{LINEUP_TABLE}[{cols[key.index(column)]}] on {t.sheet}" + (f", model {model!r}" if model else "")
     else:
@@ -344,15 +382,18 @@ def _year_to_date(src: CellSource) -> tuple[float | None, int | None]:
     units, u_at = _scalar(src, n["ytd_units"], percent=False)
     months, m_at = _scalar(src, n["ytd_months"], percent=False)
     fix = f"fill in both {n['ytd_units']} and {n['ytd_months']}, or leave both blank (current year unconditioned)"
-    if not v.both_or_neither(units, months, (u_at, m_at), fix, problem="missing while {other} is given", error=InputsError,
-                             blank=v.is_blank):
+    if not v.both_or_neither(
+        units, months, (u_at, m_at), fix, problem="missing while {other} is given", error=InputsError, blank=v.is_blank
+    ):
         return None, None
     ytd = v.number(units, u_at, "ytd_units", error=InputsError)
     k = v.whole(months, m_at, "ytd_months", error=InputsError)
     override = False
     if src.has(YTD_OVERRIDE):  # not built: a cell the user adds to accept units the pace check refuses
         cell = src.cells(YTD_OVERRIDE)[0][0]
-        override = v.flag(_value(cell, YTD_OVERRIDE), f"{cell.where} ({YTD_OVERRIDE})", error=InputsError, default=False)
+        override = v.flag(
+            _value(cell, YTD_OVERRIDE), f"{cell.where} ({YTD_OVERRIDE})", error=InputsError, default=False
+        )
     try:
         if override:
             nowcast(ytd, k)

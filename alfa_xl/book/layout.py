@@ -68,7 +68,18 @@ __all__ = [
 #: File name of the workbook (and, without extension, of its Python module).
 WORKBOOK_NAME = "alfa_outlook.xlsm"
 #: Sheets in order.
-SHEETS: tuple[str, ...] = ("Cover", "Inputs", "Projection", "Scenarios", "Gap", "Risk", "Track record", "Facts", "Checks", "xlwings.conf")
+SHEETS: tuple[str, ...] = (
+    "Cover",
+    "Inputs",
+    "Projection",
+    "Scenarios",
+    "Gap",
+    "Risk",
+    "Track record",
+    "Facts",
+    "Checks",
+    "xlwings.conf",
+)
 
 
 @dataclass(frozen=True)
@@ -105,8 +116,18 @@ INPUTS: tuple[InputName, ...] = (
     InputName("in_scenario_list", "scenario_list", "scenarios the refresh computes (blank cells ignored)"),
     InputName("in_paths", "paths", "Monte Carlo paths of the Risk sheet (1 to 1,000,000)", required=False),
     InputName("in_seed", "seed", "seed of the Risk sheet's random draws (a whole number of 0 or more)", required=False),
-    InputName("in_ytd_units", "ytd_units", "worldwide units sold so far in the current year (blank: unconditioned)", required=False),
-    InputName("in_ytd_months", "ytd_months", "months the year-to-date units cover, 1 to 12 (blank: unconditioned)", required=False),
+    InputName(
+        "in_ytd_units",
+        "ytd_units",
+        "worldwide units sold so far in the current year (blank: unconditioned)",
+        required=False,
+    ),
+    InputName(
+        "in_ytd_months",
+        "ytd_months",
+        "months the year-to-date units cover, 1 to 12 (blank: unconditioned)",
+        required=False,
+    ),
 )
 #: Input name -> what it holds.
 INPUT_NAMES: dict[str, str] = {i.name: i.meaning for i in INPUTS}
@@ -271,10 +292,16 @@ def status_text(inputs: BookInputs, by: str, built: bool = False) -> str:
     r = inputs.refresh
     names = [getattr(s, "name", str(s)) for s in r.scenarios]
     verb = "Built" if built else "Refreshed"
-    return (f"{verb} by {by}: {len(names)} scenario{'s' if len(names) != 1 else ''} ({', '.join(names)}), "
-            f"{r.start_year}-{r.end_year}, target {r.target:,.0f}; "
-            f"risk: {inputs.paths:,} paths around {get_scenario(inputs.scenario).name}, seed {inputs.seed}"
-            + ("" if inputs.ytd_units is None else f"; year to date {inputs.ytd_units:,.0f} units in {inputs.ytd_months} months"))
+    return (
+        f"{verb} by {by}: {len(names)} scenario{'s' if len(names) != 1 else ''} ({', '.join(names)}), "
+        f"{r.start_year}-{r.end_year}, target {r.target:,.0f}; "
+        f"risk: {inputs.paths:,} paths around {get_scenario(inputs.scenario).name}, seed {inputs.seed}"
+        + (
+            ""
+            if inputs.ytd_units is None
+            else f"; year to date {inputs.ytd_units:,.0f} units in {inputs.ytd_months} months"
+        )
+    )
 
 
 @dataclass(frozen=True)

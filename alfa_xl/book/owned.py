@@ -51,8 +51,21 @@ from alfa_xl.book.moved import parse_rows_record, row_mark, rows_name, trusted_r
 from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
 from alfa_xl.errors import AlfaInputError
 
-__all__ = ["OwnedAreaError", "AreaPlan", "Plan", "AreaSource", "FileAreas", "new_extent", "check_sheet", "check_overlaps", "check_growth",
-           "plan", "plan_areas", "current_marks", "protected_fix"]
+__all__ = [
+    "OwnedAreaError",
+    "AreaPlan",
+    "Plan",
+    "AreaSource",
+    "FileAreas",
+    "new_extent",
+    "check_sheet",
+    "check_overlaps",
+    "check_growth",
+    "plan",
+    "plan_areas",
+    "current_marks",
+    "protected_fix",
+]
 
 #: Cells named in a refusal (the count is always given).
 SHOWN_CELLS = 6
@@ -98,7 +111,9 @@ def _name_fix(name: str, sheet: str, anchor: str) -> str:
 def check_sheet(name: str, rng: CellRange, sheet: str, anchor: str) -> None:
     """An owned name must be on its own sheet (its name compared as Excel does, case ignored)."""
     if rng.sheet.casefold() != sheet.casefold():
-        raise OwnedAreaError(f"defined name {name}", rng.ref, _name_fix(name, sheet, anchor), f"on sheet {rng.sheet}, not on {sheet}")
+        raise OwnedAreaError(
+            f"defined name {name}", rng.ref, _name_fix(name, sheet, anchor), f"on sheet {rng.sheet}, not on {sheet}"
+        )
 
 
 def new_extent(name: str, old: CellRange, grid: list[list[Any]]) -> CellRange:
@@ -106,37 +121,58 @@ def new_extent(name: str, old: CellRange, grid: list[list[Any]]) -> CellRange:
     height, width = max(len(grid), 1), max((len(r) for r in grid), default=1)
     new = CellRange(old.sheet, old.r0, old.c0, old.r0 + height - 1, old.c0 + width - 1)
     if new.r1 > MAX_ROW or new.c1 > MAX_COL:
-        raise OwnedAreaError(f"defined name {name}", old.ref, "move its top-left cell up and to the left", "the new tables would go past the last row or column")
+        raise OwnedAreaError(
+            f"defined name {name}",
+            old.ref,
+            "move its top-left cell up and to the left",
+            "the new tables would go past the last row or column",
+        )
     return new
 
 
 def check_overlaps(owned: list[tuple[str, CellRange]], protected: list[tuple[str, CellRange]]) -> None:
     """No owned rectangle may overlap another one or a protected range (inputs, status cell)."""
     for i, (name, rng) in enumerate(owned):
-        for other, orng in owned[i + 1:] + protected:
+        for other, orng in owned[i + 1 :] + protected:
             if other != name and rng.overlaps(orng):
-                raise OwnedAreaError(f"defined name {name}", rng.ref,
-                                     f"point {name} at its own sheet's free area (Formulas > Name Manager), away from {other}, "
-                                     "or rebuild the workbook",
-                                     f"overlaps {other} ({orng.ref})")
+                raise OwnedAreaError(
+                    f"defined name {name}",
+                    rng.ref,
+                    f"point {name} at its own sheet's free area (Formulas > Name Manager), away from {other}, "
+                    "or rebuild the workbook",
+                    f"overlaps {other} ({orng.ref})",
+                )
 
 
-def check_growth(name: str, old: CellRange, new: CellRange, filled: Iterable[tuple[int, int]],
-                 written: CellRange | None = None) -> None:
+def check_growth(
+    name: str, old: CellRange, new: CellRange, filled: Iterable[tuple[int, int]], written: CellRange | None = None
+) -> None:
     """Refuse when ``new`` covers non-empty cells (``filled``, 0-based) outside ``old``, the
     rectangle written last time. With ``written`` (the recorded one), ``old`` is the owned
     name's rectangle: cells it or ``new`` covers outside ``written`` are refused."""
     covered, own = ([new], old) if written is None else ([new, old], written)
     hit = sorted((r, c) for r, c in filled if any(x.contains(r, c) for x in covered) and not own.contains(r, c))
     if hit:
-        cells = ", ".join(CellRange(new.sheet, r, c, r, c).at() for r, c in hit[:SHOWN_CELLS]) + (", ..." if len(hit) > SHOWN_CELLS else "")
-        what = "the new tables would cover" if written is None or not any(old.contains(r, c) for r, c in hit) else "the name and the new tables cover"
-        raise OwnedAreaError(f"defined name {name}", new.ref if written is None else old.ref,
-                             ("move or clear those cells (the area grows down and to the right from its top-left "
-                              "cell), then refresh again" if written is None else
-                              f"point {name} back at {written.ref} (Formulas > Name Manager), or move or clear those "
-                              "cells, then refresh again"),
-                             f"{what} {len(hit)} non-empty cell{'s' if len(hit) != 1 else ''} it did not write: {cells}")
+        cells = ", ".join(CellRange(new.sheet, r, c, r, c).at() for r, c in hit[:SHOWN_CELLS]) + (
+            ", ..." if len(hit) > SHOWN_CELLS else ""
+        )
+        what = (
+            "the new tables would cover"
+            if written is None or not any(old.contains(r, c) for r, c in hit)
+            else "the name and the new tables cover"
+        )
+        raise OwnedAreaError(
+            f"defined name {name}",
+            new.ref if written is None else old.ref,
+            (
+                "move or clear those cells (the area grows down and to the right from its top-left "
+                "cell), then refresh again"
+                if written is None
+                else f"point {name} back at {written.ref} (Formulas > Name Manager), or move or clear those "
+                "cells, then refresh again"
+            ),
+            f"{what} {len(hit)} non-empty cell{'s' if len(hit) != 1 else ''} it did not write: {cells}",
+        )
 
 
 class AreaSource(Protocol):
@@ -189,7 +225,9 @@ def plan(source: AreaSource, inputs: BookInputs) -> Plan:
         status = CellRange(rng.sheet, rng.r0, rng.c0, rng.r0, rng.c0)
     for sheet in sorted({p.old.sheet for p in planned} | ({status.sheet} if status else set())):
         if source.protected(sheet):
-            raise OwnedAreaError(f"sheet {sheet}", None, protected_fix(sheet), "protected: the refresh would write into its locked cells")
+            raise OwnedAreaError(
+                f"sheet {sheet}", None, protected_fix(sheet), "protected: the refresh would write into its locked cells"
+            )
     protected = [(STATUS_NAME, status)] if status else []
     protected += [(i.name, r) for i in INPUTS for r in [source.input_range(i.name)] if r is not None]
     table = source.table(LINEUP_TABLE)
@@ -244,8 +282,10 @@ class FileAreas:
     def _cells(self, sheet: str) -> dict[tuple[int, int], Any]:
         """The sheet's non-empty cells and their values (a formula's text where no value is cached), read once."""
         if sheet not in self._filled:
-            self._filled[sheet] = {at: (c.value if c.value is not None else "=" + str(c.formula))
-                                   for at, c in self.book.cells(sheet).items()}
+            self._filled[sheet] = {
+                at: (c.value if c.value is not None else "=" + str(c.formula))
+                for at, c in self.book.cells(sheet).items()
+            }
         return self._filled[sheet]
 
 
@@ -276,14 +316,20 @@ def _written(book: BookFile, area: OwnedArea, old: CellRange) -> CellRange | Non
     if name not in book.names:
         return None
     fix = recorded_fix(area.name)
-    anchor = book.resolve(written_anchor_name(area.name), OwnedAreaError, fix, fix) if written_anchor_name(area.name) in book.names else None
+    anchor = (
+        book.resolve(written_anchor_name(area.name), OwnedAreaError, fix, fix)
+        if written_anchor_name(area.name) in book.names
+        else None
+    )
     return recorded_rectangle(area, book.names[name], anchor, old)
 
 
 def recorded_fix(area_name: str) -> str:
     """What to do about a damaged record of what the refresh wrote."""
-    return ("rebuild the workbook with alfa-xl build-workbook (the hidden name "
-            f"{written_name(area_name)} records the size the refresh wrote)")
+    return (
+        "rebuild the workbook with alfa-xl build-workbook (the hidden name "
+        f"{written_name(area_name)} records the size the refresh wrote)"
+    )
 
 
 def recorded_rectangle(area: OwnedArea, size_text: str, anchor: CellRange | None, old: CellRange) -> CellRange:
@@ -297,7 +343,9 @@ def recorded_rectangle(area: OwnedArea, size_text: str, anchor: CellRange | None
         raise OwnedAreaError(f"defined name {name}", size_text, fix, 'not a size "ROWSxCOLUMNS"')
     at = old if anchor is None else anchor
     if at.sheet.casefold() != area.sheet.casefold():
-        raise OwnedAreaError(f"defined name {written_anchor_name(area.name)}", at.ref, fix, f"on sheet {at.sheet}, not on {area.sheet}")
+        raise OwnedAreaError(
+            f"defined name {written_anchor_name(area.name)}", at.ref, fix, f"on sheet {at.sheet}, not on {area.sheet}"
+        )
     written = CellRange(at.sheet, at.r0, at.c0, at.r0 + size[0] - 1, at.c0 + size[1] - 1)
     if written.r1 > MAX_ROW or written.c1 > MAX_COL:
         raise OwnedAreaError(f"defined name {name}", size_text, fix, "goes past the last row or column")

@@ -90,7 +90,9 @@ def _set_cached(c: Element, fresh: Element | None) -> bool:
     want_t = fresh.get("t") if fresh is not None else None
     v_new = fresh.find(M + "v") if fresh is not None else None
     text: str | None
-    if fresh is not None and want_t == "inlineStr":  # the build writes spilled text as inline strings only in value cells
+    if (
+        fresh is not None and want_t == "inlineStr"
+    ):  # the build writes spilled text as inline strings only in value cells
         want_t, text = "str", "".join(t.text or "" for t in fresh.iter(M + "t"))
     else:
         text = v_new.text if v_new is not None else None

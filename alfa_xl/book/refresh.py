@@ -134,7 +134,7 @@ def _role_styles(book: BookFile) -> dict[str, int]:
     root = book.pkg.xml(part)
     codes = dict(_BUILTIN_FORMATS)
     nf = root.find(M + "numFmts")
-    for n in (nf if nf is not None else []):
+    for n in nf if nf is not None else []:
         codes[int_attr(n, "numFmtId", -1, part, path, -1)] = n.get("formatCode", "")
     fonts = []
     for font in root.iter(M + "font"):
@@ -144,7 +144,7 @@ def _role_styles(book: BookFile) -> dict[str, int]:
         fonts.append((bold, "" if italic else (rgb.get("rgb", "") if rgb is not None else "")[-6:].upper()))
     fills = []
     fl = root.find(M + "fills")
-    for fill in (fl if fl is not None else []):
+    for fill in fl if fl is not None else []:
         fg = fill.find(f"{M}patternFill/{M}fgColor")
         fills.append((fg.get("rgb", "") if fg is not None else "")[-6:].upper())
     out: dict[str, int] = {}
@@ -171,8 +171,12 @@ class _Sheet:
         self.book, self.part = book, part
         size = book.pkg.size(part)
         if size > xlsx.MAX_REWRITTEN:
-            raise WorkbookFileError("workbook file", str(book.path), "keep the refresh-owned sheets, Checks and Cover free of large extra content",
-                                    f"the sheet part {part} is too large to rewrite ({size:,} bytes, limit {xlsx.MAX_REWRITTEN:,})")
+            raise WorkbookFileError(
+                "workbook file",
+                str(book.path),
+                "keep the refresh-owned sheets, Checks and Cover free of large extra content",
+                f"the sheet part {part} is too large to rewrite ({size:,} bytes, limit {xlsx.MAX_REWRITTEN:,})",
+            )
         self.root = book.pkg.xml(part)
         data = self.root.find(M + "sheetData")
         if data is None:
@@ -197,7 +201,7 @@ class _Sheet:
 
     def cell(self, r: int, c: int) -> Element | None:
         row = self.rows.get(r)
-        for el in (row.findall(M + "c") if row is not None else []):
+        for el in row.findall(M + "c") if row is not None else []:
             if self._at(el) == (r, c):
                 return el
         return None
@@ -258,8 +262,14 @@ def _cell(r: int, c: int, value: Any, style: int | None) -> Element:
     return el
 
 
-def _write_area(sheet: _Sheet, cleared: list[CellRange], new: CellRange, grid: list[list[Any]],
-                roles: list[list[str | None]], styles: Mapping[str, int | None]) -> None:
+def _write_area(
+    sheet: _Sheet,
+    cleared: list[CellRange],
+    new: CellRange,
+    grid: list[list[Any]],
+    roles: list[list[str | None]],
+    styles: Mapping[str, int | None],
+) -> None:
     """Clear ``cleared`` (checked to hold only the refresh's own cells) and write ``grid`` at ``new``;
     formulas crossing their edge are expanded or refused first (:mod:`alfa_xl.book.edges`)."""
     check_blocks_across(sheet.rows, [*cleared, new], new.sheet, str(sheet.book.path))
@@ -310,7 +320,7 @@ def _set_names(book: BookFile, refs: dict[str, str]) -> bool:
     dn = root.find(M + "definedNames")
     changed = False
     seen: set[str] = set()
-    for d in (dn if dn is not None else []):
+    for d in dn if dn is not None else []:
         name = d.get("name")
         if d.get("localSheetId") is None and name is not None and name in refs:
             seen.add(name)
@@ -383,14 +393,23 @@ def _refresh_locked(path: str | os.PathLike, target: Target, backup: bool) -> Re
         try:
             with zipfile.ZipFile(tmp) as z:
                 infos = {i.filename: i.file_size for i in z.infolist()}
-                if infos != {i.filename: i.file_size if i.filename not in replaced else len(replaced[i.filename]) for i in pkg.infos}:
-                    raise WorkbookFileError("workbook file", str(path), "refresh it again", "the new file lists other parts")
+                if infos != {
+                    i.filename: i.file_size if i.filename not in replaced else len(replaced[i.filename])
+                    for i in pkg.infos
+                }:
+                    raise WorkbookFileError(
+                        "workbook file", str(path), "refresh it again", "the new file lists other parts"
+                    )
                 for name, data in replaced.items():
                     if z.read(name) != data:
-                        raise WorkbookFileError("workbook file", str(path), "refresh it again", f"the new {name} did not read back")
+                        raise WorkbookFileError(
+                            "workbook file", str(path), "refresh it again", f"the new {name} did not read back"
+                        )
                     parse_part(data, name, tmp)
         except (zipfile.BadZipFile, zlib.error, OSError) as exc:
-            raise WorkbookFileError("workbook file", str(path), "refresh it again", f"the new file did not read back ({exc})") from None
+            raise WorkbookFileError(
+                "workbook file", str(path), "refresh it again", f"the new file did not read back ({exc})"
+            ) from None
 
     original = pkg.raw  # the bytes that were read become the backup
     if len(original) != target.stamp[1]:
@@ -416,8 +435,12 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
     for area in plan.areas:
         _write_area(sheet(area.old.sheet), area.cleared, area.new, area.grid, area.roles, styles)
         refs[area.area.name] = area.new.ref
-        refs[written_name(area.area.name)] = written_record(area.new.r1 - area.new.r0 + 1, area.new.c1 - area.new.c0 + 1)
-        refs[written_anchor_name(area.area.name)] = CellRange(area.new.sheet, area.new.r0, area.new.c0, area.new.r0, area.new.c0).ref
+        refs[written_name(area.area.name)] = written_record(
+            area.new.r1 - area.new.r0 + 1, area.new.c1 - area.new.c0 + 1
+        )
+        refs[written_anchor_name(area.area.name)] = CellRange(
+            area.new.sheet, area.new.r0, area.new.c0, area.new.r0, area.new.c0
+        ).ref
         refs[rows_name(area.area.name)] = rows_record(area.grid) or '""'
         report.areas[area.area.name] = area.new.ref
     if plan.status is not None:
@@ -434,8 +457,12 @@ def _refresh_parts(book: BookFile, report: RefreshReport) -> dict[str, bytes]:
     for name, cells in fresh.stale.items():  # checks a build does not write (all, in a workbook of an older build)
         if _mark_stale(sheet(name), None, {}, set(cells)):
             touched.add(book.sheet_parts[name])
-    if (report.status and "Cover" in book.sheet_parts and book.pkg.has(book.sheet_parts["Cover"])
-            and _mark_stale(sheet("Cover"), {STATUS_NAME}, {STATUS_NAME: report.status})):
+    if (
+        report.status
+        and "Cover" in book.sheet_parts
+        and book.pkg.has(book.sheet_parts["Cover"])
+        and _mark_stale(sheet("Cover"), {STATUS_NAME}, {STATUS_NAME: report.status})
+    ):
         touched.add(book.sheet_parts["Cover"])
     replaced = {}
     for part in touched:

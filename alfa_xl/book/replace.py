@@ -48,8 +48,17 @@ from filelock import FileLock, Timeout
 
 from alfa_xl.book.xlsx import WorkbookFileError
 
-__all__ = ["Target", "lock_files", "backup_path", "check_target", "replace_with_backup", "clean_debris", "checkpoint", "refresh_lock",
-           "lock_path"]
+__all__ = [
+    "Target",
+    "lock_files",
+    "backup_path",
+    "check_target",
+    "replace_with_backup",
+    "clean_debris",
+    "checkpoint",
+    "refresh_lock",
+    "lock_path",
+]
 
 
 def checkpoint(step: str) -> None:
@@ -79,7 +88,7 @@ class Target:
     mode: int
     uid: int
     gid: int
-    stamp: tuple[int, int, int]     # (inode, size, mtime_ns) when read
+    stamp: tuple[int, int, int]  # (inode, size, mtime_ns) when read
 
     @classmethod
     def of(cls, given: Path) -> Target:
@@ -92,7 +101,9 @@ def _check_locks(path: Path) -> None:
     for lock in lock_files(path):
         if os.path.lexists(lock):
             app = "Excel" if lock.name.startswith("~$") else "LibreOffice"
-            raise _refuse(path, f"open in {app}", f"close it in {app} first (lock file {lock.name} found), then refresh")
+            raise _refuse(
+                path, f"open in {app}", f"close it in {app} first (lock file {lock.name} found), then refresh"
+            )
 
 
 def check_target(given: str | os.PathLike, backup: bool) -> Target:
@@ -107,26 +118,52 @@ def check_target(given: str | os.PathLike, backup: bool) -> Target:
     p = Path(given)
     try:
         if not p.exists():
-            raise _refuse(p, "not found" if not os.path.islink(p) else "a symlink to a missing file", "give the path of an .xlsm or .xlsx workbook")
+            raise _refuse(
+                p,
+                "not found" if not os.path.islink(p) else "a symlink to a missing file",
+                "give the path of an .xlsm or .xlsx workbook",
+            )
         t = Target.of(p)
         st = t.path.stat()
     except OSError as exc:
-        raise _refuse(p, f"cannot be read ({exc.strerror or type(exc).__name__})", "check the path and its permissions") from None
+        raise _refuse(
+            p, f"cannot be read ({exc.strerror or type(exc).__name__})", "check the path and its permissions"
+        ) from None
     if not stat.S_ISREG(st.st_mode):
-        raise _refuse(p, "a folder, not a file" if stat.S_ISDIR(st.st_mode) else "not a regular file", "give the path of an .xlsm or .xlsx workbook")
+        raise _refuse(
+            p,
+            "a folder, not a file" if stat.S_ISDIR(st.st_mode) else "not a regular file",
+            "give the path of an .xlsm or .xlsx workbook",
+        )
     if not (st.st_mode & stat.S_IWUSR) or not os.access(t.path, os.W_OK):
-        raise _refuse(p, "read-only", "make the file writable (chmod u+w, or clear Read-only in its properties), or refresh a copy")
+        raise _refuse(
+            p,
+            "read-only",
+            "make the file writable (chmod u+w, or clear Read-only in its properties), or refresh a copy",
+        )
     if st.st_nlink > 1:
-        raise _refuse(p, f"has {st.st_nlink} hard links", "a refresh would separate them: refresh a copy made with cp, or remove the other links")
+        raise _refuse(
+            p,
+            f"has {st.st_nlink} hard links",
+            "a refresh would separate them: refresh a copy made with cp, or remove the other links",
+        )
     folder = t.path.parent
     if not os.access(folder, os.W_OK | os.X_OK) or not _write_bit(folder):
-        raise _refuse(p, f"in a folder that cannot be written ({folder})", "move the workbook to a folder you can write to, or make the folder writable")
+        raise _refuse(
+            p,
+            f"in a folder that cannot be written ({folder})",
+            "move the workbook to a folder you can write to, or make the folder writable",
+        )
     if os.getuid() != st.st_uid and os.getuid() != 0:  # pragma: no cover - needs a second user
         raise _refuse(p, "owned by another user", "refresh a copy of your own")
     if backup:
         bak = backup_path(t.path)
         if os.path.isdir(bak) and not os.path.islink(bak):
-            raise _refuse(p, f"its backup name {bak.name} is a folder", f"move the folder {bak.name} away, or refresh with --no-backup")
+            raise _refuse(
+                p,
+                f"its backup name {bak.name} is a folder",
+                f"move the folder {bak.name} away, or refresh with --no-backup",
+            )
     _check_locks(t.path)
     return t
 
@@ -158,14 +195,21 @@ def refresh_lock(t: Target) -> Iterator[Path]:
     try:
         lock.acquire()
     except Timeout:
-        raise _refuse(t.given, "another refresh of this workbook is running", "wait for it to finish, then refresh again") from None
+        raise _refuse(
+            t.given, "another refresh of this workbook is running", "wait for it to finish, then refresh again"
+        ) from None
     except OSError as exc:
-        raise _refuse(t.given, f"cannot create its lock file {path.name} ({exc.strerror or type(exc).__name__})",
-                      "make the folder writable") from None
+        raise _refuse(
+            t.given,
+            f"cannot create its lock file {path.name} ({exc.strerror or type(exc).__name__})",
+            "make the folder writable",
+        ) from None
     try:
         fd = getattr(getattr(lock, "_context", None), "lock_file_fd", None)
         if fd is not None and not _same_file(fd, path):  # the previous holder removed the file before we locked it
-            raise _refuse(t.given, "another refresh of this workbook is running", "wait for it to finish, then refresh again")
+            raise _refuse(
+                t.given, "another refresh of this workbook is running", "wait for it to finish, then refresh again"
+            )
         yield path
     finally:
         try:
@@ -186,7 +230,11 @@ def _same_file(fd: int, path: Path) -> bool:
 
 def _debris(path: Path) -> list[Path]:
     folder, name = path.parent, glob.escape(path.name)
-    return [Path(x) for pattern in (f".{name}.refresh-*.tmp", f".{name}.bak-*.tmp") for x in glob.glob(str(folder / pattern))]
+    return [
+        Path(x)
+        for pattern in (f".{name}.refresh-*.tmp", f".{name}.bak-*.tmp")
+        for x in glob.glob(str(folder / pattern))
+    ]
 
 
 def clean_debris(t: Target) -> list[str]:
@@ -207,7 +255,11 @@ def _temp(t: Target, kind: str) -> tuple[int, Path]:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{t.path.name}.{kind}-", suffix=".tmp", dir=t.path.parent)
     except OSError as exc:
-        raise _refuse(t.given, f"cannot write beside it ({exc.strerror or type(exc).__name__})", "free some space or make the folder writable") from None
+        raise _refuse(
+            t.given,
+            f"cannot write beside it ({exc.strerror or type(exc).__name__})",
+            "free some space or make the folder writable",
+        ) from None
     return fd, Path(name)
 
 
@@ -233,8 +285,9 @@ def new_file_mode(path: Path) -> int:
     return 0o666 & ~mask
 
 
-def write_beside(path: Path, write: Callable, *, mode: int | None = None, named_after: Path | None = None,
-                 kind: str = "refresh"):
+def write_beside(
+    path: Path, write: Callable, *, mode: int | None = None, named_after: Path | None = None, kind: str = "refresh"
+):
     """Write ``path`` through a unique temporary file created exclusively in its folder,
     then rename it over ``path``; return what ``write(fileobj)`` returns.
 
@@ -244,7 +297,9 @@ def write_beside(path: Path, write: Callable, *, mode: int | None = None, named_
     ``kind``, like the refresh's own temporary files, so the refresh's debris clean-up of
     that workbook knows one a crash left. ``mode`` defaults to :func:`new_file_mode`.
     """
-    t = Target(path, named_after or path, new_file_mode(path) if mode is None else mode, os.getuid(), os.getgid(), (0, 0, 0))
+    t = Target(
+        path, named_after or path, new_file_mode(path) if mode is None else mode, os.getuid(), os.getgid(), (0, 0, 0)
+    )
     fd, tmp = _temp(t, kind)
     try:
         with os.fdopen(fd, "w+b") as fh:
@@ -281,8 +336,9 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def replace_with_backup(t: Target, write: Callable[[IO[bytes]], None], original: bytes, verify: Callable[[Path], None],
-                        backup: bool) -> Path | None:
+def replace_with_backup(
+    t: Target, write: Callable[[IO[bytes]], None], original: bytes, verify: Callable[[Path], None], backup: bool
+) -> Path | None:
     """Write the new workbook with ``write(fileobj)``, check it with ``verify(path)``,
     keep ``original`` (the bytes read) as ``NAME.bak`` and rename the new file over the
     workbook, in the order the module docstring gives. Returns the backup path.
@@ -316,7 +372,11 @@ def replace_with_backup(t: Target, write: Callable[[IO[bytes]], None], original:
                 checkpoint("backup written")
                 _finish(fh.fileno(), t)
             if os.path.isdir(bak) and not os.path.islink(bak):
-                raise _refuse(t.given, f"its backup name {bak.name} is a folder", f"move the folder {bak.name} away, or refresh with --no-backup")
+                raise _refuse(
+                    t.given,
+                    f"its backup name {bak.name} is a folder",
+                    f"move the folder {bak.name} away, or refresh with --no-backup",
+                )
             _unchanged(t)  # a refusal here leaves the previous backup as it was
             os.replace(tmp_bak, bak)
             made.remove(tmp_bak)
@@ -329,7 +389,11 @@ def replace_with_backup(t: Target, write: Callable[[IO[bytes]], None], original:
         _sync_folder(t.path.parent)
         return bak
     except OSError as exc:
-        raise _refuse(t.given, f"could not be written ({exc.strerror or type(exc).__name__})", "check the free space and the folder's permissions") from None
+        raise _refuse(
+            t.given,
+            f"could not be written ({exc.strerror or type(exc).__name__})",
+            "check the free space and the folder's permissions",
+        ) from None
     finally:
         for x in made:
             with contextlib.suppress(OSError):  # left for the next refresh to clean

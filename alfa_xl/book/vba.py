@@ -79,7 +79,7 @@ def _module_offset(dir_stream: bytes, module: str) -> int:
     at = dir_stream.find(struct.pack("<HI", 0x0031, 4), start)
     if at < 0:
         raise ValueError(f"no MODULEOFFSET record for module {module}")
-    return struct.unpack("<I", dir_stream[at + 6:at + 10])[0]
+    return struct.unpack("<I", dir_stream[at + 6 : at + 10])[0]
 
 
 def build_project(source: bytes | None = None) -> bytes:

@@ -37,9 +37,28 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range, xl_ran
 from alfa_xl.errors import AlfaInputError
 
 __all__ = [
-    "NS", "M", "MAX_FILE", "MAX_UNPACKED", "MAX_XML_PART", "MAX_REWRITTEN", "MAX_PARSED", "WorkbookFileError", "Package", "read_package",
-    "write_package", "serialize", "parse_part", "split_ref", "cell_ref", "col_letters", "range_ref", "CellRange", "parse_range",
-    "quote_sheet", "int_attr", "column_of",
+    "NS",
+    "M",
+    "MAX_FILE",
+    "MAX_UNPACKED",
+    "MAX_XML_PART",
+    "MAX_REWRITTEN",
+    "MAX_PARSED",
+    "WorkbookFileError",
+    "Package",
+    "read_package",
+    "write_package",
+    "serialize",
+    "parse_part",
+    "split_ref",
+    "cell_ref",
+    "col_letters",
+    "range_ref",
+    "CellRange",
+    "parse_range",
+    "quote_sheet",
+    "int_attr",
+    "column_of",
 ]
 
 #: Largest workbook file accepted (bytes).
@@ -163,8 +182,13 @@ class CellRange:
         return self.r0 <= row <= self.r1 and self.c0 <= col <= self.c1
 
     def overlaps(self, other: CellRange) -> bool:
-        return (self.sheet == other.sheet and self.r0 <= other.r1 and other.r0 <= self.r1
-                and self.c0 <= other.c1 and other.c0 <= self.c1)
+        return (
+            self.sheet == other.sheet
+            and self.r0 <= other.r1
+            and other.r0 <= self.r1
+            and self.c0 <= other.c1
+            and other.c0 <= self.c1
+        )
 
     @property
     def a1(self) -> str:
@@ -336,7 +360,13 @@ class _Parts(Mapping[str, bytes]):
             try:
                 with zipfile.ZipFile(io.BytesIO(self._data)) as zf:
                     self._cache[name] = zf.read(info)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:  # pragma: no cover - checked on reading
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                OSError,
+                ValueError,
+            ) as exc:  # pragma: no cover - checked on reading
                 raise _bad(self._path, f"part {name} is corrupt ({type(exc).__name__})") from None
         return self._cache[name]
 
@@ -365,7 +395,7 @@ class Package:
     path: Path
     infos: list[zipfile.ZipInfo]
     parts: Mapping[str, bytes] = field(repr=False)
-    raw: bytes = field(default=b"", repr=False)     # the file's bytes, as read
+    raw: bytes = field(default=b"", repr=False)  # the file's bytes, as read
     _trees: dict[str, tuple[Element, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
     _parsed: int = 0
 
@@ -379,10 +409,17 @@ class Package:
                 raise _bad(self.path, f"part {name} missing")
             size = self.size(name)
             if size > MAX_XML_PART:
-                raise _bad(self.path, f"part {name} is too large to read ({size:,} bytes, limit {MAX_XML_PART:,})",
-                           "keep the workbook's sheets smaller, or refresh it in Excel")
+                raise _bad(
+                    self.path,
+                    f"part {name} is too large to read ({size:,} bytes, limit {MAX_XML_PART:,})",
+                    "keep the workbook's sheets smaller, or refresh it in Excel",
+                )
             if self._parsed + size > MAX_PARSED:
-                raise _bad(self.path, f"the parts to read total over {MAX_PARSED:,} bytes", "keep the workbook's sheets smaller, or refresh it in Excel")
+                raise _bad(
+                    self.path,
+                    f"the parts to read total over {MAX_PARSED:,} bytes",
+                    "keep the workbook's sheets smaller, or refresh it in Excel",
+                )
             self._parsed += size
             self._trees[name] = parse_part(self.parts[name], name, self.path)
         return self._trees[name]
@@ -422,7 +459,9 @@ def read_package(path: str | os.PathLike, max_file: int = MAX_FILE) -> Package:
         with open(p, "rb") as fh:
             data = fh.read(max_file + 1)
     except OSError as exc:
-        raise _bad(p, f"cannot be read ({exc.strerror or type(exc).__name__})", "check the file's permissions") from None
+        raise _bad(
+            p, f"cannot be read ({exc.strerror or type(exc).__name__})", "check the file's permissions"
+        ) from None
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise _bad(p, "an old .xls or a password-protected workbook", "save it as an unprotected .xlsm in Excel")
     if not data.startswith(b"PK"):
@@ -430,7 +469,9 @@ def read_package(path: str | os.PathLike, max_file: int = MAX_FILE) -> Package:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise _bad(p, f"truncated or corrupt ({exc})", "restore the workbook from its backup (.bak) or build a new one") from None
+        raise _bad(
+            p, f"truncated or corrupt ({exc})", "restore the workbook from its backup (.bak) or build a new one"
+        ) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_PARTS:
@@ -446,9 +487,13 @@ def read_package(path: str | os.PathLike, max_file: int = MAX_FILE) -> Package:
                 raise _bad(p, "encrypted parts", "save the workbook without a password")
             total += info.file_size
             if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise _bad(p, f"part {name} expands {info.file_size / max(info.compress_size, 1):,.0f} times (zip bomb?)")
+                raise _bad(
+                    p, f"part {name} expands {info.file_size / max(info.compress_size, 1):,.0f} times (zip bomb?)"
+                )
         if total > MAX_UNPACKED:
-            raise _bad(p, f"unpacks to {total:,} bytes (limit {MAX_UNPACKED:,})", "give a workbook under the size limit")
+            raise _bad(
+                p, f"unpacks to {total:,} bytes (limit {MAX_UNPACKED:,})", "give a workbook under the size limit"
+            )
         if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
             raise _bad(p, "a zip archive but not an Excel workbook (no xl/workbook.xml)", fix_path)
         try:  # every part read through once (sizes and CRCs checked), in chunks: only the parts used are kept
@@ -462,7 +507,11 @@ def read_package(path: str | os.PathLike, max_file: int = MAX_FILE) -> Package:
                 if size != info.file_size:
                     raise _bad(p, f"part {info.filename} has the wrong size")
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
-            raise _bad(p, f"truncated or corrupt ({type(exc).__name__}: {exc})", "restore the workbook from its backup (.bak) or build a new one") from None
+            raise _bad(
+                p,
+                f"truncated or corrupt ({type(exc).__name__}: {exc})",
+                "restore the workbook from its backup (.bak) or build a new one",
+            ) from None
     return Package(p, infos, _Parts(p, data, infos), data)
 
 
@@ -495,11 +544,11 @@ def _copy_stored(out: zipfile.ZipFile, pkg: Package, info: zipfile.ZipInfo) -> N
     file as they are (the standard library has no raw copy: the local header is written
     from the entry's own record, and the archive's central directory lists it as usual)."""
     raw, at = pkg.raw, info.header_offset
-    if raw[at:at + 4] != b"PK\x03\x04":
+    if raw[at : at + 4] != b"PK\x03\x04":
         raise _bad(pkg.path, f"part {info.filename}: its local header is missing")
-    name_len, extra_len = struct.unpack("<HH", raw[at + 26:at + 30])
+    name_len, extra_len = struct.unpack("<HH", raw[at + 26 : at + 30])
     start = at + 30 + name_len + extra_len
-    data = memoryview(raw)[start:start + info.compress_size]
+    data = memoryview(raw)[start : start + info.compress_size]
     if len(data) != info.compress_size:
         raise _bad(pkg.path, f"part {info.filename} is truncated")
     new = copy.copy(info)

@@ -40,8 +40,9 @@ try:  # the command line's packages come with the extra: pip install "alfa-xl[cl
 except ModuleNotFoundError as exc:  # installed for Excel only (xlwings Lite installs no extra)
     if exc.name not in ("typer", "rich"):
         raise
-    raise SystemExit(f'alfa-xl: the command line needs {exc.name}, which comes with its extra: '
-                     'pip install "alfa-xl[cli]"') from None
+    raise SystemExit(
+        f'alfa-xl: the command line needs {exc.name}, which comes with its extra: pip install "alfa-xl[cli]"'
+    ) from None
 
 from alfa_xl.cli.common import error_line
 from alfa_xl.entry import Interrupted, OutputClosed, arm, disarm, interrupted
@@ -64,6 +65,7 @@ def _register() -> None:
     for family in (outlook, facts, workbook, simulate):
         family.register(app)
     from alfa_xl.cli import backtest
+
     backtest.register(app)
 
 
@@ -91,7 +93,7 @@ def _given(args: list[str], opts: list[str]) -> str | None:
             if arg == opt and i + 1 < len(args):
                 return args[i + 1]
             if opt.startswith("--") and arg.startswith(opt + "="):
-                return arg[len(opt) + 1:]
+                return arg[len(opt) + 1 :]
     return None
 
 
@@ -137,11 +139,15 @@ def _file_error(exc: OSError) -> str:
 
 def _encoding_error(exc: UnicodeError) -> str:
     if isinstance(exc, UnicodeEncodeError):
-        text = ascii(exc.object[exc.start:exc.end])
-        return (f"output: the terminal's encoding {exc.encoding} cannot show {text}; "
-                "use a UTF-8 terminal or set PYTHONIOENCODING=utf-8")
-    return (f"input: a file is not text in {getattr(exc, 'encoding', 'UTF-8')} (byte {getattr(exc, 'start', '?')}); "
-            "save it as UTF-8 (CSV UTF-8 in Excel) and try again")
+        text = ascii(exc.object[exc.start : exc.end])
+        return (
+            f"output: the terminal's encoding {exc.encoding} cannot show {text}; "
+            "use a UTF-8 terminal or set PYTHONIOENCODING=utf-8"
+        )
+    return (
+        f"input: a file is not text in {getattr(exc, 'encoding', 'UTF-8')} (byte {getattr(exc, 'start', '?')}); "
+        "save it as UTF-8 (CSV UTF-8 in Excel) and try again"
+    )
 
 
 #: What the system says when standard output cannot take the results (no file name attached).
@@ -208,8 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     except OSError as exc:
         if exc.filename is None and exc.errno in _OUTPUT_ERRORS:  # a write to standard output failed
-            return _fail(f"output: cannot write the results ({(exc.strerror or 'write error').lower()}); "
-                         "send them to a file on a disk with room, or to a terminal")
+            return _fail(
+                f"output: cannot write the results ({(exc.strerror or 'write error').lower()}); "
+                "send them to a file on a disk with room, or to a terminal"
+            )
         return _fail(_file_error(exc))
     except UnicodeError as exc:
         return _fail(_encoding_error(exc))

@@ -21,12 +21,12 @@ from typing import Any
 import pandas as pd
 import typer
 
+from alfa_xl.book.tables.report import clean
 from alfa_xl.cli.common import PROGRESS_FROM, Format, console, csv_text, progress_bar, read_lineup, records, shown
 from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
 from alfa_xl.errors import AlfaInputError, MissingExtraError
 from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
 from alfa_xl.model.evidence.rolling import METHODS, Rolling, compute_headline, goals_text, rolling
-from alfa_xl.book.tables.report import clean
 from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED, check_paths, check_seed
 
 __all__ = ["register", "backtest_json", "backtest_csv", "plot_backtest", "TIDY_COLUMNS", "rolling_json", "rolling_csv"]
@@ -38,12 +38,20 @@ TIDY_COLUMNS = ("section", "as_of", "key", "item", "value")
 def backtest_json(replays: list[Replay]) -> str:
     """Every replay (inputs, table, scores) and the pooled summary, as JSON."""
     doc = {
-        "points": [{
-            "as_of": r.as_of, "label": r.label, "scenario": r.scenario.name,
-            "scenario_description": r.scenario.description, "paths": r.paths, "seed": r.seed,
-            "last_actual": {"year": r.last_actual[0], "units": r.last_actual[1]},
-            "table": records(r.cases()), "scores": records(r.scores),
-        } for r in replays],
+        "points": [
+            {
+                "as_of": r.as_of,
+                "label": r.label,
+                "scenario": r.scenario.name,
+                "scenario_description": r.scenario.description,
+                "paths": r.paths,
+                "seed": r.seed,
+                "last_actual": {"year": r.last_actual[0], "units": r.last_actual[1]},
+                "table": records(r.cases()),
+                "scores": records(r.scores),
+            }
+            for r in replays
+        ],
         "summary": records(summary(replays)),
     }
     return json.dumps(doc, indent=2, allow_nan=False)
@@ -69,18 +77,33 @@ def rolling_json(result: Rolling) -> str:
     and ``baselines`` by name), ``scores`` by method and band, and the ``headline``."""
     h = compute_headline(result)
     doc = {
-        "points": [{
-            "as_of": p.as_of, "label": p.replay.label, "paths": result.paths, "seed": result.seed,
-            "last_actual": {"year": p.replay.last_actual[0], "units": p.replay.last_actual[1]},
-            "table": records(p.table("model")),
-            "combination": {"weight": p.weight, "weight_cases": p.weight_cases,
-                            "table": records(p.table("combination"))},
-            "baselines": {m: records(p.table(m)) for m in METHODS if m not in ("model", "combination")},
-        } for p in result.points],
+        "points": [
+            {
+                "as_of": p.as_of,
+                "label": p.replay.label,
+                "paths": result.paths,
+                "seed": result.seed,
+                "last_actual": {"year": p.replay.last_actual[0], "units": p.replay.last_actual[1]},
+                "table": records(p.table("model")),
+                "combination": {
+                    "weight": p.weight,
+                    "weight_cases": p.weight_cases,
+                    "table": records(p.table("combination")),
+                },
+                "baselines": {m: records(p.table(m)) for m in METHODS if m not in ("model", "combination")},
+            }
+            for p in result.points
+        ],
         "scores": records(result.scores),
         "goals": {m: goals_text(result.scores, m) for m in ("model", "combination")},
-        "headline": {"method": h.method, "weight": h.weight, "pinball_model": h.pinball_model,
-                     "pinball_combination": h.pinball_combination, "cases": h.cases, "text": h.text()},
+        "headline": {
+            "method": h.method,
+            "weight": h.weight,
+            "pinball_model": h.pinball_model,
+            "pinball_combination": h.pinball_combination,
+            "cases": h.cases,
+            "text": h.text(),
+        },
     }
     return json.dumps(doc, indent=2, allow_nan=False)
 
@@ -93,8 +116,11 @@ def rolling_csv(result: Rolling) -> str:
         for _, row in p.frame.iterrows():
             rows.extend(("rolling", p.as_of, int(row["Year"]), c, clean(row[c])) for c in row.index if c != "Year")
     for _, row in result.scores.iterrows():
-        rows.extend(("rolling_scores", row["Method"], row["Band"], c, clean(row[c]))
-                    for c in row.index if c not in ("Method", "Band"))
+        rows.extend(
+            ("rolling_scores", row["Method"], row["Band"], c, clean(row[c]))
+            for c in row.index
+            if c not in ("Method", "Band")
+        )
     return csv_text(rows, TIDY_COLUMNS)
 
 
@@ -106,25 +132,49 @@ def _render_rolling(result: Rolling, out) -> None:
     from rich.table import Table
 
     origins = [p.as_of for p in result.points]
-    out.print(f"[bold]Rolling-origin backtest[/bold]: {len(origins)} origins ({origins[0]}-{origins[-1]}), "
-              "horizons 1-5 "
-              f"scored where an actual exists; {result.paths:,} paths, seed {result.seed}")
-    out.print("Combination weight of the model by origin (chosen on earlier origins only): "
-              + ", ".join(f"{p.as_of} {p.weight:.1f}" for p in result.points))
+    out.print(
+        f"[bold]Rolling-origin backtest[/bold]: {len(origins)} origins ({origins[0]}-{origins[-1]}), "
+        "horizons 1-5 "
+        f"scored where an actual exists; {result.paths:,} paths, seed {result.seed}"
+    )
+    out.print(
+        "Combination weight of the model by origin (chosen on earlier origins only): "
+        + ", ".join(f"{p.as_of} {p.weight:.1f}" for p in result.points)
+    )
     t = Table(title_justify="left")
-    for col in ("Method", "Band", "Cases", "Coverage", "Interval score", "Pinball", "P50 error", "Interval skill",
-                "Pinball skill", "P50 skill"):
+    for col in (
+        "Method",
+        "Band",
+        "Cases",
+        "Coverage",
+        "Interval score",
+        "Pinball",
+        "P50 error",
+        "Interval skill",
+        "Pinball skill",
+        "P50 skill",
+    ):
         t.add_column(col, justify="left" if col in ("Method", "Band") else "right")
     for _, r in result.scores.iterrows():
-        t.add_row(r["Method"], r["Band"], str(int(r["Cases"])), _num(r["Coverage"], ".0%"),
-                  _num(r["Interval score"], ".2f"),
-                  _num(r["Pinball"], ".3f"), _num(r["P50 error"], ".1%"), _num(r["Interval skill"], "+.0%"),
-                  _num(r["Pinball skill"], "+.0%"), _num(r["P50 skill"], "+.0%"))
-    t.caption = ("Coverage: actuals inside P10-P90 (80% if calibrated). Interval score: Winkler score of P10-P90 over "
-                 "the "
-                 "actual. Pinball: quantile loss of P10/P50/P90 over the actual. P50 error: mean absolute % error. "
-                 "Skill: 1 - score / best naive forecaster's (no change, rw, rw_drift) in the band; positive is "
-                 "better.")
+        t.add_row(
+            r["Method"],
+            r["Band"],
+            str(int(r["Cases"])),
+            _num(r["Coverage"], ".0%"),
+            _num(r["Interval score"], ".2f"),
+            _num(r["Pinball"], ".3f"),
+            _num(r["P50 error"], ".1%"),
+            _num(r["Interval skill"], "+.0%"),
+            _num(r["Pinball skill"], "+.0%"),
+            _num(r["P50 skill"], "+.0%"),
+        )
+    t.caption = (
+        "Coverage: actuals inside P10-P90 (80% if calibrated). Interval score: Winkler score of P10-P90 over "
+        "the "
+        "actual. Pinball: quantile loss of P10/P50/P90 over the actual. P50 error: mean absolute % error. "
+        "Skill: 1 - score / best naive forecaster's (no change, rw, rw_drift) in the band; positive is "
+        "better."
+    )
     t.caption_justify = "left"
     out.print(t)
     h = compute_headline(result)
@@ -144,10 +194,14 @@ def _score_table(title: str, frame: pd.DataFrame):
     for col in frame.columns:
         t.add_column(col, justify="left" if col == "Horizon" else "right")
     for _, r in frame.iterrows():
-        t.add_row(str(r["Horizon"]), str(int(r["Cases"])), _pct(r["Coverage"]),
-                  "" if r["Sharpness"] != r["Sharpness"] else f"{r['Sharpness']:.2f}",
-                  *[_pct(r[c]) for c in ("P50 error", "Point error", "No-change error", "Target-path error")],
-                  "" if r["Interval score"] != r["Interval score"] else f"{r['Interval score']:.2f}")
+        t.add_row(
+            str(r["Horizon"]),
+            str(int(r["Cases"])),
+            _pct(r["Coverage"]),
+            "" if r["Sharpness"] != r["Sharpness"] else f"{r['Sharpness']:.2f}",
+            *[_pct(r[c]) for c in ("P50 error", "Point error", "No-change error", "Target-path error")],
+            "" if r["Interval score"] != r["Interval score"] else f"{r['Interval score']:.2f}",
+        )
     return t
 
 
@@ -155,8 +209,10 @@ def _render(replays: list[Replay], out) -> None:
     from rich.table import Table
 
     for r in replays:
-        out.print(f"[bold]{shown(r.label)}[/bold] (first forecast year {r.as_of}; last actual {r.last_actual[0]}: "
-                      f"{r.last_actual[1]:,.0f}); {r.paths:,} paths, seed {r.seed}")
+        out.print(
+            f"[bold]{shown(r.label)}[/bold] (first forecast year {r.as_of}; last actual {r.last_actual[0]}: "
+            f"{r.last_actual[1]:,.0f}); {r.paths:,} paths, seed {r.seed}"
+        )
         out.print(f"Scenario {shown(r.scenario.name)}: {shown(r.scenario.description)}")
         t = Table(title_justify="left")
         cases = r.cases()
@@ -165,17 +221,25 @@ def _render(replays: list[Replay], out) -> None:
         for _, row in cases.iterrows():
             inside = row["P10"] <= row["Actual"] <= row["P90"] if row["Actual"] == row["Actual"] else None
             actual = "" if row["Actual"] != row["Actual"] else f"{row['Actual']:,.0f}" + ("" if inside else " *")
-            t.add_row(str(int(row["Year"])), actual, *[("" if row[c] != row[c] else f"{row[c]:,.0f}")
-                                                       for c in ("P10", "P50", "P90", "Point", "No change", "Target path")])
+            t.add_row(
+                str(int(row["Year"])),
+                actual,
+                *[
+                    ("" if row[c] != row[c] else f"{row[c]:,.0f}")
+                    for c in ("P10", "P50", "P90", "Point", "No change", "Target path")
+                ],
+            )
         t.caption = "* actual outside P10-P90. Point: the scenario without uncertainty."
         t.caption_justify = "left"
         out.print(t)
         out.print(_score_table("Scores", r.scores))
         out.print()
     s = _score_table("Summary over every point (years pooled)", summary(replays))
-    s.caption = ("Coverage: share of actuals inside P10-P90 (80% if calibrated). Sharpness: median P90/P10. Errors: median "
-                 "absolute % error of the P50, the point projection, no change from the last actual and the company's "
-                 "target path. Interval score: mean Winkler score of P10-P90 / actual (lower is better).")
+    s.caption = (
+        "Coverage: share of actuals inside P10-P90 (80% if calibrated). Sharpness: median P90/P10. Errors: median "
+        "absolute % error of the P50, the point projection, no change from the last actual and the company's "
+        "target path. Interval score: mean Winkler score of P10-P90 / actual (lower is better)."
+    )
     s.caption_justify = "left"
     out.print(s)
 
@@ -185,7 +249,9 @@ def _figure_class():
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
-        raise MissingExtraError("plot", "matplotlib", f"install the plot extra: {INSTALL_HINT}", "matplotlib is not installed") from None
+        raise MissingExtraError(
+            "plot", "matplotlib", f"install the plot extra: {INSTALL_HINT}", "matplotlib is not installed"
+        ) from None
     return Figure, FigureCanvasAgg
 
 
@@ -215,24 +281,37 @@ def plot_backtest(path: str | Path, replays: list[Replay]) -> Path:
 
 def register(app: typer.Typer) -> None:
     """Add ``backtest`` to the ``alfa-xl`` app."""
+
     @app.command("backtest")
     def backtest_cmd(
-        as_of: int | None = typer.Option(None, "--as-of", help="First forecast year of one replay (default: every shipped decision point)."),
+        as_of: int | None = typer.Option(
+            None, "--as-of", help="First forecast year of one replay (default: every shipped decision point)."
+        ),
         lineup: str | None = typer.Option(None, "--lineup", help="Lineup CSV of that time (needs --as-of)."),
-        scenario: str = typer.Option("track_record", "--scenario", "-s", help="track_record (calibrated as of the point) or a built-in scenario."),
+        scenario: str = typer.Option(
+            "track_record", "--scenario", "-s", help="track_record (calibrated as of the point) or a built-in scenario."
+        ),
         paths: int = typer.Option(BACKTEST_PATHS, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random streams."),
-        fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
+        fmt: Format = typer.Option(
+            Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False
+        ),
         plot: str | None = typer.Option(None, "--plot", help="Also draw the fans against the actuals into FILE.png."),
-        rolling_: bool = typer.Option(False, "--rolling", help="Every origin 2010-2025 against naive forecasters, by horizon band."),
+        rolling_: bool = typer.Option(
+            False, "--rolling", help="Every origin 2010-2025 against naive forecasters, by horizon band."
+        ),
     ) -> None:
         """Replay the engine on Alfa's past plans with only what was known then, and score it."""
         n, sd = check_paths(paths), check_seed(seed)
         plot_path = check_plot_path(plot) if plot is not None else None
         if rolling_:
             if as_of is not None or lineup is not None or plot is not None or scenario != "track_record":
-                raise AlfaInputError("--rolling", True, "give --rolling with --paths, --seed and --format only",
-                                     "each origin uses its own lineup and the calibrated recipe")
+                raise AlfaInputError(
+                    "--rolling",
+                    True,
+                    "give --rolling with --paths, --seed and --format only",
+                    "each origin uses its own lineup and the calibrated recipe",
+                )
             result = rolling(paths=n, seed=sd)
             if fmt is Format.json:
                 typer.echo(rolling_json(result))
@@ -242,7 +321,9 @@ def register(app: typer.Typer) -> None:
                 _render_rolling(result, console(width=150))
             return
         if lineup is not None and as_of is None:
-            raise AlfaInputError("--lineup", lineup, "give --as-of with --lineup (the year the lineup is from)", "no year")
+            raise AlfaInputError(
+                "--lineup", lineup, "give --as-of with --lineup (the year the lineup is from)", "no year"
+            )
         years = [as_of] if as_of is not None else [d.as_of for d in DECISION_POINTS]
         read_lineup(lineup)  # one reader's errors for a file that cannot be read; replay fills it as the API does
         replays = []

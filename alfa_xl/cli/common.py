@@ -27,9 +27,28 @@ from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.engine.lineup import Lineup, load_lineup
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario, load_scenario
 
-__all__ = ["Format", "console", "records", "resolve_scenario", "read_lineup", "os_reason", "named_as_options",
-           "YTD_OPTIONS", "check_ytd", "progress_bar", "PROGRESS_FROM", "csv_text", "csv_safe", "shown", "printable",
-           "FORMULA_STARTS", "target_option", "MAX_LINE", "error_line", "clipped"]
+__all__ = [
+    "Format",
+    "console",
+    "records",
+    "resolve_scenario",
+    "read_lineup",
+    "os_reason",
+    "named_as_options",
+    "YTD_OPTIONS",
+    "check_ytd",
+    "progress_bar",
+    "PROGRESS_FROM",
+    "csv_text",
+    "csv_safe",
+    "shown",
+    "printable",
+    "FORMULA_STARTS",
+    "target_option",
+    "MAX_LINE",
+    "error_line",
+    "clipped",
+]
 
 #: First characters that make a spreadsheet read a CSV cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -87,9 +106,17 @@ def progress_bar(label: str, total: int, unit: str, fmt: Format, show: bool = Tr
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    bar = Progress(TextColumn(label), BarColumn(), TextColumn(f"{{task.completed:,}}/{{task.total:,}} {unit}"),
-                   TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True)
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn(f"{{task.completed:,}}/{{task.total:,}} {unit}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
     task = bar.add_task(label, total=total)
+
     def update(done: int, new_total: int | None = None) -> None:
         bar.update(task, completed=done, total=new_total if new_total is not None else None)
 
@@ -116,8 +143,9 @@ def resolve_scenario(value: str | None) -> Scenario:
         try:
             return load_scenario(text)
         except OSError as exc:
-            raise AlfaInputError("scenario file", text, "give the path of a CSV file you can read",
-                                 f"cannot read ({os_reason(exc)})") from None
+            raise AlfaInputError(
+                "scenario file", text, "give the path of a CSV file you can read", f"cannot read ({os_reason(exc)})"
+            ) from None
     return get_scenario(text)
 
 
@@ -130,7 +158,9 @@ def target_option() -> Any:
     from alfa_xl.model.engine.gap import DEFAULT_TARGET
 
     return typer.Option(
-        f"{DEFAULT_TARGET:.0f}", "--target", metavar="UNITS",
+        f"{DEFAULT_TARGET:.0f}",
+        "--target",
+        metavar="UNITS",
         help="Target in units a year (400000 or 400,000; a dot is a decimal mark, so 400.000 is refused).",
     )
 
@@ -145,8 +175,13 @@ def _is_file(text: str) -> bool:
 
 
 #: The engine's names of the year-to-date inputs -> the options that set them.
-YTD_OPTIONS = {"units_to_date": "--ytd", "ytd": "--ytd", "ytd_units": "--ytd", "months": "--ytd-months",
-               "ytd_months": "--ytd-months"}
+YTD_OPTIONS = {
+    "units_to_date": "--ytd",
+    "ytd": "--ytd",
+    "ytd_units": "--ytd",
+    "months": "--ytd-months",
+    "ytd_months": "--ytd-months",
+}
 
 
 def check_ytd(ytd: float | None, ytd_months: int | None, override: bool) -> None:
@@ -187,7 +222,9 @@ def read_lineup(path: str | None) -> Lineup | None:
     try:
         return load_lineup(path)
     except OSError as exc:
-        raise AlfaInputError("lineup file", path, "give the path of a CSV file you can read", f"cannot read ({os_reason(exc)})") from None
+        raise AlfaInputError(
+            "lineup file", path, "give the path of a CSV file you can read", f"cannot read ({os_reason(exc)})"
+        ) from None
 
 
 def csv_safe(value: Any) -> Any:

@@ -29,7 +29,12 @@ def _facts_table(out) -> None:
 
     t = Table(title="Sourced facts", title_justify="left")
     columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("Key", "left"), ("Value", "right"), ("Unit", "left"), ("As of", "left"), ("Source", "left"))
+        ("Key", "left"),
+        ("Value", "right"),
+        ("Unit", "left"),
+        ("As of", "left"),
+        ("Source", "left"),
+    )
     for col, just in columns:
         t.add_column(col, justify=just, overflow="fold")
     for _, r in facts().iterrows():
@@ -45,26 +50,43 @@ def assumptions_table(frame: pd.DataFrame, out, top: int | None = None) -> None:
     from rich.table import Table
 
     b = frame.attrs["baseline"]
-    title = (f"Lineup assumptions ranked by their effect on the forecast: base scenario, {b['paths']:,} paths, "
-             f"seed {b['seed']}; baseline P50 {b['year']} = {b['p50_year']:,.0f}, "
-             f"P50 {b['start_year']}-{b['year']} cumulative = {b['p50_cumulative']:,.0f}")
+    title = (
+        f"Lineup assumptions ranked by their effect on the forecast: base scenario, {b['paths']:,} paths, "
+        f"seed {b['seed']}; baseline P50 {b['year']} = {b['p50_year']:,.0f}, "
+        f"P50 {b['start_year']}-{b['year']} cumulative = {b['p50_cumulative']:,.0f}"
+    )
     t = Table(title=title, title_justify="left")
     columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("#", "right"), ("Model", "left"), ("Assumption", "left"), ("Value", "right"), ("Moved", "left"),
-        (f"P50 {b['year']}", "right"), ("Cumulative", "right"), ("Reason", "left"))
+        ("#", "right"),
+        ("Model", "left"),
+        ("Assumption", "left"),
+        ("Value", "right"),
+        ("Moved", "left"),
+        (f"P50 {b['year']}", "right"),
+        ("Cumulative", "right"),
+        ("Reason", "left"),
+    )
     for col, just in columns:
         t.add_column(col, justify=just, overflow="fold")
     shown_rows = frame if top is None else frame.head(top)
     for r in shown_rows.itertuples(index=False):
         t.add_row(
-            str(r[0]), shown(r.Model), shown(r.Column), shown(r.Value), shown(r.Moved),
-            f"{r[6]:+,.0f} ({r[7]:+.1%})", f"{r[9]:+,.0f} ({r[10]:+.1%})", shown(r.Reason),
+            str(r[0]),
+            shown(r.Model),
+            shown(r.Column),
+            shown(r.Value),
+            shown(r.Moved),
+            f"{r[6]:+,.0f} ({r[7]:+.1%})",
+            f"{r[9]:+,.0f} ({r[10]:+.1%})",
+            shown(r.Reason),
         )
     out.print(t)
     rest = len(frame) - len(shown_rows)
     if rest > 0:
-        out.print(f"The top {len(shown_rows)} of {len(frame)} assumptions; "
-                  f"the other {rest}: alfa-xl facts --assumptions --all")
+        out.print(
+            f"The top {len(shown_rows)} of {len(frame)} assumptions; "
+            f"the other {rest}: alfa-xl facts --assumptions --all"
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -72,13 +94,25 @@ def register(app: typer.Typer) -> None:
 
     @app.command("facts")
     def facts_cmd(
-        fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
-        assumptions: bool = typer.Option(False, "--assumptions", help="List the lineup's assumptions ranked by how much each moves the P50 of 2030 and of the "
-                                                                      "2026-2030 cumulative."),
+        fmt: Format = typer.Option(
+            Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False
+        ),
+        assumptions: bool = typer.Option(
+            False,
+            "--assumptions",
+            help="List the lineup's assumptions ranked by how much each moves the P50 of 2030 and of the "
+            "2026-2030 cumulative.",
+        ),
         paths: int = typer.Option(4000, "--paths", help="Monte Carlo paths per run for --assumptions."),
-        seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every run for --assumptions (the same in each)."),
-        every: bool = typer.Option(False, "--all", help=f"With --assumptions: the whole ranking in the table, not only "
-                                                         f"the top {TOP} (CSV and JSON always hold it all)."),
+        seed: int = typer.Option(
+            DEFAULT_SEED, "--seed", help="Seed of every run for --assumptions (the same in each)."
+        ),
+        every: bool = typer.Option(
+            False,
+            "--all",
+            help=f"With --assumptions: the whole ranking in the table, not only "
+            f"the top {TOP} (CSV and JSON always hold it all).",
+        ),
     ) -> None:
         """List the sourced facts: key, value, unit, as-of date and source (or, with
         --assumptions, the lineup's assumptions ranked by their effect)."""
@@ -92,7 +126,10 @@ def register(app: typer.Typer) -> None:
         if fmt is Format.json:
             payload: Any = records(table)
             if assumptions:
-                payload = {"baseline": {k: clean(v) for k, v in table.attrs["baseline"].items()}, "assumptions": payload}
+                payload = {
+                    "baseline": {k: clean(v) for k, v in table.attrs["baseline"].items()},
+                    "assumptions": payload,
+                }
             typer.echo(json.dumps(payload, indent=2, allow_nan=False))
         elif fmt is Format.csv:
             typer.echo(csv_text(table.itertuples(index=False, name=None), [str(c) for c in table.columns]), nl=False)

@@ -11,9 +11,9 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from alfa_xl.book.tables.report import clean
 from alfa_xl.cli.common import csv_text, records, shown
 from alfa_xl.cli.outlook_result import Outlook
-from alfa_xl.book.tables.report import clean
 
 __all__ = ["outlook_json", "outlook_csv", "render_outlook", "TIDY_COLUMNS"]
 
@@ -37,13 +37,21 @@ def _forecast_doc(o: Outlook) -> dict[str, Any]:
         "conditioned_on_ytd": h.conditioned,
         "ytd": h.ytd,
         "ytd_months": h.ytd_months,
-        "years": [{"Year": y, "P10": lo, "P50": mid, "P90": hi} for y, lo, mid, hi in zip(h.years, h.p10, h.p50, h.p90)],
-        "cumulative": {"first_year": a, "last_year": b, "P10": h.cumulative[0], "P50": h.cumulative[1], "P90": h.cumulative[2]},
+        "years": [
+            {"Year": y, "P10": lo, "P50": mid, "P90": hi} for y, lo, mid, hi in zip(h.years, h.p10, h.p50, h.p90)
+        ],
+        "cumulative": {
+            "first_year": a,
+            "last_year": b,
+            "P10": h.cumulative[0],
+            "P50": h.cumulative[1],
+            "P90": h.cumulative[2],
+        },
         "probability_of_target_by": {str(y): t.to_dict() for y, t in h.tails},
         "target": h.target,
         "plan_route": {
             "what": "every planned model built, on its stated date, at least at its stated peak; the models reported "
-                    "cancelled brought back",
+            "cancelled brought back",
             "probability": h.plan_route,
             "method": "quadrature over the common factor (no Monte Carlo error)",
             "probability_with_target_by": {str(y): t.to_dict() for y, t in h.route_tails},
@@ -60,8 +68,9 @@ def _bridge_doc(o: Outlook) -> dict[str, Any]:
         "basis": h.bridge_basis,
         "last_actual": {"year": b.attrs["base_year"], "units": b.attrs["base_units"]},
         "central_case": {str(y): v for y, v in b.attrs["central"].items()},
-        "changes": [{"model": m, "year": int(y), "change": float(c)}
-                    for m, y, c in b.itertuples(index=False, name=None)],
+        "changes": [
+            {"model": m, "year": int(y), "change": float(c)} for m, y, c in b.itertuples(index=False, name=None)
+        ],
     }
 
 
@@ -110,26 +119,40 @@ def outlook_csv(o: Outlook) -> str:
     rows: list[tuple[Any, ...]] = []
     for y, lo, mid, hi in zip(h.years, h.p10, h.p50, h.p90):
         rows.extend(("forecast", "calibrated", y, label, v) for label, v in (("P10", lo), ("P50", mid), ("P90", hi)))
-    rows.extend(("forecast_cumulative", "calibrated", b, f"{label} {a}-{b}", v)
-                for label, v in zip(("P10", "P50", "P90"), h.cumulative))
+    rows.extend(
+        ("forecast_cumulative", "calibrated", b, f"{label} {a}-{b}", v)
+        for label, v in zip(("P10", "P50", "P90"), h.cumulative)
+    )
     for y, t in h.tails:
         rows.append(("forecast_probability", "calibrated", y, f"reach {h.target:g} by {y}", t.probability))
         if t.standard_error is not None:
-            rows.append(("forecast_probability", "calibrated", y, f"standard error, reach {h.target:g} by {y}",
-                         t.standard_error))
+            rows.append(
+                (
+                    "forecast_probability",
+                    "calibrated",
+                    y,
+                    f"standard error, reach {h.target:g} by {y}",
+                    t.standard_error,
+                )
+            )
         else:
-            rows.append(("forecast_probability", "calibrated", y, f"95% upper bound, reach {h.target:g} by {y}",
-                         t.upper_95))
+            rows.append(
+                ("forecast_probability", "calibrated", y, f"95% upper bound, reach {h.target:g} by {y}", t.upper_95)
+            )
     b = h.bridge
-    rows.extend(("forecast_bridge", "central case", int(y), m, float(c))
-                for m, y, c in b.itertuples(index=False, name=None))
+    rows.extend(
+        ("forecast_bridge", "central case", int(y), m, float(c)) for m, y, c in b.itertuples(index=False, name=None)
+    )
     rows.extend(("history", "actual", y, "Actual", v) for y, v in _history_rows(o))
     for section, frame in (("projection", o.by_model), ("by_region", o.by_region)):
         for year, row in frame.iterrows():
             rows.extend((section, name, int(year), item, clean(v)) for item, v in row.items())
     for _, row in o.compare.iterrows():
-        rows.extend(("compare", row["Scenario"], o.compare_year, col, clean(row[col]))
-                    for col in o.compare.columns if col not in ("Scenario", "Description"))
+        rows.extend(
+            ("compare", row["Scenario"], o.compare_year, col, clean(row[col]))
+            for col in o.compare.columns
+            if col not in ("Scenario", "Description")
+        )
     for _, row in o.gap.iterrows():
         rows.extend(("gap", name, int(row["Year"]), col, clean(row[col])) for col in o.gap.columns if col != "Year")
     for k, v in asdict(o.takes).items():
@@ -194,29 +217,42 @@ def _forecast_table(o: Outlook, console) -> None:
         t.add_row(str(y), _units(lo), _units(mid), _units(hi))
     t.add_section()
     t.add_row(f"{a}-{b} cumulative", *(_units(v) for v in h.cumulative), style="bold")
-    current = (f"{h.years[0]} conditioned on {h.ytd:,.0f} units in {h.ytd_months} month(s)" if h.conditioned else
-               f"{a} unconditioned (give --ytd and --ytd-months to condition it on the year to date)")
+    current = (
+        f"{h.years[0]} conditioned on {h.ytd:,.0f} units in {h.ytd_months} month(s)"
+        if h.conditioned
+        else f"{a} unconditioned (give --ytd and --ytd-months to condition it on the year to date)"
+    )
     console.print(t)
-    console.print(f"P50 with its P10-P90 band. Probability of reaching {h.target:,.0f} a year in at least one year: {chances}.")
+    console.print(
+        f"P50 with its P10-P90 band. Probability of reaching {h.target:,.0f} a year in at least one year: {chances}."
+    )
     route = "; ".join(f"and {h.target:,.0f} reached by {y}: {r.text()}" for y, r in h.route_tails)
-    console.print(f"The route where the plan succeeds (every planned model built, on its stated date, at least at its "
-                  f"stated peak, the models reported cancelled brought back): {_share(h.plan_route)}; {route}.")
+    console.print(
+        f"The route where the plan succeeds (every planned model built, on its stated date, at least at its "
+        f"stated peak, the models reported cancelled brought back): {_share(h.plan_route)}; {route}."
+    )
     method = h.tails[0][1].method if h.tails else "monte carlo"
-    console.print(f"{h.paths:,} Monte Carlo paths, seed {h.seed}, the recipe the backtests scored: {shown(h.recipe)}; "
-                  f"models on sale anchored to the latest actual; {current}. "
-                  f"P10/P50/P90: 10th, 50th and 90th percentile of the paths. Probabilities: {method} on the same "
-                  "recipe, with its standard error (or a 95% bound when no path reaches the line).", style="dim")
+    console.print(
+        f"{h.paths:,} Monte Carlo paths, seed {h.seed}, the recipe the backtests scored: {shown(h.recipe)}; "
+        f"models on sale anchored to the latest actual; {current}. "
+        f"P10/P50/P90: 10th, 50th and 90th percentile of the paths. Probabilities: {method} on the same "
+        "recipe, with its standard error (or a 95% bound when no path reaches the line).",
+        style="dim",
+    )
     if h.choice:
         console.print(shown(h.choice), style="dim")
     if h.check:
         c = h.check
-        console.print(f"Check of the whole (shown, not applied to any model): past brand-wide volume targets were "
-                      f"met at a median of {c['brand_realisation_median']:.0%} "
-                      f"({c['brand_realisation_plans']:.0%} for plans two "
-                      f"or more years out; {c['targets']} targets); the forecast's {c['year']} P50 is "
-                      f"{c['p50_over_plan']:.0%} of the plan scenario's {c['plan_total']:,.0f} (every model as first "
-                      f"announced, at its stated peak). Planned peaks take the built models' median realisation, "
-                      f"x{c['peak_realisation']:.2f} ({c['built_models']} models).", style="dim")
+        console.print(
+            f"Check of the whole (shown, not applied to any model): past brand-wide volume targets were "
+            f"met at a median of {c['brand_realisation_median']:.0%} "
+            f"({c['brand_realisation_plans']:.0%} for plans two "
+            f"or more years out; {c['targets']} targets); the forecast's {c['year']} P50 is "
+            f"{c['p50_over_plan']:.0%} of the plan scenario's {c['plan_total']:,.0f} (every model as first "
+            f"announced, at its stated peak). Planned peaks take the built models' median realisation, "
+            f"x{c['peak_realisation']:.2f} ({c['built_models']} models).",
+            style="dim",
+        )
     console.print()
     _bridge_table(o, console)
 
@@ -248,8 +284,10 @@ def _bridge_table(o: Outlook, console) -> None:
         if i == len(table) - 2:
             t.add_section()
     t.add_row("P50 of the forecast", *(_units(p50.get(y)) for y in years), style="dim")
-    t.caption = (f"Bridge of the {h.bridge_basis}. Each year's changes add up to the central case exactly; the P50 "
-                 "also carries cancellations, slips and noise, so it differs.")
+    t.caption = (
+        f"Bridge of the {h.bridge_basis}. Each year's changes add up to the central case exactly; the P50 "
+        "also carries cancellations, slips and noise, so it differs."
+    )
     t.caption_justify = "left"
     console.print(t)
     console.print()
@@ -280,9 +318,11 @@ def _units_tables(o: Outlook, console) -> None:
     width = max(len(m) for m in names) + 4
     per_table = max(3, (console.width - width) // 10)  # long horizons: several tables side by side in time
     for i in range(0, len(years), per_table):
-        chunk = years[i:i + per_table]
+        chunk = years[i : i + per_table]
         part = "" if len(chunk) == len(years) else f" ({chunk[0]}-{chunk[-1]})"
-        t = Table(title=f"Units by model, scenario {name} (deterministic){part}", title_justify="left", show_footer=True)
+        t = Table(
+            title=f"Units by model, scenario {name} (deterministic){part}", title_justify="left", show_footer=True
+        )
         t.add_column("Model", footer="Total", no_wrap=True)
         for y in chunk:
             t.add_column(str(y), justify="right", footer=_units(by_model.at[y, "Total"]), no_wrap=True)
@@ -296,15 +336,29 @@ def _compare_table(o: Outlook, console) -> None:
     from rich.table import Table
 
     c = Table(title=f"Scenarios in {o.compare_year} against {o.target:,.0f}", title_justify="left")
-    for col, just in (("Scenario", "left"), ("Total", "right"), ("Gap", "right"), ("Share", "right"),
-                      ("At target", "right"), ("What it assumes", "left")):
+    for col, just in (
+        ("Scenario", "left"),
+        ("Total", "right"),
+        ("Gap", "right"),
+        ("Share", "right"),
+        ("At target", "right"),
+        ("What it assumes", "left"),
+    ):
         c.add_column(col, justify=just)
     for _, r in o.compare.iterrows():
-        c.add_row(shown(r["Scenario"]), _units(r["Total"]), _units(r["Gap"]), _pct(r["Share of target"]),
-                  _year(r["First year at target"]), shown(r["Description"]),
-                  style="bold" if r["Scenario"] == o.scenario.name else None)
-    c.caption = (f"Each row is a what-if with no uncertainty, not the expected value: the forecast above is. "
-                 f"At target: first year the scenario reaches the target, searched to {o.search_end}. Gap = target - total.")
+        c.add_row(
+            shown(r["Scenario"]),
+            _units(r["Total"]),
+            _units(r["Gap"]),
+            _pct(r["Share of target"]),
+            _year(r["First year at target"]),
+            shown(r["Description"]),
+            style="bold" if r["Scenario"] == o.scenario.name else None,
+        )
+    c.caption = (
+        f"Each row is a what-if with no uncertainty, not the expected value: the forecast above is. "
+        f"At target: first year the scenario reaches the target, searched to {o.search_end}. Gap = target - total."
+    )
     c.caption_justify = "left"
     console.print(c)
     console.print()
@@ -321,12 +375,20 @@ def _gap_table(o: Outlook, console) -> None:
         own = clean(r["Years to target"])
         ahead = int(r["Year"]) > base_year
         eq = clean(r["Junior-equivalents"])
-        g.add_row(str(int(r["Year"])), _units(r["Projection"]), _units(r["Gap"]), _pct(r["Share of target"]),
-                  _pct(r["Growth required"]), ("never" if ahead else "-") if own is None else f"{own:.1f}",
-                  "-" if eq is None else f"{eq:.1f}")
-    g.caption = (f"Growth needed: yearly growth from {base_year}'s {base_units:,.0f} to hit the target in that year. "
-                 f"Years at own pace: years from {base_year} to the target at the scenario's growth up to that year. "
-                 f"Junior-eq.: gap / peak yearly units of {shown(o.takes.reference_model)}.")
+        g.add_row(
+            str(int(r["Year"])),
+            _units(r["Projection"]),
+            _units(r["Gap"]),
+            _pct(r["Share of target"]),
+            _pct(r["Growth required"]),
+            ("never" if ahead else "-") if own is None else f"{own:.1f}",
+            "-" if eq is None else f"{eq:.1f}",
+        )
+    g.caption = (
+        f"Growth needed: yearly growth from {base_year}'s {base_units:,.0f} to hit the target in that year. "
+        f"Years at own pace: years from {base_year} to the target at the scenario's growth up to that year. "
+        f"Junior-eq.: gap / peak yearly units of {shown(o.takes.reference_model)}."
+    )
     g.caption_justify = "left"
     console.print(g)
     console.print()
@@ -337,8 +399,11 @@ def _takes_table(o: Outlook, console) -> None:
 
     k = o.takes
     ref = shown(k.reference_model)
-    w = Table(title=f"What it takes to reach {o.target:,.0f} in {k.year}, scenario {shown(o.scenario.name)}",
-              title_justify="left", show_header=False)
+    w = Table(
+        title=f"What it takes to reach {o.target:,.0f} in {k.year}, scenario {shown(o.scenario.name)}",
+        title_justify="left",
+        show_header=False,
+    )
     w.add_column("", style="bold")
     w.add_column("", justify="right")
     w.add_row("Projected total", _units(k.projection))
@@ -346,16 +411,22 @@ def _takes_table(o: Outlook, console) -> None:
     w.add_row(f"First year at target (to {o.search_end})", _year(k.first_year_at_target))
     above = "already above target"
     m = k.peak_multiplier
-    w.add_row("Or: every new model's peak multiplied by",
-              above if k.above_target else ("no new model sells" if m is None else f"x {m:.2f}"))
+    w.add_row(
+        "Or: every new model's peak multiplied by",
+        above if k.above_target else ("no new model sells" if m is None else f"x {m:.2f}"),
+    )
     if k.above_target:
         w.add_row(f"Or: extra {ref}-like launches in {k.extra_launch_year}", above)
     elif k.extra_launches is None:
         w.add_row(f"Or: extra {ref}-like launches", "an extra launch sells nothing that year")
     else:
-        w.add_row(f"Or: extra {ref}-like launches in {k.extra_launch_year}",
-                  f"{k.extra_launches:.2f} -> {k.extra_launches_needed} models")
+        w.add_row(
+            f"Or: extra {ref}-like launches in {k.extra_launch_year}",
+            f"{k.extra_launches:.2f} -> {k.extra_launches_needed} models",
+        )
     if k.with_seed_guess is not None:
-        w.add_row(f"With {k.seed_guess} more {ref}-like models (the seed article's 'two, if not three')",
-                  f"{_units(k.with_seed_guess)} ({k.with_seed_guess / o.target:.0%} of target)")
+        w.add_row(
+            f"With {k.seed_guess} more {ref}-like models (the seed article's 'two, if not three')",
+            f"{_units(k.with_seed_guess)} ({k.with_seed_guess / o.target:.0%} of target)",
+        )
     console.print(w)

@@ -17,16 +17,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from alfa_xl.model.evidence.bridge import BASIS as BRIDGE_BASIS, bridge
+from alfa_xl.book.tables.report import SEARCH_END, clean, compare_scenarios
+from alfa_xl.model.data.sources import history, latest_actual
+from alfa_xl.model.engine.gap import (
+    DEFAULT_TARGET,
+    gap_table,
+    reference_peak,
+    required_extra_launches,
+    required_peak_multiplier,
+)
+from alfa_xl.model.engine.lineup import Lineup, default_lineup
+from alfa_xl.model.engine.projection import Projection, default_horizon, project
+from alfa_xl.model.engine.scenarios import BUILTIN, Scenario, get_scenario
+from alfa_xl.model.evidence.bridge import BASIS as BRIDGE_BASIS
+from alfa_xl.model.evidence.bridge import bridge
 from alfa_xl.model.evidence.calibration import track_record
 from alfa_xl.model.evidence.forecast import FORECAST_PATHS, PROBABILITY_YEARS, forecast
 from alfa_xl.model.risk.tails import TailProbability
-from alfa_xl.model.engine.gap import DEFAULT_TARGET, gap_table, reference_peak, required_extra_launches, required_peak_multiplier
-from alfa_xl.model.engine.lineup import Lineup, default_lineup
-from alfa_xl.model.engine.projection import Projection, default_horizon, project
-from alfa_xl.book.tables.report import SEARCH_END, clean, compare_scenarios
-from alfa_xl.model.engine.scenarios import BUILTIN, Scenario, get_scenario
-from alfa_xl.model.data.sources import history, latest_actual
 
 __all__ = ["Outlook", "Headline", "WhatItTakes", "build_outlook", "scenario_lines", "SEED_GUESS"]
 
@@ -112,16 +119,27 @@ def _check(f, lineup: Lineup | None) -> dict:
     tr = track_record()
     year = PROBABILITY_YEARS[0]
     plan = float(project(f.lineup, "plan", year, year).totals[0])
-    p50 = float(f.table().set_index("Year").loc[year, "P50"]) if year in set(f.years) else float(
-        np.percentile(f.totals[:, int(np.flatnonzero(f.all_years == year)[0])], 50))
-    return {"brand_realisation_median": tr.median_realisation, "brand_realisation_plans": tr.realisation_long,
-            "targets": len(tr.realisations), "year": year, "plan_total": plan, "p50": p50,
-            "p50_over_plan": p50 / plan if plan > 0 else float("nan"),
-            "peak_realisation": tr.peak_realisation, "built_models": len(tr.peak_realisations)}
+    p50 = (
+        float(f.table().set_index("Year").loc[year, "P50"])
+        if year in set(f.years)
+        else float(np.percentile(f.totals[:, int(np.flatnonzero(f.all_years == year)[0])], 50))
+    )
+    return {
+        "brand_realisation_median": tr.median_realisation,
+        "brand_realisation_plans": tr.realisation_long,
+        "targets": len(tr.realisations),
+        "year": year,
+        "plan_total": plan,
+        "p50": p50,
+        "p50_over_plan": p50 / plan if plan > 0 else float("nan"),
+        "peak_realisation": tr.peak_realisation,
+        "built_models": len(tr.peak_realisations),
+    }
 
 
-def _headline(lineup: Lineup | None, start: int, end: int, target: float, ytd: float | None, ytd_months: int | None,
-              paths: int) -> Headline:
+def _headline(
+    lineup: Lineup | None, start: int, end: int, target: float, ytd: float | None, ytd_months: int | None, paths: int
+) -> Headline:
     first = latest_actual()[0] + 1
     lo = max(start, first)
     hi = end if end >= lo else max(PROBABILITY_YEARS[0], lo)  # a horizon in the past: the default years ahead
@@ -130,12 +148,22 @@ def _headline(lineup: Lineup | None, start: int, end: int, target: float, ytd: f
     tails = f.tails(PROBABILITY_YEARS)
     base_year = int(f.all_years[0]) - 1
     return Headline(
-        years=tuple(int(y) for y in table["Year"]), p10=tuple(map(float, table["P10"])), p50=tuple(map(float, table["P50"])),
-        p90=tuple(map(float, table["P90"])), cumulative_years=f.cumulative_years,
-        cumulative=(cum["P10"], cum["P50"], cum["P90"]), target=f.target,
-        probabilities=tuple((y, tails[(y, False)].probability) for y in PROBABILITY_YEARS), paths=f.paths, seed=f.seed,
-        conditioned=f.conditioned, ytd=f.ytd, ytd_months=f.ytd_months, recipe=f.scenario.description,
-        tails=tuple((y, tails[(y, False)]) for y in PROBABILITY_YEARS), plan_route=f.plan_route_probability(),
+        years=tuple(int(y) for y in table["Year"]),
+        p10=tuple(map(float, table["P10"])),
+        p50=tuple(map(float, table["P50"])),
+        p90=tuple(map(float, table["P90"])),
+        cumulative_years=f.cumulative_years,
+        cumulative=(cum["P10"], cum["P50"], cum["P90"]),
+        target=f.target,
+        probabilities=tuple((y, tails[(y, False)].probability) for y in PROBABILITY_YEARS),
+        paths=f.paths,
+        seed=f.seed,
+        conditioned=f.conditioned,
+        ytd=f.ytd,
+        ytd_months=f.ytd_months,
+        recipe=f.scenario.description,
+        tails=tuple((y, tails[(y, False)]) for y in PROBABILITY_YEARS),
+        plan_route=f.plan_route_probability(),
         route_tails=tuple((y, tails[(y, True)]) for y in PROBABILITY_YEARS),
         bridge=bridge(f.lineup, f.scenario, base_year, range(base_year + 1, int(f.years[-1]) + 1)),
         check=_check(f, lineup),
@@ -263,7 +291,9 @@ def _reference_name(lineup: Lineup) -> str:
         return next(m.model for m in lineup if m.peak_units == peak)
 
 
-def _what_it_takes(proj: Projection, target: float, lineup: Lineup, scenario: Scenario, first: int | None) -> WhatItTakes:
+def _what_it_takes(
+    proj: Projection, target: float, lineup: Lineup, scenario: Scenario, first: int | None
+) -> WhatItTakes:
     year = int(proj.years[-1])
     total = float(proj.total(year))
     shortfall = target - total
@@ -273,12 +303,20 @@ def _what_it_takes(proj: Projection, target: float, lineup: Lineup, scenario: Sc
     ref = _reference_name(proj.lineup)
     per_launch = shortfall / extra if extra not in (None, 0) else None
     return WhatItTakes(
-        year=year, projection=total, target=target, gap=shortfall, first_year_at_target=first, above_target=above,
-        peak_multiplier=None if multiplier is None else float(multiplier), reference_model=ref,
-        reference_peak=reference_peak(proj.lineup, ref), extra_launch_year=year - 1,
+        year=year,
+        projection=total,
+        target=target,
+        gap=shortfall,
+        first_year_at_target=first,
+        above_target=above,
+        peak_multiplier=None if multiplier is None else float(multiplier),
+        reference_model=ref,
+        reference_peak=reference_peak(proj.lineup, ref),
+        extra_launch_year=year - 1,
         extra_launches=None if extra is None else float(extra),
         extra_launches_needed=None if extra is None else int(math.ceil(extra - 1e-9)),
-        units_per_extra_launch=per_launch, seed_guess=SEED_GUESS,
+        units_per_extra_launch=per_launch,
+        seed_guess=SEED_GUESS,
         with_seed_guess=None if per_launch is None else total + SEED_GUESS * per_launch,
     )
 

@@ -49,11 +49,15 @@ def check_plot_path(path: str | Path) -> Path:
     """
     p = Path(path)
     if p.suffix.lower() not in FORMATS:
-        raise AlfaInputError("plot", str(path), f"give a file name ending in {', '.join(FORMATS)}", "unsupported file type")
+        raise AlfaInputError(
+            "plot", str(path), f"give a file name ending in {', '.join(FORMATS)}", "unsupported file type"
+        )
     if not p.parent.is_dir():
         raise AlfaInputError("plot", str(path), "give a file in an existing folder", "folder not found")
     if p.is_dir():
-        raise AlfaInputError("plot", str(path), "give the chart a file name that is not taken by a folder", "is a folder")
+        raise AlfaInputError(
+            "plot", str(path), "give the chart a file name that is not taken by a folder", "is a folder"
+        )
     if not os.access(p.parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
         raise AlfaInputError("plot", str(path), "give a file in a folder you can write to", "cannot write there")
     return p
@@ -64,8 +68,9 @@ def _save(fig, path: Path) -> Path:
     try:
         fig.savefig(path)
     except OSError as exc:
-        raise AlfaInputError("plot", str(path), "give a file in a folder you can write to",
-                             f"cannot write the chart ({os_reason(exc)})") from None
+        raise AlfaInputError(
+            "plot", str(path), "give a file in a folder you can write to", f"cannot write the chart ({os_reason(exc)})"
+        ) from None
     return path
 
 
@@ -74,7 +79,9 @@ def _figure_class():
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
-        raise MissingExtraError("plot", "matplotlib", f"install the plot extra: {INSTALL_HINT}", "matplotlib is not installed") from None
+        raise MissingExtraError(
+            "plot", "matplotlib", f"install the plot extra: {INSTALL_HINT}", "matplotlib is not installed"
+        ) from None
     return Figure, FigureCanvasAgg
 
 
@@ -93,15 +100,36 @@ def _draw_history(ax, hist: pd.DataFrame) -> None:
     ax.plot(hy, hu, color=_HISTORY_COLOUR, linewidth=0.9, linestyle=":", zorder=3)
     runs = np.split(np.arange(hy.size), np.flatnonzero(np.diff(hy) != 1) + 1)
     for i, run in enumerate(runs):
-        ax.plot(hy[run], hu[run], color=_HISTORY_COLOUR, marker="o", markersize=4, linewidth=1.6,
-                label="Actual (best available figure)" if i == 0 else None, zorder=3)
+        ax.plot(
+            hy[run],
+            hu[run],
+            color=_HISTORY_COLOUR,
+            marker="o",
+            markersize=4,
+            linewidth=1.6,
+            label="Actual (best available figure)" if i == 0 else None,
+            zorder=3,
+        )
 
 
-def _finish(fig, ax, path: Path, *, target: float, first_year: int, last_year: float, top: float,
-            base_year: int, title: str, footnote: str) -> Path:
+def _finish(
+    fig,
+    ax,
+    path: Path,
+    *,
+    target: float,
+    first_year: int,
+    last_year: float,
+    top: float,
+    base_year: int,
+    title: str,
+    footnote: str,
+) -> Path:
     """Target line, actual/projection divider, axes, legend, title and footnote; save."""
     ax.axhline(target / 1000, color=_TARGET_COLOUR, linestyle="--", linewidth=1.6, zorder=1)
-    ax.text(first_year + 0.2, target / 1000, f"Target {target:,.0f} a year", color=_TARGET_COLOUR, va="bottom", fontsize=9)
+    ax.text(
+        first_year + 0.2, target / 1000, f"Target {target:,.0f} a year", color=_TARGET_COLOUR, va="bottom", fontsize=9
+    )
     ax.axvline(base_year + 0.5, color="#999999", linewidth=0.8, linestyle=":")
     ax.text(base_year + 0.6, top * 1.1 / 1000, "projection", color="#666666", fontsize=8, va="top")
     ax.text(base_year + 0.4, top * 1.1 / 1000, "actual", color="#666666", fontsize=8, va="top", ha="right")
@@ -169,11 +197,29 @@ def plot_outlook(
     if band is not None:
         years, p10, p50, p90 = (np.asarray(v, dtype=float) for v in band)
         if years.size and years[0] == base_year + 1:  # join the band to the latest actual
-            years, p10, p50, p90 = (np.concatenate([[a], v]) for a, v in
-                                    ((base_year, years), (base_units, p10), (base_units, p50), (base_units, p90)))
-        ax.fill_between(years, p10 / 1000, p90 / 1000, color=_BAND_COLOUR, alpha=0.18, linewidth=0,
-                        label="Calibrated forecast, P10 to P90", zorder=1)
-        ax.plot(years, p50 / 1000, color=_BAND_COLOUR, linewidth=2.2, linestyle="-.", label="Calibrated forecast, P50", zorder=3)
+            years, p10, p50, p90 = (
+                np.concatenate([[a], v])
+                for a, v in ((base_year, years), (base_units, p10), (base_units, p50), (base_units, p90))
+            )
+        ax.fill_between(
+            years,
+            p10 / 1000,
+            p90 / 1000,
+            color=_BAND_COLOUR,
+            alpha=0.18,
+            linewidth=0,
+            label="Calibrated forecast, P10 to P90",
+            zorder=1,
+        )
+        ax.plot(
+            years,
+            p50 / 1000,
+            color=_BAND_COLOUR,
+            linewidth=2.2,
+            linestyle="-.",
+            label="Calibrated forecast, P50",
+            zorder=3,
+        )
         band_top = float(np.max(p90, initial=0))
 
     top = max(float(target), float(hist["units"].max()), band_top)
@@ -187,9 +233,15 @@ def plot_outlook(
             years = np.concatenate([[base_year], years])
             totals = np.concatenate([[base_units], totals])
         strong = label == highlight
-        ax.plot(years, totals / 1000, color=SCENARIO_COLOURS.get(label, "#000000"), linewidth=2.8 if strong else 1.5,
-                linestyle="-" if strong or label in SCENARIO_COLOURS else "--", label=label + (" (selected)" if strong else ""),
-                zorder=4 if strong else 2)
+        ax.plot(
+            years,
+            totals / 1000,
+            color=SCENARIO_COLOURS.get(label, "#000000"),
+            linewidth=2.8 if strong else 1.5,
+            linestyle="-" if strong or label in SCENARIO_COLOURS else "--",
+            label=label + (" (selected)" if strong else ""),
+            zorder=4 if strong else 2,
+        )
         if years.size:
             ends.append((float(totals[-1]), float(years[-1]), SCENARIO_COLOURS.get(label, "#000000")))
         top = max(top, float(np.max(totals, initial=0)))
@@ -201,14 +253,28 @@ def plot_outlook(
     for value, year, colour in sorted(ends):
         y = value if not placed else max(value, placed[-1] + gap)
         placed.append(y)
-        ax.annotate(f"{value / 1000:,.0f}k", (year, value / 1000), xytext=(year + 0.25, y / 1000), textcoords="data",
-                    va="center", fontsize=8, color=colour)
+        ax.annotate(
+            f"{value / 1000:,.0f}k",
+            (year, value / 1000),
+            xytext=(year + 0.25, y / 1000),
+            textcoords="data",
+            va="center",
+            fontsize=8,
+            color=colour,
+        )
     return _finish(
-        fig, ax, p, target=target, first_year=int(hist["year"].min()), last_year=last_year + 1.5, top=top,
-        base_year=base_year, title=title or "Alfa Romeo yearly sales: history, scenarios and the target",
+        fig,
+        ax,
+        p,
+        target=target,
+        first_year=int(hist["year"].min()),
+        last_year=last_year + 1.5,
+        top=top,
+        base_year=base_year,
+        title=title or "Alfa Romeo yearly sales: history, scenarios and the target",
         footnote="History: alfa_xl/model/data/history.csv (one chosen figure a year; gaps where none was found). "
-                 "Scenario lines: deterministic alfa-xl projections." + (" Band: the calibrated forecast (alfa_xl.model.evidence.forecast)."
-                                                                        if band is not None else ""),
+        "Scenario lines: deterministic alfa-xl projections."
+        + (" Band: the calibrated forecast (alfa_xl.model.evidence.forecast)." if band is not None else ""),
     )
 
 
@@ -244,18 +310,41 @@ def plot_fan(path: str | Path, sim, target: float = DEFAULT_TARGET, year: int | 
 
     fig, ax = _axes()
     _draw_history(ax, hist)
-    ax.fill_between(years, p10 / 1000, p90 / 1000, color="#1f4e79", alpha=0.22, linewidth=0, label="P10 to P90 of the paths")
+    ax.fill_between(
+        years, p10 / 1000, p90 / 1000, color="#1f4e79", alpha=0.22, linewidth=0, label="P10 to P90 of the paths"
+    )
     ax.plot(years, p50 / 1000, color="#1f4e79", linewidth=2.4, label="P50 (median path value)", zorder=3)
-    ax.plot(years, det / 1000, color="#1f4e79", linewidth=1.2, linestyle="--",
-            label=f"Scenario {sim.scenario.name} without uncertainty", zorder=3)
+    ax.plot(
+        years,
+        det / 1000,
+        color="#1f4e79",
+        linewidth=1.2,
+        linestyle="--",
+        label=f"Scenario {sim.scenario.name} without uncertainty",
+        zorder=3,
+    )
     col = len(sim.years) - 1 if year is None else int(np.flatnonzero(sim.years == int(year))[0])
     chance = sim.probability(target, int(sim.years[col]))
-    ax.annotate(f"P(reach target in {int(sim.years[col])}) = {chance:.1%}", (sim.years[col], p90[-len(sim.years) + col] / 1000),
-                xytext=(0, 14), textcoords="offset points", ha="right", fontsize=9, color="#1f4e79")
+    ax.annotate(
+        f"P(reach target in {int(sim.years[col])}) = {chance:.1%}",
+        (sim.years[col], p90[-len(sim.years) + col] / 1000),
+        xytext=(0, 14),
+        textcoords="offset points",
+        ha="right",
+        fontsize=9,
+        color="#1f4e79",
+    )
     top = max(float(target), float(np.max(p90)), float(hist["units"].max()))
     return _finish(
-        fig, ax, p, target=target, first_year=int(hist["year"].min()), last_year=float(years[-1]) + 1, top=top,
-        base_year=base_year, title=f"Alfa Romeo yearly sales: {sim.paths:,} simulated paths around scenario {sim.scenario.name}",
+        fig,
+        ax,
+        p,
+        target=target,
+        first_year=int(hist["year"].min()),
+        last_year=float(years[-1]) + 1,
+        top=top,
+        base_year=base_year,
+        title=f"Alfa Romeo yearly sales: {sim.paths:,} simulated paths around scenario {sim.scenario.name}",
         footnote=f"Seed {sim.seed}. Launch slips, cancellations, peaks, market trend and US tariff drawn "
-                 "from Alfa's track record (docs/simulation.md).",
+        "from Alfa's track record (docs/simulation.md).",
     )

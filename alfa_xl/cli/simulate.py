@@ -11,40 +11,71 @@ from __future__ import annotations
 
 import typer
 
-from alfa_xl.cli.common import (PROGRESS_FROM, YTD_OPTIONS, Format, check_ytd, console, named_as_options,
-                                progress_bar, read_lineup, resolve_scenario, shown, target_option)
+from alfa_xl.cli.common import (
+    PROGRESS_FROM,
+    YTD_OPTIONS,
+    Format,
+    check_ytd,
+    console,
+    named_as_options,
+    progress_bar,
+    read_lineup,
+    resolve_scenario,
+    shown,
+    target_option,
+)
 from alfa_xl.cli.plotting import check_plot_path
 from alfa_xl.cli.simulate_render import TIDY_COLUMNS, render_simulation, simulation_csv, simulation_json
 from alfa_xl.errors import HorizonError
 from alfa_xl.model.engine.projection import MAX_END, MIN_START, default_horizon
 from alfa_xl.model.engine.scenarios import BUILTIN
-from alfa_xl.validation import DEFAULT_YEAR
 from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed, check_target, simulate
 from alfa_xl.model.risk.tornado import tornado
+from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["register", "simulation_json", "simulation_csv", "PROGRESS_FROM", "TIDY_COLUMNS"]
 
 
 def register(app: typer.Typer) -> None:
     """Add ``simulate`` to the ``alfa-xl`` app."""
+
     @app.command("simulate")
     def simulate_cmd(
         paths: int = typer.Option(DEFAULT_PATHS, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random streams (same seed, same result)."),
-        year: int | None = typer.Option(None, "--year", help="Year of the probability and the tornado (default: the end year)."),
+        year: int | None = typer.Option(
+            None, "--year", help="Year of the probability and the tornado (default: the end year)."
+        ),
         target: str = target_option(),
-        scenario: str = typer.Option("base", "--scenario", "-s",
-                                     help=f"Built-in scenario ({', '.join(BUILTIN)}) or a CSV of parameter,value pairs."),
-        start: int | None = typer.Option(None, "--start", help="First projection year (default: the year after the latest actual)."),
+        scenario: str = typer.Option(
+            "base",
+            "--scenario",
+            "-s",
+            help=f"Built-in scenario ({', '.join(BUILTIN)}) or a CSV of parameter,value pairs.",
+        ),
+        start: int | None = typer.Option(
+            None, "--start", help="First projection year (default: the year after the latest actual)."
+        ),
         end: int | None = typer.Option(None, "--end", help=f"Last projection year (default {DEFAULT_YEAR})."),
-        lineup: str | None = typer.Option(None, "--lineup", help="Lineup CSV (columns as alfa_xl/model/data/lineup.csv)."),
-        fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False),
-        plot: str | None = typer.Option(None, "--plot", help="Also draw the fan chart (P10/P50/P90, history, target) into FILE.png."),
-        ytd: float | None = typer.Option(None, "--ytd", help="Worldwide units sold so far this year (with --ytd-months)."),
+        lineup: str | None = typer.Option(
+            None, "--lineup", help="Lineup CSV (columns as alfa_xl/model/data/lineup.csv)."
+        ),
+        fmt: Format = typer.Option(
+            Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False
+        ),
+        plot: str | None = typer.Option(
+            None, "--plot", help="Also draw the fan chart (P10/P50/P90, history, target) into FILE.png."
+        ),
+        ytd: float | None = typer.Option(
+            None, "--ytd", help="Worldwide units sold so far this year (with --ytd-months)."
+        ),
         ytd_months: int | None = typer.Option(None, "--ytd-months", help="Months the --ytd units cover, 1 to 12."),
-        ytd_override: bool = typer.Option(False, "--ytd-override",
-                                          help="Use --ytd even if it implies a full year further from last year's "
-                                               "than any yearly change in the history."),
+        ytd_override: bool = typer.Option(
+            False,
+            "--ytd-override",
+            help="Use --ytd even if it implies a full year further from last year's "
+            "than any yearly change in the history.",
+        ),
     ) -> None:
         """Probability of reaching the target, percentile fan by year and tornado, by Monte Carlo."""
         n = check_paths(paths)
@@ -56,13 +87,24 @@ def register(app: typer.Typer) -> None:
         lu = read_lineup(lineup)
         if end is None and year is not None:  # a later year stretches the default horizon
             if not MIN_START <= year <= MAX_END:
-                raise HorizonError("year", year, f"give a year between {MIN_START} and {MAX_END}", "outside the supported years")
+                raise HorizonError(
+                    "year", year, f"give a year between {MIN_START} and {MAX_END}", "outside the supported years"
+                )
             end = max(year, default_horizon()[1])
         out = console()
         with progress_bar("simulating", n, "paths", fmt, show=n >= PROGRESS_FROM) as update:
             with named_as_options(YTD_OPTIONS):
-                sim = simulate(lu, sc, start, end, n, sd, ytd=ytd, ytd_months=ytd_months,
-                               progress=None if update is None else lambda done, total: update(done))
+                sim = simulate(
+                    lu,
+                    sc,
+                    start,
+                    end,
+                    n,
+                    sd,
+                    ytd=ytd,
+                    ytd_months=ytd_months,
+                    progress=None if update is None else lambda done, total: update(done),
+                )
         yr = int(sim.years[-1]) if year is None else year
         sim.probability(tgt, yr)  # validates the year before anything is printed
         torn = tornado(yr, sc, lu)

@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from alfa_xl.cli.common import csv_text, records, shown
 from alfa_xl.book.tables.report import clean
+from alfa_xl.cli.common import csv_text, records, shown
 from alfa_xl.model.risk.simulate import Simulation
 
 __all__ = ["simulation_json", "simulation_csv", "render_simulation", "TIDY_COLUMNS"]
@@ -56,8 +56,11 @@ def simulation_csv(sim: Simulation, target: float, year: int, torn: pd.DataFrame
     would start a spreadsheet formula is written as text (leading ``'``)."""
     rows: list[tuple[Any, ...]] = [("probability", year, f"reach {target:g}", sim.probability(target, year))]
     prec = _precision(sim, target, year)
-    rows.append(("probability", year, f"standard error, reach {target:g}", prec.standard_error) if prec.standard_error
-                is not None else ("probability", year, f"95% upper bound, reach {target:g}", prec.upper_95))
+    rows.append(
+        ("probability", year, f"standard error, reach {target:g}", prec.standard_error)
+        if prec.standard_error is not None
+        else ("probability", year, f"95% upper bound, reach {target:g}", prec.upper_95)
+    )
     for _, r in sim.summary(target).iterrows():
         rows.extend(("fan", int(r["Year"]), col, clean(r[col])) for col in r.index if col != "Year")
     for _, r in torn.iterrows():
@@ -76,8 +79,11 @@ def render_simulation(sim: Simulation, target: float, year: int, torn: pd.DataFr
         f"({shown(sim.scenario.description)}); seed {sim.seed}. The calibrated forecast is alfa-xl outlook's."
     )
     first = int(sim.years[0])
-    console.print(f"{first} conditioned on {sim.ytd[0]:,.0f} units in {sim.ytd[1]} month(s) to date." if sim.ytd is not None
-                  else f"{first} unconditioned (give --ytd and --ytd-months to condition it on the year to date).")
+    console.print(
+        f"{first} conditioned on {sim.ytd[0]:,.0f} units in {sim.ytd[1]} month(s) to date."
+        if sim.ytd is not None
+        else f"{first} unconditioned (give --ytd and --ytd-months to condition it on the year to date)."
+    )
     console.print(f"Probability of reaching {target:,.0f} in {year}: [bold]{chance}[/bold]")
     console.print()
     t = Table(title="Yearly total across paths (units)", title_justify="left")
@@ -85,20 +91,36 @@ def render_simulation(sim: Simulation, target: float, year: int, torn: pd.DataFr
     for col in summary.columns:
         t.add_column(col, justify="right")
     for _, r in summary.iterrows():
-        t.add_row(str(int(r["Year"])), *[f"{v:.1%}" if c == "Probability" else f"{v:,.0f}"
-                                         for c, v in r.items() if c != "Year"])
-    t.caption = ("P10/P50/P90: 10th, 50th, 90th percentile of the paths. Scenario: the projection without uncertainty. "
-                 f"Probability: share of paths at or above {target:,.0f}.")
+        t.add_row(
+            str(int(r["Year"])),
+            *[f"{v:.1%}" if c == "Probability" else f"{v:,.0f}" for c, v in r.items() if c != "Year"],
+        )
+    t.caption = (
+        "P10/P50/P90: 10th, 50th, 90th percentile of the paths. Scenario: the projection without uncertainty. "
+        f"Probability: share of paths at or above {target:,.0f}."
+    )
     t.caption_justify = "left"
     console.print(t)
     console.print()
     g = Table(title=f"Tornado: total in {year} with one driver at its P10 and P90 (units)", title_justify="left")
-    for col, just in (("Driver", "left"), ("Low", "right"), ("High", "right"), ("Swing", "right"),
-                      ("Low setting", "left"), ("High setting", "left")):
+    for col, just in (
+        ("Driver", "left"),
+        ("Low", "right"),
+        ("High", "right"),
+        ("Swing", "right"),
+        ("Low setting", "left"),
+        ("High setting", "left"),
+    ):
         g.add_column(col, justify=just)
     for _, r in torn.iterrows():
-        g.add_row(shown(r["Driver"]), f"{r['Low']:,.0f}", f"{r['High']:,.0f}", f"{r['Swing']:,.0f}",
-                  shown(r["Low setting"]), shown(r["High setting"]))
+        g.add_row(
+            shown(r["Driver"]),
+            f"{r['Low']:,.0f}",
+            f"{r['High']:,.0f}",
+            f"{r['Swing']:,.0f}",
+            shown(r["Low setting"]),
+            shown(r["High setting"]),
+        )
     if len(torn):
         g.caption = f"Scenario total in {year} with every driver as assumed: {torn['Scenario'].iloc[0]:,.0f}."
         g.caption_justify = "left"

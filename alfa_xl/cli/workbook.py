@@ -58,30 +58,48 @@ def check_build_target(out: Path | None, force: bool) -> BuildTarget:
     path = Path.cwd() / WORKBOOK_NAME if out is None else Path(out)
     shown = str(path)
     if path.suffix.lower() != ".xlsm":
-        raise AlfaInputError(FIELD, shown, "give a workbook name ending in .xlsm (the macros need it)", "not a .xlsm file")
+        raise AlfaInputError(
+            FIELD, shown, "give a workbook name ending in .xlsm (the macros need it)", "not a .xlsm file"
+        )
     if path.is_dir():
         raise AlfaInputError(FIELD, shown, "give a file name ending in .xlsm, not a folder", "is a folder")
     target = BuildTarget(path)
     parent = path.parent.resolve()
     install = _installation()
     if parent == install or install in parent.parents:
-        raise AlfaInputError(FIELD, shown, "write the workbook into your own folder (the default is the current folder)",
-                             "inside the alfa_xl installation")
+        raise AlfaInputError(
+            FIELD,
+            shown,
+            "write the workbook into your own folder (the default is the current folder)",
+            "inside the alfa_xl installation",
+        )
     for lock in lock_files(path):
         if os.path.lexists(lock):
-            raise AlfaInputError(FIELD, shown, f"close it first (lock file {lock.name} found), then build again",
-                                 "open in Excel or LibreOffice")
+            raise AlfaInputError(
+                FIELD,
+                shown,
+                f"close it first (lock file {lock.name} found), then build again",
+                "open in Excel or LibreOffice",
+            )
     for p in target.existing:
         if p.is_symlink() or not p.is_file():
-            raise AlfaInputError(FIELD, str(p), "move it away or choose another --out", "exists and is not a plain file")
+            raise AlfaInputError(
+                FIELD, str(p), "move it away or choose another --out", "exists and is not a plain file"
+            )
     if target.existing and not force:
         names = " and ".join(p.name for p in target.existing)
-        raise AlfaInputError(FIELD, shown, f"choose another --out, or add --force to replace {names} (the old files are kept as .bak)",
-                             f"would replace {names}")
+        raise AlfaInputError(
+            FIELD,
+            shown,
+            f"choose another --out, or add --force to replace {names} (the old files are kept as .bak)",
+            f"would replace {names}",
+        )
     for p in target.existing:
         bak = backup_path(p)
         if os.path.lexists(bak) and (bak.is_symlink() or not bak.is_file()):
-            raise AlfaInputError(FIELD, str(bak), "move it away, then build again", "backup name taken by a folder or a link")
+            raise AlfaInputError(
+                FIELD, str(bak), "move it away, then build again", "backup name taken by a folder or a link"
+            )
     if not path.parent.exists():
         return target  # the build creates the folder
     if not os.access(path.parent, os.W_OK):
@@ -110,8 +128,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command("build-workbook")
     def build_workbook_cmd(
-        out: Path | None = typer.Option(None, "--out", help=f"Workbook to write, ending in .xlsm (default: ./{WORKBOOK_NAME})."),
-        force: bool = typer.Option(False, "--force", help="Replace an existing workbook and module, keeping each as NAME.bak."),
+        out: Path | None = typer.Option(
+            None, "--out", help=f"Workbook to write, ending in .xlsm (default: ./{WORKBOOK_NAME})."
+        ),
+        force: bool = typer.Option(
+            False, "--force", help="Replace an existing workbook and module, keeping each as NAME.bak."
+        ),
     ) -> None:
         """Build the outlook workbook (.xlsm) and its same-named Python module, reproducibly."""
         from xlsxwriter.exceptions import FileCreateError
@@ -125,7 +147,9 @@ def register(app: typer.Typer) -> None:
         except (OSError, FileCreateError) as exc:  # XlsxWriter wraps the OSError of its output file
             cause = exc if isinstance(exc, OSError) else (exc.args[0] if exc.args else None)
             why = os_reason(cause) if isinstance(cause, OSError) else str(exc).lower()
-            raise AlfaInputError(FIELD, str(target.workbook), "choose a folder you can write to", f"cannot write ({why})") from None
+            raise AlfaInputError(
+                FIELD, str(target.workbook), "choose a folder you can write to", f"cannot write ({why})"
+            ) from None
         kept = f"; previous versions kept as {', '.join(b.name for b in backups)}" if backups else ""
         typer.echo(printable(f"wrote {result.workbook} and {result.module.name} (checks: {result.master}){kept}"))
 
@@ -146,18 +170,30 @@ def register(app: typer.Typer) -> None:
         try:
             report = refresh_workbook(path, backup=backup)
         except OSError as exc:
-            raise AlfaInputError("workbook file", str(path), "refresh a copy in a folder you can write to",
-                                 f"cannot read or write it and its backup ({os_reason(exc)})") from None
+            raise AlfaInputError(
+                "workbook file",
+                str(path),
+                "refresh a copy in a folder you can write to",
+                f"cannot read or write it and its backup ({os_reason(exc)})",
+            ) from None
         if report.cleaned:
             n = len(report.cleaned)
-            typer.echo(printable(f"removed {n} temporary file{'' if n == 1 else 's'} left by an interrupted refresh: "
-                                 f"{', '.join(report.cleaned)}"))
+            typer.echo(
+                printable(
+                    f"removed {n} temporary file{'' if n == 1 else 's'} left by an interrupted refresh: "
+                    f"{', '.join(report.cleaned)}"
+                )
+            )
         if not report.changed_parts:
             typer.echo(printable(f"{path} is already up to date: nothing written"))
         else:
             areas = ", ".join(f"{k} = {v}" for k, v in report.areas.items())
             kept = f"; previous version kept as {report.backup.name}" if report.backup else ""
-            typer.echo(printable(f"refreshed {path}: {areas} ({len(report.changed_parts)} parts rewritten, "
-                                 f"{report.unchanged_parts} unchanged){kept}"))
+            typer.echo(
+                printable(
+                    f"refreshed {path}: {areas} ({len(report.changed_parts)} parts rewritten, "
+                    f"{report.unchanged_parts} unchanged){kept}"
+                )
+            )
         if report.status:
             typer.echo(printable(report.status))

@@ -34,7 +34,9 @@ class ArgumentError(AlfaInputError):
         a column of a lineup table).
     """
 
-    def __init__(self, argument: str, value: object, fix: str, problem: str = "invalid value", detail: str | None = None):
+    def __init__(
+        self, argument: str, value: object, fix: str, problem: str = "invalid value", detail: str | None = None
+    ):
         self.argument = argument
         self.detail = detail
         where = argument if not detail or detail == argument else f"{argument} [{detail}]"

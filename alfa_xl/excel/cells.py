@@ -22,7 +22,18 @@ from typing import Any
 from alfa_xl import validation
 from alfa_xl.excel.argument_error import ArgumentError, error_value
 
-__all__ = ["EXCEL_ERRORS", "is_blank", "excel_error", "error_in", "flatten", "scalar", "grid", "show", "freeze", "typed"]
+__all__ = [
+    "EXCEL_ERRORS",
+    "is_blank",
+    "excel_error",
+    "error_in",
+    "flatten",
+    "scalar",
+    "grid",
+    "show",
+    "freeze",
+    "typed",
+]
 
 #: Error values a cell can hold, as xlwings' ``err_to_str`` delivers them.
 EXCEL_ERRORS = validation.EXCEL_ERRORS

@@ -15,8 +15,17 @@ from alfa_xl.model.engine.projection import default_horizon
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [
-    "target", "year_span", "horizon", "paths", "seed", "percentiles",
-    "EXCEL_MAX_PATHS", "MAX_SEED", "DOC_TARGET", "DOC_START", "DOC_END",
+    "target",
+    "year_span",
+    "horizon",
+    "paths",
+    "seed",
+    "percentiles",
+    "EXCEL_MAX_PATHS",
+    "MAX_SEED",
+    "DOC_TARGET",
+    "DOC_START",
+    "DOC_END",
 ]
 
 DOC_TARGET = "Volume target in units a year, above 0. Empty = 400000."
@@ -40,7 +49,9 @@ def horizon() -> tuple[int, int]:
 
 def target(value: Any, arg: str = "target") -> float:
     """The volume target in units a year: above 0; empty gives 400,000 (``0`` is an error)."""
-    return validation.number(scalar(value, arg), arg, "target", fix=_TARGET_FIX, error=ArgumentError, default=float(DEFAULT_TARGET))
+    return validation.number(
+        scalar(value, arg), arg, "target", fix=_TARGET_FIX, error=ArgumentError, default=float(DEFAULT_TARGET)
+    )
 
 
 def year_span(start_year: Any, end_year: Any) -> tuple[int, int]:
@@ -77,7 +88,9 @@ def percentiles(value: Any, default: tuple[float, ...]) -> tuple[float, ...]:
     if not cells:
         return default
     if len(cells) > _MAX_PERCENTILES:
-        raise ArgumentError("percentiles", value, f"give at most {_MAX_PERCENTILES} percentiles", f"{len(cells)} values")
+        raise ArgumentError(
+            "percentiles", value, f"give at most {_MAX_PERCENTILES} percentiles", f"{len(cells)} values"
+        )
     out = []
     for v in cells:
         if isinstance(v, str):

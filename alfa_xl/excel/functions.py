@@ -77,9 +77,14 @@ _DOC_START = common.DOC_START
 _DOC_END = common.DOC_END
 
 _BY = {
-    "model": "model", "models": "model", "by_model": "model",
-    "region": "region", "regions": "region", "by_region": "region",
-    "total": "total", "totals": "total",
+    "model": "model",
+    "models": "model",
+    "by_model": "model",
+    "region": "region",
+    "regions": "region",
+    "by_region": "region",
+    "total": "total",
+    "totals": "total",
 }
 
 
@@ -187,7 +192,10 @@ def alfa_gap_table(target=None, scenario=None, start_year=None, end_year=None, l
     sc = xa.scenario(scenario)
     start, end = _years(start_year, end_year)
     lu = xa.lineup(lineup)
-    return xa.cached(("ALFA_GAP_TABLE", t, sc, start, end, lu), lambda: xa.frame_grid(gap_table(project(lu, sc, start, end), t), GAP_COLUMNS))
+    return xa.cached(
+        ("ALFA_GAP_TABLE", t, sc, start, end, lu),
+        lambda: xa.frame_grid(gap_table(project(lu, sc, start, end), t), GAP_COLUMNS),
+    )
 
 
 # == Growth arithmetic ===========================================================================
@@ -218,7 +226,9 @@ def _finite_rate(rate: float, start: float, end: float, years: float) -> float:
     if math.isfinite(rate):
         return rate
     raise xa.ArgumentError(
-        "years", years, "give volumes and a number of years whose growth fits in a number (e.g. 70000, 400000, 5)",
+        "years",
+        years,
+        "give volumes and a number of years whose growth fits in a number (e.g. 70000, 400000, 5)",
         f"the growth rate from {start:g} to {end:g} in {years:g} years is too large to compute (overflow)",
     )
 
@@ -251,7 +261,9 @@ def _finite_years(years: float, current: float, growth: float, target: float) ->
     if math.isfinite(years) or (years == math.inf and growth <= 0 < target - current):
         return years
     raise xa.ArgumentError(
-        "growth", growth, "give a yearly growth rate and volumes whose result fits in a number (e.g. 73000, 0.1, 400000)",
+        "growth",
+        growth,
+        "give a yearly growth rate and volumes whose result fits in a number (e.g. 73000, 0.1, 400000)",
         f"the years from {current:g} to {target:g} at {growth:g} a year are too many to compute (overflow)",
     )
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from alfa_xl import validation
 from alfa_xl.excel import args as xa
 from alfa_xl.excel import common
 from alfa_xl.excel.common import EXCEL_MAX_PATHS
+from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.evidence.forecast import FORECAST_PATHS, forecast
 from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES, DEFAULT_SEED
-from alfa_xl.model.data.sources import latest_actual
-from alfa_xl import validation
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["alfa_forecast"]
@@ -44,7 +44,9 @@ def _percentiles(value: Any) -> tuple[float, ...]:
 @xw.arg("end_year", doc=f"Last forecast year, up to 2060. Empty = {DEFAULT_YEAR}.")
 @xw.arg("percentiles", doc="Percentiles from 0 to 100, one cell or a range, e.g. 10, 50, 90. Empty = 10, 50, 90.")
 @xw.arg("paths", doc=f"Number of simulated paths, 1 to {EXCEL_MAX_PATHS:,}. Empty = {FORECAST_PATHS:,}.")
-@xw.arg("seed", doc="Seed of the random numbers, a whole number from 0 (same seed, same result). Empty = a fixed default.")
+@xw.arg(
+    "seed", doc="Seed of the random numbers, a whole number from 0 (same seed, same result). Empty = a fixed default."
+)
 @xa.excel_function
 def alfa_forecast(start_year=None, end_year=None, percentiles=None, paths=None, seed=None):
     """The calibrated forecast of Alfa Romeo's yearly sales (units): spills Year and one column per percentile, then the cumulative row.

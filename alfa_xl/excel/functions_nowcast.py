@@ -39,9 +39,19 @@ def _cell(value: Any, arg: str) -> Any:
 
 @xa.wizard_help
 @xw.func(category=CATEGORY)
-@xw.arg("units_to_date", err_to_str=True, doc="Worldwide Alfa Romeo units sold from January to the end of the months covered, 0 or more.")
-@xw.arg("months", err_to_str=True, doc="How many months the units cover, a whole number from 1 to 12 (6 = January to June).")
-@xw.arg("year", err_to_str=True, doc="The calendar year, 2025-2060. Empty = the current year (the year after the latest actual).")
+@xw.arg(
+    "units_to_date",
+    err_to_str=True,
+    doc="Worldwide Alfa Romeo units sold from January to the end of the months covered, 0 or more.",
+)
+@xw.arg(
+    "months", err_to_str=True, doc="How many months the units cover, a whole number from 1 to 12 (6 = January to June)."
+)
+@xw.arg(
+    "year",
+    err_to_str=True,
+    doc="The calendar year, 2025-2060. Empty = the current year (the year after the latest actual).",
+)
 @xw.arg("override", err_to_str=True, doc="TRUE to use units far from last year's pace (else refused). Empty = FALSE.")
 @xa.excel_function
 def alfa_nowcast(units_to_date=None, months=None, year=None, override=None):

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from alfa_xl.excel import args as xa
-from alfa_xl.excel import common
 import numpy as np
 
+from alfa_xl.excel import args as xa
+from alfa_xl.excel import common
 from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.evidence.forecast import forecast
 from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, PathFrame, simulate
@@ -106,8 +106,12 @@ def alfa_probability(target=None, year=None, scenario=None, paths=None, seed=Non
     if xa.is_blank(scenario):
         first = latest_actual()[0] + 1
         if y < first:
-            raise xa.ArgumentError("year", year, f"give a forecast year from {first}, or name a scenario for a what-if",
-                                   "before the forecast starts")
+            raise xa.ArgumentError(
+                "year",
+                year,
+                f"give a forecast year from {first}, or name a scenario for a what-if",
+                "before the forecast starts",
+            )
         return xa.cached(("ALFA_PROBABILITY", t, y, None, n, s), lambda: _calibrated_probability(t, y, n, s, first))
     sc = xa.scenario(scenario)
     return xa.cached(("ALFA_PROBABILITY", t, y, sc, n, s), lambda: simulate(None, sc, y, y, n, s).probability(t, y))
@@ -178,6 +182,10 @@ def alfa_tornado(year=None, scenario=None):
 
 def _tornado_rows(y, sc):
     t = tornado(y, sc)
-    rows = [[f"{d} [{lo} to {hi}]", low, high, swing]
-            for d, low, high, swing, lo, hi in t[["Driver", "Low", "High", "Swing", "Low setting", "High setting"]].itertuples(index=False, name=None)]
+    rows = [
+        [f"{d} [{lo} to {hi}]", low, high, swing]
+        for d, low, high, swing, lo, hi in t[
+            ["Driver", "Low", "High", "Swing", "Low setting", "High setting"]
+        ].itertuples(index=False, name=None)
+    ]
     return [["Driver", "Low", "High", "Swing"]] + rows

@@ -116,7 +116,9 @@ def _named_range(book, name: str, required: bool = True):
         try:
             return book.names[name].refers_to_range
         except Exception:
-            raise InputsError(f"defined name {name}", None, f"make the defined name {name} refer to cells", "not a range") from None
+            raise InputsError(
+                f"defined name {name}", None, f"make the defined name {name} refer to cells", "not a range"
+            ) from None
     if required:
         raise InputsError(f"defined name {name}", None, missing_fix(name), "missing")
     return None
@@ -162,8 +164,18 @@ class XlwingsSource:
         if rows == cols == 1:
             with contextlib.suppress(Exception):  # a platform without number formats
                 fmt = str(rng.number_format or "General")
-        return [[Cell(values[i][j], f if isinstance(f, str) and f.startswith("=") else None, ext.at(ext.r0 + i, ext.c0 + j), fmt)
-                 for j, f in enumerate(formulas[i])] for i in range(rows)]
+        return [
+            [
+                Cell(
+                    values[i][j],
+                    f if isinstance(f, str) and f.startswith("=") else None,
+                    ext.at(ext.r0 + i, ext.c0 + j),
+                    fmt,
+                )
+                for j, f in enumerate(formulas[i])
+            ]
+            for i in range(rows)
+        ]
 
     def table(self, name: str) -> TableCells | None:
         for sheet in self.book.sheets:
@@ -174,11 +186,15 @@ class XlwingsSource:
             for table in tables:
                 if str(getattr(table, "name", "")).lower() == name.lower():
                     block = self._cells(table.range)
-                    return TableCells(["" if c.value is None else str(c.value) for c in block[0]], block[1:], str(sheet.name))
+                    return TableCells(
+                        ["" if c.value is None else str(c.value) for c in block[0]], block[1:], str(sheet.name)
+                    )
         if not self.has(name):
             return None
         block = self.cells(name)
-        return TableCells(["" if c.value is None else str(c.value) for c in block[0]], block[1:], block[0][0].where.split("!")[0])
+        return TableCells(
+            ["" if c.value is None else str(c.value) for c in block[0]], block[1:], block[0][0].where.split("!")[0]
+        )
 
 
 # -- planning -------------------------------------------------------------------------------------
@@ -215,7 +231,10 @@ class XlwingsAreas:
         return None if rng is None else _extent(rng)
 
     def table(self, name: str) -> CellRange | None:
-        found = next((t for s in self.book.sheets for t in _tables(s) if str(getattr(t, "name", "")).lower() == name.lower()), None)
+        found = next(
+            (t for s in self.book.sheets for t in _tables(s) if str(getattr(t, "name", "")).lower() == name.lower()),
+            None,
+        )
         return None if found is None else _extent(found.range)
 
     def trusted(self, area, old: CellRange, written: CellRange) -> CellRange:
@@ -227,7 +246,12 @@ class XlwingsAreas:
         rng = self.ranges[name]
         rows, cols = max(old.r1, new.r1) - old.r0 + 1, max(old.c1, new.c1) - old.c0 + 1
         values = _grid(rng.resize(1, 1).resize(rows, cols).options(ndim=2, err_to_str=True).value, rows, cols)
-        return [(old.r0 + i, old.c0 + j) for i, row in enumerate(values) for j, x in enumerate(row) if x is not None and x != ""]
+        return [
+            (old.r0 + i, old.c0 + j)
+            for i, row in enumerate(values)
+            for j, x in enumerate(row)
+            if x is not None and x != ""
+        ]
 
 
 def _locked(book, sheet: str) -> bool:
@@ -269,7 +293,12 @@ def _trusted(book, name: str, old: CellRange, written: CellRange) -> CellRange:
     top, bottom = max(0, min(old.r0, written.r0) - h), min(MAX_ROW, max(old.r1, written.r1) + h)
     block = book.sheets[written.sheet].range(range_ref(top, written.c0, bottom, written.c1))
     values = _grid(block.options(ndim=2, err_to_str=True).value, bottom - top + 1, written.c1 - written.c0 + 1)
-    cells = {(top + i, written.c0 + j): x for i, row in enumerate(values) for j, x in enumerate(row) if x is not None and x != ""}
+    cells = {
+        (top + i, written.c0 + j): x
+        for i, row in enumerate(values)
+        for j, x in enumerate(row)
+        if x is not None and x != ""
+    }
     return trusted_rectangle(name, old, written, marks, current_marks(cells, written.c0, written.c1), OwnedAreaError)
 
 
@@ -391,7 +420,9 @@ def _run(book, single: bool) -> str:
                 book.names[name].refers_to = text
         _calculate(book.app)
     except Exception as exc:
-        message = f"Refresh failed while writing ({type(exc).__name__}); run it again, or report this message if it repeats"
+        message = (
+            f"Refresh failed while writing ({type(exc).__name__}); run it again, or report this message if it repeats"
+        )
         logger.exception("refresh failed while writing")
         _report(book, message, error=True)
         raise

@@ -49,8 +49,10 @@ def error_text(function: str, exc: BaseException, arguments: Iterable[str] = ())
         else:
             where = field
     else:
-        return (f"#VALUE! {function}: unexpected error ({type(exc).__name__}); check the arguments, "
-                "or report this message with the log file named in the README if they look right")
+        return (
+            f"#VALUE! {function}: unexpected error ({type(exc).__name__}); check the arguments, "
+            "or report this message with the log file named in the README if they look right"
+        )
     message = f"#VALUE! {function}: {where}: {exc.problem} (got {cells.show(exc.value)}); {exc.fix}"
     message = " ".join(message.split())
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."

@@ -24,7 +24,9 @@ from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 
 __all__ = ["scenario", "lineup", "clear"]
 
-_SCENARIO_FIX = "give a scenario name (base, bear, bull, plan, track_record) or a two-column range of parameter and value"
+_SCENARIO_FIX = (
+    "give a scenario name (base, bear, bull, plan, track_record) or a two-column range of parameter and value"
+)
 _LINEUP_FIX = "give a table range whose first row holds the lineup columns (model, launch_year, peak_units, ...)"
 _YEAR_COLUMNS = ("launch_year", "announced_year", "end_year", "hold_until")
 _NAME_COLUMNS = ("model", "replaces")
@@ -102,7 +104,13 @@ def _scenario_from_rows(rows: tuple[tuple[Any, ...], ...], arg: str):
             value = str(value)
         if name.lower() == "base":
             if seen_base:
-                raise ArgumentError(arg, value, "keep one base row (the built-in scenario to start from)", "parameter given twice", detail="base")
+                raise ArgumentError(
+                    arg,
+                    value,
+                    "keep one base row (the built-in scenario to start from)",
+                    "parameter given twice",
+                    detail="base",
+                )
             base, seen_base = str(value), True
             continue
         pairs.append((name, value))
@@ -146,8 +154,9 @@ def _refuse_too_many_models(value: list | tuple, arg: str) -> None:
         if not all(is_blank(v) for v in cells):
             filled += 1
             if filled > limit + 1:  # the header row and the models
-                raise ArgumentError(arg, f"more than {limit} rows", LIMITS["lineup_models"].instruction(),
-                                    f"more than {limit} models")
+                raise ArgumentError(
+                    arg, f"more than {limit} rows", LIMITS["lineup_models"].instruction(), f"more than {limit} models"
+                )
 
 
 @_memo(maxsize=32)

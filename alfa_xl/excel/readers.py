@@ -61,7 +61,13 @@ def number(
     if zero_is_blank and is_blank(value, True):
         value = None
     return validation.number(
-        value, arg, "cell_number", lo=lo, hi=hi, fix=fix or f"give {arg} as a number", error=ArgumentError,
+        value,
+        arg,
+        "cell_number",
+        lo=lo,
+        hi=hi,
+        fix=fix or f"give {arg} as a number",
+        error=ArgumentError,
         default=None if default is None else float(default),
     )
 

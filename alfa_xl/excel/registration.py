@@ -29,7 +29,9 @@ def xlwings_decorators():
     worksheet functions (Windows, xlwings Lite's Pyodide, xlwings Server); otherwise
     pass-through decorators, exactly what xlwings itself provides there, without its
     import cost."""
-    hosts = sys.platform.startswith("win") or sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
+    hosts = (
+        sys.platform.startswith("win") or sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
+    )
     if "xlwings" in sys.modules or hosts:
         import xlwings
 

@@ -181,7 +181,8 @@ def read_csv_file(
     if long_line is not None:
         number, length = long_line
         raise refuse(
-            f"line {number} is {length:,} characters long, more than {line_limit:,}", LIMITS["csv_line_chars"].instruction()
+            f"line {number} is {length:,} characters long, more than {line_limit:,}",
+            LIMITS["csv_line_chars"].instruction(),
         )
     separator = _separator(text, form, refuse)
     header, rows, lines = _parse(text, separator, max_rows, rows_kind, form, refuse)

@@ -8,7 +8,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DEFAULT_YEAR", "Limit", "LIMITS", "RESERVED_NAMES", "EXCEL_ERRORS", "default_horizon", "is_blank", "excel_error"]
+__all__ = [
+    "DEFAULT_YEAR",
+    "Limit",
+    "LIMITS",
+    "RESERVED_NAMES",
+    "EXCEL_ERRORS",
+    "default_horizon",
+    "is_blank",
+    "excel_error",
+]
 
 #: The year every default comparison looks at: the horizon of Alfa Romeo's current plan
 #: (sourced: next Stelvio and Giulia "officially 2028", the 4.3 m model "by 2030"; see
@@ -67,15 +76,21 @@ LIMITS: dict[str, Limit] = {
     # scenario parameters
     "delay_years": Limit(-10, 20, "give a whole number of years between {lo} and {hi}", whole=True),
     "peak_multiplier": Limit(0, 10, "give a multiplier between {lo} and {hi} (1 = unchanged)", percent=True),
-    "na_tariff": Limit(-1, 1, "give the change in North America volume between {lo} and {hi} (-0.2 = 20% fewer)", percent=True),
+    "na_tariff": Limit(
+        -1, 1, "give the change in North America volume between {lo} and {hi} (-0.2 = 20% fewer)", percent=True
+    ),
     "market_trend": Limit(-0.5, 0.5, "give a yearly change between {lo} and {hi} (0.02 = +2% a year)", percent=True),
     # Monte Carlo settings
     "paths": Limit(1, 1_000_000, "give a whole number of paths from {lo} to {hi} (for example 10000)", whole=True),
-    "seed": Limit(0, 2**63 - 1, "give a whole number of 0 or more as the seed (for example 1), or leave it out", whole=True),
+    "seed": Limit(
+        0, 2**63 - 1, "give a whole number of 0 or more as the seed (for example 1), or leave it out", whole=True
+    ),
     # the same from a worksheet cell: fewer paths (a call recalculates in about 0.2 s for
     # 2026-2035 on one core) and seeds Excel holds exactly (its numbers are exact to 2**53)
     "cell_paths": Limit(1, 100_000, "give a whole number of paths from {lo} to {hi}, or leave it empty", whole=True),
-    "cell_seed": Limit(0, 2**53, "give a whole number from 0 to 2^53 as the seed, or leave it empty for the fixed default", whole=True),
+    "cell_seed": Limit(
+        0, 2**53, "give a whole number from 0 to 2^53 as the seed, or leave it empty for the fixed default", whole=True
+    ),
     "percentiles_count": Limit(1, 101, "give at most {hi} percentiles", whole=True),
     "path_index": Limit(0, 2**62, "give the number of the first path, a whole number 0 or more", whole=True),
     "percentile": Limit(0, 100, "give percentiles between 0 and 100, for example 10, 50, 90"),
@@ -90,9 +105,13 @@ LIMITS: dict[str, Limit] = {
     # targets and year-to-date actuals
     "target": Limit(0, _INF, "give the target in units a year, above 0 (for example 400000)", above=True),
     "positive": Limit(0, _INF, "give a number above 0", above=True),
-    "growth": Limit(-1, _INF, "give a yearly growth rate above -1 (-100%), such as 0.1 for 10%", percent=True, above=True),
+    "growth": Limit(
+        -1, _INF, "give a yearly growth rate above -1 (-100%), such as 0.1 for 10%", percent=True, above=True
+    ),
     "ytd_units": Limit(0, 10_000_000, "give the worldwide units sold so far this year, {lo} to {hi}"),
-    "ytd_months": Limit(1, 12, "give the number of months the units cover, a whole number from {lo} to {hi}", whole=True),
+    "ytd_months": Limit(
+        1, 12, "give the number of months the units cover, a whole number from {lo} to {hi}", whole=True
+    ),
     # the files a user gives (a lineup or scenario CSV), checked before they are parsed.
     # lineup_models: assumption, from the goals (a command or a refresh within 5 s and
     # 500 MB on a 2-core machine). Measured with `alfa-xl outlook --lineup` (20,000 paths,
@@ -100,27 +119,46 @@ LIMITS: dict[str, Limit] = {
     # 6.2 s / 0.50 GB, 1,000 models 33 s / 2.2 GB: about 2 MB and 30 ms a model. A brand
     # sells a dozen nameplates or so (Alfa Romeo's lineup: 9).
     "lineup_models": Limit(
-        1, 100, "give at most {hi} models, one row each; the projection's time and memory goals (5 s, 500 MB) "
-        "hold up to that, so split a larger set into several lineups", whole=True,
+        1,
+        100,
+        "give at most {hi} models, one row each; the projection's time and memory goals (5 s, 500 MB) "
+        "hold up to that, so split a larger set into several lineups",
+        whole=True,
     ),
     # scenario_rows: derived, a delay and a peak row for each of 100 models plus the 9
     # scenario-wide parameters (218), rounded up
-    "scenario_rows": Limit(1, 250, "give at most {hi} parameters, one row each (a delay and a peak for each model "
-                                   "and the scenario-wide ones)", whole=True),
+    "scenario_rows": Limit(
+        1,
+        250,
+        "give at most {hi} parameters, one row each (a delay and a peak for each model and the scenario-wide ones)",
+        whole=True,
+    ),
     # csv_field_chars: sourced, the most characters an Excel cell holds ("Excel specifications
     # and limits", support.microsoft.com): a longer field cannot come from a spreadsheet
-    "csv_field_chars": Limit(0, 32_767, "shorten that field (a comment or a source) to at most {hi} characters, "
-                                        "what a spreadsheet cell holds", whole=True),
+    "csv_field_chars": Limit(
+        0,
+        32_767,
+        "shorten that field (a comment or a source) to at most {hi} characters, what a spreadsheet cell holds",
+        whole=True,
+    ),
     # csv_line_chars: assumption, two fields at a cell's limit plus the short ones; the
     # shipped lineup's longest line is about 560 characters
-    "csv_line_chars": Limit(0, 65_536, "check that this is the CSV file you meant, one row a line: a line "
-                                       "holds at most {hi} characters", whole=True),
+    "csv_line_chars": Limit(
+        0,
+        65_536,
+        "check that this is the CSV file you meant, one row a line: a line holds at most {hi} characters",
+        whole=True,
+    ),
     # csv_lines: assumption, 100 rows of up to 100 lines each (comments with line breaks)
     "csv_lines": Limit(0, 10_000, "check that this is the CSV file you meant: at most {hi} lines", whole=True),
     # csv_bytes: derived, 101 lines (header and lineup_models rows) of csv_line_chars,
     # 6.6 MB, rounded up to 8 MiB; reading that much takes a fraction of a second
-    "csv_bytes": Limit(0, 8 * 1024 * 1024, "check that this is the CSV file you meant: a lineup or scenario "
-                                           "file is at most {hi} bytes (8 MB)", whole=True),
+    "csv_bytes": Limit(
+        0,
+        8 * 1024 * 1024,
+        "check that this is the CSV file you meant: a lineup or scenario file is at most {hi} bytes (8 MB)",
+        whole=True,
+    ),
     # anything else: any finite number
     "number": Limit(-_INF, _INF, "give a number"),
     # a worksheet argument: any finite number, "10%" read as 0.1 as Excel itself reads it
@@ -137,7 +175,23 @@ _RESERVED_KEYS = frozenset(n.casefold() for n in RESERVED_NAMES)
 
 #: Error values Excel can put in a cell, as xlwings shows them when it sends them as text.
 EXCEL_ERRORS: frozenset[str] = frozenset(
-    ["#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#BUSY!", "#CONNECT!"]
+    [
+        "#N/A",
+        "#DIV/0!",
+        "#REF!",
+        "#VALUE!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#UNKNOWN!",
+        "#BUSY!",
+        "#CONNECT!",
+    ]
 )
 
 

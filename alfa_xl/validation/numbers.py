@@ -88,19 +88,25 @@ def parse_number_text(value: str) -> tuple[float, bool]:
     if len(kinds) == 2:
         decimal = s[max(s.rfind(","), s.rfind("."))]
         if spaced or marks.count(decimal) != 1:
-            raise NumberTextError("mixed separators", "write the number without thousands separators, with a dot for decimals")
+            raise NumberTextError(
+                "mixed separators", "write the number without thousands separators, with a dot for decimals"
+            )
         thousands = "," if decimal == "." else "."
     elif len(kinds) == 1:
         mark = marks[0]
         if spaced:
             if len(marks) > 1:
-                raise NumberTextError("mixed separators", "write the number without thousands separators, with a dot for decimals")
+                raise NumberTextError(
+                    "mixed separators", "write the number without thousands separators, with a dot for decimals"
+                )
             decimal = mark
         elif len(marks) > 1:
             thousands = mark
         else:
             integer, _, fraction = s.partition(mark)
-            groupable = len(fraction) == 3 and fraction.isdigit() and _grouped(integer, mark) and not integer.startswith("0")
+            groupable = (
+                len(fraction) == 3 and fraction.isdigit() and _grouped(integer, mark) and not integer.startswith("0")
+            )
             if mark == "," and groupable:
                 thousands = ","
             elif mark == "." and not groupable:
@@ -116,7 +122,9 @@ def parse_number_text(value: str) -> tuple[float, bool]:
                 )
     integer, _, fraction = s.partition(decimal) if decimal else (s, "", "")
     if thousands and thousands in integer and not _grouped(integer, thousands):
-        raise NumberTextError("thousands not grouped in threes", "group thousands in threes (1,234,567) or leave the separators out")
+        raise NumberTextError(
+            "thousands not grouped in threes", "group thousands in threes (1,234,567) or leave the separators out"
+        )
     if thousands:
         integer = integer.replace(thousands, "")
     if (integer and not integer.isdigit()) or (fraction and not fraction.isdigit()) or not (integer or fraction):
@@ -132,8 +140,12 @@ def _limit(kind: str, lo: float | None, hi: float | None, fix: str | None) -> Li
     if lo is None and hi is None and fix is None:
         return base
     return Limit(
-        base.lo if lo is None else lo, base.hi if hi is None else hi, fix or base.fix,
-        base.whole, base.percent, base.above,
+        base.lo if lo is None else lo,
+        base.hi if hi is None else hi,
+        fix or base.fix,
+        base.whole,
+        base.percent,
+        base.above,
     )
 
 

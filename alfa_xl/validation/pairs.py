@@ -10,9 +10,16 @@ from alfa_xl.errors import AlfaInputError
 __all__ = ["both_or_neither"]
 
 
-def both_or_neither(first: Any, second: Any, fields: tuple[str, str], fix: str, *, problem: str = "missing",
-                    error: type[AlfaInputError] = AlfaInputError,
-                    blank: Callable[[Any], bool] = lambda value: value is None) -> bool:
+def both_or_neither(
+    first: Any,
+    second: Any,
+    fields: tuple[str, str],
+    fix: str,
+    *,
+    problem: str = "missing",
+    error: type[AlfaInputError] = AlfaInputError,
+    blank: Callable[[Any], bool] = lambda value: value is None,
+) -> bool:
     """``True`` when both values are given, ``False`` when neither is; one without the other
     raises ``error`` naming the missing one (``fields`` in the order of the values). The
     ``problem`` may name the other field as ``{other}``.

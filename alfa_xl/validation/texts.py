@@ -93,8 +93,14 @@ def text(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError
     return squash(value)
 
 
-def name(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError,
-         reserved: Iterable[str] = RESERVED_NAMES, what: str = "name") -> str:
+def name(
+    value: Any,
+    field: str,
+    *,
+    error: type[AlfaInputError] = AlfaInputError,
+    reserved: Iterable[str] = RESERVED_NAMES,
+    what: str = "name",
+) -> str:
     """A name for a model or scenario: non-empty text that is not one of the outputs'
     structural words (:data:`RESERVED_NAMES`: ``Year``, ``Total``, ...).
 
@@ -113,13 +119,17 @@ def name(value: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError
     if key in (_RESERVED_KEYS if reserved is RESERVED_NAMES else {r.casefold() for r in reserved}):
         kind = what.split()[0]
         raise error(
-            field, result, f"rename it (for example '{result} 2'): Total, Year and the other output column names cannot name a {kind}",
+            field,
+            result,
+            f"rename it (for example '{result} 2'): Total, Year and the other output column names cannot name a {kind}",
             f"reserved {what}",
         )
     return result
 
 
-def existing_file(path: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError, what: str = "a CSV file") -> Path:
+def existing_file(
+    path: Any, field: str, *, error: type[AlfaInputError] = AlfaInputError, what: str = "a CSV file"
+) -> Path:
     """The path of an existing regular file (``~`` expanded).
 
     >>> existing_file("/no/such/file.csv", "lineup file")
@@ -131,5 +141,7 @@ def existing_file(path: Any, field: str, *, error: type[AlfaInputError] = AlfaIn
     p = Path(str(path)).expanduser()
     if not p.is_file():
         problem = "a folder, not a file" if p.is_dir() else "not found"
-        raise error(field, str(path), f"give the path of an existing {what.removeprefix('a ').removeprefix('an ')}", problem)
+        raise error(
+            field, str(path), f"give the path of an existing {what.removeprefix('a ').removeprefix('an ')}", problem
+        )
     return p

@@ -37,8 +37,16 @@ def excel_serial_range(lo: float, hi: float) -> tuple[float, float]:
     return first, last
 
 
-def year(value: Any, field: str, kind: str = "projection_year", *, error: type[AlfaInputError] = AlfaInputError,
-         default: int | None = None, lo: float | None = None, hi: float | None = None) -> int:
+def year(
+    value: Any,
+    field: str,
+    kind: str = "projection_year",
+    *,
+    error: type[AlfaInputError] = AlfaInputError,
+    default: int | None = None,
+    lo: float | None = None,
+    hi: float | None = None,
+) -> int:
     """A calendar year of ``kind`` (``"projection_year"``: 2000-2060; ``"model_year"``:
     1950-2100).
 
@@ -81,8 +89,15 @@ def horizon(start: Any, end: Any, *, error: type[AlfaInputError] = HorizonError)
     return s, e
 
 
-def end_after_start(start: int, end: int, *, field: str = "end_year", got: Any = None, verb: str = "give",
-                    error: type[AlfaInputError] = HorizonError) -> None:
+def end_after_start(
+    start: int,
+    end: int,
+    *,
+    field: str = "end_year",
+    got: Any = None,
+    verb: str = "give",
+    error: type[AlfaInputError] = HorizonError,
+) -> None:
     """The rule of every year range: the end on or after the start. The error names
     ``field`` (a worksheet argument, an Inputs cell), shows ``got`` (default: ``end``) and
     says ``verb`` ("give", or "type" at a cell).
@@ -94,5 +109,9 @@ def end_after_start(start: int, end: int, *, field: str = "end_year", got: Any =
     after the start year 2030
     """
     if end < start:
-        raise error(field, end if got is None else got, f"{verb} an end year on or after the start year {start}",
-                    "before the start year")
+        raise error(
+            field,
+            end if got is None else got,
+            f"{verb} an end year on or after the start year {start}",
+            "before the start year",
+        )

@@ -29,8 +29,25 @@ from alfa_xl.book.xlsx import quote_sheet
 from alfa_xl.model.engine.gap import GAP_COLUMNS, gap_table
 from alfa_xl.model.engine.projection import project
 
-__all__ = ["ROOM", "TORNADO_ROOM", "TOLERANCE", "Formats", "Live", "Spill", "ChecksLayout", "BookLayout", "Context",
-           "new_sheet", "define", "define_hidden", "loaded_note", "LOADED_TEXT", "status_format", "status_fmt", "spill"]
+__all__ = [
+    "ROOM",
+    "TORNADO_ROOM",
+    "TOLERANCE",
+    "Formats",
+    "Live",
+    "Spill",
+    "ChecksLayout",
+    "BookLayout",
+    "Context",
+    "new_sheet",
+    "define",
+    "define_hidden",
+    "loaded_note",
+    "LOADED_TEXT",
+    "status_format",
+    "status_fmt",
+    "spill",
+]
 
 #: Rows kept for each spilled table: its header and MAX_YEARS years.
 ROOM = MAX_YEARS + 1
@@ -81,7 +98,9 @@ class Formats:
         return self.get(font_color="595959", text_wrap=False)
 
     def input(self, num_format: str = "General", **kw):
-        return self.get(font_color=INPUT_FONT, bg_color=INPUT_FILL, num_format=num_format, border=1, border_color="BFBFBF", **kw)
+        return self.get(
+            font_color=INPUT_FONT, bg_color=INPUT_FILL, num_format=num_format, border=1, border_color="BFBFBF", **kw
+        )
 
     def calc(self, num_format: str = "General", **kw):
         return self.get(num_format=num_format, **kw)
@@ -97,7 +116,11 @@ class Formats:
 
     def output(self, role: str):
         num_format, bold, fill = ROLE_STYLES[role]
-        kw = {"bottom": 1, "align": "right"} if role == "header" else ({"indent": 1, "align": "left"} if role == "text" else {})
+        kw = (
+            {"bottom": 1, "align": "right"}
+            if role == "header"
+            else ({"indent": 1, "align": "left"} if role == "text" else {})
+        )
         return self.get(font_color=OUTPUT_FONT, bold=bold, bg_color=fill, num_format=num_format, **kw)
 
 
@@ -159,10 +182,10 @@ class ChecksLayout:
     """Rows of the Checks sheet (0-based), each section below the previous one."""
 
     master_row: int = 3
-    shape_row: int = 6                      # n, Y, W in column C, one row each
-    value_col: int = 2                      # column C: every single-value check
-    per_header: int = 10                    # per-scenario table: header, then one row per list cell
-    per_status_col: int = 8                 # its Status column
+    shape_row: int = 6  # n, Y, W in column C, one row each
+    value_col: int = 2  # column C: every single-value check
+    per_header: int = 10  # per-scenario table: header, then one row per list cell
+    per_status_col: int = 8  # its Status column
     rows: int = SCENARIO_LIST_ROWS
 
     @property
@@ -175,7 +198,7 @@ class ChecksLayout:
 
     @property
     def stale_first(self) -> int:
-        return self.per_last + 4            # section title two rows below the table, then the checks
+        return self.per_last + 4  # section title two rows below the table, then the checks
 
     STALE_ROWS = 3
 
@@ -206,7 +229,7 @@ class ChecksLayout:
         """Last row of the checks (the master's range of error values ends here)."""
         return self.forecast_first + self.FORECAST_ROWS - 1
 
-    last_col: int = 11                       # column L: the per-scenario table's last column
+    last_col: int = 11  # column L: the per-scenario table's last column
 
 
 @dataclass(frozen=True)
@@ -251,17 +274,19 @@ class Context:
     base_year: int
     base_units: float
     hist: pd.DataFrame
-    history_rows: list[tuple[int, float, int]]   # (year, units, Facts row)
-    master: str                                    # cached master check
-    status: str                                    # cached status line
-    names: dict[str, str] = field(default_factory=dict)   # defined name -> reference
+    history_rows: list[tuple[int, float, int]]  # (year, units, Facts row)
+    master: str  # cached master check
+    status: str  # cached status line
+    names: dict[str, str] = field(default_factory=dict)  # defined name -> reference
     outputs: dict[str, Any] = field(default_factory=dict)  # owned area -> its blocks as built
 
 
 #: What :func:`loaded_note` shows with and without the ``ALFA_*`` functions.
-LOADED_TEXT = ("Live: the ALFA_ functions are loaded (purple cells).",
-               "Purple cells show the values of the last refresh: "
-               "the live ALFA_ functions need the xlwings add-in (classic Excel) or xlwings Lite.")
+LOADED_TEXT = (
+    "Live: the ALFA_ functions are loaded (purple cells).",
+    "Purple cells show the values of the last refresh: "
+    "the live ALFA_ functions need the xlwings add-in (classic Excel) or xlwings Lite.",
+)
 
 
 def loaded_note(ctx: Context, ws, r: int, c: int) -> None:
@@ -289,8 +314,16 @@ def new_sheet(ctx: Context, name: str, widths: Mapping[int, float] | None = None
     return ws
 
 
-def define(ctx: Context, name: str, sheet: str, r0: int, c0: int, r1: int | None = None, c1: int | None = None,
-           hidden: bool = False) -> None:
+def define(
+    ctx: Context,
+    name: str,
+    sheet: str,
+    r0: int,
+    c0: int,
+    r1: int | None = None,
+    c1: int | None = None,
+    hidden: bool = False,
+) -> None:
     """Define the workbook-scoped name ``name`` as an absolute range on ``sheet``
     (``hidden``: not listed in Excel's Name Manager)."""
     r1 = r0 if r1 is None else r1
@@ -325,7 +358,9 @@ def status_format(ctx: Context, ws, r0: int, c0: int, r1: int, c1: int) -> None:
     ws.conditional_format(r0, c0, r1, c1, {"type": "cell", "criteria": "==", "value": f'"{STALE}"', "format": bad})
 
 
-def spill(ctx: Context, ws, at: Spill, formula: str, table: list[list[Any]], formats: Sequence[str], room_cols: int) -> None:
+def spill(
+    ctx: Context, ws, at: Spill, formula: str, table: list[list[Any]], formats: Sequence[str], room_cols: int
+) -> None:
     """Write a dynamic-array formula with every spilled cell's cached value, and format
     the room it may grow into."""
     f = ctx.f

@@ -14,9 +14,7 @@ SHEET = "xlwings.conf"
 #: (key, value): only what this workbook must override. Every row present wins over the
 #: add-in's setting even when its value is empty, so the interpreter, conda and path
 #: settings stay with the user (xlwings tab, or xlwings.conf beside the workbook).
-SETTINGS: tuple[tuple[str, str | bool | None], ...] = (
-    ("UDF Modules", "alfa_xl.udfs"),
-)
+SETTINGS: tuple[tuple[str, str | bool | None], ...] = (("UDF Modules", "alfa_xl.udfs"),)
 NOTES = (
     "Instructions:",
     "Settings start in cell A1, one per row, with no blank row between them (xlwings reads "

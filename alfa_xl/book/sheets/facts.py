@@ -21,8 +21,13 @@ def write(ctx: Context) -> None:
     f = ctx.f
     ws = new_sheet(ctx, SHEET, {0: 26, 1: 12, 2: 9, 3: 9, 4: 60, 5: 70})
     ws.write(0, 0, "Facts and history (sourced data)", f.title())
-    ws.write(1, 0, "Green cells are sourced data: each row names its source. The refresh and the checks "
-                   "read the latest actual year from here.", f.subtitle())
+    ws.write(
+        1,
+        0,
+        "Green cells are sourced data: each row names its source. The refresh and the checks "
+        "read the latest actual year from here.",
+        f.subtitle(),
+    )
     r = ctx.layout.facts_first
     ws.write(r - 2, 0, "Facts", f.section())
     ws.write_row(r - 1, 0, ["Key", "Value", "Unit", "As of", "Source", "Note"], f.header())
@@ -36,8 +41,10 @@ def write(ctx: Context) -> None:
         ws.write(r, 5, row.note, f.note())
         r += 1
     r += 1
-    ws.write(r, 0, "History: Alfa Romeo worldwide sales a year", f.section()); r += 1
-    ws.write_row(r, 0, ["Year", "Units", "Kind", "", "Source", "Note"], f.header()); r += 1
+    ws.write(r, 0, "History: Alfa Romeo worldwide sales a year", f.section())
+    r += 1
+    ws.write_row(r, 0, ["Year", "Units", "Kind", "", "Source", "Note"], f.header())
+    r += 1
     rows = []
     for row in ctx.hist.itertuples(index=False):
         ws.write_number(r, 0, int(row.year), f.data("0", align="left"))

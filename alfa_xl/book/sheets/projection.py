@@ -37,16 +37,23 @@ def write(ctx: Context) -> ProjectionResult:
     lay = ctx.layout
     ws = new_sheet(ctx, SHEET, {0: 10, **{j: 16 for j in range(1, 12)}})
     ws.write(0, 0, "Projection: units sold a year by model and by region (live)", f.title())
-    ws.write(1, 0, "Purple cells are =ALFA_PROJECT() formulas that spill: live with the xlwings add-in or xlwings Lite, "
-                   "otherwise the values of the last refresh.", f.subtitle())
+    ws.write(
+        1,
+        0,
+        "Purple cells are =ALFA_PROJECT() formulas that spill: live with the xlwings add-in or xlwings Lite, "
+        "otherwise the values of the last refresh.",
+        f.subtitle(),
+    )
     ws.write(3, 0, "Scenario", f.label())
     ws.write_formula(3, 1, "=in_scenario", f.calc(), inp.scenario)
     ws.write(3, 3, "Years", f.label())
     ws.write_formula(3, 4, '=in_start_year&"-"&in_end_year', f.calc(), f"{inp.start_year}-{inp.end_year}")
     loaded_note(ctx, ws, 2, 0)
     lineup_arg = f"{LINEUP_TABLE}[#All]"
-    for at, by, title, name in ((lay.by_model, "model", "Units by model", "_stored_by_model"),
-                                (lay.by_region, "region", "Units by region", "_stored_by_region")):
+    for at, by, title, name in (
+        (lay.by_model, "model", "Units by model", "_stored_by_model"),
+        (lay.by_region, "region", "Units by region", "_stored_by_region"),
+    ):
         table = ctx.live.project(inp.scenario, inp.start_year, inp.end_year, by)
         ws.write(at.row - 1, 0, title, f.section())
         define_hidden(ctx, name, array_constant(table))
@@ -70,11 +77,20 @@ def _chart(ctx: Context, ws) -> None:
     inp = ctx.inputs
     L = ctx.layout.checks
     chart_row = ctx.layout.chart_data
-    ws.write(chart_row - 1, 0, "Chart data: history and the totals of the first scenarios of out_scenarios "
-                               "(units a year; #N/A: not in the output)", f.section())
+    ws.write(
+        chart_row - 1,
+        0,
+        "Chart data: history and the totals of the first scenarios of out_scenarios "
+        "(units a year; #N/A: not in the output)",
+        f.section(),
+    )
     title = f"Alfa Romeo sales a year: history, scenarios and the {inp.target:,.0f} target"
-    ws.write_formula(*TITLE_CELL, '="Alfa Romeo sales a year: history, scenarios and the "&TEXT(in_target,"#,##0")&" target"',
-                     f.note(), title)
+    ws.write_formula(
+        *TITLE_CELL,
+        '="Alfa Romeo sales a year: history, scenarios and the "&TEXT(in_target,"#,##0")&" target"',
+        f.note(),
+        title,
+    )
     blocks = ctx.outputs["scenarios"]
     n = len(blocks[0].frame)
     tables = {k: blocks[1 + k].frame for k in range(n)}
@@ -84,8 +100,13 @@ def _chart(ctx: Context, ws) -> None:
     for j in range(CHART_SCENARIOS):
         name = chk(L.per_first + j, 1)
         # a blank name, not "": spreadsheets name a series without one ("Column F") in the legend
-        ws.write_formula(chart_row, 2 + j, f'=IF({name}=""," ",{name})', f.header(),
-                         str(blocks[0].frame["Scenario"].iloc[j]) if j < n else " ")
+        ws.write_formula(
+            chart_row,
+            2 + j,
+            f'=IF({name}=""," ",{name})',
+            f.header(),
+            str(blocks[0].frame["Scenario"].iloc[j]) if j < n else " ",
+        )
     target_col = 2 + CHART_SCENARIOS
     ws.write(chart_row, target_col, "Target", f.header())
     r = chart_row + 1
@@ -108,35 +129,68 @@ def _chart(ctx: Context, ws) -> None:
         ws.write_formula(r, 0, year, f.calc("0"), inp.start_year + i if on else "#N/A")
         for j in range(CHART_SCENARIOS):
             p0 = chk(L.per_first + j, 2)  # offset of scenario j's first projection row in out_scenarios
-            formula = (f'=IF(OR(ISNA($A{R}),{chk(L.per_first + j, 1)}=""),NA(),'
-                       f'INDEX(out_scenarios,{p0}+1+$A{R}-INDEX(out_scenarios,{p0}+1,1),{shape_w}))')
+            formula = (
+                f'=IF(OR(ISNA($A{R}),{chk(L.per_first + j, 1)}=""),NA(),'
+                f"INDEX(out_scenarios,{p0}+1+$A{R}-INDEX(out_scenarios,{p0}+1,1),{shape_w}))"
+            )
             value = float(tables[j]["Total"].iloc[i]) if on and j < n else "#N/A"
             ws.write_formula(r, 2 + j, formula, f.calc("#,##0"), value)
-        ws.write_formula(r, target_col, f"=IF(ISNA($A{R}),NA(),in_target)", f.calc("#,##0"),
-                         inp.target if on else "#N/A")
+        ws.write_formula(
+            r, target_col, f"=IF(ISNA($A{R}),NA(),in_target)", f.calc("#,##0"), inp.target if on else "#N/A"
+        )
         r += 1
     last = r - 1
 
     chart = ctx.wb.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
     first_data = chart_row + 1
-    chart.add_series({
-        "name": "History", "categories": [SHEET, first_data, 0, last, 0], "values": [SHEET, first_data, 1, last, 1],
-        "line": {"color": "#404040", "width": 2.25}, "marker": {"type": "circle", "size": 4, "fill": {"color": "#404040"}, "border": {"color": "#404040"}},
-    })
+    chart.add_series(
+        {
+            "name": "History",
+            "categories": [SHEET, first_data, 0, last, 0],
+            "values": [SHEET, first_data, 1, last, 1],
+            "line": {"color": "#404040", "width": 2.25},
+            "marker": {"type": "circle", "size": 4, "fill": {"color": "#404040"}, "border": {"color": "#404040"}},
+        }
+    )
     for j in range(CHART_SCENARIOS):
-        chart.add_series({
-            "name": [SHEET, chart_row, 2 + j], "categories": [SHEET, first_data, 0, last, 0],
-            "values": [SHEET, first_data, 2 + j, last, 2 + j],
-            "line": {"color": _PALETTE[j], "width": 1.75}, "marker": {"type": "none"},
-        })
-    chart.add_series({
-        "name": "Target", "categories": [SHEET, first_data, 0, last, 0], "values": [SHEET, first_data, target_col, last, target_col],
-        "line": {"color": "#C00000", "width": 1.5, "dash_type": "dash"}, "marker": {"type": "none"},
-    })
+        chart.add_series(
+            {
+                "name": [SHEET, chart_row, 2 + j],
+                "categories": [SHEET, first_data, 0, last, 0],
+                "values": [SHEET, first_data, 2 + j, last, 2 + j],
+                "line": {"color": _PALETTE[j], "width": 1.75},
+                "marker": {"type": "none"},
+            }
+        )
+    chart.add_series(
+        {
+            "name": "Target",
+            "categories": [SHEET, first_data, 0, last, 0],
+            "values": [SHEET, first_data, target_col, last, target_col],
+            "line": {"color": "#C00000", "width": 1.5, "dash_type": "dash"},
+            "marker": {"type": "none"},
+        }
+    )
     chart.set_title({"name": [SHEET, *TITLE_CELL], "name_font": {"size": 11, "bold": True}})
-    chart.set_x_axis({"min": int(ctx.history_rows[0][0]), "major_unit": 2, "num_format": "0", "num_font": {"size": 8},
-                      "major_gridlines": {"visible": False}})
-    chart.set_y_axis({"min": 0, "num_format": "#,##0", "num_font": {"size": 8}, "name": "units a year", "name_font": {"size": 9, "bold": False}, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_x_axis(
+        {
+            "min": int(ctx.history_rows[0][0]),
+            "major_unit": 2,
+            "num_format": "0",
+            "num_font": {"size": 8},
+            "major_gridlines": {"visible": False},
+        }
+    )
+    chart.set_y_axis(
+        {
+            "min": 0,
+            "num_format": "#,##0",
+            "num_font": {"size": 8},
+            "name": "units a year",
+            "name_font": {"size": 9, "bold": False},
+            "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
+        }
+    )
     chart.set_legend({"position": "bottom", "font": {"size": 8}})
     chart.set_size({"width": 760, "height": 400})
     ws.insert_chart(2, 13, chart)

@@ -7,11 +7,11 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from alfa_xl.book.tables.report import Block, blocks_to_grid
 from alfa_xl.book.buttons import insert_refresh_button
 from alfa_xl.book.layout import grid_roles, owned_area
 from alfa_xl.book.sheets.base import ROOM, TORNADO_ROOM, Context, define, new_sheet
 from alfa_xl.book.sheets.scenarios import write_owned
+from alfa_xl.book.tables.report import Block, blocks_to_grid
 
 AREA = owned_area("out_risk")
 SHEET = AREA.sheet
@@ -44,15 +44,36 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     would be passed around in pieces.
     """
     f = ctx.f
-    ws = new_sheet(ctx, SHEET, {0: 34, **{j: 13 for j in range(1, 7)}, 7: 3, 8: 4, 9: 28, **{j: 11 for j in range(10, 18)}})
+    ws = new_sheet(
+        ctx, SHEET, {0: 34, **{j: 13 for j in range(1, 7)}, 7: 3, 8: 4, 9: 28, **{j: 11 for j in range(10, 18)}}
+    )
     ws.write(0, 0, "Risk: how likely is the target, and which assumption matters most", f.title())
-    ws.write(1, 0, "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): in_paths Monte Carlo paths around in_scenario, seed in_seed.", f.subtitle())
-    ws.write(2, 0, "Do not type in the grey area: the next refresh clears it; the name out_risk always covers the area last written.", f.subtitle())
-    ws.write(3, 0, "A what-if around in_scenario (the calibrated forecast is on the Cover). Units a year. "
-                   "Probability = share of paths at or above the target, with its standard error (95% bound when "
-                   "no path reaches it). Tornado: the compare year's total with one driver at its P10 or P90.",
-             f.subtitle())
-    ws.write(4, 0, "Current year: the fan's title says whether it is conditioned on year-to-date units (in_ytd_units, in_ytd_months on Inputs, when in_start_year is the current year).", f.subtitle())
+    ws.write(
+        1,
+        0,
+        "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): in_paths Monte Carlo paths around in_scenario, seed in_seed.",
+        f.subtitle(),
+    )
+    ws.write(
+        2,
+        0,
+        "Do not type in the grey area: the next refresh clears it; the name out_risk always covers the area last written.",
+        f.subtitle(),
+    )
+    ws.write(
+        3,
+        0,
+        "A what-if around in_scenario (the calibrated forecast is on the Cover). Units a year. "
+        "Probability = share of paths at or above the target, with its standard error (95% bound when "
+        "no path reaches it). Tornado: the compare year's total with one driver at its P10 or P90.",
+        f.subtitle(),
+    )
+    ws.write(
+        4,
+        0,
+        "Current year: the fan's title says whether it is conditioned on year-to-date units (in_ytd_units, in_ytd_months on Inputs, when in_start_year is the current year).",
+        f.subtitle(),
+    )
     grid, roles = blocks_to_grid(blocks), grid_roles(blocks)
     write_owned(ctx, ws, AREA, grid, roles)
     insert_refresh_button(ws, 0, 9, height=24, x_offset=120)
@@ -62,7 +83,12 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     r = ctx.layout.risk_chart_data
     N = xl_col_to_name(_NUM_COL)  # the row-number column of the chart data
     ws.write(r - 2, _NUM_COL, "Chart data (grouped rows below: press + at the left to show them)", f.note())
-    ws.write(r - 1, _NUM_COL, "Chart data: native formulas over out_risk (rows past the output show #N/A, which the charts skip)", f.section())
+    ws.write(
+        r - 1,
+        _NUM_COL,
+        "Chart data: native formulas over out_risk (rows past the output show #N/A, which the charts skip)",
+        f.section(),
+    )
     for j in range(_NUM_COL + 1, 18):
         ws.write_blank(r - 1, j, None, f.section())
     counts = (
@@ -92,15 +118,31 @@ def write(ctx: Context, blocks: list[Block]) -> None:
             value = grid[1 + i][fan_src[c]] if on else "#N/A"
             ws.write_formula(rr, 9 + j, formula, f.calc("0" if c == "Year" else "#,##0"), value)
             fan_data[c].append(value if on else None)
-        ws.write_formula(rr, 14, f"=IF(${N}{R}<=calc_risk_years,in_target,NA())", f.calc("#,##0"), ctx.inputs.target if on else "#N/A")
+        ws.write_formula(
+            rr,
+            14,
+            f"=IF(${N}{R}<=calc_risk_years,in_target,NA())",
+            f.calc("#,##0"),
+            ctx.inputs.target if on else "#N/A",
+        )
         fan_data["Target"].append(ctx.inputs.target if on else None)
     fan_first, fan_last = h + 1, h + ROOM
 
     # the tornado: largest swing first; bars are low and high minus the scenario's total
     t = fan_last + 3
-    ws.write(t - 1, _NUM_COL, f"Tornado chart data (the chart shows the first {TORNADO_ROOM} drivers; the table in out_risk has them all)", f.label())
+    ws.write(
+        t - 1,
+        _NUM_COL,
+        f"Tornado chart data (the chart shows the first {TORNADO_ROOM} drivers; the table in out_risk has them all)",
+        f.label(),
+    )
     ws.write(t, _NUM_COL, "#", f.header())
-    ws.write_row(t, 9, _TORNADO_COLS + ["Below the scenario", "Above the scenario", "Chart label"], f.header(align="right", text_wrap=True))
+    ws.write_row(
+        t,
+        9,
+        _TORNADO_COLS + ["Below the scenario", "Above the scenario", "Chart label"],
+        f.header(align="right", text_wrap=True),
+    )
     ws.set_row(t, 27)
     src = {c: _column(grid, t_row, c) for c in _TORNADO_COLS}
     labels, below, above = [], [], []
@@ -112,8 +154,10 @@ def write(ctx: Context, blocks: list[Block]) -> None:
         row = grid[t_row - 1 + i] if on else None
         for j, c in enumerate(_TORNADO_COLS):
             col = xl_col_to_name(9 + j)
-            formula = (f"=IF(${N}{R}<=calc_risk_drivers,INDEX(out_risk,calc_risk_tornado_row+${N}{R},"
-                       f"MATCH({col}${t + 1},INDEX(out_risk,calc_risk_tornado_row,0),0)),NA())")
+            formula = (
+                f"=IF(${N}{R}<=calc_risk_drivers,INDEX(out_risk,calc_risk_tornado_row+${N}{R},"
+                f"MATCH({col}${t + 1},INDEX(out_risk,calc_risk_tornado_row,0),0)),NA())"
+            )
             value = row[src[c]] if on else "#N/A"
             ws.write_formula(rr, 9 + j, formula, f.calc("General" if j < 3 else "#,##0"), value)
         lo, hi, mid = (row[src["Low"]], row[src["High"]], row[src["Scenario"]]) if on else (None, None, None)
@@ -133,8 +177,18 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     _charts(ctx, ws, fan_first, fan_last, fan_data, t_first, t_last, labels, below, above)
 
 
-def _charts(ctx: Context, ws, fan_first: int, fan_last: int, fan_data: dict[str, list[Any]],
-            t_first: int, t_last: int, labels: list[str], below: list[Any], above: list[Any]) -> None:
+def _charts(
+    ctx: Context,
+    ws,
+    fan_first: int,
+    fan_last: int,
+    fan_data: dict[str, list[Any]],
+    t_first: int,
+    t_last: int,
+    labels: list[str],
+    below: list[Any],
+    above: list[Any],
+) -> None:
     fan = ctx.wb.add_chart({"type": "scatter", "subtype": "straight"})
     years = [SHEET, fan_first, 9, fan_last, 9]
     styles = {
@@ -144,19 +198,45 @@ def _charts(ctx: Context, ws, fan_first: int, fan_last: int, fan_data: dict[str,
         "Scenario": {"color": "#404040", "width": 1.75},
         "Target": {"color": "#C00000", "width": 1.5, "dash_type": "dash"},
     }
-    names = {"P90": "P90 (1 path in 10 above)", "P50": "P50 (median path)", "P10": "P10 (1 path in 10 below)",
-             "Scenario": "Scenario without uncertainty", "Target": "Target"}
+    names = {
+        "P90": "P90 (1 path in 10 above)",
+        "P50": "P50 (median path)",
+        "P10": "P10 (1 path in 10 below)",
+        "Scenario": "Scenario without uncertainty",
+        "Target": "Target",
+    }
     for c in ("P90", "P50", "P10", "Scenario", "Target"):
         j = 9 + (_FAN_COLS + ["Target"]).index(c)
-        fan.add_series({
-            "name": names[c], "categories": years, "values": [SHEET, fan_first, j, fan_last, j],
-            "categories_data": fan_data["Year"], "values_data": fan_data[c],
-            "line": styles[c], "marker": {"type": "none"} if c != "Scenario" else {"type": "circle", "size": 4, "fill": {"color": "#404040"}, "border": {"color": "#404040"}},
-        })
-    fan.set_title({"name": "Fan: yearly total across the simulated paths, the scenario and the target", "name_font": {"size": 11, "bold": True}})
+        fan.add_series(
+            {
+                "name": names[c],
+                "categories": years,
+                "values": [SHEET, fan_first, j, fan_last, j],
+                "categories_data": fan_data["Year"],
+                "values_data": fan_data[c],
+                "line": styles[c],
+                "marker": {"type": "none"}
+                if c != "Scenario"
+                else {"type": "circle", "size": 4, "fill": {"color": "#404040"}, "border": {"color": "#404040"}},
+            }
+        )
+    fan.set_title(
+        {
+            "name": "Fan: yearly total across the simulated paths, the scenario and the target",
+            "name_font": {"size": 11, "bold": True},
+        }
+    )
     fan.set_x_axis({"major_unit": 1, "num_format": "0", "num_font": {"size": 8}, "major_gridlines": {"visible": False}})
-    fan.set_y_axis({"min": 0, "num_format": "#,##0", "num_font": {"size": 8}, "name": "units a year", "name_font": {"size": 9, "bold": False},
-                    "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    fan.set_y_axis(
+        {
+            "min": 0,
+            "num_format": "#,##0",
+            "num_font": {"size": 8},
+            "name": "units a year",
+            "name_font": {"size": 9, "bold": False},
+            "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
+        }
+    )
     fan.set_legend({"position": "bottom", "font": {"size": 8}})
     fan.show_hidden_data()
     fan.set_size({"width": 760, "height": 360})
@@ -164,15 +244,46 @@ def _charts(ctx: Context, ws, fan_first: int, fan_last: int, fan_data: dict[str,
 
     torn = ctx.wb.add_chart({"type": "bar", "subtype": "stacked"})
     cats = [SHEET, t_first, 17, t_last, 17]
-    torn.add_series({"name": "Driver at its unfavourable setting", "categories": cats, "values": [SHEET, t_first, 15, t_last, 15],
-                     "categories_data": labels, "values_data": below, "fill": {"color": "#C55A5A"}, "border": {"none": True},
-                     "gap": 40, "overlap": 100})
-    torn.add_series({"name": "Driver at its favourable setting", "categories": cats, "values": [SHEET, t_first, 16, t_last, 16],
-                     "categories_data": labels, "values_data": above, "fill": {"color": "#5B9BD5"}, "border": {"none": True}})
-    torn.set_title({"name": "Tornado: total in the compare year, one driver at a time (units above or below the scenario)", "name_font": {"size": 11, "bold": True}})
+    torn.add_series(
+        {
+            "name": "Driver at its unfavourable setting",
+            "categories": cats,
+            "values": [SHEET, t_first, 15, t_last, 15],
+            "categories_data": labels,
+            "values_data": below,
+            "fill": {"color": "#C55A5A"},
+            "border": {"none": True},
+            "gap": 40,
+            "overlap": 100,
+        }
+    )
+    torn.add_series(
+        {
+            "name": "Driver at its favourable setting",
+            "categories": cats,
+            "values": [SHEET, t_first, 16, t_last, 16],
+            "categories_data": labels,
+            "values_data": above,
+            "fill": {"color": "#5B9BD5"},
+            "border": {"none": True},
+        }
+    )
+    torn.set_title(
+        {
+            "name": "Tornado: total in the compare year, one driver at a time (units above or below the scenario)",
+            "name_font": {"size": 11, "bold": True},
+        }
+    )
     torn.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 8}, "label_position": "low"})
-    torn.set_x_axis({"num_format": "+#,##0;-#,##0;0", "num_font": {"size": 8}, "name": "units a year, relative to the scenario's total",
-                     "name_font": {"size": 9, "bold": False}, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    torn.set_x_axis(
+        {
+            "num_format": "+#,##0;-#,##0;0",
+            "num_font": {"size": 8},
+            "name": "units a year, relative to the scenario's total",
+            "name_font": {"size": 9, "bold": False},
+            "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
+        }
+    )
     torn.set_legend({"position": "bottom", "font": {"size": 8}})
     torn.show_hidden_data()
     torn.set_plotarea({"layout": {"x": 0.40, "y": 0.10, "width": 0.56, "height": 0.68}})

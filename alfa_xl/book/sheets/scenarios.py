@@ -33,10 +33,20 @@ def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) ->
     width = len(grid[0])
     ws = new_sheet(ctx, SHEET, {0: 13, **{j: 17 for j in range(1, max(width, 12))}})
     ws.write(0, 0, "Scenarios: comparison, projection and gap per scenario", f.title())
-    ws.write(1, 0, "Written by the refresh (button Refresh scenarios, or alfa-xl refresh) from the Inputs "
-                   "sheet. Do not type in the grey area:", f.subtitle())
-    ws.write(2, 0, "the next refresh clears it and writes the new tables; the name out_scenarios always "
-                   "covers the area last written.", f.subtitle())
+    ws.write(
+        1,
+        0,
+        "Written by the refresh (button Refresh scenarios, or alfa-xl refresh) from the Inputs "
+        "sheet. Do not type in the grey area:",
+        f.subtitle(),
+    )
+    ws.write(
+        2,
+        0,
+        "the next refresh clears it and writes the new tables; the name out_scenarios always "
+        "covers the area last written.",
+        f.subtitle(),
+    )
     ws.write(3, 0, "Units a year; shares and growth rates in %; gap = target - projection.", f.subtitle())
     r, c = STATUS_CELL
     ws.write(r, c - 1, "Last refresh", f.get(bold=True))

@@ -13,14 +13,14 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from alfa_xl.model.evidence.replay import DECISION_POINTS
-from alfa_xl.book.tables.report import Block, blocks_to_grid
-from alfa_xl.book.tables.track_record import POINT_COLUMNS, TRACK_PATHS
-from alfa_xl.model.risk.settings import DEFAULT_SEED
 from alfa_xl.book.layout import grid_roles, owned_area
 from alfa_xl.book.sheets.base import Context, new_sheet
 from alfa_xl.book.sheets.scenarios import write_owned
+from alfa_xl.book.tables.report import Block, blocks_to_grid
+from alfa_xl.book.tables.track_record import POINT_COLUMNS, TRACK_PATHS
 from alfa_xl.book.xlsx import split_ref
+from alfa_xl.model.evidence.replay import DECISION_POINTS
+from alfa_xl.model.risk.settings import DEFAULT_SEED
 
 __all__ = ["SHEET", "AREA", "write", "point_rows", "CHART_SERIES"]
 
@@ -34,10 +34,10 @@ CHART_SERIES: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("Target path", "Promised: the plan's target path", {"color": "#C00000", "width": 1.5, "dash_type": "dash"}),
     ("Actual", "Happened: actual", {"color": "#262626", "width": 1.75}),
 )
-_CHART_COL = 10            # column K: the charts, right of the tables
-_CHART_HEIGHT = 300        # pixels; 20 px a row
-_CHART_ROW = 5             # the charts start beside out_track, below the notes
-_WRAP = 130                # characters a line of the sources' notes (kept left of the charts)
+_CHART_COL = 10  # column K: the charts, right of the tables
+_CHART_HEIGHT = 300  # pixels; 20 px a row
+_CHART_ROW = 5  # the charts start beside out_track, below the notes
+_WRAP = 130  # characters a line of the sources' notes (kept left of the charts)
 _NOTES = (
     "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): every shipped decision point replayed "
     f"with only what was known then, as alfa-xl backtest does ({TRACK_PATHS:,} paths, seed {DEFAULT_SEED}).",
@@ -57,7 +57,7 @@ def point_rows(blocks: list[Block]) -> dict[str, tuple[int, int]]:
     r0, _ = split_ref(AREA.anchor)
     out, row = {}, r0
     for b in blocks:
-        if b.name[len("track_"):].isdigit():
+        if b.name[len("track_") :].isdigit():
             out[b.name] = (row + 2, row + 1 + len(b.frame))
         row += len(b.frame) + 3
     return out
@@ -74,7 +74,12 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     write_owned(ctx, ws, AREA, grid, roles)
     r0, _ = split_ref(AREA.anchor)
     r = r0 + len(grid) + 1
-    ws.write(r, 0, "Sources of the decision points (alfa_xl/model/data/decision_points.csv; actuals: Facts sheet)", f.section())
+    ws.write(
+        r,
+        0,
+        "Sources of the decision points (alfa_xl/model/data/decision_points.csv; actuals: Facts sheet)",
+        f.section(),
+    )
     for j in range(1, 9):
         ws.write_blank(r, j, None, f.section())
     for d in DECISION_POINTS:
@@ -99,17 +104,44 @@ def _charts(ctx: Context, ws, blocks: list[Block]) -> None:
         for column, label, line in CHART_SERIES:
             j = c0 + POINT_COLUMNS.index(column)
             values = [None if v != v else float(v) for v in frame[column]]
-            marker = {"type": "circle", "size": 5, "fill": {"color": "#262626"}, "border": {"color": "#262626"}} if column == "Actual" else {"type": "none"}
-            chart.add_series({
-                "name": label, "categories": [SHEET, first, year_col, last, year_col], "values": [SHEET, first, j, last, j],
-                "categories_data": years, "values_data": values, "line": line, "marker": marker,
-            })
+            marker = (
+                {"type": "circle", "size": 5, "fill": {"color": "#262626"}, "border": {"color": "#262626"}}
+                if column == "Actual"
+                else {"type": "none"}
+            )
+            chart.add_series(
+                {
+                    "name": label,
+                    "categories": [SHEET, first, year_col, last, year_col],
+                    "values": [SHEET, first, j, last, j],
+                    "categories_data": years,
+                    "values_data": values,
+                    "line": line,
+                    "marker": marker,
+                }
+            )
         title = by_name[name].title.split(":")[0]
         chart.set_title({"name": title, "name_font": {"size": 10, "bold": True}})
-        chart.set_x_axis({"major_unit": 1, "num_format": "0", "num_font": {"size": 8}, "major_gridlines": {"visible": False},
-                          "min": years[0], "max": years[-1]})
-        chart.set_y_axis({"min": 0, "num_format": "#,##0", "num_font": {"size": 8}, "name": "units a year",
-                          "name_font": {"size": 9, "bold": False}, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+        chart.set_x_axis(
+            {
+                "major_unit": 1,
+                "num_format": "0",
+                "num_font": {"size": 8},
+                "major_gridlines": {"visible": False},
+                "min": years[0],
+                "max": years[-1],
+            }
+        )
+        chart.set_y_axis(
+            {
+                "min": 0,
+                "num_format": "#,##0",
+                "num_font": {"size": 8},
+                "name": "units a year",
+                "name_font": {"size": 9, "bold": False},
+                "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
+            }
+        )
         chart.set_legend({"position": "bottom", "font": {"size": 8}})
         chart.show_blanks_as("gap")
         chart.set_size({"width": 640, "height": _CHART_HEIGHT})

@@ -8,8 +8,9 @@ Excel or files, so the macro and the headless refresh write exactly the same num
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,7 +63,16 @@ def compare_scenarios(
         sc = get_scenario(sc)
         proj = project(lineup, sc, start_year=min(start, year), end_year=max(year, search_end))
         total = proj.total(year)
-        rows.append((sc.name, total, float(target), float(target) - total, total / float(target), first_year_at_target(proj, target)))
+        rows.append(
+            (
+                sc.name,
+                total,
+                float(target),
+                float(target) - total,
+                total / float(target),
+                first_year_at_target(proj, target),
+            )
+        )
     return pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
 
 
@@ -71,19 +81,23 @@ def scenarios_table(scenarios: Sequence[Scenario | str] | None = None) -> pd.Dat
     rows = []
     for sc in scenarios if scenarios is not None else list(BUILTIN):
         sc = get_scenario(sc)
-        rows.append({
-            "Scenario": sc.name,
-            "Description": sc.description,
-            "delay_years": sc.delay_years,
-            "peak_multiplier": sc.peak_multiplier,
-            "na_tariff": sc.na_tariff,
-            "market_trend": sc.market_trend,
-            "use_announced_dates": sc.use_announced_dates,
-            "include_reported_cancelled": sc.include_reported_cancelled,
-            "cancel": "; ".join(sc.cancel),
-            "per-model": "; ".join([f"delay:{m}={v}" for m, v in sc.delays] + [f"peak:{m}={v:g}" for m, v in sc.peak_multipliers]),
-            "Reasoning": sc.reasoning,
-        })
+        rows.append(
+            {
+                "Scenario": sc.name,
+                "Description": sc.description,
+                "delay_years": sc.delay_years,
+                "peak_multiplier": sc.peak_multiplier,
+                "na_tariff": sc.na_tariff,
+                "market_trend": sc.market_trend,
+                "use_announced_dates": sc.use_announced_dates,
+                "include_reported_cancelled": sc.include_reported_cancelled,
+                "cancel": "; ".join(sc.cancel),
+                "per-model": "; ".join(
+                    [f"delay:{m}={v}" for m, v in sc.delays] + [f"peak:{m}={v:g}" for m, v in sc.peak_multipliers]
+                ),
+                "Reasoning": sc.reasoning,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -118,10 +132,21 @@ def refresh_blocks(inputs: RefreshInputs) -> dict[str, list[Block]]:
     scenarios = [get_scenario(s) for s in inputs.scenarios]
     projections = [project(inputs.lineup, s, inputs.start_year, inputs.end_year) for s in scenarios]
     blocks = {
-        "scenarios": [Block(f"projection_{s.name}", f"Scenario: {s.name} ({s.description})", p.by_model().reset_index()) for s, p in zip(scenarios, projections)],
-        "compare": [Block("compare", f"Scenarios compared in {inputs.compare_year} against {inputs.target:,.0f}",
-                          compare_scenarios(inputs.compare_year, inputs.target, inputs.lineup, scenarios))],
-        "gap": [Block(f"gap_{s.name}", f"Gap to {inputs.target:,.0f}: {s.name}", gap_table(p, inputs.target)) for s, p in zip(scenarios, projections)],
+        "scenarios": [
+            Block(f"projection_{s.name}", f"Scenario: {s.name} ({s.description})", p.by_model().reset_index())
+            for s, p in zip(scenarios, projections)
+        ],
+        "compare": [
+            Block(
+                "compare",
+                f"Scenarios compared in {inputs.compare_year} against {inputs.target:,.0f}",
+                compare_scenarios(inputs.compare_year, inputs.target, inputs.lineup, scenarios),
+            )
+        ],
+        "gap": [
+            Block(f"gap_{s.name}", f"Gap to {inputs.target:,.0f}: {s.name}", gap_table(p, inputs.target))
+            for s, p in zip(scenarios, projections)
+        ],
     }
     return blocks
 

@@ -9,12 +9,19 @@ so both write exactly the same numbers.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from alfa_xl.book.tables.report import Block, RefreshInputs
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
+from alfa_xl.model.risk.simulate import (
+    DEFAULT_PATHS,
+    DEFAULT_PERCENTILES,
+    DEFAULT_SEED,
+    Uncertainty,
+    check_target,
+    simulate,
+)
 from alfa_xl.model.risk.tails import mc_probability
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, Uncertainty, check_target, simulate
 from alfa_xl.model.risk.tornado import tornado
 
 __all__ = ["risk_blocks", "RISK_BLOCKS"]
@@ -82,7 +89,9 @@ def risk_blocks(
     """
     sc = get_scenario(scenario if scenario is not None else (inputs.scenarios[0] if inputs.scenarios else "base"))
     target = check_target(inputs.target)
-    sim = simulate(inputs.lineup, sc, inputs.start_year, inputs.end_year, paths, seed, uncertainty, ytd=ytd, ytd_months=ytd_months)
+    sim = simulate(
+        inputs.lineup, sc, inputs.start_year, inputs.end_year, paths, seed, uncertainty, ytd=ytd, ytd_months=ytd_months
+    )
     fan = sim.percentiles(percentiles if percentiles is not None else DEFAULT_PERCENTILES)
     fan["Mean"] = sim.totals.mean(axis=0)
     fan["Scenario"] = sim.deterministic
@@ -94,10 +103,16 @@ def risk_blocks(
     where = f"{sim.paths:,} paths around scenario {sc.name}, seed {sim.seed}"
     return [
         Block("risk_fan", f"What-if: yearly total across {where} (units); {_current_year(sim)}", fan),
-        Block("risk_probability", f"What-if: probability of reaching {target:,.0f} a year ({where}), with its standard "
-                                  "error", chance),
-        Block("risk_tornado", f"Tornado: total in {inputs.compare_year} with one driver at its P10 and P90, "
-                              f"scenario {sc.name} (units)", torn),
+        Block(
+            "risk_probability",
+            f"What-if: probability of reaching {target:,.0f} a year ({where}), with its standard error",
+            chance,
+        ),
+        Block(
+            "risk_tornado",
+            f"Tornado: total in {inputs.compare_year} with one driver at its P10 and P90, scenario {sc.name} (units)",
+            torn,
+        ),
     ]
 
 

@@ -17,12 +17,12 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from alfa_xl.model.evidence.replay import Replay, replay_all, summary
-from alfa_xl.model.evidence.rolling import Rolling, compute_headline, rolling
-from alfa_xl.model.evidence.forecast import FORECAST_PATHS, PROBABILITY_YEARS, Forecast, forecast
+from alfa_xl.book.tables.report import Block
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
-from alfa_xl.book.tables.report import Block
+from alfa_xl.model.evidence.forecast import FORECAST_PATHS, PROBABILITY_YEARS, Forecast, forecast
+from alfa_xl.model.evidence.replay import Replay, replay_all, summary
+from alfa_xl.model.evidence.rolling import Rolling, compute_headline, rolling
 from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED
 
 __all__ = ["track_blocks", "forecast_blocks", "current_year_text", "TRACK_PATHS", "POINT_COLUMNS", "HEADLINE_YEAR"]
@@ -74,18 +74,36 @@ def track_blocks(paths: int = TRACK_PATHS, seed: int = DEFAULT_SEED) -> list[Blo
     roll = _rolling(int(paths), int(seed))
     origins = [p.as_of for p in roll.points]
     blocks = [
-        Block("track_rolling", f"Rolling-origin backtest: {len(origins)} origins {origins[0]}-{origins[-1]}, horizons 1-5, "
-                               f"by band; skill against the best naive forecaster ({paths:,} paths, seed {seed}; as "
-                               f"alfa-xl backtest --rolling prints it)", roll.scores),
-        Block("track_headline", "Headline forecast", pd.DataFrame([[compute_headline(roll).text()]], columns=["Choice"])),
+        Block(
+            "track_rolling",
+            f"Rolling-origin backtest: {len(origins)} origins {origins[0]}-{origins[-1]}, horizons 1-5, "
+            f"by band; skill against the best naive forecaster ({paths:,} paths, seed {seed}; as "
+            f"alfa-xl backtest --rolling prints it)",
+            roll.scores,
+        ),
+        Block(
+            "track_headline", "Headline forecast", pd.DataFrame([[compute_headline(roll).text()]], columns=["Choice"])
+        ),
     ]
-    blocks += [Block("track_summary", f"Backtest summary, every shipped decision point pooled, leave-one-out "
-                                     f"({paths:,} paths, seed {seed}; as alfa-xl backtest prints it)", summary(replays))]
+    blocks += [
+        Block(
+            "track_summary",
+            f"Backtest summary, every shipped decision point pooled, leave-one-out "
+            f"({paths:,} paths, seed {seed}; as alfa-xl backtest prints it)",
+            summary(replays),
+        )
+    ]
     for r in replays:
         cases = r.cases()
         frame = pd.DataFrame({c: cases[c] for c in POINT_COLUMNS})
-        blocks.append(Block(f"track_{r.as_of}", f"{r.label}: first forecast year {r.as_of}, last actual "
-                                                f"{r.last_actual[0]} {r.last_actual[1]:,.0f} (units a year)", frame))
+        blocks.append(
+            Block(
+                f"track_{r.as_of}",
+                f"{r.label}: first forecast year {r.as_of}, last actual "
+                f"{r.last_actual[0]} {r.last_actual[1]:,.0f} (units a year)",
+                frame,
+            )
+        )
     return blocks
 
 
@@ -97,8 +115,13 @@ def current_year_text(f: Forecast) -> str:
     return f"{year} conditioned on year-to-date data: {f.ytd:,.0f} units in the first {f.ytd_months} month{'s' if f.ytd_months != 1 else ''}"
 
 
-def forecast_blocks(lineup: Lineup, target: float = DEFAULT_TARGET, seed: int = DEFAULT_SEED,
-                    ytd: float | None = None, ytd_months: int | None = None) -> list[Block]:
+def forecast_blocks(
+    lineup: Lineup,
+    target: float = DEFAULT_TARGET,
+    seed: int = DEFAULT_SEED,
+    ytd: float | None = None,
+    ytd_months: int | None = None,
+) -> list[Block]:
     """The Cover's headline: the calibrated forecast (:func:`alfa_xl.model.evidence.forecast.forecast`
     at its :data:`~alfa_xl.model.evidence.forecast.FORECAST_PATHS` paths) of ``lineup``.
 
@@ -124,20 +147,36 @@ def forecast_blocks(lineup: Lineup, target: float = DEFAULT_TARGET, seed: int = 
     table = f.table().set_index("Year")
     a, b = f.cumulative_years
     cum = f.cumulative()
-    band = pd.DataFrame([
-        [f"{HEADLINE_YEAR}, units a year", *(float(table.loc[HEADLINE_YEAR, p]) for p in ("P10", "P50", "P90"))],
-        [f"{a}-{b} cumulative, units", cum["P10"], cum["P50"], cum["P90"]],
-    ], columns=["Measure", "P10", "P50", "P90"])
+    band = pd.DataFrame(
+        [
+            [f"{HEADLINE_YEAR}, units a year", *(float(table.loc[HEADLINE_YEAR, p]) for p in ("P10", "P50", "P90"))],
+            [f"{a}-{b} cumulative, units", cum["P10"], cum["P50"], cum["P90"]],
+        ],
+        columns=["Measure", "P10", "P50", "P90"],
+    )
     tails = f.tails(PROBABILITY_YEARS)
-    prob = pd.DataFrame([[year, t.probability, t.standard_error, t.upper_95, t.text()]
-                         for year in PROBABILITY_YEARS for t in (tails[(year, False)],)],
-                        columns=["By year", "Estimate", "Standard error", "95% upper bound", "Reads as"])
+    prob = pd.DataFrame(
+        [
+            [year, t.probability, t.standard_error, t.upper_95, t.text()]
+            for year in PROBABILITY_YEARS
+            for t in (tails[(year, False)],)
+        ],
+        columns=["By year", "Estimate", "Standard error", "95% upper bound", "Reads as"],
+    )
     current = pd.DataFrame([[current_year_text(f)]], columns=["Year-to-date data"])
     return [
-        Block("forecast_band", f"Calibrated forecast, the central answer ({f.paths:,} paths, seed {f.seed}; "
-                               f"the recipe scored on the Track record sheet)", band),
-        Block("forecast_probability", f"Probability of reaching {f.target:,.0f} a year in at least one year, with its "
-                                      "Monte Carlo precision (importance sampling on the same recipe)", prob),
+        Block(
+            "forecast_band",
+            f"Calibrated forecast, the central answer ({f.paths:,} paths, seed {f.seed}; "
+            f"the recipe scored on the Track record sheet)",
+            band,
+        ),
+        Block(
+            "forecast_probability",
+            f"Probability of reaching {f.target:,.0f} a year in at least one year, with its "
+            "Monte Carlo precision (importance sampling on the same recipe)",
+            prob,
+        ),
         Block("forecast_current_year", "Current year of the forecast", current),
         *cover_extra_blocks(f, tails),
     ]
@@ -157,8 +196,14 @@ def cover_extra_blocks(f: Forecast, tails) -> list[Block]:
     from alfa_xl.model.evidence.bridge import BASIS, bridge, bridge_table
     from alfa_xl.model.evidence.calibration import track_record
 
-    route = [["Every planned model built, on its stated date, at least at its stated peak; the US E-SUV back",
-              f.plan_route_probability(), None, "quadrature, no Monte Carlo error"]]
+    route = [
+        [
+            "Every planned model built, on its stated date, at least at its stated peak; the US E-SUV back",
+            f.plan_route_probability(),
+            None,
+            "quadrature, no Monte Carlo error",
+        ]
+    ]
     for year in PROBABILITY_YEARS:
         t = tails[(year, True)]
         route.append([f"... and {f.target:,.0f} a year reached by {year}", t.probability, t.standard_error, t.text()])
@@ -166,14 +211,21 @@ def cover_extra_blocks(f: Forecast, tails) -> list[Block]:
     year = PROBABILITY_YEARS[0]
     plan = float(project(f.lineup, "plan", year, year).totals[0])
     p50 = float(np.percentile(f.totals[:, int(np.flatnonzero(f.all_years == year)[0])], 50))
-    check = pd.DataFrame([
-        ["Past brand-wide volume targets met, median (actual / target)", tr.median_realisation],
-        ["... plans two or more years out", tr.realisation_long],
-        [f"Forecast {year} P50 over the plan scenario's {year} ({plan:,.0f}: every model as first announced)",
-         p50 / plan],
-        ["Built models' peak over the peak assumed before launch, median (applied to planned peaks)",
-         tr.peak_realisation],
-    ], columns=["Check of the whole (shown, never applied to a model)", "Share"])
+    check = pd.DataFrame(
+        [
+            ["Past brand-wide volume targets met, median (actual / target)", tr.median_realisation],
+            ["... plans two or more years out", tr.realisation_long],
+            [
+                f"Forecast {year} P50 over the plan scenario's {year} ({plan:,.0f}: every model as first announced)",
+                p50 / plan,
+            ],
+            [
+                "Built models' peak over the peak assumed before launch, median (applied to planned peaks)",
+                tr.peak_realisation,
+            ],
+        ],
+        columns=["Check of the whole (shown, never applied to a model)", "Share"],
+    )
     base_year = int(f.all_years[0]) - 1
     b = bridge(f.lineup, f.scenario, base_year, range(base_year + 1, HEADLINE_YEAR + 1))
     table = bridge_table(b, max_models=BRIDGE_MODELS)
@@ -182,9 +234,13 @@ def cover_extra_blocks(f: Forecast, tails) -> list[Block]:
         blank = pd.DataFrame([[""] + [np.nan] * (table.shape[1] - 1)] * pad, columns=table.columns)
         table = pd.concat([table.iloc[:-1], blank, table.iloc[-1:]], ignore_index=True)
     return [
-        Block("forecast_route", "The route where the plan succeeds", pd.DataFrame(
-            route, columns=["Route", "Estimate", "Standard error", "Reads as"])),
+        Block(
+            "forecast_route",
+            "The route where the plan succeeds",
+            pd.DataFrame(route, columns=["Route", "Estimate", "Standard error", "Reads as"]),
+        ),
         Block("forecast_check", "Check of the whole", check),
-        Block("forecast_bridge", f"Bridge from the {base_year} actual to each year, by model (units): the {BASIS}",
-              table),
+        Block(
+            "forecast_bridge", f"Bridge from the {base_year} actual to each year, by model (units): the {BASIS}", table
+        ),
     ]

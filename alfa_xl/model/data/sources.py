@@ -6,14 +6,26 @@ they can be read, audited and replaced without touching code.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["history", "facts", "plan_targets", "plan_2014", "latest_actual", "fact", "lineup_basis", "BASES", "partial_periods",
-           "read_table", "shared_table", "data_path"]
+__all__ = [
+    "history",
+    "facts",
+    "plan_targets",
+    "plan_2014",
+    "latest_actual",
+    "fact",
+    "lineup_basis",
+    "BASES",
+    "partial_periods",
+    "read_table",
+    "shared_table",
+    "data_path",
+]
 
 
 def data_path(name: str, data_dir: str | None = None) -> Path:
@@ -43,7 +55,7 @@ def _read(name: str, **kwargs) -> pd.DataFrame:
     return pd.read_csv(data_path(name), **kwargs)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _history() -> pd.DataFrame:
     return _read("history.csv").sort_values("year").reset_index(drop=True)
 
@@ -67,7 +79,7 @@ def latest_actual() -> tuple[int, float]:
     return int(row["year"]), float(row["units"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _facts() -> pd.DataFrame:
     frame = _read("facts.csv", dtype=str, keep_default_na=False)
     frame["value"] = pd.to_numeric(frame["value"])
@@ -92,7 +104,7 @@ def fact(key: str) -> float:
     return float(hit["value"].iloc[0])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan_targets() -> pd.DataFrame:
     return _read("plan_targets.csv", dtype=str, keep_default_na=False)
 
@@ -102,7 +114,7 @@ def plan_targets() -> pd.DataFrame:
     return _plan_targets().copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan_2014() -> pd.DataFrame:
     return _read("plan_2014.csv", dtype=str, keep_default_na=False)
 
@@ -118,7 +130,7 @@ def plan_2014() -> pd.DataFrame:
 BASES: tuple[str, ...] = ("sourced", "derived", "assumption")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lineup_basis() -> pd.DataFrame:
     return _read("lineup_basis.csv", dtype=str, keep_default_na=False)
 
@@ -140,7 +152,7 @@ def lineup_basis() -> pd.DataFrame:
     return _lineup_basis().copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _partial_periods() -> pd.DataFrame:
     frame = _read("partial_periods.csv", dtype=str, keep_default_na=False)
     for col in ("year", "months"):

@@ -53,8 +53,14 @@ __all__ = [
 DEFAULT_TARGET = 400_000.0
 #: Columns of :func:`gap_table`, in order.
 GAP_COLUMNS = (
-    "Year", "Projection", "Target", "Gap", "Share of target", "Growth required",
-    "Years to target", "Junior-equivalents",
+    "Year",
+    "Projection",
+    "Target",
+    "Gap",
+    "Share of target",
+    "Growth required",
+    "Years to target",
+    "Junior-equivalents",
 )
 
 
@@ -201,16 +207,19 @@ def gap_table(projection: Projection, target: float = DEFAULT_TARGET, reference:
     gap = tgt - total
     ref_peak = reference_peak(projection.lineup, reference)
     junior_eq = np.maximum(gap, 0.0) / ref_peak if ref_peak > 0 else np.full(len(years), np.nan)
-    return pd.DataFrame({
-        "Year": years,
-        "Projection": total,
-        "Target": np.full(len(years), tgt),
-        "Gap": gap,
-        "Share of target": total / tgt,
-        "Growth required": growth_req,
-        "Years to target": nper,
-        "Junior-equivalents": junior_eq,
-    }, columns=list(GAP_COLUMNS))
+    return pd.DataFrame(
+        {
+            "Year": years,
+            "Projection": total,
+            "Target": np.full(len(years), tgt),
+            "Gap": gap,
+            "Share of target": total / tgt,
+            "Growth required": growth_req,
+            "Years to target": nper,
+            "Junior-equivalents": junior_eq,
+        },
+        columns=list(GAP_COLUMNS),
+    )
 
 
 def first_year_at_target(projection: Projection, target: float = DEFAULT_TARGET) -> int | None:
@@ -221,7 +230,10 @@ def first_year_at_target(projection: Projection, target: float = DEFAULT_TARGET)
 
 
 def required_peak_multiplier(
-    year: int = DEFAULT_YEAR, target: float = DEFAULT_TARGET, lineup: Lineup | None = None, scenario: Scenario | str = "base",
+    year: int = DEFAULT_YEAR,
+    target: float = DEFAULT_TARGET,
+    lineup: Lineup | None = None,
+    scenario: Scenario | str = "base",
 ) -> float | None:
     """Multiplier on every planned model's peak that makes ``year``'s total equal ``target``.
 
@@ -278,7 +290,9 @@ def required_extra_launches(
         return 0.0
     launch = int(year) - 1 if launch_year is None else int(launch_year)
     if launch > int(year):
-        raise HorizonError("launch_year", launch_year, f"give a launch year on or before {int(year)}", "after the target year")
+        raise HorizonError(
+            "launch_year", launch_year, f"give a launch year on or before {int(year)}", "after the target year"
+        )
     lu = proj.lineup
     try:
         ref = lu[lu.resolve(reference)]
@@ -289,8 +303,11 @@ def required_extra_launches(
     y = int(year)
     base_year, _ = latest_actual()
     per_peak = curve_units(y, launch, ref.launch_fraction, ref.plateau, ref.decay, ref.decline_after, ref.decline_rate)
-    per_launch = float(projection_units([[per_peak]], [ref.peak_units], [ref.shares], [y], base_year, scen.market_trend,
-                                        scen.na_tariff, total=True)[0])
+    per_launch = float(
+        projection_units(
+            [[per_peak]], [ref.peak_units], [ref.shares], [y], base_year, scen.market_trend, scen.na_tariff, total=True
+        )[0]
+    )
     if per_launch <= 0:
         return None
     return gap / per_launch

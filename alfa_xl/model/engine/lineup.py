@@ -40,11 +40,12 @@ arithmetic, or an assumption with its reason) is recorded per model and column i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -173,8 +174,10 @@ class Model:
             object.__setattr__(self, "firmness", "confirmed" if self.status == "on_sale" else "dated")
         elif self.firmness not in FIRMNESS:
             raise LineupError(
-                f"firmness of {name!r}", self.firmness,
-                "use confirmed (date and plant confirmed), dated (officially dated) or rumour, or leave it blank", "unknown firmness",
+                f"firmness of {name!r}",
+                self.firmness,
+                "use confirmed (date and plant confirmed), dated (officially dated) or rumour, or leave it blank",
+                "unknown firmness",
             )
         if self.announced_year is not None:
             _year(name, "announced_year", self.announced_year)
@@ -182,22 +185,30 @@ class Model:
             end = _year(name, "end_year", self.end_year)
             if end < self.launch_year:
                 raise LineupError(
-                    f"end_year of {name!r}", end, f"give an end year on or after the launch year {self.launch_year}, or leave it blank",
+                    f"end_year of {name!r}",
+                    end,
+                    f"give an end year on or after the launch year {self.launch_year}, or leave it blank",
                     "before the launch year",
                 )
         if self.hold_until is not None and _year(name, "hold_until", self.hold_until) < self.launch_year:
-            raise LineupError(f"hold_until of {name!r}", self.hold_until,
-                              f"give a year on or after the launch year {self.launch_year}, or leave it blank",
-                              "before the launch year")
+            raise LineupError(
+                f"hold_until of {name!r}",
+                self.hold_until,
+                f"give a year on or after the launch year {self.launch_year}, or leave it blank",
+                "before the launch year",
+            )
         total = sum(float(getattr(self, c)) for c in REGION_COLUMNS)
         if abs(total - 1.0) > _SHARE_TOL:
             raise LineupError(
-                f"regional shares of {name!r}", round(total, 6),
+                f"regional shares of {name!r}",
+                round(total, 6),
                 "make share_italy + share_rest_of_europe + share_north_america + share_rest_of_world equal 1",
                 "do not sum to 1",
             )
         if self.replaces is not None and self.replaces == name:
-            raise LineupError(f"replaces of {name!r}", self.replaces, "name the predecessor, not the model itself", "replaces itself")
+            raise LineupError(
+                f"replaces of {name!r}", self.replaces, "name the predecessor, not the model itself", "replaces itself"
+            )
 
     @property
     def shares(self) -> tuple[float, float, float, float]:
@@ -205,7 +216,7 @@ class Model:
         return tuple(float(getattr(self, c)) for c in REGION_COLUMNS)  # type: ignore[return-value]
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> "Model":
+    def from_mapping(cls, row: Mapping[str, Any]) -> Model:
         """Build a model from a dict-like row (CSV row, DataFrame row, Excel table row).
 
         Blank optional cells take :data:`DEFAULTS`; numbers may arrive as text.
@@ -250,7 +261,7 @@ class Lineup:
         The models. Order is kept in every result.
     """
 
-    __slots__ = ("_models", "__dict__")
+    __slots__ = ("__dict__", "_models")
 
     def __init__(self, models: Iterable[Model]):
         models = tuple(models)
@@ -270,11 +281,26 @@ class Lineup:
             if m.replaces is None:
                 continue
             if m.replaces not in by_name:
-                raise LineupError(f"replaces of {m.model!r}", m.replaces, f"name a model in the lineup ({', '.join(names)})", "unknown model")
+                raise LineupError(
+                    f"replaces of {m.model!r}",
+                    m.replaces,
+                    f"name a model in the lineup ({', '.join(names)})",
+                    "unknown model",
+                )
             if m.replaces in successors:
-                raise LineupError(f"replaces of {m.model!r}", m.replaces, f"only one model can replace {m.replaces!r} (already {successors[m.replaces]!r})", "second successor")
+                raise LineupError(
+                    f"replaces of {m.model!r}",
+                    m.replaces,
+                    f"only one model can replace {m.replaces!r} (already {successors[m.replaces]!r})",
+                    "second successor",
+                )
             if m.launch_year <= by_name[m.replaces].launch_year:
-                raise LineupError(f"launch_year of {m.model!r}", m.launch_year, f"a successor must launch after {m.replaces!r} ({by_name[m.replaces].launch_year})", "not after its predecessor")
+                raise LineupError(
+                    f"launch_year of {m.model!r}",
+                    m.launch_year,
+                    f"a successor must launch after {m.replaces!r} ({by_name[m.replaces].launch_year})",
+                    "not after its predecessor",
+                )
             successors[m.replaces] = m.model
         self._models = models
 
@@ -333,7 +359,9 @@ class Lineup:
                 succ[index[m.replaces]] = i
         out = {
             "launch_year": np.array([m.launch_year for m in ms], float),
-            "announced_year": np.array([m.announced_year if m.announced_year is not None else m.launch_year for m in ms], float),
+            "announced_year": np.array(
+                [m.announced_year if m.announced_year is not None else m.launch_year for m in ms], float
+            ),
             "peak_units": np.array([m.peak_units for m in ms], float),
             "launch_fraction": np.array([m.launch_fraction for m in ms], float),
             "plateau": np.array([m.plateau for m in ms], float),
@@ -341,8 +369,9 @@ class Lineup:
             "decline_after": np.array([m.decline_after for m in ms], float),
             "decline_rate": np.array([m.decline_rate for m in ms], float),
             "end_year": np.array([m.end_year if m.end_year is not None else np.inf for m in ms], float),
-            "hold_until": np.array([m.hold_until if m.hold_until is not None and m.status == "on_sale" else -np.inf
-                                    for m in ms], float),
+            "hold_until": np.array(
+                [m.hold_until if m.hold_until is not None and m.status == "on_sale" else -np.inf for m in ms], float
+            ),
             "successor": succ,
             "shares": np.array([m.shares for m in ms], float),
             "reported_cancelled": np.array([m.status == "reported_cancelled" for m in ms]),
@@ -359,13 +388,18 @@ class Lineup:
 
     # -- constructors ---------------------------------------------------------------------
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame) -> "Lineup":
+    def from_frame(cls, frame: pd.DataFrame) -> Lineup:
         """Build a lineup from a DataFrame with the CSV columns (see module docstring)."""
         _refuse_repeated_columns(frame.columns)
         frame = frame.rename(columns=_column_key)
         missing = [c for c in REQUIRED if c not in frame.columns]
         if missing:
-            raise LineupError("columns", list(map(str, frame.columns)), f"add the column(s) {', '.join(missing)}", "missing required column")
+            raise LineupError(
+                "columns",
+                list(map(str, frame.columns)),
+                f"add the column(s) {', '.join(missing)}",
+                "missing required column",
+            )
         frame = frame.dropna(how="all")
         _refuse_too_many(len(frame))  # before a Model is built for each row
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
@@ -392,7 +426,12 @@ def _refuse_repeated_columns(names) -> None:
         key = _column_key(name)
         if key in seen:
             also = "" if str(seen[key]) == str(name) else f" (first as {str(seen[key])!r})"
-            raise LineupError("columns", str(name), f"keep one {key} column: delete or rename the other", f"column {key} given twice{also}")
+            raise LineupError(
+                "columns",
+                str(name),
+                f"keep one {key} column: delete or rename the other",
+                f"column {key} given twice{also}",
+            )
         seen[key] = name
 
 
@@ -405,7 +444,11 @@ def read_lineup_table(path: str | Path) -> v.CsvTable:
     bounded (at most ``LIMITS["lineup_models"]`` models), comma-, semicolon- or
     tab-separated, decimal commas read in a semicolon file; a column given twice refused."""
     table = v.read_csv_file(
-        path, "lineup file", error=LineupError, max_rows=int(LIMITS["lineup_models"].hi), rows_kind="lineup_models",
+        path,
+        "lineup file",
+        error=LineupError,
+        max_rows=int(LIMITS["lineup_models"].hi),
+        rows_kind="lineup_models",
         empty_fix="add one row per model below the header (model, launch_year, peak_units, ...)",
         text_columns=TEXT_COLUMNS,
         form="a UTF-8 CSV with a header row (model, launch_year, peak_units, ...) and one row per model",

@@ -112,12 +112,16 @@ class Projection:
         """Total units in one year of the horizon."""
         idx = np.flatnonzero(self.years == int(year))
         if idx.size == 0:
-            raise HorizonError("year", year, f"give a year from {self.years[0]} to {self.years[-1]}", "outside the projection")
+            raise HorizonError(
+                "year", year, f"give a year from {self.years[0]} to {self.years[-1]}", "outside the projection"
+            )
         return float(self.totals[idx[0]])
 
     def by_model(self) -> pd.DataFrame:
         """Units by year (index ``Year``) and model (columns, lineup order), plus ``Total``."""
-        frame = pd.DataFrame(self.units.sum(axis=2), index=pd.Index(self.years, name="Year"), columns=list(self.lineup.names))
+        frame = pd.DataFrame(
+            self.units.sum(axis=2), index=pd.Index(self.years, name="Year"), columns=list(self.lineup.names)
+        )
         frame["Total"] = self.totals
         return frame
 
@@ -141,7 +145,9 @@ class Projection:
             names, values = list(REGIONS), self.units.sum(axis=1).tolist()
         else:
             names, values = [], [[] for _ in self.years]
-        return [["Year", *names, "Total"]] + [[y, *v, t] for y, v, t in zip(self.years.tolist(), values, self.totals.tolist())]
+        return [["Year", *names, "Total"]] + [
+            [y, *v, t] for y, v, t in zip(self.years.tolist(), values, self.totals.tolist())
+        ]
 
     def with_history(self) -> pd.DataFrame:
         """Projected totals joined to the sourced history, for context.
@@ -165,12 +171,14 @@ class Projection:
         """Tidy table: one row per year, model and region with columns
         ``year``, ``model``, ``region``, ``units``."""
         y, m, r = self.units.shape
-        return pd.DataFrame({
-            "year": np.repeat(self.years, m * r),
-            "model": np.tile(np.repeat(np.array(self.lineup.names, dtype=object), r), y),
-            "region": np.tile(np.array(REGIONS, dtype=object), y * m),
-            "units": self.units.reshape(-1),
-        })
+        return pd.DataFrame(
+            {
+                "year": np.repeat(self.years, m * r),
+                "model": np.tile(np.repeat(np.array(self.lineup.names, dtype=object), r), y),
+                "region": np.tile(np.array(REGIONS, dtype=object), y * m),
+                "units": self.units.reshape(-1),
+            }
+        )
 
 
 # -- the one projection kernel ------------------------------------------------------------
@@ -211,14 +219,18 @@ def curve_units(
     """
     y = np.asarray(years, dtype=float)
     held = np.clip(y - base_year, 0.0, np.maximum(0.0, np.asarray(hold_until, float) - base_year))
-    share = lifecycle_share(y - np.asarray(launch, dtype=float) - held, launch_fraction, plateau, decay, decline_after,
-                            decline_rate)
+    share = lifecycle_share(
+        y - np.asarray(launch, dtype=float) - held, launch_fraction, plateau, decay, decline_after, decline_rate
+    )
     hand = np.where(y < handover, 1.0, np.where(y == handover, 1.0 - np.asarray(successor_fraction, float), 0.0))
     return np.asarray(peak, dtype=float) * share * hand * (y <= np.asarray(end_year, dtype=float))
 
 
 def successor_handover(
-    successor: npt.ArrayLike, launch: npt.ArrayLike, active: npt.ArrayLike, launch_fraction: npt.ArrayLike,
+    successor: npt.ArrayLike,
+    launch: npt.ArrayLike,
+    active: npt.ArrayLike,
+    launch_fraction: npt.ArrayLike,
 ) -> tuple[FloatArray, FloatArray]:
     """The hand-over rule: per model, the year *H* it hands over and the successor's launch
     fraction *f* (the ``handover`` and ``successor_fraction`` of :func:`curve_units`).
@@ -342,7 +354,12 @@ def effective_inputs(lineup: Lineup, scenario: Scenario) -> dict[str, np.ndarray
         for name, years in scenario.delays:
             i = lineup.names.index(lineup.resolve(name))
             if not status_new[i]:
-                raise ScenarioError(f"delay:{name}", years, f"{lineup.names[i]!r} is already on sale; delay only planned models", "model on sale")
+                raise ScenarioError(
+                    f"delay:{name}",
+                    years,
+                    f"{lineup.names[i]!r} is already on sale; delay only planned models",
+                    "model on sale",
+                )
             launch[i] += years
         for name, mult in scenario.peak_multipliers:
             peak[lineup.names.index(lineup.resolve(name))] *= mult
@@ -406,9 +423,23 @@ def project(
     years = np.arange(start, end + 1, dtype=float)
     handover, succ_fraction = successor_handover(a["successor"], launch, active, a["launch_fraction"])
     col = (slice(None), None)  # per-model arrays against the years row
-    peak_units = curve_units(years, launch[col], a["launch_fraction"][col], a["plateau"][col], a["decay"][col],
-                             a["decline_after"][col], a["decline_rate"][col], a["end_year"][col], handover[col],
-                             succ_fraction[col], peak[col], a["hold_until"][col], base_year)  # (M, Y), the peak inside
-    units = projection_units(peak_units, active, a["shares"], years, base_year, scenario.market_trend, scenario.na_tariff)
+    peak_units = curve_units(
+        years,
+        launch[col],
+        a["launch_fraction"][col],
+        a["plateau"][col],
+        a["decay"][col],
+        a["decline_after"][col],
+        a["decline_rate"][col],
+        a["end_year"][col],
+        handover[col],
+        succ_fraction[col],
+        peak[col],
+        a["hold_until"][col],
+        base_year,
+    )  # (M, Y), the peak inside
+    units = projection_units(
+        peak_units, active, a["shares"], years, base_year, scenario.market_trend, scenario.na_tariff
+    )
     units.setflags(write=False)
     return Projection(lineup=lineup, scenario=scenario, years=years.astype(int), units=units, base_year=base_year)

@@ -34,6 +34,7 @@ from alfa_xl.model.evidence.calibration import track_record
 
 __all__ = ["Scenario", "BUILTIN", "get_scenario", "scenario_key", "scenario_names", "load_scenario", "PARAMETERS"]
 
+
 def _param(param: str, kind: str, value: Any) -> float:
     return v.number(value, param, kind, error=ScenarioError)
 
@@ -93,12 +94,16 @@ class Scenario:
         for param, kind in NUMBER_PARAMETERS.items():
             _param(param, kind, getattr(self, param))
         object.__setattr__(self, "delays", tuple(sorted((str(m), int(v)) for m, v in self.delays)))
-        object.__setattr__(self, "peak_multipliers", tuple(sorted((str(m), float(v)) for m, v in self.peak_multipliers)))
+        object.__setattr__(
+            self, "peak_multipliers", tuple(sorted((str(m), float(v)) for m, v in self.peak_multipliers))
+        )
         object.__setattr__(self, "cancel", _names(self.cancel))
 
     # -- building from user input -------------------------------------------------------
     @classmethod
-    def from_pairs(cls, pairs: Mapping[str, Any] | Iterable[tuple[Any, Any]] | pd.DataFrame, base: Scenario | str | None = "base") -> Scenario:
+    def from_pairs(
+        cls, pairs: Mapping[str, Any] | Iterable[tuple[Any, Any]] | pd.DataFrame, base: Scenario | str | None = "base"
+    ) -> Scenario:
         """Build a scenario from parameter/value pairs on top of ``base``.
 
         Parameters
@@ -119,7 +124,12 @@ class Scenario:
         """
         if isinstance(pairs, pd.DataFrame):
             if pairs.shape[1] != 2:
-                raise ScenarioError("scenario table", f"{pairs.shape[1]} columns", "give two columns: parameter and value", "wrong shape")
+                raise ScenarioError(
+                    "scenario table",
+                    f"{pairs.shape[1]} columns",
+                    "give two columns: parameter and value",
+                    "wrong shape",
+                )
             items = list(pairs.itertuples(index=False, name=None))
         elif isinstance(pairs, Mapping):
             items = list(pairs.items())
@@ -154,7 +164,12 @@ class Scenario:
             elif key == "cancel":
                 values[key] = _names(value)
             else:
-                raise ScenarioError("parameter", str(raw_key), f"use one of {', '.join(PARAMETERS)}, delay:MODEL or peak:MODEL", "unknown parameter")
+                raise ScenarioError(
+                    "parameter",
+                    str(raw_key),
+                    f"use one of {', '.join(PARAMETERS)}, delay:MODEL or peak:MODEL",
+                    "unknown parameter",
+                )
         values["delays"] = tuple(delays.items())
         values["peak_multipliers"] = tuple(peaks.items())
         if not touched_name and items:
@@ -170,9 +185,18 @@ class Scenario:
         """Raise :class:`UnknownModelError` if a per-model entry names no model in ``names``."""
         known = {v.name_key(n) for n in names}
         listed = ", ".join(names)
-        for param, model in [("delay", m) for m, _ in self.delays] + [("peak", m) for m, _ in self.peak_multipliers] + [("cancel", m) for m in self.cancel]:
+        for param, model in (
+            [("delay", m) for m, _ in self.delays]
+            + [("peak", m) for m, _ in self.peak_multipliers]
+            + [("cancel", m) for m in self.cancel]
+        ):
             if v.name_key(model) not in known:
-                raise UnknownModelError(f"{param}:{model}" if param != "cancel" else "cancel", model, f"use a model in the lineup: {listed}", "unknown model")
+                raise UnknownModelError(
+                    f"{param}:{model}" if param != "cancel" else "cancel",
+                    model,
+                    f"use a model in the lineup: {listed}",
+                    "unknown model",
+                )
 
     def to_frame(self) -> pd.DataFrame:
         """The scenario as a two-column table (parameter, value) readable by ``from_pairs``."""
@@ -194,8 +218,15 @@ class Scenario:
 
 #: Scalar parameter names accepted by :meth:`Scenario.from_pairs`.
 PARAMETERS: tuple[str, ...] = (
-    "name", "description", "delay_years", "peak_multiplier", "cancel", "include_reported_cancelled",
-    "use_announced_dates", "na_tariff", "market_trend",
+    "name",
+    "description",
+    "delay_years",
+    "peak_multiplier",
+    "cancel",
+    "include_reported_cancelled",
+    "use_announced_dates",
+    "na_tariff",
+    "market_trend",
 )
 
 
@@ -214,7 +245,10 @@ def _builtins() -> dict[str, Scenario]:
         "bear": Scenario(
             name="bear",
             description="Every launch a year late, peaks 20% lower, US -20%, market -2%/yr",
-            delay_years=1, peak_multiplier=0.8, na_tariff=-0.2, market_trend=-0.02,
+            delay_years=1,
+            peak_multiplier=0.8,
+            na_tariff=-0.2,
+            market_trend=-0.02,
             reasoning=(
                 "One more year of slippage (every past Alfa plan slipped), new models selling 20% "
                 "below the assumed peaks, North America another 20% down (the 2025 US fall was 36%) "
@@ -224,7 +258,8 @@ def _builtins() -> dict[str, Scenario]:
         "bull": Scenario(
             name="bull",
             description="Launches on time, peaks 25% higher, market +2%/yr",
-            peak_multiplier=1.25, market_trend=0.02,
+            peak_multiplier=1.25,
+            market_trend=0.02,
             reasoning=(
                 "Everything goes right: launches on the dates now reported, new models selling 25% "
                 "above the assumed peaks (the Junior's orders kept beating guidance) and a market "
@@ -234,7 +269,8 @@ def _builtins() -> dict[str, Scenario]:
         "plan": Scenario(
             name="plan",
             description="Every model in the seed articles arrives as first announced, E-SUV included",
-            use_announced_dates=True, include_reported_cancelled=True,
+            use_announced_dates=True,
+            include_reported_cancelled=True,
             reasoning=(
                 "Every model the 2025 articles list arrives when first announced: Tonale successor, "
                 "next Stelvio and Giulia, the US E-SUV (since reported cancelled) and the 4.3 m model."
@@ -246,7 +282,8 @@ def _builtins() -> dict[str, Scenario]:
                 f"Launches {round(tr.mean_slip_years)} years late, new-model peaks x{tr.peak_realisation:.2f}, "
                 "as past plans ended"
             ),
-            delay_years=round(tr.mean_slip_years), peak_multiplier=tr.peak_realisation,
+            delay_years=round(tr.mean_slip_years),
+            peak_multiplier=tr.peak_realisation,
             reasoning=(
                 f"Calibrated on Alfa's own history: models of the 2014 plan that were built arrived "
                 f"{tr.mean_slip_years:.2f} years late on average (slips {', '.join(f'{s:g}' for s in tr.slips)}), "
@@ -279,7 +316,7 @@ def scenario_key(name: str) -> str:
     return v.identifier(name, dashes=True)
 
 
-def get_scenario(name: "str | Scenario") -> Scenario:
+def get_scenario(name: str | Scenario) -> Scenario:
     """Look up a built-in scenario by name (:func:`scenario_key`).
 
     >>> get_scenario(" Track-Record ").delay_years
@@ -309,7 +346,9 @@ def _once(seen: dict[str, str], canonical: str, given: str, value: Any) -> None:
     if canonical in seen:
         first = seen[canonical]
         also = "" if first == given else f" (first as {first!r})"
-        raise ScenarioError(given, value, f"give {canonical} once: remove one of the two rows", f"parameter given twice{also}")
+        raise ScenarioError(
+            given, value, f"give {canonical} once: remove one of the two rows", f"parameter given twice{also}"
+        )
     seen[canonical] = given
 
 
@@ -322,29 +361,40 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
     ``delay_years,2``, which would otherwise be taken as the header and lost).
     """
     table = v.read_csv_file(
-        path, "scenario file", error=ScenarioError,
-        max_rows=int(v.LIMITS["scenario_rows"].hi), rows_kind="scenario_rows", empty_fix=None, text_columns=("parameter",),
+        path,
+        "scenario file",
+        error=ScenarioError,
+        max_rows=int(v.LIMITS["scenario_rows"].hi),
+        rows_kind="scenario_rows",
+        empty_fix=None,
+        text_columns=("parameter",),
         form="a UTF-8 CSV with a header row and two columns: parameter, value",
     )
     p = Path(path)
     frame = pd.DataFrame(table.rows, columns=table.header, dtype=object)
     if frame.shape[1] != 2:
         raise ScenarioError(
-            "scenario file", str(path), "give two columns: parameter, value (a header row, then one parameter a line)",
+            "scenario file",
+            str(path),
+            "give two columns: parameter, value (a header row, then one parameter a line)",
             f"{frame.shape[1]} column{'s' if frame.shape[1] != 1 else ''} ({_SEPARATORS[table.separator]}-separated)",
         )
     first = str(frame.columns[0]) if len(frame.columns) else ""
     if _is_parameter(first):
         line = ",".join(str(c) for c in frame.columns)
         raise ScenarioError(
-            f"scenario file {p.name}, line 1", line,
+            f"scenario file {p.name}, line 1",
+            line,
             "add the header line parameter,value above the parameters (or the first one is lost)",
             "no header row: the first line is a parameter",
         )
     if not table.rows:
         raise ScenarioError(
-            "scenario file", str(path), "add the parameters below the header, one a line (for example delay_years,1); "
-            f"for {base} unchanged, use the built-in scenario {base}", "no parameters below the header",
+            "scenario file",
+            str(path),
+            "add the parameters below the header, one a line (for example delay_years,1); "
+            f"for {base} unchanged, use the built-in scenario {base}",
+            "no parameters below the header",
         )
     try:
         return Scenario.from_pairs(frame, base=base)

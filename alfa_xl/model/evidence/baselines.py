@@ -47,7 +47,7 @@ def random_walk(history: pd.DataFrame, horizons, quantiles=(0.1, 0.5, 0.9), drif
     if len(d) == 0:
         raise ValueError("a random walk needs at least two actuals")
     last = float(history.sort_values("year")["units"].iloc[-1])
-    sd_rw = math.sqrt(float(np.sum(d ** 2 / g)) / len(d))
+    sd_rw = math.sqrt(float(np.sum(d**2 / g)) / len(d))
     if drift:
         mu = float(np.sum(d) / np.sum(g))
         sd = math.sqrt(float(np.sum((d - g * mu) ** 2 / g)) / (len(d) - 1)) if len(d) >= 2 else sd_rw

@@ -31,8 +31,10 @@ __all__ = ["bridge", "bridge_table", "BRIDGE_COLUMNS", "BASIS"]
 #: Columns of :func:`bridge`.
 BRIDGE_COLUMNS = ("model", "year", "change")
 #: What the bridge is a bridge of, in one line (shown next to it).
-BASIS = ("central case: the calibrated recipe with every draw at its central value (launches at the stated date "
-         "plus the mean slip, planned peaks times the median realisation, none cancelled, no noise)")
+BASIS = (
+    "central case: the calibrated recipe with every draw at its central value (launches at the stated date "
+    "plus the mean slip, planned peaks times the median realisation, none cancelled, no noise)"
+)
 
 
 def bridge(lineup: Lineup, scenario: Scenario, base_year: int, years: Any) -> pd.DataFrame:
@@ -79,7 +81,7 @@ def bridge_table(frame: pd.DataFrame, max_models: int | None = None) -> pd.DataF
     wide = wide[(wide.abs() > 0.5).any(axis=1)]
     if max_models is not None and len(wide) > max_models:
         order = wide.abs().max(axis=1).sort_values(ascending=False).index
-        keep, rest = list(order[:max_models - 1]), list(order[max_models - 1:])
+        keep, rest = list(order[: max_models - 1]), list(order[max_models - 1 :])
         other = wide.loc[rest].sum(axis=0).rename("Other models")
         wide = pd.concat([wide.loc[[m for m in wide.index if m in keep]], other.to_frame().T])
     years = list(wide.columns)

@@ -148,8 +148,16 @@ def realisation_table(as_of: int | Vintage | None = None, exclude_plans: tuple[s
         if row["plan_announced"] in exclude_plans or not row["actual_units_found"].strip():
             continue
         target, actual = float(row["target_units"]), float(row["actual_units_found"])
-        rows.append((row["plan_announced"], int(row["target_year"]), _lead(row["plan_announced"], row["target_year"]),
-                     target, actual, actual / target))
+        rows.append(
+            (
+                row["plan_announced"],
+                int(row["target_year"]),
+                _lead(row["plan_announced"], row["target_year"]),
+                target,
+                actual,
+                actual / target,
+            )
+        )
     return pd.DataFrame(rows, columns=["plan", "target_year", "lead", "target", "actual", "ratio"])
 
 
@@ -311,5 +319,9 @@ def late_life_fit(as_of: int | Vintage | None = None) -> dict[str, float]:
     for age, share in rec[["age", "share"]].to_numpy(float):
         err += (np.log(lifecycle_share(age, 0.5, p, k, d_after, rate)) - math.log(share)) ** 2
     i, j, m, n = np.unravel_index(int(np.argmin(err)), err.shape)
-    return {"plateau": float(p.ravel()[i]), "decay": float(k.ravel()[j]),
-            "decline_after": float(d_after.ravel()[m]), "decline_rate": float(rate.ravel()[n])}
+    return {
+        "plateau": float(p.ravel()[i]),
+        "decay": float(k.ravel()[j]),
+        "decline_after": float(d_after.ravel()[m]),
+        "decline_rate": float(rate.ravel()[n]),
+    }

@@ -23,22 +23,24 @@ year is the curve's alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from alfa_xl import validation
 from alfa_xl.errors import HorizonError
-from alfa_xl.model.evidence.baselines import random_walk
-from alfa_xl.model.evidence.recipe import calibrated_recipe
-from alfa_xl.model.evidence.rolling import headline
-from alfa_xl.model.evidence.vintage import Vintage, current_year
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import MAX_END, check_horizon
 from alfa_xl.model.engine.scenarios import Scenario
+from alfa_xl.model.evidence.baselines import random_walk
+from alfa_xl.model.evidence.recipe import calibrated_recipe
+from alfa_xl.model.evidence.rolling import headline
+from alfa_xl.model.evidence.vintage import Vintage, current_year
+from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.settings import (
     BACKTEST_PATHS,
     DEFAULT_SEED,
@@ -48,7 +50,6 @@ from alfa_xl.model.risk.settings import (
     check_seed,
     check_target,
 )
-from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.simulate import PathFrame, simulate
 from alfa_xl.model.risk.tails import TailProbability, mc_probability, plan_route_probability, tail_probabilities
 from alfa_xl.model.risk.uncertainty import Uncertainty
@@ -141,11 +142,14 @@ class Forecast:
         tgt = self.target if target is None else check_target(target)
         cols = self._cols(int(self.all_years[0]), int(year))
         if int(year) > int(self.all_years[-1]) or cols.size == 0:
-            raise HorizonError("year", year, f"give a year from {self.all_years[0]} to {self.all_years[-1]}", "outside the forecast")
+            raise HorizonError(
+                "year", year, f"give a year from {self.all_years[0]} to {self.all_years[-1]}", "outside the forecast"
+            )
         return float(np.mean((self.totals[:, cols] >= tgt).any(axis=1)))
 
-    def tails(self, years: Iterable[int] = PROBABILITY_YEARS, target: float | None = None
-              ) -> dict[tuple[int, bool], TailProbability]:
+    def tails(
+        self, years: Iterable[int] = PROBABILITY_YEARS, target: float | None = None
+    ) -> dict[tuple[int, bool], TailProbability]:
         """P(``target`` a year reached by each of ``years``) with its Monte Carlo precision
         (:mod:`alfa_xl.model.risk.tails`), alone (key ``(year, False)``) and jointly with the
         route where the plan succeeds (``(year, True)``): importance sampling on the recipe's
@@ -168,8 +172,9 @@ class Forecast:
         for y in ys:
             for route in (False, True):
                 e = est.get((y, route)) if route or self.method == "model" else None
-                out[(y, route)] = e if e is not None else mc_probability(0 if route else round(plain[y] * self.paths),
-                                                                         self.paths)
+                out[(y, route)] = (
+                    e if e is not None else mc_probability(0 if route else round(plain[y] * self.paths), self.paths)
+                )
         return out
 
     def tail(self, year: int, target: float | None = None, *, route: bool = False) -> TailProbability:
@@ -257,8 +262,12 @@ def forecast(
     end = max(DEFAULT_YEAR, first) if end_year is None else end_year
     start, end = check_horizon(start, end)
     if start < first:
-        raise HorizonError("start_year", start, f"give a year from {first} (the year after the latest actual) to {MAX_END}",
-                           "before the forecast starts")
+        raise HorizonError(
+            "start_year",
+            start,
+            f"give a year from {first} (the year after the latest actual) to {MAX_END}",
+            "before the forecast starts",
+        )
     ps = check_percentiles(percentiles)
     n, sd, tgt = check_paths(paths), check_seed(seed), check_target(target)
     span = (first, max(DEFAULT_YEAR, first)) if cumulative is None else check_horizon(*cumulative)
@@ -280,12 +289,30 @@ def forecast(
     all_years = sim.years.copy()
     all_years.setflags(write=False)
     done = sim.ytd
-    return Forecast(years, all_years, totals, ps, (int(span[0]), int(span[1])), tgt, done is not None,
-                    None if done is None else done[0], None if done is None else done[1], sc, u, lu, n, sd, factor,
-                    "combination" if use else "model", chosen.text())
+    return Forecast(
+        years,
+        all_years,
+        totals,
+        ps,
+        (int(span[0]), int(span[1])),
+        tgt,
+        done is not None,
+        None if done is None else done[0],
+        None if done is None else done[1],
+        sc,
+        u,
+        lu,
+        n,
+        sd,
+        factor,
+        "combination" if use else "model",
+        chosen.text(),
+    )
 
 
-def combined_paths(totals: np.ndarray, years: np.ndarray, history: pd.DataFrame, weight: float, skip: int = 0) -> np.ndarray:
+def combined_paths(
+    totals: np.ndarray, years: np.ndarray, history: pd.DataFrame, weight: float, skip: int = 0
+) -> np.ndarray:
     """Quantile averaging on paths: in each year, the path of rank ``k`` becomes
     ``weight x`` its value ``+ (1 - weight) x`` the log random walk with drift's quantile
     ``(k + 0.5) / paths`` (:func:`alfa_xl.model.evidence.baselines.random_walk`), so every
@@ -307,4 +334,3 @@ def combined_paths(totals: np.ndarray, years: np.ndarray, history: pd.DataFrame,
         out[order, j] = weight * out[order, j] + (1.0 - weight) * rw
     out.setflags(write=False)
     return out
-

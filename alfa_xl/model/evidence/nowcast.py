@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -51,8 +51,20 @@ from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.data.sources import history, latest_actual, partial_periods
 from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES
 
-__all__ = ["Nowcast", "nowcast", "seasonality", "first_year", "t_ppf", "t_cdf", "NowcastError", "Pace", "pace",
-           "check_pace", "widest_yearly_change", "PaceError"]
+__all__ = [
+    "Nowcast",
+    "nowcast",
+    "seasonality",
+    "first_year",
+    "t_ppf",
+    "t_cdf",
+    "NowcastError",
+    "Pace",
+    "pace",
+    "check_pace",
+    "widest_yearly_change",
+    "PaceError",
+]
 
 
 class NowcastError(AlfaInputError):
@@ -160,10 +172,12 @@ def first_year() -> int:
     for year in sorted(set(partial_periods()["year"] + 1)):
         if _degrees_of_freedom(int(year)) >= 1:
             return int(year)
-    raise NowcastError("partial periods", "(too few)", "ship partial periods of at least two years", "no usable history")
+    raise NowcastError(
+        "partial periods", "(too few)", "ship partial periods of at least two years", "no usable history"
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def seasonality(before: int) -> Seasonality:
     """The seasonality estimated from the partial periods of years before ``before``.
 
@@ -179,7 +193,9 @@ def seasonality(before: int) -> Seasonality:
     df = sum(int((months == k).sum()) - 1 for k in observed)
     if df < 1:
         raise NowcastError(
-            "year", before, f"give {first_year()} or a later year (partial periods of two earlier years are needed)",
+            "year",
+            before,
+            f"give {first_year()} or a later year (partial periods of two earlier years are needed)",
             "too little partial-period history before it",
         )
     xs = [0.0] + [float(k) for k in observed] + [12.0]
@@ -391,8 +407,9 @@ def pace(units_to_date: Any, months: Any, year: Any = None) -> Pace:
     return Pace(nc, (p10, p90), last_year, last_units, last_units / factor, last_units * factor, change)
 
 
-def check_pace(units_to_date: Any, months: Any, year: Any = None, *, field: str = "ytd_units",
-               override: str = "give the override") -> Nowcast:
+def check_pace(
+    units_to_date: Any, months: Any, year: Any = None, *, field: str = "ytd_units", override: str = "give the override"
+) -> Nowcast:
     """The nowcast of ``units_to_date`` over ``months``, refused with :class:`PaceError`
     when the full year it implies is outside what the history allows (:func:`pace`).
 
@@ -417,7 +434,9 @@ def check_pace(units_to_date: Any, months: Any, year: Any = None, *, field: str 
     times = f"{p.ratio:.1f}x" if p.ratio >= 1 else f"{p.ratio:.0%} of"
     span = f"January to month {nc.months}" if nc.months > 1 else "January"
     raise PaceError(
-        field, units_to_date, f"check the units (worldwide, {span}) or {override} if they are right",
+        field,
+        units_to_date,
+        f"check the units (worldwide, {span}) or {override} if they are right",
         f"implies {implied:,.0f} for {nc.year}, {times} {p.last_year}'s {p.last_units:,.0f}; history allows "
         f"{p.low:,.0f} to {p.high:,.0f} (widest yearly change x{p.change[0]:.2f})",
     )

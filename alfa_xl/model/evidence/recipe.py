@@ -70,13 +70,16 @@ def as_of_scenario(lineup: Lineup, as_of: int | Vintage, exclude_plans: tuple[st
     v = as_vintage(as_of)
     tr = track_record(v, tuple(exclude_plans))
     delay = round(tr.mean_slip_years)
-    mults = tuple((m.model, tr.realisation(m.launch_year + delay + 1 - v.as_of)) for m in lineup.models
-                  if m.status != "on_sale")
+    mults = tuple(
+        (m.model, tr.realisation(m.launch_year + delay + 1 - v.as_of)) for m in lineup.models if m.status != "on_sale"
+    )
     return Scenario(
-        name="track_record", delay_years=delay, peak_multipliers=mults,
+        name="track_record",
+        delay_years=delay,
+        peak_multipliers=mults,
         description=f"As past plans ended, known before {v.as_of}: launches {delay} year(s) late, new-model peaks "
-                    f"x{tr.peak_realisation:.2f} (built models' peaks against those assumed), slips and "
-                    "cancellations drawn per model",
+        f"x{tr.peak_realisation:.2f} (built models' peaks against those assumed), slips and "
+        "cancellations drawn per model",
     )
 
 

@@ -24,9 +24,10 @@ Scores (over the years with an actual)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,8 +74,17 @@ TABLE_COLUMNS = ("Year", "Actual", "Point", "P10", "P50", "P90")
 #: Horizon buckets of the scores: (label, first horizon, last horizon); horizon 1 = as_of.
 BUCKETS = (("1-2y", 1, 2), ("3+y", 3, 10_000), ("all", 1, 10_000))
 #: Columns of :attr:`Replay.scores` and :func:`summary`.
-SCORE_COLUMNS = ("Horizon", "Cases", "Coverage", "Sharpness", "P50 error", "Point error",
-                 "No-change error", "Target-path error", "Interval score")
+SCORE_COLUMNS = (
+    "Horizon",
+    "Cases",
+    "Coverage",
+    "Sharpness",
+    "P50 error",
+    "Point error",
+    "No-change error",
+    "Target-path error",
+    "Interval score",
+)
 _ALPHA = 0.2  # the P10-P90 interval
 
 
@@ -107,10 +117,17 @@ def _scores(label: str, t: pd.DataFrame) -> tuple[Any, ...]:
     if a.size == 0:
         return (label, 0, *[math.nan] * 7)
     winkler = (hi - lo) + (2 / _ALPHA) * np.maximum(0.0, lo - a) + (2 / _ALPHA) * np.maximum(0.0, a - hi)
-    return (label, int(a.size), float(np.mean((lo <= a) & (a <= hi))), float(np.median(hi / lo)),
-            _mdape(t["P50"].to_numpy(float), a), _mdape(t["Point"].to_numpy(float), a),
-            _mdape(t["No change"].to_numpy(float), a), _mdape(t["Target path"].to_numpy(float), a),
-            float(np.mean(winkler / a)))
+    return (
+        label,
+        int(a.size),
+        float(np.mean((lo <= a) & (a <= hi))),
+        float(np.median(hi / lo)),
+        _mdape(t["P50"].to_numpy(float), a),
+        _mdape(t["Point"].to_numpy(float), a),
+        _mdape(t["No change"].to_numpy(float), a),
+        _mdape(t["Target path"].to_numpy(float), a),
+        float(np.mean(winkler / a)),
+    )
 
 
 def _score_frame(t: pd.DataFrame) -> pd.DataFrame:
@@ -244,13 +261,16 @@ def replay(
     exclude = point.plan_keys if point is not None else ()
     if vintage.history().empty:
         first = int(Vintage.everything(vintage.data_dir).history()["year"].min())
-        raise HorizonError("as_of", as_of, f"give a year after the first history year ({first})", "no history before it")
+        raise HorizonError(
+            "as_of", as_of, f"give a year after the first history year ({first})", "no history before it"
+        )
     recipe = calibrated_recipe(vintage, lineup, scenario=scenario, uncertainty=uncertainty, exclude_plans=exclude)
     last = recipe.last_actual
     knots: tuple[tuple[int, float], ...] = ()
     t_year = as_of
-    if validation.both_or_neither(target, target_year, ("target", "target_year"),
-                                  "give both target and target_year, or neither"):
+    if validation.both_or_neither(
+        target, target_year, ("target", "target_year"), "give both target and target_year, or neither"
+    ):
         t_units = check_target(target)
         fix = f"give a whole year from {as_of} to {MAX_END}"
         t_year = int(check_number("target_year", target_year, as_of, MAX_END, fix))
@@ -262,23 +282,34 @@ def replay(
     end = max(current_year() - 1, t_year, as_of + MAX_HORIZON - 1)  # through the latest shipped actual
     if end_year is not None:
         end = int(check_number("end_year", end_year, as_of, MAX_END, f"give a whole year from {as_of} to {MAX_END}"))
-    sim = simulate(recipe.lineup, recipe.scenario, as_of, end, n, seed, recipe.uncertainty, base_year=last[0],
-                   progress=progress)
+    sim = simulate(
+        recipe.lineup, recipe.scenario, as_of, end, n, seed, recipe.uncertainty, base_year=last[0], progress=progress
+    )
     pct = np.percentile(sim.totals, DEFAULT_PERCENTILES, axis=0)  # P10, P50, P90
     years = sim.years
     actual = hist.set_index("year")["units"].astype(float).reindex(years)
-    frame = pd.DataFrame({
-        "Year": years, "Horizon": years - as_of + 1, "Actual": actual.to_numpy(),
-        "Point": sim.deterministic, "P10": pct[0], "P50": pct[1], "P90": pct[2],
-        "No change": np.full(len(years), last[1]),
-        "Target path": target_path(years.astype(float), knots),
-    })
+    frame = pd.DataFrame(
+        {
+            "Year": years,
+            "Horizon": years - as_of + 1,
+            "Actual": actual.to_numpy(),
+            "Point": sim.deterministic,
+            "P10": pct[0],
+            "P50": pct[1],
+            "P90": pct[2],
+            "No change": np.full(len(years), last[1]),
+            "Target path": target_path(years.astype(float), knots),
+        }
+    )
     label = point.label if point is not None else f"Replay from {as_of}"
-    return Replay(as_of, label, recipe.lineup, recipe.scenario, recipe.uncertainty, n, seed, last, recipe.anchor_factor,
-                  frame)
+    return Replay(
+        as_of, label, recipe.lineup, recipe.scenario, recipe.uncertainty, n, seed, last, recipe.anchor_factor, frame
+    )
 
 
-def replay_all(paths: int = BACKTEST_PATHS, seed: int | None = DEFAULT_SEED, scenario: Scenario | str = "track_record") -> list[Replay]:
+def replay_all(
+    paths: int = BACKTEST_PATHS, seed: int | None = DEFAULT_SEED, scenario: Scenario | str = "track_record"
+) -> list[Replay]:
     """A replay of every shipped decision point (leave-one-out)."""
     return [replay(d.as_of, scenario=scenario, paths=paths, seed=seed) for d in DECISION_POINTS]
 

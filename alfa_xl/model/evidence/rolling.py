@@ -44,17 +44,43 @@ from alfa_xl.model.evidence.replay import MAX_HORIZON, Replay, replay
 from alfa_xl.model.evidence.vintage import Vintage, current_year
 from alfa_xl.model.risk.settings import DEFAULT_SEED
 
-__all__ = ["rolling_origins", "RollingPoint", "Rolling", "rolling", "choose_weight", "combine_quantiles", "headline",
-           "Headline", "goals_text", "GOAL_INTERVAL_GAIN", "GOAL_COVERAGE", "METHODS", "BANDS", "SCORE_COLUMNS",
-           "DEFAULT_WEIGHT", "MIN_CASES", "WEIGHTS"]
+__all__ = [
+    "rolling_origins",
+    "RollingPoint",
+    "Rolling",
+    "rolling",
+    "choose_weight",
+    "combine_quantiles",
+    "headline",
+    "Headline",
+    "goals_text",
+    "GOAL_INTERVAL_GAIN",
+    "GOAL_COVERAGE",
+    "METHODS",
+    "BANDS",
+    "SCORE_COLUMNS",
+    "DEFAULT_WEIGHT",
+    "MIN_CASES",
+    "WEIGHTS",
+]
 
 #: Every method scored, the product first.
 METHODS = ("model", "combination", "no_change", "rw", "rw_drift", "target_path")
 #: Horizon bands of the scores: (label, first, last).
 BANDS = (("1-2", 1, 2), ("3-5", 3, 5), ("1-5", 1, 5))
 #: Columns of :attr:`Rolling.scores`.
-SCORE_COLUMNS = ("Method", "Band", "Cases", "Coverage", "Interval score", "Pinball", "P50 error",
-                 "Interval skill", "Pinball skill", "P50 skill")
+SCORE_COLUMNS = (
+    "Method",
+    "Band",
+    "Cases",
+    "Coverage",
+    "Interval score",
+    "Pinball",
+    "P50 error",
+    "Interval skill",
+    "Pinball skill",
+    "P50 skill",
+)
 #: ASSUMPTION (stated default): equal weights until enough cases are known.
 DEFAULT_WEIGHT = 0.5
 #: Fewest earlier cases with a known actual before a weight is estimated.
@@ -71,8 +97,11 @@ def rolling_origins() -> tuple[int, ...]:
     (2010, 2011, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025)
     """
     years = set(pd.to_numeric(read_table("history.csv")["year"]).astype(int))
-    return tuple(y for y in range(min(years) + 1, current_year())
-                 if y - 1 in years and any(y + k in years for k in range(MAX_HORIZON)))
+    return tuple(
+        y
+        for y in range(min(years) + 1, current_year())
+        if y - 1 in years and any(y + k in years for k in range(MAX_HORIZON))
+    )
 
 
 def combine_quantiles(model: np.ndarray, other: np.ndarray, weight: float) -> np.ndarray:
@@ -143,8 +172,13 @@ def _score_row(t: pd.DataFrame, method: str) -> tuple[int, float, float, float, 
         return 0, np.nan, np.nan, np.nan, np.nan
     a = t["Actual"]
     lo, mid, hi = (t[f"{method} {q}"] for q in _Q)
-    return (len(t), sc.coverage(a, lo, hi), sc.interval_score(a, lo, hi), sc.pinball(a, lo, mid, hi),
-            sc.p50_error(a, mid))
+    return (
+        len(t),
+        sc.coverage(a, lo, hi),
+        sc.interval_score(a, lo, hi),
+        sc.pinball(a, lo, mid, hi),
+        sc.p50_error(a, mid),
+    )
 
 
 def score_table(cases: pd.DataFrame) -> pd.DataFrame:
@@ -157,8 +191,9 @@ def score_table(cases: pd.DataFrame) -> pd.DataFrame:
         best = [min(raw[m][k] for m in NAIVE) for k in (2, 3, 4)]
         for m in METHODS:
             n, cov, isc, pin, ape = raw[m]
-            rows.append((m, band, n, cov, isc, pin, ape, sc.skill(isc, best[0]), sc.skill(pin, best[1]),
-                         sc.skill(ape, best[2])))
+            rows.append(
+                (m, band, n, cov, isc, pin, ape, sc.skill(isc, best[0]), sc.skill(pin, best[1]), sc.skill(ape, best[2]))
+            )
     return pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
 
 
@@ -227,14 +262,19 @@ def goals_text(scores: pd.DataFrame, method: str = "model") -> str:
         ok_i = gain >= GOAL_INTERVAL_GAIN
         ok_c = GOAL_COVERAGE[0] <= m["Coverage"] <= GOAL_COVERAGE[1]
         ok_p = m["P50 error"] < min(nc["P50 error"], rwd["P50 error"])
-        verdict = "all met" if ok_i and ok_c and ok_p else "missed: " + ", ".join(
-            w for w, ok in (("interval score", ok_i), ("coverage", ok_c), ("P50 error", ok_p)) if not ok)
+        verdict = (
+            "all met"
+            if ok_i and ok_c and ok_p
+            else "missed: "
+            + ", ".join(w for w, ok in (("interval score", ok_i), ("coverage", ok_c), ("P50 error", ok_p)) if not ok)
+        )
         parts.append(
             f"{band} years {verdict} (interval score {m['Interval score']:.2f} against "
             f"{rwd['Interval score']:.2f} for the random walk with drift, {gain:+.0%}, goal +{GOAL_INTERVAL_GAIN:.0%}; "
             f"coverage {m['Coverage']:.0%}, goal {GOAL_COVERAGE[0]:.0%}-{GOAL_COVERAGE[1]:.0%}; P50 error "
             f"{m['P50 error']:.1%} against {nc['P50 error']:.1%} for no change and {rwd['P50 error']:.1%} for the "
-            "random walk with drift)")
+            "random walk with drift)"
+        )
     return f"{method}: " + "; ".join(parts) + "."
 
 
@@ -266,11 +306,16 @@ class Headline:
     def text(self) -> str:
         """One line for the outlook and the Cover."""
         other = "the structural model alone" if self.method == "combination" else "the combination"
-        what = (f"the combination of the structural model (weight {self.weight:.1f}) and a log random walk with drift"
-                if self.method == "combination" else "the structural model alone")
+        what = (
+            f"the combination of the structural model (weight {self.weight:.1f}) and a log random walk with drift"
+            if self.method == "combination"
+            else "the structural model alone"
+        )
         best, worst = sorted((self.pinball_model, self.pinball_combination))
-        return (f"Headline: {what}; over {self.cases} rolling-origin cases its mean pinball loss is "
-                f"{best:.3f} against {worst:.3f} for {other} ({self.improvement:.0%} better).")
+        return (
+            f"Headline: {what}; over {self.cases} rolling-origin cases its mean pinball loss is "
+            f"{best:.3f} against {worst:.3f} for {other} ({self.improvement:.0%} better)."
+        )
 
 
 def compute_headline(result: Rolling) -> Headline:
@@ -294,17 +339,34 @@ _HEADLINE_FILE = "headline.csv"
 def headline() -> Headline:
     """The shipped headline choice (``headline.csv``, written by :func:`write_headline`)."""
     row = read_table(_HEADLINE_FILE).iloc[0]
-    return Headline(row["method"], float(row["weight"]), float(row["pinball_model"]), float(row["pinball_combination"]),
-                    int(row["cases"]), int(row["paths"]), int(row["seed"]))
+    return Headline(
+        row["method"],
+        float(row["weight"]),
+        float(row["pinball_model"]),
+        float(row["pinball_combination"]),
+        int(row["cases"]),
+        int(row["paths"]),
+        int(row["seed"]),
+    )
 
 
 def write_headline(h: Headline) -> None:
     """Write ``headline.csv`` (after a change to the recipe or the data: ``python -m
     alfa_xl.model.evidence.rolling``)."""
-    frame = pd.DataFrame([{"method": h.method, "weight": h.weight, "pinball_model": repr(h.pinball_model),
-                           "pinball_combination": repr(h.pinball_combination), "cases": h.cases, "paths": h.paths,
-                           "seed": h.seed,
-                           "note": "DERIVED by rolling.compute_headline on the rolling backtest"}])
+    frame = pd.DataFrame(
+        [
+            {
+                "method": h.method,
+                "weight": h.weight,
+                "pinball_model": repr(h.pinball_model),
+                "pinball_combination": repr(h.pinball_combination),
+                "cases": h.cases,
+                "paths": h.paths,
+                "seed": h.seed,
+                "note": "DERIVED by rolling.compute_headline on the rolling backtest",
+            }
+        ]
+    )
     path = data_path(_HEADLINE_FILE)
     tmp = path.with_suffix(".tmp")
     frame.to_csv(tmp, index=False, lineterminator="\n")

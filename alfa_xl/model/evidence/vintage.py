@@ -40,9 +40,18 @@ from alfa_xl.model.data.sources import read_table, shared_table
 __all__ = ["Vintage", "DecisionPoint", "decision_points", "current_year", "DATED_TABLES", "as_vintage"]
 
 #: The data files the recipe reads, each cut on its ``as_of`` column.
-DATED_TABLES = ("history.csv", "late_life.csv", "plan_2014.csv", "plan_targets.csv", "facts.csv",
-                "partial_periods.csv", "lineup_events.csv", "plan_paths.csv", "peak_realisation.csv",
-                "dropped_models.csv")
+DATED_TABLES = (
+    "history.csv",
+    "late_life.csv",
+    "plan_2014.csv",
+    "plan_targets.csv",
+    "facts.csv",
+    "partial_periods.csv",
+    "lineup_events.csv",
+    "plan_paths.csv",
+    "peak_realisation.csv",
+    "dropped_models.csv",
+)
 _LATEST = "9999-12"
 
 
@@ -80,10 +89,19 @@ def decision_points(data_dir: str | None = None) -> tuple[DecisionPoint, ...]:
     """The shipped decision points, oldest first (``decision_points.csv``)."""
     table = read_table("decision_points.csv", data_dir)
     return tuple(
-        DecisionPoint(id=r["id"], as_of=int(r["as_of"]), label=r["label"], plan_keys=tuple(r["plan_keys"].split(";")),
-                      target_units=float(r["target_units"]), target_year=int(r["target_year"]),
-                      target_path=_path(r["target_path"]), lineup_file=r["lineup_file"], source=r["source"],
-                      notes=r["notes"], origin=r["origin"])
+        DecisionPoint(
+            id=r["id"],
+            as_of=int(r["as_of"]),
+            label=r["label"],
+            plan_keys=tuple(r["plan_keys"].split(";")),
+            target_units=float(r["target_units"]),
+            target_year=int(r["target_year"]),
+            target_path=_path(r["target_path"]),
+            lineup_file=r["lineup_file"],
+            source=r["source"],
+            notes=r["notes"],
+            origin=r["origin"],
+        )
         for _, r in table.iterrows()
     )
 

@@ -16,16 +16,16 @@ The ranking orders assumptions by the larger of the two relative moves.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from alfa_xl import validation as v
+from alfa_xl.model.data.sources import latest_actual, lineup_basis
 from alfa_xl.model.engine.lineup import REGION_COLUMNS, Lineup, Model, default_lineup
 from alfa_xl.model.risk.simulate import DEFAULT_SEED, Simulation, simulate
-from alfa_xl.model.data.sources import latest_actual, lineup_basis
 
 __all__ = ["Perturbation", "PERTURBATIONS", "DEFAULT_PATHS", "RANK_COLUMNS", "rank_assumptions", "perturb"]
 
@@ -53,21 +53,44 @@ def _shift_share(m: Model) -> dict:
 PERTURBATIONS: dict[str, Perturbation] = {
     "peak_units": Perturbation("peak 20% lower (x0.8)", lambda m: {"peak_units": m.peak_units * 0.8}),
     "launch_year": Perturbation("launch one year later", lambda m: {"launch_year": m.launch_year + 1}),
-    "announced_year": Perturbation("announced one year later", lambda m: {"announced_year": (m.announced_year or m.launch_year) + 1}),
-    "launch_fraction": Perturbation("0.25 less of the launch year on sale", lambda m: {"launch_fraction": max(0.0, m.launch_fraction - 0.25)}),
+    "announced_year": Perturbation(
+        "announced one year later", lambda m: {"announced_year": (m.announced_year or m.launch_year) + 1}
+    ),
+    "launch_fraction": Perturbation(
+        "0.25 less of the launch year on sale", lambda m: {"launch_fraction": max(0.0, m.launch_fraction - 0.25)}
+    ),
     "plateau": Perturbation("plateau 0.1 lower", lambda m: {"plateau": max(0.0, m.plateau - 0.1)}),
     "decay": Perturbation("settles 0.3 a year faster", lambda m: {"decay": m.decay + 0.3}),
-    "decline_after": Perturbation("late life starts 2 years earlier", lambda m: {"decline_after": max(1.0, m.decline_after - 2)}),
-    "hold_until": Perturbation("held one year less", lambda m: {"hold_until": None if m.hold_until is None
-                                                                 else max(m.launch_year, m.hold_until - 1)}),
-    "decline_rate": Perturbation("late-life fall 0.1 a year faster", lambda m: {"decline_rate": min(1.0, m.decline_rate + 0.1)}),
-    **{c: Perturbation("0.05 of volume moved from rest of Europe to North America", _shift_share) for c in REGION_COLUMNS},
+    "decline_after": Perturbation(
+        "late life starts 2 years earlier", lambda m: {"decline_after": max(1.0, m.decline_after - 2)}
+    ),
+    "hold_until": Perturbation(
+        "held one year less",
+        lambda m: {"hold_until": None if m.hold_until is None else max(m.launch_year, m.hold_until - 1)},
+    ),
+    "decline_rate": Perturbation(
+        "late-life fall 0.1 a year faster", lambda m: {"decline_rate": min(1.0, m.decline_rate + 0.1)}
+    ),
+    **{
+        c: Perturbation("0.05 of volume moved from rest of Europe to North America", _shift_share)
+        for c in REGION_COLUMNS
+    },
 }
 
 #: Columns of :func:`rank_assumptions`, in order.
 RANK_COLUMNS = (
-    "Rank", "Model", "Column", "Value", "Moved", "P50 year", "Change P50 year", "Change P50 year %",
-    "P50 cumulative", "Change P50 cumulative", "Change P50 cumulative %", "Reason",
+    "Rank",
+    "Model",
+    "Column",
+    "Value",
+    "Moved",
+    "P50 year",
+    "Change P50 year",
+    "Change P50 year %",
+    "P50 cumulative",
+    "Change P50 cumulative",
+    "Change P50 cumulative %",
+    "Reason",
 )
 
 
@@ -138,7 +161,9 @@ def rank_assumptions(
     start, end = v.horizon(start, end)
     lineup = lineup or default_lineup()
     table = lineup_basis() if basis is None else basis
-    rows = table[(table["basis"] == "assumption") & table["model"].isin(lineup.names) & table["column"].isin(PERTURBATIONS)]
+    rows = table[
+        (table["basis"] == "assumption") & table["model"].isin(lineup.names) & table["column"].isin(PERTURBATIONS)
+    ]
 
     splits = rows[rows["column"].isin(REGION_COLUMNS)]["model"].nunique()
     total = 1 + int((~rows["column"].isin(REGION_COLUMNS)).sum()) + int(splits)
@@ -164,18 +189,31 @@ def rank_assumptions(
             value = " / ".join(f"{s:g}" for s in lineup[r.model].shares)
         p_year, p_cum = run(perturb(lineup, r.model, r.column))
         d_year, d_cum = p_year - base_year, p_cum - base_cum
-        out.append({
-            "Model": r.model, "Column": column, "Value": value, "Moved": PERTURBATIONS[r.column].label,
-            "P50 year": p_year, "Change P50 year": d_year,
-            "Change P50 year %": d_year / base_year if base_year else math.nan,
-            "P50 cumulative": p_cum, "Change P50 cumulative": d_cum,
-            "Change P50 cumulative %": d_cum / base_cum if base_cum else math.nan,
-            "Reason": r.evidence,
-        })
+        out.append(
+            {
+                "Model": r.model,
+                "Column": column,
+                "Value": value,
+                "Moved": PERTURBATIONS[r.column].label,
+                "P50 year": p_year,
+                "Change P50 year": d_year,
+                "Change P50 year %": d_year / base_year if base_year else math.nan,
+                "P50 cumulative": p_cum,
+                "Change P50 cumulative": d_cum,
+                "Change P50 cumulative %": d_cum / base_cum if base_cum else math.nan,
+                "Reason": r.evidence,
+            }
+        )
     frame = pd.DataFrame(out, columns=[c for c in RANK_COLUMNS if c != "Rank"])
     size = np.maximum(frame["Change P50 year %"].abs().fillna(0), frame["Change P50 cumulative %"].abs().fillna(0))
     frame = frame.iloc[np.argsort(-size.to_numpy(), kind="stable")].reset_index(drop=True)
     frame.insert(0, "Rank", np.arange(1, len(frame) + 1))
-    frame.attrs["baseline"] = {"year": end, "start_year": start, "p50_year": base_year, "p50_cumulative": base_cum,
-                               "paths": n, "seed": seed}
+    frame.attrs["baseline"] = {
+        "year": end,
+        "start_year": start,
+        "p50_year": base_year,
+        "p50_cumulative": base_cum,
+        "paths": n,
+        "seed": seed,
+    }
     return frame

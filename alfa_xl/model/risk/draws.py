@@ -23,8 +23,21 @@ from alfa_xl import validation
 #: that the two modules do not import each other).
 PathFrame = Any
 
-__all__ = ["BLOCK", "Draws", "draws_for_paths", "draws_from_normals", "model_key", "stream_keys", "FACTOR", "TREND",
-           "TARIFF", "SLIP", "CANCEL", "PEAK", "VOLUME"]
+__all__ = [
+    "BLOCK",
+    "Draws",
+    "draws_for_paths",
+    "draws_from_normals",
+    "model_key",
+    "stream_keys",
+    "FACTOR",
+    "TREND",
+    "TARIFF",
+    "SLIP",
+    "CANCEL",
+    "PEAK",
+    "VOLUME",
+]
 
 #: Paths per independent random stream.
 BLOCK = 16_384
@@ -82,7 +95,7 @@ def _normals(seed: int, first: int, stop: int, key: tuple[int, ...]) -> np.ndarr
     b0, b1 = first // BLOCK, (stop - 1) // BLOCK
     parts = [_block_normals(seed, b, key) for b in range(b0, b1 + 1)]
     values = parts[0] if len(parts) == 1 else np.concatenate(parts)
-    return values[first - b0 * BLOCK: stop - b0 * BLOCK]
+    return values[first - b0 * BLOCK : stop - b0 * BLOCK]
 
 
 def stream_keys(frame: PathFrame) -> list[tuple[int, ...]]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -110,7 +111,9 @@ class Simulation:
         values = np.percentile(self.totals, ps, axis=0)  # (len(ps), Y)
         data = np.column_stack([self.years, values.T]).astype(object)
         data[:, 0] = self.years.tolist()  # years stay whole numbers
-        frame = pd.DataFrame(data, columns=["Year", *[percentile_label(p) for p in ps]])  # a repeated percentile repeats its column
+        frame = pd.DataFrame(
+            data, columns=["Year", *[percentile_label(p) for p in ps]]
+        )  # a repeated percentile repeats its column
         return frame.infer_objects()
 
     def summary(self, target: float = DEFAULT_TARGET, percentiles: Iterable[float] | None = None) -> pd.DataFrame:

@@ -46,8 +46,14 @@ YTD_PAIR_FIX = "give both the year-to-date units and the months they cover, or n
 _MAX_PERCENTILES = int(validation.LIMITS["percentiles_count"].hi)
 
 
-def check_number(field: str, value: Any, lo: float | None = None, hi: float | None = None, fix: str | None = None,
-                 kind: str = "number") -> float:
+def check_number(
+    field: str,
+    value: Any,
+    lo: float | None = None,
+    hi: float | None = None,
+    fix: str | None = None,
+    kind: str = "number",
+) -> float:
     """A finite number of ``kind`` (a key of ``validation.LIMITS``), or SimulationError.
 
     ``lo``/``hi``/``fix`` narrow the kind for a bound known only at run time (the years
@@ -90,7 +96,9 @@ def check_percentiles(percentiles: Any) -> tuple[float, ...]:
     if not values:
         raise SimulationError("percentiles", percentiles, validation.LIMITS["percentile"].instruction(), "none given")
     if len(values) > _MAX_PERCENTILES:
-        raise SimulationError("percentiles", f"{len(values)} values", f"give at most {_MAX_PERCENTILES} percentiles", "too many")
+        raise SimulationError(
+            "percentiles", f"{len(values)} values", f"give at most {_MAX_PERCENTILES} percentiles", "too many"
+        )
     return tuple(validation.number(v, "percentiles", "percentile", error=SimulationError) for v in values)
 
 

@@ -69,16 +69,16 @@ The distributions and their reasons are discussed in ``docs/simulation.md``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
 from statistics import NormalDist
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from alfa_xl import validation
 from alfa_xl.errors import HorizonError, SimulationError
-from alfa_xl.model.engine.gap import DEFAULT_TARGET
+from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.engine.lineup import Lineup, default_lineup
 from alfa_xl.model.engine.projection import (
     check_horizon,
@@ -90,6 +90,7 @@ from alfa_xl.model.engine.projection import (
     successor_handover,
 )
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
+from alfa_xl.model.risk.draws import BLOCK, Draws, draws_for_paths, model_key
 from alfa_xl.model.risk.settings import (
     DEFAULT_PATHS,
     DEFAULT_PERCENTILES,
@@ -103,8 +104,6 @@ from alfa_xl.model.risk.settings import (
     check_target,
 )
 from alfa_xl.model.risk.uncertainty import Uncertainty
-from alfa_xl.model.risk.draws import BLOCK, Draws, draws_for_paths, model_key
-from alfa_xl.model.data.sources import latest_actual
 
 __all__ = [
     "Uncertainty",
@@ -154,8 +153,15 @@ class PathFrame:
     :func:`~alfa_xl.model.engine.projection.project`, element by element.
     """
 
-    def __init__(self, lineup: Lineup, scenario: Scenario, start: int, end: int, uncertainty: Uncertainty,
-                 base_year: int | None = None):
+    def __init__(
+        self,
+        lineup: Lineup,
+        scenario: Scenario,
+        start: int,
+        end: int,
+        uncertainty: Uncertainty,
+        base_year: int | None = None,
+    ):
         a = lineup.arrays
         eff = effective_inputs(lineup, scenario)
         undelayed = effective_inputs(lineup, scenario.with_(delay_years=0, delays=()))
@@ -190,7 +196,9 @@ class PathFrame:
         self.slip_thresholds = np.array([_poisson_thresholds(mu) for mu in self.slip_mean])  # (M, MAX_SLIP)
         # cancellation by lead (years from the first forecast year to launch) and firmness
         lead = undelayed["launch"] - (self.base_year + 1)
-        firmness = [getattr(m, "firmness", None) or ("confirmed" if m.status == "on_sale" else "dated") for m in lineup.models]
+        firmness = [
+            getattr(m, "firmness", None) or ("confirmed" if m.status == "on_sale" else "dated") for m in lineup.models
+        ]
         self.cancel_p = np.where(self.planned, uncertainty.cancel_probabilities(lead, firmness), 0.0)
         self.cancel_p = np.where(self.revived, 1.0 - uncertainty.revival_probability, self.cancel_p)
         self.cancel_thresholds = np.array([_inv_cdf(float(p)) for p in self.cancel_p])
@@ -209,7 +217,9 @@ class PathFrame:
         self.before = int(np.count_nonzero(self.after == 0))
         self.n_succ = np.ones(self.n_models, dtype=np.intp)
         moving, parts, offsets, start = [], [], [], 0
-        order = [m for m in range(self.n_models) if not self.planned[m]] + [m for m in range(self.n_models) if self.planned[m]]
+        order = [m for m in range(self.n_models) if not self.planned[m]] + [
+            m for m in range(self.n_models) if self.planned[m]
+        ]
         for m in order:  # models on sale first: the yearly noise then scales one contiguous block
             table = self._tables[m]
             if table is None:
@@ -245,14 +255,33 @@ class PathFrame:
                 f = self.succ_fraction[m]
             else:
                 handover, f = np.array([np.inf]), 0.0
-            table = curve_units(years[None, None, :], launch, a["launch_fraction"][m], a["plateau"][m], a["decay"][m],
-                                a["decline_after"][m], a["decline_rate"][m], a["end_year"][m],
-                                handover[None, :, None], f, 1.0, a["hold_until"][m], self.base_year)  # (K, H, Y)
+            table = curve_units(
+                years[None, None, :],
+                launch,
+                a["launch_fraction"][m],
+                a["plateau"][m],
+                a["decay"][m],
+                a["decline_after"][m],
+                a["decline_rate"][m],
+                a["end_year"][m],
+                handover[None, :, None],
+                f,
+                1.0,
+                a["hold_until"][m],
+                self.base_year,
+            )  # (K, H, Y)
             tables.append(table.reshape(-1, len(years)))
         return tables
 
-    def totals(self, slip: np.ndarray, cancelled: np.ndarray, peak_mult: np.ndarray,
-               trend: np.ndarray, tariff: np.ndarray, volume: np.ndarray | None = None) -> np.ndarray:
+    def totals(
+        self,
+        slip: np.ndarray,
+        cancelled: np.ndarray,
+        peak_mult: np.ndarray,
+        trend: np.ndarray,
+        tariff: np.ndarray,
+        volume: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Total units per path and year for given draws (the projection formula).
 
         ``slip`` (P, M) whole years from 0 to :data:`MAX_SLIP`, ``cancelled`` (P, M)
@@ -280,9 +309,10 @@ class PathFrame:
         rows = np.take(self.stacked, idx.T, axis=0)  # (P, J, Y): units per unit of peak
         if volume is not None and volume.shape[1] and k < y and self.n_on_sale:
             steps = (self.years[k:] - self.base_year).astype(np.intp) - 1  # year -> noise step
-            rows[:, :self.n_on_sale, k:] *= np.exp(volume[:, steps])[:, None, :]
-        return projection_units(rows, peak.T, self.w_moving, self.years, self.base_year, trend, tariff, total=True,
-                                out=np.empty((n, y)))
+            rows[:, : self.n_on_sale, k:] *= np.exp(volume[:, steps])[:, None, :]
+        return projection_units(
+            rows, peak.T, self.w_moving, self.years, self.base_year, trend, tariff, total=True, out=np.empty((n, y))
+        )
 
 
 def _poisson_thresholds(mu: float) -> np.ndarray:
@@ -299,8 +329,9 @@ def _poisson_thresholds(mu: float) -> np.ndarray:
     return out
 
 
-def resolve_inputs(lineup: Lineup | None, scenario: Scenario | str, uncertainty: Uncertainty | None,
-             start_year: Any, end_year: Any) -> tuple[Lineup, Scenario, Uncertainty, int, int]:
+def resolve_inputs(
+    lineup: Lineup | None, scenario: Scenario | str, uncertainty: Uncertainty | None, start_year: Any, end_year: Any
+) -> tuple[Lineup, Scenario, Uncertainty, int, int]:
     lineup = default_lineup() if lineup is None else lineup
     scenario = get_scenario(scenario)
     if uncertainty is None:
@@ -455,8 +486,12 @@ def _nowcast(ytd: Any, ytd_months: Any, start: int, base_year: int):
     if not validation.both_or_neither(ytd, ytd_months, ("ytd", "ytd_months"), YTD_PAIR_FIX, error=SimulationError):
         return None
     if start != base_year + 1:
-        raise HorizonError("start_year", start, f"start the horizon in {base_year + 1}, the year the year-to-date units "
-                           "are from", "year-to-date units need the current year")
+        raise HorizonError(
+            "start_year",
+            start,
+            f"start the horizon in {base_year + 1}, the year the year-to-date units are from",
+            "year-to-date units need the current year",
+        )
     from alfa_xl.model.evidence.nowcast import nowcast
 
     return nowcast(ytd, ytd_months, base_year + 1)

@@ -56,11 +56,32 @@ from typing import Any
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 
-from alfa_xl.model.risk.draws import CANCEL as _CANCEL, FACTOR as _FACTOR, PEAK as _PEAK, SLIP as _SLIP, VOLUME as _VOLUME
+from alfa_xl.model.risk.draws import (
+    CANCEL as _CANCEL,
+)
+from alfa_xl.model.risk.draws import (
+    FACTOR as _FACTOR,
+)
+from alfa_xl.model.risk.draws import (
+    PEAK as _PEAK,
+)
+from alfa_xl.model.risk.draws import (
+    SLIP as _SLIP,
+)
+from alfa_xl.model.risk.draws import (
+    VOLUME as _VOLUME,
+)
 from alfa_xl.model.risk.draws import draws_from_normals, stream_keys
 
-__all__ = ["IS_PATHS", "REL_SE", "TailProbability", "mc_probability", "plan_route_probability", "tail_probabilities",
-           "tail_probability"]
+__all__ = [
+    "IS_PATHS",
+    "REL_SE",
+    "TailProbability",
+    "mc_probability",
+    "plan_route_probability",
+    "tail_probabilities",
+    "tail_probability",
+]
 
 #: DERIVED from the precision asked of a quoted tail (+-20% at 95%): 1.96 x 0.10 = 0.196.
 REL_SE = 0.10
@@ -125,8 +146,11 @@ class TailProbability:
         """
         if self.standard_error is None:
             bound = self.upper_95 or 0.0
-            return (f"below 1 in {_round_odds(1 / bound):,} (95% bound; no path of {self.paths:,} reached it)"
-                    if bound > 0 else "not estimated")
+            return (
+                f"below 1 in {_round_odds(1 / bound):,} (95% bound; no path of {self.paths:,} reached it)"
+                if bound > 0
+                else "not estimated"
+            )
         p, se = self.probability, self.standard_error
         if p >= 0.001:
             return f"{p:.1%} (standard error {se:.1%})" if p >= 0.01 else f"{p:.2%} (standard error {se:.2%})"
@@ -200,7 +224,7 @@ def plan_route_probability(frame) -> float:
     prob = np.ones_like(nodes)
     for _, c in _route_thresholds(frame):
         if own == 0:
-            prob *= (math.sqrt(rho) * nodes >= c)
+            prob *= math.sqrt(rho) * nodes >= c
         else:
             prob *= _phi((math.sqrt(rho) * nodes - c) / own)
     return float(np.dot(weights, prob))
@@ -247,8 +271,16 @@ def _sample(rng: np.random.Generator, n: int, mus: np.ndarray, defensive: float)
     return rng.standard_normal((n, mus.shape[1])) + shift
 
 
-def _cross_entropy(frame, target: float, route: bool, cols: dict[tuple[int, ...], int], rng: np.random.Generator,
-                   pilot: int, mask: np.ndarray, year: int) -> np.ndarray | None:
+def _cross_entropy(
+    frame,
+    target: float,
+    route: bool,
+    cols: dict[tuple[int, ...], int],
+    rng: np.random.Generator,
+    pilot: int,
+    mask: np.ndarray,
+    year: int,
+) -> np.ndarray | None:
     """The shift of the normals in ``mask`` that makes column ``year`` reach the line on
     about half the paths (cross-entropy method); ``None`` when the level stops rising
     before the line (that year is reached far more rarely than through the others)."""
@@ -295,9 +327,17 @@ def _noise_shifts(frame, target: float, cols: dict[tuple[int, ...], int], noise:
     return out
 
 
-def tail_probabilities(frame, target: float, years: tuple[int, ...] | None = None, *, seed: int = 20140506,
-                       rel_se: float = REL_SE, batch: int = IS_PATHS, max_paths: int = _MAX_PATHS,
-                       route: bool = True) -> dict[tuple[int, bool], TailProbability | None]:
+def tail_probabilities(
+    frame,
+    target: float,
+    years: tuple[int, ...] | None = None,
+    *,
+    seed: int = 20140506,
+    rel_se: float = REL_SE,
+    batch: int = IS_PATHS,
+    max_paths: int = _MAX_PATHS,
+    route: bool = True,
+) -> dict[tuple[int, bool], TailProbability | None]:
     """P(the yearly total reaches ``target`` in at least one year of ``frame`` up to each of
     ``years`` (default: the last year)) by importance sampling (module docstring), and with
     ``route`` the same jointly with the route where the plan succeeds, all from one set of
@@ -327,8 +367,12 @@ def tail_probabilities(frame, target: float, years: tuple[int, ...] | None = Non
     all_years = [int(y) for y in frame.years]
     wanted = tuple(int(y) for y in (years or (all_years[-1],)))
     pilot = max(400, batch // 16)
-    found = [m for y in range(len(all_years))
-             for m in (_cross_entropy(frame, target, False, cols, rng, pilot, ~noise, y),) if m is not None]
+    found = [
+        m
+        for y in range(len(all_years))
+        for m in (_cross_entropy(frame, target, False, cols, rng, pilot, ~noise, y),)
+        if m is not None
+    ]
     found += _noise_shifts(frame, target, cols, noise)
     mus = np.array(found) if found else np.zeros((1, len(keys)))
     upto = {y: all_years.index(y) + 1 for y in wanted}
@@ -341,7 +385,7 @@ def tail_probabilities(frame, target: float, years: tuple[int, ...] | None = Non
         w = np.exp(_log_weights(z, mus, DEFENSIVE))
         on_route = _route_margin(frame, z, cols) >= 0 if route else None
         for y in wanted:
-            hit = scores[:, :upto[y]].max(axis=1) >= 1.0
+            hit = scores[:, : upto[y]].max(axis=1) >= 1.0
             values[(y, False)].append(np.where(hit, w, 0.0))
             if route:
                 values[(y, True)].append(np.where(hit & on_route, w, 0.0))
@@ -358,17 +402,36 @@ def tail_probabilities(frame, target: float, years: tuple[int, ...] | None = Non
     for key, v in values.items():
         a = np.concatenate(v)
         hits = int(np.count_nonzero(a))
-        out[key] = None if hits == 0 else TailProbability(
-            float(a.mean()), float(a.std(ddof=1) / math.sqrt(a.size)), None, int(a.size), hits, "importance sampling",
-            seconds)
+        out[key] = (
+            None
+            if hits == 0
+            else TailProbability(
+                float(a.mean()),
+                float(a.std(ddof=1) / math.sqrt(a.size)),
+                None,
+                int(a.size),
+                hits,
+                "importance sampling",
+                seconds,
+            )
+        )
     return out
 
 
-def tail_probability(frame, target: float, *, seed: int = 20140506, rel_se: float = REL_SE, batch: int = IS_PATHS,
-                     max_paths: int = _MAX_PATHS, route: bool = False) -> TailProbability | None:
+def tail_probability(
+    frame,
+    target: float,
+    *,
+    seed: int = 20140506,
+    rel_se: float = REL_SE,
+    batch: int = IS_PATHS,
+    max_paths: int = _MAX_PATHS,
+    route: bool = False,
+) -> TailProbability | None:
     """P(the yearly total reaches ``target`` in at least one year of ``frame``), with
     ``route`` jointly with the route where the plan succeeds (:func:`tail_probabilities`)."""
     year = int(frame.years[-1])
-    est = tail_probabilities(frame, target, (year,), seed=seed, rel_se=rel_se, batch=batch, max_paths=max_paths,
-                             route=route)
+    est = tail_probabilities(
+        frame, target, (year,), seed=seed, rel_se=rel_se, batch=batch, max_paths=max_paths, route=route
+    )
     return est[(year, route)]

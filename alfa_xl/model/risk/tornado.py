@@ -84,13 +84,25 @@ def tornado(
     if planned.any() and frame.slip_mean.max() > 0:
         lo = np.array([_poisson_quantile(mu, 0.9) for mu in frame.slip_mean])
         hi = np.array([_poisson_quantile(mu, 0.1) for mu in frame.slip_mean])
-        rows.append(("Launch slip, planned models", _years(lo, planned), _years(hi, planned), {"slip": lo}, {"slip": hi}))
+        rows.append(
+            ("Launch slip, planned models", _years(lo, planned), _years(hi, planned), {"slip": lo}, {"slip": hi})
+        )
     if planned.any() and uncertainty.peak_sigma > 0:
         lo_m, hi_m = math.exp(-_Z90 * uncertainty.peak_sigma), math.exp(_Z90 * uncertainty.peak_sigma)
-        rows.append(("Peak realisation, planned models", f"x{lo_m:.2f}", f"x{hi_m:.2f}",
-                     {"peak": np.where(planned, lo_m, 1.0)}, {"peak": np.where(planned, hi_m, 1.0)}))
+        rows.append(
+            (
+                "Peak realisation, planned models",
+                f"x{lo_m:.2f}",
+                f"x{hi_m:.2f}",
+                {"peak": np.where(planned, lo_m, 1.0)},
+                {"peak": np.where(planned, hi_m, 1.0)},
+            )
+        )
     if uncertainty.trend_sigma > 0:
-        lo_t, hi_t = scenario.market_trend - _Z90 * uncertainty.trend_sigma, scenario.market_trend + _Z90 * uncertainty.trend_sigma
+        lo_t, hi_t = (
+            scenario.market_trend - _Z90 * uncertainty.trend_sigma,
+            scenario.market_trend + _Z90 * uncertainty.trend_sigma,
+        )
         rows.append(("Market trend", f"{lo_t:+.1%}/yr", f"{hi_t:+.1%}/yr", {"trend": lo_t}, {"trend": hi_t}))
     if uncertainty.tariff_sigma > 0:
         lo_n = max(-1.0, scenario.na_tariff - _Z90 * uncertainty.tariff_sigma)
@@ -99,8 +111,15 @@ def tornado(
     steps = frame.noise_steps
     if steps and (~planned & frame.active).any():
         spread = _Z90 * uncertainty.volume_sigma * math.sqrt(steps)
-        rows.append(("Yearly volume, models on sale", f"x{math.exp(-spread):.2f}", f"x{math.exp(spread):.2f}",
-                     {"volume": -spread}, {"volume": spread}))
+        rows.append(
+            (
+                "Yearly volume, models on sale",
+                f"x{math.exp(-spread):.2f}",
+                f"x{math.exp(spread):.2f}",
+                {"volume": -spread},
+                {"volume": spread},
+            )
+        )
     for j in np.flatnonzero(planned):
         if frame.cancel_p[j] > 0:
             cancel = frame.revived.copy()
@@ -112,13 +131,22 @@ def tornado(
     return _evaluate(frame, scenario, rows)
 
 
-def _evaluate(frame: PathFrame, scenario: Scenario, rows: list[tuple[str, str, str, dict[str, Any], dict[str, Any]]]) -> pd.DataFrame:
+def _evaluate(
+    frame: PathFrame, scenario: Scenario, rows: list[tuple[str, str, str, dict[str, Any], dict[str, Any]]]
+) -> pd.DataFrame:
     """The year's total at each row's low and high setting, every other input as in the scenario."""
     m, steps = frame.n_models, frame.noise_steps
     columns = list(TORNADO_COLUMNS)
     # a model reported cancelled stays out unless its own row builds it
-    det = float(frame.totals(frame.central_slip[None, :].copy(), frame.revived[None, :].copy(), np.ones((1, m)),
-                             np.array([scenario.market_trend]), np.array([scenario.na_tariff]))[0, 0])
+    det = float(
+        frame.totals(
+            frame.central_slip[None, :].copy(),
+            frame.revived[None, :].copy(),
+            np.ones((1, m)),
+            np.array([scenario.market_trend]),
+            np.array([scenario.na_tariff]),
+        )[0, 0]
+    )
     if not rows:
         return pd.DataFrame(columns=columns)
     settings = [s for r in rows for s in (r[3], r[4])]

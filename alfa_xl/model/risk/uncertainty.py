@@ -190,7 +190,9 @@ class Uncertainty:
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            object.__setattr__(self, f.name, validation.number(getattr(self, f.name), f.name, KINDS[f.name], error=SimulationError))
+            object.__setattr__(
+                self, f.name, validation.number(getattr(self, f.name), f.name, KINDS[f.name], error=SimulationError)
+            )
 
     @classmethod
     def track_record(cls) -> Uncertainty:
@@ -210,9 +212,19 @@ class Uncertainty:
     @classmethod
     def none(cls) -> Uncertainty:
         """No uncertainty: every path is the scenario itself."""
-        return cls(slip_mean=0.0, cancel_probability=0.0, peak_sigma=0.0, trend_sigma=0.0, tariff_sigma=0.0,
-                   correlation=0.0, cancel_near=0.0, volume_sigma=0.0, confirmed_odds=1.0, rumour_odds=1.0,
-                   revival_probability=0.0)
+        return cls(
+            slip_mean=0.0,
+            cancel_probability=0.0,
+            peak_sigma=0.0,
+            trend_sigma=0.0,
+            tariff_sigma=0.0,
+            correlation=0.0,
+            cancel_near=0.0,
+            volume_sigma=0.0,
+            confirmed_odds=1.0,
+            rumour_odds=1.0,
+            revival_probability=0.0,
+        )
 
     def with_(self, **changes: Any) -> Uncertainty:
         """A copy with some settings changed (validated again)."""
@@ -231,7 +243,9 @@ class Uncertainty:
         [0.25, 0.6]
         """
         base = np.where(np.asarray(lead, float) <= CANCEL_LEAD, self.cancel_near, self.cancel_probability)
-        factor = np.array([{"confirmed": self.confirmed_odds, "rumour": self.rumour_odds}.get(f, 1.0) for f in firmness])
+        factor = np.array(
+            [{"confirmed": self.confirmed_odds, "rumour": self.rumour_odds}.get(f, 1.0) for f in firmness]
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             odds = base / (1.0 - base) * factor
             p = np.where(base >= 1.0, 1.0, odds / (1.0 + odds))
