@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The calibrated forecast (P50 with P10-P90 by year, the 2026-2030 cumulative, the chance of
         the target by 2030 and 2035), then the deterministic scenarios, the gap and what it takes."""
-        target = validation.number(target, "target", "target")
+        target_units = validation.number(target, "target", "target")
         plot_path = None
         if plot is not None:
             from alfa_xl.cli.plotting import check_plot_path
@@ -98,7 +98,9 @@ def register(app: typer.Typer) -> None:
         sc = resolve_scenario(scenario)
         lu = read_lineup(lineup)
         with named_as_options(YTD_OPTIONS):
-            result = build_outlook(sc, start, end, target, lu, lineup or "default", ytd=ytd, ytd_months=ytd_months)
+            result = build_outlook(
+                sc, start, end, target_units, lu, lineup or "default", ytd=ytd, ytd_months=ytd_months
+            )
         if plot_path is not None:
             from alfa_xl.cli.plotting import plot_outlook
 
@@ -106,10 +108,11 @@ def register(app: typer.Typer) -> None:
             plot_outlook(
                 plot_path,
                 scenario_lines(result, lu),
-                target,
+                target_units,
                 result.history,
                 highlight=result.scenario.name,
-                title=f"Alfa Romeo yearly sales against {target:,.0f}: history, calibrated forecast and scenarios",
+                title=f"Alfa Romeo yearly sales against {target_units:,.0f}: "
+                "history, calibrated forecast and scenarios",
                 band=(h.years, h.p10, h.p50, h.p90),
             )
         if fmt is Format.json:

@@ -9,16 +9,28 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alfa_xl.book.tables.report import clean
 from alfa_xl.cli.common import csv_text, records, shown
 from alfa_xl.cli.outlook_result import Outlook
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import JustifyMethod
+
 __all__ = ["outlook_json", "outlook_csv", "render_outlook", "TIDY_COLUMNS"]
 
 #: Columns of the tidy CSV written by ``alfa-xl outlook --format csv``.
 TIDY_COLUMNS = ("section", "scenario", "year", "item", "value")
+
+
+def _bridge(o: Outlook) -> pd.DataFrame:
+    """The forecast's bridge (``build_outlook`` always sets it)."""
+    b = o.forecast.bridge
+    if b is None:
+        raise ValueError("outlook: the forecast has no bridge; build the outlook with build_outlook")
+    return b
 
 
 def _history_rows(o: Outlook) -> list[tuple[int, Any]]:
@@ -63,7 +75,7 @@ def _forecast_doc(o: Outlook) -> dict[str, Any]:
 
 def _bridge_doc(o: Outlook) -> dict[str, Any]:
     h = o.forecast
-    b = h.bridge
+    b = _bridge(o)
     return {
         "basis": h.bridge_basis,
         "last_actual": {"year": b.attrs["base_year"], "units": b.attrs["base_units"]},
@@ -139,9 +151,9 @@ def outlook_csv(o: Outlook) -> str:
             rows.append(
                 ("forecast_probability", "calibrated", y, f"95% upper bound, reach {h.target:g} by {y}", t.upper_95)
             )
-    b = h.bridge
     rows.extend(
-        ("forecast_bridge", "central case", int(y), m, float(c)) for m, y, c in b.itertuples(index=False, name=None)
+        ("forecast_bridge", "central case", int(y), m, float(c))
+        for m, y, c in _bridge(o).itertuples(index=False, name=None)
     )
     rows.extend(("history", "actual", y, "Actual", v) for y, v in _history_rows(o))
     for section, frame in (("projection", o.by_model), ("by_region", o.by_region)):
@@ -267,9 +279,10 @@ def _bridge_table(o: Outlook, console) -> None:
     from alfa_xl.model.evidence.bridge import bridge_table
 
     h = o.forecast
-    table = bridge_table(h.bridge)
+    br = _bridge(o)
+    table = bridge_table(br)
     years = [c for c in table.columns if c != "Model"]
-    base_year = h.bridge.attrs["base_year"]
+    base_year = br.attrs["base_year"]
     t = Table(title=f"Bridge from the {base_year} actual to each year, by model (units)", title_justify="left")
     t.add_column("", no_wrap=True)
     for y in years:
@@ -336,14 +349,15 @@ def _compare_table(o: Outlook, console) -> None:
     from rich.table import Table
 
     c = Table(title=f"Scenarios in {o.compare_year} against {o.target:,.0f}", title_justify="left")
-    for col, just in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("Scenario", "left"),
         ("Total", "right"),
         ("Gap", "right"),
         ("Share", "right"),
         ("At target", "right"),
         ("What it assumes", "left"),
-    ):
+    )
+    for col, just in columns:
         c.add_column(col, justify=just)
     for _, r in o.compare.iterrows():
         c.add_row(

@@ -314,7 +314,7 @@ def _what_it_takes(
         reference_peak=reference_peak(proj.lineup, ref),
         extra_launch_year=year - 1,
         extra_launches=None if extra is None else float(extra),
-        extra_launches_needed=None if extra is None else int(math.ceil(extra - 1e-9)),
+        extra_launches_needed=None if extra is None else math.ceil(extra - 1e-9),
         units_per_extra_launch=per_launch,
         seed_guess=SEED_GUESS,
         with_seed_guess=None if per_launch is None else total + SEED_GUESS * per_launch,

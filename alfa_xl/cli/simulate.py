@@ -92,19 +92,21 @@ def register(app: typer.Typer) -> None:
                 )
             end = max(year, default_horizon()[1])
         out = console()
-        with progress_bar("simulating", n, "paths", fmt, show=n >= PROGRESS_FROM) as update:
-            with named_as_options(YTD_OPTIONS):
-                sim = simulate(
-                    lu,
-                    sc,
-                    start,
-                    end,
-                    n,
-                    sd,
-                    ytd=ytd,
-                    ytd_months=ytd_months,
-                    progress=None if update is None else lambda done, total: update(done),
-                )
+        with (
+            progress_bar("simulating", n, "paths", fmt, show=n >= PROGRESS_FROM) as update,
+            named_as_options(YTD_OPTIONS),
+        ):
+            sim = simulate(
+                lu,
+                sc,
+                start,
+                end,
+                n,
+                sd,
+                ytd=ytd,
+                ytd_months=ytd_months,
+                progress=None if update is None else lambda done, total: update(done),
+            )
         yr = int(sim.years[-1]) if year is None else year
         sim.probability(tgt, yr)  # validates the year before anything is printed
         torn = tornado(yr, sc, lu)

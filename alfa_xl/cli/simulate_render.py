@@ -6,13 +6,16 @@ Nothing here draws or computes a path: the figures come from the run and its tor
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from alfa_xl.book.tables.report import clean
 from alfa_xl.cli.common import csv_text, records, shown
 from alfa_xl.model.risk.simulate import Simulation
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 __all__ = ["simulation_json", "simulation_csv", "render_simulation", "TIDY_COLUMNS"]
 
@@ -103,14 +106,15 @@ def render_simulation(sim: Simulation, target: float, year: int, torn: pd.DataFr
     console.print(t)
     console.print()
     g = Table(title=f"Tornado: total in {year} with one driver at its P10 and P90 (units)", title_justify="left")
-    for col, just in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("Driver", "left"),
         ("Low", "right"),
         ("High", "right"),
         ("Swing", "right"),
         ("Low setting", "left"),
         ("High setting", "left"),
-    ):
+    )
+    for col, just in columns:
         g.add_column(col, justify=just)
     for _, r in torn.iterrows():
         g.add_row(

@@ -49,7 +49,8 @@ def _percentiles(value: Any) -> tuple[float, ...]:
 )
 @xa.excel_function
 def alfa_forecast(start_year=None, end_year=None, percentiles=None, paths=None, seed=None):
-    """The calibrated forecast of Alfa Romeo's yearly sales (units): spills Year and one column per percentile, then the cumulative row.
+    """The calibrated forecast of Alfa Romeo's yearly sales (units): spills Year and one column per
+    percentile, then the cumulative row.
 
     Returns
     -------

@@ -165,7 +165,8 @@ def _percentile_rows(sc, start, end, ps, n, s):
 @xw.arg("scenario", doc=_DOC_SCENARIO)
 @xa.excel_function
 def alfa_tornado(year=None, scenario=None):
-    """Which assumption moves the year's sales most: each driver alone at its P10 and P90; spills the largest swing first.
+    """Which assumption moves the year's sales most: each driver alone at its P10 and P90; spills the
+    largest swing first.
 
     Returns
     -------
@@ -188,4 +189,4 @@ def _tornado_rows(y, sc):
             ["Driver", "Low", "High", "Swing", "Low setting", "High setting"]
         ].itertuples(index=False, name=None)
     ]
-    return [["Driver", "Low", "High", "Swing"]] + rows
+    return [["Driver", "Low", "High", "Swing"], *rows]

@@ -31,8 +31,10 @@ _SCENARIO_ROLES = {
     "track_record": "as past plans ended",
 }
 _FORECAST_NOTE = (
-    "Written by the refresh from the Inputs lineup, target, in_seed and year-to-date cells: the calibrated Monte Carlo,",
-    "the recipe the Track record sheet scores on Alfa's past plans. P50: half the paths above, half below; P10-P90: 8 in 10 inside.",
+    "Written by the refresh from the Inputs lineup, target, in_seed and year-to-date cells: the calibrated Monte "
+    "Carlo,",
+    "the recipe the Track record sheet scores on Alfa's past plans. P50: half the paths above, half below; P10-P90: 8 "
+    "in 10 inside.",
 )
 
 #: Lines of "What it is"; a line given as ``(formula, value)`` follows the Inputs.
@@ -55,16 +57,19 @@ _SHEETS = (
     ("Projection", "Calculation: live =ALFA_PROJECT() tables by model and region, and the outlook chart."),
     (
         "Scenarios",
-        "Output written by the refresh (out_scenarios): comparison, one projection and one gap table per scenario; status line out_status.",
+        "Output written by the refresh (out_scenarios): comparison, one projection and one gap table per scenario; "
+        "status line out_status.",
     ),
     ("Gap", "Calculation: live =ALFA_GAP_TABLE() and native Excel cross-checks of the gap and the growth required."),
     (
         "Risk",
-        "Output written by the refresh (out_risk): Monte Carlo fan (P10/P50/P90), probability of the target by year, tornado; two charts.",
+        "Output written by the refresh (out_risk): Monte Carlo fan (P10/P50/P90), probability of the target by year, "
+        "tornado; two charts.",
     ),
     (
         "Track record",
-        "Output written by the refresh (out_track): the backtest on Alfa's past plans (coverage, sharpness, errors against no change and the target path) and its charts.",
+        "Output written by the refresh (out_track): the backtest on Alfa's past plans (coverage, sharpness, errors "
+        "against no change and the target path) and its charts.",
     ),
     ("Facts", "Sourced data: facts and yearly history, with sources."),
     ("Checks", "Checks in native Excel formulas and the master check."),
@@ -74,10 +79,14 @@ _STEPS = (
     "Install Python 3.11+ and alfa-xl (README: Install), then the xlwings add-in: xlwings addin install.",
     "Open this workbook and enable macros. The sheet xlwings.conf sets only UDF Modules = alfa_xl.udfs;",
     "set the Python interpreter on the xlwings tab (Interpreter), not in this file.",
-    "Press Import functions (or xlwings ribbon > Import Functions) once: ALFA_PROJECT, ALFA_GAP_TABLE, ALFA_TOTAL, ... become live.",
-    "Press Refresh scenarios and risk after changing Inputs: macro RefreshScenarios runs alfa_xl.macros.refresh_scenarios.",
-    "Without Excel: alfa-xl refresh alfa_outlook.xlsm rewrites the Scenarios, Risk and Track record sheets and this forecast the same way (Excel closed).",
-    "Either way the status line (out_status, on the Scenarios sheet and above) says what was refreshed, or why nothing was.",
+    "Press Import functions (or xlwings ribbon > Import Functions) once: ALFA_PROJECT, ALFA_GAP_TABLE, ALFA_TOTAL, "
+    "... become live.",
+    "Press Refresh scenarios and risk after changing Inputs: macro RefreshScenarios runs "
+    "alfa_xl.macros.refresh_scenarios.",
+    "Without Excel: alfa-xl refresh alfa_outlook.xlsm rewrites the Scenarios, Risk and Track record sheets and this "
+    "forecast the same way (Excel closed).",
+    "Either way the status line (out_status, on the Scenarios sheet and above) says what was refreshed, or why "
+    "nothing was.",
     "Without the add-in (or xlwings Lite), purple cells show the values of the last refresh; "
     "a note on the Projection and Gap sheets says which.",
 )
@@ -116,7 +125,8 @@ def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) ->
     ws.write(
         1,
         1,
-        "Yearly sales projected model by model and region by region, scenarios, and the gap to the target. Built by alfa-xl.",
+        "Yearly sales projected model by model and region by region, scenarios, and the gap to the target. Built by "
+        "alfa-xl.",
         f.subtitle(),
     )
 
@@ -187,7 +197,8 @@ def write(ctx: Context, grid: list[list[Any]], roles: list[list[str | None]]) ->
         (
             f.output("units"),
             "87,791",
-            "Written by the refresh (dark blue on grey: the forecast above, the Scenarios, Risk and Track record sheets): do not type here, the next refresh replaces it.",
+            "Written by the refresh (dark blue on grey: the forecast above, the Scenarios, Risk and Track record "
+            "sheets): do not type here, the next refresh replaces it.",
         ),
         (
             status_fmt(f),

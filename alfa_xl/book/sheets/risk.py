@@ -51,13 +51,15 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     ws.write(
         1,
         0,
-        "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): in_paths Monte Carlo paths around in_scenario, seed in_seed.",
+        "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): in_paths Monte Carlo paths "
+        "around in_scenario, seed in_seed.",
         f.subtitle(),
     )
     ws.write(
         2,
         0,
-        "Do not type in the grey area: the next refresh clears it; the name out_risk always covers the area last written.",
+        "Do not type in the grey area: the next refresh clears it; the name out_risk always covers the area last "
+        "written.",
         f.subtitle(),
     )
     ws.write(
@@ -71,7 +73,8 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     ws.write(
         4,
         0,
-        "Current year: the fan's title says whether it is conditioned on year-to-date units (in_ytd_units, in_ytd_months on Inputs, when in_start_year is the current year).",
+        "Current year: the fan's title says whether it is conditioned on year-to-date units (in_ytd_units, "
+        "in_ytd_months on Inputs, when in_start_year is the current year).",
         f.subtitle(),
     )
     grid, roles = blocks_to_grid(blocks), grid_roles(blocks)
@@ -96,17 +99,17 @@ def write(ctx: Context, blocks: list[Block]) -> None:
         ("calc_risk_years", "Years in the fan (Y)", "=(calc_risk_tornado_row-8)/2", y_n),
         ("calc_risk_drivers", "Drivers in the tornado (D)", "=ROWS(out_risk)-calc_risk_tornado_row", d_n),
     )
-    for i, (name, label, formula, value) in enumerate(counts):
+    for i, (name, label, formula, count) in enumerate(counts):
         ws.write(r + i, 9, label, f.label())
-        ws.write_formula(r + i, 10, formula, f.calc("0"), value)
+        ws.write_formula(r + i, 10, formula, f.calc("0"), count)
         define(ctx, name, SHEET, r + i, 10)
 
     # the fan: one formula along each row, one row per year (#N/A past the horizon)
     h = r + 4
     ws.write(h, _NUM_COL, "#", f.header())
-    ws.write_row(h, 9, _FAN_COLS + ["Target"], f.header(align="right", text_wrap=True))
+    ws.write_row(h, 9, [*_FAN_COLS, "Target"], f.header(align="right", text_wrap=True))
     fan_src = {c: _column(grid, 2, c) for c in _FAN_COLS}
-    fan_data: dict[str, list[Any]] = {c: [] for c in _FAN_COLS + ["Target"]}
+    fan_data: dict[str, list[Any]] = {c: [] for c in [*_FAN_COLS, "Target"]}
     for i in range(1, ROOM + 1):
         rr = h + i
         R = rr + 1
@@ -114,7 +117,10 @@ def write(ctx: Context, blocks: list[Block]) -> None:
         on = i <= y_n
         for j, c in enumerate(_FAN_COLS):
             col = xl_col_to_name(9 + j)
-            formula = f"=IF(${N}{R}<=calc_risk_years,INDEX(out_risk,2+${N}{R},MATCH({col}${h + 1},INDEX(out_risk,2,0),0)),NA())"
+            formula = (
+                f"=IF(${N}{R}<=calc_risk_years,INDEX(out_risk,2+${N}{R},"
+                f"MATCH({col}${h + 1},INDEX(out_risk,2,0),0)),NA())"
+            )
             value = grid[1 + i][fan_src[c]] if on else "#N/A"
             ws.write_formula(rr, 9 + j, formula, f.calc("0" if c == "Year" else "#,##0"), value)
             fan_data[c].append(value if on else None)
@@ -140,7 +146,7 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     ws.write_row(
         t,
         9,
-        _TORNADO_COLS + ["Below the scenario", "Above the scenario", "Chart label"],
+        [*_TORNADO_COLS, "Below the scenario", "Above the scenario", "Chart label"],
         f.header(align="right", text_wrap=True),
     )
     ws.set_row(t, 27)
@@ -150,24 +156,27 @@ def write(ctx: Context, blocks: list[Block]) -> None:
         rr = t + i
         R = rr + 1
         ws.write_number(rr, _NUM_COL, i, f.calc("0"))
-        on = i <= d_n
-        row = grid[t_row - 1 + i] if on else None
+        row = grid[t_row - 1 + i] if i <= d_n else None
         for j, c in enumerate(_TORNADO_COLS):
             col = xl_col_to_name(9 + j)
             formula = (
                 f"=IF(${N}{R}<=calc_risk_drivers,INDEX(out_risk,calc_risk_tornado_row+${N}{R},"
                 f"MATCH({col}${t + 1},INDEX(out_risk,calc_risk_tornado_row,0),0)),NA())"
             )
-            value = row[src[c]] if on else "#N/A"
+            value = row[src[c]] if row is not None else "#N/A"
             ws.write_formula(rr, 9 + j, formula, f.calc("General" if j < 3 else "#,##0"), value)
-        lo, hi, mid = (row[src["Low"]], row[src["High"]], row[src["Scenario"]]) if on else (None, None, None)
-        ws.write_formula(rr, 15, f"=M{R}-O{R}", f.calc("#,##0"), lo - mid if on else "#N/A")
-        ws.write_formula(rr, 16, f"=N{R}-O{R}", f.calc("#,##0"), hi - mid if on else "#N/A")
-        label = f"{row[src['Driver']]} ({row[src['Low setting']]} / {row[src['High setting']]})" if on else ""
+        if row is not None:
+            mid = row[src["Scenario"]]
+            lo_bar, hi_bar = row[src["Low"]] - mid, row[src["High"]] - mid
+            label = f"{row[src['Driver']]} ({row[src['Low setting']]} / {row[src['High setting']]})"
+        else:
+            lo_bar, hi_bar, label = None, None, ""
+        ws.write_formula(rr, 15, f"=M{R}-O{R}", f.calc("#,##0"), lo_bar if row is not None else "#N/A")
+        ws.write_formula(rr, 16, f"=N{R}-O{R}", f.calc("#,##0"), hi_bar if row is not None else "#N/A")
         ws.write_formula(rr, 17, f'=IF(ISNA(J{R}),"",J{R}&" ("&K{R}&" / "&L{R}&")")', f.calc(), label)
         labels.append(label)
-        below.append(lo - mid if on else None)
-        above.append(hi - mid if on else None)
+        below.append(lo_bar)
+        above.append(hi_bar)
     t_first, t_last = t + 1, t + TORNADO_ROOM
     # the chart data is a calculation step: grouped and collapsed so that the sheet (and
     # its printout) shows the output and the charts; the charts plot hidden cells
@@ -206,7 +215,7 @@ def _charts(
         "Target": "Target",
     }
     for c in ("P90", "P50", "P10", "Scenario", "Target"):
-        j = 9 + (_FAN_COLS + ["Target"]).index(c)
+        j = 9 + ([*_FAN_COLS, "Target"]).index(c)
         fan.add_series(
             {
                 "name": names[c],

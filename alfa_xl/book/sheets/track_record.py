@@ -39,12 +39,15 @@ _CHART_HEIGHT = 300  # pixels; 20 px a row
 _CHART_ROW = 5  # the charts start beside out_track, below the notes
 _WRAP = 130  # characters a line of the sources' notes (kept left of the charts)
 _NOTES = (
-    "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): every shipped decision point replayed "
+    "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): every shipped decision point "
+    "replayed "
     f"with only what was known then, as alfa-xl backtest does ({TRACK_PATHS:,} paths, seed {DEFAULT_SEED}).",
     "Do not type in the grey area: the next refresh clears it; the name out_track always covers the area last written.",
-    "Units a year. Coverage: share of actuals inside P10-P90 (80% if calibrated). Sharpness: median P90/P10. Errors: median "
+    "Units a year. Coverage: share of actuals inside P10-P90 (80% if calibrated). Sharpness: median P90/P10. Errors: "
+    "median "
     "absolute % error of the P50, the point projection, no change from the last actual and the company's target path.",
-    "Interval score: mean Winkler score of P10-P90 / actual (lower is better); pinball: quantile loss of P10/P50/P90 / actual; "
+    "Interval score: mean Winkler score of P10-P90 / actual (lower is better); pinball: quantile loss of P10/P50/P90 "
+    "/ actual; "
     "skill: 1 - score / the best naive forecaster's in the band. Horizon 1-2: the first two forecast years. Point: the "
     "scenario without uncertainty.",
 )
@@ -85,7 +88,7 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     for d in DECISION_POINTS:
         r += 1
         ws.write(r, 0, d.label, f.get(bold=True))
-        for line in [f"Source: {d.source}"] + textwrap.wrap(d.notes, _WRAP):
+        for line in [f"Source: {d.source}", *textwrap.wrap(d.notes, _WRAP)]:
             r += 1
             ws.write(r, 0, line, f.note())
     _charts(ctx, ws, blocks)

@@ -121,4 +121,7 @@ def _current_year(sim) -> str:
     if sim.ytd is None:
         return "current year unconditioned"
     units, months = sim.ytd
-    return f"{int(sim.years[0])} conditioned on year-to-date units ({units:,.0f} in {months} month{'s' if months != 1 else ''})"
+    return (
+        f"{int(sim.years[0])} conditioned on year-to-date units "
+        f"({units:,.0f} in {months} month{'s' if months != 1 else ''})"
+    )

@@ -111,8 +111,14 @@ def current_year_text(f: Forecast) -> str:
     """Whether the forecast's first year is conditioned on year-to-date units, in words."""
     year = int(f.all_years[0])
     if not f.conditioned:
-        return f"{year} unconditioned: no year-to-date units on Inputs (in_ytd_units, in_ytd_months); the year is the curve's alone"
-    return f"{year} conditioned on year-to-date data: {f.ytd:,.0f} units in the first {f.ytd_months} month{'s' if f.ytd_months != 1 else ''}"
+        return (
+            f"{year} unconditioned: no year-to-date units on Inputs (in_ytd_units, in_ytd_months); "
+            "the year is the curve's alone"
+        )
+    return (
+        f"{year} conditioned on year-to-date data: {f.ytd:,.0f} units in the first "
+        f"{f.ytd_months} month{'s' if f.ytd_months != 1 else ''}"
+    )
 
 
 def forecast_blocks(

@@ -100,7 +100,7 @@ def _plan_2014_rows(as_of: int | Vintage | None, exclude_plans: tuple[str, ...])
     """(planned year, actual launch year or None if never built) of resolved plan models."""
     if PLAN_2014 in exclude_plans:
         return []
-    out = []
+    out: list[tuple[float, float | None]] = []
     for _, row in as_vintage(as_of).plan_2014().iterrows():
         name = row["model"]
         if name.upper().startswith("PLAN TOTAL") or "timing detail" in name.lower():

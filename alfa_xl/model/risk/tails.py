@@ -161,7 +161,7 @@ def _round_odds(x: float) -> int:
     """Two significant figures, rounded down (a bound quoted as "1 in N" must not overstate N)."""
     if x <= 0 or not math.isfinite(x):
         return 0
-    digits = int(math.floor(math.log10(x))) - 1
+    digits = math.floor(math.log10(x)) - 1
     step = 10 ** max(0, digits)
     return int(x // step * step)
 
@@ -394,7 +394,9 @@ def tail_probabilities(
         for v in values.values():
             a = np.concatenate(v)
             p = float(a.mean())
-            precise &= p > 0 and float(a.std(ddof=1) / math.sqrt(a.size)) <= rel_se * p and np.count_nonzero(a) >= 30
+            precise &= (
+                p > 0 and float(a.std(ddof=1) / math.sqrt(a.size)) <= rel_se * p and int(np.count_nonzero(a)) >= 30
+            )
         if precise:
             break
     seconds = time.perf_counter() - t0

@@ -76,7 +76,6 @@ def tornado(
     year = end if year is None else year
     start, end = check_horizon(year, year)
     frame = PathFrame(lineup, scenario, start, end, uncertainty)
-    m = frame.n_models
     planned = frame.planned
     names = lineup.names
 
