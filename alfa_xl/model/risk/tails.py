@@ -408,7 +408,7 @@ def tail_probabilities(
             None
             if hits == 0
             else TailProbability(
-                float(a.mean()),
+                min(1.0, float(a.mean())),  # weights average 1 only in expectation: a sure event may exceed it
                 float(a.std(ddof=1) / math.sqrt(a.size)),
                 None,
                 int(a.size),
