@@ -26,7 +26,7 @@ from alfa_xl.cli.common import PROGRESS_FROM, Format, console, csv_text, progres
 from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
 from alfa_xl.errors import AlfaInputError, MissingExtraError
 from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
-from alfa_xl.model.evidence.rolling import METHODS, Rolling, compute_headline, goals_text, rolling
+from alfa_xl.model.evidence.rolling import METHODS, SCORE_COLUMNS, Rolling, compute_headline, goals_text, rolling
 from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED, check_paths, check_seed
 
 __all__ = ["register", "backtest_json", "backtest_csv", "plot_backtest", "TIDY_COLUMNS", "rolling_json", "rolling_csv"]
@@ -142,18 +142,7 @@ def _render_rolling(result: Rolling, out) -> None:
         + ", ".join(f"{p.as_of} {p.weight:.1f}" for p in result.points)
     )
     t = Table(title_justify="left")
-    for col in (
-        "Method",
-        "Band",
-        "Cases",
-        "Coverage",
-        "Interval score",
-        "Pinball",
-        "P50 error",
-        "Interval skill",
-        "Pinball skill",
-        "P50 skill",
-    ):
+    for col in SCORE_COLUMNS:
         t.add_column(col, justify="left" if col in ("Method", "Band") else "right")
     for _, r in result.scores.iterrows():
         t.add_row(
