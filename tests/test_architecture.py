@@ -28,7 +28,6 @@ MODEL_ROOMS = ("alfa_xl.model.evidence", "alfa_xl.model.risk", "alfa_xl.model.en
 ROOM_EXCEPTIONS = (
     "alfa_xl.model.engine.scenarios -> alfa_xl.model.evidence.calibration",
     "alfa_xl.model.risk.uncertainty -> alfa_xl.model.evidence.calibration",
-    "alfa_xl.model.risk.uncertainty -> alfa_xl.model.evidence.vintage",  # the spreads read the same data cut
     "alfa_xl.model.risk.simulate -> alfa_xl.model.evidence.nowcast",
 )
 

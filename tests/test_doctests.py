@@ -15,7 +15,7 @@ ENGINE = [
     "alfa_xl.model.engine.projection",
     "alfa_xl.model.engine.gap",
     "alfa_xl.model.evidence.calibration",
-    "alfa_xl.model.evidence.vintage",
+    "alfa_xl.model.data.vintage",
     "alfa_xl.model.evidence.recipe",
     "alfa_xl.model.evidence.scores",
     "alfa_xl.model.evidence.baselines",

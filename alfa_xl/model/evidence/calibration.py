@@ -37,7 +37,7 @@ never calibrates a plan on itself).
   uninformative :data:`LATE_LIFE_PRIOR` (a model holds its peak: no shape is assumed that
   was not yet seen).
 
-``as_of`` is a first forecast year, a :class:`~alfa_xl.model.evidence.vintage.Vintage`
+``as_of`` is a first forecast year, a :class:`~alfa_xl.model.data.vintage.Vintage`
 (the one place rows are cut on their dates) or None (every shipped row).
 """
 
@@ -51,8 +51,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from alfa_xl.model.data.vintage import Vintage, as_vintage
 from alfa_xl.model.engine.curve import lifecycle_share
-from alfa_xl.model.evidence.vintage import Vintage, as_vintage
 
 __all__ = [
     "TrackRecord",

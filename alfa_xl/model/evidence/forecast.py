@@ -32,6 +32,7 @@ import pandas as pd
 
 from alfa_xl import validation
 from alfa_xl.errors import HorizonError
+from alfa_xl.model.data.vintage import Vintage, current_year
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import MAX_END, check_horizon
@@ -39,7 +40,6 @@ from alfa_xl.model.engine.scenarios import Scenario
 from alfa_xl.model.evidence.baselines import random_walk
 from alfa_xl.model.evidence.recipe import calibrated_recipe
 from alfa_xl.model.evidence.rolling import headline
-from alfa_xl.model.evidence.vintage import Vintage, current_year
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.settings import (
     BACKTEST_PATHS,
