@@ -25,11 +25,7 @@ FRONT_END_LIBRARIES = ("xlwings", "typer", "rich", "click", "xlsxwriter")
 #: which reads the data.
 MODEL_ROOMS = ("alfa_xl.model.evidence", "alfa_xl.model.risk", "alfa_xl.model.engine", "alfa_xl.model.data")
 #: Imports from a lower room into the evidence (see the contract).
-ROOM_EXCEPTIONS = (
-    "alfa_xl.model.engine.scenarios -> alfa_xl.model.evidence.calibration",
-    "alfa_xl.model.risk.uncertainty -> alfa_xl.model.evidence.calibration",
-    "alfa_xl.model.risk.simulate -> alfa_xl.model.evidence.nowcast",
-)
+ROOM_EXCEPTIONS = ("alfa_xl.model.risk.simulate -> alfa_xl.model.evidence.nowcast",)
 
 
 def exists(name: str) -> bool:

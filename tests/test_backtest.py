@@ -16,7 +16,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.data import sources
+from alfa_xl.model.data import past_plans, sources
 from alfa_xl.model.data.vintage import Vintage
 from alfa_xl.model.engine.lineup import Lineup, Model
 from alfa_xl.model.evidence import calibration
@@ -42,7 +42,7 @@ def clear_caches() -> None:
         sources._plan_targets,
         sources._plan_2014,
         sources._facts,
-        calibration.track_record,
+        past_plans.track_record,
         calibration.late_life_fit,
         calibration._late_life,
         calibration._data_table,
@@ -339,6 +339,7 @@ class TestBadInput:
         "alfa_xl.model.risk.settings",
         "alfa_xl.model.risk.result",
         "alfa_xl.model.risk.tornado",
+        "alfa_xl.model.data.past_plans",
         "alfa_xl.model.evidence.calibration",
         "alfa_xl.model.evidence.forecast",
     ],

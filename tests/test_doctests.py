@@ -14,6 +14,7 @@ ENGINE = [
     "alfa_xl.model.engine.scenarios",
     "alfa_xl.model.engine.projection",
     "alfa_xl.model.engine.gap",
+    "alfa_xl.model.data.past_plans",
     "alfa_xl.model.evidence.calibration",
     "alfa_xl.model.data.vintage",
     "alfa_xl.model.evidence.recipe",

@@ -48,8 +48,8 @@ import pandas as pd
 
 from alfa_xl import validation
 from alfa_xl.errors import SimulationError
+from alfa_xl.model.data.past_plans import CANCEL_LEAD, track_record
 from alfa_xl.model.data.vintage import Vintage, as_vintage
-from alfa_xl.model.evidence.calibration import CANCEL_LEAD, track_record
 
 __all__ = ["Uncertainty", "calibrated_settings", "volume_sigma_from_history", "KINDS", "LIMITS", "FIRMNESS_LEVELS"]
 
