@@ -4,7 +4,7 @@ year-to-date actuals.
 It follows :mod:`alfa_xl.excel.functions` exactly (same decorators, same argument helpers
 from :mod:`alfa_xl.excel.args`, same ``#VALUE!`` messages and result cache) and is
 registered through it: ``alfa_xl.excel.functions`` imports it at its end. The arithmetic
-is :func:`alfa_xl.model.evidence.nowcast.nowcast` (docs/nowcast.md); this module only reads the
+is :func:`alfa_xl.model.risk.nowcast.nowcast` (docs/nowcast.md); this module only reads the
 cells. Excel error values in the arguments are refused by name (``#N/A``, ``#DIV/0!``,
 ...), never read as empty cells.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from alfa_xl import validation as v
 from alfa_xl.excel import args as xa
-from alfa_xl.model.evidence.nowcast import check_pace, nowcast
+from alfa_xl.model.risk.nowcast import check_pace, nowcast
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES
 
@@ -67,7 +67,7 @@ def alfa_nowcast(units_to_date=None, months=None, year=None, override=None):
         year-to-year spread (docs/nowcast.md). Twelve months give the units themselves.
         Units implying a full year further from the year before than any yearly change
         in the history are refused unless ``override`` is TRUE
-        (:func:`alfa_xl.model.evidence.nowcast.check_pace`).
+        (:func:`alfa_xl.model.risk.nowcast.check_pace`).
     """
     units = _cell(units_to_date, "units_to_date")
     k = _cell(months, "months")

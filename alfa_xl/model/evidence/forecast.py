@@ -12,7 +12,7 @@ Monte Carlo precision (:meth:`Forecast.tails`).
 Year to date
 ------------
 With ``ytd`` units over ``ytd_months`` months of the first forecast year, that year is
-conditioned on :func:`alfa_xl.model.evidence.nowcast.nowcast` (through
+conditioned on :func:`alfa_xl.model.risk.nowcast.nowcast` (through
 :func:`alfa_xl.model.risk.simulate.simulate`'s ``ytd``): each path's total for the year is
 replaced by the nowcast quantile of the same rank (paths keep their order; the year's
 band becomes the nowcast's), and the path's later years are scaled by the same ratio, as
