@@ -17,12 +17,12 @@ import sys
 import numpy as np
 import pytest
 
-from alfa_xl.excel import args as xa
 from alfa_xl.excel import functions as udfs
+from alfa_xl.excel.results import CACHE
 
 
 def uncached():
-    xa.CACHE.clear()
+    CACHE.clear()
     return udfs.alfa_project()
 
 

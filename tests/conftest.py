@@ -151,9 +151,9 @@ def pytest_terminal_summary(terminalreporter):
 
 
 def _clear_udf_cache() -> None:
-    excel_args = sys.modules.get("alfa_xl.excel.args")  # not loaded: no cache to clear
-    if excel_args is not None:
-        excel_args.cache_clear()
+    results = sys.modules.get("alfa_xl.excel.results")  # not loaded: no cache to clear
+    if results is not None:
+        results.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -16,14 +16,14 @@ import pytest
 from numpy.testing import assert_allclose
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.evidence import replay as bt
-from alfa_xl.model.data import sources
-from alfa_xl.model.evidence import calibration
-from alfa_xl.model.risk import uncertainty
+from alfa_xl.model.data import past_plans, sources
+from alfa_xl.model.data.vintage import Vintage
 from alfa_xl.model.engine.lineup import Lineup, Model
+from alfa_xl.model.evidence import calibration
+from alfa_xl.model.evidence import replay as bt
+from alfa_xl.model.risk import uncertainty
 from alfa_xl.model.risk.simulate import simulate
 from alfa_xl.model.risk.uncertainty import Uncertainty
-from alfa_xl.model.evidence.vintage import Vintage
 
 PATHS = 4_000
 
@@ -42,7 +42,7 @@ def clear_caches() -> None:
         sources._plan_targets,
         sources._plan_2014,
         sources._facts,
-        calibration.track_record,
+        past_plans.track_record,
         calibration.late_life_fit,
         calibration._late_life,
         calibration._data_table,
@@ -56,8 +56,8 @@ FORECAST = ["Year", "Point", "P10", "P50", "P90"]
 
 class TestAlias:
     def test_both_import_forms(self):
-        from alfa_xl import backtest
         import alfa_xl.backtest as b2
+        from alfa_xl import backtest
 
         assert backtest.replay is bt.replay is b2.replay
         assert backtest.DECISION_POINTS is bt.DECISION_POINTS
@@ -198,6 +198,7 @@ class TestWhatWasKnown:
 
     def test_cli_and_api_fill_a_lineup_file_the_same_way(self, tmp_path, capsys):
         import json
+
         from alfa_xl.cli import main
 
         p = tmp_path / "lu.csv"
@@ -338,6 +339,7 @@ class TestBadInput:
         "alfa_xl.model.risk.settings",
         "alfa_xl.model.risk.result",
         "alfa_xl.model.risk.tornado",
+        "alfa_xl.model.data.past_plans",
         "alfa_xl.model.evidence.calibration",
         "alfa_xl.model.evidence.forecast",
     ],

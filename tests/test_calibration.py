@@ -1,4 +1,5 @@
-"""Tests of alfa_xl.model.evidence.calibration: the track-record numbers, recomputed from the CSV rows."""
+"""Tests of alfa_xl.model.data.past_plans (the track-record numbers, recomputed from the CSV rows) and
+alfa_xl.model.evidence.calibration (the late-life fit)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from alfa_xl.model.evidence.calibration import launch_slips, track_record, volume_realisation
+from alfa_xl.model.data.past_plans import launch_slips, track_record, volume_realisation
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -148,8 +149,8 @@ class TestLateLife:
             assert int(r["age"]) == int(r["year"]) - int(r["launch_year"])
 
     def test_as_of_uses_only_earlier_records_and_keeps_the_prior_when_few(self):
-        from alfa_xl.model.evidence.calibration import late_life_fit, late_life_records
         from alfa_xl.model.engine.curve import LATE_LIFE, lifecycle_share
+        from alfa_xl.model.evidence.calibration import late_life_fit, late_life_records
 
         assert len(late_life_records(2018)) == 3  # Giulietta 2015, MiTo 2015 and 2017
         prior = late_life_fit(2018)  # uninformative: a model holds its peak

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_support import LINEUP_HEAD, strict_json, write
 
 from alfa_xl.cli import main
 from alfa_xl.cli.outlook import TIDY_COLUMNS
 from alfa_xl.model.engine.lineup import default_lineup
-from cli_support import LINEUP_HEAD, strict_json, write
 
 LATEST = 73_000.0
 JUNIOR_PEAK = 33_000.0
@@ -369,7 +369,7 @@ class TestForecastFirst:
         assert f["conditioned_on_ytd"] is False and f["ytd"] is None
 
     def test_year_to_date_conditions_the_first_year(self, capsys):
-        from alfa_xl.model.evidence.nowcast import nowcast
+        from alfa_xl.model.risk.nowcast import nowcast
 
         assert main(["outlook", "--ytd", "40000", "--ytd-months", "6", "--format", "json"]) == 0
         f = strict_json(capsys.readouterr().out)["forecast"]
@@ -396,7 +396,7 @@ class TestForecastFirst:
         assert code == 2 and len(err.strip().splitlines()) == 1 and fragment in err and "Traceback" not in err
 
     def test_simulate_takes_the_year_to_date_too(self, capsys):
-        from alfa_xl.model.evidence.nowcast import nowcast
+        from alfa_xl.model.risk.nowcast import nowcast
 
         assert main(["simulate", "-n", "4000", "--ytd", "40000", "--ytd-months", "6", "--format", "json"]) == 0
         d = strict_json(capsys.readouterr().out)

@@ -8,11 +8,11 @@ import pytest
 from numpy.testing import assert_allclose
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.evidence.replay import anchor_to_actual, as_of_scenario
-from alfa_xl.model.evidence.forecast import forecast
 from alfa_xl.model.engine.lineup import default_lineup
-from alfa_xl.model.evidence.nowcast import nowcast
 from alfa_xl.model.engine.projection import project
+from alfa_xl.model.evidence.forecast import forecast
+from alfa_xl.model.evidence.replay import anchor_to_actual, as_of_scenario
+from alfa_xl.model.risk.nowcast import nowcast
 from alfa_xl.model.risk.uncertainty import Uncertainty
 
 

@@ -1,4 +1,4 @@
-"""alfa_xl.model.evidence.nowcast and ALFA_NOWCAST (issue 9 item 4).
+"""alfa_xl.model.risk.nowcast and ALFA_NOWCAST (issue 9 item 4).
 
 Expected values are computed here from the shipped partial periods (the CSV rows, typed
 in) and textbook Student-t quantiles, not from the module's own helpers.
@@ -11,10 +11,10 @@ import math
 
 import numpy as np
 import pytest
+from excel_harness import assert_cell_safe, cell, excel_call
 
 from alfa_xl.excel import functions as udfs
-from alfa_xl.model.evidence.nowcast import NowcastError, first_year, nowcast, seasonality, t_cdf, t_ppf
-from excel_harness import assert_cell_safe, cell, excel_call
+from alfa_xl.model.risk.nowcast import NowcastError, first_year, nowcast, seasonality, t_cdf, t_ppf
 
 # shares of the year sold by month k (partial_periods.csv, typed in)
 H1 = [30654 / 68683, 27802 / 60800, 33020 / 73000]  # 2023, 2024, 2025
@@ -246,7 +246,7 @@ class TestAlfaNowcast:
 def test_docstring_examples():
     import doctest
 
-    import alfa_xl.model.evidence.nowcast as module
+    import alfa_xl.model.risk.nowcast as module
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 6 and result.failed == 0

@@ -1,5 +1,5 @@
 """Year-to-date units checked against the brand's own pace: one rule
-(:func:`alfa_xl.model.evidence.nowcast.check_pace`) for the command line, ``ALFA_NOWCAST`` and the
+(:func:`alfa_xl.model.risk.nowcast.check_pace`) for the command line, ``ALFA_NOWCAST`` and the
 Inputs cells, each with its own explicit override.
 
 Expected values by hand from the shipped data (alfa_xl/model/data/history.csv and
@@ -20,15 +20,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_book_refresh import set_cell
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.bookfile import BookFile
+from alfa_xl.book.build import build_workbook
 from alfa_xl.book.inputs import YTD_OVERRIDE, Cell, FileSource, InputsError, read_book_inputs
 from alfa_xl.book.xlsx import read_package
 from alfa_xl.cli import main
 from alfa_xl.excel.functions import alfa_nowcast
-from alfa_xl.model.evidence.nowcast import PaceError, check_pace, pace, widest_yearly_change
-from test_book_refresh import set_cell
+from alfa_xl.model.risk.nowcast import PaceError, check_pace, pace, widest_yearly_change
 
 FACTOR = 131000 / 77000
 LOW, HIGH = 73000 / FACTOR, 73000 * FACTOR  # 42,908.40 and 124,194.81

@@ -229,7 +229,7 @@ class TestCommand:
 
 class TestDatedPriors:
     def test_correlation_only_once_a_plan_revision_is_known(self):
-        from alfa_xl.model.evidence.vintage import Vintage
+        from alfa_xl.model.data.vintage import Vintage
         from alfa_xl.model.risk.uncertainty import Uncertainty
 
         with (

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
+from strategies import horizons, lineups, scenarios
 
 from alfa_xl.cli import main
 from alfa_xl.errors import AlfaInputError, HorizonError, SimulationError
@@ -37,7 +38,6 @@ from alfa_xl.model.risk.simulate import (
     simulate,
 )
 from alfa_xl.model.risk.tornado import tornado
-from strategies import horizons, lineups, scenarios
 
 N = 20_000  # paths for the moment tests
 Z90 = 1.2815515655446004  # standard normal 90th percentile
@@ -674,7 +674,7 @@ def test_docstring_examples(name):
 
 class TestYearToDate:
     def test_first_year_takes_the_nowcast_quantile_of_its_rank(self):
-        from alfa_xl.model.evidence.nowcast import nowcast
+        from alfa_xl.model.risk.nowcast import nowcast
 
         n = 2_000
         plain = simulate(paths=n, seed=8, end_year=2028)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from alfa_xl.excel import args as xa
 from alfa_xl.excel import functions as udfs
+from alfa_xl.excel.results import ResultCache, cache_info
 
 DATA = Path(__file__).parent.parent / "alfa_xl" / "model" / "data"
 MODELS = [r["model"] for r in csv.DictReader((DATA / "lineup.csv").open(encoding="utf-8"))]
@@ -208,18 +208,18 @@ class TestTables:
 class TestCache:
     def test_hit_returns_the_same_values_as_a_fresh_copy(self):
         first = udfs.alfa_project()
-        info = xa.cache_info()
+        info = cache_info()
         second = udfs.alfa_project()
-        assert xa.cache_info()["hits"] == info["hits"] + 1
+        assert cache_info()["hits"] == info["hits"] + 1
         assert second == first and second is not first and second[1] is not first[1]
         second[1][1] = "changed"
         assert udfs.alfa_project() == first
 
     def test_normalised_arguments_share_one_entry(self):
         udfs.alfa_project("bear", 2026, 2030)
-        misses = xa.cache_info()["misses"]
+        misses = cache_info()["misses"]
         udfs.alfa_project(" BEAR ", 2026.0, "2030", "Model")
-        assert xa.cache_info()["misses"] == misses
+        assert cache_info()["misses"] == misses
 
     def test_different_arguments_never_share_a_result(self):
         results = {
@@ -246,7 +246,7 @@ class TestCache:
         )
 
     def test_cache_is_bounded(self):
-        cache = xa.ResultCache(maxsize=3)
+        cache = ResultCache(maxsize=3)
         for i in range(5):
             cache.get(("k", i), lambda i=i: i)
         assert len(cache) == 3 and cache.get(("k", 0), lambda: "recomputed") == "recomputed"

@@ -17,13 +17,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from excel_harness import assert_cell_safe
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlwings import conversion
 
-from alfa_xl.excel import args as xa
 from alfa_xl import udfs
-from excel_harness import assert_cell_safe
+from alfa_xl.excel.results import cache_clear
 
 #: Cases run, uncaught exceptions and generic (unexpected-error) messages per function.
 FUZZ: dict[str, Counter] = {}
@@ -172,7 +172,7 @@ def check(name, args):
 @pytest.fixture(autouse=True, scope="module")
 def _bounded_cache():
     yield
-    xa.cache_clear()
+    cache_clear()
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))

@@ -20,16 +20,17 @@ import numpy as np
 import pytest
 import xlwings
 import xlwings.udfs as xlwings_udfs
+from excel_harness import assert_cell_safe, cell, excel_call
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlwings import conversion
 
-from alfa_xl.excel import args as xa
 from alfa_xl.excel import functions as udfs
+from alfa_xl.excel.functions_risk import EXCEL_MAX_PATHS
+from alfa_xl.excel.ranges import scenario as scenario_range
+from alfa_xl.excel.results import cache_info
 from alfa_xl.model.risk.simulate import DEFAULT_SEED, simulate
 from alfa_xl.model.risk.tornado import tornado
-from alfa_xl.excel.functions_risk import EXCEL_MAX_PATHS
-from excel_harness import assert_cell_safe, cell, excel_call
 
 #: What VBA passes for an omitted optional argument (xlwings.udfs.call_udf).
 SIGNATURES = {
@@ -131,7 +132,7 @@ class TestProbability:
 
     def test_scenario_range(self):
         rng = [["parameter", "value"], ["market_trend", 0.05], ["delay_years", 1.0], ["", ""]]
-        sc = udfs.xa.scenario(rng)
+        sc = scenario_range(rng)
         col = simulate(scenario=sc, start_year=2030, end_year=2030, paths=1000, seed=2).totals[:, 0]
         assert (
             cell(udfs.alfa_probability, 100000.0, 2030.0, rng, 1000.0, 2.0) == np.count_nonzero(col >= 100_000) / 1000
@@ -152,7 +153,7 @@ class TestProbability:
     def test_cached_result_is_the_same(self):
         a = cell(udfs.alfa_probability, 90000.0, 2030.0, None, 5000.0, 1.0)
         assert cell(udfs.alfa_probability, 90000.0, 2030.0, None, 5000.0, 1.0) == a
-        assert xa.cache_info()["hits"] >= 1
+        assert cache_info()["hits"] >= 1
 
 
 # -- ALFA_PERCENTILES -------------------------------------------------------------------------------------

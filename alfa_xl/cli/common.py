@@ -186,11 +186,11 @@ YTD_OPTIONS = {
 
 def check_ytd(ytd: float | None, ytd_months: int | None, override: bool) -> None:
     """``--ytd`` over ``--ytd-months`` against the brand's own pace
-    (:func:`alfa_xl.model.evidence.nowcast.check_pace`), unless ``--ytd-override``; one of the two
+    (:func:`alfa_xl.model.risk.nowcast.check_pace`), unless ``--ytd-override``; one of the two
     without the other is left for the engine to refuse."""
     if ytd is None or ytd_months is None or override:
         return
-    from alfa_xl.model.evidence.nowcast import check_pace
+    from alfa_xl.model.risk.nowcast import check_pace
 
     with named_as_options(YTD_OPTIONS):
         check_pace(ytd, ytd_months, field="ytd_units", override="give --ytd-override")

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl.book.tables.report import SEARCH_END, clean, compare_scenarios
+from alfa_xl.model.data.past_plans import track_record
 from alfa_xl.model.data.sources import history, latest_actual
 from alfa_xl.model.engine.gap import (
     DEFAULT_TARGET,
@@ -31,7 +32,6 @@ from alfa_xl.model.engine.projection import Projection, default_horizon, project
 from alfa_xl.model.engine.scenarios import BUILTIN, Scenario, get_scenario
 from alfa_xl.model.evidence.bridge import BASIS as BRIDGE_BASIS
 from alfa_xl.model.evidence.bridge import bridge
-from alfa_xl.model.evidence.calibration import track_record
 from alfa_xl.model.evidence.forecast import FORECAST_PATHS, PROBABILITY_YEARS, forecast
 from alfa_xl.model.risk.tails import TailProbability
 

@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from alfa_xl import validation
+from alfa_xl.excel.argument_error import ArgumentError
 from alfa_xl.excel.cells import grid, is_blank, scalar
-from alfa_xl.excel.messages import ArgumentError
 from alfa_xl.excel.readers import number, whole, year
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.projection import default_horizon

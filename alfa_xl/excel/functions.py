@@ -1,8 +1,8 @@
 """ALFA_ worksheet functions for Excel (category "Alfa Romeo").
 
 Each Python name is the Excel name in lower case (``alfa_project`` is ``=ALFA_PROJECT()``).
-The functions only read their arguments (:mod:`alfa_xl.excel.args`), call the engine and
-return plain values or lists of rows (header row first) that Excel 365 spills natively.
+The functions only read their arguments (:mod:`alfa_xl.excel.readers`, :mod:`~alfa_xl.excel.ranges`), call
+the engine and return plain values or lists of rows (header row first) that Excel 365 spills natively.
 Bad input gives one line of text starting with ``#VALUE!``; results never contain NaN or
 infinity; identical calls are served from the in-process cache.
 
@@ -25,9 +25,9 @@ Where the functions run
 Extending
 ---------
 Add a function at the end (a separate section per family), decorated in the same order:
-``@xa.wizard_help
+``@wizard_help
 @xw.func(category=CATEGORY)``, one ``@xw.arg(name, doc=...)`` per argument, then
-``@xa.excel_function`` right above ``def``; return through ``xa.cached(key, compute)``;
+``@excel_function`` right above ``def``; return through ``cached(key, compute)``;
 add its name to ``__all__``.
 """
 
@@ -37,8 +37,12 @@ import math
 
 from alfa_xl import validation
 from alfa_xl.book.tables.report import COMPARE_COLUMNS, compare_scenarios, scenarios_table
-from alfa_xl.excel import args as xa
-from alfa_xl.excel import common
+from alfa_xl.book.values import frame_grid
+from alfa_xl.excel import common, ranges, readers
+from alfa_xl.excel.argument_error import ArgumentError
+from alfa_xl.excel.messages import excel_function
+from alfa_xl.excel.registration import CATEGORY, wizard_help, xlwings_decorators
+from alfa_xl.excel.results import cached
 from alfa_xl.model.data.sources import facts
 from alfa_xl.model.engine.gap import GAP_COLUMNS, cagr, gap_table, years_to_target
 from alfa_xl.model.engine.projection import project
@@ -57,11 +61,8 @@ __all__ = [
     "alfa_facts",
 ]
 
-#: Function Wizard category of every ALFA_ function.
-CATEGORY = xa.CATEGORY
 
-
-xw = xa.xlwings_decorators()
+xw = xlwings_decorators()
 
 # -- argument help shared by several functions -----------------------------------------------
 _DOC_SCENARIO = (
@@ -93,14 +94,14 @@ _years = common.year_span
 
 
 # == Projection and gap =========================================================================
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("scenario", doc=_DOC_SCENARIO)
 @xw.arg("start_year", doc=_DOC_START)
 @xw.arg("end_year", doc=_DOC_END)
 @xw.arg("by", doc='Columns: "model" (default), "region" or "total".')
 @xw.arg("lineup", doc=_DOC_LINEUP)
-@xa.excel_function
+@excel_function
 def alfa_project(scenario=None, start_year=None, end_year=None, by=None, lineup=None):
     """Projected Alfa Romeo sales (units a year) by model, region or in total; spills Year rows.
 
@@ -110,23 +111,23 @@ def alfa_project(scenario=None, start_year=None, end_year=None, by=None, lineup=
         Header ``Year, <models or regions>, Total``, then one row per year from
         ``start_year`` to ``end_year``; units sold (registrations), not rounded.
     """
-    sc = xa.scenario(scenario)
+    sc = ranges.scenario(scenario)
     start, end = _years(start_year, end_year)
-    how = xa.choice(by, "by", _BY, "model")
-    lu = xa.lineup(lineup)
-    return xa.cached(("ALFA_PROJECT", sc, start, end, how, lu), lambda: _project_rows(lu, sc, start, end, how))
+    how = readers.choice(by, "by", _BY, "model")
+    lu = ranges.lineup(lineup)
+    return cached(("ALFA_PROJECT", sc, start, end, how, lu), lambda: _project_rows(lu, sc, start, end, how))
 
 
 def _project_rows(lu, sc, start, end, how):
     return project(lu, sc, start, end).rows(how)
 
 
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("year", doc="Calendar year, 2000-2060, e.g. 2030.")
 @xw.arg("scenario", doc=_DOC_SCENARIO)
 @xw.arg("lineup", doc=_DOC_LINEUP)
-@xa.excel_function
+@excel_function
 def alfa_total(year, scenario=None, lineup=None):
     """Projected Alfa Romeo sales in one year, all models and regions (units).
 
@@ -135,23 +136,23 @@ def alfa_total(year, scenario=None, lineup=None):
     float
         Units sold (registrations) in ``year``, not rounded.
     """
-    y = xa.year(year, "year")
-    sc = xa.scenario(scenario)
-    lu = xa.lineup(lineup)
-    return xa.cached(("ALFA_TOTAL", y, sc, lu), lambda: _total(lu, sc, y))
+    y = readers.year(year, "year")
+    sc = ranges.scenario(scenario)
+    lu = ranges.lineup(lineup)
+    return cached(("ALFA_TOTAL", y, sc, lu), lambda: _total(lu, sc, y))
 
 
 def _total(lu, sc, y) -> float:
     return float(project(lu, sc, y, y).totals[0])
 
 
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("target", doc=_DOC_TARGET)
 @xw.arg("year", doc=f"Calendar year, 2000-2060. Empty = {DEFAULT_YEAR}.")
 @xw.arg("scenario", doc=_DOC_SCENARIO)
 @xw.arg("lineup", doc=_DOC_LINEUP)
-@xa.excel_function
+@excel_function
 def alfa_gap(target=None, year=None, scenario=None, lineup=None):
     """Units a year still missing to reach the target: target minus projected sales (negative = beaten).
 
@@ -161,20 +162,20 @@ def alfa_gap(target=None, year=None, scenario=None, lineup=None):
         ``target - ALFA_TOTAL(year, scenario, lineup)`` in units a year.
     """
     t = _target(target)
-    y = xa.year(year, "year", default=DEFAULT_YEAR)
-    sc = xa.scenario(scenario)
-    lu = xa.lineup(lineup)
-    return xa.cached(("ALFA_GAP", t, y, sc, lu), lambda: t - _total(lu, sc, y))
+    y = readers.year(year, "year", default=DEFAULT_YEAR)
+    sc = ranges.scenario(scenario)
+    lu = ranges.lineup(lineup)
+    return cached(("ALFA_GAP", t, y, sc, lu), lambda: t - _total(lu, sc, y))
 
 
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("target", doc=_DOC_TARGET)
 @xw.arg("scenario", doc=_DOC_SCENARIO)
 @xw.arg("start_year", doc=_DOC_START)
 @xw.arg("end_year", doc=_DOC_END)
 @xw.arg("lineup", doc=_DOC_LINEUP)
-@xa.excel_function
+@excel_function
 def alfa_gap_table(target=None, scenario=None, start_year=None, end_year=None, lineup=None):
     """Gap to the target year by year: projection, target, gap, share, growth required, years to
     target, Junior-equivalents.
@@ -189,22 +190,22 @@ def alfa_gap_table(target=None, scenario=None, start_year=None, end_year=None, l
         scenario that never reaches the target at its own pace).
     """
     t = _target(target)
-    sc = xa.scenario(scenario)
+    sc = ranges.scenario(scenario)
     start, end = _years(start_year, end_year)
-    lu = xa.lineup(lineup)
-    return xa.cached(
+    lu = ranges.lineup(lineup)
+    return cached(
         ("ALFA_GAP_TABLE", t, sc, start, end, lu),
-        lambda: xa.frame_grid(gap_table(project(lu, sc, start, end), t), GAP_COLUMNS),
+        lambda: frame_grid(gap_table(project(lu, sc, start, end), t), GAP_COLUMNS),
     )
 
 
 # == Growth arithmetic ===========================================================================
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("start_value", doc="Volume at the start, above 0 (e.g. 70000).")
 @xw.arg("end_value", doc="Volume at the end, above 0 (e.g. 400000).")
 @xw.arg("years", doc="Number of years between the two, above 0 (e.g. 5).")
-@xa.excel_function
+@excel_function
 def alfa_cagr(start_value, end_value, years):
     """Compound yearly growth rate from a start to an end volume over a number of years (0.1 = 10%).
 
@@ -214,10 +215,10 @@ def alfa_cagr(start_value, end_value, years):
         The rate *r* with ``start_value * (1 + r) ** years = end_value``, that is
         ``(end_value / start_value) ** (1 / years) - 1``; exactly 0 when the two are equal.
     """
-    a = xa.number(start_value, "start_value", fix="give the starting volume as a number above 0")
-    b = xa.number(end_value, "end_value", fix="give the ending volume as a number above 0")
-    n = xa.number(years, "years", fix="give the number of years as a number above 0")
-    return xa.cached(("ALFA_CAGR", a, b, n), lambda: _finite_rate(cagr(a, b, n), a, b, n))
+    a = readers.number(start_value, "start_value", fix="give the starting volume as a number above 0")
+    b = readers.number(end_value, "end_value", fix="give the ending volume as a number above 0")
+    n = readers.number(years, "years", fix="give the number of years as a number above 0")
+    return cached(("ALFA_CAGR", a, b, n), lambda: _finite_rate(cagr(a, b, n), a, b, n))
 
 
 def _finite_rate(rate: float, start: float, end: float, years: float) -> float:
@@ -225,7 +226,7 @@ def _finite_rate(rate: float, start: float, end: float, years: float) -> float:
     is never shown as an empty cell."""
     if math.isfinite(rate):
         return rate
-    raise xa.ArgumentError(
+    raise ArgumentError(
         "years",
         years,
         "give volumes and a number of years whose growth fits in a number (e.g. 70000, 400000, 5)",
@@ -233,12 +234,12 @@ def _finite_rate(rate: float, start: float, end: float, years: float) -> float:
     )
 
 
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("current", doc="Volume today in units a year, above 0 (e.g. 73000).")
 @xw.arg("growth", doc="Yearly growth rate, e.g. 0.1 or 10% for 10% a year.")
 @xw.arg("target", doc=_DOC_TARGET)
-@xa.excel_function
+@excel_function
 def alfa_years_to_target(current, growth, target=None):
     """Years for a volume growing at a steady yearly rate to reach the target (empty if never).
 
@@ -249,10 +250,10 @@ def alfa_years_to_target(current, growth, target=None):
         ``ln(target / current) / ln(1 + growth)``; 0 when already reached;
         empty when growth is 0 or negative and the target is above the current volume.
     """
-    c = xa.number(current, "current", fix="give the current volume as a number above 0")
-    g = xa.number(growth, "growth", fix="give a yearly growth rate such as 0.1 or 10%")
+    c = readers.number(current, "current", fix="give the current volume as a number above 0")
+    g = readers.number(growth, "growth", fix="give a yearly growth rate such as 0.1 or 10%")
     t = _target(target)
-    return xa.cached(("ALFA_YEARS_TO_TARGET", c, g, t), lambda: _finite_years(years_to_target(c, g, t), c, g, t))
+    return cached(("ALFA_YEARS_TO_TARGET", c, g, t), lambda: _finite_years(years_to_target(c, g, t), c, g, t))
 
 
 def _finite_years(years: float, current: float, growth: float, target: float) -> float:
@@ -260,7 +261,7 @@ def _finite_years(years: float, current: float, growth: float, target: float) ->
     or less with the target above the current volume. An overflow or NaN is an error."""
     if math.isfinite(years) or (years == math.inf and growth <= 0 < target - current):
         return years
-    raise xa.ArgumentError(
+    raise ArgumentError(
         "growth",
         growth,
         "give a yearly growth rate and volumes whose result fits in a number (e.g. 73000, 0.1, 400000)",
@@ -269,9 +270,9 @@ def _finite_years(years: float, current: float, growth: float, target: float) ->
 
 
 # == Scenarios and facts =========================================================================
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
-@xa.excel_function
+@excel_function
 def alfa_scenarios():
     """Every built-in scenario with its parameters and reasoning; spills one row per scenario.
 
@@ -283,14 +284,14 @@ def alfa_scenarios():
         Reasoning``; delays in years, multipliers as factors, tariff and trend as
         fractions (-0.2 = 20% fewer).
     """
-    return xa.cached(("ALFA_SCENARIOS",), lambda: xa.frame_grid(scenarios_table()))
+    return cached(("ALFA_SCENARIOS",), lambda: frame_grid(scenarios_table()))
 
 
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("year", doc=f"Year compared, 2000-2060. Empty = {DEFAULT_YEAR}.")
 @xw.arg("target", doc=_DOC_TARGET)
-@xa.excel_function
+@excel_function
 def alfa_compare(year=None, target=None):
     """Every scenario side by side in one year: total, target, gap, share and first year at target.
 
@@ -301,19 +302,19 @@ def alfa_compare(year=None, target=None):
         units a year; gap = target - total; first year at target searched up to 2040,
         empty when not reached.
     """
-    y = xa.year(year, "year", default=DEFAULT_YEAR)
+    y = readers.year(year, "year", default=DEFAULT_YEAR)
     t = _target(target)
-    return xa.cached(("ALFA_COMPARE", y, t), lambda: xa.frame_grid(compare_scenarios(y, t), COMPARE_COLUMNS))
+    return cached(("ALFA_COMPARE", y, t), lambda: frame_grid(compare_scenarios(y, t), COMPARE_COLUMNS))
 
 
 _FACT_COLUMNS = ("key", "value", "unit", "as_of", "source")
 _FACT_HEADER = ("Key", "Value", "Unit", "As of", "Source")
 
 
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("key", doc='Fact key as listed by ALFA_FACTS(), e.g. "global_units_2025".')
-@xa.excel_function
+@excel_function
 def alfa_fact(key):
     """The value of one sourced fact (see ALFA_FACTS for keys, units, dates and sources).
 
@@ -322,11 +323,11 @@ def alfa_fact(key):
     float
         The fact's value in its unit (units, share as a fraction, ...).
     """
-    k = xa.text(key, "key")
+    k = readers.text(key, "key")
     if k is None:
-        raise xa.ArgumentError("key", key, "give a fact key such as global_units_2025 (see ALFA_FACTS())", "missing")
+        raise ArgumentError("key", key, "give a fact key such as global_units_2025 (see ALFA_FACTS())", "missing")
     k = validation.identifier(k, dashes=True)
-    return xa.cached(("ALFA_FACT", k), lambda: _fact(k, key))
+    return cached(("ALFA_FACT", k), lambda: _fact(k, key))
 
 
 def _fact(k: str, raw) -> float:
@@ -335,13 +336,13 @@ def _fact(k: str, raw) -> float:
     if hit.empty:
         keys = table["key"].tolist()
         shown = ", ".join(keys[:4]) + (", ..." if len(keys) > 4 else "")
-        raise xa.ArgumentError("key", raw, f"use a key listed by ALFA_FACTS() ({shown})", "unknown fact")
+        raise ArgumentError("key", raw, f"use a key listed by ALFA_FACTS() ({shown})", "unknown fact")
     return float(hit.iloc[0])
 
 
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
-@xa.excel_function
+@excel_function
 def alfa_facts():
     """Sourced facts behind the model: key, value, unit, as-of date and source; spills one row per fact.
 
@@ -350,7 +351,7 @@ def alfa_facts():
     list of rows
         Header ``Key, Value, Unit, As of, Source``; ``As of`` is ``YYYY-MM`` text.
     """
-    return xa.cached(("ALFA_FACTS",), lambda: xa.frame_grid(facts()[list(_FACT_COLUMNS)], _FACT_HEADER))
+    return cached(("ALFA_FACTS",), lambda: frame_grid(facts()[list(_FACT_COLUMNS)], _FACT_HEADER))
 
 
 # == Further families (Monte Carlo: ALFA_PROBABILITY, ALFA_PERCENTILES, ALFA_TORNADO) ==========

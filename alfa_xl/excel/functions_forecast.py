@@ -1,7 +1,7 @@
 """ALFA_FORECAST (category "Alfa Romeo"): the calibrated central forecast in a cell range.
 
 It follows :mod:`alfa_xl.excel.functions_risk` (same decorators, same argument helpers
-from :mod:`alfa_xl.excel.args`, same ``#VALUE!`` messages and result cache) and is
+from the argument modules of :mod:`alfa_xl.excel`, same ``#VALUE!`` messages and result cache) and is
 registered through :mod:`alfa_xl.excel.functions`, which imports it at its end. The
 numbers are :func:`alfa_xl.model.evidence.forecast.forecast`'s: the recipe the backtests score
 (``alfa-xl backtest``), reproducible for the same arguments.
@@ -12,9 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from alfa_xl import validation
-from alfa_xl.excel import args as xa
-from alfa_xl.excel import common
+from alfa_xl.excel import common, readers
+from alfa_xl.excel.argument_error import ArgumentError
 from alfa_xl.excel.common import EXCEL_MAX_PATHS
+from alfa_xl.excel.messages import excel_function
+from alfa_xl.excel.registration import CATEGORY, wizard_help, xlwings_decorators
+from alfa_xl.excel.results import cached
 from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.evidence.forecast import FORECAST_PATHS, forecast
 from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES, DEFAULT_SEED
@@ -22,8 +25,7 @@ from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["alfa_forecast"]
 
-CATEGORY = xa.CATEGORY
-xw = xa.xlwings_decorators()
+xw = xlwings_decorators()
 
 
 def _paths(value: Any) -> int:
@@ -38,7 +40,7 @@ def _percentiles(value: Any) -> tuple[float, ...]:
     return common.percentiles(value, DEFAULT_PERCENTILES)
 
 
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("start_year", doc="First forecast year, 2026 (the year after the latest actual) to 2060. Empty = 2026.")
 @xw.arg("end_year", doc=f"Last forecast year, up to 2060. Empty = {DEFAULT_YEAR}.")
@@ -47,7 +49,7 @@ def _percentiles(value: Any) -> tuple[float, ...]:
 @xw.arg(
     "seed", doc="Seed of the random numbers, a whole number from 0 (same seed, same result). Empty = a fixed default."
 )
-@xa.excel_function
+@excel_function
 def alfa_forecast(start_year=None, end_year=None, percentiles=None, paths=None, seed=None):
     """The calibrated forecast of Alfa Romeo's yearly sales (units): spills Year and one column per
     percentile, then the cumulative row.
@@ -63,13 +65,13 @@ def alfa_forecast(start_year=None, end_year=None, percentiles=None, paths=None, 
         firmness, a model reported cancelled revived on 20% of paths) and the spreads are
         those the backtests scored (``alfa-xl backtest``, docs/simulation.md).
     """
-    start = xa.year(start_year, "start_year", default=latest_actual()[0] + 1)
-    end = xa.year(end_year, "end_year", default=max(DEFAULT_YEAR, start))
-    validation.end_after_start(start, end, got=end_year, error=xa.ArgumentError)
+    start = readers.year(start_year, "start_year", default=latest_actual()[0] + 1)
+    end = readers.year(end_year, "end_year", default=max(DEFAULT_YEAR, start))
+    validation.end_after_start(start, end, got=end_year, error=ArgumentError)
     ps = _percentiles(percentiles)
     n = _paths(paths)
     s = _seed(seed)
-    return xa.cached(("ALFA_FORECAST", start, end, ps, n, s), lambda: _rows(start, end, ps, n, s))
+    return cached(("ALFA_FORECAST", start, end, ps, n, s), lambda: _rows(start, end, ps, n, s))
 
 
 def _rows(start: int, end: int, ps: tuple[float, ...], n: int, s: int) -> list[list[Any]]:

@@ -2,9 +2,9 @@
 year-to-date actuals.
 
 It follows :mod:`alfa_xl.excel.functions` exactly (same decorators, same argument helpers
-from :mod:`alfa_xl.excel.args`, same ``#VALUE!`` messages and result cache) and is
+from the argument modules of :mod:`alfa_xl.excel`, same ``#VALUE!`` messages and result cache) and is
 registered through it: ``alfa_xl.excel.functions`` imports it at its end. The arithmetic
-is :func:`alfa_xl.model.evidence.nowcast.nowcast` (docs/nowcast.md); this module only reads the
+is :func:`alfa_xl.model.risk.nowcast.nowcast` (docs/nowcast.md); this module only reads the
 cells. Excel error values in the arguments are refused by name (``#N/A``, ``#DIV/0!``,
 ...), never read as empty cells.
 """
@@ -14,30 +14,32 @@ from __future__ import annotations
 from typing import Any
 
 from alfa_xl import validation as v
-from alfa_xl.excel import args as xa
-from alfa_xl.model.evidence.nowcast import check_pace, nowcast
+from alfa_xl.excel.argument_error import ArgumentError
+from alfa_xl.excel.cells import is_blank, scalar
+from alfa_xl.excel.messages import excel_function
+from alfa_xl.excel.registration import CATEGORY, wizard_help, xlwings_decorators
+from alfa_xl.excel.results import cached
+from alfa_xl.model.risk.nowcast import check_pace, nowcast
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES
 
 __all__ = ["alfa_nowcast"]
 
-#: Function Wizard category (the same as every ALFA_ function).
-CATEGORY = xa.CATEGORY
 _LABELS = [percentile_label(p) for p in DEFAULT_PERCENTILES]
 
-xw = xa.xlwings_decorators()
+xw = xlwings_decorators()
 
 
 def _cell(value: Any, arg: str) -> Any:
     """One value; an Excel error value (as text or an Office.js error object) is refused."""
-    value = xa.scalar(value, arg)
+    value = scalar(value, arg)
     err = v.excel_error(value)
     if err:
-        raise xa.ArgumentError(arg, err, "correct the cell it refers to", f"Excel error value {err}")
+        raise ArgumentError(arg, err, "correct the cell it refers to", f"Excel error value {err}")
     return value
 
 
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg(
     "units_to_date",
@@ -53,7 +55,7 @@ def _cell(value: Any, arg: str) -> Any:
     doc="The calendar year, 2025-2060. Empty = the current year (the year after the latest actual).",
 )
 @xw.arg("override", err_to_str=True, doc="TRUE to use units far from last year's pace (else refused). Empty = FALSE.")
-@xa.excel_function
+@excel_function
 def alfa_nowcast(units_to_date=None, months=None, year=None, override=None):
     """Full-year Alfa Romeo sales from year-to-date units: spills P10, P50 and P90 (units a year)
     from past within-year seasonality.
@@ -67,16 +69,16 @@ def alfa_nowcast(units_to_date=None, months=None, year=None, override=None):
         year-to-year spread (docs/nowcast.md). Twelve months give the units themselves.
         Units implying a full year further from the year before than any yearly change
         in the history are refused unless ``override`` is TRUE
-        (:func:`alfa_xl.model.evidence.nowcast.check_pace`).
+        (:func:`alfa_xl.model.risk.nowcast.check_pace`).
     """
     units = _cell(units_to_date, "units_to_date")
     k = _cell(months, "months")
     y = _cell(year, "year")
-    y = None if xa.is_blank(y) else y
-    accept = v.flag(_cell(override, "override"), "override", error=xa.ArgumentError, default=False)
+    y = None if is_blank(y) else y
+    accept = v.flag(_cell(override, "override"), "override", error=ArgumentError, default=False)
     if accept:
         nc = nowcast(units, k, y)
     else:
         nc = check_pace(units, k, y, field="units_to_date", override="set override to TRUE")
     key = ("ALFA_NOWCAST", nc.units_to_date, nc.months, nc.year)
-    return xa.cached(key, lambda: [list(_LABELS), nc.percentiles()])
+    return cached(key, lambda: [list(_LABELS), nc.percentiles()])

@@ -2,7 +2,7 @@
 ALFA_PERCENTILES and ALFA_TORNADO.
 
 They follow :mod:`alfa_xl.excel.functions` exactly (same decorators, same argument helpers from
-:mod:`alfa_xl.excel.args`, same ``#VALUE!`` messages and result cache) and are
+the argument modules of :mod:`alfa_xl.excel`, same ``#VALUE!`` messages and result cache) and are
 registered through it: ``alfa_xl.excel.functions`` imports them at its end, so the single UDF
 module ``alfa_xl.excel.functions`` exposes every ALFA_ function. This module does not import
 ``alfa_xl.excel.functions`` (either can be imported first).
@@ -19,8 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from alfa_xl.excel import args as xa
-from alfa_xl.excel import common
+from alfa_xl.excel import common, ranges, readers
+from alfa_xl.excel.argument_error import ArgumentError
+from alfa_xl.excel.cells import is_blank
+from alfa_xl.excel.messages import excel_function
+from alfa_xl.excel.registration import CATEGORY, wizard_help, xlwings_decorators
+from alfa_xl.excel.results import cached
 from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.evidence.forecast import forecast
 from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, PathFrame, simulate
@@ -30,14 +34,12 @@ from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["alfa_probability", "alfa_percentiles", "alfa_tornado", "EXCEL_MAX_PATHS"]
 
-#: Function Wizard category (the same as every ALFA_ function).
-CATEGORY = xa.CATEGORY
 EXCEL_MAX_PATHS = common.EXCEL_MAX_PATHS
 MAX_SEED = common.MAX_SEED
 _YEAR = DEFAULT_YEAR
 
 
-xw = xa.xlwings_decorators()
+xw = xlwings_decorators()
 
 _DOC_SCENARIO = (
     "Scenario the paths vary around: base, bear, bull, plan or track_record, or a two-column "
@@ -77,14 +79,14 @@ def _label(p: float) -> str:
 
 
 # == Monte Carlo ==================================================================================
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("target", doc=common.DOC_TARGET)
 @xw.arg("year", doc=f"Calendar year tested, 2000-2060. Empty = {DEFAULT_YEAR}.")
 @xw.arg("scenario", doc=_DOC_PROB_SCENARIO)
 @xw.arg("paths", doc=_DOC_PATHS)
 @xw.arg("seed", doc=_DOC_SEED)
-@xa.excel_function
+@excel_function
 def alfa_probability(target=None, year=None, scenario=None, paths=None, seed=None):
     """Probability (0 to 1) that Alfa Romeo's sales reach the target in a year: the calibrated forecast, or a what-if.
 
@@ -100,21 +102,21 @@ def alfa_probability(target=None, year=None, scenario=None, paths=None, seed=Non
         drawn from Alfa Romeo's track record.
     """
     t = _target(target)
-    y = xa.year(year, "year", default=_YEAR)
+    y = readers.year(year, "year", default=_YEAR)
     n = _paths(paths)
     s = _seed(seed)
-    if xa.is_blank(scenario):
+    if is_blank(scenario):
         first = latest_actual()[0] + 1
         if y < first:
-            raise xa.ArgumentError(
+            raise ArgumentError(
                 "year",
                 year,
                 f"give a forecast year from {first}, or name a scenario for a what-if",
                 "before the forecast starts",
             )
-        return xa.cached(("ALFA_PROBABILITY", t, y, None, n, s), lambda: _calibrated_probability(t, y, n, s, first))
-    sc = xa.scenario(scenario)
-    return xa.cached(("ALFA_PROBABILITY", t, y, sc, n, s), lambda: simulate(None, sc, y, y, n, s).probability(t, y))
+        return cached(("ALFA_PROBABILITY", t, y, None, n, s), lambda: _calibrated_probability(t, y, n, s, first))
+    sc = ranges.scenario(scenario)
+    return cached(("ALFA_PROBABILITY", t, y, sc, n, s), lambda: simulate(None, sc, y, y, n, s).probability(t, y))
 
 
 def _calibrated_probability(t: float, y: int, n: int, s: int, first: int) -> float:
@@ -127,7 +129,7 @@ def _calibrated_probability(t: float, y: int, n: int, s: int, first: int) -> flo
     return hits / n if est is None else est.probability
 
 
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("scenario", doc=_DOC_SCENARIO)
 @xw.arg("start_year", doc=common.DOC_START)
@@ -135,7 +137,7 @@ def _calibrated_probability(t: float, y: int, n: int, s: int, first: int) -> flo
 @xw.arg("percentiles", doc="Percentiles from 0 to 100, one cell or a range, e.g. 10, 50, 90. Empty = 10, 50, 90.")
 @xw.arg("paths", doc=_DOC_PATHS)
 @xw.arg("seed", doc=_DOC_SEED)
-@xa.excel_function
+@excel_function
 def alfa_percentiles(scenario=None, start_year=None, end_year=None, percentiles=None, paths=None, seed=None):
     """Percentiles of simulated Alfa Romeo sales by year (units a year); spills Year and one column per percentile.
 
@@ -146,12 +148,12 @@ def alfa_percentiles(scenario=None, start_year=None, end_year=None, percentiles=
         given), then one row per year: the percentile of the yearly total across paths
         (linear interpolation, as ``PERCENTILE.INC``), units a year.
     """
-    sc = xa.scenario(scenario)
+    sc = ranges.scenario(scenario)
     start, end = _years(start_year, end_year)
     ps = _percentiles(percentiles)
     n = _paths(paths)
     s = _seed(seed)
-    return xa.cached(("ALFA_PERCENTILES", sc, start, end, ps, n, s), lambda: _percentile_rows(sc, start, end, ps, n, s))
+    return cached(("ALFA_PERCENTILES", sc, start, end, ps, n, s), lambda: _percentile_rows(sc, start, end, ps, n, s))
 
 
 def _percentile_rows(sc, start, end, ps, n, s):
@@ -159,11 +161,11 @@ def _percentile_rows(sc, start, end, ps, n, s):
     return [["Year", *[_label(p) for p in ps]]] + [list(r) for r in table.itertuples(index=False, name=None)]
 
 
-@xa.wizard_help
+@wizard_help
 @xw.func(category=CATEGORY)
 @xw.arg("year", doc=f"Calendar year of the total, 2000-2060. Empty = {DEFAULT_YEAR}.")
 @xw.arg("scenario", doc=_DOC_SCENARIO)
-@xa.excel_function
+@excel_function
 def alfa_tornado(year=None, scenario=None):
     """Which assumption moves the year's sales most: each driver alone at its P10 and P90; spills the
     largest swing first.
@@ -176,9 +178,9 @@ def alfa_tornado(year=None, scenario=None):
         cancelled) with the settings in brackets; ``Low`` and ``High`` are the year's
         total in units, ``Swing = High - Low``. No random numbers are used.
     """
-    y = xa.year(year, "year", default=_YEAR)
-    sc = xa.scenario(scenario)
-    return xa.cached(("ALFA_TORNADO", y, sc), lambda: _tornado_rows(y, sc))
+    y = readers.year(year, "year", default=_YEAR)
+    sc = ranges.scenario(scenario)
+    return cached(("ALFA_TORNADO", y, sc), lambda: _tornado_rows(y, sc))
 
 
 def _tornado_rows(y, sc):

@@ -18,7 +18,7 @@ from alfa_xl.excel.argument_error import ArgumentError, error_value
 from alfa_xl.excel.cells import error_in
 from alfa_xl.excel.log import log_unexpected
 
-__all__ = ["ArgumentError", "error_value", "error_text", "excel_function", "MAX_MESSAGE"]
+__all__ = ["error_text", "excel_function", "MAX_MESSAGE"]
 
 #: Longest message a cell gets (longer ones end in "...").
 MAX_MESSAGE = 300

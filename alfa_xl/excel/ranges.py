@@ -16,8 +16,8 @@ import cachetools
 
 from alfa_xl import validation
 from alfa_xl.errors import AlfaInputError
+from alfa_xl.excel.argument_error import ArgumentError, error_value
 from alfa_xl.excel.cells import error_in, freeze, grid, is_blank, typed
-from alfa_xl.excel.messages import ArgumentError, error_value
 from alfa_xl.excel.readers import serial_year
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario

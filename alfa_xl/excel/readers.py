@@ -1,7 +1,7 @@
 """One reader per kind of worksheet argument: number, whole number, year, text, choice.
 
 Each takes what Excel sent and the argument's name (for messages), returns a clean
-Python value or raises :class:`~alfa_xl.excel.messages.ArgumentError`. Blank means
+Python value or raises :class:`~alfa_xl.excel.argument_error.ArgumentError`. Blank means
 ``None`` or empty text only (:func:`alfa_xl.excel.cells.is_blank`); ``0`` is a number.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from alfa_xl import validation
+from alfa_xl.excel.argument_error import ArgumentError
 from alfa_xl.excel.cells import is_blank, scalar
-from alfa_xl.excel.messages import ArgumentError
 
 __all__ = ["number", "whole", "year", "serial_year", "text", "choice", "YEAR_MIN", "YEAR_MAX"]
 

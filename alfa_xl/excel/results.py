@@ -14,10 +14,11 @@ from typing import Any
 
 import cachetools
 
-from alfa_xl.book.values import clean_result, clean_value, frame_grid
+from alfa_xl.book.values import clean_result
+from alfa_xl.excel import ranges
 from alfa_xl.excel.cells import freeze
 
-__all__ = ["clean_value", "clean_result", "frame_grid", "ResultCache", "CACHE", "cached"]
+__all__ = ["ResultCache", "CACHE", "cached", "cache_clear", "cache_info"]
 
 
 def _thaw(value: Any) -> Any:
@@ -85,3 +86,14 @@ def cached(key: Hashable, compute: Callable[[], Any]) -> Any:
     """``compute()`` cleaned, served from :data:`CACHE` under ``key`` (a fresh copy each
     call). ``key`` must hold the function name and every normalised argument."""
     return CACHE.get(key, compute)
+
+
+def cache_clear() -> None:
+    """Empty the shared result cache and the parsed scenario and lineup ranges."""
+    CACHE.clear()
+    ranges.clear()
+
+
+def cache_info() -> dict[str, int]:
+    """Hits, misses, size and capacity of the shared result cache."""
+    return CACHE.info()

@@ -245,7 +245,7 @@ def _year_to_date(ctx: Context, ws, r: int) -> int:
             "0",
             "months",
             "How many months of the year the units cover, 1 to 12. The calibrated forecast "
-            "conditions the current year on them (alfa_xl.model.evidence.nowcast).",
+            "conditions the current year on them (alfa_xl.model.risk.nowcast).",
         ),
     )
     for name, label, value, fmt, unit, note in rows:

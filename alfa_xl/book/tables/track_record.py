@@ -198,9 +198,9 @@ def cover_extra_blocks(f: Forecast, tails) -> list[Block]:
     """The Cover's blocks below the headline: the route where the plan succeeds, the check of
     the whole and the bridge from the last actual to each year by model (a fixed number of
     rows: :data:`BRIDGE_MODELS` model rows, blank when fewer models move)."""
+    from alfa_xl.model.data.past_plans import track_record
     from alfa_xl.model.engine.projection import project
     from alfa_xl.model.evidence.bridge import BASIS, bridge, bridge_table
-    from alfa_xl.model.evidence.calibration import track_record
 
     route = [
         [

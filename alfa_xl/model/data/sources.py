@@ -168,7 +168,7 @@ def partial_periods() -> pd.DataFrame:
     Columns: ``period``, ``year``, ``months`` (January through month ``months``),
     ``region`` (``Global``), ``units``, ``full_year_units``, ``kind``, ``source``,
     ``full_year_source``, ``note``. The within-year seasonality of
-    :mod:`alfa_xl.model.evidence.nowcast` comes from ``units / full_year_units``.
+    :mod:`alfa_xl.model.risk.nowcast` comes from ``units / full_year_units``.
 
     >>> p = partial_periods().set_index("period")
     >>> round(float(p.loc["2025H1", "units"] / p.loc["2025H1", "full_year_units"]), 4)

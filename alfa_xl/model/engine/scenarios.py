@@ -30,7 +30,7 @@ import pandas as pd
 
 from alfa_xl import validation as v
 from alfa_xl.errors import ScenarioError, UnknownModelError, UnknownScenarioError
-from alfa_xl.model.evidence.calibration import track_record
+from alfa_xl.model.data.past_plans import track_record
 
 __all__ = ["Scenario", "BUILTIN", "get_scenario", "scenario_key", "scenario_names", "load_scenario", "PARAMETERS"]
 

@@ -1,2 +1,2 @@
-"""What the record says: calibration on past plans, replays of past decision points, the
-calibrated forecast and the year-to-date nowcast."""
+"""What the record says: the late-life calibration, replays of past decision points, their
+rolling scores and the calibrated forecast."""

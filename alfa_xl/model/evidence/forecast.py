@@ -12,7 +12,7 @@ Monte Carlo precision (:meth:`Forecast.tails`).
 Year to date
 ------------
 With ``ytd`` units over ``ytd_months`` months of the first forecast year, that year is
-conditioned on :func:`alfa_xl.model.evidence.nowcast.nowcast` (through
+conditioned on :func:`alfa_xl.model.risk.nowcast.nowcast` (through
 :func:`alfa_xl.model.risk.simulate.simulate`'s ``ytd``): each path's total for the year is
 replaced by the nowcast quantile of the same rank (paths keep their order; the year's
 band becomes the nowcast's), and the path's later years are scaled by the same ratio, as
@@ -32,6 +32,7 @@ import pandas as pd
 
 from alfa_xl import validation
 from alfa_xl.errors import HorizonError
+from alfa_xl.model.data.vintage import Vintage, current_year
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import MAX_END, check_horizon
@@ -39,7 +40,6 @@ from alfa_xl.model.engine.scenarios import Scenario
 from alfa_xl.model.evidence.baselines import random_walk
 from alfa_xl.model.evidence.recipe import calibrated_recipe
 from alfa_xl.model.evidence.rolling import headline
-from alfa_xl.model.evidence.vintage import Vintage, current_year
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.settings import (
     BACKTEST_PATHS,

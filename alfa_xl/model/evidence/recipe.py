@@ -1,6 +1,6 @@
 """The calibrated recipe, in one function: what the forecast runs and every replay replays.
 
-:func:`calibrated_recipe` takes a :class:`~alfa_xl.model.evidence.vintage.Vintage` (the data
+:func:`calibrated_recipe` takes a :class:`~alfa_xl.model.data.vintage.Vintage` (the data
 known at an origin) and returns the lineup with its models on sale scaled to the latest
 actual known then, the ``track_record`` scenario calibrated on the plans resolved before
 the origin, and the spreads calibrated the same way. :func:`alfa_xl.model.evidence.forecast.forecast`
@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl.errors import AlfaInputError
+from alfa_xl.model.data.past_plans import track_record
+from alfa_xl.model.data.vintage import Vintage, as_vintage
 from alfa_xl.model.engine.lineup import Lineup, lineup_from_table, read_lineup_table, table_frame
 from alfa_xl.model.engine.projection import project
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario, scenario_key
-from alfa_xl.model.evidence.calibration import late_life_fit, track_record
-from alfa_xl.model.evidence.vintage import Vintage, as_vintage
+from alfa_xl.model.evidence.calibration import late_life_fit
 from alfa_xl.model.risk.uncertainty import Uncertainty
 
 __all__ = ["Recipe", "calibrated_recipe", "anchor_to_actual", "as_of_scenario", "filled_lineup", "CALIBRATED"]
@@ -66,7 +67,7 @@ def anchor_to_actual(lineup: Lineup, year: int, units: float, base_year: int | N
 def as_of_scenario(lineup: Lineup, as_of: int | Vintage, exclude_plans: tuple[str, ...] = ()) -> Scenario:
     """The ``track_record`` scenario calibrated before ``as_of``: launches delayed by the
     rounded mean slip known then, each planned model's peak times the median realisation
-    of built models' peaks (:attr:`~alfa_xl.model.evidence.calibration.TrackRecord.peak_realisation`)."""
+    of built models' peaks (:attr:`~alfa_xl.model.data.past_plans.TrackRecord.peak_realisation`)."""
     v = as_vintage(as_of)
     tr = track_record(v, tuple(exclude_plans))
     delay = round(tr.mean_slip_years)

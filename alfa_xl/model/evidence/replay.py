@@ -1,7 +1,7 @@
 """Backtests: replay the engine on Alfa Romeo's past with only what was known then.
 
 A replay at ``as_of`` (the first forecast year) runs :func:`~alfa_xl.model.evidence.recipe.calibrated_recipe`
-on :class:`~alfa_xl.model.evidence.vintage.Vintage` ``(as_of)``: the history, plans,
+on :class:`~alfa_xl.model.data.vintage.Vintage` ``(as_of)``: the history, plans,
 outcomes and late-life records dated before the origin, and the lineup a user would have
 built then (a shipped decision point's, :data:`DECISION_POINTS`, or the dated
 ``lineup_events.csv``). A shipped decision point's plan is also left out of the
@@ -34,12 +34,12 @@ import pandas as pd
 
 from alfa_xl import validation
 from alfa_xl.errors import HorizonError
+from alfa_xl.model.data.vintage import DecisionPoint, Vintage, current_year, decision_points
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import MAX_END, MIN_START
 from alfa_xl.model.engine.scenarios import Scenario
 from alfa_xl.model.evidence.baselines import target_path
 from alfa_xl.model.evidence.recipe import CALIBRATED, anchor_to_actual, as_of_scenario, calibrated_recipe
-from alfa_xl.model.evidence.vintage import DecisionPoint, Vintage, current_year, decision_points
 from alfa_xl.model.risk.settings import (
     BACKTEST_PATHS,
     DEFAULT_PERCENTILES,

@@ -8,7 +8,7 @@ Every year whose previous year has an actual in ``history.csv`` and with at leas
 actual among its horizons 1 to 5: 2010, 2011, 2014 to 2025 (2011 and 2012 have no sales
 figure in any source, only production, which is not mixed in; 2003 has no actual among
 its horizons). At each origin the replay (:func:`~alfa_xl.model.evidence.replay.replay`)
-reads :class:`~alfa_xl.model.evidence.vintage.Vintage` ``(as_of)`` only; the three shipped
+reads :class:`~alfa_xl.model.data.vintage.Vintage` ``(as_of)`` only; the three shipped
 decision points are the origins 2014, 2018 and 2023.
 
 Methods
@@ -38,10 +38,10 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl.model.data.sources import data_path, read_table
+from alfa_xl.model.data.vintage import Vintage, current_year
 from alfa_xl.model.evidence import scores as sc
 from alfa_xl.model.evidence.baselines import NAIVE, no_change, random_walk, target_path
 from alfa_xl.model.evidence.replay import MAX_HORIZON, Replay, replay
-from alfa_xl.model.evidence.vintage import Vintage, current_year
 from alfa_xl.model.risk.settings import DEFAULT_SEED
 
 __all__ = [

@@ -1,1 +1,2 @@
-"""The Monte Carlo: uncertainty settings, vectorised simulation, tornado and assumption ranking."""
+"""The Monte Carlo: uncertainty settings, vectorised simulation, tornado and assumption ranking,
+and the year-to-date nowcast the simulation conditions the current year on."""

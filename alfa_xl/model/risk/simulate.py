@@ -91,6 +91,7 @@ from alfa_xl.model.engine.projection import (
 )
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 from alfa_xl.model.risk.draws import BLOCK, Draws, draws_for_paths, model_key
+from alfa_xl.model.risk.nowcast import nowcast
 from alfa_xl.model.risk.settings import (
     DEFAULT_PATHS,
     DEFAULT_PERCENTILES,
@@ -430,7 +431,7 @@ def simulate(
     ytd, ytd_months : optional
         Year-to-date worldwide units of the year after ``base_year`` and the months they
         cover (both or neither; the horizon must start in that year). That year's totals
-        become the nowcast's (:func:`alfa_xl.model.evidence.nowcast.nowcast`) quantile of the same
+        become the nowcast's (:func:`alfa_xl.model.risk.nowcast.nowcast`) quantile of the same
         rank, and each path's later years are scaled by the same ratio (the level the
         yearly noise of the models on sale carries on).
 
@@ -492,8 +493,6 @@ def _nowcast(ytd: Any, ytd_months: Any, start: int, base_year: int):
             f"start the horizon in {base_year + 1}, the year the year-to-date units are from",
             "year-to-date units need the current year",
         )
-    from alfa_xl.model.evidence.nowcast import nowcast
-
     return nowcast(ytd, ytd_months, base_year + 1)
 
 

@@ -48,8 +48,8 @@ import pandas as pd
 
 from alfa_xl import validation
 from alfa_xl.errors import SimulationError
-from alfa_xl.model.evidence.calibration import CANCEL_LEAD, track_record
-from alfa_xl.model.evidence.vintage import Vintage, as_vintage
+from alfa_xl.model.data.past_plans import CANCEL_LEAD, track_record
+from alfa_xl.model.data.vintage import Vintage, as_vintage
 
 __all__ = ["Uncertainty", "calibrated_settings", "volume_sigma_from_history", "KINDS", "LIMITS", "FIRMNESS_LEVELS"]
 
@@ -131,7 +131,7 @@ def _settings(as_of: int | Vintage | None, exclude_plans: tuple[str, ...]) -> tu
 
 def calibrated_settings(as_of: int | Vintage | None = None, exclude_plans: tuple[str, ...] = ()) -> dict[str, float]:
     """The calibrated settings from data dated before ``as_of`` (a first forecast year or a
-    :class:`~alfa_xl.model.evidence.vintage.Vintage`; ``None``: all shipped data), leaving
+    :class:`~alfa_xl.model.data.vintage.Vintage`; ``None``: all shipped data), leaving
     out the plans keyed in ``exclude_plans`` (module docstring)."""
     key = as_of if as_of is None or isinstance(as_of, Vintage) else int(as_of)
     return dict(_settings(key, tuple(exclude_plans)))

@@ -4,7 +4,8 @@ Every data row the calibrated recipe reads carries a date, ``as_of`` (``YYYY-MM`
 last month an actual describes (a year's sales: ``YYYY-12``), the month an outcome was
 settled, or the month a plan or a fact was announced. A :class:`Vintage` keeps the rows
 dated **before its origin** and nothing else; the calibration
-(:mod:`alfa_xl.model.evidence.calibration`, :mod:`alfa_xl.model.risk.uncertainty`), the
+(:mod:`alfa_xl.model.data.past_plans`, :mod:`alfa_xl.model.evidence.calibration`,
+:mod:`alfa_xl.model.risk.uncertainty`), the
 lineup of the time and the company's target path all read through it.
 
 The origin of a first forecast year ``as_of`` is
