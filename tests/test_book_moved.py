@@ -12,7 +12,7 @@ import pytest
 from book_edits import SCENARIOS_PART, WORKBOOK_PART, edit, set_cell_xml, text
 
 from alfa_xl.book.build import build_workbook
-from alfa_xl.book.moved import BLANK, trusted_rectangle
+from alfa_xl.book.moved import BLANK, row_mark, trusted_rectangle
 from alfa_xl.book.owned import OwnedAreaError
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.xlsx import CellRange
@@ -113,50 +113,56 @@ def test_rows_inserted_inside_the_area_with_the_name_stretched_are_cleared_with_
     }
 
 
-# the rule itself, on marks made by hand
+# the rule itself, on grids made by hand: row "a" holds the text a in its first column, and so on
 W = CellRange("S", 5, 0, 9, 3)  # rows 6..10 written, four columns
+ABCDE = [row_mark([(0, x)]) for x in "abcde"]
+
+
+def at(rows: dict[int, str], col: int = 0) -> dict[tuple[int, int], str]:
+    """Cells ``{(row, col): text}`` from one text per row, all in column ``col``."""
+    return {(r, col): x for r, x in rows.items()}
 
 
 @pytest.mark.parametrize(
-    "current, expected",
+    "rows",
     [
-        ({5: "a", 6: "b", 7: "c", 8: "d", 9: "e"}, W),  # as written
-        ({5: "a", 7: "c", 8: "d"}, W),  # rows cleared by the user
-        ({}, W),  # everything cleared
+        {5: "a", 6: "b", 7: "c", 8: "d", 9: "e"},  # as written
+        {5: "a", 7: "c", 8: "d"},  # rows cleared by the user
+        {},  # everything cleared
     ],
 )
-def test_rows_as_written_or_cleared_are_the_refresh_s_own(current, expected):
-    assert trusted_rectangle("out_x", W, W, list("abcde"), current, OwnedAreaError) == expected
+def test_rows_as_written_or_cleared_are_the_refresh_s_own(rows):
+    assert trusted_rectangle("out_x", W, W, ABCDE, at(rows), OwnedAreaError) == W
 
 
 def test_a_name_stretched_over_inserted_empty_rows_is_trusted():
     old = CellRange("S", 5, 0, 11, 3)
-    current = {5: "a", 6: "b", 9: "c", 10: "d", 11: "e"}  # two empty rows inserted after b
-    assert trusted_rectangle("out_x", old, W, list("abcde"), current, OwnedAreaError) == old
+    cells = at({5: "a", 6: "b", 9: "c", 10: "d", 11: "e"})  # two empty rows inserted after b
+    assert trusted_rectangle("out_x", old, W, ABCDE, cells, OwnedAreaError) == old
 
 
 def test_recorded_empty_rows_need_not_be_found():
-    marks = ["a", BLANK, "c"]
+    marks = [row_mark([(0, "a")]), BLANK, row_mark([(0, "c")])]
     w = CellRange("S", 0, 0, 2, 1)
-    assert trusted_rectangle("out_x", w, w, marks, {0: "a", 2: "c"}, OwnedAreaError) == w
+    assert trusted_rectangle("out_x", w, w, marks, at({0: "a", 2: "c"}), OwnedAreaError) == w
 
 
 def test_tables_shifted_down_are_found_and_named():
-    current = {5: "x", 6: "y", 7: "a", 8: "b", 9: "c", 10: "d", 11: "e"}
+    cells = at({5: "x", 6: "y", 7: "a", 8: "b", 9: "c", 10: "d", 11: "e"})
     with pytest.raises(OwnedAreaError, match=r"now at S!\$A\$8:\$D\$12"):
-        trusted_rectangle("out_x", W, W, list("abcde"), current, OwnedAreaError)
+        trusted_rectangle("out_x", W, W, ABCDE, cells, OwnedAreaError)
 
 
 def test_tables_shifted_below_empty_rows_are_not_cleared_in_place():
-    current = {8: "a", 9: "b", 10: "c", 11: "d", 12: "e"}  # three empty rows inserted above, nothing else
+    cells = at({8: "a", 9: "b", 10: "c", 11: "d", 12: "e"})  # three empty rows inserted above, nothing else
     with pytest.raises(OwnedAreaError, match=r"now at S!\$A\$9:\$D\$13"):
-        trusted_rectangle("out_x", W, W, list("abcde"), current, OwnedAreaError)
+        trusted_rectangle("out_x", W, W, ABCDE, cells, OwnedAreaError)
 
 
 def test_foreign_rows_are_named():
-    current = {5: "a", 6: "zz", 7: "c", 8: "d", 9: "e"}
+    cells = at({5: "a", 6: "zz", 7: "c", 8: "d", 9: "e"})
     with pytest.raises(OwnedAreaError, match=r"1 row .*S!A7:D7"):
-        trusted_rectangle("out_x", W, W, list("abcde"), current, OwnedAreaError)
+        trusted_rectangle("out_x", W, W, ABCDE, cells, OwnedAreaError)
 
 
 UNO_PYTHON = "/usr/bin/python3"
@@ -208,6 +214,6 @@ def test_rows_inserted_inside_by_openpyxl_name_the_stretched_rectangle_and_the_a
 
 
 def test_tables_opened_up_by_inserted_rows_are_found():
-    current = {5: "a", 6: "b", 9: "c", 10: "d", 11: "e"}  # two empty rows inserted after b, the name unchanged
+    cells = at({5: "a", 6: "b", 9: "c", 10: "d", 11: "e"})  # two empty rows inserted after b, the name unchanged
     with pytest.raises(OwnedAreaError, match=r"now at S!\$A\$6:\$D\$12"):
-        trusted_rectangle("out_x", W, W, list("abcde"), current, OwnedAreaError)
+        trusted_rectangle("out_x", W, W, ABCDE, cells, OwnedAreaError)

@@ -1,0 +1,281 @@
+"""Where the rows an owned area last wrote are now: one search over a grid of values, run
+by the headless refresh (over the sheet's cells) and by the Excel macro (over the values
+it reads from the sheet's used range) alike.
+
+The record (:mod:`alfa_xl.book.moved`) is a mark per row written, a hash of the row's
+``(column offset, value)`` pairs. A *layout* says which sheet column holds each recorded
+column ``0..w-1`` (increasing). Under a layout, a sheet row's mark is the mark of its
+cells in those columns; a row with a non-empty cell between the layout's first and last
+column that is none of them gets :data:`STRAY`, which matches no recorded row (content
+typed into inserted columns is never taken for the tables).
+
+:func:`locate` tries, in this order, and returns the first rectangle found that is not
+the one recorded:
+
+1. the recorded columns (rows inserted or deleted above or inside the area);
+2. the recorded columns shifted as a whole, to every left column where a window of the
+   sheet's rows has the first recorded row's mark (columns inserted or deleted to the left,
+   rows moved as well or not);
+3. the recorded columns split once by a run of columns empty on the recorded rows, the
+   right part moved right by any length up to that run (columns inserted inside the area).
+
+Under each layout the rows are found as in the row rule: every recorded non-empty row,
+in order, with only empty rows between them.
+
+Cost, bounded: the grid searched is at most :data:`SEARCH_CELLS` cells (the sheet's used
+range, cut by :func:`search_region` to a band around the recorded rectangle when larger);
+step 2 hashes at most ``w`` windows per non-empty cell (one window per start column whose
+first cell is that cell, at most ``w`` of them); at most :data:`MAX_LAYOUTS` layouts are
+tried, each one pass over the grid's cells plus, per row holding the first recorded mark,
+a walk of at most twice the record's length.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from alfa_xl.book.text import cell_text
+from alfa_xl.book.xlsx import CellRange
+
+__all__ = ["BLANK", "STRAY", "SEARCH_CELLS", "MAX_LAYOUTS", "Grid", "canon", "mark_of", "locate", "search_region"]
+
+#: The mark of an empty row.
+BLANK = "-"
+#: The mark of a row with content between a layout's columns (never a recorded mark).
+STRAY = "!"
+#: Most cells searched (a million: about a second to read through Excel, and 100 MB at most here).
+SEARCH_CELLS = 1_000_000
+#: Widest band of columns searched when the used range is wider.
+SEARCH_COLUMNS = 512
+#: Most column layouts tried by one search or one check of a stretched name.
+MAX_LAYOUTS = 64
+_EPOCH = _dt.datetime(1899, 12, 30)
+
+Layout = tuple[int, ...]
+
+
+def canon(value: Any) -> str | None:
+    """A cell's value as the marks compare it: numbers to 12 significant digits, text as
+    :func:`~alfa_xl.book.text.cell_text` reads it; ``None`` for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "b1" if value else "b0"
+    if isinstance(value, _dt.datetime):
+        value = (value - _EPOCH).total_seconds() / 86400
+    if isinstance(value, (int, float)):
+        x = float(value)
+        # rounded to 15 significant digits first, as LibreOffice and Excel write numbers, so a
+        # value whose 13th digit is a 5 marks the same before and after another writer saved it
+        return f"n{float(f'{x:.15g}'):.12g}" if math.isfinite(x) else None
+    text = cell_text(str(value))
+    return "s" + text if text else None
+
+
+def mark_of(parts: Iterable[tuple[int, str]]) -> str:
+    """The mark of a row from ``(column offset, canonical value)`` pairs in offset order."""
+    joined = "\x1f".join(f"{j}:{c}" for j, c in parts)
+    if not joined:
+        return BLANK
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=3).hexdigest()
+
+
+class Grid:
+    """The non-empty cells of a sheet, by row and in column order, values made canonical once."""
+
+    def __init__(self, cells: Mapping[tuple[int, int], Any], region: CellRange | None = None) -> None:
+        rows: dict[int, list[tuple[int, str]]] = {}
+        for (r, c), value in cells.items():
+            if region is not None and not region.contains(r, c):
+                continue
+            k = canon(value)
+            if k is not None:
+                rows.setdefault(r, []).append((c, k))
+        self.rows = {r: sorted(x) for r, x in rows.items()}
+        self.cols = {r: [c for c, _ in x] for r, x in self.rows.items()}
+
+    def marks(self, layout: Layout) -> dict[int, str]:
+        """The mark of every row with a cell between the layout's first and last column."""
+        left, right = layout[0], layout[-1]
+        offset = {c: j for j, c in enumerate(layout)}
+        out: dict[int, str] = {}
+        for r, row in self.rows.items():
+            cols = self.cols[r]
+            lo, hi = bisect_left(cols, left), bisect_right(cols, right)
+            if lo == hi:
+                continue
+            parts = [(offset.get(c, -1), k) for c, k in row[lo:hi]]
+            out[r] = STRAY if any(j < 0 for j, _ in parts) else mark_of(parts)
+        return out
+
+    def used_columns(self, r0: int, r1: int) -> set[int]:
+        """The columns holding a value on rows ``r0..r1``."""
+        return {c for r, cols in self.cols.items() if r0 <= r <= r1 for c in cols}
+
+    def lefts(self, first: str, width: int) -> set[int]:
+        """Every left column where some row's window of ``width`` columns has the mark
+        ``first``: per cell, the windows whose first cell it is (at most ``width``)."""
+        found: set[int] = set()
+        for r, row in self.rows.items():
+            cols, prev = self.cols[r], -1
+            for i, c in enumerate(cols):
+                for left in range(max(prev + 1, c - width + 1, 0), c + 1):
+                    hi = bisect_right(cols, left + width - 1, lo=i)
+                    if mark_of((cc - left, k) for cc, k in row[i:hi]) == first:
+                        found.add(left)
+                prev = c
+        return found
+
+
+def _band(lo: int, hi: int, keep_lo: int, keep_hi: int, size: int) -> tuple[int, int]:
+    """At most ``size`` (or the kept span) of ``lo..hi`` around ``keep_lo..keep_hi``."""
+    if hi - lo + 1 <= size:
+        return lo, hi
+    spare = max(0, size - (keep_hi - keep_lo + 1))
+    a = max(lo, keep_lo - spare // 2)
+    b = min(hi, max(keep_hi, a + size - 1))
+    return max(lo, min(a, b - size + 1)), b
+
+
+def search_region(old: CellRange, written: CellRange, used: CellRange | None) -> CellRange:
+    """The rectangle searched for moved tables: the used range (with the owned name's and
+    the recorded rectangles), cut to :data:`SEARCH_COLUMNS` columns and then to
+    :data:`SEARCH_CELLS` cells in a band centred on those two rectangles."""
+    r0, r1 = min(old.r0, written.r0), max(old.r1, written.r1)
+    keep = CellRange(written.sheet, r0, min(old.c0, written.c0), r1, max(old.c1, written.c1))
+    box = (
+        keep
+        if used is None
+        else CellRange(
+            written.sheet, min(keep.r0, used.r0), min(keep.c0, used.c0), max(keep.r1, used.r1), max(keep.c1, used.c1)
+        )
+    )
+    c0, c1 = _band(box.c0, box.c1, keep.c0, keep.c1, SEARCH_COLUMNS)
+    r0, r1 = _band(box.r0, box.r1, keep.r0, keep.r1, max(1, SEARCH_CELLS // (c1 - c0 + 1)))
+    return CellRange(written.sheet, r0, c0, r1, c1)
+
+
+def used_box(cells: Iterable[tuple[int, int]], sheet: str) -> CellRange | None:
+    """The smallest rectangle holding ``cells`` (``None`` when there are none)."""
+    rs, cs = [], []
+    for r, c in cells:
+        rs.append(r)
+        cs.append(c)
+    return CellRange(sheet, min(rs), min(cs), max(rs), max(cs)) if rs else None
+
+
+def drop_layouts(rect: CellRange, width: int, grid: Grid) -> Iterator[Layout]:
+    """The layouts of ``width`` columns inside ``rect`` that leave out only columns empty on
+    ``rect``'s rows: a name stretched over inserted empty columns, or enlarged over empty ones."""
+    extra = rect.c1 - rect.c0 + 1 - width
+    if extra < 0:
+        return
+    used = grid.used_columns(rect.r0, rect.r1)
+    runs: list[list[int]] = []
+    for c in range(rect.c0, rect.c1 + 1):
+        if c in used:
+            continue
+        if runs and runs[-1][-1] == c - 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    if sum(len(run) for run in runs) < extra:
+        return
+    for count, drops in enumerate(_spread(extra, [len(run) for run in runs]), 1):
+        dropped = {c for run, d in zip(runs, drops, strict=True) for c in run[:d]}
+        yield tuple(c for c in range(rect.c0, rect.c1 + 1) if c not in dropped)
+        if count >= MAX_LAYOUTS:
+            return
+
+
+def _spread(total: int, sizes: list[int]) -> Iterator[list[int]]:
+    """Every way to take ``total`` from bins of ``sizes`` (how many inserted columns each
+    empty run holds; which columns of a run does not change any mark)."""
+    if not sizes:
+        if total == 0:
+            yield []
+        return
+    rest = sum(sizes[1:])
+    for d in range(max(0, total - rest), min(total, sizes[0]) + 1):
+        for tail in _spread(total - d, sizes[1:]):
+            yield [d, *tail]
+
+
+def _layouts(marks: Sequence[str], written: CellRange, old: CellRange, grid: Grid) -> Iterator[Layout]:
+    """The column layouts :func:`locate` tries, in its order (see the module docstring)."""
+    width = written.c1 - written.c0 + 1
+    yield tuple(range(written.c0, written.c1 + 1))
+    first = next(m for m in marks if m != BLANK)
+    for left in sorted(grid.lefts(first, width) - {written.c0}, key=lambda x: (abs(x - written.c0), x)):
+        yield tuple(range(left, left + width))
+    used = grid.used_columns(min(old.r0, written.r0), max(old.r1, written.r1))
+    last = max(used, default=written.c1)
+    for s in range(1, width):
+        at = written.c0 + s
+        run = 0
+        while at + run <= last and at + run not in used:
+            run += 1
+        for k in range(1, run + 1):
+            yield tuple(range(written.c0, at)) + tuple(range(at + k, written.c1 + 1 + k))
+
+
+def walk(marks: Sequence[str], rows: Iterable[int], current: Mapping[int, str]) -> tuple[list[int], set[int]]:
+    """Walk ``rows`` against the recorded ``marks`` in order: the rows that are no recorded
+    row (foreign) and the indices of the recorded rows found."""
+    where: dict[str, list[int]] = {}
+    for p, m in enumerate(marks):
+        where.setdefault(m, []).append(p)
+    i, foreign, found = 0, [], set()
+    for r in rows:
+        m = current.get(r, BLANK)
+        if m == BLANK:
+            continue
+        j = next((p for p in where.get(m, ()) if p >= i), None)
+        if j is None:
+            foreign.append(r)
+            continue
+        found.add(j)
+        i = j + 1
+    return foreign, found
+
+
+def _rows_at(marks: Sequence[str], current: Mapping[int, str]) -> Iterator[tuple[int, int]]:
+    """Every ``(top, bottom)`` where each recorded row is found again, in order, with only
+    empty rows between them (at most as many inserted rows as recorded ones)."""
+    needed = [(p, m) for p, m in enumerate(marks) if m != BLANK]
+    first, last = needed[0][0], needed[-1][0]
+    for r in sorted(x for x, m in current.items() if m == needed[0][1]):
+        at, row = 1, r + 1
+        while at < len(needed) and row <= r + 2 * len(marks):
+            m = current.get(row, BLANK)
+            if m == needed[at][1]:
+                at += 1
+            elif m != BLANK:
+                break
+            row += 1
+        if at == len(needed) and r - first >= 0:
+            yield r - first, row - 1 + (len(marks) - 1 - last)
+
+
+def locate(
+    marks: Sequence[str], written: CellRange, old: CellRange, grid: Grid, current: Mapping[int, str] | None = None
+) -> CellRange | None:
+    """The rectangle the recorded rows moved to (see the module docstring), ``None`` when
+    they are found nowhere else than ``written``. ``current`` is the grid's marks under the
+    recorded columns when already computed."""
+    if all(m == BLANK for m in marks):
+        return None
+    for n, layout in enumerate(_layouts(marks, written, old, grid)):
+        if n > MAX_LAYOUTS:
+            break
+        here = current if n == 0 and current is not None else grid.marks(layout)
+        for top, bottom in _rows_at(marks, here):
+            found = CellRange(written.sheet, top, layout[0], bottom, layout[-1])
+            if found != written:
+                return found
+    return None
