@@ -59,7 +59,7 @@ def _moved(book, down: int, right: int) -> None:
         # one scenario: 19 rows (3 of comparison, 2 tables of 8) by 11 columns from B5, so B5:L23 written
         (200, 0, "Scenarios!$B$205:$L$223"),  # 200 rows below: ten times the area's height
         (0, 2, "Scenarios!$D$5:$N$23"),  # two columns inserted left of the area
-        (40, 3, "Scenarios!$E$45:$O$63"),  # both
+        (10, 3, "Scenarios!$E$15:$O$33"),  # both (fewer rows down than the area is high)
     ],
 )
 def test_tables_moved_anywhere_in_the_used_range_are_found_by_the_macro_and_the_advice_leads_to_a_clean_refresh(

@@ -13,9 +13,10 @@ typed into inserted columns is never taken for the tables).
 the one recorded:
 
 1. the recorded columns (rows inserted or deleted above or inside the area);
-2. the recorded columns shifted as a whole, to every left column where a window of the
-   sheet's rows has the first recorded row's mark (columns inserted or deleted to the left,
-   rows moved as well or not);
+2. the recorded columns shifted as a whole, to every left column where a window on the
+   recorded rows (or the owned name's) has the first recorded row's mark: columns inserted
+   or deleted to the left (they do not move rows), rows moved as well by less than the
+   area's height;
 3. the recorded columns split once by a run of columns empty on the recorded rows, the
    right part moved right by any length up to that run (columns inserted inside the area).
 
@@ -24,10 +25,10 @@ in order, with only empty rows between them.
 
 Cost, bounded: the grid searched is at most :data:`SEARCH_CELLS` cells (the sheet's used
 range, cut by :func:`search_region` to a band around the recorded rectangle when larger);
-step 2 hashes at most ``w`` windows per non-empty cell (one window per start column whose
-first cell is that cell, at most ``w`` of them); at most :data:`MAX_LAYOUTS` layouts are
-tried, each one pass over the grid's cells plus, per row holding the first recorded mark,
-a walk of at most twice the record's length.
+a value is made canonical only when a mark needs it; step 2 hashes at most ``w`` windows
+per non-empty cell of the recorded rows (one per start column whose first cell it is); at
+most :data:`MAX_LAYOUTS` layouts are tried, each one pass over the grid's rows plus, per
+row holding the first recorded mark, a walk of at most twice the record's length.
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ import hashlib
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from alfa_xl.book.text import cell_text
-from alfa_xl.book.xlsx import CellRange
+from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
 
 __all__ = ["BLANK", "STRAY", "SEARCH_CELLS", "MAX_LAYOUTS", "Grid", "canon", "mark_of", "locate", "search_region"]
 
@@ -85,44 +87,65 @@ def mark_of(parts: Iterable[tuple[int, str]]) -> str:
     return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=3).hexdigest()
 
 
+_UNSET: Any = object()
+_first = itemgetter(0)
+
+
 class Grid:
-    """The non-empty cells of a sheet, by row and in column order, values made canonical once."""
+    """The cells of a sheet inside ``region``, by row and in column order; each value made
+    canonical (:func:`canon`) the first time a mark needs it."""
 
     def __init__(self, cells: Mapping[tuple[int, int], Any], region: CellRange | None = None) -> None:
-        rows: dict[int, list[tuple[int, str]]] = {}
+        r0, c0, r1, c1 = (0, 0, MAX_ROW, MAX_COL) if region is None else (region.r0, region.c0, region.r1, region.c1)
+        rows: dict[int, list[tuple[int, Any]]] = {}
         for (r, c), value in cells.items():
-            if region is not None and not region.contains(r, c):
-                continue
-            k = canon(value)
-            if k is not None:
-                rows.setdefault(r, []).append((c, k))
-        self.rows = {r: sorted(x) for r, x in rows.items()}
-        self.cols = {r: [c for c, _ in x] for r, x in self.rows.items()}
+            if r0 <= r <= r1 and c0 <= c <= c1 and value is not None:
+                if r in rows:
+                    rows[r].append((c, value))
+                else:
+                    rows[r] = [(c, value)]
+        self.cols: dict[int, list[int]] = {}
+        self._values: dict[int, list[Any]] = {}
+        self._keys: dict[int, list[Any]] = {}
+        for r, row in rows.items():
+            row.sort(key=_first)  # one cell per column: the values are never compared
+            self.cols[r], self._values[r] = [c for c, _ in row], [v for _, v in row]
+            self._keys[r] = [_UNSET] * len(row)
+
+    def _key(self, r: int, i: int) -> str | None:
+        keys = self._keys[r]
+        if keys[i] is _UNSET:
+            keys[i] = canon(self._values[r][i])
+        return keys[i]
+
+    def _filled(self, r: int, lo: int = 0, hi: int | None = None) -> list[tuple[int, str]]:
+        """Row ``r``'s non-empty cells ``(column, canonical value)`` from index ``lo`` to ``hi``."""
+        cols = self.cols[r]
+        return [(cols[i], k) for i in range(lo, len(cols) if hi is None else hi) if (k := self._key(r, i)) is not None]
 
     def marks(self, layout: Layout) -> dict[int, str]:
-        """The mark of every row with a cell between the layout's first and last column."""
+        """The mark of every row with a value between the layout's first and last column."""
         left, right = layout[0], layout[-1]
         offset = {c: j for j, c in enumerate(layout)}
         out: dict[int, str] = {}
-        for r, row in self.rows.items():
-            cols = self.cols[r]
+        for r, cols in self.cols.items():
             lo, hi = bisect_left(cols, left), bisect_right(cols, right)
-            if lo == hi:
-                continue
-            parts = [(offset.get(c, -1), k) for c, k in row[lo:hi]]
-            out[r] = STRAY if any(j < 0 for j, _ in parts) else mark_of(parts)
+            parts = [(offset.get(c, -1), k) for c, k in self._filled(r, lo, hi)]
+            if parts:
+                out[r] = STRAY if any(j < 0 for j, _ in parts) else mark_of(parts)
         return out
 
     def used_columns(self, r0: int, r1: int) -> set[int]:
         """The columns holding a value on rows ``r0..r1``."""
-        return {c for r, cols in self.cols.items() if r0 <= r <= r1 for c in cols}
+        return {c for r in self.cols if r0 <= r <= r1 for c, _ in self._filled(r)}
 
-    def lefts(self, first: str, width: int) -> set[int]:
-        """Every left column where some row's window of ``width`` columns has the mark
-        ``first``: per cell, the windows whose first cell it is (at most ``width``)."""
+    def lefts(self, first: str, width: int, r0: int, r1: int) -> set[int]:
+        """Every left column where a window of ``width`` columns on rows ``r0..r1`` has the
+        mark ``first``: per cell, the windows whose first cell it is (at most ``width``)."""
         found: set[int] = set()
-        for r, row in self.rows.items():
-            cols, prev = self.cols[r], -1
+        for r in [x for x in self.cols if r0 <= x <= r1]:
+            row = self._filled(r)
+            cols, prev = [c for c, _ in row], -1
             for i, c in enumerate(cols):
                 for left in range(max(prev + 1, c - width + 1, 0), c + 1):
                     hi = bisect_right(cols, left + width - 1, lo=i)
@@ -211,9 +234,10 @@ def _layouts(marks: Sequence[str], written: CellRange, old: CellRange, grid: Gri
     width = written.c1 - written.c0 + 1
     yield tuple(range(written.c0, written.c1 + 1))
     first = next(m for m in marks if m != BLANK)
-    for left in sorted(grid.lefts(first, width) - {written.c0}, key=lambda x: (abs(x - written.c0), x)):
+    r0, r1 = min(old.r0, written.r0), max(old.r1, written.r1)
+    for left in sorted(grid.lefts(first, width, r0, r1) - {written.c0}, key=lambda x: (abs(x - written.c0), x)):
         yield tuple(range(left, left + width))
-    used = grid.used_columns(min(old.r0, written.r0), max(old.r1, written.r1))
+    used = grid.used_columns(r0, r1)
     last = max(used, default=written.c1)
     for s in range(1, width):
         at = written.c0 + s

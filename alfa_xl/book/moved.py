@@ -91,19 +91,21 @@ def trusted_rectangle(
     at least those of :func:`~alfa_xl.book.locate.search_region`. Raises ``error`` naming
     what moved and the fix.
     """
-    grid = Grid(cells, search_region(old, written, used_box(cells, written.sheet)))
     width = written.c1 - written.c0 + 1
     needed = {p for p, m in enumerate(marks) if m != BLANK}
     if old != written:  # the name moved or stretched: does it hold the tables?
-        for layout in drop_layouts(old, width, grid):
-            foreign, found = walk(marks, range(old.r0, old.r1 + 1), grid.marks(layout))
+        inside = Grid(cells, old)
+        for layout in drop_layouts(old, width, inside):
+            foreign, found = walk(marks, range(old.r0, old.r1 + 1), inside.marks(layout))
             if not foreign and found >= needed:
                 return CellRange(old.sheet, old.r0, layout[0], old.r1, layout[-1])
-    current = grid.marks(tuple(range(written.c0, written.c1 + 1)))
-    foreign, found = walk(marks, range(written.r0, written.r1 + 1), current)
+    recorded = tuple(range(written.c0, written.c1 + 1))
+    foreign, found = walk(marks, range(written.r0, written.r1 + 1), Grid(cells, written).marks(recorded))
     lost = needed - found
     if not foreign and not lost:
         return written
+    grid = Grid(cells, search_region(old, written, used_box(cells, written.sheet)))
+    current = grid.marks(recorded)
     moved = locate(marks, written, old, grid, current)
     if moved is not None:
         raise error(
