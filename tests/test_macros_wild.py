@@ -89,3 +89,17 @@ def test_without_a_used_range_the_macro_looks_around_the_recorded_rows(monkeypat
     assert macros.refresh_scenarios(book).startswith("Refreshed")
     _moved(book, 10, 0)  # 10 rows down: within the 19 rows searched below B5:L23
     assert "now at Scenarios!$B$15:$L$33" in macros.refresh_scenarios(book)
+
+
+def test_columns_inserted_inside_with_the_name_stretched_as_excel_does_are_cleared_with_the_tables():
+    """Excel stretches a name over columns inserted inside it (its top-left cell, and so the
+    recorded one, stays): the macro trusts the stretched name and leaves no stale column."""
+    book = make_book(scenarios=["base"])
+    assert macros.refresh_scenarios(book).startswith("Refreshed")
+    sheet = book.sheets["Scenarios"]
+    written = {k: v for k, v in sheet.cells.items() if k[0] >= 5}  # B5:L23 (1-based rows and columns)
+    # two columns inserted before E (column 5): E:L move to G:N, and the name stretches to B5:N23
+    sheet.cells = {((r, c + 2) if c >= 5 else (r, c)): v for (r, c), v in sheet.cells.items()}
+    book.names["out_scenarios"].refers_to = "='Scenarios'!$B$5:$N$23"
+    assert macros.refresh_scenarios(book).startswith("Refreshed")
+    assert {k: v for k, v in sheet.cells.items() if k[0] >= 5} == written  # the same tables, nothing left in M:N
