@@ -103,3 +103,21 @@ def test_columns_inserted_inside_with_the_name_stretched_as_excel_does_are_clear
     book.names["out_scenarios"].refers_to = "='Scenarios'!$B$5:$N$23"
     assert macros.refresh_scenarios(book).startswith("Refreshed")
     assert {k: v for k, v in sheet.cells.items() if k[0] >= 5} == written  # the same tables, nothing left in M:N
+
+
+class _Touched(BaseException):
+    """Raised by a used range that must not be read (passes the macro's platform fallbacks)."""
+
+
+def test_tables_in_place_are_checked_without_reading_the_used_range(monkeypatch):
+    book = make_book(scenarios=["base"])
+    assert macros.refresh_scenarios(book).startswith("Refreshed")
+
+    def touched(self):
+        raise _Touched
+
+    monkeypatch.setattr(Sheet, "used_range", property(touched))
+    assert macros.refresh_scenarios(book).startswith("Refreshed")  # the recorded rectangle alone is read
+    _moved(book, 200, 0)
+    with pytest.raises(_Touched):  # and the used range once the tables are not in it
+        macros.refresh_scenarios(book)

@@ -34,7 +34,16 @@ from alfa_xl.book.locate import BLANK, Grid, canon, drop_layouts, locate, mark_o
 from alfa_xl.book.xlsx import CellRange, quote_sheet
 from alfa_xl.errors import AlfaInputError
 
-__all__ = ["rows_name", "row_mark", "grid_marks", "rows_record", "parse_rows_record", "trusted_rectangle", "BLANK"]
+__all__ = [
+    "rows_name",
+    "row_mark",
+    "grid_marks",
+    "rows_record",
+    "parse_rows_record",
+    "held_rectangle",
+    "trusted_rectangle",
+    "BLANK",
+]
 
 #: Longest record kept (a defined name's formula is at most 8,192 characters in Excel):
 #: an area of more rows is checked by its size only.
@@ -76,6 +85,26 @@ def parse_rows_record(text: str) -> list[str] | None:
     return marks if all(m == BLANK or re.fullmatch(r"[0-9a-f]{6}", m) for m in marks) else None
 
 
+def held_rectangle(
+    old: CellRange, written: CellRange, marks: list[str], cells: Mapping[tuple[int, int], Any]
+) -> CellRange | None:
+    """The common cases of :func:`trusted_rectangle`, from the cells of ``old`` and
+    ``written`` alone: the owned name's rectangle when it holds every recorded row (with
+    empty rows and columns inserted between them), else the recorded one when it holds
+    them all, in order; ``None`` otherwise (the sheet must then be searched)."""
+    width = written.c1 - written.c0 + 1
+    needed = {p for p, m in enumerate(marks) if m != BLANK}
+    if old != written:  # the name moved or stretched: does it hold the tables?
+        inside = Grid(cells, old)
+        for layout in drop_layouts(old, width, inside):
+            foreign, found = walk(marks, range(old.r0, old.r1 + 1), inside.marks(layout))
+            if not foreign and found >= needed:
+                return CellRange(old.sheet, old.r0, layout[0], old.r1, layout[-1])
+    recorded = tuple(range(written.c0, written.c1 + 1))
+    foreign, found = walk(marks, range(written.r0, written.r1 + 1), Grid(cells, written).marks(recorded))
+    return written if not foreign and found >= needed else None
+
+
 def trusted_rectangle(
     name: str,
     old: CellRange,
@@ -91,21 +120,14 @@ def trusted_rectangle(
     at least those of :func:`~alfa_xl.book.locate.search_region`. Raises ``error`` naming
     what moved and the fix.
     """
-    width = written.c1 - written.c0 + 1
-    needed = {p for p, m in enumerate(marks) if m != BLANK}
-    if old != written:  # the name moved or stretched: does it hold the tables?
-        inside = Grid(cells, old)
-        for layout in drop_layouts(old, width, inside):
-            foreign, found = walk(marks, range(old.r0, old.r1 + 1), inside.marks(layout))
-            if not foreign and found >= needed:
-                return CellRange(old.sheet, old.r0, layout[0], old.r1, layout[-1])
+    held = held_rectangle(old, written, marks, cells)
+    if held is not None:
+        return held
     recorded = tuple(range(written.c0, written.c1 + 1))
-    foreign, found = walk(marks, range(written.r0, written.r1 + 1), Grid(cells, written).marks(recorded))
-    lost = needed - found
-    if not foreign and not lost:
-        return written
     grid = Grid(cells, search_region(old, written, used_box(cells, written.sheet)))
     current = grid.marks(recorded)
+    foreign, found = walk(marks, range(written.r0, written.r1 + 1), current)
+    lost = {p for p, m in enumerate(marks) if m != BLANK} - found
     moved = locate(marks, written, old, grid, current)
     if moved is not None:
         raise error(
