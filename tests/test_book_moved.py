@@ -16,7 +16,7 @@ from alfa_xl.book.locate import search_region
 from alfa_xl.book.moved import BLANK, row_mark, trusted_rectangle
 from alfa_xl.book.owned import OwnedAreaError
 from alfa_xl.book.refresh import refresh_workbook
-from alfa_xl.book.xlsx import CellRange
+from alfa_xl.book.xlsx import MAX_COL, CellRange
 
 openpyxl = pytest.importorskip("openpyxl")
 from openpyxl.utils import column_index_from_string, get_column_letter  # noqa: E402
@@ -339,3 +339,14 @@ def test_columns_inserted_in_libreoffice_leave_no_stale_column(book, tmp_path, i
     refresh_workbook(book)
     after = values(book)
     assert area(after) == {letters(k, 2 if index == 0 else 0): x for k, x in area(before).items()}
+
+
+def test_tables_that_would_reach_past_the_last_column_are_not_named():
+    near = CellRange("S", 5, MAX_COL - 10, 9, MAX_COL - 7)  # four columns written eleven from the grid's end
+    # rows a..e (one cell each, at offset 0) moved to XFD: the four columns would end three past
+    # the grid, so no name can point there (and the recorded rectangle is empty: trusted)
+    cells = at({5: "a", 6: "b", 7: "c", 8: "d", 9: "e"}, col=MAX_COL)
+    assert trusted_rectangle("out_x", near, near, ABCDE, cells, OwnedAreaError) == near
+    inside = at({5: "a", 6: "b", 7: "c", 8: "d", 9: "e"}, col=MAX_COL - 3)  # moved to XFA: the window XFA:XFD
+    with pytest.raises(OwnedAreaError, match=r"now at S!\$XFA\$6:\$XFD\$10"):
+        trusted_rectangle("out_x", near, near, ABCDE, inside, OwnedAreaError)

@@ -300,6 +300,6 @@ def locate(
         here = current if n == 0 and current is not None else grid.marks(layout)
         for top, bottom in _rows_at(marks, here):
             found = CellRange(written.sheet, top, layout[0], bottom, layout[-1])
-            if found != written:
+            if found != written and bottom <= MAX_ROW and layout[-1] <= MAX_COL:  # a name must stay on the grid
                 return found
     return None
