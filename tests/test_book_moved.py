@@ -350,3 +350,19 @@ def test_tables_that_would_reach_past_the_last_column_are_not_named():
     inside = at({5: "a", 6: "b", 7: "c", 8: "d", 9: "e"}, col=MAX_COL - 3)  # moved to XFA: the window XFA:XFD
     with pytest.raises(OwnedAreaError, match=r"now at S!\$XFA\$6:\$XFD\$10"):
         trusted_rectangle("out_x", near, near, ABCDE, inside, OwnedAreaError)
+
+
+def test_a_name_stretched_over_columns_inserted_at_two_places_is_trusted():
+    cells = wide(5, [0, 2, 3, 5])  # one column inserted before B and one before D (as Excel stretches the name)
+    stretched = CellRange("S", 5, 0, 9, 5)
+    assert trusted_rectangle("out_x", stretched, W, WIDE, cells, OwnedAreaError) == stretched
+
+
+def test_a_recorded_empty_column_and_an_inserted_one_are_told_apart_by_the_marks():
+    # recorded rows hold values in columns 0, 1, 3 only (column 2 empty in every row); one column
+    # inserted before B: the stretched name A:E has two empty columns, B (inserted) and D (the
+    # recorded C); leaving out D first would read C as recorded column 2, so B must be the one
+    marks = [row_mark([(0, f"{x}0"), (1, f"{x}1"), (3, f"{x}3")]) for x in "abcde"]
+    cells = {(5 + i, c): f"{x}{j}" for i, x in enumerate("abcde") for j, c in ((0, 0), (1, 2), (3, 4))}
+    stretched = CellRange("S", 5, 0, 9, 4)
+    assert trusted_rectangle("out_x", stretched, W, marks, cells, OwnedAreaError) == stretched
