@@ -38,6 +38,7 @@ import hashlib
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -185,11 +186,11 @@ def search_region(old: CellRange, written: CellRange, used: CellRange | None) ->
 
 def used_box(cells: Iterable[tuple[int, int]], sheet: str) -> CellRange | None:
     """The smallest rectangle holding ``cells`` (``None`` when there are none)."""
-    rs, cs = [], []
-    for r, c in cells:
-        rs.append(r)
-        cs.append(c)
-    return CellRange(sheet, min(rs), min(cs), max(rs), max(cs)) if rs else None
+    at = list(cells)
+    if not at:
+        return None
+    rs, cs = [r for r, _ in at], [c for _, c in at]
+    return CellRange(sheet, min(rs), min(cs), max(rs), max(cs))
 
 
 def drop_layouts(rect: CellRange, width: int, grid: Grid) -> Iterator[Layout]:
@@ -287,19 +288,32 @@ def _rows_at(marks: Sequence[str], current: Mapping[int, str]) -> Iterator[tuple
 
 
 def locate(
-    marks: Sequence[str], written: CellRange, old: CellRange, grid: Grid, current: Mapping[int, str] | None = None
-) -> CellRange | None:
-    """The rectangle the recorded rows moved to (see the module docstring), ``None`` when
-    they are found nowhere else than ``written``. ``current`` is the grid's marks under the
-    recorded columns when already computed."""
-    if all(m == BLANK for m in marks):
-        return None
-    for n, layout in enumerate(_layouts(marks, written, old, grid)):
-        if n > MAX_LAYOUTS:
-            break
-        here = current if n == 0 and current is not None else grid.marks(layout)
+    marks: Sequence[str], written: CellRange, old: CellRange, cells: Mapping[tuple[int, int], Any], region: CellRange
+) -> tuple[CellRange | None, dict[int, str]]:
+    """The rectangle the recorded rows moved to inside ``region`` (see the module
+    docstring), ``None`` when they are found nowhere else than ``written``; and the mark of
+    every row of ``region`` under the recorded columns. The layouts are chosen from the
+    recorded rows first, so the grid of the whole region holds only the columns they span."""
+    recorded = tuple(range(written.c0, written.c1 + 1))
+    layouts = [recorded]
+    if any(m != BLANK for m in marks):
+        rows = CellRange(region.sheet, min(old.r0, written.r0), region.c0, max(old.r1, written.r1), region.c1)
+        layouts = list(islice(_layouts(marks, written, old, Grid(cells, rows)), MAX_LAYOUTS + 1))
+    span = CellRange(
+        region.sheet,
+        region.r0,
+        max(region.c0, min(x[0] for x in layouts)),
+        region.r1,
+        min(region.c1, max(x[-1] for x in layouts)),
+    )
+    grid = Grid(cells, span)
+    current = grid.marks(recorded)
+    if len(layouts) == 1 and all(m == BLANK for m in marks):
+        return None, current
+    for n, layout in enumerate(layouts):
+        here = current if n == 0 else grid.marks(layout)
         for top, bottom in _rows_at(marks, here):
             found = CellRange(written.sheet, top, layout[0], bottom, layout[-1])
             if found != written and bottom <= MAX_ROW and layout[-1] <= MAX_COL:  # a name must stay on the grid
-                return found
-    return None
+                return found, current
+    return None, current

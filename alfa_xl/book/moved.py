@@ -123,12 +123,9 @@ def trusted_rectangle(
     held = held_rectangle(old, written, marks, cells)
     if held is not None:
         return held
-    recorded = tuple(range(written.c0, written.c1 + 1))
-    grid = Grid(cells, search_region(old, written, used_box(cells, written.sheet)))
-    current = grid.marks(recorded)
+    moved, current = locate(marks, written, old, cells, search_region(old, written, used_box(cells, written.sheet)))
     foreign, found = walk(marks, range(written.r0, written.r1 + 1), current)
     lost = {p for p, m in enumerate(marks) if m != BLANK} - found
-    moved = locate(marks, written, old, grid, current)
     if moved is not None:
         raise error(
             f"defined name {name}",
