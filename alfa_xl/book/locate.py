@@ -25,10 +25,11 @@ in order, with only empty rows between them.
 
 Cost, bounded: the grid searched is at most :data:`SEARCH_CELLS` cells (the sheet's used
 range, cut by :func:`search_region` to a band around the recorded rectangle when larger);
-a value is made canonical only when a mark needs it; step 2 hashes at most ``w`` windows
-per non-empty cell of the recorded rows (one per start column whose first cell it is); at
-most :data:`MAX_LAYOUTS` layouts are tried, each one pass over the grid's rows plus, per
-row holding the first recorded mark, a walk of at most twice the record's length.
+the layouts are chosen from the recorded rows alone (step 2 hashes at most ``w`` windows
+per non-empty cell of those rows, one per start column whose first cell it is); at most
+:data:`MAX_LAYOUTS` are tried, each one pass over the grid's rows, in the columns the
+layouts span only, plus, per row holding the first recorded mark, a walk of at most twice
+the record's length; a value is made canonical only when a mark needs it.
 """
 
 from __future__ import annotations
