@@ -1,7 +1,9 @@
-"""Open a workbook in LibreOffice (headless, through UNO), insert rows on a sheet, save it in the same format.
+"""Open a workbook in LibreOffice (headless, through UNO), insert rows (or columns) on a sheet, save it in the
+same format.
 
 Run by the system Python that has LibreOffice's UNO bridge (Debian: python3-uno):
-``python3 lo_insert_rows.py BOOK SHEET ROW_INDEX COUNT PROFILE_DIR``.
+``python3 lo_insert_rows.py BOOK SHEET INDEX COUNT PROFILE_DIR [columns]`` (0-based index of the first
+row or column inserted).
 """
 
 import os
@@ -21,6 +23,7 @@ def prop(name, value):
 
 
 path, sheet_name, at, count, profile = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+columns = sys.argv[6:] == ["columns"]
 pipe = f"alfa{os.getpid()}"
 proc = subprocess.Popen(
     [
@@ -46,7 +49,8 @@ try:
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     url = uno.systemPathToFileUrl(os.path.abspath(path))
     doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
-    doc.Sheets.getByName(sheet_name).Rows.insertByIndex(at, count)
+    sheet = doc.Sheets.getByName(sheet_name)
+    (sheet.Columns if columns else sheet.Rows).insertByIndex(at, count)
     doc.storeToURL(url, (prop("FilterName", "Calc MS Excel 2007 VBA XML"),))
     doc.close(True)
 finally:

@@ -4,7 +4,7 @@ The double has what the macros touch in xlwings: ``book.sheets[...]``,
 ``book.names[...]`` with ``.refers_to`` / ``.refers_to_range``, ``book.names.add``,
 ``sheet.tables``, ``range.value``, ``range.options(ndim=2, err_to_str=True).value``,
 ``range.formula``, ``range.resize``, ``range.clear_contents()``, ``range.address``,
-``range.row``/``.column``/``.shape``, ``app.calculation``, ``app.screen_updating`` and
+``range.row``/``.column``/``.shape``, ``sheet.used_range``, ``app.calculation``, ``app.screen_updating`` and
 ``app.alert``. Cells hold what Excel holds: numbers, text, booleans, ``datetime`` for
 dates, :class:`XlErr` for error values (``None`` through ``.value``, their text with
 ``err_to_str``, as xlwings does), and formulas. Text written through ``.value`` is read
@@ -203,6 +203,15 @@ class Sheet:
 
     def __getitem__(self, address):
         return self.range(address)
+
+    @property
+    def used_range(self):
+        """As Excel's ``UsedRange``: from the first used row and column to the last (A1 when empty)."""
+        used = set(self.cells) | set(self.formulas)
+        if not used:
+            return Range(self, 1, 1)
+        r0, c0 = min(r for r, _ in used), min(c for _, c in used)
+        return Range(self, r0, c0, max(r for r, _ in used) - r0 + 1, max(c for _, c in used) - c0 + 1)
 
 
 class Name:

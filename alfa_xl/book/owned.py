@@ -18,8 +18,8 @@ refresh``) apply before the first write.
 * A protected sheet (Review > Protect Sheet) is not written into: refused, with how to
   unprotect it for the refresh.
 * Inside that rectangle, the rows must still be the ones the refresh wrote (a mark per row,
-  :mod:`alfa_xl.book.moved`): rows inserted by a tool that moves cells but not names, or
-  cells typed over, stop the refresh with what moved and where to point the name.
+  :mod:`alfa_xl.book.moved`): rows or columns inserted by a tool that moves cells but not
+  names, or cells typed over, stop the refresh with what moved and where to point the name.
 
 Each rule raises :class:`OwnedAreaError` with one line naming the defined name and the fix.
 Both refreshes plan with one function, :func:`plan`, over an :class:`AreaSource`: the file
@@ -29,7 +29,7 @@ Both refreshes plan with one function, :func:`plan`, over an :class:`AreaSource`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -47,7 +47,7 @@ from alfa_xl.book.layout import (
     written_anchor_name,
     written_name,
 )
-from alfa_xl.book.moved import parse_rows_record, row_mark, rows_name, trusted_rectangle
+from alfa_xl.book.moved import parse_rows_record, rows_name, trusted_rectangle
 from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange
 from alfa_xl.errors import AlfaInputError
 
@@ -63,7 +63,6 @@ __all__ = [
     "check_growth",
     "plan",
     "plan_areas",
-    "current_marks",
     "protected_fix",
 ]
 
@@ -273,8 +272,7 @@ class FileAreas:
         marks = _marks(self.book, area)
         if marks is None or len(marks) != written.r1 - written.r0 + 1:
             return written  # no readable record: the size alone is trusted, as before the marks existed
-        current = current_marks(self._cells(old.sheet), written.c0, written.c1)
-        return trusted_rectangle(area.name, old, written, marks, current, OwnedAreaError)
+        return trusted_rectangle(area.name, old, written, marks, self._cells(old.sheet), OwnedAreaError)
 
     def filled(self, name: str, old: CellRange, new: CellRange) -> Iterable[tuple[int, int]]:
         return self._cells(old.sheet)
@@ -292,16 +290,6 @@ class FileAreas:
 def plan_areas(book: BookFile, inputs: BookInputs) -> Plan:
     """Every owned area of a workbook file (:func:`plan` over :class:`FileAreas`)."""
     return plan(FileAreas(book), inputs)
-
-
-def current_marks(values: Mapping[tuple[int, int], Any], c0: int, c1: int) -> dict[int, str]:
-    """The row mark (:func:`~alfa_xl.book.moved.row_mark`) of every row holding a value in
-    columns ``c0..c1`` of ``values`` (``{(row, col): value}``)."""
-    rows: dict[int, list[tuple[int, Any]]] = {}
-    for (r, c), value in values.items():
-        if c0 <= c <= c1:
-            rows.setdefault(r, []).append((c - c0, value))
-    return {r: row_mark(cells) for r, cells in rows.items()}
 
 
 def _marks(book: BookFile, area: OwnedArea) -> list[str] | None:

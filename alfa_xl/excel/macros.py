@@ -48,11 +48,12 @@ from alfa_xl.book.layout import (
     written_name,
     written_record,
 )
-from alfa_xl.book.moved import parse_rows_record, rows_name, rows_record, trusted_rectangle
-from alfa_xl.book.owned import OwnedAreaError, check_sheet, current_marks, plan, recorded_fix, recorded_rectangle
+from alfa_xl.book.locate import search_region
+from alfa_xl.book.moved import held_rectangle, parse_rows_record, rows_name, rows_record, trusted_rectangle
+from alfa_xl.book.owned import OwnedAreaError, check_sheet, plan, recorded_fix, recorded_rectangle
 from alfa_xl.book.stored import stored_names
 from alfa_xl.book.text import excel_value
-from alfa_xl.book.xlsx import MAX_ROW, CellRange, range_ref
+from alfa_xl.book.xlsx import MAX_COL, MAX_ROW, CellRange, range_ref
 from alfa_xl.errors import AlfaInputError
 
 __all__ = [
@@ -279,8 +280,10 @@ def _recorded(book, area, old: CellRange) -> CellRange | None:
 
 def _trusted(book, name: str, old: CellRange, written: CellRange) -> CellRange:
     """The rectangle whose rows are the ones the last refresh wrote (the rule of
-    :func:`alfa_xl.book.moved.trusted_rectangle`), read around the recorded one: as far
-    above and below as the record is long, where moved tables are looked for."""
+    :func:`alfa_xl.book.moved.trusted_rectangle`): the owned name's and the recorded
+    rectangles read first; when they do not hold the rows as written, the sheet's used range
+    read in one block (cut as :func:`alfa_xl.book.locate.search_region` says: at most a
+    million cells), where moved tables are looked for."""
     if not _has_name(book, rows_name(name)):
         return written
     try:
@@ -289,17 +292,42 @@ def _trusted(book, name: str, old: CellRange, written: CellRange) -> CellRange:
         marks = None
     if marks is None or len(marks) != written.r1 - written.r0 + 1:
         return written  # no readable record: the size alone is trusted, as before the marks existed
-    h = len(marks)
-    top, bottom = max(0, min(old.r0, written.r0) - h), min(MAX_ROW, max(old.r1, written.r1) + h)
-    block = book.sheets[written.sheet].range(range_ref(top, written.c0, bottom, written.c1))
-    values = _grid(block.options(ndim=2, err_to_str=True).value, bottom - top + 1, written.c1 - written.c0 + 1)
-    cells = {
-        (top + i, written.c0 + j): x
+    sheet = book.sheets[written.sheet]
+    near = CellRange(
+        written.sheet,
+        min(old.r0, written.r0),
+        min(old.c0, written.c0),
+        max(old.r1, written.r1),
+        max(old.c1, written.c1),
+    )
+    held = held_rectangle(old, written, marks, _values(sheet, near))  # the common case: one small read
+    if held is not None:
+        return held
+    try:
+        used: CellRange | None = _extent(sheet.used_range)
+    except Exception:  # a platform without it: the rows and columns around the recorded rectangle
+        h, w = len(marks), written.c1 - written.c0 + 1
+        used = CellRange(
+            written.sheet,
+            max(0, near.r0 - h),
+            max(0, near.c0 - w),
+            min(MAX_ROW, near.r1 + h),
+            min(MAX_COL, near.c1 + w),
+        )
+    cells = _values(sheet, search_region(old, written, used))
+    return trusted_rectangle(name, old, written, marks, cells, OwnedAreaError)
+
+
+def _values(sheet, area: CellRange) -> dict[tuple[int, int], Any]:
+    """The non-empty values of ``area`` on ``sheet``, read in one block (0-based keys)."""
+    block = sheet.range(range_ref(area.r0, area.c0, area.r1, area.c1))
+    values = _grid(block.options(ndim=2, err_to_str=True).value, area.r1 - area.r0 + 1, area.c1 - area.c0 + 1)
+    return {
+        (area.r0 + i, area.c0 + j): x
         for i, row in enumerate(values)
         for j, x in enumerate(row)
         if x is not None and x != ""
     }
-    return trusted_rectangle(name, old, written, marks, current_marks(cells, written.c0, written.c1), OwnedAreaError)
 
 
 def _tables(sheet) -> list:
