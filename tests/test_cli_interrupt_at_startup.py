@@ -260,3 +260,27 @@ def test_lazy_package_keeps_its_public_names():
         assert getattr(ax, name) is not None, name
     with pytest.raises(AttributeError):
         ax.no_such_name  # noqa: B018
+
+
+def test_no_code_of_ours_runs_before_the_handler_but_two_module_tops():
+    """What runs of ours before the SIGINT handler: ``alfa_xl/__init__.py`` (no import at
+    module level, only definitions) and the statements of ``alfa_xl.entry`` above the
+    handler's installation (imports of modules the interpreter has already loaded, and
+    definitions). docs/exits.md lists the rest of the window, which is Python's own."""
+    import ast
+
+    package = ast.parse((ROOT / "alfa_xl" / "__init__.py").read_text(encoding="utf-8"))
+    assert not [n for n in package.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    entry = ast.parse((ROOT / "alfa_xl" / "entry.py").read_text(encoding="utf-8"))
+    before = []
+    for node in entry.body:
+        if isinstance(node, ast.If) and "_signal.signal" in ast.unparse(node):
+            break
+        before.append(node)
+    else:
+        raise AssertionError("alfa_xl.entry does not install the handler at module level")
+    imported = {a.name for n in before if isinstance(n, ast.Import) for a in n.names}
+    assert imported == {"_signal", "os", "sys"}  # built into the interpreter, loaded at its start-up
+    assert not [n for n in before if isinstance(n, ast.ImportFrom)]
+    calls = [ast.unparse(n) for n in before if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)]
+    assert calls == []  # nothing but imports, assignments, definitions and the -m alias

@@ -40,6 +40,9 @@ __all__ = [
     "BookLayout",
     "Context",
     "new_sheet",
+    "print_in_blocks",
+    "column_px",
+    "ROW_PX",
     "define",
     "define_hidden",
     "loaded_note",
@@ -309,9 +312,51 @@ def new_sheet(ctx: Context, name: str, widths: Mapping[int, float] | None = None
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.set_footer(f"&L&8{WORKBOOK_NAME}&C&8&A&R&8Page &P of &N")
+    ws.repeat_rows(0)  # the sheet's title on every printed page
     for col, width in (widths or {}).items():
         ws.set_column(col, col, width)
     return ws
+
+
+#: An A4 landscape page inside the house margins (0.4 in left and right, 0.5 in top and
+#: bottom), in pixels at 96 dpi: (297 mm / 25.4 - 0.8 in) x 96 = 1,045.7 wide and
+#: (210 mm / 25.4 - 1 in) x 96 = 697.7 tall.
+PRINT_PAGE_PX = (1045, 697)
+#: Share of the page a block may fill: the width leaves room for rounding; the height for
+#: the footer and the repeated title row, which LibreOffice takes from the page body.
+PRINT_FILL = (0.97, 0.85)
+#: Pixels of one character of column width: Excel's 7 for Calibri 11, LibreOffice's wider
+#: metric-compatible Carlito measured at 7.44 (the Inputs sheet broke a page early at 7).
+CHAR_PX = 7.44
+#: Pixels of a row of the default height (15 points).
+ROW_PX = 20
+
+
+def column_px(widths: Mapping[int, float], first: int, last: int) -> int:
+    """Pixels of columns ``first`` to ``last`` when printed at 100%: a column ``w`` characters
+    wide is stored as ``w + 0.71`` (XlsxWriter's padding, as Excel does) and drawn
+    ``CHAR_PX`` pixels a character; a column without a width is Excel's default, 8.43."""
+    return round(sum((widths.get(c, 8.43 - 0.71) + 0.71) * CHAR_PX for c in range(first, last + 1)))
+
+
+def print_in_blocks(
+    ws, blocks: Sequence[tuple[int, int]], breaks: Sequence[int], repeat_first_column: bool = False
+) -> int:
+    """Print a sheet whose charts stand beside its tables as side-by-side blocks, instead of
+    fitting everything to one page wide (which shrank them below legibility): a page break
+    before each column in ``breaks``, and the one scale at which every block fits a page.
+    ``blocks``: (width, height) of each block in pixels at 100%; a height of 0 means rows that
+    may run over several pages (tables), a height the block's charts that must not be cut.
+    ``repeat_first_column`` repeats column A on every page (the title row always repeats).
+    Returns the scale in percent."""
+    (page_w, page_h), (fill_w, fill_h) = PRINT_PAGE_PX, PRINT_FILL
+    fits = [page_w * fill_w / w for w, _ in blocks] + [page_h * fill_h / h for _, h in blocks if h]
+    scale = min(100, int(100 * min(fits)))
+    ws.set_print_scale(scale)
+    ws.set_v_pagebreaks(list(breaks))
+    if repeat_first_column:
+        ws.repeat_columns(0)
+    return scale
 
 
 def define(

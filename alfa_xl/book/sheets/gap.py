@@ -9,7 +9,17 @@ import numpy_financial as npf
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from alfa_xl.book.layout import LINEUP_TABLE, MAX_YEARS
-from alfa_xl.book.sheets.base import TOLERANCE, Context, define_hidden, loaded_note, new_sheet, spill
+from alfa_xl.book.sheets.base import (
+    ROW_PX,
+    TOLERANCE,
+    Context,
+    column_px,
+    define_hidden,
+    loaded_note,
+    new_sheet,
+    print_in_blocks,
+    spill,
+)
 from alfa_xl.book.sheets.projection import ProjectionResult
 from alfa_xl.book.stored import array_constant, live_formula
 
@@ -49,7 +59,10 @@ def write(ctx: Context, proj: ProjectionResult) -> GapResult:
     f = ctx.f
     inp = ctx.inputs
     lay = ctx.layout
-    ws = new_sheet(ctx, SHEET, {0: 10, **{j: 17 for j in range(1, 9)}})
+    widths = {0: 10, **{j: 17 for j in range(1, 9)}}
+    ws = new_sheet(ctx, SHEET, widths)
+    # printed: the tables (columns A-J) on their pages, then the chart (from column K, 620 px) on its own
+    print_in_blocks(ws, [(column_px(widths, 0, 9), 0), (620, 2 * ROW_PX + 330)], [10])
     ws.write(0, 0, "Gap to the target (live) and native Excel cross-checks", f.title())
     ws.write(
         1,

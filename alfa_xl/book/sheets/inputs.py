@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alfa_xl.book.buttons import insert_refresh_button
 from alfa_xl.book.layout import LINEUP_TABLE, SCENARIO_LIST_ROWS
-from alfa_xl.book.sheets.base import ROOM, TOLERANCE, Context, define, new_sheet
+from alfa_xl.book.sheets.base import ROOM, TOLERANCE, Context, column_px, define, new_sheet, print_in_blocks
 from alfa_xl.model.engine.scenarios import BUILTIN
 from alfa_xl.model.risk.simulate import DEFAULT_SEED, MAX_PATHS
 
@@ -59,6 +59,10 @@ def write(ctx: Context) -> None:
     widths[0] = 30
     widths[3] = 16
     ws = new_sheet(ctx, SHEET, widths)
+    if "source" in cols:  # printed: the lineup's figures, then its sources and comments, each beside column A
+        s = cols.index("source")
+        second = column_px(widths, 0, 0) + column_px(widths, s, len(cols) - 1)
+        print_in_blocks(ws, [(column_px(widths, 0, s - 1), 0), (second, 0)], [s], repeat_first_column=True)
     ws.write(0, 0, "Inputs", f.title())
     ws.write(
         1,

@@ -10,7 +10,17 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from alfa_xl.book.layout import LINEUP_TABLE, MAX_YEARS
-from alfa_xl.book.sheets.base import TOLERANCE, Context, define_hidden, loaded_note, new_sheet, spill
+from alfa_xl.book.sheets.base import (
+    ROW_PX,
+    TOLERANCE,
+    Context,
+    column_px,
+    define_hidden,
+    loaded_note,
+    new_sheet,
+    print_in_blocks,
+    spill,
+)
 from alfa_xl.book.stored import array_constant, live_formula
 
 SHEET = "Projection"
@@ -35,7 +45,10 @@ def write(ctx: Context) -> ProjectionResult:
     f = ctx.f
     inp = ctx.inputs
     lay = ctx.layout
-    ws = new_sheet(ctx, SHEET, {0: 10, **{j: 16 for j in range(1, 12)}})
+    widths = {0: 10, **{j: 16 for j in range(1, 12)}}
+    ws = new_sheet(ctx, SHEET, widths)
+    # printed: the tables (columns A-M) on their pages, then the chart (from column N, 760 px) on its own
+    print_in_blocks(ws, [(column_px(widths, 0, 12), 0), (760, 2 * ROW_PX + 400)], [13])
     ws.write(0, 0, "Projection: units sold a year by model and by region (live)", f.title())
     ws.write(
         1,

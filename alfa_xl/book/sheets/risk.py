@@ -9,7 +9,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from alfa_xl.book.buttons import insert_refresh_button
 from alfa_xl.book.layout import grid_roles, owned_area
-from alfa_xl.book.sheets.base import ROOM, TORNADO_ROOM, Context, define, new_sheet
+from alfa_xl.book.sheets.base import ROOM, ROW_PX, TORNADO_ROOM, Context, column_px, define, new_sheet, print_in_blocks
 from alfa_xl.book.sheets.scenarios import write_owned
 from alfa_xl.book.tables.report import Block, blocks_to_grid
 
@@ -44,9 +44,11 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     would be passed around in pieces.
     """
     f = ctx.f
-    ws = new_sheet(
-        ctx, SHEET, {0: 34, **{j: 13 for j in range(1, 7)}, 7: 3, 8: 4, 9: 28, **{j: 11 for j in range(10, 18)}}
-    )
+    widths = {0: 34, **{j: 13 for j in range(1, 7)}, 7: 3, 8: 4, 9: 28, **{j: 11 for j in range(10, 18)}}
+    ws = new_sheet(ctx, SHEET, widths)
+    # printed: the tables (columns A-H) on their pages, then the charts (from column I, 10 + 760 px wide,
+    # the tornado's 360 px from row 22) on a page of their own
+    print_in_blocks(ws, [(column_px(widths, 0, 7), 0), (770, 21 * ROW_PX + 360)], [8])
     ws.write(0, 0, "Risk: how likely is the target, and which assumption matters most", f.title())
     ws.write(
         1,
