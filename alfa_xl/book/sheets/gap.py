@@ -9,7 +9,7 @@ import numpy_financial as npf
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from alfa_xl.book.layout import LINEUP_TABLE, MAX_YEARS
-from alfa_xl.book.sheets.base import TOLERANCE, Context, define_hidden, loaded_note, new_sheet, spill
+from alfa_xl.book.sheets.base import TOLERANCE, Context, define_hidden, loaded_note, new_sheet, spill, units_axis
 from alfa_xl.book.sheets.projection import ProjectionResult
 from alfa_xl.book.stored import array_constant, live_formula
 
@@ -154,14 +154,7 @@ def write(ctx: Context, proj: ProjectionResult) -> GapResult:
     chart.set_x_axis(
         {"num_format": "0", "major_unit": 1, "num_font": {"size": 8}, "major_gridlines": {"visible": False}}
     )
-    chart.set_y_axis(
-        {
-            "min": 0,
-            "num_format": "#,##0",
-            "num_font": {"size": 8},
-            "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
-        }
-    )
+    chart.set_y_axis(units_axis(named=False))
     chart.set_legend({"none": True})
     chart.set_size({"width": 620, "height": 330})
     ws.insert_chart(2, 10, chart)

@@ -10,7 +10,16 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from alfa_xl.book.layout import LINEUP_TABLE, MAX_YEARS
-from alfa_xl.book.sheets.base import TOLERANCE, Context, define_hidden, loaded_note, new_sheet, spill
+from alfa_xl.book.sheets.base import (
+    TOLERANCE,
+    Context,
+    define_hidden,
+    legend_below,
+    loaded_note,
+    new_sheet,
+    spill,
+    units_axis,
+)
 from alfa_xl.book.stored import array_constant, live_formula
 
 SHEET = "Projection"
@@ -181,16 +190,7 @@ def _chart(ctx: Context, ws) -> None:
             "major_gridlines": {"visible": False},
         }
     )
-    chart.set_y_axis(
-        {
-            "min": 0,
-            "num_format": "#,##0",
-            "num_font": {"size": 8},
-            "name": "units a year",
-            "name_font": {"size": 9, "bold": False},
-            "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
-        }
-    )
-    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.set_y_axis(units_axis())
+    chart.set_legend(legend_below())
     chart.set_size({"width": 760, "height": 400})
     ws.insert_chart(2, 13, chart)
