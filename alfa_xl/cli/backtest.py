@@ -22,17 +22,8 @@ import pandas as pd
 import typer
 
 from alfa_xl.book.tables.report import clean
-from alfa_xl.cli.common import (
-    PROGRESS_FROM,
-    Format,
-    console,
-    csv_text,
-    format_option,
-    progress_bar,
-    read_lineup,
-    records,
-    shown,
-)
+from alfa_xl.cli import options
+from alfa_xl.cli.common import PROGRESS_FROM, Format, console, csv_text, progress_bar, read_lineup, records, shown
 from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
 from alfa_xl.errors import AlfaInputError, MissingExtraError
 from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
@@ -292,8 +283,8 @@ def register(app: typer.Typer) -> None:
         ),
         paths: int = typer.Option(BACKTEST_PATHS, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random streams."),
-        fmt: Format = format_option(),
-        plot: str | None = typer.Option(None, "--plot", help="Also draw the fans against the actuals into FILE.png."),
+        fmt: Format = options.output_format(),
+        plot: str | None = options.plot("Also draw the fans against the actuals into FILE.png."),
         rolling_: bool = typer.Option(
             False, "--rolling", help="Every origin 2010-2025 against naive forecasters, by horizon band."
         ),

@@ -25,7 +25,7 @@ import pandas as pd
 from alfa_xl.book.tables.report import clean
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.engine.lineup import Lineup, load_lineup
-from alfa_xl.model.engine.scenarios import BUILTIN, Scenario, get_scenario, load_scenario
+from alfa_xl.model.engine.scenarios import Scenario, get_scenario, load_scenario
 
 __all__ = [
     "Format",
@@ -44,14 +44,6 @@ __all__ = [
     "shown",
     "printable",
     "FORMULA_STARTS",
-    "target_option",
-    "scenario_option",
-    "start_option",
-    "lineup_option",
-    "format_option",
-    "ytd_option",
-    "ytd_months_option",
-    "ytd_override_option",
     "MAX_LINE",
     "error_line",
     "clipped",
@@ -154,80 +146,6 @@ def resolve_scenario(value: str | None) -> Scenario:
                 "scenario file", text, "give the path of a CSV file you can read", f"cannot read ({os_reason(exc)})"
             ) from None
     return get_scenario(text)
-
-
-def target_option() -> Any:
-    """The ``--target`` option: text read by the validator the worksheet cells use
-    (``400000``, ``400,000``, ``400 000`` and ``4e5`` are 400,000; ``400.000`` is refused as
-    ambiguous, as in a cell), so the command line takes whatever a cell takes."""
-    import typer
-
-    from alfa_xl.model.engine.gap import DEFAULT_TARGET
-
-    return typer.Option(
-        f"{DEFAULT_TARGET:.0f}",
-        "--target",
-        metavar="UNITS",
-        help="Target in units a year (400000 or 400,000; a dot is a decimal mark, so 400.000 is refused).",
-    )
-
-
-def scenario_option() -> Any:
-    """The ``--scenario``/``-s`` option of ``outlook`` and ``simulate``: a built-in name or a scenario CSV."""
-    import typer
-
-    return typer.Option(
-        "base",
-        "--scenario",
-        "-s",
-        help=f"Built-in scenario ({', '.join(BUILTIN)}) or a CSV of parameter,value pairs.",
-    )
-
-
-def start_option() -> Any:
-    """The ``--start`` option: the first projection year, ``None`` for the engine's default."""
-    import typer
-
-    return typer.Option(None, "--start", help="First projection year (default: the year after the latest actual).")
-
-
-def lineup_option() -> Any:
-    """The ``--lineup`` option of ``outlook`` and ``simulate``: a lineup CSV, ``None`` for the default lineup."""
-    import typer
-
-    return typer.Option(None, "--lineup", help="Lineup CSV (columns as alfa_xl/model/data/lineup.csv).")
-
-
-def format_option() -> Any:
-    """The ``--format``/``-f`` option of every command that prints results (:class:`Format`)."""
-    import typer
-
-    return typer.Option(Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False)
-
-
-def ytd_option() -> Any:
-    """The ``--ytd`` option: worldwide units sold so far this year (read with ``--ytd-months`` by :func:`check_ytd`)."""
-    import typer
-
-    return typer.Option(None, "--ytd", help="Worldwide units sold so far this year (with --ytd-months).")
-
-
-def ytd_months_option() -> Any:
-    """The ``--ytd-months`` option: the months the ``--ytd`` units cover."""
-    import typer
-
-    return typer.Option(None, "--ytd-months", help="Months the --ytd units cover, 1 to 12.")
-
-
-def ytd_override_option() -> Any:
-    """The ``--ytd-override`` flag: take ``--ytd`` past the pace check of :func:`check_ytd`."""
-    import typer
-
-    return typer.Option(
-        False,
-        "--ytd-override",
-        help="Use --ytd even if it implies a full year further from last year's than any yearly change in the history.",
-    )
 
 
 def _is_file(text: str) -> bool:

@@ -17,22 +17,15 @@ from __future__ import annotations
 import typer
 
 from alfa_xl import validation
+from alfa_xl.cli import options
 from alfa_xl.cli.common import (
     YTD_OPTIONS,
     Format,
     check_ytd,
-    format_option,
-    lineup_option,
     named_as_options,
     read_lineup,
     resolve_scenario,
-    scenario_option,
     shown,
-    start_option,
-    target_option,
-    ytd_months_option,
-    ytd_option,
-    ytd_override_option,
 )
 from alfa_xl.cli.common import (
     console as _console,
@@ -59,20 +52,18 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def outlook(
-        scenario: str = scenario_option(),
-        start: int | None = start_option(),
+        scenario: str = options.scenario(),
+        start: int | None = options.start(),
         end: int | None = typer.Option(
             None, "--end", help=f"Last projection year, also the comparison year (default {DEFAULT_YEAR})."
         ),
-        target: str = target_option(),
-        lineup: str | None = lineup_option(),
-        fmt: Format = format_option(),
-        plot: str | None = typer.Option(
-            None, "--plot", help="Also draw history, scenario lines and the target into FILE.png."
-        ),
-        ytd: float | None = ytd_option(),
-        ytd_months: int | None = ytd_months_option(),
-        ytd_override: bool = ytd_override_option(),
+        target: str = options.target(),
+        lineup: str | None = options.lineup(),
+        fmt: Format = options.output_format(),
+        plot: str | None = options.plot("Also draw history, scenario lines and the target into FILE.png."),
+        ytd: float | None = options.ytd(),
+        ytd_months: int | None = options.ytd_months(),
+        ytd_override: bool = options.ytd_override(),
     ) -> None:
         """The calibrated forecast (P50 with P10-P90 by year, the 2026-2030 cumulative, the chance of
         the target by 2030 and 2035), then the deterministic scenarios, the gap and what it takes."""

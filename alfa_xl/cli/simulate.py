@@ -11,25 +11,18 @@ from __future__ import annotations
 
 import typer
 
+from alfa_xl.cli import options
 from alfa_xl.cli.common import (
     PROGRESS_FROM,
     YTD_OPTIONS,
     Format,
     check_ytd,
     console,
-    format_option,
-    lineup_option,
     named_as_options,
     progress_bar,
     read_lineup,
     resolve_scenario,
-    scenario_option,
     shown,
-    start_option,
-    target_option,
-    ytd_months_option,
-    ytd_option,
-    ytd_override_option,
 )
 from alfa_xl.cli.plotting import check_plot_path
 from alfa_xl.cli.simulate_render import TIDY_COLUMNS, render_simulation, simulation_csv, simulation_json
@@ -52,18 +45,16 @@ def register(app: typer.Typer) -> None:
         year: int | None = typer.Option(
             None, "--year", help="Year of the probability and the tornado (default: the end year)."
         ),
-        target: str = target_option(),
-        scenario: str = scenario_option(),
-        start: int | None = start_option(),
+        target: str = options.target(),
+        scenario: str = options.scenario(),
+        start: int | None = options.start(),
         end: int | None = typer.Option(None, "--end", help=f"Last projection year (default {DEFAULT_YEAR})."),
-        lineup: str | None = lineup_option(),
-        fmt: Format = format_option(),
-        plot: str | None = typer.Option(
-            None, "--plot", help="Also draw the fan chart (P10/P50/P90, history, target) into FILE.png."
-        ),
-        ytd: float | None = ytd_option(),
-        ytd_months: int | None = ytd_months_option(),
-        ytd_override: bool = ytd_override_option(),
+        lineup: str | None = options.lineup(),
+        fmt: Format = options.output_format(),
+        plot: str | None = options.plot("Also draw the fan chart (P10/P50/P90, history, target) into FILE.png."),
+        ytd: float | None = options.ytd(),
+        ytd_months: int | None = options.ytd_months(),
+        ytd_override: bool = options.ytd_override(),
     ) -> None:
         """Probability of reaching the target, percentile fan by year and tornado, by Monte Carlo."""
         n = check_paths(paths)
