@@ -24,8 +24,8 @@ import typer
 from alfa_xl.book.tables.report import clean
 from alfa_xl.cli import options
 from alfa_xl.cli.common import PROGRESS_FROM, Format, console, csv_text, progress_bar, read_lineup, records, shown
-from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
-from alfa_xl.errors import AlfaInputError, MissingExtraError
+from alfa_xl.cli.plotting import check_plot_path, figure_class
+from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
 from alfa_xl.model.evidence.rolling import METHODS, SCORE_COLUMNS, Rolling, compute_headline, goals_text, rolling
 from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED, check_paths, check_seed
@@ -234,20 +234,9 @@ def _render(replays: list[Replay], out) -> None:
     out.print(s)
 
 
-def _figure_class():
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise MissingExtraError(
-            "plot", "matplotlib", f"install the plot extra: {INSTALL_HINT}", "matplotlib is not installed"
-        ) from None
-    return Figure, FigureCanvasAgg
-
-
 def plot_backtest(path: str | Path, replays: list[Replay]) -> Path:
     """Fan (P10-P90, P50) against the actuals and the target path, one panel a point."""
-    figure, canvas = _figure_class()
+    figure, canvas = figure_class()
     p = check_plot_path(path)
     fig = figure(figsize=(4.2 * len(replays), 3.6), dpi=110)
     canvas(fig)
