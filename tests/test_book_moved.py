@@ -9,29 +9,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from book_edits import book, pristine  # noqa: F401  (fixtures)
 from book_edits import SCENARIOS_PART, WORKBOOK_PART, edit, set_cell_xml, text
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.moved import BLANK, trusted_rectangle
 from alfa_xl.book.owned import OwnedAreaError
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.xlsx import CellRange
 
 openpyxl = pytest.importorskip("openpyxl")
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
-
-
-@pytest.fixture
-def book(pristine, tmp_path) -> Path:
-    path = tmp_path / "alfa_outlook.xlsm"
-    shutil.copy(pristine, path)
-    return path
 
 
 def values(path: Path, sheet: str = "Scenarios") -> dict[str, object]:

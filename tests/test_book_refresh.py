@@ -4,54 +4,23 @@ unreadable files are refused, and the output matches the report the macro writes
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+from book_edits import INPUTS_PART, RISK_PART, SCENARIOS_PART, parts, rewrite
+from book_edits import book, pristine  # noqa: F401  (fixtures)
 from python_calamine import CalamineWorkbook
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.cli import main
 
 COVER_PART = "xl/worksheets/sheet1.xml"
-SCENARIOS_PART = "xl/worksheets/sheet4.xml"  # fourth sheet in the contract order
-RISK_PART = "xl/worksheets/sheet6.xml"  # Cover, Inputs, Projection, Scenarios, Gap, Risk
-INPUTS_PART = "xl/worksheets/sheet2.xml"
 PROJECTION_PART = "xl/worksheets/sheet3.xml"
 GAP_PART = "xl/worksheets/sheet5.xml"
 TRACK_PART = "xl/worksheets/sheet7.xml"  # the first refresh writes its text inline
 CHECKS_PART = "xl/worksheets/sheet9.xml"  # Cover, Inputs, Projection, Scenarios, Gap, Risk, Track record, Facts, Checks
 PATHS, SEED, SCENARIO = "B25", "B26", "B9"  # in_paths, in_seed, in_scenario on Inputs
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
-
-
-@pytest.fixture
-def book(pristine, tmp_path) -> Path:
-    path = tmp_path / "alfa_outlook.xlsm"
-    shutil.copy(pristine, path)
-    return path
-
-
-def parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist()}
-
-
-def rewrite(path: Path, changes: dict[str, bytes]) -> None:
-    """Replace or add parts (as a user saving the file would)."""
-    old = parts(path)
-    old.update(changes)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in old.items():
-            z.writestr(name, data)
 
 
 def set_cell(path: Path, ref: str, value, part: str = INPUTS_PART) -> None:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from book_edits import book, pristine  # noqa: F401  (fixtures)
 
 from defusedxml.ElementTree import fromstring
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.inputs import FileSource, InputsError, read_book_inputs
 from alfa_xl.book.owned import OwnedAreaError
 from alfa_xl.book.refresh import refresh_workbook
@@ -53,20 +53,6 @@ SUMMARY_COLUMNS = [
     "Target-path error",
     "Interval score",
 ]
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("track") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
-
-
-@pytest.fixture
-def book(pristine, tmp_path) -> Path:
-    path = tmp_path / "alfa_outlook.xlsm"
-    shutil.copy(pristine, path)
-    return path
 
 
 @pytest.fixture(scope="module")
