@@ -176,6 +176,18 @@ def test_charts_and_titles_follow_a_new_target(book):
     )
 
 
+def assert_row(got: list, expected: list) -> None:
+    """A row read back from the sheet equals the engine's grid row: blank for ``None``, text as is, numbers
+    to the last bit but one (rel 1e-15)."""
+    for gv, ev in zip(got, expected):
+        if ev is None:
+            assert gv == ""
+        elif isinstance(ev, str):
+            assert gv == ev
+        else:
+            assert gv == pytest.approx(ev, rel=1e-15, abs=0)
+
+
 def test_output_equals_the_report_the_macro_writes(book):
     from alfa_xl.model.engine.lineup import default_lineup
     from alfa_xl.book.tables.report import RefreshInputs, blocks_to_grid, refresh_blocks
@@ -190,13 +202,7 @@ def test_output_equals_the_report_the_macro_writes(book):
     got = [row[: len(grid[0])] for row in sc[5 : 5 + len(grid)]]
     assert len(got) == len(grid)
     for g, e in zip(got, grid):
-        for gv, ev in zip(g, e):
-            if ev is None:
-                assert gv == ""
-            elif isinstance(ev, str):
-                assert gv == ev
-            else:
-                assert gv == pytest.approx(ev, rel=1e-15, abs=0)
+        assert_row(g, e)
     assert sc[5][0].startswith("Scenarios compared in 2029")
 
 
@@ -270,13 +276,7 @@ def test_risk_output_equals_the_engine_report(book):
     bear_2029 = project(scenario="bear", start_year=2029, end_year=2029).total(2029)
     tornado = next(i for i, r in enumerate(grid) if r[0] == "Driver")
     for i, (g, e) in enumerate(zip(got, grid)):
-        for gv, ev in zip(g[:6], e[:6]):
-            if ev is None:
-                assert gv == ""
-            elif isinstance(ev, str):
-                assert gv == ev
-            else:
-                assert gv == pytest.approx(ev, rel=1e-15, abs=0)
+        assert_row(g[:6], e[:6])
         if i > tornado:
             assert g[6] == pytest.approx(bear_2029, rel=1e-12)
     assert (
