@@ -76,39 +76,5 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-__all__ = [
-    "AlfaInputError",
-    "HorizonError",
-    "LineupError",
-    "ScenarioError",
-    "UnknownModelError",
-    "UnknownScenarioError",
-    "DEFAULT_TARGET",
-    "cagr",
-    "first_year_at_target",
-    "gap_table",
-    "required_extra_launches",
-    "required_peak_multiplier",
-    "years_to_target",
-    "REGIONS",
-    "Lineup",
-    "Model",
-    "default_lineup",
-    "load_lineup",
-    "Projection",
-    "default_horizon",
-    "project",
-    "BUILTIN",
-    "Scenario",
-    "get_scenario",
-    "load_scenario",
-    "scenario_names",
-    "facts",
-    "history",
-    "latest_actual",
-    "lifecycle_share",
-    "Uncertainty",
-    "simulate",
-    "tornado",
-    "__version__",
-]
+#: The public names: every name of :data:`_EXPORTS` (written there once, with its module) and the version.
+__all__ = [*_EXPORTS, "__version__"]

@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
-from alfa_xl.model.engine.lineup import Lineup, Model
+from closed_form import solo
+
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import forecast
 from alfa_xl.model.risk.simulate import PathFrame
 from alfa_xl.model.risk.tails import tail_probability
-from alfa_xl.model.risk.uncertainty import Uncertainty
 
 TARGET_SECONDS = 2.0
 _F = forecast(paths=1_000)
@@ -57,23 +57,9 @@ def bench_tail_route(benchmark, figures):
 
 
 def bench_tail_one_in_a_million(benchmark, figures):
-    m = Model(
-        "Solo",
-        2015,
-        10_000.0,
-        status="on_sale",
-        plateau=1.0,
-        decay=0.0,
-        decline_after=50,
-        decline_rate=0.0,
-        share_italy=1.0,
-        share_rest_of_europe=0.0,
-        share_north_america=0.0,
-        share_rest_of_world=0.0,
-    )
-    u = Uncertainty.none().with_(volume_sigma=0.25)
+    lineup, u = solo(0.25)
     target = 10_000 * math.exp(0.25 * NormalDist().inv_cdf(1 - 1e-6))
-    frame = PathFrame(Lineup([m]), get_scenario("base"), 2026, 2026, u, 2025)
+    frame = PathFrame(lineup, get_scenario("base"), 2026, 2026, u, 2025)
     est = benchmark.pedantic(tail_probability, args=(frame, target), rounds=figures.rounds(7, 3), warmup_rounds=1)
     figures.timing(benchmark, "P = 1e-6 exactly (closed form), importance sampling", TARGET_SECONDS, "s")
     figures.line(

@@ -1,12 +1,18 @@
-"""Edits to a built workbook the way other tools and Excel features store them, for the
-tests of workbooks as they are found in the wild (phonetic runs, shared formulas, Strict
+"""The built workbook the refresh tests start from (the fixtures ``pristine`` and ``book``: import
+them into a test module), and edits to it the way other tools and Excel features store them, for
+the tests of workbooks as they are found in the wild (phonetic runs, shared formulas, Strict
 Open XML, protected sheets, ...)."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from pathlib import Path
+
+import pytest
+
+from alfa_xl.book.build import build_workbook
 
 INPUTS_PART = "xl/worksheets/sheet2.xml"
 SCENARIOS_PART = "xl/worksheets/sheet4.xml"
@@ -15,13 +21,29 @@ STRINGS_PART = "xl/sharedStrings.xml"
 WORKBOOK_PART = "xl/workbook.xml"
 
 
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    """The workbook as built, once per test module; a test that changes it takes a ``book``."""
+    path = tmp_path_factory.mktemp("pristine") / "alfa_outlook.xlsm"
+    build_workbook(path)
+    return path
+
+
+@pytest.fixture
+def book(pristine, tmp_path) -> Path:
+    """A copy of the built workbook for one test to change."""
+    path = tmp_path / "alfa_outlook.xlsm"
+    shutil.copy(pristine, path)
+    return path
+
+
 def parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         return {n: z.read(n) for n in z.namelist()}
 
 
 def rewrite(path: Path, changes: dict[str, bytes | str]) -> None:
-    """Replace parts, keeping the others and their order."""
+    """Replace or add parts, keeping the others and their order (as a user saving the file would)."""
     old = parts(path)
     old.update({k: v.encode() if isinstance(v, str) else v for k, v in changes.items()})
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:

@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from book_edits import book, pristine  # noqa: F401  (fixtures)
 from book_edits import SCENARIOS_PART, WORKBOOK_PART, cell_xml, edit, rewrite, text
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.xlsx import WorkbookFileError
 
@@ -20,20 +20,6 @@ SHARED = (
     '<c r="K20" s="8"><f t="shared" ref="K20:M20" si="0">K19*2</f><v>1</v></c>'
     '<c r="L20"><f t="shared" si="0"/><v>2</v></c><c r="M20"><f t="shared" si="0"/><v>3</v></c>'
 )
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
-
-
-@pytest.fixture
-def book(pristine, tmp_path) -> Path:
-    path = tmp_path / "alfa_outlook.xlsm"
-    shutil.copy(pristine, path)
-    return path
 
 
 def forget_record(path: Path) -> None:

@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from book_edits import parts, rewrite
+from book_edits import pristine  # noqa: F401  (fixtures)
 from defusedxml.ElementTree import fromstring
 from python_calamine import CalamineWorkbook
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.inputs import FileSource, read_book_inputs
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.bookfile import BookFile
@@ -35,25 +35,7 @@ INPUTS_PART = "xl/worksheets/sheet2.xml"
 DATE_2030 = 47484  # Excel serial of 2030-01-01 (days since 1899-12-30)
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("inputs") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
-
-
 # -- the file side: a cell stored as Excel stores it --------------------------------------
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist()}
-
-
-def _save(path: Path, parts: dict[str, bytes]) -> None:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, d in parts.items():
-            z.writestr(n, d)
-
-
 def _add_style(parts: dict[str, bytes], num_fmt_id: int) -> int:
     """Append a cell format with a built-in number format; its index."""
     xml = parts["xl/styles.xml"].decode()
@@ -113,7 +95,7 @@ FORMULA_NO_VALUE = Stored('<c r="@@"><f>200000+50000</f></c>', None, "=200000+50
 def excel_double(path: Path, name: str, cell: Stored, at: str | None) -> Book:
     book = Book()
     book.names.items.clear()
-    wb = fromstring(_parts(path)["xl/workbook.xml"])
+    wb = fromstring(parts(path)["xl/workbook.xml"])
     for d in wb.iter(M + "definedName"):
         book.names.items[d.get("name")] = Name(book, d.get("name"), "=" + d.text)
     values = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Inputs").to_python()
@@ -122,7 +104,7 @@ def excel_double(path: Path, name: str, cell: Stored, at: str | None) -> Book:
         for c, x in enumerate(row, start=1):
             if x != "":
                 inputs.cells[(r, c)] = x
-    table = fromstring(_parts(path)["xl/tables/table1.xml"]).get("ref")
+    table = fromstring(parts(path)["xl/tables/table1.xml"]).get("ref")
     inputs.tables.append(Table("tbl_lineup", inputs.range(table)))
     if at is None:
         at = book.names[name].refers_to_range.address
@@ -140,14 +122,14 @@ def excel_double(path: Path, name: str, cell: Stored, at: str | None) -> Book:
 def file_case(pristine: Path, tmp: Path, name: str, cell: Stored, at: str | None) -> Path:
     path = tmp / "alfa_outlook.xlsm"
     shutil.copy(pristine, path)
-    parts = _parts(path)
+    stored = parts(path)
     if at is None:
-        at = re.search(rf'<definedName name="{name}">Inputs!([^<]+)<', parts["xl/workbook.xml"].decode()).group(1)
+        at = re.search(rf'<definedName name="{name}">Inputs!([^<]+)<', stored["xl/workbook.xml"].decode()).group(1)
     xml = cell.xml
     if cell.num_fmt is not None:
-        xml = xml.replace('s="S"', f's="{_add_style(parts, cell.num_fmt)}"')
-    _set_xml_cell(parts, at.replace("$", ""), xml)
-    _save(path, parts)
+        xml = xml.replace('s="S"', f's="{_add_style(stored, cell.num_fmt)}"')
+    _set_xml_cell(stored, at.replace("$", ""), xml)
+    rewrite(path, stored)
     return path
 
 

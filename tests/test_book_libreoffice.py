@@ -18,6 +18,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from lo_support import SOFFICE, convert, in_ci
 from python_calamine import CalamineWorkbook
 
 from alfa_xl.book.build import build_workbook
@@ -26,53 +27,23 @@ from alfa_xl.model.engine.projection import project
 
 pytestmark = pytest.mark.libreoffice
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 if SOFFICE is None:
-    if os.environ.get("CI", "").lower() == "true":
+    if in_ci():
         raise RuntimeError("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc")
     pytest.skip("LibreOffice (soffice) not installed", allow_module_level=True)
 
 OUT = Path(__file__).resolve().parents[1] / "out" / "workbook"
-XCU = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
     """Run soffice with its own HOME and profile (forced recalculation on load)."""
     home = tmp_path_factory.mktemp("lo-home")
-    profile = home / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(XCU)
 
-    def convert(src: Path, fmt: str, outdir: Path) -> Path:
-        outdir.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, HOME=str(home))
-        subprocess.run(
-            [
-                SOFFICE,
-                f"-env:UserInstallation={profile.as_uri()}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                fmt,
-                "--outdir",
-                str(outdir),
-                str(src),
-            ],
-            check=True,
-            env=env,
-            capture_output=True,
-            timeout=180,
-        )
-        out = outdir / (src.stem + "." + fmt.split(":")[0])
-        assert out.is_file(), f"LibreOffice did not write {out}"
-        return out
+    def run(src: Path, fmt: str, outdir: Path) -> Path:
+        return convert(src, fmt, outdir, home, recalc=True)
 
-    return convert
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -391,26 +362,9 @@ def test_opened_without_the_add_in_the_live_tables_show_their_stored_values(book
         pytest.skip("pdftotext not installed")
     built, _ = books
     home = tmp_path / "home"
-    (home / "profile").mkdir(parents=True)
     for src, first in ((built, "2026"), (changed, "2041")):
         outdir = tmp_path / src.parent.name
-        subprocess.run(
-            [
-                SOFFICE,
-                f"-env:UserInstallation={(home / 'profile').as_uri()}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(outdir),
-                str(src),
-            ],
-            check=True,
-            env=dict(os.environ, HOME=str(home)),
-            capture_output=True,
-            timeout=180,
-        )
+        convert(src, "pdf", outdir, home)
         text = subprocess.run(
             ["pdftotext", "-layout", str(outdir / "alfa_outlook.pdf"), "-"],
             check=True,

@@ -9,9 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from book_edits import SCENARIOS_PART, WORKBOOK_PART, edit, set_cell_xml, text
+from book_edits import SCENARIOS_PART, WORKBOOK_PART, book, edit, pristine, set_cell_xml, text  # noqa: F401  (fixtures)
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.locate import search_region
 from alfa_xl.book.moved import BLANK, row_mark, trusted_rectangle
 from alfa_xl.book.owned import OwnedAreaError
@@ -20,20 +19,6 @@ from alfa_xl.book.xlsx import MAX_COL, CellRange
 
 openpyxl = pytest.importorskip("openpyxl")
 from openpyxl.utils import column_index_from_string, get_column_letter  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
-
-
-@pytest.fixture
-def book(pristine, tmp_path) -> Path:
-    path = tmp_path / "alfa_outlook.xlsm"
-    shutil.copy(pristine, path)
-    return path
 
 
 def values(path: Path, sheet: str = "Scenarios") -> dict[str, object]:

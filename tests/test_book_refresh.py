@@ -4,54 +4,23 @@ unreadable files are refused, and the output matches the report the macro writes
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+from book_edits import INPUTS_PART, RISK_PART, SCENARIOS_PART, parts, rewrite
+from book_edits import book, pristine  # noqa: F401  (fixtures)
 from python_calamine import CalamineWorkbook
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.cli import main
 
 COVER_PART = "xl/worksheets/sheet1.xml"
-SCENARIOS_PART = "xl/worksheets/sheet4.xml"  # fourth sheet in the contract order
-RISK_PART = "xl/worksheets/sheet6.xml"  # Cover, Inputs, Projection, Scenarios, Gap, Risk
-INPUTS_PART = "xl/worksheets/sheet2.xml"
 PROJECTION_PART = "xl/worksheets/sheet3.xml"
 GAP_PART = "xl/worksheets/sheet5.xml"
 TRACK_PART = "xl/worksheets/sheet7.xml"  # the first refresh writes its text inline
 CHECKS_PART = "xl/worksheets/sheet9.xml"  # Cover, Inputs, Projection, Scenarios, Gap, Risk, Track record, Facts, Checks
 PATHS, SEED, SCENARIO = "B25", "B26", "B9"  # in_paths, in_seed, in_scenario on Inputs
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
-
-
-@pytest.fixture
-def book(pristine, tmp_path) -> Path:
-    path = tmp_path / "alfa_outlook.xlsm"
-    shutil.copy(pristine, path)
-    return path
-
-
-def parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist()}
-
-
-def rewrite(path: Path, changes: dict[str, bytes]) -> None:
-    """Replace or add parts (as a user saving the file would)."""
-    old = parts(path)
-    old.update(changes)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in old.items():
-            z.writestr(name, data)
 
 
 def set_cell(path: Path, ref: str, value, part: str = INPUTS_PART) -> None:
@@ -207,6 +176,18 @@ def test_charts_and_titles_follow_a_new_target(book):
     )
 
 
+def assert_row(got: list, expected: list) -> None:
+    """A row read back from the sheet equals the engine's grid row: blank for ``None``, text as is, numbers
+    to the last bit but one (rel 1e-15)."""
+    for gv, ev in zip(got, expected):
+        if ev is None:
+            assert gv == ""
+        elif isinstance(ev, str):
+            assert gv == ev
+        else:
+            assert gv == pytest.approx(ev, rel=1e-15, abs=0)
+
+
 def test_output_equals_the_report_the_macro_writes(book):
     from alfa_xl.model.engine.lineup import default_lineup
     from alfa_xl.book.tables.report import RefreshInputs, blocks_to_grid, refresh_blocks
@@ -221,13 +202,7 @@ def test_output_equals_the_report_the_macro_writes(book):
     got = [row[: len(grid[0])] for row in sc[5 : 5 + len(grid)]]
     assert len(got) == len(grid)
     for g, e in zip(got, grid):
-        for gv, ev in zip(g, e):
-            if ev is None:
-                assert gv == ""
-            elif isinstance(ev, str):
-                assert gv == ev
-            else:
-                assert gv == pytest.approx(ev, rel=1e-15, abs=0)
+        assert_row(g, e)
     assert sc[5][0].startswith("Scenarios compared in 2029")
 
 
@@ -301,13 +276,7 @@ def test_risk_output_equals_the_engine_report(book):
     bear_2029 = project(scenario="bear", start_year=2029, end_year=2029).total(2029)
     tornado = next(i for i, r in enumerate(grid) if r[0] == "Driver")
     for i, (g, e) in enumerate(zip(got, grid)):
-        for gv, ev in zip(g[:6], e[:6]):
-            if ev is None:
-                assert gv == ""
-            elif isinstance(ev, str):
-                assert gv == ev
-            else:
-                assert gv == pytest.approx(ev, rel=1e-15, abs=0)
+        assert_row(g[:6], e[:6])
         if i > tornado:
             assert g[6] == pytest.approx(bear_2029, rel=1e-12)
     assert (

@@ -4,30 +4,14 @@ touches the files of a refresh that is running."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
+from book_edits import book, pristine  # noqa: F401  (fixtures)
 from filelock import FileLock
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.replace import lock_path
 from alfa_xl.book.xlsx import WorkbookFileError
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
-
-
-@pytest.fixture
-def book(pristine, tmp_path) -> Path:
-    path = tmp_path / "alfa_outlook.xlsm"
-    shutil.copy(pristine, path)
-    return path
 
 
 def test_a_second_refresh_is_refused_while_one_holds_the_lock_and_its_files_are_kept(book):

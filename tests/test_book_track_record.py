@@ -19,10 +19,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from book_edits import book, pristine  # noqa: F401  (fixtures)
+from lo_support import convert, require_soffice
 
 from defusedxml.ElementTree import fromstring
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.inputs import FileSource, InputsError, read_book_inputs
 from alfa_xl.book.owned import OwnedAreaError
 from alfa_xl.book.refresh import refresh_workbook
@@ -53,20 +54,6 @@ SUMMARY_COLUMNS = [
     "Target-path error",
     "Interval score",
 ]
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("track") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
-
-
-@pytest.fixture
-def book(pristine, tmp_path) -> Path:
-    path = tmp_path / "alfa_outlook.xlsm"
-    shutil.copy(pristine, path)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -411,39 +398,13 @@ def test_bad_year_to_date_gives_one_line_naming_the_cell(book, units, months, me
 def test_libreoffice_opens_the_refreshed_track_record_with_its_charts(pristine, tmp_path):
     """A real spreadsheet application reads the refreshed sheet: same values, and the three
     charts kept on the Track record sheet with their ranges when LibreOffice saves it."""
-    import os
-    import subprocess
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        if os.environ.get("CI", "").lower() == "true":
-            raise RuntimeError("LibreOffice (soffice) is required in CI")
-        pytest.skip("LibreOffice (soffice) not installed")
+    require_soffice()
     path = tmp_path / "alfa_outlook.xlsm"
     shutil.copy(pristine, path)
     set_cell(path, YTD_UNITS, 33020)
     set_cell(path, YTD_MONTHS, 6)
     refresh_workbook(path, backup=False)
-    profile = tmp_path / "profile"
-    out = tmp_path / "lo"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env=dict(os.environ, HOME=str(tmp_path)),
-    )
-    saved = out / "alfa_outlook.xlsx"
+    saved = convert(path, "xlsx", tmp_path / "lo", tmp_path)
     ours, theirs = sheet(path, TRACK), sheet(saved, TRACK)
     top = _find(ours, "Backtest summary")
     _same([r[:9] for r in theirs[top : top + 60]], [r[:9] for r in ours[top : top + 60]])
@@ -516,38 +477,7 @@ def test_workbook_built_before_the_track_record_still_refreshes(book):
 
 # -- the Checks sheet's rows over the Cover's forecast, recalculated by LibreOffice ------------
 def _soffice_xlsx(path: Path, tmp_path: Path) -> Path:
-    import os
-    import subprocess
-
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        if os.environ.get("CI", "").lower() == "true":
-            raise RuntimeError("LibreOffice (soffice) is required in CI")
-        pytest.skip("LibreOffice (soffice) not installed")
-    home = tmp_path / "home"
-    (home / "profile" / "user").mkdir(parents=True)
-    from test_book_libreoffice import XCU  # forced recalculation on load
-
-    (home / "profile" / "user" / "registrymodifications.xcu").write_text(XCU)
-    out = tmp_path / "lo-recalc"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(home / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env=dict(os.environ, HOME=str(home)),
-    )
-    return out / (path.stem + ".xlsx")
+    return convert(path, "xlsx", tmp_path / "lo-recalc", tmp_path / "home", recalc=True)
 
 
 def _forecast_checks(rows) -> list:

@@ -5,10 +5,10 @@ only, a name defined twice, an ISO 8601 date cell."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from book_edits import book, pristine  # noqa: F401  (fixtures)
 from book_edits import (
     INPUTS_PART,
     SCENARIOS_PART,
@@ -22,26 +22,11 @@ from book_edits import (
     text,
 )
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.owned import OwnedAreaError
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.xlsx import WorkbookFileError
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
-
-
-@pytest.fixture
-def book(pristine, tmp_path) -> Path:
-    path = tmp_path / "alfa_outlook.xlsm"
-    shutil.copy(pristine, path)
-    return path
 
 
 def _inline(path: Path, ref: str, body: str) -> None:

@@ -4,29 +4,13 @@ bytes), so a file never grows from refreshing unchanged content."""
 from __future__ import annotations
 
 import random
-import shutil
 import struct
 import zipfile
 from pathlib import Path
 
-import pytest
+from book_edits import book, pristine  # noqa: F401  (fixtures)
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.refresh import refresh_workbook
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
-
-
-@pytest.fixture
-def book(pristine, tmp_path) -> Path:
-    path = tmp_path / "alfa_outlook.xlsm"
-    shutil.copy(pristine, path)
-    return path
 
 
 def stored(path: Path) -> dict[str, bytes]:

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 import pytest
+from test_book_build import CONTRACT_SHEETS
 
 from alfa_xl.excel import macros
 
@@ -293,17 +294,8 @@ class Book:
         self.sheets = Sheets(
             [
                 Sheet(self, n)
-                for n in (
-                    "Cover",
-                    "Inputs",
-                    "Projection",
-                    "Scenarios",
-                    "Gap",
-                    "Risk",
-                    "Track record",
-                    "Facts",
-                    "Checks",
-                )
+                for n in CONTRACT_SHEETS
+                if n != "xlwings.conf"  # the add-in's settings sheet: the macros never open it
             ]
         )
         self.names = Names(self)

@@ -17,13 +17,12 @@ partial_periods.csv):
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
+from book_edits import pristine  # noqa: F401  (fixtures)
 from test_book_refresh import set_cell
 
 from alfa_xl.book.bookfile import BookFile
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.inputs import YTD_OVERRIDE, Cell, FileSource, InputsError, read_book_inputs
 from alfa_xl.book.xlsx import read_package
 from alfa_xl.cli import main
@@ -128,13 +127,6 @@ class _WithOverride:
 
     def table(self, name):
         return self.src.table(name)
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pace") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
 
 
 class TestInputsCells:

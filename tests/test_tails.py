@@ -7,13 +7,12 @@ from statistics import NormalDist
 
 import numpy as np
 import pytest
+from closed_form import solo
 
-from alfa_xl.model.engine.lineup import Lineup, Model
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import forecast
 from alfa_xl.model.risk.simulate import PathFrame, draw, simulate
 from alfa_xl.model.risk.tails import mc_probability, plan_route_probability, tail_probability
-from alfa_xl.model.risk.uncertainty import Uncertainty
 
 N01 = NormalDist()
 
@@ -31,25 +30,6 @@ class TestPlainPrecision:
         assert t.upper_95 == pytest.approx(3 / 20_000, rel=0.01)
         assert "standard_error" not in t.to_dict() and t.to_dict()["upper_95"] == t.upper_95
         assert t.text().startswith("below 1 in 6,600") or t.text().startswith("below 1 in 6,700")
-
-
-def solo(sigma: float) -> tuple[Lineup, Uncertainty]:
-    """One model on sale, flat at 10,000 a year, Italy only: its total is 10,000 exp(V_t)."""
-    m = Model(
-        "Solo",
-        2015,
-        10_000.0,
-        status="on_sale",
-        plateau=1.0,
-        decay=0.0,
-        decline_after=50,
-        decline_rate=0.0,
-        share_italy=1.0,
-        share_rest_of_europe=0.0,
-        share_north_america=0.0,
-        share_rest_of_world=0.0,
-    )
-    return Lineup([m]), Uncertainty.none().with_(volume_sigma=sigma)
 
 
 class TestClosedForm:

@@ -6,14 +6,12 @@ number, a date, a boolean or a percentage, and text over Excel's 32,767-characte
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
-import pytest
+from book_edits import pristine  # noqa: F401  (fixtures)
 from book_edits import INPUTS_PART, cell_xml, set_cell_xml, style_of
 from python_calamine import CalamineWorkbook
 from test_macros import lineup_rows, make_book
 
-from alfa_xl.book.build import build_workbook
 from alfa_xl.book.refresh import refresh_workbook
 from alfa_xl.book.text import CUT_MARK
 from alfa_xl.excel import macros
@@ -45,13 +43,6 @@ def test_the_macro_stores_each_name_as_the_text_given():
     out = _strings(book.names["out_scenarios"].refers_to_range.options(ndim=2).value)
     assert set(STORED) <= out
     assert len(STORED[-1]) == 32_767
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "alfa_outlook.xlsm"
-    build_workbook(path)
-    return path
 
 
 def test_the_headless_refresh_stores_the_same_text(pristine, tmp_path):

@@ -3,7 +3,8 @@
 One module per command family registers its commands on :data:`app`:
 :mod:`~alfa_xl.cli.outlook` (``outlook``), :mod:`~alfa_xl.cli.facts` (``facts``),
 :mod:`~alfa_xl.cli.simulate` (``simulate``) and :mod:`~alfa_xl.cli.workbook`
-(``build-workbook``, ``refresh``).
+(``build-workbook``, ``refresh``); an option more than one command takes is declared once, in
+:mod:`~alfa_xl.cli.options`.
 
 :func:`main` is the only place that turns failures into exit codes. Whatever goes
 wrong with the user's input, files or terminal ends as one line on stderr, never a

@@ -22,9 +22,10 @@ import pandas as pd
 import typer
 
 from alfa_xl.book.tables.report import clean
+from alfa_xl.cli import options
 from alfa_xl.cli.common import PROGRESS_FROM, Format, console, csv_text, progress_bar, read_lineup, records, shown
-from alfa_xl.cli.plotting import INSTALL_HINT, check_plot_path
-from alfa_xl.errors import AlfaInputError, MissingExtraError
+from alfa_xl.cli.plotting import check_plot_path, figure_class
+from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.evidence.replay import DECISION_POINTS, Replay, replay, summary
 from alfa_xl.model.evidence.rolling import METHODS, SCORE_COLUMNS, Rolling, compute_headline, goals_text, rolling
 from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED, check_paths, check_seed
@@ -233,20 +234,9 @@ def _render(replays: list[Replay], out) -> None:
     out.print(s)
 
 
-def _figure_class():
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise MissingExtraError(
-            "plot", "matplotlib", f"install the plot extra: {INSTALL_HINT}", "matplotlib is not installed"
-        ) from None
-    return Figure, FigureCanvasAgg
-
-
 def plot_backtest(path: str | Path, replays: list[Replay]) -> Path:
     """Fan (P10-P90, P50) against the actuals and the target path, one panel a point."""
-    figure, canvas = _figure_class()
+    figure, canvas = figure_class()
     p = check_plot_path(path)
     fig = figure(figsize=(4.2 * len(replays), 3.6), dpi=110)
     canvas(fig)
@@ -282,10 +272,8 @@ def register(app: typer.Typer) -> None:
         ),
         paths: int = typer.Option(BACKTEST_PATHS, "--paths", "-n", help="Number of simulated paths (1 to 1,000,000)."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the random streams."),
-        fmt: Format = typer.Option(
-            Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False
-        ),
-        plot: str | None = typer.Option(None, "--plot", help="Also draw the fans against the actuals into FILE.png."),
+        fmt: Format = options.output_format(),
+        plot: str | None = options.plot("Also draw the fans against the actuals into FILE.png."),
         rolling_: bool = typer.Option(
             False, "--rolling", help="Every origin 2010-2025 against naive forecasters, by horizon band."
         ),

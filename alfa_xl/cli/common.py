@@ -44,7 +44,6 @@ __all__ = [
     "shown",
     "printable",
     "FORMULA_STARTS",
-    "target_option",
     "MAX_LINE",
     "error_line",
     "clipped",
@@ -147,22 +146,6 @@ def resolve_scenario(value: str | None) -> Scenario:
                 "scenario file", text, "give the path of a CSV file you can read", f"cannot read ({os_reason(exc)})"
             ) from None
     return get_scenario(text)
-
-
-def target_option() -> Any:
-    """The ``--target`` option: text read by the validator the worksheet cells use
-    (``400000``, ``400,000``, ``400 000`` and ``4e5`` are 400,000; ``400.000`` is refused as
-    ambiguous, as in a cell), so the command line takes whatever a cell takes."""
-    import typer
-
-    from alfa_xl.model.engine.gap import DEFAULT_TARGET
-
-    return typer.Option(
-        f"{DEFAULT_TARGET:.0f}",
-        "--target",
-        metavar="UNITS",
-        help="Target in units a year (400000 or 400,000; a dot is a decimal mark, so 400.000 is refused).",
-    )
 
 
 def _is_file(text: str) -> bool:

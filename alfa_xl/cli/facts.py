@@ -10,6 +10,7 @@ import pandas as pd
 import typer
 
 from alfa_xl.book.tables.report import clean
+from alfa_xl.cli import options
 from alfa_xl.cli.common import Format, console, csv_text, progress_bar, records, shown
 from alfa_xl.model.data.sources import facts
 from alfa_xl.model.risk.simulate import DEFAULT_SEED
@@ -94,9 +95,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("facts")
     def facts_cmd(
-        fmt: Format = typer.Option(
-            Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False
-        ),
+        fmt: Format = options.output_format(),
         assumptions: bool = typer.Option(
             False,
             "--assumptions",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import typer
 
 from alfa_xl import validation
+from alfa_xl.cli import options
 from alfa_xl.cli.common import (
     YTD_OPTIONS,
     Format,
@@ -25,14 +26,12 @@ from alfa_xl.cli.common import (
     read_lineup,
     resolve_scenario,
     shown,
-    target_option,
 )
 from alfa_xl.cli.common import (
     console as _console,
 )
 from alfa_xl.cli.outlook_render import TIDY_COLUMNS, outlook_csv, outlook_json, render_outlook
 from alfa_xl.cli.outlook_result import Outlook, WhatItTakes, build_outlook, scenario_lines
-from alfa_xl.model.engine.scenarios import BUILTIN
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = [
@@ -53,38 +52,18 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def outlook(
-        scenario: str = typer.Option(
-            "base",
-            "--scenario",
-            "-s",
-            help=f"Built-in scenario ({', '.join(BUILTIN)}) or a CSV of parameter,value pairs.",
-        ),
-        start: int | None = typer.Option(
-            None, "--start", help="First projection year (default: the year after the latest actual)."
-        ),
+        scenario: str = options.scenario(),
+        start: int | None = options.start(),
         end: int | None = typer.Option(
             None, "--end", help=f"Last projection year, also the comparison year (default {DEFAULT_YEAR})."
         ),
-        target: str = target_option(),
-        lineup: str | None = typer.Option(
-            None, "--lineup", help="Lineup CSV (columns as alfa_xl/model/data/lineup.csv)."
-        ),
-        fmt: Format = typer.Option(
-            Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False
-        ),
-        plot: str | None = typer.Option(
-            None, "--plot", help="Also draw history, scenario lines and the target into FILE.png."
-        ),
-        ytd: float | None = typer.Option(
-            None, "--ytd", help="Worldwide units sold so far this year (with --ytd-months)."
-        ),
-        ytd_months: int | None = typer.Option(None, "--ytd-months", help="Months the --ytd units cover, 1 to 12."),
-        ytd_override: bool = typer.Option(
-            False,
-            "--ytd-override",
-            help="Use --ytd even if it implies a full year further from last year's "
-            "than any yearly change in the history.",
-        ),
+        target: str = options.target(),
+        lineup: str | None = options.lineup(),
+        fmt: Format = options.output_format(),
+        plot: str | None = options.plot("Also draw history, scenario lines and the target into FILE.png."),
+        ytd: float | None = options.ytd(),
+        ytd_months: int | None = options.ytd_months(),
+        ytd_override: bool = options.ytd_override(),
     ) -> None:
         """The calibrated forecast (P50 with P10-P90 by year, the 2026-2030 cumulative, the chance of
         the target by 2030 and 2035), then the deterministic scenarios, the gap and what it takes."""

@@ -22,7 +22,7 @@ from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.projection import Projection
 
-__all__ = ["FORMATS", "check_plot_path", "plot_outlook", "plot_fan", "SCENARIO_COLOURS"]
+__all__ = ["FORMATS", "check_plot_path", "figure_class", "plot_outlook", "plot_fan", "SCENARIO_COLOURS"]
 
 #: File types a chart can be written as (by file extension).
 FORMATS: tuple[str, ...] = (".png", ".svg", ".pdf")
@@ -74,7 +74,9 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
-def _figure_class():
+def figure_class():
+    """matplotlib's ``Figure`` and Agg canvas classes; without matplotlib, the input error that names the plot
+    extra."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -87,7 +89,7 @@ def _figure_class():
 
 def _axes():
     """A new Agg figure (10 x 5.8 in, 120 dpi) and its single axes."""
-    Figure, FigureCanvasAgg = _figure_class()
+    Figure, FigureCanvasAgg = figure_class()
     fig = Figure(figsize=(10, 5.8), dpi=120)
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot(1, 1, 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import typer
 
+from alfa_xl.cli import options
 from alfa_xl.cli.common import (
     PROGRESS_FROM,
     YTD_OPTIONS,
@@ -22,13 +23,11 @@ from alfa_xl.cli.common import (
     read_lineup,
     resolve_scenario,
     shown,
-    target_option,
 )
 from alfa_xl.cli.plotting import check_plot_path
 from alfa_xl.cli.simulate_render import TIDY_COLUMNS, render_simulation, simulation_csv, simulation_json
 from alfa_xl.errors import HorizonError
 from alfa_xl.model.engine.projection import MAX_END, MIN_START, default_horizon
-from alfa_xl.model.engine.scenarios import BUILTIN
 from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed, check_target, simulate
 from alfa_xl.model.risk.tornado import tornado
 from alfa_xl.validation import DEFAULT_YEAR
@@ -46,36 +45,16 @@ def register(app: typer.Typer) -> None:
         year: int | None = typer.Option(
             None, "--year", help="Year of the probability and the tornado (default: the end year)."
         ),
-        target: str = target_option(),
-        scenario: str = typer.Option(
-            "base",
-            "--scenario",
-            "-s",
-            help=f"Built-in scenario ({', '.join(BUILTIN)}) or a CSV of parameter,value pairs.",
-        ),
-        start: int | None = typer.Option(
-            None, "--start", help="First projection year (default: the year after the latest actual)."
-        ),
+        target: str = options.target(),
+        scenario: str = options.scenario(),
+        start: int | None = options.start(),
         end: int | None = typer.Option(None, "--end", help=f"Last projection year (default {DEFAULT_YEAR})."),
-        lineup: str | None = typer.Option(
-            None, "--lineup", help="Lineup CSV (columns as alfa_xl/model/data/lineup.csv)."
-        ),
-        fmt: Format = typer.Option(
-            Format.table, "--format", "-f", help="Output: table, csv or json.", case_sensitive=False
-        ),
-        plot: str | None = typer.Option(
-            None, "--plot", help="Also draw the fan chart (P10/P50/P90, history, target) into FILE.png."
-        ),
-        ytd: float | None = typer.Option(
-            None, "--ytd", help="Worldwide units sold so far this year (with --ytd-months)."
-        ),
-        ytd_months: int | None = typer.Option(None, "--ytd-months", help="Months the --ytd units cover, 1 to 12."),
-        ytd_override: bool = typer.Option(
-            False,
-            "--ytd-override",
-            help="Use --ytd even if it implies a full year further from last year's "
-            "than any yearly change in the history.",
-        ),
+        lineup: str | None = options.lineup(),
+        fmt: Format = options.output_format(),
+        plot: str | None = options.plot("Also draw the fan chart (P10/P50/P90, history, target) into FILE.png."),
+        ytd: float | None = options.ytd(),
+        ytd_months: int | None = options.ytd_months(),
+        ytd_override: bool = options.ytd_override(),
     ) -> None:
         """Probability of reaching the target, percentile fan by year and tornado, by Monte Carlo."""
         n = check_paths(paths)

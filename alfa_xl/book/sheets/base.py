@@ -67,6 +67,24 @@ CHECK_OK_FILL, CHECK_BAD_FILL = "C6EFCE", "FFC7CE"
 TITLE_FONT = "1F3864"
 
 
+def units_axis(named: bool = True) -> dict[str, Any]:
+    """The value axis of the sheets' charts of yearly units: from 0, ``#,##0``, small numbers, light grid
+    lines, and (``named``) the title "units a year"."""
+    name = {"name": "units a year", "name_font": {"size": 9, "bold": False}} if named else {}
+    return {
+        "min": 0,
+        "num_format": "#,##0",
+        "num_font": {"size": 8},
+        **name,
+        "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
+    }
+
+
+def legend_below() -> dict[str, Any]:
+    """The legend of the sheets' charts: below the plot, in small type."""
+    return {"position": "bottom", "font": {"size": 8}}
+
+
 class Formats:
     """Cell formats by role, created once each (XlsxWriter numbers them by first use)."""
 

@@ -19,6 +19,7 @@ from alfa_xl.book.sheets.base import (
     new_sheet,
     print_in_blocks,
     spill,
+    units_axis,
 )
 from alfa_xl.book.sheets.projection import ProjectionResult
 from alfa_xl.book.stored import array_constant, live_formula
@@ -167,14 +168,7 @@ def write(ctx: Context, proj: ProjectionResult) -> GapResult:
     chart.set_x_axis(
         {"num_format": "0", "major_unit": 1, "num_font": {"size": 8}, "major_gridlines": {"visible": False}}
     )
-    chart.set_y_axis(
-        {
-            "min": 0,
-            "num_format": "#,##0",
-            "num_font": {"size": 8},
-            "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
-        }
-    )
+    chart.set_y_axis(units_axis(named=False))
     chart.set_legend({"none": True})
     chart.set_size({"width": 620, "height": 330})
     ws.insert_chart(2, 10, chart)

@@ -16,10 +16,12 @@ from alfa_xl.book.sheets.base import (
     Context,
     column_px,
     define_hidden,
+    legend_below,
     loaded_note,
     new_sheet,
     print_in_blocks,
     spill,
+    units_axis,
 )
 from alfa_xl.book.stored import array_constant, live_formula
 
@@ -194,16 +196,7 @@ def _chart(ctx: Context, ws) -> None:
             "major_gridlines": {"visible": False},
         }
     )
-    chart.set_y_axis(
-        {
-            "min": 0,
-            "num_format": "#,##0",
-            "num_font": {"size": 8},
-            "name": "units a year",
-            "name_font": {"size": 9, "bold": False},
-            "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
-        }
-    )
-    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.set_y_axis(units_axis())
+    chart.set_legend(legend_below())
     chart.set_size({"width": 760, "height": 400})
     ws.insert_chart(2, 13, chart)

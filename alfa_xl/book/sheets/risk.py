@@ -9,7 +9,18 @@ from xlsxwriter.utility import xl_col_to_name
 
 from alfa_xl.book.buttons import insert_refresh_button
 from alfa_xl.book.layout import grid_roles, owned_area
-from alfa_xl.book.sheets.base import ROOM, ROW_PX, TORNADO_ROOM, Context, column_px, define, new_sheet, print_in_blocks
+from alfa_xl.book.sheets.base import (
+    ROOM,
+    ROW_PX,
+    TORNADO_ROOM,
+    Context,
+    column_px,
+    define,
+    legend_below,
+    new_sheet,
+    print_in_blocks,
+    units_axis,
+)
 from alfa_xl.book.sheets.scenarios import write_owned
 from alfa_xl.book.tables.report import Block, blocks_to_grid
 
@@ -238,17 +249,8 @@ def _charts(
         }
     )
     fan.set_x_axis({"major_unit": 1, "num_format": "0", "num_font": {"size": 8}, "major_gridlines": {"visible": False}})
-    fan.set_y_axis(
-        {
-            "min": 0,
-            "num_format": "#,##0",
-            "num_font": {"size": 8},
-            "name": "units a year",
-            "name_font": {"size": 9, "bold": False},
-            "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
-        }
-    )
-    fan.set_legend({"position": "bottom", "font": {"size": 8}})
+    fan.set_y_axis(units_axis())
+    fan.set_legend(legend_below())
     fan.show_hidden_data()
     fan.set_size({"width": 760, "height": 360})
     ws.insert_chart(2, 8, fan, {"x_offset": 10, "y_offset": 10})
@@ -295,7 +297,7 @@ def _charts(
             "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
         }
     )
-    torn.set_legend({"position": "bottom", "font": {"size": 8}})
+    torn.set_legend(legend_below())
     torn.show_hidden_data()
     torn.set_plotarea({"layout": {"x": 0.40, "y": 0.10, "width": 0.56, "height": 0.68}})
     torn.set_size({"width": 760, "height": 360})

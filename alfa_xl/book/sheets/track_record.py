@@ -14,7 +14,7 @@ import textwrap
 from typing import Any
 
 from alfa_xl.book.layout import grid_roles, owned_area
-from alfa_xl.book.sheets.base import Context, new_sheet
+from alfa_xl.book.sheets.base import Context, legend_below, new_sheet, units_axis
 from alfa_xl.book.sheets.scenarios import write_owned
 from alfa_xl.book.tables.report import Block, blocks_to_grid
 from alfa_xl.book.tables.track_record import POINT_COLUMNS, TRACK_PATHS
@@ -135,17 +135,8 @@ def _charts(ctx: Context, ws, blocks: list[Block]) -> None:
                 "max": years[-1],
             }
         )
-        chart.set_y_axis(
-            {
-                "min": 0,
-                "num_format": "#,##0",
-                "num_font": {"size": 8},
-                "name": "units a year",
-                "name_font": {"size": 9, "bold": False},
-                "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
-            }
-        )
-        chart.set_legend({"position": "bottom", "font": {"size": 8}})
+        chart.set_y_axis(units_axis())
+        chart.set_legend(legend_below())
         chart.show_blanks_as("gap")
         chart.set_size({"width": 640, "height": _CHART_HEIGHT})
         ws.insert_chart(_CHART_ROW + k * (_CHART_HEIGHT // 20 + 1), _CHART_COL, chart, {"x_offset": 10, "y_offset": 10})
