@@ -92,3 +92,38 @@ def bench_parts_kept(figures, folder):
         f"(rewritten: {', '.join(report.changed_parts)})"
     )
     shutil.rmtree(changed.parent)
+
+
+def bench_refresh_build_in_memory(benchmark, figures, folder):
+    """The refresh's second build, in memory, for its formulas' cached values
+    (:func:`alfa_xl.book.recalc.fresh_book`), the tables already computed by the refresh's
+    plan: wall time, and CPU time (user + system: what the wall time is on an idle machine),
+    next to the ``build-workbook`` staging of one temporary file per part that it used before."""
+    import io
+    import time
+
+    from alfa_xl.book.bookfile import BookFile
+    from alfa_xl.book.build import BuildInputs, _write
+    from alfa_xl.book.inputs import FileSource, read_book_inputs
+    from alfa_xl.book.recalc import fresh_book
+    from alfa_xl.book.xlsx import read_package
+
+    work = folder / "fresh" / "alfa_outlook.xlsm"
+    work.parent.mkdir()
+    build_workbook(work)
+    refresh_workbook(work)  # the tables of these inputs computed once, as in a refresh
+    inputs = read_book_inputs(FileSource(BookFile(read_package(work))))
+    b = BuildInputs.from_book(inputs)
+    cpu: dict[bool, list[float]] = {True: [], False: []}
+    wall: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(figures.rounds(7, 3)):  # alternate, so the machine's load falls on both alike
+        for staged in (True, False):
+            c, w = time.process_time(), time.perf_counter()
+            _write(io.BytesIO(), b, inputs, staged_in_memory=staged)
+            cpu[staged].append(time.process_time() - c)
+            wall[staged].append(time.perf_counter() - w)
+    benchmark.pedantic(fresh_book, args=(inputs,), rounds=figures.rounds(7, 3))
+    figures.timing(benchmark, "refresh's build in memory (fresh_book)", None, "s")
+    for staged, label in ((True, "parts in memory (now)"), (False, "one temporary file a part (before)")):
+        figures.values(f"  build for the cached values, {label}: wall", wall[staged], None, "s")
+        figures.values(f"  build for the cached values, {label}: CPU", cpu[staged], None, "s")

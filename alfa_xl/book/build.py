@@ -141,12 +141,15 @@ def _check_contract(names: dict[str, str]) -> None:
 def write_for(dest, book: BookInputs) -> str:
     """The workbook a build writes for the inputs a refresh read (``book``), to ``dest``:
     the refresh takes its formulas' cached values from it (:mod:`alfa_xl.book.recalc`)."""
-    return _write(dest, BuildInputs.from_book(book), book)
+    return _write(dest, BuildInputs.from_book(book), book, staged_in_memory=True)
 
 
-def _write(dest, inputs: BuildInputs, book: BookInputs | None = None) -> str:
+def _write(dest, inputs: BuildInputs, book: BookInputs | None = None, staged_in_memory: bool = False) -> str:
     """Write the workbook to ``dest`` (a path or a binary file open for writing); returns
-    the cached master check. ``book``: the inputs as a refresh read them (default: ``inputs``')."""
+    the cached master check. ``book``: the inputs as a refresh read them (default: ``inputs``').
+    ``staged_in_memory``: XlsxWriter keeps the parts in memory instead of one temporary file
+    each (the refresh's build, read back at once; the parts are the same, the archive's
+    dates differ, so ``build-workbook`` keeps its reproducible archive)."""
     book = book or inputs.book_inputs()
     scenario_blocks = owned_area("out_scenarios").tables(book)
     risk_blocks = owned_area("out_risk").tables(book)
@@ -155,7 +158,12 @@ def _write(dest, inputs: BuildInputs, book: BookInputs | None = None) -> str:
     base_year, base_units = latest_actual()
     wb = xlsxwriter.Workbook(
         dest if hasattr(dest, "write") else str(dest),
-        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "in_memory": staged_in_memory,
+        },
     )
     wb.set_properties(
         {

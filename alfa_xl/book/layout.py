@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from alfa_xl.book.names import WORKBOOK_NAME  # the file name of the workbook and its module
 from alfa_xl.book.tables.report import Block, RefreshInputs, blocks_to_grid, refresh_blocks
 from alfa_xl.book.tables.risk import risk_blocks
 from alfa_xl.book.tables.track_record import forecast_blocks, track_blocks
@@ -65,8 +66,6 @@ __all__ = [
     "OUTPUT_FONT",
 ]
 
-#: File name of the workbook (and, without extension, of its Python module).
-WORKBOOK_NAME = "alfa_outlook.xlsm"
 #: Sheets in order.
 SHEETS: tuple[str, ...] = (
     "Cover",

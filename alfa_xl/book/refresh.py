@@ -28,11 +28,13 @@ and the new file read back before it replaces the old one, through
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -371,8 +373,27 @@ def refresh_workbook(path: str | os.PathLike, backup: bool = True) -> RefreshRep
         with a one-line message; the file and its backup are left as they were.
     """
     target = check_target(path, backup)
-    with refresh_lock(target):  # one refresh at a time; the clean-up below then removes only a dead refresh's files
+    with (
+        refresh_lock(target),  # one refresh at a time; the clean-up below then removes only a dead refresh's files
+        _without_cycle_collection(),
+    ):
         return _refresh_locked(path, target, backup)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off for one refresh, as it was before afterwards. A large
+    accepted workbook holds hundreds of thousands of parsed XML elements, and every full
+    collection walks all of them: 1.5 s of a 8.6 s refresh of the largest accepted file.
+    A refresh is bounded and keeps no cycles beyond its own end (peak memory measured
+    unchanged: 286 MB either way); docs/workbook.md."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _refresh_locked(path: str | os.PathLike, target: Target, backup: bool) -> RefreshReport:

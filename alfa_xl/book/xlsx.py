@@ -47,6 +47,7 @@ __all__ = [
     "WorkbookFileError",
     "Package",
     "read_package",
+    "check_file_size",
     "write_package",
     "serialize",
     "parse_part",
@@ -439,6 +440,31 @@ class Package:
         return serialize(root, decls)
 
 
+def check_file_size(path: str | os.PathLike, max_file: int = MAX_FILE) -> None:
+    """Refuse, from the file system alone (nothing is read), a path that is not a file or
+    is over ``max_file`` bytes: the first check of :func:`read_package`, which the command
+    line makes before it loads the engine.
+
+    Raises
+    ------
+    WorkbookFileError
+        Not found, a folder, cannot be looked at, or too large.
+    """
+    p = Path(path)
+    try:
+        if not p.is_file():
+            raise _bad(
+                p, "a folder, not a file" if p.is_dir() else "not found", "give the path of an .xlsm or .xlsx workbook"
+            )
+        size = p.stat().st_size
+    except OSError as exc:
+        raise _bad(
+            p, f"cannot be read ({exc.strerror or type(exc).__name__})", "check the file's permissions"
+        ) from None
+    if size > max_file:
+        raise _bad(p, f"too large ({size:,} bytes, limit {max_file:,})", "give a workbook under the size limit")
+
+
 def read_package(path: str | os.PathLike, max_file: int = MAX_FILE) -> Package:
     """Read and check an Excel package (read once; every later step works on memory).
 
@@ -450,12 +476,8 @@ def read_package(path: str | os.PathLike, max_file: int = MAX_FILE) -> Package:
     """
     p = Path(path)
     fix_path = "give the path of an .xlsm or .xlsx workbook"
+    check_file_size(p, max_file)
     try:
-        if not p.is_file():
-            raise _bad(p, "a folder, not a file" if p.is_dir() else "not found", fix_path)
-        size = p.stat().st_size
-        if size > max_file:
-            raise _bad(p, f"too large ({size:,} bytes, limit {max_file:,})", "give a workbook under the size limit")
         with open(p, "rb") as fh:
             data = fh.read(max_file + 1)
     except OSError as exc:

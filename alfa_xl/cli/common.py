@@ -18,14 +18,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from alfa_xl.book.tables.report import clean
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.engine.lineup import Lineup, load_lineup
-from alfa_xl.model.engine.scenarios import Scenario, get_scenario, load_scenario
+from alfa_xl.model.engine.files import read_lineup_table, read_scenario_table
+from alfa_xl.validation import CsvTable
+
+if TYPE_CHECKING:  # the engine is imported by the functions that use it, after the files are read
+    import pandas as pd
+
+    from alfa_xl.model.engine.lineup import Lineup
+    from alfa_xl.model.engine.scenarios import Scenario
 
 __all__ = [
     "Format",
@@ -33,6 +36,8 @@ __all__ = [
     "records",
     "resolve_scenario",
     "read_lineup",
+    "scenario_table",
+    "lineup_table",
     "os_reason",
     "named_as_options",
     "YTD_OPTIONS",
@@ -125,26 +130,47 @@ def progress_bar(label: str, total: int, unit: str, fmt: Format, show: bool = Tr
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of ``frame`` as JSON-ready dicts (NaN and infinity as ``None``)."""
+    from alfa_xl.book.tables.report import clean
+
     return [{str(k): clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def resolve_scenario(value: str | None) -> Scenario:
+def _is_scenario_file(text: str) -> bool:
+    """Whether a ``--scenario`` value names a file (ends in ``.csv`` or is an existing file)
+    rather than a built-in scenario."""
+    return text.lower().endswith(".csv") or _is_file(text)
+
+
+def scenario_table(value: str | None) -> CsvTable | None:
+    """The scenario CSV named by ``value``, read within its bounds (no engine import: a
+    refused file costs little); ``None`` when ``value`` is a built-in scenario's name."""
+    if value is None or not _is_scenario_file(str(value).strip()):
+        return None
+    text = str(value).strip()
+    try:
+        return read_scenario_table(text)
+    except OSError as exc:
+        raise AlfaInputError(
+            "scenario file", text, "give the path of a CSV file you can read", f"cannot read ({os_reason(exc)})"
+        ) from None
+
+
+def resolve_scenario(value: str | None, table: CsvTable | None = None) -> Scenario:
     """A built-in scenario by name, or a scenario CSV (parameter,value) by path.
 
-    A value ending in ``.csv`` or naming an existing file is read with
-    :func:`~alfa_xl.model.engine.scenarios.load_scenario` (on top of ``base``); anything else must be
-    a built-in name.
+    A value ending in ``.csv`` or naming an existing file is read (on top of ``base``) from
+    ``table``, its :func:`scenario_table` when already read, or from the file; anything
+    else must be a built-in name.
     """
+    from alfa_xl.model.engine.scenarios import get_scenario, scenario_from_table
+
     if value is None:
         return get_scenario("base")
     text = str(value).strip()
-    if text.lower().endswith(".csv") or _is_file(text):
-        try:
-            return load_scenario(text)
-        except OSError as exc:
-            raise AlfaInputError(
-                "scenario file", text, "give the path of a CSV file you can read", f"cannot read ({os_reason(exc)})"
-            ) from None
+    if table is None and _is_scenario_file(text):
+        table = scenario_table(text)
+    if table is not None:
+        return scenario_from_table(table, text)
     return get_scenario(text)
 
 
@@ -197,17 +223,31 @@ def os_reason(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
-def read_lineup(path: str | None) -> Lineup | None:
-    """The ``--lineup`` file (``None``: the default lineup); a file the system cannot read
-    is an input error naming the file."""
+def lineup_table(path: str | None) -> CsvTable | None:
+    """The ``--lineup`` file read within its bounds (no engine import: a refused file costs
+    little); ``None`` for the default lineup. A file the system cannot read is an input
+    error naming the file."""
     if path is None:
         return None
     try:
-        return load_lineup(path)
+        return read_lineup_table(path)
     except OSError as exc:
         raise AlfaInputError(
             "lineup file", path, "give the path of a CSV file you can read", f"cannot read ({os_reason(exc)})"
         ) from None
+
+
+def read_lineup(path: str | None, table: CsvTable | None = None) -> Lineup | None:
+    """The ``--lineup`` file as a lineup (``None``: the default lineup), from ``table``, its
+    :func:`lineup_table` when already read, or from the file."""
+    if path is None:
+        return None
+    from alfa_xl.model.engine.lineup import lineup_from_table
+
+    if table is None:
+        table = lineup_table(path)
+    assert table is not None  # a path was given
+    return lineup_from_table(table, Path(path).name)
 
 
 def csv_safe(value: Any) -> Any:
@@ -224,6 +264,8 @@ def csv_safe(value: Any) -> Any:
 
 def csv_text(rows: Iterable[Sequence[Any]], columns: Sequence[str]) -> str:
     """A CSV (header, ``\\n`` line ends) of ``rows``; every text field through :func:`csv_safe`."""
+    import pandas as pd
+
     frame = pd.DataFrame([[csv_safe(v) for v in row] for row in rows], columns=list(columns))
     buf = io.StringIO()
     frame.to_csv(buf, index=False, lineterminator="\n")

@@ -6,16 +6,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 
-from alfa_xl.book.tables.report import clean
 from alfa_xl.cli import options
 from alfa_xl.cli.common import Format, console, csv_text, progress_bar, records, shown
-from alfa_xl.model.data.sources import facts
-from alfa_xl.model.risk.simulate import DEFAULT_SEED
+from alfa_xl.model.defaults import DEFAULT_SEED
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine is loaded when the command runs, not when it is declared
+    import pandas as pd
     from rich.console import JustifyMethod
 
 __all__ = ["register", "assumptions_table", "TOP"]
@@ -27,6 +25,8 @@ TOP = 10
 
 def _facts_table(out) -> None:
     from rich.table import Table
+
+    from alfa_xl.model.data.sources import facts
 
     t = Table(title="Sourced facts", title_justify="left")
     columns: tuple[tuple[str, JustifyMethod], ...] = (
@@ -115,6 +115,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List the sourced facts: key, value, unit, as-of date and source (or, with
         --assumptions, the lineup's assumptions ranked by their effect)."""
+        from alfa_xl.book.tables.report import clean
+        from alfa_xl.model.data.sources import facts
+
         if assumptions:
             from alfa_xl.model.risk.assumptions import rank_assumptions
 

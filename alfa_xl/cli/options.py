@@ -9,8 +9,7 @@ from typing import Any
 import typer
 
 from alfa_xl.cli.common import Format
-from alfa_xl.model.engine.gap import DEFAULT_TARGET
-from alfa_xl.model.engine.scenarios import BUILTIN
+from alfa_xl.model.defaults import DEFAULT_TARGET, SCENARIO_NAMES
 
 __all__ = ["scenario", "start", "lineup", "output_format", "plot", "target", "ytd", "ytd_months", "ytd_override"]
 
@@ -21,7 +20,7 @@ def scenario() -> Any:
         "base",
         "--scenario",
         "-s",
-        help=f"Built-in scenario ({', '.join(BUILTIN)}) or a CSV of parameter,value pairs.",
+        help=f"Built-in scenario ({', '.join(SCENARIO_NAMES)}) or a CSV of parameter,value pairs.",
     )
 
 

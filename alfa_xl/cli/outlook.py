@@ -14,6 +14,8 @@ This module only reads the options and wires the parts (``facts`` has its own mo
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from alfa_xl import validation
@@ -22,29 +24,19 @@ from alfa_xl.cli.common import (
     YTD_OPTIONS,
     Format,
     check_ytd,
+    lineup_table,
     named_as_options,
     read_lineup,
     resolve_scenario,
+    scenario_table,
     shown,
 )
 from alfa_xl.cli.common import (
     console as _console,
 )
-from alfa_xl.cli.outlook_render import TIDY_COLUMNS, outlook_csv, outlook_json, render_outlook
-from alfa_xl.cli.outlook_result import Outlook, WhatItTakes, build_outlook, scenario_lines
 from alfa_xl.validation import DEFAULT_YEAR
 
-__all__ = [
-    "Outlook",
-    "WhatItTakes",
-    "build_outlook",
-    "resolve_scenario",
-    "outlook_csv",
-    "outlook_json",
-    "register",
-    "TIDY_COLUMNS",
-    "Format",
-]
+__all__ = ["register", "resolve_scenario", "Format"]  # and, loaded on first use, the names of _LAZY
 
 
 def register(app: typer.Typer) -> None:
@@ -73,9 +65,13 @@ def register(app: typer.Typer) -> None:
             from alfa_xl.cli.plotting import check_plot_path
 
             plot_path = check_plot_path(plot)
+        scenario_file, lineup_file = scenario_table(scenario), lineup_table(lineup)  # before the engine is loaded
         check_ytd(ytd, ytd_months, ytd_override)
-        sc = resolve_scenario(scenario)
-        lu = read_lineup(lineup)
+        from alfa_xl.cli.outlook_render import outlook_csv, outlook_json, render_outlook
+        from alfa_xl.cli.outlook_result import build_outlook, scenario_lines
+
+        sc = resolve_scenario(scenario, scenario_file)
+        lu = read_lineup(lineup, lineup_file)
         with named_as_options(YTD_OPTIONS):
             result = build_outlook(
                 sc, start, end, target_units, lu, lineup or "default", ytd=ytd, ytd_months=ytd_months
@@ -103,3 +99,23 @@ def register(app: typer.Typer) -> None:
             render_outlook(result, out)
             if plot_path is not None:
                 out.print(f"Chart written to {shown(plot_path)}")
+
+
+#: Names this module offers that live in the modules of the result and its rendering, loaded
+#: on first use (PEP 562), so that declaring the command does not import the engine.
+_LAZY = {
+    "Outlook": "alfa_xl.cli.outlook_result",
+    "WhatItTakes": "alfa_xl.cli.outlook_result",
+    "build_outlook": "alfa_xl.cli.outlook_result",
+    "outlook_csv": "alfa_xl.cli.outlook_render",
+    "outlook_json": "alfa_xl.cli.outlook_render",
+    "TIDY_COLUMNS": "alfa_xl.cli.outlook_render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,16 +11,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from alfa_xl.cli.common import os_reason
 from alfa_xl.errors import AlfaInputError, MissingExtraError
-from alfa_xl.model.data.sources import history as source_history
-from alfa_xl.model.data.sources import latest_actual
-from alfa_xl.model.engine.gap import DEFAULT_TARGET
-from alfa_xl.model.engine.projection import Projection
+from alfa_xl.model.defaults import DEFAULT_TARGET
+
+if TYPE_CHECKING:  # the engine is loaded by the drawing functions, not by the path check
+    import pandas as pd
+
+    from alfa_xl.model.engine.projection import Projection
 
 __all__ = ["FORMATS", "check_plot_path", "figure_class", "plot_outlook", "plot_fan", "SCENARIO_COLOURS"]
 
@@ -97,6 +97,8 @@ def _axes():
 
 def _draw_history(ax, hist: pd.DataFrame) -> None:
     """Actuals as markers joined by solid lines; dotted across years without a figure."""
+    import numpy as np
+
     hy = hist["year"].to_numpy(dtype=float)
     hu = hist["units"].to_numpy(dtype=float) / 1000
     ax.plot(hy, hu, color=_HISTORY_COLOUR, linewidth=0.9, linestyle=":", zorder=3)
@@ -190,6 +192,11 @@ def plot_outlook(
     MissingExtraError
         When matplotlib is not installed.
     """
+    import numpy as np
+
+    from alfa_xl.model.data.sources import history as source_history
+    from alfa_xl.model.data.sources import latest_actual
+
     p = check_plot_path(path)
     hist = source_history() if history is None else history
     base_year, base_units = latest_actual()
@@ -300,6 +307,11 @@ def plot_fan(path: str | Path, sim, target: float = DEFAULT_TARGET, year: int | 
     MissingExtraError
         When matplotlib is not installed.
     """
+    import numpy as np
+
+    from alfa_xl.model.data.sources import history as source_history
+    from alfa_xl.model.data.sources import latest_actual
+
     p = check_plot_path(path)
     hist = source_history()
     base_year, base_units = latest_actual()

@@ -9,6 +9,8 @@ output is written by :mod:`alfa_xl.cli.simulate_render`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from alfa_xl.cli import options
@@ -18,21 +20,20 @@ from alfa_xl.cli.common import (
     Format,
     check_ytd,
     console,
+    lineup_table,
     named_as_options,
     progress_bar,
     read_lineup,
     resolve_scenario,
+    scenario_table,
     shown,
 )
 from alfa_xl.cli.plotting import check_plot_path
-from alfa_xl.cli.simulate_render import TIDY_COLUMNS, render_simulation, simulation_csv, simulation_json
 from alfa_xl.errors import HorizonError
-from alfa_xl.model.engine.projection import MAX_END, MIN_START, default_horizon
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED, check_paths, check_seed, check_target, simulate
-from alfa_xl.model.risk.tornado import tornado
+from alfa_xl.model.defaults import DEFAULT_PATHS, DEFAULT_SEED
 from alfa_xl.validation import DEFAULT_YEAR
 
-__all__ = ["register", "simulation_json", "simulation_csv", "PROGRESS_FROM", "TIDY_COLUMNS"]
+__all__ = ["register", "PROGRESS_FROM"]  # and, loaded on first use, the names of _LAZY
 
 
 def register(app: typer.Typer) -> None:
@@ -57,13 +58,19 @@ def register(app: typer.Typer) -> None:
         ytd_override: bool = options.ytd_override(),
     ) -> None:
         """Probability of reaching the target, percentile fan by year and tornado, by Monte Carlo."""
+        scenario_file, lineup_file = scenario_table(scenario), lineup_table(lineup)  # before the engine is loaded
+        from alfa_xl.cli.simulate_render import render_simulation, simulation_csv, simulation_json
+        from alfa_xl.model.engine.projection import MAX_END, MIN_START, default_horizon
+        from alfa_xl.model.risk.simulate import check_paths, check_seed, check_target, simulate
+        from alfa_xl.model.risk.tornado import tornado
+
         n = check_paths(paths)
         sd = check_seed(seed)
         tgt = check_target(target)
         plot_path = check_plot_path(plot) if plot is not None else None
         check_ytd(ytd, ytd_months, ytd_override)
-        sc = resolve_scenario(scenario)
-        lu = read_lineup(lineup)
+        sc = resolve_scenario(scenario, scenario_file)
+        lu = read_lineup(lineup, lineup_file)
         if end is None and year is not None:  # a later year stretches the default horizon
             if not MIN_START <= year <= MAX_END:
                 raise HorizonError(
@@ -101,3 +108,20 @@ def register(app: typer.Typer) -> None:
             render_simulation(sim, tgt, yr, torn, out)
             if plot_path is not None:
                 out.print(f"Chart written to {shown(plot_path)}")
+
+
+#: Names this module offers from the rendering module, loaded on first use (PEP 562), so
+#: that declaring the command does not import the engine.
+_LAZY = {
+    "simulation_json": "alfa_xl.cli.simulate_render",
+    "simulation_csv": "alfa_xl.cli.simulate_render",
+    "TIDY_COLUMNS": "alfa_xl.cli.simulate_render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

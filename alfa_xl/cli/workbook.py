@@ -18,8 +18,7 @@ from pathlib import Path
 
 import typer
 
-from alfa_xl.book.layout import WORKBOOK_NAME
-from alfa_xl.book.replace import backup_path, lock_files, write_beside
+from alfa_xl.book.names import WORKBOOK_NAME
 from alfa_xl.cli.common import os_reason, printable
 from alfa_xl.errors import AlfaInputError
 
@@ -55,6 +54,8 @@ def check_build_target(out: Path | None, force: bool) -> BuildTarget:
     open (a lock file is beside it), when the workbook or module is not a regular file,
     or when either exists and ``force`` is false.
     """
+    from alfa_xl.book.replace import backup_path, lock_files
+
     path = Path.cwd() / WORKBOOK_NAME if out is None else Path(out)
     shown = str(path)
     if path.suffix.lower() != ".xlsm":
@@ -113,6 +114,8 @@ def keep_backup(path: Path) -> Path:
     A crash leaves either the previous backup or the new one complete, and no partial
     ``.bak``; the temporary file is removed on any failure.
     """
+    from alfa_xl.book.replace import backup_path, write_beside
+
     bak = backup_path(path)
 
     def copy(fh) -> None:
@@ -165,6 +168,10 @@ def register(app: typer.Typer) -> None:
         out_forecast (the Cover's forecast). Every other part of the file is
         kept byte for byte; on a bad input nothing is written (exit code 2).
         """
+        from alfa_xl.book.replace import check_target
+        from alfa_xl.book.xlsx import check_file_size
+
+        check_file_size(check_target(path, backup).path)  # before the engine is loaded: a refusal costs little
         from alfa_xl.book.refresh import refresh_workbook
 
         try:

@@ -30,6 +30,7 @@ import pandas as pd
 from alfa_xl import validation
 from alfa_xl.errors import HorizonError
 from alfa_xl.model.data.sources import latest_actual
+from alfa_xl.model.defaults import DEFAULT_TARGET  # Marchionne's 400,000 units a year (May 2014 plan)
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import Projection, curve_units, project, projection_units
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
@@ -49,8 +50,6 @@ __all__ = [
     "required_extra_launches",
 ]
 
-#: Marchionne's 400,000 units a year (May 2014 plan).
-DEFAULT_TARGET = 400_000.0
 #: Columns of :func:`gap_table`, in order.
 GAP_COLUMNS = (
     "Year",

@@ -53,6 +53,9 @@ import pandas as pd
 from alfa_xl import validation as v
 from alfa_xl.errors import LineupError
 from alfa_xl.model.engine.curve import LATE_LIFE
+from alfa_xl.model.engine.files import TEXT_COLUMNS, read_lineup_table
+from alfa_xl.model.engine.files import column_key as _column_key
+from alfa_xl.model.engine.files import refuse_repeated_columns as _refuse_repeated_columns
 from alfa_xl.validation import LIMITS
 
 __all__ = [
@@ -411,53 +414,6 @@ def _refuse_too_many(count: int) -> None:
     limit = LIMITS["lineup_models"]
     if count > limit.hi:
         raise LineupError("lineup", f"{count:,} models", limit.instruction(), f"more than {limit.hi:,.0f} models")
-
-
-def _column_key(name: object) -> str:
-    """A column's name as the lineup knows it: ``Peak Units`` is ``peak_units``."""
-    return v.identifier(name)
-
-
-def _refuse_repeated_columns(names) -> None:
-    """Refuse a column given twice (after :func:`_column_key`): which copy counts would be
-    a silent guess."""
-    seen: dict[str, str] = {}
-    for name in names:
-        key = _column_key(name)
-        if key in seen:
-            also = "" if str(seen[key]) == str(name) else f" (first as {str(seen[key])!r})"
-            raise LineupError(
-                "columns",
-                str(name),
-                f"keep one {key} column: delete or rename the other",
-                f"column {key} given twice{also}",
-            )
-        seen[key] = name
-
-
-#: Lineup columns holding text, never read as numbers from a decimal-comma CSV.
-TEXT_COLUMNS: tuple[str, ...] = ("model", "status", "firmness", "replaces", "source", "comment")
-
-
-def read_lineup_table(path: str | Path) -> v.CsvTable:
-    """A lineup CSV as read by the one CSV reader (:func:`~alfa_xl.validation.read_csv_file`):
-    bounded (at most ``LIMITS["lineup_models"]`` models), comma-, semicolon- or
-    tab-separated, decimal commas read in a semicolon file; a column given twice refused."""
-    table = v.read_csv_file(
-        path,
-        "lineup file",
-        error=LineupError,
-        max_rows=int(LIMITS["lineup_models"].hi),
-        rows_kind="lineup_models",
-        empty_fix="add one row per model below the header (model, launch_year, peak_units, ...)",
-        text_columns=TEXT_COLUMNS,
-        form="a UTF-8 CSV with a header row (model, launch_year, peak_units, ...) and one row per model",
-    )
-    try:
-        _refuse_repeated_columns(table.header)
-    except LineupError as exc:
-        raise LineupError(f"{Path(path).name} line 1: {exc.field}", exc.value, exc.fix, exc.problem) from None
-    return table
 
 
 def load_lineup(path: str | Path) -> Lineup:

@@ -31,8 +31,19 @@ import pandas as pd
 from alfa_xl import validation as v
 from alfa_xl.errors import ScenarioError, UnknownModelError, UnknownScenarioError
 from alfa_xl.model.data.past_plans import track_record
+from alfa_xl.model.defaults import SCENARIO_NAMES
+from alfa_xl.model.engine.files import read_scenario_table
 
-__all__ = ["Scenario", "BUILTIN", "get_scenario", "scenario_key", "scenario_names", "load_scenario", "PARAMETERS"]
+__all__ = [
+    "Scenario",
+    "BUILTIN",
+    "get_scenario",
+    "scenario_key",
+    "scenario_names",
+    "load_scenario",
+    "scenario_from_table",
+    "PARAMETERS",
+]
 
 
 def _param(param: str, kind: str, value: Any) -> float:
@@ -299,6 +310,8 @@ def _builtins() -> dict[str, Scenario]:
 
 #: Built-in scenarios by name, in display order.
 BUILTIN: dict[str, Scenario] = _builtins()
+if tuple(BUILTIN) != SCENARIO_NAMES:  # the command line lists the names without importing this module
+    raise ImportError(f"alfa_xl.model.defaults.SCENARIO_NAMES {SCENARIO_NAMES} differ from BUILTIN {tuple(BUILTIN)}")
 
 
 def scenario_names() -> tuple[str, ...]:
@@ -360,16 +373,12 @@ def load_scenario(path: str | Path, base: str = "base") -> Scenario:
     two columns wide, or has no header row (its first line is a parameter such as
     ``delay_years,2``, which would otherwise be taken as the header and lost).
     """
-    table = v.read_csv_file(
-        path,
-        "scenario file",
-        error=ScenarioError,
-        max_rows=int(v.LIMITS["scenario_rows"].hi),
-        rows_kind="scenario_rows",
-        empty_fix=None,
-        text_columns=("parameter",),
-        form="a UTF-8 CSV with a header row and two columns: parameter, value",
-    )
+    return scenario_from_table(read_scenario_table(path), path, base)
+
+
+def scenario_from_table(table: v.CsvTable, path: str | Path, base: str = "base") -> Scenario:
+    """The scenario of a table read by :func:`~alfa_xl.model.engine.files.read_scenario_table`
+    from ``path`` (named in messages), as :func:`load_scenario` describes."""
     p = Path(path)
     frame = pd.DataFrame(table.rows, columns=table.header, dtype=object)
     if frame.shape[1] != 2:

@@ -10,6 +10,7 @@ import numpy as np
 
 from alfa_xl import validation
 from alfa_xl.errors import SimulationError
+from alfa_xl.model.defaults import BACKTEST_PATHS, DEFAULT_PATHS, DEFAULT_SEED  # the defaults, documented there
 
 __all__ = [
     "DEFAULT_PATHS",
@@ -25,19 +26,10 @@ __all__ = [
     "YTD_PAIR_FIX",
 ]
 
-#: Paths simulated when none is given.
-DEFAULT_PATHS = 10_000
-#: ASSUMPTION: paths of a backtest replay and of the calibrated forecast, which is scored the
-#: way the backtests are (twice :data:`DEFAULT_PATHS`: the scores by horizon pool few
-#: years, so their sampling noise is kept well below the differences they are read for).
-BACKTEST_PATHS = 20_000
 #: Largest number of paths accepted in one run (``LIMITS["paths"].hi``, one million):
 #: percentiles from P1 to P99 are stable to well under 1% long before that, and the
 #: totals kept for a 2026-2060 horizon still fit in about 300 MB.
 MAX_PATHS = int(validation.LIMITS["paths"].hi)
-#: Seed used when none is given, so that a workbook recalculates to the same figures
-#: (6 May 2014, the day the 400,000 plan was presented).
-DEFAULT_SEED = 20140506
 #: Percentiles shown when none are given.
 DEFAULT_PERCENTILES: tuple[float, ...] = (10.0, 50.0, 90.0)
 #: The instruction when year-to-date units come without the months they cover, or the reverse.
