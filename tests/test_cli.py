@@ -14,7 +14,7 @@ import pytest
 from cli_support import LINEUP_HEAD, strict_json, write
 
 from alfa_xl.cli import main
-from alfa_xl.cli.outlook import TIDY_COLUMNS
+from alfa_xl.cli.outlook_render import TIDY_COLUMNS
 from alfa_xl.model.engine.lineup import default_lineup
 
 LATEST = 73_000.0

@@ -15,8 +15,6 @@ the command runs.
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
 from alfa_xl.cli import options
@@ -25,7 +23,7 @@ from alfa_xl.cli.plotting import check_plot_path
 from alfa_xl.errors import AlfaInputError
 from alfa_xl.model.defaults import BACKTEST_PATHS, DEFAULT_SEED
 
-__all__ = ["register"]  # and, loaded on first use, the output functions of alfa_xl.cli.backtest_render
+__all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
@@ -49,6 +47,10 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Replay the engine on Alfa's past plans with only what was known then, and score it."""
+        if lineup is not None and as_of is None and not rolling_:
+            raise AlfaInputError(
+                "--lineup", lineup, "give --as-of with --lineup (the year the lineup is from)", "no year"
+            )
         lineup_file = lineup_table(lineup)  # before the engine is loaded: a refused file costs little
         from alfa_xl.cli.backtest_render import (
             backtest_csv,
@@ -81,10 +83,6 @@ def register(app: typer.Typer) -> None:
             else:
                 render_rolling(result, console(width=150))
             return
-        if lineup is not None and as_of is None:
-            raise AlfaInputError(
-                "--lineup", lineup, "give --as-of with --lineup (the year the lineup is from)", "no year"
-            )
         years = [as_of] if as_of is not None else [d.as_of for d in DECISION_POINTS]
         read_lineup(
             lineup, lineup_file
@@ -106,13 +104,3 @@ def register(app: typer.Typer) -> None:
             render(replays, out)
             if plot_path is not None:
                 out.print(f"Chart written to {shown(plot_path)}")
-
-
-def __getattr__(name: str) -> Any:
-    """The output functions, from :mod:`alfa_xl.cli.backtest_render` on first use (PEP 562),
-    so that declaring the command does not import the engine."""
-    if name in ("backtest_json", "backtest_csv", "plot_backtest", "TIDY_COLUMNS", "rolling_json", "rolling_csv"):
-        from alfa_xl.cli import backtest_render
-
-        return getattr(backtest_render, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

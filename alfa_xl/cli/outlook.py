@@ -14,8 +14,6 @@ This module only reads the options and wires the parts (``facts`` has its own mo
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
 from alfa_xl import validation
@@ -36,7 +34,7 @@ from alfa_xl.cli.common import (
 )
 from alfa_xl.validation import DEFAULT_YEAR
 
-__all__ = ["register", "resolve_scenario", "Format"]  # and, loaded on first use, the names of _LAZY
+__all__ = ["register", "resolve_scenario", "Format"]
 
 
 def register(app: typer.Typer) -> None:
@@ -99,23 +97,3 @@ def register(app: typer.Typer) -> None:
             render_outlook(result, out)
             if plot_path is not None:
                 out.print(f"Chart written to {shown(plot_path)}")
-
-
-#: Names this module offers that live in the modules of the result and its rendering, loaded
-#: on first use (PEP 562), so that declaring the command does not import the engine.
-_LAZY = {
-    "Outlook": "alfa_xl.cli.outlook_result",
-    "WhatItTakes": "alfa_xl.cli.outlook_result",
-    "build_outlook": "alfa_xl.cli.outlook_result",
-    "outlook_csv": "alfa_xl.cli.outlook_render",
-    "outlook_json": "alfa_xl.cli.outlook_render",
-    "TIDY_COLUMNS": "alfa_xl.cli.outlook_render",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

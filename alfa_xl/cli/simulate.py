@@ -9,8 +9,6 @@ output is written by :mod:`alfa_xl.cli.simulate_render`.
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
 from alfa_xl.cli import options
@@ -33,7 +31,7 @@ from alfa_xl.errors import HorizonError
 from alfa_xl.model.defaults import DEFAULT_PATHS, DEFAULT_SEED
 from alfa_xl.validation import DEFAULT_YEAR
 
-__all__ = ["register", "PROGRESS_FROM"]  # and, loaded on first use, the names of _LAZY
+__all__ = ["register", "PROGRESS_FROM"]
 
 
 def register(app: typer.Typer) -> None:
@@ -108,20 +106,3 @@ def register(app: typer.Typer) -> None:
             render_simulation(sim, tgt, yr, torn, out)
             if plot_path is not None:
                 out.print(f"Chart written to {shown(plot_path)}")
-
-
-#: Names this module offers from the rendering module, loaded on first use (PEP 562), so
-#: that declaring the command does not import the engine.
-_LAZY = {
-    "simulation_json": "alfa_xl.cli.simulate_render",
-    "simulation_csv": "alfa_xl.cli.simulate_render",
-    "TIDY_COLUMNS": "alfa_xl.cli.simulate_render",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
