@@ -61,8 +61,12 @@ SHOWN_VALUE = 64
 
 
 def shown_value(value: object) -> str:
-    """``repr(value)``, its middle left out when longer than :data:`SHOWN_VALUE`."""
-    text = repr(value)
+    """``repr(value)``, its middle left out when longer than :data:`SHOWN_VALUE`; a whole
+    number held as a float is shown as the user typed it (``400000``, not ``400000.0``)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        text = str(int(value))
+    else:
+        text = repr(value)
     if len(text) <= SHOWN_VALUE:
         return text
     head = SHOWN_VALUE * 5 // 8

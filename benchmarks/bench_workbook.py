@@ -103,7 +103,7 @@ def bench_refresh_build_in_memory(benchmark, figures, folder):
     import time
 
     from alfa_xl.book.bookfile import BookFile
-    from alfa_xl.book.build import BuildInputs, _write
+    from alfa_xl.book.build import BuildInputs, write_book
     from alfa_xl.book.inputs import FileSource, read_book_inputs
     from alfa_xl.book.recalc import fresh_book
     from alfa_xl.book.xlsx import read_package
@@ -119,7 +119,7 @@ def bench_refresh_build_in_memory(benchmark, figures, folder):
     for _ in range(figures.rounds(7, 3)):  # alternate, so the machine's load falls on both alike
         for staged in (True, False):
             c, w = time.process_time(), time.perf_counter()
-            _write(io.BytesIO(), b, inputs, staged_in_memory=staged)
+            write_book(io.BytesIO(), b, inputs, staged_in_memory=staged)
             cpu[staged].append(time.process_time() - c)
             wall[staged].append(time.perf_counter() - w)
     benchmark.pedantic(fresh_book, args=(inputs,), rounds=figures.rounds(7, 3))

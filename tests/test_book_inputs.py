@@ -169,7 +169,7 @@ CASES = [
         "Inputs!B5 (in_target): formula without a calculated value (got '=200000+50000')",
     ),
     ("target blank", "in_target", BLANK, None, ("target", 400_000.0)),
-    ("target zero", "in_target", number(0), None, "Inputs!B5 (in_target): must be above 0 (got 0.0)"),
+    ("target zero", "in_target", number(0), None, "Inputs!B5 (in_target): must be above 0 (got 0)"),
     ("target boolean", "in_target", TRUE, None, "Inputs!B5 (in_target): not a number (got True)"),
     ("target #N/A", "in_target", NA, None, "Inputs!B5 (in_target): Excel error value #N/A"),
     ("paths as text with thousands", "in_paths", text("2,000"), None, ("paths", 2000)),

@@ -58,6 +58,7 @@ from alfa_xl.model.data.sources import history, latest_actual
 
 __all__ = [
     "build_workbook",
+    "write_book",
     "default_path",
     "MODULE_SOURCE",
     "BuildInputs",
@@ -116,7 +117,7 @@ def _write_through_memory(fh, inputs: BuildInputs) -> str:
     wraps the file, so an interrupted build leaves no archive that tries to finish writing
     into a file already closed (Python's ``ZipFile.__del__ ... seek of closed file``)."""
     buf = io.BytesIO()
-    master = _write(buf, inputs)
+    master = write_book(buf, inputs)
     fh.write(buf.getbuffer())
     return master
 
@@ -141,10 +142,10 @@ def _check_contract(names: dict[str, str]) -> None:
 def write_for(dest, book: BookInputs) -> str:
     """The workbook a build writes for the inputs a refresh read (``book``), to ``dest``:
     the refresh takes its formulas' cached values from it (:mod:`alfa_xl.book.recalc`)."""
-    return _write(dest, BuildInputs.from_book(book), book, staged_in_memory=True)
+    return write_book(dest, BuildInputs.from_book(book), book, staged_in_memory=True)
 
 
-def _write(dest, inputs: BuildInputs, book: BookInputs | None = None, staged_in_memory: bool = False) -> str:
+def write_book(dest, inputs: BuildInputs, book: BookInputs | None = None, staged_in_memory: bool = False) -> str:
     """Write the workbook to ``dest`` (a path or a binary file open for writing); returns
     the cached master check. ``book``: the inputs as a refresh read them (default: ``inputs``').
     ``staged_in_memory``: XlsxWriter keeps the parts in memory instead of one temporary file
