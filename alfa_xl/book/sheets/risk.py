@@ -52,7 +52,7 @@ def write(ctx: Context, blocks: list[Block]) -> None:
         1,
         0,
         "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): in_paths Monte Carlo paths "
-        "around in_scenario, seed in_seed.",
+        "of the calibrated forecast and around in_scenario, seed in_seed.",
         f.subtitle(),
     )
     ws.write(
@@ -65,9 +65,9 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     ws.write(
         3,
         0,
-        "A what-if around in_scenario (the calibrated forecast is on the Cover). Units a year. "
-        "Probability = share of paths at or above the target, with its standard error (95% bound when "
-        "no path reaches it). Tornado: the compare year's total with one driver at its P10 or P90.",
+        "The calibrated forecast (the headline, as on the Cover) by default; columns headed What-if and the "
+        "tornado are a what-if around in_scenario. Units a year. Probability with its standard error (95% bound "
+        "when no path reaches it). Tornado: the compare year's total with one driver at its P10 or P90.",
         f.subtitle(),
     )
     ws.write(
