@@ -418,7 +418,7 @@ class TestRiskSheet:
             return codes[xfs[int(s_)].get("numFmtId")]
 
         assert fmt("A8") == "0" and fmt("B8") == "#,##0" and fmt("F12") == "#,##0"  # years, units
-        assert fmt("B16") == "0.0%"  # probability
+        assert fmt("B16") == "0.00E+00" and fmt("E16") == "0.00E+00"  # probabilities: 1.7e-4 is not 0.0%
         assert fmt("B24") == "#,##0" and fmt("D24") == "#,##0"  # tornado units
 
     def test_status_line_has_no_timestamp(self, values):

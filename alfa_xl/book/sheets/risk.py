@@ -208,10 +208,10 @@ def _charts(
         "Target": {"color": "#C00000", "width": 1.5, "dash_type": "dash"},
     }
     names = {
-        "P90": "P90 (1 path in 10 above)",
-        "P50": "P50 (median path)",
-        "P10": "P10 (1 path in 10 below)",
-        "Scenario": "Scenario without uncertainty",
+        "P90": "P90, calibrated forecast (1 path in 10 above)",
+        "P50": "P50, calibrated forecast (median path)",
+        "P10": "P10, calibrated forecast (1 path in 10 below)",
+        "Scenario": "What-if: in_scenario, Scenario without uncertainty",
         "Target": "Target",
     }
     for c in ("P90", "P50", "P10", "Scenario", "Target"):
@@ -231,7 +231,7 @@ def _charts(
         )
     fan.set_title(
         {
-            "name": "Fan: yearly total across the simulated paths, the scenario and the target",
+            "name": "Fan: the calibrated forecast, the what-if scenario and the target",
             "name_font": {"size": 11, "bold": True},
         }
     )
