@@ -6,6 +6,8 @@
 2. The same by 2035, and jointly with the route where the plan succeeds (by 2030).
 3. A line set so that the probability is 1e-6 exactly (one model on sale, lognormal
    yearly noise): the estimate, its standard error and the error against the closed form.
+4. The headline combination (``alfa_xl.model.risk.combination``) at lines where its
+   probability by 2030 is about 1e-4 and about 1e-6: time and relative standard error.
 
 Brute force for comparison (not run here: minutes): 4,000,000 plain paths of the recipe
 gave 55 paths over 400,000 by 2030 (1.4e-5 +- 0.19e-5) and 195 by 2035 (4.9e-5 +- 0.35e-5).
@@ -16,10 +18,13 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
+import numpy as np
+import pytest
 from closed_form import solo
 
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import forecast
+from alfa_xl.model.risk.combination import combination_tail_probabilities
 from alfa_xl.model.risk.simulate import PathFrame
 from alfa_xl.model.risk.tails import tail_probability
 
@@ -64,4 +69,25 @@ def bench_tail_one_in_a_million(benchmark, figures):
     figures.timing(benchmark, "P = 1e-6 exactly (closed form), importance sampling", TARGET_SECONDS, "s")
     figures.line(
         f"  estimate {est.probability:.4g} (SE {est.standard_error:.2g}), error {est.probability / 1e-6 - 1:+.1%}"
+    )
+
+
+def _combination(target: float):
+    """The headline combination's P(target reached by 2030) (``alfa_xl.model.risk.combination``)."""
+    first = int(_F.all_years[0])
+    frame = PathFrame(_F.lineup, _F.scenario, first, 2030, _F.uncertainty, first - 1)
+    walk = np.array(_F.walk[: len(frame.years)])
+    return combination_tail_probabilities(frame, target, (2030,), _F.weight, walk[:, 0], walk[:, 1], seed=_F.seed)[2030]
+
+
+@pytest.mark.parametrize(
+    "target",
+    # lines found by trial on this recipe: about 1e-4 and about 1e-6 by 2030 (400,000: 2.0e-4)
+    [430_000.0, 740_000.0],
+)
+def bench_combination_tail(benchmark, figures, target):
+    est = benchmark.pedantic(_combination, args=(target,), rounds=figures.rounds(5, 3), warmup_rounds=1)
+    figures.timing(benchmark, f"Combination, P({target:,.0f} by 2030), importance sampling", TARGET_SECONDS, "s")
+    figures.line(
+        f"  P = {est.probability:.3g}, relative SE {est.relative_error:.1%} (batch means), {est.paths:,} paths"
     )

@@ -232,7 +232,7 @@ class TestStructure:
         fan_row = risk[
             _find(
                 risk,
-                "What-if: yearly total across 10,000 paths around scenario base, seed 20140506 (units); current year unconditioned",
+                "Calibrated forecast (the combination, model weight 0.1; 10,000 paths, seed 20140506), yearly total (units); Scenario and What-if P50: what-if, 10,000 paths around scenario base, seed 20140506 (Scenario without uncertainty); current year unconditioned",
             )[0]
             + 2
         ]
@@ -370,16 +370,16 @@ class TestRiskSheet:
     def test_blocks_and_titles(self, risk):
         assert (
             risk[5][0]
-            == "What-if: yearly total across 10,000 paths around scenario base, seed 20140506 (units); current year unconditioned"
+            == "Calibrated forecast (the combination, model weight 0.1; 10,000 paths, seed 20140506), yearly total (units); Scenario and What-if P50: what-if, 10,000 paths around scenario base, seed 20140506 (Scenario without uncertainty); current year unconditioned"
         )
         assert risk[6][:6] == ["Year", "P10", "P50", "P90", "Mean", "Scenario"]
         assert [r[0] for r in risk[7:12]] == [2026, 2027, 2028, 2029, 2030]
         assert (
             risk[13][0]
-            == "What-if: probability of reaching 400,000 a year (10,000 paths around scenario base, seed 20140506), with its standard error"
+            == "Probability of reaching 400,000 a year, calibrated forecast with its standard error (importance sampling below 30 paths); What-if columns: 10,000 paths around scenario base, seed 20140506"
         )
         assert risk[14][:2] == ["Year", "Probability"]
-        assert risk[21][0].startswith("Tornado: total in 2030")
+        assert risk[21][0].startswith("What-if tornado: total in 2030")
         assert risk[22][:7] == ["Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario"]
 
     def test_fan_agrees_with_projection_and_percentiles_are_ordered(self, risk, values):
@@ -418,7 +418,7 @@ class TestRiskSheet:
             return codes[xfs[int(s_)].get("numFmtId")]
 
         assert fmt("A8") == "0" and fmt("B8") == "#,##0" and fmt("F12") == "#,##0"  # years, units
-        assert fmt("B16") == "0.0%"  # probability
+        assert fmt("B16") == "0.00E+00" and fmt("E16") == "0.00E+00"  # probabilities: 1.7e-4 is not 0.0%
         assert fmt("B24") == "#,##0" and fmt("D24") == "#,##0"  # tornado units
 
     def test_status_line_has_no_timestamp(self, values):

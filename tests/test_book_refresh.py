@@ -139,7 +139,7 @@ def test_changed_input_and_user_sheet_keep_every_other_part(book, capsys):
         n in unchanged for n in before if n.startswith(("xl/drawings/", "xl/tables/", "xl/styles", "xl/sharedStrings"))
     )
     risk = sheet(book, "Risk")
-    assert risk[13][0].startswith("What-if: probability of reaching 350,000 a year")
+    assert risk[13][0].startswith("Probability of reaching 350,000 a year")
     sc = sheet(book, "Scenarios")
     assert sc[5][0] == "Scenarios compared in 2030 against 350,000"
     for row in sc[7:12]:
@@ -281,7 +281,7 @@ def test_risk_output_equals_the_engine_report(book):
             assert g[6] == pytest.approx(bear_2029, rel=1e-12)
     assert (
         got[0][0]
-        == "What-if: yearly total across 2,000 paths around scenario bear, seed 7 (units); current year unconditioned"
+        == "Calibrated forecast (the combination, model weight 0.1; 2,000 paths, seed 7), yearly total (units); Scenario and What-if P50: what-if, 2,000 paths around scenario bear, seed 7 (Scenario without uncertainty); current year unconditioned"
     )
     assert got[tornado][6] == "Scenario"
     assert "risk: 2,000 paths around bear, seed 7" in report.status
@@ -294,7 +294,7 @@ def test_longer_horizon_grows_the_risk_area(book):
     rows = 2 + 10 + 1 + 2 + 10 + 1 + 2 + drivers  # fan, blank, probability, blank, tornado
     assert out_ref(book, "out_risk") == f"Risk!$A$6:$G${5 + rows}"
     risk = sheet(book, "Risk")
-    assert risk[17][0] == "" and risk[18][0].startswith("What-if: probability of reaching")
+    assert risk[17][0] == "" and risk[18][0].startswith("Probability of reaching")
     assert [r[0] for r in risk[7:17]] == list(range(2026, 2036))
 
 

@@ -90,3 +90,33 @@ class TestMessages:
         assert main(["simulate", "--seed", "-1"]) == 2
         err = capsys.readouterr().err
         assert "outside 0 to 9,223,372,036,854,775,807 (got -1)" in err and "**" not in err
+
+
+class TestRollingProgress:
+    """``alfa-xl backtest --rolling`` shows the bar of the other long commands (issue 14)."""
+
+    def test_on_a_terminal_from_the_threshold_and_never_for_programs(self, terminal, capsys, monkeypatch):
+        from alfa_xl.model.evidence.rolling import rolling_origins
+
+        origins = len(rolling_origins())
+        monkeypatch.setattr(backtest_cli, "PROGRESS_FROM", 200 * origins)  # 200 paths at every origin
+        assert main(["backtest", "--rolling", "--paths", "200"]) == 0
+        assert "rolling origins" in capsys.readouterr().err
+        assert main(["backtest", "--rolling", "--paths", "200", "--format", "json"]) == 0
+        assert capsys.readouterr().err == ""
+        assert main(["backtest", "--rolling", "--paths", "199"]) == 0  # under the threshold
+        assert "rolling origins" not in capsys.readouterr().err
+
+    def test_silent_when_stderr_is_not_a_terminal(self, capsys, monkeypatch):
+        monkeypatch.setattr(backtest_cli, "PROGRESS_FROM", 1)
+        assert main(["backtest", "--rolling", "--paths", "200"]) == 0
+        assert capsys.readouterr().err == ""
+
+    def test_the_engine_reports_the_paths_of_every_origin(self):
+        from alfa_xl.model.evidence.rolling import rolling
+
+        seen = []
+        rolling(paths=300, origins=(2023, 2024), progress=lambda done, total: seen.append((done, total)))
+        assert all(t == 600 for _, t in seen)  # 2 origins x 300 paths
+        assert seen[-1] == (600, 600) and any(d == 300 for d, _ in seen)
+        assert [d for d, _ in seen] == sorted(d for d, _ in seen)

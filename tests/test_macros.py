@@ -407,7 +407,7 @@ class TestRefresh:
         grid = out.value
         assert (
             grid[0][0]
-            == "What-if: yearly total across 2,000 paths around scenario bear, seed 11 (units); current year unconditioned"
+            == "Calibrated forecast (the combination, model weight 0.1; 2,000 paths, seed 11), yearly total (units); Scenario and What-if P50: what-if, 2,000 paths around scenario bear, seed 11 (Scenario without uncertainty); current year unconditioned"
         )
         assert grid[1][:4] == ["Year", "P10", "P50", "P90"] and [r[0] for r in grid[2:7]] == [
             2026,
@@ -419,7 +419,7 @@ class TestRefresh:
         assert all(r[1] <= r[2] <= r[3] for r in grid[2:7])
         assert (
             grid[8][0]
-            == "What-if: probability of reaching 400,000 a year (2,000 paths around scenario bear, seed 11), with its standard error"
+            == "Probability of reaching 400,000 a year, calibrated forecast with its standard error (importance sampling below 30 paths); What-if columns: 2,000 paths around scenario bear, seed 11"
         )
         assert all(0 <= r[1] <= 1 for r in grid[10:15])
         header = grid[17]
@@ -580,7 +580,7 @@ class TestRefresh:
         assert (
             book.names["out_risk"]
             .refers_to_range.value[0][0]
-            .startswith("What-if: yearly total across 2,000 paths around scenario bear")
+            .startswith("Calibrated forecast (the combination, model weight 0.1; 2,000 paths, seed 11)")
         )
         assert message.startswith("Refreshed by the Refresh button: 1 scenario (bear), ")
 

@@ -643,15 +643,16 @@ class TestRiskBlocks:
         assert tuple(b.name for b in blocks) == RISK_BLOCKS
         fan, chance, torn = (b.frame for b in blocks)
         sim = simulate(scenario="bear", start_year=2026, end_year=2032, paths=1500, seed=3)  # first listed scenario
-        assert list(fan.columns) == ["Year", "P10", "P50", "P90", "Mean", "Scenario"]
-        assert_allclose(fan["P90"], np.percentile(sim.totals, 90, axis=0))
+        assert list(fan.columns) == ["Year", "P10", "P50", "P90", "Mean", "Scenario", "What-if P50"]
+        assert_allclose(fan["What-if P50"], np.percentile(sim.totals, 50, axis=0))  # the what-if around bear
         assert_allclose(fan["Scenario"], project(scenario="bear", start_year=2026, end_year=2032).totals)
-        assert_allclose(chance["Probability"], (sim.totals >= 90_000).mean(axis=0))
+        assert_allclose(chance["What-if probability"], (sim.totals >= 90_000).mean(axis=0))
         assert list(torn.columns) == ["Driver", "Low", "High", "Swing", "Low setting", "High setting", "Scenario"]
         assert_allclose(torn["Swing"], tornado(2031, "bear")["Swing"])
         assert_allclose(torn["Scenario"], project(scenario="bear", start_year=2031, end_year=2031).totals[0])
         grid = blocks_to_grid(blocks)
-        assert len({len(r) for r in grid}) == 1 and grid[0][0].startswith("What-if: yearly total across 1,500 paths")
+        assert len({len(r) for r in grid}) == 1 and grid[0][0].startswith("Calibrated forecast")
+        assert "what-if, 1,500 paths around scenario bear" in grid[0][0]
 
     def test_bad_input_raises_before_writing(self):
         from alfa_xl.book.tables.report import RefreshInputs

@@ -177,7 +177,10 @@ _COLUMN_ROLES = {
     "Growth required": "share",
     "Years to target": "ratio",
     "Junior-equivalents": "ratio",
-    "Probability": "share",
+    "Probability": "probability",  # scientific: a rare event's 1.7e-4 must not print as 0.0%
+    "What-if probability": "probability",
+    "What-if standard error": "probability",
+    "What-if 95% upper bound": "probability",
     "Estimate": "probability",
     "Standard error": "probability",
     "95% upper bound": "probability",

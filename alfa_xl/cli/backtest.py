@@ -3,7 +3,9 @@
 ``--rolling`` runs the rolling-origin backtest (:mod:`alfa_xl.model.evidence.rolling`): the
 recipe at every origin from 2010 to 2025 next to no change, log random walks with and
 without drift and the company's target path, and the combination, scored by horizon
-band (1-2, 3-5 years).
+band (1-2, 3-5 years). Like the replays, it shows a progress bar on a terminal when the
+work is 200,000 paths or more (the default 20,000 paths at each origin), never for
+``--format json`` or ``csv`` nor when stderr is not a terminal.
 
 Prints each decision point (what the fan said, what happened, the two naive benchmarks)
 and a summary of coverage, sharpness and errors by horizon (1-2 years, 3+ years) against
@@ -62,7 +64,7 @@ def register(app: typer.Typer) -> None:
             rolling_json,
         )
         from alfa_xl.model.evidence.replay import DECISION_POINTS, replay
-        from alfa_xl.model.evidence.rolling import rolling
+        from alfa_xl.model.evidence.rolling import rolling, rolling_origins
         from alfa_xl.model.risk.settings import check_paths, check_seed
 
         n, sd = check_paths(paths), check_seed(seed)
@@ -75,7 +77,9 @@ def register(app: typer.Typer) -> None:
                     "give --rolling with --paths, --seed and --format only",
                     "each origin uses its own lineup and the calibrated recipe",
                 )
-            result = rolling(paths=n, seed=sd)
+            total = n * len(rolling_origins())
+            with progress_bar("rolling origins", total, "paths", fmt, show=total >= PROGRESS_FROM) as update:
+                result = rolling(paths=n, seed=sd, progress=None if update is None else lambda done, _t: update(done))
             if fmt is Format.json:
                 typer.echo(rolling_json(result))
             elif fmt is Format.csv:

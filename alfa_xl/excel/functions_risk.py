@@ -27,8 +27,7 @@ from alfa_xl.excel.registration import CATEGORY, wizard_help, xlwings_decorators
 from alfa_xl.excel.results import cached
 from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.evidence.forecast import forecast
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, PathFrame, simulate
-from alfa_xl.model.risk.tails import tail_probability
+from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, simulate
 from alfa_xl.model.risk.tornado import tornado
 from alfa_xl.validation import DEFAULT_YEAR
 
@@ -96,7 +95,8 @@ def alfa_probability(target=None, year=None, scenario=None, paths=None, seed=Non
         Without a scenario: under the calibrated forecast (``ALFA_FORECAST``'s recipe), the
         share of its paths whose total in ``year`` (all models and regions, units a year)
         is at or above ``target``; when fewer than 30 paths reach it, the importance-sampling
-        estimate (relative standard error at most 10%, docs/simulation.md). ``year`` is then
+        estimate (relative standard error at most 10%; for the combination headline, its tail
+        derived from its definition, docs/simulation.md). ``year`` is then
         a forecast year (2026 on). With a scenario: the share of paths drawn around that
         scenario (a what-if), launch slips, cancellations, peaks, market trend and US tariff
         drawn from Alfa Romeo's track record.
@@ -125,7 +125,7 @@ def _calibrated_probability(t: float, y: int, n: int, s: int, first: int) -> flo
     hits = int(np.count_nonzero(col >= t))
     if hits >= MIN_HITS:
         return hits / n
-    est = tail_probability(PathFrame(f.lineup, f.scenario, y, y, f.uncertainty, first - 1), t, seed=s)
+    est = f.tail_in(y, t)  # the headline's own tail: the combination's when it is the headline
     return hits / n if est is None else est.probability
 
 

@@ -485,8 +485,10 @@ def risk_checks_values(blocks: list[Block], inputs: BookInputs, tol: float = TOL
     as built (the fan, the probability by year, the tornado). The output is made from
     ``inputs``, which are the workbook's Inputs, so it is current (``made``)."""
     fan, prob, torn = (b.frame for b in blocks)
+    fan = fan.dropna(subset=["P10", "P50", "P90"])  # years before the forecast are blank
     order = "OK" if ((fan["P10"] <= fan["P50"]) & (fan["P50"] <= fan["P90"])).all() else "ERROR"
-    within = "OK" if prob["Probability"].between(0, 1).all() else "ERROR"
+    within = "OK" if prob["Probability"].dropna().between(0, 1).all() else "ERROR"
+    fan = blocks[0].frame
     swings = list(torn["Swing"])
     tornado = (
         "OK"

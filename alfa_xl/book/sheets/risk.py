@@ -65,7 +65,7 @@ def write(ctx: Context, blocks: list[Block]) -> None:
         1,
         0,
         "Written by the refresh (button Refresh scenarios and risk, or alfa-xl refresh): in_paths Monte Carlo paths "
-        "around in_scenario, seed in_seed.",
+        "of the calibrated forecast and around in_scenario, seed in_seed.",
         f.subtitle(),
     )
     ws.write(
@@ -78,9 +78,9 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     ws.write(
         3,
         0,
-        "A what-if around in_scenario (the calibrated forecast is on the Cover). Units a year. "
-        "Probability = share of paths at or above the target, with its standard error (95% bound when "
-        "no path reaches it). Tornado: the compare year's total with one driver at its P10 or P90.",
+        "The calibrated forecast (the headline, as on the Cover) by default; columns headed What-if and the "
+        "tornado are a what-if around in_scenario. Units a year. Probability with its standard error (95% bound "
+        "when no path reaches it). Tornado: the compare year's total with one driver at its P10 or P90.",
         f.subtitle(),
     )
     ws.write(
@@ -221,10 +221,10 @@ def _charts(
         "Target": {"color": "#C00000", "width": 1.5, "dash_type": "dash"},
     }
     names = {
-        "P90": "P90 (1 path in 10 above)",
-        "P50": "P50 (median path)",
-        "P10": "P10 (1 path in 10 below)",
-        "Scenario": "Scenario without uncertainty",
+        "P90": "P90, calibrated forecast (1 path in 10 above)",
+        "P50": "P50, calibrated forecast (median path)",
+        "P10": "P10, calibrated forecast (1 path in 10 below)",
+        "Scenario": "What-if: in_scenario, Scenario without uncertainty",
         "Target": "Target",
     }
     for c in ("P90", "P50", "P10", "Scenario", "Target"):
@@ -244,7 +244,7 @@ def _charts(
         )
     fan.set_title(
         {
-            "name": "Fan: yearly total across the simulated paths, the scenario and the target",
+            "name": "Fan: the calibrated forecast, the what-if scenario and the target",
             "name_font": {"size": 11, "bold": True},
         }
     )

@@ -23,7 +23,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-__all__ = ["log_changes", "random_walk", "no_change", "target_path", "NAIVE"]
+__all__ = ["log_changes", "random_walk", "random_walk_lognormal", "no_change", "target_path", "NAIVE"]
 
 #: The naive forecasters of the skill scores (the target path exists only where a plan does).
 NAIVE = ("no_change", "rw", "rw_drift")
@@ -43,6 +43,27 @@ def random_walk(history: pd.DataFrame, horizons, quantiles=(0.1, 0.5, 0.9), drif
     >>> random_walk(h, [1], (0.5,), drift=True).round(3).tolist()
     [[121.0]]
     """
+    last, mu, sd = _walk(history, drift)
+    h = np.asarray(horizons, float)[None, :]
+    z = np.array([NormalDist().inv_cdf(float(q)) for q in quantiles])[:, None]
+    return last * np.exp(h * mu + z * sd * np.sqrt(h))
+
+
+def random_walk_lognormal(history: pd.DataFrame, horizons, drift: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The log random walk's forecast ``h`` years ahead is lognormal: ``(ln median, sd of
+    the log)`` by horizon, ``(ln x_last + h mu, s sqrt(h))`` (module docstring).
+
+    >>> h = pd.DataFrame({"year": [2020, 2021, 2022], "units": [100.0, 110.0, 121.0]})
+    >>> [np.round(a, 6).tolist() for a in random_walk_lognormal(h, [1, 4], drift=True)]
+    [[4.891101, 5.177031], [0.0, 0.0]]
+    """
+    last, mu, sd = _walk(history, drift)
+    h = np.asarray(horizons, float)
+    return math.log(last) + h * mu, sd * np.sqrt(h)
+
+
+def _walk(history: pd.DataFrame, drift: bool) -> tuple[float, float, float]:
+    """(last actual, drift a year, sd a year) of the walk (module docstring)."""
     d, g = log_changes(history)
     if len(d) == 0:
         raise ValueError("a random walk needs at least two actuals")
@@ -53,9 +74,7 @@ def random_walk(history: pd.DataFrame, horizons, quantiles=(0.1, 0.5, 0.9), drif
         sd = math.sqrt(float(np.sum((d - g * mu) ** 2 / g)) / (len(d) - 1)) if len(d) >= 2 else sd_rw
     else:
         mu, sd = 0.0, sd_rw
-    h = np.asarray(horizons, float)[None, :]
-    z = np.array([NormalDist().inv_cdf(float(q)) for q in quantiles])[:, None]
-    return last * np.exp(h * mu + z * sd * np.sqrt(h))
+    return last, mu, sd
 
 
 def no_change(history: pd.DataFrame, horizons, quantiles=(0.1, 0.5, 0.9)) -> np.ndarray:

@@ -37,9 +37,10 @@ from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import MAX_END, check_horizon
 from alfa_xl.model.engine.scenarios import Scenario
-from alfa_xl.model.evidence.baselines import random_walk
+from alfa_xl.model.evidence.baselines import random_walk, random_walk_lognormal
 from alfa_xl.model.evidence.recipe import calibrated_recipe
 from alfa_xl.model.evidence.rolling import headline
+from alfa_xl.model.risk.combination import combination_tail_probabilities
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.settings import (
     BACKTEST_PATHS,
@@ -94,6 +95,11 @@ class Forecast:
     headline : str
         Which forecast the rolling backtest scores best without look-ahead, and by how much
         (:meth:`alfa_xl.model.evidence.rolling.Headline.text`).
+    weight : float
+        The structural model's weight in the combination (1 for the model alone).
+    walk : tuple of (float, float)
+        The log random walk with drift of the combination, lognormal in each year of
+        ``all_years``: (log median, sd of the log); empty for the model alone.
     """
 
     years: np.ndarray
@@ -113,6 +119,8 @@ class Forecast:
     anchor_factor: float
     method: str = "model"
     headline: str = ""
+    weight: float = 1.0
+    walk: tuple[tuple[float, float], ...] = ()
 
     def _cols(self, first: int, last: int) -> np.ndarray:
         return np.flatnonzero((self.all_years >= first) & (self.all_years <= last))
@@ -153,13 +161,13 @@ class Forecast:
         """P(``target`` a year reached by each of ``years``) with its Monte Carlo precision
         (:mod:`alfa_xl.model.risk.tails`), alone (key ``(year, False)``) and jointly with the
         route where the plan succeeds (``(year, True)``): importance sampling on the recipe's
-        own draws, with a standard error. When the first year is conditioned on the year to
-        date, or no weighted path reaches the line, the count of the plain paths (with its
-        standard error, or its 95% bound) instead. When the headline is the combination, the
-        probability alone is the count of the combined paths (their tail is the random walk's as
-        much as the model's, which importance sampling on the model's draws cannot weigh); the
-        joint route where the plan succeeds exists in the structural model only and stays its
-        estimate."""
+        own draws, with a standard error. When the headline is the combination, the probability
+        alone is the combination's, derived from its definition (quantile averaging, paths
+        coupled by rank: :mod:`alfa_xl.model.risk.combination`) on importance-sampled paths of
+        the model, with a batch-means standard error; the joint route where the plan succeeds
+        exists in the structural model only and stays its estimate. When the first year is
+        conditioned on the year to date, or no weighted path reaches the line, the count of
+        the plain paths (with its standard error, or its 95% bound) instead."""
         tgt = self.target if target is None else check_target(target)
         ys = tuple(sorted({int(y) for y in years}))
         plain = {y: self.probability_by(y, tgt) for y in ys}  # validates the years
@@ -168,10 +176,13 @@ class Forecast:
         if not self.conditioned:
             frame = PathFrame(self.lineup, self.scenario, first, ys[-1], self.uncertainty, first - 1)
             est = tail_probabilities(frame, tgt, ys, seed=self.seed)
+            if self.method == "combination":
+                alone = self._combination(frame, tgt, ys)
+                est.update({(y, False): alone[y] for y in ys})
         out = {}
         for y in ys:
             for route in (False, True):
-                e = est.get((y, route)) if route or self.method == "model" else None
+                e = est.get((y, route))
                 out[(y, route)] = (
                     e if e is not None else mc_probability(0 if route else round(plain[y] * self.paths), self.paths)
                 )
@@ -180,6 +191,29 @@ class Forecast:
     def tail(self, year: int, target: float | None = None, *, route: bool = False) -> TailProbability:
         """One entry of :meth:`tails`."""
         return self.tails((int(year),), target)[(int(year), route)]
+
+    def _combination(
+        self, frame: PathFrame, target: float, years: tuple[int, ...]
+    ) -> dict[int, TailProbability | None]:
+        cols = self._cols(int(frame.years[0]), int(frame.years[-1]))
+        loc = np.array([self.walk[c][0] for c in cols])
+        scale = np.array([self.walk[c][1] for c in cols])
+        return combination_tail_probabilities(frame, target, years, self.weight, loc, scale, seed=self.seed)
+
+    def tail_in(self, year: int, target: float | None = None) -> TailProbability | None:
+        """P(the total of ``year`` alone reaches ``target``) estimated efficiently: importance
+        sampling on the model's draws, or for the combination its tail derived from its
+        definition (:meth:`tails`); ``None`` when the paths are conditioned on the year to
+        date or no weighted path reaches the line."""
+        tgt = self.target if target is None else check_target(target)
+        y = int(year)
+        self.probability_by(y, tgt)  # validates the year
+        if self.conditioned:
+            return None
+        frame = PathFrame(self.lineup, self.scenario, y, y, self.uncertainty, int(self.all_years[0]) - 1)
+        if self.method == "combination":
+            return self._combination(frame, tgt, (y,))[y]
+        return tail_probabilities(frame, tgt, (y,), seed=self.seed, route=False)[(y, False)]
 
     def plan_route_probability(self) -> float:
         """P(every planned model built, on its stated date, at least at its stated peak; the
@@ -281,6 +315,7 @@ def forecast(
     totals = sim.totals
     chosen = headline()
     use = chosen.method == "combination" if combine is None else bool(combine)
+    walk = random_walk_lognormal(vintage.history(), sim.years - base_year, drift=True)
     if use:
         skip = 1 if sim.ytd is not None else 0  # a conditioned year keeps the nowcast's band
         totals = combined_paths(totals, sim.years, vintage.history(), chosen.weight, skip)
@@ -307,6 +342,8 @@ def forecast(
         factor,
         "combination" if use else "model",
         chosen.text(),
+        float(chosen.weight) if use else 1.0,
+        tuple(zip(map(float, walk[0]), map(float, walk[1]))) if use else (),
     )
 
 

@@ -31,6 +31,7 @@ forecast needs no backtest; a test recomputes it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -218,8 +219,14 @@ def _point_frame(r: Replay) -> pd.DataFrame:
     return out
 
 
-def rolling(paths: int = 20_000, seed: int | None = DEFAULT_SEED, origins: tuple[int, ...] | None = None) -> Rolling:
+def rolling(
+    paths: int = 20_000,
+    seed: int | None = DEFAULT_SEED,
+    origins: tuple[int, ...] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Rolling:
     """The recipe at every origin with the baselines and the combination (module docstring).
+    ``progress(done, total)`` is called as paths are simulated, over all origins.
 
     >>> r = rolling(paths=500, origins=(2023, 2024))
     >>> [p.as_of for p in r.points], r.points[0].weight
@@ -227,8 +234,10 @@ def rolling(paths: int = 20_000, seed: int | None = DEFAULT_SEED, origins: tuple
     """
     points: list[RollingPoint] = []
     seen: list[pd.DataFrame] = []
-    for y in rolling_origins() if origins is None else origins:
-        rep = replay(y, paths=paths, seed=seed, end_year=y + MAX_HORIZON - 1)
+    years = rolling_origins() if origins is None else tuple(origins)
+    for i, y in enumerate(years):
+        step = None if progress is None else (lambda done, n, i=i: progress(i * n + done, n * len(years)))
+        rep = replay(y, paths=paths, seed=seed, end_year=y + MAX_HORIZON - 1, progress=step)
         frame = _point_frame(rep)
         known = pd.concat(seen, ignore_index=True) if seen else frame.iloc[0:0]
         weight, n = choose_weight(known[known["Year"] < y])

@@ -26,7 +26,10 @@ where *S_k* is the share of the year sold by month *k*, *T_nu* a Student-t varia
   years.
 
 Twelve months give the year itself. Only partial periods of years *before* the year
-asked for are used (a replay of 2025 does not see 2025's first half). See
+asked for are used (a replay of 2025 does not see 2025's first half), and only those
+known at the origin of that year: the table is read through the year's
+:class:`~alfa_xl.model.data.vintage.Vintage` (rows dated at or after its origin left
+out), so a replay never sees a partial period published after it. See
 ``docs/nowcast.md``.
 
 Examples
@@ -45,10 +48,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from alfa_xl import validation as v
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.data.sources import history, latest_actual, partial_periods
+from alfa_xl.model.data.sources import history, latest_actual
+from alfa_xl.model.data.vintage import Vintage
 from alfa_xl.model.risk.settings import DEFAULT_PERCENTILES
 
 __all__ = [
@@ -156,21 +161,34 @@ class Seasonality:
     before: int
 
 
-def _degrees_of_freedom(before: int) -> int:
-    table = partial_periods()
-    months = table.loc[(table["region"] == "Global") & (table["year"] < before), "months"]
+def known_partial_periods(before: int, vintage: Vintage | None = None) -> pd.DataFrame:
+    """The worldwide partial periods of years before ``before`` known at the origin of
+    ``vintage`` (default: the vintage of ``before``, :meth:`Vintage.at`), with numeric
+    ``year``, ``months``, ``units`` and ``full_year_units``."""
+    cut = Vintage.at(int(before)) if vintage is None else vintage
+    table = cut.table("partial_periods.csv")
+    for col in ("year", "months"):
+        table[col] = table[col].astype(int)
+    for col in ("units", "full_year_units"):
+        table[col] = table[col].astype(float)
+    return table[(table["region"] == "Global") & (table["year"] < before)].reset_index(drop=True)
+
+
+def _degrees_of_freedom(before: int, vintage: Vintage | None = None) -> int:
+    months = known_partial_periods(before, vintage)["months"]
     return int(sum(n - 1 for k, n in months.value_counts().items() if 0 < k < 12))
 
 
-def first_year() -> int:
+def first_year(vintage: Vintage | None = None) -> int:
     """The first year the shipped partial periods can nowcast (two earlier years observed
-    at the same month).
+    at the same month, known at that year's origin or at ``vintage``'s).
 
     >>> first_year()
     2025
     """
-    for year in sorted(set(partial_periods()["year"] + 1)):
-        if _degrees_of_freedom(int(year)) >= 1:
+    years = Vintage.everything(None if vintage is None else vintage.data_dir).table("partial_periods.csv")["year"]
+    for year in sorted({int(y) + 1 for y in years}):
+        if _degrees_of_freedom(year, vintage) >= 1:
             return int(year)
     raise NowcastError(
         "partial periods", "(too few)", "ship partial periods of at least two years", "no usable history"
@@ -178,15 +196,15 @@ def first_year() -> int:
 
 
 @cache
-def seasonality(before: int) -> Seasonality:
-    """The seasonality estimated from the partial periods of years before ``before``.
+def seasonality(before: int, vintage: Vintage | None = None) -> Seasonality:
+    """The seasonality estimated from the partial periods of years before ``before`` known
+    at the origin of ``vintage`` (default: the vintage of ``before``).
 
     >>> s = seasonality(2026)
     >>> round(float(s.share[6]), 4), s.df
     (0.452, 3)
     """
-    table = partial_periods()
-    table = table[(table["region"] == "Global") & (table["year"] < before)]
+    table = known_partial_periods(before, vintage)
     shares = (table["units"] / table["full_year_units"]).to_numpy()
     months = table["months"].to_numpy()
     observed = sorted(set(int(m) for m in months if 0 < m < 12))
@@ -195,7 +213,7 @@ def seasonality(before: int) -> Seasonality:
         raise NowcastError(
             "year",
             before,
-            f"give {first_year()} or a later year (partial periods of two earlier years are needed)",
+            f"give {first_year(vintage)} or a later year (partial periods of two earlier years are needed)",
             "too little partial-period history before it",
         )
     xs = [0.0] + [float(k) for k in observed] + [12.0]
@@ -270,7 +288,7 @@ class Nowcast:
         return self.ppf(rng.random(int(size)))
 
 
-def nowcast(units_to_date: Any, months: Any, year: Any = None) -> Nowcast:
+def nowcast(units_to_date: Any, months: Any, year: Any = None, *, vintage: Vintage | None = None) -> Nowcast:
     """The full-year distribution of worldwide units from year-to-date actuals.
 
     Parameters
@@ -282,6 +300,9 @@ def nowcast(units_to_date: Any, months: Any, year: Any = None) -> Nowcast:
     year : int, optional
         The calendar year (default: the year after the latest full-year actual, 2026).
         Only partial periods of earlier years set the seasonality.
+    vintage : Vintage, optional
+        The data cut the partial periods are read through (default ``Vintage.at(year)``:
+        the rows known at the year's origin).
 
     Returns
     -------
@@ -306,7 +327,7 @@ def nowcast(units_to_date: Any, months: Any, year: Any = None) -> Nowcast:
     k = v.whole(months, "months", "ytd_months", error=NowcastError)
     default_year = latest_actual()[0] + 1
     y = v.year(year, "year", error=NowcastError, default=default_year)
-    s = seasonality(y)
+    s = seasonality(y, vintage)
     share = float(s.share[k])
     if k == 12:
         return Nowcast(units, k, y, 1.0, 0.0, s.df)

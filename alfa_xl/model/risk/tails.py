@@ -81,6 +81,9 @@ __all__ = [
     "plan_route_probability",
     "tail_probabilities",
     "tail_probability",
+    "proposal",
+    "weighted_sample",
+    "path_totals",
 ]
 
 #: DERIVED from the precision asked of a quoted tail (+-20% at 95%): 1.96 x 0.10 = 0.196.
@@ -140,7 +143,7 @@ class TailProbability:
         """The figure as it may be quoted: never more precise than its error.
 
         >>> mc_probability(0, 20_000).text()
-        'below 1 in 6,700 (95% bound; no path of 20,000 reached it)'
+        'below 1 in 6,600 (95% bound; no path of 20,000 reached it)'
         >>> TailProbability(2.6e-6, 2.1e-7, None, 40_000, 30_000, "importance sampling").text()
         '2.6e-06 (about 1 in 380,000; standard error 2.1e-07)'
         """
@@ -242,11 +245,17 @@ def _route_margin(frame, z: np.ndarray, cols: dict[tuple[int, ...], int]) -> np.
 
 
 # -- importance sampling ----------------------------------------------------------------------
-def _scores(frame, z: np.ndarray, target: float, route: bool, cols: dict[tuple[int, ...], int]) -> np.ndarray:
-    """Each path's yearly totals over ``target``, ``(P, Y)`` (>= 1: the line is reached that
-    year); with ``route``, each capped at 1 + the route's margin."""
+def path_totals(frame, z: np.ndarray) -> np.ndarray:
+    """Each path's yearly totals, ``(P, Y)``, given its standard normals ``z`` (one column per
+    stream of :func:`~alfa_xl.model.risk.draws.stream_keys`)."""
     d = draws_from_normals(frame, z)
-    scores = frame.totals(d.slip, d.cancelled, d.peak_multiplier, d.market_trend, d.na_tariff, d.volume) / target
+    return frame.totals(d.slip, d.cancelled, d.peak_multiplier, d.market_trend, d.na_tariff, d.volume)
+
+
+def _scores(frame, z: np.ndarray, target, route: bool, cols: dict[tuple[int, ...], int]) -> np.ndarray:
+    """Each path's yearly totals over ``target`` (a number, or one line per year), ``(P, Y)``
+    (>= 1: the line is reached that year); with ``route``, each capped at 1 + the route's margin."""
+    scores = path_totals(frame, z) / target
     if route:
         np.minimum(scores, 1.0 + _route_margin(frame, z, cols)[:, None], out=scores)
     return scores
@@ -303,28 +312,61 @@ def _cross_entropy(
     return None
 
 
-def _noise_shifts(frame, target: float, cols: dict[tuple[int, ...], int], noise: np.ndarray) -> list[np.ndarray]:
+def _noise_shifts(frame, target, cols: dict[tuple[int, ...], int], noise: np.ndarray) -> list[np.ndarray]:
     """For each year, the smallest shift of the yearly-noise steps that brings the central
     path (every other normal 0) to the line in that year: a random walk reaches a level
-    ``b`` after ``t`` steps most likely in a straight line, each step ``b / (sigma t)``."""
+    ``b`` after ``t`` steps most likely in a straight line, each step ``b / (sigma t)``.
+    ``target`` is a number or one line per year (a year without a finite line is skipped)."""
     k = len(cols)
     z0 = np.zeros((2, k))
     steps = np.flatnonzero(noise)
+    if steps.size == 0:
+        return []
     z0[1, steps[0]] = math.log(2.0) / frame.uncertainty.volume_sigma  # the first step doubles the models on sale
-    flat, doubled = _scores(frame, z0, target, False, cols) * target
+    flat, doubled = path_totals(frame, z0)
+    lines = np.broadcast_to(np.asarray(target, float), (len(frame.years),))
     first = int(np.flatnonzero(frame.years > frame.base_year)[0]) if np.any(frame.years > frame.base_year) else 0
     out = []
     for y in range(first, len(frame.years)):
         on_sale = doubled[y] - flat[y]  # units of the models on sale at V = 0
         planned = flat[y] - on_sale
         t = y - first + 1
-        if on_sale <= 0 or planned >= target or t > steps.size:
+        line = float(lines[y])
+        if not math.isfinite(line) or on_sale <= 0 or planned >= line or t > steps.size:
             continue
-        b = math.log((target - planned) / on_sale)
+        b = math.log((line - planned) / on_sale)
         mu = np.zeros(k)
         mu[steps[:t]] = b / (frame.uncertainty.volume_sigma * t)
         out.append(mu)
     return out
+
+
+def proposal(frame, target, rng: np.random.Generator, pilot: int) -> np.ndarray:
+    """The shifts of the importance-sampling mixture (:func:`tail_probabilities`), one row
+    each, for ``target`` a number or one line per year of ``frame`` (years whose line is
+    not finite are not aimed at): one cross-entropy run per year and the yearly-noise
+    straight lines; no shift at all (plain draws) when neither finds one."""
+    keys = stream_keys(frame)
+    cols = {k: i for i, k in enumerate(keys)}
+    noise = np.array([k[0] == _VOLUME for k in keys])
+    lines = np.broadcast_to(np.asarray(target, float), (len(frame.years),))
+    found = [
+        m
+        for y in range(len(frame.years))
+        if math.isfinite(float(lines[y]))
+        for m in (_cross_entropy(frame, target, False, cols, rng, pilot, ~noise, y),)
+        if m is not None
+    ]
+    found += _noise_shifts(frame, target, cols, noise)
+    return np.array(found) if found else np.zeros((1, len(keys)))
+
+
+def weighted_sample(frame, mus: np.ndarray, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` paths drawn from the mixture of ``mus`` (and :data:`DEFENSIVE` plain draws):
+    their yearly totals ``(n, Y)`` and likelihood-ratio weights ``(n,)`` (mean 1 in
+    expectation; the weighted share of paths over a line estimates its probability)."""
+    z = _sample(rng, n, mus, DEFENSIVE)
+    return path_totals(frame, z), np.exp(_log_weights(z, mus, DEFENSIVE))
 
 
 def tail_probabilities(
@@ -363,18 +405,9 @@ def tail_probabilities(
     keys = stream_keys(frame)
     cols = {k: i for i, k in enumerate(keys)}
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
-    noise = np.array([k[0] == _VOLUME for k in keys])
     all_years = [int(y) for y in frame.years]
     wanted = tuple(int(y) for y in (years or (all_years[-1],)))
-    pilot = max(400, batch // 16)
-    found = [
-        m
-        for y in range(len(all_years))
-        for m in (_cross_entropy(frame, target, False, cols, rng, pilot, ~noise, y),)
-        if m is not None
-    ]
-    found += _noise_shifts(frame, target, cols, noise)
-    mus = np.array(found) if found else np.zeros((1, len(keys)))
+    mus = proposal(frame, target, rng, max(400, batch // 16))
     upto = {y: all_years.index(y) + 1 for y in wanted}
     flags = (False, True) if route else (False,)
     values: dict[tuple[int, bool], list[np.ndarray]] = {(y, r): [] for y in wanted for r in flags}

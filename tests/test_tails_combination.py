@@ -1,0 +1,153 @@
+"""The headline combination's tail, derived from its definition, against closed forms and plain paths.
+
+The combination averages, year by year, the structural model's quantiles (weight w) and a
+log random walk's (weight 1 - w), paths coupled by rank. With a model part that is itself
+lognormal the tail is closed form: it reaches the line T in year j exactly when the model's
+normal score is at least z_j*, where w Q_m(z) + (1 - w) Q_rw(z) = T (solved here by
+bisection), and "by year Y" is the union of those events over the model's own random walk.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+import pytest
+
+from alfa_xl.model.data.vintage import Vintage
+from alfa_xl.model.engine.lineup import Lineup, Model
+from alfa_xl.model.engine.scenarios import get_scenario
+from alfa_xl.model.evidence.forecast import combined_paths, forecast
+from alfa_xl.model.risk.combination import combination_lines, combination_tail_probabilities
+from alfa_xl.model.risk.simulate import PathFrame, simulate
+from alfa_xl.model.risk.uncertainty import Uncertainty
+
+N01 = NormalDist()
+SIGMA = 0.25  # the model's yearly log noise
+W = 0.1  # the model's weight, as the headline's
+LOC0, S = math.log(50_000.0), 0.3  # the random walk: median 50,000 one year ahead, sd of the log 0.3 a year
+MU = -0.4  # its drift a year (steep, so that both years matter in the union)
+
+
+def solo() -> tuple[Lineup, Uncertainty]:
+    """One model on sale, flat at 10,000 a year, Italy only: its total is 10,000 exp(V_t),
+    V a random walk with N(0, SIGMA) steps."""
+    m = Model(
+        "Solo",
+        2015,
+        10_000.0,
+        status="on_sale",
+        plateau=1.0,
+        decay=0.0,
+        decline_after=50,
+        decline_rate=0.0,
+        share_italy=1.0,
+        share_rest_of_europe=0.0,
+        share_north_america=0.0,
+        share_rest_of_world=0.0,
+    )
+    return Lineup([m]), Uncertainty.none().with_(volume_sigma=SIGMA)
+
+
+def upper(z: float) -> float:
+    """P(N(0, 1) >= z)."""
+    return 0.5 * math.erfc(z / math.sqrt(2))
+
+
+def walk(h: int) -> tuple[float, float]:
+    return LOC0 + (h - 1) * MU, S * math.sqrt(h)
+
+
+def combined_quantile(z: float, h: int) -> float:
+    loc, scale = walk(h)
+    return W * 10_000 * math.exp(SIGMA * math.sqrt(h) * z) + (1 - W) * math.exp(loc + scale * z)
+
+
+def score_at(target: float, h: int) -> float:
+    """The normal score z with combined_quantile(z, h) = target (bisection, increasing in z)."""
+    lo, hi = -20.0, 40.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if combined_quantile(mid, h) < target else (lo, mid)
+    return (lo + hi) / 2
+
+
+def estimate(last_year: int, target: float, seed: int):
+    lu, u = solo()
+    frame = PathFrame(lu, get_scenario("base"), 2026, last_year, u, 2025)
+    hs = range(1, last_year - 2025 + 1)
+    loc = np.array([walk(h)[0] for h in hs])
+    scale = np.array([walk(h)[1] for h in hs])
+    return combination_tail_probabilities(frame, target, (last_year,), W, loc, scale, seed=seed)[last_year]
+
+
+class TestClosedForm:
+    def test_the_model_part_is_flat_at_10000(self):
+        lu, _ = solo()
+        sim = simulate(lu, "base", 2026, 2027, 10, 1, Uncertainty.none(), base_year=2025)
+        assert np.allclose(sim.totals, 10_000.0)
+
+    @pytest.mark.parametrize("p", [1e-4, 1e-6])
+    def test_one_year(self, p):
+        # the combination's quantile at 1 - p is the line: P = p exactly
+        target = combined_quantile(N01.inv_cdf(1 - p), 1)
+        est = estimate(2026, target, seed=11)
+        assert est.relative_error <= 0.1
+        assert abs(est.probability - p) < 4 * est.standard_error
+
+    def test_two_years_is_the_union_over_the_model_walk(self):
+        # reached in 2026 when Z1 >= a, in 2027 when (Z1 + Z2) / sqrt(2) >= b; by inclusion-
+        # exclusion P = P(Z1 >= a) + P(.. >= b) - P(both), the last the integral over u >= a of
+        # phi(u) P(Z2 >= sqrt(2) b - u) du (20,000 nodes, a smooth integrand)
+        target = 150_000.0
+        a, b = score_at(target, 1), score_at(target, 2)
+        u = np.linspace(a, a + 12.0, 20_000)
+        dens = np.exp(-(u**2) / 2) / math.sqrt(2 * math.pi)
+        both = float(np.trapezoid(dens * np.array([upper(math.sqrt(2) * b - x) for x in u]), u))
+        exact = upper(a) + upper(b) - both
+        assert 1e-5 < exact < 1e-3 and exact > 1.2 * max(upper(a), upper(b))  # rare, and a real union
+        est = estimate(2027, target, seed=12)
+        assert est.relative_error <= 0.1
+        assert abs(est.probability - exact) < 4 * est.standard_error
+
+
+class TestTheDefinition:
+    def test_lines_on_plain_paths_are_the_rank_rule_of_the_combined_paths(self):
+        # on plain paths (weights 1) a path of the combination reaches the line in a year
+        # exactly when its model total is at or above that year's line
+        f = forecast(paths=3_000, seed=5, combine=False)
+        history = Vintage.at(2026).history()
+        years = f.all_years
+        combined = combined_paths(f.totals, years, history, W)
+        d = np.diff(np.log(history["units"].to_numpy(float)))
+        g = np.diff(history["year"].to_numpy(float))
+        mu = d.sum() / g.sum()  # the drift and sd of baselines' docstring, by hand
+        sd = math.sqrt(float(np.sum((d - g * mu) ** 2 / g)) / (len(d) - 1))
+        h = years - int(history["year"].max())
+        loc = math.log(float(history["units"].iloc[-1])) + h * mu
+        for target in (120_000.0, 200_000.0):
+            lines = combination_lines(f.totals, np.ones(f.paths), W, target, loc, sd * np.sqrt(h))
+            assert np.array_equal(f.totals >= lines[None, :], combined >= target)
+
+    def test_against_many_plain_paths_of_the_recipe(self):
+        # a moderate line, reached by about 2% of paths by 2030 and 5% by 2035
+        target = 200_000.0
+        plain = forecast(paths=100_000, seed=9)
+        f = forecast(paths=1_000, seed=4)
+        assert f.method == "combination"
+        for year in (2030, 2035):
+            p = plain.probability_by(year, target)
+            se = math.sqrt(p * (1 - p) / plain.paths)
+            est = f.tail(year, target)
+            assert est.method == "importance sampling" and est.relative_error <= 0.1
+            assert abs(est.probability - p) < 4 * math.hypot(se, est.standard_error)
+
+    def test_the_headline_probability_carries_its_standard_error(self):
+        f = forecast(paths=2_000)
+        t = f.tail(2030)
+        d = t.to_dict()
+        assert d["method"] == "importance sampling" and d["standard_error"] == t.standard_error
+        assert t.relative_error <= 0.1 and 1e-6 < t.probability < 1e-2
+        # the estimate is far more precise than the count of the forecast's own 2,000 paths
+        assert t.standard_error < math.sqrt(t.probability / f.paths)
