@@ -56,7 +56,7 @@ def test_build_workbook_error_leaves_no_temporary_file(tmp_path, monkeypatch, fa
         raise OSError(28, "No space left on device")
 
     if fail_on == "workbook":
-        monkeypatch.setattr(build_mod, "_write", boom)
+        monkeypatch.setattr(build_mod, "write_book", boom)
     else:
         monkeypatch.setattr(build_mod, "MODULE_SOURCE", None)  # .encode fails while the module is written
     with pytest.raises((OSError, AttributeError)):
