@@ -18,6 +18,7 @@ last actual:
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -45,8 +46,18 @@ def random_walk(history: pd.DataFrame, horizons, quantiles=(0.1, 0.5, 0.9), drif
     """
     last, mu, sd = _walk(history, drift)
     h = np.asarray(horizons, float)[None, :]
-    z = np.array([NormalDist().inv_cdf(float(q)) for q in quantiles])[:, None]
+    z = _normal_quantiles(tuple(float(q) for q in np.ravel(quantiles)))[:, None]
     return last * np.exp(h * mu + z * sd * np.sqrt(h))
+
+
+@lru_cache(maxsize=8)
+def _normal_quantiles(quantiles: tuple[float, ...]) -> np.ndarray:
+    """The standard normal's quantiles ``z_q``, read-only. Cached: the combined forecast asks
+    for the same 20,000 levels in every year (``statistics`` computes one value at a time)."""
+    normal = NormalDist()
+    z = np.array([normal.inv_cdf(q) for q in quantiles], dtype=float)
+    z.setflags(write=False)
+    return z
 
 
 def random_walk_lognormal(history: pd.DataFrame, horizons, drift: bool = False) -> tuple[np.ndarray, np.ndarray]:
