@@ -107,6 +107,17 @@ class TestNaiveByHand:
         assert q[2] == pytest.approx(120 * math.exp(NormalDist().inv_cdf(0.9) * sd * math.sqrt(2)))
         assert no_change(self.H, [1, 2]).tolist() == [[120.0, 120.0]] * 3
 
+    def test_many_levels_asked_again_give_each_level_its_own_quantile(self):
+        # the combined forecast asks for the same 2,000 levels year after year, then others
+        d = [math.log(110 / 100), math.log(99 / 110), math.log(120 / 99)]
+        mu = sum(d) / 3
+        sd = math.sqrt(sum((x - mu) ** 2 for x in d) / 2)
+        levels = (np.arange(2_000) + 0.5) / 2_000
+        for h, qs in ((1, levels), (4, levels), (2, levels[::-1]), (1, [0.25, 0.75])):
+            got = random_walk(self.H, [h], qs, drift=True)[:, 0]
+            by_hand = [120 * math.exp(h * mu + NormalDist().inv_cdf(q) * sd * math.sqrt(h)) for q in qs]
+            assert got.tolist() == pytest.approx(by_hand, rel=1e-13)
+
     def test_a_gap_counts_as_several_years(self):
         h = pd.DataFrame({"year": [2010, 2013, 2014], "units": [100.0, 125.0, 125.0]})
         mu = math.log(1.25) / 4  # sum of changes over four years

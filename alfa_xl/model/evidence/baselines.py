@@ -46,16 +46,18 @@ def random_walk(history: pd.DataFrame, horizons, quantiles=(0.1, 0.5, 0.9), drif
     """
     last, mu, sd = _walk(history, drift)
     h = np.asarray(horizons, float)[None, :]
-    z = _normal_quantiles(tuple(float(q) for q in np.ravel(quantiles)))[:, None]
+    levels = np.ascontiguousarray(np.ravel(np.asarray(quantiles, float)))
+    z = _normal_quantiles(levels.tobytes())[:, None]
     return last * np.exp(h * mu + z * sd * np.sqrt(h))
 
 
 @lru_cache(maxsize=8)
-def _normal_quantiles(quantiles: tuple[float, ...]) -> np.ndarray:
-    """The standard normal's quantiles ``z_q``, read-only. Cached: the combined forecast asks
-    for the same 20,000 levels in every year (``statistics`` computes one value at a time)."""
+def _normal_quantiles(levels: bytes) -> np.ndarray:
+    """The standard normal's quantiles ``z_q`` of the float64 ``levels`` (their bytes: the
+    cache key), read-only. Cached: the combined forecast asks for the same 20,000 levels in
+    every year, and ``statistics`` computes one value at a time."""
     normal = NormalDist()
-    z = np.array([normal.inv_cdf(q) for q in quantiles], dtype=float)
+    z = np.array([normal.inv_cdf(float(q)) for q in np.frombuffer(levels, dtype=float)], dtype=float)
     z.setflags(write=False)
     return z
 
