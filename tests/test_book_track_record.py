@@ -500,9 +500,14 @@ def test_forecast_checks_follow_the_year_to_date_cells(book, tmp_path):
     assert _forecast_checks(fresh) == ["OK", "OK"] and fresh[3][2] == "OK"
 
 
-def test_readme_rolling_table_is_the_rolling_backtest_at_its_defaults():
-    from alfa_xl.book.tables.track_record import TRACK_PATHS, _rolling
+def _shipped(name: str):
+    """A shipped Track record table (alfa_xl/model/data/track_record.json)."""
+    from alfa_xl.model.evidence.rolling import shipped_track_tables
 
+    return next(t.frame for t in shipped_track_tables() if t.name == name)
+
+
+def test_readme_rolling_table_is_the_rolling_backtest_at_its_defaults():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("<!-- table:rolling -->") : readme.index("<!-- /table:rolling -->")]
     rows = [
@@ -510,7 +515,7 @@ def test_readme_rolling_table_is_the_rolling_backtest_at_its_defaults():
         for line in section.splitlines()
         if re.match(r"\| [a-z_]+ \| (1-2|3-5) \|", line)
     ]
-    want = _rolling(TRACK_PATHS, DEFAULT_SEED).scores
+    want = _shipped("track_rolling")  # equal to the engine's rolling backtest: tests/test_rolling.py
     want = want[want["Band"] != "1-5"]
     assert len(rows) == len(want)
     for row, (_, s) in zip(rows, want.iterrows()):
@@ -529,15 +534,14 @@ def test_readme_rolling_table_is_the_rolling_backtest_at_its_defaults():
 
 
 def test_readme_and_docs_say_the_goals_met_and_missed_as_the_backtest_gives_them():
-    from alfa_xl.book.tables.track_record import TRACK_PATHS, _rolling
-    from alfa_xl.model.evidence.rolling import compute_headline, goals_text
+    from alfa_xl.model.evidence.rolling import goals_text
 
-    roll = _rolling(TRACK_PATHS, DEFAULT_SEED)
+    scores = _shipped("track_rolling")  # equal to the engine's rolling backtest: tests/test_rolling.py
     want = "\n\n".join(
         [
-            compute_headline(roll).text(),
-            "Goals, " + goals_text(roll.scores, "model"),
-            "Goals, " + goals_text(roll.scores, "combination"),
+            _shipped("track_headline")["Choice"].iloc[0],
+            "Goals, " + goals_text(scores, "model"),
+            "Goals, " + goals_text(scores, "combination"),
         ]
     )
     root = Path(__file__).resolve().parents[1]

@@ -23,6 +23,12 @@ from alfa_xl.model.evidence.replay import replay
 PATHS = 1_000
 
 
+@pytest.fixture(scope="module")
+def shipped_rolling():
+    """The rolling backtest at the defaults of alfa-xl backtest (20,000 paths, the default seed)."""
+    return ro.rolling(paths=20_000, seed=20140506)
+
+
 # -- scores on a tiny made-up case, by hand ------------------------------------------------------
 # three years: actual 100, 200, 50; P10/P50/P90 (80, 90, 120), (150, 210, 220), (60, 70, 90)
 A = [100.0, 200.0, 50.0]
@@ -101,6 +107,17 @@ class TestNaiveByHand:
         assert q[2] == pytest.approx(120 * math.exp(NormalDist().inv_cdf(0.9) * sd * math.sqrt(2)))
         assert no_change(self.H, [1, 2]).tolist() == [[120.0, 120.0]] * 3
 
+    def test_many_levels_asked_again_give_each_level_its_own_quantile(self):
+        # the combined forecast asks for the same 2,000 levels year after year, then others
+        d = [math.log(110 / 100), math.log(99 / 110), math.log(120 / 99)]
+        mu = sum(d) / 3
+        sd = math.sqrt(sum((x - mu) ** 2 for x in d) / 2)
+        levels = (np.arange(2_000) + 0.5) / 2_000
+        for h, qs in ((1, levels), (4, levels), (2, levels[::-1]), (1, [0.25, 0.75])):
+            got = random_walk(self.H, [h], qs, drift=True)[:, 0]
+            by_hand = [120 * math.exp(h * mu + NormalDist().inv_cdf(q) * sd * math.sqrt(h)) for q in qs]
+            assert got.tolist() == pytest.approx(by_hand, rel=1e-13)
+
     def test_a_gap_counts_as_several_years(self):
         h = pd.DataFrame({"year": [2010, 2013, 2014], "units": [100.0, 125.0, 125.0]})
         mu = math.log(1.25) / 4  # sum of changes over four years
@@ -175,9 +192,10 @@ class TestWeights:
             comb = p.weight * p.frame["model P50"] + (1 - p.weight) * p.frame["rw_drift P50"]
             assert np.allclose(p.frame["combination P50"], comb)
 
-    def test_shipped_headline_is_the_one_the_backtest_gives(self):
+    def test_shipped_headline_is_the_one_the_backtest_gives(self, shipped_rolling):
         shipped = ro.headline()
-        again = ro.compute_headline(ro.rolling(paths=shipped.paths, seed=shipped.seed))
+        assert (shipped.paths, shipped.seed) == (shipped_rolling.paths, shipped_rolling.seed)
+        again = ro.compute_headline(shipped_rolling)
         assert again.method == shipped.method and again.weight == shipped.weight and again.cases == shipped.cases
         assert again.pinball_model == pytest.approx(shipped.pinball_model, rel=1e-12)
         assert again.pinball_combination == pytest.approx(shipped.pinball_combination, rel=1e-12)
@@ -189,6 +207,69 @@ class TestWeights:
         f = forecast(paths=500)
         assert f.method == h.method and f.headline == h.text()
         assert f"{h.improvement:.0%} better" in f.headline
+
+
+class TestShippedTrackRecord:
+    """The Track record tables are computed at release and shipped (``track_record.json``);
+    recomputed here from the engine, they must equal the shipped file."""
+
+    def test_shipped_tables_are_the_ones_the_engine_gives(self, shipped_rolling):
+        paths, seed = ro.shipped_track_settings()
+        assert (paths, seed) == (20_000, 20140506)  # the defaults of alfa-xl backtest (model/defaults.py)
+        again = ro.track_tables(paths, seed, shipped_rolling)
+        shipped = ro.shipped_track_tables()
+        fix = f"alfa_xl/model/data/track_record.json is out of date: regenerate it with {ro.REGENERATE}"
+        assert [t.name for t in shipped] == [t.name for t in again], fix
+        for s, a in zip(shipped, again):
+            assert s.title == a.title, fix
+            try:  # 12 significant digits, as the committed workbook's test
+                pd.testing.assert_frame_equal(
+                    s.frame, a.frame.reset_index(drop=True), check_exact=False, rtol=1e-12, atol=0.0
+                )
+            except AssertionError as e:
+                pytest.fail(f"{fix} ({s.name}: {e})")
+
+    def test_shipped_tables_keep_blank_cells_and_types(self):
+        tables = {t.name: t.frame for t in ro.shipped_track_tables()}
+        # 2014 plan: forecast years 2014-2018 (its target year); every actual known, the target path from 2014
+        t2014 = tables["track_2014"]
+        assert t2014["Year"].tolist() == list(range(2014, 2026)) and t2014["Year"].dtype.kind == "i"
+        # the 2023 plan's years run to 2025 at least: 2023-2025 have actuals, none after
+        t2023 = tables["track_2023"]
+        assert t2023["Actual"].notna().tolist() == [y <= 2025 for y in t2023["Year"]]
+        assert tables["track_rolling"]["Cases"].dtype.kind == "i"
+
+    def test_a_malformed_file_names_the_regeneration_command(self, tmp_path):
+        from alfa_xl.model.evidence.track_file import read_tables
+
+        bad = tmp_path / "track_record.json"
+        bad.write_text(
+            json.dumps(
+                {"paths": 1, "tables": [{"name": "t", "title": "", "columns": ["A"], "dtypes": ["x"], "rows": []}]}
+            ),
+            encoding="utf-8",
+        )
+        with pytest.raises(ValueError, match=r"'t' is malformed; regenerate it with python -m alfa_xl"):
+            read_tables(bad, f"regenerate it with {ro.REGENERATE}")
+
+    def test_the_workbook_area_ignores_every_input(self):
+        from alfa_xl.book.layout import BookInputs, track_area_blocks
+        from alfa_xl.book.tables.report import RefreshInputs
+        from alfa_xl.model.engine.lineup import default_lineup
+
+        lineup = default_lineup()
+        other = BookInputs(
+            RefreshInputs(target=123_456.0, start_year=2027, end_year=2032, scenarios=("bear",), lineup=lineup),
+            scenario="bull",
+            paths=777,
+            seed=5,
+            ytd_units=30_000.0,
+            ytd_months=6,
+        )
+        got = track_area_blocks(other)
+        assert [(b.name, b.title) for b in got] == [(t.name, t.title) for t in ro.shipped_track_tables()]
+        for b, t in zip(got, ro.shipped_track_tables()):
+            pd.testing.assert_frame_equal(b.frame, t.frame, check_exact=True)
 
 
 class TestScenarioNames:

@@ -19,8 +19,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from xml.etree.ElementTree import Element
 
-from openpyxl.formula.translate import Translator, TranslatorError
-
 from alfa_xl.book.xlsx import (
     CellRange,
     M,
@@ -102,6 +100,10 @@ def expand_shared_across(rows: dict[int, Element], areas: list[CellRange], sheet
                 f"{quote_sheet(sheet)}: the shared formula {si} has no master cell",
             )
         origin, text = masters[si]
+        # imported here: a shared formula across an area's edge is rare, and openpyxl costs
+        # about 0.2 s of a refresh's start-up
+        from openpyxl.formula.translate import Translator, TranslatorError
+
         for at, f in members:
             if _inside(at, areas):
                 continue

@@ -4,15 +4,15 @@
 Pure, like :mod:`alfa_xl.book.tables.risk`: both return
 :class:`~alfa_xl.book.tables.report.Block` objects that the Excel macro and ``alfa-xl refresh``
 lay out with :func:`~alfa_xl.book.tables.report.blocks_to_grid` and write under the defined names
-``out_track`` and ``out_forecast``. The numbers are those of ``alfa-xl backtest`` and ``alfa-xl backtest --rolling``
-(:func:`alfa_xl.model.evidence.replay.summary` over :func:`~alfa_xl.model.evidence.replay.replay_all`,
-:func:`alfa_xl.model.evidence.rolling.rolling`)
-and of :func:`alfa_xl.model.evidence.forecast.forecast`; nothing is computed a second way here.
+``out_track`` and ``out_forecast``. The Track record's numbers are those of ``alfa-xl backtest`` and
+``alfa-xl backtest --rolling``, computed at release by
+:func:`alfa_xl.model.evidence.rolling.track_tables` and read from the shipped file
+(:func:`~alfa_xl.model.evidence.rolling.shipped_track_tables`; they depend on the shipped data
+only, and a test recomputes them); the Cover's are those of
+:func:`alfa_xl.model.evidence.forecast.forecast`. Nothing is computed a second way here.
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -21,38 +21,23 @@ from alfa_xl.book.tables.report import Block
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.evidence.forecast import FORECAST_PATHS, PROBABILITY_YEARS, Forecast, forecast
-from alfa_xl.model.evidence.replay import Replay, replay_all, summary
-from alfa_xl.model.evidence.rolling import Rolling, compute_headline, rolling
+from alfa_xl.model.evidence.rolling import POINT_COLUMNS, shipped_track_tables
 from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED
 
 __all__ = ["track_blocks", "forecast_blocks", "current_year_text", "TRACK_PATHS", "POINT_COLUMNS", "HEADLINE_YEAR"]
 
 #: Paths of each replay on the Track record sheet: the default of ``alfa-xl backtest``.
 TRACK_PATHS = BACKTEST_PATHS
-#: Columns of each decision point's table on the Track record sheet.
-POINT_COLUMNS = ("Year", "Actual", "Target path", "P10", "P50", "P90", "Point", "No change")
 #: The year of the headline band.
 HEADLINE_YEAR = PROBABILITY_YEARS[0]
 
 
-@lru_cache(maxsize=2)
-def _rolling(paths: int, seed: int) -> Rolling:
-    """The rolling-origin backtest (shipped data only: one process computes it once)."""
-    return rolling(paths=paths, seed=seed)
-
-
-@lru_cache(maxsize=4)
-def _replays(paths: int, seed: int) -> tuple[Replay, ...]:
-    """Every shipped decision point replayed (they depend on the shipped data only, so
-    one process computes them once)."""
-    return tuple(replay_all(paths=paths, seed=seed))
-
-
-def track_blocks(paths: int = TRACK_PATHS, seed: int = DEFAULT_SEED) -> list[Block]:
-    """The Track record sheet's tables: the rolling-origin scores of ``alfa-xl backtest
-    --rolling`` (model, combination and every baseline by horizon band) and the headline
-    choice, the summary of ``alfa-xl backtest`` (scores pooled over the decision points,
-    by horizon), then one table per decision point.
+def track_blocks() -> list[Block]:
+    """The Track record sheet's tables, as shipped (:func:`alfa_xl.model.evidence.rolling.track_tables`
+    at :data:`TRACK_PATHS` paths and the default seed): the rolling-origin scores of ``alfa-xl
+    backtest --rolling`` (model, combination and every baseline by horizon band) and the
+    headline choice, the summary of ``alfa-xl backtest`` (scores pooled over the decision
+    points, by horizon), then one table per decision point.
 
     Returns
     -------
@@ -67,44 +52,10 @@ def track_blocks(paths: int = TRACK_PATHS, seed: int = DEFAULT_SEED) -> list[Blo
 
     Examples
     --------
-    >>> [b.name for b in track_blocks(paths=500)]
+    >>> [b.name for b in track_blocks()]
     ['track_rolling', 'track_headline', 'track_summary', 'track_2014', 'track_2018', 'track_2023']
     """
-    replays = _replays(int(paths), int(seed))
-    roll = _rolling(int(paths), int(seed))
-    origins = [p.as_of for p in roll.points]
-    blocks = [
-        Block(
-            "track_rolling",
-            f"Rolling-origin backtest: {len(origins)} origins {origins[0]}-{origins[-1]}, horizons 1-5, "
-            f"by band; skill against the best naive forecaster ({paths:,} paths, seed {seed}; as "
-            f"alfa-xl backtest --rolling prints it)",
-            roll.scores,
-        ),
-        Block(
-            "track_headline", "Headline forecast", pd.DataFrame([[compute_headline(roll).text()]], columns=["Choice"])
-        ),
-    ]
-    blocks += [
-        Block(
-            "track_summary",
-            f"Backtest summary, every shipped decision point pooled, leave-one-out "
-            f"({paths:,} paths, seed {seed}; as alfa-xl backtest prints it)",
-            summary(replays),
-        )
-    ]
-    for r in replays:
-        cases = r.cases()
-        frame = pd.DataFrame({c: cases[c] for c in POINT_COLUMNS})
-        blocks.append(
-            Block(
-                f"track_{r.as_of}",
-                f"{r.label}: first forecast year {r.as_of}, last actual "
-                f"{r.last_actual[0]} {r.last_actual[1]:,.0f} (units a year)",
-                frame,
-            )
-        )
-    return blocks
+    return [Block(t.name, t.title, t.frame.copy()) for t in shipped_track_tables()]
 
 
 def current_year_text(f: Forecast) -> str:

@@ -18,6 +18,7 @@ last actual:
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -45,8 +46,20 @@ def random_walk(history: pd.DataFrame, horizons, quantiles=(0.1, 0.5, 0.9), drif
     """
     last, mu, sd = _walk(history, drift)
     h = np.asarray(horizons, float)[None, :]
-    z = np.array([NormalDist().inv_cdf(float(q)) for q in quantiles])[:, None]
+    levels = np.ascontiguousarray(np.ravel(np.asarray(quantiles, float)))
+    z = _normal_quantiles(levels.tobytes())[:, None]
     return last * np.exp(h * mu + z * sd * np.sqrt(h))
+
+
+@lru_cache(maxsize=8)
+def _normal_quantiles(levels: bytes) -> np.ndarray:
+    """The standard normal's quantiles ``z_q`` of the float64 ``levels`` (their bytes: the
+    cache key), read-only. Cached: the combined forecast asks for the same 20,000 levels in
+    every year, and ``statistics`` computes one value at a time."""
+    normal = NormalDist()
+    z = np.array([normal.inv_cdf(float(q)) for q in np.frombuffer(levels, dtype=float)], dtype=float)
+    z.setflags(write=False)
+    return z
 
 
 def random_walk_lognormal(history: pd.DataFrame, horizons, drift: bool = False) -> tuple[np.ndarray, np.ndarray]:

@@ -27,6 +27,14 @@ The forecast of today is the method, of ``model`` and ``combination``, with the 
 mean pinball loss over every scored case (all of them before today), with the weight
 chosen the same way on every case: :func:`headline` (shipped in ``headline.csv`` so the
 forecast needs no backtest; a test recomputes it).
+
+Track record tables
+-------------------
+The workbook's Track record sheet shows these scores, the headline and the replays of the
+shipped decision points (:func:`track_tables`). They depend on the shipped data and the
+code only, so they are computed at release and shipped in ``track_record.json``
+(:func:`shipped_track_tables`); a test recomputes them. ``python -m
+alfa_xl.model.evidence.rolling`` regenerates both files (docs/workbook.md).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,8 +51,9 @@ from alfa_xl.model.data.sources import data_path, read_table
 from alfa_xl.model.data.vintage import Vintage, current_year
 from alfa_xl.model.evidence import scores as sc
 from alfa_xl.model.evidence.baselines import NAIVE, no_change, random_walk, target_path
-from alfa_xl.model.evidence.replay import MAX_HORIZON, Replay, replay
-from alfa_xl.model.risk.settings import DEFAULT_SEED
+from alfa_xl.model.evidence.replay import MAX_HORIZON, Replay, replay, replay_all, summary
+from alfa_xl.model.evidence.track_file import TrackTable, read_tables, write_tables
+from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED
 
 __all__ = [
     "rolling_origins",
@@ -63,6 +73,14 @@ __all__ = [
     "DEFAULT_WEIGHT",
     "MIN_CASES",
     "WEIGHTS",
+    "POINT_COLUMNS",
+    "TrackTable",
+    "track_tables",
+    "shipped_track_tables",
+    "shipped_track_settings",
+    "write_track_tables",
+    "regenerate",
+    "REGENERATE",
 ]
 
 #: Every method scored, the product first.
@@ -382,5 +400,96 @@ def write_headline(h: Headline) -> None:
     tmp.replace(path)
 
 
+# -- the Track record tables -------------------------------------------------------------------
+#: The command that regenerates the shipped files of this module.
+REGENERATE = "python -m alfa_xl.model.evidence.rolling"
+#: Columns of each decision point's table on the Track record sheet.
+POINT_COLUMNS = ("Year", "Actual", "Target path", "P10", "P50", "P90", "Point", "No change")
+_TRACK_FILE = "track_record.json"
+
+
+def track_tables(
+    paths: int = BACKTEST_PATHS, seed: int = DEFAULT_SEED, result: Rolling | None = None
+) -> list[TrackTable]:
+    """The Track record sheet's tables, computed: the rolling-origin scores of ``alfa-xl
+    backtest --rolling`` (``track_rolling``), the headline choice (``track_headline``), the
+    summary of ``alfa-xl backtest`` (``track_summary``, scores pooled over the decision
+    points by horizon) and one table per decision point (``track_<as_of>``,
+    :data:`POINT_COLUMNS`). ``result``: the rolling backtest at ``paths`` and ``seed``,
+    when already computed. The workbook reads :func:`shipped_track_tables`.
+    """
+    roll = rolling(paths=paths, seed=seed) if result is None else result
+    replays = replay_all(paths=paths, seed=seed)
+    origins = [p.as_of for p in roll.points]
+    tables = [
+        TrackTable(
+            "track_rolling",
+            f"Rolling-origin backtest: {len(origins)} origins {origins[0]}-{origins[-1]}, horizons 1-5, "
+            f"by band; skill against the best naive forecaster ({paths:,} paths, seed {seed}; as "
+            f"alfa-xl backtest --rolling prints it)",
+            roll.scores,
+        ),
+        TrackTable(
+            "track_headline",
+            "Headline forecast",
+            pd.DataFrame([[compute_headline(roll).text()]], columns=["Choice"]),
+        ),
+        TrackTable(
+            "track_summary",
+            f"Backtest summary, every shipped decision point pooled, leave-one-out "
+            f"({paths:,} paths, seed {seed}; as alfa-xl backtest prints it)",
+            summary(replays),
+        ),
+    ]
+    for r in replays:
+        cases = r.cases()
+        tables.append(
+            TrackTable(
+                f"track_{r.as_of}",
+                f"{r.label}: first forecast year {r.as_of}, last actual "
+                f"{r.last_actual[0]} {r.last_actual[1]:,.0f} (units a year)",
+                pd.DataFrame({c: cases[c] for c in POINT_COLUMNS}),
+            )
+        )
+    return tables
+
+
+@lru_cache(maxsize=1)
+def _shipped_track() -> tuple[dict[str, Any], tuple[TrackTable, ...]]:
+    return read_tables(data_path(_TRACK_FILE), f"regenerate it with {REGENERATE}")
+
+
+def shipped_track_tables() -> tuple[TrackTable, ...]:
+    """The Track record tables shipped in ``track_record.json`` (written by :func:`regenerate`):
+    :func:`track_tables` at the backtest's defaults, without its cost. Callers only read them.
+
+    >>> [t.name for t in shipped_track_tables()]
+    ['track_rolling', 'track_headline', 'track_summary', 'track_2014', 'track_2018', 'track_2023']
+    """
+    return _shipped_track()[1]
+
+
+def shipped_track_settings() -> tuple[int, int]:
+    """``(paths, seed)`` the shipped Track record tables were computed with."""
+    settings = _shipped_track()[0]
+    return int(settings["paths"]), int(settings["seed"])
+
+
+def write_track_tables(tables: list[TrackTable], paths: int, seed: int) -> None:
+    """Write ``track_record.json`` (after a change to the recipe or the data: :data:`REGENERATE`)."""
+    note = f"DERIVED by rolling.track_tables from the shipped data and the engine; regenerate with {REGENERATE}"
+    settings = {"note": note, "paths": int(paths), "seed": int(seed)}
+    write_tables(data_path(_TRACK_FILE), tables, settings, f"regenerate it with {REGENERATE}")
+
+
+def regenerate(paths: int = BACKTEST_PATHS, seed: int = DEFAULT_SEED) -> None:
+    """Recompute and write both shipped files of the backtest, ``headline.csv`` and
+    ``track_record.json``, from one rolling backtest (:data:`REGENERATE`)."""
+    result = rolling(paths=paths, seed=seed)
+    tables = track_tables(paths, seed, result)
+    write_headline(compute_headline(result))
+    write_track_tables(tables, paths, seed)
+
+
 if __name__ == "__main__":  # pragma: no cover - maintenance entry point
-    write_headline(compute_headline(rolling()))
+    regenerate()
