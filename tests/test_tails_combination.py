@@ -14,9 +14,9 @@ from statistics import NormalDist
 
 import numpy as np
 import pytest
+from closed_form import solo
 
 from alfa_xl.model.data.vintage import Vintage
-from alfa_xl.model.engine.lineup import Lineup, Model
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import combined_paths, forecast
 from alfa_xl.model.risk.combination import combination_lines, combination_tail_probabilities
@@ -28,26 +28,6 @@ SIGMA = 0.25  # the model's yearly log noise
 W = 0.1  # the model's weight, as the headline's
 LOC0, S = math.log(50_000.0), 0.3  # the random walk: median 50,000 one year ahead, sd of the log 0.3 a year
 MU = -0.4  # its drift a year (steep, so that both years matter in the union)
-
-
-def solo() -> tuple[Lineup, Uncertainty]:
-    """One model on sale, flat at 10,000 a year, Italy only: its total is 10,000 exp(V_t),
-    V a random walk with N(0, SIGMA) steps."""
-    m = Model(
-        "Solo",
-        2015,
-        10_000.0,
-        status="on_sale",
-        plateau=1.0,
-        decay=0.0,
-        decline_after=50,
-        decline_rate=0.0,
-        share_italy=1.0,
-        share_rest_of_europe=0.0,
-        share_north_america=0.0,
-        share_rest_of_world=0.0,
-    )
-    return Lineup([m]), Uncertainty.none().with_(volume_sigma=SIGMA)
 
 
 def upper(z: float) -> float:
@@ -74,7 +54,7 @@ def score_at(target: float, h: int) -> float:
 
 
 def estimate(last_year: int, target: float, seed: int):
-    lu, u = solo()
+    lu, u = solo(SIGMA)
     frame = PathFrame(lu, get_scenario("base"), 2026, last_year, u, 2025)
     hs = range(1, last_year - 2025 + 1)
     loc = np.array([walk(h)[0] for h in hs])
@@ -84,7 +64,7 @@ def estimate(last_year: int, target: float, seed: int):
 
 class TestClosedForm:
     def test_the_model_part_is_flat_at_10000(self):
-        lu, _ = solo()
+        lu, _ = solo(SIGMA)
         sim = simulate(lu, "base", 2026, 2027, 10, 1, Uncertainty.none(), base_year=2025)
         assert np.allclose(sim.totals, 10_000.0)
 
