@@ -31,6 +31,7 @@ from alfa_xl.model.engine.lineup import default_lineup
 from alfa_xl.model.engine.projection import effective_inputs
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.risk.simulate import draw, simulate
+from alfa_xl.model.risk.uncertainty import Uncertainty
 
 PATHS, START, END = 100_000, 2026, 2035
 LOOP_PATHS = 2_000
@@ -53,18 +54,45 @@ def python_loop(n_paths: int) -> list[list[float]]:
     """Totals per path and year, one path, model and year at a time (plain Python).
 
     The loop gets each path's drawn inputs (the numbers the vectorised run draws) and
-    does the projection formula per path, model and year.
+    applies the rules of ``simulate`` per path, model and year, written out again:
+
+    * launch: a planned model with a slip drawn slips from its stated year (the scenario's
+      own delay is counted inside the draw), other models launch as the scenario says;
+    * availability: models the scenario keeps, plus models reported cancelled that it does
+      not cancel by name (revived on a path unless the draw cancels them, with the track
+      record's revival probability); a planned model the draw cancels is not built;
+    * curve: a model on sale with a hold year stops ageing after the latest actual year
+      through that year (the Junior and the Tonale hold their 2025 level through 2026);
+    * hand-over to a built successor in its (slipped) launch year, end year, peak times the
+      drawn realisation, regional split with the North America tariff, the yearly noise of
+      the models on sale, and the market trend.
     """
     lineup, scenario = default_lineup(), get_scenario("base")
     d = draw(paths=n_paths, seed=1, lineup=lineup, scenario=scenario, start_year=START, end_year=END)
     slips, cancels, mults = d.slip.tolist(), d.cancelled.tolist(), d.peak_multiplier.tolist()
     trends, tariffs = d.market_trend.tolist(), d.na_tariff.tolist()
     volumes = d.volume.tolist()  # cumulative log noise of models on sale, per year after the latest actual
+    uncertainty = Uncertainty.track_record()  # what ``simulate`` uses when given none
     eff = effective_inputs(lineup, scenario)
+    stated = effective_inputs(lineup, scenario.with_(delay_years=0, delays=()))["launch"].tolist()
     launch0, peak0, active0 = eff["launch"].tolist(), eff["peak"].tolist(), eff["active"].tolist()
     models = lineup.models
+    n_models = len(models)
+    named = {lineup.resolve(name) for name in scenario.cancel}
+    revived = [
+        m.status == "reported_cancelled"
+        and not active0[i]
+        and m.model not in named
+        and uncertainty.revival_probability > 0
+        for i, m in enumerate(models)
+    ]
+    kept = [active0[i] or revived[i] for i in range(n_models)]
+    on_sale = [m.status == "on_sale" for m in models]
+    planned = [kept[i] and not on_sale[i] for i in range(n_models)]
+    slipping = [planned[i] and uncertainty.slip_mean > 0 for i in range(n_models)]
+    launch_base = [stated[i] if slipping[i] else launch0[i] for i in range(n_models)]
     index = {m.model: i for i, m in enumerate(models)}
-    successor = [-1] * len(models)
+    successor = [-1] * n_models
     for i, m in enumerate(models):
         if m.replaces is not None:
             successor[index[m.replaces]] = i
@@ -80,26 +108,25 @@ def python_loop(n_paths: int) -> list[list[float]]:
             math.inf if m.end_year is None else m.end_year,
             sum(m.shares),
             m.share_north_america,
+            max(0, m.hold_until - base_year) if on_sale[i] and m.hold_until is not None else 0,
         )
-        for m in models
+        for i, m in enumerate(models)
     ]
     fraction = [m.launch_fraction for m in models]
-    on_sale = [m.status == "on_sale" for m in models]
-    n_models = len(models)
     out = []
     for p in range(n_paths):
         trend, tariff = trends[p], tariffs[p]
         slip, cancelled, mult, volume = slips[p], cancels[p], mults[p], volumes[p]
-        launch = [launch0[i] + slip[i] for i in range(n_models)]
-        active = [active0[i] and not cancelled[i] for i in range(n_models)]
+        launch = [launch_base[i] + slip[i] for i in range(n_models)]
+        active = [kept[i] and not cancelled[i] for i in range(n_models)]
         row = []
         for year in range(START, END + 1):
             total = 0.0
             for i in range(n_models):
-                f, plateau, decay, after, rate, end, w_all, w_na = params[i]
+                f, plateau, decay, after, rate, end, w_all, w_na, hold = params[i]
                 if not active[i] or year > end:
                     continue
-                age = year - launch[i]
+                age = year - launch[i] - min(max(0, year - base_year), hold)
                 if age < 0:
                     share = 0.0
                 elif age < 1:
