@@ -243,7 +243,11 @@ def _route_margin(frame, z: np.ndarray, cols: dict[tuple[int, ...], int]) -> np.
     if route:  # every event at once: the same margins as one event at a time, and their minimum
         at = np.array([cols[key] for key, _ in route], dtype=np.intp)
         c = np.array([c for _, c in route], dtype=float)
-        np.minimum(margin, (common[:, None] + own * z[:, at] - c).min(axis=1), out=margin)
+        events = z[:, at[0] : at[-1] + 1] if np.array_equal(at, np.arange(at[0], at[-1] + 1)) else z[:, at]
+        each = own * events
+        each += common[:, None]  # common + own * z, as one event at a time
+        each -= c
+        np.minimum(margin, each.min(axis=1), out=margin)
     return margin
 
 
