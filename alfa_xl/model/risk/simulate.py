@@ -474,11 +474,23 @@ def simulate(
     frame = PathFrame(lineup, scenario, start, end, uncertainty, base_year)
     nc = _nowcast(ytd, ytd_months, start, frame.base_year)
     step = _chunk_paths(len(frame.years), frame.n_models, chunk_paths)
+    part = min(step, max(1, _CELLS_PER_CHUNK // max(1, len(frame.years) * frame.n_models)))
     totals = np.empty((n, len(frame.years)))
     for first in range(0, n, step):
         stop = min(n, first + step)
         d = draws_for_paths(frame, seed, first, stop)
-        totals[first:stop] = frame.totals(d.slip, d.cancelled, d.peak_multiplier, d.market_trend, d.na_tariff, d.volume)
+        # the draws come by whole blocks of streams; the totals in parts of the memory bound
+        # (a path's totals do not depend on the others computed with it)
+        for a in range(0, stop - first, part):
+            b = min(stop - first, a + part)
+            totals[first + a : first + b] = frame.totals(
+                d.slip[a:b],
+                d.cancelled[a:b],
+                d.peak_multiplier[a:b],
+                d.market_trend[a:b],
+                d.na_tariff[a:b],
+                d.volume[a:b],
+            )
         if progress is not None:
             progress(stop, n)
     if nc is not None:
