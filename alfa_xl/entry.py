@@ -59,6 +59,11 @@ if __name__ == "__main__":  # python -m alfa_xl.entry: one module, so one handle
     sys.modules.setdefault("alfa_xl.entry", sys.modules[__name__])
 
 if _console_command():
+    # One BLAS thread unless the user set one: the command's matrix products are small (one
+    # path's models by years, 8,000 paths by a dozen shifts), where more threads only wait and
+    # take CPU from the rest (docs/simulation.md, "Speed"). Read when NumPy loads, which is later.
+    for _threads in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_threads, "1")
     _State.mode = WAITING
     try:
         _signal.signal(_signal.SIGINT, on_sigint)

@@ -329,6 +329,13 @@ class TestReproducible:
         for r in runs[1:]:
             assert_array_equal(r, runs[0])
 
+    def test_a_block_whose_totals_are_computed_in_parts(self):
+        # 2026-2045: 9 models x 20 years = 180 cells a path, so a block of 16,384 paths has its
+        # totals computed in parts of 8,333 (the memory bound); chunks of 1,000 are one part each
+        n = BLOCK + 500
+        whole = simulate(paths=n, seed=3, start_year=2026, end_year=2045).totals
+        assert_array_equal(whole, simulate(paths=n, seed=3, start_year=2026, end_year=2045, chunk_paths=1000).totals)
+
     def test_chunks_of_one_path(self):
         assert_array_equal(simulate(paths=40, seed=9, chunk_paths=1).totals, simulate(paths=40, seed=9).totals)
 

@@ -12,7 +12,7 @@ from closed_form import solo
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import forecast
 from alfa_xl.model.risk.simulate import PathFrame, draw, simulate
-from alfa_xl.model.risk.tails import mc_probability, plan_route_probability, tail_probability
+from alfa_xl.model.risk.tails import mc_probability, plan_route_probability, tail_probabilities, tail_probability
 
 N01 = NormalDist()
 
@@ -86,6 +86,36 @@ class TestAgainstBruteForce:
         p = plan_route_probability(frame)
         assert on_route.sum() > 100
         assert abs(share - p) < 4 * math.sqrt(p * (1 - p) / n)
+
+    def test_the_joint_estimate_alone_matches_plain_paths(self):
+        # only the joint estimate (totals computed for the paths on the route alone), against
+        # 200,000 plain paths: each on the route by its draws (no slip, built, at least its
+        # stated peak) and over 150,000 a year by 2030 by its totals (same seed: same paths)
+        f = forecast(paths=1_000, combine=False)
+        frame = PathFrame(f.lineup, f.scenario, 2026, 2030, f.uncertainty, 2025)
+        est = tail_probabilities(frame, 150_000, (2030,), seed=9, alone=False)
+        assert set(est) == {(2030, True)}
+        n = 200_000
+        d = draw(n, 17, f.lineup, f.scenario, f.uncertainty, start_year=2026, end_year=2030, base_year=2025)
+        sim = simulate(f.lineup, f.scenario, 2026, 2030, n, 17, f.uncertainty, base_year=2025)
+        planned = np.flatnonzero(frame.planned)
+        stated = f.lineup.arrays["peak_units"][planned]
+        on_route = (
+            (d.slip[:, planned] == 0)
+            & ~d.cancelled[:, planned]
+            & (d.peak_multiplier[:, planned] * frame.peak[planned] >= stated)
+        ).all(axis=1)
+        hits = int((on_route & (sim.totals >= 150_000).any(axis=1)).sum())
+        plain = mc_probability(hits, n)
+        joint = est[(2030, True)]
+        assert hits > 30 and joint.relative_error <= 0.1
+        assert abs(joint.probability - plain.probability) < 4 * math.hypot(joint.standard_error, plain.standard_error)
+
+    def test_neither_estimate_is_refused(self):
+        f = forecast(paths=1_000, combine=False)
+        frame = PathFrame(f.lineup, f.scenario, 2026, 2026, f.uncertainty, 2025)
+        with pytest.raises(ValueError, match="alone"):
+            tail_probabilities(frame, 150_000, route=False, alone=False)
 
     def test_the_joint_route_estimate_is_within_the_route(self):
         f = forecast(paths=1_000, combine=False)

@@ -175,7 +175,8 @@ class Forecast:
         est: dict[tuple[int, bool], TailProbability | None] = {}
         if not self.conditioned:
             frame = PathFrame(self.lineup, self.scenario, first, ys[-1], self.uncertainty, first - 1)
-            est = tail_probabilities(frame, tgt, ys, seed=self.seed)
+            # the combination's probability alone is its own (below): the model's is not made
+            est = tail_probabilities(frame, tgt, ys, seed=self.seed, alone=self.method != "combination")
             if self.method == "combination":
                 alone = self._combination(frame, tgt, ys)
                 est.update({(y, False): alone[y] for y in ys})

@@ -29,6 +29,8 @@ __all__ = [
     "draws_for_paths",
     "draws_from_normals",
     "model_key",
+    "stream_columns",
+    "StreamColumns",
     "stream_keys",
     "FACTOR",
     "TREND",
@@ -120,45 +122,104 @@ def stream_keys(frame: PathFrame) -> list[tuple[int, ...]]:
     return keys
 
 
+@dataclass(frozen=True)
+class StreamColumns:
+    """Where each driver's stream sits among the columns of :func:`stream_keys` (``-1``: not
+    drawn): per kind of driver, the models that draw it and their columns, so that a kind is
+    mapped for every model at once. ``slip_groups`` splits the slip columns by distinct
+    Poisson thresholds: ``(thresholds, positions in slip)``."""
+
+    trend: int
+    tariff: int
+    slip_models: np.ndarray
+    slip: np.ndarray
+    slip_groups: tuple[tuple[np.ndarray, np.ndarray], ...]
+    cancel_models: np.ndarray
+    cancel: np.ndarray
+    peak_models: np.ndarray
+    peak: np.ndarray
+    volume: np.ndarray
+
+
+def stream_columns(frame: PathFrame) -> StreamColumns:
+    """The layout of :func:`stream_keys` as index arrays (the same order: the common factor,
+    the trend and the tariff when drawn, each planned model's slip, cancellation and peak
+    when drawn, the yearly-noise steps). A frame keeps its own (``frame.stream_columns``)."""
+    u = frame.uncertainty
+    trend = 1 if u.trend_sigma > 0 else -1
+    tariff = 1 + (trend > 0) if u.tariff_sigma > 0 else -1
+    head = 1 + (trend > 0) + (tariff > 0)
+    planned = np.flatnonzero(frame.planned)
+    has_slip = np.asarray(frame.slip_mean, float)[planned] > 0
+    has_cancel = np.asarray(frame.cancel_p, float)[planned] > 0
+    has_peak = np.full(planned.size, u.peak_sigma > 0)
+    count = has_slip.astype(np.intp) + has_cancel + has_peak
+    start = head + np.cumsum(count) - count  # each planned model's first column
+    first_noise = head + int(count.sum())
+    slip_models = planned[has_slip]
+    groups: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+    if slip_models.size:
+        thresholds, group = np.unique(frame.slip_thresholds[slip_models], axis=0, return_inverse=True)
+        group = np.ravel(group)
+        groups = tuple((thresholds[g], np.flatnonzero(group == g)) for g in range(thresholds.shape[0]))
+    return StreamColumns(
+        trend,
+        tariff,
+        slip_models,
+        start[has_slip],
+        groups,
+        planned[has_cancel],
+        (start + has_slip)[has_cancel],
+        planned[has_peak],
+        (start + has_slip + has_cancel)[has_peak],
+        np.arange(first_noise, first_noise + frame.noise_steps),
+    )
+
+
 def draws_from_normals(frame: PathFrame, normals: np.ndarray) -> Draws:
     """The draws of paths given their independent standard normals, ``(P, K)`` with one
     column per stream of :func:`stream_keys` (in that order). Each driver's latent is
-    ``sqrt(rho) F + sqrt(1 - rho) e`` mapped through its inverse CDF (module docstring)."""
+    ``sqrt(rho) F + sqrt(1 - rho) e`` mapped through its inverse CDF (module docstring).
+    Each kind of driver is mapped for every model at once (the same elementwise arithmetic
+    as one model at a time, so the same numbers)."""
     u, sc, m = frame.uncertainty, frame.scenario, frame.n_models
-    col = {k: i for i, k in enumerate(stream_keys(frame))}
+    col = getattr(frame, "stream_columns", None) or stream_columns(frame)
     n = normals.shape[0]
-    factor = normals[:, col[(_FACTOR,)]].copy()
+    factor = normals[:, 0].copy()
     load, own = math.sqrt(u.correlation), math.sqrt(1.0 - u.correlation)
     common = load * factor
 
-    def latent(key: tuple[int, ...]) -> np.ndarray:
-        z = normals[:, col[key]] * own
+    def latent(c: int) -> np.ndarray:
+        z = normals[:, c] * own
         z += common
         return z
 
+    def latents(cols: np.ndarray) -> np.ndarray:  # (P, len(cols)), each column as latent() gives it
+        z = normals[:, cols] * own
+        z += common[:, None]
+        return z
+
     trend = np.full(n, sc.market_trend)
-    if u.trend_sigma > 0:
-        trend = np.maximum(sc.market_trend + u.trend_sigma * latent((_TREND,)), -0.99)
+    if col.trend >= 0:
+        trend = np.maximum(sc.market_trend + u.trend_sigma * latent(col.trend), -0.99)
     tariff = np.full(n, sc.na_tariff)
-    if u.tariff_sigma > 0:
-        tariff = np.maximum(sc.na_tariff + u.tariff_sigma * latent((_TARIFF,)), -1.0)
+    if col.tariff >= 0:
+        tariff = np.maximum(sc.na_tariff + u.tariff_sigma * latent(col.tariff), -1.0)
 
     slip = np.zeros((m, n), dtype=np.intp)
     cancelled = np.zeros((m, n), dtype=bool)
     peak_mult = np.ones((m, n))
-    for j in np.flatnonzero(frame.planned):
-        key = frame.keys[j]
-        if frame.slip_mean[j] > 0:  # high latent = longer slip
-            slip[j] = np.searchsorted(frame.slip_thresholds[j], -latent((_SLIP, key)))
-        if frame.cancel_p[j] > 0:  # low latent = cancelled
-            cancelled[j] = latent((_CANCEL, key)) < frame.cancel_thresholds[j]
-        if u.peak_sigma > 0:  # low latent = smaller peak
-            peak_mult[j] = np.exp(u.peak_sigma * latent((_PEAK, key)))
+    if col.slip.size:  # high latent = longer slip; one search per distinct set of thresholds
+        minus = -latents(col.slip)
+        for thresholds, mine in col.slip_groups:
+            slip[col.slip_models[mine]] = np.searchsorted(thresholds, minus[:, mine]).T
+    if col.cancel.size:  # low latent = cancelled
+        cancelled[col.cancel_models] = (latents(col.cancel) < frame.cancel_thresholds[col.cancel_models]).T
+    if col.peak.size:  # low latent = smaller peak
+        peak_mult[col.peak_models] = np.exp(u.peak_sigma * latents(col.peak)).T
     slip, cancelled, peak_mult = slip.T, cancelled.T, peak_mult.T
     # yearly noise of the models on sale: independent steps, summed
-    volume = np.zeros((n, frame.noise_steps))
-    for t in range(frame.noise_steps):
-        volume[:, t] = normals[:, col[(_VOLUME, t + 1)]]
+    volume = normals[:, col.volume] if frame.noise_steps else np.zeros((n, 0))
     if frame.noise_steps:
         volume *= u.volume_sigma
         np.cumsum(volume, axis=1, out=volume)

@@ -90,7 +90,7 @@ from alfa_xl.model.engine.projection import (
     successor_handover,
 )
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
-from alfa_xl.model.risk.draws import BLOCK, Draws, draws_for_paths, model_key
+from alfa_xl.model.risk.draws import BLOCK, Draws, draws_for_paths, model_key, stream_columns
 from alfa_xl.model.risk.nowcast import nowcast
 from alfa_xl.model.risk.settings import (
     DEFAULT_PATHS,
@@ -207,6 +207,8 @@ class PathFrame:
         self.noise_steps = int(max(0, end - self.base_year)) if uncertainty.volume_sigma > 0 else 0
         self._tables = self._build_tables(a)
         self._stack()
+        #: the columns of each driver among the standard normals of a path (:mod:`~alfa_xl.model.risk.draws`)
+        self.stream_columns = stream_columns(self)
 
     @property
     def n_models(self) -> int:
@@ -237,6 +239,15 @@ class PathFrame:
         self.stacked = np.vstack(parts) if parts else np.zeros((1, y))
         self.w_moving = self.shares[moving]
         self.n_on_sale = sum(1 for m in moving if not self.planned[m])
+        # the same per kind of row, for :meth:`totals` to gather every model's rows at once
+        rows = np.array(moving, dtype=np.intp)
+        self._offsets = np.array(offsets, dtype=np.intp)
+        self._drawn = np.flatnonzero(self.planned[rows])  # stacked blocks of the planned models
+        self._drawn_models = rows[self._drawn]
+        self._steps = self.n_succ[self._drawn_models]
+        self._handing = np.flatnonzero(self.n_succ[rows] == MAX_SLIP + 2)  # a successor that draws
+        self._successors = self.succ[rows[self._handing]]
+        self._peaks = self.peak[rows]
 
     def _build_tables(self, a: dict[str, np.ndarray]) -> list[np.ndarray | None]:
         """Per active model, units per unit of peak by (own slip, successor state, year)."""
@@ -293,21 +304,19 @@ class PathFrame:
         """
         n, y = slip.shape[0], len(self.years)
         k = self.before  # years up to the latest actual come first: no tariff, no trend
-        idx = np.empty((len(self.moving), n), dtype=np.intp)
+        drawn, models = self._drawn, self._drawn_models
+        idx = np.empty((n, len(self.moving)), dtype=np.intp)  # each model's row in ``stacked``, per path
+        idx[:] = self._offsets
+        idx[:, drawn] += slip[:, models] * self._steps
+        if self._handing.size:  # successor launched with its slip (rows 0..), or never built (last row)
+            s = self._successors
+            idx[:, self._handing] += np.where(cancelled[:, s], MAX_SLIP + 1, slip[:, s])
         peak = np.empty((len(self.moving), n))
-        for j, m in enumerate(self.moving):
-            s, n_succ = self.succ[m], self.n_succ[m]
-            if self.planned[m]:
-                np.multiply(slip[:, m], n_succ, out=idx[j])
-                idx[j] += self.offsets[j]
-                np.multiply(peak_mult[:, m], self.peak[m], out=peak[j])
-                peak[j][cancelled[:, m]] = 0.0
-            else:
-                idx[j] = self.offsets[j]
-                peak[j] = self.peak[m]
-            if n_succ == MAX_SLIP + 2:  # successor launched with its slip (rows 0..), or never built (last row)
-                idx[j] += np.where(cancelled[:, s], MAX_SLIP + 1, slip[:, s])
-        rows = np.take(self.stacked, idx.T, axis=0)  # (P, J, Y): units per unit of peak
+        peak[:] = self._peaks[:, None]
+        own = peak_mult[:, models].T * self._peaks[drawn, None]
+        own[cancelled[:, models].T] = 0.0
+        peak[drawn] = own
+        rows = np.take(self.stacked, idx, axis=0)  # (P, J, Y): units per unit of peak
         if volume is not None and volume.shape[1] and k < y and self.n_on_sale:
             steps = (self.years[k:] - self.base_year).astype(np.intp) - 1  # year -> noise step
             rows[:, : self.n_on_sale, k:] *= np.exp(volume[:, steps])[:, None, :]
@@ -465,11 +474,23 @@ def simulate(
     frame = PathFrame(lineup, scenario, start, end, uncertainty, base_year)
     nc = _nowcast(ytd, ytd_months, start, frame.base_year)
     step = _chunk_paths(len(frame.years), frame.n_models, chunk_paths)
+    part = min(step, max(1, _CELLS_PER_CHUNK // max(1, len(frame.years) * frame.n_models)))
     totals = np.empty((n, len(frame.years)))
     for first in range(0, n, step):
         stop = min(n, first + step)
         d = draws_for_paths(frame, seed, first, stop)
-        totals[first:stop] = frame.totals(d.slip, d.cancelled, d.peak_multiplier, d.market_trend, d.na_tariff, d.volume)
+        # the draws come by whole blocks of streams; the totals in parts of the memory bound
+        # (a path's totals do not depend on the others computed with it)
+        for a in range(0, stop - first, part):
+            b = min(stop - first, a + part)
+            totals[first + a : first + b] = frame.totals(
+                d.slip[a:b],
+                d.cancelled[a:b],
+                d.peak_multiplier[a:b],
+                d.market_trend[a:b],
+                d.na_tariff[a:b],
+                d.volume[a:b],
+            )
         if progress is not None:
             progress(stop, n)
     if nc is not None:

@@ -239,8 +239,15 @@ def _route_margin(frame, z: np.ndarray, cols: dict[tuple[int, ...], int]) -> np.
     common = math.sqrt(rho) * z[:, cols[(_FACTOR,)]]
     own = math.sqrt(1.0 - rho)
     margin = np.full(z.shape[0], np.inf)
-    for key, c in _route_thresholds(frame):
-        np.minimum(margin, common + own * z[:, cols[key]] - c, out=margin)
+    route = _route_thresholds(frame)
+    if route:  # every event at once: the same margins as one event at a time, and their minimum
+        at = np.array([cols[key] for key, _ in route], dtype=np.intp)
+        c = np.array([c for _, c in route], dtype=float)
+        events = z[:, at[0] : at[-1] + 1] if np.array_equal(at, np.arange(at[0], at[-1] + 1)) else z[:, at]
+        each = own * events
+        each += common[:, None]  # common + own * z, as one event at a time
+        each -= c
+        np.minimum(margin, each.min(axis=1), out=margin)
     return margin
 
 
@@ -277,7 +284,9 @@ def _sample(rng: np.random.Generator, n: int, mus: np.ndarray, defensive: float)
     shift = mus[pick]
     if defensive > 0:
         shift[rng.random(n) < defensive] = 0.0
-    return rng.standard_normal((n, mus.shape[1])) + shift
+    z = rng.standard_normal((n, mus.shape[1]))
+    z += shift
+    return z
 
 
 def _cross_entropy(
@@ -379,6 +388,7 @@ def tail_probabilities(
     batch: int = IS_PATHS,
     max_paths: int = _MAX_PATHS,
     route: bool = True,
+    alone: bool = True,
 ) -> dict[tuple[int, bool], TailProbability | None]:
     """P(the yearly total reaches ``target`` in at least one year of ``frame`` up to each of
     ``years`` (default: the last year)) by importance sampling (module docstring), and with
@@ -387,6 +397,11 @@ def tail_probabilities(
     :class:`~alfa_xl.model.risk.simulate.PathFrame`. Reproducible for a seed. A value is
     ``None`` when no weighted path reaches the line (weighted paths give no bound; the
     caller falls back on plain paths' bound).
+
+    With ``alone=False`` (and ``route``) only the joint estimates are made, for a caller that
+    has the probability alone from elsewhere: a path off the route counts 0 whatever its
+    totals, so the totals are computed for the paths on the route only (the same numbers,
+    path by path), and the batches stop when the joint estimates are precise.
 
     The proposal is a mixture. The line is reached two ways, seen in brute-force runs: the
     models on sale growing many times over (the yearly noise) or the planned models all built
@@ -401,6 +416,8 @@ def tail_probabilities(
     precise. Paths are drawn in batches until every relative standard error is at most
     ``rel_se`` (or ``max_paths``).
     """
+    if not (alone or route):
+        raise ValueError("tail_probabilities: ask for the probability alone, with the route, or both")
     t0 = time.perf_counter()
     keys = stream_keys(frame)
     cols = {k: i for i, k in enumerate(keys)}
@@ -409,23 +426,32 @@ def tail_probabilities(
     wanted = tuple(int(y) for y in (years or (all_years[-1],)))
     mus = proposal(frame, target, rng, max(400, batch // 16))
     upto = {y: all_years.index(y) + 1 for y in wanted}
-    flags = (False, True) if route else (False,)
-    values: dict[tuple[int, bool], list[np.ndarray]] = {(y, r): [] for y in wanted for r in flags}
+    flags = ((False,) if alone else ()) + ((True,) if route else ())
+    # one row of every path's value per estimate, filled batch by batch (statistics over a
+    # prefix of the row are those over the batches so far, concatenated)
+    room = max(1, -(-max_paths // batch)) * batch
+    values = {(y, r): np.zeros(room) for y in wanted for r in flags}
     n = 0
     while n < max_paths:
         z = _sample(rng, batch, mus, DEFENSIVE)
-        scores = _scores(frame, z, target, False, cols)
+        if alone:
+            scores = _scores(frame, z, target, False, cols)
         w = np.exp(_log_weights(z, mus, DEFENSIVE))
         on_route = _route_margin(frame, z, cols) >= 0 if route else None
+        if not alone:  # only paths on the route count: their totals alone
+            scores = np.zeros((batch, len(all_years)))
+            if on_route is not None and on_route.any():
+                scores[on_route] = _scores(frame, z[on_route], target, False, cols)
         for y in wanted:
             hit = scores[:, : upto[y]].max(axis=1) >= 1.0
-            values[(y, False)].append(np.where(hit, w, 0.0))
+            if alone:
+                values[(y, False)][n : n + batch] = np.where(hit, w, 0.0)
             if route:
-                values[(y, True)].append(np.where(hit & on_route, w, 0.0))
+                values[(y, True)][n : n + batch] = np.where(hit & on_route, w, 0.0)
         n += batch
         precise = True
         for v in values.values():
-            a = np.concatenate(v)
+            a = v[:n]
             p = float(a.mean())
             precise &= (
                 p > 0 and float(a.std(ddof=1) / math.sqrt(a.size)) <= rel_se * p and int(np.count_nonzero(a)) >= 30
@@ -435,7 +461,7 @@ def tail_probabilities(
     seconds = time.perf_counter() - t0
     out: dict[tuple[int, bool], TailProbability | None] = {}
     for key, v in values.items():
-        a = np.concatenate(v)
+        a = v[:n]
         hits = int(np.count_nonzero(a))
         out[key] = (
             None
