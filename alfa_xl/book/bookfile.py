@@ -10,8 +10,9 @@ import datetime as _dt
 import math
 from dataclasses import dataclass, replace
 from typing import Any
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, ParseError
 
+from alfa_xl.book.sheetstream import CannotCut, RowStream
 from alfa_xl.book.xlsx import (
     NS,
     CellRange,
@@ -21,6 +22,7 @@ from alfa_xl.book.xlsx import (
     column_of,
     int_attr,
     parse_range,
+    plain_utf8,
     quote_sheet,
     split_ref,
 )
@@ -109,6 +111,7 @@ class BookFile:
         self.pkg = pkg
         self.path = pkg.path
         self._row_index: dict[str, tuple[str, dict[int, Element]]] = {}
+        self._streams: dict[str, RowStream | None] = {}
         self._dates: dict[int, bool] = {}
         root = pkg.xml("xl/workbook.xml")
         check_workbook_root(root, self.path)
@@ -272,10 +275,42 @@ class BookFile:
             self._row_index[sheet] = (part, sheet_rows(data, part, self.path) if data is not None else {})
         return self._row_index[sheet]
 
+    def _rows_through(self, sheet: str, last: int) -> tuple[str, dict[int, Element]]:
+        """:meth:`_rows`, at least through row ``last`` (0-based): a sheet not parsed whole
+        is read only that far (:mod:`alfa_xl.book.sheetstream`), its rows checked as far as read."""
+        part = self.sheet_part(sheet)
+        stream = None if sheet in self._row_index or self.pkg.parsed(part) else self._stream(part)
+        if stream is not None:
+            try:
+                root = stream.through(last + 1)
+            except CannotCut:
+                self._streams[part] = None
+                return self._rows(sheet)
+            except ParseError:
+                raise _bad(self.path, f"{part} is not readable XML (ParseError)") from None
+            prefixes: dict[str, str] = {}
+            for prefix, uri in stream.decls:  # as xlsx.parse_part checks a part parsed whole
+                if prefixes.setdefault(prefix, uri) != uri:
+                    raise _bad(self.path, f"{part} uses the namespace prefix {prefix!r} for two namespaces")
+            data = root.find(M + "sheetData") if root is not None else None
+            return part, sheet_rows(data, part, self.path) if data is not None else {}
+        return self._rows(sheet)
+
+    def _stream(self, part: str) -> RowStream | None:
+        """The part's row stream (``None`` when it must be parsed whole), counted whole against the parse budget."""
+        if part not in self._streams:
+            self.pkg.charge(part)
+            data = self.pkg.parts[part]
+            try:
+                self._streams[part] = RowStream(data) if plain_utf8(data) else None
+            except CannotCut:
+                self._streams[part] = None
+        return self._streams[part]
+
     def cells(self, sheet: str, within: CellRange | None = None) -> dict[tuple[int, int], XlCell]:
         """The cells of ``sheet`` (or of the rectangle ``within``) that hold a value or a
         formula: ``{(row, col): XlCell}``. Only the rows asked for are read."""
-        part, rows = self._rows(sheet)
+        part, rows = self._rows(sheet) if within is None else self._rows_through(sheet, within.r1)
         out: dict[tuple[int, int], XlCell] = {}
         numbers = (
             range(within.r0, within.r1 + 1)
