@@ -12,7 +12,7 @@ from book_edits import INPUTS_PART, book, edit, parts, pristine, rewrite, text  
 
 from alfa_xl.book.bookfile import BookFile
 from alfa_xl.book.inputs import FileSource, read_book_inputs
-from alfa_xl.book.sheetstream import CannotCut, RowStream
+from alfa_xl.book.sheetstream import CannotCut, ItemStream, RowStream
 from alfa_xl.book.xlsx import M, read_package
 
 HEAD = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
@@ -134,4 +134,61 @@ def test_the_parse_budget_counts_the_whole_part(book, monkeypatch):
     size = len(parts(book)[INPUTS_PART])
     monkeypatch.setattr(xlsx, "MAX_XML_PART", size - 1)
     with pytest.raises(xlsx.WorkbookFileError, match="too large to read"):
+        _inputs(book)
+
+
+# -- the shared strings -------------------------------------------------------------------
+SST = b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def test_shared_strings_are_read_only_until_the_one_asked_for():
+    items = b"".join(f"<si><t>s{i}</t></si>".encode() for i in range(20_000))
+    stream = ItemStream(SST + items + b"<si><t>broken</sst>", M + "si")
+    assert [si.find(M + "t").text for si in stream.upto(2)[:3]] == ["s0", "s1", "s2"]
+    assert not stream.complete and len(stream.items) < 20_000
+    assert stream.upto(12_345)[12_345].find(M + "t").text == "s12345"
+    with pytest.raises(ParseError):
+        stream.upto(20_000)
+
+
+def test_rich_text_and_nested_runs_count_as_one_item():
+    """Only the root's own children are items: the runs inside a rich-text item are not."""
+    data = SST + b"<si><r><t>a</t></r><r><t>b</t></r></si><si><t>c</t></si></sst>"
+    stream = ItemStream(data, M + "si")
+    assert len(stream.upto(5)) == 2 and stream.complete
+
+
+def _pad_strings(path, count: int) -> None:
+    xml = text(path, "xl/sharedStrings.xml")
+    pad = "".join(f"<si><t>padding {i}</t></si>" for i in range(count))
+    rewrite(path, {"xl/sharedStrings.xml": xml.replace("</sst>", pad + "</sst>")})
+
+
+def test_lineup_names_are_read_from_a_large_shared_strings_part_read_in_part(book):
+    """The lineup's first and last models (rows 35 and 43 as built) are the shared strings
+    their cells point at, read with 20,000 strings after them left unread."""
+    xml = text(book, INPUTS_PART)
+    first, last = (_row_xml(xml, r) for r in (35, 43))
+    strings = text(book, "xl/sharedStrings.xml").split("<si>")[1:]
+    names = [strings[int(_first_v(row))].split("<t>")[1].split("</t>")[0] for row in (first, last)]
+    _pad_strings(book, 20_000)
+    inputs, book_file = _inputs(book)
+    models = [m.model for m in inputs.refresh.lineup.models]
+    assert [models[0], models[-1]] == names
+    assert not book_file.pkg.parsed("xl/sharedStrings.xml")
+
+
+def _first_v(row: str) -> str:
+    return row.split("<v>")[1].split("</v>")[0]
+
+
+def test_a_shared_string_index_past_the_end_is_refused(book):
+    xml = text(book, INPUTS_PART)
+    row = _row_xml(xml, 35)
+    v = _first_v(row)
+    rewrite(book, {INPUTS_PART: xml.replace(row, row.replace(f"<v>{v}</v>", "<v>99999</v>", 1))})
+    _pad_strings(book, 100)
+    from alfa_xl.book.xlsx import WorkbookFileError
+
+    with pytest.raises(WorkbookFileError, match="shared-string index 99999 does not exist"):
         _inputs(book)

@@ -25,7 +25,7 @@ from xml.etree.ElementTree import Element, XMLPullParser
 
 from alfa_xl.book.xlsx import M
 
-__all__ = ["RowStream", "CannotCut"]
+__all__ = ["RowStream", "ItemStream", "CannotCut"]
 
 _ROW = re.compile(rb'<row r="([0-9]{1,7})"')
 _ANY_ROW = re.compile(rb"<row[\s/>]")
@@ -88,3 +88,47 @@ class RowStream:
         if not self.complete and (len(self._open) != 2 or self._open[1] != M + "sheetData"):
             raise CannotCut("the cut falls inside a row")  # a row tag in a comment within a row, say
         return self.root
+
+
+class ItemStream:
+    """The children of a part's root element named ``tag`` (the ``<si>`` items of the shared
+    strings), parsed in chunks only until the one asked for: the strings a refresh reads are
+    those of the built workbook, first in the part, and a part grown to the parse budget
+    holds some 30,000 more (0.15 s to parse and read them all)."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, data: bytes, tag: str):
+        self._data, self._tag = data, tag
+        self._parser: XMLPullParser[Any] = XMLPullParser(events=("start-ns", "start", "end"))
+        self._fed = 0
+        self._depth = 0
+        #: the items read so far, in the part's order
+        self.items: list[Element] = []
+        #: namespace declarations seen so far, in order (prefix "" for the default namespace)
+        self.decls: list[tuple[str, str]] = []
+        self.complete = False
+
+    def upto(self, index: int) -> list[Element]:
+        """The items, read until item ``index`` (0-based) is among them or the part ends.
+        Raises the standard library's ``ParseError`` for XML it cannot read."""
+        while len(self.items) <= index and not self.complete:
+            end = min(self._fed + self.CHUNK, len(self._data))
+            self._parser.feed(self._data[self._fed : end])
+            self._fed = end
+            if end == len(self._data):
+                self._parser.close()
+                self.complete = True
+            events: Any = self._parser.read_events()
+            for event, item in events:
+                if event == "start-ns":
+                    ns = (item[0] or "", item[1])
+                    if ns not in self.decls:
+                        self.decls.append(ns)
+                elif event == "start":
+                    self._depth += 1
+                else:
+                    self._depth -= 1
+                    if self._depth == 1 and item.tag == self._tag:
+                        self.items.append(item)
+        return self.items
