@@ -10,8 +10,9 @@ import datetime as _dt
 import math
 from dataclasses import dataclass, replace
 from typing import Any
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, ParseError
 
+from alfa_xl.book.sheetstream import CannotCut, ItemStream, RowStream
 from alfa_xl.book.xlsx import (
     NS,
     CellRange,
@@ -21,6 +22,7 @@ from alfa_xl.book.xlsx import (
     column_of,
     int_attr,
     parse_range,
+    plain_utf8,
     quote_sheet,
     split_ref,
 )
@@ -37,6 +39,7 @@ __all__ = [
     "STRICT_MAIN",
 ]
 
+_STRINGS = "xl/sharedStrings.xml"
 _RESAVE = "open and re-save the workbook in Excel, or build a new one with alfa-xl build-workbook"
 
 
@@ -109,6 +112,7 @@ class BookFile:
         self.pkg = pkg
         self.path = pkg.path
         self._row_index: dict[str, tuple[str, dict[int, Element]]] = {}
+        self._streams: dict[str, RowStream | None] = {}
         self._dates: dict[int, bool] = {}
         root = pkg.xml("xl/workbook.xml")
         check_workbook_root(root, self.path)
@@ -149,6 +153,7 @@ class BookFile:
                 named[name.casefold()] = name
                 self.names[name] = (d.text or "").strip()
         self._strings: list[str] | None = None
+        self._string_stream: ItemStream | bool | None = None  # False: the part is parsed whole
         self._formats: list[str] | None = None
 
     # structure
@@ -236,10 +241,31 @@ class BookFile:
     def strings(self) -> list[str]:
         if self._strings is None:
             self._strings = []
-            if self.pkg.has("xl/sharedStrings.xml"):
-                root = self.pkg.xml("xl/sharedStrings.xml")
+            if self.pkg.has(_STRINGS):
+                root = self.pkg.xml(_STRINGS)
                 self._strings = [item_text(si) for si in root.findall(M + "si")]
         return self._strings
+
+    def string(self, index: int) -> str | None:
+        """Shared string ``index`` (``None`` when there is none), the part read only as far
+        as that string (:class:`~alfa_xl.book.sheetstream.ItemStream`) unless it is parsed whole."""
+        if index < 0:
+            return None
+        if self._strings is None and self.pkg.has(_STRINGS) and not self.pkg.parsed(_STRINGS):
+            if self._string_stream is None:
+                self.pkg.charge(_STRINGS)  # the budget counts the whole part, read or not
+                data = self.pkg.parts[_STRINGS]
+                self._string_stream = ItemStream(data, M + "si") if plain_utf8(data) else False
+            stream = self._string_stream
+            if isinstance(stream, ItemStream):
+                try:
+                    items = stream.upto(index)
+                except ParseError:
+                    raise _bad(self.path, f"{_STRINGS} is not readable XML (ParseError)") from None
+                _check_prefixes(stream.decls, _STRINGS, self.path)
+                return item_text(items[index]) if index < len(items) else None
+        strings = self.strings()
+        return strings[index] if index < len(strings) else None
 
     def formats(self) -> list[str]:
         """The number format code of each cell format (``cellXfs``), by index."""
@@ -272,10 +298,39 @@ class BookFile:
             self._row_index[sheet] = (part, sheet_rows(data, part, self.path) if data is not None else {})
         return self._row_index[sheet]
 
+    def _rows_through(self, sheet: str, last: int) -> tuple[str, dict[int, Element]]:
+        """:meth:`_rows`, at least through row ``last`` (0-based): a sheet not parsed whole
+        is read only that far (:mod:`alfa_xl.book.sheetstream`), its rows checked as far as read."""
+        part = self.sheet_part(sheet)
+        stream = None if sheet in self._row_index or self.pkg.parsed(part) else self._stream(part)
+        if stream is not None:
+            try:
+                root = stream.through(last + 1)
+            except CannotCut:
+                self._streams[part] = None
+                return self._rows(sheet)
+            except ParseError:
+                raise _bad(self.path, f"{part} is not readable XML (ParseError)") from None
+            _check_prefixes(stream.decls, part, self.path)
+            data = root.find(M + "sheetData") if root is not None else None
+            return part, sheet_rows(data, part, self.path) if data is not None else {}
+        return self._rows(sheet)
+
+    def _stream(self, part: str) -> RowStream | None:
+        """The part's row stream (``None`` when it must be parsed whole), counted whole against the parse budget."""
+        if part not in self._streams:
+            self.pkg.charge(part)
+            data = self.pkg.parts[part]
+            try:
+                self._streams[part] = RowStream(data) if plain_utf8(data) else None
+            except CannotCut:
+                self._streams[part] = None
+        return self._streams[part]
+
     def cells(self, sheet: str, within: CellRange | None = None) -> dict[tuple[int, int], XlCell]:
         """The cells of ``sheet`` (or of the rectangle ``within``) that hold a value or a
         formula: ``{(row, col): XlCell}``. Only the rows asked for are read."""
-        part, rows = self._rows(sheet)
+        part, rows = self._rows(sheet) if within is None else self._rows_through(sheet, within.r1)
         out: dict[tuple[int, int], XlCell] = {}
         numbers = (
             range(within.r0, within.r1 + 1)
@@ -307,14 +362,14 @@ class BookFile:
             return XlCell(None, formula)
         text = v.text
         if t == "s":
-            strings = self.strings()
             try:
                 i = int(text)
             except ValueError:
                 raise _bad(self.path, f"{part}: shared-string index {text!r} is not a whole number") from None
-            if not 0 <= i < len(strings):
+            string = self.string(i)
+            if string is None:
                 raise _bad(self.path, f"{part}: shared-string index {i} does not exist")
-            return XlCell(strings[i], formula)
+            return XlCell(string, formula)
         if t == "str":
             return XlCell(text, formula)
         if t == "e":
@@ -345,6 +400,15 @@ class BookFile:
             except (OverflowError, ValueError):
                 pass
         return XlCell(number, formula, code)
+
+
+def _check_prefixes(decls: list[tuple[str, str]], part: str, path) -> None:
+    """A part read only in part follows the rule of one parsed whole (:func:`~alfa_xl.book.xlsx.parse_part`):
+    one namespace per prefix."""
+    prefixes: dict[str, str] = {}
+    for prefix, uri in decls:
+        if prefixes.setdefault(prefix, uri) != uri:
+            raise _bad(path, f"{part} uses the namespace prefix {prefix!r} for two namespaces")
 
 
 def item_text(el: Element) -> str:

@@ -41,7 +41,7 @@ from alfa_xl.book.layout import (
     STATUS_SHEET,
     WORKBOOK_NAME,
     BookInputs,
-    grid_roles,
+    laid_out,
     owned_area,
     status_text,
 )
@@ -52,7 +52,6 @@ from alfa_xl.book.sheets.base import BookLayout, Context, Formats, Live
 from alfa_xl.book.sheets.checks import checks_values, forecast_checks_values, risk_checks_values
 from alfa_xl.book.sheets.risk import risk_shape
 from alfa_xl.book.stored import LOADED_FORMULA
-from alfa_xl.book.tables.report import blocks_to_grid
 from alfa_xl.book.xlsx import quote_sheet, range_ref, split_ref
 from alfa_xl.model.data.sources import history, latest_actual
 
@@ -205,10 +204,10 @@ def write_book(dest, inputs: BuildInputs, book: BookInputs | None = None, staged
     wb.define_name(LOADED_NAME, "=" + LOADED_FORMULA)
     # sheets in contract order; the chart data on Projection links to Facts rows written
     # later, whose positions the layout gives
-    cover.write(ctx, blocks_to_grid(forecast_blocks), grid_roles(forecast_blocks))
+    cover.write(ctx, *laid_out(forecast_blocks))
     inputs_sheet.write(ctx)
     proj = projection.write(ctx)
-    scenarios.write(ctx, blocks_to_grid(scenario_blocks), grid_roles(scenario_blocks))
+    scenarios.write(ctx, *laid_out(scenario_blocks))
     gap_result = gap.write(ctx, proj)
     risk.write(ctx, risk_blocks)
     track_record.write(ctx, track_blocks)

@@ -60,6 +60,7 @@ __all__ = [
     "parse_written",
     "owned_area",
     "grid_roles",
+    "laid_out",
     "ROLE_STYLES",
     "OUTPUT_FILL",
     "OUTPUT_HEADER_FILL",
@@ -197,13 +198,14 @@ _COLUMN_ROLES = {
 }
 
 
-def grid_roles(blocks: Sequence[Block]) -> list[list[str | None]]:
-    """The display role of every cell of ``report.blocks_to_grid(blocks)``, same shape.
+def grid_roles(blocks: Sequence[Block], grid: list[list[Any]] | None = None) -> list[list[str | None]]:
+    """The display role of every cell of ``report.blocks_to_grid(blocks)`` (``grid``, when
+    already laid out), same shape.
 
     Title rows are ``"title"``, header rows ``"header"``; data cells take the role of
     their column (years, shares, ratios, text, otherwise units); blank cells ``None``.
     """
-    grid = blocks_to_grid(blocks)
+    grid = blocks_to_grid(blocks) if grid is None else grid
     width = len(grid[0]) if grid else 0
     roles: list[list[str | None]] = []
     for i, b in enumerate(blocks):
@@ -221,6 +223,25 @@ def grid_roles(blocks: Sequence[Block]) -> list[list[str | None]]:
     if len(roles) != len(grid):  # pragma: no cover - guards against a report layout change
         raise RuntimeError("grid layout changed: update alfa_xl.book.layout.grid_roles")
     return roles
+
+
+def laid_out(blocks: Sequence[Block]) -> tuple[list[list[Any]], list[list[str | None]]]:
+    """``(report.blocks_to_grid(blocks), grid_roles(blocks))``, laid out once for one list of
+    blocks (an owned area's cached :meth:`OwnedArea.tables`): a refresh lays each area out
+    to plan it and again in the build made in memory (alfa_xl.book.recalc), a pass of pandas
+    rows each time. Callers only read them."""
+    for seen, grid, roles in _LAID_OUT:
+        if seen is blocks:
+            return grid, roles
+    grid = blocks_to_grid(blocks)
+    roles = grid_roles(blocks, grid)
+    _LAID_OUT.append((blocks, grid, roles))  # the list is kept, so its identity is not reused
+    del _LAID_OUT[:-8]
+    return grid, roles
+
+
+#: (blocks, grid, roles) of the last lists laid out.
+_LAID_OUT: list[tuple[Sequence[Block], list[list[Any]], list[list[str | None]]]] = []
 
 
 @dataclass(frozen=True)
@@ -332,8 +353,7 @@ class OwnedArea:
 
     def grid(self, inputs: BookInputs) -> tuple[list[list[Any]], list[list[str | None]]]:
         """Values (as ``report.blocks_to_grid``) and display roles for ``inputs``."""
-        blocks = self.tables(inputs)
-        return blocks_to_grid(blocks), grid_roles(blocks)
+        return laid_out(self.tables(inputs))
 
     def tables(self, inputs: BookInputs) -> list[Block]:
         """``blocks(inputs)``, computed once for the last inputs: a headless refresh plans

@@ -51,6 +51,7 @@ __all__ = [
     "write_package",
     "serialize",
     "parse_part",
+    "plain_utf8",
     "split_ref",
     "cell_ref",
     "col_letters",
@@ -234,7 +235,7 @@ def parse_part(data: bytes, name: str = "part", path: Path | str = "") -> tuple[
     """
     decls: list[tuple[str, str]] = []
     try:
-        if _plain_utf8(data):
+        if plain_utf8(data):
             target = _Builder(decls)
             parser = XMLParser(target=target)
             parser.feed(data)
@@ -257,7 +258,7 @@ def parse_part(data: bytes, name: str = "part", path: Path | str = "") -> tuple[
 _DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
-def _plain_utf8(data: bytes) -> bool:
+def plain_utf8(data: bytes) -> bool:
     """UTF-8 (or ASCII) XML without a document type or entity declaration."""
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if body[:1] != b"<" or body[1:2] == b"\x00" or b"<!DOCTYPE" in data or b"<!ENTITY" in data:
@@ -399,6 +400,7 @@ class Package:
     raw: bytes = field(default=b"", repr=False)  # the file's bytes, as read
     _trees: dict[str, tuple[Element, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
     _parsed: int = 0
+    _charged: set[str] = field(default_factory=set, repr=False)
 
     def has(self, name: str) -> bool:
         return name in self.parts
@@ -406,6 +408,18 @@ class Package:
     def tree(self, name: str) -> tuple[Element, list[tuple[str, str]]]:
         """The parsed part and its namespace declarations (parsed once, then cached)."""
         if name not in self._trees:
+            self.charge(name)
+            self._trees[name] = parse_part(self.parts[name], name, self.path)
+        return self._trees[name]
+
+    def parsed(self, name: str) -> bool:
+        """Whether the whole of ``name`` has been parsed (:meth:`tree`)."""
+        return name in self._trees
+
+    def charge(self, name: str) -> None:
+        """Count ``name`` against the parse budget (once), refused before it is parsed when over it:
+        before :meth:`tree`, or before a part is read only in part (:mod:`alfa_xl.book.sheetstream`)."""
+        if name not in self._charged:
             if name not in self.parts:
                 raise _bad(self.path, f"part {name} missing")
             size = self.size(name)
@@ -422,8 +436,7 @@ class Package:
                     "keep the workbook's sheets smaller, or refresh it in Excel",
                 )
             self._parsed += size
-            self._trees[name] = parse_part(self.parts[name], name, self.path)
-        return self._trees[name]
+            self._charged.add(name)
 
     def xml(self, name: str) -> Element:
         return self.tree(name)[0]

@@ -8,7 +8,7 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name
 
 from alfa_xl.book.buttons import insert_refresh_button
-from alfa_xl.book.layout import grid_roles, owned_area
+from alfa_xl.book.layout import laid_out, owned_area
 from alfa_xl.book.sheets.base import (
     ROOM,
     ROW_PX,
@@ -22,7 +22,7 @@ from alfa_xl.book.sheets.base import (
     units_axis,
 )
 from alfa_xl.book.sheets.scenarios import write_owned
-from alfa_xl.book.tables.report import Block, blocks_to_grid
+from alfa_xl.book.tables.report import Block
 
 AREA = owned_area("out_risk")
 SHEET = AREA.sheet
@@ -90,7 +90,7 @@ def write(ctx: Context, blocks: list[Block]) -> None:
         "in_ytd_months on Inputs, when in_start_year is the current year).",
         f.subtitle(),
     )
-    grid, roles = blocks_to_grid(blocks), grid_roles(blocks)
+    grid, roles = laid_out(blocks)
     write_owned(ctx, ws, AREA, grid, roles)
     insert_refresh_button(ws, 0, 9, height=24, x_offset=120)
 

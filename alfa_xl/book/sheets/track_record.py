@@ -13,10 +13,10 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from alfa_xl.book.layout import grid_roles, owned_area
+from alfa_xl.book.layout import laid_out, owned_area
 from alfa_xl.book.sheets.base import Context, legend_below, new_sheet, units_axis
 from alfa_xl.book.sheets.scenarios import write_owned
-from alfa_xl.book.tables.report import Block, blocks_to_grid
+from alfa_xl.book.tables.report import Block
 from alfa_xl.book.tables.track_record import POINT_COLUMNS, TRACK_PATHS
 from alfa_xl.book.xlsx import split_ref
 from alfa_xl.model.evidence.replay import DECISION_POINTS
@@ -73,7 +73,7 @@ def write(ctx: Context, blocks: list[Block]) -> None:
     ws.write(0, 0, "Track record: what was promised, what happened, and what this tool would have said", f.title())
     for i, line in enumerate(_NOTES):
         ws.write(1 + i, 0, line, f.subtitle())
-    grid, roles = blocks_to_grid(blocks), grid_roles(blocks)
+    grid, roles = laid_out(blocks)
     write_owned(ctx, ws, AREA, grid, roles)
     r0, _ = split_ref(AREA.anchor)
     r = r0 + len(grid) + 1
