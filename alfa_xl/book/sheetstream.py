@@ -32,6 +32,13 @@ _ANY_ROW = re.compile(rb"<row[\s/>]")
 _PREFIXED_ROW = re.compile(rb":row[\s/>]")
 
 
+def _declare(decls: list[tuple[str, str]], item: tuple[str, str]) -> None:
+    """Note a namespace declaration (prefix ``""`` for the default namespace) once, in order."""
+    ns = (item[0] or "", item[1])
+    if ns not in decls:
+        decls.append(ns)
+
+
 class CannotCut(Exception):
     """The part cannot be read only in part: parse it whole."""
 
@@ -76,9 +83,7 @@ class RowStream:
         events: Any = self._parser.read_events()
         for event, item in events:
             if event == "start-ns":
-                ns = (item[0] or "", item[1])
-                if ns not in self.decls:
-                    self.decls.append(ns)
+                _declare(self.decls, item)
             elif event == "start":
                 if self.root is None:
                     self.root = item
@@ -122,9 +127,7 @@ class ItemStream:
             events: Any = self._parser.read_events()
             for event, item in events:
                 if event == "start-ns":
-                    ns = (item[0] or "", item[1])
-                    if ns not in self.decls:
-                        self.decls.append(ns)
+                    _declare(self.decls, item)
                 elif event == "start":
                     self._depth += 1
                 else:
