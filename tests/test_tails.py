@@ -12,7 +12,14 @@ from closed_form import solo
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import forecast
 from alfa_xl.model.risk.simulate import PathFrame, draw, simulate
-from alfa_xl.model.risk.tails import mc_probability, plan_route_probability, tail_probabilities, tail_probability
+from alfa_xl.model.risk.tails import (
+    FAR,
+    TINY,
+    mc_probability,
+    plan_route_probability,
+    tail_probabilities,
+    tail_probability,
+)
 
 N01 = NormalDist()
 
@@ -136,3 +143,21 @@ def test_a_forecast_conditioned_on_the_year_to_date_quotes_its_plain_paths():
         assert t.text().startswith("below 1 in ")
     else:
         assert t.standard_error == pytest.approx(math.sqrt(t.probability * (1 - t.probability) / 2_000))
+
+
+class TestBeyondReach:
+    """A line the engine cannot reach in double precision: one batch, no shift made, no warning."""
+
+    def test_far_is_the_distance_whose_normal_tail_is_tiny(self):
+        # exp(-r^2 / 2) = 1e-280  <=>  r = sqrt(2 x 280 x ln 10) = sqrt(1,289.46) = 35.909
+        assert TINY == 1e-280 and abs(FAR - 35.909) < 1e-3
+
+    @pytest.mark.filterwarnings("error")
+    def test_an_unreachable_line_gives_nothing_after_one_batch(self):
+        # 1e308 units: log(1e308 / 10,000) / 0.25 = 2,800 standard deviations of the one model's
+        # yearly noise, far beyond FAR; no weighted path can reach it, so the estimate is None
+        # (the caller gives the plain paths' 95% bound) and one batch of 8,000 paths is drawn
+        lu, u = solo(0.25)
+        frame = PathFrame(lu, get_scenario("base"), 2026, 2030, u, 2025)
+        out = tail_probabilities(frame, 1e308, (2030,), seed=1, batch=8_000)
+        assert out == {(2030, False): None, (2030, True): None}

@@ -131,3 +131,11 @@ class TestTheDefinition:
         assert t.relative_error <= 0.1 and 1e-6 < t.probability < 1e-2
         # the estimate is far more precise than the count of the forecast's own 2,000 paths
         assert t.standard_error < math.sqrt(t.probability / f.paths)
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_line_beyond_reach_gives_nothing():
+    # 1e308 units is thousands of standard deviations above both parts' central paths: the
+    # combination's lines are not finite on the lognormal guess, no weighted path reaches them,
+    # and the estimate is None (the caller gives the plain paths' 95% bound)
+    assert estimate(2027, 1e308, seed=11) is None

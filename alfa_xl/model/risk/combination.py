@@ -46,7 +46,7 @@ from statistics import NormalDist
 import numpy as np
 
 from alfa_xl.model.risk.draws import stream_keys
-from alfa_xl.model.risk.tails import IS_PATHS, REL_SE, TailProbability, proposal, weighted_sample
+from alfa_xl.model.risk.tails import IS_PATHS, REL_SE, TINY, TailProbability, proposal, weighted_sample
 
 __all__ = ["combination_tail_probabilities", "combination_lines", "GROUPS", "ROUNDS"]
 
@@ -59,9 +59,6 @@ GROUPS = 16
 ROUNDS = 1
 #: ASSUMPTION (a bound on the time of a call): most final paths before stopping short of ``rel_se``.
 MAX_PATHS = 320_000
-#: ASSUMPTION (double precision): an estimate below this rests on likelihood ratios near the
-#: smallest normal double (2.2e-308), which lose their digits; it is not given (``None``).
-TINY = 1e-280
 _PLAIN_PILOT = 4_000
 _N01 = NormalDist()
 
@@ -226,6 +223,9 @@ def combination_tail_probabilities(
         parts_w.append(w)
         n += batch
         x, wt = np.concatenate(parts_x), np.concatenate(parts_w)
+        if n == batch and not np.any(x >= combination_lines(x, wt, *args)[None, :]):
+            est, se = [0.0] * len(upto), np.zeros(len(upto))
+            break  # the paths aimed at the lines found none: more would rarely do (the caller bounds it)
         est, se = _batch_means(x, wt, upto, args)
         if all(p > 0 and s <= rel_se * p for p, s in zip(est, se)):
             break

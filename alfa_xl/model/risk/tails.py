@@ -76,6 +76,8 @@ from alfa_xl.model.risk.draws import draws_from_normals, stream_keys
 __all__ = [
     "IS_PATHS",
     "REL_SE",
+    "TINY",
+    "FAR",
     "TailProbability",
     "mc_probability",
     "plan_route_probability",
@@ -102,6 +104,14 @@ _MAX_LEVELS = 10
 _STALL = 0.01
 #: ASSUMPTION (a bound on the time of a call): the most paths drawn before stopping short of REL_SE.
 _MAX_PATHS = 400_000
+#: ASSUMPTION (double precision): an estimate below this rests on likelihood ratios near the
+#: smallest normal double (2.2e-308), which lose their digits; it is not given (``None``).
+TINY = 1e-280
+#: DERIVED from :data:`TINY`: an event first reached at distance r from the centre of the
+#: standard normals has probability about exp(-r^2 / 2); below TINY when
+#: r > sqrt(2 x 280 x ln 10) = sqrt(1,289.5) = 35.9. A shift farther than that aims at a line
+#: the engine cannot reach in double precision (the peaks overflow on the way), so it is not made.
+FAR = math.sqrt(-2.0 * math.log(TINY))
 
 
 @dataclass(frozen=True)
@@ -312,6 +322,8 @@ def _cross_entropy(
         logw = -(z[elite] @ mu) + 0.5 * float(mu @ mu)
         w = np.exp(logw - logw.max())
         mu = np.where(mask, (w[:, None] * z[elite]).sum(axis=0) / w.sum(), 0.0)
+        if float(np.linalg.norm(mu)) > FAR:
+            return None
         if new >= 1.0:
             return mu
         stalls = stalls + 1 if new - level < _STALL else 0
@@ -344,6 +356,8 @@ def _noise_shifts(frame, target, cols: dict[tuple[int, ...], int], noise: np.nda
         if not math.isfinite(line) or on_sale <= 0 or planned >= line or t > steps.size:
             continue
         b = math.log((line - planned) / on_sale)
+        if b / (frame.uncertainty.volume_sigma * math.sqrt(t)) > FAR:  # the norm of the shift below
+            continue
         mu = np.zeros(k)
         mu[steps[:t]] = b / (frame.uncertainty.volume_sigma * t)
         out.append(mu)
@@ -449,6 +463,8 @@ def tail_probabilities(
             if route:
                 values[(y, True)][n : n + batch] = np.where(hit & on_route, w, 0.0)
         n += batch
+        if n == batch and not any(np.any(v[:n]) for v in values.values()):
+            break  # the paths aimed at the line found none: more would rarely do (the caller bounds it)
         precise = True
         for v in values.values():
             a = v[:n]
