@@ -21,6 +21,11 @@ _LAUNCH = st.integers(2005, 2040)
 _STATUS = st.sampled_from(["on_sale", "planned", "reported_cancelled"])
 _DECAY = st.floats(0, 3)
 _DECLINE_AFTER = st.floats(1, 15)
+_NO_END_OR_YEARS_ON_SALE = st.one_of(st.none(), st.integers(0, 2060 - 2005))  # capped at 2060 below
+_NO_ANNOUNCEMENT_OR_YEARS_BEFORE = st.one_of(st.none(), st.integers(0, 3))
+#: a predecessor's index for model i: -1 (none) to i - 1
+_PREDECESSOR = {i: st.integers(-1, i - 1) for i in range(1, 20)}
+_HOW_MANY = {k: st.integers(1, k) for k in range(1, 20)}
 
 
 def _split(draw) -> tuple[float, float, float, float]:
@@ -35,14 +40,16 @@ def _split(draw) -> tuple[float, float, float, float]:
 def models(draw, name: str, peak=units, status=None) -> Model:
     """One valid model called ``name`` with random curve, split, end year and status."""
     launch = draw(_LAUNCH)
-    end = draw(st.one_of(st.none(), st.integers(launch, 2060)))
+    years_on_sale = draw(_NO_END_OR_YEARS_ON_SALE)
+    end = None if years_on_sale is None else min(launch + years_on_sale, 2060)
+    before = draw(_NO_ANNOUNCEMENT_OR_YEARS_BEFORE)
     split = _split(draw)
     return Model(
         model=name,
         launch_year=launch,
         peak_units=draw(peak),
         status=draw(status or _STATUS),
-        announced_year=draw(st.one_of(st.none(), st.integers(launch - 3, launch))),
+        announced_year=None if before is None else launch - before,
         launch_fraction=draw(shares),
         plateau=draw(shares),
         decay=draw(_DECAY),
@@ -59,11 +66,11 @@ def models(draw, name: str, peak=units, status=None) -> Model:
 @st.composite
 def lineups(draw, peak=units, max_models: int = 5) -> Lineup:
     """A valid lineup of 1 to ``max_models`` models, some of them successors."""
-    n = draw(st.integers(1, max_models))
+    n = draw(_HOW_MANY[max_models])
     ms = [draw(models(f"M{i}", peak=peak)) for i in range(n)]
     replaced: set[str] = set()
     for i in range(1, n):
-        j = draw(st.integers(-1, i - 1))  # -1: no predecessor
+        j = draw(_PREDECESSOR[i])  # -1: no predecessor
         pred = ms[j] if j >= 0 else None
         if pred is not None and pred.model not in replaced and ms[i].launch_year > pred.launch_year:
             ms[i] = replace(ms[i], replaces=pred.model)
