@@ -27,16 +27,10 @@ from alfa_xl.errors import AlfaInputError, HorizonError, SimulationError
 from alfa_xl.model.engine.lineup import Lineup, Model, default_lineup
 from alfa_xl.model.engine.projection import project
 from alfa_xl.model.engine.scenarios import BUILTIN, Scenario, get_scenario
-from alfa_xl.model.risk.simulate import (
-    BLOCK,
-    DEFAULT_SEED,
-    MAX_PATHS,
-    MAX_SLIP,
-    Uncertainty,
-    check_percentiles,
-    draw,
-    simulate,
-)
+from alfa_xl.model.risk.simulate import MAX_SLIP, draw, simulate
+from alfa_xl.model.risk.draws import BLOCK
+from alfa_xl.model.risk.settings import DEFAULT_SEED, MAX_PATHS, check_percentiles
+from alfa_xl.model.risk.uncertainty import Uncertainty
 from alfa_xl.model.risk.tornado import tornado
 
 N = 20_000  # paths for the moment tests

@@ -29,7 +29,8 @@ from alfa_xl.excel import functions as udfs
 from alfa_xl.excel.functions_risk import EXCEL_MAX_PATHS
 from alfa_xl.excel.ranges import scenario as scenario_range
 from alfa_xl.excel.results import cache_info
-from alfa_xl.model.risk.simulate import DEFAULT_SEED, simulate
+from alfa_xl.model.risk.simulate import simulate
+from alfa_xl.model.risk.settings import DEFAULT_SEED
 from alfa_xl.model.risk.tornado import tornado
 
 #: What VBA passes for an omitted optional argument (xlwings.udfs.call_udf).

@@ -15,7 +15,7 @@ from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import default_horizon
 from alfa_xl.model.engine.scenarios import BUILTIN
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
+from alfa_xl.model.risk.settings import DEFAULT_PATHS, DEFAULT_SEED
 from alfa_xl.validation import DEFAULT_YEAR
 
 __all__ = ["BuildInputs"]

@@ -40,7 +40,7 @@ from alfa_xl.model.engine.lineup import REGION_COLUMNS, YEAR_COLUMNS, Lineup
 from alfa_xl.model.engine.projection import default_horizon, project
 from alfa_xl.model.engine.scenarios import BUILTIN, get_scenario
 from alfa_xl.model.risk.nowcast import PaceError, check_pace, nowcast
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
+from alfa_xl.model.risk.settings import DEFAULT_PATHS, DEFAULT_SEED
 
 #: A cell the user may name (the build does not make it): TRUE accepts year-to-date units
 #: that imply a full year outside the history's pace (:func:`alfa_xl.model.risk.nowcast.check_pace`).

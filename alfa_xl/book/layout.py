@@ -27,7 +27,7 @@ from alfa_xl.book.tables.risk import risk_blocks
 from alfa_xl.book.tables.track_record import forecast_blocks, track_blocks
 from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_SEED
+from alfa_xl.model.risk.settings import DEFAULT_PATHS, DEFAULT_SEED
 
 __all__ = [
     "WORKBOOK_NAME",

@@ -59,7 +59,8 @@ def register(app: typer.Typer) -> None:
         scenario_file, lineup_file = scenario_table(scenario), lineup_table(lineup)  # before the engine is loaded
         from alfa_xl.cli.simulate_render import render_simulation, simulation_csv, simulation_json
         from alfa_xl.model.engine.projection import MAX_END, MIN_START, default_horizon
-        from alfa_xl.model.risk.simulate import check_paths, check_seed, check_target, simulate
+        from alfa_xl.model.risk.settings import check_paths, check_seed, check_target
+        from alfa_xl.model.risk.simulate import simulate
         from alfa_xl.model.risk.tornado import tornado
 
         n = check_paths(paths)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from alfa_xl.book.tables.report import clean
 from alfa_xl.cli.common import csv_text, records, shown
-from alfa_xl.model.risk.simulate import Simulation
+from alfa_xl.model.risk.result import Simulation
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod

@@ -27,7 +27,8 @@ from alfa_xl.excel.registration import CATEGORY, wizard_help, xlwings_decorators
 from alfa_xl.excel.results import cached
 from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.evidence.forecast import forecast
-from alfa_xl.model.risk.simulate import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, simulate
+from alfa_xl.model.risk.settings import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED
+from alfa_xl.model.risk.simulate import simulate
 from alfa_xl.model.risk.tornado import tornado
 from alfa_xl.validation import DEFAULT_YEAR
 

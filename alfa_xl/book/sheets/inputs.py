@@ -7,7 +7,7 @@ from alfa_xl.book.buttons import insert_refresh_button
 from alfa_xl.book.layout import LINEUP_TABLE, SCENARIO_LIST_ROWS
 from alfa_xl.book.sheets.base import ROOM, TOLERANCE, Context, column_px, define, new_sheet, print_in_blocks
 from alfa_xl.model.engine.scenarios import BUILTIN
-from alfa_xl.model.risk.simulate import DEFAULT_SEED, MAX_PATHS
+from alfa_xl.model.risk.settings import DEFAULT_SEED, MAX_PATHS
 
 SHEET = "Inputs"
 

@@ -23,16 +23,11 @@ from alfa_xl.book.tables.report import Block, RefreshInputs
 from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 from alfa_xl.model.evidence.forecast import Forecast, forecast
-from alfa_xl.model.risk.simulate import (
-    DEFAULT_PATHS,
-    DEFAULT_PERCENTILES,
-    DEFAULT_SEED,
-    Uncertainty,
-    check_target,
-    simulate,
-)
+from alfa_xl.model.risk.settings import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, check_target
+from alfa_xl.model.risk.simulate import simulate
 from alfa_xl.model.risk.tails import mc_probability
 from alfa_xl.model.risk.tornado import tornado
+from alfa_xl.model.risk.uncertainty import Uncertainty
 
 __all__ = ["risk_blocks", "RISK_BLOCKS", "MIN_HITS"]
 
@@ -64,7 +59,7 @@ def risk_blocks(
     paths : int
         Simulated paths (1 to 1,000,000; default 10,000).
     seed : int, optional
-        Seed of the random streams (default :data:`~alfa_xl.model.risk.simulate.DEFAULT_SEED`), so
+        Seed of the random streams (default :data:`~alfa_xl.model.risk.settings.DEFAULT_SEED`), so
         a refresh writes the same figures every time.
     scenario : Scenario or str, optional
         The scenario of the what-if columns and the tornado; the first of

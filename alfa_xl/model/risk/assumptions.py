@@ -25,7 +25,9 @@ import pandas as pd
 from alfa_xl import validation as v
 from alfa_xl.model.data.sources import latest_actual, lineup_basis
 from alfa_xl.model.engine.lineup import REGION_COLUMNS, Lineup, Model, default_lineup
-from alfa_xl.model.risk.simulate import DEFAULT_SEED, Simulation, simulate
+from alfa_xl.model.risk.result import Simulation
+from alfa_xl.model.risk.settings import DEFAULT_SEED
+from alfa_xl.model.risk.simulate import simulate
 
 __all__ = ["Perturbation", "PERTURBATIONS", "DEFAULT_PATHS", "RANK_COLUMNS", "rank_assumptions", "perturb"]
 

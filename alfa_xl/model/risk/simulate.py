@@ -92,37 +92,24 @@ from alfa_xl.model.engine.projection import (
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 from alfa_xl.model.risk.draws import BLOCK, Draws, draws_for_paths, model_key, stream_columns
 from alfa_xl.model.risk.nowcast import nowcast
+from alfa_xl.model.risk.result import Simulation
 from alfa_xl.model.risk.settings import (
     DEFAULT_PATHS,
-    DEFAULT_PERCENTILES,
     DEFAULT_SEED,
-    MAX_PATHS,
     YTD_PAIR_FIX,
     check_number,
     check_paths,
-    check_percentiles,
     check_seed,
-    check_target,
 )
 from alfa_xl.model.risk.uncertainty import Uncertainty
 
 __all__ = [
-    "Uncertainty",
-    "Draws",
-    "Simulation",
     "simulate",
     "draw",
-    "check_paths",
-    "check_seed",
-    "check_percentiles",
-    "check_target",
-    "DEFAULT_PATHS",
-    "DEFAULT_SEED",
-    "DEFAULT_PERCENTILES",
-    "MAX_PATHS",
-    "MAX_SLIP",
-    "BLOCK",
+    "PathFrame",
+    "resolve_inputs",
     "condition_on_year_to_date",
+    "MAX_SLIP",
 ]
 
 #: Longest launch slip drawn, in years: the Poisson tail beyond it is below 1e-12 for any
@@ -535,8 +522,3 @@ def condition_on_year_to_date(totals: np.ndarray, ppf: Callable[[np.ndarray], np
     ratio = np.divide(target, current, out=np.ones(n), where=current > 0)
     totals[:, 0] = target
     totals[:, 1:] *= ratio[:, None]
-
-
-# The result object lives in its own module; it stays importable from here. The tornado is
-# in alfa_xl.model.risk.tornado (it builds on this module, so this one does not import it).
-from alfa_xl.model.risk.result import Simulation  # noqa: E402
