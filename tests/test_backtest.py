@@ -16,12 +16,9 @@ import pytest
 from numpy.testing import assert_allclose
 
 from alfa_xl.errors import AlfaInputError
-from alfa_xl.model.data import past_plans, sources
 from alfa_xl.model.data.vintage import Vintage
 from alfa_xl.model.engine.lineup import Lineup, Model
-from alfa_xl.model.evidence import calibration
 from alfa_xl.model.evidence import replay as bt
-from alfa_xl.model.risk import uncertainty
 from alfa_xl.model.risk.simulate import simulate
 from alfa_xl.model.risk.uncertainty import Uncertainty
 
@@ -34,21 +31,6 @@ def data_rows(name: str) -> list[dict[str, str]]:
         open(p, newline="", encoding="utf-8") as fh,
     ):
         return list(csv.DictReader(fh))
-
-
-def clear_caches() -> None:
-    for fn in (
-        sources._history,
-        sources._plan_targets,
-        sources._plan_2014,
-        sources._facts,
-        past_plans.track_record,
-        calibration.late_life_fit,
-        calibration._late_life,
-        calibration._data_table,
-        uncertainty._settings,
-    ):
-        getattr(fn, "cache_clear", lambda: None)()  # a patched loader has no cache
 
 
 FORECAST = ["Year", "Point", "P10", "P50", "P90"]
