@@ -77,7 +77,9 @@ def _combination(target: float):
     first = int(_F.all_years[0])
     frame = PathFrame(_F.lineup, _F.scenario, first, 2030, _F.uncertainty, first - 1)
     walk = np.array(_F.walk[: len(frame.years)])
-    return combination_tail_probabilities(frame, target, (2030,), _F.weight, walk[:, 0], walk[:, 1], seed=_F.seed)[2030]
+    return combination_tail_probabilities(frame, target, (2030,), _F.weight, walk[:, 0], walk[:, 1], seed=_F.seed)[
+        (2030, False)
+    ]
 
 
 @pytest.mark.parametrize(

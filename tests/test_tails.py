@@ -94,14 +94,14 @@ class TestAgainstBruteForce:
         assert on_route.sum() > 100
         assert abs(share - p) < 4 * math.sqrt(p * (1 - p) / n)
 
-    def test_the_joint_estimate_alone_matches_plain_paths(self):
-        # only the joint estimate (totals computed for the paths on the route alone), against
-        # 200,000 plain paths: each on the route by its draws (no slip, built, at least its
-        # stated peak) and over 150,000 a year by 2030 by its totals (same seed: same paths)
+    def test_the_joint_estimate_matches_plain_paths(self):
+        # the joint estimate against 200,000 plain paths: each on the route by its draws (no
+        # slip, built, at least its stated peak) and over 150,000 a year by 2030 by its totals
+        # (same seed: same paths)
         f = forecast(paths=1_000, combine=False)
         frame = PathFrame(f.lineup, f.scenario, 2026, 2030, f.uncertainty, 2025)
-        est = tail_probabilities(frame, 150_000, (2030,), seed=9, alone=False)
-        assert set(est) == {(2030, True)}
+        est = tail_probabilities(frame, 150_000, (2030,), seed=9)
+        assert set(est) == {(2030, False), (2030, True)}
         n = 200_000
         d = draw(n, 17, f.lineup, f.scenario, f.uncertainty, start_year=2026, end_year=2030, base_year=2025)
         sim = simulate(f.lineup, f.scenario, 2026, 2030, n, 17, f.uncertainty, base_year=2025)
@@ -117,12 +117,6 @@ class TestAgainstBruteForce:
         joint = est[(2030, True)]
         assert hits > 30 and joint.relative_error <= 0.1
         assert abs(joint.probability - plain.probability) < 4 * math.hypot(joint.standard_error, plain.standard_error)
-
-    def test_neither_estimate_is_refused(self):
-        f = forecast(paths=1_000, combine=False)
-        frame = PathFrame(f.lineup, f.scenario, 2026, 2026, f.uncertainty, 2025)
-        with pytest.raises(ValueError, match="alone"):
-            tail_probabilities(frame, 150_000, route=False, alone=False)
 
     def test_the_joint_route_estimate_is_within_the_route(self):
         f = forecast(paths=1_000, combine=False)

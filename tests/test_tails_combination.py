@@ -20,7 +20,7 @@ from alfa_xl.model.data.vintage import Vintage
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import combined_paths, forecast
 from alfa_xl.model.risk.combination import combination_lines, combination_tail_probabilities
-from alfa_xl.model.risk.simulate import PathFrame, simulate
+from alfa_xl.model.risk.simulate import PathFrame, draw, simulate
 from alfa_xl.model.risk.uncertainty import Uncertainty
 
 N01 = NormalDist()
@@ -59,7 +59,7 @@ def estimate(last_year: int, target: float, seed: int):
     hs = range(1, last_year - 2025 + 1)
     loc = np.array([walk(h)[0] for h in hs])
     scale = np.array([walk(h)[1] for h in hs])
-    return combination_tail_probabilities(frame, target, (last_year,), W, loc, scale, seed=seed)[last_year]
+    return combination_tail_probabilities(frame, target, (last_year,), W, loc, scale, seed=seed)[(last_year, False)]
 
 
 class TestClosedForm:
@@ -122,6 +122,33 @@ class TestTheDefinition:
             est = f.tail(year, target)
             assert est.method == "importance sampling" and est.relative_error <= 0.1
             assert abs(est.probability - p) < 4 * math.hypot(se, est.standard_error)
+
+    def test_jointly_with_the_route_against_many_plain_paths(self):
+        # the combination's paths over 200,000 by 2030 that are also on the route where the plan
+        # succeeds, counted on 200,000 plain paths of the model: the route from each path's draws
+        # (no slip, built, at least its stated peak), the combined paths by rank (combined_paths,
+        # the headline's weight), the same seed giving the same paths to both
+        target, n = 200_000.0, 200_000
+        f = forecast(paths=1_000, seed=4)
+        assert f.method == "combination"
+        frame = PathFrame(f.lineup, f.scenario, 2026, 2030, f.uncertainty, 2025)
+        d = draw(n, 17, f.lineup, f.scenario, f.uncertainty, start_year=2026, end_year=2030, base_year=2025)
+        sim = simulate(f.lineup, f.scenario, 2026, 2030, n, 17, f.uncertainty, base_year=2025)
+        planned = np.flatnonzero(frame.planned)
+        stated = f.lineup.arrays["peak_units"][planned]
+        on_route = (
+            (d.slip[:, planned] == 0)
+            & ~d.cancelled[:, planned]
+            & (d.peak_multiplier[:, planned] * frame.peak[planned] >= stated)
+        ).all(axis=1)
+        combined = combined_paths(sim.totals, np.arange(2026, 2031), Vintage.at(2026).history(), f.weight)
+        hits = int((on_route & (combined >= target).any(axis=1)).sum())
+        p = hits / n
+        se = math.sqrt(p * (1 - p) / n)
+        joint = f.tails((2030,), target)[(2030, True)]
+        assert hits > 100 and joint.method == "importance sampling" and joint.relative_error <= 0.2
+        assert joint.probability <= f.tail(2030, target).probability
+        assert abs(joint.probability - p) < 4 * math.hypot(se, joint.standard_error)
 
     def test_the_headline_probability_carries_its_standard_error(self):
         f = forecast(paths=2_000)

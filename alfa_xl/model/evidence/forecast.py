@@ -164,8 +164,9 @@ class Forecast:
         own draws, with a standard error. When the headline is the combination, the probability
         alone is the combination's, derived from its definition (quantile averaging, paths
         coupled by rank: :mod:`alfa_xl.model.risk.combination`) on importance-sampled paths of
-        the model, with a batch-means standard error; the joint route where the plan succeeds
-        exists in the structural model only and stays its estimate. When the first year is
+        the model, with a batch-means standard error, and the joint probability with the route
+        from the same weighted paths (a combined path is a function of the model's path, so the
+        route is an event of the same draws). When the first year is
         conditioned on the year to date, or no weighted path reaches the line, the count of
         the plain paths (with its standard error, or its 95% bound) instead."""
         tgt = self.target if target is None else check_target(target)
@@ -175,11 +176,10 @@ class Forecast:
         est: dict[tuple[int, bool], TailProbability | None] = {}
         if not self.conditioned:
             frame = PathFrame(self.lineup, self.scenario, first, ys[-1], self.uncertainty, first - 1)
-            # the combination's probability alone is its own (below): the model's is not made
-            est = tail_probabilities(frame, tgt, ys, seed=self.seed, alone=self.method != "combination")
             if self.method == "combination":
-                alone = self._combination(frame, tgt, ys)
-                est.update({(y, False): alone[y] for y in ys})
+                est = self._combination(frame, tgt, ys, route=True)
+            else:
+                est = tail_probabilities(frame, tgt, ys, seed=self.seed)
         out = {}
         for y in ys:
             for route in (False, True):
@@ -194,12 +194,14 @@ class Forecast:
         return self.tails((int(year),), target)[(int(year), route)]
 
     def _combination(
-        self, frame: PathFrame, target: float, years: tuple[int, ...]
-    ) -> dict[int, TailProbability | None]:
+        self, frame: PathFrame, target: float, years: tuple[int, ...], route: bool = False
+    ) -> dict[tuple[int, bool], TailProbability | None]:
         cols = self._cols(int(frame.years[0]), int(frame.years[-1]))
         loc = np.array([self.walk[c][0] for c in cols])
         scale = np.array([self.walk[c][1] for c in cols])
-        return combination_tail_probabilities(frame, target, years, self.weight, loc, scale, seed=self.seed)
+        return combination_tail_probabilities(
+            frame, target, years, self.weight, loc, scale, seed=self.seed, route=route
+        )
 
     def tail_in(self, year: int, target: float | None = None) -> TailProbability | None:
         """P(the total of ``year`` alone reaches ``target``) estimated efficiently: importance
@@ -213,7 +215,7 @@ class Forecast:
             return None
         frame = PathFrame(self.lineup, self.scenario, y, y, self.uncertainty, int(self.all_years[0]) - 1)
         if self.method == "combination":
-            return self._combination(frame, tgt, (y,))[y]
+            return self._combination(frame, tgt, (y,))[(y, False)]
         return tail_probabilities(frame, tgt, (y,), seed=self.seed, route=False)[(y, False)]
 
     def plan_route_probability(self) -> float:

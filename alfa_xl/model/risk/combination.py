@@ -59,6 +59,10 @@ GROUPS = 16
 ROUNDS = 1
 #: ASSUMPTION (a bound on the time of a call): most final paths before stopping short of ``rel_se``.
 MAX_PATHS = 320_000
+#: ASSUMPTION (a bound on the time of a call): most final paths drawn for the joint estimates
+#: with the route once those alone are precise; past it a joint estimate is given with the
+#: precision it has (a lineup of 100 models never gets it precise: 320,000 paths take 50 s).
+ROUTE_PATHS = 40_000
 _PLAIN_PILOT = 4_000
 _N01 = NormalDist()
 
@@ -127,35 +131,46 @@ def _estimate(
     upto: list[int],
     args: tuple[float, float, np.ndarray, np.ndarray],
     orders: list[np.ndarray] | None = None,
+    on_route: np.ndarray | None = None,
 ) -> list[float]:
+    """The estimates by each year of ``upto``, then (with ``on_route``) the same jointly with the route."""
     weight, target, loc, scale = args
     lines = combination_lines(totals, weights, weight, target, loc, scale, orders)
     over = totals >= lines[None, :]
-    return [float(np.mean(np.where(over[:, :u].any(axis=1), weights, 0.0))) for u in upto]
+    hit = [over[:, :u].any(axis=1) for u in upto]
+    if on_route is not None:
+        hit += [h & on_route for h in hit]
+    return [float(np.mean(np.where(h, weights, 0.0))) for h in hit]
 
 
 def _batch_means(
-    totals: np.ndarray, weights: np.ndarray, upto: list[int], args: tuple[float, float, np.ndarray, np.ndarray]
+    totals: np.ndarray,
+    weights: np.ndarray,
+    upto: list[int],
+    args: tuple[float, float, np.ndarray, np.ndarray],
+    on_route: np.ndarray | None = None,
 ) -> tuple[list[float], np.ndarray]:
-    """The estimate on all paths and its batch-means standard error (module docstring);
+    """The estimates on all paths and their batch-means standard errors (module docstring);
     each year's paths are sorted once, each group's order taken from it."""
     n = totals.shape[0]
     orders = [np.argsort(-totals[:, j], kind="stable") for j in range(totals.shape[1])]
-    est = _estimate(totals, weights, upto, args, orders)
+    est = _estimate(totals, weights, upto, args, orders, on_route)
     group = np.arange(n) * GROUPS // n
     values = []
     for g in range(GROUPS):
         keep = np.flatnonzero(group == g)
         first = int(keep[0])
         sub = [o[group[o] == g] - first for o in orders]  # groups are contiguous
-        values.append(_estimate(totals[keep], weights[keep], upto, args, sub))
+        values.append(
+            _estimate(totals[keep], weights[keep], upto, args, sub, None if on_route is None else on_route[keep])
+        )
     return est, np.array(values).std(axis=0, ddof=1) / math.sqrt(GROUPS)
 
 
 def _guess(frame, rng: np.random.Generator, weight: float, target: float, loc, scale) -> np.ndarray:
     """First lines: the model's yearly totals fitted by a lognormal on plain paths, and the
     level where the two quantile functions average to the line solved on that fit."""
-    totals, _ = weighted_sample(frame, np.zeros((1, len(stream_keys(frame)))), rng, _PLAIN_PILOT)
+    totals, _, _ = weighted_sample(frame, np.zeros((1, len(stream_keys(frame)))), rng, _PLAIN_PILOT)
     lines = np.full(totals.shape[1], math.inf)
     for j in range(totals.shape[1]):
         x = totals[:, j][totals[:, j] > 0]
@@ -188,12 +203,17 @@ def combination_tail_probabilities(
     rel_se: float = REL_SE,
     batch: int = IS_PATHS,
     max_paths: int = MAX_PATHS,
-) -> dict[int, TailProbability | None]:
+    route: bool = False,
+) -> dict[tuple[int, bool], TailProbability | None]:
     """P(the combination reaches ``target`` in at least one year of ``frame`` up to each of
-    ``years``) (module docstring). ``weight`` is the structural model's in the combination,
-    ``loc`` and ``scale`` the random walk's lognormal by year of ``frame``. The standard
-    error is by batch means over :data:`GROUPS` groups. ``None`` where no weighted path
-    reaches the line or the estimate is below :data:`TINY`. Reproducible for a seed."""
+    ``years``) (module docstring), key ``(year, False)``; with ``route`` also jointly with the
+    route where the plan succeeds, key ``(year, True)``, from the same weighted paths (the
+    combined path is a function of the model's path, so the joint event is one of the model's
+    draws). ``weight`` is the structural model's in the combination, ``loc`` and ``scale`` the
+    random walk's lognormal by year of ``frame``. The standard errors are by batch means over
+    :data:`GROUPS` groups; paths are drawn until every estimate is precise, the joint ones
+    for at most :data:`ROUTE_PATHS` paths (then given with the precision they have). ``None`` where no weighted
+    path reaches the line or the estimate is below :data:`TINY`. Reproducible for a seed."""
     t0 = time.perf_counter()
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
     all_years = [int(y) for y in frame.years]
@@ -205,7 +225,7 @@ def combination_tail_probabilities(
     lines = _guess(frame, rng, *args)
     mus = proposal(frame, lines, rng, pilot)
     for _ in range(ROUNDS):
-        totals, w = weighted_sample(frame, mus, rng, batch)
+        totals, w, _ = weighted_sample(frame, mus, rng, batch)
         new = combination_lines(totals, w, *args)
         with np.errstate(invalid="ignore", divide="ignore"):
             moved = np.abs(np.log(new / lines))
@@ -216,26 +236,38 @@ def combination_tail_probabilities(
         mus = proposal(frame, lines, rng, pilot)
     parts_x: list[np.ndarray] = []
     parts_w: list[np.ndarray] = []
+    parts_r: list[np.ndarray] = []
+    k = len(upto)
     n = 0
     while n < max_paths:
-        totals, w = weighted_sample(frame, mus, rng, batch)
+        totals, w, r = weighted_sample(frame, mus, rng, batch, route)
         parts_x.append(totals)
         parts_w.append(w)
+        if r is not None:
+            parts_r.append(r)
         n += batch
         x, wt = np.concatenate(parts_x), np.concatenate(parts_w)
+        on_route = np.concatenate(parts_r) if route else None
         if n == batch and not np.any(x >= combination_lines(x, wt, *args)[None, :]):
-            est, se = [0.0] * len(upto), np.zeros(len(upto))
+            est, se = [0.0] * (2 * k if route else k), np.zeros(2 * k if route else k)
             break  # the paths aimed at the lines found none: more would rarely do (the caller bounds it)
-        est, se = _batch_means(x, wt, upto, args)
-        if all(p > 0 and s <= rel_se * p for p, s in zip(est, se)):
+        est, se = _batch_means(x, wt, upto, args, on_route)
+        precise = [p > 0 and s <= rel_se * p for p, s in zip(est, se)]
+        if all(precise[:k]) and (all(precise) or n >= ROUTE_PATHS):
             break
     seconds = time.perf_counter() - t0
     lines = combination_lines(x, wt, *args)
     over = x >= lines[None, :]
-    out: dict[int, TailProbability | None] = {}
-    for y, u, p, s in zip(wanted, upto, est, se):
-        hits = int(np.count_nonzero(over[:, :u].any(axis=1)))
-        out[y] = (
+    out: dict[tuple[int, bool], TailProbability | None] = {}
+    flags = (False, True) if route else (False,)
+    for i, (flag, y) in enumerate((f, y) for f in flags for y in wanted):
+        u = upto[i % k]
+        hit = over[:, :u].any(axis=1)
+        if flag and on_route is not None:
+            hit &= on_route
+        hits = int(np.count_nonzero(hit))
+        p, s = est[i], se[i]
+        out[(y, flag)] = (
             None
             if hits == 0 or p < TINY
             else TailProbability(min(1.0, p), float(s), None, int(x.shape[0]), hits, "importance sampling", seconds)

@@ -104,6 +104,10 @@ _MAX_LEVELS = 10
 _STALL = 0.01
 #: ASSUMPTION (a bound on the time of a call): the most paths drawn before stopping short of REL_SE.
 _MAX_PATHS = 400_000
+#: DERIVED: a relative standard error over 1 / 1.96 = 0.51 puts the lower end of the normal
+#: 95% interval below zero, so such an estimate is quoted by its upper end alone.
+_Z95 = 1.96
+IMPRECISE = 1 / _Z95
 #: ASSUMPTION (double precision): an estimate below this rests on likelihood ratios near the
 #: smallest normal double (2.2e-308), which lose their digits; it is not given (``None``).
 TINY = 1e-280
@@ -156,18 +160,37 @@ class TailProbability:
         'below 1 in 6,600 (95% bound; no path of 20,000 reached it)'
         >>> TailProbability(2.6e-6, 2.1e-7, None, 40_000, 30_000, "importance sampling").text()
         '2.6e-06 (about 1 in 380,000; standard error 2.1e-07)'
+
+        An estimate whose standard error is over half of it has a 95% interval that reaches
+        zero (over 1 / 1.96 of it): only its upper end, estimate + 1.96 standard errors, is quoted.
+
+        >>> TailProbability(5.4e-6, 5.4e-6, None, 8_000, 283, "importance sampling").text()
+        'below 1 in 62,000 (95% bound; estimate 5.4e-06, standard error 5.4e-06)'
         """
         if self.standard_error is None:
             bound = self.upper_95 or 0.0
             return (
-                f"below 1 in {_round_odds(1 / bound):,} (95% bound; no path of {self.paths:,} reached it)"
+                f"below 1 in {_odds(1 / bound)} (95% bound; no path of {self.paths:,} reached it)"
                 if bound > 0
                 else "not estimated"
             )
         p, se = self.probability, self.standard_error
+        if se > IMPRECISE * p:
+            bound = min(1.0, p + _Z95 * se)
+            return f"below 1 in {_odds(1 / bound)} (95% bound; estimate {p:.2g}, standard error {se:.2g})"
         if p >= 0.001:
             return f"{p:.1%} (standard error {se:.1%})" if p >= 0.01 else f"{p:.2%} (standard error {se:.2%})"
-        return f"{p:.2g} (about 1 in {_round_odds(1 / p):,}; standard error {se:.2g})"
+        return f"{p:.2g} (about 1 in {_odds(1 / p)}; standard error {se:.2g})"
+
+
+def _odds(x: float) -> str:
+    """ "N" of "1 in N", two significant figures rounded down; past a billion in powers of ten.
+
+    >>> _odds(4_987.2), _odds(3.8e99)
+    ('4,900', '3.8e+99')
+    """
+    n = _round_odds(x)
+    return f"{n:,}" if n < 1e9 else f"{float(n):.2g}"
 
 
 def _round_odds(x: float) -> int:
@@ -384,12 +407,18 @@ def proposal(frame, target, rng: np.random.Generator, pilot: int) -> np.ndarray:
     return np.array(found) if found else np.zeros((1, len(keys)))
 
 
-def weighted_sample(frame, mus: np.ndarray, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+def weighted_sample(
+    frame, mus: np.ndarray, rng: np.random.Generator, n: int, route: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """``n`` paths drawn from the mixture of ``mus`` (and :data:`DEFENSIVE` plain draws):
-    their yearly totals ``(n, Y)`` and likelihood-ratio weights ``(n,)`` (mean 1 in
-    expectation; the weighted share of paths over a line estimates its probability)."""
+    their yearly totals ``(n, Y)``, likelihood-ratio weights ``(n,)`` (mean 1 in
+    expectation; the weighted share of paths over a line estimates its probability) and,
+    with ``route``, whether each path is on the route where the plan succeeds (else ``None``)."""
     z = _sample(rng, n, mus, DEFENSIVE)
-    return path_totals(frame, z), np.exp(_log_weights(z, mus, DEFENSIVE))
+    on_route = None
+    if route:
+        on_route = _route_margin(frame, z, {k: i for i, k in enumerate(stream_keys(frame))}) >= 0
+    return path_totals(frame, z), np.exp(_log_weights(z, mus, DEFENSIVE)), on_route
 
 
 def tail_probabilities(
@@ -402,7 +431,6 @@ def tail_probabilities(
     batch: int = IS_PATHS,
     max_paths: int = _MAX_PATHS,
     route: bool = True,
-    alone: bool = True,
 ) -> dict[tuple[int, bool], TailProbability | None]:
     """P(the yearly total reaches ``target`` in at least one year of ``frame`` up to each of
     ``years`` (default: the last year)) by importance sampling (module docstring), and with
@@ -411,11 +439,6 @@ def tail_probabilities(
     :class:`~alfa_xl.model.risk.simulate.PathFrame`. Reproducible for a seed. A value is
     ``None`` when no weighted path reaches the line (weighted paths give no bound; the
     caller falls back on plain paths' bound).
-
-    With ``alone=False`` (and ``route``) only the joint estimates are made, for a caller that
-    has the probability alone from elsewhere: a path off the route counts 0 whatever its
-    totals, so the totals are computed for the paths on the route only (the same numbers,
-    path by path), and the batches stop when the joint estimates are precise.
 
     The proposal is a mixture. The line is reached two ways, seen in brute-force runs: the
     models on sale growing many times over (the yearly noise) or the planned models all built
@@ -430,8 +453,6 @@ def tail_probabilities(
     precise. Paths are drawn in batches until every relative standard error is at most
     ``rel_se`` (or ``max_paths``).
     """
-    if not (alone or route):
-        raise ValueError("tail_probabilities: ask for the probability alone, with the route, or both")
     t0 = time.perf_counter()
     keys = stream_keys(frame)
     cols = {k: i for i, k in enumerate(keys)}
@@ -440,7 +461,7 @@ def tail_probabilities(
     wanted = tuple(int(y) for y in (years or (all_years[-1],)))
     mus = proposal(frame, target, rng, max(400, batch // 16))
     upto = {y: all_years.index(y) + 1 for y in wanted}
-    flags = ((False,) if alone else ()) + ((True,) if route else ())
+    flags = (False, True) if route else (False,)
     # one row of every path's value per estimate, filled batch by batch (statistics over a
     # prefix of the row are those over the batches so far, concatenated)
     room = max(1, -(-max_paths // batch)) * batch
@@ -448,18 +469,12 @@ def tail_probabilities(
     n = 0
     while n < max_paths:
         z = _sample(rng, batch, mus, DEFENSIVE)
-        if alone:
-            scores = _scores(frame, z, target, False, cols)
+        scores = _scores(frame, z, target, False, cols)
         w = np.exp(_log_weights(z, mus, DEFENSIVE))
         on_route = _route_margin(frame, z, cols) >= 0 if route else None
-        if not alone:  # only paths on the route count: their totals alone
-            scores = np.zeros((batch, len(all_years)))
-            if on_route is not None and on_route.any():
-                scores[on_route] = _scores(frame, z[on_route], target, False, cols)
         for y in wanted:
             hit = scores[:, : upto[y]].max(axis=1) >= 1.0
-            if alone:
-                values[(y, False)][n : n + batch] = np.where(hit, w, 0.0)
+            values[(y, False)][n : n + batch] = np.where(hit, w, 0.0)
             if route:
                 values[(y, True)][n : n + batch] = np.where(hit & on_route, w, 0.0)
         n += batch
