@@ -166,3 +166,14 @@ def test_a_line_beyond_reach_gives_nothing():
     # combination's lines are not finite on the lognormal guess, no weighted path reaches them,
     # and the estimate is None (the caller gives the plain paths' 95% bound)
     assert estimate(2027, 1e308, seed=11) is None
+
+
+@pytest.mark.filterwarnings("error")
+def test_no_estimate_rests_on_a_standard_error_of_zero():
+    # at 1e12 units the first batch aimed at the 2030 line put paths over it, but every one of
+    # the 16 groups gave the same value: a batch-means error of 0, which is no measure at all;
+    # such an estimate is not given (the caller bounds it), and no batch is drawn for it
+    f = forecast(paths=1_000, seed=4)
+    out = f.tails((2030, 2035), 1e12)
+    assert all(v.standard_error is None or v.standard_error > 0 for v in out.values())
+    assert out[(2030, False)].upper_95 is not None  # the plain paths' 95% bound instead

@@ -29,6 +29,7 @@ from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.evidence.forecast import forecast
 from alfa_xl.model.risk.settings import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED
 from alfa_xl.model.risk.simulate import simulate
+from alfa_xl.model.risk.tails import MIN_HITS
 from alfa_xl.model.risk.tornado import tornado
 from alfa_xl.validation import DEFAULT_YEAR
 
@@ -49,10 +50,6 @@ _DOC_PROB_SCENARIO = (
     "Empty = the calibrated forecast (the recipe the backtests score). A scenario (base, bear, bull, plan, "
     "track_record, or a two-column range of parameter and value) gives a what-if: paths around that scenario."
 )
-#: Paths over the line below which the calibrated probability is estimated by importance
-#: sampling instead of counted (DERIVED: with 30 paths the relative standard error of a
-#: count is about 1 / sqrt(30) = 18%, the most a quoted figure should carry).
-MIN_HITS = 30
 _DOC_PATHS = f"Number of simulated paths, 1 to {EXCEL_MAX_PATHS:,}. Empty = {DEFAULT_PATHS:,}."
 _DOC_SEED = "Seed of the random numbers, a whole number from 0 (same seed, same result). Empty = a fixed default."
 

@@ -25,15 +25,11 @@ from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 from alfa_xl.model.evidence.forecast import Forecast, forecast
 from alfa_xl.model.risk.settings import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, check_target
 from alfa_xl.model.risk.simulate import simulate
-from alfa_xl.model.risk.tails import mc_probability
+from alfa_xl.model.risk.tails import MIN_HITS, mc_probability
 from alfa_xl.model.risk.tornado import tornado
 from alfa_xl.model.risk.uncertainty import Uncertainty
 
-__all__ = ["risk_blocks", "RISK_BLOCKS", "MIN_HITS"]
-
-#: ASSUMPTION (as ALFA_PROBABILITY): with fewer paths than this over the line, a year's
-#: probability is the efficient estimate (importance sampling) instead of the share of paths.
-MIN_HITS = 30
+__all__ = ["risk_blocks", "RISK_BLOCKS"]
 
 #: Names of the blocks :func:`risk_blocks` returns, in order.
 RISK_BLOCKS = ("risk_fan", "risk_probability", "risk_tornado")

@@ -46,7 +46,7 @@ from statistics import NormalDist
 import numpy as np
 
 from alfa_xl.model.risk.draws import stream_keys
-from alfa_xl.model.risk.tails import IS_PATHS, REL_SE, TINY, TailProbability, proposal, weighted_sample
+from alfa_xl.model.risk.tails import IS_PATHS, MIN_HITS, REL_SE, TINY, TailProbability, proposal, weighted_sample
 
 __all__ = ["combination_tail_probabilities", "combination_lines", "GROUPS", "ROUNDS"]
 
@@ -105,7 +105,7 @@ def combination_lines(
         tail = (cum - 0.5 * weights[order]) / n  # S at the path's own mid-rank
 
         def reached(k: int, j: int = j, xs: np.ndarray = xs, tail: np.ndarray = tail) -> bool:
-            need = (target - weight * xs[k]) / (1.0 - weight)
+            need = (target - weight * float(xs[k])) / (1.0 - weight)  # Python floats: inf past the largest double
             if need <= 0:
                 return True
             if scale[j] == 0:
@@ -212,8 +212,10 @@ def combination_tail_probabilities(
     draws). ``weight`` is the structural model's in the combination, ``loc`` and ``scale`` the
     random walk's lognormal by year of ``frame``. The standard errors are by batch means over
     :data:`GROUPS` groups; paths are drawn until every estimate is precise, the joint ones
-    for at most :data:`ROUTE_PATHS` paths (then given with the precision they have). ``None`` where no weighted
-    path reaches the line or the estimate is below :data:`TINY`. Reproducible for a seed."""
+    for at most :data:`ROUTE_PATHS` paths (then given with the precision they have). ``None``
+    where fewer than :data:`~alfa_xl.model.risk.tails.MIN_HITS` paths of the first batch,
+    aimed at the line, reach it, where no path does, or where the estimate is below
+    :data:`TINY`. Reproducible for a seed."""
     t0 = time.perf_counter()
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed)))
     all_years = [int(y) for y in frame.years]
@@ -248,12 +250,22 @@ def combination_tail_probabilities(
         n += batch
         x, wt = np.concatenate(parts_x), np.concatenate(parts_w)
         on_route = np.concatenate(parts_r) if route else None
-        if n == batch and not np.any(x >= combination_lines(x, wt, *args)[None, :]):
-            est, se = [0.0] * (2 * k if route else k), np.zeros(2 * k if route else k)
-            break  # the paths aimed at the lines found none: more would rarely do (the caller bounds it)
+        if n == batch:
+            # an estimate whose first batch, aimed at its line, put fewer than MIN_HITS paths
+            # over it is not given: more of the same paths would rarely make it precise, and
+            # its batch-means error rests on too few paths to be trusted (the caller bounds it)
+            over = x >= combination_lines(x, wt, *args)[None, :]
+            given = [int(np.count_nonzero(over[:, :u].any(axis=1))) >= MIN_HITS for u in upto]
+            if not any(given):
+                est, se = [0.0] * (2 * k if route else k), np.zeros(2 * k if route else k)
+                break
         est, se = _batch_means(x, wt, upto, args, on_route)
-        precise = [p > 0 and s <= rel_se * p for p, s in zip(est, se)]
-        if all(precise[:k]) and (all(precise) or n >= ROUTE_PATHS):
+        if n == batch:  # groups that all give one value have no spread to measure the error by
+            given = [g and s > 0 for g, s in zip(given, se[:k])]
+            if not any(given):
+                break
+        precise = [0 < s <= rel_se * p for p, s in zip(est, se)]
+        if all(p or not g for p, g in zip(precise[:k], given)) and (all(precise[k:]) or n >= ROUTE_PATHS):
             break
     seconds = time.perf_counter() - t0
     lines = combination_lines(x, wt, *args)
@@ -269,7 +281,7 @@ def combination_tail_probabilities(
         p, s = est[i], se[i]
         out[(y, flag)] = (
             None
-            if hits == 0 or p < TINY
+            if hits == 0 or p < TINY or not given[i % k]
             else TailProbability(min(1.0, p), float(s), None, int(x.shape[0]), hits, "importance sampling", seconds)
         )
     return out

@@ -78,6 +78,7 @@ __all__ = [
     "REL_SE",
     "TINY",
     "FAR",
+    "MIN_HITS",
     "TailProbability",
     "mc_probability",
     "plan_route_probability",
@@ -104,6 +105,11 @@ _MAX_LEVELS = 10
 _STALL = 0.01
 #: ASSUMPTION (a bound on the time of a call): the most paths drawn before stopping short of REL_SE.
 _MAX_PATHS = 400_000
+#: DERIVED: the fewest paths over the line a quoted figure rests on: with 30 paths the
+#: relative standard error of a count is about 1 / sqrt(30) = 18%, the most a quoted figure
+#: should carry. Below it a count gives way to importance sampling, and an importance-sampled
+#: estimate is not precise whatever its standard error says.
+MIN_HITS = 30
 #: DERIVED: a relative standard error over 1 / 1.96 = 0.51 puts the lower end of the normal
 #: 95% interval below zero, so such an estimate is quoted by its upper end alone.
 _Z95 = 1.96
@@ -485,7 +491,9 @@ def tail_probabilities(
             a = v[:n]
             p = float(a.mean())
             precise &= (
-                p > 0 and float(a.std(ddof=1) / math.sqrt(a.size)) <= rel_se * p and int(np.count_nonzero(a)) >= 30
+                p > 0
+                and float(a.std(ddof=1) / math.sqrt(a.size)) <= rel_se * p
+                and int(np.count_nonzero(a)) >= MIN_HITS
             )
         if precise:
             break
