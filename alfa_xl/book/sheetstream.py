@@ -43,7 +43,37 @@ class CannotCut(Exception):
     """The part cannot be read only in part: parse it whole."""
 
 
-class RowStream:
+class _PullStream:
+    """A part fed to the standard library's pull parser a piece at a time."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+        self._parser: XMLPullParser[Any] = XMLPullParser(events=("start-ns", "start", "end"))
+        self._fed = 0  # bytes fed
+        #: namespace declarations seen so far, in order (prefix "" for the default namespace)
+        self.decls: list[tuple[str, str]] = []
+        self.complete = False
+
+    def _feed(self, end: int) -> list[tuple[str, Element]]:
+        """Feed the part up to byte ``end`` (closing the parser at the part's end) and return
+        the elements started and ended since, as ``("start" | "end", element)``; namespace
+        declarations go to :attr:`decls`."""
+        self._parser.feed(self._data[self._fed : end])
+        self._fed = end
+        if end == len(self._data):
+            self._parser.close()
+            self.complete = True
+        out = []
+        events: Any = self._parser.read_events()
+        for event, item in events:
+            if event == "start-ns":
+                _declare(self.decls, item)
+            else:
+                out.append((event, item))
+        return out
+
+
+class RowStream(_PullStream):
     """One worksheet part (plain UTF-8 XML bytes), parsed through the rows asked for."""
 
     def __init__(self, data: bytes):
@@ -53,15 +83,11 @@ class RowStream:
         self._numbers = [int(x) for x in found]
         if any(a >= b for a, b in zip(self._numbers, self._numbers[1:])):
             raise CannotCut("rows out of order or stored twice")
-        self._data, self._tags = data, found
-        self._parser: XMLPullParser[Any] = XMLPullParser(events=("start-ns", "start", "end"))
-        self._fed = 0  # bytes fed
+        super().__init__(data)
+        self._tags = found
         self._next = 0  # index (in the part's order) of the first row tag not fed
         self._open: list[str] = []  # tags of the elements started and not ended
         self.root: Element | None = None
-        #: namespace declarations seen so far, in order (prefix "" for the default namespace)
-        self.decls: list[tuple[str, str]] = []
-        self.complete = False
 
     def through(self, row: int) -> Element | None:
         """The part's root element holding every row numbered up to ``row`` (1-based),
@@ -75,16 +101,10 @@ class RowStream:
         end = self._data.find(tag, self._fed) if tag else len(self._data)
         if end < 0:  # not reached: every tag of the list is in the part, in order
             raise CannotCut("row tag not found")
-        self._parser.feed(self._data[self._fed : end])
-        self._fed, self._next = end, k
-        if end == len(self._data):
-            self._parser.close()
-            self.complete = True
-        events: Any = self._parser.read_events()
+        events = self._feed(end)
+        self._next = k
         for event, item in events:
-            if event == "start-ns":
-                _declare(self.decls, item)
-            elif event == "start":
+            if event == "start":
                 if self.root is None:
                     self.root = item
                 self._open.append(item.tag)
@@ -95,7 +115,7 @@ class RowStream:
         return self.root
 
 
-class ItemStream:
+class ItemStream(_PullStream):
     """The children of a part's root element named ``tag`` (the ``<si>`` items of the shared
     strings), parsed in chunks only until the one asked for: the strings a refresh reads are
     those of the built workbook, first in the part, and a part grown to the parse budget
@@ -104,31 +124,18 @@ class ItemStream:
     CHUNK = 1 << 16
 
     def __init__(self, data: bytes, tag: str):
-        self._data, self._tag = data, tag
-        self._parser: XMLPullParser[Any] = XMLPullParser(events=("start-ns", "start", "end"))
-        self._fed = 0
+        super().__init__(data)
+        self._tag = tag
         self._depth = 0
         #: the items read so far, in the part's order
         self.items: list[Element] = []
-        #: namespace declarations seen so far, in order (prefix "" for the default namespace)
-        self.decls: list[tuple[str, str]] = []
-        self.complete = False
 
     def upto(self, index: int) -> list[Element]:
         """The items, read until item ``index`` (0-based) is among them or the part ends.
         Raises the standard library's ``ParseError`` for XML it cannot read."""
         while len(self.items) <= index and not self.complete:
-            end = min(self._fed + self.CHUNK, len(self._data))
-            self._parser.feed(self._data[self._fed : end])
-            self._fed = end
-            if end == len(self._data):
-                self._parser.close()
-                self.complete = True
-            events: Any = self._parser.read_events()
-            for event, item in events:
-                if event == "start-ns":
-                    _declare(self.decls, item)
-                elif event == "start":
+            for event, item in self._feed(min(self._fed + self.CHUNK, len(self._data))):
+                if event == "start":
                     self._depth += 1
                 else:
                     self._depth -= 1
