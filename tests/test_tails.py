@@ -8,6 +8,7 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 from closed_form import solo
+from plain_route import plain_paths_on_route
 
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import forecast
@@ -103,16 +104,8 @@ class TestAgainstBruteForce:
         est = tail_probabilities(frame, 150_000, (2030,), seed=9)
         assert set(est) == {(2030, False), (2030, True)}
         n = 200_000
-        d = draw(n, 17, f.lineup, f.scenario, f.uncertainty, start_year=2026, end_year=2030, base_year=2025)
-        sim = simulate(f.lineup, f.scenario, 2026, 2030, n, 17, f.uncertainty, base_year=2025)
-        planned = np.flatnonzero(frame.planned)
-        stated = f.lineup.arrays["peak_units"][planned]
-        on_route = (
-            (d.slip[:, planned] == 0)
-            & ~d.cancelled[:, planned]
-            & (d.peak_multiplier[:, planned] * frame.peak[planned] >= stated)
-        ).all(axis=1)
-        hits = int((on_route & (sim.totals >= 150_000).any(axis=1)).sum())
+        totals, on_route = plain_paths_on_route(f, n, 17)
+        hits = int((on_route & (totals >= 150_000).any(axis=1)).sum())
         plain = mc_probability(hits, n)
         joint = est[(2030, True)]
         assert hits > 30 and joint.relative_error <= 0.1

@@ -15,12 +15,13 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 from closed_form import solo
+from plain_route import plain_paths_on_route
 
 from alfa_xl.model.data.vintage import Vintage
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import combined_paths, forecast
 from alfa_xl.model.risk.combination import combination_lines, combination_tail_probabilities
-from alfa_xl.model.risk.simulate import PathFrame, draw, simulate
+from alfa_xl.model.risk.simulate import PathFrame, simulate
 from alfa_xl.model.risk.uncertainty import Uncertainty
 
 N01 = NormalDist()
@@ -131,17 +132,8 @@ class TestTheDefinition:
         target, n = 200_000.0, 200_000
         f = forecast(paths=1_000, seed=4)
         assert f.method == "combination"
-        frame = PathFrame(f.lineup, f.scenario, 2026, 2030, f.uncertainty, 2025)
-        d = draw(n, 17, f.lineup, f.scenario, f.uncertainty, start_year=2026, end_year=2030, base_year=2025)
-        sim = simulate(f.lineup, f.scenario, 2026, 2030, n, 17, f.uncertainty, base_year=2025)
-        planned = np.flatnonzero(frame.planned)
-        stated = f.lineup.arrays["peak_units"][planned]
-        on_route = (
-            (d.slip[:, planned] == 0)
-            & ~d.cancelled[:, planned]
-            & (d.peak_multiplier[:, planned] * frame.peak[planned] >= stated)
-        ).all(axis=1)
-        combined = combined_paths(sim.totals, np.arange(2026, 2031), Vintage.at(2026).history(), f.weight)
+        totals, on_route = plain_paths_on_route(f, n, 17)
+        combined = combined_paths(totals, np.arange(2026, 2031), Vintage.at(2026).history(), f.weight)
         hits = int((on_route & (combined >= target).any(axis=1)).sum())
         p = hits / n
         se = math.sqrt(p * (1 - p) / n)
