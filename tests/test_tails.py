@@ -12,7 +12,7 @@ from plain_route import plain_paths_on_route
 
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import forecast
-from alfa_xl.model.risk.simulate import PathFrame, draw, simulate
+from alfa_xl.model.risk.simulate import PathFrame, simulate
 from alfa_xl.model.risk.tails import (
     FAR,
     TINY,
@@ -82,14 +82,7 @@ class TestAgainstBruteForce:
         f = forecast(paths=1_000, combine=False)
         frame = PathFrame(f.lineup, f.scenario, 2026, 2026, f.uncertainty, 2025)
         n = 200_000
-        d = draw(n, 23, f.lineup, f.scenario, f.uncertainty, start_year=2026, end_year=2026, base_year=2025)
-        planned = np.flatnonzero(frame.planned)
-        stated = f.lineup.arrays["peak_units"][planned]
-        on_route = (
-            (d.slip[:, planned] == 0)
-            & ~d.cancelled[:, planned]
-            & (d.peak_multiplier[:, planned] * frame.peak[planned] >= stated)
-        ).all(axis=1)
+        _, on_route = plain_paths_on_route(f, n, 23, end_year=2026)
         share = on_route.mean()
         p = plan_route_probability(frame)
         assert on_route.sum() > 100
