@@ -4,10 +4,11 @@ line of this module to the last instruction of the process.
 Importing the command line loads pandas, NumPy, Typer and rich, which takes long enough
 for a Ctrl-C to land there, and Python's own handler would then print a traceback. So
 this module imports nothing heavy (``alfa_xl/__init__.py`` is lazy; the C module
-``_signal`` instead of ``signal``, which loads ``enum``) and, when it is the console
-command, takes over SIGINT the moment it is imported. The handler has three states:
+``_signal`` instead of ``signal``, which loads ``enum``) and takes over SIGINT with its first
+statement after that import; when it is not the console command (a program importing it),
+the program's own handler is put back before the import ends. The handler has three states:
 
-* **waiting** (from this module's import until :func:`run` starts): a Ctrl-C is only
+* **waiting** (from this module's first statement until :func:`run` starts): a Ctrl-C is only
   recorded, because raising it then would land in the console script's own two lines,
   outside any ``try`` of ours; :func:`run` raises it as its first step;
 * **armed** (while :func:`run` or :func:`alfa_xl.cli.main` works): a Ctrl-C raises
@@ -22,18 +23,12 @@ into an "aborted" exit. ``docs/exits.md`` says why, and what is left to the inte
 """
 
 import _signal  # type: ignore[import-not-found]  # the C module: no enum import
-import os
-import sys
-
-__all__ = ["run", "Interrupted", "INTERRUPTED", "OutputClosed", "arm", "disarm", "interrupted", "on_sigint"]
-
-INTERRUPTED = "alfa-xl: interrupted"
 
 WAITING, ARMED, DONE = "waiting", "armed", "done"
 
 
 class _State:
-    mode = DONE
+    mode = WAITING
     pending = False
 
 
@@ -44,6 +39,21 @@ def on_sigint(signum, frame):  # pragma: no cover - runs inside subprocesses of 
         raise Interrupted
     if _State.mode == WAITING:
         _State.pending = True
+
+
+# Installed before anything else of this module runs (waiting: a Ctrl-C is only recorded);
+# a program that merely imports this module gets its own handler back below.
+try:
+    _PREVIOUS = _signal.signal(_signal.SIGINT, on_sigint)
+except ValueError:  # pragma: no cover - imported outside the main thread
+    _PREVIOUS, _State.mode = None, DONE
+
+import os  # noqa: E402  (after the handler: built in, already loaded at start-up)
+import sys  # noqa: E402
+
+__all__ = ["run", "Interrupted", "INTERRUPTED", "OutputClosed", "arm", "disarm", "interrupted", "on_sigint"]
+
+INTERRUPTED = "alfa-xl: interrupted"
 
 
 def _console_command() -> bool:
@@ -58,17 +68,29 @@ def _console_command() -> bool:
 if __name__ == "__main__":  # python -m alfa_xl.entry: one module, so one handler state for the command line
     sys.modules.setdefault("alfa_xl.entry", sys.modules[__name__])
 
+
+def _leave_alone(previous) -> None:
+    """Give a program that only imports this module its own SIGINT handler back; a Ctrl-C
+    recorded while the module loaded goes to that handler now (Python's raises
+    ``KeyboardInterrupt``, as it would have a moment earlier)."""
+    _signal.signal(_signal.SIGINT, previous)
+    _State.mode = DONE
+    if _State.pending:
+        _State.pending = False
+        if callable(previous):
+            previous(_signal.SIGINT, None)
+        elif previous == _signal.SIG_DFL:  # pragma: no cover - the default action ends the process
+            _signal.raise_signal(_signal.SIGINT)
+
+
 if _console_command():
     # One BLAS thread unless the user set one: the command's matrix products are small (one
     # path's models by years, 8,000 paths by a dozen shifts), where more threads only wait and
     # take CPU from the rest (docs/simulation.md, "Speed"). Read when NumPy loads, which is later.
     for _threads in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_threads, "1")
-    _State.mode = WAITING
-    try:
-        _signal.signal(_signal.SIGINT, on_sigint)
-    except ValueError:  # pragma: no cover - imported outside the main thread
-        _State.mode = DONE
+elif _PREVIOUS is not None:
+    _leave_alone(_PREVIOUS)
 
 
 class Interrupted(BaseException):

@@ -264,9 +264,9 @@ def test_lazy_package_keeps_its_public_names():
 
 def test_no_code_of_ours_runs_before_the_handler_but_two_module_tops():
     """What runs of ours before the SIGINT handler: ``alfa_xl/__init__.py`` (no import at
-    module level, only definitions) and the statements of ``alfa_xl.entry`` above the
-    handler's installation (imports of modules the interpreter has already loaded, and
-    definitions). docs/exits.md lists the rest of the window, which is Python's own."""
+    module level, only definitions) and, in ``alfa_xl.entry``, the import of the built-in
+    ``_signal`` and the definitions the handler needs. docs/exits.md lists the rest of the
+    window, which is Python's own."""
     import ast
 
     package = ast.parse((ROOT / "alfa_xl" / "__init__.py").read_text(encoding="utf-8"))
@@ -274,13 +274,36 @@ def test_no_code_of_ours_runs_before_the_handler_but_two_module_tops():
     entry = ast.parse((ROOT / "alfa_xl" / "entry.py").read_text(encoding="utf-8"))
     before = []
     for node in entry.body:
-        if isinstance(node, ast.If) and "_signal.signal" in ast.unparse(node):
+        if "_signal.signal(_signal.SIGINT, on_sigint)" in ast.unparse(node):
             break
         before.append(node)
     else:
         raise AssertionError("alfa_xl.entry does not install the handler at module level")
-    imported = {a.name for n in before if isinstance(n, ast.Import) for a in n.names}
-    assert imported == {"_signal", "os", "sys"}  # built into the interpreter, loaded at its start-up
+    assert [a.name for n in before if isinstance(n, ast.Import) for a in n.names] == ["_signal"]
     assert not [n for n in before if isinstance(n, ast.ImportFrom)]
+    kinds = {type(n) for n in before} - {ast.Import}
+    assert kinds <= {ast.Expr, ast.Assign, ast.ClassDef, ast.FunctionDef}, kinds  # docstring, constants, definitions
     calls = [ast.unparse(n) for n in before if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)]
-    assert calls == []  # nothing but imports, assignments, definitions and the -m alias
+    assert calls == []
+
+
+def test_a_ctrl_c_while_a_program_imports_the_module_goes_to_its_own_handler():
+    # a program (not the console command) importing alfa_xl.entry: the module's handler was
+    # installed for the moment of the import; a Ctrl-C recorded in that moment is handed to
+    # the program's handler when it is put back
+    import signal
+
+    import alfa_xl.entry as entry
+
+    got: list[int] = []
+    saved = (entry._State.mode, entry._State.pending, signal.getsignal(signal.SIGINT))
+    try:
+        entry._State.mode, entry._State.pending = entry.WAITING, True
+        entry._leave_alone(lambda signum, frame: got.append(signum))
+        assert got == [signal.SIGINT] and entry._State.pending is False and entry._State.mode == entry.DONE
+        entry._State.mode = entry.WAITING
+        entry._leave_alone(lambda signum, frame: got.append(signum))
+        assert got == [signal.SIGINT]  # nothing recorded: nothing handed on
+    finally:
+        entry._State.mode, entry._State.pending = saved[0], saved[1]
+        signal.signal(signal.SIGINT, saved[2])
