@@ -199,6 +199,19 @@ class TestWeights:
         assert again.method == shipped.method and again.weight == shipped.weight and again.cases == shipped.cases
         assert again.pinball_model == pytest.approx(shipped.pinball_model, rel=1e-12)
         assert again.pinball_combination == pytest.approx(shipped.pinball_combination, rel=1e-12)
+        assert again.pinball_rw_drift == pytest.approx(shipped.pinball_rw_drift, rel=1e-12)
+
+    def test_the_naive_forecaster_is_named_when_it_scored_better(self, shipped_rolling):
+        # the random walk with drift's pinball over the scored cases is the 1-5 band's of the
+        # scores table (computed case by case there); the headline's line says it when lower
+        s = shipped_rolling.scores
+        band = s[(s["Method"] == "rw_drift") & (s["Band"] == "1-5")]
+        h = ro.headline()
+        assert h.pinball_rw_drift == pytest.approx(float(band["Pinball"].iloc[0]), rel=1e-9)
+        said = f"random walk with drift alone scored {h.pinball_rw_drift:.3f}" in h.text()
+        assert said == (h.pinball_rw_drift < min(h.pinball_model, h.pinball_combination))
+        better = ro.Headline("model", 0.1, 0.2, 0.3, 56, 1, 1, 0.25)  # the random walk worse: not said
+        assert "random walk with drift alone" not in better.text()
 
     def test_forecast_says_which_and_by_how_much(self):
         from alfa_xl.model.evidence.forecast import forecast

@@ -98,6 +98,7 @@ def rolling_json(result: Rolling) -> str:
             "weight": h.weight,
             "pinball_model": h.pinball_model,
             "pinball_combination": h.pinball_combination,
+            "pinball_rw_drift": h.pinball_rw_drift,
             "cases": h.cases,
             "text": h.text(),
         },

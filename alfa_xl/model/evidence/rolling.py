@@ -313,7 +313,9 @@ class Headline:
     ``method`` is ``model`` or ``combination``; ``weight`` the model's share in the
     combination chosen on every scored case; ``pinball_model`` / ``pinball_combination``
     the mean pinball losses of the two over the rolling origins (horizons 1-5), ``cases``
-    how many, and ``paths`` / ``seed`` the backtest's settings.
+    how many, and ``paths`` / ``seed`` the backtest's settings. ``pinball_rw_drift`` is the
+    log random walk with drift's over the same cases: not a candidate for the headline (it
+    does not use the lineup; docs/simulation.md), but said beside it when it scored better.
     """
 
     method: str
@@ -323,6 +325,7 @@ class Headline:
     cases: int
     paths: int
     seed: int
+    pinball_rw_drift: float
 
     @property
     def improvement(self) -> float:
@@ -339,9 +342,15 @@ class Headline:
             else "the structural model alone"
         )
         best, worst = sorted((self.pinball_model, self.pinball_combination))
+        naive = (
+            f" The log random walk with drift alone scored {self.pinball_rw_drift:.3f}, better still; the headline"
+            " stays with the forecasts that use the lineup."
+            if self.pinball_rw_drift < best
+            else ""
+        )
         return (
             f"Headline: {what}; over {self.cases} rolling-origin cases its mean pinball loss is "
-            f"{best:.3f} against {worst:.3f} for {other} ({self.improvement:.0%} better)."
+            f"{best:.3f} against {worst:.3f} for {other} ({self.improvement:.0%} better).{naive}"
         )
 
 
@@ -355,8 +364,9 @@ def compute_headline(result: Rolling) -> Headline:
     weight, n = choose_weight(cases)
     p_model = _pinball_of(cases, cases[[f"model {q}" for q in _Q]].to_numpy(float))
     p_comb = _pinball_of(cases, cases[[f"combination {q}" for q in _Q]].to_numpy(float))
+    p_rw = _pinball_of(cases, cases[[f"rw_drift {q}" for q in _Q]].to_numpy(float))
     method = "combination" if p_comb < p_model else "model"
-    return Headline(method, weight, p_model, p_comb, n, result.paths, result.seed)
+    return Headline(method, weight, p_model, p_comb, n, result.paths, result.seed, p_rw)
 
 
 _HEADLINE_FILE = "headline.csv"
@@ -374,6 +384,7 @@ def headline() -> Headline:
         int(row["cases"]),
         int(row["paths"]),
         int(row["seed"]),
+        float(row["pinball_rw_drift"]),
     )
 
 
@@ -387,6 +398,7 @@ def write_headline(h: Headline) -> None:
                 "weight": h.weight,
                 "pinball_model": repr(h.pinball_model),
                 "pinball_combination": repr(h.pinball_combination),
+                "pinball_rw_drift": repr(h.pinball_rw_drift),
                 "cases": h.cases,
                 "paths": h.paths,
                 "seed": h.seed,
