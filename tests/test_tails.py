@@ -12,6 +12,7 @@ from plain_route import plain_paths_on_route
 
 from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import forecast
+from alfa_xl.model.risk import tails
 from alfa_xl.model.risk.simulate import PathFrame, simulate
 from alfa_xl.model.risk.tails import (
     FAR,
@@ -133,11 +134,13 @@ class TestBeyondReach:
         assert TINY == 1e-280 and abs(FAR - 35.909) < 1e-3
 
     @pytest.mark.filterwarnings("error")
-    def test_an_unreachable_line_gives_nothing_after_one_batch(self):
+    def test_an_unreachable_line_gives_nothing_after_one_batch(self, mocker):
         # 1e308 units: log(1e308 / 10,000) / 0.25 = 2,800 standard deviations of the one model's
         # yearly noise, far beyond FAR; no weighted path can reach it, so the estimate is None
         # (the caller gives the plain paths' 95% bound) and one batch of 8,000 paths is drawn
         lu, u = solo(0.25)
         frame = PathFrame(lu, get_scenario("base"), 2026, 2030, u, 2025)
+        batches = mocker.spy(tails, "_sample")
         out = tail_probabilities(frame, 1e308, (2030,), seed=1, batch=8_000)
         assert out == {(2030, False): None, (2030, True): None}
+        assert batches.call_count == 1

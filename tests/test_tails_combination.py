@@ -22,6 +22,7 @@ from alfa_xl.model.engine.scenarios import get_scenario
 from alfa_xl.model.evidence.forecast import combined_paths, forecast
 from alfa_xl.model.risk.combination import combination_lines, combination_tail_probabilities
 from alfa_xl.model.risk.simulate import PathFrame, simulate
+from alfa_xl.model.risk.tails import TailProbability
 from alfa_xl.model.risk.uncertainty import Uncertainty
 
 N01 = NormalDist()
@@ -139,7 +140,6 @@ class TestTheDefinition:
         se = math.sqrt(p * (1 - p) / n)
         joint = f.tails((2030,), target)[(2030, True)]
         assert hits > 100 and joint.method == "importance sampling" and joint.relative_error <= 0.2
-        assert joint.probability <= f.tail(2030, target).probability
         assert abs(joint.probability - p) < 4 * math.hypot(se, joint.standard_error)
 
     def test_the_headline_probability_carries_its_standard_error(self):
@@ -161,11 +161,47 @@ def test_a_line_beyond_reach_gives_nothing():
 
 
 @pytest.mark.filterwarnings("error")
-def test_no_estimate_rests_on_a_standard_error_of_zero():
-    # at 1e12 units the first batch aimed at the 2030 line put paths over it, but every one of
-    # the 16 groups gave the same value: a batch-means error of 0, which is no measure at all;
-    # such an estimate is not given (the caller bounds it), and no batch is drawn for it
+def test_a_tiny_estimate_keeps_its_standard_error():
+    # at 1e12 units the 2030 estimate is about 2e-211: its 16 group estimates differ, but the
+    # squares of their deviations fall below the smallest double, so an unscaled standard
+    # deviation is 0 (and an estimate "with standard error 0" was quoted); scaled, it is not
     f = forecast(paths=1_000, seed=4)
     out = f.tails((2030, 2035), 1e12)
     assert all(v.standard_error is None or v.standard_error > 0 for v in out.values())
-    assert out[(2030, False)].upper_95 is not None  # the plain paths' 95% bound instead
+    est = out[(2030, False)]
+    assert est.method == "importance sampling" and 1e-230 < est.probability < 1e-190
+    assert 0 < est.relative_error <= 0.1
+
+
+@pytest.mark.parametrize(
+    ("p2035", "se2035", "basis_2030", "basis_2035"),
+    [
+        # 2035's upper end 1e-3 + 1.645 x 2e-5 = 1.0329e-3 is below 2030's plain bound (2.99e-3):
+        # 2030 is bounded by it; both joints by the probability alone (below the route's 0.39%)
+        (1e-3, 2e-5, "at most the probability by 2035", "at most the probability without the route"),
+        # 2035's upper end 0.021645 is above both: 2030 keeps its plain bound (below the route's
+        # 0.39%), 2035's joint is bounded by the route's own probability
+        (0.02, 1e-3, "no path", "at most the route's own probability"),
+    ],
+)
+def test_bounds_where_an_estimate_is_missing(mocker, p2035, se2035, basis_2030, basis_2035):
+    # no weighted estimate for 2030 nor with the route (mocked away): a year without an
+    # estimate is bounded by a later year's upper end when that is lower than its own plain
+    # bound (reaching the line by 2030 is reaching it by 2035); a joint probability by the
+    # probability alone and by the route's own probability, whichever is lower
+    f = forecast(paths=1_000, seed=4)
+    plain = 1 - 0.05 ** (1 / 1_000)  # no plain path of 1,000 reaches 400,000: the exact bound 2.99e-3
+    alone_2035 = TailProbability(p2035, se2035, None, 16_000, 9_000, "importance sampling")
+    mocker.patch.object(type(f), "_combination", return_value={(2030, False): None, (2035, False): alone_2035})
+    out = f.tails((2030, 2035))
+    assert out[(2035, False)] is alone_2035
+    upper_2035 = p2035 + 1.645 * se2035
+    b = out[(2030, False)]
+    assert b.standard_error is None and b.upper_95 == pytest.approx(min(plain, upper_2035))
+    assert basis_2030 in b.text()
+    route = f.plan_route_probability()
+    assert 0.003 < route < 0.005
+    for y, basis in ((2030, "at most the probability without the route"), (2035, basis_2035)):
+        j = out[(y, True)]
+        assert j.method == "bound" and j.upper_95 == pytest.approx(min(out[(y, False)].upper, route))
+        assert j.basis == basis

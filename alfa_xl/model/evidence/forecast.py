@@ -180,13 +180,27 @@ class Forecast:
                 est = self._combination(frame, tgt, ys, route=True)
             else:
                 est = tail_probabilities(frame, tgt, ys, seed=self.seed)
-        out = {}
+        out = {(y, False): est.get((y, False)) or mc_probability(round(plain[y] * self.paths), self.paths) for y in ys}
         for y in ys:
-            for route in (False, True):
-                e = est.get((y, route))
-                out[(y, route)] = (
-                    e if e is not None else mc_probability(0 if route else round(plain[y] * self.paths), self.paths)
+            # a year without an estimate: reaching the line by then is reaching it by any later year
+            alone = out[(y, False)]
+            later = [(out[(z, False)].upper, z) for z in ys if z > y and out[(z, False)].standard_error is not None]
+            if alone.standard_error is None and later and min(later)[0] < alone.upper:
+                b, z = min(later)
+                out[(y, False)] = TailProbability(
+                    0.0, None, b, alone.paths, 0, "bound", basis=f"at most the probability by {z}"
                 )
+        route_p = None
+        for y in ys:
+            # the route's paths are not counted among the plain ones: without an estimate of
+            # its own, the joint probability is at most the probability alone and the route's
+            joint = est.get((y, True))
+            if joint is None:
+                route_p = self.plan_route_probability() if route_p is None else route_p
+                b = min(out[(y, False)].upper, route_p)
+                why = "the probability without the route" if b < route_p else "the route's own probability"
+                joint = TailProbability(0.0, None, b, self.paths, 0, "bound", basis=f"at most {why}")
+            out[(y, True)] = joint
         return out
 
     def tail(self, year: int, target: float | None = None, *, route: bool = False) -> TailProbability:

@@ -46,7 +46,16 @@ from statistics import NormalDist
 import numpy as np
 
 from alfa_xl.model.risk.draws import stream_keys
-from alfa_xl.model.risk.tails import IS_PATHS, MIN_HITS, REL_SE, TINY, TailProbability, proposal, weighted_sample
+from alfa_xl.model.risk.tails import (
+    IS_PATHS,
+    MIN_HITS,
+    REL_SE,
+    TINY,
+    TailProbability,
+    proposal,
+    standard_error,
+    weighted_sample,
+)
 
 __all__ = ["combination_tail_probabilities", "combination_lines", "GROUPS", "ROUNDS"]
 
@@ -164,7 +173,7 @@ def _batch_means(
         values.append(
             _estimate(totals[keep], weights[keep], upto, args, sub, None if on_route is None else on_route[keep])
         )
-    return est, np.array(values).std(axis=0, ddof=1) / math.sqrt(GROUPS)
+    return est, standard_error(np.array(values), axis=0)
 
 
 def _guess(frame, rng: np.random.Generator, weight: float, target: float, loc, scale) -> np.ndarray:
@@ -265,7 +274,8 @@ def combination_tail_probabilities(
             if not any(given):
                 break
         precise = [0 < s <= rel_se * p for p, s in zip(est, se)]
-        if all(p or not g for p, g in zip(precise[:k], given)) and (all(precise[k:]) or n >= ROUTE_PATHS):
+        joints_done = all(p or not g for p, g in zip(precise[k:], given)) or n >= ROUTE_PATHS
+        if all(p or not g for p, g in zip(precise[:k], given)) and joints_done:
             break
     seconds = time.perf_counter() - t0
     lines = combination_lines(x, wt, *args)
@@ -281,7 +291,7 @@ def combination_tail_probabilities(
         p, s = est[i], se[i]
         out[(y, flag)] = (
             None
-            if hits == 0 or p < TINY or not given[i % k]
+            if hits < MIN_HITS or p < TINY or not given[i % k]
             else TailProbability(min(1.0, p), float(s), None, int(x.shape[0]), hits, "importance sampling", seconds)
         )
     return out

@@ -79,6 +79,7 @@ __all__ = [
     "TINY",
     "FAR",
     "MIN_HITS",
+    "standard_error",
     "TailProbability",
     "mc_probability",
     "plan_route_probability",
@@ -114,6 +115,8 @@ MIN_HITS = 30
 #: 95% interval below zero, so such an estimate is quoted by its upper end alone.
 _Z95 = 1.96
 IMPRECISE = 1 / _Z95
+#: DERIVED: the standard normal's 95th percentile, for a one-sided 95% upper end.
+_Z95_ONE_SIDED = 1.645
 #: ASSUMPTION (double precision): an estimate below this rests on likelihood ratios near the
 #: smallest normal double (2.2e-308), which lose their digits; it is not given (``None``).
 TINY = 1e-280
@@ -130,8 +133,9 @@ class TailProbability:
 
     ``standard_error`` is given when the estimate rests on paths over the line;
     ``upper_95`` (exact binomial) when none of the ``paths`` plain paths is over it (the
-    estimate 0 is then only a bound). ``method`` is ``"monte carlo"`` or
-    ``"importance sampling"``; ``seconds`` the time the estimate took.
+    estimate 0 is then only a bound). ``method`` is ``"monte carlo"``,
+    ``"importance sampling"`` or ``"bound"`` (a bound taken from another figure, ``basis``
+    says which); ``seconds`` the time the estimate took.
     """
 
     probability: float
@@ -141,6 +145,15 @@ class TailProbability:
     hits: int
     method: str
     seconds: float = 0.0
+    basis: str = ""
+
+    @property
+    def upper(self) -> float:
+        """The figure's one-sided 95% upper end: its bound, or the estimate plus 1.645
+        standard errors (normal approximation), at most 1."""
+        if self.standard_error is None:
+            return float(self.upper_95 or 0.0)
+        return min(1.0, self.probability + _Z95_ONE_SIDED * self.standard_error)
 
     @property
     def relative_error(self) -> float | None:
@@ -157,6 +170,8 @@ class TailProbability:
         else:
             out["upper_95"] = self.upper_95
         out.update(paths=self.paths, paths_over_the_line=self.hits, method=self.method)
+        if self.basis:
+            out["basis"] = self.basis
         return out
 
     def text(self) -> str:
@@ -167,26 +182,50 @@ class TailProbability:
         >>> TailProbability(2.6e-6, 2.1e-7, None, 40_000, 30_000, "importance sampling").text()
         '2.6e-06 (about 1 in 380,000; standard error 2.1e-07)'
 
-        An estimate whose standard error is over half of it has a 95% interval that reaches
-        zero (over 1 / 1.96 of it): only its upper end, estimate + 1.96 standard errors, is quoted.
+        An estimate whose two-sided 95% interval reaches zero (a standard error over 1 / 1.96
+        of it) is quoted by its one-sided 95% upper end alone, estimate + 1.645 standard
+        errors (a normal approximation, said so).
 
         >>> TailProbability(5.4e-6, 5.4e-6, None, 8_000, 283, "importance sampling").text()
-        'below 1 in 62,000 (95% bound; estimate 5.4e-06, standard error 5.4e-06)'
+        'below 1 in 70,000 (95% bound, normal approximation; estimate 5.4e-06, standard error 5.4e-06)'
+        >>> TailProbability(0.0, None, 5.0e-5, 20_000, 0, "bound", basis="at most the probability alone").text()
+        'below 1 in 20,000 (95% bound; at most the probability alone)'
+        >>> mc_probability(62, 20_000).text()  # the error in percent to two figures, never shown as 0.00%
+        '0.31% (standard error 0.039%)'
         """
         if self.standard_error is None:
             bound = self.upper_95 or 0.0
-            return (
-                f"below 1 in {_odds(1 / bound)} (95% bound; no path of {self.paths:,} reached it)"
-                if bound > 0
-                else "not estimated"
-            )
+            basis = self.basis or f"no path of {self.paths:,} reached it"
+            return f"below 1 in {_odds(1 / bound)} (95% bound; {basis})" if bound > 0 else "not estimated"
         p, se = self.probability, self.standard_error
         if se > IMPRECISE * p:
-            bound = min(1.0, p + _Z95 * se)
-            return f"below 1 in {_odds(1 / bound)} (95% bound; estimate {p:.2g}, standard error {se:.2g})"
+            return (
+                f"below 1 in {_odds(1 / self.upper)} (95% bound, normal approximation; "
+                f"estimate {p:.2g}, standard error {se:.2g})"
+            )
         if p >= 0.001:
-            return f"{p:.1%} (standard error {se:.1%})" if p >= 0.01 else f"{p:.2%} (standard error {se:.2%})"
+            return (
+                f"{p:.1%} (standard error {100 * se:.2g}%)"
+                if p >= 0.01
+                else f"{p:.2%} (standard error {100 * se:.2g}%)"
+            )
         return f"{p:.2g} (about 1 in {_odds(1 / p)}; standard error {se:.2g})"
+
+
+def standard_error(values: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """Standard error of the mean of ``values`` (along ``axis``), computed on values scaled to
+    at most 1: squared deviations of probabilities below about 1e-161 fall under the smallest
+    double, and an unscaled standard deviation would be 0 there.
+
+    >>> round(float(standard_error(np.array([1e-200, 3e-200]))) / 1e-200, 12)  # sd sqrt(2) e-200 over sqrt(2)
+    1.0
+    """
+    a = np.asarray(values, dtype=float)
+    scale = np.max(np.abs(a), axis=axis, keepdims=True) if a.size else np.ones(1)
+    scale = np.where(scale > 0, scale, 1.0)
+    n = a.shape[axis] if axis is not None else a.size
+    out = (a / scale).std(axis=axis, ddof=1, keepdims=True) * scale / math.sqrt(n)
+    return out.squeeze(axis=axis) if axis is not None else out.reshape(())
 
 
 def _odds(x: float) -> str:
@@ -443,8 +482,8 @@ def tail_probabilities(
     ``route`` the same jointly with the route where the plan succeeds, all from one set of
     weighted paths: keys ``(year, False)`` and ``(year, True)``. ``frame`` is a
     :class:`~alfa_xl.model.risk.simulate.PathFrame`. Reproducible for a seed. A value is
-    ``None`` when no weighted path reaches the line (weighted paths give no bound; the
-    caller falls back on plain paths' bound).
+    ``None`` when fewer than :data:`MIN_HITS` weighted paths reach the line (weighted paths
+    give no bound; the caller bounds it).
 
     The proposal is a mixture. The line is reached two ways, seen in brute-force runs: the
     models on sale growing many times over (the yearly noise) or the planned models all built
@@ -490,11 +529,7 @@ def tail_probabilities(
         for v in values.values():
             a = v[:n]
             p = float(a.mean())
-            precise &= (
-                p > 0
-                and float(a.std(ddof=1) / math.sqrt(a.size)) <= rel_se * p
-                and int(np.count_nonzero(a)) >= MIN_HITS
-            )
+            precise &= p > 0 and float(standard_error(a)) <= rel_se * p and int(np.count_nonzero(a)) >= MIN_HITS
         if precise:
             break
     seconds = time.perf_counter() - t0
@@ -504,10 +539,10 @@ def tail_probabilities(
         hits = int(np.count_nonzero(a))
         out[key] = (
             None
-            if hits == 0
+            if hits < MIN_HITS  # too few paths over the line for the figure to be quoted (the caller bounds it)
             else TailProbability(
                 min(1.0, float(a.mean())),  # weights average 1 only in expectation: a sure event may exceed it
-                float(a.std(ddof=1) / math.sqrt(a.size)),
+                float(standard_error(a)),
                 None,
                 int(a.size),
                 hits,
