@@ -2,7 +2,8 @@
 
 LibreOffice recalculates every native formula on load (profile ``OOXMLRecalcMode`` = 0);
 ``ALFA_*`` cells become ``#NAME?`` there, so the checks must hold on native formulas
-over the values the refresh wrote. Rendered pages go to ``out/workbook/`` (git-ignored).
+over the values the refresh wrote. Rendered pages go to the folder named in ``ALFA_XL_RENDER_OUT``
+(else a temporary folder).
 
 Skipped when ``soffice`` is missing, except in CI (``CI=true``), where they must run.
 """
@@ -32,7 +33,9 @@ if SOFFICE is None:
         raise RuntimeError("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc")
     pytest.skip("LibreOffice (soffice) not installed", allow_module_level=True)
 
-OUT = Path(__file__).resolve().parents[1] / "out" / "workbook"
+#: Where the rendered pages go: a folder named in ALFA_XL_RENDER_OUT (to look at them), else
+#: the test's temporary folder (a test writes nothing into the checkout: docs/testing.md).
+RENDER_OUT = os.environ.get("ALFA_XL_RENDER_OUT")
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +252,7 @@ def test_a_file_saved_by_libreoffice_can_be_refreshed(office, books, tmp_path):
     assert sc[7][0] == "base" and sc[7][3] == pytest.approx(400_000 - sc[7][1])
 
 
-def test_render_pages(office, books):
+def test_render_pages(office, books, tmp_path):
     """PDF and PNG pages of the built and the refreshed workbook, for people to look at."""
     if shutil.which("pdftoppm") is None:
         if os.environ.get("CI", "").lower() == "true":
@@ -257,7 +260,7 @@ def test_render_pages(office, books):
         pytest.skip("pdftoppm not installed")
     built, refreshed = books
     for name, src in (("built", built), ("refreshed", refreshed)):
-        folder = OUT / name
+        folder = (Path(RENDER_OUT) if RENDER_OUT else tmp_path) / name
         shutil.rmtree(folder, ignore_errors=True)
         pdf = office(src, "pdf", folder)
         subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(folder / "page")], check=True, timeout=120)

@@ -129,7 +129,10 @@ def _one_interrupted_line(done: subprocess.CompletedProcess) -> None:
 def test_the_hook_really_interrupts(script):
     # control: the same point in a plain Python program gives Python's own traceback, so a
     # passing test below means the entry point handled a real Ctrl-C
-    code = "import sys; sys.path.insert(0, %r); import pandas" % str(ROOT)
+    # (Python's handler set first: a test run started with SIGINT ignored, as a background
+    # job is, passes that on to its children, and Python would then install none)
+    code = "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    code += "sys.path.insert(0, %r); import pandas" % str(ROOT)
     env = {**os.environ, "ALFA_TEST_SIGINT": "import:pandas.core.frame", "PYTHONPATH": str(script.parent)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert "KeyboardInterrupt" in done.stderr and "Traceback" in done.stderr, done.stderr
@@ -177,10 +180,16 @@ def test_ctrl_c_while_the_command_runs_is_one_line_and_130(script, points):
         "call:alfa_xl.book.replace:_finish",  # while the file is synced to disk
     ],
 )
-def test_ctrl_c_during_build_workbook_leaves_no_file_and_no_traceback(script, tmp_path, point):
-    # a ZipFile left open on a closed file used to print "ZipFile.__del__ ... seek of closed file"
-    _one_interrupted_line(_run(script, [point], ["build-workbook", "--out", str(tmp_path / "r.xlsm")], cwd=tmp_path))
-    assert sorted(p.name for p in tmp_path.iterdir()) == []
+def test_ctrl_c_during_build_workbook_leaves_no_file_and_no_traceback(script, tmp_path, point, monkeypatch):
+    # a ZipFile left open on a closed file used to print "ZipFile.__del__ ... seek of closed file";
+    # XlsxWriter's temporary part files (one a part) used to stay in the temporary folder
+    out, temporary = tmp_path / "out", tmp_path / "tmp"
+    out.mkdir()
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    _one_interrupted_line(_run(script, [point], ["build-workbook", "--out", str(out / "r.xlsm")], cwd=out))
+    assert sorted(p.name for p in out.iterdir()) == []
+    assert sorted(p.name for p in temporary.iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -238,8 +247,8 @@ def test_entry_point_imports_nothing_heavy():
 
 def test_importing_the_entry_module_elsewhere_leaves_ctrl_c_alone():
     code = (
-        "import signal, sys; sys.path.insert(0, %r); import alfa_xl.entry; "
-        "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"
+        "import signal, sys; sys.path.insert(0, %r); before = signal.getsignal(signal.SIGINT); "
+        "import alfa_xl.entry; print(signal.getsignal(signal.SIGINT) is before)"
     ) % str(ROOT)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "True", done.stderr

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
+import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -149,7 +150,15 @@ def write_book(dest, inputs: BuildInputs, book: BookInputs | None = None, staged
     the cached master check. ``book``: the inputs as a refresh read them (default: ``inputs``').
     ``staged_in_memory``: XlsxWriter keeps the parts in memory instead of one temporary file
     each (the refresh's build, read back at once; the parts are the same, the archive's
-    dates differ, so ``build-workbook`` keeps its reproducible archive)."""
+    dates differ, so ``build-workbook`` keeps its reproducible archive). The temporary files
+    go in a folder of their own, removed however the build ends (Ctrl-C included)."""
+    if staged_in_memory:
+        return _write_book(dest, inputs, book, {"in_memory": True})
+    with tempfile.TemporaryDirectory(prefix="alfa-xl-build-") as staging:
+        return _write_book(dest, inputs, book, {"tmpdir": staging})
+
+
+def _write_book(dest, inputs: BuildInputs, book: BookInputs | None, staging: dict[str, object]) -> str:
     book = book or inputs.book_inputs()
     scenario_blocks = owned_area("out_scenarios").tables(book)
     risk_blocks = owned_area("out_risk").tables(book)
@@ -162,7 +171,7 @@ def write_book(dest, inputs: BuildInputs, book: BookInputs | None = None, staged
             "strings_to_numbers": False,
             "strings_to_formulas": False,
             "strings_to_urls": False,
-            "in_memory": staged_in_memory,
+            **staging,
         },
     )
     wb.set_properties(
