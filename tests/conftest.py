@@ -136,13 +136,23 @@ else:  # already loaded (a plugin): set it up now
     _set_up_xlwings(sys.modules["xlwings"])
 
 
+#: Summary sections and the test modules whose ``FUZZ`` counts (a Counter per function) they show.
+_FUZZ_MODULES = {"ALFA_ fuzzing": "test_udfs_fuzz", "ALFA_ risk fuzzing": "test_udfs_risk"}
+#: the counts each section shows (0 when a count never rose)
+_FUZZ_FIELDS = {
+    "ALFA_ fuzzing": ("uncaught", "generic"),
+    "ALFA_ risk fuzzing": ("uncaught", "messages", "tables"),
+}
 #: the fuzzing counts of the workers (pytest-xdist), summed in the controlling process
-_WORKER_FUZZ: dict[str, Counter] = {}
+_WORKER_FUZZ: dict[str, dict[str, Counter]] = {}
 
 
-def _fuzz_counts() -> dict[str, Counter]:
-    module = sys.modules.get("test_udfs_fuzz") or sys.modules.get("tests.test_udfs_fuzz")
-    return getattr(module, "FUZZ", None) or {}
+def _fuzz_counts() -> dict[str, dict[str, Counter]]:
+    out = {}
+    for section, name in _FUZZ_MODULES.items():
+        module = sys.modules.get(name) or sys.modules.get(f"tests.{name}")
+        out[section] = getattr(module, "FUZZ", None) or {}
+    return out
 
 
 def pytest_xdist_auto_num_workers(config):
@@ -157,32 +167,39 @@ def pytest_sessionfinish(session):
     """In a worker, hand the fuzzing counts to the controlling process."""
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
-        workeroutput["alfa_fuzz"] = {name: dict(c) for name, c in _fuzz_counts().items()}
+        workeroutput["alfa_fuzz"] = {
+            section: {name: dict(c) for name, c in counts.items()} for section, counts in _fuzz_counts().items()
+        }
 
 
 def pytest_testnodedown(node, error):
     """In the controlling process, add up the counts of a worker that finished."""
-    for name, counts in getattr(node, "workeroutput", {}).get("alfa_fuzz", {}).items():
-        _WORKER_FUZZ.setdefault(name, Counter()).update(counts)
+    for section, counts in getattr(node, "workeroutput", {}).get("alfa_fuzz", {}).items():
+        for name, c in counts.items():
+            _WORKER_FUZZ.setdefault(section, {}).setdefault(name, Counter()).update(c)
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Report the ALFA_ fuzzing counts (cases run, uncaught exceptions), over all workers."""
-    fuzz: dict[str, Counter] = {}
-    for part in (_fuzz_counts(), _WORKER_FUZZ):
-        for name, counts in part.items():
-            fuzz.setdefault(name, Counter()).update(counts)
-    if not fuzz:
-        return
-    cases = sum(c["cases"] for c in fuzz.values())
-    uncaught = sum(c["uncaught"] for c in fuzz.values())
-    generic = sum(c["generic"] for c in fuzz.values())
-    terminalreporter.write_sep("-", "ALFA_ fuzzing")
-    terminalreporter.write_line(
-        f"{cases} cases over {len(fuzz)} functions; {uncaught} uncaught exceptions; {generic} generic messages"
-    )
-    for name, c in sorted(fuzz.items()):
-        terminalreporter.write_line(f"  {name}: {c['cases']} cases, {c['uncaught']} uncaught, {c['generic']} generic")
+    """Report the ALFA_ fuzzing counts (cases run, uncaught exceptions...), over all workers."""
+    local = _fuzz_counts()
+    for section in _FUZZ_MODULES:
+        fuzz: dict[str, Counter] = {}
+        for part in (local.get(section, {}), _WORKER_FUZZ.get(section, {})):
+            for name, counts in part.items():
+                fuzz.setdefault(name, Counter()).update(counts)
+        fuzz = {name: c for name, c in fuzz.items() if c["cases"]}
+        if not fuzz:
+            continue
+        total = sum(fuzz.values(), Counter())
+        terminalreporter.write_sep("-", section)
+        terminalreporter.write_line(
+            f"{total['cases']} cases over {len(fuzz)} functions; "
+            + "; ".join(f"{total[k]} {k}" for k in _FUZZ_FIELDS[section])
+        )
+        for name, c in sorted(fuzz.items()):
+            terminalreporter.write_line(
+                f"  {name}: " + ", ".join(f"{c[k]} {k}" for k in ("cases", *_FUZZ_FIELDS[section]))
+            )
 
 
 def _clear_udf_cache() -> None:
