@@ -141,15 +141,16 @@ def _estimate(
     args: tuple[float, float, np.ndarray, np.ndarray],
     orders: list[np.ndarray] | None = None,
     on_route: np.ndarray | None = None,
-) -> list[float]:
-    """The estimates by each year of ``upto``, then (with ``on_route``) the same jointly with the route."""
+) -> tuple[list[float], list[int]]:
+    """The estimates by each year of ``upto``, then (with ``on_route``) the same jointly with
+    the route; and for each, the paths over the line."""
     weight, target, loc, scale = args
     lines = combination_lines(totals, weights, weight, target, loc, scale, orders)
     over = totals >= lines[None, :]
     hit = [over[:, :u].any(axis=1) for u in upto]
     if on_route is not None:
         hit += [h & on_route for h in hit]
-    return [float(np.mean(np.where(h, weights, 0.0))) for h in hit]
+    return [float(np.mean(np.where(h, weights, 0.0))) for h in hit], [int(np.count_nonzero(h)) for h in hit]
 
 
 def _batch_means(
@@ -158,12 +159,12 @@ def _batch_means(
     upto: list[int],
     args: tuple[float, float, np.ndarray, np.ndarray],
     on_route: np.ndarray | None = None,
-) -> tuple[list[float], np.ndarray]:
-    """The estimates on all paths and their batch-means standard errors (module docstring);
-    each year's paths are sorted once, each group's order taken from it."""
+) -> tuple[list[float], np.ndarray, list[int]]:
+    """The estimates on all paths, their batch-means standard errors (module docstring) and
+    their paths over the line; each year's paths are sorted once, each group's order taken from it."""
     n = totals.shape[0]
     orders = [np.argsort(-totals[:, j], kind="stable") for j in range(totals.shape[1])]
-    est = _estimate(totals, weights, upto, args, orders, on_route)
+    est, hits = _estimate(totals, weights, upto, args, orders, on_route)
     group = np.arange(n) * GROUPS // n
     values = []
     for g in range(GROUPS):
@@ -171,9 +172,9 @@ def _batch_means(
         first = int(keep[0])
         sub = [o[group[o] == g] - first for o in orders]  # groups are contiguous
         values.append(
-            _estimate(totals[keep], weights[keep], upto, args, sub, None if on_route is None else on_route[keep])
+            _estimate(totals[keep], weights[keep], upto, args, sub, None if on_route is None else on_route[keep])[0]
         )
-    return est, standard_error(np.array(values), axis=0)
+    return est, standard_error(np.array(values), axis=0), hits
 
 
 def _guess(frame, rng: np.random.Generator, weight: float, target: float, loc, scale) -> np.ndarray:
@@ -259,18 +260,12 @@ def combination_tail_probabilities(
         n += batch
         x, wt = np.concatenate(parts_x), np.concatenate(parts_w)
         on_route = np.concatenate(parts_r) if route else None
+        est, se, hits = _batch_means(x, wt, upto, args, on_route)
         if n == batch:
             # an estimate whose first batch, aimed at its line, put fewer than MIN_HITS paths
-            # over it is not given: more of the same paths would rarely make it precise, and
-            # its batch-means error rests on too few paths to be trusted (the caller bounds it)
-            over = x >= combination_lines(x, wt, *args)[None, :]
-            given = [int(np.count_nonzero(over[:, :u].any(axis=1))) >= MIN_HITS for u in upto]
-            if not any(given):
-                est, se = [0.0] * (2 * k if route else k), np.zeros(2 * k if route else k)
-                break
-        est, se = _batch_means(x, wt, upto, args, on_route)
-        if n == batch:  # groups that all give one value have no spread to measure the error by
-            given = [g and s > 0 for g, s in zip(given, se[:k])]
+            # over it, or whose groups all give one value (no spread to measure its error by), is
+            # not given: more of the same paths would rarely make it precise (the caller bounds it)
+            given = [h >= MIN_HITS and s > 0 for h, s in zip(hits[:k], se[:k])]
             if not any(given):
                 break
         precise = [0 < s <= rel_se * p for p, s in zip(est, se)]
@@ -278,20 +273,13 @@ def combination_tail_probabilities(
         if all(p or not g for p, g in zip(precise[:k], given)) and joints_done:
             break
     seconds = time.perf_counter() - t0
-    lines = combination_lines(x, wt, *args)
-    over = x >= lines[None, :]
     out: dict[tuple[int, bool], TailProbability | None] = {}
     flags = (False, True) if route else (False,)
     for i, (flag, y) in enumerate((f, y) for f in flags for y in wanted):
-        u = upto[i % k]
-        hit = over[:, :u].any(axis=1)
-        if flag and on_route is not None:
-            hit &= on_route
-        hits = int(np.count_nonzero(hit))
-        p, s = est[i], se[i]
+        p, s, h = est[i], se[i], hits[i]
         out[(y, flag)] = (
             None
-            if hits < MIN_HITS or p < TINY or not given[i % k]
-            else TailProbability(min(1.0, p), float(s), None, int(x.shape[0]), hits, "importance sampling", seconds)
+            if h < MIN_HITS or p < TINY or not given[i % k]
+            else TailProbability(min(1.0, p), float(s), None, int(x.shape[0]), h, "importance sampling", seconds)
         )
     return out

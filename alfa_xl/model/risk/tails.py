@@ -221,8 +221,8 @@ def standard_error(values: np.ndarray, axis: int | None = None) -> np.ndarray:
     1.0
     """
     a = np.asarray(values, dtype=float)
-    scale = np.max(np.abs(a), axis=axis, keepdims=True) if a.size else np.ones(1)
-    scale = np.where(scale > 0, scale, 1.0)
+    scale = np.max(np.abs(a), axis=axis, keepdims=True)
+    scale[scale == 0] = 1.0
     n = a.shape[axis] if axis is not None else a.size
     out = (a / scale).std(axis=axis, ddof=1, keepdims=True) * scale / math.sqrt(n)
     return out.squeeze(axis=axis) if axis is not None else out.reshape(())
