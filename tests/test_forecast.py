@@ -48,7 +48,7 @@ class TestCentralAnswer:
             f.paths = 1  # type: ignore[misc]
 
     def test_zero_spread_is_the_anchored_track_record_projection(self):
-        g = forecast(paths=20, uncertainty=Uncertainty.none(), end_year=2035, combine=False)
+        g = forecast(paths=20, uncertainty=Uncertainty.none(), end_year=2035, method="model")
         lu, factor = anchor_to_actual(default_lineup(), 2025, 73_000.0)
         # the models on sale reproduce 2025's 73,000 after anchoring
         assert project(lu, "base", 2025, 2025).total(2025) == pytest.approx(73_000.0)
@@ -61,8 +61,8 @@ class TestCentralAnswer:
 class TestYearToDate:
     def test_current_year_takes_the_nowcast_band(self):
         n = 4_000
-        plain = forecast(paths=n, seed=3, combine=False)
-        g = forecast(paths=n, seed=3, ytd=33_020, ytd_months=6, combine=False)
+        plain = forecast(paths=n, seed=3, method="model")
+        g = forecast(paths=n, seed=3, ytd=33_020, ytd_months=6, method="model")
         assert g.conditioned and not plain.conditioned
         nc = nowcast(33_020, 6, 2026)
         got = np.percentile(g.totals[:, 0], [10, 50, 90])

@@ -61,9 +61,9 @@ H = YEARS - LAST_ACTUAL[0]  # years since the latest actual
 DATA = Path(alfa_xl.__file__).parent / "model" / "data"
 
 
-def _run(combine: bool):
+def _run(method: str):
     lineup, noise_only = solo(SIGMA)
-    return forecast(lineup, 2026, 2035, paths=PATHS, seed=7, uncertainty=noise_only, combine=combine)
+    return forecast(lineup, 2026, 2035, paths=PATHS, seed=7, uncertainty=noise_only, method=method)
 
 
 def _log_se(p: int, h: np.ndarray) -> np.ndarray:
@@ -74,7 +74,7 @@ def _log_se(p: int, h: np.ndarray) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def model_only():
-    return _run(combine=False)
+    return _run("model")
 
 
 def test_constants():
@@ -118,7 +118,7 @@ def _random_walk_with_drift(p: int) -> np.ndarray:
 def test_combination_is_the_weighted_average_of_the_two_percentiles():
     with open(DATA / "headline.csv", newline="", encoding="utf-8") as fh:
         w = float(next(csv.DictReader(fh))["weight"])  # 0.1, derived by the rolling backtest
-    f = _run(combine=True)
+    f = _run("combination")
     assert f.method == "combination"
     table = f.table()
     for p in (10, 50, 90):
@@ -132,3 +132,25 @@ def test_combination_is_the_weighted_average_of_the_two_percentiles():
         tolerance = 4 * w * model * _log_se(p, H) + 1e-3 * (1 - w) * walk
         error = np.abs(table[f"P{p}"].to_numpy() - expected)
         assert (error <= tolerance).all(), (p, error.round(1).tolist(), tolerance.round(1).tolist())
+
+
+@pytest.mark.parametrize("method", ["rw_drift", "rw"])
+def test_a_random_walk_headline_is_the_walks_percentiles(method):
+    # weight 0: each year's paths are the walk's quantiles (k + 0.5) / n, whatever the model; the walk by hand
+    # from history.csv (drift 0 and the sd sqrt(sum(d^2 / g) / n) without drift); the level offset (under
+    # 2e-5) is under 1e-3 of the value, as above
+    f = _run(method)
+    assert f.method == method and f.weight == 0.0
+    table = f.table()
+    for p in (10, 50, 90):
+        if method == "rw_drift":
+            expected = _random_walk_with_drift(p)
+        else:
+            with open(DATA / "history.csv", newline="", encoding="utf-8") as fh:
+                rows = sorted((int(r["year"]), float(r["units"])) for r in csv.DictReader(fh))
+            d = [math.log(b[1] / a[1]) for a, b in itertools.pairwise(rows)]
+            g = [b[0] - a[0] for a, b in itertools.pairwise(rows)]
+            s = math.sqrt(sum(di**2 / gi for di, gi in zip(d, g)) / len(d))
+            expected = rows[-1][1] * np.exp(Z[p] * s * np.sqrt(H))
+        error = np.abs(table[f"P{p}"].to_numpy() / expected - 1)
+        assert (error <= 1e-3).all(), (p, error.tolist())

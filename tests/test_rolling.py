@@ -197,28 +197,73 @@ class TestWeights:
         assert (shipped.paths, shipped.seed) == (shipped_rolling.paths, shipped_rolling.seed)
         again = ro.compute_headline(shipped_rolling)
         assert again.method == shipped.method and again.weight == shipped.weight and again.cases == shipped.cases
-        assert again.pinball_model == pytest.approx(shipped.pinball_model, rel=1e-12)
-        assert again.pinball_combination == pytest.approx(shipped.pinball_combination, rel=1e-12)
-        assert again.pinball_rw_drift == pytest.approx(shipped.pinball_rw_drift, rel=1e-12)
+        assert again.pinball == pytest.approx(shipped.pinball, rel=1e-12)
+        assert again.pinball_then == pytest.approx(shipped.pinball_then, rel=1e-12)
 
-    def test_the_naive_forecaster_is_named_when_it_scored_better(self, shipped_rolling):
-        # the random walk with drift's pinball over the scored cases is the 1-5 band's of the
-        # scores table (computed case by case there); the headline's line says it when lower
+    def test_the_headline_is_the_candidate_with_the_lowest_pinball_loss(self, shipped_rolling):
+        # by hand, case by case: the quantile loss max(q d, (q - 1) d) of P10, P50 and P90, d = actual - forecast,
+        # averaged over the three and divided by the actual, then averaged over the scored cases
+        cases = shipped_rolling.cases()
+        cases = cases[cases["Actual"].notna()]
+        h = ro.compute_headline(shipped_rolling)
+        by_hand = {}
+        for m in ("model", "combination", "rw_drift", "rw"):
+            total = 0.0
+            for _, row in cases.iterrows():
+                a = row["Actual"]
+                for q, k in ((0.1, "P10"), (0.5, "P50"), (0.9, "P90")):
+                    d = a - row[f"{m} {k}"]
+                    total += max(q * d, (q - 1) * d) / 3 / a
+            by_hand[m] = total / len(cases)
+            assert h.score(m) == pytest.approx(by_hand[m], rel=1e-12)
+        assert h.method == min(by_hand, key=by_hand.get) and h.cases == len(cases) == 56
+        # the scores table's 1-5 band holds the same losses (computed there by band)
         s = shipped_rolling.scores
-        band = s[(s["Method"] == "rw_drift") & (s["Band"] == "1-5")]
-        h = ro.headline()
-        assert h.pinball_rw_drift == pytest.approx(float(band["Pinball"].iloc[0]), rel=1e-9)
-        said = f"random walk with drift alone scored {h.pinball_rw_drift:.3f}" in h.text()
-        assert said == (h.pinball_rw_drift < min(h.pinball_model, h.pinball_combination))
-        better = ro.Headline("model", 0.1, 0.2, 0.3, 56, 1, 1, 0.25)  # the random walk worse: not said
-        assert "random walk with drift alone" not in better.text()
+        for m, loss in by_hand.items():
+            assert float(s[(s["Method"] == m) & (s["Band"] == "1-5")]["Pinball"].iloc[0]) == pytest.approx(loss)
+        # no change (a point: no band) is never a candidate, even where it would score best
+        assert "no_change" not in ro.CANDIDATES and "target_path" not in ro.CANDIDATES
+
+    def test_the_choice_made_at_each_origin_uses_earlier_cases_only(self, shipped_rolling):
+        cases = shipped_rolling.cases()
+        cases = cases[cases["Actual"].notna()]
+        losses, n = [], 0
+        for origin in sorted(set(cases["as_of"])):
+            known = cases[(cases["as_of"] < origin) & (cases["Year"] < origin)]
+            if len(known) < ro.MIN_CASES:
+                pick = ro.DEFAULT_CHOICE
+            else:
+                means = {
+                    m: sc.pinball(known["Actual"], *(known[f"{m} {k}"] for k in ("P10", "P50", "P90")))
+                    for m in ro.CANDIDATES
+                }
+                pick = min(ro.CANDIDATES, key=lambda m: (means[m], ro.CANDIDATES.index(m)))
+            now = cases[cases["as_of"] == origin]
+            losses.append(sc.pinball(now["Actual"], *(now[f"{pick} {k}"] for k in ("P10", "P50", "P90"))) * len(now))
+            n += len(now)
+        assert ro.compute_headline(shipped_rolling).pinball_then == pytest.approx(sum(losses) / n, rel=1e-12)
+
+    def test_the_line_says_which_by_how_much_and_against_what(self):
+        h = ro.Headline("rw_drift", 0.1, (0.25, 0.14, 0.12, 0.13), 56, 1, 1, 0.15)
+        text = h.text()
+        # the runner-up is the random walk without drift: 1 - 0.12 / 0.13 = 7.7%
+        assert "a log random walk with drift: lowest mean pinball loss over 56 rolling-origin cases, 0.120" in text
+        assert "8% better than the random walk without drift (0.130)" in text
+        assert "the combination (weights chosen origin by origin) 0.140, the structural model alone 0.250" in text
+        assert "the headline scored 0.150" in text and "ignore the lineup" in text
+        assert h.model_weight == 0.0
+        model = ro.Headline("model", 0.3, (0.1, 0.2, 0.3, 0.4), 56, 1, 1, 0.15)
+        assert model.model_weight == 1.0 and "ignore the lineup" not in model.text()
+        assert "50% better than the combination (weights chosen origin by origin) (0.200)" in model.text()
+        comb = ro.Headline("combination", 0.3, (0.2, 0.1, 0.3, 0.4), 56, 1, 1, 0.15)
+        assert comb.model_weight == 0.3 and "(model weight 0.3)" in comb.text()
 
     def test_forecast_says_which_and_by_how_much(self):
         from alfa_xl.model.evidence.forecast import forecast
 
         h = ro.headline()
         f = forecast(paths=500)
-        assert f.method == h.method and f.headline == h.text()
+        assert f.method == h.method and f.headline == h.text() and f.weight == h.model_weight
         assert f"{h.improvement:.0%} better" in f.headline
 
 
@@ -311,7 +356,8 @@ class TestCommand:
         assert list(first["table"][0]) == ["Year", "Horizon", "Actual", "P10", "P50", "P90"]
         assert set(first["baselines"]) == {"no_change", "rw", "rw_drift", "target_path"}
         assert {(s["Method"], s["Band"]) for s in doc["scores"]} >= {("model", "1-2"), ("rw_drift", "3-5")}
-        assert doc["headline"]["method"] in ("model", "combination")
+        assert doc["headline"]["method"] in ro.CANDIDATES
+        assert set(doc["headline"]["pinball"]) == set(ro.CANDIDATES)
 
     def test_rolling_refuses_a_single_origin(self, capsys):
         from alfa_xl.cli import main
@@ -341,7 +387,7 @@ class TestOneRecipe:
     def test_the_forecast_of_today_is_the_replay_at_the_current_year(self):
         from alfa_xl.model.evidence.forecast import forecast
 
-        f = forecast(paths=PATHS, combine=False).table().set_index("Year")
+        f = forecast(paths=PATHS, method="model").table().set_index("Year")
         r = replay(2026, paths=PATHS).table.set_index("Year").loc[f.index]
         for col in ("P10", "P50", "P90"):
             # the same draws and the same recipe; the two runs simulate to different end years, so

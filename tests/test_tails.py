@@ -70,7 +70,7 @@ class TestClosedForm:
 class TestAgainstBruteForce:
     def test_recipe_at_a_lower_line(self):
         # the calibrated recipe, 150,000 a year by 2030: frequent enough for 200,000 plain paths
-        f = forecast(paths=1_000, combine=False)
+        f = forecast(paths=1_000, method="model")
         frame = PathFrame(f.lineup, f.scenario, 2026, 2030, f.uncertainty, 2025)
         est = tail_probability(frame, 150_000, seed=9)
         sim = simulate(f.lineup, f.scenario, 2026, 2030, 200_000, 17, f.uncertainty, base_year=2025)
@@ -80,7 +80,7 @@ class TestAgainstBruteForce:
         assert abs(est.probability - plain.probability) < 4 * math.hypot(est.standard_error, plain.standard_error)
 
     def test_route_probability_by_quadrature_matches_the_draws(self):
-        f = forecast(paths=1_000, combine=False)
+        f = forecast(paths=1_000, method="model")
         frame = PathFrame(f.lineup, f.scenario, 2026, 2026, f.uncertainty, 2025)
         n = 200_000
         _, on_route = plain_paths_on_route(f, n, 23, end_year=2026)
@@ -93,7 +93,7 @@ class TestAgainstBruteForce:
         # the joint estimate against 200,000 plain paths: each on the route by its draws (no
         # slip, built, at least its stated peak) and over 150,000 a year by 2030 by its totals
         # (same seed: same paths)
-        f = forecast(paths=1_000, combine=False)
+        f = forecast(paths=1_000, method="model")
         frame = PathFrame(f.lineup, f.scenario, 2026, 2030, f.uncertainty, 2025)
         est = tail_probabilities(frame, 150_000, (2030,), seed=9)
         assert set(est) == {(2030, False), (2030, True)}
@@ -106,7 +106,7 @@ class TestAgainstBruteForce:
         assert abs(joint.probability - plain.probability) < 4 * math.hypot(joint.standard_error, plain.standard_error)
 
     def test_the_joint_route_estimate_is_within_the_route(self):
-        f = forecast(paths=1_000, combine=False)
+        f = forecast(paths=1_000, method="model")
         joint = f.tail(2030, route=True)
         assert 0 < joint.probability <= f.plan_route_probability()
         assert joint.probability <= f.tail(2030).probability + 4 * f.tail(2030).standard_error

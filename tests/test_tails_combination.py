@@ -27,7 +27,7 @@ from alfa_xl.model.risk.uncertainty import Uncertainty
 
 N01 = NormalDist()
 SIGMA = 0.25  # the model's yearly log noise
-W = 0.1  # the model's weight, as the headline's
+W = 0.1  # the model's weight, as the combination's today (headline.csv)
 LOC0, S = math.log(50_000.0), 0.3  # the random walk: median 50,000 one year ahead, sd of the log 0.3 a year
 MU = -0.4  # its drift a year (steep, so that both years matter in the union)
 
@@ -98,7 +98,7 @@ class TestTheDefinition:
     def test_lines_on_plain_paths_are_the_rank_rule_of_the_combined_paths(self):
         # on plain paths (weights 1) a path of the combination reaches the line in a year
         # exactly when its model total is at or above that year's line
-        f = forecast(paths=3_000, seed=5, combine=False)
+        f = forecast(paths=3_000, seed=5, method="model")
         history = Vintage.at(2026).history()
         years = f.all_years
         combined = combined_paths(f.totals, years, history, W)
@@ -112,12 +112,13 @@ class TestTheDefinition:
             lines = combination_lines(f.totals, np.ones(f.paths), W, target, loc, sd * np.sqrt(h))
             assert np.array_equal(f.totals >= lines[None, :], combined >= target)
 
-    def test_against_many_plain_paths_of_the_recipe(self):
+    @pytest.mark.parametrize("method", ["combination", "rw_drift"])
+    def test_against_many_plain_paths_of_the_recipe(self, method):
         # a moderate line, reached by about 2% of paths by 2030 and 5% by 2035
         target = 200_000.0
-        plain = forecast(paths=100_000, seed=9)
-        f = forecast(paths=1_000, seed=4)
-        assert f.method == "combination"
+        plain = forecast(paths=100_000, seed=9, method=method)
+        f = forecast(paths=1_000, seed=4, method=method)
+        assert f.method == method and f.weight == (0.0 if method == "rw_drift" else W)
         for year in (2030, 2035):
             p = plain.probability_by(year, target)
             se = math.sqrt(p * (1 - p) / plain.paths)
@@ -131,7 +132,7 @@ class TestTheDefinition:
         # (no slip, built, at least its stated peak), the combined paths by rank (combined_paths,
         # the headline's weight), the same seed giving the same paths to both
         target, n = 200_000.0, 200_000
-        f = forecast(paths=1_000, seed=4)
+        f = forecast(paths=1_000, seed=4, method="combination")
         assert f.method == "combination"
         totals, on_route = plain_paths_on_route(f, n, 17)
         combined = combined_paths(totals, np.arange(2026, 2031), Vintage.at(2026).history(), f.weight)
@@ -141,6 +142,27 @@ class TestTheDefinition:
         joint = f.tails((2030,), target)[(2030, True)]
         assert hits > 100 and joint.method == "importance sampling" and joint.relative_error <= 0.2
         assert abs(joint.probability - p) < 4 * math.hypot(se, joint.standard_error)
+
+    def test_at_weight_zero_a_year_alone_is_the_walks_closed_form(self):
+        # the random walk's quantiles given to the model's paths by rank: in one year the tail is
+        # the walk's, P(N(0, 1) >= (ln T - loc) / scale), loc and scale by hand from history.csv
+        history = Vintage.at(2026).history()
+        d = np.diff(np.log(history["units"].to_numpy(float)))
+        g = np.diff(history["year"].to_numpy(float))
+        mu = d.sum() / g.sum()
+        sd = math.sqrt(float(np.sum((d - g * mu) ** 2 / g)) / (len(d) - 1))
+        f = forecast(paths=1_000, seed=4, method="rw_drift")
+        for year, target in ((2030, 400_000.0), (2028, 150_000.0)):
+            h = year - 2025
+            loc = math.log(float(history["units"].iloc[-1])) + h * mu
+            exact = upper((math.log(target) - loc) / (sd * math.sqrt(h)))
+            est = f.tail_in(year, target)
+            assert est.method == "importance sampling" and est.relative_error <= 0.1
+            assert abs(est.probability - exact) < 4 * est.standard_error, (year, est.probability, exact)
+        # by a year, at least the likeliest single year's and at most the sum of the years'
+        by = f.tail(2030).probability
+        alone = [upper((math.log(400_000.0) - math.log(73_000.0) - h * mu) / (sd * math.sqrt(h))) for h in range(1, 6)]
+        assert max(alone) * 0.8 < by < sum(alone) * 1.2
 
     def test_the_headline_probability_carries_its_standard_error(self):
         f = forecast(paths=2_000)

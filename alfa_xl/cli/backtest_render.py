@@ -15,7 +15,7 @@ from alfa_xl.book.tables.report import clean
 from alfa_xl.cli.common import csv_text, records, shown
 from alfa_xl.cli.plotting import check_plot_path, figure_class
 from alfa_xl.model.evidence.replay import Replay, summary
-from alfa_xl.model.evidence.rolling import METHODS, SCORE_COLUMNS, Rolling, compute_headline, goals_text
+from alfa_xl.model.evidence.rolling import CANDIDATES, METHODS, SCORE_COLUMNS, Rolling, compute_headline, goals_text
 
 __all__ = [
     "backtest_json",
@@ -92,13 +92,12 @@ def rolling_json(result: Rolling) -> str:
             for p in result.points
         ],
         "scores": records(result.scores),
-        "goals": {m: goals_text(result.scores, m) for m in ("model", "combination")},
+        "goals": {m: goals_text(result.scores, m) for m in _goal_methods(h.method)},
         "headline": {
             "method": h.method,
             "weight": h.weight,
-            "pinball_model": h.pinball_model,
-            "pinball_combination": h.pinball_combination,
-            "pinball_rw_drift": h.pinball_rw_drift,
+            "pinball": {m: h.score(m) for m in CANDIDATES},
+            "pinball_chosen_then": h.pinball_then,
             "cases": h.cases,
             "text": h.text(),
         },
@@ -166,8 +165,13 @@ def render_rolling(result: Rolling, out) -> None:
     out.print(t)
     h = compute_headline(result)
     out.print(h.text())
-    out.print("Goals, " + goals_text(result.scores, "model"))
-    out.print("Goals, " + goals_text(result.scores, "combination"))
+    for m in _goal_methods(h.method):
+        out.print("Goals, " + goals_text(result.scores, m))
+
+
+def _goal_methods(headline: str) -> tuple[str, ...]:
+    """The methods whose goals are printed: the model, the combination and the headline."""
+    return tuple(dict.fromkeys(("model", "combination", headline)))
 
 
 def _pct(v: Any) -> str:

@@ -43,6 +43,7 @@ def _forecast_doc(o: Outlook) -> dict[str, Any]:
     return {
         "what": "calibrated Monte Carlo forecast (the recipe the backtests scored)",
         "recipe": h.recipe,
+        "headline_method": h.method,
         "headline_choice": h.choice,
         "paths": h.paths,
         "seed": h.seed,

@@ -68,8 +68,10 @@ class Headline:
         Year-to-date units given; ``ytd_months`` the months they cover.
     recipe : str
         What the calibrated paths assume (the ``track_record`` scenario as of today).
+    method : str
+        The headline's method (:data:`alfa_xl.model.evidence.rolling.CANDIDATES`).
     choice : str
-        Which forecast is the headline (model or combination) and by how much it scored
+        Which forecast is the headline (model, combination or a random walk) and by how much it scored
         better on the rolling backtest (:attr:`alfa_xl.model.evidence.forecast.Forecast.headline`).
     tails : tuple of (int, TailProbability)
         ``(year, estimate)``: the probabilities with their Monte Carlo precision (importance
@@ -107,6 +109,7 @@ class Headline:
     ytd_months: int | None
     recipe: str
     choice: str = ""
+    method: str = "model"
     tails: tuple[tuple[int, TailProbability], ...] = ()
     plan_route: float = float("nan")
     route_tails: tuple[tuple[int, TailProbability], ...] = ()
@@ -168,6 +171,7 @@ def _headline(
         bridge=bridge(f.lineup, f.scenario, base_year, range(base_year + 1, int(f.years[-1]) + 1)),
         check=_check(f, lineup),
         choice=f.headline,
+        method=f.method,
     )
 
 

@@ -93,8 +93,8 @@ def alfa_probability(target=None, year=None, scenario=None, paths=None, seed=Non
         Without a scenario: under the calibrated forecast (``ALFA_FORECAST``'s recipe), the
         share of its paths whose total in ``year`` (all models and regions, units a year)
         is at or above ``target``; when fewer than 30 paths reach it, the importance-sampling
-        estimate (relative standard error at most 10%; for the combination headline, its tail
-        derived from its definition, docs/simulation.md). ``year`` is then
+        estimate (relative standard error at most 10%; for a combination or random-walk headline,
+        its tail derived from its definition, docs/simulation.md). ``year`` is then
         a forecast year (2026 on). With a scenario: the share of paths drawn around that
         scenario (a what-if), launch slips, cancellations, peaks, market trend and US tariff
         drawn from Alfa Romeo's track record.
@@ -123,7 +123,7 @@ def _calibrated_probability(t: float, y: int, n: int, s: int, first: int) -> flo
     hits = int(np.count_nonzero(col >= t))
     if hits >= MIN_HITS:
         return hits / n
-    est = f.tail_in(y, t)  # the headline's own tail: the combination's when it is the headline
+    est = f.tail_in(y, t)  # the headline's own tail
     return hits / n if est is None else est.probability
 
 

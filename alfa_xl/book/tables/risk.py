@@ -161,7 +161,12 @@ def _calibrated(inputs: RefreshInputs, sim, ps, target: float, uncertainty, ytd,
 
 
 def _recipe_text(f: Forecast) -> str:
-    how = "the structural model" if f.method == "model" else f"the combination, model weight {f.weight:.1f}"
+    how = {
+        "model": "the structural model",
+        "combination": f"the combination, model weight {f.weight:.1f}",
+        "rw_drift": "the log random walk with drift, in the model's path order",
+        "rw": "the log random walk, in the model's path order",
+    }[f.method]
     return f"{how}; {f.paths:,} paths, seed {f.seed}"
 
 

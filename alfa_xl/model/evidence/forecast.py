@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from alfa_xl import validation
-from alfa_xl.errors import HorizonError
+from alfa_xl.errors import AlfaInputError, HorizonError
 from alfa_xl.model.data.vintage import Vintage, current_year
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
@@ -39,7 +39,7 @@ from alfa_xl.model.engine.projection import MAX_END, check_horizon
 from alfa_xl.model.engine.scenarios import Scenario
 from alfa_xl.model.evidence.baselines import random_walk, random_walk_lognormal
 from alfa_xl.model.evidence.recipe import calibrated_recipe
-from alfa_xl.model.evidence.rolling import headline
+from alfa_xl.model.evidence.rolling import CANDIDATES, headline
 from alfa_xl.model.risk.combination import combination_tail_probabilities
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.settings import (
@@ -89,16 +89,19 @@ class Forecast:
         What produced the paths; ``anchor_factor`` scaled the models on sale to the
         latest actual.
     method : str
-        ``model`` (the structural Monte Carlo) or ``combination`` (its paths combined with
-        a log random walk with drift, :func:`combined_paths`): the headline of the rolling
-        backtest unless ``combine`` said otherwise.
+        ``model`` (the structural Monte Carlo), ``combination`` (its paths combined with a
+        log random walk with drift, :func:`combined_paths`), ``rw_drift`` or ``rw`` (a log
+        random walk with or without drift, its quantiles given to the model's paths by rank:
+        :func:`combined_paths` at weight 0): the headline of the rolling backtest unless
+        ``method`` said otherwise.
     headline : str
         Which forecast the rolling backtest scores best without look-ahead, and by how much
         (:meth:`alfa_xl.model.evidence.rolling.Headline.text`).
     weight : float
-        The structural model's weight in the combination (1 for the model alone).
+        The structural model's weight: 1 for the model alone, the combination's, 0 for a
+        random walk.
     walk : tuple of (float, float)
-        The log random walk with drift of the combination, lognormal in each year of
+        The log random walk of the combination or the headline, lognormal in each year of
         ``all_years``: (log median, sd of the log); empty for the model alone.
     """
 
@@ -166,7 +169,7 @@ class Forecast:
         coupled by rank: :mod:`alfa_xl.model.risk.combination`) on importance-sampled paths of
         the model, with a batch-means standard error, and the joint probability with the route
         from the same weighted paths (a combined path is a function of the model's path, so the
-        route is an event of the same draws). When the first year is
+        route is an event of the same draws); a random walk is the combination at weight 0. When the first year is
         conditioned on the year to date, or no weighted path reaches the line, the count of
         the plain paths (with its standard error, or its 95% bound) instead."""
         tgt = self.target if target is None else check_target(target)
@@ -176,7 +179,7 @@ class Forecast:
         est: dict[tuple[int, bool], TailProbability | None] = {}
         if not self.conditioned:
             frame = PathFrame(self.lineup, self.scenario, first, ys[-1], self.uncertainty, first - 1)
-            if self.method == "combination":
+            if self.weight < 1.0:
                 est = self._combination(frame, tgt, ys, route=True)
             else:
                 est = tail_probabilities(frame, tgt, ys, seed=self.seed)
@@ -228,7 +231,7 @@ class Forecast:
         if self.conditioned:
             return None
         frame = PathFrame(self.lineup, self.scenario, y, y, self.uncertainty, int(self.all_years[0]) - 1)
-        if self.method == "combination":
+        if self.weight < 1.0:
             return self._combination(frame, tgt, (y,))[(y, False)]
         return tail_probabilities(frame, tgt, (y,), seed=self.seed, route=False)[(y, False)]
 
@@ -272,7 +275,7 @@ def forecast(
     ytd: float | None = None,
     ytd_months: int | None = None,
     uncertainty: Uncertainty | None = None,
-    combine: bool | None = None,
+    method: str | None = None,
 ) -> Forecast:
     """The calibrated forecast (module docstring).
 
@@ -296,9 +299,10 @@ def forecast(
         cover (1 to 12), both or neither.
     uncertainty : Uncertainty, optional
         Spreads; the calibrated :meth:`Uncertainty.as_of` the first forecast year.
-    combine : bool, optional
-        Combine with the log random walk with drift (True), the structural model alone
-        (False), or the headline of the rolling backtest (None, the default).
+    method : str, optional
+        ``model`` (the structural model alone), ``combination`` (with the log random walk
+        with drift, at the weight of the rolling backtest), ``rw_drift`` or ``rw`` (a log
+        random walk); default the headline of the rolling backtest.
 
     Examples
     --------
@@ -331,11 +335,13 @@ def forecast(
     sim = simulate(lu, sc, first, last, n, sd, u, base_year=base_year, ytd=ytd, ytd_months=ytd_months)
     totals = sim.totals
     chosen = headline()
-    use = chosen.method == "combination" if combine is None else bool(combine)
-    walk = random_walk_lognormal(vintage.history(), sim.years - base_year, drift=True)
-    if use:
+    use = chosen.method if method is None else _method(method)
+    weight = {"model": 1.0, "combination": float(chosen.weight)}.get(use, 0.0)
+    drift = use != "rw"
+    walk = random_walk_lognormal(vintage.history(), sim.years - base_year, drift=drift)
+    if weight < 1.0:
         skip = 1 if sim.ytd is not None else 0  # a conditioned year keeps the nowcast's band
-        totals = combined_paths(totals, sim.years, vintage.history(), chosen.weight, skip)
+        totals = combined_paths(totals, sim.years, vintage.history(), weight, skip, drift=drift)
     years = np.arange(start, end + 1)
     years.setflags(write=False)
     all_years = sim.years.copy()
@@ -357,22 +363,30 @@ def forecast(
         n,
         sd,
         factor,
-        "combination" if use else "model",
+        use,
         chosen.text(),
-        float(chosen.weight) if use else 1.0,
-        tuple(zip(map(float, walk[0]), map(float, walk[1]))) if use else (),
+        weight,
+        tuple(zip(map(float, walk[0]), map(float, walk[1]))) if weight < 1.0 else (),
     )
 
 
+def _method(value: str) -> str:
+    if value not in CANDIDATES:
+        fix = f"give one of {', '.join(CANDIDATES)}, or none for the headline"
+        raise AlfaInputError("method", value, fix, "unknown")
+    return value
+
+
 def combined_paths(
-    totals: np.ndarray, years: np.ndarray, history: pd.DataFrame, weight: float, skip: int = 0
+    totals: np.ndarray, years: np.ndarray, history: pd.DataFrame, weight: float, skip: int = 0, *, drift: bool = True
 ) -> np.ndarray:
     """Quantile averaging on paths: in each year, the path of rank ``k`` becomes
-    ``weight x`` its value ``+ (1 - weight) x`` the log random walk with drift's quantile
-    ``(k + 0.5) / paths`` (:func:`alfa_xl.model.evidence.baselines.random_walk`), so every
-    year's quantiles are the weighted average of the two and paths keep their order (the
-    probabilities over several years keep the model's dependence). The first ``skip``
-    years are left as they are.
+    ``weight x`` its value ``+ (1 - weight) x`` the log random walk's quantile
+    ``(k + 0.5) / paths`` (:func:`alfa_xl.model.evidence.baselines.random_walk`, with drift
+    unless ``drift`` is False), so every year's quantiles are the weighted average of the two
+    and paths keep their order (the probabilities over several years keep the model's
+    dependence; at weight 0 the paths are the walk's quantiles in the model's order). The
+    first ``skip`` years are left as they are.
 
     >>> h = pd.DataFrame({"year": [2023, 2024, 2025], "units": [100.0, 100.0, 100.0]})
     >>> combined_paths(np.array([[50.0], [150.0]]), np.array([2026]), h, 0.5).ravel().tolist()
@@ -383,7 +397,7 @@ def combined_paths(
     levels = (np.arange(n) + 0.5) / n
     last_year = int(history["year"].max())
     for j in range(skip, out.shape[1]):
-        rw = random_walk(history, [int(years[j]) - last_year], levels, drift=True)[:, 0]
+        rw = random_walk(history, [int(years[j]) - last_year], levels, drift=drift)[:, 0]
         order = np.argsort(out[:, j], kind="stable")
         out[order, j] = weight * out[order, j] + (1.0 - weight) * rw
     out.setflags(write=False)

@@ -23,10 +23,12 @@ weights).
 
 Headline
 --------
-The forecast of today is the method, of ``model`` and ``combination``, with the lower
-mean pinball loss over every scored case (all of them before today), with the weight
-chosen the same way on every case: :func:`headline` (shipped in ``headline.csv`` so the
-forecast needs no backtest; a test recomputes it).
+The forecast of today is the one of :data:`CANDIDATES` (the model, the combination and the
+two random walks: the forecasts with a band) with the lowest mean pinball loss over every
+scored case, each as its origin forecast it (all of them before today); the combination's
+weight of today is chosen the same way on every case: :func:`headline` (shipped in
+``headline.csv`` so the forecast needs no backtest; a test recomputes it). The choice itself
+is scored without look-ahead too: made at each origin on the cases known then.
 
 Track record tables
 -------------------
@@ -65,6 +67,9 @@ __all__ = [
     "combine_quantiles",
     "headline",
     "Headline",
+    "CANDIDATES",
+    "CANDIDATE_NAMES",
+    "DEFAULT_CHOICE",
     "goals_text",
     "GOAL_INTERVAL_GAIN",
     "GOAL_COVERAGE",
@@ -307,67 +312,122 @@ def goals_text(scores: pd.DataFrame, method: str = "model") -> str:
 
 
 # -- the headline ------------------------------------------------------------------------------
+#: The forecasts that can be the headline, in the order ties are broken: each gives a band in
+#: every year and paths for the probabilities. ``no_change`` and ``target_path`` are points
+#: (no band, no probability), so they are scored but cannot be the headline.
+CANDIDATES = ("model", "combination", "rw_drift", "rw")
+#: What each candidate is called in the headline's line.
+CANDIDATE_NAMES = {
+    "model": "the structural model alone",
+    "combination": "the combination of the structural model and a log random walk with drift",
+    "rw_drift": "a log random walk with drift",
+    "rw": "a log random walk",
+}
+#: The same, in the list of the others.
+SHORT_NAMES = {
+    "model": "the structural model alone",
+    "combination": "the combination (weights chosen origin by origin)",
+    "rw_drift": "the random walk with drift",
+    "rw": "the random walk without drift",
+}
+#: ASSUMPTION (no evidence either way): the headline an origin would have chosen with fewer than
+#: :data:`MIN_CASES` earlier cases: the combination, itself at equal weights then.
+DEFAULT_CHOICE = "combination"
+
+
 @dataclass(frozen=True)
 class Headline:
     """Which forecast is the headline, with the evidence (module docstring).
 
-    ``method`` is ``model`` or ``combination``; ``weight`` the model's share in the
-    combination chosen on every scored case; ``pinball_model`` / ``pinball_combination``
-    the mean pinball losses of the two over the rolling origins (horizons 1-5), ``cases``
-    how many, and ``paths`` / ``seed`` the backtest's settings. ``pinball_rw_drift`` is the
-    log random walk with drift's over the same cases: not a candidate for the headline (it
-    does not use the lineup; docs/simulation.md), but said beside it when it scored better.
+    ``method`` is one of :data:`CANDIDATES`; ``weight`` the model's share in the combination
+    chosen on every scored case; ``pinball`` the mean pinball loss of each candidate over the
+    rolling origins (horizons 1-5), as each origin forecast it, in the order of
+    :data:`CANDIDATES`; ``cases`` how many; ``paths`` / ``seed`` the backtest's settings.
+    ``pinball_then`` is the score of the choice itself made without look-ahead: at each origin,
+    the candidate with the lowest pinball loss on the cases known before it.
     """
 
     method: str
     weight: float
-    pinball_model: float
-    pinball_combination: float
+    pinball: tuple[float, ...]
     cases: int
     paths: int
     seed: int
-    pinball_rw_drift: float
+    pinball_then: float
+
+    def score(self, method: str) -> float:
+        """The mean pinball loss of one candidate."""
+        return self.pinball[CANDIDATES.index(method)]
+
+    @property
+    def model_weight(self) -> float:
+        """The structural model's weight in the headline: 1 for the model alone, the
+        combination's weight, 0 for a random walk."""
+        return {"model": 1.0, "combination": float(self.weight)}.get(self.method, 0.0)
+
+    @property
+    def runner_up(self) -> str:
+        """The candidate with the next lowest pinball loss."""
+        return sorted((m for m in CANDIDATES if m != self.method), key=self.score)[0]
 
     @property
     def improvement(self) -> float:
-        """Relative gain of the headline's pinball loss over the other's (>= 0)."""
-        a, b = sorted((self.pinball_model, self.pinball_combination))
-        return float(1.0 - a / b) if b > 0 else 0.0
+        """Relative gain of the headline's pinball loss over the runner-up's (>= 0)."""
+        best, second = self.score(self.method), self.score(self.runner_up)
+        return float(1.0 - best / second) if second > 0 else 0.0
 
     def text(self) -> str:
-        """One line for the outlook and the Cover."""
-        other = "the structural model alone" if self.method == "combination" else "the combination"
-        what = (
-            f"the combination of the structural model (weight {self.weight:.1f}) and a log random walk with drift"
-            if self.method == "combination"
-            else "the structural model alone"
-        )
-        best, worst = sorted((self.pinball_model, self.pinball_combination))
-        naive = (
-            f" The log random walk with drift alone scored {self.pinball_rw_drift:.3f}, better still; the headline"
-            " stays with the forecasts that use the lineup."
-            if self.pinball_rw_drift < best
+        """The headline's line for the outlook, the Cover and the Track record sheet."""
+        what = CANDIDATE_NAMES[self.method]
+        if self.method == "combination":
+            what += f" (model weight {self.weight:.1f})"
+        rest = sorted((m for m in CANDIDATES if m != self.method), key=self.score)
+        others = ", ".join(f"{SHORT_NAMES[m]} {self.score(m):.3f}" for m in rest[1:])
+        lineup = (
+            " Its yearly bands ignore the lineup, which orders its paths (cumulative, probabilities) and drives"
+            " the bridge and the scenarios."
+            if self.model_weight == 0
             else ""
         )
         return (
-            f"Headline: {what}; over {self.cases} rolling-origin cases its mean pinball loss is "
-            f"{best:.3f} against {worst:.3f} for {other} ({self.improvement:.0%} better).{naive}"
+            f"Headline: {what}: lowest mean pinball loss over {self.cases} rolling-origin cases, "
+            f"{self.score(self.method):.3f}, {self.improvement:.0%} better than {SHORT_NAMES[rest[0]]} "
+            f"({self.score(rest[0]):.3f}); {others}. Chosen this way at each origin on earlier cases only, "
+            f"the headline scored {self.pinball_then:.3f}.{lineup}"
         )
 
 
+def _choices(cases: pd.DataFrame) -> dict[int, str]:
+    """The candidate each origin would have chosen: the lowest mean pinball loss over the cases of
+    earlier origins whose actual was known before it; :data:`DEFAULT_CHOICE` with too few."""
+    out = {}
+    for origin in sorted(set(cases["as_of"])):
+        known = cases[(cases["as_of"] < origin) & (cases["Year"] < origin)]
+        if len(known) < MIN_CASES:
+            out[int(origin)] = DEFAULT_CHOICE
+            continue
+        losses = [_pinball_of(known, known[[f"{m} {q}" for q in _Q]].to_numpy(float)) for m in CANDIDATES]
+        out[int(origin)] = CANDIDATES[int(np.argmin(losses))]
+    return out
+
+
 def compute_headline(result: Rolling) -> Headline:
-    """The headline choice from a rolling backtest: ``model`` or ``combination``, whichever
-    has the lower mean pinball loss over the scored cases *as each was forecast then* (the
-    combination with the weight of its origin, chosen on earlier cases only); the weight
-    of today is chosen on every scored case."""
+    """The headline choice from a rolling backtest: the one of :data:`CANDIDATES` with the lowest
+    mean pinball loss over the scored cases *as each was forecast then* (the combination with
+    the weight of its origin, chosen on earlier cases only; the random walks fitted on the
+    history known then); the weight of today is chosen on every scored case. Also scored: the
+    same choice made at each origin on earlier cases only (:attr:`Headline.pinball_then`)."""
     cases = result.cases()
     cases = cases[cases["Actual"].notna()]
     weight, n = choose_weight(cases)
-    p_model = _pinball_of(cases, cases[[f"model {q}" for q in _Q]].to_numpy(float))
-    p_comb = _pinball_of(cases, cases[[f"combination {q}" for q in _Q]].to_numpy(float))
-    p_rw = _pinball_of(cases, cases[[f"rw_drift {q}" for q in _Q]].to_numpy(float))
-    method = "combination" if p_comb < p_model else "model"
-    return Headline(method, weight, p_model, p_comb, n, result.paths, result.seed, p_rw)
+    losses = tuple(_pinball_of(cases, cases[[f"{m} {q}" for q in _Q]].to_numpy(float)) for m in CANDIDATES)
+    chosen = _choices(cases)
+    then = np.vstack(
+        [cases.loc[cases["as_of"] == o, [f"{m} {q}" for q in _Q]].to_numpy(float) for o, m in chosen.items()]
+    )
+    order = pd.concat([cases[cases["as_of"] == o] for o in chosen], ignore_index=True)
+    method = CANDIDATES[int(np.argmin(losses))]
+    return Headline(method, weight, losses, n, result.paths, result.seed, _pinball_of(order, then))
 
 
 _HEADLINE_FILE = "headline.csv"
@@ -380,36 +440,31 @@ def headline() -> Headline:
     return Headline(
         row["method"],
         float(row["weight"]),
-        float(row["pinball_model"]),
-        float(row["pinball_combination"]),
+        tuple(float(row[f"pinball_{m}"]) for m in CANDIDATES),
         int(row["cases"]),
         int(row["paths"]),
         int(row["seed"]),
-        float(row["pinball_rw_drift"]),
+        float(row["pinball_then"]),
     )
 
 
 def write_headline(h: Headline) -> None:
     """Write ``headline.csv`` (after a change to the recipe or the data: ``python -m
     alfa_xl.model.evidence.rolling``)."""
-    frame = pd.DataFrame(
-        [
-            {
-                "method": h.method,
-                "weight": h.weight,
-                "pinball_model": repr(h.pinball_model),
-                "pinball_combination": repr(h.pinball_combination),
-                "pinball_rw_drift": repr(h.pinball_rw_drift),
-                "cases": h.cases,
-                "paths": h.paths,
-                "seed": h.seed,
-                "note": "DERIVED by rolling.compute_headline on the rolling backtest",
-            }
-        ]
+    row: dict[str, Any] = {"method": h.method, "weight": h.weight}
+    row.update({f"pinball_{m}": repr(h.score(m)) for m in CANDIDATES})
+    row.update(
+        {
+            "pinball_then": repr(h.pinball_then),
+            "cases": h.cases,
+            "paths": h.paths,
+            "seed": h.seed,
+            "note": "DERIVED by rolling.compute_headline on the rolling backtest",
+        }
     )
     path = data_path(_HEADLINE_FILE)
     tmp = path.with_suffix(".tmp")
-    frame.to_csv(tmp, index=False, lineterminator="\n")
+    pd.DataFrame([row]).to_csv(tmp, index=False, lineterminator="\n")
     tmp.replace(path)
 
 
