@@ -74,6 +74,35 @@ class TestYearToDate:
         order = np.argsort(plain.totals[:, 0], kind="stable")
         assert (np.diff(g.totals[order, 0]) >= 0).all()
 
+    def test_a_random_walk_headline_walks_on_from_the_conditioned_year(self):
+        # the walk after a year conditioned on 40,000 units in six months starts from that year,
+        # not from the 2025 actual: h years on, the year's total N (the nowcast) times
+        # exp(h mu + s sqrt(h) Z), Z independent; brute force on 400,000 draws, mu and s by hand
+        # from history.csv (the walk of tests/test_forecast_closed_form.py)
+        import csv
+        import itertools
+        import math
+        from pathlib import Path
+
+        import alfa_xl
+
+        with open(Path(alfa_xl.__file__).parent / "model" / "data" / "history.csv", encoding="utf-8") as fh:
+            rows = sorted((int(r["year"]), float(r["units"])) for r in csv.DictReader(fh))
+        d = [math.log(b[1] / a[1]) for a, b in itertools.pairwise(rows)]
+        gaps = [b[0] - a[0] for a, b in itertools.pairwise(rows)]
+        mu = sum(d) / sum(gaps)
+        sd = math.sqrt(sum((di - gi * mu) ** 2 / gi for di, gi in zip(d, gaps)) / (len(d) - 1))
+        g = forecast(paths=20_000, seed=3, ytd=40_000, ytd_months=6, method="rw_drift")
+        rng = np.random.default_rng(1)
+        n0 = nowcast(40_000, 6, 2026).sample(400_000, rng)
+        table = g.table().set_index("Year")
+        for h in (1, 4):
+            brute = n0 * np.exp(h * mu + sd * math.sqrt(h) * rng.standard_normal(n0.size))
+            # 20,000 paths: a percentile's relative standard error under 0.3% (4 of them allowed)
+            assert_allclose(table.loc[2026 + h, ["P10", "P50", "P90"]], np.percentile(brute, [10, 50, 90]), rtol=0.012)
+        # from the 2025 actual instead, the 2027 median would be 73,000 exp(mu), 17% lower
+        assert table.loc[2027, "P50"] > 1.15 * 73_000 * math.exp(mu)
+
 
 class TestBadInput:
     @pytest.mark.parametrize(

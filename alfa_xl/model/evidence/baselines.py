@@ -24,7 +24,16 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-__all__ = ["log_changes", "random_walk", "random_walk_lognormal", "no_change", "target_path", "NAIVE"]
+__all__ = [
+    "log_changes",
+    "random_walk",
+    "random_walk_lognormal",
+    "walk_parameters",
+    "normal_scores",
+    "no_change",
+    "target_path",
+    "NAIVE",
+]
 
 #: The naive forecasters of the skill scores (the target path exists only where a plan does).
 NAIVE = ("no_change", "rw", "rw_drift")
@@ -44,7 +53,7 @@ def random_walk(history: pd.DataFrame, horizons, quantiles=(0.1, 0.5, 0.9), drif
     >>> random_walk(h, [1], (0.5,), drift=True).round(3).tolist()
     [[121.0]]
     """
-    last, mu, sd = _walk(history, drift)
+    last, mu, sd = walk_parameters(history, drift)
     h = np.asarray(horizons, float)[None, :]
     levels = np.ascontiguousarray(np.ravel(np.asarray(quantiles, float)))
     z = _normal_quantiles(levels.tobytes())[:, None]
@@ -70,13 +79,28 @@ def random_walk_lognormal(history: pd.DataFrame, horizons, drift: bool = False) 
     >>> [np.round(a, 6).tolist() for a in random_walk_lognormal(h, [1, 4], drift=True)]
     [[4.891101, 5.177031], [0.0, 0.0]]
     """
-    last, mu, sd = _walk(history, drift)
+    last, mu, sd = walk_parameters(history, drift)
     h = np.asarray(horizons, float)
     return math.log(last) + h * mu, sd * np.sqrt(h)
 
 
-def _walk(history: pd.DataFrame, drift: bool) -> tuple[float, float, float]:
-    """(last actual, drift a year, sd a year) of the walk (module docstring)."""
+def normal_scores(n: int) -> np.ndarray:
+    """The standard normal's quantiles at the mid-ranks ``(k + 0.5) / n``, read-only.
+
+    >>> normal_scores(2).round(4).tolist()
+    [-0.6745, 0.6745]
+    """
+    levels = (np.arange(int(n)) + 0.5) / int(n)
+    return _normal_quantiles(levels.tobytes())
+
+
+def walk_parameters(history: pd.DataFrame, drift: bool) -> tuple[float, float, float]:
+    """(last actual, drift a year, sd a year) of the walk (module docstring).
+
+    >>> h = pd.DataFrame({"year": [2020, 2021, 2022], "units": [100.0, 110.0, 121.0]})
+    >>> [round(x, 6) for x in walk_parameters(h, drift=True)]
+    [121.0, 0.09531, 0.0]
+    """
     d, g = log_changes(history)
     if len(d) == 0:
         raise ValueError("a random walk needs at least two actuals")

@@ -17,12 +17,15 @@ conditioned on :func:`alfa_xl.model.risk.nowcast.nowcast` (through
 replaced by the nowcast quantile of the same rank (paths keep their order; the year's
 band becomes the nowcast's), and the path's later years are scaled by the same ratio, as
 the yearly noise of the models on sale carries a level on (in the current year nearly
-all volume is from models on sale). Without it, ``conditioned`` is False and the current
-year is the curve's alone.
+all volume is from models on sale). A headline that is or contains a random walk takes
+the conditioned year's band as it is and walks on from it (:func:`combined_paths`), so a
+strong or weak first half moves the later years too. Without it, ``conditioned`` is False
+and the current year is the curve's alone.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +40,7 @@ from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.engine.projection import MAX_END, check_horizon
 from alfa_xl.model.engine.scenarios import Scenario
-from alfa_xl.model.evidence.baselines import random_walk, random_walk_lognormal
+from alfa_xl.model.evidence.baselines import normal_scores, random_walk, random_walk_lognormal, walk_parameters
 from alfa_xl.model.evidence.recipe import calibrated_recipe
 from alfa_xl.model.evidence.rolling import CANDIDATES, headline
 from alfa_xl.model.risk.combination import combination_tail_probabilities
@@ -101,8 +104,10 @@ class Forecast:
         The structural model's weight: 1 for the model alone, the combination's, 0 for a
         random walk.
     walk : tuple of (float, float)
-        The log random walk of the combination or the headline, lognormal in each year of
-        ``all_years``: (log median, sd of the log); empty for the model alone.
+        The log random walk of the combination or the headline from the latest actual,
+        lognormal in each year of ``all_years``: (log median, sd of the log); empty for the
+        model alone. (When the first year is conditioned, the walk of the later years starts
+        from it instead, :func:`combined_paths`, and the tails are counted on the paths.)
     """
 
     years: np.ndarray
@@ -341,7 +346,7 @@ def forecast(
     walk = random_walk_lognormal(vintage.history(), sim.years - base_year, drift=drift)
     if weight < 1.0:
         skip = 1 if sim.ytd is not None else 0  # a conditioned year keeps the nowcast's band
-        totals = combined_paths(totals, sim.years, vintage.history(), weight, skip, drift=drift)
+        totals = combined_paths(totals, sim.years, vintage.history(), weight, skip, drift=drift, seed=sd)
     years = np.arange(start, end + 1)
     years.setflags(write=False)
     all_years = sim.years.copy()
@@ -378,26 +383,50 @@ def _method(value: str) -> str:
 
 
 def combined_paths(
-    totals: np.ndarray, years: np.ndarray, history: pd.DataFrame, weight: float, skip: int = 0, *, drift: bool = True
+    totals: np.ndarray,
+    years: np.ndarray,
+    history: pd.DataFrame,
+    weight: float,
+    skip: int = 0,
+    *,
+    drift: bool = True,
+    seed: int = DEFAULT_SEED,
 ) -> np.ndarray:
     """Quantile averaging on paths: in each year, the path of rank ``k`` becomes
     ``weight x`` its value ``+ (1 - weight) x`` the log random walk's quantile
     ``(k + 0.5) / paths`` (:func:`alfa_xl.model.evidence.baselines.random_walk`, with drift
     unless ``drift`` is False), so every year's quantiles are the weighted average of the two
     and paths keep their order (the probabilities over several years keep the model's
-    dependence; at weight 0 the paths are the walk's quantiles in the model's order). The
-    first ``skip`` years are left as they are.
+    dependence; at weight 0 the paths are the walk's quantiles in the model's order).
+
+    The first ``skip`` years (a year conditioned on the year to date) are left as they are,
+    and the walk of the later years starts from the last of them instead of the last actual:
+    ``h`` years after it, the walk is that year's total times ``exp(h mu + s sqrt(h) Z)``, Z
+    standard normal and independent of it, the two paired as a Latin hypercube (the year's
+    sorted totals against the normal's mid-rank quantiles in an order drawn from ``seed``);
+    the sorted products take the place of the walk's quantiles.
 
     >>> h = pd.DataFrame({"year": [2023, 2024, 2025], "units": [100.0, 100.0, 100.0]})
     >>> combined_paths(np.array([[50.0], [150.0]]), np.array([2026]), h, 0.5).ravel().tolist()
     [75.0, 125.0]
+    >>> # a flat history (no drift, no spread): after a conditioned year, the walk holds its level
+    >>> combined_paths(np.array([[80.0, 70.0], [120.0, 90.0]]), np.array([2026, 2027]), h, 0.0, 1).tolist()
+    [[80.0, 80.0], [120.0, 120.0]]
     """
     out = np.array(totals, float, copy=True)
     n = out.shape[0]
     levels = (np.arange(n) + 0.5) / n
     last_year = int(history["year"].max())
+    if skip:
+        _, mu, sd = walk_parameters(history, drift)
+        start = np.sort(out[:, skip - 1])
+        z = normal_scores(n)[np.random.default_rng(seed).permutation(n)]
     for j in range(skip, out.shape[1]):
-        rw = random_walk(history, [int(years[j]) - last_year], levels, drift=drift)[:, 0]
+        if skip:
+            h = int(years[j]) - int(years[skip - 1])
+            rw = np.sort(start * np.exp(h * mu + sd * math.sqrt(h) * z))
+        else:
+            rw = random_walk(history, [int(years[j]) - last_year], levels, drift=drift)[:, 0]
         order = np.argsort(out[:, j], kind="stable")
         out[order, j] = weight * out[order, j] + (1.0 - weight) * rw
     out.setflags(write=False)
