@@ -331,6 +331,10 @@ class TestForecastFirst:
         assert order == sorted(order)
         assert "not a forecast" in out and "not the expected value" in out
         assert "2026 unconditioned (give --ytd and --ytd-months" in out
+        # the headline (headline.csv: the random walk with drift) is said, and why its P50 is not the bridge's
+        flat = " ".join(out.split())
+        assert "Headline: a log random walk with drift" in flat
+        assert "the P50 is the headline's random walk, which does not use the lineup, so it differs" in flat
 
     def test_json_matches_the_model_forecast(self, capsys):
         from alfa_xl.model.evidence.forecast import forecast
@@ -353,7 +357,7 @@ class TestForecastFirst:
         probs = [*p.values(), *f["plan_route"]["probability_with_target_by"].values()]
         assert all(("standard_error" in q) != ("upper_95" in q) for q in probs)
         # importance sampling runs until its standard error is within 10%; a count of plain paths
-        # (the combination's headline) has the binomial one, whatever its size
+        # (a forecast conditioned on the year to date) has the binomial one, whatever its size
         assert all(
             q["standard_error"] <= 0.1 * q["probability"]
             for q in probs
@@ -367,6 +371,7 @@ class TestForecastFirst:
         model = forecast(None, 2026, 2032, paths=f["paths"], seed=f["seed"])
         assert [r["P50"] for r in f["years"]] == pytest.approx(model.table()["P50"].tolist())
         assert f["conditioned_on_ytd"] is False and f["ytd"] is None
+        assert f["headline_method"] == "rw_drift"  # headline.csv
 
     def test_year_to_date_conditions_the_first_year(self, capsys):
         from alfa_xl.model.risk.nowcast import nowcast

@@ -298,9 +298,13 @@ def _bridge_table(o: Outlook, console) -> None:
         if i == len(table) - 2:
             t.add_section()
     t.add_row("P50 of the forecast", *(_units(p50.get(y)) for y in years), style="dim")
+    why = {
+        "model": "also carries cancellations, slips and noise",
+        "combination": "also carries cancellations, slips and noise, and the random walk it is combined with",
+    }.get(h.method, "is the headline's random walk, which does not use the lineup")
     t.caption = (
-        f"Bridge of the {h.bridge_basis}. Each year's changes add up to the central case exactly; the P50 "
-        "also carries cancellations, slips and noise, so it differs."
+        f"Bridge of the {h.bridge_basis}. Each year's changes add up to the central case exactly; the P50 {why}, "
+        "so it differs."
     )
     t.caption_justify = "left"
     console.print(t)

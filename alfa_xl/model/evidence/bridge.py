@@ -12,7 +12,9 @@ case of that year minus the last actual (73,000 in 2025), to rounding.
 It is not the P50 of the Monte Carlo: the P50 also carries cancellations (a planned model
 is built with probability 0.29 to 0.71), slips and the yearly noise, which a model-by-model
 split of a percentile cannot show. The bridge says where the volume comes from if the
-recipe's central assumptions hold; the fan says how far the outcome may be from it.
+recipe's central assumptions hold; the fan says how far the outcome may be from it. When
+the headline is a random walk (the rolling backtest's choice, docs/simulation.md), its P50
+does not use the lineup at all, and the bridge is what the lineup alone would imply.
 """
 
 from __future__ import annotations
