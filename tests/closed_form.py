@@ -32,3 +32,25 @@ def solo(sigma: float) -> tuple[Lineup, Uncertainty]:
         share_rest_of_world=0.0,
     )
     return Lineup([m]), Uncertainty.none().with_(volume_sigma=sigma)
+
+
+def walk_by_hand(drift: bool = True) -> tuple[int, float, float, float]:
+    """The log random walk of the shipped history, by hand from ``history.csv``: (last year, last
+    actual, drift a year, sd a year). Log changes ``d`` over gaps of ``g`` years; with drift
+    ``mu = sum(d) / sum(g)`` and ``s^2 = sum((d - g mu)^2 / g) / (changes - 1)``, without it
+    ``mu = 0`` and ``s^2 = sum(d^2 / g) / changes``."""
+    import csv
+    import itertools
+    import math
+    from pathlib import Path
+
+    import alfa_xl
+
+    with open(Path(alfa_xl.__file__).parent / "model" / "data" / "history.csv", newline="", encoding="utf-8") as fh:
+        rows = sorted((int(r["year"]), float(r["units"])) for r in csv.DictReader(fh))
+    d = [math.log(b[1] / a[1]) for a, b in itertools.pairwise(rows)]
+    g = [b[0] - a[0] for a, b in itertools.pairwise(rows)]
+    if not drift:
+        return rows[-1][0], rows[-1][1], 0.0, math.sqrt(sum(di**2 / gi for di, gi in zip(d, g)) / len(d))
+    mu = sum(d) / sum(g)
+    return rows[-1][0], rows[-1][1], mu, math.sqrt(sum((di - gi * mu) ** 2 / gi for di, gi in zip(d, g)) / (len(d) - 1))

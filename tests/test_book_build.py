@@ -376,7 +376,7 @@ class TestRiskSheet:
         assert [r[0] for r in risk[7:12]] == [2026, 2027, 2028, 2029, 2030]
         assert (
             risk[13][0]
-            == "Probability of reaching 400,000 a year, calibrated forecast with its standard error (importance sampling below 30 paths); What-if columns: 10,000 paths around scenario base, seed 20140506"
+            == "Probability of reaching 400,000 a year, calibrated forecast with its standard error (the random walk's closed form, exact); What-if columns: 10,000 paths around scenario base, seed 20140506"
         )
         assert risk[14][:2] == ["Year", "Probability"]
         assert risk[21][0].startswith("What-if tornado: total in 2030")

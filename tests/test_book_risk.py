@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from closed_form import walk_by_hand
 
 from alfa_xl.book.tables.report import RefreshInputs
 from alfa_xl.book.tables.risk import risk_blocks
@@ -48,12 +49,21 @@ def test_the_scenario_is_a_labelled_what_if(blocks):
 def test_every_calibrated_probability_carries_its_precision(blocks):
     prob = blocks[1].frame.set_index("Year")
     f = forecast(start_year=2026, end_year=2030, paths=PATHS, seed=SEED)
+    assert f.method == "rw_drift"  # headline.csv: each year's chance is the walk's closed form, exact
+    last_year, last, mu, sd = walk_by_hand()
     for year in range(2026, 2031):
         p, se, bound = prob.loc[year, ["Probability", "Standard error", "95% upper bound"]]
-        assert 0 <= p <= 1 and (se >= 0 or bound > 0)
-        hits = int(np.count_nonzero(f.totals[:, f.all_years.tolist().index(year)] >= 400_000))
-        if hits < 30:  # the efficient estimate: far more precise than a share of 2,000 paths
-            assert se > 0 and se < math.sqrt(max(p, 1 / PATHS) / PATHS)
+        h = year - last_year
+        exact = 0.5 * math.erfc((math.log(400_000 / last) - h * mu) / (sd * math.sqrt(h)) / math.sqrt(2))
+        assert p == pytest.approx(exact, rel=1e-9) and se == 0 and np.isnan(bound)
+    # the structural model alone: with fewer than 30 of its paths over the line, the efficient
+    # estimate, far more precise than a share of 2,000 paths
+    g = forecast(start_year=2026, end_year=2030, paths=PATHS, seed=SEED, method="model")
+    for year in (2027, 2030):
+        hits = int(np.count_nonzero(g.totals[:, g.all_years.tolist().index(year)] >= 400_000))
+        est = g.chance_in(year, 400_000)
+        assert hits < 30 and est.method == "importance sampling"
+        assert 0 < est.standard_error < math.sqrt(max(est.probability, 1 / PATHS) / PATHS)
     assert prob.loc[[2024, 2025], "Probability"].isna().all()
 
 

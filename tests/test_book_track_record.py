@@ -250,7 +250,7 @@ def test_headless_refresh_rewrites_the_track_record_area(book):
     # characters), the summary (3 buckets) and one table per decision point, each with a
     # title and a header and a blank row after
     headline_rows = -(-len(" ".join(_shipped("track_headline")["Choice"])) // 130)
-    assert headline_rows == len(_shipped("track_headline")) == 4  # 455 characters
+    assert headline_rows == len(_shipped("track_headline")) == 5  # 527 characters
     assert last - 5 == (18 + 3) + (headline_rows + 3) + 5 + sum(
         len(range(d.as_of, max(2025, d.target_year) + 1)) + 3 for d in DECISION_POINTS
     )

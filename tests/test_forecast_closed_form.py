@@ -117,7 +117,7 @@ def _random_walk_with_drift(p: int) -> np.ndarray:
 
 def test_combination_is_the_weighted_average_of_the_two_percentiles():
     with open(DATA / "headline.csv", newline="", encoding="utf-8") as fh:
-        w = float(next(csv.DictReader(fh))["weight"])  # 0.1, derived by the rolling backtest
+        w = float(next(csv.DictReader(fh))["combination_weight"])  # 0.1, derived by the rolling backtest
     f = _run("combination")
     assert f.method == "combination"
     table = f.table()

@@ -419,7 +419,7 @@ class TestRefresh:
         assert all(r[1] <= r[2] <= r[3] for r in grid[2:7])
         assert (
             grid[8][0]
-            == "Probability of reaching 400,000 a year, calibrated forecast with its standard error (importance sampling below 30 paths); What-if columns: 2,000 paths around scenario bear, seed 11"
+            == "Probability of reaching 400,000 a year, calibrated forecast with its standard error (the random walk's closed form, exact); What-if columns: 2,000 paths around scenario bear, seed 11"
         )
         assert all(0 <= r[1] <= 1 for r in grid[10:15])
         header = grid[17]

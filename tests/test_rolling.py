@@ -199,6 +199,23 @@ class TestWeights:
         assert again.method == shipped.method and again.weight == shipped.weight and again.cases == shipped.cases
         assert again.pinball == pytest.approx(shipped.pinball, rel=1e-12)
         assert again.pinball_then == pytest.approx(shipped.pinball_then, rel=1e-12)
+        assert again.margin_se == pytest.approx(shipped.margin_se, rel=1e-12)
+
+    def test_the_lead_has_a_standard_error_clustered_by_origin(self):
+        # every quantile at x, actual 100: the pinball loss of a case is (0.1 + 0.5 + 0.9) x (100 - x) / 3 / 100,
+        # 0.05 at x = 90 and 0.10 at x = 80; "a" is exact everywhere. Origin 1: two cases at 90 (sum 0.1),
+        # origin 2: one at 80 (0.1), origin 3: one exact (0); mean difference 0.2 / 4 = 0.05; residuals
+        # 0.1 - 2 x 0.05 = 0, 0.1 - 0.05 = 0.05, 0 - 0.05 = -0.05; SE = sqrt(3 / 2 x 0.005) / 4 = 0.021651
+        rows = [(1, 90.0), (1, 90.0), (2, 80.0), (3, 100.0)]
+        frame = pd.DataFrame(
+            [
+                {"as_of": o, "Actual": 100.0, **{f"a {q}": 100.0 for q in ("P10", "P50", "P90")}}
+                | {f"b {q}": x for q in ("P10", "P50", "P90")}
+                for o, x in rows
+            ]
+        )
+        assert ro.margin_standard_error(frame, "a", "b") == pytest.approx(math.sqrt(1.5 * 0.005) / 4, rel=1e-12)
+        assert math.isnan(ro.margin_standard_error(frame[frame["as_of"] == 1], "a", "b"))
 
     def test_the_headline_is_the_candidate_with_the_lowest_pinball_loss(self, shipped_rolling):
         # by hand, case by case: the quantile loss max(q d, (q - 1) d) of P10, P50 and P90, d = actual - forecast,
@@ -244,18 +261,20 @@ class TestWeights:
         assert ro.compute_headline(shipped_rolling).pinball_then == pytest.approx(sum(losses) / n, rel=1e-12)
 
     def test_the_line_says_which_by_how_much_and_against_what(self):
-        h = ro.Headline("rw_drift", 0.1, (0.25, 0.14, 0.12, 0.13), 56, 1, 1, 0.15)
+        h = ro.Headline("rw_drift", 0.1, (0.25, 0.14, 0.12, 0.13), 56, 1, 1, 0.15, 0.004)
         text = h.text()
         # the runner-up is the random walk without drift: 1 - 0.12 / 0.13 = 7.7%
         assert "a log random walk with drift: lowest mean pinball loss over 56 rolling-origin cases, 0.120" in text
-        assert "8% better than the random walk without drift (0.130)" in text
+        assert "8% better than the random walk without drift (0.130; lead 0.0100, standard error 0.0040" in text
+        assert "clustered by origin: told apart)" in text  # 0.01 > 2 x 0.004
         assert "the combination (weights chosen origin by origin) 0.140, the structural model alone 0.250" in text
         assert "the headline scored 0.150" in text and "ignore the lineup" in text
         assert h.model_weight == 0.0
-        model = ro.Headline("model", 0.3, (0.1, 0.2, 0.3, 0.4), 56, 1, 1, 0.15)
+        model = ro.Headline("model", 0.3, (0.1, 0.2, 0.3, 0.4), 56, 1, 1, 0.15, 0.2)
         assert model.model_weight == 1.0 and "ignore the lineup" not in model.text()
-        assert "50% better than the combination (weights chosen origin by origin) (0.200)" in model.text()
-        comb = ro.Headline("combination", 0.3, (0.2, 0.1, 0.3, 0.4), 56, 1, 1, 0.15)
+        assert "50% better than the combination (weights chosen origin by origin) (0.200; lead 0.1000" in model.text()
+        assert "not told apart" in model.text()  # 0.1 < 2 x 0.2
+        comb = ro.Headline("combination", 0.3, (0.2, 0.1, 0.3, 0.4), 56, 1, 1, 0.15, 0.01)
         assert comb.model_weight == 0.3 and "(model weight 0.3)" in comb.text()
 
     def test_forecast_says_which_and_by_how_much(self):

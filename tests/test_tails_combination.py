@@ -14,7 +14,7 @@ from statistics import NormalDist
 
 import numpy as np
 import pytest
-from closed_form import solo
+from closed_form import solo, walk_by_hand
 from plain_route import plain_paths_on_route
 
 from alfa_xl.model.data.vintage import Vintage
@@ -145,24 +145,30 @@ class TestTheDefinition:
 
     def test_at_weight_zero_a_year_alone_is_the_walks_closed_form(self):
         # the random walk's quantiles given to the model's paths by rank: in one year the tail is
-        # the walk's, P(N(0, 1) >= (ln T - loc) / scale), loc and scale by hand from history.csv
-        history = Vintage.at(2026).history()
-        d = np.diff(np.log(history["units"].to_numpy(float)))
-        g = np.diff(history["year"].to_numpy(float))
-        mu = d.sum() / g.sum()
-        sd = math.sqrt(float(np.sum((d - g * mu) ** 2 / g)) / (len(d) - 1))
+        # the walk's, P(N(0, 1) >= (ln T - h mu) / (s sqrt(h))) from the last actual, mu and s by
+        # hand from history.csv; given exactly (standard error 0), and the importance sampler on
+        # the same event (one year, weight 0) agrees with it
+        last_year, last, mu, sd = walk_by_hand()
         f = forecast(paths=1_000, seed=4, method="rw_drift")
+        frame = PathFrame(f.lineup, f.scenario, 2026, 2030, f.uncertainty, 2025)
+        walk = np.array(f.walk[:5])
         for year, target in ((2030, 400_000.0), (2028, 150_000.0)):
-            h = year - 2025
-            loc = math.log(float(history["units"].iloc[-1])) + h * mu
-            exact = upper((math.log(target) - loc) / (sd * math.sqrt(h)))
+            h = year - last_year
+            exact = upper((math.log(target / last) - h * mu) / (sd * math.sqrt(h)))
             est = f.tail_in(year, target)
-            assert est.method == "importance sampling" and est.relative_error <= 0.1
-            assert abs(est.probability - exact) < 4 * est.standard_error, (year, est.probability, exact)
+            assert est.method == "closed form" and est.standard_error == 0
+            assert est.probability == pytest.approx(exact, rel=1e-9)
+            assert f.chance_in(year, target).probability == est.probability
+            j = year - 2026
+            one = PathFrame(f.lineup, f.scenario, year, year, f.uncertainty, 2025)
+            sampled = combination_tail_probabilities(one, target, (year,), 0.0, walk[j : j + 1, 0], walk[j : j + 1, 1])
+            s = sampled[(year, False)]
+            assert abs(s.probability - exact) < 4 * s.standard_error, (year, s.probability, exact)
         # by a year, at least the likeliest single year's and at most the sum of the years'
         by = f.tail(2030).probability
-        alone = [upper((math.log(400_000.0) - math.log(73_000.0) - h * mu) / (sd * math.sqrt(h))) for h in range(1, 6)]
+        alone = [upper((math.log(400_000.0 / last) - h * mu) / (sd * math.sqrt(h))) for h in range(1, 6)]
         assert max(alone) * 0.8 < by < sum(alone) * 1.2
+        assert frame.years.tolist() == list(range(2026, 2031))
 
     def test_the_headline_probability_carries_its_standard_error(self):
         f = forecast(paths=2_000)

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections import Counter
 from unittest.mock import MagicMock
 
 import numpy as np
 import pytest
+from closed_form import walk_by_hand
 import xlwings
 import xlwings.udfs as xlwings_udfs
 from excel_harness import assert_cell_safe, cell, excel_call
@@ -101,13 +103,19 @@ def recipe_column(year=2030, paths=10_000, seed=DEFAULT_SEED):
 
 class TestProbability:
     def test_default_is_the_calibrated_forecast(self):
-        # 90,000 in 2030 is reached on more than 30 of the recipe's paths: the share of them
+        # the headline (headline.csv: the log random walk with drift): in 2030 the walk's exact tail,
+        # P(N(0, 1) >= (ln(90,000 / 73,000) - 5 mu) / (s sqrt(5))), mu and s by hand from history.csv
+        last_year, last, mu, sd = walk_by_hand()
+        h = 2030 - last_year
+        exact = 0.5 * math.erfc((math.log(90_000 / last) - h * mu) / (sd * math.sqrt(h)) / math.sqrt(2))
+        assert cell(udfs.alfa_probability, 90000.0) == pytest.approx(exact, rel=1e-9)
+        # the share of the forecast's own 10,000 paths agrees, within 4 binomial standard errors
         col = recipe_column()
-        assert np.count_nonzero(col >= 90_000) >= 30
-        assert cell(udfs.alfa_probability, 90000.0) == np.count_nonzero(col >= 90_000) / 10_000
+        share = np.count_nonzero(col >= 90_000) / 10_000
+        assert abs(share - exact) < 4 * math.sqrt(exact * (1 - exact) / 10_000)
 
     def test_default_rare_line_is_estimated_not_rounded_to_zero_paths(self):
-        # 400,000 in 2030: no path of 10,000 reaches it, the importance-sampling estimate is > 0
+        # 400,000 in 2030: no path of 10,000 reaches it; the probability is the walk's tail, > 0
         assert np.count_nonzero(recipe_column() >= 400_000) < 30
         p = cell(udfs.alfa_probability)
         assert 0 < p < 1e-3
@@ -123,7 +131,7 @@ class TestProbability:
 
     def test_limits_hold_whatever_the_paths(self):
         assert cell(udfs.alfa_probability, 1.0, 2030.0, None, 500.0) == 1.0
-        assert cell(udfs.alfa_probability, 1e9, 2030.0, None, 500.0) == 0.0
+        assert 0 <= cell(udfs.alfa_probability, 1e9, 2030.0, None, 500.0) < 1e-60  # the walk's tail: 2e-73
         assert cell(udfs.alfa_probability, 1.0, 2030.0, "base", 500.0) == 1.0
 
     def test_non_increasing_in_the_target(self):

@@ -95,9 +95,11 @@ def rolling_json(result: Rolling) -> str:
         "goals": {m: goals_text(result.scores, m) for m in _goal_methods(h.method)},
         "headline": {
             "method": h.method,
-            "weight": h.weight,
+            "model_weight": h.model_weight,
+            "combination_weight": h.weight,
             "pinball": {m: h.score(m) for m in CANDIDATES},
             "pinball_chosen_then": h.pinball_then,
+            "lead_standard_error": h.margin_se,
             "cases": h.cases,
             "text": h.text(),
         },

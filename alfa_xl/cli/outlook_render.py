@@ -41,7 +41,8 @@ def _forecast_doc(o: Outlook) -> dict[str, Any]:
     h = o.forecast
     a, b = h.cumulative_years
     return {
-        "what": "calibrated Monte Carlo forecast (the recipe the backtests scored)",
+        "what": "calibrated forecast: the headline of the rolling backtest (headline_method) on the paths of the "
+        "structural recipe the backtests scored",
         "recipe": h.recipe,
         "headline_method": h.method,
         "headline_choice": h.choice,
@@ -246,10 +247,10 @@ def _forecast_table(o: Outlook, console) -> None:
     )
     method = h.tails[0][1].method if h.tails else "monte carlo"
     console.print(
-        f"{h.paths:,} Monte Carlo paths, seed {h.seed}, the recipe the backtests scored: {shown(h.recipe)}; "
-        f"models on sale anchored to the latest actual; {current}. "
-        f"P10/P50/P90: 10th, 50th and 90th percentile of the paths. Probabilities: {method} on the same "
-        "recipe, with its standard error (or a 95% bound when no path reaches the line).",
+        f"{h.paths:,} Monte Carlo paths, seed {h.seed}, of the structural recipe the backtests scored: "
+        f"{shown(h.recipe)}; models on sale anchored to the latest actual; {current}. "
+        f"P10/P50/P90: 10th, 50th and 90th percentile of the headline's paths (below). Probabilities: {method} "
+        "on the recipe's draws, with its standard error (or a 95% bound when no path reaches the line).",
         style="dim",
     )
     if h.choice:

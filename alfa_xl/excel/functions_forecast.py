@@ -59,11 +59,14 @@ def alfa_forecast(start_year=None, end_year=None, percentiles=None, paths=None, 
     list of rows
         Header ``Year, P10, P50, P90`` (one column per requested percentile, in the order
         given), one row per year, then a row ``start-end`` with the percentiles of the
-        units summed over those years. The lineup's models on sale are set to the latest
-        actual, planned models follow the track record (slips drawn from the stated date,
-        peaks times the built models' median realisation, cancellation by lead and
-        firmness, a model reported cancelled revived on 20% of paths) and the spreads are
-        those the backtests scored (``alfa-xl backtest``, docs/simulation.md).
+        units summed over those years. The forecast is the one that scored best on the
+        rolling backtest (``alfa-xl backtest --rolling``, docs/simulation.md): today a log
+        random walk with drift fitted on the yearly history, so the lineup does not move its
+        yearly values; it orders the paths, which come from the structural model (the
+        lineup's models on sale set to the latest actual, planned models following the track
+        record: slips drawn from the stated date, peaks times the built models' median
+        realisation, cancellation by lead and firmness, a model reported cancelled revived
+        on 20% of paths).
     """
     start = readers.year(start_year, "start_year", default=latest_actual()[0] + 1)
     end = readers.year(end_year, "end_year", default=max(DEFAULT_YEAR, start))

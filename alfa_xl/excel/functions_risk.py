@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from alfa_xl.excel import common, ranges, readers
 from alfa_xl.excel.argument_error import ArgumentError
 from alfa_xl.excel.cells import is_blank
@@ -29,7 +27,6 @@ from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.evidence.forecast import forecast
 from alfa_xl.model.risk.settings import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED
 from alfa_xl.model.risk.simulate import simulate
-from alfa_xl.model.risk.tails import MIN_HITS
 from alfa_xl.model.risk.tornado import tornado
 from alfa_xl.validation import DEFAULT_YEAR
 
@@ -90,14 +87,15 @@ def alfa_probability(target=None, year=None, scenario=None, paths=None, seed=Non
     Returns
     -------
     float
-        Without a scenario: under the calibrated forecast (``ALFA_FORECAST``'s recipe), the
-        share of its paths whose total in ``year`` (all models and regions, units a year)
-        is at or above ``target``; when fewer than 30 paths reach it, the importance-sampling
-        estimate (relative standard error at most 10%; for a combination or random-walk headline,
-        its tail derived from its definition, docs/simulation.md). ``year`` is then
-        a forecast year (2026 on). With a scenario: the share of paths drawn around that
-        scenario (a what-if), launch slips, cancellations, peaks, market trend and US tariff
-        drawn from Alfa Romeo's track record.
+        Without a scenario: the chance, under the calibrated forecast (``ALFA_FORECAST``'s
+        headline), that the total in ``year`` (all models and regions, units a year) is at
+        or above ``target``. For a random-walk headline (today's: the log random walk with
+        drift, which scored best on the rolling backtest) it is the walk's exact closed form;
+        for a headline built on the structural model, the share of its paths, or with fewer
+        than 30 paths over the line an importance-sampling estimate (relative standard error
+        at most 10%; docs/simulation.md). ``year`` is then a forecast year (2026 on). With a
+        scenario: the share of paths drawn around that scenario (a what-if), launch slips,
+        cancellations, peaks, market trend and US tariff drawn from Alfa Romeo's track record.
     """
     t = _target(target)
     y = readers.year(year, "year", default=_YEAR)
@@ -118,13 +116,7 @@ def alfa_probability(target=None, year=None, scenario=None, paths=None, seed=Non
 
 
 def _calibrated_probability(t: float, y: int, n: int, s: int, first: int) -> float:
-    f = forecast(start_year=first, end_year=y, paths=n, seed=s)
-    col = f.totals[:, int(np.flatnonzero(f.all_years == y)[0])]
-    hits = int(np.count_nonzero(col >= t))
-    if hits >= MIN_HITS:
-        return hits / n
-    est = f.tail_in(y, t)  # the headline's own tail
-    return hits / n if est is None else est.probability
+    return forecast(start_year=first, end_year=y, paths=n, seed=s).chance_in(y, t).probability
 
 
 @wizard_help

@@ -31,10 +31,9 @@ _SCENARIO_ROLES = {
     "track_record": "as past plans ended",
 }
 _FORECAST_NOTE = (
-    "Written by the refresh from the Inputs lineup, target, in_seed and year-to-date cells: the calibrated Monte "
-    "Carlo,",
-    "the recipe the Track record sheet scores on Alfa's past plans. P50: half the paths above, half below; P10-P90: 8 "
-    "in 10 inside.",
+    "Written by the refresh from the Inputs lineup, target, in_seed and year-to-date cells: the forecast that scored",
+    "best on Alfa's past (Track record sheet; it may ignore the lineup). P50: half the paths above, half below; "
+    "P10-P90: 8 in 10 inside.",
 )
 
 #: Lines of "What it is"; a line given as ``(formula, value)`` follows the Inputs.

@@ -79,8 +79,9 @@ def risk_blocks(
         Carlo median), units a year.
         ``risk_probability``: ``Year``, ``Probability`` (calibrated forecast: the share of
         its paths at or above the target, or with fewer than :data:`MIN_HITS` of them the
-        importance-sampling estimate), ``Standard error`` and ``95% upper bound`` (exact
-        binomial, only with no path over the line), then the same three for the what-if.
+        importance-sampling estimate; a random-walk headline's exact closed form, standard
+        error 0), ``Standard error`` and ``95% upper bound`` (exact binomial, only with no
+        path over the line), then the same three for the what-if.
         ``risk_tornado``: ``Driver``, ``Low``, ``High``, ``Swing``, ``Low setting``,
         ``High setting`` and ``Scenario`` (the scenario's own total, the centre of the
         tornado chart) for ``compare_year``, largest swing first (units): a what-if around
@@ -126,7 +127,7 @@ def risk_blocks(
         Block(
             "risk_probability",
             f"Probability of reaching {target:,.0f} a year, calibrated forecast with its standard error "
-            f"(importance sampling below {MIN_HITS} paths); What-if columns: {where}",
+            f"({_chance_method(f)}); What-if columns: {where}",
             chance,
         ),
         Block(
@@ -170,6 +171,13 @@ def _recipe_text(f: Forecast) -> str:
     return f"{how}; {f.paths:,} paths, seed {f.seed}"
 
 
+def _chance_method(f: Forecast | None) -> str:
+    """How the calibrated forecast's yearly probabilities are computed (:meth:`Forecast.chance_in`)."""
+    if f is not None and f.weight == 0.0 and not f.conditioned:
+        return "the random walk's closed form, exact"
+    return f"importance sampling below {MIN_HITS} paths"
+
+
 def _rows(f: Forecast | None, years) -> np.ndarray:
     """Per horizon year, its column in ``f.totals`` (-1: a year before the forecast)."""
     if f is None:
@@ -197,17 +205,14 @@ def _calibrated_fan(f: Forecast | None, sim, ps) -> pd.DataFrame:
 
 def _calibrated_chance(f: Forecast | None, sim, target: float) -> pd.DataFrame:
     """``Year``, ``Probability``, ``Standard error`` and ``95% upper bound`` of the
-    calibrated forecast in each year: the share of its paths, or with fewer than
-    :data:`MIN_HITS` paths over the line its efficient estimate (:meth:`Forecast.tail_in`)."""
+    calibrated forecast in each year (:meth:`Forecast.chance_in`: the share of its paths, or with
+    few paths over the line its efficient estimate; a random-walk headline's closed form)."""
     rows: list[list[float | None]] = []
     for y, c in zip(sim.years, _rows(f, sim.years)):
         if f is None or c < 0:
             rows.append([int(y), np.nan, np.nan, np.nan])
             continue
-        hits = int(np.count_nonzero(f.totals[:, c] >= target))
-        est = mc_probability(hits, f.paths)
-        if hits < MIN_HITS:
-            est = f.tail_in(int(y), target) or est
+        est = f.chance_in(int(y), target)
         rows.append([int(y), est.probability, est.standard_error, est.upper_95])
     return pd.DataFrame(rows, columns=["Year", "Probability", "Standard error", "95% upper bound"])
 

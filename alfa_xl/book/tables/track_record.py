@@ -21,7 +21,7 @@ from alfa_xl.book.tables.report import Block
 from alfa_xl.model.engine.gap import DEFAULT_TARGET
 from alfa_xl.model.engine.lineup import Lineup
 from alfa_xl.model.evidence.forecast import FORECAST_PATHS, PROBABILITY_YEARS, Forecast, forecast
-from alfa_xl.model.evidence.rolling import POINT_COLUMNS, shipped_track_tables
+from alfa_xl.model.evidence.rolling import CANDIDATE_NAMES, POINT_COLUMNS, shipped_track_tables
 from alfa_xl.model.risk.settings import BACKTEST_PATHS, DEFAULT_SEED
 
 __all__ = ["track_blocks", "forecast_blocks", "current_year_text", "TRACK_PATHS", "POINT_COLUMNS", "HEADLINE_YEAR"]
@@ -124,14 +124,14 @@ def forecast_blocks(
     return [
         Block(
             "forecast_band",
-            f"Calibrated forecast, the central answer ({f.paths:,} paths, seed {f.seed}; "
-            f"the recipe scored on the Track record sheet)",
+            f"Calibrated forecast, the central answer: {CANDIDATE_NAMES[f.method]}, best on the rolling backtest "
+            f"(Track record sheet); {f.paths:,} paths, seed {f.seed}",
             band,
         ),
         Block(
             "forecast_probability",
             f"Probability of reaching {f.target:,.0f} a year in at least one year, with its "
-            "Monte Carlo precision (importance sampling on the same recipe)",
+            "Monte Carlo precision (importance sampling on the recipe's draws)",
             prob,
         ),
         Block("forecast_current_year", "Current year of the forecast", current),

@@ -1,13 +1,16 @@
-"""One central answer: the calibrated forecast, the recipe the backtests scored.
+"""One central answer: the headline of the rolling backtest, on the calibrated recipe's paths.
 
-:func:`forecast` runs exactly what :func:`alfa_xl.model.evidence.replay.replay` replays on past
+:func:`forecast` runs what :func:`alfa_xl.model.evidence.replay.replay` replays on past
 plans, today: the lineup with its models on sale scaled to the latest actual, the
 ``track_record`` scenario calibrated on every plan resolved so far (launches delayed by
 the rounded mean slip, each planned peak times the built models' median peak
-realisation) and the calibrated spreads (:meth:`Uncertainty.track_record`). It returns
-per year P10/P50/P90 (or other percentiles), the cumulative over a span of years with
-its band, and the probability of reaching 400,000 a year by 2030 and by 2035, with its
-Monte Carlo precision (:meth:`Forecast.tails`).
+realisation) and the calibrated spreads (:meth:`Uncertainty.track_record`). Those paths
+become the headline's (:func:`alfa_xl.model.evidence.rolling.headline`): the structural
+model's own, combined with a log random walk with drift, or (today) a log random walk's
+quantiles handed to them by rank (:func:`combined_paths`). It returns per year P10/P50/P90
+(or other percentiles), the cumulative over a span of years with its band, and the
+probability of reaching 400,000 a year by 2030 and by 2035, with its Monte Carlo precision
+(:meth:`Forecast.tails`).
 
 Year to date
 ------------
@@ -55,7 +58,13 @@ from alfa_xl.model.risk.settings import (
     check_target,
 )
 from alfa_xl.model.risk.simulate import PathFrame, simulate
-from alfa_xl.model.risk.tails import TailProbability, mc_probability, plan_route_probability, tail_probabilities
+from alfa_xl.model.risk.tails import (
+    MIN_HITS,
+    TailProbability,
+    mc_probability,
+    plan_route_probability,
+    tail_probabilities,
+)
 from alfa_xl.model.risk.uncertainty import Uncertainty
 from alfa_xl.validation import DEFAULT_YEAR
 
@@ -227,18 +236,38 @@ class Forecast:
 
     def tail_in(self, year: int, target: float | None = None) -> TailProbability | None:
         """P(the total of ``year`` alone reaches ``target``) estimated efficiently: importance
-        sampling on the model's draws, or for the combination its tail derived from its
-        definition (:meth:`tails`); ``None`` when the paths are conditioned on the year to
-        date or no weighted path reaches the line."""
+        sampling on the model's draws, for a combination its tail derived from its definition
+        (:meth:`tails`), and for a random walk (weight 0) the walk's closed form, exact;
+        ``None`` when the paths are conditioned on the year to date or no weighted path
+        reaches the line."""
         tgt = self.target if target is None else check_target(target)
         y = int(year)
         self.probability_by(y, tgt)  # validates the year
         if self.conditioned:
             return None
+        if self.weight == 0.0:
+            loc, scale = self.walk[int(np.flatnonzero(self.all_years == y)[0])]
+            z = (math.log(tgt) - loc) / scale if scale > 0 else (math.inf if math.log(tgt) > loc else -math.inf)
+            return TailProbability(0.5 * math.erfc(z / math.sqrt(2.0)), 0.0, None, 0, 0, "closed form")
         frame = PathFrame(self.lineup, self.scenario, y, y, self.uncertainty, int(self.all_years[0]) - 1)
         if self.weight < 1.0:
             return self._combination(frame, tgt, (y,))[(y, False)]
         return tail_probabilities(frame, tgt, (y,), seed=self.seed, route=False)[(y, False)]
+
+    def chance_in(self, year: int, target: float | None = None) -> TailProbability:
+        """P(the total of ``year`` alone reaches ``target``) as the worksheet and the Risk sheet
+        give it: the closed form of a random-walk headline; otherwise the share of the paths,
+        or with fewer than :data:`~alfa_xl.model.risk.tails.MIN_HITS` paths over the line the
+        efficient estimate of :meth:`tail_in` (the share when there is none)."""
+        tgt = self.target if target is None else check_target(target)
+        y = int(year)
+        self.probability_by(y, tgt)  # validates the year
+        if self.weight == 0.0 and not self.conditioned:
+            return self.tail_in(y, tgt) or mc_probability(0, self.paths)  # always given at weight 0
+        col = self.totals[:, int(np.flatnonzero(self.all_years == y)[0])]
+        hits = int(np.count_nonzero(col >= tgt))
+        est = mc_probability(hits, self.paths)
+        return est if hits >= MIN_HITS else (self.tail_in(y, tgt) or est)
 
     def plan_route_probability(self) -> float:
         """P(every planned model built, on its stated date, at least at its stated peak; the

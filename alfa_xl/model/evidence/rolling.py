@@ -70,6 +70,7 @@ __all__ = [
     "CANDIDATES",
     "CANDIDATE_NAMES",
     "DEFAULT_CHOICE",
+    "margin_standard_error",
     "goals_text",
     "GOAL_INTERVAL_GAIN",
     "GOAL_COVERAGE",
@@ -344,7 +345,9 @@ class Headline:
     rolling origins (horizons 1-5), as each origin forecast it, in the order of
     :data:`CANDIDATES`; ``cases`` how many; ``paths`` / ``seed`` the backtest's settings.
     ``pinball_then`` is the score of the choice itself made without look-ahead: at each origin,
-    the candidate with the lowest pinball loss on the cases known before it.
+    the candidate with the lowest pinball loss on the cases known before it. ``margin_se`` is
+    the standard error of the headline's lead over the runner-up (the mean of their case-by-case
+    differences), clustered by origin (:func:`margin_standard_error`).
     """
 
     method: str
@@ -354,6 +357,7 @@ class Headline:
     paths: int
     seed: int
     pinball_then: float
+    margin_se: float
 
     def score(self, method: str) -> float:
         """The mean pinball loss of one candidate."""
@@ -377,7 +381,7 @@ class Headline:
         return float(1.0 - best / second) if second > 0 else 0.0
 
     def text(self) -> str:
-        """The headline's line for the outlook, the Cover and the Track record sheet."""
+        """The headline's line for the outlook, the Track record sheet and the README (the Cover names it)."""
         what = CANDIDATE_NAMES[self.method]
         if self.method == "combination":
             what += f" (model weight {self.weight:.1f})"
@@ -389,10 +393,13 @@ class Headline:
             if self.model_weight == 0
             else ""
         )
+        lead = self.score(rest[0]) - self.score(self.method)
+        told = "told apart" if lead > 2 * self.margin_se else "not told apart"
         return (
             f"Headline: {what}: lowest mean pinball loss over {self.cases} rolling-origin cases, "
             f"{self.score(self.method):.3f}, {self.improvement:.0%} better than {SHORT_NAMES[rest[0]]} "
-            f"({self.score(rest[0]):.3f}); {others}. Chosen this way at each origin on earlier cases only, "
+            f"({self.score(rest[0]):.3f}; lead {lead:.4f}, standard error {self.margin_se:.4f} clustered by origin: "
+            f"{told}); {others}. Chosen this way at each origin on earlier cases only, "
             f"the headline scored {self.pinball_then:.3f}.{lineup}"
         )
 
@@ -411,6 +418,24 @@ def _choices(cases: pd.DataFrame) -> dict[int, str]:
     return out
 
 
+def margin_standard_error(cases: pd.DataFrame, first: str, second: str) -> float:
+    """Standard error of the mean of ``second``'s pinball loss minus ``first``'s over ``cases``,
+    clustered by origin (the years of one origin share its errors): with ``D_o`` the sum of the
+    differences at origin ``o``, ``n_o`` its cases, ``N`` all cases, ``G`` origins and ``d`` the
+    mean, ``sqrt(G / (G - 1) * sum((D_o - n_o d)^2)) / N``; NaN with fewer than two origins."""
+    sums, sizes = [], []
+    for _, t in cases.groupby("as_of"):
+        a = _pinball_of(t, t[[f"{second} {q}" for q in _Q]].to_numpy(float))
+        b = _pinball_of(t, t[[f"{first} {q}" for q in _Q]].to_numpy(float))
+        sums.append(len(t) * (a - b))
+        sizes.append(len(t))
+    g, n = len(sums), float(sum(sizes))
+    if g < 2:
+        return float("nan")
+    d = sum(sums) / n
+    return float(np.sqrt(g / (g - 1) * sum((s - k * d) ** 2 for s, k in zip(sums, sizes))) / n)
+
+
 def compute_headline(result: Rolling) -> Headline:
     """The headline choice from a rolling backtest: the one of :data:`CANDIDATES` with the lowest
     mean pinball loss over the scored cases *as each was forecast then* (the combination with
@@ -427,7 +452,9 @@ def compute_headline(result: Rolling) -> Headline:
     )
     order = pd.concat([cases[cases["as_of"] == o] for o in chosen], ignore_index=True)
     method = CANDIDATES[int(np.argmin(losses))]
-    return Headline(method, weight, losses, n, result.paths, result.seed, _pinball_of(order, then))
+    runner_up = sorted((m for m in CANDIDATES if m != method), key=lambda m: losses[CANDIDATES.index(m)])[0]
+    se = margin_standard_error(cases, method, runner_up)
+    return Headline(method, weight, losses, n, result.paths, result.seed, _pinball_of(order, then), se)
 
 
 _HEADLINE_FILE = "headline.csv"
@@ -439,23 +466,25 @@ def headline() -> Headline:
     row = read_table(_HEADLINE_FILE).iloc[0]
     return Headline(
         row["method"],
-        float(row["weight"]),
+        float(row["combination_weight"]),
         tuple(float(row[f"pinball_{m}"]) for m in CANDIDATES),
         int(row["cases"]),
         int(row["paths"]),
         int(row["seed"]),
         float(row["pinball_then"]),
+        float(row["margin_se"]),
     )
 
 
 def write_headline(h: Headline) -> None:
     """Write ``headline.csv`` (after a change to the recipe or the data: ``python -m
     alfa_xl.model.evidence.rolling``)."""
-    row: dict[str, Any] = {"method": h.method, "weight": h.weight}
+    row: dict[str, Any] = {"method": h.method, "combination_weight": h.weight}
     row.update({f"pinball_{m}": repr(h.score(m)) for m in CANDIDATES})
     row.update(
         {
             "pinball_then": repr(h.pinball_then),
+            "margin_se": repr(h.margin_se),
             "cases": h.cases,
             "paths": h.paths,
             "seed": h.seed,

@@ -134,8 +134,9 @@ class TailProbability:
     ``standard_error`` is given when the estimate rests on paths over the line;
     ``upper_95`` (exact binomial) when none of the ``paths`` plain paths is over it (the
     estimate 0 is then only a bound). ``method`` is ``"monte carlo"``,
-    ``"importance sampling"`` or ``"bound"`` (a bound taken from another figure, ``basis``
-    says which); ``seconds`` the time the estimate took.
+    ``"importance sampling"``, ``"closed form"`` (exact: standard error 0) or ``"bound"`` (a
+    bound taken from another figure, ``basis`` says which); ``seconds`` the time the estimate
+    took.
     """
 
     probability: float
@@ -192,7 +193,14 @@ class TailProbability:
         'below 1 in 20,000 (95% bound; at most the probability alone)'
         >>> mc_probability(62, 20_000).text()  # the error in percent to two figures, never shown as 0.00%
         '0.31% (standard error 0.039%)'
+        >>> TailProbability(1.945e-4, 0.0, None, 0, 0, "closed form").text()
+        '0.00019 (about 1 in 5,100; exact, no Monte Carlo error)'
         """
+        if self.method == "closed form":
+            p = self.probability
+            odds = f"about 1 in {_odds(1 / p)}; " if 0 < p < 0.5 else ""
+            shown = f"{p:.1%}" if p >= 0.01 else (f"{p:.2%}" if p >= 0.001 else f"{p:.2g}")
+            return f"{shown} ({odds}exact, no Monte Carlo error)"
         if self.standard_error is None:
             bound = self.upper_95 or 0.0
             basis = self.basis or f"no path of {self.paths:,} reached it"
