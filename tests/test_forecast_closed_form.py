@@ -12,7 +12,7 @@ of the models on sale, ``volume_sigma`` = 0.2. Then:
   is 73,000 x exp(sigma sqrt(h) Z), Z ~ N(0, 1): the percentile p is 73,000 x exp(z_p sigma sqrt(h)), the
   P50 is 73,000 in every year (no drift), and P(total of 2026 >= 73,000 x exp(z_0.9 sigma)) = 0.1.
 
-The combination headline replaces the path of rank k in each year by w x itself + (1 - w) x the log random
+The combination replaces the path of rank k in each year by w x itself + (1 - w) x the log random
 walk with drift's quantile (k + 0.5) / n; quantile averaging is linear, so its percentile p is
 w x the model's + (1 - w) x the walk's, and the walk's is closed form from ``history.csv``.
 

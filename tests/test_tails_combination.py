@@ -1,4 +1,4 @@
-"""The headline combination's tail, derived from its definition, against closed forms and plain paths.
+"""The tail of a combination (or, at weight 0, a random-walk headline), derived from its definition, against closed forms and plain paths.
 
 The combination averages, year by year, the structural model's quantiles (weight w) and a
 log random walk's (weight 1 - w), paths coupled by rank. With a model part that is itself

@@ -178,12 +178,13 @@ class Forecast:
         """P(``target`` a year reached by each of ``years``) with its Monte Carlo precision
         (:mod:`alfa_xl.model.risk.tails`), alone (key ``(year, False)``) and jointly with the
         route where the plan succeeds (``(year, True)``): importance sampling on the recipe's
-        own draws, with a standard error. When the headline is the combination, the probability
-        alone is the combination's, derived from its definition (quantile averaging, paths
-        coupled by rank: :mod:`alfa_xl.model.risk.combination`) on importance-sampled paths of
-        the model, with a batch-means standard error, and the joint probability with the route
-        from the same weighted paths (a combined path is a function of the model's path, so the
-        route is an event of the same draws); a random walk is the combination at weight 0. When the first year is
+        own draws, with a standard error. When the headline is a combination or a random walk
+        (the combination at weight 0), the probability alone is the headline's, derived from its
+        definition (quantile averaging, paths coupled by rank:
+        :mod:`alfa_xl.model.risk.combination`) on importance-sampled paths of the model, with a
+        batch-means standard error, and the joint probability with the route from the same
+        weighted paths (a combined path is a function of the model's path, so the route is an
+        event of the same draws). When the first year is
         conditioned on the year to date, or no weighted path reaches the line, the count of
         the plain paths (with its standard error, or its 95% bound) instead."""
         tgt = self.target if target is None else check_target(target)
