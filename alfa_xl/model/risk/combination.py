@@ -29,6 +29,11 @@ weighted share of paths over any :math:`c_j` the probability. The :math:`c_j` de
 proposal and the proposal on them: a first guess from a lognormal fit to plain paths,
 then up to :data:`ROUNDS` refinements, each aimed at the lines of the last weighted sample.
 
+**Weight 0** (a random walk's quantiles on the model's ranks): each year's own probability is
+the walk's closed form, so "by year *Y*" is the likeliest year's exact probability plus an
+estimate of the rest of the union (:func:`_exact_years`); never below a single year's figure,
+and only the rest carries Monte Carlo error.
+
 **Precision.** The estimate is a non-linear function of the weighted sample (the lines are
 estimated from it), so its standard error is by batch means: the final paths are split into
 :data:`GROUPS` groups in the order drawn, the whole estimator is run on each, and the
@@ -141,16 +146,45 @@ def _estimate(
     args: tuple[float, float, np.ndarray, np.ndarray],
     orders: list[np.ndarray] | None = None,
     on_route: np.ndarray | None = None,
-) -> tuple[list[float], list[int]]:
+    exact: list[tuple[float, int] | None] | None = None,
+) -> tuple[list[float], list[int], list[int]]:
     """The estimates by each year of ``upto``, then (with ``on_route``) the same jointly with
-    the route; and for each, the paths over the line."""
+    the route; for each, the paths over the line; and for each of the first, the paths over a
+    line but not over the one of its ``exact`` year. Where ``exact`` gives ``(p, j)`` (a year
+    ``j`` whose probability ``p`` is known exactly: :func:`_exact_years`), the estimate is the
+    weighted share of the rest of the union only (paths over a line of another year, not over
+    year ``j``'s), to which the caller adds ``p`` (after its standard error: the sum would
+    round a rest below 1e-16 of ``p`` away)."""
     weight, target, loc, scale = args
     lines = combination_lines(totals, weights, weight, target, loc, scale, orders)
     over = totals >= lines[None, :]
     hit = [over[:, :u].any(axis=1) for u in upto]
+    est, rest_hits = [], []
+    for i, h in enumerate(hit):
+        known = None if exact is None else exact[i]
+        rest = h if known is None else h & ~over[:, known[1]]
+        est.append(float(np.mean(np.where(rest, weights, 0.0))))
+        rest_hits.append(int(np.count_nonzero(rest)))
     if on_route is not None:
-        hit += [h & on_route for h in hit]
-    return [float(np.mean(np.where(h, weights, 0.0))) for h in hit], [int(np.count_nonzero(h)) for h in hit]
+        route_hit = [h & on_route for h in hit]
+        est += [float(np.mean(np.where(h, weights, 0.0))) for h in route_hit]
+        hit += route_hit
+    return est, [int(np.count_nonzero(h)) for h in hit], rest_hits
+
+
+def _exact_years(
+    args: tuple[float, float, np.ndarray, np.ndarray], upto: list[int]
+) -> list[tuple[float, int] | None] | None:
+    """At weight 0 (a random walk's quantiles on the model's ranks) each year's own probability is
+    the walk's closed form: for each entry of ``upto``, ``(p, j)`` of its likeliest year; None at
+    any other weight."""
+    weight, target, loc, scale = args
+    if weight != 0.0:
+        return None
+    log_t = math.log(target)
+    z = [(log_t - m) / s if s > 0 else (math.inf if log_t > m else -math.inf) for m, s in zip(loc, scale)]
+    single = [_upper(v) for v in z]
+    return [max((single[j], j) for j in range(u)) for u in upto]
 
 
 def _batch_means(
@@ -161,20 +195,27 @@ def _batch_means(
     on_route: np.ndarray | None = None,
 ) -> tuple[list[float], np.ndarray, list[int]]:
     """The estimates on all paths, their batch-means standard errors (module docstring) and
-    their paths over the line; each year's paths are sorted once, each group's order taken from it."""
+    their paths over the line; each year's paths are sorted once, each group's order taken from it.
+    A year known exactly at weight 0 (:func:`_exact_years`) is used when at least
+    :data:`~alfa_xl.model.risk.tails.MIN_HITS` paths fall in the rest of the union."""
     n = totals.shape[0]
     orders = [np.argsort(-totals[:, j], kind="stable") for j in range(totals.shape[1])]
-    est, hits = _estimate(totals, weights, upto, args, orders, on_route)
+    exact = _exact_years(args, upto)
+    if exact is not None:
+        rest = _estimate(totals, weights, upto, args, orders, None, exact)[2]
+        exact = [e if r >= MIN_HITS else None for e, r in zip(exact, rest)]
+    rest_est, hits, _ = _estimate(totals, weights, upto, args, orders, on_route, exact)
     group = np.arange(n) * GROUPS // n
     values = []
     for g in range(GROUPS):
         keep = np.flatnonzero(group == g)
         first = int(keep[0])
         sub = [o[group[o] == g] - first for o in orders]  # groups are contiguous
-        values.append(
-            _estimate(totals[keep], weights[keep], upto, args, sub, None if on_route is None else on_route[keep])[0]
-        )
-    return est, standard_error(np.array(values), axis=0), hits
+        route = None if on_route is None else on_route[keep]
+        values.append(_estimate(totals[keep], weights[keep], upto, args, sub, route, exact)[0])
+    known = [0.0 if e is None else e[0] for e in (exact or [None] * len(upto))]
+    known += [0.0] * (len(rest_est) - len(known))  # the joint estimates with the route
+    return [p + r for p, r in zip(known, rest_est)], standard_error(np.array(values), axis=0), hits
 
 
 def _guess(frame, rng: np.random.Generator, weight: float, target: float, loc, scale) -> np.ndarray:
