@@ -146,8 +146,9 @@ class TestTheDefinition:
     def test_at_weight_zero_a_year_alone_is_the_walks_closed_form(self):
         # the random walk's quantiles given to the model's paths by rank: in one year the tail is
         # the walk's, P(N(0, 1) >= (ln T - h mu) / (s sqrt(h))) from the last actual, mu and s by
-        # hand from history.csv; given exactly (standard error 0), and the importance sampler on
-        # the same event (one year, weight 0) agrees with it
+        # hand from history.csv; given exactly (standard error 0), by the forecast and by the
+        # combination's estimator asked for that one year at weight 0 (the sampler had put 2030 alone
+        # at 2.29e-4 against the exact 1.95e-4)
         last_year, last, mu, sd = walk_by_hand()
         f = forecast(paths=1_000, seed=4, method="rw_drift")
         frame = PathFrame(f.lineup, f.scenario, 2026, 2030, f.uncertainty, 2025)
@@ -163,11 +164,20 @@ class TestTheDefinition:
             one = PathFrame(f.lineup, f.scenario, year, year, f.uncertainty, 2025)
             sampled = combination_tail_probabilities(one, target, (year,), 0.0, walk[j : j + 1, 0], walk[j : j + 1, 1])
             s = sampled[(year, False)]
-            assert abs(s.probability - exact) < 4 * s.standard_error, (year, s.probability, exact)
+            assert s.method == "closed form" and s.standard_error == 0
+            assert s.probability == pytest.approx(exact, rel=1e-9)
         # by a year, at least the likeliest single year's (the union holds each year's event: known
         # exactly, it is not estimated again) and at most the sum of the years'; at the default seed, an
         # estimate of the whole union put 800,000 by 2030 at 6.16e-7, below 2030 alone (6.64e-7)
         g = forecast(paths=1_000, method="rw_drift")
+        # below the current level: each year is near certain; by a year is never below the first year's
+        # exact figure, and a certain event is 1 exactly (the whole union estimated gave 0.9978)
+        for target, first in ((30_000.0, 0.999786), (0.5, 1.0)):
+            out = g.tails((2026, 2030), target)
+            alone = upper((math.log(target / last) - mu) / sd)
+            assert alone == pytest.approx(first, abs=1e-6)
+            assert out[(2026, False)].method == "closed form" and out[(2026, False)].probability == alone
+            assert out[(2030, False)].probability >= alone
         for target in (400_000.0, 800_000.0):
             by = g.tails((2030, 2035), target)[(2030, False)]
             alone = [upper((math.log(target / last) - h * mu) / (sd * math.sqrt(h))) for h in range(1, 6)]

@@ -182,9 +182,10 @@ class Forecast:
         (the combination at weight 0), the probability alone is the headline's, derived from its
         definition (quantile averaging, paths coupled by rank:
         :mod:`alfa_xl.model.risk.combination`) on importance-sampled paths of the model, with a
-        batch-means standard error, and the joint probability with the route from the same
-        weighted paths (a combined path is a function of the model's path, so the route is an
-        event of the same draws). When the first year is
+        batch-means standard error (at weight 0, the likeliest year's exact figure plus an
+        estimate of the rest of the union: :mod:`alfa_xl.model.risk.combination`), and the joint
+        probability with the route from the same weighted paths (a combined path is a function
+        of the model's path, so the route is an event of the same draws). When the first year is
         conditioned on the year to date, or no weighted path reaches the line, the count of
         the plain paths (with its standard error, or its 95% bound) instead."""
         tgt = self.target if target is None else check_target(target)

@@ -31,8 +31,10 @@ then up to :data:`ROUNDS` refinements, each aimed at the lines of the last weigh
 
 **Weight 0** (a random walk's quantiles on the model's ranks): each year's own probability is
 the walk's closed form, so "by year *Y*" is the likeliest year's exact probability plus an
-estimate of the rest of the union (:func:`_exact_years`); never below a single year's figure,
-and only the rest carries Monte Carlo error.
+estimate of the rest of the union (:func:`_exact_years`), and only the rest carries Monte
+Carlo error. With fewer than 30 paths in the rest the whole union is estimated instead, and
+never put below that year's figure; a single year, or a union whose likeliest year is certain
+to double precision, is given exactly (``"closed form"``).
 
 **Precision.** The estimate is a non-linear function of the weighted sample (the lines are
 estimated from it), so its standard error is by batch means: the final paths are split into
@@ -291,6 +293,11 @@ def combination_tail_probabilities(
     parts_w: list[np.ndarray] = []
     parts_r: list[np.ndarray] = []
     k = len(upto)
+    exact = _exact_years(args, upto)
+    floor = [0.0] * k if exact is None else [0.0 if e is None else e[0] for e in exact]
+    # known exactly: a single year at weight 0, or a union whose likeliest year is certain to
+    # double precision (the rest of the union is then below 1e-12)
+    known = [p > 0 and (u == 1 or p >= 1.0 - 1e-12) if exact else False for p, u in zip(floor, upto)]
     n = 0
     while n < max_paths:
         totals, w, r = weighted_sample(frame, mus, rng, batch, route)
@@ -306,10 +313,11 @@ def combination_tail_probabilities(
             # an estimate whose first batch, aimed at its line, put fewer than MIN_HITS paths
             # over it, or whose groups all give one value (no spread to measure its error by), is
             # not given: more of the same paths would rarely make it precise (the caller bounds it)
-            given = [h >= MIN_HITS and s > 0 for h, s in zip(hits[:k], se[:k])]
+            given = [(h >= MIN_HITS and s > 0) or c for h, s, c in zip(hits[:k], se[:k], known)]
             if not any(given):
                 break
         precise = [0 < s <= rel_se * p for p, s in zip(est, se)]
+        precise[:k] = [p or c for p, c in zip(precise[:k], known)]
         joints_done = all(p or not g for p, g in zip(precise[k:], given)) or n >= ROUTE_PATHS
         if all(p or not g for p, g in zip(precise[:k], given)) and joints_done:
             break
@@ -318,6 +326,11 @@ def combination_tail_probabilities(
     flags = (False, True) if route else (False,)
     for i, (flag, y) in enumerate((f, y) for f in flags for y in wanted):
         p, s, h = est[i], se[i], hits[i]
+        if not flag and known[i]:
+            out[(y, flag)] = TailProbability(floor[i], 0.0, None, int(x.shape[0]), h, "closed form", seconds)
+            continue
+        if not flag:
+            p = max(p, floor[i])  # the union holds its likeliest year, known exactly at weight 0
         out[(y, flag)] = (
             None
             if h < MIN_HITS or p < TINY or not given[i % k]
