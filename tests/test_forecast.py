@@ -104,6 +104,16 @@ class TestYearToDate:
         assert table.loc[2027, "P50"] > 1.15 * 73_000 * math.exp(mu)
 
 
+class TestDeprecated:
+    def test_combine_still_chooses_the_method_with_a_warning(self):
+        with pytest.warns(DeprecationWarning, match=r"method='model'"):
+            f = forecast(paths=200, seed=3, combine=False)
+        assert f.method == "model" and f.weight == 1.0
+        with pytest.warns(DeprecationWarning, match=r"method='combination'"):
+            g = forecast(paths=200, seed=3, combine=True)
+        assert g.method == "combination" and 0 < g.weight < 1
+
+
 class TestBadInput:
     @pytest.mark.parametrize(
         "kwargs, word",
@@ -117,6 +127,7 @@ class TestBadInput:
             (dict(paths=0), "paths"),
             (dict(target=-1), "target"),
             (dict(cumulative=(2020, 2030)), "cumulative"),
+            (dict(method="best"), "method: unknown (got 'best'); give one of model, combination, rw_drift, rw"),
         ],
     )
     def test_one_named_error(self, kwargs, word):

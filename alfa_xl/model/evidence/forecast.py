@@ -29,6 +29,7 @@ and the current year is the curve's alone.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -312,6 +313,7 @@ def forecast(
     ytd_months: int | None = None,
     uncertainty: Uncertainty | None = None,
     method: str | None = None,
+    combine: bool | None = None,
 ) -> Forecast:
     """The calibrated forecast (module docstring).
 
@@ -339,6 +341,9 @@ def forecast(
         ``model`` (the structural model alone), ``combination`` (with the log random walk
         with drift, at the weight of the rolling backtest), ``rw_drift`` or ``rw`` (a log
         random walk); default the headline of the rolling backtest.
+    combine : bool, optional
+        Deprecated (version 0.1's name): ``True`` is ``method="combination"``, ``False``
+        ``method="model"``; a ``DeprecationWarning`` says so.
 
     Examples
     --------
@@ -370,6 +375,10 @@ def forecast(
     last = max(end, PROBABILITY_YEARS[1], span[1])
     sim = simulate(lu, sc, first, last, n, sd, u, base_year=base_year, ytd=ytd, ytd_months=ytd_months)
     totals = sim.totals
+    if combine is not None:
+        new = "combination" if combine else "model"
+        warnings.warn(f"forecast(combine=...) is deprecated: use method={new!r}", DeprecationWarning, stacklevel=2)
+        method = new if method is None else method
     chosen = headline()
     use = chosen.method if method is None else _method(method)
     weight = {"model": 1.0, "combination": float(chosen.weight)}.get(use, 0.0)
