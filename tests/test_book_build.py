@@ -232,7 +232,7 @@ class TestStructure:
         fan_row = risk[
             _find(
                 risk,
-                "Calibrated forecast (the log random walk with drift, in the model's path order; 10,000 paths, seed 20140506), yearly total (units); Scenario and What-if P50: what-if, 10,000 paths around scenario base, seed 20140506 (Scenario without uncertainty); current year unconditioned",
+                "Calibrated forecast (a log random walk with drift, in the model's path order; 10,000 paths, seed 20140506), yearly total (units); Scenario and What-if P50: what-if, 10,000 paths around scenario base, seed 20140506 (Scenario without uncertainty); current year unconditioned",
             )[0]
             + 2
         ]
@@ -370,7 +370,7 @@ class TestRiskSheet:
     def test_blocks_and_titles(self, risk):
         assert (
             risk[5][0]
-            == "Calibrated forecast (the log random walk with drift, in the model's path order; 10,000 paths, seed 20140506), yearly total (units); Scenario and What-if P50: what-if, 10,000 paths around scenario base, seed 20140506 (Scenario without uncertainty); current year unconditioned"
+            == "Calibrated forecast (a log random walk with drift, in the model's path order; 10,000 paths, seed 20140506), yearly total (units); Scenario and What-if P50: what-if, 10,000 paths around scenario base, seed 20140506 (Scenario without uncertainty); current year unconditioned"
         )
         assert risk[6][:6] == ["Year", "P10", "P50", "P90", "Mean", "Scenario"]
         assert [r[0] for r in risk[7:12]] == [2026, 2027, 2028, 2029, 2030]

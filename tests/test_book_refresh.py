@@ -281,7 +281,7 @@ def test_risk_output_equals_the_engine_report(book):
             assert g[6] == pytest.approx(bear_2029, rel=1e-12)
     assert (
         got[0][0]
-        == "Calibrated forecast (the log random walk with drift, in the model's path order; 2,000 paths, seed 7), yearly total (units); Scenario and What-if P50: what-if, 2,000 paths around scenario bear, seed 7 (Scenario without uncertainty); current year unconditioned"
+        == "Calibrated forecast (a log random walk with drift, in the model's path order; 2,000 paths, seed 7), yearly total (units); Scenario and What-if P50: what-if, 2,000 paths around scenario bear, seed 7 (Scenario without uncertainty); current year unconditioned"
     )
     assert got[tornado][6] == "Scenario"
     assert "risk: 2,000 paths around bear, seed 7" in report.status

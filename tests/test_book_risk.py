@@ -28,7 +28,7 @@ def test_the_fan_is_the_calibrated_forecast_of_alfa_forecast(blocks):
     for col in ("P10", "P50", "P90"):
         assert fan.loc[2026:2030, col].tolist() == pytest.approx(table[col].tolist(), rel=1e-12)
     # the headline of headline.csv (the log random walk with drift since the choice included the walks)
-    assert f.method == "rw_drift" and "the log random walk with drift, in the model's path order" in blocks[0].title
+    assert f.method == "rw_drift" and "a log random walk with drift, in the model's path order" in blocks[0].title
     # the years before the first forecast year are actuals, not forecasts: blank
     assert fan.loc[[2024, 2025], ["P10", "P50", "P90", "Mean"]].isna().all().all()
 

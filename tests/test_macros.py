@@ -407,7 +407,7 @@ class TestRefresh:
         grid = out.value
         assert (
             grid[0][0]
-            == "Calibrated forecast (the log random walk with drift, in the model's path order; 2,000 paths, seed 11), yearly total (units); Scenario and What-if P50: what-if, 2,000 paths around scenario bear, seed 11 (Scenario without uncertainty); current year unconditioned"
+            == "Calibrated forecast (a log random walk with drift, in the model's path order; 2,000 paths, seed 11), yearly total (units); Scenario and What-if P50: what-if, 2,000 paths around scenario bear, seed 11 (Scenario without uncertainty); current year unconditioned"
         )
         assert grid[1][:4] == ["Year", "P10", "P50", "P90"] and [r[0] for r in grid[2:7]] == [
             2026,
@@ -581,7 +581,7 @@ class TestRefresh:
             book.names["out_risk"]
             .refers_to_range.value[0][0]
             .startswith(
-                "Calibrated forecast (the log random walk with drift, in the model's path order; 2,000 paths, seed 11)"
+                "Calibrated forecast (a log random walk with drift, in the model's path order; 2,000 paths, seed 11)"
             )
         )
         assert message.startswith("Refreshed by the Refresh button: 1 scenario (bear), ")

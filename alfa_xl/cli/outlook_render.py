@@ -246,8 +246,6 @@ def _forecast_table(o: Outlook, console) -> None:
         f"stated peak, the models reported cancelled brought back): {_share(h.plan_route)}; {route}."
     )
     method = h.tails[0][1].method if h.tails else "monte carlo"
-    if method == "importance sampling" and h.method in ("rw", "rw_drift") and not h.conditioned:
-        method = "the likeliest year's exact figure plus importance sampling of the rest of the union"
     console.print(
         f"{h.paths:,} Monte Carlo paths, seed {h.seed}, of the structural recipe the backtests scored: "
         f"{shown(h.recipe)}; models on sale anchored to the latest actual; {current}. "

@@ -23,6 +23,7 @@ from alfa_xl.book.tables.report import Block, RefreshInputs
 from alfa_xl.model.data.sources import latest_actual
 from alfa_xl.model.engine.scenarios import Scenario, get_scenario
 from alfa_xl.model.evidence.forecast import Forecast, forecast
+from alfa_xl.model.evidence.rolling import CANDIDATE_NAMES
 from alfa_xl.model.risk.settings import DEFAULT_PATHS, DEFAULT_PERCENTILES, DEFAULT_SEED, check_target
 from alfa_xl.model.risk.simulate import simulate
 from alfa_xl.model.risk.tails import MIN_HITS, mc_probability
@@ -162,12 +163,11 @@ def _calibrated(inputs: RefreshInputs, sim, ps, target: float, uncertainty, ytd,
 
 
 def _recipe_text(f: Forecast) -> str:
-    how = {
-        "model": "the structural model",
-        "combination": f"the combination, model weight {f.weight:.1f}",
-        "rw_drift": "the log random walk with drift, in the model's path order",
-        "rw": "the log random walk, in the model's path order",
-    }[f.method]
+    how = CANDIDATE_NAMES[f.method]
+    if f.method == "combination":
+        how += f", model weight {f.weight:.1f}"
+    elif f.weight == 0.0:
+        how += ", in the model's path order"
     return f"{how}; {f.paths:,} paths, seed {f.seed}"
 
 

@@ -131,7 +131,7 @@ def forecast_blocks(
         Block(
             "forecast_probability",
             f"Probability of reaching {f.target:,.0f} a year in at least one year, with its "
-            f"Monte Carlo precision ({_by_year_method(f)})",
+            f"Monte Carlo precision ({', '.join(dict.fromkeys(tails[(y, False)].method for y in PROBABILITY_YEARS))})",
             prob,
         ),
         Block("forecast_current_year", "Current year of the forecast", current),
@@ -143,15 +143,6 @@ def forecast_blocks(
 #: as "Other models"), fixed so that the Cover keeps its shape at a refresh; the shipped
 #: lineup has nine models.
 BRIDGE_MODELS = 10
-
-
-def _by_year_method(f: Forecast) -> str:
-    """How the Cover's "by a year" probabilities are estimated, for the forecast's method."""
-    if f.conditioned:
-        return "the share of the paths"
-    if f.weight == 0.0:
-        return "the likeliest year's exact figure plus importance sampling of the rest"
-    return "importance sampling on the recipe's draws"
 
 
 def cover_extra_blocks(f: Forecast, tails) -> list[Block]:

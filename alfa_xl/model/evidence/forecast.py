@@ -47,7 +47,7 @@ from alfa_xl.model.engine.scenarios import Scenario
 from alfa_xl.model.evidence.baselines import normal_scores, random_walk, random_walk_lognormal, walk_parameters
 from alfa_xl.model.evidence.recipe import calibrated_recipe
 from alfa_xl.model.evidence.rolling import CANDIDATES, headline
-from alfa_xl.model.risk.combination import combination_tail_probabilities
+from alfa_xl.model.risk.combination import combination_tail_probabilities, walk_tail
 from alfa_xl.model.risk.result import percentile_label
 from alfa_xl.model.risk.settings import (
     BACKTEST_PATHS,
@@ -249,9 +249,7 @@ class Forecast:
         if self.conditioned:
             return None
         if self.weight == 0.0:
-            loc, scale = self.walk[int(np.flatnonzero(self.all_years == y)[0])]
-            z = (math.log(tgt) - loc) / scale if scale > 0 else (math.inf if math.log(tgt) > loc else -math.inf)
-            return TailProbability(0.5 * math.erfc(z / math.sqrt(2.0)), 0.0, None, 0, 0, "closed form")
+            return self._walk_chance(y, tgt)
         frame = PathFrame(self.lineup, self.scenario, y, y, self.uncertainty, int(self.all_years[0]) - 1)
         if self.weight < 1.0:
             return self._combination(frame, tgt, (y,))[(y, False)]
@@ -266,11 +264,15 @@ class Forecast:
         y = int(year)
         self.probability_by(y, tgt)  # validates the year
         if self.weight == 0.0 and not self.conditioned:
-            return self.tail_in(y, tgt) or mc_probability(0, self.paths)  # always given at weight 0
-        col = self.totals[:, int(np.flatnonzero(self.all_years == y)[0])]
-        hits = int(np.count_nonzero(col >= tgt))
+            return self._walk_chance(y, tgt)
+        hits = int(np.count_nonzero(self.totals[:, self._cols(y, y)[0]] >= tgt))
         est = mc_probability(hits, self.paths)
         return est if hits >= MIN_HITS else (self.tail_in(y, tgt) or est)
+
+    def _walk_chance(self, year: int, target: float) -> TailProbability:
+        """A random-walk headline's own tail in ``year``: exact, standard error 0."""
+        loc, scale = self.walk[self._cols(year, year)[0]]
+        return TailProbability(walk_tail(target, loc, scale), 0.0, None, 0, 0, "closed form")
 
     def plan_route_probability(self) -> float:
         """P(every planned model built, on its stated date, at least at its stated peak; the
@@ -381,7 +383,7 @@ def forecast(
         method = new if method is None else method
     chosen = headline()
     use = chosen.method if method is None else _method(method)
-    weight = {"model": 1.0, "combination": float(chosen.weight)}.get(use, 0.0)
+    weight = chosen.weight_of(use)
     drift = use != "rw"
     walk = random_walk_lognormal(vintage.history(), sim.years - base_year, drift=drift)
     if weight < 1.0:

@@ -363,11 +363,15 @@ class Headline:
         """The mean pinball loss of one candidate."""
         return self.pinball[CANDIDATES.index(method)]
 
+    def weight_of(self, method: str) -> float:
+        """The structural model's weight in ``method``'s forecast: 1 for the model alone, the
+        combination's weight chosen on every scored case, 0 for a random walk."""
+        return {"model": 1.0, "combination": float(self.weight)}.get(method, 0.0)
+
     @property
     def model_weight(self) -> float:
-        """The structural model's weight in the headline: 1 for the model alone, the
-        combination's weight, 0 for a random walk."""
-        return {"model": 1.0, "combination": float(self.weight)}.get(self.method, 0.0)
+        """The structural model's weight in the headline (:meth:`weight_of`)."""
+        return self.weight_of(self.method)
 
     @property
     def runner_up(self) -> str:

@@ -64,7 +64,7 @@ from alfa_xl.model.risk.tails import (
     weighted_sample,
 )
 
-__all__ = ["combination_tail_probabilities", "combination_lines", "GROUPS", "ROUNDS"]
+__all__ = ["combination_tail_probabilities", "combination_lines", "walk_tail", "GROUPS", "ROUNDS", "EXACT_AND_SAMPLED"]
 
 #: ASSUMPTION (the usual batch-means choice, 10 to 30 groups): groups of the final paths for
 #: the standard error; 16 groups give 15 degrees of freedom.
@@ -80,12 +80,28 @@ MAX_PATHS = 320_000
 #: precision it has (a lineup of 100 models never gets it precise: 320,000 paths take 50 s).
 ROUTE_PATHS = 40_000
 _PLAIN_PILOT = 4_000
+#: ``method`` of an estimate "by a year" at weight 0 made of its likeliest year's exact
+#: probability and the sampled rest of the union.
+EXACT_AND_SAMPLED = "closed form and importance sampling"
 _N01 = NormalDist()
 
 
 def _upper(z: float) -> float:
     """P(N(0, 1) >= z)."""
     return 0.5 * math.erfc(z / math.sqrt(2.0))
+
+
+def walk_tail(target: float, loc: float, scale: float) -> float:
+    """P(a lognormal with log median ``loc`` and sd of the log ``scale`` is at least ``target``):
+    a random walk's tail in one year, exact (``scale`` 0: 1 or 0).
+
+    >>> walk_tail(100.0, math.log(100.0), 0.3), walk_tail(101.0, math.log(100.0), 0.0)
+    (0.5, 0.0)
+    """
+    log_t = math.log(target)
+    if scale > 0:
+        return _upper((log_t - loc) / scale)
+    return 0.0 if log_t > loc else 1.0
 
 
 def combination_lines(
@@ -183,9 +199,7 @@ def _exact_years(
     weight, target, loc, scale = args
     if weight != 0.0:
         return None
-    log_t = math.log(target)
-    z = [(log_t - m) / s if s > 0 else (math.inf if log_t > m else -math.inf) for m, s in zip(loc, scale)]
-    single = [_upper(v) for v in z]
+    single = [walk_tail(target, m, s) for m, s in zip(loc, scale)]
     return [max((single[j], j) for j in range(u)) for u in upto]
 
 
@@ -195,10 +209,11 @@ def _batch_means(
     upto: list[int],
     args: tuple[float, float, np.ndarray, np.ndarray],
     on_route: np.ndarray | None = None,
-) -> tuple[list[float], np.ndarray, list[int]]:
-    """The estimates on all paths, their batch-means standard errors (module docstring) and
-    their paths over the line; each year's paths are sorted once, each group's order taken from it.
-    A year known exactly at weight 0 (:func:`_exact_years`) is used when at least
+) -> tuple[list[float], np.ndarray, list[int], list[bool]]:
+    """The estimates on all paths, their batch-means standard errors (module docstring), their
+    paths over the line, and whether each (of ``upto``) rests on a year known exactly; each
+    year's paths are sorted once, each group's order taken from it. A year known exactly at
+    weight 0 (:func:`_exact_years`) is used when at least
     :data:`~alfa_xl.model.risk.tails.MIN_HITS` paths fall in the rest of the union."""
     n = totals.shape[0]
     orders = [np.argsort(-totals[:, j], kind="stable") for j in range(totals.shape[1])]
@@ -217,7 +232,8 @@ def _batch_means(
         values.append(_estimate(totals[keep], weights[keep], upto, args, sub, route, exact)[0])
     known = [0.0 if e is None else e[0] for e in (exact or [None] * len(upto))]
     known += [0.0] * (len(rest_est) - len(known))  # the joint estimates with the route
-    return [p + r for p, r in zip(known, rest_est)], standard_error(np.array(values), axis=0), hits
+    used = [e is not None for e in (exact or [None] * len(upto))]
+    return [p + r for p, r in zip(known, rest_est)], standard_error(np.array(values), axis=0), hits, used
 
 
 def _guess(frame, rng: np.random.Generator, weight: float, target: float, loc, scale) -> np.ndarray:
@@ -308,7 +324,7 @@ def combination_tail_probabilities(
         n += batch
         x, wt = np.concatenate(parts_x), np.concatenate(parts_w)
         on_route = np.concatenate(parts_r) if route else None
-        est, se, hits = _batch_means(x, wt, upto, args, on_route)
+        est, se, hits, decomposed = _batch_means(x, wt, upto, args, on_route)
         if n == batch:
             # an estimate whose first batch, aimed at its line, put fewer than MIN_HITS paths
             # over it, or whose groups all give one value (no spread to measure its error by), is
@@ -331,9 +347,10 @@ def combination_tail_probabilities(
             continue
         if not flag:
             p = max(p, floor[i])  # the union holds its likeliest year, known exactly at weight 0
+        how = EXACT_AND_SAMPLED if not flag and decomposed[i] else "importance sampling"
         out[(y, flag)] = (
             None
             if h < MIN_HITS or p < TINY or not given[i % k]
-            else TailProbability(min(1.0, p), float(s), None, int(x.shape[0]), h, "importance sampling", seconds)
+            else TailProbability(min(1.0, p), float(s), None, int(x.shape[0]), h, how, seconds)
         )
     return out

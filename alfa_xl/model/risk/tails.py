@@ -134,9 +134,10 @@ class TailProbability:
     ``standard_error`` is given when the estimate rests on paths over the line;
     ``upper_95`` (exact binomial) when none of the ``paths`` plain paths is over it (the
     estimate 0 is then only a bound). ``method`` is ``"monte carlo"``,
-    ``"importance sampling"``, ``"closed form"`` (exact: standard error 0) or ``"bound"`` (a
-    bound taken from another figure, ``basis`` says which); ``seconds`` the time the estimate
-    took.
+    ``"importance sampling"``, ``"closed form"`` (exact: standard error 0), ``"closed form and
+    importance sampling"`` (an exact part and a sampled rest, whose error the standard error
+    is) or ``"bound"`` (a bound taken from another figure, ``basis`` says which); ``seconds``
+    the time the estimate took.
     """
 
     probability: float
